@@ -1,0 +1,98 @@
+import type {
+  EventFilter,
+  EventHandler,
+  ReadAllOptions,
+  ReadAllPage,
+  Subscription,
+  SubscriptionOptions,
+} from './event-store.port.js';
+import type { LogPosition } from './log-position.js';
+
+export interface CheckpointStore {
+  load(name: string): Promise<LogPosition | null>;
+  save(name: string, position: LogPosition): Promise<void>;
+}
+
+/** Something that resolves when new events may be readable, or after `timeoutMs`. */
+export type WakeUp = (timeoutMs: number, signal: AbortSignal) => Promise<void>;
+
+export interface CatchUpSources {
+  readAll(options: ReadAllOptions): Promise<ReadAllPage>;
+  checkpoints: CheckpointStore;
+  wakeUp: WakeUp;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/**
+ * The subscription loop shared by the adapters: read a page after the checkpoint, hand each
+ * event to the handler in order (awaiting it), advance the checkpoint, and when the page reached
+ * the head wait for a wake-up (LISTEN/NOTIFY or a poll interval).
+ */
+export function startCatchUpSubscription(
+  name: string,
+  handler: EventHandler,
+  options: SubscriptionOptions,
+  sources: CatchUpSources,
+): Subscription {
+  const controller = new AbortController();
+  const batchSize = options.batchSize ?? 500;
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const external = options.checkpoint?.kind === 'external' ? options.checkpoint : null;
+  const filter: EventFilter | undefined = options.filter;
+  let lastHandled: LogPosition | null = null;
+  let markCaughtUp!: () => void;
+  const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
+
+  const run = async (): Promise<void> => {
+    let after = external ? await external.load() : await sources.checkpoints.load(name);
+    while (!controller.signal.aborted) {
+      const page = await sources.readAll({ after, maxCount: batchSize, filter });
+      for (const event of page.events) {
+        if (controller.signal.aborted) return;
+        try {
+          await handler(event);
+        } catch (error) {
+          if (options.onError) options.onError(error, event);
+          else
+            sources.log?.(
+              `subscription ${name} stopped at ${event.type} ${event.streamName}@${event.revision}`,
+              error,
+            );
+          controller.abort();
+          return;
+        }
+        lastHandled = event.position;
+        after = event.position;
+        if (!external) await sources.checkpoints.save(name, after);
+      }
+      if (page.nextAfter && (!after || page.nextAfter !== after)) {
+        const moved =
+          !after || page.nextAfter.commit !== after.commit || page.nextAfter.prepare !== after.prepare;
+        after = page.nextAfter;
+        if (moved && !external && page.events.length === 0) await sources.checkpoints.save(name, after);
+      }
+      if (page.isEnd) {
+        markCaughtUp();
+        await sources.wakeUp(pollIntervalMs, controller.signal);
+      }
+    }
+  };
+
+  const stopped = run()
+    .catch((error: unknown) => {
+      if (!controller.signal.aborted) sources.log?.(`subscription ${name} failed`, error);
+      controller.abort();
+    })
+    .finally(() => markCaughtUp());
+
+  return {
+    name,
+    caughtUp,
+    stopped,
+    lastHandled: () => lastHandled,
+    stop: async () => {
+      controller.abort();
+      await stopped;
+    },
+  };
+}

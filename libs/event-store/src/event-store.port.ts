@@ -1,0 +1,170 @@
+import type { LogPosition } from './log-position.js';
+
+/**
+ * The event store port. Every app appends to the streams it owns and reacts to other apps'
+ * events through subscriptions; nothing else moves facts between apps.
+ * Two adapters implement it: PostgreSQL (default) and EventStoreDB. One contract suite
+ * (`testing/event-store.contract.ts`) holds both to the same behaviour.
+ */
+export interface EventStore {
+  /**
+   * Appends events to one stream atomically. Validates every event first (stream name, known
+   * type, schema, size): one bad event writes none. Re-appending event ids that the stream
+   * already holds writes nothing and returns the original result.
+   */
+  appendToStream(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+
+  /** Reads one stream; an unknown stream reads as empty. */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+
+  /** Reads the global log in order, strictly after `after`, one page at a time. */
+  readAll(options: ReadAllOptions): Promise<ReadAllPage>;
+
+  /**
+   * A durable named subscription: catches up from its checkpoint, then goes live; delivers in
+   * log order, one event at a time; the next event is delivered only after the handler resolved.
+   */
+  subscribe(name: string, handler: EventHandler, options?: SubscriptionOptions): Subscription;
+
+  /** Walks every stream's hash chain; reports the first stream and revision that do not verify. */
+  verifyIntegrity(options?: VerifyOptions): Promise<IntegrityReport>;
+
+  /** The current head of the log (the position of the newest readable event), or null if empty. */
+  headPosition(): Promise<LogPosition | null>;
+
+  /** Cheap liveness probe for health checks. */
+  ping(): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+/** Expected state of a stream before an append. */
+export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | number;
+
+export interface AppendOptions {
+  expectedRevision: ExpectedRevision;
+}
+
+export interface EventMetadata {
+  correlationId: string;
+  causationId: string | null;
+  /** Who caused the event: a participant id, `system`, `engine:<market>` … */
+  actor: string;
+  /** ISO-8601 instant supplied by the writer (domain time, not the database clock). */
+  occurredAt: string;
+  schemaVersion: number;
+}
+
+export interface NewEvent<TType extends string = string, TData = unknown> {
+  /** UUID; generated when omitted. Supplying it makes retries idempotent. */
+  id?: string;
+  type: TType;
+  data: TData;
+  metadata?: Partial<EventMetadata>;
+}
+
+export interface RecordedEvent<TType extends string = string, TData = unknown> {
+  id: string;
+  type: TType;
+  streamName: string;
+  /** 0-based revision of the event inside its stream. */
+  revision: number;
+  data: TData;
+  metadata: EventMetadata;
+  position: LogPosition;
+  /** Hash of this event chained to its stream predecessor (hex sha-256). */
+  hash: string;
+  previousHash: string;
+  recordedAt: Date;
+}
+
+export interface AppendResult {
+  /** Revision of the last event of the stream after the append. */
+  nextRevision: number;
+  /** Log position of the last event appended (or found, for an idempotent retry). */
+  position: LogPosition;
+  /** False when every event id was already in the stream and nothing was written. */
+  written: boolean;
+}
+
+export interface ReadStreamOptions {
+  direction?: 'forwards' | 'backwards';
+  /** Inclusive start revision; default: the first (forwards) or the last (backwards). */
+  fromRevision?: number;
+  maxCount?: number;
+}
+
+export interface EventFilter {
+  /** Stream categories: the part of the stream name before the first `-`. */
+  streamCategories?: readonly string[];
+  eventTypes?: readonly string[];
+}
+
+export interface ReadAllOptions {
+  /** Exclusive; null or omitted reads from the start of the log. */
+  after?: LogPosition | null;
+  maxCount: number;
+  filter?: EventFilter;
+}
+
+export interface ReadAllPage {
+  events: RecordedEvent[];
+  /**
+   * Where the next page starts. With a filter this may be past the last returned event, so a
+   * reader skips over events it filtered out without reading them again.
+   */
+  nextAfter: LogPosition | null;
+  /** True when the page reached the current readable head of the log. */
+  isEnd: boolean;
+}
+
+export type EventHandler = (event: RecordedEvent) => Promise<void>;
+
+export interface SubscriptionOptions {
+  filter?: EventFilter;
+  /**
+   * `store` (default): the store keeps the subscription's checkpoint and saves it after each
+   * handled event. `external`: the handler persists its own checkpoint (a projection commits it
+   * in its own transaction) and `loadCheckpoint` tells the subscription where to resume.
+   */
+  checkpoint?: { kind: 'store' } | { kind: 'external'; load: () => Promise<LogPosition | null> };
+  /** Events fetched per round trip while catching up. */
+  batchSize?: number;
+  /** Polling interval when no wake-up arrives (the LISTEN/NOTIFY fallback). */
+  pollIntervalMs?: number;
+  /** Called when the handler throws; the subscription stops after it (default: log and stop). */
+  onError?: (error: unknown, event: RecordedEvent) => void;
+}
+
+export interface Subscription {
+  readonly name: string;
+  /** Resolves once the subscription has delivered everything up to the head seen at start. */
+  readonly caughtUp: Promise<void>;
+  /** Resolves when the subscription has stopped (after `stop()` or a handler failure). */
+  readonly stopped: Promise<void>;
+  /** Position of the last event handled in this process (null before the first). */
+  lastHandled(): LogPosition | null;
+  stop(): Promise<void>;
+}
+
+export interface VerifyOptions {
+  /** Verify only these streams; default: all. */
+  streams?: readonly string[];
+}
+
+export type IntegrityReport =
+  | { ok: true; streamsChecked: number; eventsChecked: number }
+  | {
+      ok: false;
+      streamsChecked: number;
+      eventsChecked: number;
+      firstFailure: IntegrityFailure;
+    };
+
+export interface IntegrityFailure {
+  stream: string;
+  /** The revision where the chain first breaks (the expected revision for a missing event). */
+  revision: number;
+  reason: 'content-altered' | 'chain-broken' | 'missing-event' | 'unexpected-event' | 'head-mismatch';
+  detail: string;
+}

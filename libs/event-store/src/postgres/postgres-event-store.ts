@@ -1,0 +1,298 @@
+import pg from 'pg';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  IntegrityReport,
+  NewEvent,
+  ReadAllOptions,
+  ReadAllPage,
+  ReadStreamOptions,
+  RecordedEvent,
+  Subscription,
+  SubscriptionOptions,
+  EventHandler,
+  VerifyOptions,
+  EventMetadata,
+} from '../event-store.port.js';
+import type { EventTypeRegistry } from '../event-type-registry.js';
+import type { LogPosition } from '../log-position.js';
+import { DuplicateEventIdError, WrongExpectedVersionError } from '../errors.js';
+import { assertValidStreamName } from '../stream-name.js';
+import { prepareAppend } from '../prepare-append.js';
+import { runMigrations } from '../migrator.js';
+import { eventStoreMigration } from './migrations/001-event-store.js';
+import { startCatchUpSubscription, type CheckpointStore } from '../catch-up-subscription.js';
+import { verifyHashChains, type StreamHead } from '../integrity.js';
+import { PostgresWakeUps } from './postgres-wake-ups.js';
+
+export interface PostgresEventStoreOptions {
+  connectionString: string;
+  registry: EventTypeRegistry;
+  poolSize?: number;
+  maxEventBytes?: number;
+  now?: () => Date;
+  log?: (message: string, error?: unknown) => void;
+}
+
+const MAX_BIGINT = 9223372036854775807n;
+const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id, event_id, stream_name, stream_version,
+  event_type, data, metadata, previous_hash, hash, recorded_at`;
+
+/** The default event store: one PostgreSQL database, gap-safe global order, LISTEN/NOTIFY wake-ups. */
+export class PostgresEventStore implements EventStore, CheckpointStore {
+  private readonly pool: pg.Pool;
+  private readonly wakeUps: PostgresWakeUps;
+
+  private constructor(private readonly options: PostgresEventStoreOptions) {
+    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+    this.pool.on('error', (error) => options.log?.('idle event-store connection failed', error));
+    this.wakeUps = new PostgresWakeUps(options.connectionString, options.log);
+  }
+
+  /** Connects and applies the event-store migrations (idempotent, safe from several processes). */
+  static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const store = new PostgresEventStore(options);
+    const client = await store.pool.connect();
+    try {
+      await runMigrations(client, [eventStoreMigration]);
+    } finally {
+      client.release();
+    }
+    return store;
+  }
+
+  async appendToStream(
+    stream: string,
+    events: readonly NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    const prepared = prepareAppend(stream, events, this.options);
+    const expected = options.expectedRevision;
+    const kind = typeof expected === 'number' ? 'exact' : expected;
+    if (typeof expected === 'number' && (!Number.isSafeInteger(expected) || expected < 0))
+      throw new RangeError(`expectedRevision must be a non-negative integer, got ${expected}`);
+    const params = [
+      stream,
+      prepared[0]!.category,
+      kind,
+      typeof expected === 'number' ? expected : null,
+      prepared.map((e) => e.id),
+      prepared.map((e) => e.type),
+      prepared.map((e) => JSON.stringify(e.data)),
+      prepared.map((e) => JSON.stringify(e.metadata)),
+      prepared.map((e) => e.digest),
+    ];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { rows } = await this.pool.query(
+          'SELECT outcome, revision, tx_id::text AS tx_id, last_position FROM lx_append($1,$2,$3,$4,$5::uuid[],$6,$7::jsonb[],$8::jsonb[],$9)',
+          params,
+        );
+        const row = rows[0] as {
+          outcome: string;
+          revision: string | null;
+          tx_id: string | null;
+          last_position: string | null;
+        };
+        switch (row.outcome) {
+          case 'ok':
+          case 'idempotent':
+            return {
+              nextRevision: Number(row.revision),
+              position: { commit: BigInt(row.tx_id!), prepare: BigInt(row.last_position!) },
+              written: row.outcome === 'ok',
+            };
+          case 'wrong':
+            throw new WrongExpectedVersionError(
+              stream,
+              expected,
+              Number(row.revision) < 0 ? 'no_stream' : Number(row.revision),
+            );
+          default:
+            throw new DuplicateEventIdError(prepared.map((e) => e.id));
+        }
+      } catch (error) {
+        // Two concurrent retries of the same events: the loser sees the unique violation and,
+        // on its next attempt, the winner's events (an idempotent success).
+        const violated = (error as { code?: string; constraint?: string }).constraint;
+        if (
+          (error as { code?: string }).code === '23505' &&
+          violated === 'lx_events_event_id_key' &&
+          attempt < 2
+        )
+          continue;
+        throw error;
+      }
+    }
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    assertValidStreamName(stream);
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    const { rows } = await this.pool.query(
+      `SELECT ${EVENT_COLUMNS} FROM lx_events WHERE stream_name = $1 AND stream_version ${backwards ? '<=' : '>='} $2
+       ORDER BY stream_version ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+      [stream, from, options.maxCount ?? 1_000_000],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions): Promise<ReadAllPage> {
+    const after = options.after ?? { commit: 0n, prepare: 0n };
+    const conditions = [
+      '(transaction_id, global_position) > ($1::text::xid8, $2::bigint)',
+      'transaction_id < horizon.xmin',
+    ];
+    const params: unknown[] = [after.commit.toString(), after.prepare.toString()];
+    if (options.filter?.streamCategories?.length) {
+      params.push(options.filter.streamCategories);
+      conditions.push(`category = ANY($${params.length}::text[])`);
+    }
+    if (options.filter?.eventTypes?.length) {
+      params.push(options.filter.eventTypes);
+      conditions.push(`event_type = ANY($${params.length}::text[])`);
+    }
+    params.push(options.maxCount);
+    const { rows } = await this.pool.query(
+      `WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+       SELECT ${EVENT_COLUMNS}, horizon.xmin::text AS horizon FROM horizon
+       LEFT JOIN LATERAL (SELECT * FROM lx_events, horizon WHERE ${conditions.join(' AND ')}
+         ORDER BY transaction_id, global_position LIMIT $${params.length}) e ON true`,
+      params,
+    );
+    const horizon = BigInt((rows[0] as { horizon: string }).horizon);
+    const events = rows.filter((row) => row.global_position !== null).map(toRecordedEvent);
+    const isEnd = events.length < options.maxCount;
+    // Everything below the horizon is visible and has been scanned: a filtered reader may skip it.
+    const scannedTo: LogPosition = { commit: horizon - 1n, prepare: MAX_BIGINT };
+    const last = events.at(-1)?.position ?? options.after ?? null;
+    const nextAfter = isEnd && horizon - 1n > (last?.commit ?? -1n) ? scannedTo : last;
+    return { events, nextAfter, isEnd };
+  }
+
+  subscribe(name: string, handler: EventHandler, options: SubscriptionOptions = {}): Subscription {
+    return startCatchUpSubscription(name, handler, options, {
+      readAll: (o) => this.readAll(o),
+      checkpoints: this,
+      wakeUp: (timeoutMs, signal) => this.wakeUps.next(timeoutMs, signal),
+      log: this.options.log,
+    });
+  }
+
+  async load(name: string): Promise<LogPosition | null> {
+    const { rows } = await this.pool.query(
+      'SELECT position_commit::text AS c, position_prepare::text AS p FROM lx_subscriptions WHERE name = $1',
+      [name],
+    );
+    const row = rows[0] as { c: string; p: string } | undefined;
+    return row ? { commit: BigInt(row.c), prepare: BigInt(row.p) } : null;
+  }
+
+  async save(name: string, position: LogPosition): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO lx_subscriptions (name, position_commit, position_prepare) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO UPDATE SET position_commit = $2, position_prepare = $3, updated_at = now()`,
+      [name, position.commit.toString(), position.prepare.toString()],
+    );
+  }
+
+  /**
+   * Verifies inside one REPEATABLE READ, read-only transaction, so that the log and the stream
+   * heads come from the same snapshot. A read-only transaction takes no transaction id and so
+   * does not hold back the xmin horizon that subscriptions read below.
+   */
+  async verifyIntegrity(options: VerifyOptions = {}): Promise<IntegrityReport> {
+    const only = options.streams ? new Set(options.streams) : undefined;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const report = await verifyHashChains(
+        pagesOf(
+          client,
+          `SELECT ${EVENT_COLUMNS} FROM lx_events WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+          ORDER BY transaction_id, global_position LIMIT $3`,
+          (row) => [row.transaction_id, row.global_position],
+          ['0', '0'],
+          toRecordedEvent,
+        ),
+        () =>
+          pagesOf(
+            client,
+            'SELECT stream_name, version, last_hash FROM lx_streams WHERE stream_name > $1 ORDER BY stream_name LIMIT $2',
+            (row) => [row.stream_name],
+            [''],
+            (row): StreamHead => ({
+              stream: row.stream_name as string,
+              revision: Number(row.version),
+              hash: row.last_hash as string,
+            }),
+          ),
+        only,
+      );
+      await client.query('COMMIT');
+      return report;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async headPosition(): Promise<LogPosition | null> {
+    const { rows } = await this.pool.query(
+      `SELECT transaction_id::text AS c, global_position::text AS p FROM lx_events
+       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    );
+    const row = rows[0] as { c: string; p: string } | undefined;
+    return row ? { commit: BigInt(row.c), prepare: BigInt(row.p) } : null;
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1 FROM lx_streams LIMIT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.wakeUps.close();
+    await this.pool.end();
+  }
+}
+
+/** Keyset pagination over one client (and so one snapshot); the page size is the last parameter. */
+async function* pagesOf<T>(
+  client: pg.PoolClient,
+  sql: string,
+  keyOf: (row: Record<string, unknown>) => unknown[],
+  firstKey: unknown[],
+  map: (row: Record<string, unknown>) => T,
+  pageSize = 5000,
+): AsyncIterable<T> {
+  let key = firstKey;
+  for (;;) {
+    const { rows } = await client.query(sql, [...key, pageSize]);
+    for (const row of rows) yield map(row);
+    if (rows.length < pageSize) return;
+    key = keyOf(rows.at(-1)!);
+  }
+}
+
+function toRecordedEvent(row: Record<string, unknown>): RecordedEvent {
+  return {
+    id: row.event_id as string,
+    type: row.event_type as string,
+    streamName: row.stream_name as string,
+    revision: Number(row.stream_version),
+    data: row.data,
+    metadata: row.metadata as EventMetadata,
+    position: {
+      commit: BigInt(row.transaction_id as string),
+      prepare: BigInt(row.global_position as string),
+    },
+    hash: row.hash as string,
+    previousHash: row.previous_hash as string,
+    recordedAt: row.recorded_at as Date,
+  };
+}

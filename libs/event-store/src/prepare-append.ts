@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { EventMetadata, NewEvent } from './event-store.port.js';
+import type { EventTypeRegistry } from './event-type-registry.js';
+import {
+  EventSchemaError,
+  EventStreamMismatchError,
+  EventTooLargeError,
+  InvalidEventError,
+  UnknownEventTypeError,
+} from './errors.js';
+import { assertValidStreamName, streamCategory } from './stream-name.js';
+import { contentDigest } from './hash-chain.js';
+
+export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+export const MAX_EVENTS_PER_APPEND = 10_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface PreparedEvent {
+  id: string;
+  type: string;
+  streamName: string;
+  category: string;
+  data: unknown;
+  metadata: EventMetadata;
+  digest: string;
+}
+
+export interface PrepareOptions {
+  registry: EventTypeRegistry;
+  maxEventBytes?: number;
+  now?: () => Date;
+}
+
+/**
+ * Validates a whole append before anything is written (one bad event → none written) and fills
+ * in ids and metadata. Shared by every adapter so they refuse exactly the same input.
+ */
+export function prepareAppend(
+  stream: string,
+  events: readonly NewEvent[],
+  options: PrepareOptions,
+): PreparedEvent[] {
+  assertValidStreamName(stream);
+  if (!Array.isArray(events) || events.length === 0)
+    throw new InvalidEventError('An append needs at least one event');
+  if (events.length > MAX_EVENTS_PER_APPEND)
+    throw new InvalidEventError(`An append holds at most ${MAX_EVENTS_PER_APPEND} events`);
+  const category = streamCategory(stream);
+  const limit = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  const now = (options.now ?? (() => new Date()))().toISOString();
+  const seen = new Set<string>();
+
+  return events.map((event) => {
+    const descriptor = options.registry.describe(event.type);
+    if (!descriptor) throw new UnknownEventTypeError(String(event.type));
+    if (descriptor.categories.length > 0 && !descriptor.categories.includes(category))
+      throw new EventStreamMismatchError(event.type, stream, descriptor.categories);
+    const checked = descriptor.validate(event.data);
+    if (!checked.ok) throw new EventSchemaError(event.type, checked.issues);
+
+    const id = event.id ?? randomUUID();
+    if (!UUID.test(id)) throw new InvalidEventError(`Event id "${String(id).slice(0, 80)}" is not a UUID`);
+    if (seen.has(id.toLowerCase())) throw new InvalidEventError(`Event id ${id} appears twice in one append`);
+    seen.add(id.toLowerCase());
+
+    const metadata: EventMetadata = {
+      correlationId: event.metadata?.correlationId ?? id,
+      causationId: event.metadata?.causationId ?? null,
+      actor: event.metadata?.actor ?? 'system',
+      occurredAt: event.metadata?.occurredAt ?? now,
+      schemaVersion: descriptor.schemaVersion,
+    };
+    const size =
+      Buffer.byteLength(JSON.stringify(checked.value)) + Buffer.byteLength(JSON.stringify(metadata));
+    if (size > limit) throw new EventTooLargeError(event.type, size, limit);
+    if (JSON.stringify(checked.value).includes('\\u0000'))
+      throw new EventSchemaError(event.type, ['text may not contain the NUL character']);
+
+    const prepared = {
+      id: id.toLowerCase(),
+      type: event.type,
+      streamName: stream,
+      category,
+      data: checked.value,
+      metadata,
+    };
+    return { ...prepared, digest: contentDigest(prepared) };
+  });
+}

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** The server tests run against; override with LX_TEST_DATABASE_URL (any database on the server). */
+export function testServerUrl(): string {
+  return process.env.LX_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+}
+
+/**
+ * A fresh database for one test file, so that test runs (and files within a run) cannot
+ * disturb each other. Dropped with FORCE at the end.
+ */
+export async function createTestDatabase(label: string): Promise<TestDatabase> {
+  const name = `lx_test_${label
+    .replace(/[^a-z0-9]/gi, '_')
+    .toLowerCase()
+    .slice(0, 30)}_${randomBytes(4).toString('hex')}`;
+  const server = testServerUrl();
+  await withAdmin(server, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: () =>
+      withAdmin(server, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
+        () => undefined,
+      ),
+  };
+}
+
+async function withAdmin<T>(server: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: server });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A Redis key prefix unique to this test run, so parallel runs share one Redis safely. */
+export function testRedisPrefix(label: string): string {
+  return `lxtest:${label}:${randomBytes(4).toString('hex')}:`;
+}
