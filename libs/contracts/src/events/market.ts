@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event.js';
+import {
+  BasisPoints,
+  CurrencyCode,
+  EntityId,
+  Instant,
+  LogPositionText,
+  MinorUnits,
+  Percent,
+  Vertical,
+} from '../value-types.js';
+
+/**
+ * Stream `market-<vertical>`. The matching engine is its single writer (DESIGN §5); settings and
+ * clock ticks are appended here too so that the engine's input is one ordered log.
+ */
+const categories = ['market'];
+
+export const PricingRule = z.enum([
+  'exclusive-second-price',
+  'exclusive-floor',
+  'shared-uniform-price',
+  'shared-floor',
+  'resting-lead-floor',
+]);
+
+export const LeadAllocated = defineEvent({
+  type: 'LeadAllocated',
+  schemaVersion: 1,
+  categories,
+  schema: z
+    .strictObject({
+      allocationId: EntityId,
+      leadId: EntityId,
+      orderId: EntityId,
+      buyerId: EntityId,
+      sellerId: EntityId,
+      vertical: Vertical,
+      currency: CurrencyCode,
+      price: MinorUnits,
+      commission: MinorUnits,
+      proceeds: MinorUnits,
+      rule: PricingRule,
+      /** Every eligible bid, winners included, in rank order: an auditor re-derives the price. */
+      competingBids: z
+        .array(z.strictObject({ orderId: EntityId, buyerId: EntityId, effectiveBid: MinorUnits }))
+        .min(1),
+      /** The log position of the input event that triggered the allocation. */
+      inputPosition: LogPositionText,
+      at: Instant,
+    })
+    .refine((allocation) => allocation.price === allocation.proceeds + allocation.commission, {
+      path: ['proceeds'],
+      message: 'price must equal proceeds + commission',
+    }),
+});
+
+export const OrderFilled = defineEvent({
+  type: 'OrderFilled',
+  schemaVersion: 1,
+  categories,
+  schema: z.strictObject({
+    orderId: EntityId,
+    buyerId: EntityId,
+    quantity: z.int().positive(),
+    spent: MinorUnits,
+  }),
+});
+
+/** The engine stops matching an order; the buyer stream then releases what was not spent. */
+export const OrderClosed = defineEvent({
+  type: 'OrderClosed',
+  schemaVersion: 1,
+  categories,
+  schema: z.strictObject({
+    orderId: EntityId,
+    buyerId: EntityId,
+    reason: z.enum(['filled', 'budget_exhausted', 'expired', 'cancelled', 'buyer_suspended']),
+    spent: MinorUnits,
+    released: MinorUnits,
+  }),
+});
+
+export const ListingExpired = defineEvent({
+  type: 'ListingExpired',
+  schemaVersion: 1,
+  categories,
+  schema: z.strictObject({ leadId: EntityId, sellerId: EntityId, salesMade: z.int().nonnegative() }),
+});
+
+export const MarketSettingsChanged = defineEvent({
+  type: 'MarketSettingsChanged',
+  schemaVersion: 1,
+  categories,
+  schema: z.strictObject({
+    vertical: Vertical,
+    currency: CurrencyCode,
+    commissionBps: BasisPoints,
+    returnWindowHours: z
+      .int()
+      .positive()
+      .max(24 * 90),
+    dedupeWindowDays: z.int().nonnegative().max(3650),
+    listingLifetimeHours: z
+      .int()
+      .positive()
+      .max(24 * 365),
+    /** Returns beyond this share of a buyer's purchases are refused automatically. */
+    returnCapPercent: Percent.optional(),
+  }),
+});
+
+/** The engine's only clock: expiries and daily caps advance on ticks, never on the wall clock. */
+export const MarketClockTicked = defineEvent({
+  type: 'MarketClockTicked',
+  schemaVersion: 1,
+  categories,
+  schema: z.strictObject({ at: Instant }),
+});
+
+export const marketEvents = [
+  LeadAllocated,
+  OrderFilled,
+  OrderClosed,
+  ListingExpired,
+  MarketSettingsChanged,
+  MarketClockTicked,
+] as const;

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event.js';
+import { EntityId, Text } from '../value-types.js';
+
+/** Stream `return-<allocationId>`: at most one return per allocation, written by all four roles. */
+const categories = ['return'];
+
+export const ReturnReason = z.enum([
+  'invalid_phone',
+  'invalid_email',
+  'duplicate',
+  'fake_or_fraud',
+  'no_consent',
+  'filter_mismatch',
+  'other',
+]);
+
+/** Points to the proof (a call log, a bounce, a document) rather than copying personal data. */
+export const Evidence = z.strictObject({
+  kind: z.enum(['call_log', 'email_bounce', 'carrier_lookup', 'document', 'note']),
+  description: Text(2000),
+  reference: Text(500).optional(),
+});
+
+/** Rules the log can prove are applied automatically; the rest are decisions by people. */
+export const ReturnRule = z.enum([
+  'duplicate-of-earlier-purchase',
+  'filter-mismatch-by-replay',
+  'return-window-elapsed',
+  'over-return-cap',
+  'seller-accepted',
+  'auditor-decision',
+]);
+
+export const ReturnRequested = defineEvent({
+  type: 'ReturnRequested',
+  schemaVersion: 1,
+  categories,
+  schema: z
+    .strictObject({
+      allocationId: EntityId,
+      leadId: EntityId,
+      orderId: EntityId,
+      buyerId: EntityId,
+      sellerId: EntityId,
+      reason: ReturnReason,
+      /** Required for `other`, so that reasons such as "not interested" can be judged and refused. */
+      text: Text(2000).optional(),
+      evidence: z.array(Evidence).max(20),
+      /** The buyer asks for a replacement lead if the return is accepted. */
+      replace: z.boolean().optional(),
+    })
+    .refine((request) => request.reason !== 'other' || request.text !== undefined, {
+      path: ['text'],
+      message: 'is required when the reason is other',
+    }),
+});
+
+export const SellerResponded = defineEvent({
+  type: 'SellerResponded',
+  schemaVersion: 1,
+  categories,
+  schema: z.strictObject({
+    allocationId: EntityId,
+    sellerId: EntityId,
+    position: z.enum(['accept', 'contest']),
+    statement: Text(4000),
+    evidence: z.array(Evidence).max(20),
+  }),
+});
+
+const Decision = {
+  allocationId: EntityId,
+  /** A participant id, or `system` when an automatic rule decided. */
+  decidedBy: EntityId,
+  rule: ReturnRule,
+  rationale: Text(4000),
+};
+
+export const ReturnAccepted = defineEvent({
+  type: 'ReturnAccepted',
+  schemaVersion: 1,
+  categories,
+  // `replace` restores one unit of the order's quantity so the engine can buy another lead.
+  schema: z.strictObject({ ...Decision, replace: z.boolean().optional() }),
+});
+
+export const ReturnRejected = defineEvent({
+  type: 'ReturnRejected',
+  schemaVersion: 1,
+  categories,
+  schema: z.strictObject(Decision),
+});
+
+/** Handed to an auditor: the log alone cannot decide it. */
+export const ReturnEscalated = defineEvent({
+  type: 'ReturnEscalated',
+  schemaVersion: 1,
+  categories,
+  schema: z.strictObject({ allocationId: EntityId, escalatedBy: EntityId, reason: Text(2000) }),
+});
+
+export const returnEvents = [
+  ReturnRequested,
+  SellerResponded,
+  ReturnAccepted,
+  ReturnRejected,
+  ReturnEscalated,
+] as const;

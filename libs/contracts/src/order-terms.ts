@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import {
+  Age,
+  ContactKind,
+  Employment,
+  Gender,
+  Interest,
+  LeadStage,
+  MaritalStatus,
+  PostalPrefix,
+  SourceChannel,
+} from './lead-attributes.js';
+import {
+  CountryCode,
+  EntityId,
+  Instant,
+  NonEmptySet,
+  Percent,
+  PositiveMinorUnits,
+  RegionCode,
+} from './value-types.js';
+
+/*
+ * What a buyer asks for in a purchase order. Every filter is optional: an absent filter
+ * accepts every lead; a present one must hold for the lead to be eligible (DESIGN §5).
+ */
+
+export const OrderFilters = z
+  .strictObject({
+    ageMin: Age.optional(),
+    ageMax: Age.optional(),
+    genders: NonEmptySet(Gender).optional(),
+    countries: NonEmptySet(CountryCode).optional(),
+    regions: NonEmptySet(RegionCode).optional(),
+    postalPrefixes: NonEmptySet(PostalPrefix).optional(),
+    requiredContacts: NonEmptySet(ContactKind).optional(),
+    /** The required contacts must also have passed verification. */
+    requireVerified: z.boolean().optional(),
+    employment: NonEmptySet(Employment).optional(),
+    maritalStatus: NonEmptySet(MaritalStatus).optional(),
+    interestsAny: NonEmptySet(Interest, 50).optional(),
+    interestsAll: NonEmptySet(Interest, 50).optional(),
+    stages: NonEmptySet(LeadStage).optional(),
+    sourceChannels: NonEmptySet(SourceChannel).optional(),
+    /** Minutes between the lead's capture and the moment it is matched. */
+    maxLeadAgeMinutes: z.int().positive().optional(),
+    minQuality: Percent.optional(),
+    minSellerQuality: Percent.optional(),
+    sellersIncluded: NonEmptySet(EntityId).optional(),
+    sellersExcluded: NonEmptySet(EntityId).optional(),
+  })
+  .superRefine((filters, context) => {
+    if (filters.ageMin !== undefined && filters.ageMax !== undefined && filters.ageMin > filters.ageMax)
+      context.addIssue({ code: 'custom', path: ['ageMax'], message: 'must not be below ageMin' });
+    if (filters.requireVerified && filters.requiredContacts === undefined)
+      context.addIssue({ code: 'custom', path: ['requireVerified'], message: 'needs requiredContacts' });
+    const excluded = new Set(filters.sellersExcluded ?? []);
+    if (filters.sellersIncluded?.some((seller) => excluded.has(seller)))
+      context.addIssue({ code: 'custom', path: ['sellersExcluded'], message: 'overlaps sellersIncluded' });
+  });
+
+/** `+add` to the bid when the lead's attribute equals a value, or is one of `in`. */
+const modifierOn = <A extends string, V extends z.ZodType<string>>(attribute: A, value: V) =>
+  z
+    .strictObject({
+      attribute: z.literal(attribute),
+      equals: value.optional(),
+      in: NonEmptySet(value).optional(),
+      add: PositiveMinorUnits,
+    })
+    .refine((modifier) => (modifier.equals === undefined) !== (modifier.in === undefined), {
+      message: 'needs exactly one of equals or in',
+    });
+
+export const BidModifier = z.discriminatedUnion('attribute', [
+  modifierOn('gender', Gender),
+  modifierOn('employment', Employment),
+  modifierOn('maritalStatus', MaritalStatus),
+  modifierOn('stage', LeadStage),
+  modifierOn('sourceChannel', SourceChannel),
+  modifierOn('country', CountryCode),
+  modifierOn('region', RegionCode),
+  modifierOn('interest', Interest),
+  modifierOn('verifiedContact', ContactKind),
+]);
+
+export const OrderExclusivity = z.enum(['exclusive_only', 'shared_ok', 'any']);
+export const DeliveryMethod = z.enum(['webhook', 'pull']);
+
+/** The terms an order is placed with and an amendment replaces as a whole. */
+export const orderTermsShape = {
+  filters: OrderFilters,
+  /** Base bid per lead, before modifiers. */
+  bid: PositiveMinorUnits,
+  /** Cap on the effective bid (base + modifiers); absent: uncapped. */
+  maxBid: PositiveMinorUnits.optional(),
+  modifiers: z.array(BidModifier).max(50),
+  /** Leads wanted over the order's life, including those already bought. */
+  quantity: z.int().positive(),
+  /** Money reserved for the order over its life, including what is already spent. */
+  budget: PositiveMinorUnits,
+  dailyCapCount: z.int().positive().optional(),
+  dailyCapSpend: PositiveMinorUnits.optional(),
+  exclusivity: OrderExclusivity,
+  expiresAt: Instant.optional(),
+  delivery: DeliveryMethod,
+};
+
+type OrderTerms = { bid: number; maxBid?: number | undefined; budget: number };
+
+export function checkOrderTerms(terms: OrderTerms, context: z.RefinementCtx): void {
+  if (terms.maxBid !== undefined && terms.maxBid < terms.bid)
+    context.addIssue({ code: 'custom', path: ['maxBid'], message: 'must not be below bid' });
+  if (terms.budget < terms.bid)
+    context.addIssue({
+      code: 'custom',
+      path: ['budget'],
+      message: 'must cover at least one lead at the bid',
+    });
+}
