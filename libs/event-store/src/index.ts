@@ -9,3 +9,5 @@ export * from './migrator.js';
 export * from './integrity.js';
 export * from './catch-up-subscription.js';
 export * from './postgres/postgres-event-store.js';
+export * from './nest/event-store.module.js';
+export * from './eventstoredb/eventstoredb-event-store.js';

@@ -1,0 +1,18 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { ExchangeConfig } from '#lx/config';
+import { PlatformModule } from '#lx/platform';
+import { AccessModule } from '#lx/access';
+
+/** The sellers' API: batch upload, verification reports, listings, earnings. */
+@Module({})
+export class SellersAppModule {
+  static create(config: ExchangeConfig): DynamicModule {
+    return {
+      module: SellersAppModule,
+      imports: [
+        PlatformModule.forRoot({ appName: 'sellers', config }),
+        AccessModule.forRoot({ operatorApi: false, bootstrapOperatorKey: config.LX_OPERATOR_API_KEY }),
+      ],
+    };
+  }
+}

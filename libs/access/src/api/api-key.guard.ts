@@ -1,0 +1,54 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Response } from 'express';
+import { ProblemException, PUBLIC, RateLimiter, ROLES, type AuthenticatedRequest, type Role } from '#lx/http';
+import { ApiKeyAuthenticator } from '../application/api-key-authenticator.js';
+
+/**
+ * The one guard of every app: authenticates the API key (401), enforces the route's roles (403),
+ * then counts the request against the key's rate limit (429). A route that names no roles is
+ * closed to everyone: forgetting @Roles must never open an endpoint.
+ */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authenticator: ApiKeyAuthenticator,
+    private readonly rateLimiter: RateLimiter,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const presented = bearerToken(request.headers.authorization) ?? headerValue(request.headers['x-api-key']);
+    if (!presented) throw unauthenticated('Send an API key: Authorization: Bearer <key>');
+    const principal = await this.authenticator.authenticate(presented);
+    if (!principal) throw unauthenticated('The API key is not valid, or has been revoked');
+    request.principal = principal;
+
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets) ?? [];
+    if (!roles.includes(principal.role))
+      throw new ProblemException(
+        403,
+        'forbidden',
+        'Forbidden',
+        `This endpoint is for ${roles.join(', ') || 'no one'}; your key is a ${principal.role} key`,
+      );
+    await this.rateLimiter.consume(principal.keyId, context.switchToHttp().getResponse<Response>());
+    return true;
+  }
+}
+
+function unauthenticated(detail: string): ProblemException {
+  return new ProblemException(401, 'unauthenticated', 'Unauthenticated', detail);
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match?.[1];
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,38 @@
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { EVENT_STORE, type EventStore } from '#lx/event-store';
+import { CurrentPrincipal, notFound, Roles, type Principal } from '#lx/http';
+import { loadParticipant } from '../application/participant-stream.js';
+import { toParticipantView } from './participant-view.js';
+import type { ParticipantView } from './participant.dtos.js';
+
+/** Every participant can see itself and its own keys — and nobody else's (404). */
+@ApiTags('me')
+@Roles('seller', 'buyer', 'auditor', 'operator')
+@Controller('v1/me')
+export class MeController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The calling participant' })
+  async me(@CurrentPrincipal() principal: Principal): Promise<ParticipantView> {
+    const { state } = await loadParticipant(this.store, principal.participantId);
+    if (!state.exists)
+      return {
+        participantId: principal.participantId,
+        role: principal.role,
+        name: 'bootstrap operator',
+        suspended: false,
+        apiKeys: [],
+      };
+    return toParticipantView(state);
+  }
+
+  @Get('api-keys/:keyId')
+  async apiKey(@CurrentPrincipal() principal: Principal, @Param('keyId') keyId: string) {
+    const view = await this.me(principal);
+    const key = view.apiKeys.find((candidate) => candidate.keyId === keyId);
+    if (!key) throw notFound(`API key ${keyId}`);
+    return key;
+  }
+}

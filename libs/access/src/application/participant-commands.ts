@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { AggregateRepository } from '#lx/event-sourcing';
+import { participantDecider } from '../domain/participant-decider.js';
+import type { Role } from '../domain/role.js';
+import { generateApiKey, hashApiKey } from './api-key-secrets.js';
+import { participantStream } from './participant-stream.js';
+
+export class RegisterParticipant {
+  constructor(
+    readonly role: Role,
+    readonly name: string,
+    readonly actor: string,
+    readonly country?: string,
+  ) {}
+}
+
+export class IssueApiKey {
+  constructor(
+    readonly participantId: string,
+    readonly actor: string,
+  ) {}
+}
+
+export class RevokeApiKey {
+  constructor(
+    readonly participantId: string,
+    readonly keyId: string,
+    readonly actor: string,
+    readonly reason?: string,
+  ) {}
+}
+
+export class SuspendParticipant {
+  constructor(
+    readonly participantId: string,
+    readonly reason: string,
+    readonly actor: string,
+  ) {}
+}
+
+@CommandHandler(RegisterParticipant)
+export class RegisterParticipantHandler implements ICommandHandler<
+  RegisterParticipant,
+  { participantId: string }
+> {
+  constructor(private readonly repository: AggregateRepository) {}
+
+  async execute(command: RegisterParticipant): Promise<{ participantId: string }> {
+    const participantId = randomUUID();
+    await this.repository.handle(
+      participantStream(participantId),
+      participantDecider,
+      { kind: 'register', participantId, role: command.role, name: command.name, country: command.country },
+      { metadata: { actor: command.actor } },
+    );
+    return { participantId };
+  }
+}
+
+@CommandHandler(IssueApiKey)
+export class IssueApiKeyHandler implements ICommandHandler<
+  IssueApiKey,
+  { keyId: string; apiKey: string; prefix: string }
+> {
+  constructor(private readonly repository: AggregateRepository) {}
+
+  async execute(command: IssueApiKey): Promise<{ keyId: string; apiKey: string; prefix: string }> {
+    const { apiKey, keyId, prefix } = generateApiKey(command.participantId);
+    const hash = await hashApiKey(apiKey);
+    await this.repository.handle(
+      participantStream(command.participantId),
+      participantDecider,
+      { kind: 'issue-key', keyId, prefix, hash },
+      { metadata: { actor: command.actor } },
+    );
+    return { keyId, apiKey, prefix };
+  }
+}
+
+@CommandHandler(RevokeApiKey)
+export class RevokeApiKeyHandler implements ICommandHandler<RevokeApiKey, void> {
+  constructor(private readonly repository: AggregateRepository) {}
+
+  async execute(command: RevokeApiKey): Promise<void> {
+    await this.repository.handle(
+      participantStream(command.participantId),
+      participantDecider,
+      { kind: 'revoke-key', keyId: command.keyId, reason: command.reason },
+      { metadata: { actor: command.actor } },
+    );
+  }
+}
+
+@CommandHandler(SuspendParticipant)
+export class SuspendParticipantHandler implements ICommandHandler<SuspendParticipant, void> {
+  constructor(private readonly repository: AggregateRepository) {}
+
+  async execute(command: SuspendParticipant): Promise<void> {
+    await this.repository.handle(
+      participantStream(command.participantId),
+      participantDecider,
+      { kind: 'suspend', reason: command.reason },
+      { metadata: { actor: command.actor } },
+    );
+  }
+}
+
+export const participantCommandHandlers = [
+  RegisterParticipantHandler,
+  IssueApiKeyHandler,
+  RevokeApiKeyHandler,
+  SuspendParticipantHandler,
+];

@@ -1,0 +1,2 @@
+export const ROLES = ['seller', 'buyer', 'auditor', 'operator'] as const;
+export type Role = (typeof ROLES)[number];

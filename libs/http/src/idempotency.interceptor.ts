@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import {
+  Inject,
+  Injectable,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import type { Redis } from 'ioredis';
+import { from, mergeMap, Observable, of, catchError, throwError } from 'rxjs';
+import { canonicalJson } from '#lx/event-store';
+import { REDIS, REDIS_PREFIX } from './redis.js';
+import { ProblemException } from './problem-details.js';
+import type { AuthenticatedRequest } from './principal.js';
+
+const KEY = /^[A-Za-z0-9_.:-]{1,200}$/;
+const TTL_SECONDS = 24 * 60 * 60;
+
+interface StoredOutcome {
+  state: 'in-flight' | 'done';
+  fingerprint: string;
+  status?: number;
+  body?: unknown;
+}
+
+/**
+ * `Idempotency-Key` on every POST: the same key with the same body answers with the first
+ * response and creates nothing new; the same key with another body is refused with 422.
+ * Keys are scoped to the caller's API key and the route. Failed requests release the key.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS_PREFIX) private readonly prefix: string,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers['idempotency-key'];
+    if (request.method !== 'POST' || header === undefined) return next.handle();
+    const key = Array.isArray(header) ? header[0]! : header;
+    if (!KEY.test(key))
+      throw new ProblemException(
+        400,
+        'invalid-idempotency-key',
+        'Invalid Idempotency-Key',
+        'Use 1–200 characters of A–Z a–z 0–9 _ . : -',
+        {
+          errors: [{ field: 'Idempotency-Key', messages: ['1–200 characters of A–Z a–z 0–9 _ . : -'] }],
+        },
+      );
+    const scope = request.principal?.keyId ?? 'anonymous';
+    const path = request.originalUrl.split('?')[0];
+    const redisKey = `${this.prefix}:idem:${scope}:${createHash('sha256').update(`${path}\n${key}`).digest('hex')}`;
+    const fingerprint = createHash('sha256')
+      .update(`${request.method} ${request.originalUrl}\n${canonicalJson(request.body ?? null)}`)
+      .digest('hex');
+    const response = context.switchToHttp().getResponse<Response>();
+
+    return from(this.claim(redisKey, fingerprint)).pipe(
+      mergeMap((existing) => {
+        if (existing) return this.replay(existing, fingerprint, response);
+        return next.handle().pipe(
+          mergeMap((body) =>
+            from(
+              this.redis.set(
+                redisKey,
+                JSON.stringify({
+                  state: 'done',
+                  fingerprint,
+                  status: response.statusCode,
+                  body,
+                } satisfies StoredOutcome),
+                'EX',
+                TTL_SECONDS,
+              ),
+            ).pipe(mergeMap(() => of(body))),
+          ),
+          catchError((error: unknown) =>
+            from(this.redis.del(redisKey)).pipe(mergeMap(() => throwError(() => error))),
+          ),
+        );
+      }),
+    );
+  }
+
+  /** Claims the key atomically; returns the earlier outcome if there is one. */
+  private async claim(redisKey: string, fingerprint: string): Promise<StoredOutcome | null> {
+    const claimed = await this.redis.set(
+      redisKey,
+      JSON.stringify({ state: 'in-flight', fingerprint }),
+      'EX',
+      TTL_SECONDS,
+      'NX',
+    );
+    if (claimed === 'OK') return null;
+    const stored = await this.redis.get(redisKey);
+    return stored ? (JSON.parse(stored) as StoredOutcome) : null;
+  }
+
+  private replay(existing: StoredOutcome, fingerprint: string, response: Response): Observable<unknown> {
+    if (existing.fingerprint !== fingerprint)
+      throw new ProblemException(
+        422,
+        'idempotency-key-reused',
+        'Idempotency-Key reused with another request',
+        'This Idempotency-Key was used with a different request body; use a new key for a new request',
+      );
+    if (existing.state === 'in-flight')
+      throw new ProblemException(
+        409,
+        'idempotency-in-progress',
+        'Request in progress',
+        'The first request with this key has not finished yet; retry shortly',
+      );
+    response.status(existing.status ?? 200);
+    response.setHeader('Idempotent-Replayed', 'true');
+    return of(existing.body);
+  }
+}

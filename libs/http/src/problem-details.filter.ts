@@ -1,0 +1,107 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { Request, Response } from 'express';
+import { DomainError } from '#lx/event-sourcing';
+import { PROBLEM_BASE, ProblemException, type ProblemDetails } from './problem-details.js';
+
+interface ErrorWithCode {
+  code?: string;
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  message?: string;
+}
+
+/** Domain and event-store errors that callers can act on, mapped to HTTP statuses. */
+const KNOWN_CODES: Record<string, number> = {
+  'wrong-expected-version': 409,
+  'duplicate-event-id': 409,
+  'invalid-stream-name': 400,
+  'event-schema-violation': 400,
+  'event-too-large': 413,
+  'unknown-event-type': 400,
+};
+
+/** Renders every error as application/problem+json; an unexpected error never leaks its internals. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const problem = this.toProblem(exception, request.originalUrl);
+    if (problem.status >= 500)
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (problem.status === 429 && typeof problem.retryAfterSeconds === 'number')
+      response.setHeader('Retry-After', String(problem.retryAfterSeconds));
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown, instance: string): ProblemDetails {
+    if (exception instanceof ProblemException) return exception.toProblem(instance);
+    const error = (exception ?? {}) as ErrorWithCode;
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const message =
+        typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
+      const text = Array.isArray(message) ? message.join('; ') : String(message);
+      // Nest wraps body-parser's failures: say plainly what was wrong with the body.
+      const detail =
+        status === 413
+          ? 'The request body is over the size limit'
+          : status === 400 && /JSON/.test(text)
+            ? `The body is not valid JSON: ${text}`
+            : text;
+      const title = STATUS_CODES[status] ?? 'Error';
+      return {
+        type: `${PROBLEM_BASE}${slug(title)}`,
+        title: title === 'Payload Too Large' ? 'Payload too large' : title,
+        status,
+        detail,
+        instance,
+      };
+    }
+    // body-parser's errors (oversized or malformed bodies) carry their HTTP status.
+    const status = error.status ?? error.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const title = error.type === 'entity.too.large' ? 'Payload too large' : 'Bad request';
+      const detail =
+        error.type === 'entity.too.large'
+          ? 'The request body is over the size limit'
+          : error.type === 'entity.parse.failed'
+            ? `The body is not valid JSON: ${error.message ?? ''}`
+            : (error.message ?? title);
+      return { type: `${PROBLEM_BASE}${slug(error.type ?? title)}`, title, status, detail, instance };
+    }
+    if (error.code && (KNOWN_CODES[error.code] || exception instanceof DomainError))
+      return {
+        type: `${PROBLEM_BASE}${error.code}`,
+        title: error.code.replace(/-/g, ' '),
+        status: KNOWN_CODES[error.code] ?? domainErrorStatus(error.code),
+        detail: error.message,
+        instance,
+        ...(exception instanceof DomainError && Object.keys(exception.details).length
+          ? { details: exception.details }
+          : {}),
+      };
+    return { type: `${PROBLEM_BASE}internal-error`, title: 'Internal error', status: 500, instance };
+  }
+}
+
+/** A domain error's code says what kind of refusal it is: `…-not-found`, `…-exists`/conflicts, or a broken rule. */
+function domainErrorStatus(code: string): number {
+  if (code.endsWith('-not-found')) return 404;
+  if (code.endsWith('-exists') || code.includes('conflict') || code.endsWith('-suspended')) return 409;
+  return 422;
+}
+
+function slug(text: string): string {
+  return text
+    .replace(/Exception$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1-$2')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .toLowerCase();
+}

@@ -1,0 +1,285 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DataSource } from 'typeorm';
+import {
+  comparePositions,
+  formatPosition,
+  type EventStore,
+  type LogPosition,
+  type RecordedEvent,
+  type Subscription,
+} from '#lx/event-store';
+import { liveSchemaOf, type Projection } from './projection.js';
+import {
+  advanceCheckpoint,
+  ensureProjectionSchema,
+  readCheckpoint,
+  sharedProjectionLockSql,
+} from './projection-schema.js';
+import { CheckpointMovedError, ProjectionVersionMismatchError } from './errors.js';
+
+export interface ProjectionRunnerOptions {
+  projection: Projection;
+  store: EventStore;
+  /** Initialised, with the projection's entities; the runner sets search_path per transaction. */
+  dataSource: DataSource;
+  /** Default: the live schema `rm_<name>`; a rebuild runs the same code into `rm_<name>__next`. */
+  schema?: string;
+  batchSize?: number;
+  pollIntervalMs?: number;
+  /** Pause after a failed event before trying again; doubles up to 30 s. Default 500 ms. */
+  retryDelayMs?: number;
+  /** Stop for good (rejecting `caughtUp`) after this many failures in a row. Default: never. */
+  giveUpAfterFailures?: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+export interface ProjectionStatus {
+  name: string;
+  schema: string;
+  version: number;
+  /** The stored checkpoint: the last event applied, by any process. */
+  position: LogPosition | null;
+  eventsApplied: number;
+  /** Events matching the filter are readable after the checkpoint. */
+  lagging: boolean;
+  paused: boolean;
+  running: boolean;
+  lastError: string | null;
+}
+
+const MAX_RETRY_DELAY_MS = 30_000;
+
+/**
+ * Keeps one projection's tables up to date: one subscription with an external checkpoint, and one
+ * transaction per event holding the handler's writes and the checkpoint's compare-and-set, so a
+ * crash at any point applies every event exactly once.
+ */
+export class ProjectionRunner {
+  /** Resolves the first time everything readable has been applied; rejects if the runner gives up or stops first. */
+  readonly caughtUp: Promise<void>;
+  private settleCaughtUp!: { resolve: () => void; reject: (error: unknown) => void };
+  private committed: LogPosition | null = null;
+  private subscription: Subscription | null = null;
+  private readonly stopping = new AbortController();
+  private pauseGate: { promise: Promise<void>; open: () => void } | null = null;
+  private inFlight: Promise<void> | null = null;
+  private consecutiveFailures = 0;
+  private lastError: unknown = null;
+  private finished = false;
+  private readonly waiters = new Set<{ target: LogPosition; settle: (error?: unknown) => void }>();
+  private readonly supervising: Promise<void>;
+
+  private constructor(
+    private readonly options: ProjectionRunnerOptions,
+    readonly schema: string,
+  ) {
+    this.caughtUp = new Promise<void>((resolve, reject) => (this.settleCaughtUp = { resolve, reject }));
+    this.caughtUp.catch(() => undefined); // a runner nobody awaits must not raise an unhandled rejection
+    this.supervising = this.supervise();
+  }
+
+  /** Creates the schema if missing and starts applying; refuses tables built by another version. */
+  static async start(options: ProjectionRunnerOptions): Promise<ProjectionRunner> {
+    const schema = options.schema ?? liveSchemaOf(options.projection);
+    await ensureProjectionSchema(options.dataSource, options.projection, schema);
+    const stored = await readCheckpoint(options.dataSource, schema);
+    if (stored && stored.version !== options.projection.version)
+      throw new ProjectionVersionMismatchError(schema, stored.version, options.projection.version);
+    return new ProjectionRunner(options, schema);
+  }
+
+  get name(): string {
+    return this.options.projection.name;
+  }
+
+  /** The last position this runner committed or loaded. */
+  position(): LogPosition | null {
+    return this.committed;
+  }
+
+  async status(): Promise<ProjectionStatus> {
+    const { projection, store, dataSource } = this.options;
+    const stored = await readCheckpoint(dataSource, this.schema);
+    const position = stored?.position ?? null;
+    const ahead = await store.readAll({ after: position, maxCount: 1, filter: projection.filter });
+    return {
+      name: projection.name,
+      schema: this.schema,
+      version: stored?.version ?? projection.version,
+      position,
+      eventsApplied: stored?.eventsApplied ?? 0,
+      lagging: ahead.events.length > 0,
+      paused: this.pauseGate !== null,
+      running: !this.finished,
+      lastError: this.lastError === null ? null : describeError(this.lastError),
+    };
+  }
+
+  /** Resolves once this runner has committed `target` or a later position. */
+  waitForPosition(target: LogPosition, timeoutMs = 30_000): Promise<void> {
+    if (reached(this.committed, target)) return Promise.resolve();
+    if (this.finished) return Promise.reject(new Error(`projection ${this.schema} is not running`));
+    return new Promise<void>((resolve, reject) => {
+      const waiter = {
+        target,
+        settle: (error?: unknown) => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          if (error) reject(error);
+          else resolve();
+        },
+      };
+      const timer = setTimeout(
+        () => waiter.settle(new Error(`projection ${this.schema} did not reach ${formatPosition(target)}`)),
+        timeoutMs,
+      );
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Holds further events; resolves when the event being applied (if any) has committed or rolled back. */
+  async pause(): Promise<void> {
+    if (!this.pauseGate) {
+      let open!: () => void;
+      const promise = new Promise<void>((resolve) => (open = resolve));
+      this.pauseGate = { promise, open };
+    }
+    await this.inFlight?.catch(() => undefined);
+  }
+
+  resume(): void {
+    const gate = this.pauseGate;
+    this.pauseGate = null;
+    gate?.open();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.resume();
+    await this.subscription?.stop();
+    await this.supervising;
+  }
+
+  /** Runs subscriptions one after another: a moved checkpoint resumes at once, a failure after a pause. */
+  private async supervise(): Promise<void> {
+    const { retryDelayMs = 500, giveUpAfterFailures = Infinity, log } = this.options;
+    let outcome: unknown = new Error(`projection ${this.schema} stopped before catching up`);
+    while (!this.stopping.signal.aborted) {
+      const failure = await this.runSubscription();
+      if (this.stopping.signal.aborted) break;
+      if (failure instanceof CheckpointMovedError) {
+        log?.(`${failure.message}; resuming from the stored checkpoint`);
+        continue;
+      }
+      this.lastError = failure;
+      this.consecutiveFailures += 1;
+      if (
+        failure instanceof ProjectionVersionMismatchError ||
+        this.consecutiveFailures >= giveUpAfterFailures
+      ) {
+        log?.(`projection ${this.schema} gave up`, failure);
+        outcome = failure;
+        break;
+      }
+      const delay = Math.min(retryDelayMs * 2 ** (this.consecutiveFailures - 1), MAX_RETRY_DELAY_MS);
+      log?.(`projection ${this.schema} failed; retrying in ${delay} ms`, failure);
+      await sleep(delay, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+    }
+    this.finished = true;
+    this.settleCaughtUp.reject(outcome);
+    for (const waiter of [...this.waiters]) waiter.settle(outcome);
+  }
+
+  /** One subscription from the stored checkpoint; resolves with what ended it (null: a stop). */
+  private async runSubscription(): Promise<unknown> {
+    const { projection, store, dataSource, batchSize, pollIntervalMs } = this.options;
+    let failure: unknown = null;
+    try {
+      await ensureProjectionSchema(dataSource, projection, this.schema);
+      const stored = (await readCheckpoint(dataSource, this.schema))!;
+      if (stored.version !== projection.version)
+        return new ProjectionVersionMismatchError(this.schema, stored.version, projection.version);
+      this.moveTo(stored.position);
+      if (this.stopping.signal.aborted) return null;
+      const subscription = store.subscribe(`projection:${this.schema}`, (event) => this.apply(event), {
+        filter: projection.filter,
+        batchSize,
+        pollIntervalMs,
+        checkpoint: { kind: 'external', load: async () => stored.position },
+        onError: (error) => (failure = error),
+      });
+      this.subscription = subscription;
+      let ended = false;
+      void subscription.stopped.then(() => (ended = true));
+      // The subscription also reports "caught up" when it ends; by the next macrotask an ending
+      // subscription has settled `stopped`, so only a live one counts.
+      void subscription.caughtUp.then(() =>
+        setImmediate(() => {
+          if (!ended && failure === null && !this.stopping.signal.aborted) this.settleCaughtUp.resolve();
+        }),
+      );
+      await subscription.stopped;
+    } catch (error) {
+      failure = error;
+    } finally {
+      this.subscription = null;
+    }
+    if (failure === null && !this.stopping.signal.aborted)
+      failure = new Error(`subscription of ${this.schema} ended (see the event-store log)`);
+    return failure;
+  }
+
+  private async apply(event: RecordedEvent): Promise<void> {
+    while (this.pauseGate && !this.stopping.signal.aborted) await this.pauseGate.promise;
+    // Stopping: leave the event unapplied; the external checkpoint has not moved, so the next run gets it.
+    if (this.stopping.signal.aborted) return;
+    const applying = this.applyInTransaction(event);
+    this.inFlight = applying;
+    try {
+      await applying;
+    } finally {
+      this.inFlight = null;
+    }
+  }
+
+  private async applyInTransaction(event: RecordedEvent): Promise<void> {
+    const { projection, dataSource } = this.options;
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      await runner.query(`SELECT ${sharedProjectionLockSql}, set_config('search_path', $2, true)`, [
+        projection.name,
+        `${this.schema}, public`,
+      ]);
+      // The compare-and-set comes first: it locks the checkpoint row, so a second applier of the
+      // same projection waits here and then backs off, instead of running the handler twice.
+      const from = this.committed;
+      if (!(await advanceCheckpoint(runner, this.schema, projection.version, from, event.position)))
+        throw new CheckpointMovedError(this.schema, from);
+      await projection.handle(event, runner.manager);
+      await runner.commitTransaction();
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+    this.consecutiveFailures = 0;
+    this.lastError = null;
+    this.moveTo(event.position);
+  }
+
+  private moveTo(position: LogPosition | null): void {
+    this.committed = position;
+    for (const waiter of [...this.waiters]) if (reached(position, waiter.target)) waiter.settle();
+  }
+}
+
+function reached(position: LogPosition | null, target: LogPosition): boolean {
+  return position !== null && comparePositions(position, target) >= 0;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

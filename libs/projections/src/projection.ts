@@ -1,0 +1,63 @@
+import type { EntityManager, EntitySchema } from 'typeorm';
+import type { EventFilter, RecordedEvent } from '#lx/event-store';
+
+/** A TypeORM entity: a decorated class or an EntitySchema. */
+export type ProjectionEntity = EntitySchema | (new (...args: never[]) => object);
+
+/**
+ * A read model built from the log. Its tables live in their own PostgreSQL schema (`rm_<name>`),
+ * so a rebuild can fill a fresh copy beside the live one and swap it in by renaming schemas.
+ */
+export interface Projection {
+  /** Lower snake case; names the schema `rm_<name>`. */
+  readonly name: string;
+  /** Bump when the tables or the handler change meaning: a stored projection of another version must be rebuilt. */
+  readonly version: number;
+  readonly filter: EventFilter;
+  /** Entities mapped to this projection's tables, without a schema (resolved through search_path). */
+  readonly entities: readonly ProjectionEntity[];
+  /** DDL creating the tables inside `schema`; run once per schema, in one transaction. */
+  createTables(schema: string): string[];
+  /**
+   * Applies one event. Runs inside the transaction that also advances the checkpoint, with
+   * search_path set to the projection's schema: use unqualified table names and only `manager`.
+   * Must be deterministic (no clock, no randomness), so that a rebuild reproduces the live tables.
+   */
+  handle(event: RecordedEvent, manager: EntityManager): Promise<void>;
+}
+
+// Short enough that `rm_<name>__old_<n>` fits PostgreSQL's 63-byte identifiers; no `__`, which
+// separates the rebuild suffixes.
+const PROJECTION_NAME = /^[a-z](?:[a-z0-9]|_(?!_)){0,39}$/;
+
+export function assertValidProjectionName(name: string): void {
+  if (!PROJECTION_NAME.test(name) || name.endsWith('_'))
+    throw new RangeError(
+      `Invalid projection name "${String(name).slice(0, 80)}": expected lower snake case, at most 40 characters`,
+    );
+}
+
+/** The schema the live read model is served from. */
+export function liveSchemaOf(projection: Pick<Projection, 'name'>): string {
+  assertValidProjectionName(projection.name);
+  return `rm_${projection.name}`;
+}
+
+/** The schema a rebuild fills before it is swapped in. */
+export function rebuildSchemaOf(projection: Pick<Projection, 'name'>): string {
+  return `${liveSchemaOf(projection)}__next`;
+}
+
+/**
+ * The libpq `options` that put every live read-model schema on a connection's search_path, so
+ * read-side repositories use unqualified table names. Pass it as `extra: { options }` of a TypeORM
+ * DataSource. Table names must therefore be unique across projections.
+ */
+export function readModelSearchPath(projections: readonly Pick<Projection, 'name'>[]): string {
+  return `-c search_path=${[...projections.map(liveSchemaOf), 'public'].join(',')}`;
+}
+
+/** Every projection's entities, for the `entities` of the DataSource that serves and runs them. */
+export function readModelEntities(projections: readonly Projection[]): ProjectionEntity[] {
+  return projections.flatMap((projection) => projection.entities);
+}
