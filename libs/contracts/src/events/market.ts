@@ -12,8 +12,10 @@ import {
 } from '../value-types.js';
 
 /**
- * Stream `market-<vertical>`. The matching engine is its single writer (DESIGN §5); settings and
- * clock ticks are appended here too so that the engine's input is one ordered log.
+ * Stream `market-<vertical>`: the matching engine is its single writer (DESIGN §5). Settings
+ * (`marketSettings-<vertical>`, operator API) and clock ticks (`marketClock-<vertical>`, a
+ * scheduled job) live in streams of their own, so that no other writer ever races the engine's
+ * optimistic concurrency on its output stream; the engine reads them from the global log.
  */
 const categories = ['market'];
 
@@ -92,7 +94,7 @@ export const ListingExpired = defineEvent({
 export const MarketSettingsChanged = defineEvent({
   type: 'MarketSettingsChanged',
   schemaVersion: 1,
-  categories,
+  categories: ['marketSettings'],
   schema: z.strictObject({
     vertical: Vertical,
     currency: CurrencyCode,
@@ -115,7 +117,7 @@ export const MarketSettingsChanged = defineEvent({
 export const MarketClockTicked = defineEvent({
   type: 'MarketClockTicked',
   schemaVersion: 1,
-  categories,
+  categories: ['marketClock'],
   schema: z.strictObject({ at: Instant }),
 });
 
