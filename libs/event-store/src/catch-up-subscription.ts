@@ -6,7 +6,7 @@ import type {
   Subscription,
   SubscriptionOptions,
 } from './event-store.port.js';
-import type { LogPosition } from './log-position.js';
+import { comparePositions, type LogPosition } from './log-position.js';
 
 export interface CheckpointStore {
   load(name: string): Promise<LogPosition | null>;
@@ -20,6 +20,12 @@ export interface CatchUpSources {
   readAll(options: ReadAllOptions): Promise<ReadAllPage>;
   checkpoints: CheckpointStore;
   wakeUp: WakeUp;
+  /**
+   * The newest event committed when the subscription starts, even if not yet readable in log
+   * order (PostgreSQL: above the xmin horizon). `caughtUp` waits until the subscription has
+   * passed it, so "caught up" means "has seen everything committed before it started".
+   */
+  newestCommitted?: () => Promise<LogPosition | null>;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -45,6 +51,8 @@ export function startCatchUpSubscription(
 
   const run = async (): Promise<void> => {
     let after = external ? await external.load() : await sources.checkpoints.load(name);
+    const target = (await sources.newestCommitted?.()) ?? null;
+    const reachedTarget = () => !target || (after !== null && comparePositions(after, target) >= 0);
     while (!controller.signal.aborted) {
       const page = await sources.readAll({ after, maxCount: batchSize, filter });
       for (const event of page.events) {
@@ -72,7 +80,7 @@ export function startCatchUpSubscription(
         if (moved && !external && page.events.length === 0) await sources.checkpoints.save(name, after);
       }
       if (page.isEnd) {
-        markCaughtUp();
+        if (reachedTarget()) markCaughtUp();
         await sources.wakeUp(pollIntervalMs, controller.signal);
       }
     }

@@ -177,6 +177,7 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
       readAll: (o) => this.readAll(o),
       checkpoints: this,
       wakeUp: (timeoutMs, signal) => this.wakeUps.next(timeoutMs, signal),
+      newestCommitted: () => this.newestCommitted(),
       log: this.options.log,
     });
   }
@@ -245,6 +246,16 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
     const { rows } = await this.pool.query(
       `SELECT transaction_id::text AS c, global_position::text AS p FROM lx_events
        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    );
+    const row = rows[0] as { c: string; p: string } | undefined;
+    return row ? { commit: BigInt(row.c), prepare: BigInt(row.p) } : null;
+  }
+
+  /** Newest committed event, ignoring the xmin horizon: only a target to wait for, never a place to read from. */
+  private async newestCommitted(): Promise<LogPosition | null> {
+    const { rows } = await this.pool.query(
+      `SELECT transaction_id::text AS c, global_position::text AS p FROM lx_events
        ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
     );
     const row = rows[0] as { c: string; p: string } | undefined;
