@@ -273,7 +273,7 @@ describe('eventCatalogue', () => {
   it('allows each event on the streams of DESIGN §3', () => {
     const streams: Record<string, string[]> = {
       participant: ['ParticipantRegistered', 'ApiKeyIssued', 'ApiKeyRevoked', 'ParticipantSuspended'],
-      batch: ['LeadBatchSubmitted', 'LeadBatchVerified', 'LeadBatchWithdrawn'],
+      batch: ['LeadBatchSubmitted', 'LeadBatchRowsRejected', 'LeadBatchVerified', 'LeadBatchWithdrawn'],
       lead: ['LeadListed', 'LeadWithdrawn', 'LeadErased'],
       buyer: [
         'FundsDeposited',
@@ -286,12 +286,7 @@ describe('eventCatalogue', () => {
         'RefundCredited',
         'WebhookConfigured',
       ],
-      market: [
-        'LeadAllocated',
-        'OrderFilled',
-        'OrderClosed',
-        'ListingExpired',
-      ],
+      market: ['LeadAllocated', 'OrderFilled', 'OrderClosed', 'ListingExpired'],
       marketSettings: ['MarketSettingsChanged'],
       marketClock: ['MarketClockTicked'],
       return: ['ReturnRequested', 'SellerResponded', 'ReturnAccepted', 'ReturnRejected', 'ReturnEscalated'],

@@ -23,6 +23,9 @@ export interface PreparedEvent {
   data: unknown;
   metadata: EventMetadata;
   digest: string;
+  /** `data` and `metadata` serialised once, for adapters to send as they are. */
+  dataJson: string;
+  metadataJson: string;
 }
 
 export interface PrepareOptions {
@@ -70,10 +73,11 @@ export function prepareAppend(
       occurredAt: event.metadata?.occurredAt ?? now,
       schemaVersion: descriptor.schemaVersion,
     };
-    const size =
-      Buffer.byteLength(JSON.stringify(checked.value)) + Buffer.byteLength(JSON.stringify(metadata));
+    const dataJson = JSON.stringify(checked.value);
+    const metadataJson = JSON.stringify(metadata);
+    const size = Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson);
     if (size > limit) throw new EventTooLargeError(event.type, size, limit);
-    if (JSON.stringify(checked.value).includes('\\u0000'))
+    if (dataJson.includes('\\u0000'))
       throw new EventSchemaError(event.type, ['text may not contain the NUL character']);
 
     const prepared = {
@@ -84,6 +88,6 @@ export function prepareAppend(
       data: checked.value,
       metadata,
     };
-    return { ...prepared, digest: contentDigest(prepared) };
+    return { ...prepared, digest: contentDigest(prepared), dataJson, metadataJson };
   });
 }

@@ -23,6 +23,10 @@ export const LeadBatchSubmitted = defineEvent({
       floor: MinorUnits,
       currency: CurrencyCode,
       exclusivity: ListingExclusivity,
+      listingLifetimeHours: z
+        .int()
+        .positive()
+        .max(24 * 365),
     }),
   }),
 });
@@ -33,24 +37,34 @@ const RejectedRow = z.strictObject({
   reasons: z.array(Slug).min(1).max(20),
 });
 
+/**
+ * Rejected rows, reported while verification runs, a chunk of the file at a time: each row is
+ * reported in exactly one of these events (deterministic event ids make a resumed chunk idempotent).
+ */
+export const LeadBatchRowsRejected = defineEvent({
+  type: 'LeadBatchRowsRejected',
+  schemaVersion: 1,
+  categories,
+  schema: z.strictObject({
+    batchId: EntityId,
+    sellerId: EntityId,
+    rows: z.array(RejectedRow).min(1).max(5000),
+  }),
+});
+
+/** Verification finished; the rejected rows themselves are in the batch's `LeadBatchRowsRejected` events. */
 export const LeadBatchVerified = defineEvent({
   type: 'LeadBatchVerified',
   schemaVersion: 1,
   categories,
-  schema: z
-    .strictObject({
-      batchId: EntityId,
-      sellerId: EntityId,
-      accepted: z.int().nonnegative(),
-      rejected: z.int().nonnegative(),
-      /** Rejected rows per reason code; a row with several reasons counts under each. */
-      reasons: z.record(Slug, z.int().positive()),
-      rejectedRows: z.array(RejectedRow),
-    })
-    .refine((batch) => batch.rejectedRows.length === batch.rejected, {
-      path: ['rejectedRows'],
-      message: 'must list exactly the rejected rows',
-    }),
+  schema: z.strictObject({
+    batchId: EntityId,
+    sellerId: EntityId,
+    accepted: z.int().nonnegative(),
+    rejected: z.int().nonnegative(),
+    /** Rejected rows per reason code; a row with several reasons counts under each. */
+    reasons: z.record(Slug, z.int().positive()),
+  }),
 });
 
 export const LeadBatchWithdrawn = defineEvent({
@@ -60,4 +74,9 @@ export const LeadBatchWithdrawn = defineEvent({
   schema: z.strictObject({ batchId: EntityId, sellerId: EntityId, reason: Text(1000).optional() }),
 });
 
-export const batchEvents = [LeadBatchSubmitted, LeadBatchVerified, LeadBatchWithdrawn] as const;
+export const batchEvents = [
+  LeadBatchSubmitted,
+  LeadBatchRowsRejected,
+  LeadBatchVerified,
+  LeadBatchWithdrawn,
+] as const;

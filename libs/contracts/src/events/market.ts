@@ -67,6 +67,8 @@ export const OrderFilled = defineEvent({
     buyerId: EntityId,
     quantity: z.int().positive(),
     spent: MinorUnits,
+    /** The log position of the input event that caused it (the engine's recovery point). */
+    inputPosition: LogPositionText.optional(),
   }),
 });
 
@@ -81,6 +83,8 @@ export const OrderClosed = defineEvent({
     reason: z.enum(['filled', 'budget_exhausted', 'expired', 'cancelled', 'buyer_suspended']),
     spent: MinorUnits,
     released: MinorUnits,
+    /** The log position of the input event that caused it (the engine's recovery point). */
+    inputPosition: LogPositionText.optional(),
   }),
 });
 
@@ -88,7 +92,13 @@ export const ListingExpired = defineEvent({
   type: 'ListingExpired',
   schemaVersion: 1,
   categories,
-  schema: z.strictObject({ leadId: EntityId, sellerId: EntityId, salesMade: z.int().nonnegative() }),
+  schema: z.strictObject({
+    leadId: EntityId,
+    sellerId: EntityId,
+    salesMade: z.int().nonnegative(),
+    /** The log position of the input event that caused it (the engine's recovery point). */
+    inputPosition: LogPositionText.optional(),
+  }),
 });
 
 export const MarketSettingsChanged = defineEvent({

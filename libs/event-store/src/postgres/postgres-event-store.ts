@@ -22,6 +22,7 @@ import { assertValidStreamName } from '../stream-name.js';
 import { prepareAppend } from '../prepare-append.js';
 import { runMigrations } from '../migrator.js';
 import { eventStoreMigration } from './migrations/001-event-store.js';
+import { notifyAfterCommitMigration } from './migrations/002-notify-after-commit.js';
 import { startCatchUpSubscription, type CheckpointStore } from '../catch-up-subscription.js';
 import { verifyHashChains, type StreamHead } from '../integrity.js';
 import { PostgresWakeUps } from './postgres-wake-ups.js';
@@ -47,7 +48,11 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
   private constructor(private readonly options: PostgresEventStoreOptions) {
     this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
     this.pool.on('error', (error) => options.log?.('idle event-store connection failed', error));
-    this.wakeUps = new PostgresWakeUps(options.connectionString, options.log);
+    this.wakeUps = new PostgresWakeUps(
+      options.connectionString,
+      () => this.pool.query("SELECT pg_notify('lx_events', '')"),
+      options.log,
+    );
   }
 
   /** Connects and applies the event-store migrations (idempotent, safe from several processes). */
@@ -55,7 +60,7 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
     const store = new PostgresEventStore(options);
     const client = await store.pool.connect();
     try {
-      await runMigrations(client, [eventStoreMigration]);
+      await runMigrations(client, [eventStoreMigration, notifyAfterCommitMigration]);
     } finally {
       client.release();
     }
@@ -79,8 +84,8 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
       typeof expected === 'number' ? expected : null,
       prepared.map((e) => e.id),
       prepared.map((e) => e.type),
-      prepared.map((e) => JSON.stringify(e.data)),
-      prepared.map((e) => JSON.stringify(e.metadata)),
+      prepared.map((e) => e.dataJson),
+      prepared.map((e) => e.metadataJson),
       prepared.map((e) => e.digest),
     ];
     for (let attempt = 0; ; attempt++) {
@@ -98,6 +103,7 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
         switch (row.outcome) {
           case 'ok':
           case 'idempotent':
+            if (row.outcome === 'ok') this.wakeUps.announce(prepared[0]!.category);
             return {
               nextRevision: Number(row.revision),
               position: { commit: BigInt(row.tx_id!), prepare: BigInt(row.last_position!) },
@@ -176,7 +182,7 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
     return startCatchUpSubscription(name, handler, options, {
       readAll: (o) => this.readAll(o),
       checkpoints: this,
-      wakeUp: (timeoutMs, signal) => this.wakeUps.next(timeoutMs, signal),
+      wakeUp: this.wakeUps.waiter(),
       newestCommitted: () => this.newestCommitted(),
       log: this.options.log,
     });

@@ -1,25 +1,61 @@
 import pg from 'pg';
 
 /**
- * One LISTEN connection per store, shared by its subscriptions. A NOTIFY on `lx_events` wakes
- * every waiter; waiters also wake on their poll interval, so a lost connection or an event made
- * readable by an unrelated transaction ending (the xmin horizon moving) is still seen.
+ * Wake-ups for the subscriptions of one store. One LISTEN connection per store receives the
+ * NOTIFYs that appenders (in any process) send after commit; appends in this process wake local
+ * subscriptions directly. A wake-up that arrives while a subscription is busy is remembered (a
+ * generation counter), never lost. Subscriptions also wake on their poll interval, so a lost
+ * connection, or an event made readable by an unrelated transaction ending (the xmin horizon
+ * moving), is still seen.
  */
 export class PostgresWakeUps {
   private client: pg.Client | null = null;
   private connecting: Promise<void> | null = null;
-  private waiters = new Set<() => void>();
+  private readonly waiters = new Set<() => void>();
+  private generation = 0;
+  private notifying: Promise<void> | null = null;
+  private notifyAgain = false;
   private closed = false;
 
   constructor(
     private readonly connectionString: string,
+    private readonly sendNotify: () => Promise<unknown>,
     private readonly log?: (message: string, error?: unknown) => void,
   ) {}
 
-  async next(timeoutMs: number, signal: AbortSignal): Promise<void> {
-    if (signal.aborted) return;
-    this.ensureListening();
-    await new Promise<void>((resolve) => {
+  /** A wait function for one subscription: returns at once if woken since its last wait. */
+  waiter(): (timeoutMs: number, signal: AbortSignal) => Promise<void> {
+    let seen = this.generation;
+    return async (timeoutMs, signal) => {
+      if (signal.aborted) return;
+      this.ensureListening();
+      if (this.generation === seen) await this.wait(timeoutMs, signal);
+      seen = this.generation;
+    };
+  }
+
+  /**
+   * Called after an append committed: wakes this process's subscriptions now and sends one
+   * NOTIFY for other processes, coalescing appends that commit while a NOTIFY is in flight.
+   */
+  announce(_category: string): void {
+    this.wakeAll();
+    if (this.closed) return;
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifying = (async () => {
+      do {
+        this.notifyAgain = false;
+        await this.sendNotify().catch((error: unknown) => this.log?.('event-store NOTIFY failed', error));
+      } while (this.notifyAgain && !this.closed);
+      this.notifying = null;
+    })();
+  }
+
+  private wait(timeoutMs: number, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
         signal.removeEventListener('abort', done);
@@ -32,17 +68,20 @@ export class PostgresWakeUps {
     });
   }
 
+  private wakeAll(): void {
+    this.generation++;
+    const waiting = [...this.waiters];
+    this.waiters.clear();
+    waiting.forEach((wake) => wake());
+  }
+
   private ensureListening(): void {
     if (this.client || this.connecting || this.closed) return;
     const client = new pg.Client({ connectionString: this.connectionString });
     this.connecting = (async () => {
       try {
         await client.connect();
-        client.on('notification', () => {
-          const waiting = [...this.waiters];
-          this.waiters.clear();
-          waiting.forEach((wake) => wake());
-        });
+        client.on('notification', () => this.wakeAll());
         client.on('error', (error) => {
           this.log?.('event-store LISTEN connection lost; polling until it is back', error);
           this.client = null;
@@ -63,9 +102,10 @@ export class PostgresWakeUps {
   async close(): Promise<void> {
     this.closed = true;
     await this.connecting;
+    await this.notifying;
     const client = this.client;
     this.client = null;
-    this.waiters.forEach((wake) => wake());
+    this.wakeAll();
     if (client) await client.end().catch(() => undefined);
   }
 }
