@@ -5,14 +5,22 @@ import type { ExchangeConfig } from '#lx/config';
 import { eventCatalogue } from '#lx/contracts';
 import { EventStoreModule } from '#lx/event-store';
 import { CommonHttpModule } from '#lx/http';
+import {
+  ProjectionsHostModule,
+  readModelEntities,
+  readModelSearchPath,
+  type Projection,
+} from '#lx/projections';
 
 export interface PlatformOptions {
   appName: 'sellers' | 'buyers' | 'settlement';
   config: ExchangeConfig;
-  /** TypeORM entities of the app's read models. */
+  /** Read models this app builds and serves: their runners are hosted, their tables on the search_path. */
+  projections?: readonly Projection[];
+  /** Read models this app only reads (built by another app): their tables go on the search_path. */
+  readProjections?: readonly Projection[];
+  /** Other TypeORM entities of the app. */
   entities?: unknown[];
-  /** Schemas of the read models this app reads (search_path order). */
-  readModelSchemas?: string[];
 }
 
 /**
@@ -23,7 +31,8 @@ export interface PlatformOptions {
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
     const { config } = options;
-    const searchPath = [...(options.readModelSchemas ?? []), 'public'].join(',');
+    const hosted = options.projections ?? [];
+    const served = [...hosted, ...(options.readProjections ?? []).filter((p) => !hosted.includes(p))];
     return {
       module: PlatformModule,
       global: true,
@@ -38,9 +47,9 @@ export class PlatformModule {
         TypeOrmModule.forRoot({
           type: 'postgres',
           url: config.LX_DATABASE_URL,
-          entities: (options.entities ?? []) as never[],
+          entities: [...readModelEntities(served), ...(options.entities ?? [])] as never[],
           synchronize: false,
-          extra: { options: `-c search_path=${searchPath}`, max: 10 },
+          extra: { options: readModelSearchPath(served), max: 10 },
         }),
         CommonHttpModule.forRoot({
           appName: options.appName,
@@ -52,6 +61,7 @@ export class PlatformModule {
           },
           rateLimitPerMinute: config.LX_RATE_LIMIT_PER_MINUTE,
         }),
+        ProjectionsHostModule.forRoot(hosted),
       ],
     };
   }

@@ -4,3 +4,4 @@ export { ensureProjectionSchema, readCheckpoint, type StoredCheckpoint } from '.
 export * from './projection-runner.js';
 export * from './rebuild-projection.js';
 export * from './compare-projection-tables.js';
+export * from './projections-host.module.js';

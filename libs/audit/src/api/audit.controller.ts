@@ -1,0 +1,44 @@
+import { Controller, Get, Inject, Param, ParseEnumPipe, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsArray, IsOptional, IsString } from 'class-validator';
+import { EVENT_STORE, type EventStore } from '#lx/event-store';
+import { notFound, Roles } from '#lx/http';
+import { ENTITY_KINDS, type EntityKind } from '../domain/entity-references.js';
+import { AuditTimelines } from '../application/timeline.js';
+
+class IntegrityQuery {
+  @IsOptional()
+  @Transform(({ value }) => (Array.isArray(value) ? value : [value]))
+  @IsArray()
+  @IsString({ each: true })
+  stream?: string[];
+}
+
+/** The auditor's read-only tools (operators may use them too). */
+@ApiTags('audit')
+@Roles('auditor', 'operator')
+@Controller('v1/audit')
+export class AuditController {
+  constructor(
+    private readonly timelines: AuditTimelines,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get('timeline/:kind/:id')
+  @ApiOperation({
+    summary:
+      'Every event that touched a lead, order, allocation (dispute), participant, batch or payout, in log order',
+  })
+  async timeline(@Param('kind', new ParseEnumPipe(ENTITY_KINDS)) kind: EntityKind, @Param('id') id: string) {
+    const events = await this.timelines.timeline(kind, id);
+    if (events.length === 0) throw notFound(`${kind} ${id}`);
+    return { kind, id, events };
+  }
+
+  @Get('integrity')
+  @ApiOperation({ summary: "Verify every stream's hash chain; reports the first event that does not verify" })
+  integrity(@Query() query: IntegrityQuery) {
+    return this.store.verifyIntegrity(query.stream ? { streams: query.stream } : {});
+  }
+}

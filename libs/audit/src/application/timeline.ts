@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EVENT_STORE, formatPosition, type EventStore, type RecordedEvent } from '#lx/event-store';
+import type { EntityKind } from '../domain/entity-references.js';
+
+export interface TimelineEntry {
+  position: string;
+  stream: string;
+  revision: number;
+  type: string;
+  actor: string;
+  occurredAt: string;
+  recordedAt: string;
+  hash: string;
+  previousHash: string;
+  data: unknown;
+}
+
+/** Erased personal data stays erased: the log only ever held ciphertext, and a timeline shows none of it. */
+export function redactPersonalData(event: RecordedEvent): unknown {
+  if (event.type !== 'LeadListed' || !event.data || typeof event.data !== 'object') return event.data;
+  const { personalData: _envelope, ...rest } = event.data as Record<string, unknown>;
+  return { ...rest, personalData: '(encrypted envelope, not shown)' };
+}
+
+export function toTimelineEntry(event: RecordedEvent): TimelineEntry {
+  return {
+    position: formatPosition(event.position),
+    stream: event.streamName,
+    revision: event.revision,
+    type: event.type,
+    actor: event.metadata.actor,
+    occurredAt: event.metadata.occurredAt,
+    recordedAt: event.recordedAt.toISOString(),
+    hash: event.hash,
+    previousHash: event.previousHash,
+    data: redactPersonalData(event),
+  };
+}
+
+/** Every event that touched an entity, in log order, with actor, time, position and hash. */
+@Injectable()
+export class AuditTimelines {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async timeline(kind: EntityKind, id: string, limit = 1000): Promise<TimelineEntry[]> {
+    const rows: { stream_name: string; revision: string }[] = await this.dataSource.query(
+      `SELECT stream_name, revision FROM audit_reference WHERE entity_kind = $1 AND entity_id = $2
+       ORDER BY position_commit, position_prepare LIMIT $3`,
+      [kind, id, limit],
+    );
+    const entries: TimelineEntry[] = [];
+    for (const row of rows) {
+      const [event] = await this.store.readStream(row.stream_name, {
+        fromRevision: Number(row.revision),
+        maxCount: 1,
+      });
+      if (event) entries.push(toTimelineEntry(event));
+    }
+    return entries;
+  }
+}

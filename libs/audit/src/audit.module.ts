@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { AuditTimelines } from './application/timeline.js';
+import { AuditController } from './api/audit.controller.js';
+
+/** Auditors' tools over the log. Host `auditIndexProjection` in the same app (PlatformModule). */
+@Module({ controllers: [AuditController], providers: [AuditTimelines], exports: [AuditTimelines] })
+export class AuditModule {}

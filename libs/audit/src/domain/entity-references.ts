@@ -1,0 +1,56 @@
+/** The kinds of things an auditor asks the history about. */
+export const ENTITY_KINDS = ['lead', 'order', 'allocation', 'participant', 'batch', 'payout'] as const;
+export type EntityKind = (typeof ENTITY_KINDS)[number];
+
+export interface EntityReference {
+  kind: EntityKind;
+  id: string;
+}
+
+/** Data fields that name an entity, and what they name. */
+const FIELD_KINDS: Record<string, EntityKind> = {
+  leadId: 'lead',
+  orderId: 'order',
+  allocationId: 'allocation',
+  participantId: 'participant',
+  buyerId: 'participant',
+  sellerId: 'participant',
+  batchId: 'batch',
+  payoutId: 'payout',
+};
+
+/** Streams whose id is an entity id: `lead-<leadId>`, `return-<allocationId>` … */
+const STREAM_KINDS: Record<string, EntityKind> = {
+  lead: 'lead',
+  batch: 'batch',
+  participant: 'participant',
+  buyer: 'participant',
+  return: 'allocation',
+  settlement: 'allocation',
+  conversion: 'allocation',
+  payout: 'payout',
+};
+
+/**
+ * Every entity an event touches: the entity its stream belongs to, the ids its data names, and
+ * the orders whose bids it cites as evidence (an allocation's competing bids). Pure; the audit
+ * index stores one row per reference so a timeline is an index lookup, not a log scan.
+ */
+export function referencedEntities(streamName: string, data: unknown): EntityReference[] {
+  const found = new Map<string, EntityReference>();
+  const add = (kind: EntityKind, id: unknown) => {
+    if (typeof id === 'string' && id.length > 0 && id.length <= 160) found.set(`${kind}:${id}`, { kind, id });
+  };
+  const dash = streamName.indexOf('-');
+  const streamKind = STREAM_KINDS[streamName.slice(0, dash)];
+  if (streamKind) add(streamKind, streamName.slice(dash + 1));
+  if (data && typeof data === 'object') {
+    for (const [field, value] of Object.entries(data as Record<string, unknown>)) {
+      const kind = FIELD_KINDS[field];
+      if (kind) add(kind, value);
+    }
+    const bids = (data as { competingBids?: unknown }).competingBids;
+    if (Array.isArray(bids)) for (const bid of bids) add('order', (bid as { orderId?: unknown }).orderId);
+  }
+  return [...found.values()].sort((a, b) => (a.kind + a.id < b.kind + b.id ? -1 : 1));
+}

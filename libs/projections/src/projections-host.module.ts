@@ -1,0 +1,72 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EVENT_STORE, type EventStore } from '#lx/event-store';
+import type { Projection } from './projection.js';
+import { ProjectionRunner, type ProjectionStatus } from './projection-runner.js';
+
+const HOSTED_PROJECTIONS = Symbol('HOSTED_PROJECTIONS');
+
+/**
+ * Runs an app's projections for as long as the app runs: one runner each, started after the
+ * app's providers exist and stopped on shutdown. Several instances of an app may run the same
+ * projections: the checkpoint's compare-and-set lets exactly one apply each event.
+ */
+@Injectable()
+export class ProjectionsHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('projections');
+  private readonly runners = new Map<string, ProjectionRunner>();
+
+  constructor(
+    @Inject(HOSTED_PROJECTIONS) private readonly projections: readonly Projection[],
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const projection of this.projections)
+      this.runners.set(
+        projection.name,
+        await ProjectionRunner.start({
+          projection,
+          store: this.store,
+          dataSource: this.dataSource,
+          log: (message, error) => this.logger.warn(error ? `${message}: ${String(error)}` : message),
+        }),
+      );
+  }
+
+  runner(name: string): ProjectionRunner {
+    const runner = this.runners.get(name);
+    if (!runner) throw new Error(`Projection ${name} is not hosted by this app`);
+    return runner;
+  }
+
+  async statuses(): Promise<ProjectionStatus[]> {
+    return Promise.all([...this.runners.values()].map((runner) => runner.status()));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
+  }
+}
+
+@Module({})
+export class ProjectionsHostModule {
+  /** Hosts these projections; give their entities and schemas to PlatformModule as well. */
+  static forRoot(projections: readonly Projection[]): DynamicModule {
+    return {
+      module: ProjectionsHostModule,
+      global: true,
+      providers: [{ provide: HOSTED_PROJECTIONS, useValue: projections }, ProjectionsHost],
+      exports: [ProjectionsHost],
+    };
+  }
+}
