@@ -53,6 +53,15 @@ describe('audit: timelines and integrity', () => {
     expect(events[0].position).toMatch(/^\d+\/\d+$/);
   });
 
+  it('rebuilds the read models from the log into fresh tables and finds them equal to the live ones', async () => {
+    const check = await exchange.call('settlement', 'POST', '/v1/audit/read-models/verify', { key: auditorKey });
+    expect(check.status).toBe(200);
+    expect(check.body.equal).toBe(true);
+    const index = check.body.projections.find((p: { projection: string }) => p.projection === 'audit_index');
+    expect(index.eventsApplied).toBeGreaterThanOrEqual(4);
+    expect(index.tables[0]).toMatchObject({ table: 'audit_reference', equal: true });
+  });
+
   it('is for auditors: a seller gets 403, an unknown entity 404', async () => {
     expect((await exchange.call('settlement', 'GET', `/v1/audit/integrity`, { key: sellerKey })).status).toBe(
       403,

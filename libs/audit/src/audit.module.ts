@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AuditTimelines } from './application/timeline.js';
 import { AuditController } from './api/audit.controller.js';
+import { ReadModelChecks } from './application/read-model-check.js';
 
 /** Auditors' tools over the log. Host `auditIndexProjection` in the same app (PlatformModule). */
-@Module({ controllers: [AuditController], providers: [AuditTimelines], exports: [AuditTimelines] })
+@Module({
+  controllers: [AuditController],
+  providers: [AuditTimelines, ReadModelChecks],
+  exports: [AuditTimelines],
+})
 export class AuditModule {}

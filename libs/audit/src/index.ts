@@ -2,3 +2,4 @@ export * from './domain/entity-references.js';
 export * from './infrastructure/audit-index.projection.js';
 export * from './application/timeline.js';
 export * from './audit.module.js';
+export * from './application/read-model-check.js';

@@ -49,6 +49,11 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnApplicationShu
     return runner;
   }
 
+  /** Each hosted projection with its runner. */
+  all(): { projection: Projection; runner: ProjectionRunner }[] {
+    return this.projections.map((projection) => ({ projection, runner: this.runner(projection.name) }));
+  }
+
   async statuses(): Promise<ProjectionStatus[]> {
     return Promise.all([...this.runners.values()].map((runner) => runner.status()));
   }

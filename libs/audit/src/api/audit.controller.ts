@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, ParseEnumPipe, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, ParseEnumPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsArray, IsOptional, IsString } from 'class-validator';
@@ -6,6 +6,7 @@ import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { notFound, Roles } from '#lx/http';
 import { ENTITY_KINDS, type EntityKind } from '../domain/entity-references.js';
 import { AuditTimelines } from '../application/timeline.js';
+import { ReadModelChecks } from '../application/read-model-check.js';
 
 class IntegrityQuery {
   @IsOptional()
@@ -22,6 +23,7 @@ class IntegrityQuery {
 export class AuditController {
   constructor(
     private readonly timelines: AuditTimelines,
+    private readonly readModels: ReadModelChecks,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -34,6 +36,17 @@ export class AuditController {
     const events = await this.timelines.timeline(kind, id);
     if (events.length === 0) throw notFound(`${kind} ${id}`);
     return { kind, id, events };
+  }
+
+  @Post('read-models/verify')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Rebuild every read model of the settlement app from the log into fresh tables and compare them with the live ones',
+  })
+  async verifyReadModels() {
+    const projections = await this.readModels.checkAll();
+    return { equal: projections.every((p) => p.equal), projections };
   }
 
   @Get('integrity')
