@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { AuditTimelines } from './application/timeline.js';
 import { AuditController } from './api/audit.controller.js';
 import { ReadModelChecks } from './application/read-model-check.js';
+import { DisputeReports } from './application/dispute-report.js';
 
 /** Auditors' tools over the log. Host `auditIndexProjection` in the same app (PlatformModule). */
 @Module({
   controllers: [AuditController],
-  providers: [AuditTimelines, ReadModelChecks],
+  providers: [AuditTimelines, ReadModelChecks, DisputeReports],
   exports: [AuditTimelines],
 })
 export class AuditModule {}

@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Inject, Param, ParseEnumPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, ParseEnumPipe, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsArray, IsOptional, IsString } from 'class-validator';
@@ -7,6 +8,13 @@ import { notFound, Roles } from '#lx/http';
 import { ENTITY_KINDS, type EntityKind } from '../domain/entity-references.js';
 import { AuditTimelines } from '../application/timeline.js';
 import { ReadModelChecks } from '../application/read-model-check.js';
+import { DisputeReports } from '../application/dispute-report.js';
+import {
+  renderDisputeReportHtml,
+  renderDisputeReportPdf,
+} from '../infrastructure/dispute-report-documents.js';
+
+const REPORT_FORMATS = ['json', 'html', 'pdf'] as const;
 
 class IntegrityQuery {
   @IsOptional()
@@ -24,6 +32,7 @@ export class AuditController {
   constructor(
     private readonly timelines: AuditTimelines,
     private readonly readModels: ReadModelChecks,
+    private readonly disputes: DisputeReports,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -36,6 +45,26 @@ export class AuditController {
     const events = await this.timelines.timeline(kind, id);
     if (events.length === 0) throw notFound(`${kind} ${id}`);
     return { kind, id, events };
+  }
+
+  @Get('disputes/:allocationId/report.:format')
+  @ApiOperation({
+    summary:
+      'The dispute report of an allocation: facts, rule, finding and evidence positions (json, html or pdf)',
+  })
+  async disputeReport(
+    @Param('allocationId') allocationId: string,
+    @Param('format', new ParseEnumPipe(REPORT_FORMATS)) format: (typeof REPORT_FORMATS)[number],
+    @Res() response: Response,
+  ): Promise<void> {
+    const report = await this.disputes.build(allocationId, new Date());
+    if (format === 'json') response.json(report);
+    else if (format === 'html') response.type('text/html').send(renderDisputeReportHtml(report));
+    else
+      response
+        .type('application/pdf')
+        .setHeader('Content-Disposition', `attachment; filename="dispute-${allocationId}.pdf"`)
+        .send(await renderDisputeReportPdf(report));
   }
 
   @Post('read-models/verify')

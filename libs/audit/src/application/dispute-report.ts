@@ -1,0 +1,150 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  EVENT_STORE,
+  comparePositions,
+  formatPosition,
+  type EventStore,
+  type IntegrityReport,
+  type RecordedEvent,
+} from '#lx/event-store';
+import { DomainError } from '#lx/event-sourcing';
+import { AuditTimelines, type TimelineEntry } from './timeline.js';
+
+export interface DisputeReport {
+  allocationId: string;
+  generatedAt: string;
+  allocation: Record<string, unknown> & { position: string };
+  lead: {
+    leadId: string;
+    listing: Record<string, unknown> | null;
+    /** Never the personal data itself: erased data shows as erased, never reconstructed. */
+    personalData: 'erased' | 'encrypted — not part of any report';
+    erasedAt: string | null;
+  };
+  orderAsOfAllocation: { terms: Record<string, unknown>; position: string } | null;
+  returnRequest: (Record<string, unknown> & { position: string }) | null;
+  sellerResponse: (Record<string, unknown> & { position: string }) | null;
+  escalation: (Record<string, unknown> & { position: string }) | null;
+  decision: {
+    outcome: 'accepted' | 'rejected';
+    rule: string;
+    decidedBy: string;
+    rationale: string;
+    position: string;
+  } | null;
+  settlement: (Record<string, unknown> & { position: string }) | null;
+  finding: string;
+  evidencePositions: string[];
+  integrity: IntegrityReport;
+  timeline: TimelineEntry[];
+}
+
+export class AllocationNotFoundError extends DomainError {
+  readonly code = 'allocation-not-found';
+}
+
+const withPosition = (event: RecordedEvent | undefined) =>
+  event ? { ...(event.data as Record<string, unknown>), position: formatPosition(event.position) } : null;
+
+/**
+ * The facts of a dispute, taken from the log alone: the allocation and how it was priced, the
+ * lead as listed, the order exactly as it stood when the lead was allocated, the return, the
+ * seller's answer, the decision and its rule — each with the log position that proves it.
+ */
+@Injectable()
+export class DisputeReports {
+  constructor(
+    private readonly timelines: AuditTimelines,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async build(allocationId: string, now: Date): Promise<DisputeReport> {
+    const timeline = await this.timelines.timeline('allocation', allocationId);
+    const allocated = await this.findEvent(timeline, 'LeadAllocated');
+    if (!allocated) throw new AllocationNotFoundError(`Allocation ${allocationId} was not found`);
+    const allocation = allocated.data as { leadId: string; orderId: string; buyerId: string };
+
+    const leadEvents = await this.store.readStream(`lead-${allocation.leadId}`);
+    const listed = leadEvents.find((e) => e.type === 'LeadListed');
+    const erased = leadEvents.find((e) => e.type === 'LeadErased');
+    const listing = listed ? { ...(listed.data as Record<string, unknown>) } : null;
+    if (listing) delete listing.personalData;
+
+    const returnEvents = await this.store.readStream(`return-${allocationId}`);
+    const ofType = (type: string) => returnEvents.find((e) => e.type === type);
+    const decided = returnEvents.find((e) => e.type === 'ReturnAccepted' || e.type === 'ReturnRejected');
+    const decision = decided
+      ? {
+          outcome: decided.type === 'ReturnAccepted' ? ('accepted' as const) : ('rejected' as const),
+          ...(decided.data as { rule: string; decidedBy: string; rationale: string }),
+          position: formatPosition(decided.position),
+        }
+      : null;
+    const settlementEvents = await this.store.readStream(`settlement-${allocationId}`);
+    const order = await this.orderAsOf(allocation.buyerId, allocation.orderId, allocated);
+    const streams = [allocated.streamName, `lead-${allocation.leadId}`, `buyer-${allocation.buyerId}`];
+    if (returnEvents.length) streams.push(`return-${allocationId}`);
+    if (settlementEvents.length) streams.push(`settlement-${allocationId}`);
+
+    const report: DisputeReport = {
+      allocationId,
+      generatedAt: now.toISOString(),
+      allocation: withPosition(allocated)!,
+      lead: {
+        leadId: allocation.leadId,
+        listing,
+        personalData: erased ? 'erased' : 'encrypted — not part of any report',
+        erasedAt: erased ? erased.metadata.occurredAt : null,
+      },
+      orderAsOfAllocation: order,
+      returnRequest: withPosition(ofType('ReturnRequested')),
+      sellerResponse: withPosition(ofType('SellerResponded')),
+      escalation: withPosition(ofType('ReturnEscalated')),
+      decision,
+      settlement: withPosition(settlementEvents.at(-1)),
+      finding: '',
+      evidencePositions: timeline.map((entry) => entry.position),
+      integrity: await this.store.verifyIntegrity({ streams }),
+      timeline,
+    };
+    report.finding = describeFinding(report);
+    return report;
+  }
+
+  private async findEvent(timeline: TimelineEntry[], type: string): Promise<RecordedEvent | undefined> {
+    const entry = timeline.find((candidate) => candidate.type === type);
+    if (!entry) return undefined;
+    const [event] = await this.store.readStream(entry.stream, { fromRevision: entry.revision, maxCount: 1 });
+    return event;
+  }
+
+  /** The order's terms as of the allocation: the last placement or amendment before it in the log. */
+  private async orderAsOf(buyerId: string, orderId: string, allocated: RecordedEvent) {
+    const events = await this.store.readStream(`buyer-${buyerId}`);
+    const terms = events.filter(
+      (event) =>
+        (event.type === 'OrderPlaced' || event.type === 'OrderAmended') &&
+        (event.data as { orderId?: string }).orderId === orderId &&
+        comparePositions(event.position, allocated.position) < 0,
+    );
+    const last = terms.at(-1);
+    return last
+      ? { terms: last.data as Record<string, unknown>, position: formatPosition(last.position) }
+      : null;
+  }
+}
+
+export function describeFinding(report: DisputeReport): string {
+  const integrity = report.integrity.ok
+    ? 'The hash chains of every stream involved verify.'
+    : `WARNING: the log does not verify at ${report.integrity.firstFailure.stream}@${report.integrity.firstFailure.revision} (${report.integrity.firstFailure.reason}).`;
+  if (!report.returnRequest) return `No return was requested for this allocation. ${integrity}`;
+  const reason = `${report.returnRequest.reason}${report.returnRequest.text ? ` ("${String(report.returnRequest.text)}")` : ''}`;
+  if (!report.decision)
+    return `The buyer's return (${reason}) awaits a decision${report.escalation ? ' by an auditor' : ''}. ${integrity}`;
+  const who = report.decision.decidedBy === 'system' ? 'automatically' : `by ${report.decision.decidedBy}`;
+  return (
+    `The buyer's return (${reason}) was ${report.decision.outcome} ${who} under the rule ` +
+    `"${report.decision.rule}" at log position ${report.decision.position}: ${report.decision.rationale} ${integrity}`
+  );
+}
