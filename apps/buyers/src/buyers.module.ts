@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { ExchangeConfig } from '#lx/config';
 import { PlatformModule } from '#lx/platform';
 import { AccessModule } from '#lx/access';
+import { BuyersModule, buyersProjections, PERSONAL_DATA_READER, VaultPersonalDataReader } from '#lx/buyers';
 
 /** The buyers' API: funds, purchase orders, purchased leads, returns, conversions. */
 @Module({})
@@ -10,8 +11,24 @@ export class BuyersAppModule {
     return {
       module: BuyersAppModule,
       imports: [
-        PlatformModule.forRoot({ appName: 'buyers', config }),
+        // The buyers app builds and serves its read models (the host runs their projections).
+        PlatformModule.forRoot({ appName: 'buyers', config, projections: buyersProjections }),
         AccessModule.forRoot({ operatorApi: false, bootstrapOperatorKey: config.LX_OPERATOR_API_KEY }),
+        BuyersModule.forRoot({
+          redisUrl: config.LX_REDIS_URL,
+          redisPrefix: config.LX_REDIS_PREFIX,
+          webhookSigningKey: config.LX_WEBHOOK_SIGNING_KEY,
+          webhookAttempts: config.LX_WEBHOOK_ATTEMPTS,
+          webhookBackoffMs: config.LX_WEBHOOK_BACKOFF_MS,
+          webhookTimeoutMs: config.LX_WEBHOOK_TIMEOUT_MS,
+          defaultCurrency: config.LX_DEFAULT_CURRENCY,
+          runBackgroundWork: config.LX_BUYERS_BACKGROUND_WORK,
+          personalDataReader: {
+            provide: PERSONAL_DATA_READER,
+            useFactory: () =>
+              VaultPersonalDataReader.connect(config.LX_DATABASE_URL, config.LX_VAULT_MASTER_KEY),
+          },
+        }),
       ],
     };
   }

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { ExchangeConfig } from '#lx/config';
 import { PlatformModule } from '#lx/platform';
 import { AccessModule } from '#lx/access';
+import { SellersLeadsModule } from '#lx/leads';
 
 /** The sellers' API: batch upload, verification reports, listings, earnings. */
 @Module({})
@@ -12,6 +13,7 @@ export class SellersAppModule {
       imports: [
         PlatformModule.forRoot({ appName: 'sellers', config }),
         AccessModule.forRoot({ operatorApi: false, bootstrapOperatorKey: config.LX_OPERATOR_API_KEY }),
+        SellersLeadsModule.forRoot(config),
       ],
     };
   }

@@ -32,6 +32,74 @@ const schema = z
       .enum(['true', 'false'])
       .default('true')
       .transform((value) => value === 'true'),
+    // Sellers: uploads, verification and the personal-data vault.
+    LX_UPLOAD_MAX_ROWS: z.coerce.number().int().min(1).default(200_000),
+    LX_UPLOAD_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(100 * 1024 * 1024),
+    /** Runs the BullMQ verification worker inside the sellers app; false when workers run as their own processes. */
+    LX_SELLERS_VERIFICATION_WORKER: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
+    LX_VERIFICATION_CHUNK_ROWS: z.coerce.number().int().min(1).max(5000).default(1000),
+    /** How long a verification job's lock lives without renewal: a killed worker's batch resumes after it. */
+    LX_VERIFICATION_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+    /** Key of the HMAC fingerprints of phones and e-mails (dedupe, suppression); never logged. */
+    LX_FINGERPRINT_KEY: z.string().min(32).default('dev-only-fingerprint-key-change-me-0000000000'),
+    /** The vault's master key (32 bytes, base64), standing in for a KMS key; the default is for development only. */
+    LX_VAULT_MASTER_KEY: z
+      .string()
+      .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes in base64')
+      .default('ZGV2LW9ubHktdmF1bHQtbWFzdGVyLWtleS0zMmJ5dGU='),
+    /** Used for a vertical whose market settings have not been published yet. */
+    LX_DEFAULT_CURRENCY: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .default('RUB'),
+    LX_DEFAULT_DEDUPE_WINDOW_DAYS: z.coerce.number().int().min(0).default(30),
+    LX_DEFAULT_LISTING_LIFETIME_HOURS: z.coerce.number().int().min(1).default(72),
+    /** Leads captured longer ago than this are refused as stale. */
+    LX_LEAD_MAX_AGE_DAYS: z.coerce.number().int().min(1).default(90),
+    // Settlement: return windows, automatic return rules, payouts.
+    /** Overrides every market's return window (milliseconds), so tests and demos can close windows in seconds. */
+    LX_RETURN_WINDOW_MS: z.coerce.number().int().min(1).optional(),
+    /** The rolling window over which a buyer's returns are compared with the market's return cap. */
+    LX_RETURN_CAP_WINDOW_DAYS: z.coerce.number().int().min(1).default(30),
+    /** Runs the return-window and payout BullMQ workers inside the settlement app. */
+    LX_SETTLEMENT_WORKERS: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
+    /** Cron pattern of the scheduled payouts of available seller balances; empty: no schedule. */
+    LX_PAYOUT_CRON: z.string().default('0 6 * * *'),
+    // Buyers: webhook delivery.
+    /** Master key the webhook signing secrets are derived from (the log holds only a reference); dev default. */
+    LX_WEBHOOK_SIGNING_KEY: z.string().min(32).default('dev-only-webhook-signing-key-change-me-000000'),
+    LX_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
+    /** First retry delay; each next one doubles (BullMQ exponential backoff). */
+    LX_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).default(2000),
+    LX_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+    /** Runs the buyers' projections, subscriptions and webhook worker inside the buyers app. */
+    LX_BUYERS_BACKGROUND_WORK: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
+    // Settlement: the matching engines and their clock.
+    /** The markets (verticals) this deployment runs an engine for, comma-separated. */
+    LX_MATCHING_MARKETS: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$/)
+      .default('eyewear,insurance,loans,real_estate,education'),
+    /** Runs the matching engines (and their clock job) inside the settlement app; every instance is a hot standby. */
+    LX_MATCHING_ENGINES: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
+    /** Period of the MarketClockTicked job (BullMQ) that drives expiries in an idle market. */
+    LX_MARKET_CLOCK_SECONDS: z.coerce.number().int().min(1).default(60),
   })
   .superRefine((env, ctx) => {
     if (env.LX_EVENT_STORE === 'eventstoredb' && !env.LX_EVENTSTOREDB_URL)

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../define-event.js';
-import { EntityId, Text } from '../value-types.js';
+import { EntityId, Instant, Text } from '../value-types.js';
 
 /** Stream `return-<allocationId>`: at most one return per allocation, written by all four roles. */
 const categories = ['return'];
@@ -30,6 +30,8 @@ export const ReturnRule = z.enum([
   'over-return-cap',
   'seller-accepted',
   'auditor-decision',
+  /** A reason that is not grounds for a return, e.g. `other` with "not interested". */
+  'reason-not-returnable',
 ]);
 
 export const ReturnRequested = defineEvent({
@@ -100,10 +102,23 @@ export const ReturnEscalated = defineEvent({
   schema: z.strictObject({ allocationId: EntityId, escalatedBy: EntityId, reason: Text(2000) }),
 });
 
+/**
+ * The return window of the allocation closed with no return open or accepted. Written on the
+ * return stream so that it and a decision are ordered by one stream's optimistic concurrency:
+ * after it no return can be accepted, and the allocation's transfer is posted.
+ */
+export const ReturnWindowClosed = defineEvent({
+  type: 'ReturnWindowClosed',
+  schemaVersion: 1,
+  categories,
+  schema: z.strictObject({ allocationId: EntityId, closedAt: Instant }),
+});
+
 export const returnEvents = [
   ReturnRequested,
   SellerResponded,
   ReturnAccepted,
   ReturnRejected,
   ReturnEscalated,
+  ReturnWindowClosed,
 ] as const;

@@ -1,0 +1,83 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Inject } from '@nestjs/common';
+import { loadParticipant } from '#lx/access';
+import { EVENT_STORE, type EventStore } from '#lx/event-store';
+import { AggregateRepository } from '#lx/event-sourcing';
+import { CurrentPrincipal, notFound, Roles, type Principal } from '#lx/http';
+import { ConfigureWebhook, ConfirmDeposit } from '../application/buyer-account-commands.js';
+import { loadBuyerAccount } from '../application/buyer-account-stream.js';
+import { ConfigureWebhookRequest, ConfirmDepositRequest, type AccountView } from './account.dtos.js';
+import { toAccountView } from './views.js';
+
+@ApiTags('buyers: funds')
+@Controller('v1')
+export class AccountsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly repository: AggregateRepository,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Post('buyers/:buyerId/deposits')
+  @Roles('operator')
+  @ApiOperation({
+    summary: 'Confirm a deposit (operator)',
+    description:
+      'An operator confirms that money reached the exchange for this buyer; it becomes available at once. ' +
+      'This is where a payment provider plugs in: its settlement webhook would call this with its reference. ' +
+      'The same depositId with the same amount again changes nothing.',
+  })
+  async deposit(
+    @Param('buyerId', ParseUUIDPipe) buyerId: string,
+    @Body() body: ConfirmDepositRequest,
+    @CurrentPrincipal() operator: Principal,
+  ): Promise<AccountView> {
+    const { state } = await loadParticipant(this.store, buyerId);
+    if (!state.exists || state.role !== 'buyer') throw notFound(`Buyer ${buyerId}`);
+    const depositId = body.depositId ?? body.reference.replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 160);
+    const account = await this.commands.execute(
+      new ConfirmDeposit(
+        buyerId,
+        depositId,
+        body.amount,
+        body.currency,
+        body.reference,
+        operator.participantId,
+      ),
+    );
+    return toAccountView(buyerId, account);
+  }
+
+  @Get('buyers/:buyerId/account')
+  @Roles('operator')
+  @ApiOperation({ summary: 'A buyer’s balances (operator)' })
+  async accountForOperator(@Param('buyerId', ParseUUIDPipe) buyerId: string): Promise<AccountView> {
+    const { state } = await loadParticipant(this.store, buyerId);
+    if (!state.exists || state.role !== 'buyer') throw notFound(`Buyer ${buyerId}`);
+    return toAccountView(buyerId, await loadBuyerAccount(this.repository, buyerId));
+  }
+
+  @Get('account')
+  @Roles('buyer')
+  @ApiOperation({ summary: 'My balances: available, reserved by live orders, deposited — per currency' })
+  async account(@CurrentPrincipal() buyer: Principal): Promise<AccountView> {
+    return toAccountView(buyer.participantId, await loadBuyerAccount(this.repository, buyer.participantId));
+  }
+
+  @Put('webhook')
+  @Roles('buyer')
+  @ApiOperation({
+    summary: 'Configure my webhook (http or https); the signing secret is in this response only',
+    description:
+      'Deliveries are POSTed with X-LX-Timestamp (unix seconds) and X-LX-Signature: v1=<hex HMAC-SHA256 of ' +
+      '"<timestamp>.<raw body>" keyed with the secret>. Configuring again rotates the secret.',
+  })
+  async configureWebhook(
+    @Body() body: ConfigureWebhookRequest,
+    @CurrentPrincipal() buyer: Principal,
+  ): Promise<{ url: string; secret: string }> {
+    return this.commands.execute(new ConfigureWebhook(buyer.participantId, body.url, buyer.participantId));
+  }
+}

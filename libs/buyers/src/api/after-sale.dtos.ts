@@ -1,0 +1,148 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { PageQuery } from '#lx/http';
+
+const REASONS = [
+  'invalid_phone',
+  'invalid_email',
+  'duplicate',
+  'fake_or_fraud',
+  'no_consent',
+  'filter_mismatch',
+  'other',
+];
+const EVIDENCE = ['call_log', 'email_bounce', 'carrier_lookup', 'document', 'note'];
+
+export class EvidenceDto {
+  @ApiProperty({ enum: EVIDENCE })
+  @IsIn(EVIDENCE)
+  kind!: string;
+
+  @ApiProperty({ example: 'Called 3 times on 2 days, number not in service' })
+  @IsString()
+  @Length(1, 2000)
+  description!: string;
+
+  @ApiPropertyOptional({ description: 'Where the proof is kept (a call-log id, a URL)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  reference?: string;
+}
+
+export class RequestReturnRequest {
+  @ApiProperty({ enum: REASONS })
+  @IsIn(REASONS)
+  reason!:
+    | 'invalid_phone'
+    | 'invalid_email'
+    | 'duplicate'
+    | 'fake_or_fraud'
+    | 'no_consent'
+    | 'filter_mismatch'
+    | 'other';
+
+  @ApiPropertyOptional({ description: 'Required when the reason is other' })
+  @ValidateIf((request: RequestReturnRequest) => request.reason === 'other' || request.text !== undefined)
+  @IsString()
+  @Length(1, 2000)
+  text?: string;
+
+  @ApiProperty({ type: [EvidenceDto] })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => EvidenceDto)
+  evidence!: EvidenceDto[];
+
+  @ApiPropertyOptional({ description: 'Ask for a replacement lead if the return is accepted' })
+  @IsOptional()
+  @IsBoolean()
+  replace?: boolean;
+}
+
+export class MoneyDto {
+  @ApiProperty({ example: 1500000 })
+  @IsInt()
+  @Min(0)
+  amount!: number;
+
+  @ApiProperty({ example: 'RUB' })
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' })
+  currency!: string;
+}
+
+export class ReportConversionRequest {
+  @ApiProperty({ example: '2025-06-02T10:00:00.000Z', description: 'When the lead converted (UTC)' })
+  @IsISO8601({ strict: true })
+  @Matches(/Z$/, { message: 'at must be a UTC instant ending in Z' })
+  at!: string;
+
+  @ApiPropertyOptional({ type: MoneyDto, description: 'What the conversion was worth to the buyer' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => MoneyDto)
+  value?: MoneyDto;
+}
+
+export class PurchasedLeadsQuery extends PageQuery {
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.:-]{1,160}$/)
+  orderId?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, { message: 'region must be an ISO 3166-2 code' })
+  region?: string;
+
+  @IsOptional()
+  @IsIn(['IQL', 'MQL', 'SQL'])
+  stage?: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  allocatedFrom?: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  allocatedTo?: string;
+}
+
+export class DeliveriesQuery {
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  after?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  limit?: number;
+}
+
+export class AckDeliveriesRequest {
+  @ApiProperty({ description: 'The nextCursor of the last page processed' })
+  @IsString()
+  @Length(1, 500)
+  cursor!: string;
+}
+
+export class MarketDepthQuery {
+  @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'vertical must be a lower-case vertical slug' })
+  vertical!: string;
+}

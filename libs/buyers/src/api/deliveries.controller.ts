@@ -1,0 +1,111 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Redis } from 'ioredis';
+import { EVENT_STORE, type EventStore } from '#lx/event-store';
+import {
+  CurrentPrincipal,
+  encodeCursor,
+  notFound,
+  ProblemException,
+  REDIS,
+  REDIS_PREFIX,
+  Roles,
+  type Principal,
+} from '#lx/http';
+import { PERSONAL_DATA_READER, type PersonalDataReader } from '../application/personal-data-reader.js';
+import { discloseLeadToItsBuyer, type LeadDisclosure } from '../infrastructure/lead-personal-data.js';
+import { PurchasesQueries, type PurchaseView } from '../infrastructure/purchases.queries.js';
+import { WebhookDelivery, type DeliveryStatus } from '../infrastructure/webhook-delivery.js';
+import { AckDeliveriesRequest, DeliveriesQuery } from './after-sale.dtos.js';
+import { afterCursor, positionCursor } from './purchased-leads.controller.js';
+
+@ApiTags('buyers: delivery')
+@Roles('buyer')
+@Controller('v1')
+export class DeliveriesController {
+  constructor(
+    private readonly purchases: PurchasesQueries,
+    private readonly webhooks: WebhookDelivery,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PERSONAL_DATA_READER) private readonly personalData: PersonalDataReader,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS_PREFIX) private readonly prefix: string,
+  ) {}
+
+  @Get('deliveries')
+  @ApiOperation({
+    summary: 'Pull API: my purchased leads with their personal data, in allocation order, after a cursor',
+    description:
+      'Without `after`, continues from the last acknowledged cursor. Process the page, then POST its ' +
+      'nextCursor to /v1/deliveries/ack. The alternative to webhooks, for buyers who cannot receive calls.',
+  })
+  async pull(
+    @Query() query: DeliveriesQuery,
+    @CurrentPrincipal() buyer: Principal,
+  ): Promise<{ items: (PurchaseView & { lead: LeadDisclosure })[]; nextCursor: string | null }> {
+    const limit = Math.min(query.limit ?? 50, 200);
+    const cursor = query.after ?? (await this.redis.get(this.ackKey(buyer.participantId))) ?? undefined;
+    const after = afterCursor(cursor);
+    const rows = await this.purchases.list(buyer.participantId, { after }, limit);
+    const items = await Promise.all(
+      rows.map(async (row) => ({
+        ...row,
+        lead: await discloseLeadToItsBuyer(this.store, this.personalData, row.leadId),
+      })),
+    );
+    const last = rows.at(-1);
+    return { items, nextCursor: last ? encodeCursor(positionCursor(last)) : (cursor ?? null) };
+  }
+
+  @Post('deliveries/ack')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Acknowledge everything up to this cursor' })
+  async ack(
+    @Body() body: AckDeliveriesRequest,
+    @CurrentPrincipal() buyer: Principal,
+  ): Promise<{ cursor: string }> {
+    afterCursor(body.cursor); // refuses a cursor this API did not issue
+    await this.redis.set(this.ackKey(buyer.participantId), body.cursor);
+    return { cursor: body.cursor };
+  }
+
+  @Get('webhook/deliveries')
+  @ApiOperation({ summary: 'Webhook deliveries and their state: pending, delivered, dead (dead-lettered)' })
+  async deliveries(@CurrentPrincipal() buyer: Principal): Promise<{ items: DeliveryStatus[] }> {
+    return { items: await this.webhooks.statuses(buyer.participantId) };
+  }
+
+  @Post('webhook/deliveries/:allocationId/redeliver')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send a purchased lead to my webhook again, with a fresh set of retries' })
+  async redeliver(
+    @Param('allocationId') allocationId: string,
+    @CurrentPrincipal() buyer: Principal,
+  ): Promise<{ allocationId: string; queued: true }> {
+    const purchase = await this.purchases.findOwn(buyer.participantId, allocationId);
+    if (!purchase) throw notFound(`Purchased lead ${allocationId}`);
+    const queued = await this.webhooks.redeliver({
+      allocationId,
+      leadId: purchase.leadId,
+      orderId: purchase.orderId,
+      buyerId: buyer.participantId,
+      sellerId: purchase.sellerId,
+      vertical: purchase.vertical,
+      currency: purchase.currency,
+      price: purchase.price,
+      allocatedAt: purchase.allocatedAt,
+    });
+    if (!queued)
+      throw new ProblemException(
+        409,
+        'delivery-in-progress-conflict',
+        'Delivery in progress',
+        'This lead is being delivered now',
+      );
+    return { allocationId, queued: true };
+  }
+
+  private ackKey(buyerId: string): string {
+    return `${this.prefix}:buyers:pull-ack:${buyerId}`;
+  }
+}

@@ -1,0 +1,296 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { IsKnownCountries, IsKnownRegions, NotBelow } from './validators.js';
+
+/*
+ * HTTP mirror of the catalogue's `OrderFilters` and `orderTermsShape` (libs/contracts): every field
+ * error is named here; the catalogue's own schema then checks the whole terms once more.
+ */
+
+const GENDERS = ['female', 'male', 'non_binary'];
+const EMPLOYMENTS = ['employed', 'self_employed', 'unemployed', 'student', 'retired'];
+const MARITAL = ['single', 'married', 'partnered', 'divorced', 'widowed'];
+const STAGES = ['IQL', 'MQL', 'SQL'];
+const CONTACTS = ['phone', 'email'];
+const SLUG = /^[a-z][a-z0-9_]{0,63}$/;
+const ENTITY_ID = /^[A-Za-z0-9_.:-]{1,160}$/;
+const MODIFIER_ATTRIBUTES = [
+  'gender',
+  'employment',
+  'maritalStatus',
+  'stage',
+  'sourceChannel',
+  'country',
+  'region',
+  'interest',
+  'verifiedContact',
+];
+
+const setOf = (max = 500) => [IsArray(), ArrayNotEmpty(), ArrayUnique(), ArrayMaxSize(max)];
+const apply =
+  (...decorators: PropertyDecorator[]): PropertyDecorator =>
+  (target, key) =>
+    decorators.forEach((decorator) => decorator(target, key));
+
+export class OrderFiltersDto {
+  @ApiPropertyOptional({ minimum: 18, maximum: 120, example: 30 })
+  @IsOptional()
+  @IsInt()
+  @Min(18)
+  @Max(120)
+  ageMin?: number;
+
+  @ApiPropertyOptional({ minimum: 18, maximum: 120, description: 'Not below ageMin' })
+  @IsOptional()
+  @IsInt()
+  @Min(18)
+  @Max(120)
+  @NotBelow('ageMin')
+  ageMax?: number;
+
+  @ApiPropertyOptional({ enum: GENDERS, isArray: true })
+  @IsOptional()
+  @apply(...setOf())
+  @IsIn(GENDERS, { each: true })
+  genders?: string[];
+
+  @ApiPropertyOptional({ example: ['RU'], description: 'ISO 3166-1 alpha-2' })
+  @IsOptional()
+  @apply(...setOf())
+  @IsKnownCountries()
+  countries?: string[];
+
+  @ApiPropertyOptional({ example: ['RU-MOW', 'RU-SPE'], description: 'ISO 3166-2 subdivisions' })
+  @IsOptional()
+  @apply(...setOf())
+  @IsKnownRegions()
+  regions?: string[];
+
+  @ApiPropertyOptional({ example: ['28'], description: 'Upper-case starts of postal codes' })
+  @IsOptional()
+  @apply(...setOf())
+  @Matches(/^[A-Z0-9]{1,10}$/, { each: true, message: 'postalPrefixes must hold upper-case postal prefixes' })
+  postalPrefixes?: string[];
+
+  @ApiPropertyOptional({ enum: CONTACTS, isArray: true, description: 'Contact fields the lead must have' })
+  @IsOptional()
+  @apply(...setOf())
+  @IsIn(CONTACTS, { each: true })
+  requiredContacts?: string[];
+
+  @ApiPropertyOptional({
+    description: 'The required contacts must also be verified (needs requiredContacts)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  requireVerified?: boolean;
+
+  @ApiPropertyOptional({ enum: EMPLOYMENTS, isArray: true })
+  @IsOptional()
+  @apply(...setOf())
+  @IsIn(EMPLOYMENTS, { each: true })
+  employment?: string[];
+
+  @ApiPropertyOptional({ enum: MARITAL, isArray: true })
+  @IsOptional()
+  @apply(...setOf())
+  @IsIn(MARITAL, { each: true })
+  maritalStatus?: string[];
+
+  @ApiPropertyOptional({ example: ['premium_glasses'], description: 'At least one of these interests' })
+  @IsOptional()
+  @apply(...setOf(50))
+  @Matches(SLUG, { each: true, message: 'interestsAny must hold lower_snake_case codes' })
+  interestsAny?: string[];
+
+  @ApiPropertyOptional({ description: 'Every one of these interests' })
+  @IsOptional()
+  @apply(...setOf(50))
+  @Matches(SLUG, { each: true, message: 'interestsAll must hold lower_snake_case codes' })
+  interestsAll?: string[];
+
+  @ApiPropertyOptional({ enum: STAGES, isArray: true })
+  @IsOptional()
+  @apply(...setOf())
+  @IsIn(STAGES, { each: true })
+  stages?: string[];
+
+  @ApiPropertyOptional({ example: ['landing_page'] })
+  @IsOptional()
+  @apply(...setOf())
+  @Matches(SLUG, { each: true, message: 'sourceChannels must hold lower_snake_case codes' })
+  sourceChannels?: string[];
+
+  @ApiPropertyOptional({ example: 5, description: 'Minutes between capture and match (scenario 4: 5)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  maxLeadAgeMinutes?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  minQuality?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  minSellerQuality?: number;
+
+  @ApiPropertyOptional({ description: 'Only these sellers' })
+  @IsOptional()
+  @apply(...setOf())
+  @Matches(ENTITY_ID, { each: true, message: 'sellersIncluded must hold participant ids' })
+  sellersIncluded?: string[];
+
+  @ApiPropertyOptional({ description: 'Never these sellers' })
+  @IsOptional()
+  @apply(...setOf())
+  @Matches(ENTITY_ID, { each: true, message: 'sellersExcluded must hold participant ids' })
+  sellersExcluded?: string[];
+}
+
+export class BidModifierDto {
+  @ApiProperty({ enum: MODIFIER_ATTRIBUTES, example: 'employment' })
+  @IsIn(MODIFIER_ATTRIBUTES)
+  attribute!: string;
+
+  @ApiPropertyOptional({ description: 'The attribute equals this value (exactly one of equals / in)' })
+  @IsOptional()
+  @IsString()
+  equals?: string;
+
+  @ApiPropertyOptional({
+    example: ['employed', 'self_employed'],
+    description: 'The attribute is one of these',
+  })
+  @IsOptional()
+  @apply(...setOf())
+  @IsString({ each: true })
+  in?: string[];
+
+  @ApiProperty({ example: 5000, description: 'Added to the bid, minor units' })
+  @IsInt()
+  @Min(1)
+  add!: number;
+}
+
+export class OrderTermsRequest {
+  @ApiProperty({ type: OrderFiltersDto, description: 'Absent filters accept every lead' })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => OrderFiltersDto)
+  filters!: OrderFiltersDto;
+
+  @ApiProperty({ example: 60000, description: 'Base bid per lead, minor units' })
+  @IsInt()
+  @Min(1)
+  bid!: number;
+
+  @ApiPropertyOptional({ example: 60000, description: 'Cap on bid + modifiers; not below bid' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @NotBelow('bid')
+  maxBid?: number;
+
+  @ApiProperty({ type: [BidModifierDto], description: 'Added to the bid for desirable attributes' })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => BidModifierDto)
+  modifiers!: BidModifierDto[];
+
+  @ApiProperty({ example: 50, description: 'Leads wanted over the order’s life' })
+  @IsInt()
+  @Min(1)
+  quantity!: number;
+
+  @ApiProperty({
+    example: 3000000,
+    description: 'Money reserved for the order, minor units; at least one bid',
+  })
+  @IsInt()
+  @Min(1)
+  @NotBelow('bid')
+  budget!: number;
+
+  @ApiPropertyOptional({ description: 'Leads per market day' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  dailyCapCount?: number;
+
+  @ApiPropertyOptional({ description: 'Spend per market day, minor units' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  dailyCapSpend?: number;
+
+  @ApiProperty({ enum: ['exclusive_only', 'shared_ok', 'any'] })
+  @IsIn(['exclusive_only', 'shared_ok', 'any'])
+  exclusivity!: 'exclusive_only' | 'shared_ok' | 'any';
+
+  @ApiPropertyOptional({ example: '2030-01-01T00:00:00.000Z', description: 'UTC instant; in the future' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(/Z$/, { message: 'expiresAt must be a UTC instant ending in Z' })
+  expiresAt?: string;
+
+  @ApiProperty({ enum: ['webhook', 'pull'] })
+  @IsIn(['webhook', 'pull'])
+  delivery!: 'webhook' | 'pull';
+}
+
+export class PlaceOrderRequest extends OrderTermsRequest {
+  @ApiProperty({ example: 'eyewear', description: 'The market; its currency is the order’s' })
+  @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'vertical must be a lower-case vertical slug' })
+  vertical!: string;
+}
+
+export class PreviewOrderRequest {
+  @ApiProperty({ example: 'eyewear' })
+  @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'vertical must be a lower-case vertical slug' })
+  vertical!: string;
+
+  @ApiProperty({ type: OrderFiltersDto })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => OrderFiltersDto)
+  filters!: OrderFiltersDto;
+
+  @ApiPropertyOptional({ description: 'Count the matches whose floor this bid meets' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  bid?: number;
+
+  @ApiPropertyOptional({ enum: ['exclusive_only', 'shared_ok', 'any'] })
+  @IsOptional()
+  @IsIn(['exclusive_only', 'shared_ok', 'any'])
+  exclusivity?: 'exclusive_only' | 'shared_ok' | 'any';
+}

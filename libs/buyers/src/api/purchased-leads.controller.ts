@@ -1,0 +1,226 @@
+import { Body, Controller, Get, Header, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { EVENT_STORE, type EventStore } from '#lx/event-store';
+import {
+  CurrentPrincipal,
+  decodeCursor,
+  notFound,
+  PageQuery,
+  Roles,
+  toPage,
+  type Page,
+  type Principal,
+} from '#lx/http';
+import { ReportConversion, RequestReturn, type OwnAllocation } from '../application/after-sale-commands.js';
+import { PERSONAL_DATA_READER, type PersonalDataReader } from '../application/personal-data-reader.js';
+import { csvLine } from '../domain/csv-cell.js';
+import { discloseLeadToItsBuyer, type LeadDisclosure } from '../infrastructure/lead-personal-data.js';
+import {
+  PurchasesQueries,
+  type PurchaseListFilter,
+  type PurchaseView,
+  type ReturnView,
+} from '../infrastructure/purchases.queries.js';
+import { PurchasedLeadsQuery, ReportConversionRequest, RequestReturnRequest } from './after-sale.dtos.js';
+
+const EXPORT_LIMIT = 50_000;
+const CSV_COLUMNS = [
+  'allocation_id',
+  'order_id',
+  'lead_id',
+  'allocated_at',
+  'price',
+  'currency',
+  'region',
+  'age',
+  'gender',
+  'stage',
+  'return_status',
+  'converted',
+  'name',
+  'email',
+  'phone',
+];
+
+export const positionCursor = (view: Pick<PurchaseView, 'position'>) => {
+  const [c, p] = view.position.split('/');
+  return { c: c!, p: p! };
+};
+
+export function afterCursor(cursor: string | undefined) {
+  const decoded = decodeCursor<{ c: string; p: string }>(cursor, ['c', 'p']);
+  return decoded ? { commit: String(decoded.c), prepare: String(decoded.p) } : null;
+}
+
+@ApiTags('buyers: purchased leads, returns, conversions')
+@Roles('buyer')
+@Controller('v1')
+export class PurchasedLeadsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly purchases: PurchasesQueries,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PERSONAL_DATA_READER) private readonly personalData: PersonalDataReader,
+  ) {}
+
+  @Get('purchased-leads')
+  @ApiOperation({ summary: 'Leads allocated to me, in allocation order (no personal data in the list)' })
+  async list(
+    @Query() query: PurchasedLeadsQuery,
+    @CurrentPrincipal() buyer: Principal,
+  ): Promise<Page<PurchaseView>> {
+    const limit = query.limit ?? 50;
+    const rows = await this.purchases.list(buyer.participantId, this.filterOf(query), limit + 1);
+    return toPage(rows, limit, positionCursor);
+  }
+
+  @Get('purchased-leads/export.csv')
+  @Header('content-type', 'text/csv; charset=utf-8')
+  @Header('content-disposition', 'attachment; filename="purchased-leads.csv"')
+  @ApiOperation({
+    summary: 'CSV of my purchased leads with their personal data',
+    description:
+      'Cells a spreadsheet would read as a formula (= + - @ tab CR) are prefixed with a single quote.',
+  })
+  async exportCsv(
+    @Query() query: PurchasedLeadsQuery,
+    @CurrentPrincipal() buyer: Principal,
+    @Res() response: Response,
+  ): Promise<void> {
+    const rows = await this.purchases.list(
+      buyer.participantId,
+      { ...this.filterOf(query), after: null },
+      EXPORT_LIMIT,
+    );
+    const lines = [csvLine(CSV_COLUMNS)];
+    for (const row of rows) {
+      const lead = await discloseLeadToItsBuyer(this.store, this.personalData, row.leadId);
+      const person = (lead.personalData ?? {}) as Record<string, unknown>;
+      const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+      lines.push(
+        csvLine([
+          row.allocationId,
+          row.orderId,
+          row.leadId,
+          row.allocatedAt,
+          row.price,
+          row.currency,
+          row.attributes?.region,
+          row.attributes?.age,
+          row.attributes?.gender,
+          row.attributes?.stage,
+          row.returnStatus,
+          row.converted,
+          text(person.name) ?? [text(person.firstName), text(person.lastName)].filter(Boolean).join(' '),
+          text(person.email),
+          text(person.phone),
+        ]),
+      );
+    }
+    response.send(lines.join('\r\n') + '\r\n');
+  }
+
+  @Get('purchased-leads/:allocationId')
+  @ApiOperation({ summary: 'One purchased lead with its decrypted personal data (404 unless it is mine)' })
+  async detail(
+    @Param('allocationId') allocationId: string,
+    @CurrentPrincipal() buyer: Principal,
+  ): Promise<PurchaseView & { lead: LeadDisclosure }> {
+    const purchase = await this.own(allocationId, buyer);
+    return {
+      ...purchase,
+      lead: await discloseLeadToItsBuyer(this.store, this.personalData, purchase.leadId),
+    };
+  }
+
+  @Post('purchased-leads/:allocationId/return')
+  @ApiOperation({
+    summary: 'Ask to return a purchased lead, within the market’s return window',
+    description:
+      'One return per allocation. Reason codes per DESIGN §6; `other` needs a text. Follow it at /v1/returns.',
+  })
+  async requestReturn(
+    @Param('allocationId') allocationId: string,
+    @Body() body: RequestReturnRequest,
+    @CurrentPrincipal() buyer: Principal,
+  ): Promise<{ allocationId: string; status: 'requested' }> {
+    const allocation = toOwnAllocation(await this.own(allocationId, buyer), buyer.participantId);
+    const claim = JSON.parse(JSON.stringify(body)) as RequestReturn['claim'];
+    await this.commands.execute(new RequestReturn(allocation, claim, buyer.participantId));
+    return { allocationId, status: 'requested' };
+  }
+
+  @Post('purchased-leads/:allocationId/conversion')
+  @ApiOperation({
+    summary: 'Report that a purchased lead converted, and optionally its value (once per lead)',
+  })
+  async reportConversion(
+    @Param('allocationId') allocationId: string,
+    @Body() body: ReportConversionRequest,
+    @CurrentPrincipal() buyer: Principal,
+  ): Promise<{ allocationId: string; converted: true }> {
+    const allocation = toOwnAllocation(await this.own(allocationId, buyer), buyer.participantId);
+    const value = body.value ? { amount: body.value.amount, currency: body.value.currency } : undefined;
+    await this.commands.execute(new ReportConversion(allocation, body.at, value, buyer.participantId));
+    return { allocationId, converted: true };
+  }
+
+  @Get('returns')
+  @ApiOperation({
+    summary: 'My returns and where each stands: requested, seller_responded, escalated, accepted, rejected',
+  })
+  async returns(@Query() query: PageQuery, @CurrentPrincipal() buyer: Principal): Promise<Page<ReturnView>> {
+    const limit = query.limit ?? 50;
+    const after = decodeCursor<{ r: string; a: string }>(query.cursor, ['r', 'a']);
+    const rows = await this.purchases.listReturns(
+      buyer.participantId,
+      after ? { requestedAt: after.r, allocationId: after.a } : null,
+      limit + 1,
+    );
+    return toPage(rows, limit, (last) => ({ r: last.requestedAt, a: last.allocationId }));
+  }
+
+  @Get('returns/:allocationId')
+  @ApiOperation({
+    summary: 'One return: its status, the seller’s answer, and the decision with its rule and rationale',
+  })
+  async getReturn(
+    @Param('allocationId') allocationId: string,
+    @CurrentPrincipal() buyer: Principal,
+  ): Promise<ReturnView> {
+    const found = await this.purchases.findReturn(buyer.participantId, allocationId);
+    if (!found) throw notFound(`Return ${allocationId}`);
+    return found;
+  }
+
+  private async own(allocationId: string, buyer: Principal): Promise<PurchaseView> {
+    const purchase = await this.purchases.findOwn(buyer.participantId, allocationId);
+    if (!purchase) throw notFound(`Purchased lead ${allocationId}`);
+    return purchase;
+  }
+
+  private filterOf(query: PurchasedLeadsQuery): PurchaseListFilter {
+    return {
+      ...(query.orderId ? { orderId: query.orderId } : {}),
+      ...(query.region ? { region: query.region } : {}),
+      ...(query.stage ? { stage: query.stage } : {}),
+      ...(query.allocatedFrom ? { allocatedFrom: query.allocatedFrom } : {}),
+      ...(query.allocatedTo ? { allocatedTo: query.allocatedTo } : {}),
+      after: afterCursor(query.cursor),
+    };
+  }
+}
+
+function toOwnAllocation(view: PurchaseView, buyerId: string): OwnAllocation {
+  return {
+    allocationId: view.allocationId,
+    leadId: view.leadId,
+    orderId: view.orderId,
+    buyerId,
+    sellerId: view.sellerId,
+    vertical: view.vertical,
+    allocatedAt: view.allocatedAt,
+  };
+}

@@ -1,0 +1,52 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AggregateRepository } from '#lx/event-sourcing';
+import { CurrentPrincipal, notFound, Roles, type Principal } from '#lx/http';
+import { loadBuyerAccount } from '../application/buyer-account-stream.js';
+import { purchaseReport } from '../domain/purchase-report.js';
+import { PurchasesQueries, type CurrencyReport } from '../infrastructure/purchases.queries.js';
+
+const FIGURES =
+  'Money in minor units. costPerLead = spend / leadsBought, conversionRate = conversions / leadsBought ' +
+  '(basis points and whole percent), costPerAcquisition = spend / conversions, each rounded half-even.';
+
+@ApiTags('buyers: reporting')
+@Roles('buyer')
+@Controller('v1/reports')
+export class ReportsController {
+  constructor(
+    private readonly purchases: PurchasesQueries,
+    private readonly repository: AggregateRepository,
+  ) {}
+
+  @Get('orders/:orderId')
+  @ApiOperation({
+    summary: 'What one order really cost: leads, spend, CPL, returns, conversions, CPA',
+    description: FIGURES,
+  })
+  async order(
+    @Param('orderId') orderId: string,
+    @CurrentPrincipal() buyer: Principal,
+  ): Promise<CurrencyReport & { orderId: string; status: string }> {
+    const account = await loadBuyerAccount(this.repository, buyer.participantId);
+    const order = account.orders[orderId];
+    if (!order) throw notFound(`Order ${orderId}`);
+    const [report] = await this.purchases.report(buyer.participantId, orderId);
+    const empty = purchaseReport({
+      leadsBought: 0,
+      spend: 0,
+      returnsRequested: 0,
+      returnsAccepted: 0,
+      refunded: 0,
+      conversions: 0,
+      conversionValue: 0,
+    });
+    return { orderId, status: order.status, ...(report ?? { currency: order.currency, ...empty }) };
+  }
+
+  @Get('account')
+  @ApiOperation({ summary: 'The same figures over all my orders, per currency', description: FIGURES })
+  async account(@CurrentPrincipal() buyer: Principal): Promise<{ items: CurrencyReport[] }> {
+    return { items: await this.purchases.report(buyer.participantId) };
+  }
+}

@@ -1,0 +1,28 @@
+import type { BuyerAccountState, OrderState } from '../domain/buyer-account.js';
+import type { AccountView } from './account.dtos.js';
+
+export function toAccountView(buyerId: string, state: BuyerAccountState): AccountView {
+  return {
+    buyerId,
+    balances: Object.entries(state.balances)
+      .map(([currency, balance]) => ({ currency, ...balance }))
+      .sort((a, b) => a.currency.localeCompare(b.currency)),
+    webhook: state.webhook ? { url: state.webhook.url } : null,
+  };
+}
+
+export interface OrderView {
+  orderId: string;
+  vertical: string;
+  currency: string;
+  status: OrderState['status'];
+  /** Held for the order now (budget and refunds, less what was released). */
+  reserved: number;
+  released: number;
+  terms: OrderState['terms'];
+}
+
+export function toOrderView(order: OrderState): OrderView {
+  const { orderId, vertical, currency, status, reserved, released, terms } = order;
+  return { orderId, vertical, currency, status, reserved, released, terms };
+}

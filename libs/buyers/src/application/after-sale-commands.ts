@@ -1,0 +1,86 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { AggregateRepository } from '#lx/event-sourcing';
+import { conversionDecider, type ConversionData } from '../domain/conversion.js';
+import { returnRequestDecider, type ReturnRequestData } from '../domain/return-request.js';
+import { conversionStream, returnStream } from './buyer-account-stream.js';
+import { MarketDirectory } from './market-directory.js';
+
+/** The facts of one of the buyer's own allocations, looked up (and ownership-checked) by the caller. */
+export interface OwnAllocation {
+  allocationId: string;
+  leadId: string;
+  orderId: string;
+  buyerId: string;
+  sellerId: string;
+  vertical: string;
+  allocatedAt: string;
+}
+
+export class RequestReturn {
+  constructor(
+    readonly allocation: OwnAllocation,
+    readonly claim: Pick<ReturnRequestData, 'reason' | 'text' | 'evidence' | 'replace'>,
+    readonly actor: string,
+  ) {}
+}
+
+export class ReportConversion {
+  constructor(
+    readonly allocation: OwnAllocation,
+    readonly at: string,
+    readonly value: ConversionData['value'],
+    readonly actor: string,
+  ) {}
+}
+
+@CommandHandler(RequestReturn)
+export class RequestReturnHandler implements ICommandHandler<RequestReturn, void> {
+  constructor(
+    private readonly repository: AggregateRepository,
+    private readonly markets: MarketDirectory,
+  ) {}
+
+  async execute({ allocation, claim, actor }: RequestReturn): Promise<void> {
+    const { returnWindowHours } = await this.markets.settingsOf(allocation.vertical);
+    const { allocationId, leadId, orderId, buyerId, sellerId } = allocation;
+    const request: ReturnRequestData = {
+      allocationId,
+      leadId,
+      orderId,
+      buyerId,
+      sellerId,
+      reason: claim.reason,
+      evidence: claim.evidence,
+      ...(claim.text !== undefined ? { text: claim.text } : {}),
+      ...(claim.replace !== undefined ? { replace: claim.replace } : {}),
+    };
+    await this.repository.handle(
+      returnStream(allocationId),
+      returnRequestDecider,
+      { request, allocatedAt: allocation.allocatedAt, returnWindowHours },
+      { metadata: { actor } },
+    );
+  }
+}
+
+@CommandHandler(ReportConversion)
+export class ReportConversionHandler implements ICommandHandler<ReportConversion, void> {
+  constructor(private readonly repository: AggregateRepository) {}
+
+  async execute({ allocation, at, value, actor }: ReportConversion): Promise<void> {
+    const conversion: ConversionData = {
+      allocationId: allocation.allocationId,
+      buyerId: allocation.buyerId,
+      at,
+      ...(value ? { value } : {}),
+    };
+    await this.repository.handle(
+      conversionStream(allocation.allocationId),
+      conversionDecider,
+      { conversion, allocatedAt: allocation.allocatedAt },
+      { metadata: { actor } },
+    );
+  }
+}
+
+export const afterSaleCommandHandlers = [RequestReturnHandler, ReportConversionHandler];

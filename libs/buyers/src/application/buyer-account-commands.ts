@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { AggregateRepository } from '#lx/event-sourcing';
+import { buyerAccountDecider } from '../domain/buyer-account-decider.js';
+import type { BuyerAccountState, OrderTerms } from '../domain/buyer-account.js';
+import { buyerStream } from './buyer-account-stream.js';
+import { MarketDirectory } from './market-directory.js';
+import { BUYERS_OPTIONS, type BuyersOptions } from './buyers-options.js';
+import { newWebhookSecretRef, webhookSecret } from './webhook-secrets.js';
+
+// A busy account sees many writers (orders, releases, refunds): retry conflicts generously.
+const RETRIES = 20;
+
+export class ConfirmDeposit {
+  constructor(
+    readonly buyerId: string,
+    readonly depositId: string,
+    readonly amount: number,
+    readonly currency: string,
+    readonly reference: string,
+    readonly actor: string,
+  ) {}
+}
+
+export class PlacePurchaseOrder {
+  constructor(
+    readonly buyerId: string,
+    readonly vertical: string,
+    readonly terms: OrderTerms,
+    readonly actor: string,
+  ) {}
+}
+
+export class AmendPurchaseOrder {
+  constructor(
+    readonly buyerId: string,
+    readonly orderId: string,
+    readonly terms: OrderTerms,
+    readonly actor: string,
+  ) {}
+}
+
+export class ChangeOrderStatus {
+  constructor(
+    readonly buyerId: string,
+    readonly orderId: string,
+    readonly change: 'pause' | 'resume' | 'cancel',
+    readonly actor: string,
+    readonly reason?: string,
+  ) {}
+}
+
+export class ConfigureWebhook {
+  constructor(
+    readonly buyerId: string,
+    readonly url: string,
+    readonly actor: string,
+  ) {}
+}
+
+@CommandHandler(ConfirmDeposit)
+export class ConfirmDepositHandler implements ICommandHandler<ConfirmDeposit, BuyerAccountState> {
+  constructor(private readonly repository: AggregateRepository) {}
+
+  async execute(command: ConfirmDeposit): Promise<BuyerAccountState> {
+    const { buyerId, depositId, amount, currency, reference } = command;
+    const result = await this.repository.handle(
+      buyerStream(buyerId),
+      buyerAccountDecider,
+      { kind: 'deposit', buyerId, depositId, amount, currency, reference },
+      { metadata: { actor: command.actor }, retries: RETRIES },
+    );
+    return result.state;
+  }
+}
+
+@CommandHandler(PlacePurchaseOrder)
+export class PlacePurchaseOrderHandler implements ICommandHandler<PlacePurchaseOrder, { orderId: string }> {
+  constructor(
+    private readonly repository: AggregateRepository,
+    private readonly markets: MarketDirectory,
+  ) {}
+
+  async execute(command: PlacePurchaseOrder): Promise<{ orderId: string }> {
+    const { currency } = await this.markets.settingsOf(command.vertical);
+    const orderId = randomUUID();
+    await this.repository.handle(
+      buyerStream(command.buyerId),
+      buyerAccountDecider,
+      {
+        kind: 'place-order',
+        buyerId: command.buyerId,
+        orderId,
+        vertical: command.vertical,
+        currency,
+        terms: command.terms,
+      },
+      { metadata: { actor: command.actor }, retries: RETRIES },
+    );
+    return { orderId };
+  }
+}
+
+@CommandHandler(AmendPurchaseOrder)
+export class AmendPurchaseOrderHandler implements ICommandHandler<AmendPurchaseOrder, void> {
+  constructor(private readonly repository: AggregateRepository) {}
+
+  async execute(command: AmendPurchaseOrder): Promise<void> {
+    await this.repository.handle(
+      buyerStream(command.buyerId),
+      buyerAccountDecider,
+      { kind: 'amend-order', buyerId: command.buyerId, orderId: command.orderId, terms: command.terms },
+      { metadata: { actor: command.actor }, retries: RETRIES },
+    );
+  }
+}
+
+@CommandHandler(ChangeOrderStatus)
+export class ChangeOrderStatusHandler implements ICommandHandler<ChangeOrderStatus, void> {
+  constructor(private readonly repository: AggregateRepository) {}
+
+  async execute(command: ChangeOrderStatus): Promise<void> {
+    const { buyerId, orderId } = command;
+    const decision =
+      command.change === 'cancel'
+        ? ({ kind: 'cancel-order', buyerId, orderId, reason: command.reason } as const)
+        : ({ kind: `${command.change}-order`, buyerId, orderId } as const);
+    await this.repository.handle(buyerStream(buyerId), buyerAccountDecider, decision, {
+      metadata: { actor: command.actor },
+      retries: RETRIES,
+    });
+  }
+}
+
+@CommandHandler(ConfigureWebhook)
+export class ConfigureWebhookHandler implements ICommandHandler<
+  ConfigureWebhook,
+  { url: string; secret: string }
+> {
+  constructor(
+    private readonly repository: AggregateRepository,
+    @Inject(BUYERS_OPTIONS) private readonly options: BuyersOptions,
+  ) {}
+
+  async execute(command: ConfigureWebhook): Promise<{ url: string; secret: string }> {
+    const secretRef = newWebhookSecretRef();
+    await this.repository.handle(
+      buyerStream(command.buyerId),
+      buyerAccountDecider,
+      { kind: 'configure-webhook', buyerId: command.buyerId, url: command.url, secretRef },
+      { metadata: { actor: command.actor }, retries: RETRIES },
+    );
+    return {
+      url: command.url,
+      secret: webhookSecret(this.options.webhookSigningKey, command.buyerId, secretRef),
+    };
+  }
+}
+
+export const buyerAccountCommandHandlers = [
+  ConfirmDepositHandler,
+  PlacePurchaseOrderHandler,
+  AmendPurchaseOrderHandler,
+  ChangeOrderStatusHandler,
+  ConfigureWebhookHandler,
+];

@@ -1,0 +1,26 @@
+import type { EventData, LeadListed } from '#lx/contracts';
+
+export type PersonalDataEnvelope = EventData<typeof LeadListed>['personalData'];
+
+/** The clear personal data of a lead, as the vault decrypts it. */
+export type PersonalData = Record<string, unknown>;
+
+/**
+ * Port to the vault (libs/vault, owned by the sellers' context): decrypts a lead's personal-data
+ * envelope. Returns null when the key is gone (the lead was erased) or no vault is wired.
+ * Callers check ownership BEFORE asking: this port does not know who is asking.
+ */
+export interface PersonalDataReader {
+  readonly available: boolean;
+  read(leadId: string, envelope: PersonalDataEnvelope): Promise<PersonalData | null>;
+}
+
+export const PERSONAL_DATA_READER = Symbol('PERSONAL_DATA_READER');
+
+/** Until the vault is wired: personal data is reported as unavailable, never invented. */
+export class NoVaultPersonalDataReader implements PersonalDataReader {
+  readonly available = false;
+  async read(): Promise<PersonalData | null> {
+    return null;
+  }
+}

@@ -1,0 +1,71 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { EVENT_STORE, type EventStore } from '#lx/event-store';
+import { AggregateRepository, EventSourcingModule } from '#lx/event-sourcing';
+import { REDIS } from '#lx/http';
+import { afterSaleCommandHandlers } from './application/after-sale-commands.js';
+import { buyerAccountCommandHandlers } from './application/buyer-account-commands.js';
+import { BUYERS_OPTIONS, type BuyersOptions } from './application/buyers-options.js';
+import { MarketDirectory } from './application/market-directory.js';
+import {
+  NoVaultPersonalDataReader,
+  PERSONAL_DATA_READER,
+  type PersonalDataReader,
+} from './application/personal-data-reader.js';
+import { BuyersBackgroundWork } from './infrastructure/background-work.js';
+import { MarketDepthQueries } from './infrastructure/market-depth.queries.js';
+import { PurchasesQueries } from './infrastructure/purchases.queries.js';
+import { WebhookDelivery } from './infrastructure/webhook-delivery.js';
+import { AccountsController } from './api/accounts.controller.js';
+import { DeliveriesController } from './api/deliveries.controller.js';
+import { OrdersController } from './api/orders.controller.js';
+import { PurchasedLeadsController } from './api/purchased-leads.controller.js';
+import { ReportsController } from './api/reports.controller.js';
+
+export interface BuyersModuleOptions extends BuyersOptions {
+  /** The vault's decrypting reader; until libs/vault is wired, personal data reads as unavailable. */
+  personalDataReader?: Provider;
+}
+
+/** The buyers' bounded context: funds, orders, purchased leads, delivery, returns, conversions, reports. */
+@Module({})
+export class BuyersModule {
+  static forRoot(options: BuyersModuleOptions): DynamicModule {
+    const { personalDataReader, ...settings } = options;
+    return {
+      module: BuyersModule,
+      imports: [EventSourcingModule],
+      controllers: [
+        AccountsController,
+        OrdersController,
+        PurchasedLeadsController,
+        DeliveriesController,
+        ReportsController,
+      ],
+      providers: [
+        { provide: BUYERS_OPTIONS, useValue: settings },
+        personalDataReader ?? { provide: PERSONAL_DATA_READER, useClass: NoVaultPersonalDataReader },
+        {
+          provide: WebhookDelivery,
+          useFactory: async (
+            store: EventStore,
+            repository: AggregateRepository,
+            reader: PersonalDataReader,
+            redis: Redis,
+          ) => {
+            const delivery = new WebhookDelivery(settings, store, repository, reader, redis);
+            await delivery.start(settings.runBackgroundWork);
+            return delivery;
+          },
+          inject: [EVENT_STORE, AggregateRepository, PERSONAL_DATA_READER, REDIS],
+        },
+        MarketDirectory,
+        PurchasesQueries,
+        MarketDepthQueries,
+        BuyersBackgroundWork,
+        ...buyerAccountCommandHandlers,
+        ...afterSaleCommandHandlers,
+      ],
+    };
+  }
+}

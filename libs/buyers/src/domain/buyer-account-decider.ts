@@ -1,0 +1,235 @@
+import type { DecisionContext, Decider } from '#lx/event-sourcing';
+import {
+  balanceIn,
+  evolveBuyerAccount,
+  initialBuyerAccountState,
+  isLive,
+  type BuyerAccountEvent,
+  type BuyerAccountState,
+  type OrderState,
+  type OrderTerms,
+} from './buyer-account.js';
+import { BuyerAccountError } from './buyer-account-errors.js';
+
+export type BuyerAccountCommand =
+  | {
+      kind: 'deposit';
+      buyerId: string;
+      depositId: string;
+      amount: number;
+      currency: string;
+      reference: string;
+    }
+  | {
+      kind: 'place-order';
+      buyerId: string;
+      orderId: string;
+      vertical: string;
+      currency: string;
+      terms: OrderTerms;
+    }
+  | { kind: 'amend-order'; buyerId: string; orderId: string; terms: OrderTerms }
+  | { kind: 'pause-order'; buyerId: string; orderId: string }
+  | { kind: 'resume-order'; buyerId: string; orderId: string }
+  | { kind: 'cancel-order'; buyerId: string; orderId: string; reason?: string }
+  /** The engine closed the order (OrderClosed): give back what it did not spend. */
+  | { kind: 'release-closed-order'; buyerId: string; orderId: string; released: number }
+  | { kind: 'configure-webhook'; buyerId: string; url: string; secretRef: string };
+
+/*
+ * What may change while an order is live (open or paused):
+ *  - filters, bid, max bid, modifiers, quantity, daily caps, exclusivity, expiry, delivery: any time;
+ *  - budget: it may only grow (the increase is reserved from the available balance). Only the
+ *    engine knows what has been spent, so lowering a budget could give back money already spent:
+ *    to spend less, cancel — the unspent part comes back exactly when the engine closes the order;
+ *  - vertical and currency never change (place a new order for another market).
+ * A cancelled or closed order changes no more.
+ */
+
+function decide(
+  command: BuyerAccountCommand,
+  state: BuyerAccountState,
+  context: DecisionContext,
+): BuyerAccountEvent[] {
+  switch (command.kind) {
+    case 'deposit':
+      return deposit(command, state);
+    case 'place-order':
+      return placePurchaseOrder(command, state, context);
+    case 'amend-order':
+      return amendPurchaseOrder(command, state, context);
+    case 'pause-order': {
+      const order = liveOrder(state, command.orderId, 'pause');
+      if (order.status === 'paused') return [];
+      return [{ type: 'OrderPaused', data: { orderId: order.orderId, buyerId: command.buyerId } }];
+    }
+    case 'resume-order': {
+      const order = liveOrder(state, command.orderId, 'resume');
+      if (order.status === 'open') return [];
+      return [{ type: 'OrderResumed', data: { orderId: order.orderId, buyerId: command.buyerId } }];
+    }
+    case 'cancel-order': {
+      const order = existingOrder(state, command.orderId);
+      if (order.status === 'cancelled') return [];
+      if (order.status === 'closed')
+        throw new BuyerAccountError('order-state-conflict', `Order ${order.orderId} is already closed`, {
+          status: order.status,
+        });
+      return [
+        {
+          type: 'OrderCancelled',
+          data: {
+            orderId: order.orderId,
+            buyerId: command.buyerId,
+            ...(command.reason ? { reason: command.reason } : {}),
+          },
+        },
+      ];
+    }
+    case 'release-closed-order':
+      return releaseUnspentBudget(command, state);
+    case 'configure-webhook':
+      return configureWebhook(command);
+  }
+}
+
+function deposit(command: Extract<BuyerAccountCommand, { kind: 'deposit' }>, state: BuyerAccountState) {
+  const earlier = state.deposits[command.depositId];
+  if (earlier) {
+    // A retried confirmation of the same deposit counts once; another deposit under its id is refused.
+    if (earlier.amount === command.amount && earlier.currency === command.currency) return [];
+    throw new BuyerAccountError(
+      'deposit-exists',
+      `Deposit ${command.depositId} was confirmed with another amount`,
+      {
+        depositId: command.depositId,
+      },
+    );
+  }
+  const { kind: _kind, ...data } = command;
+  return [{ type: 'FundsDeposited', data } as const];
+}
+
+export function placePurchaseOrder(
+  command: Extract<BuyerAccountCommand, { kind: 'place-order' }>,
+  state: BuyerAccountState,
+  context: DecisionContext,
+): BuyerAccountEvent[] {
+  if (state.orders[command.orderId])
+    throw new BuyerAccountError('order-exists', `Order ${command.orderId} exists already`);
+  checkExpiry(command.terms, context);
+  const balance = balanceIn(state, command.currency);
+  if (command.terms.budget > balance.available)
+    throw new BuyerAccountError(
+      'insufficient-funds',
+      `The budget ${command.terms.budget} is above the available balance ${balance.available} ${command.currency}`,
+      { currency: command.currency, available: balance.available, requested: command.terms.budget },
+    );
+  const { buyerId, orderId, vertical, currency, terms } = command;
+  return [{ type: 'OrderPlaced', data: { orderId, buyerId, vertical, currency, ...terms } }];
+}
+
+export function amendPurchaseOrder(
+  command: Extract<BuyerAccountCommand, { kind: 'amend-order' }>,
+  state: BuyerAccountState,
+  context: DecisionContext,
+): BuyerAccountEvent[] {
+  const order = liveOrder(state, command.orderId, 'amend');
+  const increase = command.terms.budget - order.terms.budget;
+  if (increase < 0)
+    throw new BuyerAccountError(
+      'budget-reduction-refused',
+      'A live order’s budget can only grow; cancel the order to stop spending and get the unspent part back',
+      { budget: order.terms.budget, requested: command.terms.budget },
+    );
+  if (command.terms.expiresAt !== order.terms.expiresAt) checkExpiry(command.terms, context);
+  const available = balanceIn(state, order.currency).available;
+  if (increase > available)
+    throw new BuyerAccountError(
+      'insufficient-funds',
+      `Raising the budget by ${increase} needs more than the available ${available} ${order.currency}`,
+      { currency: order.currency, available, requested: increase },
+    );
+  return [
+    { type: 'OrderAmended', data: { orderId: order.orderId, buyerId: command.buyerId, ...command.terms } },
+  ];
+}
+
+function releaseUnspentBudget(
+  command: Extract<BuyerAccountCommand, { kind: 'release-closed-order' }>,
+  state: BuyerAccountState,
+): BuyerAccountEvent[] {
+  const order = existingOrder(state, command.orderId);
+  if (order.status === 'closed') return []; // released once already: a redelivered OrderClosed changes nothing
+  if (command.released > order.reserved)
+    throw new BuyerAccountError(
+      'release-exceeds-reservation',
+      `Order ${order.orderId} holds ${order.reserved}, the engine released ${command.released}`,
+      { reserved: order.reserved, released: command.released },
+    );
+  return [
+    {
+      type: 'BudgetReleased',
+      data: {
+        orderId: order.orderId,
+        buyerId: command.buyerId,
+        amount: command.released,
+        currency: order.currency,
+        reason: 'order_closed',
+      },
+    },
+  ];
+}
+
+function configureWebhook(
+  command: Extract<BuyerAccountCommand, { kind: 'configure-webhook' }>,
+): BuyerAccountEvent[] {
+  if (!isHttpUrl(command.url))
+    throw new BuyerAccountError('invalid-webhook-url', 'A webhook URL must be http or https', {
+      url: command.url,
+    });
+  return [
+    {
+      type: 'WebhookConfigured',
+      data: { buyerId: command.buyerId, url: command.url, secretRef: command.secretRef },
+    },
+  ];
+}
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function checkExpiry(terms: OrderTerms, { now }: DecisionContext): void {
+  if (terms.expiresAt !== undefined && Date.parse(terms.expiresAt) <= now.getTime())
+    throw new BuyerAccountError('order-expiry-in-past', 'The order would expire before it is placed', {
+      expiresAt: terms.expiresAt,
+      now: now.toISOString(),
+    });
+}
+
+function existingOrder(state: BuyerAccountState, orderId: string): OrderState {
+  const order = state.orders[orderId];
+  if (!order) throw new BuyerAccountError('order-not-found', `Order ${orderId} was not found`);
+  return order;
+}
+
+function liveOrder(state: BuyerAccountState, orderId: string, action: string): OrderState {
+  const order = existingOrder(state, orderId);
+  if (!isLive(order))
+    throw new BuyerAccountError('order-state-conflict', `A ${order.status} order cannot ${action}`, {
+      status: order.status,
+    });
+  return order;
+}
+
+export const buyerAccountDecider: Decider<BuyerAccountState, BuyerAccountCommand, BuyerAccountEvent> = {
+  initialState: initialBuyerAccountState,
+  evolve: evolveBuyerAccount,
+  decide,
+};

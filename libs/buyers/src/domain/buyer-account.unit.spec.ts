@@ -1,0 +1,283 @@
+import { describe, expect, it } from '@jest/globals';
+import { deciderSpec, fixedDecisionContext } from '#lx/testing';
+import { foldEvents } from '#lx/event-sourcing';
+import { buyerAccountDecider, type BuyerAccountCommand } from './buyer-account-decider.js';
+import { BuyerAccountError } from './buyer-account-errors.js';
+import type { BuyerAccountEvent, OrderTerms } from './buyer-account.js';
+
+const spec = deciderSpec(buyerAccountDecider);
+const buyerId = 'buyer-1';
+const orderId = 'order-1';
+
+const terms = (change: Partial<OrderTerms> = {}): OrderTerms => ({
+  filters: { ageMin: 30, regions: ['RU-MOW', 'RU-SPE'], requiredContacts: ['phone', 'email'] },
+  bid: 60000,
+  maxBid: 60000,
+  modifiers: [],
+  quantity: 50,
+  budget: 3_000_000,
+  exclusivity: 'any',
+  delivery: 'webhook',
+  ...change,
+});
+
+const deposited = (amount: number, depositId = 'd-1', currency = 'RUB'): BuyerAccountEvent => ({
+  type: 'FundsDeposited',
+  data: { buyerId, depositId, amount, currency, reference: `ref-${depositId}` },
+});
+const placed = (budget = 3_000_000, id = orderId): BuyerAccountEvent => ({
+  type: 'OrderPlaced',
+  data: { orderId: id, buyerId, vertical: 'eyewear', currency: 'RUB', ...terms({ budget }) },
+});
+const place = (budget = 3_000_000, id = orderId): BuyerAccountCommand => ({
+  kind: 'place-order',
+  buyerId,
+  orderId: id,
+  vertical: 'eyewear',
+  currency: 'RUB',
+  terms: terms({ budget }),
+});
+const order = (kind: 'pause-order' | 'resume-order' | 'cancel-order'): BuyerAccountCommand => ({
+  kind,
+  buyerId,
+  orderId,
+});
+const released = (amount: number): BuyerAccountEvent => ({
+  type: 'BudgetReleased',
+  data: { orderId, buyerId, amount, currency: 'RUB', reason: 'order_closed' },
+});
+
+describe('buyer account: funds', () => {
+  it('a confirmed deposit becomes available', () => {
+    spec
+      .given([])
+      .when({
+        kind: 'deposit',
+        buyerId,
+        depositId: 'd-1',
+        amount: 5_000_000,
+        currency: 'RUB',
+        reference: 'ref-d-1',
+      })
+      .then([deposited(5_000_000)]);
+  });
+
+  it('the same deposit confirmed twice counts once; another amount under its id is refused', () => {
+    const again = {
+      kind: 'deposit',
+      buyerId,
+      depositId: 'd-1',
+      currency: 'RUB',
+      reference: 'ref-d-1',
+    } as const;
+    spec
+      .given([deposited(5_000_000)])
+      .when({ ...again, amount: 5_000_000 })
+      .then([]);
+    spec
+      .given([deposited(5_000_000)])
+      .when({ ...again, amount: 7 })
+      .then(
+        new BuyerAccountError('deposit-exists', 'Deposit d-1 was confirmed with another amount', {
+          depositId: 'd-1',
+        }),
+      );
+  });
+
+  it('balances are kept per currency', () => {
+    const state = foldEvents(buyerAccountDecider, [deposited(100, 'a', 'RUB'), deposited(7, 'b', 'EUR')]);
+    expect(state.balances).toEqual({
+      RUB: { available: 100, reserved: 0, deposited: 100 },
+      EUR: { available: 7, reserved: 0, deposited: 7 },
+    });
+  });
+});
+
+describe('buyer account: placing an order reserves its budget', () => {
+  it('places an order whose budget the available balance covers, and reserves it', () => {
+    spec
+      .given([deposited(3_000_000)])
+      .when(place())
+      .then([placed()]);
+    const state = foldEvents(buyerAccountDecider, [deposited(5_000_000), placed()]);
+    expect(state.balances.RUB).toEqual({ available: 2_000_000, reserved: 3_000_000, deposited: 5_000_000 });
+    expect(state.orders[orderId]).toMatchObject({ status: 'open', reserved: 3_000_000 });
+  });
+
+  it('refuses a budget above the available balance, naming both', () => {
+    spec
+      .given([deposited(3_000_000), placed(2_000_000, 'other')])
+      .when(place(1_000_001))
+      .then(
+        new BuyerAccountError(
+          'insufficient-funds',
+          'The budget 1000001 is above the available balance 1000000 RUB',
+          { currency: 'RUB', available: 1_000_000, requested: 1_000_001 },
+        ),
+      );
+  });
+
+  it('money in another currency does not fund the order', () => {
+    spec
+      .given([deposited(10_000_000, 'd-eur', 'EUR')])
+      .when(place())
+      .then(BuyerAccountError);
+  });
+
+  it('refuses an expiry that has passed already, and a second order under the same id', () => {
+    const context = fixedDecisionContext();
+    const past: BuyerAccountCommand = {
+      ...place(),
+      terms: terms({ expiresAt: '2029-12-31T23:59:59.000Z' }),
+    } as never;
+    expect(() =>
+      buyerAccountDecider.decide(past, foldEvents(buyerAccountDecider, [deposited(9e6)]), context),
+    ).toThrow(expect.objectContaining({ code: 'order-expiry-in-past' }));
+    spec
+      .given([deposited(9_000_000), placed()])
+      .when(place())
+      .then(expect.objectContaining({ code: 'order-exists' }) as never);
+  });
+});
+
+describe('buyer account: amending a live order', () => {
+  const amend = (change: Partial<OrderTerms>): BuyerAccountCommand => ({
+    kind: 'amend-order',
+    buyerId,
+    orderId,
+    terms: terms(change),
+  });
+
+  it('changes the bid and filters, and reserves a budget increase', () => {
+    spec
+      .given([deposited(4_000_000), placed()])
+      .when(amend({ bid: 55000, budget: 4_000_000 }))
+      .then([
+        { type: 'OrderAmended', data: { orderId, buyerId, ...terms({ bid: 55000, budget: 4_000_000 }) } },
+      ]);
+    const state = foldEvents(buyerAccountDecider, [
+      deposited(4_000_000),
+      placed(),
+      { type: 'OrderAmended', data: { orderId, buyerId, ...terms({ budget: 4_000_000 }) } },
+    ]);
+    expect(state.balances.RUB).toEqual({ available: 0, reserved: 4_000_000, deposited: 4_000_000 });
+  });
+
+  it('refuses a budget increase the balance cannot cover, and any budget reduction', () => {
+    spec
+      .given([deposited(3_500_000), placed()])
+      .when(amend({ budget: 4_000_000 }))
+      .then(BuyerAccountError);
+    spec
+      .given([deposited(3_000_000), placed()])
+      .when(amend({ budget: 1_000_000 }))
+      .then(expect.objectContaining({ code: 'budget-reduction-refused' }) as never);
+  });
+
+  it('a cancelled or closed order cannot be amended', () => {
+    const cancelled: BuyerAccountEvent = { type: 'OrderCancelled', data: { orderId, buyerId } };
+    spec
+      .given([deposited(3_000_000), placed(), cancelled])
+      .when(amend({ bid: 1 }))
+      .then(BuyerAccountError);
+    spec
+      .given([deposited(3_000_000), placed(), released(0)])
+      .when(amend({ bid: 1 }))
+      .then(BuyerAccountError);
+  });
+});
+
+describe('buyer account: pause, resume, cancel', () => {
+  const paused: BuyerAccountEvent = { type: 'OrderPaused', data: { orderId, buyerId } };
+  it('pauses an open order, resumes a paused one, and repeating either changes nothing', () => {
+    spec
+      .given([deposited(3_000_000), placed()])
+      .when(order('pause-order'))
+      .then([paused]);
+    spec
+      .given([deposited(3_000_000), placed(), paused])
+      .when(order('pause-order'))
+      .then([]);
+    spec
+      .given([deposited(3_000_000), placed(), paused])
+      .when(order('resume-order'))
+      .then([{ type: 'OrderResumed', data: { orderId, buyerId } }]);
+    spec
+      .given([deposited(3_000_000), placed()])
+      .when(order('resume-order'))
+      .then([]);
+  });
+
+  it('cancels a live order without releasing the budget: the engine reports what it spent first', () => {
+    spec
+      .given([deposited(3_000_000), placed()])
+      .when(order('cancel-order'))
+      .then([{ type: 'OrderCancelled', data: { orderId, buyerId } }]);
+    const state = foldEvents(buyerAccountDecider, [
+      deposited(3_000_000),
+      placed(),
+      { type: 'OrderCancelled', data: { orderId, buyerId } },
+    ]);
+    expect(state.balances.RUB!.reserved).toBe(3_000_000);
+  });
+
+  it('an unknown order is not found', () => {
+    spec
+      .given([])
+      .when(order('pause-order'))
+      .then(expect.objectContaining({ code: 'order-not-found' }) as never);
+  });
+});
+
+describe('buyer account: releasing the unspent budget when the engine closes the order', () => {
+  const release = (amount: number): BuyerAccountCommand => ({
+    kind: 'release-closed-order',
+    buyerId,
+    orderId,
+    released: amount,
+  });
+
+  it('gives back exactly what the engine did not spend, once', () => {
+    spec
+      .given([deposited(5_000_000), placed()])
+      .when(release(1_200_000))
+      .then([released(1_200_000)]);
+    spec
+      .given([deposited(5_000_000), placed(), released(1_200_000)])
+      .when(release(1_200_000))
+      .then([]);
+    const state = foldEvents(buyerAccountDecider, [deposited(5_000_000), placed(), released(1_200_000)]);
+    // 1 800 000 was spent by the engine: it left the reserved balance and stays out of available.
+    expect(state.balances.RUB).toEqual({ available: 3_200_000, reserved: 1_800_000, deposited: 5_000_000 });
+    expect(state.orders[orderId]).toMatchObject({ status: 'closed', released: 1_200_000 });
+  });
+
+  it('refuses to release more than the order holds', () => {
+    spec
+      .given([deposited(5_000_000), placed()])
+      .when(release(3_000_001))
+      .then(BuyerAccountError);
+  });
+});
+
+describe('buyer account: webhook', () => {
+  it('accepts http(s) and refuses any other scheme', () => {
+    const configure = (url: string): BuyerAccountCommand => ({
+      kind: 'configure-webhook',
+      buyerId,
+      url,
+      secretRef: 'derived:v1:ab',
+    });
+    spec
+      .given([])
+      .when(configure('https://crm.example.com/hook'))
+      .then([
+        {
+          type: 'WebhookConfigured',
+          data: { buyerId, url: 'https://crm.example.com/hook', secretRef: 'derived:v1:ab' },
+        },
+      ]);
+    for (const url of ['ftp://example.com/x', 'javascript:alert(1)', 'file:///etc/passwd', 'not a url'])
+      spec.given([]).when(configure(url)).then(BuyerAccountError);
+  });
+});

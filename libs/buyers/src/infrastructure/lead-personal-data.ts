@@ -1,0 +1,38 @@
+import { isEvent, LeadErased, LeadListed, type EventData } from '#lx/contracts';
+import type { EventStore } from '#lx/event-store';
+import type { PersonalData, PersonalDataReader } from '../application/personal-data-reader.js';
+
+export type PersonalDataStatus = 'available' | 'erased' | 'unavailable';
+
+export interface LeadDisclosure {
+  attributes: EventData<typeof LeadListed>['attributes'] | null;
+  consent: EventData<typeof LeadListed>['consent'] | null;
+  personalData: PersonalData | null;
+  personalDataStatus: PersonalDataStatus;
+}
+
+/**
+ * The lead as its buyer receives it: attributes, consent record and the decrypted personal data.
+ * Read from the lead's own stream, so an erasure is honoured at once. The CALLER must have checked
+ * that the lead was allocated to the asking buyer.
+ */
+export async function discloseLeadToItsBuyer(
+  store: EventStore,
+  reader: PersonalDataReader,
+  leadId: string,
+): Promise<LeadDisclosure> {
+  const events = await store.readStream(`lead-${leadId}`);
+  const listed = events.find((event) => isEvent(LeadListed, event));
+  if (!listed || !isEvent(LeadListed, listed))
+    return { attributes: null, consent: null, personalData: null, personalDataStatus: 'unavailable' };
+  const { attributes, consent, personalData: envelope } = listed.data;
+  if (events.some((event) => isEvent(LeadErased, event)))
+    return { attributes, consent, personalData: null, personalDataStatus: 'erased' };
+  const personalData = await reader.read(leadId, envelope);
+  return {
+    attributes,
+    consent,
+    personalData,
+    personalDataStatus: personalData ? 'available' : 'unavailable',
+  };
+}

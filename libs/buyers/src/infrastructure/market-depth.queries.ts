@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  leadMatchesFilters,
+  MIN_SEGMENT_COUNT,
+  type LeadAttributesData,
+  type OrderFiltersData,
+} from '../domain/lead-filters.js';
+
+export interface OrderPreview {
+  vertical: string;
+  /** Resting leads that pass every filter (and the exclusivity wanted). */
+  matching: number;
+  /** Of those, the ones whose floor the bid meets: what the order would buy on arrival. */
+  matchingAtOrBelowBid: number | null;
+  floors: { currency: string; min: number; median: number; max: number } | null;
+  exclusive: number;
+  shared: number;
+}
+
+export interface DepthSegment {
+  region: string | null;
+  ageBand: string;
+  contacts: string;
+  leads: number;
+}
+
+export interface MarketDepth {
+  vertical: string;
+  segments: DepthSegment[];
+  /** Segments left out because fewer than MIN_SEGMENT_COUNT leads would single people out. */
+  suppressedSegments: number;
+  minimumSegmentCount: number;
+}
+
+interface RestingRow {
+  seller_id: string;
+  attributes: LeadAttributesData;
+  quality: number;
+  floor: string;
+  currency: string;
+  exclusive: boolean;
+}
+
+/** Reads of the resting inventory (`buyer_market_depth`); non-personal attributes only. */
+@Injectable()
+export class MarketDepthQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async preview(
+    vertical: string,
+    filters: OrderFiltersData,
+    options: { bid?: number; exclusivity?: 'exclusive_only' | 'shared_ok' | 'any'; now: Date },
+  ): Promise<OrderPreview> {
+    // The region index narrows the scan; every filter is then checked by the same pure rule set.
+    const rows: RestingRow[] = await this.dataSource.query(
+      `SELECT seller_id, attributes, quality, floor::text AS floor, currency, exclusive FROM resting_lead
+        WHERE vertical = $1 AND expires_at > $2 AND ($3::text[] IS NULL OR region = ANY($3))`,
+      [vertical, options.now.toISOString(), filters.regions ?? null],
+    );
+    const wanted = options.exclusivity ?? 'any';
+    const matching = rows.filter(
+      (row) =>
+        (wanted === 'any' || (wanted === 'exclusive_only') === row.exclusive) &&
+        leadMatchesFilters(
+          { sellerId: row.seller_id, attributes: row.attributes, quality: row.quality },
+          filters,
+          options.now,
+        ),
+    );
+    const floors = matching.map((row) => Number(row.floor)).sort((a, b) => a - b);
+    return {
+      vertical,
+      matching: matching.length,
+      matchingAtOrBelowBid:
+        options.bid === undefined ? null : floors.filter((floor) => floor <= options.bid!).length,
+      floors:
+        floors.length === 0
+          ? null
+          : {
+              currency: matching[0]!.currency,
+              min: floors[0]!,
+              median: floors[Math.floor((floors.length - 1) / 2)]!,
+              max: floors.at(-1)!,
+            },
+      exclusive: matching.filter((row) => row.exclusive).length,
+      shared: matching.filter((row) => !row.exclusive).length,
+    };
+  }
+
+  async depth(vertical: string, now: Date): Promise<MarketDepth> {
+    const rows: { region: string | null; age_band: string; contacts: string; leads: string }[] =
+      await this.dataSource.query(
+        `SELECT region, age_band, contacts, count(*)::text AS leads FROM resting_lead
+          WHERE vertical = $1 AND expires_at > $2
+          GROUP BY region, age_band, contacts ORDER BY region NULLS LAST, age_band, contacts`,
+        [vertical, now.toISOString()],
+      );
+    const segments = rows.map((row) => ({
+      region: row.region,
+      ageBand: row.age_band,
+      contacts: row.contacts,
+      leads: Number(row.leads),
+    }));
+    return {
+      vertical,
+      segments: segments.filter((segment) => segment.leads >= MIN_SEGMENT_COUNT),
+      suppressedSegments: segments.filter((segment) => segment.leads < MIN_SEGMENT_COUNT).length,
+      minimumSegmentCount: MIN_SEGMENT_COUNT,
+    };
+  }
+}

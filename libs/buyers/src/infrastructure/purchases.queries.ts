@@ -1,0 +1,215 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { purchaseReport, type PurchaseReport } from '../domain/purchase-report.js';
+import type { LeadAttributesData } from '../domain/lead-filters.js';
+
+/** One allocation as its buyer sees it, without personal data. */
+export interface PurchaseView {
+  allocationId: string;
+  leadId: string;
+  orderId: string;
+  sellerId: string;
+  vertical: string;
+  currency: string;
+  price: number;
+  rule: string;
+  allocatedAt: string;
+  attributes: LeadAttributesData | null;
+  quality: number | null;
+  returnStatus: string | null;
+  converted: boolean;
+  /** The allocation's place in the log: `<commit>/<prepare>`, the pull API's cursor. */
+  position: string;
+}
+
+export interface PurchaseListFilter {
+  orderId?: string;
+  region?: string;
+  stage?: string;
+  allocatedFrom?: string;
+  allocatedTo?: string;
+  /** Exclusive log position (`commit`, `prepare`) to continue after. */
+  after?: { commit: string; prepare: string } | null;
+}
+
+export interface ReturnView {
+  allocationId: string;
+  orderId: string;
+  status: string;
+  reason: string;
+  text: string | null;
+  evidence: unknown[];
+  replace: boolean;
+  requestedAt: string;
+  sellerResponse: unknown;
+  escalation: unknown;
+  decision: { outcome: string; decidedBy: string; rule: string; rationale: string; at: string } | null;
+  updatedAt: string;
+}
+
+export interface CurrencyReport extends PurchaseReport {
+  currency: string;
+}
+
+interface PurchaseRow {
+  allocation_id: string;
+  lead_id: string;
+  order_id: string;
+  seller_id: string;
+  vertical: string;
+  currency: string;
+  price: string;
+  rule: string;
+  allocated_at: Date;
+  attributes: LeadAttributesData | null;
+  quality: number | null;
+  return_status: string | null;
+  converted: boolean;
+  log_commit: string;
+  log_prepare: string;
+}
+
+const PURCHASE_COLUMNS = `p.allocation_id, p.lead_id, p.order_id, p.seller_id, p.vertical, p.currency, p.price, p.rule,
+  p.allocated_at, p.attributes, p.quality, r.status AS return_status, (c.allocation_id IS NOT NULL) AS converted,
+  p.log_commit::text AS log_commit, p.log_prepare::text AS log_prepare
+  FROM purchase p LEFT JOIN purchase_return r USING (allocation_id) LEFT JOIN purchase_conversion c USING (allocation_id)`;
+
+/** Reads of the `buyer_purchases` read model; every query is scoped to one buyer. */
+@Injectable()
+export class PurchasesQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async findOwn(buyerId: string, allocationId: string): Promise<PurchaseView | null> {
+    const [row] = await this.dataSource.query(
+      `SELECT ${PURCHASE_COLUMNS} WHERE p.buyer_id = $1 AND p.allocation_id = $2`,
+      [buyerId, allocationId],
+    );
+    return row ? toPurchaseView(row) : null;
+  }
+
+  /** In log order, `limit` rows after the cursor. */
+  async list(buyerId: string, filter: PurchaseListFilter, limit: number): Promise<PurchaseView[]> {
+    const where = ['p.buyer_id = $1'];
+    const values: unknown[] = [buyerId];
+    const add = (sql: string, value: unknown) => {
+      values.push(value);
+      where.push(sql.replace('?', `$${values.length}`));
+    };
+    if (filter.orderId) add('p.order_id = ?', filter.orderId);
+    if (filter.region) add(`p.attributes->>'region' = ?`, filter.region);
+    if (filter.stage) add(`p.attributes->>'stage' = ?`, filter.stage);
+    if (filter.allocatedFrom) add('p.allocated_at >= ?', filter.allocatedFrom);
+    if (filter.allocatedTo) add('p.allocated_at < ?', filter.allocatedTo);
+    if (filter.after) {
+      values.push(filter.after.commit, filter.after.prepare);
+      where.push(
+        `(p.log_commit, p.log_prepare) > ($${values.length - 1}::numeric, $${values.length}::bigint)`,
+      );
+    }
+    values.push(limit);
+    const rows: PurchaseRow[] = await this.dataSource.query(
+      `SELECT ${PURCHASE_COLUMNS} WHERE ${where.join(' AND ')}
+        ORDER BY p.log_commit, p.log_prepare LIMIT $${values.length}`,
+      values,
+    );
+    return rows.map(toPurchaseView);
+  }
+
+  async orderIdsWithPurchases(buyerId: string): Promise<string[]> {
+    const rows: { order_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT order_id FROM purchase WHERE buyer_id = $1`,
+      [buyerId],
+    );
+    return rows.map((row) => row.order_id);
+  }
+
+  /** Per currency; with `orderId`, that order only. */
+  async report(buyerId: string, orderId?: string): Promise<CurrencyReport[]> {
+    const rows: Record<string, string>[] = await this.dataSource.query(
+      `SELECT p.currency,
+              count(*)::text AS bought,
+              coalesce(sum(p.price), 0)::text AS spend,
+              count(r.allocation_id)::text AS returns_requested,
+              count(*) FILTER (WHERE r.status = 'accepted')::text AS returns_accepted,
+              coalesce(sum(p.price) FILTER (WHERE r.status = 'accepted'), 0)::text AS refunded,
+              count(c.allocation_id)::text AS conversions,
+              coalesce(sum(c.value_amount) FILTER (WHERE c.value_currency = p.currency), 0)::text AS conversion_value
+         FROM purchase p LEFT JOIN purchase_return r USING (allocation_id)
+              LEFT JOIN purchase_conversion c USING (allocation_id)
+        WHERE p.buyer_id = $1 AND ($2::text IS NULL OR p.order_id = $2)
+        GROUP BY p.currency ORDER BY p.currency`,
+      [buyerId, orderId ?? null],
+    );
+    return rows.map((row) => ({
+      currency: row.currency!,
+      ...purchaseReport({
+        leadsBought: Number(row.bought),
+        spend: Number(row.spend),
+        returnsRequested: Number(row.returns_requested),
+        returnsAccepted: Number(row.returns_accepted),
+        refunded: Number(row.refunded),
+        conversions: Number(row.conversions),
+        conversionValue: Number(row.conversion_value),
+      }),
+    }));
+  }
+
+  async findReturn(buyerId: string, allocationId: string): Promise<ReturnView | null> {
+    const [row] = await this.dataSource.query(
+      `SELECT * FROM purchase_return WHERE buyer_id = $1 AND allocation_id = $2`,
+      [buyerId, allocationId],
+    );
+    return row ? toReturnView(row) : null;
+  }
+
+  async listReturns(
+    buyerId: string,
+    after: { requestedAt: string; allocationId: string } | null,
+    limit: number,
+  ): Promise<ReturnView[]> {
+    const rows = await this.dataSource.query(
+      `SELECT * FROM purchase_return WHERE buyer_id = $1
+          AND ($2::timestamptz IS NULL OR (requested_at, allocation_id) > ($2::timestamptz, $3::text))
+        ORDER BY requested_at, allocation_id LIMIT $4`,
+      [buyerId, after?.requestedAt ?? null, after?.allocationId ?? null, limit],
+    );
+    return rows.map(toReturnView);
+  }
+}
+
+function toPurchaseView(row: PurchaseRow): PurchaseView {
+  return {
+    allocationId: row.allocation_id,
+    leadId: row.lead_id,
+    orderId: row.order_id,
+    sellerId: row.seller_id,
+    vertical: row.vertical,
+    currency: row.currency,
+    price: Number(row.price),
+    rule: row.rule,
+    allocatedAt: new Date(row.allocated_at).toISOString(),
+    attributes: row.attributes,
+    quality: row.quality,
+    returnStatus: row.return_status,
+    converted: row.converted,
+    position: `${row.log_commit}/${row.log_prepare}`,
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function toReturnView(row: any): ReturnView {
+  return {
+    allocationId: row.allocation_id,
+    orderId: row.order_id,
+    status: row.status,
+    reason: row.reason,
+    text: row.text,
+    evidence: row.evidence,
+    replace: row.replace,
+    requestedAt: new Date(row.requested_at).toISOString(),
+    sellerResponse: row.seller_response,
+    escalation: row.escalation,
+    decision: row.decision,
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}

@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Redis } from 'ioredis';
+import { eventCatalogue } from '#lx/contracts';
+import { PostgresEventStore } from '#lx/event-store';
+import { AggregateRepository } from '#lx/event-sourcing';
+import { createTestDatabase, testRedisPrefix, type TestDatabase } from '#lx/testing';
+import { buyerAccountDecider } from '../domain/buyer-account-decider.js';
+import { verifyWebhook } from '../domain/webhook-signature.js';
+import { buyerStream, loadBuyerAccount } from '../application/buyer-account-stream.js';
+import type { BuyersOptions } from '../application/buyers-options.js';
+import type { PersonalDataReader } from '../application/personal-data-reader.js';
+import { webhookSecret } from '../application/webhook-secrets.js';
+import { leadAllocated, leadListed } from '../testing/catalogue-fixtures.js';
+import { WebhookDelivery } from './webhook-delivery.js';
+
+jest.setTimeout(120_000);
+
+/** Stands in for libs/vault behind the application's own port (no database or queue is faked). */
+const vault: PersonalDataReader = {
+  available: true,
+  read: async (leadId) => ({
+    name: `Person ${leadId}`,
+    phone: '+79991234567',
+    email: `${leadId}@example.com`,
+  }),
+};
+
+interface Received {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+describe('webhook delivery over BullMQ and Redis', () => {
+  let database: TestDatabase;
+  let store: PostgresEventStore;
+  let repository: AggregateRepository;
+  let redis: Redis;
+  let delivery: WebhookDelivery;
+  let receiver: Server;
+  let url: string;
+  let answer = 200;
+  const received: Received[] = [];
+  const buyerId = randomUUID();
+  const orderId = randomUUID();
+  const options: BuyersOptions = {
+    redisUrl: 'redis://127.0.0.1:6379',
+    redisPrefix: testRedisPrefix('webhooks').replace(/:$/, ''),
+    webhookSigningKey: 'test-webhook-signing-key-0123456789abcdef',
+    webhookAttempts: 3,
+    webhookBackoffMs: 20,
+    webhookTimeoutMs: 2000,
+    defaultCurrency: 'RUB',
+    runBackgroundWork: true,
+  };
+
+  const waitFor = async (condition: () => Promise<boolean> | boolean, timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase('buyers_webhooks');
+    store = await PostgresEventStore.connect({ connectionString: database.url, registry: eventCatalogue });
+    repository = new AggregateRepository(store);
+    redis = new Redis(options.redisUrl);
+    receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        received.push({ headers: request.headers, body });
+        response.statusCode = answer;
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks/leads`;
+
+    const stream = buyerStream(buyerId);
+    await repository.handle(stream, buyerAccountDecider, {
+      kind: 'deposit',
+      buyerId,
+      depositId: 'd1',
+      amount: 1_000_000,
+      currency: 'RUB',
+      reference: 'r',
+    });
+    await repository.handle(stream, buyerAccountDecider, {
+      kind: 'place-order',
+      buyerId,
+      orderId,
+      vertical: 'eyewear',
+      currency: 'RUB',
+      terms: {
+        filters: {},
+        bid: 60000,
+        modifiers: [],
+        quantity: 5,
+        budget: 300_000,
+        exclusivity: 'any',
+        delivery: 'webhook',
+      },
+    });
+    await repository.handle(stream, buyerAccountDecider, {
+      kind: 'configure-webhook',
+      buyerId,
+      url,
+      secretRef: 'derived:v1:test',
+    });
+    delivery = new WebhookDelivery(options, store, repository, vault, redis);
+    await delivery.start(true);
+  });
+
+  afterAll(async () => {
+    await delivery?.stop();
+    const keys = await redis.keys(`${options.redisPrefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis?.disconnect();
+    await new Promise((resolve) => receiver?.close(resolve));
+    await store?.close();
+    await database?.drop();
+  });
+
+  it('delivers an allocation to the webhook, signed over timestamp.body, with the decrypted lead', async () => {
+    await store.appendToStream('lead-w1', [leadListed('w1')], { expectedRevision: 'any' });
+    await store.appendToStream(
+      'market-eyewear',
+      [leadAllocated({ allocationId: 'aw1', leadId: 'w1', orderId, buyerId, price: 60000 })],
+      {
+        expectedRevision: 'any',
+      },
+    );
+    await waitFor(() => received.length === 1);
+    const [hit] = received;
+    const account = await loadBuyerAccount(repository, buyerId);
+    const secret = webhookSecret(options.webhookSigningKey, buyerId, account.webhook!.secretRef);
+    const headers = {
+      timestamp: hit!.headers['x-lx-timestamp'] as string,
+      signature: hit!.headers['x-lx-signature'] as string,
+    };
+    expect(headers.signature).toMatch(/^v1=[0-9a-f]{64}$/);
+    expect(verifyWebhook(secret, headers, hit!.body, Math.floor(Date.now() / 1000))).toBe(true);
+    expect(verifyWebhook('another secret', headers, hit!.body, Math.floor(Date.now() / 1000))).toBe(false);
+    expect(JSON.parse(hit!.body)).toMatchObject({
+      type: 'lead.allocated',
+      deliveryId: 'aw1',
+      allocation: { orderId, price: { amount: 60000, currency: 'RUB' } },
+      personalData: { name: 'Person w1', phone: '+79991234567' },
+      personalDataStatus: 'available',
+    });
+    await waitFor(async () => (await delivery.status(buyerId, 'aw1'))?.state === 'delivered');
+  });
+
+  it('retries with backoff, dead-letters after the last attempt, and redelivers on request', async () => {
+    answer = 503;
+    const before = received.length;
+    await store.appendToStream('lead-w2', [leadListed('w2')], { expectedRevision: 'any' });
+    await store.appendToStream(
+      'market-eyewear',
+      [leadAllocated({ allocationId: 'aw2', leadId: 'w2', orderId, buyerId, price: 60000 })],
+      {
+        expectedRevision: 'any',
+      },
+    );
+    await waitFor(async () => (await delivery.status(buyerId, 'aw2'))?.state === 'dead');
+    expect(received.length - before).toBe(3);
+    expect(await delivery.status(buyerId, 'aw2')).toMatchObject({
+      state: 'dead',
+      attempts: 3,
+      lastStatus: 503,
+    });
+
+    answer = 200;
+    const job = {
+      allocationId: 'aw2',
+      leadId: 'w2',
+      orderId,
+      buyerId,
+      sellerId: 'seller-1',
+      vertical: 'eyewear',
+      currency: 'RUB',
+      price: 60000,
+      allocatedAt: new Date().toISOString(),
+    };
+    expect(await delivery.redeliver(job)).toBe(true);
+    await waitFor(async () => (await delivery.status(buyerId, 'aw2'))?.state === 'delivered');
+    expect(received.length - before).toBe(4);
+  });
+
+  it('does not call the webhook for an order that pulls', async () => {
+    const pullOrder = randomUUID();
+    await repository.handle(buyerStream(buyerId), buyerAccountDecider, {
+      kind: 'place-order',
+      buyerId,
+      orderId: pullOrder,
+      vertical: 'eyewear',
+      currency: 'RUB',
+      terms: {
+        filters: {},
+        bid: 60000,
+        modifiers: [],
+        quantity: 1,
+        budget: 60000,
+        exclusivity: 'any',
+        delivery: 'pull',
+      },
+    });
+    const before = received.length;
+    await store.appendToStream('lead-w3', [leadListed('w3')], { expectedRevision: 'any' });
+    await store.appendToStream(
+      'market-eyewear',
+      [leadAllocated({ allocationId: 'aw3', leadId: 'w3', orderId: pullOrder, buyerId, price: 60000 })],
+      {
+        expectedRevision: 'any',
+      },
+    );
+    // A webhook allocation appended after it proves the dispatcher got past the pull one.
+    await store.appendToStream('lead-w4', [leadListed('w4')], { expectedRevision: 'any' });
+    await store.appendToStream(
+      'market-eyewear',
+      [leadAllocated({ allocationId: 'aw4', leadId: 'w4', orderId, buyerId, price: 60000 })],
+      {
+        expectedRevision: 'any',
+      },
+    );
+    await waitFor(async () => (await delivery.status(buyerId, 'aw4'))?.state === 'delivered');
+    expect(received.slice(before).map((hit) => JSON.parse(hit.body).deliveryId)).toEqual(['aw4']);
+    expect(await delivery.status(buyerId, 'aw3')).toBeNull();
+  });
+});

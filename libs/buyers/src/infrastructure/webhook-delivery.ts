@@ -1,0 +1,251 @@
+import { createHash } from 'node:crypto';
+import { Queue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { isEvent, LeadAllocated } from '#lx/contracts';
+import type { EventStore, RecordedEvent, Subscription } from '#lx/event-store';
+import type { AggregateRepository } from '#lx/event-sourcing';
+import { loadBuyerAccount } from '../application/buyer-account-stream.js';
+import type { BuyersOptions } from '../application/buyers-options.js';
+import type { PersonalDataReader } from '../application/personal-data-reader.js';
+import { webhookSecret } from '../application/webhook-secrets.js';
+import { signWebhook } from '../domain/webhook-signature.js';
+import { discloseLeadToItsBuyer } from './lead-personal-data.js';
+
+/** What a delivery job carries: ids and prices only. Personal data is decrypted at send time. */
+export interface WebhookJob {
+  allocationId: string;
+  leadId: string;
+  orderId: string;
+  buyerId: string;
+  sellerId: string;
+  vertical: string;
+  currency: string;
+  price: number;
+  allocatedAt: string;
+}
+
+export type DeliveryState = 'pending' | 'delivered' | 'dead';
+
+export interface DeliveryStatus {
+  allocationId: string;
+  state: DeliveryState;
+  attempts: number;
+  lastError: string | null;
+  updatedAt: string;
+  /** HTTP status of the last attempt, when there was a response. */
+  lastStatus: number | null;
+}
+
+const QUEUE = 'buyers-webhooks';
+
+/** BullMQ job ids may not contain ':'; an allocation id may. */
+const jobIdOf = (allocationId: string) =>
+  `a${createHash('sha256').update(allocationId).digest('hex').slice(0, 40)}`;
+
+class WebhookRefused extends Error {
+  constructor(
+    readonly status: number | null,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Webhook delivery: a subscription to LeadAllocated queues one job per allocation whose order
+ * asked for webhooks; a BullMQ worker POSTs the signed lead, retrying with exponential backoff;
+ * after the last attempt the delivery is dead-lettered and can be redelivered on request.
+ */
+export class WebhookDelivery {
+  private queue!: Queue<WebhookJob>;
+  private worker: Worker<WebhookJob> | null = null;
+  private subscription: Subscription | null = null;
+  private readonly connections: Redis[] = [];
+
+  constructor(
+    private readonly options: BuyersOptions,
+    private readonly store: EventStore,
+    private readonly repository: AggregateRepository,
+    private readonly personalData: PersonalDataReader,
+    private readonly redis: Redis,
+  ) {}
+
+  private get bullPrefix(): string {
+    return `${this.options.redisPrefix}:bull`;
+  }
+
+  private statusKey(buyerId: string): string {
+    return `${this.options.redisPrefix}:buyers:webhook-status:${buyerId}`;
+  }
+
+  /** The queue is always available (for redelivery); the worker and subscription run when `work`. */
+  async start(work: boolean): Promise<void> {
+    this.queue = new Queue<WebhookJob>(QUEUE, { connection: this.connect(), prefix: this.bullPrefix });
+    if (!work) return;
+    this.worker = new Worker<WebhookJob>(QUEUE, (job) => this.send(job), {
+      connection: this.connect(),
+      prefix: this.bullPrefix,
+      concurrency: 16,
+    });
+    this.worker.on('failed', (job, error) => void this.onFailed(job, error));
+    this.worker.on('error', () => undefined); // connection hiccups: BullMQ reconnects by itself
+    this.subscription = this.store.subscribe('buyers:webhook-dispatch', (event) => this.dispatch(event), {
+      filter: { streamCategories: ['market'], eventTypes: [LeadAllocated.type] },
+      checkpoint: { kind: 'store' },
+      pollIntervalMs: 500,
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+    await this.worker?.close();
+    await this.queue?.close();
+    for (const connection of this.connections) connection.disconnect();
+  }
+
+  /** Queues the allocation if its order delivers by webhook and a webhook is configured. */
+  async dispatch(event: RecordedEvent): Promise<void> {
+    if (!isEvent(LeadAllocated, event)) return;
+    const d = event.data;
+    const account = await loadBuyerAccount(this.repository, d.buyerId);
+    if (account.orders[d.orderId]?.terms.delivery !== 'webhook' || !account.webhook) return;
+    // Another instance (or a replay of this subscription) queued it already.
+    if (await this.status(d.buyerId, d.allocationId)) return;
+    await this.enqueue({
+      allocationId: d.allocationId,
+      leadId: d.leadId,
+      orderId: d.orderId,
+      buyerId: d.buyerId,
+      sellerId: d.sellerId,
+      vertical: d.vertical,
+      currency: d.currency,
+      price: d.price,
+      allocatedAt: d.at,
+    });
+  }
+
+  /** Sends again, with a fresh set of attempts; false when a delivery is already under way. */
+  async redeliver(job: WebhookJob): Promise<boolean> {
+    const existing = await this.queue.getJob(jobIdOf(job.allocationId));
+    if (existing) {
+      const state = await existing.getState();
+      if (state === 'active' || state === 'waiting' || state === 'delayed' || state === 'prioritized')
+        return false;
+      await existing.remove();
+    }
+    await this.enqueue(job);
+    return true;
+  }
+
+  async statuses(buyerId: string): Promise<DeliveryStatus[]> {
+    const all = await this.redis.hgetall(this.statusKey(buyerId));
+    return Object.values(all)
+      .map((text) => JSON.parse(text) as DeliveryStatus)
+      .sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : 1));
+  }
+
+  async status(buyerId: string, allocationId: string): Promise<DeliveryStatus | null> {
+    const text = await this.redis.hget(this.statusKey(buyerId), allocationId);
+    return text ? (JSON.parse(text) as DeliveryStatus) : null;
+  }
+
+  private async enqueue(job: WebhookJob): Promise<void> {
+    await this.record(job, { state: 'pending', attempts: 0, lastError: null, lastStatus: null });
+    await this.queue.add('deliver', job, {
+      jobId: jobIdOf(job.allocationId),
+      attempts: this.options.webhookAttempts,
+      backoff: { type: 'exponential', delay: this.options.webhookBackoffMs },
+      removeOnComplete: { age: 24 * 3600 },
+      removeOnFail: false,
+    });
+  }
+
+  private async send(job: Job<WebhookJob>): Promise<void> {
+    const data = job.data;
+    const account = await loadBuyerAccount(this.repository, data.buyerId);
+    if (!account.webhook) throw new WebhookRefused(null, 'no webhook is configured');
+    const lead = await discloseLeadToItsBuyer(this.store, this.personalData, data.leadId);
+    const body = JSON.stringify({
+      type: 'lead.allocated',
+      deliveryId: data.allocationId,
+      attempt: job.attemptsMade + 1,
+      allocation: {
+        allocationId: data.allocationId,
+        orderId: data.orderId,
+        leadId: data.leadId,
+        sellerId: data.sellerId,
+        vertical: data.vertical,
+        price: { amount: data.price, currency: data.currency },
+        allocatedAt: data.allocatedAt,
+      },
+      lead: { attributes: lead.attributes, consent: lead.consent },
+      personalData: lead.personalData,
+      personalDataStatus: lead.personalDataStatus,
+    });
+    const secret = webhookSecret(this.options.webhookSigningKey, data.buyerId, account.webhook.secretRef);
+    const timestamp = Math.floor(Date.now() / 1000);
+    let response: Response;
+    try {
+      response = await fetch(account.webhook.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'LeadExchange-Webhooks/1',
+          'x-lx-delivery': data.allocationId,
+          'x-lx-timestamp': String(timestamp),
+          'x-lx-signature': signWebhook(secret, timestamp, body),
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.options.webhookTimeoutMs),
+      });
+      await response.body?.cancel();
+    } catch (error) {
+      throw new WebhookRefused(null, error instanceof Error ? error.message : String(error));
+    }
+    if (response.status < 200 || response.status >= 300) {
+      await this.record(data, {
+        state: 'pending',
+        attempts: job.attemptsMade + 1,
+        lastError: `HTTP ${response.status}`,
+        lastStatus: response.status,
+      });
+      throw new WebhookRefused(response.status, `the receiver answered HTTP ${response.status}`);
+    }
+    await this.record(data, {
+      state: 'delivered',
+      attempts: job.attemptsMade + 1,
+      lastError: null,
+      lastStatus: response.status,
+    });
+  }
+
+  private async onFailed(job: Job<WebhookJob> | undefined, error: Error): Promise<void> {
+    if (!job) return;
+    const last = job.attemptsMade >= (job.opts.attempts ?? 1);
+    await this.record(job.data, {
+      state: last ? 'dead' : 'pending',
+      attempts: job.attemptsMade,
+      lastError: error.message,
+      lastStatus: error instanceof WebhookRefused ? error.status : null,
+    });
+  }
+
+  private async record(
+    job: WebhookJob,
+    status: Omit<DeliveryStatus, 'allocationId' | 'updatedAt'>,
+  ): Promise<void> {
+    const value: DeliveryStatus = {
+      allocationId: job.allocationId,
+      ...status,
+      updatedAt: new Date().toISOString(),
+    };
+    await this.redis.hset(this.statusKey(job.buyerId), job.allocationId, JSON.stringify(value));
+  }
+
+  private connect(): Redis {
+    const connection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
+    this.connections.push(connection);
+    return connection;
+  }
+}

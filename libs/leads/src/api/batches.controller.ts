@@ -1,0 +1,191 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import {
+  CurrentPrincipal,
+  decodeCursor,
+  notFound,
+  PageQuery,
+  ProblemException,
+  Roles,
+  toPage,
+  type Principal,
+} from '#lx/http';
+import { batchDecider } from '../domain/batch.decider.js';
+import { leadDecider } from '../domain/lead.decider.js';
+import { REJECTION_REASONS, type RejectionReason } from '../domain/rejection-reasons.js';
+import type { UploadFormat } from '../application/upload/parse-upload.js';
+import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
+import type { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
+import { csvLine } from './csv-report.js';
+import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
+import { problemOfUpload } from './problem-of-upload.js';
+import { UploadTermsQuery, WithdrawRequest } from './upload.dtos.js';
+
+const FORMATS: Record<string, UploadFormat> = {
+  'text/csv': 'csv',
+  'application/csv': 'csv',
+  'application/x-ndjson': 'ndjson',
+  'application/ndjson': 'ndjson',
+  'application/jsonl': 'ndjson',
+};
+
+/** A seller's batches: upload, live verification progress, rejection reports, withdrawal. */
+@ApiTags('sellers: batches')
+@Roles('seller')
+@Controller('v1/batches')
+export class BatchesController {
+  constructor(
+    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
+    @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Upload a batch: the body is the file (text/csv or application/x-ndjson), the terms are in the query',
+  })
+  async upload(
+    @Query() terms: UploadTermsQuery,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+    @CurrentPrincipal() seller: Principal,
+  ) {
+    const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const format = FORMATS[mediaType];
+    if (!format)
+      throw new ProblemException(
+        415,
+        'unsupported-media-type',
+        'Unsupported file type',
+        'Send the file as text/csv or application/x-ndjson',
+      );
+    try {
+      const { batchId } = await this.runtime.receiveUpload.receive({
+        sellerId: seller.participantId,
+        format,
+        body: request,
+        terms: {
+          vertical: terms.vertical,
+          floor: terms.floor,
+          exclusivity:
+            terms.exclusivity === 'shared'
+              ? { kind: 'shared', maxSales: terms.maxSales! }
+              : { kind: 'exclusive' },
+          ...(terms.listingLifetimeHours ? { listingLifetimeHours: terms.listingLifetimeHours } : {}),
+        },
+      });
+      response.setHeader('Location', `/v1/batches/${batchId}`);
+      return this.get(batchId, seller);
+    } catch (error) {
+      // Whatever the client still sends is read and dropped, so that it gets the answer rather than a reset.
+      if (!request.readableEnded) request.resume();
+      throw problemOfUpload(error);
+    }
+  }
+
+  @Get()
+  async list(@Query() page: PageQuery, @CurrentPrincipal() seller: Principal) {
+    const limit = page.limit ?? 50;
+    const cursor = decodeCursor<{ submittedAt: string; batchId: string }>(page.cursor, [
+      'submittedAt',
+      'batchId',
+    ]);
+    const rows = await this.queries.batches(seller.participantId, limit + 1, cursor ?? undefined);
+    return toPage(rows, limit, (last) => ({ submittedAt: last.submittedAt, batchId: last.batchId }));
+  }
+
+  @Get(':batchId')
+  @ApiOperation({ summary: 'A batch with its verification progress: share done and counts so far' })
+  async get(@Param('batchId', ParseUUIDPipe) batchId: string, @CurrentPrincipal() seller: Principal) {
+    const batch = await this.queries.batch(seller.participantId, batchId);
+    if (!batch) throw notFound(`Batch ${batchId}`);
+    return batch;
+  }
+
+  @Get(':batchId/rejections')
+  @ApiOperation({ summary: 'Rejected rows with their line and reasons (JSON)' })
+  async rejections(@Param('batchId', ParseUUIDPipe) batchId: string, @CurrentPrincipal() seller: Principal) {
+    const batch = await this.get(batchId, seller);
+    const rows = await this.queries.rejections(batchId);
+    return {
+      batchId,
+      complete: batch.status !== 'verifying',
+      rows: rows.map((row) => ({
+        ...row,
+        messages: row.reasons.map((r) => REJECTION_REASONS[r as RejectionReason] ?? r),
+      })),
+    };
+  }
+
+  @Get(':batchId/rejections.csv')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @ApiOperation({ summary: 'The rejection report as CSV, safe to open in a spreadsheet' })
+  async rejectionsCsv(
+    @Param('batchId', ParseUUIDPipe) batchId: string,
+    @CurrentPrincipal() seller: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<string> {
+    await this.get(batchId, seller);
+    response.setHeader('Content-Disposition', `attachment; filename="rejections-${batchId}.csv"`);
+    const rows = await this.queries.rejections(batchId);
+    return (
+      '\uFEFF' +
+      csvLine(['line', 'reasons', 'explanation']) +
+      rows
+        .map((row) =>
+          csvLine([
+            row.line,
+            row.reasons.join('|'),
+            row.reasons.map((r) => REJECTION_REASONS[r as RejectionReason] ?? r).join(' '),
+          ]),
+        )
+        .join('')
+    );
+  }
+
+  @Post(':batchId/withdraw')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Withdraw a verified batch: every lead of it still listed is withdrawn' })
+  async withdraw(
+    @Param('batchId', ParseUUIDPipe) batchId: string,
+    @Body() body: WithdrawRequest,
+    @CurrentPrincipal() seller: Principal,
+  ) {
+    const metadata = { actor: seller.participantId, correlationId: batchId };
+    await this.runtime.aggregates.handle(
+      `batch-${batchId}`,
+      batchDecider,
+      { type: 'WithdrawBatch', batchId, sellerId: seller.participantId, reason: body.reason },
+      { metadata },
+    );
+    const leadIds = await this.queries.listedLeadIdsOfBatch(batchId);
+    for (const leadId of leadIds)
+      await this.runtime.aggregates.handle(
+        `lead-${leadId}`,
+        leadDecider,
+        {
+          type: 'WithdrawLead',
+          leadId,
+          sellerId: seller.participantId,
+          reason: body.reason ?? 'batch withdrawn',
+        },
+        { metadata },
+      );
+    return { batchId, status: 'withdrawn', leadsWithdrawn: leadIds.length };
+  }
+}

@@ -1,0 +1,99 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, decodeCursor, notFound, Roles, toPage, type Principal } from '#lx/http';
+import { leadDecider } from '../domain/lead.decider.js';
+import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
+import type { LeadRow, SellerQueries } from '../infrastructure/read-model/seller-queries.js';
+import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
+import { ListLeadsQuery, WithdrawRequest } from './upload.dtos.js';
+
+/** A seller's own leads, with their personal data (opened from the vault) and their market status. */
+@ApiTags('sellers: leads')
+@Roles('seller')
+@Controller('v1/leads')
+export class LeadsController {
+  constructor(
+    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
+    @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
+  ) {}
+
+  @Get()
+  async list(@Query() query: ListLeadsQuery, @CurrentPrincipal() seller: Principal) {
+    const limit = query.limit ?? 100;
+    const after = decodeCursor<{ c: string; p: string }>(query.cursor, ['c', 'p']);
+    const rows = await this.queries.leads(seller.participantId, {
+      limit: limit + 1,
+      batchId: query.batchId,
+      status: query.status,
+      after: after ?? undefined,
+    });
+    const page = toPage(rows, limit, (last) => ({ c: last.position_commit, p: last.position_prepare }));
+    return {
+      items: await this.views(page.items),
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    };
+  }
+
+  @Get(':leadId')
+  async get(@Param('leadId', ParseUUIDPipe) leadId: string, @CurrentPrincipal() seller: Principal) {
+    const row = await this.queries.lead(seller.participantId, leadId);
+    if (!row) throw notFound(`Lead ${leadId}`);
+    return (await this.views([row]))[0];
+  }
+
+  @Post(':leadId/withdraw')
+  @HttpCode(200)
+  async withdraw(
+    @Param('leadId', ParseUUIDPipe) leadId: string,
+    @Body() body: WithdrawRequest,
+    @CurrentPrincipal() seller: Principal,
+  ) {
+    await this.runtime.aggregates.handle(
+      `lead-${leadId}`,
+      leadDecider,
+      { type: 'WithdrawLead', leadId, sellerId: seller.participantId, reason: body.reason },
+      { metadata: { actor: seller.participantId } },
+    );
+    return { leadId, status: 'withdrawn' };
+  }
+
+  @Post(':leadId/erase')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Erase the lead's personal data for good (the person asked): its key is destroyed",
+  })
+  async erase(@Param('leadId', ParseUUIDPipe) leadId: string, @CurrentPrincipal() seller: Principal) {
+    const row = await this.queries.lead(seller.participantId, leadId);
+    if (!row) throw notFound(`Lead ${leadId}`);
+    await this.runtime.vault.erase([row.envelope?.keyId ?? leadId]);
+    await this.runtime.aggregates.handle(
+      `lead-${leadId}`,
+      leadDecider,
+      { type: 'EraseLead', leadId, sellerId: seller.participantId, reason: 'data_subject_request' },
+      { metadata: { actor: seller.participantId } },
+    );
+    return { leadId, status: 'erased' };
+  }
+
+  private async views(rows: LeadRow[]) {
+    const sealed = rows.map((row) => row.envelope);
+    const opened = await this.runtime.vault.openMany(sealed.filter((envelope) => envelope !== null));
+    let next = 0;
+    return rows.map((row) => ({
+      leadId: row.lead_id,
+      batchId: row.batch_id,
+      status: row.status,
+      sales: row.sales,
+      returned: row.returned,
+      proceeds: Number(row.proceeds),
+      attributes: row.attributes,
+      floor: Number(row.floor),
+      currency: row.currency,
+      exclusivity: row.exclusivity,
+      expiresAt: new Date(row.expires_at).toISOString(),
+      quality: row.quality,
+      listedAt: new Date(row.listed_at).toISOString(),
+      personalData: row.envelope ? (opened[next++] ?? null) : null,
+    }));
+  }
+}

@@ -1,0 +1,117 @@
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  ValidateNested,
+} from 'class-validator';
+import { CurrentPrincipal, ProblemException, Roles, type Principal } from '#lx/http';
+import { leadDecider } from '../domain/lead.decider.js';
+import { normaliseEmail } from '../domain/fingerprint.js';
+import { packagedContactChecks } from '../infrastructure/contact-checks.js';
+import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
+import type { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
+import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
+
+export class PersonContacts {
+  @IsOptional()
+  @IsString()
+  @Length(3, 40)
+  phone?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(3, 254)
+  email?: string;
+
+  /** ISO 3166-1 alpha-2: how to read a phone written without its country code. */
+  @IsOptional()
+  @IsString()
+  @Length(2, 2)
+  country?: string;
+}
+
+export class SuppressionUpload {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10_000)
+  @ValidateNested({ each: true })
+  @Type(() => PersonContacts)
+  entries!: PersonContacts[];
+
+  @IsIn(['do_not_contact', 'consent_revoked'])
+  reason!: 'do_not_contact' | 'consent_revoked';
+}
+
+/**
+ * Operator endpoints for people's rights: the suppression list (kept as fingerprints only) and
+ * consumer revocation, which erases every lead of the person and suppresses them from then on.
+ */
+@ApiTags('operator: privacy')
+@Roles('operator')
+@Controller('v1')
+export class PrivacyController {
+  constructor(
+    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
+    @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
+  ) {}
+
+  @Post('suppressions')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Add people to the suppression list; the contacts are fingerprinted and not stored',
+  })
+  async suppress(@Body() body: SuppressionUpload) {
+    const fingerprints = body.entries.flatMap((entry) => this.fingerprintsOf(entry));
+    const added = await this.runtime.verification.suppress(fingerprints, body.reason);
+    return { received: body.entries.length, fingerprintsAdded: added };
+  }
+
+  @Post('consumer-revocations')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'A person revoked consent: erase every lead of theirs and suppress them from now on',
+  })
+  async revoke(@Body() body: PersonContacts, @CurrentPrincipal() operator: Principal) {
+    const fingerprints = this.fingerprintsOf(body);
+    await this.runtime.verification.suppress(fingerprints, 'consent_revoked');
+    const leadIds = await this.queries.leadIdsByFingerprints(fingerprints);
+    // The key goes first: should the append fail, the data is already unreadable and a retry appends.
+    await this.runtime.vault.erase(leadIds);
+    for (const leadId of leadIds)
+      await this.runtime.aggregates.handle(
+        `lead-${leadId}`,
+        leadDecider,
+        { type: 'EraseLead', leadId, sellerId: null, reason: 'consent_revoked' },
+        { metadata: { actor: operator.participantId } },
+      );
+    return { suppressed: fingerprints.length, leadsErased: leadIds };
+  }
+
+  private fingerprintsOf(entry: PersonContacts): string[] {
+    const fingerprints: string[] = [];
+    if (entry.phone) {
+      const e164 = packagedContactChecks.normalisePhone(entry.phone, entry.country?.toUpperCase() ?? '');
+      if (!e164) throw invalid('phone', `${entry.phone.slice(0, 40)} is not a valid phone number`);
+      fingerprints.push(this.runtime.fingerprints.phone(e164));
+    }
+    if (entry.email) {
+      const email = normaliseEmail(entry.email);
+      if (!packagedContactChecks.isEmailAddress(email)) throw invalid('email', 'not a valid e-mail address');
+      fingerprints.push(this.runtime.fingerprints.email(email));
+    }
+    if (fingerprints.length === 0) throw invalid('phone', 'give a phone, an e-mail or both');
+    return fingerprints;
+  }
+}
+
+const invalid = (field: string, message: string) =>
+  new ProblemException(400, 'validation-failed', 'The request is not valid', `${field}: ${message}`, {
+    errors: [{ field, messages: [message] }],
+  });

@@ -1,0 +1,83 @@
+import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { CurrentPrincipal, PageQuery, Roles, type Principal } from '#lx/http';
+import { returnResponseDecider } from '../domain/return-response.decider.js';
+import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
+import type { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
+import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
+
+class EvidenceItem {
+  @IsIn(['call_log', 'email_bounce', 'carrier_lookup', 'document', 'note'])
+  kind!: 'call_log' | 'email_bounce' | 'carrier_lookup' | 'document' | 'note';
+
+  @IsString()
+  @Length(1, 2000)
+  description!: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  reference?: string;
+}
+
+export class RespondToReturnRequest {
+  @IsIn(['accept', 'contest'])
+  position!: 'accept' | 'contest';
+
+  @IsString()
+  @Length(1, 4000)
+  statement!: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => EvidenceItem)
+  evidence?: EvidenceItem[];
+}
+
+/** Returns buyers requested against the seller's leads, and the seller's answer to each. */
+@ApiTags('sellers: returns')
+@Roles('seller')
+@Controller('v1/returns')
+export class ReturnsController {
+  constructor(
+    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
+    @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
+  ) {}
+
+  @Get()
+  async list(@Query() page: PageQuery, @CurrentPrincipal() seller: Principal) {
+    return { items: await this.queries.returns(seller.participantId, page.limit ?? 100) };
+  }
+
+  @Post(':allocationId/response')
+  @ApiOperation({
+    summary: 'Answer a return: accept it, or contest it with evidence (once, before the decision)',
+  })
+  async respond(
+    @Param('allocationId') allocationId: string,
+    @Body() body: RespondToReturnRequest,
+    @CurrentPrincipal() seller: Principal,
+  ) {
+    if (!/^[A-Za-z0-9_.:-]{1,160}$/.test(allocationId)) allocationId = 'invalid';
+    const result = await this.runtime.aggregates.handle(
+      `return-${allocationId}`,
+      returnResponseDecider,
+      {
+        type: 'RespondToReturn',
+        response: {
+          allocationId,
+          sellerId: seller.participantId,
+          position: body.position,
+          statement: body.statement,
+          evidence: (body.evidence ?? []).map((item) => ({ ...item })),
+        },
+      },
+      { metadata: { actor: seller.participantId } },
+    );
+    return { allocationId, responded: result.events.length > 0, position: body.position };
+  }
+}

@@ -1,0 +1,57 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { LEAD_COLUMNS, leadRowsToCsv, type LeadRow } from '#lx/market-generator';
+import { Roles } from '#lx/http';
+import { REJECTION_REASONS } from '../domain/rejection-reasons.js';
+
+const EXAMPLE: LeadRow = {
+  external_id: 'your-id-0001',
+  first_name: 'Анна',
+  last_name: 'Смирнова',
+  email: 'anna.smirnova@example.ru',
+  phone: '+7 916 123-45-67',
+  date_of_birth: '1988-04-12',
+  gender: 'female',
+  country: 'RU',
+  region: 'RU-MOW',
+  postal_code: '123456',
+  address: 'ул. Тверская, 1, Москва',
+  employment: 'employed',
+  marital_status: 'married',
+  interests: ['premium_glasses'],
+  stage: 'MQL',
+  source_channel: 'search',
+  captured_at: '2026-01-15T10:30:00Z',
+  capture_ip: '95.31.18.7',
+  consent_text_version: 'v3',
+  consent_text: 'Я согласен(на) на обработку персональных данных и звонок от "Оптика Плюс".',
+  consent_page_url: 'https://example.ru/landing',
+  consent_captured_at: '2026-01-15T10:29:55Z',
+  consent_sellers_named: ['Оптика Плюс'],
+};
+
+/** The upload format, documented from the one definition the generator and the parser share. */
+@ApiTags('sellers: upload format')
+@Roles('seller', 'operator')
+@Controller('v1/upload-format')
+export class UploadFormatController {
+  @Get()
+  @ApiOperation({
+    summary: 'The upload columns (required, optional, accepted values) and the rejection reasons',
+  })
+  describe() {
+    return {
+      formats: ['text/csv (RFC 4180, UTF-8 with or without BOM, comma or semicolon)', 'application/x-ndjson'],
+      lines: 'CSV: the header is line 1, each record counts one line; NDJSON: one record per line',
+      columns: LEAD_COLUMNS,
+      rejectionReasons: REJECTION_REASONS,
+    };
+  }
+
+  @Get('template.csv')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @Header('Content-Disposition', 'attachment; filename="lead-upload-template.csv"')
+  template(): string {
+    return leadRowsToCsv([EXAMPLE], { bom: true });
+  }
+}

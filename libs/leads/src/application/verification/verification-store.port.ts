@@ -1,0 +1,73 @@
+import type { SellerHistory } from '../../domain/quality-score.js';
+import type { ListingTerms } from '../../domain/listing-terms.js';
+import type { RejectionReason } from '../../domain/rejection-reasons.js';
+
+export type BatchProgressStatus = 'receiving' | 'verifying' | 'verified';
+
+/** The durable state of one batch's verification: where the worker resumes and what it counted. */
+export interface BatchProgress {
+  batchId: string;
+  sellerId: string;
+  status: BatchProgressStatus;
+  terms: ListingTerms;
+  dedupeWindowDays: number;
+  submittedAt: Date;
+  sellerHistory: SellerHistory;
+  totalRows: number;
+  chunkCount: number;
+  /** The next staged chunk to verify: chunks before it are done (listed, reported and counted). */
+  nextChunk: number;
+  processed: number;
+  accepted: number;
+  rejected: number;
+  reasons: Partial<Record<RejectionReason, number>>;
+}
+
+export interface ChunkOutcome {
+  processed: number;
+  accepted: number;
+  rejected: number;
+  reasons: Partial<Record<RejectionReason, number>>;
+}
+
+export interface FingerprintHolder {
+  leadId: string;
+  batchId: string;
+}
+
+export interface FingerprintClaim {
+  fingerprint: string;
+  leadId: string;
+  batchId: string;
+}
+
+/** Write-side tables of the sellers' context: staged uploads, progress, fingerprints, suppressions. */
+export interface VerificationStore {
+  createProgress(progress: BatchProgress): Promise<void>;
+  markVerifying(batchId: string, totalRows: number, chunkCount: number): Promise<void>;
+  progress(batchId: string): Promise<BatchProgress | null>;
+  /** Batches whose verification has not finished: a restarted worker picks them up again. */
+  unfinishedBatches(): Promise<string[]>;
+  /** Moves the cursor past `chunk` and adds its counts, once: a second call for the same chunk is ignored. */
+  completeChunk(batchId: string, chunk: number, outcome: ChunkOutcome): Promise<boolean>;
+  markVerified(batchId: string): Promise<void>;
+  /** Forgets an upload that was refused before it was submitted. */
+  discard(batchId: string): Promise<void>;
+
+  stageChunk(batchId: string, chunk: number, rows: number, sealed: Buffer): Promise<void>;
+  stagedChunk(batchId: string, chunk: number): Promise<Buffer | null>;
+  dropStagedChunks(batchId: string): Promise<void>;
+
+  /**
+   * Under one exchange-wide lock: reads who holds the fingerprints (within the window) and which
+   * are suppressed, lets `decide` choose the claims, and stores them before the lock is released.
+   */
+  claimFingerprints(
+    vertical: string,
+    fingerprints: readonly string[],
+    windowStart: Date,
+    decide: (holders: Map<string, FingerprintHolder>, suppressed: Set<string>) => FingerprintClaim[],
+    claimedAt: Date,
+  ): Promise<void>;
+  suppress(fingerprints: readonly string[], reason: string): Promise<number>;
+}

@@ -1,0 +1,229 @@
+import {
+  ConsentRecord,
+  LeadAttributes,
+  LeadBatchRowsRejected,
+  LeadListed,
+  newEvent,
+  type EventInput,
+} from '#lx/contracts';
+import type { AggregateRepository } from '#lx/event-sourcing';
+import type { EventStore } from '#lx/event-store';
+import type { PersonalDataVault, SealedEnvelope } from '#lx/vault';
+import { batchDecider } from '../../domain/batch.decider.js';
+import type { ContactChecks } from '../../domain/contact-checks.js';
+import { deterministicUuid, leadIdFor } from '../../domain/deterministic-id.js';
+import type { ContactFingerprinter } from '../../domain/fingerprint.js';
+import { expiresAt } from '../../domain/listing-terms.js';
+import { scoreLead } from '../../domain/quality-score.js';
+import type { NumberedRecord } from '../../domain/raw-lead-record.js';
+import type { RejectionReason } from '../../domain/rejection-reasons.js';
+import { verifyLeadRow, type RowVerdict, type VerifiedLead } from '../../domain/verify-lead-row.js';
+import { stagingKeyId } from '../upload/receive-upload.js';
+import type {
+  BatchProgress,
+  ChunkOutcome,
+  FingerprintClaim,
+  VerificationStore,
+} from './verification-store.port.js';
+
+export interface VerifyBatchDeps {
+  store: EventStore;
+  aggregates: AggregateRepository;
+  verification: VerificationStore;
+  vault: PersonalDataVault;
+  checks: ContactChecks;
+  fingerprints: ContactFingerprinter;
+  maxLeadAgeDays: number;
+  /** LeadListed appends in flight at once. */
+  appendConcurrency?: number;
+  log?: (message: string) => void;
+}
+
+type Rejection = { line: number; reasons: RejectionReason[] };
+
+/**
+ * Verifies a submitted batch one staged chunk at a time, behind a durable cursor. Every write of
+ * a chunk is idempotent (lead ids and event ids derive from the batch and the line, fingerprint
+ * claims name their lead), so a worker killed anywhere re-does at most one chunk with the same
+ * outcome: each accepted row is listed once, each rejected row reported once.
+ */
+export class VerifyBatch {
+  constructor(private readonly deps: VerifyBatchDeps) {}
+
+  async run(batchId: string, onProgress?: (progress: BatchProgress) => Promise<void>): Promise<void> {
+    const { verification } = this.deps;
+    let progress = await verification.progress(batchId);
+    if (!progress || progress.status === 'receiving') return;
+    if (progress.status === 'verifying') {
+      while (progress.nextChunk < progress.chunkCount) {
+        const chunk = progress.nextChunk;
+        const sealed = await verification.stagedChunk(batchId, chunk);
+        if (!sealed) throw new Error(`batch ${batchId}: staged chunk ${chunk} is missing`);
+        const envelope = JSON.parse(sealed.toString('utf8')) as SealedEnvelope;
+        const rows = (await this.deps.vault.openMany<NumberedRecord[]>([envelope]))[0];
+        if (!rows) throw new Error(`batch ${batchId}: the staging key was erased`);
+        const outcome = await this.verifyChunk(progress, chunk, rows);
+        await verification.completeChunk(batchId, chunk, outcome);
+        progress = (await verification.progress(batchId))!;
+        await onProgress?.(progress);
+      }
+      await this.deps.aggregates.handle(
+        `batch-${batchId}`,
+        batchDecider,
+        {
+          type: 'CompleteVerification',
+          verified: {
+            batchId,
+            sellerId: progress.sellerId,
+            accepted: progress.accepted,
+            rejected: progress.rejected,
+            reasons: progress.reasons as Record<string, number>,
+          },
+        },
+        { metadata: { actor: 'system', occurredAt: new Date().toISOString() } },
+      );
+      await verification.markVerified(batchId);
+    }
+    // The staged rows hold personal data in the clear once unsealed: their key goes with them.
+    await verification.dropStagedChunks(batchId);
+    await this.deps.vault.erase([stagingKeyId(batchId)]);
+  }
+
+  private async verifyChunk(
+    progress: BatchProgress,
+    chunk: number,
+    rows: NumberedRecord[],
+  ): Promise<ChunkOutcome> {
+    const { batchId, sellerId, terms, submittedAt } = progress;
+    const context = {
+      now: submittedAt,
+      vertical: terms.vertical,
+      maxLeadAgeDays: this.deps.maxLeadAgeDays,
+      sellerId,
+      checks: this.deps.checks,
+      fingerprints: this.deps.fingerprints,
+    };
+    const rejections: Rejection[] = [];
+    const candidates: VerifiedLead[] = [];
+    for (const row of rows) {
+      const verdict: RowVerdict = verifyLeadRow(row, context);
+      if (!verdict.accepted) rejections.push({ line: verdict.line, reasons: verdict.reasons });
+      else if (!fitsTheCatalogue(verdict.lead))
+        rejections.push({ line: verdict.lead.line, reasons: ['invalid_value'] });
+      else candidates.push(verdict.lead);
+    }
+
+    const accepted = await this.dedupe(progress, candidates, rejections);
+    await this.list(progress, accepted);
+    rejections.sort((a, b) => a.line - b.line);
+    if (rejections.length > 0)
+      await this.deps.store.appendToStream(
+        `batch-${batchId}`,
+        [
+          {
+            ...newEvent(LeadBatchRowsRejected, { batchId, sellerId, rows: rejections }, { actor: 'system' }),
+            id: deterministicUuid('LeadBatchRowsRejected', batchId, chunk),
+          },
+        ],
+        { expectedRevision: 'any' },
+      );
+    const reasons: Partial<Record<RejectionReason, number>> = {};
+    for (const rejection of rejections)
+      for (const reason of rejection.reasons) reasons[reason] = (reasons[reason] ?? 0) + 1;
+    return { processed: rows.length, accepted: accepted.length, rejected: rejections.length, reasons };
+  }
+
+  /** Within the batch and across the exchange inside the market's window, and the suppression list. */
+  private async dedupe(
+    progress: BatchProgress,
+    candidates: VerifiedLead[],
+    rejections: Rejection[],
+  ): Promise<VerifiedLead[]> {
+    const { batchId, terms, submittedAt, dedupeWindowDays } = progress;
+    const fingerprintsOf = (lead: VerifiedLead) =>
+      [lead.fingerprints.phone, lead.fingerprints.email].filter((fp): fp is string => fp !== undefined);
+    const all = [...new Set(candidates.flatMap(fingerprintsOf))];
+    const accepted: VerifiedLead[] = [];
+    await this.deps.verification.claimFingerprints(
+      terms.vertical,
+      all,
+      new Date(submittedAt.getTime() - dedupeWindowDays * 86_400_000),
+      (holders, suppressed) => {
+        accepted.length = 0;
+        const claims: FingerprintClaim[] = [];
+        const claimedHere = new Map<string, string>();
+        for (const lead of candidates) {
+          const leadId = leadIdFor(batchId, lead.line);
+          const reasons = new Set<RejectionReason>();
+          for (const fingerprint of fingerprintsOf(lead)) {
+            if (suppressed.has(fingerprint)) reasons.add('suppressed');
+            const holder = holders.get(fingerprint);
+            if (claimedHere.has(fingerprint)) reasons.add('duplicate_in_batch');
+            else if (holder && holder.leadId !== leadId)
+              reasons.add(holder.batchId === batchId ? 'duplicate_in_batch' : 'duplicate_on_exchange');
+          }
+          if (reasons.size > 0) {
+            rejections.push({ line: lead.line, reasons: [...reasons].sort() });
+            continue;
+          }
+          accepted.push(lead);
+          for (const fingerprint of fingerprintsOf(lead)) {
+            claimedHere.set(fingerprint, leadId);
+            claims.push({ fingerprint, leadId, batchId });
+          }
+        }
+        return claims;
+      },
+      submittedAt,
+    );
+    return accepted;
+  }
+
+  private async list(progress: BatchProgress, leads: VerifiedLead[]): Promise<void> {
+    const { batchId, sellerId, terms, submittedAt, sellerHistory } = progress;
+    const leadIds = leads.map((lead) => leadIdFor(batchId, lead.line));
+    const keys = await this.deps.vault.obtainKeys(leadIds);
+    const listings = leads.map((lead, index) => {
+      const leadId = leadIds[index]!;
+      const data: EventInput<typeof LeadListed> = {
+        leadId,
+        sellerId,
+        batchId,
+        attributes: lead.attributes,
+        floor: terms.floor,
+        currency: terms.currency,
+        exclusivity: terms.exclusivity,
+        expiresAt: expiresAt(terms, submittedAt),
+        quality: scoreLead(lead, sellerHistory, submittedAt, this.deps.maxLeadAgeDays),
+        fingerprints: lead.fingerprints,
+        consent: lead.consent,
+        personalData: this.deps.vault.seal(keys.get(leadId)!, lead.personalData),
+      };
+      return { leadId, data };
+    });
+    const concurrency = this.deps.appendConcurrency ?? 8;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, listings.length) }, async () => {
+        while (next < listings.length) {
+          const { leadId, data } = listings[next++]!;
+          await this.deps.store.appendToStream(
+            `lead-${leadId}`,
+            [
+              {
+                ...newEvent(LeadListed, data, { actor: sellerId, correlationId: batchId }),
+                id: deterministicUuid('LeadListed', leadId),
+              },
+            ],
+            { expectedRevision: 'any' },
+          );
+        }
+      }),
+    );
+  }
+}
+
+/** A last check against the event schema, so one odd row is refused instead of failing its chunk. */
+function fitsTheCatalogue(lead: VerifiedLead): boolean {
+  return LeadAttributes.safeParse(lead.attributes).success && ConsentRecord.safeParse(lead.consent).success;
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from '@jest/globals';
+import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
+import { packagedContactChecks } from '../infrastructure/contact-checks.js';
+import { parseUpload } from '../application/upload/parse-upload.js';
+import { ContactFingerprinter } from './fingerprint.js';
+import { scoreLead } from './quality-score.js';
+import { verifyLeadRow, type VerificationContext } from './verify-lead-row.js';
+import type { NumberedRecord } from './raw-lead-record.js';
+
+const now = new Date('2026-03-01T12:00:00Z');
+const context: VerificationContext = {
+  now,
+  vertical: 'eyewear',
+  maxLeadAgeDays: 90,
+  sellerId: 'seller-1',
+  checks: packagedContactChecks,
+  fingerprints: new ContactFingerprinter('unit-test-fingerprint-key-0123456789abcdef'),
+};
+
+async function parsed(csv: string): Promise<NumberedRecord[]> {
+  const records: NumberedRecord[] = [];
+  for await (const record of parseUpload(oneChunk(csv), 'csv', { maxRows: 100_000, maxBytes: 1e9 }))
+    records.push(record);
+  return records;
+}
+
+async function* oneChunk(text: string): AsyncGenerator<Buffer> {
+  yield Buffer.from(text);
+}
+
+describe('verifying generated rows', () => {
+  it('accepts good, partial and (row-level) duplicate rows and rejects each bad row with its own reason', async () => {
+    const { rows, expected } = generateLeadRows({
+      seed: 'verify-unit',
+      count: 2000,
+      vertical: 'eyewear',
+      capturedAround: now,
+      country: 'mixed',
+      badShare: 0.2,
+      partialShare: 0.2,
+    });
+    const records = await parsed(leadRowsToCsv(rows, { delimiter: ';', bom: true }));
+    expect(records).toHaveLength(rows.length);
+    const mismatches: string[] = [];
+    records.forEach((record, index) => {
+      const verdict = verifyLeadRow(record, context);
+      const expectation = expected[index]!;
+      expect(record.line).toBe(index + 2);
+      if (expectation.kind === 'bad') {
+        if (verdict.accepted || verdict.reasons.join() !== expectation.reason)
+          mismatches.push(
+            `${index}: expected ${expectation.reason}, got ${verdict.accepted ? 'accepted' : verdict.reasons.join()}`,
+          );
+      } else if (!verdict.accepted)
+        mismatches.push(`${index} (${expectation.kind}): rejected ${verdict.reasons.join()}`);
+    });
+    expect(mismatches).toEqual([]);
+  });
+
+  it('normalises duplicates typed differently to the same fingerprints', async () => {
+    const { rows, expected } = generateLeadRows({
+      seed: 'dupes',
+      count: 400,
+      vertical: 'eyewear',
+      capturedAround: now,
+      duplicateShare: 0.3,
+      badShare: 0,
+    });
+    const records = await parsed(leadRowsToCsv(rows));
+    let checked = 0;
+    expected.forEach((expectation, index) => {
+      if (expectation.kind !== 'duplicate') return;
+      const duplicate = verifyLeadRow(records[index]!, context);
+      const original = verifyLeadRow(records[expectation.duplicateOfRow]!, context);
+      if (!duplicate.accepted || !original.accepted) throw new Error('both rows should verify');
+      const same =
+        (expectation.reason !== 'same_email' &&
+          duplicate.lead.fingerprints.phone === original.lead.fingerprints.phone) ||
+        (expectation.reason !== 'same_phone' &&
+          duplicate.lead.fingerprints.email === original.lead.fingerprints.email);
+      expect(same).toBe(true);
+      checked++;
+    });
+    expect(checked).toBeGreaterThan(50);
+  });
+
+  it('scores an e-mail-only lead lower than the same lead with a phone, and keeps the parts visible', async () => {
+    const { rows } = generateLeadRows({
+      seed: 'score',
+      count: 1,
+      vertical: 'eyewear',
+      capturedAround: now,
+      badShare: 0,
+      partialShare: 0,
+      duplicateShare: 0,
+    });
+    const full = rows[0]!;
+    const [withPhone, emailOnly] = await parsed(
+      leadRowsToCsv([full, { ...full, external_id: 'x2', phone: undefined }]),
+    );
+    const a = verifyLeadRow(withPhone!, context);
+    const b = verifyLeadRow(emailOnly!, context);
+    if (!a.accepted || !b.accepted) throw new Error('both should verify');
+    const history = { sold: 0, returned: 0, conversions: 0 };
+    const fullScore = scoreLead(a.lead, history, now, 90);
+    const partialScore = scoreLead(b.lead, history, now, 90);
+    expect(partialScore.score).toBeLessThan(fullScore.score);
+    expect(partialScore.parts.completeness).toBe(fullScore.parts.completeness - 30);
+    expect(partialScore.parts.sellerHistory).toBe(50);
+    expect(b.lead.attributes.contacts.phone).toEqual({ present: false, verified: false });
+  });
+});

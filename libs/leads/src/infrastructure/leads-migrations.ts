@@ -1,0 +1,58 @@
+import type pg from 'pg';
+import { runMigrations, type SqlMigration } from '#lx/event-store';
+
+/** Write-side tables of the sellers' context (read models live in their projection schema). */
+const migrations: SqlMigration[] = [
+  {
+    id: '001-verification',
+    sql: `
+CREATE TABLE lx_batch_verification (
+  batch_id           text PRIMARY KEY,
+  seller_id          text NOT NULL,
+  status             text NOT NULL,
+  terms              jsonb NOT NULL,
+  dedupe_window_days int NOT NULL,
+  submitted_at       timestamptz NOT NULL,
+  seller_history     jsonb NOT NULL,
+  total_rows         int NOT NULL DEFAULT 0,
+  chunk_count        int NOT NULL DEFAULT 0,
+  next_chunk         int NOT NULL DEFAULT 0,
+  processed          int NOT NULL DEFAULT 0,
+  accepted           int NOT NULL DEFAULT 0,
+  rejected           int NOT NULL DEFAULT 0,
+  reasons            jsonb NOT NULL DEFAULT '{}'
+);
+-- Sealed with the batch's staging key; dropped with the key once the batch is verified.
+CREATE TABLE lx_batch_staged_chunks (
+  batch_id text NOT NULL,
+  chunk    int  NOT NULL,
+  rows     int  NOT NULL,
+  sealed   bytea NOT NULL,
+  PRIMARY KEY (batch_id, chunk)
+);
+-- Who holds a contact fingerprint in a market: the newest lead listed with it.
+CREATE TABLE lx_fingerprint_claims (
+  vertical    text NOT NULL,
+  fingerprint text NOT NULL,
+  lead_id     text NOT NULL,
+  batch_id    text NOT NULL,
+  claimed_at  timestamptz NOT NULL,
+  PRIMARY KEY (vertical, fingerprint)
+);
+-- Do-not-contact and revoked consent, as keyed fingerprints only.
+CREATE TABLE lx_suppressions (
+  fingerprint text PRIMARY KEY,
+  reason      text NOT NULL,
+  added_at    timestamptz NOT NULL DEFAULT now()
+);`,
+  },
+];
+
+export async function migrateLeadTables(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await runMigrations(client, migrations, 'lx_leads_migrations');
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,165 @@
+import type pg from 'pg';
+import type { SealedEnvelope } from '#lx/vault';
+import { SELLER_READ_MODEL as RM } from './seller-read-model.projection.js';
+
+export interface BatchView {
+  batchId: string;
+  status: 'verifying' | 'verified' | 'withdrawn';
+  terms: unknown;
+  submittedAt: string;
+  progress: { share: number; totalRows: number; processed: number; accepted: number; rejected: number };
+  reasons: Record<string, number>;
+}
+
+export interface LeadRow {
+  lead_id: string;
+  seller_id: string;
+  batch_id: string;
+  attributes: unknown;
+  floor: string;
+  currency: string;
+  exclusivity: unknown;
+  expires_at: Date;
+  quality: unknown;
+  envelope: SealedEnvelope | null;
+  status: string;
+  sales: number;
+  proceeds: string;
+  returned: number;
+  listed_at: Date;
+  position_commit: string;
+  position_prepare: string;
+}
+
+/**
+ * The seller's side of reading: every query is scoped to the seller, so another seller's batch or
+ * lead reads as absent (404), never as forbidden.
+ */
+export class SellerQueries {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async batches(
+    sellerId: string,
+    limit: number,
+    before?: { submittedAt: string; batchId: string },
+  ): Promise<BatchView[]> {
+    const { rows } = await this.pool.query<BatchRow>(
+      `${BATCH_SELECT} WHERE v.seller_id = $1 AND v.status <> 'receiving'
+         AND ($3::timestamptz IS NULL OR (v.submitted_at, v.batch_id) < ($3::timestamptz, $4::text))
+       ORDER BY v.submitted_at DESC, v.batch_id DESC LIMIT $2`,
+      [sellerId, limit, before?.submittedAt ?? null, before?.batchId ?? null],
+    );
+    return rows.map(toBatchView);
+  }
+
+  async batch(sellerId: string, batchId: string): Promise<BatchView | null> {
+    const { rows } = await this.pool.query<BatchRow>(
+      `${BATCH_SELECT} WHERE v.seller_id = $1 AND v.batch_id = $2 AND v.status <> 'receiving'`,
+      [sellerId, batchId],
+    );
+    return rows[0] ? toBatchView(rows[0]) : null;
+  }
+
+  async rejections(batchId: string): Promise<{ line: number; reasons: string[] }[]> {
+    const { rows } = await this.pool.query<{ line: number; reasons: string[] }>(
+      `SELECT line, reasons FROM ${RM}.seller_batch_rejections WHERE batch_id = $1 ORDER BY line`,
+      [batchId],
+    );
+    return rows;
+  }
+
+  async leads(
+    sellerId: string,
+    options: { limit: number; batchId?: string; status?: string; after?: { c: string; p: string } },
+  ): Promise<LeadRow[]> {
+    const { rows } = await this.pool.query<LeadRow>(
+      `SELECT * FROM ${RM}.seller_leads WHERE seller_id = $1
+         AND ($2::text IS NULL OR batch_id = $2) AND ($3::text IS NULL OR status = $3)
+         AND ($4::numeric IS NULL OR (position_commit, position_prepare) > ($4::numeric, $5::bigint))
+       ORDER BY position_commit, position_prepare LIMIT $6`,
+      [
+        sellerId,
+        options.batchId ?? null,
+        options.status ?? null,
+        options.after?.c ?? null,
+        options.after?.p ?? null,
+        options.limit,
+      ],
+    );
+    return rows;
+  }
+
+  async lead(sellerId: string, leadId: string): Promise<LeadRow | null> {
+    const { rows } = await this.pool.query<LeadRow>(
+      `SELECT * FROM ${RM}.seller_leads WHERE seller_id = $1 AND lead_id = $2`,
+      [sellerId, leadId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async listedLeadIdsOfBatch(batchId: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ lead_id: string }>(
+      `SELECT lead_id FROM ${RM}.seller_leads WHERE batch_id = $1 AND status = 'listed'`,
+      [batchId],
+    );
+    return rows.map((row) => row.lead_id);
+  }
+
+  /** Every lead of the person, whichever seller listed it: consumer revocation erases them all. */
+  async leadIdsByFingerprints(fingerprints: string[]): Promise<string[]> {
+    const { rows } = await this.pool.query<{ lead_id: string }>(
+      `SELECT lead_id FROM ${RM}.seller_leads
+        WHERE (phone_fingerprint = ANY($1::text[]) OR email_fingerprint = ANY($1::text[])) AND status <> 'erased'`,
+      [fingerprints],
+    );
+    return rows.map((row) => row.lead_id);
+  }
+
+  async returns(sellerId: string, limit: number): Promise<unknown[]> {
+    const { rows } = await this.pool.query(
+      `SELECT allocation_id AS "allocationId", lead_id AS "leadId", buyer_id AS "buyerId", reason, text, evidence,
+              status, response, decision, requested_at AS "requestedAt"
+         FROM ${RM}.seller_returns WHERE seller_id = $1 ORDER BY requested_at DESC LIMIT $2`,
+      [sellerId, limit],
+    );
+    return rows;
+  }
+}
+
+const BATCH_SELECT = `
+  SELECT v.batch_id, v.terms, v.submitted_at, v.total_rows, v.processed, v.accepted, v.rejected, v.reasons,
+         v.status AS progress_status, b.status AS model_status
+    FROM lx_batch_verification v LEFT JOIN ${RM}.seller_batches b ON b.batch_id = v.batch_id`;
+
+interface BatchRow {
+  batch_id: string;
+  terms: unknown;
+  submitted_at: Date;
+  total_rows: number;
+  processed: number;
+  accepted: number;
+  rejected: number;
+  reasons: Record<string, number>;
+  progress_status: string;
+  model_status: 'verifying' | 'verified' | 'withdrawn' | null;
+}
+
+function toBatchView(row: BatchRow): BatchView {
+  // Verified once the read model has the whole batch (its leads and rejections come before LeadBatchVerified in the log).
+  const status =
+    row.model_status === 'withdrawn' || row.model_status === 'verified' ? row.model_status : 'verifying';
+  return {
+    batchId: row.batch_id,
+    status,
+    terms: row.terms,
+    submittedAt: new Date(row.submitted_at).toISOString(),
+    progress: {
+      share: row.total_rows > 0 ? Math.round((row.processed / row.total_rows) * 1000) / 1000 : 0,
+      totalRows: row.total_rows,
+      processed: row.processed,
+      accepted: row.accepted,
+      rejected: row.rejected,
+    },
+    reasons: row.reasons,
+  };
+}

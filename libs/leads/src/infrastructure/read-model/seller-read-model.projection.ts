@@ -1,0 +1,223 @@
+import type { EntityManager } from 'typeorm';
+import type {
+  EventData,
+  LeadAllocated,
+  LeadBatchRowsRejected,
+  LeadBatchSubmitted,
+  LeadBatchVerified,
+  LeadListed,
+  ListingExpired,
+  ReturnAccepted,
+  ReturnRejected,
+  ReturnRequested,
+  SellerResponded,
+} from '#lx/contracts';
+import type { RecordedEvent } from '#lx/event-store';
+import type { Projection } from '#lx/projections';
+
+/** The live schema of this read model (`rm_<name>`): read-side queries name it explicitly. */
+export const SELLER_READ_MODEL = 'rm_seller_leads';
+
+/**
+ * What a seller sees of its batches, leads, sales and returns: a projection over batch-*, lead-*,
+ * market-* and return-* events. Personal data stays sealed here (the envelope, never clear text).
+ */
+export const sellerReadModel: Projection = {
+  name: 'seller_leads',
+  version: 1,
+  filter: { streamCategories: ['batch', 'lead', 'market', 'return'] },
+  entities: [],
+  createTables: () => [
+    `CREATE TABLE seller_batches (
+      batch_id text PRIMARY KEY, seller_id text NOT NULL, vertical text NOT NULL, floor bigint NOT NULL,
+      currency text NOT NULL, exclusivity jsonb NOT NULL, listing_lifetime_hours int NOT NULL,
+      format text NOT NULL, row_count int NOT NULL, content_hash text NOT NULL, status text NOT NULL,
+      accepted int, rejected int, reasons jsonb, submitted_at timestamptz NOT NULL,
+      verified_at timestamptz, withdrawn_at timestamptz)`,
+    'CREATE INDEX seller_batches_by_seller ON seller_batches (seller_id, submitted_at DESC, batch_id)',
+    `CREATE TABLE seller_batch_rejections (
+      batch_id text NOT NULL, line int NOT NULL, reasons text[] NOT NULL, PRIMARY KEY (batch_id, line))`,
+    `CREATE TABLE seller_leads (
+      lead_id text PRIMARY KEY, seller_id text NOT NULL, batch_id text NOT NULL, vertical text NOT NULL,
+      attributes jsonb NOT NULL, floor bigint NOT NULL, currency text NOT NULL, exclusivity jsonb NOT NULL,
+      expires_at timestamptz NOT NULL, quality jsonb NOT NULL, quality_score int NOT NULL,
+      phone_fingerprint text, email_fingerprint text, envelope jsonb,
+      status text NOT NULL, sales int NOT NULL DEFAULT 0, proceeds bigint NOT NULL DEFAULT 0,
+      returned int NOT NULL DEFAULT 0, listed_at timestamptz NOT NULL, position_commit numeric(20,0) NOT NULL,
+      position_prepare bigint NOT NULL)`,
+    'CREATE INDEX seller_leads_by_seller ON seller_leads (seller_id, position_commit, position_prepare)',
+    'CREATE INDEX seller_leads_by_batch ON seller_leads (batch_id)',
+    'CREATE INDEX seller_leads_by_phone ON seller_leads (phone_fingerprint)',
+    'CREATE INDEX seller_leads_by_email ON seller_leads (email_fingerprint)',
+    `CREATE TABLE seller_allocations (
+      allocation_id text PRIMARY KEY, lead_id text NOT NULL, seller_id text NOT NULL, buyer_id text NOT NULL,
+      price bigint NOT NULL, proceeds bigint NOT NULL, at timestamptz NOT NULL)`,
+    `CREATE TABLE seller_returns (
+      allocation_id text PRIMARY KEY, lead_id text NOT NULL, seller_id text NOT NULL, buyer_id text NOT NULL,
+      reason text NOT NULL, text text, evidence jsonb NOT NULL, status text NOT NULL, response jsonb,
+      decision jsonb, requested_at timestamptz NOT NULL)`,
+    'CREATE INDEX seller_returns_by_seller ON seller_returns (seller_id, requested_at DESC)',
+  ],
+  async handle(event: RecordedEvent, manager: EntityManager): Promise<void> {
+    const at = event.metadata.occurredAt;
+    switch (event.type) {
+      case 'LeadBatchSubmitted': {
+        const d = event.data as EventData<typeof LeadBatchSubmitted>;
+        await manager.query(
+          `INSERT INTO seller_batches (batch_id, seller_id, vertical, floor, currency, exclusivity, listing_lifetime_hours,
+             format, row_count, content_hash, status, submitted_at)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'verifying',$11) ON CONFLICT DO NOTHING`,
+          [
+            d.batchId,
+            d.sellerId,
+            d.terms.vertical,
+            d.terms.floor,
+            d.terms.currency,
+            d.terms.exclusivity,
+            d.terms.listingLifetimeHours,
+            d.format,
+            d.rowCount,
+            d.contentHash,
+            at,
+          ],
+        );
+        return;
+      }
+      case 'LeadBatchRowsRejected': {
+        const d = event.data as EventData<typeof LeadBatchRowsRejected>;
+        await manager.query(
+          `INSERT INTO seller_batch_rejections (batch_id, line, reasons)
+           SELECT $1, line, string_to_array(reasons, ',') FROM unnest($2::int[], $3::text[]) AS r(line, reasons)
+           ON CONFLICT DO NOTHING`,
+          [d.batchId, d.rows.map((row) => row.line), d.rows.map((row) => row.reasons.join(','))],
+        );
+        return;
+      }
+      case 'LeadBatchVerified': {
+        const d = event.data as EventData<typeof LeadBatchVerified>;
+        await manager.query(
+          `UPDATE seller_batches SET status = CASE WHEN status = 'withdrawn' THEN status ELSE 'verified' END,
+             accepted = $2, rejected = $3, reasons = $4, verified_at = $5 WHERE batch_id = $1`,
+          [d.batchId, d.accepted, d.rejected, d.reasons, at],
+        );
+        return;
+      }
+      case 'LeadBatchWithdrawn':
+        await manager.query(
+          `UPDATE seller_batches SET status = 'withdrawn', withdrawn_at = $2 WHERE batch_id = $1`,
+          [(event.data as { batchId: string }).batchId, at],
+        );
+        return;
+      case 'LeadListed': {
+        const d = event.data as EventData<typeof LeadListed>;
+        await manager.query(
+          `INSERT INTO seller_leads (lead_id, seller_id, batch_id, vertical, attributes, floor, currency, exclusivity,
+             expires_at, quality, quality_score, phone_fingerprint, email_fingerprint, envelope, status, listed_at,
+             position_commit, position_prepare)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,'listed',$15,$16,$17) ON CONFLICT DO NOTHING`,
+          [
+            d.leadId,
+            d.sellerId,
+            d.batchId,
+            d.attributes.vertical,
+            d.attributes,
+            d.floor,
+            d.currency,
+            d.exclusivity,
+            d.expiresAt,
+            d.quality,
+            d.quality.score,
+            d.fingerprints.phone ?? null,
+            d.fingerprints.email ?? null,
+            d.personalData,
+            at,
+            event.position.commit.toString(),
+            event.position.prepare.toString(),
+          ],
+        );
+        return;
+      }
+      case 'LeadWithdrawn':
+        await manager.query(
+          `UPDATE seller_leads SET status = 'withdrawn' WHERE lead_id = $1 AND status NOT IN ('erased')`,
+          [(event.data as { leadId: string }).leadId],
+        );
+        return;
+      case 'LeadErased':
+        // The envelope is unreadable without its key; dropping it too leaves nothing to try.
+        await manager.query(`UPDATE seller_leads SET status = 'erased', envelope = NULL WHERE lead_id = $1`, [
+          (event.data as { leadId: string }).leadId,
+        ]);
+        return;
+      case 'ListingExpired':
+        await manager.query(
+          `UPDATE seller_leads SET status = 'expired' WHERE lead_id = $1 AND status = 'listed'`,
+          [(event.data as EventData<typeof ListingExpired>).leadId],
+        );
+        return;
+      case 'LeadAllocated': {
+        const d = event.data as EventData<typeof LeadAllocated>;
+        await manager.query(
+          `INSERT INTO seller_allocations (allocation_id, lead_id, seller_id, buyer_id, price, proceeds, at)
+           VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING`,
+          [d.allocationId, d.leadId, d.sellerId, d.buyerId, d.price, d.proceeds, d.at],
+        );
+        await manager.query(
+          'UPDATE seller_leads SET sales = sales + 1, proceeds = proceeds + $2 WHERE lead_id = $1',
+          [d.leadId, d.proceeds],
+        );
+        return;
+      }
+      case 'ReturnRequested': {
+        const d = event.data as EventData<typeof ReturnRequested>;
+        await manager.query(
+          `INSERT INTO seller_returns (allocation_id, lead_id, seller_id, buyer_id, reason, text, evidence, status, requested_at)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,'requested',$8) ON CONFLICT DO NOTHING`,
+          [
+            d.allocationId,
+            d.leadId,
+            d.sellerId,
+            d.buyerId,
+            d.reason,
+            d.text ?? null,
+            JSON.stringify(d.evidence),
+            at,
+          ],
+        );
+        return;
+      }
+      case 'SellerResponded': {
+        const d = event.data as EventData<typeof SellerResponded>;
+        await manager.query(
+          `UPDATE seller_returns SET status = CASE WHEN status = 'requested' THEN 'responded' ELSE status END,
+             response = $2 WHERE allocation_id = $1`,
+          [d.allocationId, { position: d.position, statement: d.statement, evidence: d.evidence, at }],
+        );
+        return;
+      }
+      case 'ReturnEscalated':
+        await manager.query(
+          `UPDATE seller_returns SET status = 'escalated' WHERE allocation_id = $1 AND decision IS NULL`,
+          [(event.data as { allocationId: string }).allocationId],
+        );
+        return;
+      case 'ReturnAccepted':
+      case 'ReturnRejected': {
+        const d = event.data as EventData<typeof ReturnAccepted> | EventData<typeof ReturnRejected>;
+        const accepted = event.type === 'ReturnAccepted';
+        await manager.query(`UPDATE seller_returns SET status = $2, decision = $3 WHERE allocation_id = $1`, [
+          d.allocationId,
+          accepted ? 'accepted' : 'rejected',
+          { decidedBy: d.decidedBy, rule: d.rule, rationale: d.rationale, at },
+        ]);
+        if (accepted)
+          await manager.query(
+            `UPDATE seller_leads SET returned = returned + 1, proceeds = proceeds - a.proceeds
+               FROM seller_allocations a WHERE a.allocation_id = $1 AND seller_leads.lead_id = a.lead_id`,
+            [d.allocationId],
+          );
+        return;
+      }
+    }
+  },
+};

@@ -1,0 +1,99 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { DataKeyStore } from './data-key-store.port.js';
+import type { KeyManagementService } from './key-management.port.js';
+
+/** The ciphertext of one lead's personal data, as `LeadListed.personalData` carries it. */
+export interface SealedEnvelope {
+  algorithm: 'AES-256-GCM';
+  keyId: string;
+  iv: string;
+  ciphertext: string;
+  tag: string;
+}
+
+/** A data key ready to seal with; its plaintext lives only in memory. */
+export interface DataKey {
+  keyId: string;
+  key: Buffer;
+}
+
+/**
+ * Envelope encryption of personal data: one AES-256-GCM data key per lead, wrapped by the KMS
+ * master key and stored outside the log. `erase` deletes the key: every copy of the ciphertext,
+ * in the log, its backups and its replays, becomes unreadable (crypto-shredding).
+ */
+export class PersonalDataVault {
+  constructor(
+    private readonly kms: KeyManagementService,
+    private readonly keys: DataKeyStore,
+  ) {}
+
+  /**
+   * Returns a data key for each id, creating the ones that do not exist yet. Idempotent: a retry
+   * gets the keys stored the first time, so ciphertext sealed before a crash stays readable.
+   */
+  async obtainKeys(keyIds: readonly string[]): Promise<Map<string, DataKey>> {
+    if (keyIds.length === 0) return new Map();
+    const fresh = await Promise.all(
+      keyIds.map(async (keyId) => {
+        const key = randomBytes(32);
+        return { keyId, wrapped: await this.kms.wrap(key), masterKeyId: this.kms.masterKeyId };
+      }),
+    );
+    await this.keys.insertMissing(fresh);
+    const stored = await this.keys.find(keyIds);
+    const result = new Map<string, DataKey>();
+    for (const keyId of keyIds) {
+      const found = stored.get(keyId);
+      if (!found) throw new Error(`data key ${keyId} was erased while it was being created`);
+      result.set(keyId, { keyId, key: await this.kms.unwrap(found.wrapped) });
+    }
+    return result;
+  }
+
+  seal(dataKey: DataKey, personalData: unknown): SealedEnvelope {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', dataKey.key, iv);
+    // The key id is bound as associated data: an envelope cannot be re-labelled to another key.
+    cipher.setAAD(Buffer.from(dataKey.keyId));
+    const ciphertext = Buffer.concat([cipher.update(JSON.stringify(personalData), 'utf8'), cipher.final()]);
+    return {
+      algorithm: 'AES-256-GCM',
+      keyId: dataKey.keyId,
+      iv: iv.toString('base64'),
+      ciphertext: ciphertext.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+    };
+  }
+
+  /** Opens envelopes; an envelope whose key was erased opens as `null`. */
+  async openMany<T = unknown>(envelopes: readonly SealedEnvelope[]): Promise<(T | null)[]> {
+    const stored = await this.keys.find([...new Set(envelopes.map((envelope) => envelope.keyId))]);
+    const unwrapped = new Map<string, Buffer>();
+    for (const [keyId, { wrapped }] of stored) unwrapped.set(keyId, await this.kms.unwrap(wrapped));
+    return envelopes.map((envelope) => {
+      const key = unwrapped.get(envelope.keyId);
+      return key ? (openWith<T>(key, envelope) as T) : null;
+    });
+  }
+
+  async open<T = unknown>(envelope: SealedEnvelope): Promise<T | null> {
+    return (await this.openMany<T>([envelope]))[0] ?? null;
+  }
+
+  /** Destroys the keys; returns the ids that existed. */
+  erase(keyIds: readonly string[]): Promise<string[]> {
+    return this.keys.delete(keyIds);
+  }
+}
+
+function openWith<T>(key: Buffer, envelope: SealedEnvelope): T {
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.iv, 'base64'));
+  decipher.setAAD(Buffer.from(envelope.keyId));
+  decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
+  const plaintext = Buffer.concat([
+    decipher.update(Buffer.from(envelope.ciphertext, 'base64')),
+    decipher.final(),
+  ]);
+  return JSON.parse(plaintext.toString('utf8')) as T;
+}

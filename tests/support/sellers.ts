@@ -1,0 +1,95 @@
+import { expect } from '@jest/globals';
+import type { RunningExchange } from './exchange.js';
+
+export interface Participant {
+  participantId: string;
+  apiKey: string;
+}
+
+/** Registers a participant through the operator API and issues it a key. */
+export async function registerParticipant(
+  exchange: RunningExchange,
+  role: 'seller' | 'buyer' | 'auditor' | 'operator',
+  name: string,
+): Promise<Participant> {
+  const created = await exchange.call('settlement', 'POST', '/v1/participants', {
+    key: exchange.operatorKey,
+    body: { role, name },
+  });
+  expect(created.status).toBe(201);
+  const issued = await exchange.call(
+    'settlement',
+    'POST',
+    `/v1/participants/${created.body.participantId}/api-keys`,
+    {
+      key: exchange.operatorKey,
+    },
+  );
+  expect(issued.status).toBe(201);
+  return { participantId: created.body.participantId, apiKey: issued.body.apiKey };
+}
+
+export interface UploadOptions {
+  key: string;
+  body: string | Buffer;
+  contentType?: string;
+  query?: string;
+}
+
+/** POSTs a file to the sellers app as the raw body, the way a seller's script would. */
+export async function upload(exchange: RunningExchange, options: UploadOptions) {
+  const query = options.query ?? 'vertical=eyewear&floor=60000&exclusivity=exclusive';
+  const response = await fetch(`${exchange.url('sellers')}/v1/batches?${query}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${options.key}`, 'content-type': options.contentType ?? 'text/csv' },
+    body: options.body,
+  });
+  const text = await response.text();
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: response.status, body };
+}
+
+/** Polls the batch until its verification is finished; returns the last view and the progress seen on the way. */
+export async function waitForVerified(
+  exchange: RunningExchange,
+  key: string,
+  batchId: string,
+  timeoutMs = 120_000,
+) {
+  const seen: number[] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const batch = await exchange.call('sellers', 'GET', `/v1/batches/${batchId}`, { key });
+    expect(batch.status).toBe(200);
+    seen.push(batch.body.progress.share);
+    if (batch.body.status === 'verified') return { batch: batch.body, seen };
+    if (Date.now() > deadline)
+      throw new Error(
+        `batch ${batchId} not verified: ${JSON.stringify(batch.body)}\n${exchange.logs('sellers').slice(-3000)}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Every lead of a batch, following the cursor. */
+export async function allLeads(exchange: RunningExchange, key: string, batchId: string) {
+  const items: any[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await exchange.call(
+      'sellers',
+      'GET',
+      `/v1/leads?batchId=${batchId}&limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+      { key },
+    );
+    expect(page.status).toBe(200);
+    items.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return items;
+}
