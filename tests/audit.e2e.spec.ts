@@ -54,7 +54,9 @@ describe('audit: timelines and integrity', () => {
   });
 
   it('rebuilds the read models from the log into fresh tables and finds them equal to the live ones', async () => {
-    const check = await exchange.call('settlement', 'POST', '/v1/audit/read-models/verify', { key: auditorKey });
+    const check = await exchange.call('settlement', 'POST', '/v1/audit/read-models/verify', {
+      key: auditorKey,
+    });
     expect(check.status).toBe(200);
     expect(check.body.equal).toBe(true);
     const index = check.body.projections.find((p: { projection: string }) => p.projection === 'audit_index');

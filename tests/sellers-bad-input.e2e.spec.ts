@@ -180,14 +180,12 @@ describe('sellers: bad input', () => {
   });
 
   it('turns a file of only bad rows into row-level rejections and lists nothing', async () => {
-    const bad = rows
-      .slice(5, 10)
-      .map((row, index) => ({
-        ...row,
-        phone: 'not a phone',
-        email: `broken${index}@@x`,
-        captured_at: 'yesterday',
-      }));
+    const bad = rows.slice(5, 10).map((row, index) => ({
+      ...row,
+      phone: 'not a phone',
+      email: `broken${index}@@x`,
+      captured_at: 'yesterday',
+    }));
     const { batch, rejections } = await verdicts(leadRowsToCsv(bad, { delimiter: ';' }));
     expect(batch.progress).toMatchObject({ accepted: 0, rejected: 5 });
     expect(rejections.get(2)).toEqual(['invalid_date', 'invalid_email', 'invalid_phone']);

@@ -14,6 +14,13 @@ export interface EventStore {
    */
   appendToStream(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
 
+  /**
+   * Appends to several streams in one go, each with its own expected state. PostgreSQL: one
+   * transaction and one round trip, all or nothing. EventStoreDB has no multi-stream transaction:
+   * every write is validated first, then the streams are appended one after another.
+   */
+  appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]>;
+
   /** Reads one stream; an unknown stream reads as empty. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
 
@@ -40,6 +47,12 @@ export interface EventStore {
 
 /** Expected state of a stream before an append. */
 export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | number;
+
+export interface StreamWrite {
+  stream: string;
+  events: readonly NewEvent[];
+  expectedRevision: ExpectedRevision;
+}
 
 export interface AppendOptions {
   expectedRevision: ExpectedRevision;

@@ -22,6 +22,7 @@ describeIfEsdb('EventStoreDB adapter', () => {
     const others: EventStore[] = [];
     return {
       store,
+      atomicMultiStreamAppends: false,
       // No backdoor: ESDB events cannot be altered or removed underneath the client, and a
       // delayed commit cannot be staged through it.
       reconnect: async () => {

@@ -17,6 +17,7 @@ import {
   type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
 import type {
+  StreamWrite,
   AppendOptions,
   AppendResult,
   EventFilter,
@@ -119,6 +120,21 @@ export class EventStoreDbEventStore implements EventStore {
    * the write and we look again: the second look decides (a wrong expectation now, or the
    * winner was this very append retried concurrently, or — for 'any'/'stream_exists' — retry).
    */
+  /**
+   * EventStoreDB has no transaction across streams: every write is validated first (so bad input
+   * writes nothing), then the streams are appended one after another; a failure part-way leaves
+   * the earlier streams written. Retrying the same writes is safe (idempotent by event id).
+   */
+  async appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    for (const write of writes) prepareAppend(write.stream, write.events, this.options);
+    const results: AppendResult[] = [];
+    for (const write of writes)
+      results.push(
+        await this.appendToStream(write.stream, write.events, { expectedRevision: write.expectedRevision }),
+      );
+    return results;
+  }
+
   async appendToStream(
     stream: string,
     events: readonly NewEvent[],

@@ -75,6 +75,7 @@ describeEventStoreContract('PostgreSQL', async () => {
   return {
     store,
     backdoor,
+    atomicMultiStreamAppends: true,
     reconnect: async () => {
       const other = await connect();
       others.push(other);

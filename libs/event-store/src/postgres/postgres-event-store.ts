@@ -13,6 +13,7 @@ import type {
   SubscriptionOptions,
   EventHandler,
   VerifyOptions,
+  StreamWrite,
   EventMetadata,
 } from '../event-store.port.js';
 import type { EventTypeRegistry } from '../event-type-registry.js';
@@ -23,6 +24,7 @@ import { prepareAppend } from '../prepare-append.js';
 import { runMigrations } from '../migrator.js';
 import { eventStoreMigration } from './migrations/001-event-store.js';
 import { notifyAfterCommitMigration } from './migrations/002-notify-after-commit.js';
+import { appendManyMigration } from './migrations/003-append-many.js';
 import { startCatchUpSubscription, type CheckpointStore } from '../catch-up-subscription.js';
 import { verifyHashChains, type StreamHead } from '../integrity.js';
 import { PostgresWakeUps } from './postgres-wake-ups.js';
@@ -60,7 +62,7 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
     const store = new PostgresEventStore(options);
     const client = await store.pool.connect();
     try {
-      await runMigrations(client, [eventStoreMigration, notifyAfterCommitMigration]);
+      await runMigrations(client, [eventStoreMigration, notifyAfterCommitMigration, appendManyMigration]);
     } finally {
       client.release();
     }
@@ -72,61 +74,71 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
     events: readonly NewEvent[],
     options: AppendOptions,
   ): Promise<AppendResult> {
-    const prepared = prepareAppend(stream, events, this.options);
-    const expected = options.expectedRevision;
-    const kind = typeof expected === 'number' ? 'exact' : expected;
-    if (typeof expected === 'number' && (!Number.isSafeInteger(expected) || expected < 0))
-      throw new RangeError(`expectedRevision must be a non-negative integer, got ${expected}`);
+    const [result] = await this.appendToStreams([
+      { stream, events, expectedRevision: options.expectedRevision },
+    ]);
+    return result!;
+  }
+
+  async appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    if (writes.length === 0) return [];
+    const prepared = writes.map((write) => {
+      const expected = write.expectedRevision;
+      if (typeof expected === 'number' && (!Number.isSafeInteger(expected) || expected < 0))
+        throw new RangeError(`expectedRevision must be a non-negative integer, got ${expected}`);
+      return { write, events: prepareAppend(write.stream, write.events, this.options) };
+    });
+    const all = prepared.flatMap((p) => p.events);
     const params = [
-      stream,
-      prepared[0]!.category,
-      kind,
-      typeof expected === 'number' ? expected : null,
-      prepared.map((e) => e.id),
-      prepared.map((e) => e.type),
-      prepared.map((e) => e.dataJson),
-      prepared.map((e) => e.metadataJson),
-      prepared.map((e) => e.digest),
+      prepared.map((p) => p.write.stream),
+      prepared.map((p) => p.events[0]!.category),
+      prepared.map((p) =>
+        typeof p.write.expectedRevision === 'number' ? 'exact' : p.write.expectedRevision,
+      ),
+      prepared.map((p) => (typeof p.write.expectedRevision === 'number' ? p.write.expectedRevision : null)),
+      prepared.map((p) => p.events.length),
+      all.map((e) => e.id),
+      all.map((e) => e.type),
+      all.map((e) => e.dataJson),
+      all.map((e) => e.metadataJson),
+      all.map((e) => e.digest),
     ];
     for (let attempt = 0; ; attempt++) {
       try {
         const { rows } = await this.pool.query(
-          'SELECT outcome, revision, tx_id::text AS tx_id, last_position FROM lx_append($1,$2,$3,$4,$5::uuid[],$6,$7::jsonb[],$8::jsonb[],$9)',
+          `SELECT outcome, revision, tx_id::text AS tx_id, last_position
+           FROM lx_append_many($1,$2,$3,$4::bigint[],$5::int[],$6::uuid[],$7,$8::jsonb[],$9::jsonb[],$10)`,
           params,
         );
-        const row = rows[0] as {
-          outcome: string;
-          revision: string | null;
-          tx_id: string | null;
-          last_position: string | null;
-        };
-        switch (row.outcome) {
-          case 'ok':
-          case 'idempotent':
-            if (row.outcome === 'ok') this.wakeUps.announce(prepared[0]!.category);
-            return {
-              nextRevision: Number(row.revision),
-              position: { commit: BigInt(row.tx_id!), prepare: BigInt(row.last_position!) },
-              written: row.outcome === 'ok',
-            };
-          case 'wrong':
-            throw new WrongExpectedVersionError(
-              stream,
-              expected,
-              Number(row.revision) < 0 ? 'no_stream' : Number(row.revision),
-            );
-          default:
-            throw new DuplicateEventIdError(prepared.map((e) => e.id));
-        }
+        const results = (
+          rows as { outcome: string; revision: string; tx_id: string; last_position: string }[]
+        ).map((row) => ({
+          nextRevision: Number(row.revision),
+          position: { commit: BigInt(row.tx_id), prepare: BigInt(row.last_position) },
+          written: row.outcome === 'ok',
+        }));
+        if (results.some((result) => result.written)) this.wakeUps.announce();
+        return results;
       } catch (error) {
+        const failure = error as { code?: string; constraint?: string; detail?: string };
+        if (failure.code === 'LX001') {
+          const refused = JSON.parse(failure.detail ?? '{}') as {
+            stream: string;
+            outcome: string;
+            revision: number | null;
+          };
+          const write = prepared.find((p) => p.write.stream === refused.stream)!;
+          if (refused.outcome === 'wrong')
+            throw new WrongExpectedVersionError(
+              refused.stream,
+              write.write.expectedRevision,
+              refused.revision === null || refused.revision < 0 ? 'no_stream' : refused.revision,
+            );
+          throw new DuplicateEventIdError(write.events.map((e) => e.id));
+        }
         // Two concurrent retries of the same events: the loser sees the unique violation and,
         // on its next attempt, the winner's events (an idempotent success).
-        const violated = (error as { code?: string; constraint?: string }).constraint;
-        if (
-          (error as { code?: string }).code === '23505' &&
-          violated === 'lx_events_event_id_key' &&
-          attempt < 2
-        )
+        if (failure.code === '23505' && failure.constraint === 'lx_events_event_id_key' && attempt < 2)
           continue;
         throw error;
       }

@@ -38,7 +38,7 @@ export class PostgresWakeUps {
    * Called after an append committed: wakes this process's subscriptions now and sends one
    * NOTIFY for other processes, coalescing appends that commit while a NOTIFY is in flight.
    */
-  announce(_category: string): void {
+  announce(): void {
     this.wakeAll();
     if (this.closed) return;
     if (this.notifying) {

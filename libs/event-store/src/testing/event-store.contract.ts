@@ -25,6 +25,8 @@ export interface ContractHarness {
   /** Opens a second, independent connection to the same store (another process, in effect). */
   reconnect(): Promise<EventStore>;
   backdoor?: StorageBackdoor;
+  /** Whether appendToStreams is all-or-nothing (PostgreSQL) or stream by stream (EventStoreDB). */
+  atomicMultiStreamAppends: boolean;
   cleanup(): Promise<void>;
 }
 
@@ -116,6 +118,50 @@ export function describeEventStoreContract(
         for (const loss of lost)
           expect((loss as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersionError);
         expect(await store.readStream(s)).toHaveLength(2);
+      });
+    });
+
+    describe('appending to several streams at once', () => {
+      it('appends each stream with its own expected state', async () => {
+        const [a, b, c] = [stream('many'), stream('many'), stream('many')];
+        await store.appendToStream(b, [thing(0)], { expectedRevision: 'no_stream' });
+        const results = await store.appendToStreams([
+          { stream: a, events: [thing(1), thing(2)], expectedRevision: 'no_stream' },
+          { stream: b, events: [thing(3)], expectedRevision: 0 },
+          { stream: c, events: [thing(4)], expectedRevision: 'any' },
+        ]);
+        expect(results.map((r) => [r.nextRevision, r.written])).toEqual([
+          [1, true],
+          [1, true],
+          [0, true],
+        ]);
+        expect(await store.readStream(b)).toHaveLength(2);
+        expect(await store.appendToStreams([])).toEqual([]);
+      });
+
+      it('refuses bad input in any write before writing any stream', async () => {
+        const [a, b] = [stream('many'), stream('many')];
+        await expect(
+          store.appendToStreams([
+            { stream: a, events: [thing(1)], expectedRevision: 'any' },
+            { stream: b, events: [{ type: 'NoSuchEvent', data: {} }], expectedRevision: 'any' },
+          ]),
+        ).rejects.toBeInstanceOf(UnknownEventTypeError);
+        expect(await store.readStream(a)).toHaveLength(0);
+      });
+
+      it('writes nothing when one stream is not in its expected state (where the store is atomic)', async () => {
+        if (!harness.atomicMultiStreamAppends) return;
+        const [a, b] = [stream('many'), stream('many')];
+        await store.appendToStream(b, [thing(0)], { expectedRevision: 'no_stream' });
+        await expect(
+          store.appendToStreams([
+            { stream: a, events: [thing(1)], expectedRevision: 'no_stream' },
+            { stream: b, events: [thing(2)], expectedRevision: 'no_stream' },
+          ]),
+        ).rejects.toMatchObject({ code: 'wrong-expected-version', stream: b, actual: 0 });
+        expect(await store.readStream(a)).toHaveLength(0);
+        expect(await store.readStream(b)).toHaveLength(1);
       });
     });
 

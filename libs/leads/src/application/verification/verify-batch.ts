@@ -34,8 +34,6 @@ export interface VerifyBatchDeps {
   checks: ContactChecks;
   fingerprints: ContactFingerprinter;
   maxLeadAgeDays: number;
-  /** LeadListed appends in flight at once. */
-  appendConcurrency?: number;
   log?: (message: string) => void;
 }
 
@@ -201,25 +199,22 @@ export class VerifyBatch {
       };
       return { leadId, data };
     });
-    const concurrency = this.deps.appendConcurrency ?? 8;
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, listings.length) }, async () => {
-        while (next < listings.length) {
-          const { leadId, data } = listings[next++]!;
-          await this.deps.store.appendToStream(
-            `lead-${leadId}`,
-            [
-              {
-                ...newEvent(LeadListed, data, { actor: sellerId, correlationId: batchId }),
-                id: deterministicUuid('LeadListed', leadId),
-              },
-            ],
-            { expectedRevision: 'any' },
-          );
-        }
-      }),
-    );
+    // Many lead streams per round trip and per commit; deterministic event ids make a resumed
+    // chunk's re-append idempotent.
+    const perAppend = 250;
+    for (let from = 0; from < listings.length; from += perAppend)
+      await this.deps.store.appendToStreams(
+        listings.slice(from, from + perAppend).map(({ leadId, data }) => ({
+          stream: `lead-${leadId}`,
+          events: [
+            {
+              ...newEvent(LeadListed, data, { actor: sellerId, correlationId: batchId }),
+              id: deterministicUuid('LeadListed', leadId),
+            },
+          ],
+          expectedRevision: 'any' as const,
+        })),
+      );
   }
 }
 
