@@ -1,2 +1,2 @@
 export * from './test-database.js';
-export * from '../../event-sourcing/src/testing/decider-spec.js';
+export * from './exchange-processes.js';

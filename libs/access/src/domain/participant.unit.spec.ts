@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { deciderSpec } from '#lx/testing';
+import { deciderSpec } from '#lx/spec-helpers';
 import { participantDecider } from './participant-decider.js';
 import { ParticipantError } from './participant-errors.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { deciderSpec, fixedDecisionContext } from '#lx/testing';
+import { deciderSpec, fixedDecisionContext } from '#lx/spec-helpers';
 import { foldEvents } from '#lx/event-sourcing';
 import { buyerAccountDecider, type BuyerAccountCommand } from './buyer-account-decider.js';
 import { BuyerAccountError } from './buyer-account-errors.js';

@@ -1,0 +1,169 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase, testRedisPrefix, type TestDatabase } from './test-database.js';
+
+export type AppName = 'sellers' | 'buyers' | 'settlement';
+
+export interface RunningExchange {
+  database: TestDatabase;
+  operatorKey: string;
+  url(app: AppName): string;
+  call(app: AppName, method: string, path: string, options?: CallOptions): Promise<HttpResult>;
+  /** Stops the apps, keeps the database (to start again against an existing one). */
+  stopApps(): Promise<void>;
+  startApps(): Promise<void>;
+  stop(): Promise<void>;
+  logs(app: AppName): string;
+}
+
+export interface CallOptions {
+  key?: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface HttpResult<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** The repository root, whether this runs from libs/testing/src (Jest) or dist/libs/testing/src. */
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = here.includes('/dist/')
+  ? here.slice(0, here.indexOf('/dist/') + 1)
+  : fileURLToPath(new URL('../../../', import.meta.url));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/**
+ * Starts the three built apps (dist/) as real processes on free ports, against a fresh database
+ * and a Redis key prefix of their own, and drives them over HTTP.
+ */
+export async function startExchange(
+  label: string,
+  extraEnv: Record<string, string> = {},
+  existingDatabase?: TestDatabase,
+): Promise<RunningExchange> {
+  if (!existsSync(`${root}dist/apps/launcher.js`))
+    throw new Error('Build first: npm run build (npm test does it)');
+  const database = existingDatabase ?? (await createTestDatabase(label));
+  const operatorKey = `op_${randomBytes(24).toString('base64url')}`;
+  const ports = { sellers: await freePort(), buyers: await freePort(), settlement: await freePort() };
+  const env = {
+    ...process.env,
+    LX_DATABASE_URL: database.url,
+    LX_REDIS_PREFIX: testRedisPrefix(label).replace(/:$/, ''),
+    LX_OPERATOR_API_KEY: operatorKey,
+    LX_SELLERS_PORT: String(ports.sellers),
+    LX_BUYERS_PORT: String(ports.buyers),
+    LX_SETTLEMENT_PORT: String(ports.settlement),
+    LX_LOG_LEVEL: 'warn',
+    ...extraEnv,
+  };
+  let children: Partial<Record<AppName, ChildProcess>> = {};
+  const output: Record<AppName, string> = { sellers: '', buyers: '', settlement: '' };
+  const url = (app: AppName) => `http://127.0.0.1:${ports[app]}`;
+
+  const startApps = async () => {
+    children = {};
+    for (const app of ['settlement', 'sellers', 'buyers'] as AppName[]) {
+      const child = spawn(process.execPath, [`${root}dist/apps/${app}/src/main.js`], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout!.on('data', (chunk: Buffer) => (output[app] += chunk.toString()));
+      child.stderr!.on('data', (chunk: Buffer) => (output[app] += chunk.toString()));
+      children[app] = child;
+    }
+    await Promise.all((Object.keys(children) as AppName[]).map((app) => waitHealthy(app)));
+  };
+
+  const waitHealthy = async (app: AppName) => {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const child = children[app]!;
+      if (child.exitCode !== null) throw new Error(`${app} exited (${child.exitCode}):\n${output[app]}`);
+      try {
+        const response = await fetch(`${url(app)}/health`);
+        if (response.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`${app} did not become healthy:\n${output[app]}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+
+  const stopApps = async () => {
+    await Promise.all(
+      Object.values(children).map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (!child || child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+          }),
+      ),
+    );
+  };
+
+  const call = async (
+    app: AppName,
+    method: string,
+    path: string,
+    options: CallOptions = {},
+  ): Promise<HttpResult> => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.key) headers.authorization = `Bearer ${options.key}`;
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    } else if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await fetch(`${url(app)}${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, headers: response.headers, body: parsed };
+  };
+
+  try {
+    await startApps();
+  } catch (error) {
+    await stopApps();
+    await database.drop();
+    throw error;
+  }
+  return {
+    database,
+    operatorKey,
+    url,
+    call,
+    stopApps,
+    startApps,
+    logs: (app) => output[app],
+    stop: async () => {
+      await stopApps();
+      await database.drop();
+    },
+  };
+}
