@@ -136,7 +136,8 @@ describe('rebuildProjection', () => {
 
     expect(report.swapped).toBe(true);
     expect(report.keptSchema).toBe('rm_thing_counts__old_1');
-    expect(liveLog.some((message) => message.includes('no longer at'))).toBe(true);
+    // Whether the live runner had to restart depends on how far the rebuild got ahead of it under
+    // the machine's load; what must hold either way is that nothing was applied twice or lost.
     await expectLiveExactlyOnce();
     await dataSource.query('DROP SCHEMA rm_thing_counts__old_1 CASCADE');
   });
