@@ -2,7 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { ExchangeConfig } from '#lx/config';
 import { PlatformModule } from '#lx/platform';
 import { AccessModule } from '#lx/access';
+import { MatchingModule } from '#lx/matching';
 import { AuditModule, auditIndexProjection } from '#lx/audit';
+import { LedgerModule, ledgerProjection } from '#lx/ledger';
+import { ReturnsModule, returnFactsProjection, sellerHistoryProjection } from '#lx/returns';
 
 /** The clearing house: operator API, matching, ledger, disputes and audit. */
 @Module({})
@@ -11,10 +14,38 @@ export class SettlementAppModule {
     return {
       module: SettlementAppModule,
       imports: [
-        PlatformModule.forRoot({ appName: 'settlement', config, projections: [auditIndexProjection] }),
+        PlatformModule.forRoot({
+          appName: 'settlement',
+          config,
+          projections: [
+            auditIndexProjection,
+            ledgerProjection,
+            returnFactsProjection,
+            sellerHistoryProjection,
+          ],
+        }),
         AccessModule.forRoot({ operatorApi: true, bootstrapOperatorKey: config.LX_OPERATOR_API_KEY }),
         AuditModule,
+        MatchingModule.forRoot(config),
+        LedgerModule.forRoot(settlementWork(config)),
+        ReturnsModule.forRoot({
+          ...settlementWork(config),
+          defaultReturnWindowHours: 72,
+          defaultDedupeWindowDays: config.LX_DEFAULT_DEDUPE_WINDOW_DAYS,
+          returnCapWindowDays: config.LX_RETURN_CAP_WINDOW_DAYS,
+          returnWindowMsOverride: config.LX_RETURN_WINDOW_MS,
+        }),
       ],
     };
   }
+}
+
+/** Where settlement's BullMQ work runs, from the configuration. */
+function settlementWork(config: ExchangeConfig) {
+  return {
+    redisUrl: config.LX_REDIS_URL,
+    redisPrefix: config.LX_REDIS_PREFIX,
+    payoutCron: config.LX_PAYOUT_CRON,
+    runWorkers: config.LX_SETTLEMENT_WORKERS,
+  };
 }

@@ -1,0 +1,54 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { CurrentPrincipal, notFound, ProblemException, Roles, type Principal } from '#lx/http';
+import { ProjectionsHost } from '#lx/projections';
+import { Payouts } from '../application/payouts.js';
+import { accountBalances, transferOf } from '../infrastructure/ledger.queries.js';
+import { AccountsQuery, PayoutRequest } from './ledger.dtos.js';
+
+@ApiTags('settlement: ledger')
+@Controller('v1')
+export class LedgerController {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(Payouts) private readonly payouts: Payouts,
+    private readonly host: ProjectionsHost,
+  ) {}
+
+  @Get('ledger/accounts')
+  @Roles('operator', 'auditor')
+  @ApiOperation({ summary: 'Account balances (signed minor units; each currency sums to zero)' })
+  async accounts(@Query() query: AccountsQuery) {
+    return { items: await accountBalances(this.dataSource, query) };
+  }
+
+  @Get('ledger/transfers/:allocationId')
+  @Roles('operator', 'auditor')
+  @ApiOperation({
+    summary: 'The transfer of an allocation: pending, posted or voided, with its causing events',
+  })
+  async transfer(@Param('allocationId') allocationId: string) {
+    const transfer = await transferOf(this.dataSource, allocationId);
+    if (!transfer) throw notFound(`Transfer of allocation ${allocationId}`);
+    return transfer;
+  }
+
+  @Get('ledger/status')
+  @Roles('operator', 'auditor')
+  @ApiOperation({ summary: 'The ledger projection: position, lag, and the error that stopped it, if any' })
+  async status() {
+    return this.host.runner('ledger').status();
+  }
+
+  @Post('payouts')
+  @HttpCode(201)
+  @Roles('seller', 'operator')
+  @ApiOperation({ summary: 'Pay out a seller’s available balance in one currency' })
+  async payOut(@Body() body: PayoutRequest, @CurrentPrincipal() principal: Principal) {
+    const sellerId = principal.role === 'seller' ? principal.participantId : body.sellerId;
+    if (!sellerId)
+      throw new ProblemException(400, 'validation-failed', 'The request is not valid', 'sellerId: required');
+    return this.payouts.payOut(sellerId, body.currency, principal.participantId, new Date());
+  }
+}

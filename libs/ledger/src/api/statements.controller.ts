@@ -1,0 +1,73 @@
+import { Controller, ForbiddenException, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { CurrentPrincipal, Roles, type Principal } from '#lx/http';
+import { buyerStatementCsv, sellerStatementCsv } from '../domain/statement-csv.js';
+import { currenciesOf, readBuyerStatement, readSellerStatement } from '../infrastructure/ledger.queries.js';
+import { StatementQuery } from './ledger.dtos.js';
+
+/** Statements from the ledger read model, as JSON or CSV (cells escaped against formula injection). */
+@ApiTags('settlement: statements')
+@Controller('v1/statements')
+export class StatementsController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @Get('sellers/:sellerId')
+  @Roles('seller', 'operator', 'auditor')
+  @ApiOperation({ summary: 'A seller’s statement: sold, returned, commission, paid out (JSON or CSV)' })
+  async seller(
+    @Param('sellerId') sellerId: string,
+    @Query() query: StatementQuery,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    ownOnly(principal, 'seller', sellerId);
+    const statements = await Promise.all(
+      (await this.currencies(sellerId, query)).map((currency) =>
+        readSellerStatement(this.dataSource, sellerId, currency),
+      ),
+    );
+    if (query.format !== 'csv') return { items: statements };
+    return csv(response, `statement-${sellerId}.csv`, statements.map(sellerStatementCsv));
+  }
+
+  @Get('buyers/:buyerId')
+  @Roles('buyer', 'operator', 'auditor')
+  @ApiOperation({ summary: 'A buyer’s statement: deposits, spend, refunds (JSON or CSV)' })
+  async buyer(
+    @Param('buyerId') buyerId: string,
+    @Query() query: StatementQuery,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    ownOnly(principal, 'buyer', buyerId);
+    const statements = await Promise.all(
+      (await this.currencies(buyerId, query)).map((currency) =>
+        readBuyerStatement(this.dataSource, buyerId, currency),
+      ),
+    );
+    if (query.format !== 'csv') return { items: statements };
+    return csv(response, `statement-${buyerId}.csv`, statements.map(buyerStatementCsv));
+  }
+
+  private async currencies(ownerId: string, query: StatementQuery): Promise<string[]> {
+    return query.currency ? [query.currency] : currenciesOf(this.dataSource, ownerId);
+  }
+}
+
+/** Sellers and buyers see their own statements only; operators and auditors see any. */
+export function ownOnly(principal: Principal, role: 'seller' | 'buyer', ownerId: string): void {
+  if (principal.role === role && principal.participantId !== ownerId)
+    throw new ForbiddenException('A participant sees only its own statements');
+}
+
+function csv(response: Response, filename: string, parts: string[]): string {
+  response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  response.setHeader(
+    'Content-Disposition',
+    `attachment; filename="${filename.replace(/[^A-Za-z0-9_.-]/g, '_')}"`,
+  );
+  // One currency per block; each block starts with its own header row.
+  return parts.join('\r\n');
+}

@@ -1,0 +1,7 @@
+export * from './domain/ledger-postings.js';
+export * from './domain/statements.js';
+export * from './domain/statement-csv.js';
+export * from './infrastructure/ledger.projection.js';
+export * from './infrastructure/ledger.queries.js';
+export * from './application/payouts.js';
+export * from './ledger.module.js';

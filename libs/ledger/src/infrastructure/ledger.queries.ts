@@ -1,0 +1,188 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  buyerStatement,
+  sellerStatement,
+  type AccountLine,
+  type BuyerStatement,
+  type PayoutLine,
+  type SaleLine,
+  type SellerStatement,
+} from '../domain/statements.js';
+
+/** Reads of the ledger read model; table names resolve through the `rm_ledger` search_path entry. */
+type Executor = Pick<DataSource | EntityManager, 'query'>;
+
+export interface AccountBalance {
+  accountId: string;
+  kind: string;
+  ownerId: string;
+  currency: string;
+  balance: number;
+}
+
+export async function accountBalances(
+  executor: Executor,
+  filter: { ownerId?: string; currency?: string } = {},
+): Promise<AccountBalance[]> {
+  const rows: { account_id: string; kind: string; owner_id: string; currency: string; balance: string }[] =
+    await executor.query(
+      `SELECT account_id, kind, owner_id, currency, balance::text FROM ledger_account
+        WHERE ($1::text IS NULL OR owner_id = $1) AND ($2::text IS NULL OR currency = $2)
+        ORDER BY currency, account_id`,
+      [filter.ownerId ?? null, filter.currency ?? null],
+    );
+  return rows.map((row) => ({
+    accountId: row.account_id,
+    kind: row.kind,
+    ownerId: row.owner_id,
+    currency: row.currency,
+    balance: Number(row.balance),
+  }));
+}
+
+export async function balanceOf(executor: Executor, kind: string, ownerId: string, currency: string) {
+  const [row] = await executor.query(
+    `SELECT balance::text FROM ledger_account WHERE account_id = $1 AND currency = $2`,
+    [`${kind}:${ownerId}`, currency],
+  );
+  return row ? Number(row.balance) : 0;
+}
+
+/** Currencies in which a participant has accounts. */
+export async function currenciesOf(executor: Executor, ownerId: string): Promise<string[]> {
+  const rows: { currency: string }[] = await executor.query(
+    `SELECT DISTINCT currency FROM ledger_account WHERE owner_id = $1 ORDER BY currency`,
+    [ownerId],
+  );
+  return rows.map((row) => row.currency);
+}
+
+export interface TransferView {
+  allocationId: string;
+  status: 'pending' | 'posted' | 'voided';
+  buyerId: string;
+  sellerId: string;
+  orderId: string;
+  currency: string;
+  price: number;
+  proceeds: number;
+  commission: number;
+  openedAtPosition: string;
+  closedAtPosition: string | null;
+  refundedTo: string | null;
+}
+
+export async function transferOf(executor: Executor, allocationId: string): Promise<TransferView | null> {
+  const [row] = await executor.query(`SELECT * FROM ledger_transfer WHERE allocation_id = $1`, [
+    allocationId,
+  ]);
+  return row ? toTransfer(row) : null;
+}
+
+export async function transfers(executor: Executor): Promise<TransferView[]> {
+  const rows = await executor.query(`SELECT * FROM ledger_transfer ORDER BY allocation_id`);
+  return rows.map(toTransfer);
+}
+
+function toTransfer(row: Record<string, string | null>): TransferView {
+  return {
+    allocationId: row.allocation_id!,
+    status: row.status as TransferView['status'],
+    buyerId: row.buyer_id!,
+    sellerId: row.seller_id!,
+    orderId: row.order_id!,
+    currency: row.currency!,
+    price: Number(row.price),
+    proceeds: Number(row.proceeds),
+    commission: Number(row.commission),
+    openedAtPosition: row.opened_at_position!,
+    closedAtPosition: row.closed_at_position,
+    refundedTo: row.refunded_to,
+  };
+}
+
+/** How many payouts the seller has had: the next payout's sequence number is this plus one. */
+export async function payoutsIssued(executor: Executor, sellerId: string): Promise<number> {
+  const [row] = await executor.query(
+    `SELECT count(DISTINCT reference)::int AS n FROM ledger_entry WHERE posting_kind = 'payout' AND owner_id = $1`,
+    [sellerId],
+  );
+  return row.n;
+}
+
+/** Sellers with a positive available balance, for the scheduled payout run. */
+export async function sellersWithAvailableBalance(executor: Executor) {
+  const rows: { owner_id: string; currency: string; balance: string }[] = await executor.query(
+    `SELECT owner_id, currency, balance::text FROM ledger_account
+      WHERE kind = 'seller_available' AND balance > 0 ORDER BY owner_id, currency`,
+  );
+  return rows.map((row) => ({
+    sellerId: row.owner_id,
+    currency: row.currency,
+    balance: Number(row.balance),
+  }));
+}
+
+export async function readSellerStatement(
+  executor: Executor,
+  sellerId: string,
+  currency: string,
+): Promise<SellerStatement> {
+  const sales: SaleLine[] = (
+    await executor.query(
+      `SELECT allocation_id, order_id, buyer_id, opened_at_position, status, price, commission, proceeds
+         FROM ledger_transfer WHERE seller_id = $1 AND currency = $2 ORDER BY opened_at_position, allocation_id`,
+      [sellerId, currency],
+    )
+  ).map((row: Record<string, string>) => ({
+    allocationId: row.allocation_id!,
+    orderId: row.order_id!,
+    buyerId: row.buyer_id!,
+    position: row.opened_at_position!,
+    status: row.status as SaleLine['status'],
+    price: Number(row.price),
+    commission: Number(row.commission),
+    proceeds: Number(row.proceeds),
+  }));
+  const payouts: PayoutLine[] = (
+    await executor.query(
+      `SELECT reference, position, occurred_at, amount::text FROM ledger_entry
+        WHERE posting_kind = 'payout' AND account_kind = 'seller_available' AND owner_id = $1 AND currency = $2
+        ORDER BY entry_id`,
+      [sellerId, currency],
+    )
+  ).map((row: Record<string, string | Date>) => ({
+    payoutId: row.reference as string,
+    position: row.position as string,
+    occurredAt: new Date(row.occurred_at!).toISOString(),
+    amount: -Number(row.amount),
+  }));
+  const balances = {
+    pending: await balanceOf(executor, 'seller_pending', sellerId, currency),
+    available: await balanceOf(executor, 'seller_available', sellerId, currency),
+  };
+  return sellerStatement(sellerId, currency, sales, payouts, balances);
+}
+
+export async function readBuyerStatement(
+  executor: Executor,
+  buyerId: string,
+  currency: string,
+): Promise<BuyerStatement> {
+  const lines: AccountLine[] = (
+    await executor.query(
+      `SELECT position, occurred_at, posting_kind, reference, account_kind, amount::text FROM ledger_entry
+        WHERE owner_id = $1 AND currency = $2 AND account_kind IN ('buyer_available', 'buyer_reserved')
+        ORDER BY entry_id`,
+      [buyerId, currency],
+    )
+  ).map((row: Record<string, string | Date>) => ({
+    position: row.position as string,
+    occurredAt: new Date(row.occurred_at!).toISOString(),
+    kind: row.posting_kind as AccountLine['kind'],
+    reference: row.reference as string,
+    account: row.account_kind as AccountLine['account'],
+    amount: Number(row.amount),
+  }));
+  return buyerStatement(buyerId, currency, lines);
+}

@@ -1,0 +1,71 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EVENT_STORE, type EventStore } from '#lx/event-store';
+import { Payouts } from './application/payouts.js';
+import { startPayoutSchedule } from './infrastructure/payout-schedule.js';
+import { LedgerController } from './api/ledger.controller.js';
+import { StatementsController } from './api/statements.controller.js';
+
+export interface LedgerModuleOptions {
+  redisUrl: string;
+  redisPrefix: string;
+  /** Cron pattern of the scheduled payout run; empty: payouts on request only. */
+  payoutCron: string;
+  runWorkers: boolean;
+}
+
+const LEDGER_OPTIONS = Symbol('LEDGER_OPTIONS');
+
+@Injectable()
+class PayoutScheduleHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('payouts');
+  private schedule: { close(): Promise<void> } | null = null;
+  constructor(
+    @Inject(LEDGER_OPTIONS) private readonly options: LedgerModuleOptions,
+    @Inject(Payouts) private readonly payouts: Payouts,
+  ) {}
+  async onApplicationBootstrap(): Promise<void> {
+    this.schedule = await startPayoutSchedule({
+      redisUrl: this.options.redisUrl,
+      prefix: this.options.redisPrefix,
+      cron: this.options.payoutCron,
+      payouts: this.payouts,
+      runWorker: this.options.runWorkers,
+      log: (message, error) => this.logger.warn(`${message}: ${String(error)}`),
+    });
+  }
+  async onApplicationShutdown(): Promise<void> {
+    await this.schedule?.close();
+  }
+}
+
+/**
+ * The ledger's API (balances, transfers, statements, payouts) and the payout schedule. The ledger
+ * projection itself is hosted by the app: `PlatformModule.forRoot({ projections: [ledgerProjection] })`.
+ */
+@Module({})
+export class LedgerModule {
+  static forRoot(options: LedgerModuleOptions): DynamicModule {
+    return {
+      module: LedgerModule,
+      controllers: [LedgerController, StatementsController],
+      providers: [
+        { provide: LEDGER_OPTIONS, useValue: options },
+        {
+          provide: Payouts,
+          useFactory: (store: EventStore, dataSource: DataSource) => new Payouts(store, dataSource),
+          inject: [EVENT_STORE, DataSource],
+        },
+        PayoutScheduleHost,
+      ],
+    };
+  }
+}

@@ -1,0 +1,99 @@
+import type { ListedLead, OrderFilters } from './market-model.js';
+
+/**
+ * The attributes both indexes are keyed on. For each, an order either does not constrain it
+ * (`orderValues` → undefined) or accepts a set of keys; a lead has one or more keys. An order can
+ * match a lead on this attribute only if they share a key. Ranges (age, quality) are expanded
+ * into their integer keys: a small, bounded domain. Lead age, interestsAll, seller quality and
+ * excluded sellers are left to the exact check.
+ */
+export interface AttributeDimension {
+  readonly name: string;
+  orderValues(filters: OrderFilters, exclusivity: string): readonly string[] | undefined;
+  leadValues(lead: ListedLead): readonly string[];
+}
+
+const NONE = '∅';
+const one = (value: string | undefined): readonly string[] => [value ?? NONE];
+
+const AGE_MIN = 18;
+const AGE_MAX = 120;
+const ageKeys: readonly string[] = Array.from({ length: AGE_MAX + 1 }, (_, age) => String(age));
+const qualityKeys: readonly string[] = Array.from({ length: 101 }, (_, score) => String(score));
+
+/** `requiredContacts` as one key ("email+phone!" = both present and verified). */
+function contactKey(kinds: readonly string[], verified: boolean): string {
+  return [...kinds].sort().join('+') + (verified ? '!' : '');
+}
+
+function contactKeysOf(lead: ListedLead): readonly string[] {
+  const { phone, email } = lead.attributes.contacts;
+  const keys: string[] = [];
+  for (const verified of [false, true]) {
+    const has = (contact: { present: boolean; verified: boolean }) =>
+      verified ? contact.verified : contact.present;
+    if (has(email)) keys.push(contactKey(['email'], verified));
+    if (has(phone)) keys.push(contactKey(['phone'], verified));
+    if (has(email) && has(phone)) keys.push(contactKey(['email', 'phone'], verified));
+  }
+  return keys.length > 0 ? keys : [NONE];
+}
+
+function prefixesOf(postal: string | undefined): readonly string[] {
+  if (postal === undefined) return [NONE];
+  return Array.from({ length: postal.length }, (_, i) => postal.slice(0, i + 1));
+}
+
+export const ATTRIBUTE_DIMENSIONS: readonly AttributeDimension[] = [
+  {
+    name: 'exclusivity',
+    orderValues: (_, exclusivity) =>
+      exclusivity === 'any' ? undefined : [exclusivity === 'exclusive_only' ? 'exclusive' : 'shared'],
+    leadValues: (lead) => [lead.exclusive ? 'exclusive' : 'shared'],
+  },
+  { name: 'country', orderValues: (f) => f.countries, leadValues: (l) => [l.attributes.country] },
+  { name: 'region', orderValues: (f) => f.regions, leadValues: (l) => one(l.attributes.region) },
+  {
+    name: 'contacts',
+    orderValues: (f) =>
+      f.requiredContacts ? [contactKey(f.requiredContacts, f.requireVerified === true)] : undefined,
+    leadValues: contactKeysOf,
+  },
+  { name: 'gender', orderValues: (f) => f.genders, leadValues: (l) => one(l.attributes.gender) },
+  { name: 'employment', orderValues: (f) => f.employment, leadValues: (l) => one(l.attributes.employment) },
+  {
+    name: 'maritalStatus',
+    orderValues: (f) => f.maritalStatus,
+    leadValues: (l) => one(l.attributes.maritalStatus),
+  },
+  { name: 'stage', orderValues: (f) => f.stages, leadValues: (l) => [l.attributes.stage] },
+  {
+    name: 'sourceChannel',
+    orderValues: (f) => f.sourceChannels,
+    leadValues: (l) => [l.attributes.sourceChannel],
+  },
+  {
+    name: 'interestsAny',
+    orderValues: (f) => f.interestsAny,
+    leadValues: (l) => (l.attributes.interests.length > 0 ? l.attributes.interests : [NONE]),
+  },
+  {
+    name: 'postalPrefix',
+    orderValues: (f) => f.postalPrefixes,
+    leadValues: (l) => prefixesOf(l.attributes.postalPrefix),
+  },
+  {
+    name: 'age',
+    orderValues: (f) =>
+      f.ageMin === undefined && f.ageMax === undefined
+        ? undefined
+        : ageKeys.slice(Math.max(AGE_MIN, f.ageMin ?? AGE_MIN), (f.ageMax ?? AGE_MAX) + 1),
+    leadValues: (l) => [String(l.attributes.age)],
+  },
+  {
+    name: 'quality',
+    orderValues: (f) => (f.minQuality === undefined ? undefined : qualityKeys.slice(f.minQuality)),
+    leadValues: (l) => [String(l.quality)],
+  },
+  { name: 'seller', orderValues: (f) => f.sellersIncluded, leadValues: (l) => [l.sellerId] },
+];

@@ -1,0 +1,472 @@
+import { deterministicUuid } from './deterministic-id.js';
+import { ExpiryQueue } from './expiry-queue.js';
+import {
+  DEFAULT_MARKET_SETTINGS,
+  leadFacts,
+  type BuyerHistory,
+  type ListedLead,
+  type MarketInput,
+  type MarketInputEvent,
+  type MarketOrder,
+  type MarketOutput,
+  type MarketSettings,
+  type OrderTerms,
+} from './market-model.js';
+import { splitPrice } from './money.js';
+import { CompiledFilters } from './compiled-filters.js';
+import { bidWithModifiers, exclusivityCompatible, filtersAccept } from './order-filters.js';
+import { BitsetOrderIndex, LinearScanOrders, type OrderCandidates } from './order-index.js';
+import {
+  priceExclusiveLead,
+  priceSharedLead,
+  rankBids,
+  type EligibleBid,
+  type Pricing,
+  type PricingRule,
+} from './pricing.js';
+import { RestingLeadIndex } from './resting-lead-index.js';
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+/** Enough to re-derive any price (the top N+1 bids, N ≤ 10) while bounding the event's size. */
+export const MAX_COMPETING_BIDS_RECORDED = 100;
+
+export interface MarketEngineOptions {
+  readonly vertical: string;
+  /** `scan` evaluates every open order for every lead: the benchmark's baseline. */
+  readonly orderIndex?: 'bitset' | 'scan';
+}
+
+type EventOf<T extends MarketInputEvent['type']> = Extract<MarketInputEvent, { type: T }>['data'];
+
+/**
+ * The matching engine of one market: a deterministic fold of the ordered inputs into outputs
+ * (DESIGN §5). It keeps its state in memory and mutates it for speed, but reads nothing besides
+ * its inputs — no clock, no randomness — so the same inputs always give the same outputs.
+ */
+export class MarketEngine {
+  readonly vertical: string;
+  private settings: MarketSettings = DEFAULT_MARKET_SETTINGS;
+  private firstListingCurrency: string | null = null;
+  private nowMs = 0;
+  private inputCount = 0;
+  private lastInputPosition: string | null = null;
+  private readonly orders = new Map<string, MarketOrder>();
+  private readonly leads = new Map<string, ListedLead>();
+  private readonly buyers = new Map<string, BuyerHistory>();
+  private readonly openOrders: OrderCandidates;
+  private readonly restingLeads = new RestingLeadIndex();
+  private readonly orderExpiries = new ExpiryQueue();
+  private readonly listingExpiries = new ExpiryQueue();
+  // The input being applied and the outputs it produced so far.
+  private input!: MarketInput;
+  private outputs: MarketOutput[] = [];
+
+  constructor(options: MarketEngineOptions) {
+    this.vertical = options.vertical;
+    this.openOrders = options.orderIndex === 'scan' ? new LinearScanOrders() : new BitsetOrderIndex();
+  }
+
+  /** The settings in force; `currency` falls back to the first listing's. */
+  get currentSettings(): MarketSettings {
+    return { ...this.settings, currency: this.marketCurrency() };
+  }
+
+  /** The engine's clock (the latest event time seen), as an ISO instant. */
+  get clock(): string {
+    return new Date(this.nowMs).toISOString();
+  }
+
+  get position(): string | null {
+    return this.lastInputPosition;
+  }
+
+  get openOrderCount(): number {
+    return this.openOrders.size;
+  }
+
+  get restingLeadCount(): number {
+    return this.restingLeads.size;
+  }
+
+  /** Applies one input (in log order) and returns what it caused, in order. */
+  apply(input: MarketInput): MarketOutput[] {
+    this.input = input;
+    this.outputs = [];
+    this.inputCount++;
+    this.lastInputPosition = input.position;
+    this.advanceClock(input.at);
+    const event = input.event;
+    switch (event.type) {
+      case 'MarketSettingsChanged':
+        if (event.data.vertical === this.vertical) this.settings = { ...event.data };
+        break;
+      case 'MarketClockTicked':
+        this.advanceClock(event.data.at);
+        this.expireDue();
+        break;
+      case 'LeadListed':
+        this.listLead(event.data);
+        break;
+      case 'LeadWithdrawn':
+      case 'LeadErased':
+        this.removeLead(event.data.leadId);
+        break;
+      case 'OrderPlaced':
+        this.placeOrder(event.data);
+        break;
+      case 'OrderAmended':
+        this.amendOrder(event.data);
+        break;
+      case 'OrderPaused':
+        this.pauseOrder(event.data.orderId);
+        break;
+      case 'OrderResumed':
+        this.resumeOrder(event.data.orderId);
+        break;
+      case 'OrderCancelled': {
+        const order = this.orders.get(event.data.orderId);
+        if (order) this.closeOrder(order, 'cancelled');
+        break;
+      }
+    }
+    const outputs = this.outputs;
+    this.outputs = [];
+    return outputs;
+  }
+
+  private advanceClock(at: string): void {
+    const ms = Date.parse(at);
+    if (Number.isFinite(ms) && ms > this.nowMs) this.nowMs = ms;
+  }
+
+  private marketCurrency(): string | null {
+    return this.settings.currency ?? this.firstListingCurrency;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Leads
+
+  private listLead(data: EventOf<'LeadListed'>): void {
+    if (data.attributes.vertical !== this.vertical || this.leads.has(data.leadId)) return;
+    if (this.marketCurrency() === null) this.firstListingCurrency = data.currency;
+    // A listing in another currency than the market's can never be priced here; it is not listed.
+    if (data.currency !== this.marketCurrency()) return;
+    const lifetimeEnd = this.nowMs + this.settings.listingLifetimeHours * HOUR;
+    const lead: ListedLead = {
+      leadId: data.leadId,
+      sellerId: data.sellerId,
+      seq: this.inputCount,
+      attributes: data.attributes,
+      facts: leadFacts(data.attributes),
+      floor: data.floor,
+      currency: data.currency,
+      exclusive: data.exclusivity.kind === 'exclusive',
+      maxSales: data.exclusivity.kind === 'exclusive' ? 1 : data.exclusivity.maxSales,
+      expiresAtMs: Math.min(Date.parse(data.expiresAt), lifetimeEnd),
+      capturedAtMs: Date.parse(data.attributes.capturedAt),
+      quality: data.quality.score,
+      sellerQuality: data.quality.parts.sellerHistory,
+      fingerprints: [data.fingerprints.phone, data.fingerprints.email].filter(
+        (fingerprint): fingerprint is string => fingerprint !== undefined,
+      ),
+      salesMade: 0,
+      buyers: new Set(),
+      status: 'available',
+      restingSlot: -1,
+    };
+    this.leads.set(lead.leadId, lead);
+    if (lead.expiresAtMs <= this.nowMs) {
+      this.expireListing(lead);
+      return;
+    }
+    this.auctionLead(lead);
+    if (lead.status === 'available') {
+      this.restingLeads.add(lead);
+      this.listingExpiries.push({ atMs: lead.expiresAtMs, seq: lead.seq, id: lead.leadId });
+    }
+  }
+
+  /** A newly listed lead against every open order that can take it. */
+  private auctionLead(lead: ListedLead): void {
+    const bids: EligibleBid[] = [];
+    for (const order of this.openOrders.candidatesFor(lead)) {
+      const effectiveBid = this.eligibleBid(order, lead);
+      if (effectiveBid !== null) bids.push({ order, effectiveBid });
+    }
+    if (bids.length === 0) return;
+    const ranked = rankBids(bids);
+    const slots = lead.maxSales - lead.salesMade;
+    const pricing: Pricing = lead.exclusive
+      ? priceExclusiveLead(lead.floor, ranked)
+      : priceSharedLead(lead.floor, ranked, slots);
+    const competing = ranked.slice(0, MAX_COMPETING_BIDS_RECORDED);
+    for (const winner of pricing.winners)
+      this.allocate(lead, winner.order, pricing.price, pricing.rule, competing);
+  }
+
+  private removeLead(leadId: string): void {
+    const lead = this.leads.get(leadId);
+    if (!lead || lead.status !== 'available') return;
+    lead.status = 'gone';
+    this.restingLeads.remove(lead);
+  }
+
+  private expireListing(lead: ListedLead): void {
+    lead.status = 'gone';
+    this.restingLeads.remove(lead);
+    this.emit({
+      type: 'ListingExpired',
+      data: {
+        leadId: lead.leadId,
+        sellerId: lead.sellerId,
+        salesMade: lead.salesMade,
+        inputPosition: this.input.position,
+      },
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Orders
+
+  private placeOrder(data: EventOf<'OrderPlaced'>): void {
+    if (data.vertical !== this.vertical || this.orders.has(data.orderId)) return;
+    const { orderId, buyerId, currency, vertical: _vertical, ...terms } = data;
+    const order: MarketOrder = {
+      orderId,
+      buyerId,
+      currency,
+      seq: this.inputCount,
+      terms,
+      filters: new CompiledFilters(terms.filters),
+      expiresAtMs: expiryOf(terms),
+      status: 'open',
+      bought: 0,
+      spent: 0,
+      day: this.today(),
+      dayCount: 0,
+      daySpend: 0,
+      slot: -1,
+    };
+    this.orders.set(orderId, order);
+    this.openOrders.add(order);
+    this.scheduleExpiry(order);
+    if (order.expiresAtMs <= this.nowMs) this.closeOrder(order, 'expired');
+    else this.sweepRestingLeads(order);
+  }
+
+  private amendOrder(data: EventOf<'OrderAmended'>): void {
+    const order = this.orders.get(data.orderId);
+    if (!order || order.status === 'closed') return;
+    const { orderId: _orderId, buyerId: _buyerId, ...terms } = data;
+    const wasOpen = order.status === 'open';
+    if (wasOpen) this.openOrders.remove(order);
+    order.terms = terms;
+    order.filters = new CompiledFilters(terms.filters);
+    order.expiresAtMs = expiryOf(terms);
+    this.scheduleExpiry(order);
+    if (order.expiresAtMs <= this.nowMs) return this.closeOrder(order, 'expired');
+    if (this.closeIfDone(order)) return;
+    if (wasOpen) {
+      this.openOrders.add(order);
+      this.sweepRestingLeads(order);
+    }
+  }
+
+  private pauseOrder(orderId: string): void {
+    const order = this.orders.get(orderId);
+    if (!order || order.status !== 'open') return;
+    order.status = 'paused';
+    this.openOrders.remove(order);
+  }
+
+  private resumeOrder(orderId: string): void {
+    const order = this.orders.get(orderId);
+    if (!order || order.status !== 'paused') return;
+    if (order.expiresAtMs <= this.nowMs) return this.closeOrder(order, 'expired');
+    order.status = 'open';
+    this.openOrders.add(order);
+    this.sweepRestingLeads(order);
+  }
+
+  /**
+   * An order that arrives (or comes back) takes resting leads in listing order at their floor:
+   * every order eligible when the lead was listed has already been served.
+   */
+  private sweepRestingLeads(order: MarketOrder): void {
+    for (const lead of this.restingLeads.candidatesFor(order)) {
+      if (order.status !== 'open') return;
+      if (lead.status !== 'available' || lead.expiresAtMs <= this.nowMs) continue;
+      const effectiveBid = this.eligibleBid(order, lead);
+      if (effectiveBid === null) continue;
+      this.allocate(lead, order, lead.floor, 'resting-lead-floor', [{ order, effectiveBid }]);
+    }
+  }
+
+  private scheduleExpiry(order: MarketOrder): void {
+    if (Number.isFinite(order.expiresAtMs))
+      this.orderExpiries.push({ atMs: order.expiresAtMs, seq: order.seq, id: order.orderId });
+  }
+
+  private closeIfDone(order: MarketOrder): boolean {
+    if (order.bought >= order.terms.quantity) {
+      this.emit({
+        type: 'OrderFilled',
+        data: {
+          orderId: order.orderId,
+          buyerId: order.buyerId,
+          quantity: order.bought,
+          spent: order.spent,
+          inputPosition: this.input.position,
+        },
+      });
+      this.closeOrder(order, 'filled');
+      return true;
+    }
+    if (order.spent >= order.terms.budget) {
+      this.closeOrder(order, 'budget_exhausted');
+      return true;
+    }
+    return false;
+  }
+
+  private closeOrder(
+    order: MarketOrder,
+    reason: 'filled' | 'budget_exhausted' | 'expired' | 'cancelled',
+  ): void {
+    if (order.status === 'closed') return;
+    if (order.status === 'open') this.openOrders.remove(order);
+    order.status = 'closed';
+    this.emit({
+      type: 'OrderClosed',
+      data: {
+        orderId: order.orderId,
+        buyerId: order.buyerId,
+        reason,
+        spent: order.spent,
+        released: Math.max(0, order.terms.budget - order.spent),
+        inputPosition: this.input.position,
+      },
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Eligibility and allocation
+
+  /** The order's effective bid for the lead, or null when it is not eligible (DESIGN §5). */
+  private eligibleBid(order: MarketOrder, lead: ListedLead): number | null {
+    if (order.status !== 'open' || order.currency !== lead.currency) return null;
+    if (order.expiresAtMs <= this.nowMs || !exclusivityCompatible(order, lead)) return null;
+    const terms = order.terms;
+    if (order.bought >= terms.quantity) return null;
+    this.rollDay(order);
+    if (terms.dailyCapCount !== undefined && order.dayCount >= terms.dailyCapCount) return null;
+    if (lead.buyers.has(order.buyerId)) return null;
+    if (this.boughtSamePerson(order.buyerId, lead)) return null;
+    if (!filtersAccept(order.filters, lead, this.nowMs)) return null;
+    // An order never bids more than it can still pay: what is left of its budget and of today's
+    // spend cap bound its bid, so that the price (≤ the bid) always fits.
+    let bid = bidWithModifiers(terms, lead);
+    bid = Math.min(bid, terms.budget - order.spent);
+    if (terms.dailyCapSpend !== undefined) bid = Math.min(bid, terms.dailyCapSpend - order.daySpend);
+    return bid >= lead.floor && bid > 0 ? bid : null;
+  }
+
+  private boughtSamePerson(buyerId: string, lead: ListedLead): boolean {
+    const history = this.buyers.get(buyerId);
+    if (!history || lead.fingerprints.length === 0) return false;
+    const since = this.nowMs - this.settings.dedupeWindowDays * DAY;
+    return lead.fingerprints.some((fingerprint) => {
+      const boughtAt = history.persons.get(fingerprint);
+      return boughtAt !== undefined && boughtAt > since;
+    });
+  }
+
+  private allocate(
+    lead: ListedLead,
+    order: MarketOrder,
+    price: number,
+    rule: PricingRule,
+    competing: readonly EligibleBid[],
+  ): void {
+    const { commission, proceeds } = splitPrice(price, this.settings.commissionBps);
+    this.emit({
+      type: 'LeadAllocated',
+      data: {
+        allocationId: deterministicUuid('allocation', this.input.position, lead.leadId, order.orderId),
+        leadId: lead.leadId,
+        orderId: order.orderId,
+        buyerId: order.buyerId,
+        sellerId: lead.sellerId,
+        vertical: this.vertical,
+        currency: lead.currency,
+        price,
+        commission,
+        proceeds,
+        rule,
+        competingBids: competing.map((bid) => ({
+          orderId: bid.order.orderId,
+          buyerId: bid.order.buyerId,
+          effectiveBid: bid.effectiveBid,
+        })),
+        inputPosition: this.input.position,
+        at: new Date(this.nowMs).toISOString(),
+      },
+    });
+    order.bought++;
+    order.spent += price;
+    order.dayCount++;
+    order.daySpend += price;
+    lead.salesMade++;
+    lead.buyers.add(order.buyerId);
+    let history = this.buyers.get(order.buyerId);
+    if (!history) {
+      history = { leads: new Set(), persons: new Map() };
+      this.buyers.set(order.buyerId, history);
+    }
+    history.leads.add(lead.leadId);
+    for (const fingerprint of lead.fingerprints) history.persons.set(fingerprint, this.nowMs);
+    if (lead.salesMade >= lead.maxSales) {
+      lead.status = 'sold_out';
+      this.restingLeads.remove(lead);
+    }
+    this.closeIfDone(order);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Time
+
+  private today(): number {
+    return Math.floor(this.nowMs / DAY);
+  }
+
+  /** Daily caps count per UTC day of the engine's clock (event time). */
+  private rollDay(order: MarketOrder): void {
+    const day = this.today();
+    if (order.day !== day) {
+      order.day = day;
+      order.dayCount = 0;
+      order.daySpend = 0;
+    }
+  }
+
+  private expireDue(): void {
+    for (const due of this.orderExpiries.popDue(this.nowMs)) {
+      const order = this.orders.get(due.id);
+      if (order && order.status !== 'closed' && order.expiresAtMs === due.atMs)
+        this.closeOrder(order, 'expired');
+    }
+    for (const due of this.listingExpiries.popDue(this.nowMs)) {
+      const lead = this.leads.get(due.id);
+      if (lead && lead.status === 'available') this.expireListing(lead);
+    }
+  }
+
+  private emit(output: MarketOutput): void {
+    this.outputs.push(output);
+  }
+}
+
+function expiryOf(terms: OrderTerms): number {
+  return terms.expiresAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(terms.expiresAt);
+}

@@ -1,0 +1,177 @@
+import type { CompiledFilters } from './compiled-filters.js';
+import type {
+  EventData,
+  LeadErased,
+  LeadListed,
+  LeadWithdrawn,
+  MarketClockTicked,
+  MarketSettingsChanged,
+  OrderAmended,
+  OrderCancelled,
+  OrderPaused,
+  OrderPlaced,
+  OrderResumed,
+  LeadAllocated,
+  OrderFilled,
+  OrderClosed,
+  ListingExpired,
+} from '#lx/contracts';
+
+/*
+ * What the engine folds over (inputs, in log order) and what it emits (outputs), plus the
+ * in-memory shapes of orders, leads and settings it keeps between inputs.
+ */
+
+type Typed<T extends string, D> = { readonly type: T; readonly data: D };
+
+export type MarketInputEvent =
+  | Typed<'LeadListed', EventData<typeof LeadListed>>
+  | Typed<'LeadWithdrawn', EventData<typeof LeadWithdrawn>>
+  | Typed<'LeadErased', EventData<typeof LeadErased>>
+  | Typed<'OrderPlaced', EventData<typeof OrderPlaced>>
+  | Typed<'OrderAmended', EventData<typeof OrderAmended>>
+  | Typed<'OrderPaused', EventData<typeof OrderPaused>>
+  | Typed<'OrderResumed', EventData<typeof OrderResumed>>
+  | Typed<'OrderCancelled', EventData<typeof OrderCancelled>>
+  | Typed<'MarketSettingsChanged', EventData<typeof MarketSettingsChanged>>
+  | Typed<'MarketClockTicked', EventData<typeof MarketClockTicked>>;
+
+export const MARKET_INPUT_TYPES: readonly MarketInputEvent['type'][] = [
+  'LeadListed',
+  'LeadWithdrawn',
+  'LeadErased',
+  'OrderPlaced',
+  'OrderAmended',
+  'OrderPaused',
+  'OrderResumed',
+  'OrderCancelled',
+  'MarketSettingsChanged',
+  'MarketClockTicked',
+];
+
+/** One input of the fold: the event, where it sits in the log and when it happened. */
+export interface MarketInput {
+  /** Log position in its text form `<commit>/<prepare>`; recorded in every output it causes. */
+  readonly position: string;
+  /** The event's domain time (metadata.occurredAt); the engine's clock never goes backwards. */
+  readonly at: string;
+  readonly event: MarketInputEvent;
+}
+
+export type MarketOutput =
+  | Typed<'LeadAllocated', EventData<typeof LeadAllocated>>
+  | Typed<'OrderFilled', EventData<typeof OrderFilled>>
+  | Typed<'OrderClosed', EventData<typeof OrderClosed>>
+  | Typed<'ListingExpired', EventData<typeof ListingExpired>>;
+
+export type OrderTerms = Omit<EventData<typeof OrderAmended>, 'orderId' | 'buyerId'>;
+export type OrderFilters = OrderTerms['filters'];
+export type LeadAttributes = EventData<typeof LeadListed>['attributes'];
+
+export interface MarketSettings {
+  /** Unset until an operator sets it or the first listing brings it (see README). */
+  readonly currency: string | null;
+  readonly commissionBps: number;
+  readonly returnWindowHours: number;
+  readonly dedupeWindowDays: number;
+  readonly listingLifetimeHours: number;
+}
+
+export const DEFAULT_MARKET_SETTINGS: MarketSettings = Object.freeze({
+  currency: null,
+  commissionBps: 1500,
+  returnWindowHours: 72,
+  dedupeWindowDays: 30,
+  listingLifetimeHours: 72,
+});
+
+/** The attributes filters read, every one present (null when absent): one shape for all leads. */
+export interface LeadFacts {
+  readonly age: number;
+  readonly gender: string | null;
+  readonly country: string;
+  readonly region: string | null;
+  readonly postalPrefix: string | null;
+  readonly phonePresent: boolean;
+  readonly phoneVerified: boolean;
+  readonly emailPresent: boolean;
+  readonly emailVerified: boolean;
+  readonly employment: string | null;
+  readonly maritalStatus: string | null;
+  readonly interests: readonly string[];
+  readonly stage: string;
+  readonly sourceChannel: string;
+}
+
+export function leadFacts(a: LeadAttributes): LeadFacts {
+  return {
+    age: a.age,
+    gender: a.gender ?? null,
+    country: a.country,
+    region: a.region ?? null,
+    postalPrefix: a.postalPrefix ?? null,
+    phonePresent: a.contacts.phone.present,
+    phoneVerified: a.contacts.phone.verified,
+    emailPresent: a.contacts.email.present,
+    emailVerified: a.contacts.email.verified,
+    employment: a.employment ?? null,
+    maritalStatus: a.maritalStatus ?? null,
+    interests: a.interests,
+    stage: a.stage,
+    sourceChannel: a.sourceChannel,
+  };
+}
+
+/** A listed lead as the engine matches it. */
+export interface ListedLead {
+  readonly leadId: string;
+  readonly sellerId: string;
+  /** Listing order: rank of the LeadListed among the engine's inputs. */
+  readonly seq: number;
+  readonly attributes: LeadAttributes;
+  /** Set by the engine when it lists the lead; derived from `attributes` when absent. */
+  readonly facts?: LeadFacts;
+  readonly floor: number;
+  readonly currency: string;
+  readonly exclusive: boolean;
+  readonly maxSales: number;
+  readonly expiresAtMs: number;
+  readonly capturedAtMs: number;
+  readonly quality: number;
+  readonly sellerQuality: number;
+  readonly fingerprints: readonly string[];
+  salesMade: number;
+  /** Buyers that hold it, so no buyer buys it twice. */
+  readonly buyers: Set<string>;
+  status: 'available' | 'sold_out' | 'gone';
+  /** Slot in the resting-lead index while it rests unsold. */
+  restingSlot: number;
+}
+
+export interface MarketOrder {
+  readonly orderId: string;
+  readonly buyerId: string;
+  readonly currency: string;
+  /** Placement order: rank of the OrderPlaced among the engine's inputs (ties in ranking). */
+  readonly seq: number;
+  terms: OrderTerms;
+  /** `terms.filters`, compiled for fast checking. */
+  filters: CompiledFilters;
+  expiresAtMs: number;
+  status: 'open' | 'paused' | 'closed';
+  bought: number;
+  spent: number;
+  /** UTC day number (ms since epoch / 86 400 000) that `dayCount` and `daySpend` belong to. */
+  day: number;
+  dayCount: number;
+  daySpend: number;
+  /** Slot in the order index while open. */
+  slot: number;
+}
+
+/** What a buyer already holds, for the "never the same lead or person twice" rule. */
+export interface BuyerHistory {
+  readonly leads: Set<string>;
+  /** Fingerprint → when the buyer last bought that person (ms). */
+  readonly persons: Map<string, number>;
+}

@@ -1,0 +1,92 @@
+import { CompiledFilters } from './compiled-filters.js';
+import {
+  leadFacts,
+  type ListedLead,
+  type MarketOrder,
+  type OrderFilters,
+  type OrderTerms,
+} from './market-model.js';
+
+const holds = (accepted: ReadonlySet<string> | null, value: string | null) =>
+  accepted === null || (value !== null && accepted.has(value));
+
+/**
+ * The truth of "all filters hold" (DESIGN §5). The indexes only narrow the candidates; every
+ * candidate is still checked here, so an index can prune but never admit.
+ */
+export function filtersAccept(
+  filters: CompiledFilters | OrderFilters,
+  lead: ListedLead,
+  nowMs: number,
+): boolean {
+  const f = filters instanceof CompiledFilters ? filters : new CompiledFilters(filters);
+  const facts = lead.facts ?? leadFacts(lead.attributes);
+  if (facts.age < f.ageMin || facts.age > f.ageMax) return false;
+  if (lead.quality < f.minQuality || lead.sellerQuality < f.minSellerQuality) return false;
+  if (f.needPhone && !(f.requireVerified ? facts.phoneVerified : facts.phonePresent)) return false;
+  if (f.needEmail && !(f.requireVerified ? facts.emailVerified : facts.emailPresent)) return false;
+  if (!holds(f.countries, facts.country) || !holds(f.regions, facts.region)) return false;
+  if (!holds(f.genders, facts.gender) || !holds(f.employment, facts.employment)) return false;
+  if (!holds(f.maritalStatus, facts.maritalStatus) || !holds(f.stages, facts.stage)) return false;
+  if (!holds(f.sourceChannels, facts.sourceChannel)) return false;
+  if (f.interestsAny !== null && !f.interestsAny.some((interest) => facts.interests.includes(interest)))
+    return false;
+  if (f.interestsAll !== null && !f.interestsAll.every((interest) => facts.interests.includes(interest)))
+    return false;
+  if (f.postalPrefixes !== null) {
+    const postal = facts.postalPrefix;
+    if (postal === null || !f.postalPrefixes.some((prefix) => postal.startsWith(prefix))) return false;
+  }
+  if (nowMs - lead.capturedAtMs > f.maxLeadAgeMs) return false;
+  if (!holds(f.sellersIncluded, lead.sellerId)) return false;
+  if (f.sellersExcluded !== null && f.sellersExcluded.has(lead.sellerId)) return false;
+  return true;
+}
+
+export function exclusivityCompatible(order: MarketOrder, lead: ListedLead): boolean {
+  const wanted = order.terms.exclusivity;
+  return wanted === 'any' || (wanted === 'exclusive_only') === lead.exclusive;
+}
+
+/**
+ * Base bid plus every modifier whose "desirable" attribute the lead has, capped by the order's
+ * max bid (DESIGN §5). Budget and daily-spend limits are applied by the engine on top.
+ */
+export function bidWithModifiers(terms: OrderTerms, lead: ListedLead): number {
+  let bid = terms.bid;
+  for (const modifier of terms.modifiers) {
+    if (modifierHolds(modifier, lead)) bid += modifier.add;
+  }
+  return terms.maxBid !== undefined && bid > terms.maxBid ? terms.maxBid : bid;
+}
+
+type Modifier = OrderTerms['modifiers'][number];
+
+function modifierHolds(modifier: Modifier, lead: ListedLead): boolean {
+  const a = lead.attributes;
+  const accepts = (value: string | undefined) =>
+    value !== undefined &&
+    (modifier.equals !== undefined
+      ? modifier.equals === value
+      : (modifier.in as readonly string[]).includes(value));
+  switch (modifier.attribute) {
+    case 'gender':
+      return accepts(a.gender);
+    case 'employment':
+      return accepts(a.employment);
+    case 'maritalStatus':
+      return accepts(a.maritalStatus);
+    case 'stage':
+      return accepts(a.stage);
+    case 'sourceChannel':
+      return accepts(a.sourceChannel);
+    case 'country':
+      return accepts(a.country);
+    case 'region':
+      return accepts(a.region);
+    case 'interest':
+      return a.interests.some(accepts);
+    case 'verifiedContact':
+      return (['phone', 'email'] as const).some((kind) => a.contacts[kind].verified && accepts(kind));
+  }
+}

@@ -1,0 +1,60 @@
+import type { MarketOrder } from './market-model.js';
+
+export type PricingRule =
+  | 'exclusive-second-price'
+  | 'exclusive-floor'
+  | 'shared-uniform-price'
+  | 'shared-floor'
+  | 'resting-lead-floor';
+
+export interface EligibleBid {
+  readonly order: MarketOrder;
+  readonly effectiveBid: number;
+}
+
+export interface Pricing {
+  readonly winners: readonly EligibleBid[];
+  readonly price: number;
+  readonly rule: PricingRule;
+}
+
+/** Effective bid descending, then order placement ascending, then order id: a total order. */
+export function compareBids(a: EligibleBid, b: EligibleBid): number {
+  if (a.effectiveBid !== b.effectiveBid) return b.effectiveBid - a.effectiveBid;
+  if (a.order.seq !== b.order.seq) return a.order.seq - b.order.seq;
+  return a.order.orderId < b.order.orderId ? -1 : a.order.orderId > b.order.orderId ? 1 : 0;
+}
+
+/**
+ * Ranks the eligible bids and keeps each buyer's best one: a buyer can win a lead once only, so
+ * its other orders neither compete for it nor set its price against itself.
+ */
+export function rankBids(bids: readonly EligibleBid[]): EligibleBid[] {
+  const ranked = [...bids].sort(compareBids);
+  const buyers = new Set<string>();
+  return ranked.filter((bid) => {
+    if (buyers.has(bid.order.buyerId)) return false;
+    buyers.add(bid.order.buyerId);
+    return true;
+  });
+}
+
+/** Second price with the floor as reserve: the winner pays max(floor, second-highest bid). */
+export function priceExclusiveLead(floor: number, ranked: readonly EligibleBid[]): Pricing {
+  const second = ranked[1]?.effectiveBid;
+  return second !== undefined && second > floor
+    ? { winners: ranked.slice(0, 1), price: second, rule: 'exclusive-second-price' }
+    : { winners: ranked.slice(0, 1), price: floor, rule: 'exclusive-floor' };
+}
+
+/**
+ * Uniform price for up to `slots` winners: each pays max(floor, the first losing bid) — truthful
+ * for buyers who want one unit each.
+ */
+export function priceSharedLead(floor: number, ranked: readonly EligibleBid[], slots: number): Pricing {
+  const winners = ranked.slice(0, slots);
+  const firstLoser = ranked[slots]?.effectiveBid;
+  return firstLoser !== undefined && firstLoser > floor
+    ? { winners, price: firstLoser, rule: 'shared-uniform-price' }
+    : { winners, price: floor, rule: 'shared-floor' };
+}

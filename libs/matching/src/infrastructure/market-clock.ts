@@ -1,0 +1,74 @@
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { MarketClockTicked, newEvent } from '#lx/contracts';
+import type { EventStore } from '#lx/event-store';
+import { marketClockStream } from '../application/market-inputs.js';
+
+export const MARKET_CLOCK_QUEUE = 'market-clock';
+
+export interface MarketClockOptions {
+  store: EventStore;
+  redisUrl: string;
+  /** LX_REDIS_PREFIX: every BullMQ key of this deployment lives under it. */
+  prefix: string;
+  markets: readonly string[];
+  everySeconds: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/**
+ * Appends `MarketClockTicked` to `marketClock-<vertical>` on a BullMQ job schedule, so that
+ * expiries happen in an idle market too. The wall clock is read here, at the edge, and enters
+ * the engine only as the tick's recorded time. Every settlement instance upserts the same
+ * schedulers, so the ticks do not multiply with the instances.
+ */
+export class MarketClock {
+  private readonly queueConnection: Redis;
+  private readonly workerConnection: Redis;
+  private readonly queue: Queue;
+  private readonly worker: Worker;
+
+  constructor(private readonly options: MarketClockOptions) {
+    const prefix = `${options.prefix}:bull`;
+    this.queueConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    this.workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    this.queue = new Queue(MARKET_CLOCK_QUEUE, { connection: this.queueConnection, prefix });
+    this.worker = new Worker(
+      MARKET_CLOCK_QUEUE,
+      (job) => this.tick((job.data as { vertical: string }).vertical),
+      {
+        connection: this.workerConnection,
+        prefix,
+      },
+    );
+    this.worker.on('error', (error) => options.log?.('market clock worker error', error));
+  }
+
+  async start(): Promise<void> {
+    for (const vertical of this.options.markets) {
+      await this.queue.upsertJobScheduler(
+        `tick-${vertical}`,
+        { every: this.options.everySeconds * 1000 },
+        { name: 'tick', data: { vertical }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      );
+    }
+  }
+
+  /** One tick now; also what each scheduled job does. */
+  async tick(vertical: string): Promise<void> {
+    const at = new Date().toISOString();
+    await this.options.store.appendToStream(
+      marketClockStream(vertical),
+      [newEvent(MarketClockTicked, { at }, { occurredAt: at, actor: 'system:market-clock' })],
+      { expectedRevision: 'any' },
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close();
+    await this.queue.close();
+    await Promise.all(
+      [this.queueConnection, this.workerConnection].map((c) => c.quit().catch(() => undefined)),
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import { hostname } from 'node:os';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { ExchangeConfig } from '#lx/config';
+import { EVENT_STORE, type EventStore } from '#lx/event-store';
+import { MarketEngineHost } from './application/market-engine-host.js';
+import { MarketSettingsController } from './api/market-settings.controller.js';
+import { MarketClock } from './infrastructure/market-clock.js';
+
+const MATCHING_CONFIG = Symbol('MATCHING_CONFIG');
+
+/** Starts one engine host per configured market and the clock job; every instance runs hot. */
+@Injectable()
+export class MatchingEngines implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('matching');
+  private readonly hosts: MarketEngineHost[] = [];
+  private clock: MarketClock | null = null;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(MATCHING_CONFIG) private readonly config: ExchangeConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.LX_MATCHING_ENGINES) return;
+    const markets = this.config.LX_MATCHING_MARKETS.split(',');
+    const log = (message: string, error?: unknown) =>
+      this.logger.error(message, error instanceof Error ? error.stack : error);
+    for (const vertical of markets) {
+      const host = new MarketEngineHost({
+        store: this.store,
+        vertical,
+        instance: `${hostname()}-${process.pid}`,
+        log,
+      });
+      await host.start();
+      this.hosts.push(host);
+    }
+    this.clock = new MarketClock({
+      store: this.store,
+      redisUrl: this.config.LX_REDIS_URL,
+      prefix: this.config.LX_REDIS_PREFIX,
+      markets,
+      everySeconds: this.config.LX_MARKET_CLOCK_SECONDS,
+      log,
+    });
+    await this.clock.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.hosts.map((host) => host.stop()));
+    await this.clock?.close();
+  }
+}
+
+/** Matching (DESIGN §5): the engines, their clock and the operator's market-settings API. */
+@Module({})
+export class MatchingModule {
+  static forRoot(config: ExchangeConfig): DynamicModule {
+    return {
+      module: MatchingModule,
+      controllers: [MarketSettingsController],
+      providers: [{ provide: MATCHING_CONFIG, useValue: config }, MatchingEngines],
+    };
+  }
+}

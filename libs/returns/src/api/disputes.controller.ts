@@ -1,0 +1,84 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsString, Length } from 'class-validator';
+import { EVENT_STORE, type EventStore } from '#lx/event-store';
+import { CurrentPrincipal, notFound, Roles, type Principal } from '#lx/http';
+import { DataSource } from 'typeorm';
+import { ReturnDecisions } from '../application/return-decisions.js';
+import { readSellerHistory } from '../infrastructure/seller-history.projection.js';
+
+export class AuditorDecisionRequest {
+  @IsIn(['accept', 'reject'])
+  outcome!: 'accept' | 'reject';
+
+  /** Why: stated in the decision event and the dispute report. */
+  @IsString()
+  @Length(10, 4000)
+  rationale!: string;
+}
+
+@ApiTags('settlement: disputes')
+@Controller('v1/disputes')
+export class DisputesController {
+  constructor(
+    @Inject(ReturnDecisions) private readonly decisions: ReturnDecisions,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get(':allocationId')
+  @Roles('auditor', 'operator')
+  @ApiOperation({ summary: 'The return of an allocation: request, seller response, escalation, decision' })
+  async dispute(@Param('allocationId') allocationId: string) {
+    const events = await this.store.readStream(`return-${allocationId}`);
+    if (events.length === 0) throw notFound(`Return of allocation ${allocationId}`);
+    return {
+      allocationId,
+      events: events.map((event) => ({
+        type: event.type,
+        data: event.data,
+        actor: event.metadata.actor,
+        occurredAt: event.metadata.occurredAt,
+        position: `${event.position.commit}/${event.position.prepare}`,
+      })),
+    };
+  }
+
+  @Post(':allocationId/decision')
+  @HttpCode(201)
+  @Roles('auditor')
+  @ApiOperation({
+    summary: 'Decide an escalated return (once); accepting voids the transfer and refunds the buyer',
+  })
+  async decide(
+    @Param('allocationId') allocationId: string,
+    @Body() body: AuditorDecisionRequest,
+    @CurrentPrincipal() auditor: Principal,
+  ) {
+    const event = await this.decisions.decideAsAuditor(
+      {
+        kind: 'decide-as-auditor',
+        allocationId,
+        auditorId: auditor.participantId,
+        outcome: body.outcome,
+        rationale: body.rationale,
+      },
+      new Date(),
+    );
+    return { type: event.type, ...(event.data as object) };
+  }
+}
+
+@ApiTags('settlement: seller history')
+@Controller('v1/sellers')
+export class SellerHistoryController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @Get(':sellerId/history')
+  @Roles('seller', 'buyer', 'operator', 'auditor')
+  @ApiOperation({
+    summary: 'A seller’s record: leads sold, returns accepted, conversions reported, score 0–100',
+  })
+  async history(@Param('sellerId') sellerId: string) {
+    return readSellerHistory(this.dataSource, sellerId);
+  }
+}

@@ -1,0 +1,124 @@
+import type { DataSource } from 'typeorm';
+import type { AggregateRepository, HandleOptions } from '#lx/event-sourcing';
+import type { RecordedEvent } from '#lx/event-store';
+import type { EventData, ReturnAccepted, ReturnRequested } from '#lx/contracts';
+import { returnCaseDecider, type ReturnCaseCommand } from '../domain/return-case.decider.js';
+import {
+  allocationFacts,
+  AllocationNotProjectedError,
+  loadReturnFacts,
+  marketTermsAsOf,
+  windowEndsAt,
+} from '../infrastructure/return-facts.queries.js';
+import { waitForReadModel } from './read-model-wait.js';
+import type { ReturnsOptions } from './returns-options.js';
+import type { SettlementFinalizer } from './settlement-finalizer.js';
+
+export const RETURN_FACTS_SCHEMA = 'rm_return_facts';
+
+/** Where the return window's closing is scheduled (a BullMQ delayed job in production). */
+export interface ReturnWindowScheduler {
+  scheduleClose(allocationId: string, at: Date, reason: 'allocated' | 'return-rejected'): Promise<void>;
+}
+
+/**
+ * Settlement's side of returns, driven by a subscription to the return streams: the automatic
+ * decision on a request, the seller's answer (accept, or escalation to an auditor), and what an
+ * accepted return does to the money (transfer voided, buyer refunded). Also the auditor's decision.
+ */
+export class ReturnDecisions {
+  constructor(
+    private readonly repository: AggregateRepository,
+    private readonly dataSource: DataSource,
+    private readonly finalizer: SettlementFinalizer,
+    private readonly scheduler: ReturnWindowScheduler,
+    private readonly options: ReturnsOptions,
+  ) {}
+
+  async handle(event: RecordedEvent): Promise<void> {
+    await waitForReadModel(this.dataSource, RETURN_FACTS_SCHEMA, event.position);
+    const allocationId = (event.data as { allocationId: string }).allocationId;
+    switch (event.type) {
+      case 'ReturnRequested': {
+        const request = event.data as EventData<typeof ReturnRequested>;
+        const facts = await loadReturnFacts(
+          this.dataSource,
+          request,
+          event.metadata.occurredAt,
+          this.options,
+        );
+        await this.decide({ kind: 'judge-automatically', allocationId, facts }, event);
+        return;
+      }
+      case 'SellerResponded':
+        await this.decide({ kind: 'follow-seller-response', allocationId }, event);
+        return;
+      case 'ReturnAccepted':
+        await this.settleAcceptedReturn(
+          event as RecordedEvent<'ReturnAccepted', EventData<typeof ReturnAccepted>>,
+        );
+        return;
+      case 'ReturnRejected': {
+        // A rejected return leaves the transfer to the window: close it when the window ends.
+        const allocation = await this.allocation(allocationId);
+        const terms = await marketTermsAsOf(this.dataSource, allocation, this.options);
+        await this.scheduler.scheduleClose(
+          allocationId,
+          new Date(windowEndsAt(allocation, terms)),
+          'return-rejected',
+        );
+        return;
+      }
+    }
+  }
+
+  async decideAsAuditor(command: Extract<ReturnCaseCommand, { kind: 'decide-as-auditor' }>, now: Date) {
+    const result = await this.repository.handle(
+      `return-${command.allocationId}`,
+      returnCaseDecider,
+      command,
+      {
+        metadata: { actor: command.auditorId, occurredAt: now.toISOString() },
+      },
+    );
+    return result.events[0]!;
+  }
+
+  private async decide(command: ReturnCaseCommand, cause: RecordedEvent): Promise<void> {
+    await this.repository.handle(
+      `return-${command.allocationId}`,
+      returnCaseDecider,
+      command,
+      causedBy(cause),
+    );
+  }
+
+  /** Voids the transfer (seller debited, commission reversed) and credits the buyer, each once. */
+  private async settleAcceptedReturn(
+    event: RecordedEvent<'ReturnAccepted', EventData<typeof ReturnAccepted>>,
+  ): Promise<void> {
+    const allocation = await this.allocation(event.data.allocationId);
+    const { metadata } = causedBy(event);
+    await this.finalizer.finalize(allocation, 'voided', metadata!);
+    await this.finalizer.refund(allocation, event.data.replace === true, metadata!);
+  }
+
+  private async allocation(allocationId: string) {
+    const allocation = await allocationFacts(this.dataSource, allocationId);
+    if (!allocation) throw new AllocationNotProjectedError(allocationId);
+    return allocation;
+  }
+}
+
+/** Settlement's reactions carry the cause's correlation and happen at the cause's domain time. */
+export function causedBy(cause: RecordedEvent): HandleOptions {
+  return {
+    metadata: {
+      actor: 'system',
+      correlationId: cause.metadata.correlationId,
+      causationId: cause.id,
+      occurredAt: cause.metadata.occurredAt,
+    },
+    context: { now: new Date(cause.metadata.occurredAt), newId: () => cause.id },
+  };
+}

@@ -1,0 +1,67 @@
+import type {
+  EventData,
+  ReturnAccepted,
+  ReturnEscalated,
+  ReturnRejected,
+  ReturnRequested,
+  ReturnWindowClosed,
+  SellerResponded,
+} from '#lx/contracts';
+
+/*
+ * The return of one allocation (`return-<allocationId>`): requested by the buyer, answered by the
+ * seller, decided once — automatically, by the seller's acceptance or by an auditor — unless the
+ * return window closed first. Every writer's events are folded here.
+ */
+
+type Typed<T extends string, D> = { readonly type: T; readonly data: D };
+
+export type ReturnRequestData = EventData<typeof ReturnRequested>;
+export type SellerResponseData = EventData<typeof SellerResponded>;
+
+export type ReturnCaseEvent =
+  | Typed<'ReturnRequested', ReturnRequestData>
+  | Typed<'SellerResponded', SellerResponseData>
+  | Typed<'ReturnAccepted', EventData<typeof ReturnAccepted>>
+  | Typed<'ReturnRejected', EventData<typeof ReturnRejected>>
+  | Typed<'ReturnEscalated', EventData<typeof ReturnEscalated>>
+  | Typed<'ReturnWindowClosed', EventData<typeof ReturnWindowClosed>>;
+
+export type ReturnStatus = 'none' | 'requested' | 'escalated' | 'accepted' | 'rejected';
+
+export interface ReturnCaseState {
+  status: ReturnStatus;
+  request: ReturnRequestData | null;
+  sellerResponse: SellerResponseData | null;
+  /** The window closed with no return open: nothing can be accepted any more. */
+  windowClosed: boolean;
+}
+
+export const initialReturnCase: ReturnCaseState = {
+  status: 'none',
+  request: null,
+  sellerResponse: null,
+  windowClosed: false,
+};
+
+export function evolveReturnCase(state: ReturnCaseState, event: ReturnCaseEvent): ReturnCaseState {
+  switch (event.type) {
+    case 'ReturnRequested':
+      return { ...state, status: 'requested', request: event.data };
+    case 'SellerResponded':
+      return { ...state, sellerResponse: event.data };
+    case 'ReturnEscalated':
+      return { ...state, status: 'escalated' };
+    case 'ReturnAccepted':
+      return { ...state, status: 'accepted' };
+    case 'ReturnRejected':
+      return { ...state, status: 'rejected' };
+    case 'ReturnWindowClosed':
+      return { ...state, windowClosed: true };
+    default:
+      return state;
+  }
+}
+
+export const isDecided = (state: ReturnCaseState): boolean =>
+  state.status === 'accepted' || state.status === 'rejected';

@@ -1,0 +1,45 @@
+/*
+ * A seller's track record as buyers experienced it: how many of its sold leads were returned
+ * (accepted returns) and how many were reported converted. Feeds the quality score's
+ * `sellerHistory` part and buyers' "minimum seller quality" filter.
+ */
+
+export interface SellerHistory {
+  sellerId: string;
+  sold: number;
+  returned: number;
+  conversions: number;
+  /** Whole percent of sold leads, rounded down; 0 before the first sale. */
+  returnRatePercent: number;
+  conversionRatePercent: number;
+  /** 0–100: starts neutral (50) and moves with the record as sales accumulate. */
+  score: number;
+}
+
+/** Sales it takes before the record outweighs the neutral prior. */
+const PRIOR_WEIGHT = 20;
+const NEUTRAL = 50;
+
+export function sellerHistory(
+  sellerId: string,
+  sold: number,
+  returned: number,
+  conversions: number,
+): SellerHistory {
+  const percent = (part: number) => (sold === 0 ? 0 : Math.floor((part * 100) / sold));
+  // Leads kept weigh most, conversions add to it; no returns and half converted is a perfect record.
+  const kept = sold === 0 ? 0 : ((sold - returned) * 100) / sold;
+  const converted = sold === 0 ? 0 : (conversions * 100) / sold;
+  const record = Math.min(100, 0.8 * kept + 0.4 * converted);
+  // Blended with a neutral prior, so that a seller's first few sales cannot swing it.
+  const score = Math.round((record * sold + NEUTRAL * PRIOR_WEIGHT) / (sold + PRIOR_WEIGHT));
+  return {
+    sellerId,
+    sold,
+    returned,
+    conversions,
+    returnRatePercent: percent(returned),
+    conversionRatePercent: percent(conversions),
+    score: Math.max(0, Math.min(100, score)),
+  };
+}

@@ -1,0 +1,136 @@
+import type { EntityManager } from 'typeorm';
+import type { EventData, LeadAllocated, LeadListed, MarketSettingsChanged } from '#lx/contracts';
+import type { RecordedEvent } from '#lx/event-store';
+import type { Projection } from '#lx/projections';
+
+/*
+ * What the automatic return rules and the return window read from the log (schema
+ * `rm_return_facts`): allocations, the leads' fingerprints and attributes, every version of each
+ * order's terms and of each market's settings (by log position, so they can be read "as of" an
+ * allocation), and the returns requested with their outcome.
+ */
+
+const position = (event: RecordedEvent) => [
+  event.position.commit.toString(),
+  event.position.prepare.toString(),
+];
+
+export const returnFactsProjection: Projection = {
+  name: 'return_facts',
+  version: 1,
+  filter: {
+    eventTypes: [
+      'LeadListed',
+      'OrderPlaced',
+      'OrderAmended',
+      'LeadAllocated',
+      'MarketSettingsChanged',
+      'ReturnRequested',
+      // Not stored: listed so that a reaction to it can wait until the facts before it are read.
+      'SellerResponded',
+      'ReturnAccepted',
+      'ReturnRejected',
+    ],
+  },
+  entities: [],
+  createTables: () => [
+    `CREATE TABLE rf_allocation (
+       allocation_id text PRIMARY KEY, lead_id text NOT NULL, order_id text NOT NULL, buyer_id text NOT NULL,
+       seller_id text NOT NULL, vertical text NOT NULL, currency text NOT NULL,
+       price bigint NOT NULL, proceeds bigint NOT NULL, commission bigint NOT NULL, at timestamptz NOT NULL,
+       pos_commit numeric(20, 0) NOT NULL, pos_prepare bigint NOT NULL)`,
+    `CREATE INDEX rf_allocation_buyer ON rf_allocation (buyer_id, at)`,
+    `CREATE TABLE rf_lead (
+       lead_id text PRIMARY KEY, seller_id text NOT NULL, phone_fp text, email_fp text,
+       attributes jsonb NOT NULL, quality int NOT NULL)`,
+    `CREATE TABLE rf_order_terms (
+       order_id text NOT NULL, pos_commit numeric(20, 0) NOT NULL, pos_prepare bigint NOT NULL,
+       buyer_id text NOT NULL, filters jsonb NOT NULL, PRIMARY KEY (order_id, pos_commit, pos_prepare))`,
+    `CREATE TABLE rf_market_settings (
+       vertical text NOT NULL, pos_commit numeric(20, 0) NOT NULL, pos_prepare bigint NOT NULL,
+       return_window_hours int NOT NULL, dedupe_window_days int NOT NULL, return_cap_percent int,
+       PRIMARY KEY (vertical, pos_commit, pos_prepare))`,
+    `CREATE TABLE rf_return (
+       allocation_id text PRIMARY KEY, buyer_id text NOT NULL, requested_at timestamptz NOT NULL,
+       status text NOT NULL)`,
+    `CREATE INDEX rf_return_buyer ON rf_return (buyer_id, requested_at)`,
+  ],
+  async handle(event, manager) {
+    await apply(event, manager);
+  },
+};
+
+async function apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
+  const data = event.data as Record<string, unknown>;
+  switch (event.type) {
+    case 'LeadListed': {
+      const lead = data as EventData<typeof LeadListed>;
+      await manager.query(
+        `INSERT INTO rf_lead (lead_id, seller_id, phone_fp, email_fp, attributes, quality) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (lead_id) DO NOTHING`,
+        [
+          lead.leadId,
+          lead.sellerId,
+          lead.fingerprints.phone ?? null,
+          lead.fingerprints.email ?? null,
+          JSON.stringify(lead.attributes),
+          lead.quality.score,
+        ],
+      );
+      return;
+    }
+    case 'OrderPlaced':
+    case 'OrderAmended':
+      await manager.query(
+        `INSERT INTO rf_order_terms (order_id, pos_commit, pos_prepare, buyer_id, filters) VALUES ($1, $2, $3, $4, $5)`,
+        [data.orderId, ...position(event), data.buyerId, JSON.stringify(data.filters)],
+      );
+      return;
+    case 'LeadAllocated': {
+      const a = data as EventData<typeof LeadAllocated>;
+      await manager.query(
+        `INSERT INTO rf_allocation (allocation_id, lead_id, order_id, buyer_id, seller_id, vertical, currency, price,
+           proceeds, commission, at, pos_commit, pos_prepare)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+        [
+          a.allocationId,
+          a.leadId,
+          a.orderId,
+          a.buyerId,
+          a.sellerId,
+          a.vertical,
+          a.currency,
+          a.price,
+          a.proceeds,
+          a.commission,
+          a.at,
+          ...position(event),
+        ],
+      );
+      return;
+    }
+    case 'MarketSettingsChanged': {
+      const s = data as EventData<typeof MarketSettingsChanged>;
+      await manager.query(
+        `INSERT INTO rf_market_settings (vertical, pos_commit, pos_prepare, return_window_hours, dedupe_window_days,
+           return_cap_percent) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [s.vertical, ...position(event), s.returnWindowHours, s.dedupeWindowDays, s.returnCapPercent ?? null],
+      );
+      return;
+    }
+    case 'ReturnRequested':
+      await manager.query(
+        `INSERT INTO rf_return (allocation_id, buyer_id, requested_at, status) VALUES ($1, $2, $3, 'requested')
+         ON CONFLICT (allocation_id) DO NOTHING`,
+        [data.allocationId, data.buyerId, event.metadata.occurredAt],
+      );
+      return;
+    case 'ReturnAccepted':
+    case 'ReturnRejected':
+      await manager.query(`UPDATE rf_return SET status = $2 WHERE allocation_id = $1`, [
+        data.allocationId,
+        event.type === 'ReturnAccepted' ? 'accepted' : 'rejected',
+      ]);
+      return;
+  }
+}

@@ -1,0 +1,169 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { ReturnFacts } from '../domain/automatic-rules.js';
+import type { ReturnRequestData } from '../domain/return-case.js';
+import type { ReturnsOptions } from '../application/returns-options.js';
+
+type Executor = Pick<DataSource | EntityManager, 'query'>;
+
+export interface AllocationFacts {
+  allocationId: string;
+  leadId: string;
+  orderId: string;
+  buyerId: string;
+  sellerId: string;
+  vertical: string;
+  currency: string;
+  price: number;
+  proceeds: number;
+  commission: number;
+  at: string;
+  posCommit: string;
+  posPrepare: string;
+}
+
+export class AllocationNotProjectedError extends Error {
+  readonly code = 'allocation-not-found';
+  constructor(allocationId: string) {
+    super(`Allocation ${allocationId} is not in the return facts read model`);
+  }
+}
+
+export async function allocationFacts(
+  executor: Executor,
+  allocationId: string,
+): Promise<AllocationFacts | null> {
+  const [row] = await executor.query(
+    `SELECT *, pos_commit::text AS pc, pos_prepare::text AS pp FROM rf_allocation WHERE allocation_id = $1`,
+    [allocationId],
+  );
+  if (!row) return null;
+  return {
+    allocationId: row.allocation_id,
+    leadId: row.lead_id,
+    orderId: row.order_id,
+    buyerId: row.buyer_id,
+    sellerId: row.seller_id,
+    vertical: row.vertical,
+    currency: row.currency,
+    price: Number(row.price),
+    proceeds: Number(row.proceeds),
+    commission: Number(row.commission),
+    at: new Date(row.at).toISOString(),
+    posCommit: row.pc,
+    posPrepare: row.pp,
+  };
+}
+
+export interface MarketTermsAsOf {
+  returnWindowMs: number;
+  dedupeWindowDays: number;
+  returnCapPercent: number | null;
+}
+
+/** The market's settings in force when the allocation happened. */
+export async function marketTermsAsOf(
+  executor: Executor,
+  allocation: AllocationFacts,
+  options: ReturnsOptions,
+): Promise<MarketTermsAsOf> {
+  const [row] = await executor.query(
+    `SELECT return_window_hours, dedupe_window_days, return_cap_percent FROM rf_market_settings
+      WHERE vertical = $1 AND (pos_commit, pos_prepare) < ($2::numeric, $3::bigint)
+      ORDER BY pos_commit DESC, pos_prepare DESC LIMIT 1`,
+    [allocation.vertical, allocation.posCommit, allocation.posPrepare],
+  );
+  const hours = row ? Number(row.return_window_hours) : options.defaultReturnWindowHours;
+  return {
+    returnWindowMs: options.returnWindowMsOverride ?? hours * 3_600_000,
+    dedupeWindowDays: row ? Number(row.dedupe_window_days) : options.defaultDedupeWindowDays,
+    returnCapPercent: row?.return_cap_percent ?? null,
+  };
+}
+
+export const windowEndsAt = (allocation: AllocationFacts, terms: MarketTermsAsOf): string =>
+  new Date(Date.parse(allocation.at) + terms.returnWindowMs).toISOString();
+
+/** Everything `judgeReturn` needs, read as of the allocation (and, for the cap, as of the request). */
+export async function loadReturnFacts(
+  executor: Executor,
+  request: ReturnRequestData,
+  requestedAt: string,
+  options: ReturnsOptions,
+): Promise<ReturnFacts> {
+  const allocation = await allocationFacts(executor, request.allocationId);
+  if (!allocation) throw new AllocationNotProjectedError(request.allocationId);
+  const terms = await marketTermsAsOf(executor, allocation, options);
+  const [lead] = await executor.query(`SELECT * FROM rf_lead WHERE lead_id = $1`, [allocation.leadId]);
+  if (!lead)
+    throw new Error(`Lead ${allocation.leadId} of allocation ${allocation.allocationId} was never listed`);
+  const asOf = [allocation.posCommit, allocation.posPrepare];
+  const earlier: Record<string, string | Date>[] = await executor.query(
+    `SELECT a.allocation_id, a.lead_id, a.seller_id, a.at, l.phone_fp, l.email_fp
+       FROM rf_allocation a JOIN rf_lead l ON l.lead_id = a.lead_id
+      WHERE a.buyer_id = $1 AND a.allocation_id <> $2 AND (a.pos_commit, a.pos_prepare) < ($3::numeric, $4::bigint)
+        AND a.at >= $5::timestamptz - make_interval(days => $6)
+      ORDER BY a.pos_commit, a.pos_prepare`,
+    [allocation.buyerId, allocation.allocationId, ...asOf, allocation.at, terms.dedupeWindowDays],
+  );
+  const [order] = await executor.query(
+    `SELECT filters FROM rf_order_terms WHERE order_id = $1 AND (pos_commit, pos_prepare) < ($2::numeric, $3::bigint)
+      ORDER BY pos_commit DESC, pos_prepare DESC LIMIT 1`,
+    [allocation.orderId, ...asOf],
+  );
+  return {
+    allocation: {
+      allocationId: allocation.allocationId,
+      buyerId: allocation.buyerId,
+      sellerId: allocation.sellerId,
+      leadId: allocation.leadId,
+      at: allocation.at,
+    },
+    requestedAt,
+    windowEndsAt: windowEndsAt(allocation, terms),
+    lead: {
+      sellerId: lead.seller_id,
+      attributes: lead.attributes,
+      fingerprints: {
+        ...(lead.phone_fp ? { phone: lead.phone_fp } : {}),
+        ...(lead.email_fp ? { email: lead.email_fp } : {}),
+      },
+      quality: Number(lead.quality),
+    },
+    earlierPurchases: earlier.map((row) => ({
+      allocationId: row.allocation_id as string,
+      leadId: row.lead_id as string,
+      sellerId: row.seller_id as string,
+      at: new Date(row.at!).toISOString(),
+      fingerprints: {
+        ...(row.phone_fp ? { phone: row.phone_fp as string } : {}),
+        ...(row.email_fp ? { email: row.email_fp as string } : {}),
+      },
+    })),
+    dedupeWindowDays: terms.dedupeWindowDays,
+    orderAsOfAllocation: order ? { filters: order.filters } : null,
+    returnCap:
+      terms.returnCapPercent === null
+        ? null
+        : {
+            percent: terms.returnCapPercent,
+            windowDays: options.returnCapWindowDays,
+            ...(await capCounts()),
+          },
+  };
+
+  async function capCounts() {
+    const since = [allocation!.buyerId, requestedAt, options.returnCapWindowDays];
+    const [purchases] = await executor.query(
+      `SELECT count(*)::int AS n FROM rf_allocation
+        WHERE buyer_id = $1 AND at > $2::timestamptz - make_interval(days => $3) AND at <= $2::timestamptz`,
+      since,
+    );
+    const [returns] = await executor.query(
+      `SELECT count(*)::int AS n FROM rf_return
+        WHERE buyer_id = $1 AND requested_at > $2::timestamptz - make_interval(days => $3)
+          AND requested_at <= $2::timestamptz AND status <> 'rejected' AND allocation_id <> $4`,
+      [...since, allocation!.allocationId],
+    );
+    return { purchases: purchases.n as number, otherReturns: returns.n as number };
+  }
+}

@@ -1,0 +1,95 @@
+import { DelayedError, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { ReturnWindowScheduler } from '../application/return-decisions.js';
+import type { ReturnWindow } from '../application/return-window.js';
+
+export const RETURN_WINDOW_QUEUE = 'settlement-return-window';
+
+export interface QueueConnection {
+  redisUrl: string;
+  /** LX_REDIS_PREFIX: every BullMQ key of this deployment lives under it. */
+  prefix: string;
+}
+
+const bullPrefix = (prefix: string) => `${prefix}:bull`;
+
+/** Schedules one delayed job per allocation and cause; the job id makes a re-schedule a no-op. */
+export class ReturnWindowQueue implements ReturnWindowScheduler {
+  private readonly connection: Redis;
+  readonly queue: Queue;
+
+  constructor(options: QueueConnection) {
+    this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    this.queue = new Queue(RETURN_WINDOW_QUEUE, {
+      connection: this.connection,
+      prefix: bullPrefix(options.prefix),
+    });
+  }
+
+  async scheduleClose(
+    allocationId: string,
+    at: Date,
+    reason: 'allocated' | 'return-rejected',
+  ): Promise<void> {
+    await this.queue.add(
+      'close-return-window',
+      { allocationId },
+      {
+        jobId: `${reason}.${allocationId}`,
+        delay: Math.max(0, at.getTime() - Date.now()),
+        attempts: 25,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: 10_000,
+        removeOnFail: 10_000,
+      },
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+    await this.connection.quit().catch(() => undefined);
+  }
+}
+
+export interface ReturnWindowWorkerOptions extends QueueConnection {
+  window: ReturnWindow;
+  /** A killed worker's job is taken over by another once its lock has expired. */
+  lockDurationMs?: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/** Runs the closing jobs; a job whose worker died (stalled) goes back to the queue and runs again. */
+export function startReturnWindowWorker(options: ReturnWindowWorkerOptions): { close(): Promise<void> } {
+  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const lockDuration = options.lockDurationMs ?? 30_000;
+  const worker = new Worker(
+    RETURN_WINDOW_QUEUE,
+    async (job, token) => {
+      const { allocationId } = job.data as { allocationId: string };
+      const outcome = await options.window.close(allocationId, new Date());
+      if (outcome === 'window-not-ended') {
+        // Fired early (clocks of producer and worker differ): wait for the window's end.
+        const ends = await options.window.endsAt(allocationId);
+        await job.moveToDelayed(Math.max(Date.now() + 100, ends?.getTime() ?? 0), token);
+        throw new DelayedError();
+      }
+      return { outcome };
+    },
+    {
+      connection,
+      prefix: bullPrefix(options.prefix),
+      concurrency: 4,
+      lockDuration,
+      stalledInterval: Math.max(500, Math.floor(lockDuration / 2)),
+      maxStalledCount: 100,
+    },
+  );
+  worker.on('failed', (job, error) => options.log?.(`closing the return window of ${job?.id} failed`, error));
+  worker.on('error', (error) => options.log?.('return-window worker error', error));
+  return {
+    close: async () => {
+      await worker.close();
+      await connection.quit().catch(() => undefined);
+    },
+  };
+}

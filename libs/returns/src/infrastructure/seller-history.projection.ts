@@ -1,0 +1,67 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Projection } from '#lx/projections';
+import { sellerHistory, type SellerHistory } from '../domain/seller-history.js';
+
+/**
+ * Per seller: leads sold, returns accepted, conversions reported (schema `rm_seller_history`).
+ * Other libraries read it through `readSellerHistory` (quality score, minimum seller quality).
+ */
+export const sellerHistoryProjection: Projection = {
+  name: 'seller_history',
+  version: 1,
+  filter: { eventTypes: ['LeadAllocated', 'ReturnAccepted', 'ConversionReported'] },
+  entities: [],
+  createTables: () => [
+    `CREATE TABLE sh_allocation (
+       allocation_id text PRIMARY KEY, seller_id text NOT NULL,
+       returned boolean NOT NULL DEFAULT false, converted boolean NOT NULL DEFAULT false)`,
+    `CREATE TABLE sh_seller (
+       seller_id text PRIMARY KEY, sold int NOT NULL DEFAULT 0, returned int NOT NULL DEFAULT 0,
+       conversions int NOT NULL DEFAULT 0)`,
+  ],
+  async handle(event, manager) {
+    const data = event.data as { allocationId: string; sellerId?: string };
+    if (event.type === 'LeadAllocated') {
+      await manager.query(`INSERT INTO sh_allocation (allocation_id, seller_id) VALUES ($1, $2)`, [
+        data.allocationId,
+        data.sellerId,
+      ]);
+      await manager.query(
+        `INSERT INTO sh_seller (seller_id, sold) VALUES ($1, 1)
+         ON CONFLICT (seller_id) DO UPDATE SET sold = sh_seller.sold + 1`,
+        [data.sellerId],
+      );
+      return;
+    }
+    // Each allocation counts once as returned and once as converted, however often it is reported.
+    const [column, counter] =
+      event.type === 'ReturnAccepted' ? ['returned', 'returned'] : ['converted', 'conversions'];
+    await count(manager, data.allocationId, column!, counter!);
+  },
+};
+
+async function count(
+  manager: EntityManager,
+  allocationId: string,
+  flag: string,
+  counter: string,
+): Promise<void> {
+  const [rows] = await manager.query(
+    `UPDATE sh_allocation SET ${flag} = true WHERE allocation_id = $1 AND NOT ${flag} RETURNING seller_id`,
+    [allocationId],
+  );
+  const sellerId = (rows as { seller_id: string }[])[0]?.seller_id;
+  if (sellerId)
+    await manager.query(`UPDATE sh_seller SET ${counter} = ${counter} + 1 WHERE seller_id = $1`, [sellerId]);
+}
+
+export async function readSellerHistory(
+  executor: Pick<DataSource | EntityManager, 'query'>,
+  sellerId: string,
+): Promise<SellerHistory> {
+  const [row] = await executor.query(
+    `SELECT sold, returned, conversions FROM sh_seller WHERE seller_id = $1`,
+    [sellerId],
+  );
+  return sellerHistory(sellerId, row?.sold ?? 0, row?.returned ?? 0, row?.conversions ?? 0);
+}
