@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '#lx/config';
 import { eventCatalogue } from '#lx/contracts';
-import { connectEventStore, type EventStore } from '#lx/event-store';
+import { connectEventStore, parsePosition, type EventStore } from '#lx/event-store';
 import { ProjectionRunner, readModelEntities, readModelSearchPath } from '#lx/projections';
 import {
   AuditTimelines,
@@ -11,6 +11,7 @@ import {
   auditIndexProjection,
   renderDisputeReportHtml,
   renderDisputeReportPdf,
+  replayMarkets,
   type EntityKind,
 } from '#lx/audit';
 
@@ -19,6 +20,7 @@ import {
  *   npm run audit -- verify
  *   npm run audit -- timeline <lead|order|allocation|participant|batch|payout> <id>
  *   npm run audit -- report <allocationId> [--format json|html|pdf] [--out file]
+ *   npm run audit -- replay [--up-to <commit>/<prepare>] [--json]
  * It reads the event store named by the configuration (LX_DATABASE_URL …) and brings the audit
  * index up to date before answering.
  */
@@ -95,6 +97,24 @@ async function main(): Promise<number> {
         console.error(`\n${report.finding}`);
         return 0;
       }
+      case 'replay': {
+        const upTo = option('up-to');
+        const proof = await replayMarkets(store, {
+          verticals: config.LX_MATCHING_MARKETS.split(','),
+          upTo: upTo ? parsePosition(upTo) : undefined,
+        });
+        if (args.includes('--json')) console.log(JSON.stringify(proof));
+        else
+          for (const market of proof.markets)
+            console.log(
+              `${market.vertical.padEnd(12)} ${market.identical ? 'IDENTICAL' : 'DIVERGES '} inputs ${market.inputs}, ` +
+                `outputs recorded ${market.recordedOutputs} / replayed ${market.replayedOutputs}, digest ${market.recordedDigest.slice(0, 16)}…` +
+                (market.firstDivergence
+                  ? ` — first divergence at output #${market.firstDivergence.index}`
+                  : ''),
+            );
+        return proof.ok ? 0 : 2;
+      }
       default:
         return usage();
     }
@@ -105,7 +125,7 @@ async function main(): Promise<number> {
 
 function usage(): number {
   console.error(
-    'usage: audit verify | timeline <kind> <id> | report <allocationId> [--format json|html|pdf] [--out file]',
+    'usage: audit verify | timeline <kind> <id> | report <allocationId> [--format json|html|pdf] [--out file] | replay [--up-to <position>] [--json]',
   );
   return 64;
 }

@@ -64,6 +64,17 @@ describe('audit: timelines and integrity', () => {
     expect(index.tables[0]).toMatchObject({ table: 'audit_reference', equal: true });
   });
 
+  it('runs the replay proof in a scratch process: every market reproduces its recorded outputs', async () => {
+    const proof = await exchange.call('settlement', 'POST', '/v1/audit/replay', { key: auditorKey });
+    expect(proof.status).toBe(200);
+    expect(proof.body.ok).toBe(true);
+    expect(proof.body.markets.map((m: { vertical: string }) => m.vertical)).toContain('eyewear');
+    const bad = await exchange.call('settlement', 'POST', '/v1/audit/replay?upTo=yesterday', {
+      key: auditorKey,
+    });
+    expect(bad.status).toBe(400);
+  });
+
   it('is for auditors: a seller gets 403, an unknown entity 404', async () => {
     expect((await exchange.call('settlement', 'GET', `/v1/audit/integrity`, { key: sellerKey })).status).toBe(
       403,

@@ -5,3 +5,4 @@ export * from './audit.module.js';
 export * from './application/read-model-check.js';
 export * from './application/dispute-report.js';
 export * from './infrastructure/dispute-report-documents.js';
+export * from './application/replay-proof.js';

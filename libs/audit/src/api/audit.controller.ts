@@ -2,19 +2,26 @@ import { Controller, Get, HttpCode, Inject, Param, ParseEnumPipe, Post, Query, R
 import type { Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsArray, IsOptional, IsString } from 'class-validator';
+import { IsArray, IsOptional, IsString, Matches } from 'class-validator';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { notFound, Roles } from '#lx/http';
 import { ENTITY_KINDS, type EntityKind } from '../domain/entity-references.js';
 import { AuditTimelines } from '../application/timeline.js';
 import { ReadModelChecks } from '../application/read-model-check.js';
 import { DisputeReports } from '../application/dispute-report.js';
+import { replayInScratchProcess } from '../infrastructure/scratch-replay.js';
 import {
   renderDisputeReportHtml,
   renderDisputeReportPdf,
 } from '../infrastructure/dispute-report-documents.js';
 
 const REPORT_FORMATS = ['json', 'html', 'pdf'] as const;
+
+class ReplayQuery {
+  @IsOptional()
+  @Matches(/^\d{1,20}\/\d{1,20}$/, { message: 'upTo must be a log position <commit>/<prepare>' })
+  upTo?: string;
+}
 
 class IntegrityQuery {
   @IsOptional()
@@ -65,6 +72,16 @@ export class AuditController {
         .type('application/pdf')
         .setHeader('Content-Disposition', `attachment; filename="dispute-${allocationId}.pdf"`)
         .send(await renderDisputeReportPdf(report));
+  }
+
+  @Post('replay')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Replay proof: re-run every market's matching engine over the log in a scratch process and compare each output with the recorded one (digest, first divergence)",
+  })
+  replay(@Query() query: ReplayQuery) {
+    return replayInScratchProcess(query.upTo);
   }
 
   @Post('read-models/verify')

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { eventCatalogue } from '#lx/contracts';
+import { PostgresEventStore, comparePositions, type LogPosition } from '#lx/event-store';
+import { MarketEngineHost, type MarketInputEvent } from '#lx/matching';
+import { createTestDatabase, type TestDatabase } from '#lx/testing';
+import { leadListed, orderPlaced, settings, tick } from '../../../matching/src/testing/market-fixtures.js';
+import { replayMarkets } from './replay-proof.js';
+
+/*
+ * The replay proof over a generated market: the live engine host trades, then a fresh engine
+ * re-folds the log and must reproduce every recorded output exactly — until a row is altered.
+ */
+let database: TestDatabase;
+let store: PostgresEventStore;
+let host: MarketEngineHost;
+let lastInput: LogPosition;
+
+const minute = (n: number) => new Date(Date.parse('2030-01-01T10:00:00.000Z') + n * 60_000).toISOString();
+
+async function append(event: MarketInputEvent, at: string): Promise<void> {
+  const data = event.data as { leadId?: string; buyerId?: string };
+  const stream =
+    event.type === 'MarketSettingsChanged'
+      ? 'marketSettings-eyewear'
+      : event.type === 'MarketClockTicked'
+        ? 'marketClock-eyewear'
+        : event.type.startsWith('Lead')
+          ? `lead-${data.leadId}`
+          : `buyer-${data.buyerId}`;
+  const result = await store.appendToStream(
+    stream,
+    [{ type: event.type, data: event.data, metadata: { occurredAt: at, actor: 'test' } }],
+    { expectedRevision: 'any' },
+  );
+  lastInput = result.position;
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase('replay_proof');
+  store = await PostgresEventStore.connect({ connectionString: database.url, registry: eventCatalogue });
+  host = new MarketEngineHost({ store, vertical: 'eyewear', instance: 'audit-test', pollIntervalMs: 50 });
+  await host.start();
+  await append(settings({ commissionBps: 1500 }), minute(0));
+  for (let i = 0; i < 10; i++)
+    await append(
+      orderPlaced(`o-${i}`, { buyerId: `b-${i % 4}`, bid: 40000 + i * 1500, quantity: 6, budget: 6 * 60000 }),
+      minute(0),
+    );
+  for (let i = 0; i < 80; i++) {
+    await append(
+      leadListed(`lead-${i}`, {
+        floor: 30000 + (i % 5) * 4000,
+        person: `person-${i % 50}`,
+        exclusivity: i % 4 === 0 ? { kind: 'shared', maxSales: 2 } : { kind: 'exclusive' },
+      }),
+      minute(1 + i),
+    );
+    if (i % 20 === 19) await append(tick(minute(1 + i)), minute(1 + i));
+  }
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const handled = host.lastHandled();
+    if (handled && comparePositions(handled, lastInput) >= 0) break;
+    if (Date.now() > deadline) throw new Error('the engine host did not catch up');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await host.stop();
+});
+
+afterAll(async () => {
+  await host?.stop();
+  await store?.close();
+  await database?.drop();
+});
+
+describe('replay proof', () => {
+  it('reproduces every recorded output of the market, with equal digests', async () => {
+    const proof = await replayMarkets(store, { verticals: ['eyewear'] });
+    const [market] = proof.markets;
+    expect(proof.ok).toBe(true);
+    expect(market!.recordedOutputs).toBeGreaterThan(30);
+    expect(market).toMatchObject({ identical: true, notYetWritten: 0, firstDivergence: null });
+    expect(market!.recordedDigest).toBe(market!.replayedDigest);
+    expect(market!.inputs).toBe(1 + 10 + 80 + 4);
+  });
+
+  it('replays a prefix of the log up to a position', async () => {
+    const [firstAllocation] = (await store.readStream('market-eyewear')).filter(
+      (e) => e.type === 'LeadAllocated',
+    );
+    const upTo = (firstAllocation!.data as { inputPosition: string }).inputPosition.split('/').map(BigInt);
+    const proof = await replayMarkets(store, {
+      verticals: ['eyewear'],
+      upTo: { commit: upTo[0]!, prepare: upTo[1]! },
+    });
+    expect(proof.ok).toBe(true);
+    expect(proof.markets[0]!.recordedOutputs).toBeGreaterThanOrEqual(1);
+    expect(proof.markets[0]!.recordedOutputs).toBeLessThan(10);
+  });
+
+  it('names the first recorded output that the replay does not reproduce', async () => {
+    const outputs = await store.readStream('market-eyewear');
+    const victim = outputs.findIndex((e) => e.type === 'LeadAllocated' && outputs.indexOf(e) > 5);
+    const sql = new pg.Client({ connectionString: database.url });
+    await sql.connect();
+    await sql.query(
+      `UPDATE lx_events SET data = jsonb_set(jsonb_set(data, '{price}', to_jsonb((data->>'price')::int + 100)), '{proceeds}', to_jsonb((data->>'proceeds')::int + 100))
+       WHERE stream_name = 'market-eyewear' AND stream_version = $1`,
+      [victim],
+    );
+    await sql.end();
+    const proof = await replayMarkets(store, { verticals: ['eyewear'] });
+    expect(proof.ok).toBe(false);
+    expect(proof.markets[0]!.firstDivergence).toMatchObject({
+      index: victim,
+      recorded: { type: 'LeadAllocated' },
+    });
+    expect(proof.markets[0]!.recordedDigest).not.toBe(proof.markets[0]!.replayedDigest);
+  });
+});
