@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { ExchangeConfig } from '#lx/config';
 import { PlatformModule } from '#lx/platform';
 import { AccessModule } from '#lx/access';
-import { SellersLeadsModule } from '#lx/leads';
+import { SellersLeadsModule, sellerReadModel } from '#lx/leads';
 
 /** The sellers' API: batch upload, verification reports, listings, earnings. */
 @Module({})
@@ -11,7 +11,7 @@ export class SellersAppModule {
     return {
       module: SellersAppModule,
       imports: [
-        PlatformModule.forRoot({ appName: 'sellers', config }),
+        PlatformModule.forRoot({ appName: 'sellers', config, projections: [sellerReadModel] }),
         AccessModule.forRoot({ operatorApi: false, bootstrapOperatorKey: config.LX_OPERATOR_API_KEY }),
         SellersLeadsModule.forRoot(config),
       ],

@@ -6,14 +6,10 @@ import {
   type DynamicModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
-  type OnModuleInit,
 } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { ExchangeConfig } from '#lx/config';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import { ProjectionRunner } from '#lx/projections';
 import { createLeadsRuntime, type LeadsRuntime } from '../infrastructure/leads-runtime.js';
-import { sellerReadModel } from '../infrastructure/read-model/seller-read-model.projection.js';
 import { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
 import { BatchesController } from './batches.controller.js';
 import { LeadsController } from './leads.controller.js';
@@ -24,29 +20,15 @@ import { UploadFormatController } from './upload-format.controller.js';
 
 const CONFIG = Symbol('LEADS_CONFIG');
 
-/** Runs the seller read model and, unless workers run as their own processes, the verification worker. */
+/** Runs the verification worker, unless workers run as their own processes. (The seller read model is hosted by PlatformModule.) */
 @Injectable()
-class LeadsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('leads');
-  private projection: ProjectionRunner | null = null;
+class LeadsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private worker: { close(): Promise<void> } | null = null;
 
   constructor(
     @Inject(CONFIG) private readonly config: ExchangeConfig,
     @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly dataSource: DataSource,
   ) {}
-
-  async onModuleInit(): Promise<void> {
-    this.projection = await ProjectionRunner.start({
-      projection: sellerReadModel,
-      store: this.store,
-      dataSource: this.dataSource,
-      batchSize: 1000,
-      log: (message, error) => this.logger.warn(`${message}${error ? `: ${String(error)}` : ''}`),
-    });
-  }
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.LX_SELLERS_VERIFICATION_WORKER) this.worker = await this.runtime.startWorker();
@@ -54,7 +36,6 @@ class LeadsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicat
 
   async onApplicationShutdown(): Promise<void> {
     await this.worker?.close();
-    await this.projection?.stop();
     await this.runtime.close();
   }
 }

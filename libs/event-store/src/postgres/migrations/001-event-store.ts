@@ -6,41 +6,8 @@ import type { SqlMigration } from '../../migrator.js';
  * skipped. lx_append is the whole append in one round trip: idempotency check, compare-and-set
  * on the stream version, hash chain, insert, NOTIFY.
  */
-export const eventStoreMigration: SqlMigration = {
-  id: '001-event-store',
-  sql: `
-CREATE TABLE lx_streams (
-  stream_name text PRIMARY KEY,
-  category    text   NOT NULL,
-  version     bigint NOT NULL,
-  last_hash   text   NOT NULL
-);
-
-CREATE TABLE lx_events (
-  global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
-  event_id        uuid        NOT NULL,
-  stream_name     text        NOT NULL,
-  category        text        NOT NULL,
-  stream_version  bigint      NOT NULL,
-  event_type      text        NOT NULL,
-  data            jsonb       NOT NULL,
-  metadata        jsonb       NOT NULL,
-  previous_hash   text        NOT NULL,
-  hash            text        NOT NULL,
-  recorded_at     timestamptz NOT NULL DEFAULT now(),
-  CONSTRAINT lx_events_stream_version_key UNIQUE (stream_name, stream_version),
-  CONSTRAINT lx_events_event_id_key UNIQUE (event_id)
-);
-CREATE INDEX lx_events_log_order ON lx_events (transaction_id, global_position);
-
-CREATE TABLE lx_subscriptions (
-  name             text PRIMARY KEY,
-  position_commit  numeric(20, 0) NOT NULL,
-  position_prepare bigint NOT NULL,
-  updated_at       timestamptz NOT NULL DEFAULT now()
-);
-
+/** lx_append as this migration created it (migration 002 restates it without its NOTIFY). */
+export const LX_APPEND_V1 = `
 CREATE FUNCTION lx_append(
   p_stream text,
   p_category text,
@@ -122,5 +89,43 @@ BEGIN
   RETURN QUERY SELECT 'ok'::text, v_version + v_count, pg_current_xact_id(), v_last;
 END
 $fn$;
+`;
+
+export const eventStoreMigration: SqlMigration = {
+  id: '001-event-store',
+  sql: `
+CREATE TABLE lx_streams (
+  stream_name text PRIMARY KEY,
+  category    text   NOT NULL,
+  version     bigint NOT NULL,
+  last_hash   text   NOT NULL
+);
+
+CREATE TABLE lx_events (
+  global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
+  event_id        uuid        NOT NULL,
+  stream_name     text        NOT NULL,
+  category        text        NOT NULL,
+  stream_version  bigint      NOT NULL,
+  event_type      text        NOT NULL,
+  data            jsonb       NOT NULL,
+  metadata        jsonb       NOT NULL,
+  previous_hash   text        NOT NULL,
+  hash            text        NOT NULL,
+  recorded_at     timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT lx_events_stream_version_key UNIQUE (stream_name, stream_version),
+  CONSTRAINT lx_events_event_id_key UNIQUE (event_id)
+);
+CREATE INDEX lx_events_log_order ON lx_events (transaction_id, global_position);
+
+CREATE TABLE lx_subscriptions (
+  name             text PRIMARY KEY,
+  position_commit  numeric(20, 0) NOT NULL,
+  position_prepare bigint NOT NULL,
+  updated_at       timestamptz NOT NULL DEFAULT now()
+);
+
+${LX_APPEND_V1}
 `,
 };
