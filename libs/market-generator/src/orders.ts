@@ -230,7 +230,10 @@ function drawFilters(
   else if (rng.chance(0.08)) filters.postalPrefixes = drawPostalPrefixes(rng, regionPool);
   const contacts = rng.weighted(CONTACT_REQUIREMENTS);
   if (contacts) filters.requiredContacts = contacts.slice();
-  if (rng.chance(0.3)) filters.requireVerified = true;
+  // Drawn whatever the contacts, so the random stream (and every seed's market) stays the same;
+  // verification only means something for contacts the order requires.
+  const verified = rng.chance(0.3);
+  if (verified && filters.requiredContacts) filters.requireVerified = true;
   if (rng.chance(0.25)) filters.employment = rng.weighted(EMPLOYMENT_SETS).slice();
   if (rng.chance(0.15)) filters.maritalStatus = rng.weighted(MARITAL_SETS).slice();
   const interests = INTERESTS_BY_VERTICAL[vertical].map((interest) => interest.code);
