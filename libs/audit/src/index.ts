@@ -6,3 +6,4 @@ export * from './application/read-model-check.js';
 export * from './application/dispute-report.js';
 export * from './infrastructure/dispute-report-documents.js';
 export * from './application/replay-proof.js';
+export * from './application/allocation-explanation.js';

@@ -9,6 +9,7 @@ import { ENTITY_KINDS, type EntityKind } from '../domain/entity-references.js';
 import { AuditTimelines } from '../application/timeline.js';
 import { ReadModelChecks } from '../application/read-model-check.js';
 import { DisputeReports } from '../application/dispute-report.js';
+import { AllocationExplanations } from '../application/allocation-explanation.js';
 import { replayInScratchProcess } from '../infrastructure/scratch-replay.js';
 import {
   renderDisputeReportHtml,
@@ -40,6 +41,7 @@ export class AuditController {
     private readonly timelines: AuditTimelines,
     private readonly readModels: ReadModelChecks,
     private readonly disputes: DisputeReports,
+    private readonly explanations: AllocationExplanations,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -52,6 +54,15 @@ export class AuditController {
     const events = await this.timelines.timeline(kind, id);
     if (events.length === 0) throw notFound(`${kind} ${id}`);
     return { kind, id, events };
+  }
+
+  @Get('allocations/:allocationId/explanation')
+  @ApiOperation({
+    summary:
+      'The allocation as of its log position (lead, order and budget left, competing orders), its price recomputed by hand, and the engine re-run up to the input that triggered it: confirmed or refuted',
+  })
+  explain(@Param('allocationId') allocationId: string) {
+    return this.explanations.explain(allocationId);
   }
 
   @Get('disputes/:allocationId/report.:format')

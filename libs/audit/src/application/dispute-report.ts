@@ -23,7 +23,8 @@ export interface DisputeReport {
   };
   orderAsOfAllocation: { terms: Record<string, unknown>; position: string } | null;
   returnRequest: (Record<string, unknown> & { position: string }) | null;
-  sellerResponse: (Record<string, unknown> & { position: string }) | null;
+  /** `answer`: the seller's accept/contest; `position`: the log position, as in every section. */
+  sellerResponse: (Record<string, unknown> & { position: string; answer: unknown }) | null;
   escalation: (Record<string, unknown> & { position: string }) | null;
   decision: {
     outcome: 'accepted' | 'rejected';
@@ -45,6 +46,13 @@ export class AllocationNotFoundError extends DomainError {
 
 const withPosition = (event: RecordedEvent | undefined) =>
   event ? { ...(event.data as Record<string, unknown>), position: formatPosition(event.position) } : null;
+
+/**
+ * SellerResponded has a `position` of its own (accept or contest), which the log position would
+ * overwrite: the seller's answer is kept as `answer`.
+ */
+const sellerResponseOf = (event: RecordedEvent | undefined) =>
+  event ? { ...withPosition(event)!, answer: (event.data as { position?: unknown }).position } : null;
 
 /**
  * The facts of a dispute, taken from the log alone: the allocation and how it was priced, the
@@ -98,7 +106,7 @@ export class DisputeReports {
       },
       orderAsOfAllocation: order,
       returnRequest: withPosition(ofType('ReturnRequested')),
-      sellerResponse: withPosition(ofType('SellerResponded')),
+      sellerResponse: sellerResponseOf(ofType('SellerResponded')),
       escalation: withPosition(ofType('ReturnEscalated')),
       decision,
       settlement: withPosition(settlementEvents.at(-1)),

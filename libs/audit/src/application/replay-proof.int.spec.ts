@@ -6,6 +6,7 @@ import { MarketEngineHost, type MarketInputEvent } from '#lx/matching';
 import { createTestDatabase, type TestDatabase } from '#lx/testing';
 import { leadListed, orderPlaced, settings, tick } from '../../../matching/src/testing/market-fixtures.js';
 import { replayMarkets } from './replay-proof.js';
+import { AllocationExplanations } from './allocation-explanation.js';
 
 /*
  * The replay proof over a generated market: the live engine host trades, then a fresh engine
@@ -99,6 +100,20 @@ describe('replay proof', () => {
     expect(proof.markets[0]!.recordedOutputs).toBeLessThan(10);
   });
 
+  it('explains an allocation as of its position and confirms it by hand and by re-running the engine', async () => {
+    const allocations = (await store.readStream('market-eyewear')).filter((e) => e.type === 'LeadAllocated');
+    const sample = allocations[Math.floor(allocations.length / 2)]!.data as {
+      allocationId: string;
+      orderId: string;
+    };
+    const explanation = await new AllocationExplanations(store).explain(sample.allocationId);
+    expect(explanation.checks.filter((check) => !check.holds)).toEqual([]);
+    expect(explanation.confirmed).toBe(true);
+    expect(explanation.asOf.order).toMatchObject({ orderId: sample.orderId, status: 'open' });
+    expect(explanation.asOf.order.budgetLeft).toBeGreaterThan(0);
+    expect(explanation.asOf.commissionBps).toBe(1500);
+  });
+
   it('names the first recorded output that the replay does not reproduce', async () => {
     const outputs = await store.readStream('market-eyewear');
     const victim = outputs.findIndex((e) => e.type === 'LeadAllocated' && outputs.indexOf(e) > 5);
@@ -117,5 +132,10 @@ describe('replay proof', () => {
       recorded: { type: 'LeadAllocated' },
     });
     expect(proof.markets[0]!.recordedDigest).not.toBe(proof.markets[0]!.replayedDigest);
+
+    const tampered = (outputs[victim]!.data as { allocationId: string }).allocationId;
+    const explanation = await new AllocationExplanations(store).explain(tampered);
+    expect(explanation.confirmed).toBe(false);
+    expect(explanation.checks.find((check) => check.check.startsWith('price follows'))?.holds).toBe(false);
   });
 });

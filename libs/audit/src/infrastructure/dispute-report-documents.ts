@@ -68,7 +68,10 @@ export function reportSections(report: DisputeReport): { title: string; rows: [s
         : [['—', 'not found in the log']],
     },
     { title: 'Return request', rows: rows(report.returnRequest, ['reason', 'text', 'evidence', 'position']) },
-    { title: "Seller's response", rows: rows(report.sellerResponse, ['position', 'statement', 'evidence']) },
+    {
+      title: "Seller's response",
+      rows: rows(report.sellerResponse, ['answer', 'statement', 'evidence', 'position']),
+    },
     { title: 'Escalation', rows: rows(report.escalation, ['escalatedBy', 'reason', 'position']) },
     {
       title: 'Decision',
