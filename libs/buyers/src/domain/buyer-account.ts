@@ -141,11 +141,14 @@ export function evolveBuyerAccount(state: BuyerAccountState, event: BuyerAccount
     case 'BudgetReleased': {
       const { orderId, amount, currency, reason } = event.data;
       const order = state.orders[orderId];
-      const next = withBalance(state, currency, { available: amount, reserved: -amount });
+      // A closed order holds nothing more: the unspent part comes back to available, the spent
+      // part (order.reserved - amount) left with the engine's sales.
+      const unheld = reason === 'order_closed' && order ? order.reserved : amount;
+      const next = withBalance(state, currency, { available: amount, reserved: -unheld });
       if (!order) return next;
       return withOrder(next, orderId, {
         released: order.released + amount,
-        reserved: order.reserved - amount,
+        reserved: order.reserved - unheld,
         ...(reason === 'order_closed' ? { status: 'closed' as const } : {}),
       });
     }

@@ -248,7 +248,8 @@ describe('buyer account: releasing the unspent budget when the engine closes the
       .then([]);
     const state = foldEvents(buyerAccountDecider, [deposited(5_000_000), placed(), released(1_200_000)]);
     // 1 800 000 was spent by the engine: it left the reserved balance and stays out of available.
-    expect(state.balances.RUB).toEqual({ available: 3_200_000, reserved: 1_800_000, deposited: 5_000_000 });
+    expect(state.balances.RUB).toEqual({ available: 3_200_000, reserved: 0, deposited: 5_000_000 });
+    expect(state.orders[orderId]!.reserved).toBe(0);
     expect(state.orders[orderId]).toMatchObject({ status: 'closed', released: 1_200_000 });
   });
 

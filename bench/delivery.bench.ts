@@ -1,0 +1,255 @@
+/**
+ * `npm run bench:delivery` — scenario 4, "five minutes": a buyer's order for leads no older than
+ * 5 minutes, delivered to its webhook. A seller uploads N fresh leads in small batches (the way a
+ * landing page forwards them); for every lead we measure the time from its LeadListed being
+ * appended by the sellers app's verification worker to the buyer's webhook receiving it.
+ *
+ * Baseline, in the same run and on the same allocations: the buyer's pull API
+ * (`GET /v1/deliveries?after=<cursor>`) polled every 100 ms — the time to first sight there.
+ *
+ * Start instant: `recorded_at` of the LeadListed event (PostgreSQL `now()` of the appending
+ * transaction, so the figure includes that commit). Also reported: from the batch's
+ * LeadBatchVerified (the seller sees "verified"), and the split listed → allocated (engine) →
+ * webhook (buyers app). All instants come from the same machine clock.
+ */
+import pg from 'pg';
+import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
+import { startExchange, type RunningExchange } from '#lx/testing';
+import { register, startWebhookReceiver, webhookSignatureValid } from '../tests/support/scenarios.js';
+import {
+  atMost,
+  formatNumber,
+  formatTable,
+  machineInfo,
+  now,
+  passMiss,
+  printJsonLine,
+  round,
+  sleep,
+  summarize,
+  waitFor,
+  type Summary,
+} from './bench-support.js';
+
+const LEADS = Number(process.env.LX_BENCH_LEADS ?? 200);
+const BATCH = Number(process.env.LX_BENCH_BATCH ?? 5);
+const INTERVAL_MS = Number(process.env.LX_BENCH_INTERVAL_MS ?? 500);
+const POLL_MS = 100;
+const PRICE = 60_000;
+
+const log = (message: string) => process.stderr.write(`[delivery] ${message}\n`);
+
+async function main(): Promise<void> {
+  const started = now();
+  const machine = machineInfo();
+  const exchange: RunningExchange = await startExchange('bench_delivery', {
+    LX_RATE_LIMIT_PER_MINUTE: '1000000',
+    LX_LOG_LEVEL: 'warn',
+  });
+  const receiver = await startWebhookReceiver();
+  const webhookAt = new Map<string, number>(); // leadId → ms epoch
+  receiver.onDelivery = (delivery) => {
+    const leadId = delivery.body?.allocation?.leadId;
+    if (leadId && !webhookAt.has(leadId)) webhookAt.set(leadId, delivery.receivedAt);
+  };
+  let stopPolling = false;
+  try {
+    await exchange.call('settlement', 'POST', '/v1/markets/eyewear/settings', {
+      key: exchange.operatorKey,
+      body: { currency: 'RUB', commissionBps: 1500 },
+    });
+    const seller = await register(exchange, 'seller', 'Landing Pages SL');
+    const buyer = await register(exchange, 'buyer', 'Fast Callback Center');
+    await exchange.call('buyers', 'POST', `/v1/buyers/${buyer.participantId}/deposits`, {
+      key: exchange.operatorKey,
+      body: { amount: LEADS * 2 * PRICE, currency: 'RUB', reference: 'bench-deposit' },
+    });
+    const webhook = await exchange.call('buyers', 'PUT', '/v1/webhook', {
+      key: buyer.apiKey,
+      body: { url: receiver.url },
+    });
+    const secret: string = webhook.body.secret;
+    const placed = await exchange.call('buyers', 'POST', '/v1/orders', {
+      key: buyer.apiKey,
+      body: {
+        vertical: 'eyewear',
+        filters: { maxLeadAgeMinutes: 5 },
+        bid: PRICE,
+        modifiers: [],
+        quantity: LEADS * 2,
+        budget: LEADS * 2 * PRICE,
+        exclusivity: 'any',
+        delivery: 'webhook',
+      },
+    });
+    if (placed.status !== 201) throw new Error(`order: ${placed.status} ${JSON.stringify(placed.body)}`);
+
+    // The baseline: the same buyer's pull API, polled every 100 ms from the start.
+    const pullAt = new Map<string, number>();
+    const poller = (async () => {
+      let cursor: string | null = null;
+      while (!stopPolling) {
+        const tick = Date.now();
+        const page = await exchange.call(
+          'buyers',
+          'GET',
+          `/v1/deliveries?limit=200${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`,
+          { key: buyer.apiKey },
+        );
+        const seenAt = Date.now();
+        if (page.status === 200) {
+          for (const item of page.body.items) if (!pullAt.has(item.leadId)) pullAt.set(item.leadId, seenAt);
+          cursor = page.body.nextCursor ?? cursor;
+        }
+        await sleep(Math.max(0, POLL_MS - (Date.now() - tick)));
+      }
+    })();
+
+    // Fresh leads (captured within the last minute), all listable, in batches of BATCH rows.
+    const rows = generateLeadRows({
+      seed: 'bench-delivery',
+      count: LEADS,
+      vertical: 'eyewear',
+      country: 'RU',
+      capturedAround: new Date(),
+      captureWindowMinutes: 1,
+      partialShare: 0,
+      duplicateShare: 0,
+      badShare: 0,
+    }).rows;
+    log(`uploading ${LEADS} leads in batches of ${BATCH}, one batch every ${INTERVAL_MS} ms`);
+    const uploadStart = now();
+    const uploads: Promise<void>[] = [];
+    for (let offset = 0, i = 0; offset < LEADS; offset += BATCH, i++) {
+      const at = uploadStart + i * INTERVAL_MS;
+      await sleep(Math.max(0, at - now()));
+      const csv = leadRowsToCsv(rows.slice(offset, offset + BATCH));
+      uploads.push(
+        fetch(`${exchange.url('sellers')}/v1/batches?vertical=eyewear&floor=${PRICE}&exclusivity=exclusive`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${seller.apiKey}`, 'content-type': 'text/csv' },
+          body: csv,
+        }).then(async (response) => {
+          await response.text();
+          if (response.status !== 202) throw new Error(`upload: HTTP ${response.status}`);
+        }),
+      );
+    }
+    await Promise.all(uploads);
+    const delivered = await waitFor(() => webhookAt.size >= LEADS && pullAt.size >= LEADS, 180_000, 50);
+    stopPolling = true;
+    await poller;
+    if (!delivered) log(`timed out: webhook ${webhookAt.size}/${LEADS}, pull ${pullAt.size}/${LEADS}`);
+    const badSignatures = receiver.received.filter((d) => !webhookSignatureValid(secret, d)).length;
+
+    // The start instants, read from the log (reading the event store for verification only).
+    const sql = new pg.Client({ connectionString: exchange.database.url });
+    await sql.connect();
+    const { rows: events } = await sql.query<{ event_type: string; key: string; batch: string; at: Date }>(
+      `SELECT event_type, COALESCE(data->>'leadId', data->>'batchId') AS key, data->>'batchId' AS batch, recorded_at AS at
+         FROM lx_events WHERE event_type IN ('LeadListed', 'LeadBatchVerified', 'LeadAllocated')`,
+    );
+    await sql.end();
+    const listedAt = new Map<string, number>();
+    const batchOf = new Map<string, string>();
+    const verifiedAt = new Map<string, number>();
+    const allocatedAt = new Map<string, number>();
+    for (const event of events) {
+      const at = event.at.getTime();
+      if (event.event_type === 'LeadListed') {
+        listedAt.set(event.key, at);
+        batchOf.set(event.key, event.batch);
+      } else if (event.event_type === 'LeadBatchVerified') verifiedAt.set(event.key, at);
+      else allocatedAt.set(event.key, at);
+    }
+
+    const samples = { webhook: [] as number[], pull: [] as number[], fromVerified: [] as number[] };
+    const split = { engine: [] as number[], delivery: [] as number[] };
+    let webhookFirst = 0;
+    for (const [leadId, listed] of listedAt) {
+      const hook = webhookAt.get(leadId);
+      const pulled = pullAt.get(leadId);
+      const allocated = allocatedAt.get(leadId);
+      const verified = verifiedAt.get(batchOf.get(leadId)!);
+      if (hook !== undefined) samples.webhook.push(hook - listed);
+      if (pulled !== undefined) samples.pull.push(pulled - listed);
+      if (hook !== undefined && verified !== undefined) samples.fromVerified.push(hook - verified);
+      if (allocated !== undefined) split.engine.push(allocated - listed);
+      if (allocated !== undefined && hook !== undefined) split.delivery.push(hook - allocated);
+      if (hook !== undefined && pulled !== undefined && hook <= pulled) webhookFirst++;
+    }
+    const stats = {
+      webhook: summarize(samples.webhook),
+      pull100ms: summarize(samples.pull),
+      webhookFromBatchVerified: summarize(samples.fromVerified),
+      listedToAllocated: summarize(split.engine),
+      allocatedToWebhook: summarize(split.delivery),
+    };
+    const row = (name: string, s: Summary) => [
+      name,
+      String(s.count),
+      formatNumber(s.p50, 0),
+      formatNumber(s.p90, 0),
+      formatNumber(s.p99, 0),
+      formatNumber(s.max, 0),
+    ];
+    process.stdout.write(
+      `\nScenario 4 — lead listed → buyer's webhook (${LEADS} leads, batches of ${BATCH} every ${INTERVAL_MS} ms), ms\n\n` +
+        formatTable(
+          ['path', 'leads', 'p50', 'p90', 'p99', 'max'],
+          [
+            row('webhook (from LeadListed)', stats.webhook),
+            row('baseline: pull API every 100 ms', stats.pull100ms),
+            row('webhook (from LeadBatchVerified)', stats.webhookFromBatchVerified),
+            row('  of which listed → allocated', stats.listedToAllocated),
+            row('  of which allocated → webhook', stats.allocatedToWebhook),
+          ],
+        ) +
+        '\n',
+    );
+    const goal = atMost('webhook p99 ≤ 5 minutes (ms)', stats.webhook.p99, 300_000);
+    const ratioP50 = stats.pull100ms.p50 / stats.webhook.p50;
+    process.stdout.write(
+      `\nwebhook first on ${webhookFirst}/${listedAt.size} leads; pull/webhook p50 ratio ${round(ratioP50, 2)} ` +
+        `(> 1: the webhook is faster); invalid signatures ${badSignatures}; ` +
+        `goal ${goal.goal}: ${passMiss(goal.pass)}\n\n`,
+    );
+    const compact = (s: Summary) => ({
+      count: s.count,
+      p50: round(s.p50, 1),
+      p90: round(s.p90, 1),
+      p99: round(s.p99, 1),
+      max: round(s.max, 1),
+      mean: round(s.mean, 1),
+    });
+    printJsonLine({
+      bench: 'delivery',
+      startInstant: 'LeadListed recorded_at',
+      webhookMs: compact(stats.webhook),
+      baselinePull100msMs: compact(stats.pull100ms),
+      webhookFromBatchVerifiedMs: compact(stats.webhookFromBatchVerified),
+      split: {
+        listedToAllocatedMs: compact(stats.listedToAllocated),
+        allocatedToWebhookMs: compact(stats.allocatedToWebhook),
+      },
+      ratioPullOverWebhookP50: round(ratioP50, 2),
+      webhookFirst,
+      leads: LEADS,
+      delivered: { webhook: webhookAt.size, pull: pullAt.size },
+      invalidSignatures: badSignatures,
+      goals: { webhookP99Under5Min: goal },
+      config: { leads: LEADS, batchRows: BATCH, batchIntervalMs: INTERVAL_MS, pollMs: POLL_MS },
+      machine,
+      seconds: round((now() - started) / 1000, 1),
+    });
+  } finally {
+    stopPolling = true;
+    await receiver.close();
+    await exchange.stop();
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

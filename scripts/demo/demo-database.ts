@@ -1,0 +1,45 @@
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { testServerUrl, type TestDatabase } from '#lx/testing';
+
+export type DemoDatabase = TestDatabase;
+
+/** A fresh, clearly named database for one demo run: lead_exchange_demo_<run>. */
+export async function createDemoDatabase(run: string): Promise<DemoDatabase> {
+  const name = `lead_exchange_demo_${run.replace(/[^a-z0-9]/g, '')}`;
+  const server = testServerUrl();
+  await admin(server, `CREATE DATABASE ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: () => admin(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+async function admin(server: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: server });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Removes the demo's BullMQ and cache keys (--clean). */
+export async function dropRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(process.env.LX_REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
