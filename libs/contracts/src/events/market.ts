@@ -44,7 +44,11 @@ export const LeadAllocated = defineEvent({
       commission: MinorUnits,
       proceeds: MinorUnits,
       rule: PricingRule,
-      /** Every eligible bid, winners included, in rank order: an auditor re-derives the price. */
+      /**
+       * The N+1 best eligible bids (N = slots left; one per buyer), in rank order: the winners and
+       * the bid that sets the price, so an auditor re-derives it — max(floor, bid N+1). Lower bids
+       * are not listed. Resting-lead sales (price = floor) list the buyer's own bid.
+       */
       competingBids: z
         .array(z.strictObject({ orderId: EntityId, buyerId: EntityId, effectiveBid: MinorUnits }))
         .min(1),

@@ -26,8 +26,10 @@ function contactKey(kinds: readonly string[], verified: boolean): string {
   return [...kinds].sort().join('+') + (verified ? '!' : '');
 }
 
-function contactKeysOf(lead: ListedLead): readonly string[] {
-  const { phone, email } = lead.attributes.contacts;
+function contactKeysFor(
+  phone: { present: boolean; verified: boolean },
+  email: { present: boolean; verified: boolean },
+): readonly string[] {
   const keys: string[] = [];
   for (const verified of [false, true]) {
     const has = (contact: { present: boolean; verified: boolean }) =>
@@ -37,6 +39,21 @@ function contactKeysOf(lead: ListedLead): readonly string[] {
     if (has(email) && has(phone)) keys.push(contactKey(['email', 'phone'], verified));
   }
   return keys.length > 0 ? keys : [NONE];
+}
+
+/** The keys of every (phone, e-mail) combination, computed once: index = phone bits * 4 + e-mail bits. */
+const CONTACT_KEYS: readonly (readonly string[])[] = Array.from({ length: 16 }, (_, code) =>
+  contactKeysFor(
+    { present: (code & 8) !== 0, verified: (code & 4) !== 0 },
+    { present: (code & 2) !== 0, verified: (code & 1) !== 0 },
+  ),
+);
+
+function contactKeysOf(lead: ListedLead): readonly string[] {
+  const { phone, email } = lead.attributes.contacts;
+  return CONTACT_KEYS[
+    (phone.present ? 8 : 0) | (phone.verified ? 4 : 0) | (email.present ? 2 : 0) | (email.verified ? 1 : 0)
+  ]!;
 }
 
 function prefixesOf(postal: string | undefined): readonly string[] {
@@ -88,12 +105,12 @@ export const ATTRIBUTE_DIMENSIONS: readonly AttributeDimension[] = [
       f.ageMin === undefined && f.ageMax === undefined
         ? undefined
         : ageKeys.slice(Math.max(AGE_MIN, f.ageMin ?? AGE_MIN), (f.ageMax ?? AGE_MAX) + 1),
-    leadValues: (l) => [String(l.attributes.age)],
+    leadValues: (l) => [ageKeys[l.attributes.age] ?? String(l.attributes.age)],
   },
   {
     name: 'quality',
     orderValues: (f) => (f.minQuality === undefined ? undefined : qualityKeys.slice(f.minQuality)),
-    leadValues: (l) => [String(l.quality)],
+    leadValues: (l) => [qualityKeys[l.quality] ?? String(l.quality)],
   },
   { name: 'seller', orderValues: (f) => f.sellersIncluded, leadValues: (l) => [l.sellerId] },
 ];

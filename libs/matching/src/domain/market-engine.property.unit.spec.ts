@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { generateLeadRows, generateOrderSpecs } from '#lx/market-generator';
+import { leadListedFromRow, orderPlacedFromSpec } from '../testing/generated-market.js';
 import { leadListed, orderPlaced, settings, tick } from '../testing/market-fixtures.js';
 import { digestOutputs } from './market-digest.js';
 import { MarketEngine } from './market-engine.js';
@@ -173,8 +175,12 @@ function build(market: Market): Built {
   return { inputs, orders, leads };
 }
 
-function run(inputs: readonly MarketInput[], orderIndex: 'bitset' | 'scan' = 'bitset'): MarketOutput[] {
-  const engine = new MarketEngine({ vertical: 'eyewear', orderIndex });
+function run(
+  inputs: readonly MarketInput[],
+  orderIndex: 'bitset' | 'scan' = 'bitset',
+  indexLayout?: { relayoutMin?: number; runSlots?: number },
+): MarketOutput[] {
+  const engine = new MarketEngine({ vertical: 'eyewear', orderIndex, indexLayout });
   return inputs.flatMap((input) => engine.apply(input));
 }
 
@@ -271,8 +277,62 @@ describe('matching engine properties over random markets', () => {
         const first = digestOutputs(run(inputs));
         expect(digestOutputs(run(inputs))).toBe(first);
         expect(digestOutputs(run(inputs, 'scan'))).toBe(first);
+        // With the book laid out by bid ceiling after almost every change, the early stop of the
+        // sorted walk is exercised too (the default waits for 64 changes).
+        expect(digestOutputs(run(inputs, 'bitset', { relayoutMin: 0 }))).toBe(first);
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('the bitset index against the linear scan on a generated book', () => {
+  it('gives byte-identical outputs while orders arrive, fill, pause and resume between leads', () => {
+    const vertical = 'eyewear';
+    const at = '2030-03-02T12:00:00.000Z';
+    const specs = generateOrderSpecs({ seed: 'index-vs-scan', count: 1500, vertical, currency: 'RUB' });
+    const { rows } = generateLeadRows({
+      seed: 'index-vs-scan',
+      count: 900,
+      vertical,
+      capturedAround: new Date(at),
+      badShare: 0,
+      duplicateShare: 0,
+    });
+    const events: MarketInputEvent[] = [];
+    specs.forEach((spec, i) => {
+      // Small quantities, so that orders fill and leave holes; 150 buyers, so N+1 fills up.
+      events.push(orderPlacedFromSpec({ ...spec, quantity: 1 + (i % 4) }, `order-${i}`, `buyer-${i % 150}`));
+      if (i % 2 === 1) {
+        const row = rows[(i - 1) / 2]!;
+        const n = (i - 1) / 2;
+        events.push(
+          leadListedFromRow(row, vertical, {
+            leadId: `lead-${n}`,
+            floor: 20000 + (n % 9) * 5000,
+            exclusivity: n % 10 < 7 ? { kind: 'exclusive' } : { kind: 'shared', maxSales: 2 + (n % 3) },
+            expiresAt: '2030-03-05T12:00:00.000Z',
+          }),
+        );
+      }
+      if (i % 97 === 0)
+        events.push({ type: 'OrderPaused', data: { orderId: `order-${i}`, buyerId: `buyer-${i % 150}` } });
+      if (i % 97 === 50)
+        events.push({
+          type: 'OrderResumed',
+          data: { orderId: `order-${i - 50}`, buyerId: `buyer-${(i - 50) % 150}` },
+        });
+    });
+    for (let n = 750; n < 900; n++)
+      events.push(
+        leadListedFromRow(rows[n]!, vertical, { leadId: `lead-${n}`, floor: 20000 + (n % 9) * 5000 }),
+      );
+    const inputs = events.map((event, i) => ({ position: `3/${i + 1}`, at, event }));
+    const scan = run(inputs, 'scan');
+    expect(scan.filter((output) => output.type === 'LeadAllocated').length).toBeGreaterThan(500);
+    expect(scan.filter((output) => output.type === 'OrderFilled').length).toBeGreaterThan(100);
+    const digest = digestOutputs(scan);
+    expect(digestOutputs(run(inputs))).toBe(digest);
+    expect(digestOutputs(run(inputs, 'bitset', { relayoutMin: 32, runSlots: 64 }))).toBe(digest);
   });
 });

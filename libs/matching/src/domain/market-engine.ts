@@ -15,11 +15,12 @@ import {
 import { splitPrice } from './money.js';
 import { CompiledFilters } from './compiled-filters.js';
 import { bidWithModifiers, exclusivityCompatible, filtersAccept } from './order-filters.js';
-import { BitsetOrderIndex, LinearScanOrders, type OrderCandidates } from './order-index.js';
+import { BitsetOrderIndex, LinearScanOrders, type Cutoff, type OrderCandidates } from './order-index.js';
 import {
   priceExclusiveLead,
   priceSharedLead,
   rankBids,
+  TopBids,
   type EligibleBid,
   type Pricing,
   type PricingRule,
@@ -28,13 +29,13 @@ import { RestingLeadIndex } from './resting-lead-index.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
-/** Enough to re-derive any price (the top N+1 bids, N ≤ 10) while bounding the event's size. */
-export const MAX_COMPETING_BIDS_RECORDED = 100;
 
 export interface MarketEngineOptions {
   readonly vertical: string;
   /** `scan` evaluates every open order for every lead: the benchmark's baseline. */
   readonly orderIndex?: 'bitset' | 'scan';
+  /** Tests only: lay the bitset index out after fewer changes than usual (see BitsetOrderIndex). */
+  readonly indexLayout?: { readonly relayoutMin?: number; readonly runSlots?: number };
 }
 
 type EventOf<T extends MarketInputEvent['type']> = Extract<MarketInputEvent, { type: T }>['data'];
@@ -61,10 +62,17 @@ export class MarketEngine {
   // The input being applied and the outputs it produced so far.
   private input!: MarketInput;
   private outputs: MarketOutput[] = [];
+  private readonly fullScan: boolean;
+  private readonly topBids = new TopBids();
+  private auctioned: ListedLead | null = null;
+  private readonly cutoff: Cutoff = { bid: 0, seq: 0 };
 
   constructor(options: MarketEngineOptions) {
     this.vertical = options.vertical;
-    this.openOrders = options.orderIndex === 'scan' ? new LinearScanOrders() : new BitsetOrderIndex();
+    this.fullScan = options.orderIndex === 'scan';
+    this.openOrders = this.fullScan
+      ? new LinearScanOrders()
+      : new BitsetOrderIndex(undefined, options.indexLayout?.relayoutMin, options.indexLayout?.runSlots);
   }
 
   /** The settings in force; `currency` falls back to the first listing's. */
@@ -187,23 +195,62 @@ export class MarketEngine {
     }
   }
 
-  /** A newly listed lead against every open order that can take it. */
+  /**
+   * A newly listed lead against every open order that can take it. Only the N+1 best bids (N =
+   * slots left) decide the sale — the winners and the bid that sets the price — so the index walks
+   * the book from the highest bid ceiling down and stops once nothing below can enter them. The
+   * linear-scan baseline evaluates and ranks every order (the reference the index is tested
+   * against) and keeps the same N+1.
+   */
   private auctionLead(lead: ListedLead): void {
-    const bids: EligibleBid[] = [];
-    for (const order of this.openOrders.candidatesFor(lead)) {
-      const effectiveBid = this.eligibleBid(order, lead);
-      if (effectiveBid !== null) bids.push({ order, effectiveBid });
-    }
-    if (bids.length === 0) return;
-    const ranked = rankBids(bids);
     const slots = lead.maxSales - lead.salesMade;
+    let ranked: readonly EligibleBid[];
+    if (this.fullScan) {
+      const bids: EligibleBid[] = [];
+      for (const order of this.openOrders.candidatesFor(lead)) {
+        const effectiveBid = this.eligibleBid(order, lead);
+        if (effectiveBid !== null) bids.push({ order, effectiveBid });
+      }
+      ranked = rankBids(bids).slice(0, slots + 1);
+    } else {
+      this.topBids.reset(slots + 1);
+      this.auctioned = lead;
+      this.cutoff.bid = lead.floor;
+      this.cutoff.seq = Number.POSITIVE_INFINITY;
+      this.openOrders.visitCandidates(lead, this.visitCandidate, this.cutoff);
+      ranked = this.topBids.bids.slice();
+    }
+    if (ranked.length === 0) return;
     const pricing: Pricing = lead.exclusive
       ? priceExclusiveLead(lead.floor, ranked)
       : priceSharedLead(lead.floor, ranked, slots);
-    const competing = ranked.slice(0, MAX_COMPETING_BIDS_RECORDED);
     for (const winner of pricing.winners)
-      this.allocate(lead, winner.order, pricing.price, pricing.rule, competing);
+      this.allocate(lead, winner.order, pricing.price, pricing.rule, ranked);
   }
+
+  /**
+   * One candidate of the lead being auctioned. Once N+1 bids are kept, an order can only matter if
+   * it ranks before the last of them: the cutoff becomes that bid (below the floor nothing counts).
+   */
+  private readonly visitCandidate = (order: MarketOrder): void => {
+    const lead = this.auctioned!;
+    // The bid it would make decides first whether its eligibility can matter at all (cheaper).
+    if (order.status === 'open') {
+      this.rollDay(order);
+      const bid = this.cappedBid(order, lead);
+      const cutoff = this.cutoff;
+      if (bid < cutoff.bid || (bid === cutoff.bid && order.seq > cutoff.seq)) return;
+    }
+    const effectiveBid = this.eligibleBid(order, lead);
+    if (effectiveBid === null) return;
+    const top = this.topBids;
+    top.offer(order, effectiveBid);
+    if (top.full) {
+      const last = top.last;
+      this.cutoff.bid = last.effectiveBid;
+      this.cutoff.seq = last.order.seq;
+    }
+  };
 
   private removeLead(leadId: string): void {
     const lead = this.leads.get(leadId);
@@ -366,20 +413,28 @@ export class MarketEngine {
     if (!filtersAccept(order.filters, lead, this.nowMs)) return null;
     // An order never bids more than it can still pay: what is left of its budget and of today's
     // spend cap bound its bid, so that the price (≤ the bid) always fits.
+    const bid = this.cappedBid(order, lead);
+    return bid >= lead.floor && bid > 0 ? bid : null;
+  }
+
+  /** Bid with modifiers, capped by max bid, budget left and today's spend left (day rolled). */
+  private cappedBid(order: MarketOrder, lead: ListedLead): number {
+    const terms = order.terms;
     let bid = bidWithModifiers(terms, lead);
     bid = Math.min(bid, terms.budget - order.spent);
     if (terms.dailyCapSpend !== undefined) bid = Math.min(bid, terms.dailyCapSpend - order.daySpend);
-    return bid >= lead.floor && bid > 0 ? bid : null;
+    return bid;
   }
 
   private boughtSamePerson(buyerId: string, lead: ListedLead): boolean {
     const history = this.buyers.get(buyerId);
     if (!history || lead.fingerprints.length === 0) return false;
     const since = this.nowMs - this.settings.dedupeWindowDays * DAY;
-    return lead.fingerprints.some((fingerprint) => {
+    for (const fingerprint of lead.fingerprints) {
       const boughtAt = history.persons.get(fingerprint);
-      return boughtAt !== undefined && boughtAt > since;
-    });
+      if (boughtAt !== undefined && boughtAt > since) return true;
+    }
+    return false;
   }
 
   private allocate(
@@ -410,7 +465,7 @@ export class MarketEngine {
           effectiveBid: bid.effectiveBid,
         })),
         inputPosition: this.input.position,
-        at: new Date(this.nowMs).toISOString(),
+        at: this.clockIso(),
       },
     });
     order.bought++;
@@ -435,6 +490,18 @@ export class MarketEngine {
 
   // ---------------------------------------------------------------------------------------------
   // Time
+
+  private clockIsoMs = Number.NaN;
+  private clockIsoText = '';
+
+  /** The engine clock as an ISO instant, formatted once per clock value. */
+  private clockIso(): string {
+    if (this.clockIsoMs !== this.nowMs) {
+      this.clockIsoMs = this.nowMs;
+      this.clockIsoText = new Date(this.nowMs).toISOString();
+    }
+    return this.clockIsoText;
+  }
 
   private today(): number {
     return Math.floor(this.nowMs / DAY);

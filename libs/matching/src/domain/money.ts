@@ -7,6 +7,15 @@ export function commissionOn(price: number, basisPoints: number): number {
     throw new RangeError(`price must be minor units, got ${price}`);
   if (!Number.isInteger(basisPoints) || basisPoints < 0 || basisPoints > 10_000)
     throw new RangeError(`basis points must be 0..10000, got ${basisPoints}`);
+  const product = price * basisPoints;
+  if (product <= Number.MAX_SAFE_INTEGER) {
+    // Exact in doubles: `%` of integers is exact, and so is dividing out a remainder-free multiple.
+    const remainder = product % 10_000;
+    const quotient = (product - remainder) / 10_000;
+    const twiceRemainder = remainder * 2;
+    const roundUp = twiceRemainder > 10_000 || (twiceRemainder === 10_000 && quotient % 2 === 1);
+    return roundUp ? quotient + 1 : quotient;
+  }
   const numerator = BigInt(price) * BigInt(basisPoints);
   const quotient = numerator / 10_000n;
   const twiceRemainder = (numerator % 10_000n) * 2n;

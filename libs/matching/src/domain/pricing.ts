@@ -58,3 +58,53 @@ export function priceSharedLead(floor: number, ranked: readonly EligibleBid[], s
     ? { winners, price: firstLoser, rule: 'shared-uniform-price' }
     : { winners, price: floor, rule: 'shared-floor' };
 }
+
+/** Whether `order` bidding `effectiveBid` ranks before `other` (the order of `compareBids`). */
+function ranksBefore(order: MarketOrder, effectiveBid: number, other: EligibleBid): boolean {
+  if (effectiveBid !== other.effectiveBid) return effectiveBid > other.effectiveBid;
+  if (order.seq !== other.order.seq) return order.seq < other.order.seq;
+  return order.orderId < other.order.orderId;
+}
+
+/**
+ * The first `k` of `rankBids(all offered bids)`, kept incrementally: each buyer's best bid, in
+ * rank order, without sorting or storing the rest. `rankBids(bids).slice(0, k)` is the reference.
+ */
+export class TopBids {
+  private k = 0;
+  private readonly kept: EligibleBid[] = [];
+
+  reset(k: number): void {
+    this.k = k;
+    this.kept.length = 0;
+  }
+
+  get bids(): readonly EligibleBid[] {
+    return this.kept;
+  }
+
+  get full(): boolean {
+    return this.kept.length >= this.k;
+  }
+
+  /** The last bid kept (once `full`, a bid must rank before it to enter). */
+  get last(): EligibleBid {
+    return this.kept[this.kept.length - 1]!;
+  }
+
+  offer(order: MarketOrder, effectiveBid: number): void {
+    const kept = this.kept;
+    if (kept.length >= this.k && !ranksBefore(order, effectiveBid, kept[kept.length - 1]!)) return;
+    for (let i = 0; i < kept.length; i++) {
+      if (kept[i]!.order.buyerId !== order.buyerId) continue;
+      // The buyer's best bid so far: the new one replaces it only if it ranks before it.
+      if (!ranksBefore(order, effectiveBid, kept[i]!)) return;
+      kept.splice(i, 1);
+      break;
+    }
+    let at = kept.length;
+    while (at > 0 && ranksBefore(order, effectiveBid, kept[at - 1]!)) at--;
+    kept.splice(at, 0, { order, effectiveBid });
+    if (kept.length > this.k) kept.pop();
+  }
+}
