@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   canonicalJson,
   comparePositions,
@@ -10,7 +11,6 @@ import {
   MARKET_INPUT_CATEGORIES,
   MARKET_INPUT_TYPES,
   MarketEngine,
-  digestOutputs,
   marketStream,
   toMarketInput,
   type MarketOutput,
@@ -66,15 +66,19 @@ export async function replayMarkets(store: EventStore, options: ReplayOptions): 
       { engine: new MarketEngine({ vertical }), inputs: 0, outputs: [] as MarketOutput[] },
     ]),
   );
-  let after: LogPosition | null = null;
   let eventsRead = 0;
-  for (;;) {
-    const page = await store.readAll({
+  const pageOf = (after: LogPosition | null) =>
+    store.readAll({
       after,
       maxCount: options.pageSize ?? 5000,
       filter: { streamCategories: MARKET_INPUT_CATEGORIES, eventTypes: MARKET_INPUT_TYPES },
     });
+  // The next page is read while this one is folded: the database works while the engine does.
+  let next = pageOf(null);
+  for (;;) {
+    const page = await next;
     let done = page.isEnd;
+    if (!done) next = pageOf(page.nextAfter);
     for (const event of page.events) {
       if (options.upTo && comparePositions(event.position, options.upTo) > 0) {
         done = true;
@@ -88,8 +92,10 @@ export async function replayMarkets(store: EventStore, options: ReplayOptions): 
         for (const output of market.engine.apply(input)) market.outputs.push(output);
       }
     }
-    if (done) break;
-    after = page.nextAfter;
+    if (done) {
+      if (!page.isEnd) await next.catch(() => undefined); // read ahead past `upTo`: not needed
+      break;
+    }
   }
 
   const markets: MarketReplay[] = [];
@@ -122,20 +128,28 @@ export function compareOutputs(
   recorded: readonly RecordedEvent[],
   replayed: readonly MarketOutput[],
 ): MarketReplay {
+  // Each output is serialised once per side (canonical JSON): the texts are compared one by one
+  // and hashed into the digests, as digestOutputs does (sha-256 over "<canonical JSON>\n" each).
   let divergence: MarketReplay['firstDivergence'] = null;
   const compared = Math.min(recorded.length, replayed.length);
-  for (let index = 0; index < Math.max(recorded.length, compared) && !divergence; index++) {
-    const mine = recorded[index];
+  const recordedHash = createHash('sha256');
+  const replayedHash = createHash('sha256');
+  for (let index = 0; index < recorded.length; index++) {
+    const mine = recorded[index]!;
     const theirs = replayed[index];
-    if (!theirs || !mine || canonicalJson(asOutput(mine)) !== canonicalJson(theirs))
+    const mineText = canonicalJson(asOutput(mine));
+    recordedHash.update(mineText).update('\n');
+    const theirsText = theirs ? canonicalJson(theirs) : null;
+    if (theirsText !== null) replayedHash.update(theirsText).update('\n');
+    if (!divergence && mineText !== theirsText)
       divergence = {
         index,
-        recorded: mine ? { type: mine.type, data: mine.data, position: formatPosition(mine.position) } : null,
+        recorded: { type: mine.type, data: mine.data, position: formatPosition(mine.position) },
         replayed: theirs ? { type: theirs.type, data: theirs.data } : null,
       };
   }
-  const recordedDigest = digestOutputs(recorded.map(asOutput));
-  const replayedDigest = digestOutputs(replayed.slice(0, recorded.length));
+  const recordedDigest = recordedHash.digest('hex');
+  const replayedDigest = replayedHash.digest('hex');
   return {
     vertical,
     inputs,
