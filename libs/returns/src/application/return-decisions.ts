@@ -100,7 +100,7 @@ export class ReturnDecisions {
     const allocation = await this.allocation(event.data.allocationId);
     const { metadata } = causedBy(event);
     await this.finalizer.finalize(allocation, 'voided', metadata!);
-    await this.finalizer.refund(allocation, event.data.replace === true, metadata!);
+    await this.finalizer.refund(allocation, metadata!);
   }
 
   private async allocation(allocationId: string) {

@@ -55,11 +55,7 @@ export class SettlementFinalizer {
   }
 
   /** The price of an accepted return back on the buyer's stream, once (its id is derived). */
-  async refund(
-    allocation: AllocationFacts,
-    replace: boolean,
-    metadata: Partial<EventMetadata>,
-  ): Promise<void> {
+  async refund(allocation: AllocationFacts, metadata: Partial<EventMetadata>): Promise<void> {
     const { allocationId, orderId, buyerId, currency, price } = allocation;
     if (price === 0) return;
     const event = newEvent(RefundCredited, {
@@ -68,7 +64,10 @@ export class SettlementFinalizer {
       buyerId,
       currency,
       amount: price,
-      creditedTo: replace ? 'order_budget' : 'available',
+      // Refunds go to the available balance even when a replacement was asked for: the engine
+      // does not yet restore an order's quantity or budget on a refund, so money credited to the
+      // order's budget would stay reserved for good. `replace` is recorded on ReturnAccepted.
+      creditedTo: 'available',
     });
     await this.store.appendToStream(
       `buyer-${buyerId}`,
