@@ -261,19 +261,18 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
   }
 
   async headPosition(): Promise<LogPosition | null> {
-    const { rows } = await this.pool.query(
-      `SELECT transaction_id::text AS c, global_position::text AS p FROM lx_events
-       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
-    );
-    const row = rows[0] as { c: string; p: string } | undefined;
-    return row ? { commit: BigInt(row.c), prepare: BigInt(row.p) } : null;
+    return this.newestEvent(true);
   }
 
   /** Newest committed event, ignoring the xmin horizon: only a target to wait for, never a place to read from. */
-  private async newestCommitted(): Promise<LogPosition | null> {
+  private newestCommitted(): Promise<LogPosition | null> {
+    return this.newestEvent(false);
+  }
+
+  private async newestEvent(readableOnly: boolean): Promise<LogPosition | null> {
     const { rows } = await this.pool.query(
       `SELECT transaction_id::text AS c, global_position::text AS p FROM lx_events
+       ${readableOnly ? 'WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())' : ''}
        ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
     );
     const row = rows[0] as { c: string; p: string } | undefined;
