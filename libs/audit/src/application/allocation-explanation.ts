@@ -11,6 +11,7 @@ import {
 import { DEFAULT_MARKET_SETTINGS, marketSettingsStream, splitPrice } from '#lx/matching';
 import { AllocationNotFoundError } from './dispute-report.js';
 import { replayMarkets } from './replay-proof.js';
+import { isOrderTerms, orderEventsAsOf } from './order-history.js';
 
 interface Allocation {
   allocationId: string;
@@ -198,10 +199,8 @@ export class AllocationExplanations {
     input: LogPosition,
     earlier: RecordedEvent[],
   ): Promise<OrderAsOf> {
-    const events = (await this.store.readStream(`buyer-${buyerId}`)).filter(
-      (e) => (e.data as { orderId?: string }).orderId === orderId && comparePositions(e.position, input) <= 0,
-    );
-    const terms = events.filter((e) => e.type === 'OrderPlaced' || e.type === 'OrderAmended').at(-1);
+    const events = await orderEventsAsOf(this.store, buyerId, orderId, { through: input });
+    const terms = events.filter(isOrderTerms).at(-1);
     const lifecycle = events
       .filter((e) => ['OrderPaused', 'OrderResumed', 'OrderCancelled'].includes(e.type))
       .at(-1);

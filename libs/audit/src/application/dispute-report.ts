@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   EVENT_STORE,
-  comparePositions,
   formatPosition,
   type EventStore,
   type IntegrityReport,
@@ -9,6 +8,7 @@ import {
 } from '#lx/event-store';
 import { DomainError } from '#lx/event-sourcing';
 import { AuditTimelines, type TimelineEntry } from './timeline.js';
+import { isOrderTerms, orderEventsAsOf } from './order-history.js';
 
 export interface DisputeReport {
   allocationId: string;
@@ -128,14 +128,8 @@ export class DisputeReports {
 
   /** The order's terms as of the allocation: the last placement or amendment before it in the log. */
   private async orderAsOf(buyerId: string, orderId: string, allocated: RecordedEvent) {
-    const events = await this.store.readStream(`buyer-${buyerId}`);
-    const terms = events.filter(
-      (event) =>
-        (event.type === 'OrderPlaced' || event.type === 'OrderAmended') &&
-        (event.data as { orderId?: string }).orderId === orderId &&
-        comparePositions(event.position, allocated.position) < 0,
-    );
-    const last = terms.at(-1);
+    const events = await orderEventsAsOf(this.store, buyerId, orderId, { before: allocated.position });
+    const last = events.filter(isOrderTerms).at(-1);
     return last
       ? { terms: last.data as Record<string, unknown>, position: formatPosition(last.position) }
       : null;
