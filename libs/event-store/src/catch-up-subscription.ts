@@ -1,8 +1,10 @@
 import type {
   EventFilter,
   EventHandler,
+  PageHandler,
   ReadAllOptions,
   ReadAllPage,
+  RecordedEvent,
   Subscription,
   SubscriptionOptions,
 } from './event-store.port.js';
@@ -29,14 +31,17 @@ export interface CatchUpSources {
   log?: (message: string, error?: unknown) => void;
 }
 
+/** What a subscription hands its events to: each event on its own (`subscribe`), or each page (`subscribePages`). */
+export type SubscriptionDelivery = { each: EventHandler } | { pages: PageHandler };
+
 /**
  * The subscription loop shared by the adapters: read a page after the checkpoint, hand each
- * event to the handler in order (awaiting it), advance the checkpoint, and when the page reached
- * the head wait for a wake-up (LISTEN/NOTIFY or a poll interval).
+ * event (or the whole page) to the handler in order (awaiting it), advance the checkpoint, and
+ * when the page reached the head wait for a wake-up (LISTEN/NOTIFY or a poll interval).
  */
 export function startCatchUpSubscription(
   name: string,
-  handler: EventHandler,
+  delivery: SubscriptionDelivery,
   options: SubscriptionOptions,
   sources: CatchUpSources,
 ): Subscription {
@@ -55,22 +60,25 @@ export function startCatchUpSubscription(
     const reachedTarget = () => !target || (after !== null && comparePositions(after, target) >= 0);
     while (!controller.signal.aborted) {
       const page = await sources.readAll({ after, maxCount: batchSize, filter });
-      for (const event of page.events) {
+      for (const unit of unitsOf(delivery, page.events)) {
         if (controller.signal.aborted) return;
         try {
-          await handler(event);
+          if ('pages' in delivery) await delivery.pages(unit);
+          else await delivery.each(unit[0]!);
         } catch (error) {
+          const event = unit[0]!;
           if (options.onError) options.onError(error, event);
           else
             sources.log?.(
-              `subscription ${name} stopped at ${event.type} ${event.streamName}@${event.revision}`,
+              `subscription ${name} stopped at ${event.type} ${event.streamName}@${event.revision}` +
+                (unit.length > 1 ? ` (the first of a page of ${unit.length})` : ''),
               error,
             );
           controller.abort();
           return;
         }
-        lastHandled = event.position;
-        after = event.position;
+        lastHandled = unit.at(-1)!.position;
+        after = lastHandled;
         if (!external) await sources.checkpoints.save(name, after);
       }
       if (page.nextAfter && (!after || page.nextAfter !== after)) {
@@ -103,4 +111,10 @@ export function startCatchUpSubscription(
       await stopped;
     },
   };
+}
+
+/** The slices of a page handed to the handler one after another: the page itself, or each event. */
+function unitsOf(delivery: SubscriptionDelivery, events: RecordedEvent[]): RecordedEvent[][] {
+  if (events.length === 0) return [];
+  return 'pages' in delivery ? [events] : events.map((event) => [event]);
 }

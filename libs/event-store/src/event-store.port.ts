@@ -33,6 +33,15 @@ export interface EventStore {
    */
   subscribe(name: string, handler: EventHandler, options?: SubscriptionOptions): Subscription;
 
+  /**
+   * The same subscription, delivering a page at a time: each call gets the events of one read
+   * (in log order, at least one, at most `batchSize`), and the next page is delivered only after
+   * it resolved. A page counts as handled as a whole: the store-kept checkpoint moves to its last
+   * event once the handler resolved; if the handler throws, the subscription stops and none of the
+   * page counts as handled. For handlers that commit a page in one transaction (projections).
+   */
+  subscribePages(name: string, handler: PageHandler, options?: SubscriptionOptions): Subscription;
+
   /** Walks every stream's hash chain; reports the first stream and revision that do not verify. */
   verifyIntegrity(options?: VerifyOptions): Promise<IntegrityReport>;
 
@@ -133,6 +142,9 @@ export interface ReadAllPage {
 
 export type EventHandler = (event: RecordedEvent) => Promise<void>;
 
+/** Handles one page of a subscription: events in log order, never empty. */
+export type PageHandler = (events: readonly RecordedEvent[]) => Promise<void>;
+
 export interface SubscriptionOptions {
   filter?: EventFilter;
   /**
@@ -141,11 +153,14 @@ export interface SubscriptionOptions {
    * in its own transaction) and `loadCheckpoint` tells the subscription where to resume.
    */
   checkpoint?: { kind: 'store' } | { kind: 'external'; load: () => Promise<LogPosition | null> };
-  /** Events fetched per round trip while catching up. */
+  /** Events fetched per round trip while catching up (default 500): also the largest page. */
   batchSize?: number;
   /** Polling interval when no wake-up arrives (the LISTEN/NOTIFY fallback). */
   pollIntervalMs?: number;
-  /** Called when the handler throws; the subscription stops after it (default: log and stop). */
+  /**
+   * Called when the handler throws, with the event it was given (a page handler: the page's first
+   * event); the subscription stops after it (default: log and stop).
+   */
   onError?: (error: unknown, event: RecordedEvent) => void;
 }
 
@@ -155,7 +170,7 @@ export interface Subscription {
   readonly caughtUp: Promise<void>;
   /** Resolves when the subscription has stopped (after `stop()` or a handler failure). */
   readonly stopped: Promise<void>;
-  /** Position of the last event handled in this process (null before the first). */
+  /** Position of the last event handled in this process (null before the first; a page: its last event). */
   lastHandled(): LogPosition | null;
   stop(): Promise<void>;
 }

@@ -22,6 +22,7 @@ import type {
   AppendResult,
   EventFilter,
   EventHandler,
+  PageHandler,
   EventMetadata,
   EventStore,
   ExpectedRevision,
@@ -41,7 +42,11 @@ import { DuplicateEventIdError, InvalidStreamNameError, WrongExpectedVersionErro
 import { assertValidStreamName, streamCategory } from '../stream-name.js';
 import { prepareAppend, type PreparedEvent } from '../prepare-append.js';
 import { GENESIS_HASH, chainHash } from '../hash-chain.js';
-import { startCatchUpSubscription, type CheckpointStore } from '../catch-up-subscription.js';
+import {
+  startCatchUpSubscription,
+  type CheckpointStore,
+  type SubscriptionDelivery,
+} from '../catch-up-subscription.js';
 import { verifyHashChains, type StreamHead } from '../integrity.js';
 
 export interface EventStoreDbEventStoreOptions {
@@ -242,7 +247,19 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   subscribe(name: string, handler: EventHandler, options: SubscriptionOptions = {}): Subscription {
-    return startCatchUpSubscription(name, handler, options, {
+    return this.startSubscription(name, { each: handler }, options);
+  }
+
+  subscribePages(name: string, handler: PageHandler, options: SubscriptionOptions = {}): Subscription {
+    return this.startSubscription(name, { pages: handler }, options);
+  }
+
+  private startSubscription(
+    name: string,
+    delivery: SubscriptionDelivery,
+    options: SubscriptionOptions,
+  ): Subscription {
+    return startCatchUpSubscription(name, delivery, options, {
       readAll: (o) => this.readAll(o),
       checkpoints: this.checkpoints,
       wakeUp: (timeoutMs, signal) => this.wakeUps.next(timeoutMs, signal),

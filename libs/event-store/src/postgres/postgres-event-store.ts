@@ -12,6 +12,7 @@ import type {
   Subscription,
   SubscriptionOptions,
   EventHandler,
+  PageHandler,
   VerifyOptions,
   StreamWrite,
   EventMetadata,
@@ -25,7 +26,11 @@ import { runMigrations } from '../migrator.js';
 import { eventStoreMigration } from './migrations/001-event-store.js';
 import { notifyAfterCommitMigration } from './migrations/002-notify-after-commit.js';
 import { appendManyMigration } from './migrations/003-append-many.js';
-import { startCatchUpSubscription, type CheckpointStore } from '../catch-up-subscription.js';
+import {
+  startCatchUpSubscription,
+  type CheckpointStore,
+  type SubscriptionDelivery,
+} from '../catch-up-subscription.js';
 import { verifyHashChains, type StreamHead } from '../integrity.js';
 import { PostgresWakeUps } from './postgres-wake-ups.js';
 
@@ -191,7 +196,19 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
   }
 
   subscribe(name: string, handler: EventHandler, options: SubscriptionOptions = {}): Subscription {
-    return startCatchUpSubscription(name, handler, options, {
+    return this.startSubscription(name, { each: handler }, options);
+  }
+
+  subscribePages(name: string, handler: PageHandler, options: SubscriptionOptions = {}): Subscription {
+    return this.startSubscription(name, { pages: handler }, options);
+  }
+
+  private startSubscription(
+    name: string,
+    delivery: SubscriptionDelivery,
+    options: SubscriptionOptions,
+  ): Subscription {
+    return startCatchUpSubscription(name, delivery, options, {
       readAll: (o) => this.readAll(o),
       checkpoints: this,
       wakeUp: this.wakeUps.waiter(),

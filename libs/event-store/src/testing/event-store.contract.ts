@@ -364,6 +364,97 @@ export function describeEventStoreContract(
         await other.close();
         expect(seen).toEqual(Array.from({ length: 22 }, (_, i) => i));
       });
+
+      it('delivers pages in log order, one at a time, at most batchSize each, checkpointed per page', async () => {
+        const s = stream('pages');
+        await store.appendToStream(
+          s,
+          Array.from({ length: 10 }, (_, i) => thing(i)),
+          { expectedRevision: 'no_stream' },
+        );
+        await store.appendToStream(stream('other'), [{ type: 'OtherThingHappened', data: {} }], {
+          expectedRevision: 'any',
+        });
+        const name = `contract-pages-${run}`;
+        const options = { filter: { streamCategories: ['pages'] }, batchSize: 4, pollIntervalMs: 50 };
+        const pages: number[][] = [];
+        let inFlight = 0;
+        let maxInFlight = 0;
+        const first = store.subscribePages(
+          name,
+          async (events) => {
+            inFlight++;
+            maxInFlight = Math.max(maxInFlight, inFlight);
+            await sleep(1);
+            pages.push(events.map((event) => (event.data as { n: number }).n));
+            inFlight--;
+          },
+          options,
+        );
+        await first.caughtUp;
+        await first.stop();
+        expect(pages.flat()).toEqual(Array.from({ length: 10 }, (_, i) => i));
+        expect(pages.every((page) => page.length >= 1 && page.length <= 4)).toBe(true);
+        expect(maxInFlight).toBe(1);
+        const events = await store.readStream(s);
+        expect(first.lastHandled()).toEqual(events.at(-1)!.position);
+
+        // The store kept the checkpoint at the last page's end: a new subscription gets only what follows.
+        await store.appendToStream(s, [thing(10), thing(11)], { expectedRevision: 9 });
+        const later: number[][] = [];
+        const second = store.subscribePages(
+          name,
+          async (page) => void later.push(page.map((event) => (event.data as { n: number }).n)),
+          options,
+        );
+        await waitFor(() => later.flat().length >= 2);
+        await second.stop();
+        expect(later.flat()).toEqual([10, 11]);
+      });
+
+      it('a page handler that throws stops the subscription on that page, which counts as not handled', async () => {
+        const s = stream('badpage');
+        await store.appendToStream(
+          s,
+          Array.from({ length: 9 }, (_, i) => thing(i)),
+          { expectedRevision: 'no_stream' },
+        );
+        const name = `contract-badpage-${run}`;
+        const options = { filter: { streamCategories: ['badpage'] }, batchSize: 3 };
+        const handled: number[][] = [];
+        const errors: { error: unknown; n: number }[] = [];
+        const failing = store.subscribePages(
+          name,
+          async (events) => {
+            const page = events.map((event) => (event.data as { n: number }).n);
+            if (page.includes(4)) throw new Error('bad page');
+            handled.push(page);
+          },
+          {
+            ...options,
+            onError: (error, event) => errors.push({ error, n: (event.data as { n: number }).n }),
+          },
+        );
+        await failing.stopped;
+        const handledBefore = handled.flat();
+        const failedFrom = handledBefore.length; // the bad page starts right after the pages handled
+        expect(handledBefore).toEqual(Array.from({ length: failedFrom }, (_, i) => i));
+        expect(failedFrom).toBeLessThanOrEqual(4);
+        expect(errors).toEqual([{ error: new Error('bad page'), n: failedFrom }]);
+        const events = await store.readStream(s);
+        expect(failing.lastHandled()).toEqual(failedFrom === 0 ? null : events[failedFrom - 1]!.position);
+
+        // Resuming from the checkpoint delivers the failed page again, from its first event.
+        const resumed: number[][] = [];
+        const again = store.subscribePages(
+          name,
+          async (page) => void resumed.push(page.map((event) => (event.data as { n: number }).n)),
+          options,
+        );
+        await again.caughtUp;
+        await again.stop();
+        expect(resumed.flat()).toEqual(Array.from({ length: 9 - failedFrom }, (_, i) => failedFrom + i));
+      });
     });
 
     describe('gap safety', () => {
