@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '#lx/testing';
 import { PostgresEventStore, type RecordedEvent } from '#lx/event-store';
-import { liveSchemaOf } from './projection.js';
+import { liveSchemaOf, type Projection } from './projection.js';
 import { readCheckpoint } from './projection-schema.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { ProjectionVersionMismatchError } from './errors.js';
@@ -167,6 +167,150 @@ describe('ProjectionRunner', () => {
     const events = await expectExactlyOnce('rm_contended');
     // The loser of each compare-and-set backs off before its handler runs.
     expect(handled.sort()).toEqual(events.map((e) => e.id).sort());
+  });
+
+  /** The counting projection, noting the transaction (txid) each event is handled in. */
+  const noteTransactions = (options: CountingProjectionOptions) => {
+    const base = countingProjection(options);
+    const transactions: { eventId: string; txid: string }[] = [];
+    const projection: Projection = {
+      ...base,
+      async handle(event, manager) {
+        await base.handle(event, manager);
+        const [{ txid }] = await manager.query('SELECT txid_current()::text AS txid');
+        transactions.push({ eventId: event.id, txid });
+      },
+    };
+    /** Event ids by committed transaction, in log order (the handler's notes of rolled-back ones dropped). */
+    const committed = (events: RecordedEvent[]) => {
+      const last = new Map(transactions.map((note) => [note.eventId, note.txid] as const));
+      const groups: string[][] = [];
+      let previous: string | undefined;
+      for (const event of events) {
+        const txid = last.get(event.id);
+        if (txid !== previous) groups.push([]);
+        groups.at(-1)!.push(event.id);
+        previous = txid;
+      }
+      return { groups, distinct: new Set(last.values()).size };
+    };
+    return { projection, committed };
+  };
+
+  it('applies a page of events in one transaction, live events in their own', async () => {
+    await appendThings(store, 3, 10);
+    const { projection, committed } = noteTransactions({ name: 'paged' });
+    const runner = await ProjectionRunner.start({
+      projection,
+      store,
+      dataSource,
+      batchSize: 8,
+      pollIntervalMs: 50,
+    });
+    runners.push(runner);
+    await runner.caughtUp;
+    const caughtUp = await expectExactlyOnce('rm_paged');
+    const { groups, distinct } = committed(caughtUp);
+    // Consecutive events share a transaction, up to a page (batchSize) each.
+    expect(distinct).toBe(groups.length);
+    expect(groups.every((group) => group.length <= 8)).toBe(true);
+    expect(groups.some((group) => group.length > 1)).toBe(true);
+    expect(groups.length).toBeLessThan(caughtUp.length);
+
+    // Live: one event appended at a time is one page, one transaction.
+    for (let i = 0; i < 3; i++) await runner.waitForPosition(await appendThings(store, 1, 1));
+    const all = await expectExactlyOnce('rm_paged');
+    expect(committed(all).groups.slice(-3)).toEqual(all.slice(-3).map((event) => [event.id]));
+  });
+
+  it('with eventsPerTransaction 1, applies one event per transaction', async () => {
+    await appendThings(store, 2, 10);
+    const { projection, committed } = noteTransactions({ name: 'per_event' });
+    const runner = await ProjectionRunner.start({
+      projection,
+      store,
+      dataSource,
+      eventsPerTransaction: 1,
+      pollIntervalMs: 50,
+    });
+    runners.push(runner);
+    await runner.caughtUp;
+    const events = await expectExactlyOnce('rm_per_event');
+    const { groups, distinct } = committed(events);
+    expect(groups).toEqual(events.map((event) => [event.id]));
+    expect(distinct).toBe(events.length);
+  });
+
+  it('a failing event inside a page: the events before it commit, one by one, and it is the one reported', async () => {
+    await appendThings(store, 2, 10);
+    const events = await allThingEvents(store);
+    const victimIndex = events.length - 7;
+    const victim = events[victimIndex]!;
+    const messages: string[] = [];
+    let crashing = true;
+    const { projection, committed } = noteTransactions({
+      name: 'failing_page',
+      crashAfterWrite: (event) => crashing && event.id === victim.id,
+    });
+    const runner = await ProjectionRunner.start({
+      projection,
+      store,
+      dataSource,
+      pollIntervalMs: 50,
+      retryDelayMs: 20,
+      log: (message) => messages.push(message),
+    });
+    runners.push(runner);
+    await waitFor(async () => (await runner.status()).lastError !== null);
+    await runner.pause(); // hold the retries while the tables are inspected
+
+    const applied = await timesApplied(dataSource, 'rm_failing_page');
+    expect([...applied.keys()].sort()).toEqual(
+      events
+        .slice(0, victimIndex)
+        .map((e) => e.id)
+        .sort(),
+    );
+    expect([...applied.values()].every((times) => times === 1)).toBe(true);
+    expect(await readCheckpoint(dataSource, 'rm_failing_page')).toMatchObject({
+      position: events[victimIndex - 1]!.position,
+      eventsApplied: victimIndex,
+    });
+    expect(await runner.status()).toMatchObject({
+      lastError: expect.stringContaining(`crash after writing ${victim.id}`),
+    });
+    expect(messages.some((message) => message.includes('applying them one by one'))).toBe(true);
+    // After the fallback the events before the victim were committed each in its own transaction.
+    expect(committed(events.slice(0, victimIndex)).groups.every((group) => group.length === 1)).toBe(true);
+
+    crashing = false; // the fault is fixed: the runner's next retry applies the rest
+    runner.resume();
+    await runner.waitForPosition(events.at(-1)!.position);
+    await expectExactlyOnce('rm_failing_page');
+  });
+
+  it('stopped in the middle of a page, leaves the rest of it unapplied for the next run', async () => {
+    await appendThings(store, 2, 10);
+    const first = await ProjectionRunner.start({
+      projection: countingProjection({ name: 'stopped_mid_page', delayMs: 5 }),
+      store,
+      dataSource,
+      eventsPerTransaction: 2,
+      pollIntervalMs: 50,
+    });
+    await waitFor(async () => (await readCheckpoint(dataSource, 'rm_stopped_mid_page'))!.eventsApplied >= 4);
+    await first.stop();
+    const events = await allThingEvents(store);
+    const stopped = (await readCheckpoint(dataSource, 'rm_stopped_mid_page'))!;
+    expect(stopped.eventsApplied).toBeLessThan(events.length);
+    expect(stopped.eventsApplied % 2).toBe(0); // whole transactions of two events
+    expect(stopped.position).toEqual(events[stopped.eventsApplied - 1]!.position);
+    expect(first.position()).toEqual(stopped.position);
+    expect((await timesApplied(dataSource, 'rm_stopped_mid_page')).size).toBe(stopped.eventsApplied);
+
+    const second = await start({ name: 'stopped_mid_page' });
+    await second.caughtUp;
+    await expectExactlyOnce('rm_stopped_mid_page');
   });
 
   it('refuses tables built by another version of the projection', async () => {

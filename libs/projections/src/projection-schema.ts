@@ -102,7 +102,8 @@ export async function readCheckpoint(
 
 /**
  * Moves the checkpoint from `from` to `to` if it is still at `from` (and of this version), inside
- * the caller's transaction. False when another applier or a swapped-in schema moved it.
+ * the caller's transaction, counting `events` more applied events. False when another applier or
+ * a swapped-in schema moved it.
  */
 export async function advanceCheckpoint(
   runner: QueryRunner,
@@ -110,10 +111,11 @@ export async function advanceCheckpoint(
   version: number,
   from: LogPosition | null,
   to: LogPosition,
+  events = 1,
 ): Promise<boolean> {
   const result = await runner.query(
     `UPDATE ${schema}.projection_checkpoint
-        SET position_commit = $1, position_prepare = $2, events_applied = events_applied + 1, updated_at = now()
+        SET position_commit = $1, position_prepare = $2, events_applied = events_applied + $6, updated_at = now()
       WHERE projection_version = $3
         AND position_commit IS NOT DISTINCT FROM $4::numeric AND position_prepare IS NOT DISTINCT FROM $5::bigint`,
     [
@@ -122,6 +124,7 @@ export async function advanceCheckpoint(
       version,
       from?.commit.toString() ?? null,
       from?.prepare.toString() ?? null,
+      events,
     ],
     true,
   );

@@ -21,6 +21,9 @@ export interface Projection {
   /**
    * Applies one event. Runs inside the transaction that also advances the checkpoint, with
    * search_path set to the projection's schema: use unqualified table names and only `manager`.
+   * A transaction may hold several events (a page, in log order): each sees the writes of the
+   * ones before it. If it fails, it is rolled back and its events are handled again, so throw on
+   * a bad event and do nothing outside `manager`.
    * Must be deterministic (no clock, no randomness), so that a rebuild reproduces the live tables.
    */
   handle(event: RecordedEvent, manager: EntityManager): Promise<void>;
