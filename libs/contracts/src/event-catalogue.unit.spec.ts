@@ -286,7 +286,7 @@ describe('eventCatalogue', () => {
         'RefundCredited',
         'WebhookConfigured',
       ],
-      market: ['LeadAllocated', 'OrderFilled', 'OrderClosed', 'ListingExpired'],
+      market: ['LeadAllocated', 'OrderFilled', 'OrderClosed', 'ReplacementDecided', 'ListingExpired'],
       marketSettings: ['MarketSettingsChanged'],
       marketClock: ['MarketClockTicked'],
       return: [

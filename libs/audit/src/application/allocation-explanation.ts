@@ -88,7 +88,9 @@ export class AllocationExplanations {
       (settings?.data as { commissionBps?: number } | undefined)?.commissionBps ??
       DEFAULT_MARKET_SETTINGS.commissionBps;
     const earlier = all.filter(
-      (e) => e.type === 'LeadAllocated' && comparePositions(e.position, event.position) < 0,
+      (e) =>
+        (e.type === 'LeadAllocated' || e.type === 'ReplacementDecided') &&
+        comparePositions(e.position, event.position) < 0,
     );
     const order = await this.orderAsOf(allocation.orderId, allocation.buyerId, input, earlier);
     const competingOrders = await Promise.all(
@@ -211,9 +213,14 @@ export class AllocationExplanations {
         : lifecycle?.type === 'OrderCancelled'
           ? 'cancelled'
           : 'open';
-    const spentBefore = earlier
-      .filter((e) => (e.data as Allocation).orderId === orderId)
+    const ofOrder = earlier.filter((e) => (e.data as { orderId: string }).orderId === orderId);
+    const spentBefore = ofOrder
+      .filter((e) => e.type === 'LeadAllocated')
       .reduce((sum, e) => sum + (e.data as Allocation).price, 0);
+    // Refunds the engine credited back to the order for replacements may be spent again.
+    const refunded = ofOrder
+      .filter((e) => (e.data as { outcome?: string }).outcome === 'granted')
+      .reduce((sum, e) => sum + (e.data as { amount: number }).amount, 0);
     const budget = (terms?.data as { budget?: number } | undefined)?.budget;
     return {
       orderId,
@@ -221,7 +228,7 @@ export class AllocationExplanations {
       terms: (terms?.data as Record<string, unknown>) ?? null,
       status,
       spentBefore,
-      budgetLeft: budget === undefined ? null : budget - spentBefore,
+      budgetLeft: budget === undefined ? null : budget + refunded - spentBefore,
       termsPosition: terms ? formatPosition(terms.position) : null,
     };
   }

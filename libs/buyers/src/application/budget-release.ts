@@ -13,8 +13,8 @@ export function deterministicEventId(name: string): string {
 }
 
 /**
- * Reacts to the engine's OrderClosed (on market-*) by giving the unspent budget back on the
- * buyer stream. Idempotent twice over: the BudgetReleased id is derived from the OrderClosed id
+ * Reacts to the engine's OrderClosed (on market-*) by giving what the order still holds back on
+ * the buyer stream. Idempotent twice over: the BudgetReleased id is derived from the OrderClosed id
  * (the store ignores a re-append), and the decider releases a closed order only once.
  */
 export class BudgetReleaseOnOrderClosed {
@@ -25,13 +25,13 @@ export class BudgetReleaseOnOrderClosed {
 
   async handle(event: RecordedEvent): Promise<void> {
     if (!isEvent(OrderClosed, event)) return;
-    const { orderId, buyerId, released } = event.data;
+    const { orderId, buyerId, spent } = event.data;
     const stream = buyerStream(buyerId);
     const context: DecisionContext = { now: new Date(event.metadata.occurredAt), newId: () => event.id };
     for (let attempt = 0; ; attempt++) {
       const { state, revision } = await this.repository.load(stream, buyerAccountDecider);
       const decided = buyerAccountDecider.decide(
-        { kind: 'release-closed-order', buyerId, orderId, released },
+        { kind: 'release-closed-order', buyerId, orderId, spent },
         state,
         context,
       );

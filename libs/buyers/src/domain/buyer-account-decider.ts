@@ -32,8 +32,18 @@ export type BuyerAccountCommand =
   | { kind: 'pause-order'; buyerId: string; orderId: string }
   | { kind: 'resume-order'; buyerId: string; orderId: string }
   | { kind: 'cancel-order'; buyerId: string; orderId: string; reason?: string }
-  /** The engine closed the order (OrderClosed): give back what it did not spend. */
-  | { kind: 'release-closed-order'; buyerId: string; orderId: string; released: number }
+  /** The engine closed the order (OrderClosed): give back what it holds beyond what was spent. */
+  | { kind: 'release-closed-order'; buyerId: string; orderId: string; spent: number }
+  /** An accepted return's price comes back: to the order (replacement) or the available balance. */
+  | {
+      kind: 'credit-refund';
+      buyerId: string;
+      orderId: string;
+      allocationId: string;
+      amount: number;
+      currency: string;
+      replace: boolean;
+    }
   | { kind: 'configure-webhook'; buyerId: string; url: string; secretRef: string };
 
 /*
@@ -88,6 +98,8 @@ function decide(
     }
     case 'release-closed-order':
       return releaseUnspentBudget(command, state);
+    case 'credit-refund':
+      return creditRefund(command, state);
     case 'configure-webhook':
       return configureWebhook(command);
   }
@@ -155,17 +167,24 @@ export function amendPurchaseOrder(
   ];
 }
 
+/*
+ * What an order holds on the account is its budget, every increase, and the refunds credited to it;
+ * what left is every sale's price (OrderClosed.spent). The difference comes back when the order
+ * closes — computed here, not taken from the engine, because money can reach the order after the
+ * engine closed it (an amendment or a refund racing the close): the engine never saw that money,
+ * the account did.
+ */
 function releaseUnspentBudget(
   command: Extract<BuyerAccountCommand, { kind: 'release-closed-order' }>,
   state: BuyerAccountState,
 ): BuyerAccountEvent[] {
   const order = existingOrder(state, command.orderId);
   if (order.status === 'closed') return []; // released once already: a redelivered OrderClosed changes nothing
-  if (command.released > order.reserved)
+  if (command.spent > order.reserved)
     throw new BuyerAccountError(
       'release-exceeds-reservation',
-      `Order ${order.orderId} holds ${order.reserved}, the engine released ${command.released}`,
-      { reserved: order.reserved, released: command.released },
+      `Order ${order.orderId} holds ${order.reserved}, the engine spent ${command.spent}`,
+      { reserved: order.reserved, spent: command.spent },
     );
   return [
     {
@@ -173,9 +192,38 @@ function releaseUnspentBudget(
       data: {
         orderId: order.orderId,
         buyerId: command.buyerId,
-        amount: command.released,
+        amount: order.reserved - command.spent,
         currency: order.currency,
         reason: 'order_closed',
+      },
+    },
+  ];
+}
+
+/**
+ * A replacement goes through the order only while the order is live here; a cancelled or closed
+ * order will buy nothing more, so its refund is available at once. The engine may still have
+ * closed a live order first: it then declines the replacement and the refund leaves with the
+ * order's other money when the close is released.
+ */
+function creditRefund(
+  command: Extract<BuyerAccountCommand, { kind: 'credit-refund' }>,
+  state: BuyerAccountState,
+): BuyerAccountEvent[] {
+  if (state.refunds[command.allocationId]) return [];
+  const { buyerId, orderId, allocationId, amount, currency } = command;
+  const order = state.orders[orderId];
+  const toOrder = command.replace && order !== undefined && isLive(order) && order.currency === currency;
+  return [
+    {
+      type: 'RefundCredited',
+      data: {
+        buyerId,
+        orderId,
+        allocationId,
+        amount,
+        currency,
+        creditedTo: toOrder ? 'order_budget' : 'available',
       },
     },
   ];

@@ -62,6 +62,8 @@ export interface BuyerAccountState {
   orders: Readonly<Record<string, OrderState>>;
   /** Each deposit counts once: a repeated deposit id is recognised by its amount and currency. */
   deposits: Readonly<Record<string, { amount: number; currency: string }>>;
+  /** Allocations refunded already (each accepted return is credited once). */
+  refunds: Readonly<Record<string, true>>;
   webhook: { url: string; secretRef: string } | null;
 }
 
@@ -70,6 +72,7 @@ export const initialBuyerAccountState: BuyerAccountState = {
   balances: {},
   orders: {},
   deposits: {},
+  refunds: {},
   webhook: null,
 };
 
@@ -153,10 +156,11 @@ export function evolveBuyerAccount(state: BuyerAccountState, event: BuyerAccount
       });
     }
     case 'RefundCredited': {
-      const { orderId, amount, currency, creditedTo } = event.data;
-      if (creditedTo === 'available') return withBalance(state, currency, { available: amount });
+      const { orderId, allocationId, amount, currency, creditedTo } = event.data;
+      const refunded = { ...state, refunds: { ...state.refunds, [allocationId]: true as const } };
+      if (creditedTo === 'available') return withBalance(refunded, currency, { available: amount });
       const order = state.orders[orderId];
-      const next = withBalance(state, currency, { reserved: amount });
+      const next = withBalance(refunded, currency, { reserved: amount });
       return order ? withOrder(next, orderId, { reserved: order.reserved + amount }) : next;
     }
     case 'WebhookConfigured':

@@ -230,21 +230,21 @@ describe('buyer account: pause, resume, cancel', () => {
 });
 
 describe('buyer account: releasing the unspent budget when the engine closes the order', () => {
-  const release = (amount: number): BuyerAccountCommand => ({
+  const release = (spent: number): BuyerAccountCommand => ({
     kind: 'release-closed-order',
     buyerId,
     orderId,
-    released: amount,
+    spent,
   });
 
-  it('gives back exactly what the engine did not spend, once', () => {
+  it('gives back what the order holds beyond what the engine spent, once', () => {
     spec
       .given([deposited(5_000_000), placed()])
-      .when(release(1_200_000))
+      .when(release(1_800_000))
       .then([released(1_200_000)]);
     spec
       .given([deposited(5_000_000), placed(), released(1_200_000)])
-      .when(release(1_200_000))
+      .when(release(1_800_000))
       .then([]);
     const state = foldEvents(buyerAccountDecider, [deposited(5_000_000), placed(), released(1_200_000)]);
     // 1 800 000 was spent by the engine: it left the reserved balance and stays out of available.
@@ -253,11 +253,93 @@ describe('buyer account: releasing the unspent budget when the engine closes the
     expect(state.orders[orderId]).toMatchObject({ status: 'closed', released: 1_200_000 });
   });
 
-  it('refuses to release more than the order holds', () => {
+  it('money that reached the order after the engine closed it comes back with the rest', () => {
+    // The budget was raised while the engine was closing the order: the engine spent 1 800 000 of
+    // the first 3 000 000 and never saw the increase, which the account still holds.
+    const amended: BuyerAccountEvent = {
+      type: 'OrderAmended',
+      data: { orderId, buyerId, ...terms({ budget: 3_500_000 }) },
+    };
+    spec
+      .given([deposited(5_000_000), placed(), amended])
+      .when(release(1_800_000))
+      .then([released(1_700_000)]);
+  });
+
+  it('refuses a close that spent more than the order holds', () => {
     spec
       .given([deposited(5_000_000), placed()])
       .when(release(3_000_001))
       .then(BuyerAccountError);
+  });
+});
+
+describe('buyer account: refunds of accepted returns', () => {
+  const refund = (replace: boolean, allocationId = 'alloc-1'): BuyerAccountCommand => ({
+    kind: 'credit-refund',
+    buyerId,
+    orderId,
+    allocationId,
+    amount: 60_000,
+    currency: 'RUB',
+    replace,
+  });
+  const credited = (
+    creditedTo: 'available' | 'order_budget',
+    allocationId = 'alloc-1',
+  ): BuyerAccountEvent => ({
+    type: 'RefundCredited',
+    data: { buyerId, orderId, allocationId, amount: 60_000, currency: 'RUB', creditedTo },
+  });
+
+  it('without a replacement the price becomes available', () => {
+    spec
+      .given([deposited(5_000_000), placed()])
+      .when(refund(false))
+      .then([credited('available')]);
+  });
+
+  it('with a replacement on a live order the price returns to the order, and stays held there', () => {
+    spec
+      .given([deposited(5_000_000), placed()])
+      .when(refund(true))
+      .then([credited('order_budget')]);
+    // A paused order is live: the replacement comes when it resumes.
+    spec
+      .given([deposited(5_000_000), placed(), { type: 'OrderPaused', data: { orderId, buyerId } }])
+      .when(refund(true))
+      .then([credited('order_budget')]);
+    const state = foldEvents(buyerAccountDecider, [deposited(5_000_000), placed(), credited('order_budget')]);
+    expect(state.balances.RUB).toEqual({ available: 2_000_000, reserved: 3_060_000, deposited: 5_000_000 });
+    expect(state.orders[orderId]!.reserved).toBe(3_060_000);
+    // When the order closes, the refund leaves with what it did not spend.
+    spec
+      .given([deposited(5_000_000), placed(), credited('order_budget')])
+      .when({ kind: 'release-closed-order', buyerId, orderId, spent: 3_000_000 })
+      .then([released(60_000)]);
+  });
+
+  it('a cancelled or closed order buys no replacement: the price becomes available', () => {
+    const cancelled: BuyerAccountEvent = { type: 'OrderCancelled', data: { orderId, buyerId } };
+    spec
+      .given([deposited(5_000_000), placed(), cancelled])
+      .when(refund(true))
+      .then([credited('available')]);
+    spec
+      .given([deposited(5_000_000), placed(), released(0)])
+      .when(refund(true))
+      .then([credited('available')]);
+  });
+
+  it('credits each allocation once', () => {
+    spec
+      .given([deposited(5_000_000), placed(), credited('available')])
+      .when(refund(false))
+      .then([]);
+    spec
+      .given([deposited(5_000_000), placed(), credited('available')])
+      .when(refund(true, 'alloc-2'))
+      .then([credited('order_budget', 'alloc-2')]);
   });
 });
 

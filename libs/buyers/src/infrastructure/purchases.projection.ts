@@ -5,6 +5,8 @@ import {
   LeadAllocated,
   LeadErased,
   LeadListed,
+  RefundCredited,
+  ReplacementDecided,
   ReturnAccepted,
   ReturnEscalated,
   ReturnRejected,
@@ -22,7 +24,7 @@ import type { Projection } from '#lx/projections';
  */
 export const purchasesProjection: Projection = {
   name: 'buyer_purchases',
-  version: 1,
+  version: 2,
   filter: {
     eventTypes: [
       LeadListed.type,
@@ -34,6 +36,8 @@ export const purchasesProjection: Projection = {
       ReturnRejected.type,
       ReturnEscalated.type,
       ConversionReported.type,
+      RefundCredited.type,
+      ReplacementDecided.type,
     ],
   },
   entities: [],
@@ -52,7 +56,7 @@ export const purchasesProjection: Projection = {
     `CREATE TABLE ${schema}.purchase_return (
        allocation_id text PRIMARY KEY, buyer_id text NOT NULL, order_id text NOT NULL, status text NOT NULL,
        reason text NOT NULL, text text, evidence jsonb NOT NULL, replace boolean NOT NULL,
-       requested_at timestamptz NOT NULL, seller_response jsonb, escalation jsonb, decision jsonb,
+       replacement text, requested_at timestamptz NOT NULL, seller_response jsonb, escalation jsonb, decision jsonb,
        updated_at timestamptz NOT NULL)`,
     `CREATE INDEX purchase_return_by_buyer ON ${schema}.purchase_return (buyer_id, requested_at)`,
     `CREATE TABLE ${schema}.purchase_conversion (
@@ -134,6 +138,18 @@ async function applyPurchaseEvent(event: RecordedEvent, manager: EntityManager):
     await updateReturn(manager, allocationId, at, `status = $3, decision = $4`, [
       outcome,
       JSON.stringify({ outcome, decidedBy, rule, rationale, at }),
+    ]);
+  } else if (isEvent(RefundCredited, event)) {
+    // A replacement asked for, refunded to the available balance: the order was no longer live.
+    const { allocationId, creditedTo } = event.data;
+    const replacement = creditedTo === 'order_budget' ? 'pending' : 'unavailable';
+    await updateReturn(manager, allocationId, at, `replacement = CASE WHEN replace THEN $3 END`, [
+      replacement,
+    ]);
+  } else if (isEvent(ReplacementDecided, event)) {
+    const { allocationId, outcome } = event.data;
+    await updateReturn(manager, allocationId, at, `replacement = $3`, [
+      outcome === 'granted' ? 'granted' : 'unavailable',
     ]);
   } else if (isEvent(ConversionReported, event)) {
     const { allocationId, buyerId, at: convertedAt, value } = event.data;

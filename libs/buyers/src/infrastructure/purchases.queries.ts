@@ -40,6 +40,12 @@ export interface ReturnView {
   text: string | null;
   evidence: unknown[];
   replace: boolean;
+  /**
+   * What became of the replacement asked for: `pending` (refund back on the order, the engine has
+   * not answered yet), `granted` (the order may buy one more lead), `unavailable` (the order was no
+   * longer live; the price went to the available balance or came back when the order closed).
+   */
+  replacement: 'pending' | 'granted' | 'unavailable' | null;
   requestedAt: string;
   sellerResponse: unknown;
   escalation: unknown;
@@ -206,6 +212,7 @@ function toReturnView(row: any): ReturnView {
     text: row.text,
     evidence: row.evidence,
     replace: row.replace,
+    replacement: row.replacement ?? null,
     requestedAt: new Date(row.requested_at).toISOString(),
     sellerResponse: row.seller_response,
     escalation: row.escalation,

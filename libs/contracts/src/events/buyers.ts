@@ -78,8 +78,9 @@ export const BudgetReleased = defineEvent({
 });
 
 /**
- * The price of an accepted return, credited back. With a replacement it returns to the order's
- * reserved budget so the replacement lead can be bought; otherwise to the available balance.
+ * The price of an accepted return, credited back. With a replacement asked for and the order
+ * still live on the buyer account, it returns to the order's reserved budget so the engine can buy
+ * a replacement lead (see ReplacementDecided); otherwise to the available balance.
  */
 export const RefundCredited = defineEvent({
   type: 'RefundCredited',

@@ -76,7 +76,12 @@ export const OrderFilled = defineEvent({
   }),
 });
 
-/** The engine stops matching an order; the buyer stream then releases what was not spent. */
+/**
+ * The engine stops matching an order; the buyer stream then releases what was not spent. `spent`
+ * is every sale's price; `released` is the budget the engine left unspent (refunds it credited
+ * back to the order included). The buyer account releases what it holds for the order minus
+ * `spent`, which also covers money that reached the order after the engine closed it.
+ */
 export const OrderClosed = defineEvent({
   type: 'OrderClosed',
   schemaVersion: 1,
@@ -89,6 +94,27 @@ export const OrderClosed = defineEvent({
     released: MinorUnits,
     /** The log position of the input event that caused it (the engine's recovery point). */
     inputPosition: LogPositionText.optional(),
+  }),
+});
+
+/**
+ * The engine's answer to a refund credited to an order's budget (an accepted return with a
+ * replacement): `granted` restores one unit of the order's quantity and the refund to its budget,
+ * so the order can buy a replacement lead; `declined` when the engine had already closed the order
+ * (the buyer account then releases the refund with the rest of the order's money).
+ */
+export const ReplacementDecided = defineEvent({
+  type: 'ReplacementDecided',
+  schemaVersion: 1,
+  categories,
+  schema: z.strictObject({
+    allocationId: EntityId,
+    orderId: EntityId,
+    buyerId: EntityId,
+    amount: MinorUnits,
+    outcome: z.enum(['granted', 'declined']),
+    /** The log position of the RefundCredited it answers. */
+    inputPosition: LogPositionText,
   }),
 });
 
@@ -139,6 +165,7 @@ export const marketEvents = [
   LeadAllocated,
   OrderFilled,
   OrderClosed,
+  ReplacementDecided,
   ListingExpired,
   MarketSettingsChanged,
   MarketClockTicked,

@@ -137,6 +137,9 @@ export class MarketEngine {
         if (order) this.closeOrder(order, 'cancelled');
         break;
       }
+      case 'RefundCredited':
+        if (event.data.creditedTo === 'order_budget') this.replenishOrder(event.data);
+        break;
     }
     const outputs = this.outputs;
     this.outputs = [];
@@ -290,6 +293,7 @@ export class MarketEngine {
       status: 'open',
       bought: 0,
       spent: 0,
+      refunded: 0,
       day: this.today(),
       dayCount: 0,
       daySpend: 0,
@@ -350,6 +354,33 @@ export class MarketEngine {
     }
   }
 
+  /**
+   * An accepted return's price credited back to the order's budget, for a replacement: the order
+   * gets one unit of quantity and the price back and, if open, takes resting leads at once. A
+   * closed order buys nothing more: the replacement is declined (the buyer account releases the
+   * refund with the order's other money).
+   */
+  private replenishOrder(data: EventOf<'RefundCredited'>): void {
+    const order = this.orders.get(data.orderId);
+    if (!order) return; // another market's order
+    const granted = order.status !== 'closed';
+    this.emit({
+      type: 'ReplacementDecided',
+      data: {
+        allocationId: data.allocationId,
+        orderId: order.orderId,
+        buyerId: order.buyerId,
+        amount: data.amount,
+        outcome: granted ? 'granted' : 'declined',
+        inputPosition: this.input.position,
+      },
+    });
+    if (!granted) return;
+    order.bought = Math.max(0, order.bought - 1);
+    order.refunded += data.amount;
+    if (order.status === 'open') this.sweepRestingLeads(order);
+  }
+
   private scheduleExpiry(order: MarketOrder): void {
     if (Number.isFinite(order.expiresAtMs))
       this.orderExpiries.push({ atMs: order.expiresAtMs, seq: order.seq, id: order.orderId });
@@ -370,7 +401,7 @@ export class MarketEngine {
       this.closeOrder(order, 'filled');
       return true;
     }
-    if (order.spent >= order.terms.budget) {
+    if (budgetLeft(order) <= 0) {
       this.closeOrder(order, 'budget_exhausted');
       return true;
     }
@@ -391,7 +422,7 @@ export class MarketEngine {
         buyerId: order.buyerId,
         reason,
         spent: order.spent,
-        released: Math.max(0, order.terms.budget - order.spent),
+        released: Math.max(0, budgetLeft(order)),
         inputPosition: this.input.position,
       },
     });
@@ -421,7 +452,7 @@ export class MarketEngine {
   private cappedBid(order: MarketOrder, lead: ListedLead): number {
     const terms = order.terms;
     let bid = bidWithModifiers(terms, lead);
-    bid = Math.min(bid, terms.budget - order.spent);
+    bid = Math.min(bid, budgetLeft(order));
     if (terms.dailyCapSpend !== undefined) bid = Math.min(bid, terms.dailyCapSpend - order.daySpend);
     return bid;
   }
@@ -532,6 +563,11 @@ export class MarketEngine {
   private emit(output: MarketOutput): void {
     this.outputs.push(output);
   }
+}
+
+/** What the order may still spend: its budget and the refunds credited back, less its sales. */
+function budgetLeft(order: MarketOrder): number {
+  return order.terms.budget + order.refunded - order.spent;
 }
 
 function expiryOf(terms: OrderTerms): number {

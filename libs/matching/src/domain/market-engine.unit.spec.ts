@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { LeadAllocated, ListingExpired, OrderClosed, OrderFilled } from '#lx/contracts';
+import { LeadAllocated, ListingExpired, OrderClosed, OrderFilled, ReplacementDecided } from '#lx/contracts';
 import { at, engineSpec } from '../testing/engine-spec.js';
-import { InputLog, leadListed, orderPlaced, settings, tick } from '../testing/market-fixtures.js';
+import {
+  InputLog,
+  leadListed,
+  orderPlaced,
+  refundCredited,
+  settings,
+  tick,
+} from '../testing/market-fixtures.js';
 import { MarketEngine } from './market-engine.js';
 import type { MarketOutput } from './market-model.js';
 
@@ -404,6 +411,86 @@ describe('expiries and cancellation', () => {
   });
 });
 
+describe('replacements of returned leads', () => {
+  it('a refund credited to a live order gives back one unit and the price: the order buys a replacement', () => {
+    const engine = new MarketEngine({ vertical: 'eyewear' });
+    const log = new InputLog();
+    engine.apply(log.input(orderPlaced('o-1', { quantity: 2, budget: 100000, bid: 50000 })));
+    const [first] = allocations(engine.apply(log.input(leadListed('lead-1'))));
+    expect(first).toMatchObject({ orderId: 'o-1', price: 30000 });
+    const replenished = engine.apply(log.input(refundCredited('o-1', first!.allocationId, 30000)));
+    expect(replenished).toEqual([
+      {
+        type: 'ReplacementDecided',
+        data: {
+          allocationId: first!.allocationId,
+          orderId: 'o-1',
+          buyerId: 'buyer-of-o-1',
+          amount: 30000,
+          outcome: 'granted',
+          inputPosition: '1/3',
+        },
+      },
+    ]);
+    // Two more leads fit the order: the replacement and the second unit it always had.
+    expect(allocations(engine.apply(log.input(leadListed('lead-2'))))).toHaveLength(1);
+    const last = engine.apply(log.input(leadListed('lead-3')));
+    expect(last.map((o) => o.type)).toEqual(['LeadAllocated', 'OrderFilled', 'OrderClosed']);
+    expect(last[1]!.data).toMatchObject({ quantity: 2, spent: 90000 });
+    // Budget 100 000 + 30 000 refunded − 90 000 of sales.
+    expect(last[2]!.data).toMatchObject({ reason: 'filled', spent: 90000, released: 40000 });
+  });
+
+  it('the refunded budget lets the order take a resting lead it could no longer afford, at once', () => {
+    const engine = new MarketEngine({ vertical: 'eyewear' });
+    const log = new InputLog();
+    engine.apply(log.input(orderPlaced('o-1', { quantity: 5, budget: 50000, bid: 50000 })));
+    const [first] = allocations(engine.apply(log.input(leadListed('lead-1'))));
+    // 20 000 left is below lead-2's floor: lead-2 rests.
+    expect(engine.apply(log.input(leadListed('lead-2')))).toEqual([]);
+    const outputs = engine.apply(log.input(refundCredited('o-1', first!.allocationId, 30000)));
+    expect(outputs.map((o) => o.type)).toEqual(['ReplacementDecided', 'LeadAllocated']);
+    expect(outputs[1]!.data).toMatchObject({
+      leadId: 'lead-2',
+      price: 30000,
+      rule: 'resting-lead-floor',
+      inputPosition: '1/4',
+    });
+  });
+
+  it('a paused order keeps the replacement for when it resumes', () => {
+    const engine = new MarketEngine({ vertical: 'eyewear' });
+    const log = new InputLog();
+    engine.apply(log.input(orderPlaced('o-1', { quantity: 1, budget: 50000, bid: 50000 })));
+    engine.apply(log.input({ type: 'OrderPaused', data: { orderId: 'o-1', buyerId: 'buyer-of-o-1' } }));
+    expect(engine.apply(log.input(leadListed('lead-1')))).toEqual([]);
+    const granted = engine.apply(log.input(refundCredited('o-1', 'alloc-x', 30000)));
+    expect(granted.map((o) => o.type)).toEqual(['ReplacementDecided']);
+    const resumed = engine.apply(
+      log.input({ type: 'OrderResumed', data: { orderId: 'o-1', buyerId: 'buyer-of-o-1' } }),
+    );
+    expect(allocations(resumed)).toMatchObject([{ leadId: 'lead-1', price: 30000 }]);
+  });
+
+  it('a closed order buys nothing more: the replacement is declined', () => {
+    spec
+      .given([orderPlaced('o-1', { quantity: 1, budget: 100000 }), leadListed('lead-1')])
+      .when(refundCredited('o-1', 'alloc-1', 30000))
+      .then([{ type: 'ReplacementDecided', data: { orderId: 'o-1', outcome: 'declined', amount: 30000 } }]);
+  });
+
+  it('a refund to the available balance, or for another market’s order, is not the engine’s business', () => {
+    spec
+      .given([orderPlaced('o-1')])
+      .when(refundCredited('o-1', 'alloc-1', 30000, 'available'))
+      .then([]);
+    spec
+      .given([orderPlaced('o-1')])
+      .when(refundCredited('o-elsewhere', 'alloc-1', 30000))
+      .then([]);
+  });
+});
+
 describe('market settings and currency', () => {
   it('takes the commission from the settings', () => {
     spec
@@ -442,8 +529,9 @@ describe('outputs fit the event catalogue', () => {
       leadListed('lead-2', { floor: 40000 }),
       leadListed('lead-3', { floor: 99999 }),
       tick('2030-01-05T00:00:00.000Z'),
+      refundCredited('o-1', 'alloc-1', 30000),
     ].flatMap((event) => engine.apply(log.input(event)));
-    const definitions = { LeadAllocated, OrderFilled, OrderClosed, ListingExpired };
+    const definitions = { LeadAllocated, OrderFilled, OrderClosed, ListingExpired, ReplacementDecided };
     expect(outputs.map((o) => o.type)).toEqual([
       'LeadAllocated',
       'OrderFilled',
@@ -451,6 +539,7 @@ describe('outputs fit the event catalogue', () => {
       'LeadAllocated',
       'OrderClosed',
       'ListingExpired',
+      'ReplacementDecided',
     ]);
     for (const output of outputs)
       expect(definitions[output.type].validate(output.data)).toMatchObject({ ok: true });

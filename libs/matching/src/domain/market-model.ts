@@ -11,6 +11,8 @@ import type {
   OrderPaused,
   OrderPlaced,
   OrderResumed,
+  RefundCredited,
+  ReplacementDecided,
   LeadAllocated,
   OrderFilled,
   OrderClosed,
@@ -33,6 +35,7 @@ export type MarketInputEvent =
   | Typed<'OrderPaused', EventData<typeof OrderPaused>>
   | Typed<'OrderResumed', EventData<typeof OrderResumed>>
   | Typed<'OrderCancelled', EventData<typeof OrderCancelled>>
+  | Typed<'RefundCredited', EventData<typeof RefundCredited>>
   | Typed<'MarketSettingsChanged', EventData<typeof MarketSettingsChanged>>
   | Typed<'MarketClockTicked', EventData<typeof MarketClockTicked>>;
 
@@ -45,6 +48,7 @@ export const MARKET_INPUT_TYPES: readonly MarketInputEvent['type'][] = [
   'OrderPaused',
   'OrderResumed',
   'OrderCancelled',
+  'RefundCredited',
   'MarketSettingsChanged',
   'MarketClockTicked',
 ];
@@ -62,6 +66,7 @@ export type MarketOutput =
   | Typed<'LeadAllocated', EventData<typeof LeadAllocated>>
   | Typed<'OrderFilled', EventData<typeof OrderFilled>>
   | Typed<'OrderClosed', EventData<typeof OrderClosed>>
+  | Typed<'ReplacementDecided', EventData<typeof ReplacementDecided>>
   | Typed<'ListingExpired', EventData<typeof ListingExpired>>;
 
 export type OrderTerms = Omit<EventData<typeof OrderAmended>, 'orderId' | 'buyerId'>;
@@ -159,8 +164,12 @@ export interface MarketOrder {
   filters: CompiledFilters;
   expiresAtMs: number;
   status: 'open' | 'paused' | 'closed';
+  /** Leads bought, less those replaced (each granted replacement gives one unit back). */
   bought: number;
+  /** Every sale's price. */
   spent: number;
+  /** Refunds credited back to the budget for replacements: the order may spend them again. */
+  refunded: number;
   /** UTC day number (ms since epoch / 86 400 000) that `dayCount` and `daySpend` belong to. */
   day: number;
   dayCount: number;

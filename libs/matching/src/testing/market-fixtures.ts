@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   LeadListed,
   OrderPlaced,
+  RefundCredited,
   type EventData,
   type EventInput,
   type AnyEventDefinition,
@@ -96,6 +97,17 @@ export function orderPlaced(
     ...overrides,
   };
   return { type: 'OrderPlaced', data: parsed(OrderPlaced, data) };
+}
+
+/** An accepted return's price credited back on the buyer stream (`order_budget`: a replacement). */
+export function refundCredited(
+  orderId: string,
+  allocationId: string,
+  amount: number,
+  creditedTo: 'available' | 'order_budget' = 'order_budget',
+): MarketInputEvent {
+  const data = { orderId, buyerId: `buyer-of-${orderId}`, allocationId, amount, currency: 'RUB', creditedTo };
+  return { type: 'RefundCredited', data: parsed(RefundCredited, data) };
 }
 
 export const tick = (at: string): MarketInputEvent => ({ type: 'MarketClockTicked', data: { at } });

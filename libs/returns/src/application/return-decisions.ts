@@ -2,10 +2,12 @@ import type { DataSource } from 'typeorm';
 import type { AggregateRepository, HandleOptions } from '#lx/event-sourcing';
 import type { RecordedEvent } from '#lx/event-store';
 import type { EventData, ReturnAccepted, ReturnRequested } from '#lx/contracts';
+import { buyerAccountDecider, buyerStream } from '#lx/buyers';
 import { returnCaseDecider, type ReturnCaseCommand } from '../domain/return-case.decider.js';
 import {
   allocationFacts,
   AllocationNotProjectedError,
+  type AllocationFacts,
   loadReturnFacts,
   marketTermsAsOf,
   windowEndsAt,
@@ -98,9 +100,24 @@ export class ReturnDecisions {
     event: RecordedEvent<'ReturnAccepted', EventData<typeof ReturnAccepted>>,
   ): Promise<void> {
     const allocation = await this.allocation(event.data.allocationId);
-    const { metadata } = causedBy(event);
-    await this.finalizer.finalize(allocation, 'voided', metadata!);
-    await this.finalizer.refund(allocation, metadata!);
+    await this.finalizer.finalize(allocation, 'voided', causedBy(event).metadata!);
+    await this.refund(allocation, event.data.replace === true, event);
+  }
+
+  /**
+   * The price back on the buyer's account, which decides where it goes (the order's budget for a
+   * replacement while the order is live, else the available balance) and credits each allocation
+   * once. Busy buyer streams are retried: the refund must not be lost to a concurrent order.
+   */
+  private async refund(allocation: AllocationFacts, replace: boolean, cause: RecordedEvent): Promise<void> {
+    const { allocationId, orderId, buyerId, currency, price } = allocation;
+    if (price === 0) return;
+    await this.repository.handle(
+      buyerStream(buyerId),
+      buyerAccountDecider,
+      { kind: 'credit-refund', buyerId, orderId, allocationId, amount: price, currency, replace },
+      { ...causedBy(cause), retries: 20 },
+    );
   }
 
   private async allocation(allocationId: string) {

@@ -1,4 +1,4 @@
-import { RefundCredited, SettlementFinalized, newEvent } from '#lx/contracts';
+import { SettlementFinalized, newEvent } from '#lx/contracts';
 import { WrongExpectedVersionError, type EventMetadata, type EventStore } from '#lx/event-store';
 import { deterministicEventId } from '../domain/deterministic-event-id.js';
 import type { AllocationFacts } from '../infrastructure/return-facts.queries.js';
@@ -52,27 +52,5 @@ export class SettlementFinalizer {
       if (found !== outcome) throw new SettlementOutcomeConflictError(allocationId, outcome, found);
       return false;
     }
-  }
-
-  /** The price of an accepted return back on the buyer's stream, once (its id is derived). */
-  async refund(allocation: AllocationFacts, metadata: Partial<EventMetadata>): Promise<void> {
-    const { allocationId, orderId, buyerId, currency, price } = allocation;
-    if (price === 0) return;
-    const event = newEvent(RefundCredited, {
-      allocationId,
-      orderId,
-      buyerId,
-      currency,
-      amount: price,
-      // Refunds go to the available balance even when a replacement was asked for: the engine
-      // does not yet restore an order's quantity or budget on a refund, so money credited to the
-      // order's budget would stay reserved for good. `replace` is recorded on ReturnAccepted.
-      creditedTo: 'available',
-    });
-    await this.store.appendToStream(
-      `buyer-${buyerId}`,
-      [{ id: deterministicEventId(`RefundCredited:${allocationId}`), ...event, metadata }],
-      { expectedRevision: 'any' },
-    );
   }
 }

@@ -323,10 +323,10 @@ describe('scenario 3: the dispute', () => {
       (await accountBalances(dataSource, { currency: 'RUB' })).map((a) => [a.accountId, a.balance]),
     );
     expect(balances).toEqual({
-      // 3 100 000 deposited; 51 leads at 600 RUB spent; 5, 2 and 32 refunded to the available
-      // balance (32 asked for a replacement, which the engine does not provide yet).
-      [`buyer_available:${buyer}`]: 3_100_000 - 51 * PRICE + 3 * PRICE,
-      [`buyer_reserved:${buyer}`]: 0,
+      // 3 100 000 deposited; 51 leads at 600 RUB spent; 5 and 2 refunded to the available balance;
+      // 32 asked for a replacement while its order was live, so its price is back on the order.
+      [`buyer_available:${buyer}`]: 3_100_000 - 51 * PRICE + 2 * PRICE,
+      [`buyer_reserved:${buyer}`]: PRICE,
       // Anna sold 30 and was debited 2 (leads 2 and 5); Boris sold 21 and was debited 1 (lead 32).
       [`seller_pending:${anna}`]: 0,
       [`seller_available:${anna}`]: 28 * PROCEEDS,
@@ -339,7 +339,8 @@ describe('scenario 3: the dispute', () => {
       'external_cash:external': -3_100_000,
     });
     for (const n of [2, 5, 32]) expect((await transferOf(dataSource, allocation(n)))?.status).toBe('voided');
-    expect((await transferOf(dataSource, allocation(32)))?.refundedTo).toBe('available');
+    expect((await transferOf(dataSource, allocation(32)))?.refundedTo).toBe('order_budget');
+    expect((await transferOf(dataSource, allocation(2)))?.refundedTo).toBe('available');
     for (const n of [3, 35, 6, 7, 36])
       expect((await transferOf(dataSource, allocation(n)))?.status).toBe('posted');
 
