@@ -1,8 +1,16 @@
 /*
  * A seller's track record as buyers experienced it: how many of its sold leads were returned
- * (accepted returns) and how many were reported converted. Feeds the quality score's
- * `sellerHistory` part and buyers' "minimum seller quality" filter.
+ * (accepted returns) and how many were reported converted. One rule for the whole exchange: the
+ * sellers app scores new listings with it (the quality score's `sellerHistory` part, which the
+ * engine's "minimum seller quality" filter reads) and settlement reports it per seller.
  */
+
+/** What the log tells about a seller's past leads. */
+export interface SellerRecord {
+  sold: number;
+  returned: number;
+  conversions: number;
+}
 
 export interface SellerHistory {
   sellerId: string;
@@ -20,19 +28,9 @@ export interface SellerHistory {
 const PRIOR_WEIGHT = 20;
 const NEUTRAL = 50;
 
-export function sellerHistory(
-  sellerId: string,
-  sold: number,
-  returned: number,
-  conversions: number,
-): SellerHistory {
+export function sellerHistory(sellerId: string, record: SellerRecord): SellerHistory {
+  const { sold, returned, conversions } = record;
   const percent = (part: number) => (sold === 0 ? 0 : Math.floor((part * 100) / sold));
-  // Leads kept weigh most, conversions add to it; no returns and half converted is a perfect record.
-  const kept = sold === 0 ? 0 : ((sold - returned) * 100) / sold;
-  const converted = sold === 0 ? 0 : (conversions * 100) / sold;
-  const record = Math.min(100, 0.8 * kept + 0.4 * converted);
-  // Blended with a neutral prior, so that a seller's first few sales cannot swing it.
-  const score = Math.round((record * sold + NEUTRAL * PRIOR_WEIGHT) / (sold + PRIOR_WEIGHT));
   return {
     sellerId,
     sold,
@@ -40,6 +38,17 @@ export function sellerHistory(
     conversions,
     returnRatePercent: percent(returned),
     conversionRatePercent: percent(conversions),
-    score: Math.max(0, Math.min(100, score)),
+    score: sellerHistoryScore(record),
   };
+}
+
+/** 0–100: neutral (50) for a new seller, then moving with the record as sales accumulate. */
+export function sellerHistoryScore({ sold, returned, conversions }: SellerRecord): number {
+  // Leads kept weigh most, conversions add to it; no returns and half converted is a perfect record.
+  const kept = sold === 0 ? 0 : ((sold - returned) * 100) / sold;
+  const converted = sold === 0 ? 0 : (conversions * 100) / sold;
+  const record = Math.min(100, 0.8 * kept + 0.4 * converted);
+  // Blended with a neutral prior, so that a seller's first few sales cannot swing it.
+  const score = Math.round((record * sold + NEUTRAL * PRIOR_WEIGHT) / (sold + PRIOR_WEIGHT));
+  return Math.max(0, Math.min(100, score));
 }

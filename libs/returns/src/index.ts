@@ -10,6 +10,5 @@ export * from './infrastructure/return-facts.projection.js';
 export * from './infrastructure/return-facts.queries.js';
 export * from './infrastructure/return-window.queue.js';
 export * from './infrastructure/settlement-reactions.js';
-export * from './domain/seller-history.js';
 export * from './infrastructure/seller-history.projection.js';
 export * from './returns.module.js';

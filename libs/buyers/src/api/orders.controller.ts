@@ -55,7 +55,8 @@ export class OrdersController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'How many resting leads match these filters now, and at what floors',
-    description: 'Non-personal attributes only; minSellerQuality is not applied by the preview.',
+    description:
+      'Non-personal attributes only; every filter applies, minSellerQuality against the seller-history part of each lead’s quality score.',
   })
   async preview(@Body() body: PreviewOrderRequest): Promise<OrderPreview> {
     const filters = toOrderFilters(body.filters);

@@ -10,6 +10,8 @@ export interface ListedLeadFacts {
   sellerId: string;
   attributes: Attributes;
   quality: number;
+  /** The seller-history part of the lead's quality score, as listed: what `minSellerQuality` reads. */
+  sellerQuality: number;
 }
 
 const within = <T>(set: readonly T[] | undefined, value: T | undefined) =>
@@ -18,7 +20,6 @@ const within = <T>(set: readonly T[] | undefined, value: T | undefined) =>
 /**
  * Whether a lead satisfies every present filter (DESIGN §5 eligibility, filters only). Used to
  * preview an order against the resting inventory; the engine applies its own copy of the rules.
- * `minSellerQuality` needs the seller's history, which the preview does not hold: it is ignored.
  */
 export function leadMatchesFilters(lead: ListedLeadFacts, filters: Filters, now: Date): boolean {
   const a = lead.attributes;
@@ -47,6 +48,7 @@ export function leadMatchesFilters(lead: ListedLeadFacts, filters: Filters, now:
   )
     return false;
   if (filters.minQuality !== undefined && lead.quality < filters.minQuality) return false;
+  if (filters.minSellerQuality !== undefined && lead.sellerQuality < filters.minSellerQuality) return false;
   if (filters.sellersIncluded && !filters.sellersIncluded.includes(lead.sellerId)) return false;
   if (filters.sellersExcluded?.includes(lead.sellerId)) return false;
   return true;

@@ -21,6 +21,7 @@ const attributes = (change: Partial<LeadAttributesData> = {}): LeadAttributesDat
 const lead = (change: Partial<LeadAttributesData> = {}) => ({
   sellerId: 's-1',
   quality: 80,
+  sellerQuality: 64,
   attributes: attributes(change),
 });
 
@@ -59,6 +60,8 @@ describe('leadMatchesFilters', () => {
       leadMatchesFilters(lead({ capturedAt: '2030-01-01T11:50:00.000Z' }), { maxLeadAgeMinutes: 5 }, now),
     ).toBe(false);
     expect(leadMatchesFilters(lead(), { minQuality: 81 }, now)).toBe(false);
+    expect(leadMatchesFilters(lead(), { minSellerQuality: 64 }, now)).toBe(true);
+    expect(leadMatchesFilters(lead(), { minSellerQuality: 65 }, now)).toBe(false);
     expect(leadMatchesFilters(lead(), { sellersExcluded: ['s-1'] }, now)).toBe(false);
     expect(leadMatchesFilters(lead(), { sellersIncluded: ['s-2'] }, now)).toBe(false);
   });

@@ -10,7 +10,7 @@ import { ageBand, contactsSegment } from '../domain/lead-filters.js';
  */
 export const marketDepthProjection: Projection = {
   name: 'buyer_market_depth',
-  version: 1,
+  version: 2,
   filter: {
     eventTypes: [
       LeadListed.type,
@@ -24,7 +24,7 @@ export const marketDepthProjection: Projection = {
   createTables: (schema) => [
     `CREATE TABLE ${schema}.resting_lead (
        lead_id text PRIMARY KEY, vertical text NOT NULL, seller_id text NOT NULL, attributes jsonb NOT NULL,
-       quality int NOT NULL, floor bigint NOT NULL, currency text NOT NULL, exclusive boolean NOT NULL,
+       quality int NOT NULL, seller_quality int NOT NULL, floor bigint NOT NULL, currency text NOT NULL, exclusive boolean NOT NULL,
        max_sales int NOT NULL, sales_made int NOT NULL DEFAULT 0, expires_at timestamptz NOT NULL,
        region text, age_band text NOT NULL, contacts text NOT NULL)`,
     `CREATE INDEX resting_lead_by_vertical ON ${schema}.resting_lead (vertical, region)`,
@@ -36,15 +36,16 @@ async function applyInventoryEvent(event: RecordedEvent, manager: EntityManager)
   if (isEvent(LeadListed, event)) {
     const { leadId, sellerId, attributes, floor, currency, exclusivity, expiresAt, quality } = event.data;
     await manager.query(
-      `INSERT INTO resting_lead (lead_id, vertical, seller_id, attributes, quality, floor, currency, exclusive,
-                                 max_sales, expires_at, region, age_band, contacts)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (lead_id) DO NOTHING`,
+      `INSERT INTO resting_lead (lead_id, vertical, seller_id, attributes, quality, seller_quality, floor, currency,
+                                 exclusive, max_sales, expires_at, region, age_band, contacts)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (lead_id) DO NOTHING`,
       [
         leadId,
         attributes.vertical,
         sellerId,
         JSON.stringify(attributes),
         quality.score,
+        quality.parts.sellerHistory,
         floor,
         currency,
         exclusivity.kind === 'exclusive',

@@ -37,6 +37,7 @@ interface RestingRow {
   seller_id: string;
   attributes: LeadAttributesData;
   quality: number;
+  seller_quality: number;
   floor: string;
   currency: string;
   exclusive: boolean;
@@ -54,7 +55,7 @@ export class MarketDepthQueries {
   ): Promise<OrderPreview> {
     // The region index narrows the scan; every filter is then checked by the same pure rule set.
     const rows: RestingRow[] = await this.dataSource.query(
-      `SELECT seller_id, attributes, quality, floor::text AS floor, currency, exclusive FROM resting_lead
+      `SELECT seller_id, attributes, quality, seller_quality, floor::text AS floor, currency, exclusive FROM resting_lead
         WHERE vertical = $1 AND expires_at > $2 AND ($3::text[] IS NULL OR region = ANY($3))`,
       [vertical, options.now.toISOString(), filters.regions ?? null],
     );
@@ -63,7 +64,12 @@ export class MarketDepthQueries {
       (row) =>
         (wanted === 'any' || (wanted === 'exclusive_only') === row.exclusive) &&
         leadMatchesFilters(
-          { sellerId: row.seller_id, attributes: row.attributes, quality: row.quality },
+          {
+            sellerId: row.seller_id,
+            attributes: row.attributes,
+            quality: row.quality,
+            sellerQuality: row.seller_quality,
+          },
           filters,
           options.now,
         ),

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { sellerHistory } from '#lx/contracts';
 import { CurrentPrincipal, decodeCursor, notFound, Roles, toPage, type Principal } from '#lx/http';
 import { leadDecider } from '../domain/lead.decider.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
@@ -95,5 +96,21 @@ export class LeadsController {
       listedAt: new Date(row.listed_at).toISOString(),
       personalData: row.envelope ? (opened[next++] ?? null) : null,
     }));
+  }
+}
+
+/** The seller's record as the exchange scores its next listings (the quality score's seller part). */
+@ApiTags('sellers: leads')
+@Roles('seller')
+@Controller('v1/seller-history')
+export class SellerRecordController {
+  constructor(@Inject(SELLER_QUERIES) private readonly queries: SellerQueries) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Leads sold, returns accepted, conversions reported, and the 0–100 score new listings get',
+  })
+  async history(@CurrentPrincipal() seller: Principal) {
+    return sellerHistory(seller.participantId, await this.queries.sellerRecord(seller.participantId));
   }
 }

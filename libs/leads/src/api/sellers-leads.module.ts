@@ -12,7 +12,7 @@ import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { createLeadsRuntime, type LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
 import { BatchesController } from './batches.controller.js';
-import { LeadsController } from './leads.controller.js';
+import { LeadsController, SellerRecordController } from './leads.controller.js';
 import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
 import { PrivacyController } from './privacy.controller.js';
 import { ReturnsController } from './returns.controller.js';
@@ -50,6 +50,7 @@ export class SellersLeadsModule {
         UploadFormatController,
         BatchesController,
         LeadsController,
+        SellerRecordController,
         ReturnsController,
         PrivacyController,
       ],

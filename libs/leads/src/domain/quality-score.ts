@@ -1,11 +1,5 @@
+import { sellerHistoryScore, type SellerRecord } from '#lx/contracts';
 import type { VerifiedLead } from './verify-lead-row.js';
-
-/** What the log tells about a seller's past leads. */
-export interface SellerHistory {
-  sold: number;
-  returned: number;
-  conversions: number;
-}
 
 export interface QualityScore {
   score: number;
@@ -15,18 +9,13 @@ export interface QualityScore {
 /** How much each part weighs in the score; a seller sees the parts and can tell what to improve. */
 export const QUALITY_WEIGHTS = { completeness: 0.35, verification: 0.3, freshness: 0.2, sellerHistory: 0.15 };
 
-// A seller without history counts as this many sales at the neutral score, so that a first
-// return does not sink a new seller and a first sale does not crown one.
-const PRIOR_SALES = 20;
-const NEUTRAL = 50;
-
 /**
  * The quality score of DESIGN §4. A partial lead (e-mail only) scores lower in completeness and
  * verification: it is worth less, not worthless (scenario 2).
  */
 export function scoreLead(
   lead: VerifiedLead,
-  history: SellerHistory,
+  history: SellerRecord,
   now: Date,
   maxAgeDays: number,
 ): QualityScore {
@@ -56,14 +45,6 @@ export function scoreLead(
       sellerHistory * QUALITY_WEIGHTS.sellerHistory,
   );
   return { score: clamp(score), parts };
-}
-
-/** Sales kept count 100, sales returned 0, conversions add up to 20; blended with the neutral prior. */
-export function sellerHistoryScore(history: SellerHistory): number {
-  const kept = Math.max(0, history.sold - history.returned);
-  const conversionBonus = history.sold > 0 ? Math.min(20, (history.conversions / history.sold) * 100) : 0;
-  const raw = (NEUTRAL * PRIOR_SALES + 100 * kept) / (PRIOR_SALES + history.sold);
-  return clamp(Math.round(raw + (conversionBonus * history.sold) / (PRIOR_SALES + history.sold)));
 }
 
 const clamp = (value: number) => Math.min(100, Math.max(0, value));

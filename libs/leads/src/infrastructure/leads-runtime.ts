@@ -6,11 +6,10 @@ import { createPersonalDataVault, type PersonalDataVault } from '#lx/vault';
 import { ReceiveUpload } from '../application/upload/receive-upload.js';
 import { VerifyBatch } from '../application/verification/verify-batch.js';
 import { ContactFingerprinter } from '../domain/fingerprint.js';
-import type { SellerHistory } from '../domain/quality-score.js';
 import { packagedContactChecks } from './contact-checks.js';
 import { migrateLeadTables } from './leads-migrations.js';
 import { PostgresVerificationStore } from './postgres-verification-store.js';
-import { SELLER_READ_MODEL } from './read-model/seller-read-model.projection.js';
+import { readSellerRecord } from './read-model/seller-queries.js';
 import { startVerificationWorker, VerificationQueue } from './verification-queue.js';
 
 /** Everything the sellers' context runs on, composed once per process (app or standalone worker). */
@@ -52,7 +51,7 @@ export async function createLeadsRuntime(
       dedupeWindowDays: config.LX_DEFAULT_DEDUPE_WINDOW_DAYS,
       listingLifetimeHours: config.LX_DEFAULT_LISTING_LIFETIME_HOURS,
     },
-    sellerHistory: (sellerId) => sellerHistory(pool, sellerId),
+    sellerHistory: (sellerId) => readSellerRecord(pool, sellerId),
     enqueue: (batchId) => queue.enqueue(batchId),
   });
   const verifyBatch = new VerifyBatch({
@@ -91,19 +90,4 @@ export async function createLeadsRuntime(
       await pool.end();
     },
   };
-}
-
-/** The seller's record so far, from the read model; a seller without one gets the neutral prior. */
-async function sellerHistory(pool: pg.Pool, sellerId: string): Promise<SellerHistory> {
-  try {
-    const { rows } = await pool.query<{ sold: string; returned: string }>(
-      `SELECT coalesce(sum(sales), 0) AS sold, coalesce(sum(returned), 0) AS returned
-         FROM ${SELLER_READ_MODEL}.seller_leads WHERE seller_id = $1`,
-      [sellerId],
-    );
-    return { sold: Number(rows[0]?.sold ?? 0), returned: Number(rows[0]?.returned ?? 0), conversions: 0 };
-  } catch {
-    // The read model is created by the projection on first start; before that there is no history.
-    return { sold: 0, returned: 0, conversions: 0 };
-  }
 }

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Projection } from '#lx/projections';
-import { sellerHistory, type SellerHistory } from '../domain/seller-history.js';
+import { sellerHistory, type SellerHistory } from '#lx/contracts';
 
 /**
  * Per seller: leads sold, returns accepted, conversions reported (schema `rm_seller_history`).
@@ -63,5 +63,9 @@ export async function readSellerHistory(
     `SELECT sold, returned, conversions FROM sh_seller WHERE seller_id = $1`,
     [sellerId],
   );
-  return sellerHistory(sellerId, row?.sold ?? 0, row?.returned ?? 0, row?.conversions ?? 0);
+  return sellerHistory(sellerId, {
+    sold: row?.sold ?? 0,
+    returned: row?.returned ?? 0,
+    conversions: row?.conversions ?? 0,
+  });
 }

@@ -5,7 +5,7 @@ import type { EventStore } from '#lx/event-store';
 import type { PersonalDataVault } from '#lx/vault';
 import { batchDecider } from '../../domain/batch.decider.js';
 import type { ListingTerms } from '../../domain/listing-terms.js';
-import type { SellerHistory } from '../../domain/quality-score.js';
+import type { SellerRecord } from '#lx/contracts';
 import type { NumberedRecord } from '../../domain/raw-lead-record.js';
 import type { VerificationStore } from '../verification/verification-store.port.js';
 import { parseUpload, type UploadFormat, type UploadLimits } from './parse-upload.js';
@@ -47,7 +47,7 @@ export class ReceiveUpload {
       limits: UploadLimits;
       chunkRows: number;
       defaults: MarketDefaults;
-      sellerHistory: (sellerId: string) => Promise<SellerHistory>;
+      sellerHistory: (sellerId: string) => Promise<SellerRecord>;
       enqueue: (batchId: string) => Promise<void>;
       clock?: () => Date;
     },

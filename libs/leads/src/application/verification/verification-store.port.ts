@@ -1,4 +1,4 @@
-import type { SellerHistory } from '../../domain/quality-score.js';
+import type { SellerRecord } from '#lx/contracts';
 import type { ListingTerms } from '../../domain/listing-terms.js';
 import type { RejectionReason } from '../../domain/rejection-reasons.js';
 
@@ -12,7 +12,7 @@ export interface BatchProgress {
   terms: ListingTerms;
   dedupeWindowDays: number;
   submittedAt: Date;
-  sellerHistory: SellerHistory;
+  sellerHistory: SellerRecord;
   totalRows: number;
   chunkCount: number;
   /** The next staged chunk to verify: chunks before it are done (listed, reported and counted). */

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { SellerRecord } from '#lx/contracts';
 import type { SealedEnvelope } from '#lx/vault';
 import { SELLER_READ_MODEL as RM } from './seller-read-model.projection.js';
 
@@ -32,11 +33,41 @@ export interface LeadRow {
 }
 
 /**
+ * The seller's record so far (sold, returned, converted), from the read model; a seller without one
+ * gets the neutral prior. It scores the seller's next listings by the exchange's one rule
+ * (`sellerHistoryScore`), the same that settlement reports per seller.
+ */
+export async function readSellerRecord(pool: pg.Pool, sellerId: string): Promise<SellerRecord> {
+  try {
+    const { rows } = await pool.query<{ sold: string; returned: string; conversions: string }>(
+      `SELECT (SELECT coalesce(sum(sales), 0) FROM ${RM}.seller_leads WHERE seller_id = $1) AS sold,
+              (SELECT coalesce(sum(returned), 0) FROM ${RM}.seller_leads WHERE seller_id = $1) AS returned,
+              (SELECT count(*) FROM ${RM}.seller_allocations WHERE seller_id = $1 AND converted) AS conversions`,
+      [sellerId],
+    );
+    const row = rows[0];
+    return {
+      sold: Number(row?.sold ?? 0),
+      returned: Number(row?.returned ?? 0),
+      conversions: Number(row?.conversions ?? 0),
+    };
+  } catch (error) {
+    // The read model is created by the projection on first start; before that there is no history.
+    if ((error as { code?: string }).code === '42P01') return { sold: 0, returned: 0, conversions: 0 };
+    throw error;
+  }
+}
+
+/**
  * The seller's side of reading: every query is scoped to the seller, so another seller's batch or
  * lead reads as absent (404), never as forbidden.
  */
 export class SellerQueries {
   constructor(private readonly pool: pg.Pool) {}
+
+  sellerRecord(sellerId: string): Promise<SellerRecord> {
+    return readSellerRecord(this.pool, sellerId);
+  }
 
   async batches(
     sellerId: string,

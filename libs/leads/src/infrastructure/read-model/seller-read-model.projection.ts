@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type {
+  ConversionReported,
   EventData,
   LeadAllocated,
   LeadBatchRowsRejected,
@@ -19,13 +20,14 @@ import type { Projection } from '#lx/projections';
 export const SELLER_READ_MODEL = 'rm_seller_leads';
 
 /**
- * What a seller sees of its batches, leads, sales and returns: a projection over batch-*, lead-*,
- * market-* and return-* events. Personal data stays sealed here (the envelope, never clear text).
+ * What a seller sees of its batches, leads, sales, returns and conversions: a projection over
+ * batch-*, lead-*, market-*, return-* and conversion-* events. It also holds the seller's record
+ * (sold, returned, converted) that scores the seller's next listings. Personal data stays sealed here (the envelope, never clear text).
  */
 export const sellerReadModel: Projection = {
   name: 'seller_leads',
-  version: 1,
-  filter: { streamCategories: ['batch', 'lead', 'market', 'return'] },
+  version: 2,
+  filter: { streamCategories: ['batch', 'lead', 'market', 'return', 'conversion'] },
   entities: [],
   createTables: () => [
     `CREATE TABLE seller_batches (
@@ -51,7 +53,9 @@ export const sellerReadModel: Projection = {
     'CREATE INDEX seller_leads_by_email ON seller_leads (email_fingerprint)',
     `CREATE TABLE seller_allocations (
       allocation_id text PRIMARY KEY, lead_id text NOT NULL, seller_id text NOT NULL, buyer_id text NOT NULL,
-      price bigint NOT NULL, proceeds bigint NOT NULL, at timestamptz NOT NULL)`,
+      price bigint NOT NULL, proceeds bigint NOT NULL, at timestamptz NOT NULL,
+      converted boolean NOT NULL DEFAULT false)`,
+    'CREATE INDEX seller_allocations_by_seller ON seller_allocations (seller_id) WHERE converted',
     `CREATE TABLE seller_returns (
       allocation_id text PRIMARY KEY, lead_id text NOT NULL, seller_id text NOT NULL, buyer_id text NOT NULL,
       reason text NOT NULL, text text, evidence jsonb NOT NULL, status text NOT NULL, response jsonb,
@@ -201,6 +205,11 @@ export const sellerReadModel: Projection = {
           [(event.data as { allocationId: string }).allocationId],
         );
         return;
+      case 'ConversionReported':
+        await manager.query(`UPDATE seller_allocations SET converted = true WHERE allocation_id = $1`, [
+          (event.data as EventData<typeof ConversionReported>).allocationId,
+        ]);
+        return;
       case 'ReturnAccepted':
       case 'ReturnRejected': {
         const d = event.data as EventData<typeof ReturnAccepted> | EventData<typeof ReturnRejected>;
@@ -212,7 +221,7 @@ export const sellerReadModel: Projection = {
         ]);
         if (accepted)
           await manager.query(
-            `UPDATE seller_leads SET returned = returned + 1, proceeds = proceeds - a.proceeds
+            `UPDATE seller_leads SET returned = seller_leads.returned + 1, proceeds = seller_leads.proceeds - a.proceeds
                FROM seller_allocations a WHERE a.allocation_id = $1 AND seller_leads.lead_id = a.lead_id`,
             [d.allocationId],
           );
