@@ -8,8 +8,8 @@ import { register, waitUntil, type Registered } from './support/scenarios.js';
 /*
  * After the sale, over HTTP with the real engine:
  *  - replacement leads: a return accepted with `replace` gives the live order one unit and the price
- *    back, and the engine buys a replacement; on an order the engine has closed the price goes to the
- *    available balance instead. The buyer's account and the ledger agree to the unit.
+ *    back, and the engine buys a replacement; for an order the engine has closed (filled) the refund
+ *    funds a one-lead order on its terms. The buyer's account and the ledger agree to the unit.
  *  - seller history feeds back: accepted returns and reported conversions score the seller's next
  *    listings (the quality score's seller part), which buyers filter on with `minSellerQuality` —
  *    in the engine and in the order preview alike.
@@ -169,7 +169,7 @@ describe('after the sale: replacements and seller history', () => {
     expect(Object.values(books).reduce((sum: number, x) => sum + (x as number), 0)).toBe(0);
   });
 
-  it('on an order the engine already closed, the refund is available at once and no replacement comes', async () => {
+  it('on an order the engine already closed, the refund funds a one-lead replacement order on its terms', async () => {
     const single = await placeOrder(1);
     await list(vera, rows(4, 1));
     const [bought] = await purchasesOf(single, 1);
@@ -179,25 +179,44 @@ describe('after the sale: replacements and seller history', () => {
     });
     await waitUntil('its budget to be released', async () => (await account()).reserved === 0 || undefined);
     await returnAccepted(bought.allocationId, true);
-    const view = await waitUntil('the refund', async () => {
+    const view = await waitUntil('the replacement order', async () => {
       const now = await returnView(bought.allocationId);
-      return now.replacement ? now : undefined;
+      return now.replacement === 'ordered' ? now : undefined;
     });
-    expect(view.replacement).toBe('unavailable');
-    const balances = await waitUntil('the refund on the available balance', async () => {
+    const replacement = (await call('buyers', buyer, 'GET', `/v1/orders/${view.replacementOrderId}`)).body;
+    expect(replacement).toMatchObject({
+      status: 'open',
+      reserved: PRICE,
+      terms: { quantity: 1, budget: PRICE, bid: PRICE },
+      replacementFor: { orderId: single, allocationId: bought.allocationId },
+    });
+    // The refund went to the available balance and straight into the replacement order.
+    expect(await account()).toMatchObject({ available: DEPOSIT - 4 * PRICE, reserved: PRICE });
+    await list(vera, rows(5, 1));
+    await purchasesOf(view.replacementOrderId, 1);
+    const balances = await waitUntil('the replacement order to close', async () => {
       const now = await account();
-      return now.available === DEPOSIT - 3 * PRICE ? now : undefined;
+      return now.reserved === 0 ? now : undefined;
     });
-    expect(balances).toMatchObject({ reserved: 0 });
+    // The single order's lead was refunded and replaced: four leads paid for net (three on the
+    // first order, one replacement), and the ledger says the same.
+    expect(balances).toMatchObject({ available: DEPOSIT - 4 * PRICE });
+    await waitUntil('the ledger to agree', async () => {
+      const now = await ledger();
+      return (
+        now[`buyer_reserved:${buyer.participantId}`] === 0 &&
+        now[`buyer_available:${buyer.participantId}`] === DEPOSIT - 4 * PRICE
+      );
+    });
   });
 
   it('returns and conversions score the seller’s next listings, and minSellerQuality filters on it', async () => {
-    // Vera sold 5 and had 2 returns accepted; the buyer reports 3 of the kept leads converted.
+    // Vera sold 6 and had 2 returns accepted; the buyer reports 3 of the kept leads converted.
     const kept = (await call('buyers', buyer, 'GET', '/v1/purchased-leads?limit=100')).body.items.filter(
       (item: any) => item.returnStatus !== 'accepted' && item.sellerId === vera.participantId,
     );
-    expect(kept).toHaveLength(3);
-    for (const item of kept) {
+    expect(kept).toHaveLength(4);
+    for (const item of kept.slice(0, 3)) {
       const converted = await call(
         'buyers',
         buyer,
@@ -209,7 +228,7 @@ describe('after the sale: replacements and seller history', () => {
       );
       expect(converted.status).toBe(201);
     }
-    const record = { sold: 5, returned: 2, conversions: 3 };
+    const record = { sold: 6, returned: 2, conversions: 3 };
     const expected = sellerHistoryScore(record);
     expect(expected).toBeGreaterThan(50);
     // The sellers app scores new listings from this record; settlement reports the same score.
@@ -220,8 +239,8 @@ describe('after the sale: replacements and seller history', () => {
     expect(history).toMatchObject({
       ...record,
       score: expected,
-      returnRatePercent: 40,
-      conversionRatePercent: 60,
+      returnRatePercent: 33,
+      conversionRatePercent: 50,
     });
     const reported = await waitUntil('Vera’s record in settlement', async () => {
       const now = (await call('settlement', buyer, 'GET', `/v1/sellers/${vera.participantId}/history`)).body;
@@ -229,9 +248,9 @@ describe('after the sale: replacements and seller history', () => {
     });
     expect(reported.score).toBe(expected);
 
-    const veras = await list(vera, rows(5, 2));
+    const veras = await list(vera, rows(6, 2));
     expect(veras.map((lead) => lead.quality.parts.sellerHistory)).toEqual([expected, expected]);
-    const glebs = await list(gleb, rows(7, 2));
+    const glebs = await list(gleb, rows(8, 2));
     expect(glebs.map((lead) => lead.quality.parts.sellerHistory)).toEqual([50, 50]);
 
     const filters = { minSellerQuality: expected };

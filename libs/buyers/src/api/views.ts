@@ -20,9 +20,20 @@ export interface OrderView {
   reserved: number;
   released: number;
   terms: OrderState['terms'];
+  /** Set on an order the exchange placed to replace a returned lead of a closed order. */
+  replacementFor?: { orderId: string; allocationId: string };
 }
 
 export function toOrderView(order: OrderState): OrderView {
-  const { orderId, vertical, currency, status, reserved, released, terms } = order;
-  return { orderId, vertical, currency, status, reserved, released, terms };
+  const { orderId, vertical, currency, status, reserved, released, terms, replacementFor } = order;
+  return {
+    orderId,
+    vertical,
+    currency,
+    status,
+    reserved,
+    released,
+    terms,
+    ...(replacementFor ? { replacementFor } : {}),
+  };
 }

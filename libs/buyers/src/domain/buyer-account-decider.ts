@@ -99,7 +99,7 @@ function decide(
     case 'release-closed-order':
       return releaseUnspentBudget(command, state);
     case 'credit-refund':
-      return creditRefund(command, state);
+      return creditRefund(command, state, context);
     case 'configure-webhook':
       return configureWebhook(command);
   }
@@ -201,29 +201,49 @@ function releaseUnspentBudget(
 }
 
 /**
- * A replacement goes through the order only while the order is live here; a cancelled or closed
- * order will buy nothing more, so its refund is available at once. The engine may still have
- * closed a live order first: it then declines the replacement and the refund leaves with the
- * order's other money when the close is released.
+ * Where an accepted return's price goes. Without a replacement: the available balance. With one:
+ *  - the order is live: back on the order — the engine gives it one unit and the price back and
+ *    buys the replacement (ReplacementDecided);
+ *  - the order closed without the buyer cancelling it (filled, budget spent): to the available
+ *    balance and at once into a new one-lead order on the closed order's terms, funded by the
+ *    refund (a replacement costs at most what the returned lead cost);
+ *  - the buyer cancelled it, or its expiry passed: the available balance, no replacement.
+ * The engine may close a live order just before the refund reaches it: it then declines the
+ * replacement and the refund is released with the order's other money.
  */
 function creditRefund(
   command: Extract<BuyerAccountCommand, { kind: 'credit-refund' }>,
   state: BuyerAccountState,
+  context: DecisionContext,
 ): BuyerAccountEvent[] {
   if (state.refunds[command.allocationId]) return [];
   const { buyerId, orderId, allocationId, amount, currency } = command;
   const order = state.orders[orderId];
-  const toOrder = command.replace && order !== undefined && isLive(order) && order.currency === currency;
+  const refund = (creditedTo: 'available' | 'order_budget'): BuyerAccountEvent => ({
+    type: 'RefundCredited',
+    data: { buyerId, orderId, allocationId, amount, currency, creditedTo },
+  });
+  if (!command.replace || !order || order.currency !== currency) return [refund('available')];
+  if (isLive(order)) return [refund('order_budget')];
+  const expired =
+    order.terms.expiresAt !== undefined && Date.parse(order.terms.expiresAt) <= context.now.getTime();
+  if (order.status !== 'closed' || order.cancelled || expired) return [refund('available')];
+  const { terms } = order;
   return [
+    refund('available'),
     {
-      type: 'RefundCredited',
+      type: 'OrderPlaced',
       data: {
+        orderId: context.newId(),
         buyerId,
-        orderId,
-        allocationId,
-        amount,
+        vertical: order.vertical,
         currency,
-        creditedTo: toOrder ? 'order_budget' : 'available',
+        ...terms,
+        bid: Math.min(terms.bid, amount),
+        ...(terms.maxBid !== undefined ? { maxBid: Math.min(terms.maxBid, amount) } : {}),
+        quantity: 1,
+        budget: amount,
+        replacementFor: { orderId, allocationId },
       },
     },
   ];

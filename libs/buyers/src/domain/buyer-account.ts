@@ -48,6 +48,10 @@ export interface OrderState {
   reserved: number;
   /** Given back to the available balance (when the order closed). */
   released: number;
+  /** The buyer cancelled it: it wants no more leads, not even replacements. */
+  cancelled: boolean;
+  /** The returned lead this order replaces, when the exchange placed it (see credit-refund). */
+  replacementFor?: { orderId: string; allocationId: string };
 }
 
 export interface Balance {
@@ -114,7 +118,7 @@ export function evolveBuyerAccount(state: BuyerAccountState, event: BuyerAccount
       return { ...next, buyerId, deposits: { ...next.deposits, [depositId]: { amount, currency } } };
     }
     case 'OrderPlaced': {
-      const { orderId, buyerId, vertical, currency, ...terms } = event.data;
+      const { orderId, buyerId, vertical, currency, replacementFor, ...terms } = event.data;
       const next = withBalance(state, currency, { available: -terms.budget, reserved: terms.budget });
       const order: OrderState = {
         orderId,
@@ -124,6 +128,8 @@ export function evolveBuyerAccount(state: BuyerAccountState, event: BuyerAccount
         status: 'open',
         reserved: terms.budget,
         released: 0,
+        cancelled: false,
+        ...(replacementFor ? { replacementFor } : {}),
       };
       return { ...next, buyerId, orders: { ...next.orders, [orderId]: order } };
     }
@@ -140,7 +146,7 @@ export function evolveBuyerAccount(state: BuyerAccountState, event: BuyerAccount
     case 'OrderResumed':
       return withOrder(state, event.data.orderId, { status: 'open' });
     case 'OrderCancelled':
-      return withOrder(state, event.data.orderId, { status: 'cancelled' });
+      return withOrder(state, event.data.orderId, { status: 'cancelled', cancelled: true });
     case 'BudgetReleased': {
       const { orderId, amount, currency, reason } = event.data;
       const order = state.orders[orderId];

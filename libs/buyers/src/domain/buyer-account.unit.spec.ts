@@ -319,16 +319,58 @@ describe('buyer account: refunds of accepted returns', () => {
       .then([released(60_000)]);
   });
 
-  it('a cancelled or closed order buys no replacement: the price becomes available', () => {
+  it('a cancelled order, or one whose expiry passed, gets no replacement: the price becomes available', () => {
     const cancelled: BuyerAccountEvent = { type: 'OrderCancelled', data: { orderId, buyerId } };
     spec
       .given([deposited(5_000_000), placed(), cancelled])
       .when(refund(true))
       .then([credited('available')]);
     spec
-      .given([deposited(5_000_000), placed(), released(0)])
+      .given([deposited(5_000_000), placed(), cancelled, released(0)])
       .when(refund(true))
       .then([credited('available')]);
+    const expiring: BuyerAccountEvent = {
+      type: 'OrderPlaced',
+      data: {
+        orderId,
+        buyerId,
+        vertical: 'eyewear',
+        currency: 'RUB',
+        ...terms({ expiresAt: '2029-12-31T00:00:00.000Z' }),
+      },
+    };
+    spec
+      .given([deposited(5_000_000), expiring, released(0)])
+      .when(refund(true))
+      .then([credited('available')]);
+  });
+
+  it('an order the engine closed (filled) is replaced by a one-lead order funded by the refund', () => {
+    spec
+      .given([deposited(5_000_000), placed(), released(0)])
+      .when(refund(true))
+      .then([
+        credited('available'),
+        {
+          type: 'OrderPlaced',
+          data: {
+            orderId: '00000000-0000-4000-8000-000000000001',
+            buyerId,
+            vertical: 'eyewear',
+            currency: 'RUB',
+            ...terms({ bid: 60_000, maxBid: 60_000, quantity: 1, budget: 60_000 }),
+            replacementFor: { orderId, allocationId: 'alloc-1' },
+          },
+        },
+      ]);
+    // The replacement costs at most what the returned lead cost: bid and max bid are capped by it.
+    const cheap: BuyerAccountCommand = { ...(refund(true) as object), amount: 40_000 } as BuyerAccountCommand;
+    const [, replacement] = buyerAccountDecider.decide(
+      cheap,
+      foldEvents(buyerAccountDecider, [deposited(5_000_000), placed(), released(0)]),
+      fixedDecisionContext(),
+    );
+    expect(replacement!.data).toMatchObject({ bid: 40_000, maxBid: 40_000, budget: 40_000, quantity: 1 });
   });
 
   it('credits each allocation once', () => {

@@ -5,6 +5,7 @@ import {
   LeadAllocated,
   LeadErased,
   LeadListed,
+  OrderPlaced,
   RefundCredited,
   ReplacementDecided,
   ReturnAccepted,
@@ -38,6 +39,7 @@ export const purchasesProjection: Projection = {
       ConversionReported.type,
       RefundCredited.type,
       ReplacementDecided.type,
+      OrderPlaced.type,
     ],
   },
   entities: [],
@@ -56,7 +58,7 @@ export const purchasesProjection: Projection = {
     `CREATE TABLE ${schema}.purchase_return (
        allocation_id text PRIMARY KEY, buyer_id text NOT NULL, order_id text NOT NULL, status text NOT NULL,
        reason text NOT NULL, text text, evidence jsonb NOT NULL, replace boolean NOT NULL,
-       replacement text, requested_at timestamptz NOT NULL, seller_response jsonb, escalation jsonb, decision jsonb,
+       replacement text, replacement_order_id text, requested_at timestamptz NOT NULL, seller_response jsonb, escalation jsonb, decision jsonb,
        updated_at timestamptz NOT NULL)`,
     `CREATE INDEX purchase_return_by_buyer ON ${schema}.purchase_return (buyer_id, requested_at)`,
     `CREATE TABLE ${schema}.purchase_conversion (
@@ -146,6 +148,17 @@ async function applyPurchaseEvent(event: RecordedEvent, manager: EntityManager):
     await updateReturn(manager, allocationId, at, `replacement = CASE WHEN replace THEN $3 END`, [
       replacement,
     ]);
+  } else if (isEvent(OrderPlaced, event)) {
+    // Only the orders the exchange placed to replace a returned lead of a closed order.
+    const replacing = event.data.replacementFor;
+    if (replacing)
+      await updateReturn(
+        manager,
+        replacing.allocationId,
+        at,
+        `replacement = 'ordered', replacement_order_id = $3`,
+        [event.data.orderId],
+      );
   } else if (isEvent(ReplacementDecided, event)) {
     const { allocationId, outcome } = event.data;
     await updateReturn(manager, allocationId, at, `replacement = $3`, [

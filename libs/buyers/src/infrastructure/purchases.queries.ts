@@ -42,10 +42,12 @@ export interface ReturnView {
   replace: boolean;
   /**
    * What became of the replacement asked for: `pending` (refund back on the order, the engine has
-   * not answered yet), `granted` (the order may buy one more lead), `unavailable` (the order was no
-   * longer live; the price went to the available balance or came back when the order closed).
+   * not answered yet), `granted` (the order may buy one more lead), `ordered` (the order had closed:
+   * a one-lead order on its terms, `replacementOrderId`, funded by the refund), `unavailable` (the
+   * order was cancelled or expired; the price went to the available balance).
    */
-  replacement: 'pending' | 'granted' | 'unavailable' | null;
+  replacement: 'pending' | 'granted' | 'ordered' | 'unavailable' | null;
+  replacementOrderId: string | null;
   requestedAt: string;
   sellerResponse: unknown;
   escalation: unknown;
@@ -213,6 +215,7 @@ function toReturnView(row: any): ReturnView {
     evidence: row.evidence,
     replace: row.replace,
     replacement: row.replacement ?? null,
+    replacementOrderId: row.replacement_order_id ?? null,
     requestedAt: new Date(row.requested_at).toISOString(),
     sellerResponse: row.seller_response,
     escalation: row.escalation,

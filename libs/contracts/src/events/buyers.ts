@@ -31,7 +31,17 @@ export const OrderPlaced = defineEvent({
   schemaVersion: 1,
   categories,
   schema: z
-    .strictObject({ ...OrderRef, vertical: Vertical, currency: CurrencyCode, ...orderTermsShape })
+    .strictObject({
+      ...OrderRef,
+      vertical: Vertical,
+      currency: CurrencyCode,
+      ...orderTermsShape,
+      /**
+       * Set when the exchange placed the order itself: a replacement for a returned lead whose
+       * order had closed, one lead on the closed order's terms, funded by the refund.
+       */
+      replacementFor: z.strictObject({ orderId: EntityId, allocationId: EntityId }).optional(),
+    })
     .superRefine(checkOrderTerms),
 });
 

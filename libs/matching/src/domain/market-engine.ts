@@ -281,7 +281,7 @@ export class MarketEngine {
 
   private placeOrder(data: EventOf<'OrderPlaced'>): void {
     if (data.vertical !== this.vertical || this.orders.has(data.orderId)) return;
-    const { orderId, buyerId, currency, vertical: _vertical, ...terms } = data;
+    const { orderId, buyerId, currency, vertical: _vertical, replacementFor: _replacement, ...terms } = data;
     const order: MarketOrder = {
       orderId,
       buyerId,
