@@ -34,6 +34,8 @@ export class SettlementAppModule {
           defaultDedupeWindowDays: config.LX_DEFAULT_DEDUPE_WINDOW_DAYS,
           returnCapWindowDays: config.LX_RETURN_CAP_WINDOW_DAYS,
           returnWindowMsOverride: config.LX_RETURN_WINDOW_MS,
+          sellerResponseHours: config.LX_SELLER_RESPONSE_HOURS,
+          sellerResponseMsOverride: config.LX_SELLER_RESPONSE_MS,
         }),
       ],
     };

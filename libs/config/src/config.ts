@@ -66,6 +66,10 @@ const schema = z
     // Settlement: return windows, automatic return rules, payouts.
     /** Overrides every market's return window (milliseconds), so tests and demos can close windows in seconds. */
     LX_RETURN_WINDOW_MS: z.coerce.number().int().min(1).optional(),
+    /** How long a seller has to answer a return before it goes to an auditor unanswered. */
+    LX_SELLER_RESPONSE_HOURS: z.coerce.number().int().min(1).default(48),
+    /** Overrides the seller's answering time (milliseconds), for tests and demos. */
+    LX_SELLER_RESPONSE_MS: z.coerce.number().int().min(1).optional(),
     /** The rolling window over which a buyer's returns are compared with the market's return cap. */
     LX_RETURN_CAP_WINDOW_DAYS: z.coerce.number().int().min(1).default(30),
     /** Runs the return-window and payout BullMQ workers inside the settlement app. */

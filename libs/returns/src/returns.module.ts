@@ -60,6 +60,7 @@ class SettlementReactionsHost implements OnApplicationBootstrap, OnApplicationSh
       redisUrl: this.options.redisUrl,
       prefix: this.options.redisPrefix,
       window: this.window,
+      unanswered: this.reactions.decisions,
       log,
     });
   }

@@ -13,7 +13,7 @@ import {
   windowEndsAt,
 } from '../infrastructure/return-facts.queries.js';
 import { waitForReadModel } from './read-model-wait.js';
-import type { ReturnsOptions } from './returns-options.js';
+import { sellerResponseMs, type ReturnsOptions } from './returns-options.js';
 import type { SettlementFinalizer } from './settlement-finalizer.js';
 
 export const RETURN_FACTS_SCHEMA = 'rm_return_facts';
@@ -21,6 +21,8 @@ export const RETURN_FACTS_SCHEMA = 'rm_return_facts';
 /** Where the return window's closing is scheduled (a BullMQ delayed job in production). */
 export interface ReturnWindowScheduler {
   scheduleClose(allocationId: string, at: Date, reason: 'allocated' | 'return-rejected'): Promise<void>;
+  /** When the seller's time to answer a return runs out (one job per return). */
+  scheduleSellerResponseDue(allocationId: string, at: Date): Promise<void>;
 }
 
 /**
@@ -50,6 +52,9 @@ export class ReturnDecisions {
           this.options,
         );
         await this.decide({ kind: 'judge-automatically', allocationId, facts }, event);
+        // If the rules left it to the seller, the seller's silence must not hold the money forever.
+        const due = Date.parse(event.metadata.occurredAt) + sellerResponseMs(this.options);
+        await this.scheduler.scheduleSellerResponseDue(allocationId, new Date(due));
         return;
       }
       case 'SellerResponded':
@@ -72,6 +77,21 @@ export class ReturnDecisions {
         return;
       }
     }
+  }
+
+  /** The seller's time ran out: an unanswered return goes to an auditor (no-op once answered). */
+  async escalateUnanswered(allocationId: string, now: Date): Promise<boolean> {
+    const result = await this.repository.handle(
+      `return-${allocationId}`,
+      returnCaseDecider,
+      {
+        kind: 'escalate-unanswered',
+        allocationId,
+        allowedHours: Math.floor(sellerResponseMs(this.options) / 3_600_000),
+      },
+      { metadata: { actor: 'system', occurredAt: now.toISOString() } },
+    );
+    return result.events.length > 0;
   }
 
   async decideAsAuditor(command: Extract<ReturnCaseCommand, { kind: 'decide-as-auditor' }>, now: Date) {

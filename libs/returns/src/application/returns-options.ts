@@ -7,6 +7,14 @@ export interface ReturnsOptions {
   returnCapWindowDays: number;
   /** Replaces every market's window, so tests and demos can close windows in seconds. */
   returnWindowMsOverride?: number | undefined;
+  /** How long a seller has to answer a return before it is escalated unanswered (default 48 h). */
+  sellerResponseHours?: number | undefined;
+  /** Replaces `sellerResponseHours` in milliseconds, for tests and demos. */
+  sellerResponseMsOverride?: number | undefined;
 }
+
+/** The time a seller has to answer a return, in milliseconds. */
+export const sellerResponseMs = (options: ReturnsOptions): number =>
+  options.sellerResponseMsOverride ?? (options.sellerResponseHours ?? 48) * 3_600_000;
 
 export const RETURNS_OPTIONS = Symbol('RETURNS_OPTIONS');

@@ -23,6 +23,8 @@ export type ReturnCaseCommand =
       outcome: 'accept' | 'reject';
       rationale: string;
     }
+  /** The seller's time to answer ran out (the delayed job): an unanswered return goes to an auditor. */
+  | { kind: 'escalate-unanswered'; allocationId: string; allowedHours: number }
   /** The return window elapsed (the delayed job): closes it unless a return is open or accepted. */
   | { kind: 'close-window'; allocationId: string; closedAt: string };
 
@@ -62,6 +64,17 @@ function decide(command: ReturnCaseCommand, state: ReturnCaseState): ReturnCaseE
             escalatedBy: SYSTEM,
             reason: `The seller contests the return: ${response.statement}`,
           },
+        },
+      ];
+    }
+    case 'escalate-unanswered': {
+      // Answered, decided or escalated meanwhile: the seller's answer (or the decision) stands.
+      if (state.status !== 'requested' || state.sellerResponse) return [];
+      const within = command.allowedHours >= 1 ? `${command.allowedHours} h` : 'the time allowed';
+      return [
+        {
+          type: 'ReturnEscalated',
+          data: { allocationId, escalatedBy: SYSTEM, reason: `The seller did not answer within ${within}` },
         },
       ];
     }

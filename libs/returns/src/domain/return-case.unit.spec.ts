@@ -227,6 +227,23 @@ describe('return case', () => {
       ]);
   });
 
+  it('sends a return the seller did not answer in time to an auditor, once', () => {
+    const silence = { kind: 'escalate-unanswered', allocationId, allowedHours: 48 } as const;
+    const escalated: ReturnCaseEvent = {
+      type: 'ReturnEscalated',
+      data: { allocationId, escalatedBy: 'system', reason: 'The seller did not answer within 48 h' },
+    };
+    spec.given([request()]).when(silence).then([escalated]);
+    spec.given([request(), escalated]).when(silence).then([]);
+    // An answer in time stands: the seller's acceptance or contest decides what happens next.
+    const answered: ReturnCaseEvent = {
+      type: 'SellerResponded',
+      data: { allocationId, sellerId: 'seller-1', position: 'contest', statement: 'Checked', evidence: [] },
+    };
+    spec.given([request(), answered]).when(silence).then([]);
+    spec.given([]).when(silence).then([]);
+  });
+
   it('lets an auditor decide an escalated return once, and only then', () => {
     const escalated: ReturnCaseEvent = {
       type: 'ReturnEscalated',

@@ -4,6 +4,8 @@ import type { ReturnWindowScheduler } from '../application/return-decisions.js';
 import type { ReturnWindow } from '../application/return-window.js';
 
 export const RETURN_WINDOW_QUEUE = 'settlement-return-window';
+/** The job that escalates a return the seller did not answer in time (same queue and worker). */
+const SELLER_RESPONSE_DUE = 'seller-response-due';
 
 export interface QueueConnection {
   redisUrl: string;
@@ -45,6 +47,21 @@ export class ReturnWindowQueue implements ReturnWindowScheduler {
     );
   }
 
+  async scheduleSellerResponseDue(allocationId: string, at: Date): Promise<void> {
+    await this.queue.add(
+      SELLER_RESPONSE_DUE,
+      { allocationId },
+      {
+        jobId: `seller-response.${allocationId}`,
+        delay: Math.max(0, at.getTime() - Date.now()),
+        attempts: 25,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: 10_000,
+        removeOnFail: 10_000,
+      },
+    );
+  }
+
   async close(): Promise<void> {
     await this.queue.close();
     await this.connection.quit().catch(() => undefined);
@@ -53,6 +70,8 @@ export class ReturnWindowQueue implements ReturnWindowScheduler {
 
 export interface ReturnWindowWorkerOptions extends QueueConnection {
   window: ReturnWindow;
+  /** Escalates unanswered returns; without it those jobs fail and are retried by another worker. */
+  unanswered?: { escalateUnanswered(allocationId: string, now: Date): Promise<boolean> };
   /** A killed worker's job is taken over by another once its lock has expired. */
   lockDurationMs?: number;
   log?: (message: string, error?: unknown) => void;
@@ -66,6 +85,10 @@ export function startReturnWindowWorker(options: ReturnWindowWorkerOptions): { c
     RETURN_WINDOW_QUEUE,
     async (job, token) => {
       const { allocationId } = job.data as { allocationId: string };
+      if (job.name === SELLER_RESPONSE_DUE) {
+        if (!options.unanswered) throw new Error('this worker does not escalate unanswered returns');
+        return { escalated: await options.unanswered.escalateUnanswered(allocationId, new Date()) };
+      }
       const outcome = await options.window.close(allocationId, new Date());
       if (outcome === 'window-not-ended') {
         // Fired early (clocks of producer and worker differ): wait for the window's end.
