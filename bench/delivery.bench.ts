@@ -15,7 +15,13 @@
 import pg from 'pg';
 import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from '#lx/testing';
-import { register, startWebhookReceiver, webhookSignatureValid } from '../tests/support/scenarios.js';
+import {
+  confirmDeposit,
+  openMarket,
+  register,
+  startWebhookReceiver,
+  webhookSignatureValid,
+} from '../tests/support/scenarios.js';
 import {
   atMost,
   formatNumber,
@@ -54,16 +60,10 @@ async function main(): Promise<void> {
   };
   let stopPolling = false;
   try {
-    await exchange.call('settlement', 'POST', '/v1/markets/eyewear/settings', {
-      key: exchange.operatorKey,
-      body: { currency: 'RUB', commissionBps: 1500 },
-    });
+    await openMarket(exchange, 'eyewear', { currency: 'RUB', commissionBps: 1500 });
     const seller = await register(exchange, 'seller', 'Landing Pages SL');
     const buyer = await register(exchange, 'buyer', 'Fast Callback Center');
-    await exchange.call('buyers', 'POST', `/v1/buyers/${buyer.participantId}/deposits`, {
-      key: exchange.operatorKey,
-      body: { amount: LEADS * 2 * PRICE, currency: 'RUB', reference: 'bench-deposit' },
-    });
+    await confirmDeposit(exchange, buyer, LEADS * 2 * PRICE, 'bench-deposit');
     const webhook = await exchange.call('buyers', 'PUT', '/v1/webhook', {
       key: buyer.apiKey,
       body: { url: receiver.url },

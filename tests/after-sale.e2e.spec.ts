@@ -3,7 +3,7 @@ import { sellerHistoryScore } from '#lx/contracts';
 import { generateLeadRows, leadRowsToCsv, type LeadRow } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from './support/exchange.js';
 import { allLeads, upload, waitForVerified } from './support/sellers.js';
-import { register, waitUntil, type Registered } from './support/scenarios.js';
+import { confirmDeposit, openMarket, register, waitUntil, type Registered } from './support/scenarios.js';
 
 /*
  * After the sale, over HTTP with the real engine:
@@ -115,16 +115,8 @@ describe('after the sale: replacements and seller history', () => {
     gleb = await register(exchange, 'seller', 'Gleb Media');
     buyer = await register(exchange, 'buyer', 'Optika Replace');
     auditor = await register(exchange, 'auditor', 'Audit & Co');
-    const settings = await exchange.call('settlement', 'POST', '/v1/markets/eyewear/settings', {
-      key: exchange.operatorKey,
-      body: { currency: 'RUB', commissionBps: 1500, returnWindowHours: 72, dedupeWindowDays: 30 },
-    });
-    expect([200, 201]).toContain(settings.status);
-    const deposit = await exchange.call('buyers', 'POST', `/v1/buyers/${buyer.participantId}/deposits`, {
-      key: exchange.operatorKey,
-      body: { amount: DEPOSIT, currency: 'RUB', reference: 'wire-replace' },
-    });
-    expect(deposit.status).toBe(201);
+    await openMarket(exchange, 'eyewear');
+    await confirmDeposit(exchange, buyer, DEPOSIT, 'wire-replace');
   });
   afterAll(async () => exchange?.stop());
 

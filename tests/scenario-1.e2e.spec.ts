@@ -4,6 +4,8 @@ import { startExchange, type RunningExchange } from './support/exchange.js';
 import { allLeads, upload, waitForVerified } from './support/sellers.js';
 import {
   orderRequest,
+  confirmDeposit,
+  openMarket,
   register,
   rowAge,
   scenarioOneFailures,
@@ -66,11 +68,7 @@ describe('scenario 1: glasses with diamonds', () => {
     seller = await register(exchange, 'seller', 'Moscow Leads LLC');
     optika = await register(exchange, 'buyer', 'Optika Premium');
     receiver = await startWebhookReceiver();
-    const settings = await exchange.call('settlement', 'POST', '/v1/markets/eyewear/settings', {
-      key: exchange.operatorKey,
-      body: { currency: 'RUB', commissionBps: 1500, returnWindowHours: 72, dedupeWindowDays: 30 },
-    });
-    expect([200, 201]).toContain(settings.status);
+    await openMarket(exchange, 'eyewear');
   });
   afterAll(async () => {
     await receiver?.close();
@@ -122,12 +120,8 @@ describe('scenario 1: glasses with diamonds', () => {
   });
 
   it('places the order with webhook delivery, funds confirmed by the operator', async () => {
-    const deposit = await exchange.call('buyers', 'POST', `/v1/buyers/${optika.participantId}/deposits`, {
-      key: exchange.operatorKey,
-      // More than the order needs: the budget, not the balance, must be what bounds the spend.
-      body: { amount: 5_000_000, currency: 'RUB', reference: 'bank-2025-06-01-0042' },
-    });
-    expect(deposit.status).toBe(201);
+    // More than the order needs: the budget, not the balance, must be what bounds the spend.
+    await confirmDeposit(exchange, optika, 5_000_000, 'bank-2025-06-01-0042');
     const webhook = await exchange.call('buyers', 'PUT', '/v1/webhook', {
       key: optika.apiKey,
       body: { url: receiver.url },

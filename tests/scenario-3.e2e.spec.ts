@@ -3,6 +3,8 @@ import { generateLeadRows, leadRowsToCsv, scenarioOneOrder, type LeadRow } from 
 import { startExchange, type RunningExchange } from './support/exchange.js';
 import { upload, waitForVerified } from './support/sellers.js';
 import {
+  confirmDeposit,
+  openMarket,
   orderRequest,
   register,
   scenarioOneFailures,
@@ -102,18 +104,8 @@ describe('scenario 3: the dispute', () => {
     boris = await register(exchange, 'seller', 'Boris Media');
     buyer = await register(exchange, 'buyer', 'Optika Premium');
     auditor = await register(exchange, 'auditor', 'Audit & Co');
-    for (const vertical of ['eyewear', 'insurance']) {
-      const settings = await exchange.call('settlement', 'POST', `/v1/markets/${vertical}/settings`, {
-        key: exchange.operatorKey,
-        body: { currency: 'RUB', commissionBps: 1500, returnWindowHours: 72, dedupeWindowDays: 30 },
-      });
-      expect([200, 201]).toContain(settings.status);
-    }
-    const deposit = await exchange.call('buyers', 'POST', `/v1/buyers/${buyer.participantId}/deposits`, {
-      key: exchange.operatorKey,
-      body: { amount: DEPOSIT, currency: 'RUB', reference: 'wire-0001' },
-    });
-    expect(deposit.status).toBe(201);
+    for (const vertical of ['eyewear', 'insurance']) await openMarket(exchange, vertical);
+    await confirmDeposit(exchange, buyer, DEPOSIT, 'wire-0001');
   });
   afterAll(async () => exchange?.stop());
 

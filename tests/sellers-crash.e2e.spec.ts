@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,10 @@ import {
 } from './support/sellers.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
+
+// A worker process started, killed mid-batch, its lock left to expire, a second one finishing 4 000
+// rows: on a 2-core machine shared with the other test workers this can take well over a minute.
+jest.setTimeout(240_000);
 
 /** A verification worker killed with SIGKILL in the middle of a batch: the batch resumes and lists each row once. */
 describe('sellers: verification survives kill -9 of its worker process', () => {

@@ -116,6 +116,41 @@ export async function register(
   return { participantId: created.body.participantId, apiKey: issued.body.apiKey };
 }
 
+/** Publishes a market's settings through the operator API (RUB, 15 % commission by default). */
+export async function openMarket(
+  exchange: RunningExchange,
+  vertical: string,
+  settings: Record<string, unknown> = {
+    currency: 'RUB',
+    commissionBps: 1500,
+    returnWindowHours: 72,
+    dedupeWindowDays: 30,
+  },
+): Promise<void> {
+  const response = await exchange.call('settlement', 'POST', `/v1/markets/${vertical}/settings`, {
+    key: exchange.operatorKey,
+    body: settings,
+  });
+  if (response.status !== 200 && response.status !== 201)
+    throw new Error(`settings of ${vertical}: ${response.status} ${JSON.stringify(response.body)}`);
+}
+
+/** The operator confirms a buyer's deposit (what a payment provider's callback does). */
+export async function confirmDeposit(
+  exchange: RunningExchange,
+  buyer: Registered,
+  amount: number,
+  reference: string,
+  currency = 'RUB',
+): Promise<void> {
+  const response = await exchange.call('buyers', 'POST', `/v1/buyers/${buyer.participantId}/deposits`, {
+    key: exchange.operatorKey,
+    body: { amount, currency, reference },
+  });
+  if (response.status !== 201)
+    throw new Error(`deposit ${reference}: ${response.status} ${JSON.stringify(response.body)}`);
+}
+
 /** The order as the buyers API takes it: the generator's spec without the currency (the market's). */
 export function orderRequest(spec: OrderSpec, change: Partial<Omit<OrderSpec, 'currency'>> = {}) {
   const { currency: _currency, ...request } = spec;
