@@ -9,7 +9,7 @@ import {
 import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import { from, mergeMap, Observable, of, catchError, throwError } from 'rxjs';
-import { canonicalJson } from '#lx/event-store';
+import { canonicalJson } from '#lx/canonical-json';
 import { REDIS, REDIS_PREFIX } from './redis.js';
 import { ProblemException } from './problem-details.js';
 import type { AuthenticatedRequest } from './principal.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '#lx/canonical-json';
 import {
-  canonicalJson,
   comparePositions,
   formatPosition,
   type EventStore,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '#lx/canonical-json';
 import type { MarketOutput } from './market-model.js';
 
 /**
@@ -9,15 +10,4 @@ export function digestOutputs(outputs: Iterable<MarketOutput>): string {
   const hash = createHash('sha256');
   for (const output of outputs) hash.update(canonicalJson(output)).update('\n');
   return hash.digest('hex');
-}
-
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
