@@ -32,8 +32,9 @@ const STREAM_KINDS: Record<string, EntityKind> = {
 };
 
 /**
- * Every entity an event touches: the entity its stream belongs to, the ids its data names, and
- * the orders whose bids it cites as evidence (an allocation's competing bids). Pure; the audit
+ * Every entity an event touches: the entity its stream belongs to, the ids its data names, the
+ * orders whose bids it cites as evidence (an allocation's competing bids), and what a replacement
+ * order replaces. Pure; the audit
  * index stores one row per reference so a timeline is an index lookup, not a log scan.
  */
 export function referencedEntities(streamName: string, data: unknown): EntityReference[] {
@@ -51,6 +52,13 @@ export function referencedEntities(streamName: string, data: unknown): EntityRef
     }
     const bids = (data as { competingBids?: unknown }).competingBids;
     if (Array.isArray(bids)) for (const bid of bids) add('order', (bid as { orderId?: unknown }).orderId);
+    // A replacement order names the returned lead's allocation and order it replaces.
+    const replaced = (data as { replacementFor?: { orderId?: unknown; allocationId?: unknown } })
+      .replacementFor;
+    if (replaced && typeof replaced === 'object') {
+      add('order', replaced.orderId);
+      add('allocation', replaced.allocationId);
+    }
   }
   return [...found.values()].sort((a, b) => (a.kind + a.id < b.kind + b.id ? -1 : 1));
 }

@@ -22,6 +22,20 @@ describe('referencedEntities', () => {
     ]);
   });
 
+  it('links a replacement order to the order and allocation it replaces', () => {
+    const refs = referencedEntities('buyer-b1', {
+      orderId: 'o9',
+      buyerId: 'b1',
+      replacementFor: { orderId: 'o1', allocationId: 'a1' },
+    });
+    expect(refs).toEqual([
+      { kind: 'allocation', id: 'a1' },
+      { kind: 'order', id: 'o1' },
+      { kind: 'order', id: 'o9' },
+      { kind: 'participant', id: 'b1' },
+    ]);
+  });
+
   it('maps a return stream to its allocation and ignores non-id fields', () => {
     expect(referencedEntities('return-a9', { reason: 'duplicate', evidence: 'orderId: x' })).toEqual([
       { kind: 'allocation', id: 'a9' },
