@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { eventCatalogue, newEvent, OrderClosed } from '#lx/contracts';
+import { eventCatalogue, newEvent, OrderClosed, ReplacementDecided } from '#lx/contracts';
 import { PostgresEventStore } from '#lx/event-store';
 import { AggregateRepository } from '#lx/event-sourcing';
 import { createTestDatabase, type TestDatabase } from '#lx/testing';
@@ -120,5 +120,68 @@ describe('buyer account on a real event store', () => {
     // The 12 000 spent left the account with the allocations; nothing stays reserved for a closed order.
     expect(state.balances.RUB).toEqual({ available: 38_000, reserved: 0, deposited: 50_000 });
     expect(state.orders[orderId]!.status).toBe('closed');
+  });
+
+  it('a refund that raced the close comes back with it and still buys its replacement, once', async () => {
+    const buyerId = randomUUID();
+    const orderId = randomUUID();
+    const allocationId = randomUUID();
+    await deposit(buyerId, 50_000);
+    await repository.handle(buyerStream(buyerId), buyerAccountDecider, {
+      kind: 'place-order',
+      buyerId,
+      orderId,
+      vertical: 'eyewear',
+      currency: 'RUB',
+      terms: terms(30_000),
+    });
+    // The engine fills the order (30 000 spent) while the buyer account, not yet told, credits a
+    // returned lead's 3 000 to the order for a replacement; the engine then declines it.
+    await store.appendToStream(
+      'market-eyewear',
+      [newEvent(OrderClosed, { orderId, buyerId, reason: 'filled', spent: 30_000, released: 0 })],
+      { expectedRevision: 'any' },
+    );
+    await repository.handle(buyerStream(buyerId), buyerAccountDecider, {
+      kind: 'credit-refund',
+      buyerId,
+      orderId,
+      allocationId,
+      amount: 3_000,
+      currency: 'RUB',
+      replace: true,
+    });
+    const [, refund] = await store.readStream(buyerStream(buyerId)).then((events) => events.slice(-2));
+    expect(refund!.data).toMatchObject({ creditedTo: 'order_budget' });
+    await store.appendToStream(
+      'market-eyewear',
+      [
+        newEvent(ReplacementDecided, {
+          allocationId,
+          orderId,
+          buyerId,
+          amount: 3_000,
+          outcome: 'declined',
+          inputPosition: '1/1',
+        }),
+      ],
+      { expectedRevision: 'any' },
+    );
+    const answers = (await store.readStream('market-eyewear')).filter(
+      (event) => (event.data as { orderId?: string }).orderId === orderId,
+    );
+    const reactions = new BudgetReleaseOnOrderClosed(store, repository);
+    for (let round = 0; round < 2; round++) for (const answer of answers) await reactions.handle(answer);
+
+    const events = await store.readStream(buyerStream(buyerId));
+    const released = events.filter((event) => event.type === 'BudgetReleased');
+    expect(released.map((event) => event.data)).toMatchObject([{ amount: 3_000, reason: 'order_closed' }]);
+    const replacements = events.filter((event) => event.type === 'OrderPlaced').slice(1);
+    expect(replacements.map((event) => event.data)).toMatchObject([
+      { quantity: 1, budget: 3_000, bid: 1000, replacementFor: { orderId, allocationId } },
+    ]);
+    const state = await loadBuyerAccount(repository, buyerId);
+    // 30 000 spent, 3 000 refunded and now held by the replacement order.
+    expect(state.balances.RUB).toEqual({ available: 20_000, reserved: 3_000, deposited: 50_000 });
   });
 });

@@ -44,6 +44,8 @@ export type BuyerAccountCommand =
       currency: string;
       replace: boolean;
     }
+  /** The engine declined a replacement because it had closed the order (ReplacementDecided). */
+  | { kind: 'replace-declined'; buyerId: string; orderId: string; allocationId: string; amount: number }
   | { kind: 'configure-webhook'; buyerId: string; url: string; secretRef: string };
 
 /*
@@ -100,6 +102,8 @@ function decide(
       return releaseUnspentBudget(command, state);
     case 'credit-refund':
       return creditRefund(command, state, context);
+    case 'replace-declined':
+      return replaceDeclined(command, state, context);
     case 'configure-webhook':
       return configureWebhook(command);
   }
@@ -225,28 +229,62 @@ function creditRefund(
   });
   if (!command.replace || !order || order.currency !== currency) return [refund('available')];
   if (isLive(order)) return [refund('order_budget')];
+  if (!replaceable(order, context)) return [refund('available')];
+  return [refund('available'), replacementOrder(order, allocationId, amount, buyerId, context)];
+}
+
+/**
+ * The engine declined a replacement (it had closed the order just before the refund reached it):
+ * the refund came back with the order's other money when the close was released, and buys the
+ * replacement as a one-lead order now, as it would have had the order been seen closed. Once: the
+ * new order's id is derived from the engine's answer.
+ */
+function replaceDeclined(
+  command: Extract<BuyerAccountCommand, { kind: 'replace-declined' }>,
+  state: BuyerAccountState,
+  context: DecisionContext,
+): BuyerAccountEvent[] {
+  const order = state.orders[command.orderId];
+  if (!order || order.status !== 'closed' || !replaceable(order, context)) return [];
+  const replacement = replacementOrder(order, command.allocationId, command.amount, command.buyerId, context);
+  const placed = replacement.data as { orderId: string };
+  if (state.orders[placed.orderId]) return [];
+  // The buyer may have spent the released money meanwhile: then there is nothing to buy it with.
+  if (balanceIn(state, order.currency).available < command.amount) return [];
+  return [replacement];
+}
+
+/** A closed order the buyer did not cancel and whose expiry has not passed can be replaced. */
+function replaceable(order: OrderState, context: DecisionContext): boolean {
   const expired =
     order.terms.expiresAt !== undefined && Date.parse(order.terms.expiresAt) <= context.now.getTime();
-  if (order.status !== 'closed' || order.cancelled || expired) return [refund('available')];
+  return order.status === 'closed' && !order.cancelled && !expired;
+}
+
+/** One lead on the closed order's terms, at most the returned lead's price, funded by the refund. */
+function replacementOrder(
+  order: OrderState,
+  allocationId: string,
+  amount: number,
+  buyerId: string,
+  context: DecisionContext,
+): BuyerAccountEvent {
   const { terms } = order;
-  return [
-    refund('available'),
-    {
-      type: 'OrderPlaced',
-      data: {
-        orderId: context.newId(),
-        buyerId,
-        vertical: order.vertical,
-        currency,
-        ...terms,
-        bid: Math.min(terms.bid, amount),
-        ...(terms.maxBid !== undefined ? { maxBid: Math.min(terms.maxBid, amount) } : {}),
-        quantity: 1,
-        budget: amount,
-        replacementFor: { orderId, allocationId },
-      },
+  return {
+    type: 'OrderPlaced',
+    data: {
+      orderId: context.newId(),
+      buyerId,
+      vertical: order.vertical,
+      currency: order.currency,
+      ...terms,
+      bid: Math.min(terms.bid, amount),
+      ...(terms.maxBid !== undefined ? { maxBid: Math.min(terms.maxBid, amount) } : {}),
+      quantity: 1,
+      budget: amount,
+      replacementFor: { orderId: order.orderId, allocationId },
     },
-  ];
+  };
 }
 
 function configureWebhook(

@@ -373,6 +373,45 @@ describe('buyer account: refunds of accepted returns', () => {
     expect(replacement!.data).toMatchObject({ bid: 40_000, maxBid: 40_000, budget: 40_000, quantity: 1 });
   });
 
+  it('a replacement the engine declined (it closed the order first) is bought by a one-lead order', () => {
+    const declined: BuyerAccountCommand = {
+      kind: 'replace-declined',
+      buyerId,
+      orderId,
+      allocationId: 'alloc-1',
+      amount: 60_000,
+    };
+    const replacement = {
+      type: 'OrderPlaced',
+      data: {
+        orderId: '00000000-0000-4000-8000-000000000001',
+        buyerId,
+        vertical: 'eyewear',
+        currency: 'RUB',
+        ...terms({ quantity: 1, budget: 60_000 }),
+        replacementFor: { orderId, allocationId: 'alloc-1' },
+      },
+    } as const;
+    // The close released the refund with the rest: 60 000 back among the available money.
+    spec
+      .given([deposited(5_000_000), placed(), credited('order_budget'), released(60_000)])
+      .when(declined)
+      .then([replacement]);
+    // Once, and only for a closed order not cancelled, with the money still there.
+    spec
+      .given([deposited(5_000_000), placed(), credited('order_budget'), released(60_000), replacement])
+      .when(declined)
+      .then([]);
+    spec
+      .given([deposited(5_000_000), placed()])
+      .when(declined)
+      .then([]);
+    spec
+      .given([deposited(3_000_000), placed(), credited('order_budget'), released(0)])
+      .when(declined)
+      .then([]);
+  });
+
   it('credits each allocation once', () => {
     spec
       .given([deposited(5_000_000), placed(), credited('available')])

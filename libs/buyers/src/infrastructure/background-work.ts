@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { OrderClosed } from '#lx/contracts';
+import { OrderClosed, ReplacementDecided } from '#lx/contracts';
 import { EVENT_STORE, type EventStore, type Subscription } from '#lx/event-store';
 import { AggregateRepository } from '#lx/event-sourcing';
 import { BudgetReleaseOnOrderClosed } from '../application/budget-release.js';
@@ -37,7 +37,7 @@ export class BuyersBackgroundWork implements OnApplicationBootstrap, OnApplicati
     if (!this.options.runBackgroundWork) return;
     const release = new BudgetReleaseOnOrderClosed(this.store, this.repository);
     this.releases = this.store.subscribe('buyers:budget-release', (event) => release.handle(event), {
-      filter: { streamCategories: ['market'], eventTypes: [OrderClosed.type] },
+      filter: { streamCategories: ['market'], eventTypes: [OrderClosed.type, ReplacementDecided.type] },
       checkpoint: { kind: 'store' },
       pollIntervalMs: 500,
       onError: (error) => this.logger.error(`budget release stopped: ${String(error)}`),
