@@ -289,6 +289,46 @@ describe('ProjectionRunner', () => {
     await expectExactlyOnce('rm_failing_page');
   });
 
+  it('runs afterBatch once per transaction; a broken invariant stops on the event that broke it', async () => {
+    await appendThings(store, 2, 10);
+    const events = await allThingEvents(store);
+    const victimIndex = events.length - 5;
+    const victim = events[victimIndex]!;
+    const batchSizes: number[] = [];
+    const projection: Projection = {
+      ...countingProjection({ name: 'checked_batches' }),
+      async afterBatch(batch, manager) {
+        batchSizes.push(batch.length);
+        const [{ n }] = await manager.query(
+          `SELECT count(*)::int AS n FROM applied_event WHERE event_id = $1`,
+          [victim.id],
+        );
+        if (n > 0) throw new Error(`invariant broken by ${victim.id}`);
+      },
+    };
+    const runner = await ProjectionRunner.start({
+      projection,
+      store,
+      dataSource,
+      pollIntervalMs: 50,
+      retryDelayMs: 20,
+    });
+    runners.push(runner);
+    await waitFor(async () => (await runner.status()).lastError !== null);
+    await runner.pause();
+    // Checked per batch (a page at first), then per event once the page failed.
+    expect(batchSizes[0]).toBeGreaterThan(1);
+    expect(batchSizes.filter((size) => size === 1).length).toBeGreaterThanOrEqual(victimIndex);
+    expect(await readCheckpoint(dataSource, 'rm_checked_batches')).toMatchObject({
+      position: events[victimIndex - 1]!.position,
+      eventsApplied: victimIndex,
+    });
+    expect(await runner.status()).toMatchObject({
+      lastError: expect.stringContaining(`invariant broken by ${victim.id}`),
+    });
+    await runner.stop();
+  });
+
   it('stopped in the middle of a page, leaves the rest of it unapplied for the next run', async () => {
     await appendThings(store, 2, 10);
     const first = await ProjectionRunner.start({

@@ -299,6 +299,7 @@ export class ProjectionRunner {
       if (!(await advanceCheckpoint(runner, this.schema, projection.version, from, to, events.length)))
         throw new CheckpointMovedError(this.schema, from);
       for (const event of events) await projection.handle(event, runner.manager);
+      await projection.afterBatch?.(events, runner.manager);
       await runner.commitTransaction();
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);

@@ -27,6 +27,13 @@ export interface Projection {
    * Must be deterministic (no clock, no randomness), so that a rebuild reproduces the live tables.
    */
   handle(event: RecordedEvent, manager: EntityManager): Promise<void>;
+  /**
+   * Optional: runs once per transaction, after its events' handlers and before the commit — for an
+   * invariant that must hold after every batch rather than after every event (the ledger's books
+   * balance). Throwing rolls the transaction back; the runner then applies its events one per
+   * transaction, so the failure is reported on the first event after which the invariant breaks.
+   */
+  afterBatch?(events: readonly RecordedEvent[], manager: EntityManager): Promise<void>;
 }
 
 // Short enough that `rm_<name>__old_<n>` fits PostgreSQL's 63-byte identifiers; no `__`, which
