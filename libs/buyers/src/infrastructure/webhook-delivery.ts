@@ -5,6 +5,7 @@ import { isEvent, LeadAllocated } from '#lx/contracts';
 import type { EventStore, RecordedEvent, Subscription } from '#lx/event-store';
 import type { AggregateRepository } from '#lx/event-sourcing';
 import { loadBuyerAccount } from '../application/buyer-account-stream.js';
+import type { BuyerAccountState } from '../domain/buyer-account.js';
 import type { BuyersOptions } from '../application/buyers-options.js';
 import type { PersonalDataReader } from '../application/personal-data-reader.js';
 import { webhookSecret } from '../application/webhook-secrets.js';
@@ -89,11 +90,17 @@ export class WebhookDelivery {
     });
     this.worker.on('failed', (job, error) => void this.onFailed(job, error));
     this.worker.on('error', () => undefined); // connection hiccups: BullMQ reconnects by itself
-    this.subscription = this.store.subscribe('buyers:webhook-dispatch', (event) => this.dispatch(event), {
-      filter: { streamCategories: ['market'], eventTypes: [LeadAllocated.type] },
-      checkpoint: { kind: 'store' },
-      pollIntervalMs: 500,
-    });
+    // A page at a time: its checkpoint is saved once per page, and each buyer's account is read once
+    // per page. A crash mid-page dispatches the page again; dispatch is idempotent (status, job id).
+    this.subscription = this.store.subscribePages(
+      'buyers:webhook-dispatch',
+      (page) => this.dispatchPage(page),
+      {
+        filter: { streamCategories: ['market'], eventTypes: [LeadAllocated.type] },
+        checkpoint: { kind: 'store' },
+        pollIntervalMs: 500,
+      },
+    );
   }
 
   async stop(): Promise<void> {
@@ -103,11 +110,20 @@ export class WebhookDelivery {
     for (const connection of this.connections) connection.disconnect();
   }
 
+  async dispatchPage(events: readonly RecordedEvent[]): Promise<void> {
+    const accounts = new Map<string, Promise<BuyerAccountState>>();
+    for (const event of events) await this.dispatch(event, accounts);
+  }
+
   /** Queues the allocation if its order delivers by webhook and a webhook is configured. */
-  async dispatch(event: RecordedEvent): Promise<void> {
+  async dispatch(
+    event: RecordedEvent,
+    accounts = new Map<string, Promise<BuyerAccountState>>(),
+  ): Promise<void> {
     if (!isEvent(LeadAllocated, event)) return;
     const d = event.data;
-    const account = await loadBuyerAccount(this.repository, d.buyerId);
+    if (!accounts.has(d.buyerId)) accounts.set(d.buyerId, loadBuyerAccount(this.repository, d.buyerId));
+    const account = await accounts.get(d.buyerId)!;
     if (account.orders[d.orderId]?.terms.delivery !== 'webhook' || !account.webhook) return;
     // Another instance (or a replay of this subscription) queued it already.
     if (await this.status(d.buyerId, d.allocationId)) return;
