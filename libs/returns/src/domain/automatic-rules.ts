@@ -29,7 +29,11 @@ export interface ReturnFacts {
   /** When the buyer asked (the request's domain time). */
   requestedAt: string;
   windowEndsAt: string;
-  lead: Pick<EventData<typeof LeadListed>, 'attributes' | 'fingerprints' | 'sellerId'> & { quality: number };
+  /** `sellerQuality`: the seller-history part of the quality score the lead was listed with. */
+  lead: Pick<EventData<typeof LeadListed>, 'attributes' | 'fingerprints' | 'sellerId'> & {
+    quality: number;
+    sellerQuality: number;
+  };
   /** The buyer's purchases before this allocation, inside the market's dedupe window. */
   earlierPurchases: PurchaseFact[];
   dedupeWindowDays: number;
@@ -134,7 +138,7 @@ function judgeFilterMismatch(facts: ReturnFacts): Verdict {
 
 /**
  * Each filter checked on its own with the engine's own predicate, so the rationale names the ones
- * that fail. The seller's quality at the time is not replayed here, so that filter is left out.
+ * that fail. The seller's quality is the one the lead was listed with, as the engine read it.
  */
 function failingFilters(filters: OrderFilters, facts: ReturnFacts): string[] {
   const lead: ListedLead = {
@@ -149,7 +153,7 @@ function failingFilters(filters: OrderFilters, facts: ReturnFacts): string[] {
     expiresAtMs: 0,
     capturedAtMs: Date.parse(facts.lead.attributes.capturedAt),
     quality: facts.lead.quality,
-    sellerQuality: 100,
+    sellerQuality: facts.lead.sellerQuality,
     fingerprints: [],
     salesMade: 0,
     buyers: new Set(),
@@ -157,7 +161,7 @@ function failingFilters(filters: OrderFilters, facts: ReturnFacts): string[] {
     restingSlot: -1,
   };
   const at = Date.parse(facts.allocation.at);
-  const { minSellerQuality: _notReplayed, requireVerified, ...checked } = filters;
+  const { requireVerified, ...checked } = filters;
   return Object.entries(checked)
     .filter(([key, value]) => {
       const single = {

@@ -36,6 +36,7 @@ const facts = (overrides: Partial<ReturnFacts> = {}): ReturnFacts => ({
   lead: {
     sellerId: 'seller-1',
     quality: 80,
+    sellerQuality: 55,
     fingerprints: { phone: fp('a'), email: fp('b') },
     attributes: {
       vertical: 'eyewear',
@@ -128,9 +129,24 @@ describe('return case', () => {
           },
         },
       ]);
+    // The seller's score the lead was listed with is replayed too.
     spec
       .given([request({ reason: 'filter_mismatch' })])
-      .when(judge(facts({ orderAsOfAllocation: { filters: { ageMin: 30 } } })))
+      .when(judge(facts({ orderAsOfAllocation: { filters: { minSellerQuality: 60 } } })))
+      .then([
+        {
+          type: 'ReturnAccepted',
+          data: {
+            ...system,
+            rule: 'filter-mismatch-by-replay',
+            rationale:
+              "Replayed as of the allocation, the lead fails the order's filter(s): minSellerQuality",
+          },
+        },
+      ]);
+    spec
+      .given([request({ reason: 'filter_mismatch' })])
+      .when(judge(facts({ orderAsOfAllocation: { filters: { ageMin: 30, minSellerQuality: 55 } } })))
       .then([
         {
           type: 'ReturnRejected',

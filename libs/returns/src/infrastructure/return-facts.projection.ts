@@ -17,7 +17,7 @@ const position = (event: RecordedEvent) => [
 
 export const returnFactsProjection: Projection = {
   name: 'return_facts',
-  version: 1,
+  version: 2,
   filter: {
     eventTypes: [
       'LeadListed',
@@ -42,7 +42,7 @@ export const returnFactsProjection: Projection = {
     `CREATE INDEX rf_allocation_buyer ON rf_allocation (buyer_id, at)`,
     `CREATE TABLE rf_lead (
        lead_id text PRIMARY KEY, seller_id text NOT NULL, phone_fp text, email_fp text,
-       attributes jsonb NOT NULL, quality int NOT NULL)`,
+       attributes jsonb NOT NULL, quality int NOT NULL, seller_quality int NOT NULL)`,
     `CREATE TABLE rf_order_terms (
        order_id text NOT NULL, pos_commit numeric(20, 0) NOT NULL, pos_prepare bigint NOT NULL,
        buyer_id text NOT NULL, filters jsonb NOT NULL, PRIMARY KEY (order_id, pos_commit, pos_prepare))`,
@@ -66,7 +66,8 @@ async function apply(event: RecordedEvent, manager: EntityManager): Promise<void
     case 'LeadListed': {
       const lead = data as EventData<typeof LeadListed>;
       await manager.query(
-        `INSERT INTO rf_lead (lead_id, seller_id, phone_fp, email_fp, attributes, quality) VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO rf_lead (lead_id, seller_id, phone_fp, email_fp, attributes, quality, seller_quality)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (lead_id) DO NOTHING`,
         [
           lead.leadId,
@@ -75,6 +76,7 @@ async function apply(event: RecordedEvent, manager: EntityManager): Promise<void
           lead.fingerprints.email ?? null,
           JSON.stringify(lead.attributes),
           lead.quality.score,
+          lead.quality.parts.sellerHistory,
         ],
       );
       return;

@@ -128,6 +128,7 @@ export async function loadReturnFacts(
         ...(lead.email_fp ? { email: lead.email_fp } : {}),
       },
       quality: Number(lead.quality),
+      sellerQuality: Number(lead.seller_quality),
     },
     earlierPurchases: earlier.map((row) => ({
       allocationId: row.allocation_id as string,
