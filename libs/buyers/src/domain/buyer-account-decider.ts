@@ -213,7 +213,8 @@ function releaseUnspentBudget(
  *    refund (a replacement costs at most what the returned lead cost);
  *  - the buyer cancelled it, or its expiry passed: the available balance, no replacement.
  * The engine may close a live order just before the refund reaches it: it then declines the
- * replacement and the refund is released with the order's other money.
+ * replacement, the refund is released with the order's other money, and `replace-declined` buys
+ * the replacement as a one-lead order.
  */
 function creditRefund(
   command: Extract<BuyerAccountCommand, { kind: 'credit-refund' }>,
