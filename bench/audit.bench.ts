@@ -21,6 +21,7 @@
  * order; only transaction boundaries differ).
  */
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -67,6 +68,7 @@ import {
   withFreshDatabase,
   type GoalResult,
 } from './bench-support.js';
+import { createTestDatabase } from '../libs/testing/src/test-database.js';
 
 const VERTICAL = 'eyewear';
 const T0 = Date.parse('2030-03-01T00:00:00.000Z');
@@ -88,6 +90,33 @@ function eventsToBuild(): number {
   const value = Number(text ?? 1_000_000);
   if (!Number.isSafeInteger(value) || value < 10_000) throw new RangeError('--events must be ≥ 10 000');
   return value;
+}
+
+interface RunFlags {
+  /** Reuse a log built by an earlier run (`--database <url>`, kept with `--keep-database`): no build. */
+  database?: string;
+  /** Do not drop the database at the end (its URL goes to stderr), so that later runs can reuse it. */
+  keepDatabase: boolean;
+  /** `--only verify`: just read-all of the whole log (the floor) and the hash-chain verification. */
+  verifyOnly: boolean;
+}
+
+function runFlags(): RunFlags {
+  const { values } = parseArgs({
+    options: {
+      database: { type: 'string' },
+      'keep-database': { type: 'boolean' },
+      only: { type: 'string' },
+    },
+    strict: false,
+  });
+  const only = values.only as string | undefined;
+  if (only !== undefined && only !== 'verify') throw new RangeError('--only accepts: verify');
+  return {
+    ...(typeof values.database === 'string' ? { database: values.database } : {}),
+    keepDatabase: values['keep-database'] === true,
+    verifyOnly: only === 'verify',
+  };
 }
 
 function rebuildSeconds(): number {
@@ -497,12 +526,112 @@ async function measureRebuild(
 
 const modulePath = fileURLToPath(import.meta.url);
 
-async function main(): Promise<void> {
+/** A fresh database (dropped at the end unless --keep-database), or the one --database names. */
+async function onDatabase<T>(flags: RunFlags, work: (url: string) => Promise<T>): Promise<T> {
+  if (flags.database) return work(flags.database);
+  if (!flags.keepDatabase) return withFreshDatabase('bench_audit', (db) => work(db.url));
+  const db = await createTestDatabase('bench_audit');
+  process.stderr.write(`keeping the database: --database ${db.url}\n`);
+  return work(db.url);
+}
+
+type Rate = { events: number; seconds: number; eventsPerSecond: number };
+type VerifyFigure = {
+  ok: boolean;
+  eventsChecked: number;
+  streamsChecked: number;
+  seconds: number;
+  eventsPerSecond: number;
+};
+
+/** `--only verify`: the read-all floor and verifyIntegrity, over a new log or a kept one. */
+async function mainVerifyOnly(flags: RunFlags): Promise<void> {
+  const machine = machineInfo({ postgres: await postgresInfo() });
+  const started = now();
+  const long = 30 * 60_000;
+  const { build, tableBytes, readAll, verify } = await onDatabase(flags, async (url) => {
+    const build = flags.database ? null : await buildLog(url, eventsToBuild());
+    const readAll = await runInChild<Task, Rate>(
+      modulePath,
+      { kind: 'readAll', url, inputsOnly: false },
+      long,
+    );
+    const verify = await runInChild<Task, VerifyFigure>(modulePath, { kind: 'verify', url }, long);
+    return { build, tableBytes: await tableSize(url), readAll, verify };
+  });
+  console.log(
+    `\nAudit, verification only — ${formatNumber(verify.eventsChecked)} events (${round(tableBytes / 1e9, 2)} GB), ` +
+      `${machine.cpu}, ${machine.cores} cores, node ${machine.node}, load ${machine.load1} at the start, ` +
+      `${round(os.loadavg()[0]!, 2)} at the end\n`,
+  );
+  console.log(
+    formatTable(
+      ['measure', 'events', 'seconds', 'events/s', 'goal', 'result'],
+      [
+        [
+          'read-all, whole log (floor for verification)',
+          formatNumber(readAll.events),
+          formatNumber(readAll.seconds, 1),
+          formatNumber(readAll.eventsPerSecond),
+          '',
+          '',
+        ],
+        [
+          'hash-chain verification (verifyIntegrity)',
+          formatNumber(verify.eventsChecked),
+          formatNumber(verify.seconds, 1),
+          formatNumber(verify.eventsPerSecond),
+          '≥ 100 000/s',
+          `${passMiss(verify.eventsPerSecond >= 100_000)}${verify.ok ? '' : ' (FAILS)'}`,
+        ],
+      ],
+    ),
+  );
+  const goals = [atLeast('hash-chain verification events/s', round(verify.eventsPerSecond, 0), 100_000)];
+  printJsonLine({
+    benchmark: 'audit',
+    only: 'verify',
+    machine,
+    loadAtEnd: round(os.loadavg()[0]!, 2),
+    events: verify.eventsChecked,
+    tableBytes,
+    build: build && { seconds: round(build.seconds, 1), eventsPerSecond: round(build.eventsPerSecond, 0) },
+    readAll: {
+      ...readAll,
+      seconds: round(readAll.seconds, 2),
+      eventsPerSecond: round(readAll.eventsPerSecond, 0),
+    },
+    verify: {
+      ...verify,
+      seconds: round(verify.seconds, 2),
+      eventsPerSecond: round(verify.eventsPerSecond, 0),
+    },
+    goals,
+    seconds: round((now() - started) / 1000, 0),
+  });
+}
+
+async function tableSize(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`SELECT pg_total_relation_size('lx_events')::text AS bytes`);
+    return Number((rows[0] as { bytes: string }).bytes);
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(flags: RunFlags): Promise<void> {
+  if (flags.verifyOnly) return mainVerifyOnly(flags);
+  if (flags.database)
+    throw new RangeError('--database needs --only verify (the full run builds its own log)');
   const total = eventsToBuild();
   const budget = rebuildSeconds();
   const machine = machineInfo({ postgres: await postgresInfo() });
   const started = now();
-  const results = await withFreshDatabase('bench_audit', async (db) => {
+  const results = await onDatabase(flags, async (url) => {
+    const db = { url };
     process.stderr.write(`building a market log of ${formatNumber(total)} events…\n`);
     const build = await buildLog(db.url, total);
     process.stderr.write(`built in ${round(build.seconds, 1)} s; reading, replaying, verifying…\n`);
@@ -668,4 +797,4 @@ async function main(): Promise<void> {
 
 const task = childTask<Task>();
 if (task) await serveChildTask(task, runTask);
-else await main();
+else await main(runFlags());
