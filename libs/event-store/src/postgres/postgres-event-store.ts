@@ -32,6 +32,7 @@ import {
   type SubscriptionDelivery,
 } from '../catch-up-subscription.js';
 import { verifyHashChains, type StreamHead } from '../integrity.js';
+import { ChainScan } from '../chain-scan.js';
 import { PostgresWakeUps } from './postgres-wake-ups.js';
 
 export interface PostgresEventStoreOptions {
@@ -238,35 +239,23 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
    * Verifies inside one REPEATABLE READ, read-only transaction, so that the log and the stream
    * heads come from the same snapshot. A read-only transaction takes no transaction id and so
    * does not hold back the xmin horizon that subscriptions read below.
+   *
+   * Two passes over that snapshot. The first reads the table in whatever order is cheapest (a
+   * sequential scan through a cursor) and names the suspect streams (`ChainScan`); on a clean log
+   * that is all. If any stream is suspect, the second walks only those streams in log order
+   * (`verifyHashChains`), so the first failure reported is the one a walk of the whole log in
+   * log order finds first — see `ChainScan` for why the other streams cannot hold an earlier one.
    */
   async verifyIntegrity(options: VerifyOptions = {}): Promise<IntegrityReport> {
-    const only = options.streams ? new Set(options.streams) : undefined;
+    const only = options.streams ? [...new Set(options.streams)] : null;
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const report = await verifyHashChains(
-        pagesOf(
-          client,
-          `SELECT ${EVENT_COLUMNS} FROM lx_events WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-          ORDER BY transaction_id, global_position LIMIT $3`,
-          (row) => [row.transaction_id, row.global_position],
-          ['0', '0'],
-          toRecordedEvent,
-        ),
-        () =>
-          pagesOf(
-            client,
-            'SELECT stream_name, version, last_hash FROM lx_streams WHERE stream_name > $1 ORDER BY stream_name LIMIT $2',
-            (row) => [row.stream_name],
-            [''],
-            (row): StreamHead => ({
-              stream: row.stream_name as string,
-              revision: Number(row.version),
-              hash: row.last_hash as string,
-            }),
-          ),
-        only,
-      );
+      const scan = await scanChains(client, only);
+      const report: IntegrityReport =
+        scan.suspects.size === 0
+          ? { ok: true, streamsChecked: scan.streamsChecked, eventsChecked: scan.eventsChecked }
+          : await walkSuspects(client, scan);
       await client.query('COMMIT');
       return report;
     } catch (error) {
@@ -306,22 +295,114 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
   }
 }
 
-/** Keyset pagination over one client (and so one snapshot); the page size is the last parameter. */
-async function* pagesOf<T>(
+/** Rows fetched per round trip by verification's cursors (≈ 1 kB of JSON per event). */
+const VERIFY_BATCH = 4000;
+
+/**
+ * The rows of `sql` through a cursor on `client` (and so in its snapshot), batch by batch; the
+ * next batch is requested before the current one is handed out, so that PostgreSQL reads while
+ * the caller hashes.
+ */
+async function* cursorBatches(
   client: pg.PoolClient,
+  name: string,
   sql: string,
-  keyOf: (row: Record<string, unknown>) => unknown[],
-  firstKey: unknown[],
-  map: (row: Record<string, unknown>) => T,
-  pageSize = 5000,
-): AsyncIterable<T> {
-  let key = firstKey;
-  for (;;) {
-    const { rows } = await client.query(sql, [...key, pageSize]);
-    for (const row of rows) yield map(row);
-    if (rows.length < pageSize) return;
-    key = keyOf(rows.at(-1)!);
+  params: unknown[],
+  rowMode?: 'array',
+): AsyncIterable<unknown[]> {
+  await client.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`, params);
+  const fetch = () =>
+    client.query({ text: `FETCH ${VERIFY_BATCH} FROM ${name}`, ...(rowMode ? { rowMode } : {}) });
+  let next = fetch();
+  try {
+    for (;;) {
+      const { rows } = await next;
+      if (rows.length === 0) return;
+      next = fetch();
+      yield rows;
+    }
+  } finally {
+    // A consumer that stops early leaves one fetch in flight; its failure must not go unhandled.
+    await next.catch(() => undefined);
+    await client.query(`CLOSE ${name}`);
   }
+}
+
+const SCANNED_COLUMNS = `event_id, event_type, stream_name, stream_version, data::text, metadata::text,
+  previous_hash, hash, transaction_id::text, global_position`;
+
+/**
+ * First pass: every event (of `only`, if given) in table order, then every head. JSON columns
+ * are read as text and parsed here, so that what is hashed is the stored JSON whatever type
+ * parsers the process has installed for jsonb.
+ */
+async function scanChains(client: pg.PoolClient, only: string[] | null): Promise<ChainScan> {
+  const scan = new ChainScan();
+  const where = only ? 'WHERE stream_name = ANY($1::text[])' : '';
+  const params = only ? [only] : [];
+  const events = `SELECT ${SCANNED_COLUMNS} FROM lx_events ${where}`;
+  for await (const rows of cursorBatches(client, 'lx_verify_scan', events, params, 'array'))
+    for (const row of rows as unknown[][])
+      scan.add({
+        id: row[0] as string,
+        type: row[1] as string,
+        streamName: row[2] as string,
+        revision: Number(row[3]),
+        data: JSON.parse(row[4] as string),
+        metadata: JSON.parse(row[5] as string),
+        previousHash: row[6] as string,
+        hash: row[7] as string,
+        position: { commit: row[8] as string, prepare: Number(row[9]) },
+      });
+  const heads = `SELECT stream_name, version, last_hash FROM lx_streams ${where}`;
+  for await (const rows of cursorBatches(client, 'lx_verify_heads', heads, params, 'array'))
+    for (const row of rows as unknown[][])
+      scan.addHead({ stream: row[0] as string, revision: Number(row[1]), hash: row[2] as string });
+  scan.finish();
+  return scan;
+}
+
+/**
+ * Second pass, only when the first found suspects: the log-order walk over just those streams,
+ * whose first failure is the first failure of the whole log. The counts stay the first pass's.
+ */
+async function walkSuspects(client: pg.PoolClient, scan: ChainScan): Promise<IntegrityReport> {
+  const suspects = [...scan.suspects];
+  const report = await verifyHashChains(
+    rowsOf(
+      cursorBatches(
+        client,
+        'lx_verify_suspects',
+        `SELECT ${EVENT_COLUMNS} FROM lx_events WHERE stream_name = ANY($1::text[])
+         ORDER BY transaction_id, global_position`,
+        [suspects],
+      ),
+      toRecordedEvent,
+    ),
+    () =>
+      rowsOf(
+        cursorBatches(
+          client,
+          'lx_verify_suspect_heads',
+          'SELECT stream_name, version, last_hash FROM lx_streams WHERE stream_name = ANY($1::text[]) ORDER BY stream_name',
+          [suspects],
+        ),
+        (row): StreamHead => ({
+          stream: row.stream_name as string,
+          revision: Number(row.version),
+          hash: row.last_hash as string,
+        }),
+      ),
+    scan.suspects,
+  );
+  return { ...report, streamsChecked: scan.streamsChecked, eventsChecked: scan.eventsChecked };
+}
+
+async function* rowsOf<T>(
+  batches: AsyncIterable<unknown[]>,
+  map: (row: Record<string, unknown>) => T,
+): AsyncIterable<T> {
+  for await (const rows of batches) for (const row of rows) yield map(row as Record<string, unknown>);
 }
 
 function toRecordedEvent(row: Record<string, unknown>): RecordedEvent {
