@@ -197,14 +197,16 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
   const converted = bought.slice(0, 11);
   const returned = bought.slice(11, 19);
   const claims: { allocationId: string; body: object; label: string }[] = [
-    ...returned.slice(0, 3).map((p) => ({
+    ...returned.slice(0, 3).map((p, i) => ({
       allocationId: p.allocationId,
-      label: 'invalid phone',
+      label: i === 0 ? 'invalid phone, replace' : 'invalid phone',
       body: {
         reason: 'invalid_phone',
         evidence: [
           { kind: 'call_log', description: 'Called 5 times over 2 days: the number does not answer' },
         ],
+        // The first claim also asks for a replacement lead if the return is accepted.
+        ...(i === 0 ? { replace: true } : {}),
       },
     })),
     ...returned.slice(3, 5).map((p) => ({
@@ -227,7 +229,9 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
       body: claim.body,
       expect: [200, 201],
     });
-  line(`3 × invalid_phone, 2 × duplicate, 3 × other ("not interested") filed within the return window`);
+  line(
+    `3 × invalid_phone (one asking for a replacement), 2 × duplicate, 3 × other ("not interested") filed within the return window`,
+  );
 
   heading('The retailer reports that 11 leads placed an order');
   for (const p of converted)
@@ -351,6 +355,23 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
   const accepted = decided.filter(
     (v) => v.decision.outcome === 'accepted' || v.decision.outcome === 'accept',
   );
+  // The conceded claim asked for a replacement. Its order is filled (closed), so the refund funds a
+  // one-lead order on the same terms, at most the returned lead's price.
+  const replaced = await waitFor('the replacement of the conceded claim', async () => {
+    const view = await statusOf(conceded.allocationId);
+    return view?.replacement && view.replacement !== 'pending' ? view : undefined;
+  });
+  if (replaced.replacement === 'ordered') {
+    const [replacement] = await waitFor('the replacement lead', async () => {
+      const got = await purchases(client, retailer, replaced.replacementOrderId);
+      return got.length > 0 ? got : undefined;
+    });
+    line(
+      `${short(conceded.allocationId)} (replace): the order was filled, so the refund placed a one-lead order ` +
+        `${short(replaced.replacementOrderId)} on its terms; it bought lead ${short(replacement.leadId)} for ${money(Number(replacement.price))}`,
+    );
+    bought.push(replacement);
+  } else line(`${short(conceded.allocationId)} (replace): replacement ${replaced.replacement}`);
   note(
     'the 2 duplicate claims are both false here: verification and the engine keep one person from being sold ' +
       'twice to a buyer inside the 30-day dedupe window (the resold rows above were refused at upload)',
