@@ -1,22 +1,31 @@
 import { GENESIS_HASH, chainHash, contentDigest, type HashedContent } from './hash-chain.js';
 import type { StreamHead } from './integrity.js';
 
-/**
- * One event as the fast scan sees it. `position` is the log position as a pair that orders like
- * (transaction id, global position); the transaction id is the decimal text of an xid8.
- */
-export interface ScannedEvent extends HashedContent {
+/** What checking one event's content needs: the content and the recorded link. */
+export interface HashedEvent extends HashedContent {
   revision: number;
   previousHash: string;
   hash: string;
-  position: { commit: string; prepare: number };
 }
 
-interface Link {
+/**
+ * Whether the recorded hash is this content's digest chained to the recorded predecessor hash.
+ * It does not depend on any other event, so it can be computed in any order, on any thread;
+ * whether the predecessor hash is the previous event's is the chain's business (`ChainScan`).
+ */
+export function contentMatches(event: HashedEvent): boolean {
+  return chainHash(event.previousHash, event.revision, contentDigest(event)) === event.hash;
+}
+
+/**
+ * One event as the fast scan links it, its content already checked. `commit`/`prepare` are its
+ * log position, ordered like (transaction id, global position); `commit` is an xid8's decimal text.
+ */
+export interface Link {
+  streamName: string;
   revision: number;
   previousHash: string;
   hash: string;
-  /** Whether the recorded hash is the hash of this content chained to the recorded predecessor. */
   contentOk: boolean;
   commit: string;
   prepare: number;
@@ -36,8 +45,8 @@ interface StreamState {
 
 /**
  * The fast, order-free pass of verification: events may arrive in any order (a sequential scan
- * of the table). Each event's content is checked on arrival — that part does not depend on order
- * — and each stream's chain is linked as its revisions become contiguous.
+ * of the table), each with its content already checked (`contentMatches`), and each stream's
+ * chain is linked as its revisions become contiguous.
  *
  * It does not decide *which* failure comes first; it only names the streams that are suspect.
  * A stream is clean exactly when the log-order walk (`verifyHashChains`) finds nothing wrong with
@@ -53,18 +62,10 @@ export class ChainScan {
   /** Streams with at least one event. */
   streamsChecked = 0;
 
-  add(event: ScannedEvent): void {
+  add(link: Link): void {
     this.eventsChecked++;
-    const name = event.streamName;
+    const name = link.streamName;
     if (this.suspects.has(name)) return;
-    const link: Link = {
-      revision: event.revision,
-      previousHash: event.previousHash,
-      hash: event.hash,
-      contentOk: chainHash(event.previousHash, event.revision, contentDigest(event)) === event.hash,
-      commit: event.position.commit,
-      prepare: event.position.prepare,
-    };
     let state = this.streams.get(name);
     if (!state) {
       this.streamsChecked++;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { ChainScan, type ScannedEvent } from './chain-scan.js';
+import { ChainScan, contentMatches, type HashedEvent } from './chain-scan.js';
 import { GENESIS_HASH, chainHash, contentDigest } from './hash-chain.js';
+
+type ScannedEvent = HashedEvent & { position: { commit: string; prepare: number } };
 
 /** A correctly chained stream of `count` events, the n-th at log position (100 + n, n). */
 function chain(stream: string, count: number, firstCommit = 100): ScannedEvent[] {
@@ -34,7 +36,7 @@ function headOf(events: ScannedEvent[]) {
 
 function scanOf(events: ScannedEvent[], heads: { stream: string; revision: number; hash: string }[]) {
   const scan = new ChainScan();
-  for (const event of events) scan.add(event);
+  for (const event of events) scan.add({ ...event, ...event.position, contentOk: contentMatches(event) });
   for (const head of heads) scan.addHead(head);
   scan.finish();
   return scan;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from '#lx/canonical-json';
 
 /** The predecessor hash of the first event of every stream. */
@@ -14,17 +14,19 @@ export interface HashedContent {
 
 /** sha-256 of everything the writer chose: id, type, stream, data and metadata. */
 export function contentDigest(event: HashedContent): string {
-  return createHash('sha256')
-    .update(
-      canonicalJson({
-        id: event.id,
-        type: event.type,
-        stream: event.streamName,
-        data: event.data,
-        metadata: event.metadata,
-      }),
-    )
-    .digest('hex');
+  // One-shot `hash` (not createHash().update().digest()): the same digest, without a Hash object
+  // per call — it runs for every appended and every verified event.
+  return hash(
+    'sha256',
+    canonicalJson({
+      id: event.id,
+      type: event.type,
+      stream: event.streamName,
+      data: event.data,
+      metadata: event.metadata,
+    }),
+    'hex',
+  );
 }
 
 /**
@@ -33,5 +35,5 @@ export function contentDigest(event: HashedContent): string {
  * (see postgres/migrations), so the two must stay identical.
  */
 export function chainHash(previousHash: string, revision: number, digest: string): string {
-  return createHash('sha256').update(`${previousHash}|${revision}|${digest}`).digest('hex');
+  return hash('sha256', `${previousHash}|${revision}|${digest}`, 'hex');
 }

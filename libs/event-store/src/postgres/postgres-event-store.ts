@@ -33,6 +33,8 @@ import {
 } from '../catch-up-subscription.js';
 import { verifyHashChains, type StreamHead } from '../integrity.js';
 import { ChainScan } from '../chain-scan.js';
+import { checkContents } from './content-check.js';
+import { ContentCheckers } from './content-checkers.js';
 import { PostgresWakeUps } from './postgres-wake-ups.js';
 
 export interface PostgresEventStoreOptions {
@@ -328,38 +330,65 @@ async function* cursorBatches(
   }
 }
 
+/** The first eight are what `checkContents` hashes; the position comes last. */
 const SCANNED_COLUMNS = `event_id, event_type, stream_name, stream_version, data::text, metadata::text,
   previous_hash, hash, transaction_id::text, global_position`;
 
 /**
  * First pass: every event (of `only`, if given) in table order, then every head. JSON columns
- * are read as text and parsed here, so that what is hashed is the stored JSON whatever type
- * parsers the process has installed for jsonb.
+ * are read as text and parsed where they are hashed, so that what is hashed is the stored JSON
+ * whatever type parsers the process has installed for jsonb. A log of more than one batch is
+ * hashed on worker threads (`ContentCheckers`), a few batches at a time.
  */
 async function scanChains(client: pg.PoolClient, only: string[] | null): Promise<ChainScan> {
   const scan = new ChainScan();
   const where = only ? 'WHERE stream_name = ANY($1::text[])' : '';
   const params = only ? [only] : [];
   const events = `SELECT ${SCANNED_COLUMNS} FROM lx_events ${where}`;
-  for await (const rows of cursorBatches(client, 'lx_verify_scan', events, params, 'array'))
-    for (const row of rows as unknown[][])
-      scan.add({
-        id: row[0] as string,
-        type: row[1] as string,
-        streamName: row[2] as string,
-        revision: Number(row[3]),
-        data: JSON.parse(row[4] as string),
-        metadata: JSON.parse(row[5] as string),
-        previousHash: row[6] as string,
-        hash: row[7] as string,
-        position: { commit: row[8] as string, prepare: Number(row[9]) },
-      });
+  let checkers: ContentCheckers | null = null;
+  const hashing = new Set<Promise<void>>();
+  try {
+    for await (const batch of cursorBatches(client, 'lx_verify_scan', events, params, 'array')) {
+      const rows = batch as unknown[][];
+      checkers ??= rows.length === VERIFY_BATCH ? ContentCheckers.start() : null;
+      if (!checkers) {
+        linkRows(scan, rows, checkContents(rows));
+        continue;
+      }
+      const done = checkers.check(rows).then((flags) => linkRows(scan, rows, flags));
+      hashing.add(done);
+      done.then(
+        () => hashing.delete(done),
+        () => undefined,
+      );
+      if (hashing.size >= checkers.parallelism) await Promise.race(hashing);
+    }
+    await Promise.all(hashing);
+  } finally {
+    await checkers?.close();
+  }
   const heads = `SELECT stream_name, version, last_hash FROM lx_streams ${where}`;
   for await (const rows of cursorBatches(client, 'lx_verify_heads', heads, params, 'array'))
     for (const row of rows as unknown[][])
       scan.addHead({ stream: row[0] as string, revision: Number(row[1]), hash: row[2] as string });
   scan.finish();
   return scan;
+}
+
+/** Hands a batch of scanned rows (SCANNED_COLUMNS), with their content flags, to the chain scan. */
+function linkRows(scan: ChainScan, rows: unknown[][], contentOk: Uint8Array): void {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    scan.add({
+      streamName: row[2] as string,
+      revision: Number(row[3]),
+      previousHash: row[6] as string,
+      hash: row[7] as string,
+      contentOk: contentOk[i] === 1,
+      commit: row[8] as string,
+      prepare: Number(row[9]),
+    });
+  }
 }
 
 /**
