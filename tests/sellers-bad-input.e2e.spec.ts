@@ -208,6 +208,50 @@ describe('sellers: bad input', () => {
     expect(rejections.get(6)?.length).toBeGreaterThan(0);
   });
 
+  it('with an Idempotency-Key, the same file again is the same batch; another file or other terms are refused', async () => {
+    const idempotencyKey = `upload-${randomBytes(6).toString('hex')}`;
+    const file = leadRowsToCsv(rows.slice(16, 18));
+    const keyed = async (body: string, query?: string) => {
+      const result = await upload(exchange, {
+        key: seller.apiKey,
+        body,
+        idempotencyKey,
+        ...(query ? { query } : {}),
+      });
+      statuses.push(result.status);
+      return result;
+    };
+    const batchCount = async () =>
+      (await exchange.call('sellers', 'GET', '/v1/batches?limit=100', { key: seller.apiKey })).body.items
+        .length;
+    const first = await keyed(file);
+    expect(first.status).toBe(202);
+    await waitForVerified(exchange, seller.apiKey, first.body.batchId);
+    const before = await batchCount();
+
+    const again = await keyed(file);
+    expect([again.status, again.body.batchId, again.body.status]).toEqual([
+      202,
+      first.body.batchId,
+      'verified',
+    ]);
+    const otherFile = await keyed(leadRowsToCsv(rows.slice(18, 20)));
+    expect([otherFile.status, otherFile.body.type, otherFile.body.differs]).toEqual([
+      422,
+      'https://lead-exchange.dev/problems/idempotency-key-reused',
+      ['file'],
+    ]);
+    const otherTerms = await keyed(file, 'vertical=eyewear&floor=70000&exclusivity=exclusive');
+    expect([otherTerms.status, otherTerms.body.differs]).toEqual([422, ['terms']]);
+    expect(await batchCount()).toBe(before);
+
+    const invalid = await upload(exchange, { key: seller.apiKey, body: file, idempotencyKey: 'not a key!' });
+    expect([invalid.status, invalid.body.type]).toEqual([
+      400,
+      'https://lead-exchange.dev/problems/invalid-idempotency-key',
+    ]);
+  });
+
   it('never answered with a 5xx, and the app is still healthy', async () => {
     expect(statuses.length).toBeGreaterThan(15);
     expect(statuses.filter((status) => status >= 500)).toEqual([]);

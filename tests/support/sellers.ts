@@ -34,6 +34,7 @@ export interface UploadOptions {
   body: string | Buffer;
   contentType?: string;
   query?: string;
+  idempotencyKey?: string;
 }
 
 /** POSTs a file to the sellers app as the raw body, the way a seller's script would. */
@@ -41,7 +42,11 @@ export async function upload(exchange: RunningExchange, options: UploadOptions) 
   const query = options.query ?? 'vertical=eyewear&floor=60000&exclusivity=exclusive';
   const response = await fetch(`${exchange.url('sellers')}/v1/batches?${query}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${options.key}`, 'content-type': options.contentType ?? 'text/csv' },
+    headers: {
+      authorization: `Bearer ${options.key}`,
+      'content-type': options.contentType ?? 'text/csv',
+      ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),
+    },
     body: options.body,
   });
   const text = await response.text();

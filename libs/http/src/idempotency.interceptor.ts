@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import {
   Inject,
   Injectable,
+  SetMetadata,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import { from, mergeMap, Observable, of, catchError, throwError } from 'rxjs';
@@ -16,6 +18,31 @@ import type { AuthenticatedRequest } from './principal.js';
 
 const KEY = /^[A-Za-z0-9_.:-]{1,200}$/;
 const TTL_SECONDS = 24 * 60 * 60;
+const OWN_IDEMPOTENCY = 'lx:own-idempotency';
+
+/**
+ * For a route whose body is a stream the interceptor cannot fingerprint (a file upload): the
+ * handler reads the key with `idempotencyKeyOf` and makes the request idempotent itself.
+ */
+export const OwnIdempotency = () => SetMetadata(OWN_IDEMPOTENCY, true);
+
+/** The request's Idempotency-Key, validated; undefined when none was sent. */
+export function idempotencyKeyOf(request: { headers: Record<string, string | string[] | undefined> }) {
+  const header = request.headers['idempotency-key'];
+  if (header === undefined) return undefined;
+  const key = Array.isArray(header) ? header[0]! : header;
+  if (!KEY.test(key))
+    throw new ProblemException(
+      400,
+      'invalid-idempotency-key',
+      'Invalid Idempotency-Key',
+      'Use 1–200 characters of A–Z a–z 0–9 _ . : -',
+      {
+        errors: [{ field: 'Idempotency-Key', messages: ['1–200 characters of A–Z a–z 0–9 _ . : -'] }],
+      },
+    );
+  return key;
+}
 
 interface StoredOutcome {
   state: 'in-flight' | 'done';
@@ -34,23 +61,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(REDIS_PREFIX) private readonly prefix: string,
+    private readonly reflector: Reflector,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers['idempotency-key'];
-    if (request.method !== 'POST' || header === undefined) return next.handle();
-    const key = Array.isArray(header) ? header[0]! : header;
-    if (!KEY.test(key))
-      throw new ProblemException(
-        400,
-        'invalid-idempotency-key',
-        'Invalid Idempotency-Key',
-        'Use 1–200 characters of A–Z a–z 0–9 _ . : -',
-        {
-          errors: [{ field: 'Idempotency-Key', messages: ['1–200 characters of A–Z a–z 0–9 _ . : -'] }],
-        },
-      );
+    if (request.method !== 'POST') return next.handle();
+    if (
+      this.reflector.getAllAndOverride<boolean>(OWN_IDEMPOTENCY, [context.getHandler(), context.getClass()])
+    )
+      return next.handle();
+    const key = idempotencyKeyOf(request);
+    if (key === undefined) return next.handle();
     const scope = request.principal?.keyId ?? 'anonymous';
     const path = request.originalUrl.split('?')[0];
     const redisKey = `${this.prefix}:idem:${scope}:${createHash('sha256').update(`${path}\n${key}`).digest('hex')}`;

@@ -17,7 +17,9 @@ import type { Request, Response } from 'express';
 import {
   CurrentPrincipal,
   decodeCursor,
+  idempotencyKeyOf,
   notFound,
+  OwnIdempotency,
   PageQuery,
   ProblemException,
   Roles,
@@ -55,9 +57,12 @@ export class BatchesController {
 
   @Post()
   @HttpCode(202)
+  @OwnIdempotency()
   @ApiOperation({
     summary:
       'Upload a batch: the body is the file (text/csv or application/x-ndjson), the terms are in the query',
+    description:
+      'With an Idempotency-Key, a retried upload of the same file with the same terms answers with the batch the first one created; the same key with another file or other terms is refused (422 idempotency-key-reused), and while the first is still being received (409 upload-in-flight).',
   })
   async upload(
     @Query() terms: UploadTermsQuery,
@@ -74,11 +79,13 @@ export class BatchesController {
         'Unsupported file type',
         'Send the file as text/csv or application/x-ndjson',
       );
+    const idempotencyKey = idempotencyKeyOf(request);
     try {
       const { batchId } = await this.runtime.receiveUpload.receive({
         sellerId: seller.participantId,
         format,
         body: request,
+        ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
         terms: {
           vertical: terms.vertical,
           floor: terms.floor,

@@ -3,9 +3,10 @@ import { UploadRejected } from '../application/upload/upload-rejected.js';
 
 const TITLES: Record<number, string> = {
   400: 'The file cannot be read',
+  409: 'The same upload is still being received',
   413: 'The file is over the upload limit',
   415: 'Unsupported file type',
-  422: 'The file is not a lead batch',
+  422: 'The upload cannot be accepted',
 };
 
 /** A refused upload as problem+json: what is wrong and how to fix it. */

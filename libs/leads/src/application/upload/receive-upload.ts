@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { MarketSettingsChanged, type EventData } from '#lx/contracts';
+import { canonicalJson } from '#lx/canonical-json';
+import { LeadBatchSubmitted, MarketSettingsChanged, type EventData } from '#lx/contracts';
 import type { AggregateRepository } from '#lx/event-sourcing';
 import type { EventStore } from '#lx/event-store';
 import type { PersonalDataVault } from '#lx/vault';
@@ -7,7 +8,9 @@ import { batchDecider } from '../../domain/batch.decider.js';
 import type { ListingTerms } from '../../domain/listing-terms.js';
 import type { SellerRecord } from '#lx/contracts';
 import type { NumberedRecord } from '../../domain/raw-lead-record.js';
-import type { VerificationStore } from '../verification/verification-store.port.js';
+import type { BatchProgress, VerificationStore } from '../verification/verification-store.port.js';
+import { deterministicUuid } from '../../domain/deterministic-id.js';
+import { UploadRejected } from './upload-rejected.js';
 import { parseUpload, type UploadFormat, type UploadLimits } from './parse-upload.js';
 
 export interface MarketDefaults {
@@ -20,12 +23,20 @@ export interface UploadRequest {
   sellerId: string;
   format: UploadFormat;
   body: AsyncIterable<Buffer | string>;
+  /**
+   * The client's Idempotency-Key: the batch id is derived from it, so a retried upload of the same
+   * file answers with the batch it created, and the same key with another file or other terms is
+   * refused (422). The file is hashed as it streams: the comparison needs no buffering.
+   */
+  idempotencyKey?: string;
   terms: Omit<ListingTerms, 'currency' | 'listingLifetimeHours'> & { listingLifetimeHours?: number };
 }
 
 export interface UploadReceipt {
   batchId: string;
   rowCount: number;
+  /** True when an earlier upload under the same Idempotency-Key created the batch. */
+  replayed?: boolean;
 }
 
 /** A staged chunk is flushed at this many characters even before it has its rows: 1 MB cells stay bounded. */
@@ -55,7 +66,10 @@ export class ReceiveUpload {
 
   async receive(request: UploadRequest): Promise<UploadReceipt> {
     const { verification, vault } = this.deps;
-    const batchId = randomUUID();
+    const batchId =
+      request.idempotencyKey === undefined
+        ? randomUUID()
+        : deterministicUuid('upload', request.sellerId, request.idempotencyKey);
     const submittedAt = (this.deps.clock ?? (() => new Date()))();
     const market = await this.marketSettings(request.terms.vertical);
     const terms: ListingTerms = {
@@ -63,7 +77,11 @@ export class ReceiveUpload {
       currency: market.currency,
       listingLifetimeHours: request.terms.listingLifetimeHours ?? market.listingLifetimeHours,
     };
-    await verification.createProgress({
+    if (request.idempotencyKey !== undefined) {
+      const earlier = await this.earlierSubmission(batchId);
+      if (earlier) return this.replay(batchId, earlier, request, terms);
+    }
+    await this.createProgress(batchId, request, {
       batchId,
       sellerId: request.sellerId,
       status: 'receiving',
@@ -133,6 +151,72 @@ export class ReceiveUpload {
     await verification.markVerifying(batchId, rowCount, chunkCount);
     await this.deps.enqueue(batchId);
     return { batchId, rowCount };
+  }
+
+  /** The progress row that marks the batch as being received; a second one for the same key is in flight. */
+  private async createProgress(
+    batchId: string,
+    request: UploadRequest,
+    progress: BatchProgress,
+  ): Promise<void> {
+    try {
+      await this.deps.verification.createProgress(progress);
+    } catch (error) {
+      if (request.idempotencyKey === undefined || (error as { code?: string }).code !== '23505') throw error;
+      throw new UploadRejected(
+        409,
+        'upload-in-flight',
+        'An upload with this Idempotency-Key is still being received: retry once it has been answered',
+        { batchId },
+      );
+    }
+  }
+
+  /** What an earlier upload under the same key submitted, if it got that far. */
+  private async earlierSubmission(batchId: string): Promise<EventData<typeof LeadBatchSubmitted> | null> {
+    const [first] = await this.deps.store.readStream(`batch-${batchId}`, { maxCount: 1 });
+    return first?.type === LeadBatchSubmitted.type
+      ? (first.data as EventData<typeof LeadBatchSubmitted>)
+      : null;
+  }
+
+  /**
+   * A retried upload: the file is read to its end and hashed (nothing is staged); the same file with
+   * the same terms answers with the batch the first upload created, anything else is refused.
+   */
+  private async replay(
+    batchId: string,
+    earlier: EventData<typeof LeadBatchSubmitted>,
+    request: UploadRequest,
+    terms: ListingTerms,
+  ): Promise<UploadReceipt> {
+    const digest = createHash('sha256');
+    let bytes = 0;
+    for await (const chunk of request.body) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      bytes += buffer.length;
+      if (bytes > this.deps.limits.maxBytes)
+        throw new UploadRejected(
+          413,
+          'file-too-large',
+          `The file is over ${this.deps.limits.maxBytes} bytes`,
+        );
+      digest.update(buffer);
+    }
+    const sameFile = digest.digest('hex') === earlier.contentHash;
+    const sameFormat = earlier.format === (request.format === 'csv' ? 'csv' : 'json');
+    const sameTerms = canonicalJson(earlier.terms) === canonicalJson(terms);
+    if (!sameFile || !sameFormat || !sameTerms)
+      throw new UploadRejected(
+        422,
+        'idempotency-key-reused',
+        'This Idempotency-Key was used for another upload: send a new key for a new file or new terms',
+        {
+          batchId,
+          differs: [!sameFile && 'file', !sameFormat && 'format', !sameTerms && 'terms'].filter(Boolean),
+        },
+      );
+    return { batchId, rowCount: earlier.rowCount, replayed: true };
   }
 
   /** The market's published settings, or the configured defaults for a market not configured yet. */

@@ -4,7 +4,7 @@
  */
 export class UploadRejected extends Error {
   constructor(
-    readonly status: 400 | 413 | 415 | 422,
+    readonly status: 400 | 409 | 413 | 415 | 422,
     readonly code: string,
     message: string,
     readonly details: Record<string, unknown> = {},
