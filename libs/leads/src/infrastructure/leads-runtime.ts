@@ -83,7 +83,20 @@ export async function createLeadsRuntime(
       });
       // Batches submitted while no worker ran (or whose job was lost) are queued again; the job id dedupes.
       for (const batchId of await verification.unfinishedBatches()) await queue.enqueue(batchId);
-      return worker;
+      // Uploads abandoned mid-file are dropped now and every ten minutes.
+      const sweep = () =>
+        receiveUpload
+          .discardAbandoned(new Date())
+          .catch((error) => log?.('discarding abandoned uploads failed', error));
+      await sweep();
+      const sweeper = setInterval(() => void sweep(), 10 * 60 * 1000);
+      sweeper.unref();
+      return {
+        close: async () => {
+          clearInterval(sweeper);
+          await worker.close();
+        },
+      };
     },
     async close() {
       await queue.close();

@@ -67,6 +67,14 @@ export class PostgresVerificationStore implements VerificationStore {
     return rows.map((row) => row.batch_id);
   }
 
+  async abandonedUploads(startedBefore: Date): Promise<string[]> {
+    const { rows } = await this.pool.query<{ batch_id: string }>(
+      `SELECT batch_id FROM lx_batch_verification WHERE status = 'receiving' AND submitted_at < $1`,
+      [startedBefore],
+    );
+    return rows.map((row) => row.batch_id);
+  }
+
   async completeChunk(batchId: string, chunk: number, outcome: ChunkOutcome): Promise<boolean> {
     const { rowCount } = await this.pool.query(
       `UPDATE lx_batch_verification SET

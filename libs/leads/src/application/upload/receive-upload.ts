@@ -44,6 +44,9 @@ const CHUNK_MAX_CHARS = 8 * 1024 * 1024;
 
 export const stagingKeyId = (batchId: string) => `staging-${batchId}`;
 
+/** An upload still receiving after this long is abandoned: 100 MB at 1 Mbit/s takes ≈ 15 minutes. */
+const ABANDON_AFTER_MS = 60 * 60 * 1000;
+
 /**
  * Receives an upload: streams it through the parser into sealed staged chunks, then submits the
  * batch and queues its verification. A refused file leaves nothing behind: no event, no chunk.
@@ -151,6 +154,20 @@ export class ReceiveUpload {
     await verification.markVerifying(batchId, rowCount, chunkCount);
     await this.deps.enqueue(batchId);
     return { batchId, rowCount };
+  }
+
+  /**
+   * Uploads whose client went away mid-file (or whose process died) leave a `receiving` row and
+   * staged chunks: dropped once older than `abandonAfterMs`, so their Idempotency-Key can be used
+   * again and no sealed rows linger. Returns the batches discarded.
+   */
+  async discardAbandoned(now: Date, abandonAfterMs = ABANDON_AFTER_MS): Promise<string[]> {
+    const abandoned = await this.deps.verification.abandonedUploads(new Date(now.getTime() - abandonAfterMs));
+    for (const batchId of abandoned) {
+      await this.deps.verification.discard(batchId);
+      await this.deps.vault.erase([stagingKeyId(batchId)]);
+    }
+    return abandoned;
   }
 
   /** The progress row that marks the batch as being received; a second one for the same key is in flight. */

@@ -48,6 +48,8 @@ export interface VerificationStore {
   progress(batchId: string): Promise<BatchProgress | null>;
   /** Batches whose verification has not finished: a restarted worker picks them up again. */
   unfinishedBatches(): Promise<string[]>;
+  /** Uploads still `receiving` that started before `startedBefore`: their client went away mid-file. */
+  abandonedUploads(startedBefore: Date): Promise<string[]>;
   /** Moves the cursor past `chunk` and adds its counts, once: a second call for the same chunk is ignored. */
   completeChunk(batchId: string, chunk: number, outcome: ChunkOutcome): Promise<boolean>;
   markVerified(batchId: string): Promise<void>;
