@@ -14,6 +14,9 @@
  *     cut off after LX_BENCH_REBUILD_SECONDS (default 90 s) if not finished: then its rate and
  *     the projected full time are reported.
  *
+ * `--only verify` runs just the read-all floor and the verification; `--keep-database` keeps the
+ * built log (its URL goes to stderr) and `--database <url>` re-measures a kept one without building.
+ *
  * The outputs are computed as the MarketEngineHost computes them: the same engine fed the same
  * inputs at their real log positions (read back from the append), with the host's ids
  * (deterministicUuid('market-output', vertical, inputPosition, index)) and metadata. Unlike the

@@ -42,7 +42,14 @@ export interface EventStore {
    */
   subscribePages(name: string, handler: PageHandler, options?: SubscriptionOptions): Subscription;
 
-  /** Walks every stream's hash chain; reports the first stream and revision that do not verify. */
+  /**
+   * Checks every stream's hash chain, and its end against the stream's recorded head, in one
+   * consistent view of the store. The first failure is the one a walk of the log in log order
+   * meets first (each event checked against the events of its stream before it); only when no
+   * event fails, head mismatches, in stream-name order. An adapter may read in another order
+   * (PostgreSQL scans the table, then re-walks only the suspect streams in log order) as long as
+   * it reports that same failure.
+   */
   verifyIntegrity(options?: VerifyOptions): Promise<IntegrityReport>;
 
   /** The current head of the log (the position of the newest readable event), or null if empty. */
@@ -180,6 +187,10 @@ export interface VerifyOptions {
   streams?: readonly string[];
 }
 
+/**
+ * The counts are of the streams (with at least one event) and events read. On a failure they may
+ * stop at the failure (a log-order walk, EventStoreDB) or cover the whole view (PostgreSQL).
+ */
 export type IntegrityReport =
   | { ok: true; streamsChecked: number; eventsChecked: number }
   | {

@@ -10,7 +10,9 @@ export interface StreamHead {
 /**
  * Walks the log in order and checks every stream's hash chain, then compares each stream's last
  * event with the head the store recorded for it (which catches a removed last event).
- * Reports the first event, in log order, that does not verify. Shared by every adapter.
+ * Reports the first event, in log order, that does not verify. Shared by every adapter: EventStoreDB
+ * walks its whole log with it; PostgreSQL only the streams its order-free first pass (`ChainScan`)
+ * found suspect — which gives the same first failure, as a failure depends only on its own stream.
  */
 export async function verifyHashChains(
   events: AsyncIterable<RecordedEvent>,
