@@ -14,7 +14,8 @@
  *     cut off after LX_BENCH_REBUILD_SECONDS (default 90 s) if not finished: then its rate and
  *     the projected full time are reported.
  *
- * `--only verify` runs just the read-all floor and the verification; `--keep-database` keeps the
+ * `--only verify` runs just the read-all floor and the verification (`--only replay`: the inputs'
+ * read-all floor and the replay proof); `--keep-database` keeps the
  * built log (its URL goes to stderr) and `--database <url>` re-measures a kept one without building.
  *
  * The outputs are computed as the MarketEngineHost computes them: the same engine fed the same
@@ -102,6 +103,8 @@ interface RunFlags {
   keepDatabase: boolean;
   /** `--only verify`: just read-all of the whole log (the floor) and the hash-chain verification. */
   verifyOnly: boolean;
+  /** `--only replay`: just read-all of the engine's inputs (the floor) and the replay proof. */
+  replayOnly: boolean;
 }
 
 function runFlags(): RunFlags {
@@ -114,11 +117,13 @@ function runFlags(): RunFlags {
     strict: false,
   });
   const only = values.only as string | undefined;
-  if (only !== undefined && only !== 'verify') throw new RangeError('--only accepts: verify');
+  if (only !== undefined && only !== 'verify' && only !== 'replay')
+    throw new RangeError('--only accepts: verify, replay');
   return {
     ...(typeof values.database === 'string' ? { database: values.database } : {}),
     keepDatabase: values['keep-database'] === true,
     verifyOnly: only === 'verify',
+    replayOnly: only === 'replay',
   };
 }
 
@@ -614,6 +619,83 @@ async function mainVerifyOnly(flags: RunFlags): Promise<void> {
   });
 }
 
+type ReplayFigure = {
+  seconds: number;
+  ok: boolean;
+  eventsRead: number;
+  inputs: number;
+  recordedOutputs: number;
+  replayedOutputs: number;
+  identical: boolean;
+  digest: string;
+  peakRssMb: number;
+};
+
+/** `--only replay`: the inputs' read-all floor and the replay proof, over a new log or a kept one. */
+async function mainReplayOnly(flags: RunFlags): Promise<void> {
+  const machine = machineInfo({ postgres: await postgresInfo() });
+  const started = now();
+  const long = 30 * 60_000;
+  const { build, readInputs, replay } = await onDatabase(flags, async (url) => {
+    const build = flags.database ? null : await buildLog(url, eventsToBuild());
+    const readInputs = await runInChild<Task, Rate>(
+      modulePath,
+      { kind: 'readAll', url, inputsOnly: true },
+      long,
+    );
+    const replay = await runInChild<Task, ReplayFigure>(modulePath, { kind: 'replay', url }, long);
+    return { build, readInputs, replay };
+  });
+  console.log(
+    `\nAudit, replay proof only — ${formatNumber(replay.inputs)} inputs, ${formatNumber(replay.recordedOutputs)} outputs, ` +
+      `${machine.cpu}, ${machine.cores} cores, node ${machine.node}, load ${machine.load1} at the start, ` +
+      `${round(os.loadavg()[0]!, 2)} at the end\n`,
+  );
+  console.log(
+    formatTable(
+      ['measure', 'events', 'seconds', 'goal', 'result'],
+      [
+        [
+          "read-all of the engine's inputs (floor)",
+          formatNumber(readInputs.events),
+          formatNumber(readInputs.seconds, 1),
+          '',
+          '',
+        ],
+        [
+          'replay proof (replayMarkets)',
+          formatNumber(replay.eventsRead),
+          formatNumber(replay.seconds, 1),
+          '≤ 30 s at 1 000 000 events',
+          `${passMiss(replay.seconds <= 30)}${replay.identical ? '' : ' (DIVERGES)'}`,
+        ],
+      ],
+    ),
+  );
+  printJsonLine({
+    benchmark: 'audit',
+    only: 'replay',
+    machine,
+    loadAtEnd: round(os.loadavg()[0]!, 2),
+    build: build && { seconds: round(build.seconds, 1), eventsPerSecond: round(build.eventsPerSecond, 0) },
+    readInputs: {
+      ...readInputs,
+      seconds: round(readInputs.seconds, 2),
+      eventsPerSecond: round(readInputs.eventsPerSecond, 0),
+    },
+    replay: { ...replay, seconds: round(replay.seconds, 2) },
+    goals: [
+      {
+        goal: 'replay proof seconds',
+        actual: round(replay.seconds, 1),
+        target: 30,
+        pass: replay.seconds <= 30,
+      },
+    ],
+    seconds: round((now() - started) / 1000, 0),
+  });
+}
+
 async function tableSize(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -627,8 +709,9 @@ async function tableSize(url: string): Promise<number> {
 
 async function main(flags: RunFlags): Promise<void> {
   if (flags.verifyOnly) return mainVerifyOnly(flags);
+  if (flags.replayOnly) return mainReplayOnly(flags);
   if (flags.database)
-    throw new RangeError('--database needs --only verify (the full run builds its own log)');
+    throw new RangeError('--database needs --only verify or replay (the full run builds its own log)');
   const total = eventsToBuild();
   const budget = rebuildSeconds();
   const machine = machineInfo({ postgres: await postgresInfo() });
