@@ -53,6 +53,7 @@ import {
 import { readCheckpoint, rebuildProjection, type Projection } from '#lx/projections';
 import { auditIndexProjection } from '../libs/audit/src/infrastructure/audit-index.projection.js';
 import { replayMarkets } from '../libs/audit/src/application/replay-proof.js';
+import { REPLAY_NODE_FLAGS } from '../libs/audit/src/infrastructure/scratch-replay.js';
 import { ledgerProjection } from '../libs/ledger/src/infrastructure/ledger.projection.js';
 import { leadListedFromRow, orderPlacedFromSpec } from '../libs/matching/src/testing/generated-market.js';
 import {
@@ -643,7 +644,13 @@ async function mainReplayOnly(flags: RunFlags): Promise<void> {
       { kind: 'readAll', url, inputsOnly: true },
       long,
     );
-    const replay = await runInChild<Task, ReplayFigure>(modulePath, { kind: 'replay', url }, long);
+    // The flags the exchange's scratch replay process runs with.
+    const replay = await runInChild<Task, ReplayFigure>(
+      modulePath,
+      { kind: 'replay', url },
+      long,
+      REPLAY_NODE_FLAGS,
+    );
     return { build, readInputs, replay };
   });
   console.log(
@@ -736,6 +743,7 @@ async function main(flags: RunFlags): Promise<void> {
       modulePath,
       { kind: 'replay', url: db.url },
       long,
+      REPLAY_NODE_FLAGS,
     );
     const verify = await runInChild<
       Task,

@@ -256,10 +256,16 @@ export async function serveChildTask<T, R>(task: T, run: (task: T) => Promise<R>
  * Forks `modulePath` with `task` and resolves with the result it sends back. The child's stdout
  * goes to our stderr, so that stdout carries only the table and the final JSON line.
  */
-export function runInChild<T, R>(modulePath: string, task: T, timeoutMs = 120_000): Promise<R> {
+export function runInChild<T, R>(
+  modulePath: string,
+  task: T,
+  timeoutMs = 120_000,
+  execArgv: readonly string[] = [],
+): Promise<R> {
   return new Promise<R>((resolve, reject) => {
     const child = fork(modulePath, [CHILD_FLAG, JSON.stringify(task)], {
       stdio: ['ignore', 2, 'inherit', 'ipc'],
+      execArgv: [...process.execArgv, ...execArgv],
     });
     // Settles only once the child has exited, so that the caller may drop its database safely.
     let reply: { ok: true; result: R } | { ok: false; error: string } | null = null;

@@ -67,6 +67,16 @@ export async function replayMarkets(store: EventStore, options: ReplayOptions): 
     ]),
   );
   let eventsRead = 0;
+  // The recorded outputs are read while the inputs are folded (the database works while the engine
+  // does). Read first, they may lag the inputs read later: the replay then runs ahead of them, which
+  // counts as not yet written, never as a divergence.
+  const recordedReads = new Map(
+    options.verticals.map((vertical) => {
+      const read = store.readStream(marketStream(vertical));
+      read.catch(() => undefined); // awaited below; a failure surfaces there
+      return [vertical, read] as const;
+    }),
+  );
   const pageOf = (after: LogPosition | null) =>
     store.readAll({
       after,
@@ -100,7 +110,7 @@ export async function replayMarkets(store: EventStore, options: ReplayOptions): 
 
   const markets: MarketReplay[] = [];
   for (const [vertical, market] of engines) {
-    const recorded = (await store.readStream(marketStream(vertical))).filter(
+    const recorded = (await recordedReads.get(vertical)!).filter(
       (event: RecordedEvent) => !options.upTo || causedBefore(event, options.upTo),
     );
     markets.push(compareOutputs(vertical, market.inputs, recorded, market.outputs));

@@ -7,12 +7,19 @@ import type { ReplayProof } from '../application/replay-proof.js';
 const cli = fileURLToPath(new URL('../../../../scripts/audit.js', import.meta.url));
 
 /**
+ * Node flags of the scratch process. A replay allocates one short-lived object after another (rows,
+ * inputs, outputs) while holding the whole market: a larger young generation cuts the collector's
+ * share (≈ 9 % faster at 1 000 000 events, bench/README).
+ */
+export const REPLAY_NODE_FLAGS = ['--max-semi-space-size=64'] as const;
+
+/**
  * Runs the replay proof in a scratch process: a fresh engine in a process of its own, so that
  * re-running the market can neither disturb nor borrow state from the live engines of this app.
  */
 export function replayInScratchProcess(upTo?: string): Promise<ReplayProof> {
   if (!existsSync(cli)) return Promise.reject(new Error(`The audit command line is not built (${cli})`));
-  const args = [cli, 'replay', '--json', ...(upTo ? ['--up-to', upTo] : [])];
+  const args = [...REPLAY_NODE_FLAGS, cli, 'replay', '--json', ...(upTo ? ['--up-to', upTo] : [])];
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,

@@ -1,6 +1,7 @@
 import { ATTRIBUTE_DIMENSIONS, type AttributeDimension } from './attribute-dimensions.js';
 import { andInto, BitsetSpace, forEachSetBit, orInto, type Bitset } from './bitset.js';
 import type { ListedLead, MarketOrder } from './market-model.js';
+import { MinHeap } from './min-heap.js';
 
 /**
  * Leads resting unsold, as bitsets over slots, one per (attribute, key the lead has): an
@@ -12,7 +13,8 @@ export class RestingLeadIndex {
   private readonly occupied = this.space.create();
   private readonly keyed: { dimension: AttributeDimension; has: Map<string, Bitset> }[];
   private readonly slots: (ListedLead | undefined)[] = [];
-  private readonly freeSlots: number[] = [];
+  /** Freed slots, lowest first, so the bitsets stay as short as the leads resting. */
+  private readonly freeSlots = new MinHeap<number>((a, b) => a < b);
   private count = 0;
 
   constructor(dimensions: readonly AttributeDimension[] = ATTRIBUTE_DIMENSIONS) {
@@ -25,7 +27,7 @@ export class RestingLeadIndex {
 
   add(lead: ListedLead): void {
     if (lead.restingSlot >= 0) return;
-    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slots.length;
+    const slot = this.freeSlots.pop() ?? this.slots.length;
     this.space.ensureCapacity(slot + 1);
     this.slots[slot] = lead;
     lead.restingSlot = slot;
@@ -54,7 +56,6 @@ export class RestingLeadIndex {
       for (const key of dimension.leadValues(lead)) has.get(key)?.clear(slot);
     }
     this.freeSlots.push(slot);
-    this.freeSlots.sort((a, b) => b - a);
   }
 
   candidatesFor(order: MarketOrder): ListedLead[] {
