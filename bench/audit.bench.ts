@@ -553,25 +553,37 @@ type VerifyFigure = {
   eventsPerSecond: number;
 };
 
-/** `--only verify`: the read-all floor and verifyIntegrity, over a new log or a kept one. */
-async function mainVerifyOnly(flags: RunFlags): Promise<void> {
+const LONG_MS = 30 * 60_000;
+
+/** An `--only` run: the machine, a new log (unless `--database` names a kept one), then `measure` on it. */
+async function runOnly<T>(flags: RunFlags, measure: (url: string) => Promise<T>) {
   const machine = machineInfo({ postgres: await postgresInfo() });
   const started = now();
-  const long = 30 * 60_000;
-  const { build, tableBytes, readAll, verify } = await onDatabase(flags, async (url) => {
-    const build = flags.database ? null : await buildLog(url, eventsToBuild());
-    const readAll = await runInChild<Task, Rate>(
-      modulePath,
-      { kind: 'readAll', url, inputsOnly: false },
-      long,
-    );
-    const verify = await runInChild<Task, VerifyFigure>(modulePath, { kind: 'verify', url }, long);
-    return { build, tableBytes: await tableSize(url), readAll, verify };
-  });
+  const { build, result } = await onDatabase(flags, async (url) => ({
+    build: flags.database ? null : await buildLog(url, eventsToBuild()),
+    result: await measure(url),
+  }));
+  return { machine, started, build, result };
+}
+
+function printOnlyHeader(title: string, machine: ReturnType<typeof machineInfo>): void {
   console.log(
-    `\nAudit, verification only — ${formatNumber(verify.eventsChecked)} events (${round(tableBytes / 1e9, 2)} GB), ` +
-      `${machine.cpu}, ${machine.cores} cores, node ${machine.node}, load ${machine.load1} at the start, ` +
-      `${round(os.loadavg()[0]!, 2)} at the end\n`,
+    `\nAudit, ${title}, ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, ` +
+      `load ${machine.load1} at the start, ${round(os.loadavg()[0]!, 2)} at the end\n`,
+  );
+}
+
+/** `--only verify`: the read-all floor and verifyIntegrity, over a new log or a kept one. */
+async function mainVerifyOnly(flags: RunFlags): Promise<void> {
+  const { machine, started, build, result } = await runOnly(flags, async (url) => ({
+    tableBytes: await tableSize(url),
+    readAll: await runInChild<Task, Rate>(modulePath, { kind: 'readAll', url, inputsOnly: false }, LONG_MS),
+    verify: await runInChild<Task, VerifyFigure>(modulePath, { kind: 'verify', url }, LONG_MS),
+  }));
+  const { tableBytes, readAll, verify } = result;
+  printOnlyHeader(
+    `verification only — ${formatNumber(verify.eventsChecked)} events (${round(tableBytes / 1e9, 2)} GB)`,
+    machine,
   );
   console.log(
     formatTable(
@@ -634,29 +646,20 @@ type ReplayFigure = {
 
 /** `--only replay`: the inputs' read-all floor and the replay proof, over a new log or a kept one. */
 async function mainReplayOnly(flags: RunFlags): Promise<void> {
-  const machine = machineInfo({ postgres: await postgresInfo() });
-  const started = now();
-  const long = 30 * 60_000;
-  const { build, readInputs, replay } = await onDatabase(flags, async (url) => {
-    const build = flags.database ? null : await buildLog(url, eventsToBuild());
-    const readInputs = await runInChild<Task, Rate>(
-      modulePath,
-      { kind: 'readAll', url, inputsOnly: true },
-      long,
-    );
+  const { machine, started, build, result } = await runOnly(flags, async (url) => ({
+    readInputs: await runInChild<Task, Rate>(modulePath, { kind: 'readAll', url, inputsOnly: true }, LONG_MS),
     // The flags the exchange's scratch replay process runs with.
-    const replay = await runInChild<Task, ReplayFigure>(
+    replay: await runInChild<Task, ReplayFigure>(
       modulePath,
       { kind: 'replay', url },
-      long,
+      LONG_MS,
       REPLAY_NODE_FLAGS,
-    );
-    return { build, readInputs, replay };
-  });
-  console.log(
-    `\nAudit, replay proof only — ${formatNumber(replay.inputs)} inputs, ${formatNumber(replay.recordedOutputs)} outputs, ` +
-      `${machine.cpu}, ${machine.cores} cores, node ${machine.node}, load ${machine.load1} at the start, ` +
-      `${round(os.loadavg()[0]!, 2)} at the end\n`,
+    ),
+  }));
+  const { readInputs, replay } = result;
+  printOnlyHeader(
+    `replay proof only — ${formatNumber(replay.inputs)} inputs, ${formatNumber(replay.recordedOutputs)} outputs`,
+    machine,
   );
   console.log(
     formatTable(
