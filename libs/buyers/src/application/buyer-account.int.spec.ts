@@ -50,6 +50,19 @@ describe('buyer account on a real event store', () => {
       reference: 'bank transfer',
     });
 
+  /** A deposit, then an eyewear order with `budget` of it. */
+  const fundedOrder = async (buyerId: string, orderId: string, deposited: number, budget: number) => {
+    await deposit(buyerId, deposited);
+    await repository.handle(buyerStream(buyerId), buyerAccountDecider, {
+      kind: 'place-order',
+      buyerId,
+      orderId,
+      vertical: 'eyewear',
+      currency: 'RUB',
+      terms: terms(budget),
+    });
+  };
+
   it('never reserves more than was deposited, whatever the concurrency', async () => {
     const buyerId = randomUUID();
     await deposit(buyerId, 100_000);
@@ -90,15 +103,7 @@ describe('buyer account on a real event store', () => {
   it('releases the unspent budget once per OrderClosed, with an event id derived from it', async () => {
     const buyerId = randomUUID();
     const orderId = randomUUID();
-    await deposit(buyerId, 50_000);
-    await repository.handle(buyerStream(buyerId), buyerAccountDecider, {
-      kind: 'place-order',
-      buyerId,
-      orderId,
-      vertical: 'eyewear',
-      currency: 'RUB',
-      terms: terms(30_000),
-    });
+    await fundedOrder(buyerId, orderId, 50_000, 30_000);
     await store.appendToStream(
       'market-eyewear',
       [newEvent(OrderClosed, { orderId, buyerId, reason: 'cancelled', spent: 12_000, released: 18_000 })],
@@ -126,15 +131,7 @@ describe('buyer account on a real event store', () => {
     const buyerId = randomUUID();
     const orderId = randomUUID();
     const allocationId = randomUUID();
-    await deposit(buyerId, 50_000);
-    await repository.handle(buyerStream(buyerId), buyerAccountDecider, {
-      kind: 'place-order',
-      buyerId,
-      orderId,
-      vertical: 'eyewear',
-      currency: 'RUB',
-      terms: terms(30_000),
-    });
+    await fundedOrder(buyerId, orderId, 50_000, 30_000);
     // The engine fills the order (30 000 spent) while the buyer account, not yet told, credits a
     // returned lead's 3 000 to the order for a replacement; the engine then declines it.
     await store.appendToStream(
