@@ -10,6 +10,8 @@ import {
   type NewEventOf,
 } from '#lx/contracts';
 import type { EventStore } from '#lx/event-store';
+import { splitPrice } from '#lx/matching';
+import { leadListed as marketLeadListed } from '../../../matching/src/testing/market-fixtures.js';
 
 /*
  * Schema-valid settlement inputs for tests: what the buyers app, the sellers app and the matching
@@ -60,63 +62,21 @@ export function orderPlaced(
   );
 }
 
+/** The engine tests' listing (`market-fixtures`), as the sellers app appends it. */
 export function leadListed(
   lead: { leadId: string; sellerId: string; person?: string; vertical?: string; currency?: string },
   attributes: Partial<EventInput<typeof LeadListed>['attributes']> = {},
 ): NewEventOf<typeof LeadListed> {
-  const who = lead.person ?? lead.leadId;
-  return newEvent(
-    LeadListed,
-    checked(LeadListed, {
-      leadId: lead.leadId,
-      sellerId: lead.sellerId,
-      batchId: `batch-${lead.sellerId}`,
-      attributes: {
-        vertical: lead.vertical ?? 'eyewear',
-        age: 40,
-        gender: 'female',
-        country: 'RU',
-        region: 'RU-MOW',
-        contacts: { phone: { present: true, verified: true }, email: { present: true, verified: true } },
-        employment: 'employed',
-        maritalStatus: 'married',
-        interests: ['premium_glasses'],
-        stage: 'MQL',
-        sourceChannel: 'search',
-        capturedAt: '2030-01-01T09:55:00.000Z',
-        ...attributes,
-      },
-      floor: 10_000,
-      currency: lead.currency ?? 'RUB',
-      exclusivity: { kind: 'exclusive' },
-      expiresAt: '2030-03-01T10:00:00.000Z',
-      quality: { score: 80, parts: { completeness: 80, verification: 80, freshness: 80, sellerHistory: 80 } },
-      fingerprints: { phone: hex(`phone:${who}`), email: hex(`email:${who}`) },
-      consent: {
-        textVersion: 'v1',
-        textHash: hex('consent'),
-        pageUrl: 'https://example.test/form',
-        capturedAt: '2030-01-01T09:55:00.000Z',
-        sellersNamed: ['Seller One'],
-      },
-      personalData: {
-        algorithm: 'AES-256-GCM',
-        keyId: `key-${lead.leadId}`,
-        iv: 'AAAAAAAAAAAAAAAA',
-        ciphertext: 'AAAA',
-        tag: 'AAAAAAAAAAAAAAAAAAAAAA==',
-      },
-    }),
-  );
-}
-
-/** Commission in basis points, rounded half-even as the engine does. */
-export function splitPrice(price: number, commissionBps: number): { commission: number; proceeds: number } {
-  const exact = (price * commissionBps) / 10_000;
-  const floor = Math.floor(exact);
-  const diff = exact - floor;
-  const commission = diff > 0.5 || (diff === 0.5 && floor % 2 === 1) ? floor + 1 : floor;
-  return { commission, proceeds: price - commission };
+  const listed = marketLeadListed(lead.leadId, {
+    sellerId: lead.sellerId,
+    batchId: `batch-${lead.sellerId}`,
+    currency: lead.currency ?? 'RUB',
+    floor: 10_000,
+    expiresAt: '2030-03-01T10:00:00.000Z',
+    ...(lead.person ? { person: lead.person } : {}),
+    attributes: { vertical: lead.vertical ?? 'eyewear', ...attributes },
+  });
+  return newEvent(LeadListed, listed.data as EventInput<typeof LeadListed>);
 }
 
 export function leadAllocated(allocation: {
