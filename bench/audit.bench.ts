@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { eventCatalogue } from '#lx/contracts';
+import { deterministicUuid, eventCatalogue } from '#lx/contracts';
 import {
   comparePositions,
   formatPosition,
@@ -43,7 +43,6 @@ import {
   MARKET_INPUT_CATEGORIES,
   MARKET_INPUT_TYPES,
   MarketEngine,
-  deterministicUuid,
   marketClockStream,
   marketSettingsStream,
   marketStream,

@@ -4,6 +4,7 @@ export * from './value-types.js';
 export * from './lead-attributes.js';
 export * from './order-terms.js';
 export * from './seller-history.js';
+export * from './deterministic-id.js';
 export * from './events/participants.js';
 export * from './events/batches.js';
 export * from './events/leads.js';

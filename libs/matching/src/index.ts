@@ -5,7 +5,6 @@ export * from './domain/money.js';
 export * from './domain/pricing.js';
 export * from './domain/order-filters.js';
 export * from './domain/order-index.js';
-export * from './domain/deterministic-id.js';
 export * from './application/market-inputs.js';
 export * from './application/market-engine-host.js';
 export * from './application/market-settings.js';

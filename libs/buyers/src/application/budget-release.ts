@@ -1,16 +1,8 @@
-import { createHash } from 'node:crypto';
-import { isEvent, OrderClosed, ReplacementDecided } from '#lx/contracts';
+import { isEvent, OrderClosed, ReplacementDecided, uuidFromName } from '#lx/contracts';
 import { WrongExpectedVersionError, type EventStore, type RecordedEvent } from '#lx/event-store';
 import { AggregateRepository, type DecisionContext } from '#lx/event-sourcing';
 import { buyerAccountDecider, type BuyerAccountCommand } from '../domain/buyer-account-decider.js';
 import { buyerStream } from './buyer-account-stream.js';
-
-/** A UUID derived from a name: the same input event always yields the same output event id. */
-export function deterministicEventId(name: string): string {
-  const hex = createHash('sha256').update(name).digest('hex');
-  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
 
 /**
  * Reacts to the engine's answers about an order (on market-*):
@@ -59,7 +51,7 @@ export class BudgetReleaseOnOrderClosed {
         await this.store.appendToStream(
           stream,
           decided.map((decision, index) => ({
-            id: deterministicEventId(`${idPrefix}:${cause.id}:${index}`),
+            id: uuidFromName(`${idPrefix}:${cause.id}:${index}`, '5'),
             type: decision.type,
             data: decision.data,
             metadata: {

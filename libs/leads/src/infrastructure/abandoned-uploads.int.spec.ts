@@ -6,7 +6,7 @@ import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
 import { createTestDatabase, testRedisPrefix, type TestDatabase } from '#lx/testing';
 import type { BatchProgress } from '../application/verification/verification-store.port.js';
 import { UploadRejected } from '../application/upload/upload-rejected.js';
-import { deterministicUuid } from '../domain/deterministic-id.js';
+import { deterministicUuid } from '#lx/contracts';
 import { createLeadsRuntime, type LeadsRuntime } from './leads-runtime.js';
 
 /*

@@ -8,7 +8,7 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '#lx/event-store';
-import { deterministicUuid } from '../domain/deterministic-id.js';
+import { deterministicUuid } from '#lx/contracts';
 import { MarketEngine } from '../domain/market-engine.js';
 import { MARKET_INPUT_TYPES, type MarketInput, type MarketOutput } from '../domain/market-model.js';
 import { MARKET_INPUT_CATEGORIES, marketStream, toMarketInput } from './market-inputs.js';

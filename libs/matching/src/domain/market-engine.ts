@@ -1,4 +1,4 @@
-import { deterministicUuid } from './deterministic-id.js';
+import { deterministicUuid } from '#lx/contracts';
 import { ExpiryQueue } from './expiry-queue.js';
 import {
   DEFAULT_MARKET_SETTINGS,

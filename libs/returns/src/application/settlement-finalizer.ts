@@ -1,6 +1,6 @@
-import { SettlementFinalized, newEvent } from '#lx/contracts';
+import { SettlementFinalized, newEvent, uuidFromName } from '#lx/contracts';
 import { WrongExpectedVersionError, type EventMetadata, type EventStore } from '#lx/event-store';
-import { deterministicEventId } from '../domain/deterministic-event-id.js';
+
 import type { AllocationFacts } from '../infrastructure/return-facts.queries.js';
 
 export class SettlementOutcomeConflictError extends Error {
@@ -28,7 +28,7 @@ export class SettlementFinalizer {
   ): Promise<boolean> {
     const { allocationId, sellerId, buyerId, currency, proceeds, commission } = allocation;
     const event = {
-      id: deterministicEventId(`SettlementFinalized:${allocationId}`),
+      id: uuidFromName(`lx:settlement:SettlementFinalized:${allocationId}`, '5'),
       ...newEvent(SettlementFinalized, {
         allocationId,
         sellerId,

@@ -9,7 +9,7 @@ import type { ListingTerms } from '../../domain/listing-terms.js';
 import type { SellerRecord } from '#lx/contracts';
 import type { NumberedRecord } from '../../domain/raw-lead-record.js';
 import type { BatchProgress, VerificationStore } from '../verification/verification-store.port.js';
-import { deterministicUuid } from '../../domain/deterministic-id.js';
+import { deterministicUuid } from '#lx/contracts';
 import { UploadRejected } from './upload-rejected.js';
 import { parseUpload, type UploadFormat, type UploadLimits } from './parse-upload.js';
 
