@@ -48,6 +48,7 @@ import {
   type SubscriptionDelivery,
 } from '../catch-up-subscription.js';
 import { verifyHashChains, type StreamHead } from '../integrity.js';
+import { WakeSignal } from '../wake-signal.js';
 
 export interface EventStoreDbEventStoreOptions {
   /** e.g. `esdb://localhost:2113?tls=false` */
@@ -262,7 +263,7 @@ export class EventStoreDbEventStore implements EventStore {
     return startCatchUpSubscription(name, delivery, options, {
       readAll: (o) => this.readAll(o),
       checkpoints: this.checkpoints,
-      wakeUp: (timeoutMs, signal) => this.wakeUps.next(timeoutMs, signal),
+      wakeUp: this.wakeUps.waiter(),
       log: this.options.log,
     });
   }
@@ -368,7 +369,7 @@ class EventStoreDbCheckpoints implements CheckpointStore {
  */
 class EventStoreDbWakeUps {
   private live: AllStreamSubscription | null = null;
-  private readonly waiters = new Set<() => void>();
+  private readonly signal = new WakeSignal();
   private closed = false;
 
   constructor(
@@ -376,20 +377,9 @@ class EventStoreDbWakeUps {
     private readonly log?: (message: string, error?: unknown) => void,
   ) {}
 
-  async next(timeoutMs: number, signal: AbortSignal): Promise<void> {
-    if (signal.aborted) return;
-    this.ensureLive();
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        this.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      signal.addEventListener('abort', done, { once: true });
-      this.waiters.add(done);
-    });
+  /** A wait function for one subscription: returns at once if woken since its last wait. */
+  waiter(): (timeoutMs: number, signal: AbortSignal) => Promise<void> {
+    return this.signal.waiter(() => this.ensureLive());
   }
 
   private ensureLive(): void {
@@ -413,9 +403,7 @@ class EventStoreDbWakeUps {
   }
 
   private wakeAll(): void {
-    const waiting = [...this.waiters];
-    this.waiters.clear();
-    waiting.forEach((wake) => wake());
+    this.signal.wakeAll();
   }
 
   async close(): Promise<void> {

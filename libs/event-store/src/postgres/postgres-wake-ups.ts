@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { WakeSignal } from '../wake-signal.js';
 
 /**
  * Wake-ups for the subscriptions of one store. One LISTEN connection per store receives the
@@ -11,8 +12,7 @@ import pg from 'pg';
 export class PostgresWakeUps {
   private client: pg.Client | null = null;
   private connecting: Promise<void> | null = null;
-  private readonly waiters = new Set<() => void>();
-  private generation = 0;
+  private readonly signal = new WakeSignal();
   private notifying: Promise<void> | null = null;
   private notifyAgain = false;
   private closed = false;
@@ -25,13 +25,7 @@ export class PostgresWakeUps {
 
   /** A wait function for one subscription: returns at once if woken since its last wait. */
   waiter(): (timeoutMs: number, signal: AbortSignal) => Promise<void> {
-    let seen = this.generation;
-    return async (timeoutMs, signal) => {
-      if (signal.aborted) return;
-      this.ensureListening();
-      if (this.generation === seen) await this.wait(timeoutMs, signal);
-      seen = this.generation;
-    };
+    return this.signal.waiter(() => this.ensureListening());
   }
 
   /**
@@ -54,25 +48,8 @@ export class PostgresWakeUps {
     })();
   }
 
-  private wait(timeoutMs: number, signal: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        this.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      signal.addEventListener('abort', done, { once: true });
-      this.waiters.add(done);
-    });
-  }
-
   private wakeAll(): void {
-    this.generation++;
-    const waiting = [...this.waiters];
-    this.waiters.clear();
-    waiting.forEach((wake) => wake());
+    this.signal.wakeAll();
   }
 
   private ensureListening(): void {
