@@ -552,6 +552,39 @@ type VerifyFigure = {
   eventsPerSecond: number;
 };
 
+/** A row of the results table: what was measured, how many events in how long, and its goal. */
+function rateRow(label: string, events: number, seconds: number, goal = '', result = ''): string[] {
+  return [
+    label,
+    formatNumber(events),
+    formatNumber(seconds, 1),
+    formatNumber(events / seconds),
+    goal,
+    result,
+  ];
+}
+
+const readAllRow = (rate: Rate) =>
+  rateRow('read-all, whole log (floor for verification)', rate.events, rate.seconds);
+const readInputsRow = (rate: Rate) =>
+  rateRow('read-all, engine inputs only (floor for replay)', rate.events, rate.seconds);
+const replayRow = (replay: ReplayFigure) =>
+  rateRow(
+    'replay proof (replayMarkets)',
+    replay.eventsRead,
+    replay.seconds,
+    '≤ 30 s at 1 000 000 events',
+    `${passMiss(replay.seconds <= 30)}${replay.identical ? '' : ' (DIVERGES)'}`,
+  );
+const verifyRow = (verify: VerifyFigure) =>
+  rateRow(
+    'hash-chain verification (verifyIntegrity)',
+    verify.eventsChecked,
+    verify.seconds,
+    '≥ 100 000/s',
+    `${passMiss(verify.eventsPerSecond >= 100_000)}${verify.ok ? '' : ' (FAILS)'}`,
+  );
+
 const LONG_MS = 30 * 60_000;
 
 /** An `--only` run: the machine, a new log (unless `--database` names a kept one), then `measure` on it. */
@@ -587,24 +620,7 @@ async function mainVerifyOnly(flags: RunFlags): Promise<void> {
   console.log(
     formatTable(
       ['measure', 'events', 'seconds', 'events/s', 'goal', 'result'],
-      [
-        [
-          'read-all, whole log (floor for verification)',
-          formatNumber(readAll.events),
-          formatNumber(readAll.seconds, 1),
-          formatNumber(readAll.eventsPerSecond),
-          '',
-          '',
-        ],
-        [
-          'hash-chain verification (verifyIntegrity)',
-          formatNumber(verify.eventsChecked),
-          formatNumber(verify.seconds, 1),
-          formatNumber(verify.eventsPerSecond),
-          '≥ 100 000/s',
-          `${passMiss(verify.eventsPerSecond >= 100_000)}${verify.ok ? '' : ' (FAILS)'}`,
-        ],
-      ],
+      [readAllRow(readAll), verifyRow(verify)],
     ),
   );
   const goals = [atLeast('hash-chain verification events/s', round(verify.eventsPerSecond, 0), 100_000)];
@@ -662,23 +678,8 @@ async function mainReplayOnly(flags: RunFlags): Promise<void> {
   );
   console.log(
     formatTable(
-      ['measure', 'events', 'seconds', 'goal', 'result'],
-      [
-        [
-          "read-all of the engine's inputs (floor)",
-          formatNumber(readInputs.events),
-          formatNumber(readInputs.seconds, 1),
-          '',
-          '',
-        ],
-        [
-          'replay proof (replayMarkets)',
-          formatNumber(replay.eventsRead),
-          formatNumber(replay.seconds, 1),
-          '≤ 30 s at 1 000 000 events',
-          `${passMiss(replay.seconds <= 30)}${replay.identical ? '' : ' (DIVERGES)'}`,
-        ],
-      ],
+      ['measure', 'events', 'seconds', 'events/s', 'goal', 'result'],
+      [readInputsRow(readInputs), replayRow(replay)],
     ),
   );
   printJsonLine({
@@ -741,7 +742,7 @@ async function main(flags: RunFlags): Promise<void> {
       { kind: 'readAll', url: db.url, inputsOnly: true },
       long,
     );
-    const replay = await runInChild<Task, Record<string, unknown> & { seconds: number; identical: boolean }>(
+    const replay = await runInChild<Task, ReplayFigure>(
       modulePath,
       { kind: 'replay', url: db.url },
       long,
@@ -768,62 +769,13 @@ async function main(flags: RunFlags): Promise<void> {
     formatTable(
       ['measure', 'events', 'seconds', 'events/s', 'goal', 'result'],
       [
-        [
-          'build the log (appends + generator + engine)',
-          formatNumber(build.events),
-          formatNumber(build.seconds, 1),
-          formatNumber(build.eventsPerSecond),
-          '',
-          '',
-        ],
-        [
-          '… inputs: waiting for their appends',
-          formatNumber(build.inputs),
-          formatNumber(build.inputAppendSeconds, 1),
-          formatNumber(build.inputs / build.inputAppendSeconds),
-          '',
-          '',
-        ],
-        [
-          '… engine outputs: their appends (overlapped)',
-          formatNumber(build.outputs),
-          formatNumber(build.outputAppendSeconds, 1),
-          formatNumber(build.outputs / build.outputAppendSeconds),
-          '',
-          '',
-        ],
-        [
-          'read-all, whole log (floor for verification)',
-          formatNumber(readAll.events),
-          formatNumber(readAll.seconds, 1),
-          formatNumber(readAll.eventsPerSecond),
-          '',
-          '',
-        ],
-        [
-          'read-all, engine inputs only (floor for replay)',
-          formatNumber(readInputs.events),
-          formatNumber(readInputs.seconds, 1),
-          formatNumber(readInputs.eventsPerSecond),
-          '',
-          '',
-        ],
-        [
-          'replay proof (replayMarkets)',
-          formatNumber(Number(replay.eventsRead)),
-          formatNumber(replay.seconds, 1),
-          formatNumber(Number(replay.eventsRead) / replay.seconds),
-          '≤ 30 s',
-          `${passMiss(replay.seconds <= 30)}${replay.identical ? '' : ' (DIVERGES)'}`,
-        ],
-        [
-          'hash-chain verification (verifyIntegrity)',
-          formatNumber(verify.eventsChecked),
-          formatNumber(verify.seconds, 1),
-          formatNumber(verify.eventsPerSecond),
-          '≥ 100 000/s',
-          `${passMiss(verify.eventsPerSecond >= 100_000)}${verify.ok ? '' : ' (FAILS)'}`,
-        ],
+        rateRow('build the log (appends + generator + engine)', build.events, build.seconds),
+        rateRow('… inputs: waiting for their appends', build.inputs, build.inputAppendSeconds),
+        rateRow('… engine outputs: their appends (overlapped)', build.outputs, build.outputAppendSeconds),
+        readAllRow(readAll),
+        readInputsRow(readInputs),
+        replayRow(replay),
+        verifyRow(verify),
         ...rebuilds.map((r) => [
           `rebuild ${r.projection}${r.finished ? '' : ` (cut off; full ≈ ${formatNumber(r.fullSeconds)} s)`}`,
           `${formatNumber(r.eventsApplied)}/${formatNumber(r.matching)}`,
