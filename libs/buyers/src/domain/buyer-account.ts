@@ -1,3 +1,4 @@
+import type { DomainEvent } from '#lx/event-sourcing';
 import type {
   BudgetReleased,
   EventData,
@@ -17,18 +18,16 @@ import type {
  * until the engine closes the order and the unspent part is released.
  */
 
-type Event<T extends string, D> = { readonly type: T; readonly data: D };
-
 export type BuyerAccountEvent =
-  | Event<'FundsDeposited', EventData<typeof FundsDeposited>>
-  | Event<'OrderPlaced', EventData<typeof OrderPlaced>>
-  | Event<'OrderAmended', EventData<typeof OrderAmended>>
-  | Event<'OrderPaused', EventData<typeof OrderPaused>>
-  | Event<'OrderResumed', EventData<typeof OrderResumed>>
-  | Event<'OrderCancelled', EventData<typeof OrderCancelled>>
-  | Event<'BudgetReleased', EventData<typeof BudgetReleased>>
-  | Event<'RefundCredited', EventData<typeof RefundCredited>>
-  | Event<'WebhookConfigured', EventData<typeof WebhookConfigured>>;
+  | DomainEvent<'FundsDeposited', EventData<typeof FundsDeposited>>
+  | DomainEvent<'OrderPlaced', EventData<typeof OrderPlaced>>
+  | DomainEvent<'OrderAmended', EventData<typeof OrderAmended>>
+  | DomainEvent<'OrderPaused', EventData<typeof OrderPaused>>
+  | DomainEvent<'OrderResumed', EventData<typeof OrderResumed>>
+  | DomainEvent<'OrderCancelled', EventData<typeof OrderCancelled>>
+  | DomainEvent<'BudgetReleased', EventData<typeof BudgetReleased>>
+  | DomainEvent<'RefundCredited', EventData<typeof RefundCredited>>
+  | DomainEvent<'WebhookConfigured', EventData<typeof WebhookConfigured>>;
 
 export type OrderTerms = Omit<EventData<typeof OrderAmended>, 'orderId' | 'buyerId'>;
 

@@ -1,3 +1,4 @@
+import type { DomainEvent } from '#lx/event-sourcing';
 import type {
   BudgetReleased,
   EventData,
@@ -75,17 +76,15 @@ export interface LedgerEffect {
   readonly orderBudget?: { orderId: string; buyerId: string; currency: string; budget: number };
 }
 
-type Typed<T extends string, D> = { readonly type: T; readonly data: D };
-
 export type LedgerEvent =
-  | Typed<'FundsDeposited', EventData<typeof FundsDeposited>>
-  | Typed<'OrderPlaced', EventData<typeof OrderPlaced>>
-  | Typed<'OrderAmended', EventData<typeof OrderAmended>>
-  | Typed<'BudgetReleased', EventData<typeof BudgetReleased>>
-  | Typed<'LeadAllocated', EventData<typeof LeadAllocated>>
-  | Typed<'SettlementFinalized', EventData<typeof SettlementFinalized>>
-  | Typed<'RefundCredited', EventData<typeof RefundCredited>>
-  | Typed<'PayoutIssued', EventData<typeof PayoutIssued>>;
+  | DomainEvent<'FundsDeposited', EventData<typeof FundsDeposited>>
+  | DomainEvent<'OrderPlaced', EventData<typeof OrderPlaced>>
+  | DomainEvent<'OrderAmended', EventData<typeof OrderAmended>>
+  | DomainEvent<'BudgetReleased', EventData<typeof BudgetReleased>>
+  | DomainEvent<'LeadAllocated', EventData<typeof LeadAllocated>>
+  | DomainEvent<'SettlementFinalized', EventData<typeof SettlementFinalized>>
+  | DomainEvent<'RefundCredited', EventData<typeof RefundCredited>>
+  | DomainEvent<'PayoutIssued', EventData<typeof PayoutIssued>>;
 
 export const LEDGER_EVENT_TYPES: readonly LedgerEvent['type'][] = [
   'FundsDeposited',

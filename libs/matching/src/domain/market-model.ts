@@ -1,3 +1,4 @@
+import type { DomainEvent } from '#lx/event-sourcing';
 import type { CompiledFilters } from './compiled-filters.js';
 import type {
   EventData,
@@ -24,20 +25,18 @@ import type {
  * in-memory shapes of orders, leads and settings it keeps between inputs.
  */
 
-type Typed<T extends string, D> = { readonly type: T; readonly data: D };
-
 export type MarketInputEvent =
-  | Typed<'LeadListed', EventData<typeof LeadListed>>
-  | Typed<'LeadWithdrawn', EventData<typeof LeadWithdrawn>>
-  | Typed<'LeadErased', EventData<typeof LeadErased>>
-  | Typed<'OrderPlaced', EventData<typeof OrderPlaced>>
-  | Typed<'OrderAmended', EventData<typeof OrderAmended>>
-  | Typed<'OrderPaused', EventData<typeof OrderPaused>>
-  | Typed<'OrderResumed', EventData<typeof OrderResumed>>
-  | Typed<'OrderCancelled', EventData<typeof OrderCancelled>>
-  | Typed<'RefundCredited', EventData<typeof RefundCredited>>
-  | Typed<'MarketSettingsChanged', EventData<typeof MarketSettingsChanged>>
-  | Typed<'MarketClockTicked', EventData<typeof MarketClockTicked>>;
+  | DomainEvent<'LeadListed', EventData<typeof LeadListed>>
+  | DomainEvent<'LeadWithdrawn', EventData<typeof LeadWithdrawn>>
+  | DomainEvent<'LeadErased', EventData<typeof LeadErased>>
+  | DomainEvent<'OrderPlaced', EventData<typeof OrderPlaced>>
+  | DomainEvent<'OrderAmended', EventData<typeof OrderAmended>>
+  | DomainEvent<'OrderPaused', EventData<typeof OrderPaused>>
+  | DomainEvent<'OrderResumed', EventData<typeof OrderResumed>>
+  | DomainEvent<'OrderCancelled', EventData<typeof OrderCancelled>>
+  | DomainEvent<'RefundCredited', EventData<typeof RefundCredited>>
+  | DomainEvent<'MarketSettingsChanged', EventData<typeof MarketSettingsChanged>>
+  | DomainEvent<'MarketClockTicked', EventData<typeof MarketClockTicked>>;
 
 export const MARKET_INPUT_TYPES: readonly MarketInputEvent['type'][] = [
   'LeadListed',
@@ -63,11 +62,11 @@ export interface MarketInput {
 }
 
 export type MarketOutput =
-  | Typed<'LeadAllocated', EventData<typeof LeadAllocated>>
-  | Typed<'OrderFilled', EventData<typeof OrderFilled>>
-  | Typed<'OrderClosed', EventData<typeof OrderClosed>>
-  | Typed<'ReplacementDecided', EventData<typeof ReplacementDecided>>
-  | Typed<'ListingExpired', EventData<typeof ListingExpired>>;
+  | DomainEvent<'LeadAllocated', EventData<typeof LeadAllocated>>
+  | DomainEvent<'OrderFilled', EventData<typeof OrderFilled>>
+  | DomainEvent<'OrderClosed', EventData<typeof OrderClosed>>
+  | DomainEvent<'ReplacementDecided', EventData<typeof ReplacementDecided>>
+  | DomainEvent<'ListingExpired', EventData<typeof ListingExpired>>;
 
 export type OrderTerms = Omit<EventData<typeof OrderAmended>, 'orderId' | 'buyerId'>;
 export type OrderFilters = OrderTerms['filters'];

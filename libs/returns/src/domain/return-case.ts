@@ -1,3 +1,4 @@
+import type { DomainEvent } from '#lx/event-sourcing';
 import type {
   EventData,
   ReturnAccepted,
@@ -14,18 +15,16 @@ import type {
  * return window closed first. Every writer's events are folded here.
  */
 
-type Typed<T extends string, D> = { readonly type: T; readonly data: D };
-
 export type ReturnRequestData = EventData<typeof ReturnRequested>;
 export type SellerResponseData = EventData<typeof SellerResponded>;
 
 export type ReturnCaseEvent =
-  | Typed<'ReturnRequested', ReturnRequestData>
-  | Typed<'SellerResponded', SellerResponseData>
-  | Typed<'ReturnAccepted', EventData<typeof ReturnAccepted>>
-  | Typed<'ReturnRejected', EventData<typeof ReturnRejected>>
-  | Typed<'ReturnEscalated', EventData<typeof ReturnEscalated>>
-  | Typed<'ReturnWindowClosed', EventData<typeof ReturnWindowClosed>>;
+  | DomainEvent<'ReturnRequested', ReturnRequestData>
+  | DomainEvent<'SellerResponded', SellerResponseData>
+  | DomainEvent<'ReturnAccepted', EventData<typeof ReturnAccepted>>
+  | DomainEvent<'ReturnRejected', EventData<typeof ReturnRejected>>
+  | DomainEvent<'ReturnEscalated', EventData<typeof ReturnEscalated>>
+  | DomainEvent<'ReturnWindowClosed', EventData<typeof ReturnWindowClosed>>;
 
 export type ReturnStatus = 'none' | 'requested' | 'escalated' | 'accepted' | 'rejected';
 
