@@ -11,7 +11,7 @@ export * from './application/buyers-options.js';
 export * from './application/buyer-account-stream.js';
 export * from './application/buyer-account-commands.js';
 export * from './application/after-sale-commands.js';
-export * from './application/budget-release.js';
+export * from './application/engine-answers.js';
 export * from './application/market-directory.js';
 export * from './application/personal-data-reader.js';
 export * from './application/webhook-secrets.js';

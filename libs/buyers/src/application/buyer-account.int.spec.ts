@@ -6,7 +6,7 @@ import { AggregateRepository } from '#lx/event-sourcing';
 import { createTestDatabase, type TestDatabase } from '#lx/testing';
 import { buyerAccountDecider } from '../domain/buyer-account-decider.js';
 import type { OrderTerms } from '../domain/buyer-account.js';
-import { BudgetReleaseOnOrderClosed } from './budget-release.js';
+import { EngineAnswersToOrders } from './engine-answers.js';
 import { buyerStream, loadBuyerAccount } from './buyer-account-stream.js';
 
 jest.setTimeout(120_000);
@@ -112,7 +112,7 @@ describe('buyer account on a real event store', () => {
     const [closed] = (await store.readStream('market-eyewear')).filter(
       (event) => event.type === 'OrderClosed',
     );
-    const release = new BudgetReleaseOnOrderClosed(store, repository);
+    const release = new EngineAnswersToOrders(store, repository);
     await Promise.all([release.handle(closed!), release.handle(closed!), release.handle(closed!)]);
     await release.handle(closed!);
 
@@ -167,7 +167,7 @@ describe('buyer account on a real event store', () => {
     const answers = (await store.readStream('market-eyewear')).filter(
       (event) => (event.data as { orderId?: string }).orderId === orderId,
     );
-    const reactions = new BudgetReleaseOnOrderClosed(store, repository);
+    const reactions = new EngineAnswersToOrders(store, repository);
     for (let round = 0; round < 2; round++) for (const answer of answers) await reactions.handle(answer);
 
     const events = await store.readStream(buyerStream(buyerId));

@@ -8,7 +8,7 @@ import {
 import { OrderClosed, ReplacementDecided } from '#lx/contracts';
 import { EVENT_STORE, type EventStore, type Subscription } from '#lx/event-store';
 import { AggregateRepository } from '#lx/event-sourcing';
-import { BudgetReleaseOnOrderClosed } from '../application/budget-release.js';
+import { EngineAnswersToOrders } from '../application/engine-answers.js';
 import { BUYERS_OPTIONS, type BuyersOptions } from '../application/buyers-options.js';
 import { marketDepthProjection } from './market-depth.projection.js';
 import { purchasesProjection } from './purchases.projection.js';
@@ -18,8 +18,9 @@ import { WebhookDelivery } from './webhook-delivery.js';
 export const buyersProjections = [purchasesProjection, marketDepthProjection];
 
 /**
- * The buyers' app reacting to the log besides its read models: the budget released when the
- * engine closes an order, and (see WebhookDelivery) webhook delivery. Safe in several instances.
+ * The buyers' app reacting to the log besides its read models: the engine's answers about orders
+ * (the budget released when it closes one, a replacement it declined) and (see WebhookDelivery)
+ * webhook delivery. Safe in several instances.
  */
 @Injectable()
 export class BuyersBackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -35,12 +36,13 @@ export class BuyersBackgroundWork implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.options.runBackgroundWork) return;
-    const release = new BudgetReleaseOnOrderClosed(this.store, this.repository);
-    this.releases = this.store.subscribe('buyers:budget-release', (event) => release.handle(event), {
+    const answers = new EngineAnswersToOrders(this.store, this.repository);
+    // The subscription keeps its first name: its stored checkpoint is under it.
+    this.releases = this.store.subscribe('buyers:budget-release', (event) => answers.handle(event), {
       filter: { streamCategories: ['market'], eventTypes: [OrderClosed.type, ReplacementDecided.type] },
       checkpoint: { kind: 'store' },
       pollIntervalMs: 500,
-      onError: (error) => this.logger.error(`budget release stopped: ${String(error)}`),
+      onError: (error) => this.logger.error(`engine answers to orders stopped: ${String(error)}`),
     });
   }
 

@@ -13,7 +13,7 @@ import { buyerStream } from './buyer-account-stream.js';
  * Idempotent twice over: the written event's id is derived from the engine's event (the store
  * ignores a re-append), and the decider changes nothing the second time.
  */
-export class BudgetReleaseOnOrderClosed {
+export class EngineAnswersToOrders {
   constructor(
     private readonly store: EventStore,
     private readonly repository: AggregateRepository,
