@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { startExchange, type RunningExchange } from './support/exchange.js';
+import { register } from './support/scenarios.js';
 
 /** The auditor's timeline and integrity check over HTTP, against real tampering in SQL. */
 describe('audit: timelines and integrity', () => {
@@ -9,20 +10,9 @@ describe('audit: timelines and integrity', () => {
   let sellerKey: string;
   let sellerId: string;
 
-  const registerWithKey = async (role: string, name: string) => {
-    const created = await exchange.call('settlement', 'POST', '/v1/participants', {
-      key: exchange.operatorKey,
-      body: { role, name },
-    });
-    const issued = await exchange.call(
-      'settlement',
-      'POST',
-      `/v1/participants/${created.body.participantId}/api-keys`,
-      {
-        key: exchange.operatorKey,
-      },
-    );
-    return { id: created.body.participantId as string, key: issued.body.apiKey as string };
+  const registerWithKey = async (role: 'auditor' | 'seller', name: string) => {
+    const { participantId, apiKey } = await register(exchange, role, name);
+    return { id: participantId, key: apiKey };
   };
 
   beforeAll(async () => {

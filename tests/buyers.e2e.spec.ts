@@ -1,43 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { scenarioOneOrder } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from './support/exchange.js';
+import { orderRequest, register as registerParticipant } from './support/scenarios.js';
 
 /** Buyers over HTTP: funds, orders, validation, ownership. (Allocations need the engine: see the scenario e2e.) */
 describe('buyers app over HTTP', () => {
   let exchange: RunningExchange;
   const who: Record<string, { participantId: string; apiKey: string }> = {};
 
-  const register = async (role: string, name: string) => {
-    const created = await exchange.call('settlement', 'POST', '/v1/participants', {
-      key: exchange.operatorKey,
-      body: { role, name },
-    });
-    const issued = await exchange.call(
-      'settlement',
-      'POST',
-      `/v1/participants/${created.body.participantId}/api-keys`,
-      {
-        key: exchange.operatorKey,
-      },
-    );
-    return { participantId: created.body.participantId as string, apiKey: issued.body.apiKey as string };
-  };
+  const register = (role: 'buyer' | 'seller', name: string) => registerParticipant(exchange, role, name);
 
   const order = (change: Record<string, unknown> = {}) => ({
-    vertical: 'eyewear',
-    filters: {
-      ageMin: 30,
-      regions: ['RU-MOW', 'RU-SPE'],
-      requiredContacts: ['phone', 'email'],
-      maritalStatus: ['married', 'partnered'],
-      interestsAny: ['premium_glasses', 'luxury_glasses'],
-    },
-    bid: 60000,
-    maxBid: 60000,
-    modifiers: [{ attribute: 'employment', in: ['employed', 'self_employed'], add: 5000 }],
-    quantity: 50,
-    budget: 3_000_000,
-    exclusivity: 'any',
-    delivery: 'webhook',
+    ...orderRequest(scenarioOneOrder(), { delivery: 'webhook' }),
     ...change,
   });
 

@@ -1,33 +1,8 @@
 import { expect } from '@jest/globals';
 import type { RunningExchange } from './exchange.js';
 
-export interface Participant {
-  participantId: string;
-  apiKey: string;
-}
-
-/** Registers a participant through the operator API and issues it a key. */
-export async function registerParticipant(
-  exchange: RunningExchange,
-  role: 'seller' | 'buyer' | 'auditor' | 'operator',
-  name: string,
-): Promise<Participant> {
-  const created = await exchange.call('settlement', 'POST', '/v1/participants', {
-    key: exchange.operatorKey,
-    body: { role, name },
-  });
-  expect(created.status).toBe(201);
-  const issued = await exchange.call(
-    'settlement',
-    'POST',
-    `/v1/participants/${created.body.participantId}/api-keys`,
-    {
-      key: exchange.operatorKey,
-    },
-  );
-  expect(issued.status).toBe(201);
-  return { participantId: created.body.participantId, apiKey: issued.body.apiKey };
-}
+/** A participant with its API key, registered through the operator API. */
+export { register as registerParticipant, type Registered as Participant } from './scenarios.js';
 
 export interface UploadOptions {
   key: string;
