@@ -7,12 +7,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { generateLeadRowsStream, writeLeadCsv } from '#lx/market-generator';
+import { freePort } from '#lx/testing';
 import {
   ContactFingerprinter,
   packagedContactChecks,
@@ -36,17 +36,6 @@ import {
 const ROWS = Number(process.env.LX_BENCH_ROWS ?? 100_000);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const capturedAround = new Date();
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** Peak resident set of a process (VmHWM), in MB. */
 function peakRssMb(pid: number): number {

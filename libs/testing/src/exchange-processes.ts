@@ -38,7 +38,8 @@ const root = here.includes('/dist/')
   ? here.slice(0, here.indexOf('/dist/') + 1)
   : fileURLToPath(new URL('../../../', import.meta.url));
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now (the OS picks it). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
