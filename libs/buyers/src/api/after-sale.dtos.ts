@@ -15,18 +15,12 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { Evidence, ReturnReason } from '#lx/contracts';
 import { PageQuery } from '#lx/http';
 
-const REASONS = [
-  'invalid_phone',
-  'invalid_email',
-  'duplicate',
-  'fake_or_fraud',
-  'no_consent',
-  'filter_mismatch',
-  'other',
-];
-const EVIDENCE = ['call_log', 'email_bounce', 'carrier_lookup', 'document', 'note'];
+// The catalogue's vocabulary: a reason or evidence kind the API accepts is one the log accepts.
+const REASONS = ReturnReason.options;
+const EVIDENCE = Evidence.shape.kind.options;
 
 export class EvidenceDto {
   @ApiProperty({ enum: EVIDENCE })

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/commo
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { Evidence } from '#lx/contracts';
 import { CurrentPrincipal, PageQuery, Roles, type Principal } from '#lx/http';
 import { returnResponseDecider } from '../domain/return-response.decider.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
@@ -9,8 +10,9 @@ import type { SellerQueries } from '../infrastructure/read-model/seller-queries.
 import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
 
 class EvidenceItem {
-  @IsIn(['call_log', 'email_bounce', 'carrier_lookup', 'document', 'note'])
-  kind!: 'call_log' | 'email_bounce' | 'carrier_lookup' | 'document' | 'note';
+  // The catalogue's evidence kinds: what the API accepts is what the log accepts.
+  @IsIn(Evidence.shape.kind.options)
+  kind!: (typeof Evidence.shape.kind.options)[number];
 
   @IsString()
   @Length(1, 2000)
