@@ -51,8 +51,9 @@ export class ReturnDecisions {
           event.metadata.occurredAt,
           this.options,
         );
-        await this.decide({ kind: 'judge-automatically', allocationId, facts }, event);
-        // If the rules left it to the seller, the seller's silence must not hold the money forever.
+        const { status } = await this.decide({ kind: 'judge-automatically', allocationId, facts }, event);
+        // Left to the seller: the seller's silence must not hold the money forever.
+        if (status !== 'requested') return;
         const due = Date.parse(event.metadata.occurredAt) + sellerResponseMs(this.options);
         await this.scheduler.scheduleSellerResponseDue(allocationId, new Date(due));
         return;
@@ -106,13 +107,15 @@ export class ReturnDecisions {
     return result.events[0]!;
   }
 
-  private async decide(command: ReturnCaseCommand, cause: RecordedEvent): Promise<void> {
-    await this.repository.handle(
+  /** Decides on the return stream; returns the case as it stands afterwards. */
+  private async decide(command: ReturnCaseCommand, cause: RecordedEvent) {
+    const { state } = await this.repository.handle(
       `return-${command.allocationId}`,
       returnCaseDecider,
       command,
       causedBy(cause),
     );
+    return state;
   }
 
   /** Voids the transfer (seller debited, commission reversed) and credits the buyer, each once. */
