@@ -21,6 +21,8 @@ const schema = z
     LX_SETTLEMENT_PORT: port(3003),
     LX_HOST: z.string().default('127.0.0.1'),
     LX_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** `auto`: readable on a terminal (and under `npm start` on one), JSON lines otherwise. */
+    LX_LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
     LX_OPERATOR_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     LX_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     LX_MAX_BODY_BYTES: z.coerce

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { AppLogger } from './logging.js';
 import { createValidationPipe } from './validation.js';
 
 export interface StartOptions {
@@ -18,7 +18,8 @@ export async function startHttpApp(module: unknown, options: StartOptions): Prom
     bufferLogs: true,
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
+  const logger = app.get(AppLogger);
+  app.useLogger(logger);
   app.useBodyParser('json', {
     limit: options.maxBodyBytes,
     type: ['application/json', 'application/*+json'],
@@ -42,5 +43,7 @@ export async function startHttpApp(module: unknown, options: StartOptions): Prom
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   await app.listen(options.port, options.host);
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
+  logger.pino.info(`${url}  docs ${url}/docs`);
   return app;
 }
