@@ -23,6 +23,11 @@ const schema = z
     LX_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** `auto`: readable on a terminal (and under `npm start` on one), JSON lines otherwise. */
     LX_LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+    /** Check every JSON answer against its documented schema (tests and staging; costs a parse per answer). */
+    LX_CHECK_RESPONSES: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
     LX_OPERATOR_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     LX_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     LX_MAX_BODY_BYTES: z.coerce

@@ -6,12 +6,14 @@ import { RateLimiter, RATE_LIMIT_PER_MINUTE } from './rate-limiter.js';
 import { RedisModule, type RedisOptions } from './redis.js';
 import { HealthModule } from './health.js';
 import { HttpMetricsMiddleware, MetricsModule } from './metrics.js';
+import { CHECK_RESPONSES, ResponseSchemaCheck } from './openapi.js';
 import { AppLogger, createLogger, requestLogging, type LogFormat } from './logging.js';
 
 export interface CommonHttpOptions {
   appName: string;
   logLevel: string;
   logFormat: LogFormat;
+  checkResponses: boolean;
   redis: RedisOptions;
   rateLimitPerMinute: number;
 }
@@ -35,6 +37,8 @@ export class CommonHttpModule implements NestModule {
         },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: CHECK_RESPONSES, useValue: options.checkResponses },
+        { provide: APP_INTERCEPTOR, useClass: ResponseSchemaCheck },
         { provide: RATE_LIMIT_PER_MINUTE, useValue: options.rateLimitPerMinute },
         RateLimiter,
       ],

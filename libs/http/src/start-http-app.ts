@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppLogger } from './logging.js';
+import { completeOpenApiDocument } from './openapi.js';
 import { createValidationPipe } from './validation.js';
 
 export interface StartOptions {
@@ -28,18 +29,20 @@ export async function startHttpApp(module: unknown, options: StartOptions): Prom
   app.enableShutdownHooks();
   app.disable('x-powered-by');
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(options.title)
-      .setDescription(options.description)
-      .setVersion('1')
-      .addBearerAuth(
-        { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer lx_…' },
-        'apiKey',
-      )
-      .addSecurityRequirements('apiKey')
-      .build(),
+  const document = completeOpenApiDocument(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle(options.title)
+        .setDescription(options.description)
+        .setVersion('1')
+        .addBearerAuth(
+          { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer lx_…' },
+          'apiKey',
+        )
+        .addSecurityRequirements('apiKey')
+        .build(),
+    ),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   await app.listen(options.port, options.host);

@@ -55,6 +55,7 @@ export class PlatformModule {
           appName: options.appName,
           logLevel: config.LX_LOG_LEVEL,
           logFormat: config.LX_LOG_FORMAT,
+          checkResponses: config.LX_CHECK_RESPONSES,
           redis: {
             url: config.LX_REDIS_URL,
             prefix: config.LX_REDIS_PREFIX,

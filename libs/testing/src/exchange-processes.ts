@@ -73,6 +73,8 @@ export async function startExchange(
     LX_BUYERS_PORT: String(ports.buyers),
     LX_SETTLEMENT_PORT: String(ports.settlement),
     LX_LOG_LEVEL: 'warn',
+    // Every answer is checked against its documented schema: a drifting OpenAPI document fails the tests.
+    LX_CHECK_RESPONSES: 'true',
     ...extraEnv,
   };
   let children: Partial<Record<AppName, ChildProcess>> = {};

@@ -1,5 +1,6 @@
 import { formatInstant, formatMoney } from '#lx/contracts';
 import type { DisputeReport } from './dispute-report.js';
+import { RETURN_REASONS } from '../domain/return-reasons.js';
 
 /*
  * The dispute report as a document for the two parties: what was sold, to whom, at what price
@@ -33,16 +34,6 @@ const PRICING_RULES: Record<string, string> = {
   'shared-floor': 'Shared lead with no further eligible bid above the floor: each winner pays the floor.',
   'resting-lead-floor':
     'A resting lead met by a new order sells at its floor: every other eligible order had already been served.',
-};
-
-export const RETURN_REASONS: Record<string, string> = {
-  invalid_phone: 'Invalid phone number',
-  invalid_email: 'Invalid e-mail address',
-  duplicate: 'Duplicate of a lead already bought',
-  fake_or_fraud: 'Fake or fraudulent',
-  no_consent: 'No valid consent',
-  filter_mismatch: "Does not match the order's filters",
-  other: 'Other',
 };
 
 const RETURN_RULES: Record<string, string> = {

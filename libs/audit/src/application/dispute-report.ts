@@ -11,7 +11,7 @@ import {
 import { DomainError } from '#lx/event-sourcing';
 import { AuditTimelines, type TimelineEntry } from './timeline.js';
 import { isOrderTerms, orderEventsAsOf } from './order-history.js';
-import { RETURN_REASONS } from './dispute-report-document.js';
+import { RETURN_REASONS } from '../domain/return-reasons.js';
 
 /** How the audit library learns the market defaults the settlement app runs with. */
 export const AUDIT_OPTIONS = Symbol('AUDIT_OPTIONS');

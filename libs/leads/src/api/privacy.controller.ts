@@ -11,13 +11,14 @@ import {
   Length,
   ValidateNested,
 } from 'class-validator';
-import { CurrentPrincipal, ProblemException, Roles, type Principal } from '#lx/http';
+import { CurrentPrincipal, ProblemException, Roles, type Principal, Answers } from '#lx/http';
 import { leadDecider } from '../domain/lead.decider.js';
 import { normaliseEmail } from '../domain/fingerprint.js';
 import { packagedContactChecks } from '../infrastructure/contact-checks.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import type { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
 import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
+import { RevocationAnswer, SuppressionAnswer } from './responses.js';
 
 export class PersonContacts {
   @IsOptional()
@@ -63,6 +64,7 @@ export class PrivacyController {
   ) {}
 
   @Post('suppressions')
+  @Answers(SuppressionAnswer, { description: 'The people are on the suppression list' })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Add people to the suppression list; the contacts are fingerprinted and not stored',
@@ -74,6 +76,7 @@ export class PrivacyController {
   }
 
   @Post('consumer-revocations')
+  @Answers(RevocationAnswer, { description: "The person's leads are erased and suppressed" })
   @HttpCode(200)
   @ApiOperation({
     summary: 'A person revoked consent: erase every lead of theirs and suppress them from now on',

@@ -1,8 +1,9 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LEAD_COLUMNS, leadRowsToCsv, type LeadRow } from '#lx/market-generator';
-import { Roles } from '#lx/http';
+import { Roles, Answers, AnswersDocument } from '#lx/http';
 import { REJECTION_REASONS } from '../domain/rejection-reasons.js';
+import { UploadFormatAnswer } from './responses.js';
 
 /** The example row, captured a few minutes before the template is fetched so it uploads as it is. */
 const example = (now: Date): LeadRow => ({
@@ -42,6 +43,7 @@ const minutesBefore = (now: Date, minutes: number) =>
 @Controller('v1/upload-format')
 export class UploadFormatController {
   @Get()
+  @Answers(UploadFormatAnswer, { description: 'The upload format' })
   @ApiOperation({
     summary: 'The upload columns (required, optional, accepted values) and the rejection reasons',
   })
@@ -55,6 +57,8 @@ export class UploadFormatController {
   }
 
   @Get('template.csv')
+  @ApiOperation({ summary: 'A CSV template: the header and one example row, ready to upload' })
+  @AnswersDocument(['text/csv'], 'A CSV with the header and one example row, ready to upload')
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @Header('Content-Disposition', 'attachment; filename="lead-upload-template.csv"')
   template(): string {

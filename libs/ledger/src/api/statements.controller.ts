@@ -2,10 +2,11 @@ import { Controller, ForbiddenException, Get, Param, Query, Res } from '@nestjs/
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { CurrentPrincipal, Roles, type Principal } from '#lx/http';
+import { CurrentPrincipal, Roles, type Principal, Answers } from '#lx/http';
 import { buyerStatementCsv, sellerStatementCsv } from '../domain/statement-csv.js';
 import { currenciesOf, readBuyerStatement, readSellerStatement } from '../infrastructure/ledger.queries.js';
 import { StatementQuery } from './ledger.dtos.js';
+import { BuyerStatementsAnswer, SellerStatementsAnswer } from './responses.js';
 
 /** Statements from the ledger read model, as JSON or CSV (cells escaped against formula injection). */
 @ApiTags('settlement: statements')
@@ -14,6 +15,10 @@ export class StatementsController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get('sellers/:sellerId')
+  @Answers(SellerStatementsAnswer, {
+    description: 'The seller’s statement per currency',
+    documents: ['text/csv'],
+  })
   @Roles('seller', 'operator', 'auditor')
   @ApiOperation({ summary: 'A seller’s statement: sold, returned, commission, paid out (JSON or CSV)' })
   async seller(
@@ -33,6 +38,10 @@ export class StatementsController {
   }
 
   @Get('buyers/:buyerId')
+  @Answers(BuyerStatementsAnswer, {
+    description: 'The buyer’s statement per currency',
+    documents: ['text/csv'],
+  })
   @Roles('buyer', 'operator', 'auditor')
   @ApiOperation({ summary: 'A buyer’s statement: deposits, spend, refunds (JSON or CSV)' })
   async buyer(
