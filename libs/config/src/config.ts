@@ -1,13 +1,38 @@
 import { z } from 'zod';
+import { developmentSecrets, isDeployment, secretWeakness, type SecretName } from './secrets.js';
+
+const flag = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback)
+    .transform((value) => value === 'true');
+const base64Key = z
+  .string()
+  .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes in base64');
+/** A comma-separated list, empty when unset. */
+const list = <T extends z.ZodTypeAny>(item: T) =>
+  z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
 /**
  * Every setting comes from the environment, validated, with defaults that work on a developer
- * machine (local PostgreSQL and Redis, the PostgreSQL event store).
+ * machine (local PostgreSQL and Redis, the PostgreSQL event store). Outside development (see
+ * `isDeployment`) no secret may keep its published default or be weak: every offender is named.
  */
 const schema = z
   .object({
+    /** `production` holds the deployment to its duties even on a loopback address. */
+    LX_ENV: z.enum(['production', 'development']).default('development'),
     LX_DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/lead_exchange'),
     LX_REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
     LX_REDIS_PREFIX: z
@@ -22,16 +47,21 @@ const schema = z
     LX_HOST: z.string().default('127.0.0.1'),
     LX_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LX_OPERATOR_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Keeps LX_OPERATOR_API_KEY working after a registered operator holds a key (warned at start). */
+    LX_KEEP_BOOTSTRAP_OPERATOR_KEY: flag('false'),
+    /** Key of the digest an Idempotency-Key record keeps of its request body (HMAC-SHA256). */
+    LX_IDEMPOTENCY_KEY: z.string().min(32).default(developmentSecrets.LX_IDEMPOTENCY_KEY),
+    /** Bearer key of `/metrics` outside development; without it `/metrics` is off there. */
+    LX_METRICS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Serves the OpenAPI document and UI at /docs; default: in development only. */
+    LX_SERVE_DOCS: z.enum(['true', 'false']).optional(),
     LX_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     LX_MAX_BODY_BYTES: z.coerce
       .number()
       .int()
       .min(1024)
       .default(1024 * 1024),
-    LX_REQUIRE_NOEVICTION: z
-      .enum(['true', 'false'])
-      .default('true')
-      .transform((value) => value === 'true'),
+    LX_REQUIRE_NOEVICTION: flag('true'),
     // Sellers: uploads, verification and the personal-data vault.
     LX_UPLOAD_MAX_ROWS: z.coerce.number().int().min(1).default(200_000),
     LX_UPLOAD_MAX_BYTES: z.coerce
@@ -40,20 +70,16 @@ const schema = z
       .min(1024)
       .default(100 * 1024 * 1024),
     /** Runs the BullMQ verification worker inside the sellers app; false when workers run as their own processes. */
-    LX_SELLERS_VERIFICATION_WORKER: z
-      .enum(['true', 'false'])
-      .default('true')
-      .transform((value) => value === 'true'),
+    LX_SELLERS_VERIFICATION_WORKER: flag('true'),
     LX_VERIFICATION_CHUNK_ROWS: z.coerce.number().int().min(1).max(5000).default(1000),
     /** How long a verification job's lock lives without renewal: a killed worker's batch resumes after it. */
     LX_VERIFICATION_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
     /** Key of the HMAC fingerprints of phones and e-mails (dedupe, suppression); never logged. */
-    LX_FINGERPRINT_KEY: z.string().min(32).default('dev-only-fingerprint-key-change-me-0000000000'),
-    /** The vault's master key (32 bytes, base64), standing in for a KMS key; the default is for development only. */
-    LX_VAULT_MASTER_KEY: z
-      .string()
-      .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes in base64')
-      .default('ZGV2LW9ubHktdmF1bHQtbWFzdGVyLWtleS0zMmJ5dGU='),
+    LX_FINGERPRINT_KEY: z.string().min(32).default(developmentSecrets.LX_FINGERPRINT_KEY),
+    /** The vault's master key (32 bytes, base64), standing in for a KMS key: new data keys are wrapped by it. */
+    LX_VAULT_MASTER_KEY: base64Key.default(developmentSecrets.LX_VAULT_MASTER_KEY),
+    /** Earlier master keys, comma-separated: they still unwrap until `npm run vault:rewrap` has moved every key. */
+    LX_VAULT_PREVIOUS_MASTER_KEYS: list(base64Key),
     /** Used for a vertical whose market settings have not been published yet. */
     LX_DEFAULT_CURRENCY: z
       .string()
@@ -73,24 +99,18 @@ const schema = z
     /** The rolling window over which a buyer's returns are compared with the market's return cap. */
     LX_RETURN_CAP_WINDOW_DAYS: z.coerce.number().int().min(1).default(30),
     /** Runs the return-window and payout BullMQ workers inside the settlement app. */
-    LX_SETTLEMENT_WORKERS: z
-      .enum(['true', 'false'])
-      .default('true')
-      .transform((value) => value === 'true'),
+    LX_SETTLEMENT_WORKERS: flag('true'),
     /** Cron pattern of the scheduled payouts of available seller balances; empty: no schedule. */
     LX_PAYOUT_CRON: z.string().default('0 6 * * *'),
     // Buyers: webhook delivery.
     /** Master key the webhook signing secrets are derived from (the log holds only a reference); dev default. */
-    LX_WEBHOOK_SIGNING_KEY: z.string().min(32).default('dev-only-webhook-signing-key-change-me-000000'),
+    LX_WEBHOOK_SIGNING_KEY: z.string().min(32).default(developmentSecrets.LX_WEBHOOK_SIGNING_KEY),
     LX_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
     /** First retry delay; each next one doubles (BullMQ exponential backoff). */
     LX_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).default(2000),
     LX_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
     /** Runs the buyers' projections, subscriptions and webhook worker inside the buyers app. */
-    LX_BUYERS_BACKGROUND_WORK: z
-      .enum(['true', 'false'])
-      .default('true')
-      .transform((value) => value === 'true'),
+    LX_BUYERS_BACKGROUND_WORK: flag('true'),
     // Settlement: the matching engines and their clock.
     /** The markets (verticals) this deployment runs an engine for, comma-separated. */
     LX_MATCHING_MARKETS: z
@@ -98,10 +118,7 @@ const schema = z
       .regex(/^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$/)
       .default('eyewear,insurance,loans,real_estate,education'),
     /** Runs the matching engines (and their clock job) inside the settlement app; every instance is a hot standby. */
-    LX_MATCHING_ENGINES: z
-      .enum(['true', 'false'])
-      .default('true')
-      .transform((value) => value === 'true'),
+    LX_MATCHING_ENGINES: flag('true'),
     /** Period of the MarketClockTicked job (BullMQ) that drives expiries in an idle market. */
     LX_MARKET_CLOCK_SECONDS: z.coerce.number().int().min(1).default(60),
   })
@@ -112,6 +129,27 @@ const schema = z
         path: ['LX_EVENTSTOREDB_URL'],
         message: 'required when LX_EVENT_STORE=eventstoredb',
       });
+    if (!isDeployment(env)) return;
+    const secrets: [SecretName | 'LX_OPERATOR_API_KEY' | 'LX_METRICS_KEY', string | undefined][] = [
+      ['LX_VAULT_MASTER_KEY', env.LX_VAULT_MASTER_KEY],
+      ['LX_FINGERPRINT_KEY', env.LX_FINGERPRINT_KEY],
+      ['LX_WEBHOOK_SIGNING_KEY', env.LX_WEBHOOK_SIGNING_KEY],
+      ['LX_IDEMPOTENCY_KEY', env.LX_IDEMPOTENCY_KEY],
+      ['LX_OPERATOR_API_KEY', env.LX_OPERATOR_API_KEY],
+      ['LX_METRICS_KEY', env.LX_METRICS_KEY],
+    ];
+    for (const [name, value] of secrets) {
+      const weakness =
+        value === undefined
+          ? null
+          : secretWeakness(value, name === 'LX_VAULT_MASTER_KEY' ? 'base64' : 'text');
+      if (weakness)
+        ctx.addIssue({ code: 'custom', path: [name], message: `${weakness} (outside development)` });
+    }
+  })
+  .transform((env) => {
+    const deployment = isDeployment(env);
+    return { ...env, deployment, serveDocs: env.LX_SERVE_DOCS ? env.LX_SERVE_DOCS === 'true' : !deployment };
   });
 
 export type ExchangeConfig = z.infer<typeof schema>;
