@@ -13,7 +13,11 @@ export class BuyersAppModule {
       imports: [
         // The buyers app builds and serves its read models (the host runs their projections).
         PlatformModule.forRoot({ appName: 'buyers', config, projections: buyersProjections }),
-        AccessModule.forRoot({ operatorApi: false, bootstrapOperatorKey: config.LX_OPERATOR_API_KEY }),
+        AccessModule.forRoot({
+          operatorApi: false,
+          bootstrapOperatorKey: config.LX_OPERATOR_API_KEY,
+          keepBootstrapOperatorKey: config.LX_KEEP_BOOTSTRAP_OPERATOR_KEY,
+        }),
         BuyersModule.forRoot({
           redisUrl: config.LX_REDIS_URL,
           redisPrefix: config.LX_REDIS_PREFIX,

@@ -24,7 +24,11 @@ export class SettlementAppModule {
             sellerHistoryProjection,
           ],
         }),
-        AccessModule.forRoot({ operatorApi: true, bootstrapOperatorKey: config.LX_OPERATOR_API_KEY }),
+        AccessModule.forRoot({
+          operatorApi: true,
+          bootstrapOperatorKey: config.LX_OPERATOR_API_KEY,
+          keepBootstrapOperatorKey: config.LX_KEEP_BOOTSTRAP_OPERATOR_KEY,
+        }),
         AuditModule,
         MatchingModule.forRoot(config),
         LedgerModule.forRoot(settlementWork(config)),

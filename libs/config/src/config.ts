@@ -10,7 +10,7 @@ const base64Key = z
   .string()
   .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes in base64');
 /** A comma-separated list, empty when unset. */
-const list = <T extends z.ZodTypeAny>(item: T) =>
+const list = <T extends z.ZodType<unknown, string>>(item: T) =>
   z
     .string()
     .default('')

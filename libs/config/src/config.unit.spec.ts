@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { ConfigurationError, loadConfig } from './config.js';
 import { developmentSecrets } from './secrets.js';

@@ -32,7 +32,7 @@ export function secretWeakness(value: string, encoding: 'text' | 'base64' = 'tex
     return 'is the published development default; generate one (scripts/generate-secrets)';
   if (PLACEHOLDER.test(value))
     return 'looks like a placeholder; generate a random one (scripts/generate-secrets)';
-  const symbols = encoding === 'base64' ? [...Buffer.from(value, 'base64')] : [...value];
+  const symbols: unknown[] = encoding === 'base64' ? [...Buffer.from(value, 'base64')] : [...value];
   if (new Set(symbols).size < 10) return 'is not random enough; generate one (scripts/generate-secrets)';
   return null;
 }
