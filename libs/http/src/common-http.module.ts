@@ -2,17 +2,21 @@ import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } 
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
-import { IdempotencyInterceptor } from './idempotency.interceptor.js';
+import { IDEMPOTENCY_DIGEST_KEY, IdempotencyInterceptor } from './idempotency.interceptor.js';
 import { RateLimiter, RATE_LIMIT_PER_MINUTE } from './rate-limiter.js';
 import { RedisModule, type RedisOptions } from './redis.js';
 import { HealthModule } from './health.js';
-import { HttpMetricsMiddleware, MetricsModule } from './metrics.js';
+import { HttpMetricsMiddleware, MetricsModule, type MetricsAccess } from './metrics.js';
 
 export interface CommonHttpOptions {
   appName: string;
   logLevel: string;
   redis: RedisOptions;
   rateLimitPerMinute: number;
+  /** LX_IDEMPOTENCY_KEY: keys the request digests of Idempotency-Key records. */
+  idempotencyDigestKey: string;
+  /** Who may read /metrics (LX_METRICS_KEY, and whether this is a deployment). */
+  metrics: MetricsAccess;
 }
 
 /** What every app shares: logs, problem+json errors, idempotency, rate limits, health, metrics. */
@@ -35,10 +39,11 @@ export class CommonHttpModule implements NestModule {
         }),
         RedisModule.forRoot(options.redis),
         HealthModule,
-        MetricsModule,
+        MetricsModule.forRoot(options.metrics),
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: IDEMPOTENCY_DIGEST_KEY, useValue: options.idempotencyDigestKey },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: RATE_LIMIT_PER_MINUTE, useValue: options.rateLimitPerMinute },
         RateLimiter,

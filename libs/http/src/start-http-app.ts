@@ -1,6 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { createValidationPipe } from './validation.js';
 
@@ -10,15 +12,29 @@ export interface StartOptions {
   port: number;
   host: string;
   maxBodyBytes: number;
+  /** Serves the OpenAPI document and UI at /docs (LX_SERVE_DOCS; off outside development by default). */
+  serveDocs: boolean;
 }
 
-/** Boots one app: JSON body limit, validation, OpenAPI document and UI at /docs, graceful shutdown. */
+const DOCS = /^\/docs(\/|$)/;
+
+/**
+ * Boots one app: security headers, no caching of API answers, JSON body limit, validation, the
+ * OpenAPI document and UI at /docs (when served), graceful shutdown.
+ */
 export async function startHttpApp(module: unknown, options: StartOptions): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module as never, {
     bufferLogs: true,
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // HSTS, nosniff, frame-ancestors/X-Frame-Options and the rest of helmet's defaults.
+  app.use(helmet());
+  // API answers carry personal data and account state: no browser or proxy may keep a copy.
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (!DOCS.test(request.path)) response.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.useBodyParser('json', {
     limit: options.maxBodyBytes,
     type: ['application/json', 'application/*+json'],
@@ -26,7 +42,12 @@ export async function startHttpApp(module: unknown, options: StartOptions): Prom
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   app.disable('x-powered-by');
+  if (options.serveDocs) serveDocs(app, options);
+  await app.listen(options.port, options.host);
+  return app;
+}
 
+function serveDocs(app: NestExpressApplication, options: StartOptions): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -41,6 +62,4 @@ export async function startHttpApp(module: unknown, options: StartOptions): Prom
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
-  await app.listen(options.port, options.host);
-  return app;
 }
