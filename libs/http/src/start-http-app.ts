@@ -28,8 +28,8 @@ export async function startHttpApp(module: unknown, options: StartOptions): Prom
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  // HSTS, nosniff, frame-ancestors/X-Frame-Options and the rest of helmet's defaults.
-  app.use(helmet());
+  // HSTS, nosniff and the rest of helmet's defaults; no page of these apps is meant to be framed.
+  app.use(helmet({ frameguard: { action: 'deny' } }));
   // API answers carry personal data and account state: no browser or proxy may keep a copy.
   app.use((request: Request, response: Response, next: NextFunction) => {
     if (!DOCS.test(request.path)) response.setHeader('Cache-Control', 'no-store');
