@@ -3,6 +3,7 @@ import type { ExchangeConfig } from '#lx/config';
 import { PlatformModule } from '#lx/platform';
 import { AccessModule } from '#lx/access';
 import { BuyersModule, buyersProjections, PERSONAL_DATA_READER, VaultPersonalDataReader } from '#lx/buyers';
+import { vaultMasterKeysOf } from '#lx/vault';
 
 /** The buyers' API: funds, purchase orders, purchased leads, returns, conversions. */
 @Module({})
@@ -30,7 +31,7 @@ export class BuyersAppModule {
           personalDataReader: {
             provide: PERSONAL_DATA_READER,
             useFactory: () =>
-              VaultPersonalDataReader.connect(config.LX_DATABASE_URL, config.LX_VAULT_MASTER_KEY),
+              VaultPersonalDataReader.connect(config.LX_DATABASE_URL, vaultMasterKeysOf(config)),
           },
         }),
       ],
