@@ -76,6 +76,18 @@ const schema = z
     LX_VERIFICATION_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
     /** Key of the HMAC fingerprints of phones and e-mails (dedupe, suppression); never logged. */
     LX_FINGERPRINT_KEY: z.string().min(32).default(developmentSecrets.LX_FINGERPRINT_KEY),
+    /** The version new fingerprints record; raise it with each new LX_FINGERPRINT_KEY. */
+    LX_FINGERPRINT_KEY_VERSION: z.coerce.number().int().min(1).max(999_999).default(1),
+    /** Earlier fingerprint keys as `<version>:<key>`, comma-separated: stored fingerprints are still checked under them. */
+    LX_FINGERPRINT_PREVIOUS_KEYS: list(
+      z
+        .string()
+        .regex(/^[1-9][0-9]{0,5}:.{32,}$/, 'each entry is <version>:<key of at least 32 characters>')
+        .transform((entry) => ({
+          version: Number(entry.slice(0, entry.indexOf(':'))),
+          key: entry.slice(entry.indexOf(':') + 1),
+        })),
+    ),
     /** The vault's master key (32 bytes, base64), standing in for a KMS key: new data keys are wrapped by it. */
     LX_VAULT_MASTER_KEY: base64Key.default(developmentSecrets.LX_VAULT_MASTER_KEY),
     /** Earlier master keys, comma-separated: they still unwrap until `npm run vault:rewrap` has moved every key. */
@@ -128,6 +140,16 @@ const schema = z
         code: 'custom',
         path: ['LX_EVENTSTOREDB_URL'],
         message: 'required when LX_EVENT_STORE=eventstoredb',
+      });
+    const fingerprintVersions = [
+      env.LX_FINGERPRINT_KEY_VERSION,
+      ...env.LX_FINGERPRINT_PREVIOUS_KEYS.map((k) => k.version),
+    ];
+    if (new Set(fingerprintVersions).size !== fingerprintVersions.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LX_FINGERPRINT_PREVIOUS_KEYS'],
+        message: 'every fingerprint key needs its own version, LX_FINGERPRINT_KEY_VERSION included',
       });
     if (!isDeployment(env)) return;
     const secrets: [SecretName | 'LX_OPERATOR_API_KEY' | 'LX_METRICS_KEY', string | undefined][] = [

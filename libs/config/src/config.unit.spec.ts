@@ -92,4 +92,19 @@ describe('configuration secrets', () => {
       'LX_VAULT_PREVIOUS_MASTER_KEYS.0: must be 32 bytes in base64',
     ]);
   });
+
+  it('reads earlier fingerprint keys with their versions, each version once', () => {
+    const earlier = strong();
+    const config = loadConfig({
+      LX_FINGERPRINT_KEY_VERSION: '2',
+      LX_FINGERPRINT_PREVIOUS_KEYS: `1:${earlier}`,
+    });
+    expect(config.LX_FINGERPRINT_PREVIOUS_KEYS).toEqual([{ version: 1, key: earlier }]);
+    expect(issuesOf({ LX_FINGERPRINT_PREVIOUS_KEYS: `1:${earlier}` })).toEqual([
+      'LX_FINGERPRINT_PREVIOUS_KEYS: every fingerprint key needs its own version, LX_FINGERPRINT_KEY_VERSION included',
+    ]);
+    expect(issuesOf({ LX_FINGERPRINT_PREVIOUS_KEYS: 'short' })).toEqual([
+      'LX_FINGERPRINT_PREVIOUS_KEYS.0: each entry is <version>:<key of at least 32 characters>',
+    ]);
+  });
 });

@@ -37,7 +37,10 @@ export async function createLeadsRuntime(
   const vault = await createPersonalDataVault(pool, vaultMasterKeysOf(config));
   const verification = new PostgresVerificationStore(pool);
   const aggregates = new AggregateRepository(store);
-  const fingerprints = new ContactFingerprinter(config.LX_FINGERPRINT_KEY);
+  const fingerprints = new ContactFingerprinter(config.LX_FINGERPRINT_KEY, {
+    version: config.LX_FINGERPRINT_KEY_VERSION,
+    earlier: config.LX_FINGERPRINT_PREVIOUS_KEYS,
+  });
   const queue = new VerificationQueue({ redisUrl: config.LX_REDIS_URL, prefix: config.LX_REDIS_PREFIX });
   const receiveUpload = new ReceiveUpload({
     store,
