@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   Controller,
   Get,
@@ -15,6 +14,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { Public } from './principal.js';
 import { notFound, ProblemException } from './problem-details.js';
+import { secretsEqual } from './secrets-equal.js';
 
 /** Who may read /metrics: with a key, only its bearer; without one, everyone in development and no one in a deployment. */
 export interface MetricsAccess {
@@ -77,8 +77,7 @@ export class MetricsController {
 
 function bearerMatches(authorization: string | undefined, key: string): boolean {
   const presented = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(presented), digest(key));
+  return secretsEqual(presented, key);
 }
 
 @Module({})

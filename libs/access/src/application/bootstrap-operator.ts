@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EventStore, LogPosition } from '#lx/event-store';
-import type { Principal } from '#lx/http';
-import { secretsEqual } from './api-key-secrets.js';
+import { secretsEqual, type Principal } from '#lx/http';
 
 export const BOOTSTRAP_OPERATOR = Symbol('BOOTSTRAP_OPERATOR');
 
