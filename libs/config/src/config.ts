@@ -1,11 +1,6 @@
 import { z } from 'zod';
 import { developmentSecrets, isDeployment, secretWeakness, type SecretName } from './secrets.js';
 
-const flag = (fallback: 'true' | 'false') =>
-  z
-    .enum(['true', 'false'])
-    .default(fallback)
-    .transform((value) => value === 'true');
 const base64Key = z
   .string()
   .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes in base64');
@@ -48,7 +43,10 @@ const schema = z
     LX_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LX_OPERATOR_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     /** Keeps LX_OPERATOR_API_KEY working after a registered operator holds a key (warned at start). */
-    LX_KEEP_BOOTSTRAP_OPERATOR_KEY: flag('false'),
+    LX_KEEP_BOOTSTRAP_OPERATOR_KEY: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
     /** Key of the digest an Idempotency-Key record keeps of its request body (HMAC-SHA256). */
     LX_IDEMPOTENCY_KEY: z.string().min(32).default(developmentSecrets.LX_IDEMPOTENCY_KEY),
     /** Bearer key of `/metrics` outside development; without it `/metrics` is off there. */
@@ -61,7 +59,10 @@ const schema = z
       .int()
       .min(1024)
       .default(1024 * 1024),
-    LX_REQUIRE_NOEVICTION: flag('true'),
+    LX_REQUIRE_NOEVICTION: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
     // Sellers: uploads, verification and the personal-data vault.
     LX_UPLOAD_MAX_ROWS: z.coerce.number().int().min(1).default(200_000),
     LX_UPLOAD_MAX_BYTES: z.coerce
@@ -70,7 +71,10 @@ const schema = z
       .min(1024)
       .default(100 * 1024 * 1024),
     /** Runs the BullMQ verification worker inside the sellers app; false when workers run as their own processes. */
-    LX_SELLERS_VERIFICATION_WORKER: flag('true'),
+    LX_SELLERS_VERIFICATION_WORKER: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
     LX_VERIFICATION_CHUNK_ROWS: z.coerce.number().int().min(1).max(5000).default(1000),
     /** How long a verification job's lock lives without renewal: a killed worker's batch resumes after it. */
     LX_VERIFICATION_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
@@ -111,7 +115,10 @@ const schema = z
     /** The rolling window over which a buyer's returns are compared with the market's return cap. */
     LX_RETURN_CAP_WINDOW_DAYS: z.coerce.number().int().min(1).default(30),
     /** Runs the return-window and payout BullMQ workers inside the settlement app. */
-    LX_SETTLEMENT_WORKERS: flag('true'),
+    LX_SETTLEMENT_WORKERS: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
     /** Cron pattern of the scheduled payouts of available seller balances; empty: no schedule. */
     LX_PAYOUT_CRON: z.string().default('0 6 * * *'),
     // Buyers: webhook delivery.
@@ -122,7 +129,10 @@ const schema = z
     LX_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).default(2000),
     LX_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
     /** Runs the buyers' projections, subscriptions and webhook worker inside the buyers app. */
-    LX_BUYERS_BACKGROUND_WORK: flag('true'),
+    LX_BUYERS_BACKGROUND_WORK: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
     // Settlement: the matching engines and their clock.
     /** The markets (verticals) this deployment runs an engine for, comma-separated. */
     LX_MATCHING_MARKETS: z
@@ -130,7 +140,10 @@ const schema = z
       .regex(/^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$/)
       .default('eyewear,insurance,loans,real_estate,education'),
     /** Runs the matching engines (and their clock job) inside the settlement app; every instance is a hot standby. */
-    LX_MATCHING_ENGINES: flag('true'),
+    LX_MATCHING_ENGINES: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
     /** Period of the MarketClockTicked job (BullMQ) that drives expiries in an idle market. */
     LX_MARKET_CLOCK_SECONDS: z.coerce.number().int().min(1).default(60),
   })
