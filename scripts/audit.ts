@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '#lx/config';
-import { eventCatalogue } from '#lx/contracts';
+import { DEFAULT_RETURN_WINDOW_HOURS, eventCatalogue } from '#lx/contracts';
 import { connectEventStore, parsePosition, type EventStore } from '#lx/event-store';
 import { ProjectionRunner, readModelEntities, readModelSearchPath } from '#lx/projections';
 import {
@@ -83,7 +83,10 @@ async function main(): Promise<number> {
         if (!allocationId) return usage();
         const format = option('format') ?? 'json';
         const report = await withAuditIndex(store, (timelines) =>
-          new DisputeReports(timelines, store).build(allocationId, new Date()),
+          new DisputeReports(timelines, store, {
+            defaultReturnWindowHours: DEFAULT_RETURN_WINDOW_HOURS,
+            returnWindowMsOverride: config.LX_RETURN_WINDOW_MS,
+          }).build(allocationId, new Date()),
         );
         const body =
           format === 'pdf'

@@ -447,6 +447,12 @@ describe('scenario 3: the dispute', () => {
       `${exchange.url('settlement')}/v1/audit/disputes/${allocationOf.get('anna-03')}/report.html`,
       { headers: { authorization: `Bearer ${auditor.apiKey}` } },
     );
-    expect(await contestedHtml.text()).toMatch(/answer[\s\S]{0,80}contest/);
+    const page = await contestedHtml.text();
+    expect(page).toMatch(/answer[\s\S]{0,80}contest/);
+    // A document for people: the auditor by name, never a bare participant id; the window judged.
+    expect(contested.body.participants[auditor.participantId]).toMatchObject({ name: 'Audit & Co' });
+    expect(page).toContain('Audit &amp; Co');
+    expect(page).not.toContain(`Decided by</th><td>${auditor.participantId}`);
+    expect(page).toMatch(/Filed in time<\/th><td>yes/);
   });
 });

@@ -41,6 +41,8 @@ const schema = z
     LX_SETTLEMENT_PORT: port(3003),
     LX_HOST: z.string().default('127.0.0.1'),
     LX_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** `auto`: readable on a terminal (and under `npm start` on one), JSON lines otherwise. */
+    LX_LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
     LX_OPERATOR_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     /** Keeps LX_OPERATOR_API_KEY working after a registered operator holds a key (warned at start). */
     LX_KEEP_BOOTSTRAP_OPERATOR_KEY: z

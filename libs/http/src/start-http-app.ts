@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
+import { AppLogger } from './logging.js';
 import { createValidationPipe } from './validation.js';
 
 export interface StartOptions {
@@ -27,7 +27,8 @@ export async function startHttpApp(module: unknown, options: StartOptions): Prom
     bufferLogs: true,
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
+  const logger = app.get(AppLogger);
+  app.useLogger(logger);
   // HSTS, nosniff and the rest of helmet's defaults; no page of these apps is meant to be framed.
   app.use(helmet({ frameguard: { action: 'deny' } }));
   // API answers carry personal data and account state: no browser or proxy may keep a copy.
@@ -44,6 +45,8 @@ export async function startHttpApp(module: unknown, options: StartOptions): Prom
   app.disable('x-powered-by');
   if (options.serveDocs) serveDocs(app, options);
   await app.listen(options.port, options.host);
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
+  logger.pino.info(options.serveDocs ? `${url}  docs ${url}/docs` : url);
   return app;
 }
 

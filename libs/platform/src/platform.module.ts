@@ -54,6 +54,7 @@ export class PlatformModule {
         CommonHttpModule.forRoot({
           appName: options.appName,
           logLevel: config.LX_LOG_LEVEL,
+          logFormat: config.LX_LOG_FORMAT,
           redis: {
             url: config.LX_REDIS_URL,
             prefix: config.LX_REDIS_PREFIX,

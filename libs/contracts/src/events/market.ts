@@ -153,6 +153,9 @@ export const MarketSettingsChanged = defineEvent({
   }),
 });
 
+/** The return window of a market whose operator never set one. */
+export const DEFAULT_RETURN_WINDOW_HOURS = 72;
+
 /** The engine's only clock: expiries and daily caps advance on ticks, never on the wall clock. */
 export const MarketClockTicked = defineEvent({
   type: 'MarketClockTicked',
