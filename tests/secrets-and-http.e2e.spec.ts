@@ -201,3 +201,32 @@ describe('a production deployment over HTTP', () => {
     expect(auditor.status).toBe(201);
   });
 });
+
+describe('a bootstrap operator key explicitly kept', () => {
+  let exchange: RunningExchange;
+
+  beforeAll(async () => {
+    exchange = await startExchange('secrets_keep', { LX_KEEP_BOOTSTRAP_OPERATOR_KEY: 'true' });
+  });
+  afterAll(async () => exchange?.stop());
+
+  it('keeps working after a registered operator holds a key, and every app warns about it at start', async () => {
+    const operator = await exchange.call('settlement', 'POST', '/v1/participants', {
+      key: exchange.operatorKey,
+      body: { role: 'operator', name: 'Operations' },
+    });
+    const issued = await exchange.call(
+      'settlement',
+      'POST',
+      `/v1/participants/${operator.body.participantId}/api-keys`,
+      {
+        key: exchange.operatorKey,
+      },
+    );
+    expect(issued.status).toBe(201);
+    for (const app of ['sellers', 'buyers', 'settlement'] as const) {
+      expect((await exchange.call(app, 'GET', '/v1/me', { key: exchange.operatorKey })).status).toBe(200);
+      expect(exchange.logs(app)).toContain('LX_KEEP_BOOTSTRAP_OPERATOR_KEY=true');
+    }
+  });
+});
