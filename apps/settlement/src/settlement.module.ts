@@ -25,7 +25,11 @@ export class SettlementAppModule {
             sellerHistoryProjection,
           ],
         }),
-        AccessModule.forRoot({ operatorApi: true, bootstrapOperatorKey: config.LX_OPERATOR_API_KEY }),
+        AccessModule.forRoot({
+          operatorApi: true,
+          bootstrapOperatorKey: config.LX_OPERATOR_API_KEY,
+          keepBootstrapOperatorKey: config.LX_KEEP_BOOTSTRAP_OPERATOR_KEY,
+        }),
         AuditModule.forRoot({
           defaultReturnWindowHours: DEFAULT_RETURN_WINDOW_HOURS,
           returnWindowMsOverride: config.LX_RETURN_WINDOW_MS,

@@ -1,11 +1,11 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
-import { IdempotencyInterceptor } from './idempotency.interceptor.js';
+import { IDEMPOTENCY_DIGEST_KEY, IdempotencyInterceptor } from './idempotency.interceptor.js';
 import { RateLimiter, RATE_LIMIT_PER_MINUTE } from './rate-limiter.js';
 import { RedisModule, type RedisOptions } from './redis.js';
 import { HealthModule } from './health.js';
-import { HttpMetricsMiddleware, MetricsModule } from './metrics.js';
+import { HttpMetricsMiddleware, MetricsModule, type MetricsAccess } from './metrics.js';
 import { CHECK_RESPONSES, ResponseSchemaCheck } from './openapi.js';
 import { AppLogger, createLogger, requestLogging, type LogFormat } from './logging.js';
 
@@ -16,6 +16,10 @@ export interface CommonHttpOptions {
   checkResponses: boolean;
   redis: RedisOptions;
   rateLimitPerMinute: number;
+  /** LX_IDEMPOTENCY_KEY: keys the request digests of Idempotency-Key records. */
+  idempotencyDigestKey: string;
+  /** Who may read /metrics (LX_METRICS_KEY, and whether this is a deployment). */
+  metrics: MetricsAccess;
 }
 
 /** What every app shares: logs, problem+json errors, idempotency, rate limits, health, metrics. */
@@ -27,7 +31,7 @@ export class CommonHttpModule implements NestModule {
     return {
       module: CommonHttpModule,
       global: true,
-      imports: [RedisModule.forRoot(options.redis), HealthModule, MetricsModule],
+      imports: [RedisModule.forRoot(options.redis), HealthModule, MetricsModule.forRoot(options.metrics)],
       providers: [
         {
           provide: AppLogger,
@@ -36,6 +40,7 @@ export class CommonHttpModule implements NestModule {
           ),
         },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: IDEMPOTENCY_DIGEST_KEY, useValue: options.idempotencyDigestKey },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: CHECK_RESPONSES, useValue: options.checkResponses },
         { provide: APP_INTERCEPTOR, useClass: ResponseSchemaCheck },

@@ -10,5 +10,6 @@ export * from './health.js';
 export * from './metrics.js';
 export * from './common-http.module.js';
 export * from './start-http-app.js';
+export * from './secrets-equal.js';
 export * from './logging.js';
 export * from './openapi.js';

@@ -1,6 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import { AppLogger } from './logging.js';
 import { completeOpenApiDocument } from './openapi.js';
 import { createValidationPipe } from './validation.js';
@@ -11,9 +13,16 @@ export interface StartOptions {
   port: number;
   host: string;
   maxBodyBytes: number;
+  /** Serves the OpenAPI document and UI at /docs (LX_SERVE_DOCS; off outside development by default). */
+  serveDocs: boolean;
 }
 
-/** Boots one app: JSON body limit, validation, OpenAPI document and UI at /docs, graceful shutdown. */
+const DOCS = /^\/docs(\/|$)/;
+
+/**
+ * Boots one app: security headers, no caching of API answers, JSON body limit, validation, the
+ * OpenAPI document and UI at /docs (when served), graceful shutdown.
+ */
 export async function startHttpApp(module: unknown, options: StartOptions): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module as never, {
     bufferLogs: true,
@@ -21,6 +30,13 @@ export async function startHttpApp(module: unknown, options: StartOptions): Prom
   });
   const logger = app.get(AppLogger);
   app.useLogger(logger);
+  // HSTS, nosniff and the rest of helmet's defaults; no page of these apps is meant to be framed.
+  app.use(helmet({ frameguard: { action: 'deny' } }));
+  // API answers carry personal data and account state: no browser or proxy may keep a copy.
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (!DOCS.test(request.path)) response.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.useBodyParser('json', {
     limit: options.maxBodyBytes,
     type: ['application/json', 'application/*+json'],
@@ -28,7 +44,14 @@ export async function startHttpApp(module: unknown, options: StartOptions): Prom
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   app.disable('x-powered-by');
+  if (options.serveDocs) serveDocs(app, options);
+  await app.listen(options.port, options.host);
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
+  logger.pino.info(options.serveDocs ? `${url}  docs ${url}/docs` : url);
+  return app;
+}
 
+function serveDocs(app: NestExpressApplication, options: StartOptions): void {
   const document = completeOpenApiDocument(
     SwaggerModule.createDocument(
       app,
@@ -45,8 +68,4 @@ export async function startHttpApp(module: unknown, options: StartOptions): Prom
     ),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
-  await app.listen(options.port, options.host);
-  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
-  logger.pino.info(`${url}  docs ${url}/docs`);
-  return app;
 }

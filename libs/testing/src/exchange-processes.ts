@@ -69,6 +69,8 @@ export async function startExchange(
     LX_DATABASE_URL: database.url,
     LX_REDIS_PREFIX: testRedisPrefix(label).replace(/:$/, ''),
     LX_OPERATOR_API_KEY: operatorKey,
+    // Tests register operators of their own and still drive the exchange with this key.
+    LX_KEEP_BOOTSTRAP_OPERATOR_KEY: 'true',
     LX_SELLERS_PORT: String(ports.sellers),
     LX_BUYERS_PORT: String(ports.buyers),
     LX_SETTLEMENT_PORT: String(ports.settlement),

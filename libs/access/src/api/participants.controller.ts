@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } f
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import { CurrentPrincipal, notFound, Roles, type Principal, Answers } from '#lx/http';
+import { Answers, CurrentPrincipal, notFound, Roles, SecretResponse, type Principal } from '#lx/http';
 import {
   IssueApiKey,
   RegisterParticipant,
@@ -53,7 +53,11 @@ export class ParticipantsController {
 
   @Post(':participantId/api-keys')
   @Answers(IssuedKeyAnswer, { status: 201, description: 'The new key, shown once' })
-  @ApiOperation({ summary: 'Issue an API key: the key is in this response only, and never shown again' })
+  @ApiOperation({
+    summary:
+      'Issue an API key: the key is in this response only, and never shown again (a retry with the same Idempotency-Key gets 409 with the key id, not the key)',
+  })
+  @SecretResponse('apiKey')
   async issueKey(
     @Param('participantId', ParseUUIDPipe) participantId: string,
     @CurrentPrincipal() operator: Principal,

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { ApiOperation, ApiTags, ApiParam, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsArray, IsOptional, IsString, Matches } from 'class-validator';
+import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { notFound, Roles, Answers, AnswersDocument } from '#lx/http';
 import { ENTITY_KINDS, type EntityKind } from '../domain/entity-references.js';
@@ -11,6 +12,7 @@ import { ReadModelChecks } from '../application/read-model-check.js';
 import { DisputeReports } from '../application/dispute-report.js';
 import { AllocationExplanations } from '../application/allocation-explanation.js';
 import { replayInScratchProcess } from '../infrastructure/scratch-replay.js';
+import { oneReplayAtATime } from '../infrastructure/one-replay-at-a-time.js';
 import {
   renderDisputeReportHtml,
   renderDisputeReportPdf,
@@ -52,6 +54,7 @@ export class AuditController {
     private readonly disputes: DisputeReports,
     private readonly explanations: AllocationExplanations,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly dataSource: DataSource,
   ) {}
 
   @Get('timeline/:kind/:id')
@@ -107,9 +110,17 @@ export class AuditController {
   @ApiOperation({
     summary:
       "Replay proof: re-run every market's matching engine over the log in a scratch process and compare each output with the recorded one (digest, first divergence)",
+    description: 'One replay runs at a time in the deployment; a request made meanwhile waits for its turn.',
   })
   replay(@Query() query: ReplayQuery) {
-    return replayInScratchProcess(query.upTo);
+    return oneReplayAtATime(
+      async () => {
+        const session = this.dataSource.createQueryRunner();
+        await session.connect();
+        return session;
+      },
+      () => replayInScratchProcess(query.upTo),
+    );
   }
 
   @Post('read-models/verify')

@@ -84,7 +84,7 @@ export class PrivacyController {
   async revoke(@Body() body: PersonContacts, @CurrentPrincipal() operator: Principal) {
     const fingerprints = this.fingerprintsOf(body);
     await this.runtime.verification.suppress(fingerprints, 'consent_revoked');
-    const leadIds = await this.queries.leadIdsByFingerprints(fingerprints);
+    const leadIds = await this.queries.leadIdsByFingerprints(this.fingerprintsOf(body, 'every key'));
     // The key goes first: should the append fail, the data is already unreadable and a retry appends.
     await this.runtime.vault.erase(leadIds);
     for (const leadId of leadIds)
@@ -97,17 +97,26 @@ export class PrivacyController {
     return { suppressed: fingerprints.length, leadsErased: leadIds };
   }
 
-  private fingerprintsOf(entry: PersonContacts): string[] {
+  /** Under the current fingerprint key (what is stored), or under every key held (what is looked up). */
+  private fingerprintsOf(
+    entry: PersonContacts,
+    under: 'current key' | 'every key' = 'current key',
+  ): string[] {
     const fingerprints: string[] = [];
+    const { fingerprints: fingerprinter } = this.runtime;
     if (entry.phone) {
       const e164 = packagedContactChecks.normalisePhone(entry.phone, entry.country?.toUpperCase() ?? '');
       if (!e164) throw invalid('phone', `${entry.phone.slice(0, 40)} is not a valid phone number`);
-      fingerprints.push(this.runtime.fingerprints.phone(e164));
+      fingerprints.push(
+        ...(under === 'every key' ? fingerprinter.phones(e164) : [fingerprinter.phone(e164)]),
+      );
     }
     if (entry.email) {
       const email = normaliseEmail(entry.email);
       if (!packagedContactChecks.isEmailAddress(email)) throw invalid('email', 'not a valid e-mail address');
-      fingerprints.push(this.runtime.fingerprints.email(email));
+      fingerprints.push(
+        ...(under === 'every key' ? fingerprinter.emails(email) : [fingerprinter.email(email)]),
+      );
     }
     if (fingerprints.length === 0) throw invalid('phone', 'give a phone, an e-mail or both');
     return fingerprints;
