@@ -87,6 +87,12 @@ export class ResponseSchemaCheck implements NestInterceptor {
     if (!schema) return next.handle();
     return next.handle().pipe(
       map((body) => {
+        // A route that can also answer a document (`?format=csv`) is checked only when it answers JSON.
+        const type = context
+          .switchToHttp()
+          .getResponse<{ getHeader(name: string): unknown }>()
+          .getHeader('content-type');
+        if (typeof type === 'string' && !type.includes('json')) return body;
         // Checked as the client receives it: dates as strings, no undefined, no functions.
         const checked = schema.safeParse(body === undefined ? undefined : JSON.parse(JSON.stringify(body)));
         if (checked.success) return body;
