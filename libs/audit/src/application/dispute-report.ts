@@ -11,6 +11,7 @@ import {
 import { DomainError } from '#lx/event-sourcing';
 import { AuditTimelines, type TimelineEntry } from './timeline.js';
 import { isOrderTerms, orderEventsAsOf } from './order-history.js';
+import { ParticipantNames, type NamedParticipant } from './participant-names.js';
 import { RETURN_REASONS } from '../domain/return-reasons.js';
 
 /** How the audit library learns the market defaults the settlement app runs with. */
@@ -21,11 +22,7 @@ export interface AuditOptions {
   returnWindowMsOverride?: number;
 }
 
-export interface ReportParticipant {
-  id: string;
-  name: string;
-  role: string;
-}
+export type ReportParticipant = NamedParticipant;
 
 export interface DisputeReport {
   allocationId: string;
@@ -76,8 +73,6 @@ export interface DisputeReport {
 export class AllocationNotFoundError extends DomainError {
   readonly code = 'allocation-not-found';
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const withPosition = (event: RecordedEvent | undefined) =>
   event ? { ...(event.data as Record<string, unknown>), position: formatPosition(event.position) } : null;
@@ -226,14 +221,11 @@ export class DisputeReports {
       for (const id of [decidedBy, escalatedBy, event.metadata.actor]) if (id) ids.add(id);
     }
     for (const entry of timeline) ids.add(entry.actor);
+    const names = new ParticipantNames(this.store);
     const participants: Record<string, ReportParticipant> = {};
     for (const id of ids) {
-      if (!UUID.test(id)) continue;
-      const [registered] = await this.store.readStream(`participant-${id}`, { maxCount: 1 });
-      if (registered?.type === 'ParticipantRegistered') {
-        const { name, role } = registered.data as { name: string; role: string };
-        participants[id] = { id, name, role };
-      }
+      const participant = await names.find(id);
+      if (participant) participants[id] = participant;
     }
     return participants;
   }
