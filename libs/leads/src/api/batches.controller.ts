@@ -167,12 +167,12 @@ export class BatchesController {
     const rows = await this.queries.rejections(batchId);
     return (
       '\uFEFF' +
-      csvLine(['line', 'reasons', 'explanation']) +
+      csvLine(['Line in your file', 'Reason codes', 'What is wrong']) +
       rows
         .map((row) =>
           csvLine([
             row.line,
-            row.reasons.join('|'),
+            row.reasons.join(' | '),
             row.reasons.map((r) => REJECTION_REASONS[r as RejectionReason] ?? r).join(' '),
           ]),
         )

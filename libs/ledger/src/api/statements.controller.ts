@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, Roles, type Principal, Answers } from '#lx/http';
-import { buyerStatementCsv, sellerStatementCsv } from '../domain/statement-csv.js';
+import { buyerStatementsCsv, sellerStatementsCsv } from '../domain/statement-csv.js';
 import { currenciesOf, readBuyerStatement, readSellerStatement } from '../infrastructure/ledger.queries.js';
 import { StatementQuery } from './ledger.dtos.js';
 import { BuyerStatementsAnswer, SellerStatementsAnswer } from './responses.js';
@@ -34,7 +34,7 @@ export class StatementsController {
       ),
     );
     if (query.format !== 'csv') return { items: statements };
-    return csv(response, `statement-${sellerId}.csv`, statements.map(sellerStatementCsv));
+    return csv(response, `statement-${sellerId}.csv`, sellerStatementsCsv(statements));
   }
 
   @Get('buyers/:buyerId')
@@ -57,7 +57,7 @@ export class StatementsController {
       ),
     );
     if (query.format !== 'csv') return { items: statements };
-    return csv(response, `statement-${buyerId}.csv`, statements.map(buyerStatementCsv));
+    return csv(response, `statement-${buyerId}.csv`, buyerStatementsCsv(statements));
   }
 
   private async currencies(ownerId: string, query: StatementQuery): Promise<string[]> {
@@ -71,12 +71,12 @@ export function ownOnly(principal: Principal, role: 'seller' | 'buyer', ownerId:
     throw new ForbiddenException('A participant sees only its own statements');
 }
 
-function csv(response: Response, filename: string, parts: string[]): string {
+function csv(response: Response, filename: string, body: string): string {
   response.setHeader('Content-Type', 'text/csv; charset=utf-8');
   response.setHeader(
     'Content-Disposition',
     `attachment; filename="${filename.replace(/[^A-Za-z0-9_.-]/g, '_')}"`,
   );
-  // One currency per block; each block starts with its own header row.
-  return parts.join('\r\n');
+  // A byte-order mark, so that spreadsheets read the file as UTF-8.
+  return `\uFEFF${body}`;
 }
