@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
+import { MARKET_RULES } from '#lx/contracts';
 import { AppLogger } from './logging.js';
 import { completeOpenApiDocument } from './openapi.js';
 import { createValidationPipe } from './validation.js';
@@ -57,7 +58,7 @@ function serveDocs(app: NestExpressApplication, options: StartOptions): void {
       app,
       new DocumentBuilder()
         .setTitle(options.title)
-        .setDescription(options.description)
+        .setDescription(`${options.description}\n${MARKET_RULES}`)
         .setVersion('1')
         .addBearerAuth(
           { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer lx_…' },
