@@ -13,7 +13,7 @@ import {
 } from './support/scenarios.js';
 
 /*
- * Scenario 3, "the dispute" (shared/scenarios/README.md), over HTTP with the real engine: a buyer
+ * Scenario 3, "the dispute" (docs/scenarios.md), over HTTP with the real engine: a buyer
  * who bought 50 leads (30 from Anna, 20 from Boris) returns 8 inside the return window —
  *   3 invalid_phone: the sellers contest them in the sellers app, settlement escalates them, an
  *     auditor decides (2 accepted, 1 rejected);

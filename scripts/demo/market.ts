@@ -19,7 +19,7 @@ const RU_ROWS = 1200;
 const ES_ROWS = 300;
 const RESOLD_ROWS = 5;
 
-/** Scenario 1, 2 and 3 of shared/scenarios, played in one market. */
+/** Scenario 1, 2 and 3 of docs/scenarios.md, played in one market. */
 export async function playMarket(client: DemoClient, options: MarketOptions): Promise<void> {
   const op = client.operatorKey;
   const names = new Map<string, string>();

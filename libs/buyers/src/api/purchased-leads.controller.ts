@@ -153,7 +153,7 @@ export class PurchasedLeadsController {
   @ApiOperation({
     summary: 'Ask to return a purchased lead, within the market’s return window',
     description:
-      'One return per allocation. Reason codes per DESIGN §6; `other` needs a text. Follow it at /v1/returns.',
+      'One return per allocation. Reason codes per docs/architecture.md §6; `other` needs a text. Follow it at /v1/returns.',
   })
   async requestReturn(
     @Param('allocationId') allocationId: string,
