@@ -2,6 +2,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { InputSafetyPipe } from './input-safety.pipe.js';
+import { jsonReplacer, refuseDeepJson } from './json-body.js';
 import { createValidationPipe } from './validation.js';
 
 export interface StartOptions {
@@ -12,18 +14,23 @@ export interface StartOptions {
   maxBodyBytes: number;
 }
 
-/** Boots one app: JSON body limit, validation, OpenAPI document and UI at /docs, graceful shutdown. */
+/** Boots one app: JSON body size and depth limits, input safety, validation, OpenAPI document and UI at /docs, graceful shutdown. */
 export async function startHttpApp(module: unknown, options: StartOptions): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module as never, {
     bufferLogs: true,
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', {
+  // Nest reserves body-parser's `verify` hook only for `rawBody: true`, which these apps do not use:
+  // the depth check runs there, on the raw bytes, before JSON.parse.
+  const jsonOptions = {
     limit: options.maxBodyBytes,
     type: ['application/json', 'application/*+json'],
-  });
-  app.useGlobalPipes(createValidationPipe());
+    verify: refuseDeepJson,
+  };
+  app.useBodyParser('json', jsonOptions);
+  app.set('json replacer', jsonReplacer);
+  app.useGlobalPipes(new InputSafetyPipe(), createValidationPipe());
   app.enableShutdownHooks();
   app.disable('x-powered-by');
 

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import { CurrentPrincipal, notFound, Roles, type Principal } from '#lx/http';
+import { CurrentPrincipal, IdParam, notFound, Roles, type Principal } from '#lx/http';
 import {
   IssueApiKey,
   RegisterParticipant,
@@ -41,7 +41,7 @@ export class ParticipantsController {
   }
 
   @Get(':participantId')
-  async get(@Param('participantId', ParseUUIDPipe) participantId: string): Promise<ParticipantView> {
+  async get(@IdParam('participantId') participantId: string): Promise<ParticipantView> {
     const { state } = await loadParticipant(this.store, participantId);
     if (!state.exists) throw notFound(`Participant ${participantId}`);
     return toParticipantView(state);
@@ -49,10 +49,7 @@ export class ParticipantsController {
 
   @Post(':participantId/api-keys')
   @ApiOperation({ summary: 'Issue an API key: the key is in this response only, and never shown again' })
-  async issueKey(
-    @Param('participantId', ParseUUIDPipe) participantId: string,
-    @CurrentPrincipal() operator: Principal,
-  ) {
+  async issueKey(@IdParam('participantId') participantId: string, @CurrentPrincipal() operator: Principal) {
     await this.get(participantId);
     return this.commands.execute(new IssueApiKey(participantId, operator.participantId));
   }
@@ -60,8 +57,8 @@ export class ParticipantsController {
   @Post(':participantId/api-keys/:keyId/revoke')
   @HttpCode(200)
   async revokeKey(
-    @Param('participantId', ParseUUIDPipe) participantId: string,
-    @Param('keyId') keyId: string,
+    @IdParam('participantId') participantId: string,
+    @IdParam('keyId', 'apiKeyId') keyId: string,
     @Body() body: RevokeApiKeyRequest,
     @CurrentPrincipal() operator: Principal,
   ): Promise<ParticipantView> {
@@ -74,7 +71,7 @@ export class ParticipantsController {
   @Post(':participantId/suspend')
   @HttpCode(200)
   async suspend(
-    @Param('participantId', ParseUUIDPipe) participantId: string,
+    @IdParam('participantId') participantId: string,
     @Body() body: SuspendParticipantRequest,
     @CurrentPrincipal() operator: Principal,
   ): Promise<ParticipantView> {

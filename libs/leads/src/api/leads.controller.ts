@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { sellerHistory } from '#lx/contracts';
-import { CurrentPrincipal, decodeCursor, notFound, Roles, toPage, type Principal } from '#lx/http';
+import { CurrentPrincipal, decodeCursor, IdParam, notFound, Roles, toPage, type Principal } from '#lx/http';
 import { leadDecider } from '../domain/lead.decider.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import type { LeadRow, SellerQueries } from '../infrastructure/read-model/seller-queries.js';
@@ -21,7 +21,7 @@ export class LeadsController {
   @Get()
   async list(@Query() query: ListLeadsQuery, @CurrentPrincipal() seller: Principal) {
     const limit = query.limit ?? 100;
-    const after = decodeCursor<{ c: string; p: string }>(query.cursor, ['c', 'p']);
+    const after = decodeCursor(query.cursor, { c: 'position', p: 'position' });
     const rows = await this.queries.leads(seller.participantId, {
       limit: limit + 1,
       batchId: query.batchId,
@@ -36,7 +36,7 @@ export class LeadsController {
   }
 
   @Get(':leadId')
-  async get(@Param('leadId', ParseUUIDPipe) leadId: string, @CurrentPrincipal() seller: Principal) {
+  async get(@IdParam('leadId') leadId: string, @CurrentPrincipal() seller: Principal) {
     const row = await this.queries.lead(seller.participantId, leadId);
     if (!row) throw notFound(`Lead ${leadId}`);
     return (await this.views([row]))[0];
@@ -45,7 +45,7 @@ export class LeadsController {
   @Post(':leadId/withdraw')
   @HttpCode(200)
   async withdraw(
-    @Param('leadId', ParseUUIDPipe) leadId: string,
+    @IdParam('leadId') leadId: string,
     @Body() body: WithdrawRequest,
     @CurrentPrincipal() seller: Principal,
   ) {
@@ -63,7 +63,7 @@ export class LeadsController {
   @ApiOperation({
     summary: "Erase the lead's personal data for good (the person asked): its key is destroyed",
   })
-  async erase(@Param('leadId', ParseUUIDPipe) leadId: string, @CurrentPrincipal() seller: Principal) {
+  async erase(@IdParam('leadId') leadId: string, @CurrentPrincipal() seller: Principal) {
     const row = await this.queries.lead(seller.participantId, leadId);
     if (!row) throw notFound(`Lead ${leadId}`);
     await this.runtime.vault.erase([row.envelope?.keyId ?? leadId]);

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { PageQuery } from '#lx/http';
 
 /** Listing terms of an upload, in the query string (the body is the file itself). */
 export class UploadTermsQuery {
@@ -31,18 +32,7 @@ export class UploadTermsQuery {
   listingLifetimeHours?: number;
 }
 
-export class ListLeadsQuery {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  cursor?: string;
-
+export class ListLeadsQuery extends PageQuery {
   @IsOptional()
   @Matches(/^[0-9a-f-]{36}$/)
   batchId?: string;

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { CurrentPrincipal, notFound, ProblemException, Roles, type Principal } from '#lx/http';
+import { CurrentPrincipal, IdParam, notFound, ProblemException, Roles, type Principal } from '#lx/http';
 import { ProjectionsHost } from '#lx/projections';
 import { Payouts } from '../application/payouts.js';
 import { accountBalances, transferOf } from '../infrastructure/ledger.queries.js';
@@ -28,7 +28,7 @@ export class LedgerController {
   @ApiOperation({
     summary: 'The transfer of an allocation: pending, posted or voided, with its causing events',
   })
-  async transfer(@Param('allocationId') allocationId: string) {
+  async transfer(@IdParam('allocationId') allocationId: string) {
     const transfer = await transferOf(this.dataSource, allocationId);
     if (!transfer) throw notFound(`Transfer of allocation ${allocationId}`);
     return transfer;

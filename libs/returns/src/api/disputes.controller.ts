@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import { CurrentPrincipal, notFound, Roles, type Principal } from '#lx/http';
+import { CurrentPrincipal, IdParam, notFound, Roles, type Principal } from '#lx/http';
 import { DataSource } from 'typeorm';
 import { ReturnDecisions } from '../application/return-decisions.js';
 import { readSellerHistory } from '../infrastructure/seller-history.projection.js';
@@ -28,7 +28,7 @@ export class DisputesController {
   @Get(':allocationId')
   @Roles('auditor', 'operator')
   @ApiOperation({ summary: 'The return of an allocation: request, seller response, escalation, decision' })
-  async dispute(@Param('allocationId') allocationId: string) {
+  async dispute(@IdParam('allocationId') allocationId: string) {
     const events = await this.store.readStream(`return-${allocationId}`);
     if (events.length === 0) throw notFound(`Return of allocation ${allocationId}`);
     return {
@@ -50,7 +50,7 @@ export class DisputesController {
     summary: 'Decide an escalated return (once); accepting voids the transfer and refunds the buyer',
   })
   async decide(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @Body() body: AuditorDecisionRequest,
     @CurrentPrincipal() auditor: Principal,
   ) {
@@ -78,7 +78,7 @@ export class SellerHistoryController {
   @ApiOperation({
     summary: 'A seller’s record: leads sold, returns accepted, conversions reported, score 0–100',
   })
-  async history(@Param('sellerId') sellerId: string) {
+  async history(@IdParam('sellerId') sellerId: string) {
     return readSellerHistory(this.dataSource, sellerId);
   }
 }
