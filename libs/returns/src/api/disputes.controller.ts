@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
+import { loadParticipant } from '#lx/access';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { CurrentPrincipal, IdParam, notFound, Roles, type Principal } from '#lx/http';
 import { DataSource } from 'typeorm';
@@ -71,7 +72,10 @@ export class DisputesController {
 @ApiTags('settlement: seller history')
 @Controller('v1/sellers')
 export class SellerHistoryController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
 
   @Get(':sellerId/history')
   @Roles('seller', 'buyer', 'operator', 'auditor')
@@ -79,6 +83,9 @@ export class SellerHistoryController {
     summary: 'A seller’s record: leads sold, returns accepted, conversions reported, score 0–100',
   })
   async history(@IdParam('sellerId') sellerId: string) {
+    // A seller with no sales yet has no history row: whether the id is a seller is the participant's stream.
+    const { state } = await loadParticipant(this.store, sellerId);
+    if (!state.exists || state.role !== 'seller') throw notFound(`Seller ${sellerId}`);
     return readSellerHistory(this.dataSource, sellerId);
   }
 }
