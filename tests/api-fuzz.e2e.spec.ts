@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { startExchange, type AppName, type RunningExchange } from './support/exchange.js';
-import { register } from './support/scenarios.js';
+import { confirmDeposit, register, waitUntil, type Registered } from './support/scenarios.js';
 
 /**
  * Walks every operation of the three OpenAPI documents with malformed ids, cursors, query values
@@ -183,7 +183,9 @@ function inputOf(operation: Operation, callers: string[]): fc.Arbitrary<Input> {
     Object.fromEntries(
       byName('query').map((name) => [
         name,
-        name === 'cursor' || name === 'after' ? fc.oneof(hostileCursor, hostileQueryValue) : hostileQueryValue,
+        name === 'cursor' || name === 'after'
+          ? fc.oneof(hostileCursor, hostileQueryValue)
+          : hostileQueryValue,
       ]),
     ),
     { requiredKeys: [] },
@@ -225,10 +227,13 @@ describe('API fuzz: no input gets a 5xx', () => {
   let exchange: RunningExchange;
   let operations: Operation[];
   const keys: Record<string, string | undefined> = {};
+  let seller: Registered;
+  let buyer: Registered;
 
   beforeAll(async () => {
     exchange = await startExchange('api_fuzz', { LX_RATE_LIMIT_PER_MINUTE: '1000000' });
-    const [seller, buyer, auditor] = await Promise.all([
+    let auditor: Registered;
+    [seller, buyer, auditor] = await Promise.all([
       register(exchange, 'seller', 'Fuzz Seller'),
       register(exchange, 'buyer', 'Fuzz Buyer'),
       register(exchange, 'auditor', 'Fuzz Auditor'),
@@ -241,6 +246,8 @@ describe('API fuzz: no input gets a 5xx', () => {
       auditor: auditor.apiKey,
       operator: exchange.operatorKey,
     });
+    // A ledger event, so that the ledger projection has a log position to report.
+    await confirmDeposit(exchange, buyer, 100_000, 'fuzz-deposit');
     operations = [];
     for (const app of APPS) {
       const response = await fetch(`${exchange.url(app)}/docs/openapi.json`);
@@ -267,6 +274,98 @@ describe('API fuzz: no input gets a 5xx', () => {
   const describeInput = (operation: Operation, input: Input) =>
     `${operation.app} ${operation.method} ${urlOf(operation, input).slice(0, 300)} as ${input.caller}` +
     (input.body !== undefined ? ` with body ${input.body.slice(0, 300)}` : '');
+
+  const problemOf = async (app: AppName, method: string, path: string, key?: string, rawBody?: string) => {
+    const result = await exchange.call(app, method, path, {
+      ...(key ? { key } : {}),
+      ...(rawBody ? { rawBody } : {}),
+    });
+    return {
+      status: result.status,
+      type: String(result.body?.type ?? '')
+        .split('/')
+        .at(-1),
+      body: result.body,
+    };
+  };
+
+  it('names what is wrong with an id, a cursor, a limit or a body', async () => {
+    const order = '/v1/orders';
+    expect(await problemOf('buyers', 'GET', `${order}/a%00b`, keys.buyer)).toMatchObject({
+      status: 400,
+      type: 'invalid-characters',
+    });
+    expect(await problemOf('buyers', 'GET', `${order}/not-an-order`, keys.buyer)).toMatchObject({
+      status: 400,
+      type: 'invalid-id',
+    });
+    expect(await problemOf('buyers', 'GET', `${order}/%ED%A0%80`, keys.buyer)).toMatchObject({ status: 400 });
+    expect(await problemOf('buyers', 'POST', order, keys.buyer, deep(50_000))).toMatchObject({
+      status: 400,
+      type: 'body-too-deep',
+    });
+    expect(await problemOf('buyers', 'POST', order, keys.buyer, deepObject(40))).toMatchObject({
+      status: 400,
+      type: 'body-too-deep',
+    });
+    for (const body of [
+      '{"__proto__":{"x":1}}',
+      '{"constructor":{"prototype":{}}}',
+      '{"vertical":"eyewear","terms":{"prototype":1}}',
+    ])
+      expect(await problemOf('buyers', 'POST', order, keys.buyer, body)).toMatchObject({
+        status: 400,
+        type: 'forbidden-key',
+      });
+    expect(
+      await problemOf('buyers', 'POST', order, keys.buyer, '{"vertical":"eye\\u0000wear"}'),
+    ).toMatchObject({ status: 400, type: 'invalid-characters' });
+    for (const cursor of [
+      b64({ c: 'abc', p: '1' }),
+      b64({ c: '99999999999999999999', p: '1' }),
+      b64({ c: '1', p: '1', x: '1' }),
+    ]) {
+      expect(await problemOf('sellers', 'GET', `/v1/leads?cursor=${cursor}`, keys.seller)).toMatchObject({
+        status: 400,
+        type: 'invalid-cursor',
+      });
+      expect(
+        await problemOf('buyers', 'GET', `/v1/purchased-leads?cursor=${cursor}`, keys.buyer),
+      ).toMatchObject({ status: 400, type: 'invalid-cursor' });
+    }
+    expect(
+      await problemOf(
+        'sellers',
+        'GET',
+        `/v1/batches?cursor=${b64({ submittedAt: 'x', batchId: 'y' })}`,
+        keys.seller,
+      ),
+    ).toMatchObject({ status: 400, type: 'invalid-cursor' });
+    expect(await problemOf('buyers', 'GET', '/v1/deliveries?limit=1000', keys.buyer)).toMatchObject({
+      status: 400,
+    });
+    expect((await problemOf('buyers', 'GET', '/v1/deliveries?limit=200', keys.buyer)).status).toBe(200);
+  });
+
+  it('answers a seller’s history only for a seller', async () => {
+    const history = (id: string) => problemOf('settlement', 'GET', `/v1/sellers/${id}/history`, keys.buyer);
+    expect((await history(seller.participantId)).status).toBe(200);
+    expect(await history(buyer.participantId)).toMatchObject({ status: 404 });
+    expect(await history('00000000-0000-4000-8000-000000000000')).toMatchObject({ status: 404 });
+    expect(await history('any-string')).toMatchObject({ status: 400, type: 'invalid-id' });
+  });
+
+  it('reports the ledger projection’s status, log position included', async () => {
+    const status = await waitUntil('the ledger projection to apply the deposit', async () => {
+      const result = await exchange.call('settlement', 'GET', '/v1/ledger/status', { key: keys.auditor });
+      expect(result.status).toBe(200);
+      return result.body.position !== null && result.body;
+    });
+    expect(status.position).toEqual({
+      commit: expect.stringMatching(/^\d+$/),
+      prepare: expect.stringMatching(/^\d+$/),
+    });
+  });
 
   it('finds the operations of all three documents', () => {
     expect(operations.length).toBeGreaterThan(40);
@@ -307,7 +406,8 @@ describe('API fuzz: no input gets a 5xx', () => {
       const details = await fc.check(
         fc.asyncProperty(inputOf(operation, Object.keys(keys)), async (input) => {
           const result = await send(operation, input);
-          if (result.status >= 500) throw new Error(`answered ${result.status}: ${result.text.slice(0, 200)}`);
+          if (result.status >= 500)
+            throw new Error(`answered ${result.status}: ${result.text.slice(0, 200)}`);
           // A refusal is a problem document that names the problem.
           if (result.status >= 400 && result.type.includes('json'))
             expect(JSON.parse(result.text)).toEqual(

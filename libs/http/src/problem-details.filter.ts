@@ -45,6 +45,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private toProblem(exception: unknown, instance: string): ProblemDetails {
     if (exception instanceof ProblemException) return exception.toProblem(instance);
+    // Nest wraps what an Express middleware throws (the JSON depth check) in an HttpException.
+    if (exception instanceof HttpException && exception.cause instanceof ProblemException)
+      return exception.cause.toProblem(instance);
     const error = (exception ?? {}) as ErrorWithCode;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
