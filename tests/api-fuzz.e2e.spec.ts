@@ -380,7 +380,9 @@ describe('API fuzz: no input gets a 5xx', () => {
           Object.fromEntries(
             operation.parameters.filter((p) => p.in === 'path').map((p) => [p.name, segment] as const),
           );
-        const cursorQuery = operation.parameters.some((p) => p.in === 'query' && p.name === 'cursor')
+        const cursorQuery: Record<string, string> = operation.parameters.some(
+          (p) => p.in === 'query' && p.name === 'cursor',
+        )
           ? { cursor: b64({ c: 'abc', p: '1' }) }
           : {};
         const inputs: Input[] = [

@@ -4,6 +4,7 @@ import { ProblemException } from './problem-details.js';
 /** Keys that would reach an object's prototype if a body were ever merged into another object. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** NUL is refused by PostgreSQL in text and jsonb; a lone surrogate is not encodable as UTF-8. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
