@@ -156,8 +156,11 @@ describe('buyers app over HTTP', () => {
       '/v1/webhook/deliveries',
     ])
       expect([path, (await as('seller', 'GET', path)).status]).toEqual([path, 403]);
-    for (const path of ['/v1/purchased-leads/alloc-1', '/v1/returns/alloc-1'])
+    const someoneElses = '0b5e7f0e-1d6b-4c1e-9a57-1f9e2a3b4c5d';
+    for (const path of [`/v1/purchased-leads/${someoneElses}`, `/v1/returns/${someoneElses}`])
       expect([path, (await as('rival', 'GET', path)).status]).toEqual([path, 404]);
+    for (const path of ['/v1/purchased-leads/alloc-1', '/v1/returns/alloc-1'])
+      expect([path, (await as('rival', 'GET', path)).status]).toEqual([path, 400]);
   });
 
   it('previews an order and shows market depth (empty until sellers list leads)', async () => {

@@ -5,7 +5,7 @@ import { Transform } from 'class-transformer';
 import { IsArray, IsOptional, IsString, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import { notFound, Roles, Answers, AnswersDocument } from '#lx/http';
+import { notFound, Roles, Answers, AnswersDocument, IdParam } from '#lx/http';
 import { ENTITY_KINDS, type EntityKind } from '../domain/entity-references.js';
 import { AuditTimelines } from '../application/timeline.js';
 import { ReadModelChecks } from '../application/read-model-check.js';
@@ -63,7 +63,10 @@ export class AuditController {
     summary:
       'Every event that touched a lead, order, allocation (dispute), participant, batch or payout, in log order',
   })
-  async timeline(@Param('kind', new ParseEnumPipe(ENTITY_KINDS)) kind: EntityKind, @Param('id') id: string) {
+  async timeline(
+    @Param('kind', new ParseEnumPipe(ENTITY_KINDS)) kind: EntityKind,
+    @IdParam('id', 'reference') id: string,
+  ) {
     const events = await this.timelines.timeline(kind, id);
     if (events.length === 0) throw notFound(`${kind} ${id}`);
     return { kind, id, events };
@@ -75,7 +78,7 @@ export class AuditController {
     summary:
       'The allocation as of its log position (lead, order and budget left, competing orders), its price recomputed by hand, and the engine re-run up to the input that triggered it: confirmed or refuted',
   })
-  explain(@Param('allocationId') allocationId: string) {
+  explain(@IdParam('allocationId') allocationId: string) {
     return this.explanations.explain(allocationId);
   }
 
@@ -90,7 +93,7 @@ export class AuditController {
       'The dispute report of an allocation: facts, rule, finding and evidence positions (json, html or pdf)',
   })
   async disputeReport(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @Param('format', new ParseEnumPipe(REPORT_FORMATS)) format: (typeof REPORT_FORMATS)[number],
     @Res() response: Response,
   ): Promise<void> {

@@ -1,23 +1,11 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Header,
-  HttpCode,
-  Inject,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags, ApiBody, ApiConsumes } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
   CurrentPrincipal,
   decodeCursor,
   idempotencyKeyOf,
+  IdParam,
   notFound,
   OwnIdempotency,
   PageQuery,
@@ -120,10 +108,7 @@ export class BatchesController {
   @Answers(BatchPage, { description: "The seller's batches, newest first" })
   async list(@Query() page: PageQuery, @CurrentPrincipal() seller: Principal) {
     const limit = page.limit ?? 50;
-    const cursor = decodeCursor<{ submittedAt: string; batchId: string }>(page.cursor, [
-      'submittedAt',
-      'batchId',
-    ]);
+    const cursor = decodeCursor(page.cursor, { submittedAt: 'instant', batchId: 'uuid' });
     const rows = await this.queries.batches(seller.participantId, limit + 1, cursor ?? undefined);
     return toPage(rows, limit, (last) => ({ submittedAt: last.submittedAt, batchId: last.batchId }));
   }
@@ -131,7 +116,7 @@ export class BatchesController {
   @Get(':batchId')
   @Answers(BatchAnswer, { description: 'The batch and its verification progress' })
   @ApiOperation({ summary: 'A batch with its verification progress: share done and counts so far' })
-  async get(@Param('batchId', ParseUUIDPipe) batchId: string, @CurrentPrincipal() seller: Principal) {
+  async get(@IdParam('batchId') batchId: string, @CurrentPrincipal() seller: Principal) {
     const batch = await this.queries.batch(seller.participantId, batchId);
     if (!batch) throw notFound(`Batch ${batchId}`);
     return batch;
@@ -140,7 +125,7 @@ export class BatchesController {
   @Get(':batchId/rejections')
   @Answers(RejectionsAnswer, { description: 'Rejected rows with line and reasons' })
   @ApiOperation({ summary: 'Rejected rows with their line and reasons (JSON)' })
-  async rejections(@Param('batchId', ParseUUIDPipe) batchId: string, @CurrentPrincipal() seller: Principal) {
+  async rejections(@IdParam('batchId') batchId: string, @CurrentPrincipal() seller: Principal) {
     const batch = await this.get(batchId, seller);
     const rows = await this.queries.rejections(batchId);
     return {
@@ -158,7 +143,7 @@ export class BatchesController {
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @ApiOperation({ summary: 'The rejection report as CSV, safe to open in a spreadsheet' })
   async rejectionsCsv(
-    @Param('batchId', ParseUUIDPipe) batchId: string,
+    @IdParam('batchId') batchId: string,
     @CurrentPrincipal() seller: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
@@ -185,7 +170,7 @@ export class BatchesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Withdraw a verified batch: every lead of it still listed is withdrawn' })
   async withdraw(
-    @Param('batchId', ParseUUIDPipe) batchId: string,
+    @IdParam('batchId') batchId: string,
     @Body() body: WithdrawRequest,
     @CurrentPrincipal() seller: Principal,
   ) {

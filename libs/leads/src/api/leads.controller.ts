@@ -1,7 +1,16 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { sellerHistory, SellerHistory } from '#lx/contracts';
-import { CurrentPrincipal, decodeCursor, notFound, Roles, toPage, type Principal, Answers } from '#lx/http';
+import {
+  Answers,
+  CurrentPrincipal,
+  decodeCursor,
+  IdParam,
+  notFound,
+  Roles,
+  toPage,
+  type Principal,
+} from '#lx/http';
 import { leadDecider } from '../domain/lead.decider.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import type { LeadRow, SellerQueries } from '../infrastructure/read-model/seller-queries.js';
@@ -24,7 +33,7 @@ export class LeadsController {
   @Answers(LeadPage, { description: "The seller's leads in listing order, with their personal data" })
   async list(@Query() query: ListLeadsQuery, @CurrentPrincipal() seller: Principal) {
     const limit = query.limit ?? 100;
-    const after = decodeCursor<{ c: string; p: string }>(query.cursor, ['c', 'p']);
+    const after = decodeCursor(query.cursor, { c: 'position', p: 'position' });
     const rows = await this.queries.leads(seller.participantId, {
       limit: limit + 1,
       batchId: query.batchId,
@@ -41,7 +50,7 @@ export class LeadsController {
   @Get(':leadId')
   @ApiOperation({ summary: 'One of my leads, with its personal data and market status' })
   @Answers(LeadAnswer, { description: 'The lead with its personal data and market status' })
-  async get(@Param('leadId', ParseUUIDPipe) leadId: string, @CurrentPrincipal() seller: Principal) {
+  async get(@IdParam('leadId') leadId: string, @CurrentPrincipal() seller: Principal) {
     const row = await this.queries.lead(seller.participantId, leadId);
     if (!row) throw notFound(`Lead ${leadId}`);
     return (await this.views([row]))[0];
@@ -52,7 +61,7 @@ export class LeadsController {
   @Answers(LeadStatusChanged, { description: 'The lead is withdrawn from the market' })
   @HttpCode(200)
   async withdraw(
-    @Param('leadId', ParseUUIDPipe) leadId: string,
+    @IdParam('leadId') leadId: string,
     @Body() body: WithdrawRequest,
     @CurrentPrincipal() seller: Principal,
   ) {
@@ -71,7 +80,7 @@ export class LeadsController {
   @ApiOperation({
     summary: "Erase the lead's personal data for good (the person asked): its key is destroyed",
   })
-  async erase(@Param('leadId', ParseUUIDPipe) leadId: string, @CurrentPrincipal() seller: Principal) {
+  async erase(@IdParam('leadId') leadId: string, @CurrentPrincipal() seller: Principal) {
     const row = await this.queries.lead(seller.participantId, leadId);
     if (!row) throw notFound(`Lead ${leadId}`);
     await this.runtime.vault.erase([row.envelope?.keyId ?? leadId]);
