@@ -3,7 +3,9 @@ import { APP_GUARD } from '@nestjs/core';
 import { EventSourcingModule } from '#lx/event-sourcing';
 import { ApiKeyAuthenticator, OPERATOR_BOOTSTRAP_KEY } from './application/api-key-authenticator.js';
 import { participantCommandHandlers } from './application/participant-commands.js';
+import { REFUSED_KEYS } from './application/refused-keys.port.js';
 import { ApiKeyGuard } from './api/api-key.guard.js';
+import { RedisRefusedKeys } from './infrastructure/redis-refused-keys.js';
 import { MeController } from './api/me.controller.js';
 import { ParticipantsController } from './api/participants.controller.js';
 
@@ -24,6 +26,7 @@ export class AccessModule {
       controllers: options.operatorApi ? [MeController, ParticipantsController] : [MeController],
       providers: [
         { provide: OPERATOR_BOOTSTRAP_KEY, useValue: options.bootstrapOperatorKey },
+        { provide: REFUSED_KEYS, useClass: RedisRefusedKeys },
         ApiKeyAuthenticator,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         ...(options.operatorApi ? participantCommandHandlers : []),

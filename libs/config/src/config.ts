@@ -23,6 +23,8 @@ const schema = z
     LX_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LX_OPERATOR_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     LX_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    /** Failed authentications per minute from one source address, and for one key id, before 429. */
+    LX_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
     LX_MAX_BODY_BYTES: z.coerce
       .number()
       .int()

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
+import { FailedAttemptLimiter, FAILED_ATTEMPTS_PER_MINUTE } from './failed-attempt-limiter.js';
 import { RateLimiter, RATE_LIMIT_PER_MINUTE } from './rate-limiter.js';
 import { RedisModule, type RedisOptions } from './redis.js';
 import { HealthModule } from './health.js';
@@ -13,6 +14,8 @@ export interface CommonHttpOptions {
   logLevel: string;
   redis: RedisOptions;
   rateLimitPerMinute: number;
+  /** Failed authentications per minute from one source address, and for one key id. */
+  failedAttemptsPerMinute: number;
 }
 
 /** What every app shares: logs, problem+json errors, idempotency, rate limits, health, metrics. */
@@ -42,8 +45,10 @@ export class CommonHttpModule implements NestModule {
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: RATE_LIMIT_PER_MINUTE, useValue: options.rateLimitPerMinute },
         RateLimiter,
+        { provide: FAILED_ATTEMPTS_PER_MINUTE, useValue: options.failedAttemptsPerMinute },
+        FailedAttemptLimiter,
       ],
-      exports: [RateLimiter],
+      exports: [RateLimiter, FailedAttemptLimiter],
     };
   }
 

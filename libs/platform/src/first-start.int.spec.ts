@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { auditIndexProjection } from '#lx/audit';
@@ -8,7 +9,7 @@ import { eventCatalogue } from '#lx/contracts';
 import { PostgresEventStore } from '#lx/event-store';
 import { sellerReadModel } from '#lx/leads';
 import { ledgerProjection } from '#lx/ledger';
-import { ensureProjectionSchema, liveSchemaOf, readCheckpoint } from '#lx/projections';
+import { ensureProjectionSchema, liveSchemaOf } from '#lx/projections';
 import { returnFactsProjection, sellerHistoryProjection } from '#lx/returns';
 import { testServerUrl } from '#lx/testing';
 import { PostgresDataKeyStore } from '#lx/vault';
@@ -93,13 +94,13 @@ describe('first start of several apps on a database that does not exist', () => 
         expect(eventStore.length).toBeGreaterThanOrEqual(3);
         expect(vault.length).toBeGreaterThanOrEqual(1);
         for (const projection of projections) {
-          const checkpoint = await readCheckpoint(
-            { query: (sql: string, params?: unknown[]) => database.query(sql, params).then((r) => r.rows) },
-            liveSchemaOf(projection),
+          const { rows } = await database.query(
+            `SELECT projection_version AS version, position_commit, events_applied::int AS applied
+               FROM ${liveSchemaOf(projection)}.projection_checkpoint`,
           );
-          expect({ projection: projection.name, checkpoint }).toEqual({
+          expect({ projection: projection.name, rows }).toEqual({
             projection: projection.name,
-            checkpoint: { version: projection.version, position: null, eventsApplied: 0 },
+            rows: [{ version: projection.version, position_commit: null, applied: 0 }],
           });
         }
       } finally {

@@ -60,6 +60,7 @@ export class PlatformModule {
             requireNoEviction: config.LX_REQUIRE_NOEVICTION,
           },
           rateLimitPerMinute: config.LX_RATE_LIMIT_PER_MINUTE,
+          failedAttemptsPerMinute: config.LX_AUTH_FAILURES_PER_MINUTE,
         }),
         ProjectionsHostModule.forRoot(hosted),
       ],
