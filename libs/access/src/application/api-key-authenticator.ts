@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { metricsRegistry, type Principal } from '#lx/http';
 import { Counter } from 'prom-client';
-import { fingerprintOf, parseApiKey, secretsEqual, verifyApiKey } from './api-key-secrets.js';
+import { fingerprintOf, parseApiKey, verifyApiKey } from './api-key-secrets.js';
+import { BOOTSTRAP_OPERATOR, type BootstrapOperatorKey } from './bootstrap-operator.js';
 import { loadParticipant, participantStream, type LoadedParticipant } from './participant-stream.js';
 import { REFUSED_KEYS, type RefusedKeys } from './refused-keys.port.js';
 
-export const OPERATOR_BOOTSTRAP_KEY = Symbol('OPERATOR_BOOTSTRAP_KEY');
 const MAX_CACHED = 10_000;
 
 /** The costly part of authentication, counted so that an operator sees a forged-key flood. */
@@ -30,21 +30,22 @@ export class ApiKeyAuthenticator {
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(OPERATOR_BOOTSTRAP_KEY) private readonly bootstrapKey: string | undefined,
+    @Inject(BOOTSTRAP_OPERATOR) private readonly bootstrap: BootstrapOperatorKey,
     @Inject(REFUSED_KEYS) private readonly refused: RefusedKeys,
   ) {}
 
   /** Whether `presented` is a key this process already verified (costs no scrypt to check again). */
   isKnown(presented: string): boolean {
-    if (this.bootstrapKey && secretsEqual(presented, this.bootstrapKey)) return true;
     return this.verified.has(fingerprintOf(presented));
   }
 
   async authenticate(presented: string): Promise<Principal | null> {
-    if (this.bootstrapKey && secretsEqual(presented, this.bootstrapKey))
-      return { participantId: 'bootstrap-operator', role: 'operator', keyId: 'bootstrap' };
     const parsed = parseApiKey(presented);
-    if (!parsed) return null;
+    if (!parsed) {
+      const principal = await this.bootstrap.authenticate(presented);
+      if (principal) this.verified.set(fingerprintOf(presented), principal.keyId);
+      return principal;
+    }
 
     const { state } = await this.current(parsed.participantId);
     const key = state.keys.get(parsed.keyId);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, Inject, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -6,12 +6,15 @@ import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import {
   CurrentPrincipal,
   decodeCursor,
+  IdParam,
   notFound,
   PageQuery,
   Roles,
   toPage,
   type Page,
   type Principal,
+  Answers,
+  AnswersDocument,
 } from '#lx/http';
 import { ReportConversion, RequestReturn, type OwnAllocation } from '../application/after-sale-commands.js';
 import { PERSONAL_DATA_READER, type PersonalDataReader } from '../application/personal-data-reader.js';
@@ -24,6 +27,14 @@ import {
   type ReturnView,
 } from '../infrastructure/purchases.queries.js';
 import { PurchasedLeadsQuery, ReportConversionRequest, RequestReturnRequest } from './after-sale.dtos.js';
+import {
+  ConversionAnswer,
+  PurchasePage,
+  PurchaseWithLeadAnswer,
+  ReturnAnswer,
+  ReturnPage,
+  ReturnRequestedAnswer,
+} from './responses.js';
 
 const EXPORT_LIMIT = 50_000;
 const CSV_COLUMNS = [
@@ -50,8 +61,8 @@ export const positionCursor = (view: Pick<PurchaseView, 'position'>) => {
 };
 
 export function afterCursor(cursor: string | undefined) {
-  const decoded = decodeCursor<{ c: string; p: string }>(cursor, ['c', 'p']);
-  return decoded ? { commit: String(decoded.c), prepare: String(decoded.p) } : null;
+  const decoded = decodeCursor(cursor, { c: 'position', p: 'position' });
+  return decoded ? { commit: decoded.c, prepare: decoded.p } : null;
 }
 
 @ApiTags('buyers: purchased leads, returns, conversions')
@@ -66,6 +77,7 @@ export class PurchasedLeadsController {
   ) {}
 
   @Get('purchased-leads')
+  @Answers(PurchasePage, { description: 'My purchased leads in allocation order' })
   @ApiOperation({ summary: 'Leads allocated to me, in allocation order (no personal data in the list)' })
   async list(
     @Query() query: PurchasedLeadsQuery,
@@ -77,6 +89,7 @@ export class PurchasedLeadsController {
   }
 
   @Get('purchased-leads/export.csv')
+  @AnswersDocument(['text/csv'], 'My purchased leads with their personal data, as CSV')
   @Header('content-type', 'text/csv; charset=utf-8')
   @Header('content-disposition', 'attachment; filename="purchased-leads.csv"')
   @ApiOperation({
@@ -123,9 +136,10 @@ export class PurchasedLeadsController {
   }
 
   @Get('purchased-leads/:allocationId')
+  @Answers(PurchaseWithLeadAnswer, { description: 'The purchased lead with its personal data' })
   @ApiOperation({ summary: 'One purchased lead with its decrypted personal data (404 unless it is mine)' })
   async detail(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<PurchaseView & { lead: LeadDisclosure }> {
     const purchase = await this.own(allocationId, buyer);
@@ -136,13 +150,14 @@ export class PurchasedLeadsController {
   }
 
   @Post('purchased-leads/:allocationId/return')
+  @Answers(ReturnRequestedAnswer, { status: 201, description: 'The return is requested' })
   @ApiOperation({
     summary: 'Ask to return a purchased lead, within the market’s return window',
     description:
-      'One return per allocation. Reason codes per DESIGN §6; `other` needs a text. Follow it at /v1/returns.',
+      'One return per allocation. Reason codes per docs/architecture.md §6; `other` needs a text. Follow it at /v1/returns.',
   })
   async requestReturn(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @Body() body: RequestReturnRequest,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<{ allocationId: string; status: 'requested' }> {
@@ -153,11 +168,12 @@ export class PurchasedLeadsController {
   }
 
   @Post('purchased-leads/:allocationId/conversion')
+  @Answers(ConversionAnswer, { status: 201, description: 'The conversion is recorded' })
   @ApiOperation({
     summary: 'Report that a purchased lead converted, and optionally its value (once per lead)',
   })
   async reportConversion(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @Body() body: ReportConversionRequest,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<{ allocationId: string; converted: true }> {
@@ -168,12 +184,13 @@ export class PurchasedLeadsController {
   }
 
   @Get('returns')
+  @Answers(ReturnPage, { description: 'My returns, newest first' })
   @ApiOperation({
     summary: 'My returns and where each stands: requested, seller_responded, escalated, accepted, rejected',
   })
   async returns(@Query() query: PageQuery, @CurrentPrincipal() buyer: Principal): Promise<Page<ReturnView>> {
     const limit = query.limit ?? 50;
-    const after = decodeCursor<{ r: string; a: string }>(query.cursor, ['r', 'a']);
+    const after = decodeCursor(query.cursor, { r: 'instant', a: 'uuid' });
     const rows = await this.purchases.listReturns(
       buyer.participantId,
       after ? { requestedAt: after.r, allocationId: after.a } : null,
@@ -183,11 +200,12 @@ export class PurchasedLeadsController {
   }
 
   @Get('returns/:allocationId')
+  @Answers(ReturnAnswer, { description: 'The return and where it stands' })
   @ApiOperation({
     summary: 'One return: its status, the seller’s answer, and the decision with its rule and rationale',
   })
   async getReturn(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<ReturnView> {
     const found = await this.purchases.findReturn(buyer.participantId, allocationId);
