@@ -9,6 +9,7 @@ export * from './principal.js';
 export * from './redis.js';
 export * from './idempotency.interceptor.js';
 export * from './rate-limiter.js';
+export * from './failed-attempt-limiter.js';
 export * from './health.js';
 export * from './metrics.js';
 export * from './common-http.module.js';

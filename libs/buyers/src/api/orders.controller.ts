@@ -42,7 +42,7 @@ export class OrdersController {
     summary: 'Place a standing purchase order; its budget is reserved from the available balance',
     description:
       'The budget must not exceed the available balance in the market’s currency (422 insufficient-funds, ' +
-      'nothing reserved). ' +
+      'nothing reserved). Only markets an engine runs take orders (422 market-not-open). ' +
       LIVE_RULES,
   })
   async place(@Body() body: PlaceOrderRequest, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
@@ -140,6 +140,8 @@ export class OrdersController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Cancel: final. The unspent budget returns when the engine confirms the close (OrderClosed)',
+    description:
+      'An order in a market no engine has ever run (placed before orders there were refused) is closed at once and its whole budget released.',
   })
   cancel(@IdParam('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
     return this.change(orderId, 'cancel', buyer);

@@ -93,6 +93,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
     });
     await repository.handle(stream, buyerAccountDecider, {
       kind: 'place-order',
+      marketOpen: true,
       buyerId,
       orderId,
       vertical: 'eyewear',
@@ -204,6 +205,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
     const pullOrder = randomUUID();
     await repository.handle(buyerStream(buyerId), buyerAccountDecider, {
       kind: 'place-order',
+      marketOpen: true,
       buyerId,
       orderId: pullOrder,
       vertical: 'eyewear',
