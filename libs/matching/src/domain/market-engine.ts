@@ -25,6 +25,7 @@ import {
   type Pricing,
   type PricingRule,
 } from './pricing.js';
+import { MinHeap } from './min-heap.js';
 import { RestingLeadIndex } from './resting-lead-index.js';
 
 const HOUR = 3_600_000;
@@ -341,12 +342,23 @@ export class MarketEngine {
   }
 
   /**
-   * An order that arrives (or comes back) takes resting leads in listing order at their floor:
-   * every order eligible when the lead was listed has already been served.
+   * An order that arrives (or comes back) takes resting leads at their floor — every order
+   * eligible when a lead was listed has already been served — the ones it values most first:
+   * its bid with modifiers, then quality score, then freshness (latest capture), then listing
+   * order. The ranking is a heap built in linear time and popped only while the order still
+   * buys, so an order for a few leads does not sort the whole resting book.
    */
   private sweepRestingLeads(order: MarketOrder): void {
+    const offers: RestingOffer[] = [];
     for (const lead of this.restingLeads.candidatesFor(order)) {
+      const value = bidWithModifiers(order.terms, lead);
+      // Budget and daily limits only lower the bid, so a value under the floor never becomes eligible.
+      if (value >= lead.floor) offers.push({ lead, value });
+    }
+    const ranked = new MinHeap(valuedBefore, offers);
+    for (let offer = ranked.pop(); offer !== undefined; offer = ranked.pop()) {
       if (order.status !== 'open') return;
+      const lead = offer.lead;
       if (lead.status !== 'available' || lead.expiresAtMs <= this.nowMs) continue;
       const effectiveBid = this.eligibleBid(order, lead);
       if (effectiveBid === null) continue;
@@ -563,6 +575,20 @@ export class MarketEngine {
   private emit(output: MarketOutput): void {
     this.outputs.push(output);
   }
+}
+
+interface RestingOffer {
+  readonly lead: ListedLead;
+  /** The order's bid with modifiers for the lead: what the lead is worth to it. */
+  readonly value: number;
+}
+
+/** The order in which an order takes resting leads: a total order, so replays agree. */
+function valuedBefore(a: RestingOffer, b: RestingOffer): boolean {
+  if (a.value !== b.value) return a.value > b.value;
+  if (a.lead.quality !== b.lead.quality) return a.lead.quality > b.lead.quality;
+  if (a.lead.capturedAtMs !== b.lead.capturedAtMs) return a.lead.capturedAtMs > b.lead.capturedAtMs;
+  return a.lead.seq < b.lead.seq;
 }
 
 /** What the order may still spend: its budget and the refunds credited back, less its sales. */
