@@ -167,7 +167,11 @@ export class BatchesController {
 
   @Post(':batchId/withdraw')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Withdraw a verified batch: every lead of it still listed is withdrawn' })
+  @ApiOperation({
+    summary: 'Withdraw a verified batch: every lead of it still listed is withdrawn',
+    description:
+      'Sold-out leads keep their sales and their status `sold_out`; `leadsWithdrawn` counts only the leads taken off sale.',
+  })
   async withdraw(
     @Param('batchId', ParseUUIDPipe) batchId: string,
     @Body() body: WithdrawRequest,

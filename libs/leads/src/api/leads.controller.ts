@@ -1,7 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { sellerHistory } from '#lx/contracts';
-import { CurrentPrincipal, decodeCursor, notFound, Roles, toPage, type Principal } from '#lx/http';
+import {
+  CurrentPrincipal,
+  decodeCursor,
+  notFound,
+  ProblemException,
+  Roles,
+  toPage,
+  type Principal,
+} from '#lx/http';
 import { leadDecider } from '../domain/lead.decider.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import type { LeadRow, SellerQueries } from '../infrastructure/read-model/seller-queries.js';
@@ -49,6 +57,11 @@ export class LeadsController {
     @Body() body: WithdrawRequest,
     @CurrentPrincipal() seller: Principal,
   ) {
+    // A sold-out lead is off the market already and its sales stand: withdrawing it would only
+    // mislabel it (the engine ignores it either way).
+    const row = await this.queries.lead(seller.participantId, leadId);
+    if (row?.market_status === 'sold_out')
+      throw new ProblemException(409, 'lead-sold-out', 'Lead sold out', `Lead ${leadId} is sold out`);
     await this.runtime.aggregates.handle(
       `lead-${leadId}`,
       leadDecider,
@@ -83,7 +96,7 @@ export class LeadsController {
     return rows.map((row) => ({
       leadId: row.lead_id,
       batchId: row.batch_id,
-      status: row.status,
+      status: row.market_status,
       sales: row.sales,
       returned: row.returned,
       proceeds: Number(row.proceeds),

@@ -48,7 +48,7 @@ export class ListLeadsQuery {
   batchId?: string;
 
   @IsOptional()
-  @IsIn(['listed', 'withdrawn', 'erased', 'expired'])
+  @IsIn(['listed', 'sold_out', 'withdrawn', 'erased', 'expired'])
   status?: string;
 }
 
