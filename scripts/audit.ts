@@ -13,6 +13,8 @@ import {
   renderDisputeReportPdf,
   replayMarkets,
   type EntityKind,
+  type TimelineCursor,
+  type TimelinePage,
 } from '#lx/audit';
 
 /**
@@ -71,12 +73,21 @@ async function main(): Promise<number> {
       case 'timeline': {
         const [kind, id] = args;
         if (!ENTITY_KINDS.includes(kind as EntityKind) || !id) return usage();
-        const events = await withAuditIndex(store, (timelines) => timelines.timeline(kind as EntityKind, id));
-        for (const e of events)
-          console.log(
-            `${e.position.padEnd(16)} ${e.occurredAt}  ${e.type.padEnd(22)} ${e.stream}@${e.revision}  by ${e.actor}  ${e.hash.slice(0, 12)}…`,
-          );
-        return events.length ? 0 : 1;
+        // Page after page, printed as they come: a busy batch has thousands of events.
+        const shown = await withAuditIndex(store, async (timelines) => {
+          let count = 0;
+          for (let after: TimelineCursor | null = null; ;) {
+            const page: TimelinePage = await timelines.page(kind as EntityKind, id, 500, after);
+            for (const e of page.events)
+              console.log(
+                `${e.position.padEnd(16)} ${e.occurredAt}  ${e.type.padEnd(22)} ${e.stream}@${e.revision}  by ${e.actor}  ${e.hash.slice(0, 12)}…`,
+              );
+            count += page.events.length;
+            if (!page.next) return count;
+            after = page.next;
+          }
+        });
+        return shown ? 0 : 1;
       }
       case 'report': {
         const [allocationId] = args;

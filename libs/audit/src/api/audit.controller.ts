@@ -4,7 +4,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsArray, IsOptional, IsString, Matches } from 'class-validator';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import { notFound, Roles } from '#lx/http';
+import { decodeCursor, encodeCursor, notFound, PageQuery, ProblemException, Roles } from '#lx/http';
 import { ENTITY_KINDS, type EntityKind } from '../domain/entity-references.js';
 import { AuditTimelines } from '../application/timeline.js';
 import { ReadModelChecks } from '../application/read-model-check.js';
@@ -32,6 +32,8 @@ class IntegrityQuery {
   stream?: string[];
 }
 
+const isPositionPart = (value: unknown) => typeof value === 'string' && /^\d{1,20}$/.test(value);
+
 /** The auditor's read-only tools (operators may use them too). */
 @ApiTags('audit')
 @Roles('auditor', 'operator')
@@ -49,11 +51,36 @@ export class AuditController {
   @ApiOperation({
     summary:
       'Every event that touched a lead, order, allocation (dispute), participant, batch or payout, in log order',
+    description:
+      'Paged: `?limit=` (default 500, at most 500) events per page; `hasMore` says whether more follow and `nextCursor` (present only then) fetches them with `?cursor=`.',
   })
-  async timeline(@Param('kind', new ParseEnumPipe(ENTITY_KINDS)) kind: EntityKind, @Param('id') id: string) {
-    const events = await this.timelines.timeline(kind, id);
-    if (events.length === 0) throw notFound(`${kind} ${id}`);
-    return { kind, id, events };
+  async timeline(
+    @Param('kind', new ParseEnumPipe(ENTITY_KINDS)) kind: EntityKind,
+    @Param('id') id: string,
+    @Query() query: PageQuery,
+  ) {
+    const after = decodeCursor<{ c: string; p: string }>(query.cursor, ['c', 'p']);
+    if (after && !(isPositionPart(after.c) && isPositionPart(after.p)))
+      throw new ProblemException(
+        400,
+        'invalid-cursor',
+        'Invalid cursor',
+        'The cursor is not one this API issued',
+      );
+    const page = await this.timelines.page(
+      kind,
+      id,
+      query.limit ?? 500,
+      after ? { commit: after.c, prepare: after.p } : null,
+    );
+    if (page.events.length === 0 && !after) throw notFound(`${kind} ${id}`);
+    return {
+      kind,
+      id,
+      events: page.events,
+      hasMore: page.next !== null,
+      ...(page.next ? { nextCursor: encodeCursor({ c: page.next.commit, p: page.next.prepare }) } : {}),
+    };
   }
 
   @Get('allocations/:allocationId/explanation')
