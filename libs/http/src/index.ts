@@ -10,3 +10,4 @@ export * from './health.js';
 export * from './metrics.js';
 export * from './common-http.module.js';
 export * from './start-http-app.js';
+export * from './csv-export.js';

@@ -16,7 +16,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Evidence, ReturnReason } from '#lx/contracts';
-import { PageQuery } from '#lx/http';
+import type { CsvDialect } from '#lx/csv';
+import { CsvDialectProperty, PageQuery } from '#lx/http';
 
 // The catalogue's vocabulary: a reason or evidence kind the API accepts is one the log accepts.
 const REASONS = ReturnReason.options;
@@ -114,6 +115,11 @@ export class PurchasedLeadsQuery extends PageQuery {
   @IsOptional()
   @IsISO8601({ strict: true })
   allocatedTo?: string;
+}
+
+export class PurchasedLeadsExportQuery extends PurchasedLeadsQuery {
+  @CsvDialectProperty()
+  dialect?: CsvDialect;
 }
 
 export class DeliveriesQuery {

@@ -2,7 +2,6 @@ import {
   Body,
   Controller,
   Get,
-  Header,
   HttpCode,
   Inject,
   Param,
@@ -15,6 +14,8 @@ import {
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
+  csvDownload,
+  CsvDialectQuery,
   CurrentPrincipal,
   decodeCursor,
   idempotencyKeyOf,
@@ -32,7 +33,7 @@ import { REJECTION_REASONS, type RejectionReason } from '../domain/rejection-rea
 import type { UploadFormat } from '../application/upload/parse-upload.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import type { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
-import { csvLine } from './csv-report.js';
+import { csvDocument } from '#lx/csv';
 import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
 import { problemOfUpload } from './problem-of-upload.js';
 import { UploadTermsQuery, WithdrawRequest } from './upload.dtos.js';
@@ -140,28 +141,28 @@ export class BatchesController {
   }
 
   @Get(':batchId/rejections.csv')
-  @Header('Content-Type', 'text/csv; charset=utf-8')
-  @ApiOperation({ summary: 'The rejection report as CSV, safe to open in a spreadsheet' })
+  @ApiOperation({
+    summary: 'The rejection report as CSV: safe to open in a spreadsheet, or RFC 4180 for machines',
+  })
   async rejectionsCsv(
     @Param('batchId', ParseUUIDPipe) batchId: string,
+    @Query() query: CsvDialectQuery,
     @CurrentPrincipal() seller: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
     await this.get(batchId, seller);
-    response.setHeader('Content-Disposition', `attachment; filename="rejections-${batchId}.csv"`);
+    csvDownload(response, `rejections-${batchId}.csv`);
     const rows = await this.queries.rejections(batchId);
-    return (
-      '\uFEFF' +
-      csvLine(['line', 'reasons', 'explanation']) +
-      rows
-        .map((row) =>
-          csvLine([
-            row.line,
-            row.reasons.join('|'),
-            row.reasons.map((r) => REJECTION_REASONS[r as RejectionReason] ?? r).join(' '),
-          ]),
-        )
-        .join('')
+    return csvDocument(
+      [
+        ['line', 'reasons', 'explanation'],
+        ...rows.map((row) => [
+          row.line,
+          row.reasons.join('|'),
+          row.reasons.map((r) => REJECTION_REASONS[r as RejectionReason] ?? r).join(' '),
+        ]),
+      ],
+      query.dialect ?? 'spreadsheet',
     );
   }
 

@@ -1,3 +1,5 @@
+import type { CsvDialect } from '#lx/csv';
+import { CsvDialectProperty } from '#lx/http';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 
 export class StatementQuery {
@@ -9,6 +11,10 @@ export class StatementQuery {
   @IsOptional()
   @IsIn(['json', 'csv'])
   format?: 'json' | 'csv';
+
+  /** With `format=csv`. */
+  @CsvDialectProperty()
+  dialect?: CsvDialect;
 }
 
 export class AccountsQuery {

@@ -2,8 +2,9 @@ import { Controller, ForbiddenException, Get, Param, Query, Res } from '@nestjs/
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { CurrentPrincipal, Roles, type Principal } from '#lx/http';
-import { buyerStatementCsv, sellerStatementCsv } from '../domain/statement-csv.js';
+import { csvDocument, type CsvValue } from '#lx/csv';
+import { CurrentPrincipal, Roles, csvDownload, type Principal } from '#lx/http';
+import { buyerStatementRecords, sellerStatementRecords } from '../domain/statement-csv.js';
 import { currenciesOf, readBuyerStatement, readSellerStatement } from '../infrastructure/ledger.queries.js';
 import { StatementQuery } from './ledger.dtos.js';
 
@@ -29,7 +30,7 @@ export class StatementsController {
       ),
     );
     if (query.format !== 'csv') return { items: statements };
-    return csv(response, `statement-${sellerId}.csv`, statements.map(sellerStatementCsv));
+    return csv(response, `statement-${sellerId}.csv`, statements.map(sellerStatementRecords), query);
   }
 
   @Get('buyers/:buyerId')
@@ -48,7 +49,7 @@ export class StatementsController {
       ),
     );
     if (query.format !== 'csv') return { items: statements };
-    return csv(response, `statement-${buyerId}.csv`, statements.map(buyerStatementCsv));
+    return csv(response, `statement-${buyerId}.csv`, statements.map(buyerStatementRecords), query);
   }
 
   private async currencies(ownerId: string, query: StatementQuery): Promise<string[]> {
@@ -62,12 +63,9 @@ export function ownOnly(principal: Principal, role: 'seller' | 'buyer', ownerId:
     throw new ForbiddenException('A participant sees only its own statements');
 }
 
-function csv(response: Response, filename: string, parts: string[]): string {
-  response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  response.setHeader(
-    'Content-Disposition',
-    `attachment; filename="${filename.replace(/[^A-Za-z0-9_.-]/g, '_')}"`,
-  );
-  // One currency per block; each block starts with its own header row.
-  return parts.join('\r\n');
+function csv(response: Response, filename: string, blocks: CsvValue[][][], query: StatementQuery): string {
+  csvDownload(response, filename);
+  // One currency per block, each with its own header row, a blank record between blocks.
+  const records = blocks.flatMap((block, index) => (index === 0 ? block : [[], ...block]));
+  return csvDocument(records, query.dialect ?? 'spreadsheet');
 }

@@ -1,9 +1,9 @@
-import { csvLine } from '#lx/buyers';
+import type { CsvValue } from '#lx/csv';
 import type { BuyerStatement, SellerStatement } from './statements.js';
 
-/** One line per sale and payout, each cell escaped against formula injection. */
-export function sellerStatementCsv(statement: SellerStatement): string {
-  const rows = [
+/** The CSV records of a seller's statement: a header, then one per sale and payout. */
+export function sellerStatementRecords(statement: SellerStatement): CsvValue[][] {
+  return [
     [
       'type',
       'reference',
@@ -38,11 +38,11 @@ export function sellerStatementCsv(statement: SellerStatement): string {
       statement.currency,
     ]),
   ];
-  return rows.map(csvLine).join('\r\n') + '\r\n';
 }
 
-export function buyerStatementCsv(statement: BuyerStatement): string {
-  const rows = [
+/** The CSV records of a buyer's statement: a header, then one per ledger line. */
+export function buyerStatementRecords(statement: BuyerStatement): CsvValue[][] {
+  return [
     ['position', 'occurred_at', 'kind', 'reference', 'account', 'amount', 'currency'],
     ...statement.lines.map((line) => [
       line.position,
@@ -54,5 +54,4 @@ export function buyerStatementCsv(statement: BuyerStatement): string {
       statement.currency,
     ]),
   ];
-  return rows.map(csvLine).join('\r\n') + '\r\n';
 }

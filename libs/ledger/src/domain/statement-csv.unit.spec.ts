@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { sellerStatementCsv } from './statement-csv.js';
+import { csvDocument } from '#lx/csv';
+import { sellerStatementRecords } from './statement-csv.js';
 import { sellerStatement } from './statements.js';
 
 describe('statement CSV', () => {
@@ -14,11 +15,18 @@ describe('statement CSV', () => {
       commission: 9_000,
       proceeds: 51_000,
     };
-    const csv = sellerStatementCsv(
+    const records = sellerStatementRecords(
       sellerStatement('s-1', 'RUB', [sale], [], { pending: 0, available: 51_000 }),
     );
-    const [header, line] = csv.split('\r\n');
-    expect(header).toBe('type,reference,counterparty,position,status,price,commission,proceeds,currency');
-    expect(line).toBe(`sale,"'=HYPERLINK(""http://evil"")","'@buyer",1/2,posted,60000,9000,51000,RUB`);
+    const [header, line] = csvDocument(records, 'spreadsheet').slice(1).split('\r\n');
+    expect(header).toBe(
+      '"type","reference","counterparty","position","status","price","commission","proceeds","currency"',
+    );
+    expect(line).toBe(
+      `"sale","'=HYPERLINK(""http://evil"")","'@buyer","1/2","posted","60000","9000","51000","RUB"`,
+    );
+    expect(csvDocument(records, 'rfc4180').split('\r\n')[1]).toBe(
+      `sale,"=HYPERLINK(""http://evil"")",@buyer,1/2,posted,60000,9000,51000,RUB`,
+    );
   });
 });
