@@ -3,6 +3,7 @@ import type { ExchangeConfig } from '#lx/config';
 import { PlatformModule } from '#lx/platform';
 import { AccessModule } from '#lx/access';
 import { BuyersModule, buyersProjections, PERSONAL_DATA_READER, VaultPersonalDataReader } from '#lx/buyers';
+import { vaultMasterKeysOf } from '#lx/vault';
 
 /** The buyers' API: funds, purchase orders, purchased leads, returns, conversions. */
 @Module({})
@@ -13,7 +14,11 @@ export class BuyersAppModule {
       imports: [
         // The buyers app builds and serves its read models (the host runs their projections).
         PlatformModule.forRoot({ appName: 'buyers', config, projections: buyersProjections }),
-        AccessModule.forRoot({ operatorApi: false, bootstrapOperatorKey: config.LX_OPERATOR_API_KEY }),
+        AccessModule.forRoot({
+          operatorApi: false,
+          bootstrapOperatorKey: config.LX_OPERATOR_API_KEY,
+          keepBootstrapOperatorKey: config.LX_KEEP_BOOTSTRAP_OPERATOR_KEY,
+        }),
         BuyersModule.forRoot({
           redisUrl: config.LX_REDIS_URL,
           redisPrefix: config.LX_REDIS_PREFIX,
@@ -26,7 +31,7 @@ export class BuyersAppModule {
           personalDataReader: {
             provide: PERSONAL_DATA_READER,
             useFactory: () =>
-              VaultPersonalDataReader.connect(config.LX_DATABASE_URL, config.LX_VAULT_MASTER_KEY),
+              VaultPersonalDataReader.connect(config.LX_DATABASE_URL, vaultMasterKeysOf(config)),
           },
         }),
       ],

@@ -13,3 +13,5 @@ export * from './events/market.js';
 export * from './events/returns.js';
 export * from './events/settlement.js';
 export * from './events/conversions.js';
+export * from './money-text.js';
+export * from './market-rules.js';

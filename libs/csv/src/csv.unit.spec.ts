@@ -43,7 +43,8 @@ function formulaFragments(csv: string): string[] {
   const found: string[] = [];
   for (const separator of [',', ';', '\t'])
     for (const line of csv.split(/\r\n|\r|\n/))
-      for (const fragment of line.split(separator)) if (TRIGGER.test(fragment)) found.push(fragment);
+      for (const fragment of line.split(separator))
+        if (TRIGGER.test(fragment) && !/^"?-?\d+(\.\d+)?"?$/.test(fragment)) found.push(fragment);
   return found;
 }
 
@@ -73,7 +74,10 @@ describe('the spreadsheet dialect', () => {
 
   it('keeps a phone readable as text and numbers as numbers', () => {
     expect(csvCell('+7 999 123-45-67', 'spreadsheet')).toBe(`"'+7 999 123-45-67"`);
+    expect(csvCell('+79991234567', 'spreadsheet')).toBe(`"'+79991234567"`);
     expect(csvCell(-5, 'spreadsheet')).toBe('"-5"');
+    expect(csvCell('-90.00', 'spreadsheet')).toBe('"-90.00"');
+    expect(csvCell('-90.00+cmd', 'spreadsheet')).toBe(`"'-90.00+cmd"`);
     expect(csvCell('Anna', 'spreadsheet')).toBe('"Anna"');
     expect(csvCell(null, 'spreadsheet')).toBe('""');
   });

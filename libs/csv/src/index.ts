@@ -10,7 +10,8 @@
  *   starts — after any whitespace or quotes — with = + - @ (or their full-width forms), tab, CR or LF gets a
  *   leading apostrophe, the spreadsheet's "this is text" mark; so does any such start after a
  *   `,` `;` tab, CR or LF inside a cell (`Ivan;=1+2` opened where `;` separates cells is two
- *   cells, the second a formula, unless it reads `Ivan;'=1+2`). Numbers are written as numbers.
+ *   cells, the second a formula, unless it reads `Ivan;'=1+2`). Numbers, and text that is a plain
+ *   decimal (`-90.00`), are written as they are.
  *   A phone number stays readable: `'+7 999 …` shows as text, where `+7 999 …` would be
  *   evaluated as arithmetic or lose its plus. The document starts with a byte-order mark, without
  *   which Excel reads UTF-8 (Cyrillic names) as a legacy code page.
@@ -28,6 +29,8 @@ const FORMULA_START = '=+\\-@\\uFF1D\\uFF0B\\uFF0D\\uFF20\\t\\r\\n';
 const STARTS_FORMULA = new RegExp(`^[\\s"]*[${FORMULA_START}]`);
 /** The same start after a separator a spreadsheet might split the cell at. */
 const FORMULA_AFTER_SEPARATOR = new RegExp(`([,;\\t\\r\\n])(?=[ \\u00A0"]*[${FORMULA_START}])`, 'g');
+/** A plain decimal, negative or not (`-90.00`): a number to a spreadsheet, never a formula. */
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One cell in the given dialect. */
@@ -35,7 +38,7 @@ export function csvCell(value: CsvValue, dialect: CsvDialect): string {
   if (value === null || value === undefined) return dialect === 'spreadsheet' ? '""' : '';
   let text = String(value);
   if (dialect === 'rfc4180') return NEEDS_QUOTES.test(text) ? quoted(text) : text;
-  if (typeof value === 'string') {
+  if (typeof value === 'string' && !PLAIN_NUMBER.test(text)) {
     text = text.replace(FORMULA_AFTER_SEPARATOR, "$1'");
     if (STARTS_FORMULA.test(text)) text = `'${text}`;
   }

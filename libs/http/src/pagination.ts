@@ -1,9 +1,11 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ProblemException } from './problem-details.js';
 
 /** `?limit=&cursor=` on every list endpoint. */
 export class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, description: 'Items per page' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -11,6 +13,7 @@ export class PageQuery {
   @Max(500)
   limit?: number;
 
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
   @IsOptional()
   @IsString()
   @MaxLength(500)

@@ -60,7 +60,7 @@ export class MatchingEngines implements OnApplicationBootstrap, OnApplicationShu
   }
 }
 
-/** Matching (DESIGN §5): the engines, their clock and the operator's market-settings API. */
+/** Matching (docs/architecture.md §5): the engines, their clock and the operator's market-settings API. */
 @Module({})
 export class MatchingModule {
   static forRoot(config: ExchangeConfig): DynamicModule {

@@ -69,10 +69,14 @@ export async function startExchange(
     LX_DATABASE_URL: database.url,
     LX_REDIS_PREFIX: testRedisPrefix(label).replace(/:$/, ''),
     LX_OPERATOR_API_KEY: operatorKey,
+    // Tests register operators of their own and still drive the exchange with this key.
+    LX_KEEP_BOOTSTRAP_OPERATOR_KEY: 'true',
     LX_SELLERS_PORT: String(ports.sellers),
     LX_BUYERS_PORT: String(ports.buyers),
     LX_SETTLEMENT_PORT: String(ports.settlement),
     LX_LOG_LEVEL: 'warn',
+    // Every answer is checked against its documented schema: a drifting OpenAPI document fails the tests.
+    LX_CHECK_RESPONSES: 'true',
     ...extraEnv,
   };
   let children: Partial<Record<AppName, ChildProcess>> = {};

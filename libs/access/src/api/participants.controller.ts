@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } f
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import { CurrentPrincipal, notFound, Roles, type Principal } from '#lx/http';
+import { Answers, CurrentPrincipal, notFound, Roles, SecretResponse, type Principal } from '#lx/http';
 import {
   IssueApiKey,
   RegisterParticipant,
@@ -17,6 +17,7 @@ import {
   SuspendParticipantRequest,
   type ParticipantView,
 } from './participant.dtos.js';
+import { IssuedKeyAnswer, ParticipantAnswer } from './responses.js';
 
 /** The operator API: registers participants and manages their API keys. */
 @ApiTags('operator: participants')
@@ -29,6 +30,7 @@ export class ParticipantsController {
   ) {}
 
   @Post()
+  @Answers(ParticipantAnswer, { status: 201, description: 'The participant, registered' })
   @ApiOperation({ summary: 'Register a seller, buyer, auditor or operator' })
   async register(
     @Body() body: RegisterParticipantRequest,
@@ -41,6 +43,8 @@ export class ParticipantsController {
   }
 
   @Get(':participantId')
+  @ApiOperation({ summary: 'A participant and its API keys (never the keys themselves)' })
+  @Answers(ParticipantAnswer, { description: 'The participant and its keys' })
   async get(@Param('participantId', ParseUUIDPipe) participantId: string): Promise<ParticipantView> {
     const { state } = await loadParticipant(this.store, participantId);
     if (!state.exists) throw notFound(`Participant ${participantId}`);
@@ -48,7 +52,12 @@ export class ParticipantsController {
   }
 
   @Post(':participantId/api-keys')
-  @ApiOperation({ summary: 'Issue an API key: the key is in this response only, and never shown again' })
+  @Answers(IssuedKeyAnswer, { status: 201, description: 'The new key, shown once' })
+  @ApiOperation({
+    summary:
+      'Issue an API key: the key is in this response only, and never shown again (a retry with the same Idempotency-Key gets 409 with the key id, not the key)',
+  })
+  @SecretResponse('apiKey')
   async issueKey(
     @Param('participantId', ParseUUIDPipe) participantId: string,
     @CurrentPrincipal() operator: Principal,
@@ -58,6 +67,8 @@ export class ParticipantsController {
   }
 
   @Post(':participantId/api-keys/:keyId/revoke')
+  @ApiOperation({ summary: 'Revoke an API key: it stops working on the next request' })
+  @Answers(ParticipantAnswer, { description: 'The participant, its key revoked' })
   @HttpCode(200)
   async revokeKey(
     @Param('participantId', ParseUUIDPipe) participantId: string,
@@ -72,6 +83,8 @@ export class ParticipantsController {
   }
 
   @Post(':participantId/suspend')
+  @ApiOperation({ summary: 'Suspend a participant: its keys stop working and its orders close' })
+  @Answers(ParticipantAnswer, { description: 'The participant, suspended' })
   @HttpCode(200)
   async suspend(
     @Param('participantId', ParseUUIDPipe) participantId: string,

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import type { Principal } from '#lx/http';
-import { fingerprintOf, parseApiKey, secretsEqual, verifyApiKey } from './api-key-secrets.js';
+import { fingerprintOf, parseApiKey, verifyApiKey } from './api-key-secrets.js';
+import { BOOTSTRAP_OPERATOR, type BootstrapOperatorKey } from './bootstrap-operator.js';
 import { loadParticipant, participantStream, type LoadedParticipant } from './participant-stream.js';
 
-export const OPERATOR_BOOTSTRAP_KEY = Symbol('OPERATOR_BOOTSTRAP_KEY');
 const MAX_CACHED = 10_000;
 
 /**
@@ -19,14 +19,12 @@ export class ApiKeyAuthenticator {
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(OPERATOR_BOOTSTRAP_KEY) private readonly bootstrapKey: string | undefined,
+    @Inject(BOOTSTRAP_OPERATOR) private readonly bootstrap: BootstrapOperatorKey,
   ) {}
 
   async authenticate(presented: string): Promise<Principal | null> {
-    if (this.bootstrapKey && secretsEqual(presented, this.bootstrapKey))
-      return { participantId: 'bootstrap-operator', role: 'operator', keyId: 'bootstrap' };
     const parsed = parseApiKey(presented);
-    if (!parsed) return null;
+    if (!parsed) return this.bootstrap.authenticate(presented);
 
     const { state } = await this.current(parsed.participantId);
     const key = state.keys.get(parsed.keyId);

@@ -5,11 +5,12 @@ import { Inject } from '@nestjs/common';
 import { loadParticipant } from '#lx/access';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { AggregateRepository } from '#lx/event-sourcing';
-import { CurrentPrincipal, notFound, Roles, type Principal } from '#lx/http';
+import { CurrentPrincipal, notFound, Roles, type Principal, Answers } from '#lx/http';
 import { ConfigureWebhook, ConfirmDeposit } from '../application/buyer-account-commands.js';
 import { loadBuyerAccount } from '../application/buyer-account-stream.js';
 import { ConfigureWebhookRequest, ConfirmDepositRequest, type AccountView } from './account.dtos.js';
 import { toAccountView } from './views.js';
+import { AccountAnswer, WebhookAnswer } from './responses.js';
 
 @ApiTags('buyers: funds')
 @Controller('v1')
@@ -21,6 +22,7 @@ export class AccountsController {
   ) {}
 
   @Post('buyers/:buyerId/deposits')
+  @Answers(AccountAnswer, { status: 201, description: 'The buyer’s balances after the deposit' })
   @Roles('operator')
   @ApiOperation({
     summary: 'Confirm a deposit (operator)',
@@ -51,6 +53,7 @@ export class AccountsController {
   }
 
   @Get('buyers/:buyerId/account')
+  @Answers(AccountAnswer, { description: 'The buyer’s balances' })
   @Roles('operator')
   @ApiOperation({ summary: 'A buyer’s balances (operator)' })
   async accountForOperator(@Param('buyerId', ParseUUIDPipe) buyerId: string): Promise<AccountView> {
@@ -60,6 +63,7 @@ export class AccountsController {
   }
 
   @Get('account')
+  @Answers(AccountAnswer, { description: 'My balances per currency and my webhook' })
   @Roles('buyer')
   @ApiOperation({ summary: 'My balances: available, reserved by live orders, deposited — per currency' })
   async account(@CurrentPrincipal() buyer: Principal): Promise<AccountView> {
@@ -67,6 +71,7 @@ export class AccountsController {
   }
 
   @Put('webhook')
+  @Answers(WebhookAnswer, { description: 'The webhook is set' })
   @Roles('buyer')
   @ApiOperation({
     summary: 'Configure my webhook (http or https); the signing secret is in this response only',

@@ -96,22 +96,27 @@ export class ReportConversionRequest {
 }
 
 export class PurchasedLeadsQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Only the leads of this order' })
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.:-]{1,160}$/)
   orderId?: string;
 
+  @ApiPropertyOptional({ example: 'RU-MOW', description: 'ISO 3166-2 region' })
   @IsOptional()
   @Matches(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, { message: 'region must be an ISO 3166-2 code' })
   region?: string;
 
+  @ApiPropertyOptional({ enum: ['IQL', 'MQL', 'SQL'] })
   @IsOptional()
   @IsIn(['IQL', 'MQL', 'SQL'])
   stage?: string;
 
+  @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
   @IsISO8601({ strict: true })
   allocatedFrom?: string;
 
+  @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
   @IsISO8601({ strict: true })
   allocatedTo?: string;
@@ -123,11 +128,15 @@ export class PurchasedLeadsExportQuery extends PurchasedLeadsQuery {
 }
 
 export class DeliveriesQuery {
+  @ApiPropertyOptional({
+    description: 'The nextCursor of the previous answer; default: the acknowledged cursor',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 500)
   after?: string;
 
+  @ApiPropertyOptional({ minimum: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -143,6 +152,7 @@ export class AckDeliveriesRequest {
 }
 
 export class MarketDepthQuery {
+  @ApiProperty({ example: 'eyewear' })
   @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'vertical must be a lower-case vertical slug' })
   vertical!: string;
 }

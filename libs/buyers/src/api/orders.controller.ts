@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestj
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AggregateRepository } from '#lx/event-sourcing';
-import { CurrentPrincipal, notFound, Roles, type Principal } from '#lx/http';
+import { CurrentPrincipal, notFound, Roles, type Principal, Answers } from '#lx/http';
 import {
   AmendPurchaseOrder,
   ChangeOrderStatus,
@@ -18,6 +18,7 @@ import { toOrderFilters, toOrderTerms } from './catalogue-check.js';
 import { MarketDepthQuery } from './after-sale.dtos.js';
 import { OrderTermsRequest, PlaceOrderRequest, PreviewOrderRequest } from './order-terms.dtos.js';
 import { toOrderView, type OrderView } from './views.js';
+import { MarketDepthAnswer, OrderAnswer, OrderListAnswer, OrderPreviewAnswer } from './responses.js';
 
 const LIVE_RULES =
   'While an order is live (open or paused) its filters, bid, max bid, modifiers, quantity, daily caps, ' +
@@ -42,6 +43,7 @@ export class OrdersController {
   ) {}
 
   @Post('orders')
+  @Answers(OrderAnswer, { status: 201, description: 'The order, placed and its budget reserved' })
   @ApiOperation({
     summary: 'Place a standing purchase order; its budget is reserved from the available balance',
     description:
@@ -59,6 +61,10 @@ export class OrdersController {
   }
 
   @Post('orders/preview')
+  @Answers(OrderPreviewAnswer, {
+    status: 201,
+    description: 'What the order would meet in the resting inventory',
+  })
   @HttpCode(200)
   @ApiOperation({
     summary: 'How many resting leads match these filters now, and at what floors',
@@ -75,6 +81,7 @@ export class OrdersController {
   }
 
   @Get('market-depth')
+  @Answers(MarketDepthAnswer, { description: 'Resting leads by segment' })
   @ApiOperation({
     summary: 'Anonymised resting inventory by region × age band × contact fields',
     description: 'Segments with fewer than 3 leads are suppressed (counted in suppressedSegments).',
@@ -84,6 +91,7 @@ export class OrdersController {
   }
 
   @Get('orders')
+  @Answers(OrderListAnswer, { description: 'My orders, newest first' })
   @ApiOperation({ summary: 'My orders, newest first' })
   async list(@CurrentPrincipal() buyer: Principal): Promise<{ items: OrderView[] }> {
     const account = await loadBuyerAccount(this.repository, buyer.participantId);
@@ -91,6 +99,8 @@ export class OrdersController {
   }
 
   @Get('orders/:orderId')
+  @ApiOperation({ summary: 'One of my orders: status, terms, money held and released' })
+  @Answers(OrderAnswer, { description: 'The order' })
   async get(@Param('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
     const account = await loadBuyerAccount(this.repository, buyer.participantId);
     const order = account.orders[orderId];
@@ -99,6 +109,7 @@ export class OrdersController {
   }
 
   @Put('orders/:orderId/terms')
+  @Answers(OrderAnswer, { description: 'The order with its new terms' })
   @ApiOperation({ summary: 'Amend: replace every term at once', description: LIVE_RULES })
   async amend(
     @Param('orderId') orderId: string,
@@ -114,6 +125,7 @@ export class OrdersController {
   }
 
   @Post('orders/:orderId/pause')
+  @Answers(OrderAnswer, { description: 'The order, paused' })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Pause: the engine stops matching; the budget stays reserved. Pausing twice is a no-op',
@@ -123,6 +135,7 @@ export class OrdersController {
   }
 
   @Post('orders/:orderId/resume')
+  @Answers(OrderAnswer, { description: 'The order, live again' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Resume a paused order' })
   resume(@Param('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
@@ -130,6 +143,7 @@ export class OrdersController {
   }
 
   @Post('orders/:orderId/cancel')
+  @Answers(OrderAnswer, { description: 'The order, cancelled' })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Cancel: final. The unspent budget returns when the engine confirms the close (OrderClosed)',

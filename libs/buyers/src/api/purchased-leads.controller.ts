@@ -14,6 +14,8 @@ import {
   toPage,
   type Page,
   type Principal,
+  Answers,
+  AnswersDocument,
 } from '#lx/http';
 import { ReportConversion, RequestReturn, type OwnAllocation } from '../application/after-sale-commands.js';
 import { PERSONAL_DATA_READER, type PersonalDataReader } from '../application/personal-data-reader.js';
@@ -30,6 +32,14 @@ import {
   ReportConversionRequest,
   RequestReturnRequest,
 } from './after-sale.dtos.js';
+import {
+  ConversionAnswer,
+  PurchasePage,
+  PurchaseWithLeadAnswer,
+  ReturnAnswer,
+  ReturnPage,
+  ReturnRequestedAnswer,
+} from './responses.js';
 
 const EXPORT_LIMIT = 50_000;
 const CSV_COLUMNS = [
@@ -72,6 +82,7 @@ export class PurchasedLeadsController {
   ) {}
 
   @Get('purchased-leads')
+  @Answers(PurchasePage, { description: 'My purchased leads in allocation order' })
   @ApiOperation({ summary: 'Leads allocated to me, in allocation order (no personal data in the list)' })
   async list(
     @Query() query: PurchasedLeadsQuery,
@@ -83,6 +94,7 @@ export class PurchasedLeadsController {
   }
 
   @Get('purchased-leads/export.csv')
+  @AnswersDocument(['text/csv'], 'My purchased leads with their personal data, as CSV')
   @ApiOperation({
     summary: 'CSV of my purchased leads with their personal data',
     description:
@@ -126,6 +138,7 @@ export class PurchasedLeadsController {
   }
 
   @Get('purchased-leads/:allocationId')
+  @Answers(PurchaseWithLeadAnswer, { description: 'The purchased lead with its personal data' })
   @ApiOperation({ summary: 'One purchased lead with its decrypted personal data (404 unless it is mine)' })
   async detail(
     @Param('allocationId') allocationId: string,
@@ -139,10 +152,11 @@ export class PurchasedLeadsController {
   }
 
   @Post('purchased-leads/:allocationId/return')
+  @Answers(ReturnRequestedAnswer, { status: 201, description: 'The return is requested' })
   @ApiOperation({
     summary: 'Ask to return a purchased lead, within the market’s return window',
     description:
-      'One return per allocation. Reason codes per DESIGN §6; `other` needs a text. Follow it at /v1/returns.',
+      'One return per allocation. Reason codes per docs/architecture.md §6; `other` needs a text. Follow it at /v1/returns.',
   })
   async requestReturn(
     @Param('allocationId') allocationId: string,
@@ -156,6 +170,7 @@ export class PurchasedLeadsController {
   }
 
   @Post('purchased-leads/:allocationId/conversion')
+  @Answers(ConversionAnswer, { status: 201, description: 'The conversion is recorded' })
   @ApiOperation({
     summary: 'Report that a purchased lead converted, and optionally its value (once per lead)',
   })
@@ -171,6 +186,7 @@ export class PurchasedLeadsController {
   }
 
   @Get('returns')
+  @Answers(ReturnPage, { description: 'My returns, newest first' })
   @ApiOperation({
     summary: 'My returns and where each stands: requested, seller_responded, escalated, accepted, rejected',
   })
@@ -186,6 +202,7 @@ export class PurchasedLeadsController {
   }
 
   @Get('returns/:allocationId')
+  @Answers(ReturnAnswer, { description: 'The return and where it stands' })
   @ApiOperation({
     summary: 'One return: its status, the seller’s answer, and the decision with its rule and rationale',
   })

@@ -3,7 +3,7 @@ import { isEvent, MarketSettingsChanged } from '#lx/contracts';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { BUYERS_OPTIONS, type BuyersOptions } from './buyers-options.js';
 
-/** The return window when a market has no settings yet (DESIGN §6 default). */
+/** The return window when a market has no settings yet (docs/architecture.md §6 default). */
 export const DEFAULT_RETURN_WINDOW_HOURS = 72;
 
 export interface MarketSettings {

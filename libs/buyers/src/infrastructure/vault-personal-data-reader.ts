@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
-import { createPersonalDataVault, type PersonalDataVault } from '#lx/vault';
+import { createPersonalDataVault, type PersonalDataVault, type VaultMasterKeys } from '#lx/vault';
 import type {
   PersonalData,
   PersonalDataEnvelope,
@@ -17,9 +17,9 @@ export class VaultPersonalDataReader implements PersonalDataReader, OnApplicatio
     private readonly vault: PersonalDataVault,
   ) {}
 
-  static async connect(databaseUrl: string, masterKeyBase64: string): Promise<VaultPersonalDataReader> {
+  static async connect(databaseUrl: string, masterKeys: VaultMasterKeys): Promise<VaultPersonalDataReader> {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-    return new VaultPersonalDataReader(pool, await createPersonalDataVault(pool, masterKeyBase64));
+    return new VaultPersonalDataReader(pool, await createPersonalDataVault(pool, masterKeys));
   }
 
   read(_leadId: string, envelope: PersonalDataEnvelope): Promise<PersonalData | null> {

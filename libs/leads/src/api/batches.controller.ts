@@ -11,7 +11,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags, ApiBody, ApiConsumes } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
   csvDownload,
@@ -26,6 +26,8 @@ import {
   Roles,
   toPage,
   type Principal,
+  Answers,
+  AnswersDocument,
 } from '#lx/http';
 import { batchDecider } from '../domain/batch.decider.js';
 import { leadDecider } from '../domain/lead.decider.js';
@@ -37,6 +39,7 @@ import { csvDocument } from '#lx/csv';
 import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
 import { problemOfUpload } from './problem-of-upload.js';
 import { UploadTermsQuery, WithdrawRequest } from './upload.dtos.js';
+import { BatchAnswer, BatchPage, BatchWithdrawn, RejectionsAnswer } from './responses.js';
 
 const FORMATS: Record<string, UploadFormat> = {
   'text/csv': 'csv',
@@ -57,6 +60,13 @@ export class BatchesController {
   ) {}
 
   @Post()
+  @ApiConsumes('text/csv', 'application/x-ndjson')
+  @ApiBody({
+    description:
+      'The file itself, as the whole body: CSV (RFC 4180, UTF-8 with or without BOM, comma or semicolon) or NDJSON. See GET /v1/upload-format for the columns and /v1/upload-format/template.csv for an example.',
+    schema: { type: 'string', format: 'binary' },
+  })
+  @Answers(BatchAnswer, { status: 202, description: 'The batch, received and being verified' })
   @HttpCode(202)
   @OwnIdempotency()
   @ApiOperation({
@@ -107,6 +117,8 @@ export class BatchesController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'My batches, newest first, with their verification progress' })
+  @Answers(BatchPage, { description: "The seller's batches, newest first" })
   async list(@Query() page: PageQuery, @CurrentPrincipal() seller: Principal) {
     const limit = page.limit ?? 50;
     const cursor = decodeCursor<{ submittedAt: string; batchId: string }>(page.cursor, [
@@ -118,6 +130,7 @@ export class BatchesController {
   }
 
   @Get(':batchId')
+  @Answers(BatchAnswer, { description: 'The batch and its verification progress' })
   @ApiOperation({ summary: 'A batch with its verification progress: share done and counts so far' })
   async get(@Param('batchId', ParseUUIDPipe) batchId: string, @CurrentPrincipal() seller: Principal) {
     const batch = await this.queries.batch(seller.participantId, batchId);
@@ -126,6 +139,7 @@ export class BatchesController {
   }
 
   @Get(':batchId/rejections')
+  @Answers(RejectionsAnswer, { description: 'Rejected rows with line and reasons' })
   @ApiOperation({ summary: 'Rejected rows with their line and reasons (JSON)' })
   async rejections(@Param('batchId', ParseUUIDPipe) batchId: string, @CurrentPrincipal() seller: Principal) {
     const batch = await this.get(batchId, seller);
@@ -141,6 +155,7 @@ export class BatchesController {
   }
 
   @Get(':batchId/rejections.csv')
+  @AnswersDocument(['text/csv'], 'The rejection report as CSV')
   @ApiOperation({
     summary: 'The rejection report as CSV: safe to open in a spreadsheet, or RFC 4180 for machines',
   })
@@ -155,10 +170,10 @@ export class BatchesController {
     const rows = await this.queries.rejections(batchId);
     return csvDocument(
       [
-        ['line', 'reasons', 'explanation'],
+        ['Line in your file', 'Reason codes', 'What is wrong'],
         ...rows.map((row) => [
           row.line,
-          row.reasons.join('|'),
+          row.reasons.join(' | '),
           row.reasons.map((r) => REJECTION_REASONS[r as RejectionReason] ?? r).join(' '),
         ]),
       ],
@@ -167,6 +182,7 @@ export class BatchesController {
   }
 
   @Post(':batchId/withdraw')
+  @Answers(BatchWithdrawn, { description: 'The batch is withdrawn' })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Withdraw a verified batch: every lead of it still listed is withdrawn',

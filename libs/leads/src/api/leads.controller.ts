@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { sellerHistory } from '#lx/contracts';
+import { sellerHistory, SellerHistory } from '#lx/contracts';
 import {
+  Answers,
   CurrentPrincipal,
   decodeCursor,
   notFound,
@@ -15,6 +16,7 @@ import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import type { LeadRow, SellerQueries } from '../infrastructure/read-model/seller-queries.js';
 import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
 import { ListLeadsQuery, WithdrawRequest } from './upload.dtos.js';
+import { LeadAnswer, LeadPage, LeadStatusChanged } from './responses.js';
 
 /** A seller's own leads, with their personal data (opened from the vault) and their market status. */
 @ApiTags('sellers: leads')
@@ -27,6 +29,8 @@ export class LeadsController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'My leads in listing order, with personal data and market status' })
+  @Answers(LeadPage, { description: "The seller's leads in listing order, with their personal data" })
   async list(@Query() query: ListLeadsQuery, @CurrentPrincipal() seller: Principal) {
     const limit = query.limit ?? 100;
     const after = decodeCursor<{ c: string; p: string }>(query.cursor, ['c', 'p']);
@@ -44,6 +48,8 @@ export class LeadsController {
   }
 
   @Get(':leadId')
+  @ApiOperation({ summary: 'One of my leads, with its personal data and market status' })
+  @Answers(LeadAnswer, { description: 'The lead with its personal data and market status' })
   async get(@Param('leadId', ParseUUIDPipe) leadId: string, @CurrentPrincipal() seller: Principal) {
     const row = await this.queries.lead(seller.participantId, leadId);
     if (!row) throw notFound(`Lead ${leadId}`);
@@ -51,6 +57,8 @@ export class LeadsController {
   }
 
   @Post(':leadId/withdraw')
+  @ApiOperation({ summary: 'Withdraw a listed lead from the market (sold leads stay sold)' })
+  @Answers(LeadStatusChanged, { description: 'The lead is withdrawn from the market' })
   @HttpCode(200)
   async withdraw(
     @Param('leadId', ParseUUIDPipe) leadId: string,
@@ -72,6 +80,7 @@ export class LeadsController {
   }
 
   @Post(':leadId/erase')
+  @Answers(LeadStatusChanged, { description: "The lead's personal data is erased" })
   @HttpCode(200)
   @ApiOperation({
     summary: "Erase the lead's personal data for good (the person asked): its key is destroyed",
@@ -120,6 +129,7 @@ export class SellerRecordController {
   constructor(@Inject(SELLER_QUERIES) private readonly queries: SellerQueries) {}
 
   @Get()
+  @Answers(SellerHistory, { description: "The seller's record and score" })
   @ApiOperation({
     summary: 'Leads sold, returns accepted, conversions reported, and the 0–100 score new listings get',
   })

@@ -11,13 +11,14 @@ import {
   Length,
   ValidateNested,
 } from 'class-validator';
-import { CurrentPrincipal, ProblemException, Roles, type Principal } from '#lx/http';
+import { CurrentPrincipal, ProblemException, Roles, type Principal, Answers } from '#lx/http';
 import { leadDecider } from '../domain/lead.decider.js';
 import { normaliseEmail } from '../domain/fingerprint.js';
 import { packagedContactChecks } from '../infrastructure/contact-checks.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import type { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
 import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
+import { RevocationAnswer, SuppressionAnswer } from './responses.js';
 
 export class PersonContacts {
   @IsOptional()
@@ -63,6 +64,7 @@ export class PrivacyController {
   ) {}
 
   @Post('suppressions')
+  @Answers(SuppressionAnswer, { description: 'The people are on the suppression list' })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Add people to the suppression list; the contacts are fingerprinted and not stored',
@@ -74,6 +76,7 @@ export class PrivacyController {
   }
 
   @Post('consumer-revocations')
+  @Answers(RevocationAnswer, { description: "The person's leads are erased and suppressed" })
   @HttpCode(200)
   @ApiOperation({
     summary: 'A person revoked consent: erase every lead of theirs and suppress them from now on',
@@ -81,7 +84,7 @@ export class PrivacyController {
   async revoke(@Body() body: PersonContacts, @CurrentPrincipal() operator: Principal) {
     const fingerprints = this.fingerprintsOf(body);
     await this.runtime.verification.suppress(fingerprints, 'consent_revoked');
-    const leadIds = await this.queries.leadIdsByFingerprints(fingerprints);
+    const leadIds = await this.queries.leadIdsByFingerprints(this.fingerprintsOf(body, 'every key'));
     // The key goes first: should the append fail, the data is already unreadable and a retry appends.
     await this.runtime.vault.erase(leadIds);
     for (const leadId of leadIds)
@@ -94,17 +97,26 @@ export class PrivacyController {
     return { suppressed: fingerprints.length, leadsErased: leadIds };
   }
 
-  private fingerprintsOf(entry: PersonContacts): string[] {
+  /** Under the current fingerprint key (what is stored), or under every key held (what is looked up). */
+  private fingerprintsOf(
+    entry: PersonContacts,
+    under: 'current key' | 'every key' = 'current key',
+  ): string[] {
     const fingerprints: string[] = [];
+    const { fingerprints: fingerprinter } = this.runtime;
     if (entry.phone) {
       const e164 = packagedContactChecks.normalisePhone(entry.phone, entry.country?.toUpperCase() ?? '');
       if (!e164) throw invalid('phone', `${entry.phone.slice(0, 40)} is not a valid phone number`);
-      fingerprints.push(this.runtime.fingerprints.phone(e164));
+      fingerprints.push(
+        ...(under === 'every key' ? fingerprinter.phones(e164) : [fingerprinter.phone(e164)]),
+      );
     }
     if (entry.email) {
       const email = normaliseEmail(entry.email);
       if (!packagedContactChecks.isEmailAddress(email)) throw invalid('email', 'not a valid e-mail address');
-      fingerprints.push(this.runtime.fingerprints.email(email));
+      fingerprints.push(
+        ...(under === 'every key' ? fingerprinter.emails(email) : [fingerprinter.email(email)]),
+      );
     }
     if (fingerprints.length === 0) throw invalid('phone', 'give a phone, an e-mail or both');
     return fingerprints;

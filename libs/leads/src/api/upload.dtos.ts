@@ -1,20 +1,38 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 
 /** Listing terms of an upload, in the query string (the body is the file itself). */
 export class UploadTermsQuery {
+  @ApiProperty({
+    example: 'eyewear',
+    description: 'The market (vertical) every lead of the batch is listed in',
+  })
   @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'vertical must be a lower-case slug such as eyewear' })
   vertical!: string;
 
+  @ApiProperty({
+    example: 60000,
+    description: "Floor price per lead, in minor units of the market's currency (60000 = 600,00 RUB)",
+  })
   /** Floor price per lead, in minor units of the market's currency. */
   @Type(() => Number)
   @IsInt()
   @Min(0)
   floor!: number;
 
+  @ApiProperty({
+    enum: ['exclusive', 'shared'],
+    description: 'Sold once, or to up to maxSales buyers at one uniform price',
+  })
   @IsIn(['exclusive', 'shared'])
   exclusivity!: 'exclusive' | 'shared';
 
+  @ApiPropertyOptional({
+    minimum: 2,
+    maximum: 10,
+    description: 'For a shared listing: at most this many buyers',
+  })
   /** For a shared listing: sold to at most this many buyers. */
   @ValidateIf((query: UploadTermsQuery) => query.exclusivity === 'shared' || query.maxSales !== undefined)
   @Type(() => Number)
@@ -23,6 +41,7 @@ export class UploadTermsQuery {
   @Max(10)
   maxSales?: number;
 
+  @ApiPropertyOptional({ description: "How long the leads stay listed; default: the market's setting" })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -32,6 +51,7 @@ export class UploadTermsQuery {
 }
 
 export class ListLeadsQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -39,14 +59,17 @@ export class ListLeadsQuery {
   @Max(500)
   limit?: number;
 
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
   @IsOptional()
   @IsString()
   cursor?: string;
 
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @Matches(/^[0-9a-f-]{36}$/)
   batchId?: string;
 
+  @ApiPropertyOptional({ enum: ['listed', 'withdrawn', 'erased', 'expired'] })
   @IsOptional()
   @IsIn(['listed', 'sold_out', 'withdrawn', 'erased', 'expired'])
   status?: string;

@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { ExchangeConfig } from '#lx/config';
 import { AggregateRepository } from '#lx/event-sourcing';
 import type { EventStore } from '#lx/event-store';
-import { createPersonalDataVault, type PersonalDataVault } from '#lx/vault';
+import { createPersonalDataVault, vaultMasterKeysOf, type PersonalDataVault } from '#lx/vault';
 import { ReceiveUpload } from '../application/upload/receive-upload.js';
 import { VerifyBatch } from '../application/verification/verify-batch.js';
 import { ContactFingerprinter } from '../domain/fingerprint.js';
@@ -34,10 +34,13 @@ export async function createLeadsRuntime(
 ): Promise<LeadsRuntime> {
   const pool = new pg.Pool({ connectionString: config.LX_DATABASE_URL, max: 10 });
   await migrateLeadTables(pool);
-  const vault = await createPersonalDataVault(pool, config.LX_VAULT_MASTER_KEY);
+  const vault = await createPersonalDataVault(pool, vaultMasterKeysOf(config));
   const verification = new PostgresVerificationStore(pool);
   const aggregates = new AggregateRepository(store);
-  const fingerprints = new ContactFingerprinter(config.LX_FINGERPRINT_KEY);
+  const fingerprints = new ContactFingerprinter(config.LX_FINGERPRINT_KEY, {
+    version: config.LX_FINGERPRINT_KEY_VERSION,
+    earlier: config.LX_FINGERPRINT_PREVIOUS_KEYS,
+  });
   const queue = new VerificationQueue({ redisUrl: config.LX_REDIS_URL, prefix: config.LX_REDIS_PREFIX });
   const receiveUpload = new ReceiveUpload({
     store,

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { CurrentPrincipal, notFound, ProblemException, Roles, type Principal } from '#lx/http';
+import { CurrentPrincipal, notFound, ProblemException, Roles, type Principal, Answers } from '#lx/http';
 import { ProjectionsHost } from '#lx/projections';
 import { Payouts } from '../application/payouts.js';
 import { accountBalances, transferOf } from '../infrastructure/ledger.queries.js';
 import { AccountsQuery, PayoutRequest } from './ledger.dtos.js';
+import { AccountsAnswer, PayoutAnswer, ProjectionStatusAnswer, TransferAnswer } from './responses.js';
 
 @ApiTags('settlement: ledger')
 @Controller('v1')
@@ -17,6 +18,7 @@ export class LedgerController {
   ) {}
 
   @Get('ledger/accounts')
+  @Answers(AccountsAnswer, { description: 'Ledger accounts and their balances' })
   @Roles('operator', 'auditor')
   @ApiOperation({ summary: 'Account balances (signed minor units; each currency sums to zero)' })
   async accounts(@Query() query: AccountsQuery) {
@@ -24,6 +26,7 @@ export class LedgerController {
   }
 
   @Get('ledger/transfers/:allocationId')
+  @Answers(TransferAnswer, { description: 'The transfer of one allocation' })
   @Roles('operator', 'auditor')
   @ApiOperation({
     summary: 'The transfer of an allocation: pending, posted or voided, with its causing events',
@@ -35,6 +38,7 @@ export class LedgerController {
   }
 
   @Get('ledger/status')
+  @Answers(ProjectionStatusAnswer, { description: 'Where the ledger read model stands in the log' })
   @Roles('operator', 'auditor')
   @ApiOperation({ summary: 'The ledger projection: position, lag, and the error that stopped it, if any' })
   async status() {
@@ -42,6 +46,7 @@ export class LedgerController {
   }
 
   @Post('payouts')
+  @Answers(PayoutAnswer, { status: 201, description: 'The payout, issued' })
   @HttpCode(201)
   @Roles('seller', 'operator')
   @ApiOperation({ summary: 'Pay out a seller’s available balance in one currency' })

@@ -2,11 +2,11 @@ import { Controller, ForbiddenException, Get, Param, Query, Res } from '@nestjs/
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { csvDocument, type CsvValue } from '#lx/csv';
-import { CurrentPrincipal, Roles, csvDownload, type Principal } from '#lx/http';
-import { buyerStatementRecords, sellerStatementRecords } from '../domain/statement-csv.js';
+import { CurrentPrincipal, Roles, csvDownload, type Principal, Answers } from '#lx/http';
+import { buyerStatementsCsv, sellerStatementsCsv } from '../domain/statement-csv.js';
 import { currenciesOf, readBuyerStatement, readSellerStatement } from '../infrastructure/ledger.queries.js';
 import { StatementQuery } from './ledger.dtos.js';
+import { BuyerStatementsAnswer, SellerStatementsAnswer } from './responses.js';
 
 /** Statements from the ledger read model, as JSON or CSV (cells escaped against formula injection). */
 @ApiTags('settlement: statements')
@@ -15,6 +15,10 @@ export class StatementsController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get('sellers/:sellerId')
+  @Answers(SellerStatementsAnswer, {
+    description: 'The seller’s statement per currency',
+    documents: ['text/csv'],
+  })
   @Roles('seller', 'operator', 'auditor')
   @ApiOperation({ summary: 'A seller’s statement: sold, returned, commission, paid out (JSON or CSV)' })
   async seller(
@@ -30,10 +34,18 @@ export class StatementsController {
       ),
     );
     if (query.format !== 'csv') return { items: statements };
-    return csv(response, `statement-${sellerId}.csv`, statements.map(sellerStatementRecords), query);
+    return csv(
+      response,
+      `statement-${sellerId}.csv`,
+      sellerStatementsCsv(statements, query.dialect ?? 'spreadsheet'),
+    );
   }
 
   @Get('buyers/:buyerId')
+  @Answers(BuyerStatementsAnswer, {
+    description: 'The buyer’s statement per currency',
+    documents: ['text/csv'],
+  })
   @Roles('buyer', 'operator', 'auditor')
   @ApiOperation({ summary: 'A buyer’s statement: deposits, spend, refunds (JSON or CSV)' })
   async buyer(
@@ -49,7 +61,11 @@ export class StatementsController {
       ),
     );
     if (query.format !== 'csv') return { items: statements };
-    return csv(response, `statement-${buyerId}.csv`, statements.map(buyerStatementRecords), query);
+    return csv(
+      response,
+      `statement-${buyerId}.csv`,
+      buyerStatementsCsv(statements, query.dialect ?? 'spreadsheet'),
+    );
   }
 
   private async currencies(ownerId: string, query: StatementQuery): Promise<string[]> {
@@ -63,9 +79,7 @@ export function ownOnly(principal: Principal, role: 'seller' | 'buyer', ownerId:
     throw new ForbiddenException('A participant sees only its own statements');
 }
 
-function csv(response: Response, filename: string, blocks: CsvValue[][][], query: StatementQuery): string {
+function csv(response: Response, filename: string, document: string): string {
   csvDownload(response, filename);
-  // One currency per block, each with its own header row, a blank record between blocks.
-  const records = blocks.flatMap((block, index) => (index === 0 ? block : [[], ...block]));
-  return csvDocument(records, query.dialect ?? 'spreadsheet');
+  return document;
 }

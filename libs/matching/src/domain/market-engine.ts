@@ -43,7 +43,7 @@ type EventOf<T extends MarketInputEvent['type']> = Extract<MarketInputEvent, { t
 
 /**
  * The matching engine of one market: a deterministic fold of the ordered inputs into outputs
- * (DESIGN §5). It keeps its state in memory and mutates it for speed, but reads nothing besides
+ * (docs/architecture.md §5). It keeps its state in memory and mutates it for speed, but reads nothing besides
  * its inputs — no clock, no randomness — so the same inputs always give the same outputs.
  */
 export class MarketEngine {
@@ -443,7 +443,7 @@ export class MarketEngine {
   // ---------------------------------------------------------------------------------------------
   // Eligibility and allocation
 
-  /** The order's effective bid for the lead, or null when it is not eligible (DESIGN §5). */
+  /** The order's effective bid for the lead, or null when it is not eligible (docs/architecture.md §5). */
   private eligibleBid(order: MarketOrder, lead: ListedLead): number | null {
     if (order.status !== 'open' || order.currency !== lead.currency) return null;
     if (order.expiresAtMs <= this.nowMs || !exclusivityCompatible(order, lead)) return null;

@@ -11,7 +11,7 @@ const holds = (accepted: ReadonlySet<string> | null, value: string | null) =>
   accepted === null || (value !== null && accepted.has(value));
 
 /**
- * The truth of "all filters hold" (DESIGN §5). The indexes only narrow the candidates; every
+ * The truth of "all filters hold" (docs/architecture.md §5). The indexes only narrow the candidates; every
  * candidate is still checked here, so an index can prune but never admit.
  */
 export function filtersAccept(
@@ -50,7 +50,7 @@ export function exclusivityCompatible(order: MarketOrder, lead: ListedLead): boo
 
 /**
  * Base bid plus every modifier whose "desirable" attribute the lead has, capped by the order's
- * max bid (DESIGN §5). Budget and daily-spend limits are applied by the engine on top.
+ * max bid (docs/architecture.md §5). Budget and daily-spend limits are applied by the engine on top.
  */
 export function bidWithModifiers(terms: OrderTerms, lead: ListedLead): number {
   let bid = terms.bid;

@@ -1,11 +1,13 @@
+import { SellerHistory } from '#lx/contracts';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import { CurrentPrincipal, notFound, Roles, type Principal } from '#lx/http';
+import { CurrentPrincipal, notFound, Roles, type Principal, Answers } from '#lx/http';
 import { DataSource } from 'typeorm';
 import { ReturnDecisions } from '../application/return-decisions.js';
 import { readSellerHistory } from '../infrastructure/seller-history.projection.js';
+import { DecisionAnswer, DisputeAnswer } from './responses.js';
 
 export class AuditorDecisionRequest {
   @IsIn(['accept', 'reject'])
@@ -26,6 +28,7 @@ export class DisputesController {
   ) {}
 
   @Get(':allocationId')
+  @Answers(DisputeAnswer, { description: 'The return’s events in log order' })
   @Roles('auditor', 'operator')
   @ApiOperation({ summary: 'The return of an allocation: request, seller response, escalation, decision' })
   async dispute(@Param('allocationId') allocationId: string) {
@@ -44,6 +47,7 @@ export class DisputesController {
   }
 
   @Post(':allocationId/decision')
+  @Answers(DecisionAnswer, { status: 201, description: 'The decision, recorded' })
   @HttpCode(201)
   @Roles('auditor')
   @ApiOperation({
@@ -74,6 +78,7 @@ export class SellerHistoryController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get(':sellerId/history')
+  @Answers(SellerHistory, { description: 'The seller’s record and score' })
   @Roles('seller', 'buyer', 'operator', 'auditor')
   @ApiOperation({
     summary: 'A seller’s record: leads sold, returns accepted, conversions reported, score 0–100',

@@ -141,7 +141,9 @@ export class VerifyBatch {
     const { batchId, terms, submittedAt, dedupeWindowDays } = progress;
     const fingerprintsOf = (lead: VerifiedLead) =>
       [lead.fingerprints.phone, lead.fingerprints.email].filter((fp): fp is string => fp !== undefined);
-    const all = [...new Set(candidates.flatMap(fingerprintsOf))];
+    // Checks look a contact up under every fingerprint key held, so a rotation loses no suppression or claim.
+    const lookedUp = new Map(candidates.map((lead) => [lead, this.underEveryKey(lead)]));
+    const all = [...new Set([...lookedUp.values()].flat())];
     const accepted: VerifiedLead[] = [];
     await this.deps.verification.claimFingerprints(
       terms.vertical,
@@ -154,7 +156,7 @@ export class VerifyBatch {
         for (const lead of candidates) {
           const leadId = leadIdFor(batchId, lead.line);
           const reasons = new Set<RejectionReason>();
-          for (const fingerprint of fingerprintsOf(lead)) {
+          for (const fingerprint of lookedUp.get(lead)!) {
             if (suppressed.has(fingerprint)) reasons.add('suppressed');
             const holder = holders.get(fingerprint);
             if (claimedHere.has(fingerprint)) reasons.add('duplicate_in_batch');
@@ -176,6 +178,14 @@ export class VerifyBatch {
       submittedAt,
     );
     return accepted;
+  }
+
+  private underEveryKey(lead: VerifiedLead): string[] {
+    const { phone, email } = lead.personalData;
+    return [
+      ...(lead.fingerprints.phone && phone ? this.deps.fingerprints.phones(phone) : []),
+      ...(lead.fingerprints.email && email ? this.deps.fingerprints.emails(email) : []),
+    ];
   }
 
   private async list(progress: BatchProgress, leads: VerifiedLead[]): Promise<void> {
