@@ -6,7 +6,7 @@ import { allLeads, upload, waitForVerified } from './support/sellers.js';
 import { confirmDeposit, openMarket, register, waitUntil, type Registered } from './support/scenarios.js';
 
 /*
- * Sold leads over HTTP with the real engine: a sold-out lead reads `sold_out` and a batch
+ * Sold leads over HTTP with the real engine: a sold-out lead reads `sold` and a batch
  * withdrawal leaves it alone; the buyer's export comes in a spreadsheet-safe and an RFC 4180
  * dialect; the auditor's explanation of a sale confirms it.
  */
@@ -84,7 +84,7 @@ describe('sold leads: status, withdrawal, export', () => {
   });
   afterAll(async () => exchange?.stop());
 
-  it('shows a sold exclusive lead as sold_out, and withdraws only the leads still on sale', async () => {
+  it('shows a sold exclusive lead as sold, and withdraws only the leads still on sale', async () => {
     const statuses = () =>
       allLeads(exchange, seller.apiKey, batchId).then((leads) =>
         Object.fromEntries(
@@ -93,7 +93,7 @@ describe('sold leads: status, withdrawal, export', () => {
       );
     const before = await waitUntil('the sales in the seller read model', async () => {
       const now = await statuses();
-      return sold.every((id) => now[id] === 'sold_out') ? now : undefined;
+      return sold.every((id) => now[id] === 'sold') ? now : undefined;
     });
     expect(Object.values(before).filter((status) => status === 'listed')).toHaveLength(4);
 
@@ -108,7 +108,7 @@ describe('sold leads: status, withdrawal, export', () => {
       const now = await statuses();
       return Object.values(now).filter((status) => status === 'withdrawn').length === 4 ? now : undefined;
     });
-    for (const id of sold) expect(after[id]).toBe('sold_out');
+    for (const id of sold) expect(after[id]).toBe('sold');
   });
 
   it('exports purchases for a spreadsheet (no formula, phones as text) and for a machine (values exactly)', async () => {
@@ -145,7 +145,9 @@ describe('sold leads: status, withdrawal, export', () => {
         `/v1/batches/${batchId}/rejections.csv?dialect=${dialect}`,
       );
       expect(rejections.status).toBe(200);
-      expect(parse(rejections.text, { bom: true })).toEqual([['line', 'reasons', 'explanation']]);
+      expect(parse(rejections.text, { bom: true })).toEqual([
+        ['Line in your file', 'Reason codes', 'What is wrong'],
+      ]);
     }
     const statement = await download(
       buyer,
@@ -153,7 +155,7 @@ describe('sold leads: status, withdrawal, export', () => {
       `/v1/statements/buyers/${buyer.participantId}?format=csv&dialect=rfc4180`,
     );
     expect(statement.status).toBe(200);
-    expect(statement.text.startsWith('position,occurred_at,kind')).toBe(true);
+    expect(statement.text.startsWith('Date (UTC),Entry,Reference,Balance,Amount')).toBe(true);
   });
 
   it('explains a sale as of its position and confirms it', async () => {

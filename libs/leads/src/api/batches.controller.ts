@@ -187,7 +187,7 @@ export class BatchesController {
   @ApiOperation({
     summary: 'Withdraw a verified batch: every lead of it still listed is withdrawn',
     description:
-      'Sold-out leads keep their sales and their status `sold_out`; `leadsWithdrawn` counts only the leads taken off sale.',
+      'Sold-out leads keep their sales and their status `sold`; `leadsWithdrawn` counts only the leads taken off sale.',
   })
   async withdraw(
     @Param('batchId', ParseUUIDPipe) batchId: string,

@@ -68,7 +68,7 @@ export class LeadsController {
     // A sold-out lead is off the market already and its sales stand: withdrawing it would only
     // mislabel it (the engine ignores it either way).
     const row = await this.queries.lead(seller.participantId, leadId);
-    if (row?.market_status === 'sold_out')
+    if (row?.market_status === 'sold')
       throw new ProblemException(409, 'lead-sold-out', 'Lead sold out', `Lead ${leadId} is sold out`);
     await this.runtime.aggregates.handle(
       `lead-${leadId}`,

@@ -50,6 +50,9 @@ export class UploadTermsQuery {
   listingLifetimeHours?: number;
 }
 
+/** A lead's status as its seller sees it: `sold` once it made every sale its exclusivity allows. */
+export const LEAD_STATUSES = ['listed', 'sold', 'withdrawn', 'erased', 'expired'] as const;
+
 export class ListLeadsQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
@@ -69,9 +72,9 @@ export class ListLeadsQuery {
   @Matches(/^[0-9a-f-]{36}$/)
   batchId?: string;
 
-  @ApiPropertyOptional({ enum: ['listed', 'withdrawn', 'erased', 'expired'] })
+  @ApiPropertyOptional({ enum: LEAD_STATUSES })
   @IsOptional()
-  @IsIn(['listed', 'sold_out', 'withdrawn', 'erased', 'expired'])
+  @IsIn(LEAD_STATUSES)
   status?: string;
 }
 

@@ -11,7 +11,7 @@ import { sellerReadModel } from './seller-read-model.projection.js';
 
 /*
  * What a batch withdrawal takes off the market, and how a sold lead reads: a lead that made all
- * its sales is `sold_out` (not `listed`), and only leads still on sale are withdrawn.
+ * its sales is `sold` (not `listed`), and only leads still on sale are withdrawn.
  */
 describe('seller queries: sold-out leads', () => {
   let database: TestDatabase;
@@ -90,11 +90,11 @@ describe('seller queries: sold-out leads', () => {
     await database?.drop();
   });
 
-  it('reads a lead that made all its sales as sold_out, a shared lead with a sale left as listed', async () => {
+  it('reads a lead that made all its sales as sold, a shared lead with a sale left as listed', async () => {
     const status = async (leadId: string) => (await queries.lead('seller-1', leadId))?.market_status;
-    expect(await status('exclusive-sold')).toBe('sold_out');
-    expect(await status('shared-twice')).toBe('sold_out');
-    expect(await status('sold-then-withdrawn')).toBe('sold_out');
+    expect(await status('exclusive-sold')).toBe('sold');
+    expect(await status('shared-twice')).toBe('sold');
+    expect(await status('sold-then-withdrawn')).toBe('sold');
     expect(await status('shared-once')).toBe('listed');
     expect(await status('unsold')).toBe('listed');
   });
@@ -102,7 +102,7 @@ describe('seller queries: sold-out leads', () => {
   it('filters leads by that status', async () => {
     const ids = async (status: string) =>
       (await queries.leads('seller-1', { limit: 10, status })).map((row) => row.lead_id).sort();
-    expect(await ids('sold_out')).toEqual(['exclusive-sold', 'shared-twice', 'sold-then-withdrawn']);
+    expect(await ids('sold')).toEqual(['exclusive-sold', 'shared-twice', 'sold-then-withdrawn']);
     expect(await ids('listed')).toEqual(['shared-once', 'unsold']);
   });
 

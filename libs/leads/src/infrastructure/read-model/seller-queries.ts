@@ -24,7 +24,7 @@ export interface LeadRow {
   quality: unknown;
   envelope: SealedEnvelope | null;
   status: string;
-  /** Where the lead stands in the market: `status`, or `sold_out` once it made all its sales. */
+  /** Where the lead stands in the market: `status`, or `sold` once it made all its sales. */
   market_status: string;
   sales: number;
   proceeds: string;
@@ -62,12 +62,12 @@ export async function readSellerRecord(pool: pg.Pool, sellerId: string): Promise
 
 /**
  * A lead's status as the seller sees it. The read model records listing, withdrawal, erasure and
- * expiry; a lead that made every sale its exclusivity allows is `sold_out` — not `listed`, and not
+ * expiry; a lead that made every sale its exclusivity allows is `sold` — not `listed`, and not
  * `withdrawn` even if a withdrawal raced its last sale (the market had already sold it).
  */
 const LEAD_STATUS = `CASE WHEN status IN ('listed', 'withdrawn') AND sales >=
     CASE WHEN exclusivity->>'kind' = 'shared' THEN (exclusivity->>'maxSales')::int ELSE 1 END
-  THEN 'sold_out' ELSE status END`;
+  THEN 'sold' ELSE status END`;
 
 /**
  * The seller's side of reading: every query is scoped to the seller, so another seller's batch or
