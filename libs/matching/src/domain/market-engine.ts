@@ -349,16 +349,26 @@ export class MarketEngine {
    * buys, so an order for a few leads does not sort the whole resting book.
    */
   private sweepRestingLeads(order: MarketOrder): void {
-    const offers: RestingOffer[] = [];
-    for (const lead of this.restingLeads.candidatesFor(order)) {
-      const value = bidWithModifiers(order.terms, lead);
+    const candidates = this.restingLeads.candidatesFor(order);
+    if (candidates.length === 0) return;
+    // What each lead is worth to the order; an order without modifiers values every lead alike.
+    const values = new Float64Array(candidates.length);
+    const flat = order.terms.modifiers.length === 0 ? bidWithModifiers(order.terms, candidates[0]!) : null;
+    const worthTaking: number[] = [];
+    for (let i = 0; i < candidates.length; i++) {
+      const lead = candidates[i]!;
+      const value = flat ?? bidWithModifiers(order.terms, lead);
+      values[i] = value;
       // Budget and daily limits only lower the bid, so a value under the floor never becomes eligible.
-      if (value >= lead.floor) offers.push({ lead, value });
+      if (value >= lead.floor) worthTaking.push(i);
     }
-    const ranked = new MinHeap(valuedBefore, offers);
-    for (let offer = ranked.pop(); offer !== undefined; offer = ranked.pop()) {
+    const ranked = new MinHeap<number>(
+      (a, b) => valuedBefore(candidates[a]!, values[a]!, candidates[b]!, values[b]!),
+      worthTaking,
+    );
+    for (let next = ranked.pop(); next !== undefined; next = ranked.pop()) {
       if (order.status !== 'open') return;
-      const lead = offer.lead;
+      const lead = candidates[next]!;
       if (lead.status !== 'available' || lead.expiresAtMs <= this.nowMs) continue;
       const effectiveBid = this.eligibleBid(order, lead);
       if (effectiveBid === null) continue;
@@ -577,18 +587,15 @@ export class MarketEngine {
   }
 }
 
-interface RestingOffer {
-  readonly lead: ListedLead;
-  /** The order's bid with modifiers for the lead: what the lead is worth to it. */
-  readonly value: number;
-}
-
-/** The order in which an order takes resting leads: a total order, so replays agree. */
-function valuedBefore(a: RestingOffer, b: RestingOffer): boolean {
-  if (a.value !== b.value) return a.value > b.value;
-  if (a.lead.quality !== b.lead.quality) return a.lead.quality > b.lead.quality;
-  if (a.lead.capturedAtMs !== b.lead.capturedAtMs) return a.lead.capturedAtMs > b.lead.capturedAtMs;
-  return a.lead.seq < b.lead.seq;
+/**
+ * The order in which an order takes resting leads (`value`: its bid with modifiers for the lead):
+ * a total order, so replays agree.
+ */
+function valuedBefore(a: ListedLead, aValue: number, b: ListedLead, bValue: number): boolean {
+  if (aValue !== bValue) return aValue > bValue;
+  if (a.quality !== b.quality) return a.quality > b.quality;
+  if (a.capturedAtMs !== b.capturedAtMs) return a.capturedAtMs > b.capturedAtMs;
+  return a.seq < b.seq;
 }
 
 /** What the order may still spend: its budget and the refunds credited back, less its sales. */
