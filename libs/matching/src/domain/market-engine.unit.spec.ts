@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { LeadAllocated, ListingExpired, OrderClosed, OrderFilled, ReplacementDecided } from '#lx/contracts';
 import { at, engineSpec } from '../testing/engine-spec.js';
 import {
@@ -270,6 +271,60 @@ describe('resting leads', () => {
     );
     expect(allocations(outputs).map((a) => [a.leadId, a.price])).toEqual([['cheap-a', 30000]]);
     expect(engine.restingLeadCount).toBe(2);
+  });
+
+  it('for any resting book, an order takes exactly the leads it values most, by the documented tie-breaks', () => {
+    const employed = { attribute: 'employment' as const, equals: 'employed' as const, add: 5000 };
+    const restingLead = fc.record({
+      employed: fc.boolean(),
+      score: fc.integer({ min: 40, max: 100 }),
+      capturedMinute: fc.integer({ min: 0, max: 50 }),
+      floor: fc.constantFrom(30000, 40000, 56000),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(restingLead, { maxLength: 40 }),
+        fc.integer({ min: 1, max: 30 }),
+        (leads, quantity) => {
+          const engine = new MarketEngine({ vertical: 'eyewear' });
+          const log = new InputLog();
+          leads.forEach((lead, i) =>
+            engine.apply(
+              log.input(
+                leadListed(`lead-${i}`, {
+                  floor: lead.floor,
+                  attributes: {
+                    employment: lead.employed ? 'employed' : 'unemployed',
+                    capturedAt: new Date(
+                      Date.parse('2030-01-01T09:00:00.000Z') + lead.capturedMinute * 60_000,
+                    ).toISOString(),
+                  },
+                  quality: {
+                    score: lead.score,
+                    parts: { completeness: 80, verification: 80, freshness: 80, sellerHistory: 80 },
+                  },
+                }),
+              ),
+            ),
+          );
+          const outputs = engine.apply(
+            log.input(
+              orderPlaced('o-1', { bid: 52000, modifiers: [employed], quantity, budget: 100_000_000 }),
+            ),
+          );
+          const expected = leads
+            .map((lead, i) => ({ ...lead, i, value: 52000 + (lead.employed ? 5000 : 0) }))
+            .filter((lead) => lead.value >= lead.floor)
+            .sort(
+              (a, b) =>
+                b.value - a.value || b.score - a.score || b.capturedMinute - a.capturedMinute || a.i - b.i,
+            )
+            .slice(0, quantity)
+            .map((lead) => `lead-${lead.i}`);
+          expect(allocations(outputs).map((a) => a.leadId)).toEqual(expected);
+        },
+      ),
+    );
   });
 
   it('a withdrawn or erased lead is no longer sold', () => {
