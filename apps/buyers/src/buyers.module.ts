@@ -26,6 +26,10 @@ export class BuyersAppModule {
           webhookAttempts: config.LX_WEBHOOK_ATTEMPTS,
           webhookBackoffMs: config.LX_WEBHOOK_BACKOFF_MS,
           webhookTimeoutMs: config.LX_WEBHOOK_TIMEOUT_MS,
+          webhookTargets: {
+            allowPrivate: config.LX_WEBHOOK_ALLOW_PRIVATE_TARGETS,
+            requireHttps: config.deployment,
+          },
           defaultCurrency: config.LX_DEFAULT_CURRENCY,
           runBackgroundWork: config.LX_BUYERS_BACKGROUND_WORK,
           personalDataReader: {

@@ -135,6 +135,11 @@ const schema = z
     /** First retry delay; each next one doubles (BullMQ exponential backoff). */
     LX_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).default(2000),
     LX_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+    /** Lets webhooks reach loopback and private addresses: for tests on one machine; refused outside development. */
+    LX_WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
     /** Runs the buyers' projections, subscriptions and webhook worker inside the buyers app. */
     LX_BUYERS_BACKGROUND_WORK: z
       .enum(['true', 'false'])
@@ -172,6 +177,12 @@ const schema = z
         message: 'every fingerprint key needs its own version, LX_FINGERPRINT_KEY_VERSION included',
       });
     if (!isDeployment(env)) return;
+    if (env.LX_WEBHOOK_ALLOW_PRIVATE_TARGETS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LX_WEBHOOK_ALLOW_PRIVATE_TARGETS'],
+        message: 'webhooks to private addresses are for tests only (outside development)',
+      });
     const secrets: [SecretName | 'LX_OPERATOR_API_KEY' | 'LX_METRICS_KEY', string | undefined][] = [
       ['LX_VAULT_MASTER_KEY', env.LX_VAULT_MASTER_KEY],
       ['LX_FINGERPRINT_KEY', env.LX_FINGERPRINT_KEY],

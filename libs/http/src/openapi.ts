@@ -15,6 +15,7 @@ import { map, type Observable } from 'rxjs';
 import { z } from 'zod';
 import { ProblemException } from './problem-details.js';
 import { PUBLIC_EXTENSION } from './principal.js';
+import { jsonReplacer } from './json-body.js';
 
 /*
  * What an operation answers, said once: a zod schema per response gives the OpenAPI document its
@@ -94,7 +95,7 @@ export class ResponseSchemaCheck implements NestInterceptor {
           .getHeader('content-type');
         if (typeof type === 'string' && !type.includes('json')) return body;
         // Checked as the client receives it: dates as strings, no undefined, no functions.
-        const checked = schema.safeParse(body === undefined ? undefined : JSON.parse(JSON.stringify(body)));
+        const checked = schema.safeParse(body === undefined ? undefined : JSON.parse(JSON.stringify(body, jsonReplacer)));
         if (checked.success) return body;
         const where = `${context.getClass().name}.${context.getHandler().name}`;
         const issues = checked.error.issues

@@ -6,6 +6,8 @@ import helmet from 'helmet';
 import { MARKET_RULES } from '#lx/contracts';
 import { AppLogger } from './logging.js';
 import { completeOpenApiDocument } from './openapi.js';
+import { InputSafetyPipe } from './input-safety.pipe.js';
+import { jsonReplacer, refuseDeepJson } from './json-body.js';
 import { createValidationPipe } from './validation.js';
 
 export interface StartOptions {
@@ -21,7 +23,8 @@ export interface StartOptions {
 const DOCS = /^\/docs(\/|$)/;
 
 /**
- * Boots one app: security headers, no caching of API answers, JSON body limit, validation, the
+ * Boots one app: security headers, no caching of API answers, JSON body size and depth limits,
+ * input safety, validation, the
  * OpenAPI document and UI at /docs (when served), graceful shutdown.
  */
 export async function startHttpApp(module: unknown, options: StartOptions): Promise<NestExpressApplication> {
@@ -38,11 +41,16 @@ export async function startHttpApp(module: unknown, options: StartOptions): Prom
     if (!DOCS.test(request.path)) response.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.useBodyParser('json', {
+  // Nest reserves body-parser's `verify` hook only for `rawBody: true`, which these apps do not use:
+  // the depth check runs there, on the raw bytes, before JSON.parse.
+  const jsonOptions = {
     limit: options.maxBodyBytes,
     type: ['application/json', 'application/*+json'],
-  });
-  app.useGlobalPipes(createValidationPipe());
+    verify: refuseDeepJson,
+  };
+  app.useBodyParser('json', jsonOptions);
+  app.set('json replacer', jsonReplacer);
+  app.useGlobalPipes(new InputSafetyPipe(), createValidationPipe());
   app.enableShutdownHooks();
   app.disable('x-powered-by');
   if (options.serveDocs) serveDocs(app, options);

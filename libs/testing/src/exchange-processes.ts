@@ -77,6 +77,8 @@ export async function startExchange(
     LX_LOG_LEVEL: 'warn',
     // Every answer is checked against its documented schema: a drifting OpenAPI document fails the tests.
     LX_CHECK_RESPONSES: 'true',
+    // The tests' webhook receivers listen on loopback, which a deployment never lets webhooks reach.
+    LX_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     ...extraEnv,
   };
   let children: Partial<Record<AppName, ChildProcess>> = {};

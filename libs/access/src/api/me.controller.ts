@@ -1,7 +1,7 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import { CurrentPrincipal, notFound, Roles, type Principal, Answers } from '#lx/http';
+import { CurrentPrincipal, notFound, Roles, type Principal, Answers, IdParam } from '#lx/http';
 import { loadParticipant } from '../application/participant-stream.js';
 import { toParticipantView } from './participant-view.js';
 import type { ParticipantView } from './participant.dtos.js';
@@ -35,7 +35,7 @@ export class MeController {
   @Get('api-keys/:keyId')
   @ApiOperation({ summary: 'One of my API keys: prefix, issue date, revoked or not' })
   @Answers(ApiKeyAnswer, { description: 'One of my API keys' })
-  async apiKey(@CurrentPrincipal() principal: Principal, @Param('keyId') keyId: string) {
+  async apiKey(@CurrentPrincipal() principal: Principal, @IdParam('keyId', 'apiKeyId') keyId: string) {
     const view = await this.me(principal);
     const key = view.apiKeys.find((candidate) => candidate.keyId === keyId);
     if (!key) throw notFound(`API key ${keyId}`);

@@ -1,8 +1,16 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import { Answers, CurrentPrincipal, notFound, Roles, SecretResponse, type Principal } from '#lx/http';
+import {
+  Answers,
+  CurrentPrincipal,
+  notFound,
+  Roles,
+  SecretResponse,
+  type Principal,
+  IdParam,
+} from '#lx/http';
 import {
   IssueApiKey,
   RegisterParticipant,
@@ -45,7 +53,7 @@ export class ParticipantsController {
   @Get(':participantId')
   @ApiOperation({ summary: 'A participant and its API keys (never the keys themselves)' })
   @Answers(ParticipantAnswer, { description: 'The participant and its keys' })
-  async get(@Param('participantId', ParseUUIDPipe) participantId: string): Promise<ParticipantView> {
+  async get(@IdParam('participantId') participantId: string): Promise<ParticipantView> {
     const { state } = await loadParticipant(this.store, participantId);
     if (!state.exists) throw notFound(`Participant ${participantId}`);
     return toParticipantView(state);
@@ -58,10 +66,7 @@ export class ParticipantsController {
       'Issue an API key: the key is in this response only, and never shown again (a retry with the same Idempotency-Key gets 409 with the key id, not the key)',
   })
   @SecretResponse('apiKey')
-  async issueKey(
-    @Param('participantId', ParseUUIDPipe) participantId: string,
-    @CurrentPrincipal() operator: Principal,
-  ) {
+  async issueKey(@IdParam('participantId') participantId: string, @CurrentPrincipal() operator: Principal) {
     await this.get(participantId);
     return this.commands.execute(new IssueApiKey(participantId, operator.participantId));
   }
@@ -71,8 +76,8 @@ export class ParticipantsController {
   @Answers(ParticipantAnswer, { description: 'The participant, its key revoked' })
   @HttpCode(200)
   async revokeKey(
-    @Param('participantId', ParseUUIDPipe) participantId: string,
-    @Param('keyId') keyId: string,
+    @IdParam('participantId') participantId: string,
+    @IdParam('keyId', 'apiKeyId') keyId: string,
     @Body() body: RevokeApiKeyRequest,
     @CurrentPrincipal() operator: Principal,
   ): Promise<ParticipantView> {
@@ -87,7 +92,7 @@ export class ParticipantsController {
   @Answers(ParticipantAnswer, { description: 'The participant, suspended' })
   @HttpCode(200)
   async suspend(
-    @Param('participantId', ParseUUIDPipe) participantId: string,
+    @IdParam('participantId') participantId: string,
     @Body() body: SuspendParticipantRequest,
     @CurrentPrincipal() operator: Principal,
   ): Promise<ParticipantView> {

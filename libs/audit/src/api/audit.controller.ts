@@ -10,9 +10,9 @@ import {
   AnswersDocument,
   decodeCursor,
   encodeCursor,
+  IdParam,
   notFound,
   PageQuery,
-  ProblemException,
   Roles,
 } from '#lx/http';
 import { ENTITY_KINDS, type EntityKind } from '../domain/entity-references.js';
@@ -52,8 +52,6 @@ class IntegrityQuery {
   stream?: string[];
 }
 
-const isPositionPart = (value: unknown) => typeof value === 'string' && /^\d{1,20}$/.test(value);
-
 /** The auditor's read-only tools (operators may use them too). */
 @ApiTags('audit')
 @Roles('auditor', 'operator')
@@ -78,17 +76,10 @@ export class AuditController {
   })
   async timeline(
     @Param('kind', new ParseEnumPipe(ENTITY_KINDS)) kind: EntityKind,
-    @Param('id') id: string,
+    @IdParam('id', 'reference') id: string,
     @Query() query: PageQuery,
   ) {
-    const after = decodeCursor<{ c: string; p: string }>(query.cursor, ['c', 'p']);
-    if (after && !(isPositionPart(after.c) && isPositionPart(after.p)))
-      throw new ProblemException(
-        400,
-        'invalid-cursor',
-        'Invalid cursor',
-        'The cursor is not one this API issued',
-      );
+    const after = decodeCursor(query.cursor, { c: 'position', p: 'position' });
     const page = await this.timelines.page(
       kind,
       id,
@@ -111,7 +102,7 @@ export class AuditController {
     summary:
       'The allocation as of its log position (lead, order and budget left, competing orders), its price recomputed by hand, and the engine re-run up to the input that triggered it: confirmed or refuted',
   })
-  explain(@Param('allocationId') allocationId: string) {
+  explain(@IdParam('allocationId') allocationId: string) {
     return this.explanations.explain(allocationId);
   }
 
@@ -126,7 +117,7 @@ export class AuditController {
       'The dispute report of an allocation: facts, rule, finding and evidence positions (json, html or pdf)',
   })
   async disputeReport(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @Param('format', new ParseEnumPipe(REPORT_FORMATS)) format: (typeof REPORT_FORMATS)[number],
     @Res() response: Response,
   ): Promise<void> {

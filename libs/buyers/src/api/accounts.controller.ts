@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Post, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Inject } from '@nestjs/common';
 import { loadParticipant } from '#lx/access';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { AggregateRepository } from '#lx/event-sourcing';
-import { CurrentPrincipal, notFound, Roles, type Principal, Answers } from '#lx/http';
+import { CurrentPrincipal, notFound, Roles, type Principal, Answers, IdParam } from '#lx/http';
 import { ConfigureWebhook, ConfirmDeposit } from '../application/buyer-account-commands.js';
 import { loadBuyerAccount } from '../application/buyer-account-stream.js';
 import { ConfigureWebhookRequest, ConfirmDepositRequest, type AccountView } from './account.dtos.js';
@@ -32,7 +32,7 @@ export class AccountsController {
       'The same depositId with the same amount again changes nothing.',
   })
   async deposit(
-    @Param('buyerId', ParseUUIDPipe) buyerId: string,
+    @IdParam('buyerId') buyerId: string,
     @Body() body: ConfirmDepositRequest,
     @CurrentPrincipal() operator: Principal,
   ): Promise<AccountView> {
@@ -56,7 +56,7 @@ export class AccountsController {
   @Answers(AccountAnswer, { description: 'The buyer’s balances' })
   @Roles('operator')
   @ApiOperation({ summary: 'A buyer’s balances (operator)' })
-  async accountForOperator(@Param('buyerId', ParseUUIDPipe) buyerId: string): Promise<AccountView> {
+  async accountForOperator(@IdParam('buyerId') buyerId: string): Promise<AccountView> {
     const { state } = await loadParticipant(this.store, buyerId);
     if (!state.exists || state.role !== 'buyer') throw notFound(`Buyer ${buyerId}`);
     return toAccountView(buyerId, await loadBuyerAccount(this.repository, buyerId));

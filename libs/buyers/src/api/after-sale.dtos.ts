@@ -17,7 +17,9 @@ import {
 } from 'class-validator';
 import { Evidence, ReturnReason } from '#lx/contracts';
 import type { CsvDialect } from '#lx/csv';
-import { CsvDialectProperty, PageQuery } from '#lx/http';
+import { CsvDialectProperty, PageLimit, PageQuery } from '#lx/http';
+
+const DELIVERIES_PAGE_LIMIT = 200;
 
 // The catalogue's vocabulary: a reason or evidence kind the API accepts is one the log accepts.
 const REASONS = ReturnReason.options;
@@ -136,11 +138,8 @@ export class DeliveriesQuery {
   @Length(1, 500)
   after?: string;
 
-  @ApiPropertyOptional({ minimum: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  /** Each item carries personal data read from the vault: a smaller page than other lists. */
+  @PageLimit(DELIVERIES_PAGE_LIMIT)
   limit?: number;
 }
 

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Redis } from 'ioredis';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import {
   CurrentPrincipal,
   encodeCursor,
+  IdParam,
   notFound,
   ProblemException,
   REDIS,
@@ -51,7 +52,7 @@ export class DeliveriesController {
     @Query() query: DeliveriesQuery,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<{ items: (PurchaseView & { lead: LeadDisclosure })[]; nextCursor: string | null }> {
-    const limit = Math.min(query.limit ?? 50, 200);
+    const limit = query.limit ?? 50;
     const cursor = query.after ?? (await this.redis.get(this.ackKey(buyer.participantId))) ?? undefined;
     const after = afterCursor(cursor);
     const rows = await this.purchases.list(buyer.participantId, { after }, limit);
@@ -90,7 +91,7 @@ export class DeliveriesController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a purchased lead to my webhook again, with a fresh set of retries' })
   async redeliver(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<{ allocationId: string; queued: true }> {
     const purchase = await this.purchases.findOwn(buyer.participantId, allocationId);

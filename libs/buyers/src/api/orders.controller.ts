@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AggregateRepository } from '#lx/event-sourcing';
-import { CurrentPrincipal, notFound, Roles, type Principal, Answers } from '#lx/http';
+import { CurrentPrincipal, notFound, Roles, type Principal, Answers, IdParam } from '#lx/http';
 import {
   AmendPurchaseOrder,
   ChangeOrderStatus,
@@ -101,7 +101,7 @@ export class OrdersController {
   @Get('orders/:orderId')
   @ApiOperation({ summary: 'One of my orders: status, terms, money held and released' })
   @Answers(OrderAnswer, { description: 'The order' })
-  async get(@Param('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
+  async get(@IdParam('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
     const account = await loadBuyerAccount(this.repository, buyer.participantId);
     const order = account.orders[orderId];
     if (!order) throw notFound(`Order ${orderId}`);
@@ -112,7 +112,7 @@ export class OrdersController {
   @Answers(OrderAnswer, { description: 'The order with its new terms' })
   @ApiOperation({ summary: 'Amend: replace every term at once', description: LIVE_RULES })
   async amend(
-    @Param('orderId') orderId: string,
+    @IdParam('orderId') orderId: string,
     @Body() body: OrderTermsRequest,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<OrderView> {
@@ -130,7 +130,7 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Pause: the engine stops matching; the budget stays reserved. Pausing twice is a no-op',
   })
-  pause(@Param('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
+  pause(@IdParam('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
     return this.change(orderId, 'pause', buyer);
   }
 
@@ -138,7 +138,7 @@ export class OrdersController {
   @Answers(OrderAnswer, { description: 'The order, live again' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Resume a paused order' })
-  resume(@Param('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
+  resume(@IdParam('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
     return this.change(orderId, 'resume', buyer);
   }
 
@@ -148,7 +148,7 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Cancel: final. The unspent budget returns when the engine confirms the close (OrderClosed)',
   })
-  cancel(@Param('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
+  cancel(@IdParam('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
     return this.change(orderId, 'cancel', buyer);
   }
 

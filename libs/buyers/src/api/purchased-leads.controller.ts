@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -8,6 +8,7 @@ import {
   csvDownload,
   CurrentPrincipal,
   decodeCursor,
+  IdParam,
   notFound,
   PageQuery,
   Roles,
@@ -66,8 +67,8 @@ export const positionCursor = (view: Pick<PurchaseView, 'position'>) => {
 };
 
 export function afterCursor(cursor: string | undefined) {
-  const decoded = decodeCursor<{ c: string; p: string }>(cursor, ['c', 'p']);
-  return decoded ? { commit: String(decoded.c), prepare: String(decoded.p) } : null;
+  const decoded = decodeCursor(cursor, { c: 'position', p: 'position' });
+  return decoded ? { commit: decoded.c, prepare: decoded.p } : null;
 }
 
 @ApiTags('buyers: purchased leads, returns, conversions')
@@ -141,7 +142,7 @@ export class PurchasedLeadsController {
   @Answers(PurchaseWithLeadAnswer, { description: 'The purchased lead with its personal data' })
   @ApiOperation({ summary: 'One purchased lead with its decrypted personal data (404 unless it is mine)' })
   async detail(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<PurchaseView & { lead: LeadDisclosure }> {
     const purchase = await this.own(allocationId, buyer);
@@ -159,7 +160,7 @@ export class PurchasedLeadsController {
       'One return per allocation. Reason codes per docs/architecture.md §6; `other` needs a text. Follow it at /v1/returns.',
   })
   async requestReturn(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @Body() body: RequestReturnRequest,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<{ allocationId: string; status: 'requested' }> {
@@ -175,7 +176,7 @@ export class PurchasedLeadsController {
     summary: 'Report that a purchased lead converted, and optionally its value (once per lead)',
   })
   async reportConversion(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @Body() body: ReportConversionRequest,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<{ allocationId: string; converted: true }> {
@@ -192,7 +193,7 @@ export class PurchasedLeadsController {
   })
   async returns(@Query() query: PageQuery, @CurrentPrincipal() buyer: Principal): Promise<Page<ReturnView>> {
     const limit = query.limit ?? 50;
-    const after = decodeCursor<{ r: string; a: string }>(query.cursor, ['r', 'a']);
+    const after = decodeCursor(query.cursor, { r: 'instant', a: 'uuid' });
     const rows = await this.purchases.listReturns(
       buyer.participantId,
       after ? { requestedAt: after.r, allocationId: after.a } : null,
@@ -207,7 +208,7 @@ export class PurchasedLeadsController {
     summary: 'One return: its status, the seller’s answer, and the decision with its rule and rationale',
   })
   async getReturn(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<ReturnView> {
     const found = await this.purchases.findReturn(buyer.participantId, allocationId);

@@ -1,7 +1,7 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AggregateRepository } from '#lx/event-sourcing';
-import { CurrentPrincipal, notFound, Roles, type Principal, Answers } from '#lx/http';
+import { CurrentPrincipal, notFound, Roles, type Principal, Answers, IdParam } from '#lx/http';
 import { loadBuyerAccount } from '../application/buyer-account-stream.js';
 import { purchaseReport } from '../domain/purchase-report.js';
 import { PurchasesQueries, type CurrencyReport } from '../infrastructure/purchases.queries.js';
@@ -27,7 +27,7 @@ export class ReportsController {
     description: FIGURES,
   })
   async order(
-    @Param('orderId') orderId: string,
+    @IdParam('orderId') orderId: string,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<CurrencyReport & { orderId: string; status: string }> {
     const account = await loadBuyerAccount(this.repository, buyer.participantId);

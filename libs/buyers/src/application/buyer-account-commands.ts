@@ -6,6 +6,7 @@ import { buyerAccountDecider } from '../domain/buyer-account-decider.js';
 import type { BuyerAccountState, OrderTerms } from '../domain/buyer-account.js';
 import { buyerStream } from './buyer-account-stream.js';
 import { MarketDirectory } from './market-directory.js';
+import { WEBHOOK_TARGET_CHECK, type WebhookTargetCheck } from './webhook-target-check.js';
 import { BUYERS_OPTIONS, type BuyersOptions } from './buyers-options.js';
 import { newWebhookSecretRef, webhookSecret } from './webhook-secrets.js';
 
@@ -141,9 +142,11 @@ export class ConfigureWebhookHandler implements ICommandHandler<
   constructor(
     private readonly repository: AggregateRepository,
     @Inject(BUYERS_OPTIONS) private readonly options: BuyersOptions,
+    @Inject(WEBHOOK_TARGET_CHECK) private readonly targets: WebhookTargetCheck,
   ) {}
 
   async execute(command: ConfigureWebhook): Promise<{ url: string; secret: string }> {
+    await this.targets.check(command.url);
     const secretRef = newWebhookSecretRef();
     await this.repository.handle(
       buyerStream(command.buyerId),

@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags, ApiBody, ApiConsumes } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
@@ -19,6 +7,7 @@ import {
   CurrentPrincipal,
   decodeCursor,
   idempotencyKeyOf,
+  IdParam,
   notFound,
   OwnIdempotency,
   PageQuery,
@@ -121,10 +110,7 @@ export class BatchesController {
   @Answers(BatchPage, { description: "The seller's batches, newest first" })
   async list(@Query() page: PageQuery, @CurrentPrincipal() seller: Principal) {
     const limit = page.limit ?? 50;
-    const cursor = decodeCursor<{ submittedAt: string; batchId: string }>(page.cursor, [
-      'submittedAt',
-      'batchId',
-    ]);
+    const cursor = decodeCursor(page.cursor, { submittedAt: 'instant', batchId: 'uuid' });
     const rows = await this.queries.batches(seller.participantId, limit + 1, cursor ?? undefined);
     return toPage(rows, limit, (last) => ({ submittedAt: last.submittedAt, batchId: last.batchId }));
   }
@@ -132,7 +118,7 @@ export class BatchesController {
   @Get(':batchId')
   @Answers(BatchAnswer, { description: 'The batch and its verification progress' })
   @ApiOperation({ summary: 'A batch with its verification progress: share done and counts so far' })
-  async get(@Param('batchId', ParseUUIDPipe) batchId: string, @CurrentPrincipal() seller: Principal) {
+  async get(@IdParam('batchId') batchId: string, @CurrentPrincipal() seller: Principal) {
     const batch = await this.queries.batch(seller.participantId, batchId);
     if (!batch) throw notFound(`Batch ${batchId}`);
     return batch;
@@ -141,7 +127,7 @@ export class BatchesController {
   @Get(':batchId/rejections')
   @Answers(RejectionsAnswer, { description: 'Rejected rows with line and reasons' })
   @ApiOperation({ summary: 'Rejected rows with their line and reasons (JSON)' })
-  async rejections(@Param('batchId', ParseUUIDPipe) batchId: string, @CurrentPrincipal() seller: Principal) {
+  async rejections(@IdParam('batchId') batchId: string, @CurrentPrincipal() seller: Principal) {
     const batch = await this.get(batchId, seller);
     const rows = await this.queries.rejections(batchId);
     return {
@@ -160,7 +146,7 @@ export class BatchesController {
     summary: 'The rejection report as CSV: safe to open in a spreadsheet, or RFC 4180 for machines',
   })
   async rejectionsCsv(
-    @Param('batchId', ParseUUIDPipe) batchId: string,
+    @IdParam('batchId') batchId: string,
     @Query() query: CsvDialectQuery,
     @CurrentPrincipal() seller: Principal,
     @Res({ passthrough: true }) response: Response,
@@ -190,7 +176,7 @@ export class BatchesController {
       'Sold-out leads keep their sales and their status `sold`; `leadsWithdrawn` counts only the leads taken off sale.',
   })
   async withdraw(
-    @Param('batchId', ParseUUIDPipe) batchId: string,
+    @IdParam('batchId') batchId: string,
     @Body() body: WithdrawRequest,
     @CurrentPrincipal() seller: Principal,
   ) {

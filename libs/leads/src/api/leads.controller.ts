@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { sellerHistory, SellerHistory } from '#lx/contracts';
 import {
   Answers,
   CurrentPrincipal,
   decodeCursor,
+  IdParam,
   notFound,
   ProblemException,
   Roles,
@@ -33,7 +34,7 @@ export class LeadsController {
   @Answers(LeadPage, { description: "The seller's leads in listing order, with their personal data" })
   async list(@Query() query: ListLeadsQuery, @CurrentPrincipal() seller: Principal) {
     const limit = query.limit ?? 100;
-    const after = decodeCursor<{ c: string; p: string }>(query.cursor, ['c', 'p']);
+    const after = decodeCursor(query.cursor, { c: 'position', p: 'position' });
     const rows = await this.queries.leads(seller.participantId, {
       limit: limit + 1,
       batchId: query.batchId,
@@ -50,7 +51,7 @@ export class LeadsController {
   @Get(':leadId')
   @ApiOperation({ summary: 'One of my leads, with its personal data and market status' })
   @Answers(LeadAnswer, { description: 'The lead with its personal data and market status' })
-  async get(@Param('leadId', ParseUUIDPipe) leadId: string, @CurrentPrincipal() seller: Principal) {
+  async get(@IdParam('leadId') leadId: string, @CurrentPrincipal() seller: Principal) {
     const row = await this.queries.lead(seller.participantId, leadId);
     if (!row) throw notFound(`Lead ${leadId}`);
     return (await this.views([row]))[0];
@@ -61,7 +62,7 @@ export class LeadsController {
   @Answers(LeadStatusChanged, { description: 'The lead is withdrawn from the market' })
   @HttpCode(200)
   async withdraw(
-    @Param('leadId', ParseUUIDPipe) leadId: string,
+    @IdParam('leadId') leadId: string,
     @Body() body: WithdrawRequest,
     @CurrentPrincipal() seller: Principal,
   ) {
@@ -85,7 +86,7 @@ export class LeadsController {
   @ApiOperation({
     summary: "Erase the lead's personal data for good (the person asked): its key is destroyed",
   })
-  async erase(@Param('leadId', ParseUUIDPipe) leadId: string, @CurrentPrincipal() seller: Principal) {
+  async erase(@IdParam('leadId') leadId: string, @CurrentPrincipal() seller: Principal) {
     const row = await this.queries.lead(seller.participantId, leadId);
     if (!row) throw notFound(`Lead ${leadId}`);
     await this.runtime.vault.erase([row.envelope?.keyId ?? leadId]);

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { Evidence } from '#lx/contracts';
-import { CurrentPrincipal, PageQuery, Roles, type Principal, Answers } from '#lx/http';
+import { CurrentPrincipal, PageQuery, Roles, type Principal, Answers, IdParam } from '#lx/http';
 import { returnResponseDecider } from '../domain/return-response.decider.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import type { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
@@ -64,7 +64,7 @@ export class ReturnsController {
     summary: 'Answer a return: accept it, or contest it with evidence (once, before the decision)',
   })
   async respond(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @Body() body: RespondToReturnRequest,
     @CurrentPrincipal() seller: Principal,
   ) {

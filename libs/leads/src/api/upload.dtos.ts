@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { PageQuery } from '#lx/http';
 
 /** Listing terms of an upload, in the query string (the body is the file itself). */
 export class UploadTermsQuery {
@@ -53,20 +54,7 @@ export class UploadTermsQuery {
 /** A lead's status as its seller sees it: `sold` once it made every sale its exclusivity allows. */
 export const LEAD_STATUSES = ['listed', 'sold', 'withdrawn', 'erased', 'expired'] as const;
 
-export class ListLeadsQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  cursor?: string;
-
+export class ListLeadsQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @Matches(/^[0-9a-f-]{36}$/)

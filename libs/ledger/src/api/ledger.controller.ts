@@ -1,7 +1,16 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { CurrentPrincipal, notFound, ProblemException, Roles, type Principal, Answers } from '#lx/http';
+import {
+  CurrentPrincipal,
+  notFound,
+  ProblemException,
+  Roles,
+  type Principal,
+  Answers,
+  IdParam,
+} from '#lx/http';
+import { formatPosition } from '#lx/event-store';
 import { ProjectionsHost } from '#lx/projections';
 import { Payouts } from '../application/payouts.js';
 import { accountBalances, transferOf } from '../infrastructure/ledger.queries.js';
@@ -31,7 +40,7 @@ export class LedgerController {
   @ApiOperation({
     summary: 'The transfer of an allocation: pending, posted or voided, with its causing events',
   })
-  async transfer(@Param('allocationId') allocationId: string) {
+  async transfer(@IdParam('allocationId') allocationId: string) {
     const transfer = await transferOf(this.dataSource, allocationId);
     if (!transfer) throw notFound(`Transfer of allocation ${allocationId}`);
     return transfer;
@@ -42,7 +51,9 @@ export class LedgerController {
   @Roles('operator', 'auditor')
   @ApiOperation({ summary: 'The ledger projection: position, lag, and the error that stopped it, if any' })
   async status() {
-    return this.host.runner('ledger').status();
+    const status = await this.host.runner('ledger').status();
+    // Log positions travel as `<commit>/<prepare>` text, as everywhere else in the API.
+    return { ...status, position: status.position ? formatPosition(status.position) : null };
   }
 
   @Post('payouts')

@@ -1,8 +1,8 @@
-import { Controller, ForbiddenException, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, ForbiddenException, Get, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { CurrentPrincipal, Roles, csvDownload, type Principal, Answers } from '#lx/http';
+import { Answers, csvDownload, CurrentPrincipal, IdParam, Roles, type Principal } from '#lx/http';
 import { buyerStatementsCsv, sellerStatementsCsv } from '../domain/statement-csv.js';
 import { currenciesOf, readBuyerStatement, readSellerStatement } from '../infrastructure/ledger.queries.js';
 import { StatementQuery } from './ledger.dtos.js';
@@ -22,7 +22,7 @@ export class StatementsController {
   @Roles('seller', 'operator', 'auditor')
   @ApiOperation({ summary: 'A seller’s statement: sold, returned, commission, paid out (JSON or CSV)' })
   async seller(
-    @Param('sellerId') sellerId: string,
+    @IdParam('sellerId') sellerId: string,
     @Query() query: StatementQuery,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
@@ -49,7 +49,7 @@ export class StatementsController {
   @Roles('buyer', 'operator', 'auditor')
   @ApiOperation({ summary: 'A buyer’s statement: deposits, spend, refunds (JSON or CSV)' })
   async buyer(
-    @Param('buyerId') buyerId: string,
+    @IdParam('buyerId') buyerId: string,
     @Query() query: StatementQuery,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
