@@ -14,6 +14,7 @@ export * from './health.js';
 export * from './metrics.js';
 export * from './common-http.module.js';
 export * from './start-http-app.js';
+export * from './csv-export.js';
 export * from './secrets-equal.js';
 export * from './logging.js';
 export * from './openapi.js';
