@@ -45,7 +45,7 @@ export function findUnsafeInput(value: unknown, root = ''): UnsafeInput | null {
           field,
           message: 'contains a NUL character or an unpaired surrogate, which cannot be stored',
         };
-    } else if (current !== null && typeof current === 'object' && !Buffer.isBuffer(current)) {
+    } else if (isParsedContainer(current)) {
       for (const [key, child] of Object.entries(current)) {
         const path = field ? `${field}.${key}` : key;
         if (FORBIDDEN_KEYS.has(key))
@@ -67,4 +67,12 @@ export function findUnsafeInput(value: unknown, root = ''): UnsafeInput | null {
     }
   }
   return null;
+}
+
+/** What a JSON or query parser produces: plain objects and arrays (never a stream, a buffer or a cycle). */
+function isParsedContainer(value: unknown): value is Record<string, unknown> | unknown[] {
+  if (Array.isArray(value)) return true;
+  if (value === null || typeof value !== 'object') return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
