@@ -16,13 +16,30 @@ export class InputSafetyPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type !== 'param' && metadata.type !== 'query' && metadata.type !== 'body') return value;
     const where = metadata.type === 'param' ? (metadata.data ?? 'path') : metadata.type;
-    const problem = findUnsafeInput(value, metadata.data ?? '');
-    if (problem)
-      throw new ProblemException(400, problem.code, problem.title, `${where}: ${problem.message}`, {
-        errors: [{ field: problem.field || where, messages: [problem.message] }],
-      });
+    refuseUnsafeInput(value, where, metadata.data ?? '');
     return value;
   }
+}
+
+/**
+ * Middleware after the JSON parser: the same check on every parsed body, so that a route which
+ * ignores its body (no `@Body()`) refuses an unsafe one too.
+ */
+export function refuseUnsafeJsonBody(
+  request: { body?: unknown },
+  _response: unknown,
+  next: () => void,
+): void {
+  refuseUnsafeInput(request.body, 'body', '');
+  next();
+}
+
+function refuseUnsafeInput(value: unknown, where: string, root: string): void {
+  const problem = findUnsafeInput(value, root);
+  if (problem)
+    throw new ProblemException(400, problem.code, problem.title, `${where}: ${problem.message}`, {
+      errors: [{ field: problem.field || where, messages: [problem.message] }],
+    });
 }
 
 interface UnsafeInput {

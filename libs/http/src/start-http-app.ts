@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { InputSafetyPipe } from './input-safety.pipe.js';
+import { InputSafetyPipe, refuseUnsafeJsonBody } from './input-safety.pipe.js';
 import { jsonReplacer, refuseDeepJson } from './json-body.js';
 import { createValidationPipe } from './validation.js';
 
@@ -29,6 +29,7 @@ export async function startHttpApp(module: unknown, options: StartOptions): Prom
     verify: refuseDeepJson,
   };
   app.useBodyParser('json', jsonOptions);
+  app.use(refuseUnsafeJsonBody);
   app.set('json replacer', jsonReplacer);
   app.useGlobalPipes(new InputSafetyPipe(), createValidationPipe());
   app.enableShutdownHooks();
