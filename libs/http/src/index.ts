@@ -13,3 +13,4 @@ export * from './start-http-app.js';
 export * from './secrets-equal.js';
 export * from './logging.js';
 export * from './openapi.js';
+export * from './queue-metrics.js';
