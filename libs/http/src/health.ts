@@ -1,11 +1,19 @@
-import { Controller, Get, Inject, Module, Optional } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
+import { Controller, Get, Inject, Module, Optional, ServiceUnavailableException } from '@nestjs/common';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TerminusModule,
+  type HealthCheckResult,
+  type HealthIndicatorFunction,
+} from '@nestjs/terminus';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { REDIS } from './redis.js';
 import { Public } from './principal.js';
+import { ProblemException } from './problem-details.js';
 
 /** Something besides reachability that an instance must meet to take traffic (projections not lagging). */
 export interface ReadinessCheck {
@@ -39,21 +47,21 @@ export class HealthController {
   @Public()
   @HealthCheck()
   check() {
-    return this.health.check(this.dependencies());
+    return this.answer(this.dependencies());
   }
 
   @Get('live')
   @Public()
   @HealthCheck()
   live() {
-    return this.health.check([]);
+    return this.answer([]);
   }
 
   @Get('ready')
   @Public()
   @HealthCheck()
   ready() {
-    return this.health.check([
+    return this.answer([
       ...this.dependencies(),
       ...(this.readiness ?? []).map((readiness) => async () => {
         const session = this.indicators.check(readiness.name);
@@ -63,7 +71,23 @@ export class HealthController {
     ]);
   }
 
-  private dependencies() {
+  /** The checks' result; when one is down, a 503 problem whose detail names each failing check and why. */
+  private async answer(checks: HealthIndicatorFunction[]): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check(checks);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as HealthCheckResult;
+      const failing = Object.entries(result.error ?? {}).map(
+        ([name, details]) => `${name}: ${String((details as { message?: unknown }).message ?? 'down')}`,
+      );
+      throw new ProblemException(503, 'unavailable', 'Unavailable', failing.join('; '), {
+        checks: result.details,
+      });
+    }
+  }
+
+  private dependencies(): HealthIndicatorFunction[] {
     return [
       () => this.probe('database', () => this.dataSource.query('SELECT 1')),
       () => this.probe('redis', () => this.redis.ping()),
