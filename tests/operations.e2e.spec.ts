@@ -215,5 +215,23 @@ describe('operations: metrics, health and the queue dashboard', () => {
       headers: { authorization: `Basic ${basic}` },
     });
     expect(inBrowser.status).toBe(200);
+    // Those credentials go with any page's requests: a change asked from another site is refused.
+    const crossSite = await exchange.call(
+      'settlement',
+      'PUT',
+      '/admin/queues/api/queues/market-clock/pause',
+      {
+        headers: { authorization: `Basic ${basic}`, origin: 'https://elsewhere.example' },
+      },
+    );
+    expect(crossSite.status).toBe(403);
+    const paused = await exchange.call('settlement', 'PUT', '/admin/queues/api/queues/market-clock/pause', {
+      headers: { authorization: `Basic ${basic}`, origin: exchange.url('settlement') },
+    });
+    expect(paused.status).toBe(200);
+    const resumed = await exchange.call('settlement', 'PUT', '/admin/queues/api/queues/market-clock/resume', {
+      key: exchange.operatorKey,
+    });
+    expect(resumed.status).toBe(200);
   });
 });

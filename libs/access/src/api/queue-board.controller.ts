@@ -23,6 +23,8 @@ export const QUEUE_BOARD_PATH = '/admin/queues';
  * The operator's key, as for the API, and also as the password of HTTP Basic authentication: a
  * browser cannot add a bearer header to the dashboard's pages, scripts and polls, but it asks for
  * Basic credentials once (on the 401's WWW-Authenticate) and sends them with every request.
+ * Because the browser then also sends them for other sites' pages, a request that changes
+ * something (retry, clean, add a job) from a page of another origin is refused.
  */
 @Injectable()
 export class QueueBoardGuard implements CanActivate {
@@ -39,7 +41,27 @@ export class QueueBoardGuard implements CanActivate {
         response.setHeader('WWW-Authenticate', 'Basic realm="Lead Exchange queues", charset="UTF-8"');
       throw error;
     }
+    if (!SAFE_METHODS.has(request.method) && !sameOrigin(request))
+      throw new ProblemException(
+        403,
+        'cross-origin',
+        'Forbidden',
+        'Queue changes are accepted only from the dashboard itself (same origin)',
+      );
     return true;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** No Origin (a script, curl) or the dashboard's own: a browser names the page's origin on every such request. */
+function sameOrigin(request: AuthenticatedRequest): boolean {
+  const origin = request.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
   }
 }
 
