@@ -27,6 +27,7 @@ export class SettlementAppModule {
         }),
         AccessModule.forRoot({
           operatorApi: true,
+          queueBoard: true,
           bootstrapOperatorKey: config.LX_OPERATOR_API_KEY,
           keepBootstrapOperatorKey: config.LX_KEEP_BOOTSTRAP_OPERATOR_KEY,
         }),

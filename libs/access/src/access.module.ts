@@ -10,6 +10,7 @@ import { ApiKeyGuard } from './api/api-key.guard.js';
 import { RedisRefusedKeys } from './infrastructure/redis-refused-keys.js';
 import { MeController } from './api/me.controller.js';
 import { ParticipantsController } from './api/participants.controller.js';
+import { QueueBoardController, QueueBoardGuard } from './api/queue-board.controller.js';
 
 export interface AccessOptions {
   /** LX_OPERATOR_API_KEY: the first operator key, until a registered operator holds a key. */
@@ -18,6 +19,8 @@ export interface AccessOptions {
   keepBootstrapOperatorKey?: boolean;
   /** The settlement app serves the operator API; the others only authenticate. */
   operatorApi: boolean;
+  /** Serves Bull Board at /admin/queues to operators: the BullMQ queues of the app. */
+  queueBoard?: boolean;
 }
 
 /** Participants, API keys and the guard that authenticates every request of an app. */
@@ -27,7 +30,11 @@ export class AccessModule {
     return {
       module: AccessModule,
       imports: [EventSourcingModule],
-      controllers: options.operatorApi ? [MeController, ParticipantsController] : [MeController],
+      controllers: [
+        MeController,
+        ...(options.operatorApi ? [ParticipantsController] : []),
+        ...(options.queueBoard ? [QueueBoardController] : []),
+      ],
       providers: [
         { provide: REFUSED_KEYS, useClass: RedisRefusedKeys },
         {
@@ -43,7 +50,9 @@ export class AccessModule {
           },
         },
         ApiKeyAuthenticator,
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        ApiKeyGuard,
+        { provide: APP_GUARD, useExisting: ApiKeyGuard },
+        ...(options.queueBoard ? [QueueBoardGuard] : []),
         ...(options.operatorApi ? participantCommandHandlers : []),
       ],
       exports: [ApiKeyAuthenticator],

@@ -58,6 +58,8 @@ const schema = z
     LX_IDEMPOTENCY_KEY: z.string().min(32).default(developmentSecrets.LX_IDEMPOTENCY_KEY),
     /** Bearer key of `/metrics` outside development; without it `/metrics` is off there. */
     LX_METRICS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** `/health/ready` answers 503 while a projection's oldest unapplied event is older than this. */
+    LX_READY_MAX_LAG_SECONDS: z.coerce.number().min(0).default(30),
     /** Serves the OpenAPI document and UI at /docs; default: in development only. */
     LX_SERVE_DOCS: z.enum(['true', 'false']).optional(),
     LX_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),

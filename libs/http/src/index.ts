@@ -18,3 +18,4 @@ export * from './csv-export.js';
 export * from './secrets-equal.js';
 export * from './logging.js';
 export * from './openapi.js';
+export * from './queue-metrics.js';

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { Public } from './principal.js';
 import { notFound, ProblemException } from './problem-details.js';
 import { secretsEqual } from './secrets-equal.js';
@@ -27,6 +27,41 @@ export const METRICS_ACCESS = Symbol('METRICS_ACCESS');
 /** One Prometheus registry per process; libraries register their own gauges (engine lag, queues …). */
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry });
+
+export interface GaugeSample<L extends string> {
+  labels?: Partial<Record<L, string>>;
+  value: number;
+}
+
+/**
+ * A gauge read from its source of truth (database, Redis) on every scrape, so that every instance
+ * of an app reports the same, right value. Registering a name again replaces the gauge (an app
+ * started again in the same process); the returned function unregisters it. A source that cannot
+ * be read leaves the gauge without samples for that scrape rather than failing the whole scrape.
+ */
+export function registerScrapedGauge<L extends string>(options: {
+  name: string;
+  help: string;
+  labelNames?: readonly L[];
+  read: () => Promise<GaugeSample<L>[]>;
+}): () => void {
+  metricsRegistry.removeSingleMetric(options.name);
+  const gauge: Gauge<L> = new Gauge<L>({
+    name: options.name,
+    help: options.help,
+    labelNames: options.labelNames ?? [],
+    registers: [metricsRegistry],
+    async collect() {
+      const samples = await options.read().catch(() => []);
+      gauge.reset();
+      for (const { labels, value } of samples) gauge.set((labels ?? {}) as Record<L, string>, value);
+    },
+  });
+  return () => {
+    if (metricsRegistry.getSingleMetric(options.name) === gauge)
+      metricsRegistry.removeSingleMetric(options.name);
+  };
+}
 
 const httpDuration = new Histogram({
   name: 'lx_http_request_duration_seconds',

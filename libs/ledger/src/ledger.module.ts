@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { Payouts } from './application/payouts.js';
 import { startPayoutSchedule } from './infrastructure/payout-schedule.js';
+import { LedgerMetrics } from './infrastructure/ledger-metrics.js';
 import { LedgerController } from './api/ledger.controller.js';
 import { StatementsController } from './api/statements.controller.js';
 
@@ -48,7 +49,7 @@ class PayoutScheduleHost implements OnApplicationBootstrap, OnApplicationShutdow
 }
 
 /**
- * The ledger's API (balances, transfers, statements, payouts) and the payout schedule. The ledger
+ * The ledger's API (balances, transfers, statements, payouts), the payout schedule and its metrics. The ledger
  * projection itself is hosted by the app: `PlatformModule.forRoot({ projections: [ledgerProjection] })`.
  */
 @Module({})
@@ -65,6 +66,7 @@ export class LedgerModule {
           inject: [EVENT_STORE, DataSource],
         },
         PayoutScheduleHost,
+        LedgerMetrics,
       ],
     };
   }

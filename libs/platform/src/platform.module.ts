@@ -66,7 +66,7 @@ export class PlatformModule {
           idempotencyDigestKey: config.LX_IDEMPOTENCY_KEY,
           metrics: { key: config.LX_METRICS_KEY, deployment: config.deployment },
         }),
-        ProjectionsHostModule.forRoot(hosted),
+        ProjectionsHostModule.forRoot(hosted, { readyMaxLagSeconds: config.LX_READY_MAX_LAG_SECONDS }),
       ],
     };
   }

@@ -5,3 +5,4 @@ export * from './projection-runner.js';
 export * from './rebuild-projection.js';
 export * from './compare-projection-tables.js';
 export * from './projections-host.module.js';
+export * from './projection-lag.js';

@@ -10,9 +10,10 @@ import {
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import type { Projection } from './projection.js';
+import { READINESS_CHECKS } from '#lx/http';
 import { ProjectionRunner, type ProjectionStatus } from './projection-runner.js';
-
-const HOSTED_PROJECTIONS = Symbol('HOSTED_PROJECTIONS');
+import { HOSTED_PROJECTIONS } from './hosted-projections.js';
+import { PROJECTION_LAG_OPTIONS, ProjectionLagMonitor, type ProjectionLagOptions } from './projection-lag.js';
 
 /**
  * Runs an app's projections for as long as the app runs: one runner each, started after the
@@ -65,13 +66,26 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnApplicationShu
 
 @Module({})
 export class ProjectionsHostModule {
-  /** Hosts these projections; give their entities and schemas to PlatformModule as well. */
-  static forRoot(projections: readonly Projection[]): DynamicModule {
+  /**
+   * Hosts these projections; give their entities and schemas to PlatformModule as well. Their lag
+   * is on /metrics and in /health/ready.
+   */
+  static forRoot(projections: readonly Projection[], lag: ProjectionLagOptions): DynamicModule {
     return {
       module: ProjectionsHostModule,
       global: true,
-      providers: [{ provide: HOSTED_PROJECTIONS, useValue: projections }, ProjectionsHost],
-      exports: [ProjectionsHost],
+      providers: [
+        { provide: HOSTED_PROJECTIONS, useValue: projections },
+        ProjectionsHost,
+        { provide: PROJECTION_LAG_OPTIONS, useValue: lag },
+        ProjectionLagMonitor,
+        {
+          provide: READINESS_CHECKS,
+          inject: [ProjectionLagMonitor],
+          useFactory: (monitor: ProjectionLagMonitor) => [monitor],
+        },
+      ],
+      exports: [ProjectionsHost, READINESS_CHECKS],
     };
   }
 }

@@ -35,7 +35,23 @@ export class ApiKeyGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const presented = bearerToken(request.headers.authorization) ?? headerValue(request.headers['x-api-key']);
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets) ?? [];
+    await this.admit(
+      request,
+      context.switchToHttp().getResponse<Response>(),
+      presentedApiKey(request),
+      roles,
+    );
+    return true;
+  }
+
+  /** 401 without a valid key, 403 for a role not among `roles`, 429 past the key's rate limit. */
+  async admit(
+    request: AuthenticatedRequest,
+    response: Response,
+    presented: string | undefined,
+    roles: readonly Role[],
+  ): Promise<void> {
     if (!presented) throw unauthenticated('Send an API key: Authorization: Bearer <key>');
     const subjects = failureSubjects(request, presented);
     if (!this.authenticator.isKnown(presented)) await this.failedAttempts.refuseWhenExhausted(subjects);
@@ -46,7 +62,6 @@ export class ApiKeyGuard implements CanActivate {
     }
     request.principal = principal;
 
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets) ?? [];
     if (!roles.includes(principal.role))
       throw new ProblemException(
         403,
@@ -54,8 +69,7 @@ export class ApiKeyGuard implements CanActivate {
         'Forbidden',
         `This endpoint is for ${roles.join(', ') || 'no one'}; your key is a ${principal.role} key`,
       );
-    await this.rateLimiter.consume(principal.keyId, context.switchToHttp().getResponse<Response>());
-    return true;
+    await this.rateLimiter.consume(principal.keyId, response);
   }
 }
 
@@ -64,6 +78,11 @@ function failureSubjects(request: AuthenticatedRequest, presented: string): stri
   const parsed = parseApiKey(presented);
   const source = `source:${request.ip ?? request.socket.remoteAddress ?? 'unknown'}`;
   return parsed ? [source, `key:${parsed.participantId}:${parsed.keyId}`] : [source];
+}
+
+/** The key a request presents: `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
+export function presentedApiKey(request: AuthenticatedRequest): string | undefined {
+  return bearerToken(request.headers.authorization) ?? headerValue(request.headers['x-api-key']);
 }
 
 function unauthenticated(detail: string): ProblemException {

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { isEvent, LeadAllocated } from '#lx/contracts';
 import type { EventStore, RecordedEvent, Subscription } from '#lx/event-store';
 import type { AggregateRepository } from '#lx/event-sourcing';
+import { observeQueue, registerScrapedGauge } from '#lx/http';
 import { loadBuyerAccount } from '../application/buyer-account-stream.js';
 import type { BuyerAccountState } from '../domain/buyer-account.js';
 import type { BuyersOptions } from '../application/buyers-options.js';
@@ -64,6 +65,7 @@ export class WebhookDelivery {
   private worker: Worker<WebhookJob> | null = null;
   private subscription: Subscription | null = null;
   private readonly connections: Redis[] = [];
+  private readonly unobserve: (() => void)[] = [];
 
   constructor(
     private readonly options: BuyersOptions,
@@ -85,6 +87,16 @@ export class WebhookDelivery {
   /** The queue is always available (for redelivery); the worker and subscription run when `work`. */
   async start(work: boolean): Promise<void> {
     this.queue = new Queue<WebhookJob>(QUEUE, { connection: this.connect(), prefix: this.bullPrefix });
+    const queue = this.queue;
+    // A job that used its last attempt stays failed (removeOnFail: false) until it is redelivered.
+    this.unobserve.push(
+      observeQueue(queue),
+      registerScrapedGauge({
+        name: 'lx_webhook_dead_letters',
+        help: 'Webhook deliveries that used every attempt and wait for a redelivery (failed jobs)',
+        read: async () => [{ value: await queue.getFailedCount() }],
+      }),
+    );
     if (!work) return;
     this.worker = new Worker<WebhookJob>(QUEUE, (job) => this.send(job), {
       connection: this.connect(),
@@ -107,6 +119,7 @@ export class WebhookDelivery {
   }
 
   async stop(): Promise<void> {
+    for (const unobserve of this.unobserve.splice(0)) unobserve();
     await this.subscription?.stop();
     await this.worker?.close();
     await this.queue?.close();

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import type { ExchangeConfig } from '#lx/config';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
+import { registerScrapedGauge } from '#lx/http';
 import { createLeadsRuntime, type LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
 import { BatchesController } from './batches.controller.js';
@@ -20,21 +21,49 @@ import { UploadFormatController } from './upload-format.controller.js';
 
 const CONFIG = Symbol('LEADS_CONFIG');
 
-/** Runs the verification worker, unless workers run as their own processes. (The seller read model is hosted by PlatformModule.) */
+/**
+ * Runs the verification worker, unless workers run as their own processes, and puts the volumes
+ * listed and rejected on /metrics. (The seller read model is hosted by PlatformModule.)
+ */
 @Injectable()
 class LeadsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private worker: { close(): Promise<void> } | null = null;
+  private readonly unregister: (() => void)[] = [];
 
   constructor(
     @Inject(CONFIG) private readonly config: ExchangeConfig,
     @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
+    @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    this.unregister.push(
+      registerScrapedGauge({
+        name: 'lx_leads_listed',
+        help: 'Leads ever listed, per market (from the sellers read model)',
+        labelNames: ['vertical'],
+        read: async () =>
+          (await this.queries.volumes()).map(({ vertical, listed }) => ({
+            labels: { vertical },
+            value: listed,
+          })),
+      }),
+      registerScrapedGauge({
+        name: 'lx_leads_rejected',
+        help: 'Uploaded rows ever rejected by verification, per market (from the sellers read model)',
+        labelNames: ['vertical'],
+        read: async () =>
+          (await this.queries.volumes()).map(({ vertical, rejected }) => ({
+            labels: { vertical },
+            value: rejected,
+          })),
+      }),
+    );
     if (this.config.LX_SELLERS_VERIFICATION_WORKER) this.worker = await this.runtime.startWorker();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    for (const unregister of this.unregister.splice(0)) unregister();
     await this.worker?.close();
     await this.runtime.close();
   }

@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { observeQueue } from '#lx/http';
 import type { VerifyBatch } from '../application/verification/verify-batch.js';
 
 export const VERIFICATION_QUEUE = 'lead-verification';
@@ -16,6 +17,7 @@ const bullPrefix = (prefix: string) => `${prefix}:bull`;
 export class VerificationQueue {
   private readonly queue: Queue;
   private readonly connection: Redis;
+  private readonly unobserve: () => void;
 
   constructor(options: QueueConnection) {
     this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
@@ -23,6 +25,7 @@ export class VerificationQueue {
       connection: this.connection,
       prefix: bullPrefix(options.prefix),
     });
+    this.unobserve = observeQueue(this.queue);
   }
 
   async enqueue(batchId: string): Promise<void> {
@@ -40,6 +43,7 @@ export class VerificationQueue {
   }
 
   async close(): Promise<void> {
+    this.unobserve();
     await this.queue.close();
     await this.connection.quit().catch(() => undefined);
   }

@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { observeQueue } from '#lx/http';
 import type { Payouts } from '../application/payouts.js';
 
 export const PAYOUT_QUEUE = 'settlement-payouts';
@@ -19,6 +20,7 @@ export async function startPayoutSchedule(options: {
   const prefix = `${options.prefix}:bull`;
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue(PAYOUT_QUEUE, { connection, prefix });
+  const unobserve = observeQueue(queue);
   if (options.cron)
     await queue.upsertJobScheduler(
       'scheduled-payouts',
@@ -35,6 +37,7 @@ export async function startPayoutSchedule(options: {
   worker?.on('failed', (job, error) => options.log?.(`payout run ${job?.id} failed`, error));
   return {
     close: async () => {
+      unobserve();
       await worker?.close();
       await queue.close();
       await connection.quit().catch(() => undefined);

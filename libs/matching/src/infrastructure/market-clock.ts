@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { MarketClockTicked, newEvent } from '#lx/contracts';
+import { observeQueue } from '#lx/http';
 import type { EventStore } from '#lx/event-store';
 import { marketClockStream } from '../application/market-inputs.js';
 
@@ -27,12 +28,14 @@ export class MarketClock {
   private readonly workerConnection: Redis;
   private readonly queue: Queue;
   private readonly worker: Worker;
+  private readonly unobserve: () => void;
 
   constructor(private readonly options: MarketClockOptions) {
     const prefix = `${options.prefix}:bull`;
     this.queueConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.queue = new Queue(MARKET_CLOCK_QUEUE, { connection: this.queueConnection, prefix });
+    this.unobserve = observeQueue(this.queue);
     this.worker = new Worker(
       MARKET_CLOCK_QUEUE,
       (job) => this.tick((job.data as { vertical: string }).vertical),
@@ -65,6 +68,7 @@ export class MarketClock {
   }
 
   async close(): Promise<void> {
+    this.unobserve();
     await this.worker.close();
     await this.queue.close();
     await Promise.all(

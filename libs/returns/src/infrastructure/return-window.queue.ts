@@ -1,5 +1,6 @@
 import { DelayedError, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { observeQueue } from '#lx/http';
 import type { ReturnWindowScheduler } from '../application/return-decisions.js';
 import type { ReturnWindow } from '../application/return-window.js';
 
@@ -19,6 +20,7 @@ const bullPrefix = (prefix: string) => `${prefix}:bull`;
 export class ReturnWindowQueue implements ReturnWindowScheduler {
   private readonly connection: Redis;
   readonly queue: Queue;
+  private readonly unobserve: () => void;
 
   constructor(options: QueueConnection) {
     this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
@@ -26,6 +28,7 @@ export class ReturnWindowQueue implements ReturnWindowScheduler {
       connection: this.connection,
       prefix: bullPrefix(options.prefix),
     });
+    this.unobserve = observeQueue(this.queue);
   }
 
   async scheduleClose(
@@ -63,6 +66,7 @@ export class ReturnWindowQueue implements ReturnWindowScheduler {
   }
 
   async close(): Promise<void> {
+    this.unobserve();
     await this.queue.close();
     await this.connection.quit().catch(() => undefined);
   }

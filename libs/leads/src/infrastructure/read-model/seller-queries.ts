@@ -76,6 +76,22 @@ const LEAD_STATUS = `CASE WHEN status IN ('listed', 'withdrawn') AND sales >=
 export class SellerQueries {
   constructor(private readonly pool: pg.Pool) {}
 
+  /** Leads ever listed and rows ever rejected, per market, across every seller (for /metrics). */
+  async volumes(): Promise<{ vertical: string; listed: number; rejected: number }[]> {
+    const { rows } = await this.pool.query<{ vertical: string; listed: string; rejected: string }>(
+      `SELECT vertical, sum(listed) AS listed, sum(rejected) AS rejected FROM (
+         SELECT vertical, count(*) AS listed, 0 AS rejected FROM ${RM}.seller_leads GROUP BY vertical
+         UNION ALL
+         SELECT vertical, 0, coalesce(sum(rejected), 0) FROM ${RM}.seller_batches GROUP BY vertical
+       ) AS volumes GROUP BY vertical`,
+    );
+    return rows.map((row) => ({
+      vertical: row.vertical,
+      listed: Number(row.listed),
+      rejected: Number(row.rejected),
+    }));
+  }
+
   sellerRecord(sellerId: string): Promise<SellerRecord> {
     return readSellerRecord(this.pool, sellerId);
   }
