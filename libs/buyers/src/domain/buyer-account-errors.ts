@@ -13,7 +13,8 @@ export class BuyerAccountError extends DomainError {
       | 'order-expiry-in-past'
       | 'currency-mismatch'
       | 'release-exceeds-reservation'
-      | 'invalid-webhook-url',
+      | 'invalid-webhook-url'
+      | 'webhook-not-found',
     message: string,
     details: Record<string, unknown> = {},
   ) {

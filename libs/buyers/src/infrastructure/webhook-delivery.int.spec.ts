@@ -240,4 +240,53 @@ describe('webhook delivery over BullMQ and Redis', () => {
     expect(received.slice(before).map((hit) => JSON.parse(hit.body).deliveryId)).toEqual(['aw4']);
     expect(await delivery.status(buyerId, 'aw3')).toBeNull();
   });
+
+  it('after a rotation signs with the new and the previous secret until the overlap ends', async () => {
+    const before = await loadBuyerAccount(repository, buyerId);
+    const oldSecret = webhookSecret(options.webhookSigningKey, buyerId, before.webhook!.secretRef);
+    const newRef = 'derived:v1:rotated';
+    const newSecret = webhookSecret(options.webhookSigningKey, buyerId, newRef);
+    await repository.handle(buyerStream(buyerId), buyerAccountDecider, {
+      kind: 'rotate-webhook-secret',
+      buyerId,
+      secretRef: newRef,
+      previousValidUntil: new Date(Date.now() + 60_000).toISOString(),
+    });
+    const signatureOf = async (allocationId: string, leadId: string) => {
+      const from = received.length;
+      await store.appendToStream(`lead-${leadId}`, [leadListed(leadId)], { expectedRevision: 'any' });
+      await store.appendToStream(
+        'market-eyewear',
+        [leadAllocated({ allocationId, leadId, orderId, buyerId, price: 60000 })],
+        { expectedRevision: 'any' },
+      );
+      await waitFor(() => received.length > from);
+      const hit = received[from]!;
+      return {
+        headers: {
+          timestamp: hit.headers['x-lx-timestamp'] as string,
+          signature: hit.headers['x-lx-signature'] as string,
+        },
+        body: hit.body,
+      };
+    };
+    const during = await signatureOf('aw5', 'w5');
+    const now = Math.floor(Date.now() / 1000);
+    expect(during.headers.signature).toMatch(/^v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+    expect(verifyWebhook(newSecret, during.headers, during.body, now)).toBe(true);
+    expect(verifyWebhook(oldSecret, during.headers, during.body, now)).toBe(true);
+
+    // An overlap that has ended: the previous secret signs no more.
+    await repository.handle(buyerStream(buyerId), buyerAccountDecider, {
+      kind: 'rotate-webhook-secret',
+      buyerId,
+      secretRef: 'derived:v1:rotated-again',
+      previousValidUntil: new Date(Date.now() - 1).toISOString(),
+    });
+    const after = await signatureOf('aw6', 'w6');
+    const latest = webhookSecret(options.webhookSigningKey, buyerId, 'derived:v1:rotated-again');
+    expect(after.headers.signature).toMatch(/^v1=[0-9a-f]{64}$/);
+    expect(verifyWebhook(latest, after.headers, after.body, Math.floor(Date.now() / 1000))).toBe(true);
+    expect(verifyWebhook(newSecret, after.headers, after.body, Math.floor(Date.now() / 1000))).toBe(false);
+  });
 });

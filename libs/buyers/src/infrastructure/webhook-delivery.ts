@@ -8,8 +8,8 @@ import { loadBuyerAccount } from '../application/buyer-account-stream.js';
 import type { BuyerAccountState } from '../domain/buyer-account.js';
 import type { BuyersOptions } from '../application/buyers-options.js';
 import type { PersonalDataReader } from '../application/personal-data-reader.js';
-import { webhookSecret } from '../application/webhook-secrets.js';
-import { signWebhook } from '../domain/webhook-signature.js';
+import { webhookSecretsInForce } from '../application/webhook-secrets.js';
+import { signWebhookWithEach } from '../domain/webhook-signature.js';
 import { discloseLeadToItsBuyer } from './lead-personal-data.js';
 import { postWebhook } from './webhook-http.js';
 import type { WebhookTargets } from './webhook-targets.js';
@@ -201,8 +201,12 @@ export class WebhookDelivery {
       personalData: lead.personalData,
       personalDataStatus: lead.personalDataStatus,
     });
-    const secret = webhookSecret(this.options.webhookSigningKey, data.buyerId, account.webhook.secretRef);
-    const signatures = (timestamp: number, text: string) => signWebhook(secret, timestamp, text);
+    const secrets = webhookSecretsInForce(
+      this.options.webhookSigningKey,
+      data.buyerId,
+      account.webhook,
+      new Date(),
+    );
     const timestamp = Math.floor(Date.now() / 1000);
     let response: { status: number };
     try {
@@ -216,7 +220,7 @@ export class WebhookDelivery {
           'user-agent': 'LeadExchange-Webhooks/1',
           'x-lx-delivery': data.allocationId,
           'x-lx-timestamp': String(timestamp),
-          'x-lx-signature': signatures(timestamp, body),
+          'x-lx-signature': signWebhookWithEach(secrets, timestamp, body),
         },
         body,
         timeoutMs: this.options.webhookTimeoutMs,
