@@ -116,6 +116,7 @@ async function main(): Promise<number> {
         const [kind, id] = args;
         if (!ENTITY_KINDS.includes(kind as EntityKind) || !id || id.startsWith('--'))
           throw new AuditCliError(USAGE, 64);
+        // Every page of the timeline (a busy batch has thousands of events).
         const events = await withAuditIndex(store, (timelines) => timelines.timeline(kind as EntityKind, id));
         if (events.length === 0) throw new AuditCliError(`No ${kind} ${id} in the log.`, 3);
         if (json) {

@@ -5,7 +5,9 @@ import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { ApiKeyAuthenticator } from './application/api-key-authenticator.js';
 import { BOOTSTRAP_OPERATOR, BootstrapOperatorKey } from './application/bootstrap-operator.js';
 import { participantCommandHandlers } from './application/participant-commands.js';
+import { REFUSED_KEYS } from './application/refused-keys.port.js';
 import { ApiKeyGuard } from './api/api-key.guard.js';
+import { RedisRefusedKeys } from './infrastructure/redis-refused-keys.js';
 import { MeController } from './api/me.controller.js';
 import { ParticipantsController } from './api/participants.controller.js';
 
@@ -27,6 +29,7 @@ export class AccessModule {
       imports: [EventSourcingModule],
       controllers: options.operatorApi ? [MeController, ParticipantsController] : [MeController],
       providers: [
+        { provide: REFUSED_KEYS, useClass: RedisRefusedKeys },
         {
           provide: BOOTSTRAP_OPERATOR,
           inject: [EVENT_STORE],

@@ -61,6 +61,8 @@ const schema = z
     /** Serves the OpenAPI document and UI at /docs; default: in development only. */
     LX_SERVE_DOCS: z.enum(['true', 'false']).optional(),
     LX_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    /** Failed authentications per minute from one source address, and for one key id, before 429. */
+    LX_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
     LX_MAX_BODY_BYTES: z.coerce
       .number()
       .int()

@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } 
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { IDEMPOTENCY_DIGEST_KEY, IdempotencyInterceptor } from './idempotency.interceptor.js';
+import { FailedAttemptLimiter, FAILED_ATTEMPTS_PER_MINUTE } from './failed-attempt-limiter.js';
 import { RateLimiter, RATE_LIMIT_PER_MINUTE } from './rate-limiter.js';
 import { RedisModule, type RedisOptions } from './redis.js';
 import { HealthModule } from './health.js';
@@ -16,6 +17,8 @@ export interface CommonHttpOptions {
   checkResponses: boolean;
   redis: RedisOptions;
   rateLimitPerMinute: number;
+  /** Failed authentications per minute from one source address, and for one key id. */
+  failedAttemptsPerMinute: number;
   /** LX_IDEMPOTENCY_KEY: keys the request digests of Idempotency-Key records. */
   idempotencyDigestKey: string;
   /** Who may read /metrics (LX_METRICS_KEY, and whether this is a deployment). */
@@ -46,8 +49,10 @@ export class CommonHttpModule implements NestModule {
         { provide: APP_INTERCEPTOR, useClass: ResponseSchemaCheck },
         { provide: RATE_LIMIT_PER_MINUTE, useValue: options.rateLimitPerMinute },
         RateLimiter,
+        { provide: FAILED_ATTEMPTS_PER_MINUTE, useValue: options.failedAttemptsPerMinute },
+        FailedAttemptLimiter,
       ],
-      exports: [RateLimiter, AppLogger],
+      exports: [RateLimiter, FailedAttemptLimiter, AppLogger],
     };
   }
 

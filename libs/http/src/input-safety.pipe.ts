@@ -16,13 +16,30 @@ export class InputSafetyPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type !== 'param' && metadata.type !== 'query' && metadata.type !== 'body') return value;
     const where = metadata.type === 'param' ? (metadata.data ?? 'path') : metadata.type;
-    const problem = findUnsafeInput(value, metadata.data ?? '');
-    if (problem)
-      throw new ProblemException(400, problem.code, problem.title, `${where}: ${problem.message}`, {
-        errors: [{ field: problem.field || where, messages: [problem.message] }],
-      });
+    refuseUnsafeInput(value, where, metadata.data ?? '');
     return value;
   }
+}
+
+/**
+ * Middleware after the JSON parser: the same check on every parsed body, so that a route which
+ * ignores its body (no `@Body()`) refuses an unsafe one too.
+ */
+export function refuseUnsafeJsonBody(
+  request: { body?: unknown },
+  _response: unknown,
+  next: () => void,
+): void {
+  refuseUnsafeInput(request.body, 'body', '');
+  next();
+}
+
+function refuseUnsafeInput(value: unknown, where: string, root: string): void {
+  const problem = findUnsafeInput(value, root);
+  if (problem)
+    throw new ProblemException(400, problem.code, problem.title, `${where}: ${problem.message}`, {
+      errors: [{ field: problem.field || where, messages: [problem.message] }],
+    });
 }
 
 interface UnsafeInput {
@@ -45,7 +62,7 @@ export function findUnsafeInput(value: unknown, root = ''): UnsafeInput | null {
           field,
           message: 'contains a NUL character or an unpaired surrogate, which cannot be stored',
         };
-    } else if (current !== null && typeof current === 'object' && !Buffer.isBuffer(current)) {
+    } else if (isParsedContainer(current)) {
       for (const [key, child] of Object.entries(current)) {
         const path = field ? `${field}.${key}` : key;
         if (FORBIDDEN_KEYS.has(key))
@@ -67,4 +84,12 @@ export function findUnsafeInput(value: unknown, root = ''): UnsafeInput | null {
     }
   }
   return null;
+}
+
+/** What a JSON or query parser produces: plain objects and arrays (never a stream, a buffer or a cycle). */
+function isParsedContainer(value: unknown): value is Record<string, unknown> | unknown[] {
+  if (Array.isArray(value)) return true;
+  if (value === null || typeof value !== 'object') return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }

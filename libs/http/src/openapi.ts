@@ -95,7 +95,9 @@ export class ResponseSchemaCheck implements NestInterceptor {
           .getHeader('content-type');
         if (typeof type === 'string' && !type.includes('json')) return body;
         // Checked as the client receives it: dates as strings, no undefined, no functions.
-        const checked = schema.safeParse(body === undefined ? undefined : JSON.parse(JSON.stringify(body, jsonReplacer)));
+        const checked = schema.safeParse(
+          body === undefined ? undefined : JSON.parse(JSON.stringify(body, jsonReplacer)),
+        );
         if (checked.success) return body;
         const where = `${context.getClass().name}.${context.getHandler().name}`;
         const issues = checked.error.issues

@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import { MARKET_RULES } from '#lx/contracts';
 import { AppLogger } from './logging.js';
 import { completeOpenApiDocument } from './openapi.js';
-import { InputSafetyPipe } from './input-safety.pipe.js';
+import { InputSafetyPipe, refuseUnsafeJsonBody } from './input-safety.pipe.js';
 import { jsonReplacer, refuseDeepJson } from './json-body.js';
 import { createValidationPipe } from './validation.js';
 
@@ -49,6 +49,7 @@ export async function startHttpApp(module: unknown, options: StartOptions): Prom
     verify: refuseDeepJson,
   };
   app.useBodyParser('json', jsonOptions);
+  app.use(refuseUnsafeJsonBody);
   app.set('json replacer', jsonReplacer);
   app.useGlobalPipes(new InputSafetyPipe(), createValidationPipe());
   app.enableShutdownHooks();

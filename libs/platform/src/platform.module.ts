@@ -62,6 +62,7 @@ export class PlatformModule {
             requireNoEviction: config.LX_REQUIRE_NOEVICTION,
           },
           rateLimitPerMinute: config.LX_RATE_LIMIT_PER_MINUTE,
+          failedAttemptsPerMinute: config.LX_AUTH_FAILURES_PER_MINUTE,
           idempotencyDigestKey: config.LX_IDEMPOTENCY_KEY,
           metrics: { key: config.LX_METRICS_KEY, deployment: config.deployment },
         }),

@@ -17,6 +17,8 @@ export interface RunningExchange {
   /** Stops the apps, keeps the database (to start again against an existing one). */
   stopApps(): Promise<void>;
   startApps(): Promise<void>;
+  /** Kills one app with SIGKILL (a crash: no shutdown hook runs) and waits until it is gone. */
+  crashApp(app: AppName): Promise<void>;
   stop(): Promise<void>;
   logs(app: AppName): string;
 }
@@ -123,7 +125,8 @@ export async function startExchange(
       Object.values(children).map(
         (child) =>
           new Promise<void>((resolve) => {
-            if (!child || child.exitCode !== null) return resolve();
+            // A child killed by a signal has no exit code, only its signal.
+            if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
             child.once('exit', () => resolve());
             child.kill('SIGTERM');
             setTimeout(() => child.kill('SIGKILL'), 5000).unref();
@@ -171,6 +174,13 @@ export async function startExchange(
     call,
     stopApps,
     startApps,
+    crashApp: (app) =>
+      new Promise<void>((resolve) => {
+        const child = children[app];
+        if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
     logs: (app) => output[app],
     stop: async () => {
       await stopApps();

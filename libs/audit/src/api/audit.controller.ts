@@ -5,7 +5,16 @@ import { Transform } from 'class-transformer';
 import { IsArray, IsOptional, IsString, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import { notFound, Roles, Answers, AnswersDocument, IdParam } from '#lx/http';
+import {
+  Answers,
+  AnswersDocument,
+  decodeCursor,
+  encodeCursor,
+  IdParam,
+  notFound,
+  PageQuery,
+  Roles,
+} from '#lx/http';
 import { ENTITY_KINDS, type EntityKind } from '../domain/entity-references.js';
 import { AuditTimelines } from '../application/timeline.js';
 import { ReadModelChecks } from '../application/read-model-check.js';
@@ -62,14 +71,29 @@ export class AuditController {
   @ApiOperation({
     summary:
       'Every event that touched a lead, order, allocation (dispute), participant, batch or payout, in log order',
+    description:
+      'Paged: `?limit=` (default 500, at most 500) events per page; `hasMore` says whether more follow and `nextCursor` (present only then) fetches them with `?cursor=`.',
   })
   async timeline(
     @Param('kind', new ParseEnumPipe(ENTITY_KINDS)) kind: EntityKind,
     @IdParam('id', 'reference') id: string,
+    @Query() query: PageQuery,
   ) {
-    const events = await this.timelines.timeline(kind, id);
-    if (events.length === 0) throw notFound(`${kind} ${id}`);
-    return { kind, id, events };
+    const after = decodeCursor(query.cursor, { c: 'position', p: 'position' });
+    const page = await this.timelines.page(
+      kind,
+      id,
+      query.limit ?? 500,
+      after ? { commit: after.c, prepare: after.p } : null,
+    );
+    if (page.events.length === 0 && !after) throw notFound(`${kind} ${id}`);
+    return {
+      kind,
+      id,
+      events: page.events,
+      hasMore: page.next !== null,
+      ...(page.next ? { nextCursor: encodeCursor({ c: page.next.commit, p: page.next.prepare }) } : {}),
+    };
   }
 
   @Get('allocations/:allocationId/explanation')

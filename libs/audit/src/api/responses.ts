@@ -16,10 +16,15 @@ export const TimelineEntryAnswer = z.strictObject({
   data: z.unknown().describe('The event’s data; personal data never appears'),
 });
 
-export const TimelineAnswer = z.looseObject({
+export const TimelineAnswer = z.strictObject({
   kind: z.string(),
   id: z.string(),
   events: z.array(TimelineEntryAnswer),
+  hasMore: z.boolean().describe('More events follow this page'),
+  nextCursor: z
+    .string()
+    .optional()
+    .describe('Opaque; pass as `?cursor=` for the next page; only when `hasMore`'),
 });
 
 const OrderAsOfAnswer = z.strictObject({

@@ -16,7 +16,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Evidence, ReturnReason } from '#lx/contracts';
-import { PageLimit, PageQuery } from '#lx/http';
+import type { CsvDialect } from '#lx/csv';
+import { CsvDialectProperty, PageLimit, PageQuery } from '#lx/http';
 
 const DELIVERIES_PAGE_LIMIT = 200;
 
@@ -121,6 +122,11 @@ export class PurchasedLeadsQuery extends PageQuery {
   @IsOptional()
   @IsISO8601({ strict: true })
   allocatedTo?: string;
+}
+
+export class PurchasedLeadsExportQuery extends PurchasedLeadsQuery {
+  @CsvDialectProperty()
+  dialect?: CsvDialect;
 }
 
 export class DeliveriesQuery {

@@ -26,6 +26,12 @@ const LIVE_RULES =
   'available balance — to spend less, cancel: the unspent part comes back when the engine closes the order); ' +
   'its vertical and currency never change. A cancelled or closed order cannot change.';
 
+const RESTING_LEADS_RULE =
+  'A new order (and one resumed, amended or given a replacement) first meets the leads already resting in ' +
+  'the market, at their floor, and takes the ones it values most first: its bid with modifiers for the lead, ' +
+  'then the lead’s quality score, then freshness (latest capture), then listing order — deterministic, so a ' +
+  'replay of the log takes the same leads. ';
+
 @ApiTags('buyers: purchase orders')
 @Roles('buyer')
 @Controller('v1')
@@ -42,7 +48,8 @@ export class OrdersController {
     summary: 'Place a standing purchase order; its budget is reserved from the available balance',
     description:
       'The budget must not exceed the available balance in the market’s currency (422 insufficient-funds, ' +
-      'nothing reserved). ' +
+      'nothing reserved). Only markets an engine runs take orders (422 market-not-open). ' +
+      RESTING_LEADS_RULE +
       LIVE_RULES,
   })
   async place(@Body() body: PlaceOrderRequest, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
@@ -140,6 +147,8 @@ export class OrdersController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Cancel: final. The unspent budget returns when the engine confirms the close (OrderClosed)',
+    description:
+      'An order in a market no engine has ever run (placed before orders there were refused) is closed at once and its whole budget released.',
   })
   cancel(@IdParam('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
     return this.change(orderId, 'cancel', buyer);

@@ -1,9 +1,11 @@
-import { Body, Controller, Get, Header, Inject, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { csvDocument, type CsvValue } from '#lx/csv';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import {
+  csvDownload,
   CurrentPrincipal,
   decodeCursor,
   IdParam,
@@ -18,7 +20,6 @@ import {
 } from '#lx/http';
 import { ReportConversion, RequestReturn, type OwnAllocation } from '../application/after-sale-commands.js';
 import { PERSONAL_DATA_READER, type PersonalDataReader } from '../application/personal-data-reader.js';
-import { csvLine } from '../domain/csv-cell.js';
 import { discloseLeadToItsBuyer, type LeadDisclosure } from '../infrastructure/lead-personal-data.js';
 import {
   PurchasesQueries,
@@ -26,7 +27,12 @@ import {
   type PurchaseView,
   type ReturnView,
 } from '../infrastructure/purchases.queries.js';
-import { PurchasedLeadsQuery, ReportConversionRequest, RequestReturnRequest } from './after-sale.dtos.js';
+import {
+  PurchasedLeadsExportQuery,
+  PurchasedLeadsQuery,
+  ReportConversionRequest,
+  RequestReturnRequest,
+} from './after-sale.dtos.js';
 import {
   ConversionAnswer,
   PurchasePage,
@@ -90,15 +96,13 @@ export class PurchasedLeadsController {
 
   @Get('purchased-leads/export.csv')
   @AnswersDocument(['text/csv'], 'My purchased leads with their personal data, as CSV')
-  @Header('content-type', 'text/csv; charset=utf-8')
-  @Header('content-disposition', 'attachment; filename="purchased-leads.csv"')
   @ApiOperation({
     summary: 'CSV of my purchased leads with their personal data',
     description:
-      'Cells a spreadsheet would read as a formula (= + - @ tab CR) are prefixed with a single quote.',
+      '`?dialect=spreadsheet` (default) to open in a spreadsheet in any locale: no cell can start a formula (OWASP CSV injection), phones show as text. `?dialect=rfc4180` for a CRM import: every value exactly as stored.',
   })
   async exportCsv(
-    @Query() query: PurchasedLeadsQuery,
+    @Query() query: PurchasedLeadsExportQuery,
     @CurrentPrincipal() buyer: Principal,
     @Res() response: Response,
   ): Promise<void> {
@@ -107,32 +111,31 @@ export class PurchasedLeadsController {
       { ...this.filterOf(query), after: null },
       EXPORT_LIMIT,
     );
-    const lines = [csvLine(CSV_COLUMNS)];
+    const records: CsvValue[][] = [CSV_COLUMNS];
     for (const row of rows) {
       const lead = await discloseLeadToItsBuyer(this.store, this.personalData, row.leadId);
       const person = (lead.personalData ?? {}) as Record<string, unknown>;
       const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-      lines.push(
-        csvLine([
-          row.allocationId,
-          row.orderId,
-          row.leadId,
-          row.allocatedAt,
-          row.price,
-          row.currency,
-          row.attributes?.region,
-          row.attributes?.age,
-          row.attributes?.gender,
-          row.attributes?.stage,
-          row.returnStatus,
-          row.converted,
-          text(person.name) ?? [text(person.firstName), text(person.lastName)].filter(Boolean).join(' '),
-          text(person.email),
-          text(person.phone),
-        ]),
-      );
+      records.push([
+        row.allocationId,
+        row.orderId,
+        row.leadId,
+        row.allocatedAt,
+        row.price,
+        row.currency,
+        row.attributes?.region,
+        row.attributes?.age,
+        row.attributes?.gender,
+        row.attributes?.stage,
+        row.returnStatus,
+        row.converted,
+        text(person.name) ?? [text(person.firstName), text(person.lastName)].filter(Boolean).join(' '),
+        text(person.email),
+        text(person.phone),
+      ]);
     }
-    response.send(lines.join('\r\n') + '\r\n');
+    csvDownload(response, 'purchased-leads.csv');
+    response.send(csvDocument(records, query.dialect ?? 'spreadsheet'));
   }
 
   @Get('purchased-leads/:allocationId')

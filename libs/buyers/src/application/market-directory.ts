@@ -35,4 +35,13 @@ export class MarketDirectory {
     const { currency, returnWindowHours } = last.data;
     return { vertical, currency, returnWindowHours };
   }
+
+  /**
+   * Whether an engine runs (or ran) the market: its clock has ticked (`marketClock-<vertical>`;
+   * an engine ticks it when it starts). Orders elsewhere could never buy.
+   */
+  async isOpen(vertical: string): Promise<boolean> {
+    const [first] = await this.store.readStream(`marketClock-${vertical}`, { maxCount: 1 });
+    return first !== undefined;
+  }
 }

@@ -99,6 +99,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
     });
     await repository.handle(stream, buyerAccountDecider, {
       kind: 'place-order',
+      marketOpen: true,
       buyerId,
       orderId,
       vertical: 'eyewear',
@@ -214,6 +215,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
     const pullOrder = randomUUID();
     await repository.handle(buyerStream(buyerId), buyerAccountDecider, {
       kind: 'place-order',
+      marketOpen: true,
       buyerId,
       orderId: pullOrder,
       vertical: 'eyewear',

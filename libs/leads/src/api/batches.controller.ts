@@ -1,7 +1,9 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags, ApiBody, ApiConsumes } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
+  csvDownload,
+  CsvDialectQuery,
   CurrentPrincipal,
   decodeCursor,
   idempotencyKeyOf,
@@ -22,7 +24,7 @@ import { REJECTION_REASONS, type RejectionReason } from '../domain/rejection-rea
 import type { UploadFormat } from '../application/upload/parse-upload.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import type { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
-import { csvLine } from './csv-report.js';
+import { csvDocument } from '#lx/csv';
 import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
 import { problemOfUpload } from './problem-of-upload.js';
 import { UploadTermsQuery, WithdrawRequest } from './upload.dtos.js';
@@ -140,35 +142,39 @@ export class BatchesController {
 
   @Get(':batchId/rejections.csv')
   @AnswersDocument(['text/csv'], 'The rejection report as CSV')
-  @Header('Content-Type', 'text/csv; charset=utf-8')
-  @ApiOperation({ summary: 'The rejection report as CSV, safe to open in a spreadsheet' })
+  @ApiOperation({
+    summary: 'The rejection report as CSV: safe to open in a spreadsheet, or RFC 4180 for machines',
+  })
   async rejectionsCsv(
     @IdParam('batchId') batchId: string,
+    @Query() query: CsvDialectQuery,
     @CurrentPrincipal() seller: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
     await this.get(batchId, seller);
-    response.setHeader('Content-Disposition', `attachment; filename="rejections-${batchId}.csv"`);
+    csvDownload(response, `rejections-${batchId}.csv`);
     const rows = await this.queries.rejections(batchId);
-    return (
-      '\uFEFF' +
-      csvLine(['Line in your file', 'Reason codes', 'What is wrong']) +
-      rows
-        .map((row) =>
-          csvLine([
-            row.line,
-            row.reasons.join(' | '),
-            row.reasons.map((r) => REJECTION_REASONS[r as RejectionReason] ?? r).join(' '),
-          ]),
-        )
-        .join('')
+    return csvDocument(
+      [
+        ['Line in your file', 'Reason codes', 'What is wrong'],
+        ...rows.map((row) => [
+          row.line,
+          row.reasons.join(' | '),
+          row.reasons.map((r) => REJECTION_REASONS[r as RejectionReason] ?? r).join(' '),
+        ]),
+      ],
+      query.dialect ?? 'spreadsheet',
     );
   }
 
   @Post(':batchId/withdraw')
   @Answers(BatchWithdrawn, { description: 'The batch is withdrawn' })
   @HttpCode(200)
-  @ApiOperation({ summary: 'Withdraw a verified batch: every lead of it still listed is withdrawn' })
+  @ApiOperation({
+    summary: 'Withdraw a verified batch: every lead of it still listed is withdrawn',
+    description:
+      'Sold-out leads keep their sales and their status `sold`; `leadsWithdrawn` counts only the leads taken off sale.',
+  })
   async withdraw(
     @IdParam('batchId') batchId: string,
     @Body() body: WithdrawRequest,

@@ -7,6 +7,7 @@ import {
   decodeCursor,
   IdParam,
   notFound,
+  ProblemException,
   Roles,
   toPage,
   type Principal,
@@ -65,6 +66,11 @@ export class LeadsController {
     @Body() body: WithdrawRequest,
     @CurrentPrincipal() seller: Principal,
   ) {
+    // A sold-out lead is off the market already and its sales stand: withdrawing it would only
+    // mislabel it (the engine ignores it either way).
+    const row = await this.queries.lead(seller.participantId, leadId);
+    if (row?.market_status === 'sold')
+      throw new ProblemException(409, 'lead-sold-out', 'Lead sold out', `Lead ${leadId} is sold out`);
     await this.runtime.aggregates.handle(
       `lead-${leadId}`,
       leadDecider,
@@ -100,7 +106,7 @@ export class LeadsController {
     return rows.map((row) => ({
       leadId: row.lead_id,
       batchId: row.batch_id,
-      status: row.status,
+      status: row.market_status,
       sales: row.sales,
       returned: row.returned,
       proceeds: Number(row.proceeds),

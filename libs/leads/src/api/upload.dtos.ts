@@ -51,15 +51,18 @@ export class UploadTermsQuery {
   listingLifetimeHours?: number;
 }
 
+/** A lead's status as its seller sees it: `sold` once it made every sale its exclusivity allows. */
+export const LEAD_STATUSES = ['listed', 'sold', 'withdrawn', 'erased', 'expired'] as const;
+
 export class ListLeadsQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @Matches(/^[0-9a-f-]{36}$/)
   batchId?: string;
 
-  @ApiPropertyOptional({ enum: ['listed', 'withdrawn', 'erased', 'expired'] })
+  @ApiPropertyOptional({ enum: LEAD_STATUSES })
   @IsOptional()
-  @IsIn(['listed', 'withdrawn', 'erased', 'expired'])
+  @IsIn(LEAD_STATUSES)
   status?: string;
 }
 

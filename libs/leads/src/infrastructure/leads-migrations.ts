@@ -46,6 +46,13 @@ CREATE TABLE lx_suppressions (
   added_at    timestamptz NOT NULL DEFAULT now()
 );`,
   },
+  {
+    // Who is receiving an upload, until when: a receiver that died stops renewing, and its
+    // Idempotency-Key is free again once the lease runs out (no lease: from before, free).
+    id: '002-receiving-lease',
+    sql: `
+ALTER TABLE lx_batch_verification ADD COLUMN receiver text, ADD COLUMN lease_until timestamptz;`,
+  },
 ];
 
 export async function migrateLeadTables(pool: pg.Pool): Promise<void> {

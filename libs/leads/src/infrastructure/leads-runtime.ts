@@ -89,7 +89,7 @@ export async function createLeadsRuntime(
       // Uploads abandoned mid-file are dropped now and every ten minutes.
       const sweep = () =>
         receiveUpload
-          .discardAbandoned(new Date())
+          .discardAbandoned()
           .catch((error) => log?.('discarding abandoned uploads failed', error));
       await sweep();
       const sweeper = setInterval(() => void sweep(), 10 * 60 * 1000);

@@ -1,4 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { CsvDialect } from '#lx/csv';
+import { CsvDialectProperty } from '#lx/http';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 
 export class StatementQuery {
@@ -15,6 +17,10 @@ export class StatementQuery {
   @IsOptional()
   @IsIn(['json', 'csv'])
   format?: 'json' | 'csv';
+
+  /** With `format=csv`. */
+  @CsvDialectProperty()
+  dialect?: CsvDialect;
 }
 
 export class AccountsQuery {

@@ -2,7 +2,7 @@ import { Controller, ForbiddenException, Get, Query, Res } from '@nestjs/common'
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { Answers, CurrentPrincipal, IdParam, Roles, type Principal } from '#lx/http';
+import { Answers, csvDownload, CurrentPrincipal, IdParam, Roles, type Principal } from '#lx/http';
 import { buyerStatementsCsv, sellerStatementsCsv } from '../domain/statement-csv.js';
 import { currenciesOf, readBuyerStatement, readSellerStatement } from '../infrastructure/ledger.queries.js';
 import { StatementQuery } from './ledger.dtos.js';
@@ -34,7 +34,11 @@ export class StatementsController {
       ),
     );
     if (query.format !== 'csv') return { items: statements };
-    return csv(response, `statement-${sellerId}.csv`, sellerStatementsCsv(statements));
+    return csv(
+      response,
+      `statement-${sellerId}.csv`,
+      sellerStatementsCsv(statements, query.dialect ?? 'spreadsheet'),
+    );
   }
 
   @Get('buyers/:buyerId')
@@ -57,7 +61,11 @@ export class StatementsController {
       ),
     );
     if (query.format !== 'csv') return { items: statements };
-    return csv(response, `statement-${buyerId}.csv`, buyerStatementsCsv(statements));
+    return csv(
+      response,
+      `statement-${buyerId}.csv`,
+      buyerStatementsCsv(statements, query.dialect ?? 'spreadsheet'),
+    );
   }
 
   private async currencies(ownerId: string, query: StatementQuery): Promise<string[]> {
@@ -71,12 +79,7 @@ export function ownOnly(principal: Principal, role: 'seller' | 'buyer', ownerId:
     throw new ForbiddenException('A participant sees only its own statements');
 }
 
-function csv(response: Response, filename: string, body: string): string {
-  response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  response.setHeader(
-    'Content-Disposition',
-    `attachment; filename="${filename.replace(/[^A-Za-z0-9_.-]/g, '_')}"`,
-  );
-  // A byte-order mark, so that spreadsheets read the file as UTF-8.
-  return `\uFEFF${body}`;
+function csv(response: Response, filename: string, document: string): string {
+  csvDownload(response, filename);
+  return document;
 }

@@ -1,12 +1,12 @@
 import { formatInstant, majorUnits } from '#lx/contracts';
-import { csvLine } from '#lx/buyers';
+import { csvDocument, type CsvDialect } from '#lx/csv';
 import type { AccountLine, BuyerStatement, SellerStatement } from './statements.js';
 
 /*
  * Statements as a spreadsheet user reads them: one header, a date on every line (UTC), amounts in
  * major units (`600.00`, a dot as the decimal mark) beside their currency, words instead of codes;
- * the log position last, for whoever checks a line against the log. Every cell is escaped against
- * formula injection.
+ * the log position last, for whoever checks a line against the log. Written by the one CSV writer
+ * in the dialect asked for (spreadsheet-safe or RFC 4180).
  */
 
 const SALE_STATUS: Record<string, string> = {
@@ -15,7 +15,7 @@ const SALE_STATUS: Record<string, string> = {
   voided: 'returned, reversed',
 };
 
-export function sellerStatementsCsv(statements: readonly SellerStatement[]): string {
+export function sellerStatementsCsv(statements: readonly SellerStatement[], dialect: CsvDialect): string {
   const header = [
     'Date (UTC)',
     'Entry',
@@ -67,7 +67,7 @@ export function sellerStatementsCsv(statements: readonly SellerStatement[]): str
       })),
     ];
   });
-  return toCsv(header, lines);
+  return toCsv(header, lines, dialect);
 }
 
 const ENTRIES: Record<AccountLine['kind'], string> = {
@@ -85,7 +85,7 @@ const ACCOUNTS: Record<AccountLine['account'], string> = {
   buyer_reserved: 'reserved for orders',
 };
 
-export function buyerStatementsCsv(statements: readonly BuyerStatement[]): string {
+export function buyerStatementsCsv(statements: readonly BuyerStatement[], dialect: CsvDialect): string {
   const header = ['Date (UTC)', 'Entry', 'Reference', 'Balance', 'Amount', 'Currency', 'Log position'];
   const lines = statements.flatMap((statement) =>
     statement.lines.map((line) => ({
@@ -101,11 +101,15 @@ export function buyerStatementsCsv(statements: readonly BuyerStatement[]): strin
       ],
     })),
   );
-  return toCsv(header, lines);
+  return toCsv(header, lines, dialect);
 }
 
-function toCsv(header: string[], lines: { at: string; cells: (string | number)[] }[]): string {
+function toCsv(
+  header: string[],
+  lines: { at: string; cells: (string | number)[] }[],
+  dialect: CsvDialect,
+): string {
   // In time order across currencies and kinds; the sort is stable, so a statement's own order holds.
   const ordered = [...lines].sort((a, b) => a.at.localeCompare(b.at));
-  return [header, ...ordered.map((line) => line.cells)].map(csvLine).join('\r\n') + '\r\n';
+  return csvDocument([header, ...ordered.map((line) => line.cells)], dialect);
 }

@@ -19,15 +19,18 @@ const lines = (csv: string) => csv.trimEnd().split('\r\n');
 
 describe('statement CSV', () => {
   it('gives every line a date, amounts in major units beside the currency, and a header people read', () => {
-    const csv = sellerStatementsCsv([
-      sellerStatement(
-        's-1',
-        'RUB',
-        [sale(), sale({ allocationId: 'a-2', status: 'voided', soldAt: '2026-11-21T08:30:00.000Z' })],
-        [{ payoutId: 'p-1', position: '12/1', occurredAt: '2026-11-24T09:00:00.000Z', amount: 51_000 }],
-        { pending: 0, available: 0 },
-      ),
-    ]);
+    const csv = sellerStatementsCsv(
+      [
+        sellerStatement(
+          's-1',
+          'RUB',
+          [sale(), sale({ allocationId: 'a-2', status: 'voided', soldAt: '2026-11-21T08:30:00.000Z' })],
+          [{ payoutId: 'p-1', position: '12/1', occurredAt: '2026-11-24T09:00:00.000Z', amount: 51_000 }],
+          { pending: 0, available: 0 },
+        ),
+      ],
+      'rfc4180',
+    );
     expect(lines(csv)).toEqual([
       'Date (UTC),Entry,Reference,Buyer,Status,Price,Commission,Proceeds to you,Currency,Log position',
       '2026-11-20 10:00 UTC,Sale,a-1,b-1,"sold, settled",600.00,-90.00,510.00,RUB,10/2',
@@ -37,28 +40,31 @@ describe('statement CSV', () => {
   });
 
   it('puts every currency under one header, in time order', () => {
-    const csv = buyerStatementsCsv([
-      buyerStatement('b-1', 'RUB', [
-        {
-          position: '3/1',
-          occurredAt: '2026-11-22T00:00:00.000Z',
-          kind: 'deposit',
-          reference: 'w-1',
-          account: 'buyer_available',
-          amount: 4_000_000,
-        },
-      ]),
-      buyerStatement('b-1', 'EUR', [
-        {
-          position: '2/1',
-          occurredAt: '2026-11-21T00:00:00.000Z',
-          kind: 'refund',
-          reference: 'a-9',
-          account: 'buyer_available',
-          amount: 1_250,
-        },
-      ]),
-    ]);
+    const csv = buyerStatementsCsv(
+      [
+        buyerStatement('b-1', 'RUB', [
+          {
+            position: '3/1',
+            occurredAt: '2026-11-22T00:00:00.000Z',
+            kind: 'deposit',
+            reference: 'w-1',
+            account: 'buyer_available',
+            amount: 4_000_000,
+          },
+        ]),
+        buyerStatement('b-1', 'EUR', [
+          {
+            position: '2/1',
+            occurredAt: '2026-11-21T00:00:00.000Z',
+            kind: 'refund',
+            reference: 'a-9',
+            account: 'buyer_available',
+            amount: 1_250,
+          },
+        ]),
+      ],
+      'rfc4180',
+    );
     expect(lines(csv)).toEqual([
       'Date (UTC),Entry,Reference,Balance,Amount,Currency,Log position',
       '2026-11-21 00:00 UTC,Refund of a returned lead,a-9,available,12.50,EUR,2/1',
@@ -67,20 +73,25 @@ describe('statement CSV', () => {
   });
 
   it('neutralises cells a spreadsheet would run as formulas', () => {
-    const csv = sellerStatementsCsv([
-      sellerStatement(
-        's-1',
-        'RUB',
-        [sale({ allocationId: '=HYPERLINK("http://evil")', buyerId: '@buyer' })],
-        [],
-        {
-          pending: 0,
-          available: 51_000,
-        },
-      ),
-    ]);
+    const csv = sellerStatementsCsv(
+      [
+        sellerStatement(
+          's-1',
+          'RUB',
+          [sale({ allocationId: '=HYPERLINK("http://evil")', buyerId: '@buyer' })],
+          [],
+          {
+            pending: 0,
+            available: 51_000,
+          },
+        ),
+      ],
+      'spreadsheet',
+    );
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    // A plain negative amount is a number to a spreadsheet, never a formula: it stays as it is.
     expect(lines(csv)[1]).toBe(
-      `2026-11-20 10:00 UTC,Sale,"'=HYPERLINK(""http://evil"")","'@buyer","sold, settled",600.00,-90.00,510.00,RUB,10/2`,
+      `"2026-11-20 10:00 UTC","Sale","'=HYPERLINK(""http://evil"")","'@buyer","sold, settled","600.00","-90.00","510.00","RUB","10/2"`,
     );
   });
 });
