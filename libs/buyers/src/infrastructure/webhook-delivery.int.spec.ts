@@ -56,7 +56,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
     webhookSigningKey: 'test-webhook-signing-key-0123456789abcdef',
     webhookAttempts: 3,
     webhookBackoffMs: 20,
-    webhookTimeoutMs: 2000,
+    webhookTimeoutMs: 10_000, // a loaded CI machine answers slowly; a timeout would send a second attempt
     webhookReconcileMs: 60_000,
     webhookTargets: { allowPrivate: true, requireHttps: false },
     defaultCurrency: 'RUB',
