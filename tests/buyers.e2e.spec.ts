@@ -132,6 +132,24 @@ describe('buyers app over HTTP', () => {
     });
   });
 
+  it('rotates the webhook secret with an overlap; a buyer without a webhook has nothing to rotate', async () => {
+    const configured = await as('optika', 'PUT', '/v1/webhook', { url: 'https://93.184.215.14/hooks/leads' });
+    const rotated = await as('optika', 'POST', '/v1/webhook/secret/rotate', { overlapMinutes: 60 });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body).toMatchObject({ url: 'https://93.184.215.14/hooks/leads' });
+    expect(rotated.body.secret).toMatch(/^whsec_/);
+    expect(rotated.body.secret).not.toBe(configured.body.secret);
+    const overlapEnds = Date.parse(rotated.body.previousSecretValidUntil) - Date.now();
+    expect(overlapEnds).toBeGreaterThan(59 * 60_000);
+    expect(overlapEnds).toBeLessThanOrEqual(60 * 60_000);
+    expect((await as('optika', 'POST', '/v1/webhook/secret/rotate', { overlapMinutes: -1 })).status).toBe(
+      400,
+    );
+    const none = await as('rival', 'POST', '/v1/webhook/secret/rotate', {});
+    expect(none.status).toBe(404);
+    expect(none.headers.get('content-type')).toContain('application/problem+json');
+  });
+
   it('keeps every order and allocation id to its owner: another buyer gets 404, a seller 403', async () => {
     const { body: mine } = await as('optika', 'GET', '/v1/orders');
     const orderId = mine.items[0].orderId as string;

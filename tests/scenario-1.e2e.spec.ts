@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
 import { generateLeadRows, leadRowsToCsv, scenarioOneOrder, type LeadRow } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from './support/exchange.js';
 import { allLeads, upload, waitForVerified } from './support/sellers.js';
@@ -255,5 +256,38 @@ describe('scenario 1: glasses with diamonds', () => {
       costPerAcquisition: 272_727,
     });
     expect(report.status).toBe('closed');
+  });
+
+  // Last: it takes Redis away from the running exchange (the machine's Redis keeps nothing on disk).
+  it('after Redis loses everything, the pull API continues from the acknowledged cursor and no delivery is lost', async () => {
+    const first = await exchange.call('buyers', 'GET', '/v1/deliveries?limit=20', { key: optika.apiKey });
+    expect(first.body.items).toHaveLength(20);
+    const ack = await exchange.call('buyers', 'POST', '/v1/deliveries/ack', {
+      key: optika.apiKey,
+      body: { cursor: first.body.nextCursor },
+    });
+    expect(ack.status).toBe(200);
+
+    const redis = new Redis('redis://127.0.0.1:6379');
+    try {
+      // What FLUSHALL does to this exchange, without flushing a Redis other test runs share.
+      const keys = await redis.keys(`${exchange.redisPrefix}:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+
+    const next = await exchange.call('buyers', 'GET', '/v1/deliveries?limit=100', { key: optika.apiKey });
+    expect(next.status).toBe(200);
+    expect(next.body.items).toHaveLength(30);
+    const seen = new Set(first.body.items.map((item: any) => item.allocationId));
+    expect(next.body.items.filter((item: any) => seen.has(item.allocationId))).toEqual([]);
+    const statuses = await exchange.call('buyers', 'GET', '/v1/webhook/deliveries', { key: optika.apiKey });
+    expect(statuses.body.items.filter((s: any) => s.state === 'delivered')).toHaveLength(50);
+    // Nothing was sent twice: the reconciliation finds nothing pending.
+    expect(new Set(receiver.received.map((d) => d.body.allocation.allocationId)).size).toBe(
+      receiver.received.length,
+    );
   });
 });

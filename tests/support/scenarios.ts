@@ -76,7 +76,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
 /**
  * What the receiver does with the documented scheme (buyers OpenAPI, PUT /v1/webhook): recompute
  * `v1=<hex HMAC-SHA256("<X-LX-Timestamp>.<raw body>")>` with the secret and compare in constant
- * time; refuse a timestamp more than 5 minutes away. Written here independently of libs/buyers.
+ * time (any of the comma-separated signatures); refuse a timestamp more than 5 minutes away. Written here independently of libs/buyers.
  */
 export function webhookSignatureValid(secret: string, delivery: ReceivedWebhook): boolean {
   const timestamp = Number(delivery.headers['x-lx-timestamp']);
@@ -85,8 +85,11 @@ export function webhookSignatureValid(secret: string, delivery: ReceivedWebhook)
   const expected = Buffer.from(
     `v1=${createHmac('sha256', secret).update(`${timestamp}.${delivery.rawBody}`).digest('hex')}`,
   );
-  const given = Buffer.from(signature);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  // During a secret rotation's overlap the header lists one signature per secret.
+  return signature.split(',').some((one) => {
+    const given = Buffer.from(one.trim());
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
 }
 
 export interface Registered {

@@ -26,6 +26,7 @@ export class BuyersAppModule {
           webhookAttempts: config.LX_WEBHOOK_ATTEMPTS,
           webhookBackoffMs: config.LX_WEBHOOK_BACKOFF_MS,
           webhookTimeoutMs: config.LX_WEBHOOK_TIMEOUT_MS,
+          webhookReconcileMs: config.LX_WEBHOOK_RECONCILE_SECONDS * 1000,
           webhookTargets: {
             allowPrivate: config.LX_WEBHOOK_ALLOW_PRIVATE_TARGETS,
             requireHttps: config.deployment,

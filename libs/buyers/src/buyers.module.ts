@@ -1,8 +1,7 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { AggregateRepository, EventSourcingModule } from '#lx/event-sourcing';
-import { REDIS } from '#lx/http';
 import { afterSaleCommandHandlers } from './application/after-sale-commands.js';
 import { buyerAccountCommandHandlers } from './application/buyer-account-commands.js';
 import { BUYERS_OPTIONS, type BuyersOptions } from './application/buyers-options.js';
@@ -15,6 +14,7 @@ import {
 import { BuyersBackgroundWork } from './infrastructure/background-work.js';
 import { MarketDepthQueries } from './infrastructure/market-depth.queries.js';
 import { PurchasesQueries } from './infrastructure/purchases.queries.js';
+import { DeliveryRecords } from './infrastructure/delivery-records.js';
 import { WebhookDelivery } from './infrastructure/webhook-delivery.js';
 import { WebhookTargets } from './infrastructure/webhook-targets.js';
 import { WEBHOOK_TARGET_CHECK } from './application/webhook-target-check.js';
@@ -50,19 +50,28 @@ export class BuyersModule {
         { provide: WEBHOOK_TARGET_CHECK, useExisting: WebhookTargets },
         personalDataReader ?? { provide: PERSONAL_DATA_READER, useClass: NoVaultPersonalDataReader },
         {
+          provide: DeliveryRecords,
+          useFactory: async (database: DataSource) => {
+            const records = new DeliveryRecords(database);
+            await records.ensureSchema();
+            return records;
+          },
+          inject: [DataSource],
+        },
+        {
           provide: WebhookDelivery,
           useFactory: async (
             store: EventStore,
             repository: AggregateRepository,
             reader: PersonalDataReader,
-            redis: Redis,
+            records: DeliveryRecords,
             targets: WebhookTargets,
           ) => {
-            const delivery = new WebhookDelivery(settings, store, repository, reader, redis, targets);
+            const delivery = new WebhookDelivery(settings, store, repository, reader, records, targets);
             await delivery.start(settings.runBackgroundWork);
             return delivery;
           },
-          inject: [EVENT_STORE, AggregateRepository, PERSONAL_DATA_READER, REDIS, WebhookTargets],
+          inject: [EVENT_STORE, AggregateRepository, PERSONAL_DATA_READER, DeliveryRecords, WebhookTargets],
         },
         MarketDirectory,
         PurchasesQueries,

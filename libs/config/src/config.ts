@@ -139,6 +139,8 @@ const schema = z
     /** First retry delay; each next one doubles (BullMQ exponential backoff). */
     LX_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).default(2000),
     LX_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+    /** Period of the reconciliation that re-queues pending webhook deliveries a Redis loss dropped. */
+    LX_WEBHOOK_RECONCILE_SECONDS: z.coerce.number().int().min(1).default(30),
     /** Lets webhooks reach loopback and private addresses: for tests on one machine; refused outside development. */
     LX_WEBHOOK_ALLOW_PRIVATE_TARGETS: z
       .enum(['true', 'false'])

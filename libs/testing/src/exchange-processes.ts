@@ -10,6 +10,8 @@ export type AppName = 'sellers' | 'buyers' | 'settlement';
 export interface RunningExchange {
   database: TestDatabase;
   operatorKey: string;
+  /** The apps' Redis key prefix: a test deletes its keys to play a Redis that lost everything. */
+  redisPrefix: string;
   url(app: AppName): string;
   call(app: AppName, method: string, path: string, options?: CallOptions): Promise<HttpResult>;
   /** Stops the apps, keeps the database (to start again against an existing one). */
@@ -66,10 +68,11 @@ export async function startExchange(
   const database = existingDatabase ?? (await createTestDatabase(label));
   const operatorKey = `op_${randomBytes(24).toString('base64url')}`;
   const ports = { sellers: await freePort(), buyers: await freePort(), settlement: await freePort() };
+  const redisPrefix = extraEnv.LX_REDIS_PREFIX ?? testRedisPrefix(label).replace(/:$/, '');
   const env = {
     ...process.env,
     LX_DATABASE_URL: database.url,
-    LX_REDIS_PREFIX: testRedisPrefix(label).replace(/:$/, ''),
+    LX_REDIS_PREFIX: redisPrefix,
     LX_OPERATOR_API_KEY: operatorKey,
     // Tests register operators of their own and still drive the exchange with this key.
     LX_KEEP_BOOTSTRAP_OPERATOR_KEY: 'true',
@@ -166,6 +169,7 @@ export async function startExchange(
   return {
     database,
     operatorKey,
+    redisPrefix,
     url,
     call,
     stopApps,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, IsUrl, Length, Matches, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min } from 'class-validator';
 
 export class ConfirmDepositRequest {
   @ApiProperty({ example: 5000000, description: 'Minor units (50 000 RUB = 5000000)' })
@@ -32,6 +32,19 @@ export class ConfigureWebhookRequest {
     { message: 'url must be an http or https URL' },
   )
   url!: string;
+}
+
+export class RotateWebhookSecretRequest {
+  @ApiPropertyOptional({
+    example: 1440,
+    description:
+      'How long the previous secret still signs deliveries, in minutes (default 1440, at most 10080)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_080)
+  overlapMinutes?: number;
 }
 
 export interface BalanceView {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Inject } from '@nestjs/common';
@@ -6,11 +6,20 @@ import { loadParticipant } from '#lx/access';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { AggregateRepository } from '#lx/event-sourcing';
 import { CurrentPrincipal, notFound, Roles, type Principal, Answers, IdParam } from '#lx/http';
-import { ConfigureWebhook, ConfirmDeposit } from '../application/buyer-account-commands.js';
+import {
+  ConfigureWebhook,
+  ConfirmDeposit,
+  RotateWebhookSecret,
+} from '../application/buyer-account-commands.js';
 import { loadBuyerAccount } from '../application/buyer-account-stream.js';
-import { ConfigureWebhookRequest, ConfirmDepositRequest, type AccountView } from './account.dtos.js';
+import {
+  ConfigureWebhookRequest,
+  ConfirmDepositRequest,
+  RotateWebhookSecretRequest,
+  type AccountView,
+} from './account.dtos.js';
 import { toAccountView } from './views.js';
-import { AccountAnswer, WebhookAnswer } from './responses.js';
+import { AccountAnswer, RotatedWebhookSecretAnswer, WebhookAnswer } from './responses.js';
 
 @ApiTags('buyers: funds')
 @Controller('v1')
@@ -77,12 +86,34 @@ export class AccountsController {
     summary: 'Configure my webhook (http or https); the signing secret is in this response only',
     description:
       'Deliveries are POSTed with X-LX-Timestamp (unix seconds) and X-LX-Signature: v1=<hex HMAC-SHA256 of ' +
-      '"<timestamp>.<raw body>" keyed with the secret>. Configuring again rotates the secret.',
+      '"<timestamp>.<raw body>" keyed with the secret>; during a rotation\'s overlap the header holds one ' +
+      'v1= signature per secret, comma-separated, newest first. Configuring again replaces the secret at ' +
+      'once; POST /v1/webhook/secret/rotate replaces it with an overlap.',
   })
   async configureWebhook(
     @Body() body: ConfigureWebhookRequest,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<{ url: string; secret: string }> {
     return this.commands.execute(new ConfigureWebhook(buyer.participantId, body.url, buyer.participantId));
+  }
+
+  @Post('webhook/secret/rotate')
+  @HttpCode(200)
+  @Answers(RotatedWebhookSecretAnswer, { description: 'The secret is rotated' })
+  @Roles('buyer')
+  @ApiOperation({
+    summary: 'Rotate my webhook signing secret; the new secret is in this response only',
+    description:
+      'Deliveries are signed with the new secret at once and, until previousSecretValidUntil, with the ' +
+      'previous one too (X-LX-Signature: v1=<new>,v1=<old>), so the receiver can switch without a gap. ' +
+      '404 when no webhook is configured.',
+  })
+  async rotateWebhookSecret(
+    @Body() body: RotateWebhookSecretRequest,
+    @CurrentPrincipal() buyer: Principal,
+  ): Promise<{ url: string; secret: string; previousSecretValidUntil: string }> {
+    return this.commands.execute(
+      new RotateWebhookSecret(buyer.participantId, body.overlapMinutes ?? 1440, buyer.participantId),
+    );
   }
 }

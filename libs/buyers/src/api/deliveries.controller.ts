@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Redis } from 'ioredis';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import {
   CurrentPrincipal,
@@ -8,8 +7,6 @@ import {
   IdParam,
   notFound,
   ProblemException,
-  REDIS,
-  REDIS_PREFIX,
   Roles,
   type Principal,
   Answers,
@@ -17,6 +14,7 @@ import {
 import { PERSONAL_DATA_READER, type PersonalDataReader } from '../application/personal-data-reader.js';
 import { discloseLeadToItsBuyer, type LeadDisclosure } from '../infrastructure/lead-personal-data.js';
 import { PurchasesQueries, type PurchaseView } from '../infrastructure/purchases.queries.js';
+import { DeliveryRecords } from '../infrastructure/delivery-records.js';
 import { WebhookDelivery, type DeliveryStatus } from '../infrastructure/webhook-delivery.js';
 import { AckDeliveriesRequest, DeliveriesQuery } from './after-sale.dtos.js';
 import { afterCursor, positionCursor } from './purchased-leads.controller.js';
@@ -36,8 +34,7 @@ export class DeliveriesController {
     private readonly webhooks: WebhookDelivery,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PERSONAL_DATA_READER) private readonly personalData: PersonalDataReader,
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(REDIS_PREFIX) private readonly prefix: string,
+    private readonly records: DeliveryRecords,
   ) {}
 
   @Get('deliveries')
@@ -53,7 +50,7 @@ export class DeliveriesController {
     @CurrentPrincipal() buyer: Principal,
   ): Promise<{ items: (PurchaseView & { lead: LeadDisclosure })[]; nextCursor: string | null }> {
     const limit = query.limit ?? 50;
-    const cursor = query.after ?? (await this.redis.get(this.ackKey(buyer.participantId))) ?? undefined;
+    const cursor = query.after ?? (await this.records.pullCursor(buyer.participantId)) ?? undefined;
     const after = afterCursor(cursor);
     const rows = await this.purchases.list(buyer.participantId, { after }, limit);
     const items = await Promise.all(
@@ -75,7 +72,7 @@ export class DeliveriesController {
     @CurrentPrincipal() buyer: Principal,
   ): Promise<{ cursor: string }> {
     afterCursor(body.cursor); // refuses a cursor this API did not issue
-    await this.redis.set(this.ackKey(buyer.participantId), body.cursor);
+    await this.records.acknowledge(buyer.participantId, body.cursor);
     return { cursor: body.cursor };
   }
 
@@ -115,9 +112,5 @@ export class DeliveriesController {
         'This lead is being delivered now',
       );
     return { allocationId, queued: true };
-  }
-
-  private ackKey(buyerId: string): string {
-    return `${this.prefix}:buyers:pull-ack:${buyerId}`;
   }
 }

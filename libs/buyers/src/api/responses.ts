@@ -24,6 +24,14 @@ export const WebhookAnswer = z
   })
   .describe('The webhook, with the secret its deliveries are signed with');
 
+export const RotatedWebhookSecretAnswer = z
+  .strictObject({
+    url: z.string(),
+    secret: z.string().describe('The new signing secret: shown in this answer only'),
+    previousSecretValidUntil: z.iso.datetime().describe('Until then deliveries carry both signatures'),
+  })
+  .describe('The webhook with its new secret');
+
 export const OrderAnswer = z.strictObject({
   orderId: z.uuid(),
   vertical: z.string(),

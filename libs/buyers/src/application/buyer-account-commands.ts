@@ -62,6 +62,14 @@ export class ConfigureWebhook {
   ) {}
 }
 
+export class RotateWebhookSecret {
+  constructor(
+    readonly buyerId: string,
+    readonly overlapMinutes: number,
+    readonly actor: string,
+  ) {}
+}
+
 @CommandHandler(ConfirmDeposit)
 export class ConfirmDepositHandler implements ICommandHandler<ConfirmDeposit, BuyerAccountState> {
   constructor(private readonly repository: AggregateRepository) {}
@@ -186,7 +194,37 @@ export class ConfigureWebhookHandler implements ICommandHandler<
   }
 }
 
+@CommandHandler(RotateWebhookSecret)
+export class RotateWebhookSecretHandler implements ICommandHandler<
+  RotateWebhookSecret,
+  { url: string; secret: string; previousSecretValidUntil: string }
+> {
+  constructor(
+    private readonly repository: AggregateRepository,
+    @Inject(BUYERS_OPTIONS) private readonly options: BuyersOptions,
+  ) {}
+
+  async execute(
+    command: RotateWebhookSecret,
+  ): Promise<{ url: string; secret: string; previousSecretValidUntil: string }> {
+    const secretRef = newWebhookSecretRef();
+    const previousValidUntil = new Date(Date.now() + command.overlapMinutes * 60_000).toISOString();
+    const { state } = await this.repository.handle(
+      buyerStream(command.buyerId),
+      buyerAccountDecider,
+      { kind: 'rotate-webhook-secret', buyerId: command.buyerId, secretRef, previousValidUntil },
+      { metadata: { actor: command.actor }, retries: RETRIES },
+    );
+    return {
+      url: state.webhook!.url,
+      secret: webhookSecret(this.options.webhookSigningKey, command.buyerId, secretRef),
+      previousSecretValidUntil: previousValidUntil,
+    };
+  }
+}
+
 export const buyerAccountCommandHandlers = [
+  RotateWebhookSecretHandler,
   ConfirmDepositHandler,
   PlacePurchaseOrderHandler,
   AmendPurchaseOrderHandler,

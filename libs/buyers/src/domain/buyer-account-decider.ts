@@ -58,7 +58,9 @@ export type BuyerAccountCommand =
     }
   /** The engine declined a replacement because it had closed the order (ReplacementDecided). */
   | { kind: 'replace-declined'; buyerId: string; orderId: string; allocationId: string; amount: number }
-  | { kind: 'configure-webhook'; buyerId: string; url: string; secretRef: string };
+  | { kind: 'configure-webhook'; buyerId: string; url: string; secretRef: string }
+  /** A new signing secret; deliveries carry both signatures until `previousValidUntil`. */
+  | { kind: 'rotate-webhook-secret'; buyerId: string; secretRef: string; previousValidUntil: string };
 
 /*
  * What may change while an order is live (open or paused):
@@ -102,6 +104,8 @@ function decide(
       return replaceDeclined(command, state, context);
     case 'configure-webhook':
       return configureWebhook(command);
+    case 'rotate-webhook-secret':
+      return rotateWebhookSecret(command, state);
   }
 }
 
@@ -345,6 +349,25 @@ function configureWebhook(
     {
       type: 'WebhookConfigured',
       data: { buyerId: command.buyerId, url: command.url, secretRef: command.secretRef },
+    },
+  ];
+}
+
+function rotateWebhookSecret(
+  command: Extract<BuyerAccountCommand, { kind: 'rotate-webhook-secret' }>,
+  state: BuyerAccountState,
+): BuyerAccountEvent[] {
+  if (!state.webhook) throw new BuyerAccountError('webhook-not-found', 'No webhook is configured');
+  return [
+    {
+      type: 'WebhookConfigured',
+      data: {
+        buyerId: command.buyerId,
+        url: state.webhook.url,
+        secretRef: command.secretRef,
+        previousSecretRef: state.webhook.secretRef,
+        previousSecretValidUntil: command.previousValidUntil,
+      },
     },
   ];
 }

@@ -14,6 +14,7 @@ export class BuyerAccountError extends DomainError {
       | 'currency-mismatch'
       | 'release-exceeds-reservation'
       | 'invalid-webhook-url'
+      | 'webhook-not-found'
       | 'market-not-open',
     message: string,
     details: Record<string, unknown> = {},

@@ -67,7 +67,8 @@ export interface BuyerAccountState {
   deposits: Readonly<Record<string, { amount: number; currency: string }>>;
   /** Allocations refunded already (each accepted return is credited once). */
   refunds: Readonly<Record<string, true>>;
-  webhook: { url: string; secretRef: string } | null;
+  /** `previous`: the secret a rotation replaced, still signed with until `validUntil` (ISO time). */
+  webhook: { url: string; secretRef: string; previous?: { secretRef: string; validUntil: string } } | null;
 }
 
 export const initialBuyerAccountState: BuyerAccountState = {
@@ -172,7 +173,18 @@ export function evolveBuyerAccount(state: BuyerAccountState, event: BuyerAccount
       return {
         ...state,
         buyerId: event.data.buyerId,
-        webhook: { url: event.data.url, secretRef: event.data.secretRef },
+        webhook: {
+          url: event.data.url,
+          secretRef: event.data.secretRef,
+          ...(event.data.previousSecretRef && event.data.previousSecretValidUntil
+            ? {
+                previous: {
+                  secretRef: event.data.previousSecretRef,
+                  validUntil: event.data.previousSecretValidUntil,
+                },
+              }
+            : {}),
+        },
       };
   }
 }

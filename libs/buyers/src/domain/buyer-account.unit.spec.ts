@@ -486,3 +486,38 @@ describe('buyer account: webhook', () => {
       spec.given([]).when(configure(url)).then(BuyerAccountError);
   });
 });
+
+describe('buyer account: webhook secret rotation', () => {
+  const configured = {
+    type: 'WebhookConfigured' as const,
+    data: { buyerId, url: 'https://crm.example.com/hook', secretRef: 'derived:v1:old' },
+  };
+  const rotate: BuyerAccountCommand = {
+    kind: 'rotate-webhook-secret',
+    buyerId,
+    secretRef: 'derived:v1:new',
+    previousValidUntil: '2030-01-01T00:00:00.000Z',
+  };
+
+  it('keeps the URL and names the previous secret with the end of its overlap', () => {
+    spec
+      .given([configured])
+      .when(rotate)
+      .then([
+        {
+          type: 'WebhookConfigured',
+          data: {
+            buyerId,
+            url: 'https://crm.example.com/hook',
+            secretRef: 'derived:v1:new',
+            previousSecretRef: 'derived:v1:old',
+            previousSecretValidUntil: '2030-01-01T00:00:00.000Z',
+          },
+        },
+      ]);
+  });
+
+  it('is refused when no webhook is configured', () => {
+    spec.given([]).when(rotate).then(BuyerAccountError);
+  });
+});

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { signWebhook, verifyWebhook } from './webhook-signature.js';
+import { signWebhook, signWebhookWithEach, verifyWebhook } from './webhook-signature.js';
 
 describe('webhook signatures', () => {
   const body = '{"type":"lead.allocated"}';
@@ -16,5 +16,14 @@ describe('webhook signatures', () => {
     expect(verifyWebhook('secret', headers, body + ' ', 1700000010)).toBe(false);
     expect(verifyWebhook('other', headers, body, 1700000010)).toBe(false);
     expect(verifyWebhook('secret', headers, body, 1700001000)).toBe(false);
+  });
+
+  it('during a rotation signs with the new and the old secret: a receiver holding either verifies', () => {
+    const signature = signWebhookWithEach(['new', 'old'], 1700000000, body);
+    expect(signature).toBe(`${signWebhook('new', 1700000000, body)},${signWebhook('old', 1700000000, body)}`);
+    const headers = { timestamp: '1700000000', signature };
+    expect(verifyWebhook('new', headers, body, 1700000010)).toBe(true);
+    expect(verifyWebhook('old', headers, body, 1700000010)).toBe(true);
+    expect(verifyWebhook('other', headers, body, 1700000010)).toBe(false);
   });
 });

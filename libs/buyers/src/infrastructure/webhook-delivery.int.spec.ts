@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
 import { eventCatalogue } from '#lx/contracts';
 import { PostgresEventStore } from '#lx/event-store';
 import { AggregateRepository } from '#lx/event-sourcing';
@@ -14,6 +15,7 @@ import type { PersonalDataReader } from '../application/personal-data-reader.js'
 import { webhookSecret } from '../application/webhook-secrets.js';
 import { leadAllocated, leadListed } from '../testing/catalogue-fixtures.js';
 import { WebhookTargets } from './webhook-targets.js';
+import { DeliveryRecords } from './delivery-records.js';
 import { WebhookDelivery } from './webhook-delivery.js';
 
 jest.setTimeout(120_000);
@@ -31,6 +33,7 @@ const vault: PersonalDataReader = {
 interface Received {
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  answered: number;
 }
 
 describe('webhook delivery over BullMQ and Redis', () => {
@@ -38,6 +41,8 @@ describe('webhook delivery over BullMQ and Redis', () => {
   let store: PostgresEventStore;
   let repository: AggregateRepository;
   let redis: Redis;
+  let dataSource: DataSource;
+  let records: DeliveryRecords;
   let delivery: WebhookDelivery;
   let receiver: Server;
   let url: string;
@@ -51,7 +56,8 @@ describe('webhook delivery over BullMQ and Redis', () => {
     webhookSigningKey: 'test-webhook-signing-key-0123456789abcdef',
     webhookAttempts: 3,
     webhookBackoffMs: 20,
-    webhookTimeoutMs: 2000,
+    webhookTimeoutMs: 10_000, // a loaded CI machine answers slowly; a timeout would send a second attempt
+    webhookReconcileMs: 60_000,
     webhookTargets: { allowPrivate: true, requireHttps: false },
     defaultCurrency: 'RUB',
     runBackgroundWork: true,
@@ -74,7 +80,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
       let body = '';
       request.on('data', (chunk) => (body += chunk));
       request.on('end', () => {
-        received.push({ headers: request.headers, body });
+        received.push({ headers: request.headers, body, answered: answer });
         response.statusCode = answer;
         response.end();
       });
@@ -114,12 +120,15 @@ describe('webhook delivery over BullMQ and Redis', () => {
       url,
       secretRef: 'derived:v1:test',
     });
+    dataSource = await new DataSource({ type: 'postgres', url: database.url }).initialize();
+    records = new DeliveryRecords(dataSource);
+    await records.ensureSchema();
     delivery = new WebhookDelivery(
       options,
       store,
       repository,
       vault,
-      redis,
+      records,
       new WebhookTargets(options.webhookTargets),
     );
     await delivery.start(true);
@@ -130,6 +139,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
     const keys = await redis.keys(`${options.redisPrefix}:*`);
     if (keys.length) await redis.del(...keys);
     redis?.disconnect();
+    await dataSource?.destroy();
     await new Promise((resolve) => receiver?.close(resolve));
     await store?.close();
     await database?.drop();
@@ -241,5 +251,135 @@ describe('webhook delivery over BullMQ and Redis', () => {
     await waitFor(async () => (await delivery.status(buyerId, 'aw4'))?.state === 'delivered');
     expect(received.slice(before).map((hit) => JSON.parse(hit.body).deliveryId)).toEqual(['aw4']);
     expect(await delivery.status(buyerId, 'aw3')).toBeNull();
+  });
+
+  it('after a rotation signs with the new and the previous secret until the overlap ends', async () => {
+    const before = await loadBuyerAccount(repository, buyerId);
+    const oldSecret = webhookSecret(options.webhookSigningKey, buyerId, before.webhook!.secretRef);
+    const newRef = 'derived:v1:rotated';
+    const newSecret = webhookSecret(options.webhookSigningKey, buyerId, newRef);
+    await repository.handle(buyerStream(buyerId), buyerAccountDecider, {
+      kind: 'rotate-webhook-secret',
+      buyerId,
+      secretRef: newRef,
+      previousValidUntil: new Date(Date.now() + 60_000).toISOString(),
+    });
+    const signatureOf = async (allocationId: string, leadId: string) => {
+      const from = received.length;
+      await store.appendToStream(`lead-${leadId}`, [leadListed(leadId)], { expectedRevision: 'any' });
+      await store.appendToStream(
+        'market-eyewear',
+        [leadAllocated({ allocationId, leadId, orderId, buyerId, price: 60000 })],
+        { expectedRevision: 'any' },
+      );
+      await waitFor(() => received.length > from);
+      const hit = received[from]!;
+      return {
+        headers: {
+          timestamp: hit.headers['x-lx-timestamp'] as string,
+          signature: hit.headers['x-lx-signature'] as string,
+        },
+        body: hit.body,
+      };
+    };
+    const during = await signatureOf('aw5', 'w5');
+    const now = Math.floor(Date.now() / 1000);
+    expect(during.headers.signature).toMatch(/^v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+    expect(verifyWebhook(newSecret, during.headers, during.body, now)).toBe(true);
+    expect(verifyWebhook(oldSecret, during.headers, during.body, now)).toBe(true);
+
+    // An overlap that has ended: the previous secret signs no more.
+    await repository.handle(buyerStream(buyerId), buyerAccountDecider, {
+      kind: 'rotate-webhook-secret',
+      buyerId,
+      secretRef: 'derived:v1:rotated-again',
+      previousValidUntil: new Date(Date.now() - 1).toISOString(),
+    });
+    const after = await signatureOf('aw6', 'w6');
+    const latest = webhookSecret(options.webhookSigningKey, buyerId, 'derived:v1:rotated-again');
+    expect(after.headers.signature).toMatch(/^v1=[0-9a-f]{64}$/);
+    expect(verifyWebhook(latest, after.headers, after.body, Math.floor(Date.now() / 1000))).toBe(true);
+    expect(verifyWebhook(newSecret, after.headers, after.body, Math.floor(Date.now() / 1000))).toBe(false);
+  });
+
+  describe("when Redis loses everything (the machine's Redis keeps nothing on disk)", () => {
+    // What FLUSHALL does to this deployment, without flushing a Redis other test runs share.
+    const loseRedis = async () => {
+      const keys = await redis.keys(`${options.redisPrefix}:*`);
+      if (keys.length) await redis.del(...keys);
+    };
+    const allocate = async (allocationId: string, leadId: string) => {
+      await store.appendToStream(`lead-${leadId}`, [leadListed(leadId)], { expectedRevision: 'any' });
+      await store.appendToStream(
+        'market-eyewear',
+        [leadAllocated({ allocationId, leadId, orderId, buyerId, price: 60000 })],
+        { expectedRevision: 'any' },
+      );
+    };
+    const hitsOf = (allocationId: string) =>
+      received.filter((hit) => JSON.parse(hit.body).deliveryId === allocationId).map((hit) => hit.answered);
+    // Retries ten minutes apart: a delivery that failed once waits in Redis as a delayed job.
+    const patient = { ...options, webhookBackoffMs: 600_000, webhookReconcileMs: 200 };
+    const startInstance = async (settings: BuyersOptions) => {
+      const instance = new WebhookDelivery(
+        settings,
+        store,
+        repository,
+        vault,
+        records,
+        new WebhookTargets(settings.webhookTargets),
+      );
+      await instance.start(true);
+      return instance;
+    };
+
+    it('the periodic reconciliation queues a pending delivery again; it arrives once', async () => {
+      await delivery.stop();
+      delivery = await startInstance(patient);
+      answer = 503;
+      await allocate('aw7', 'w7');
+      await waitFor(async () => (await delivery.status(buyerId, 'aw7'))?.attempts === 1);
+      expect(await delivery.status(buyerId, 'aw7')).toMatchObject({ state: 'pending', lastStatus: 503 });
+
+      await loseRedis();
+      answer = 200;
+      await waitFor(async () => (await delivery.status(buyerId, 'aw7'))?.state === 'delivered');
+      // Give a second, wrong re-queue the chance to show itself.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(hitsOf('aw7')).toEqual([503, 200]);
+    });
+
+    it('a restarted instance re-derives the lost jobs at start; delivered ones are not sent again', async () => {
+      answer = 503;
+      await allocate('aw8', 'w8');
+      await waitFor(async () => (await delivery.status(buyerId, 'aw8'))?.attempts === 1);
+      await delivery.stop();
+      await loseRedis();
+      answer = 200;
+      delivery = await startInstance({ ...patient, webhookReconcileMs: 600_000 });
+      await waitFor(async () => (await delivery.status(buyerId, 'aw8'))?.state === 'delivered');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(hitsOf('aw8')).toEqual([503, 200]);
+      expect(hitsOf('aw7')).toEqual([503, 200]);
+      expect(hitsOf('aw1').filter((status) => status === 200)).toHaveLength(1);
+      // The history the buyer sees survived too.
+      const states = Object.fromEntries(
+        (await delivery.statuses(buyerId)).map((status) => [status.allocationId, status.state]),
+      );
+      expect(states).toMatchObject({
+        aw1: 'delivered',
+        aw2: 'delivered',
+        aw7: 'delivered',
+        aw8: 'delivered',
+      });
+    });
+
+    it('keeps the pull cursor in PostgreSQL', async () => {
+      await records.acknowledge(buyerId, 'cursor-1');
+      await loseRedis();
+      expect(await records.pullCursor(buyerId)).toBe('cursor-1');
+      await records.acknowledge(buyerId, 'cursor-2');
+      expect(await records.pullCursor(buyerId)).toBe('cursor-2');
+    });
   });
 });

@@ -9,36 +9,14 @@ import { loadBuyerAccount } from '../application/buyer-account-stream.js';
 import type { BuyerAccountState } from '../domain/buyer-account.js';
 import type { BuyersOptions } from '../application/buyers-options.js';
 import type { PersonalDataReader } from '../application/personal-data-reader.js';
-import { webhookSecret } from '../application/webhook-secrets.js';
-import { signWebhook } from '../domain/webhook-signature.js';
+import { webhookSecretsInForce } from '../application/webhook-secrets.js';
+import { signWebhookWithEach } from '../domain/webhook-signature.js';
+import type { DeliveryRecords, DeliveryStatus, WebhookJob } from './delivery-records.js';
 import { discloseLeadToItsBuyer } from './lead-personal-data.js';
 import { postWebhook } from './webhook-http.js';
 import type { WebhookTargets } from './webhook-targets.js';
 
-/** What a delivery job carries: ids and prices only. Personal data is decrypted at send time. */
-export interface WebhookJob {
-  allocationId: string;
-  leadId: string;
-  orderId: string;
-  buyerId: string;
-  sellerId: string;
-  vertical: string;
-  currency: string;
-  price: number;
-  allocatedAt: string;
-}
-
-export type DeliveryState = 'pending' | 'delivered' | 'dead';
-
-export interface DeliveryStatus {
-  allocationId: string;
-  state: DeliveryState;
-  attempts: number;
-  lastError: string | null;
-  updatedAt: string;
-  /** HTTP status of the last attempt, when there was a response. */
-  lastStatus: number | null;
-}
+export type { DeliveryState, DeliveryStatus, WebhookJob } from './delivery-records.js';
 
 const QUEUE = 'buyers-webhooks';
 
@@ -72,16 +50,15 @@ export class WebhookDelivery {
     private readonly store: EventStore,
     private readonly repository: AggregateRepository,
     private readonly personalData: PersonalDataReader,
-    private readonly redis: Redis,
+    private readonly records: DeliveryRecords,
     private readonly targets: WebhookTargets,
   ) {}
 
+  private reconciliation: NodeJS.Timeout | null = null;
+  private reconciling: Promise<number> | null = null;
+
   private get bullPrefix(): string {
     return `${this.options.redisPrefix}:bull`;
-  }
-
-  private statusKey(buyerId: string): string {
-    return `${this.options.redisPrefix}:buyers:webhook-status:${buyerId}`;
   }
 
   /** The queue is always available (for redelivery); the worker and subscription run when `work`. */
@@ -105,6 +82,13 @@ export class WebhookDelivery {
     });
     this.worker.on('failed', (job, error) => void this.onFailed(job, error));
     this.worker.on('error', () => undefined); // connection hiccups: BullMQ reconnects by itself
+    // Redis keeps nothing on disk: the jobs of pending deliveries are re-derived from PostgreSQL.
+    await this.reconcile();
+    this.reconciliation = setInterval(
+      () => void this.reconcile().catch(() => undefined),
+      this.options.webhookReconcileMs,
+    );
+    this.reconciliation.unref();
     // A page at a time: its checkpoint is saved once per page, and each buyer's account is read once
     // per page. A crash mid-page dispatches the page again; dispatch is idempotent (status, job id).
     this.subscription = this.store.subscribePages(
@@ -120,6 +104,8 @@ export class WebhookDelivery {
 
   async stop(): Promise<void> {
     for (const unobserve of this.unobserve.splice(0)) unobserve();
+    if (this.reconciliation) clearInterval(this.reconciliation);
+    await this.reconciling?.catch(() => undefined);
     await this.subscription?.stop();
     await this.worker?.close();
     await this.queue?.close();
@@ -141,9 +127,7 @@ export class WebhookDelivery {
     if (!accounts.has(d.buyerId)) accounts.set(d.buyerId, loadBuyerAccount(this.repository, d.buyerId));
     const account = await accounts.get(d.buyerId)!;
     if (account.orders[d.orderId]?.terms.delivery !== 'webhook' || !account.webhook) return;
-    // Another instance (or a replay of this subscription) queued it already.
-    if (await this.status(d.buyerId, d.allocationId)) return;
-    await this.enqueue({
+    const job: WebhookJob = {
       allocationId: d.allocationId,
       leadId: d.leadId,
       orderId: d.orderId,
@@ -153,7 +137,31 @@ export class WebhookDelivery {
       currency: d.currency,
       price: d.price,
       allocatedAt: d.at,
-    });
+    };
+    // Another instance (or a replay of this subscription) recorded it already; if its job was lost
+    // before it reached Redis, the reconciliation queues it.
+    if (await this.records.createPending(job)) await this.addJob(job);
+  }
+
+  /**
+   * Queues again every pending delivery whose job Redis no longer has (a flush, a restart of a Redis
+   * that keeps nothing) or whose job completed without its result being recorded (a crash between
+   * the POST and the record: sent again, the receiver dedupes by X-LX-Delivery). A job queued twice
+   * by two instances is one job (its id), and a delivery recorded as delivered is never sent again.
+   */
+  async reconcile(): Promise<number> {
+    this.reconciling ??= (async () => {
+      let queued = 0;
+      for (const job of await this.records.pending(1000)) {
+        const existing = await this.queue.getJob(jobIdOf(job.allocationId));
+        if (existing && (await existing.getState()) !== 'completed') continue;
+        await existing?.remove();
+        await this.addJob(job);
+        queued++;
+      }
+      return queued;
+    })().finally(() => (this.reconciling = null));
+    return this.reconciling;
   }
 
   /** Sends again, with a fresh set of attempts; false when a delivery is already under way. */
@@ -165,24 +173,20 @@ export class WebhookDelivery {
         return false;
       await existing.remove();
     }
-    await this.enqueue(job);
+    await this.records.restartPending(job);
+    await this.addJob(job);
     return true;
   }
 
   async statuses(buyerId: string): Promise<DeliveryStatus[]> {
-    const all = await this.redis.hgetall(this.statusKey(buyerId));
-    return Object.values(all)
-      .map((text) => JSON.parse(text) as DeliveryStatus)
-      .sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : 1));
+    return this.records.statuses(buyerId);
   }
 
   async status(buyerId: string, allocationId: string): Promise<DeliveryStatus | null> {
-    const text = await this.redis.hget(this.statusKey(buyerId), allocationId);
-    return text ? (JSON.parse(text) as DeliveryStatus) : null;
+    return this.records.status(buyerId, allocationId);
   }
 
-  private async enqueue(job: WebhookJob): Promise<void> {
-    await this.record(job, { state: 'pending', attempts: 0, lastError: null, lastStatus: null });
+  private async addJob(job: WebhookJob): Promise<void> {
     await this.queue.add('deliver', job, {
       jobId: jobIdOf(job.allocationId),
       attempts: this.options.webhookAttempts,
@@ -194,6 +198,8 @@ export class WebhookDelivery {
 
   private async send(job: Job<WebhookJob>): Promise<void> {
     const data = job.data;
+    // A job re-derived after a flush, or queued twice, for a delivery already made: nothing to send.
+    if ((await this.records.status(data.buyerId, data.allocationId))?.state === 'delivered') return;
     const account = await loadBuyerAccount(this.repository, data.buyerId);
     if (!account.webhook) throw new WebhookRefused(null, 'no webhook is configured');
     const lead = await discloseLeadToItsBuyer(this.store, this.personalData, data.leadId);
@@ -214,8 +220,12 @@ export class WebhookDelivery {
       personalData: lead.personalData,
       personalDataStatus: lead.personalDataStatus,
     });
-    const secret = webhookSecret(this.options.webhookSigningKey, data.buyerId, account.webhook.secretRef);
-    const signatures = (timestamp: number, text: string) => signWebhook(secret, timestamp, text);
+    const secrets = webhookSecretsInForce(
+      this.options.webhookSigningKey,
+      data.buyerId,
+      account.webhook,
+      new Date(),
+    );
     const timestamp = Math.floor(Date.now() / 1000);
     let response: { status: number };
     try {
@@ -229,7 +239,7 @@ export class WebhookDelivery {
           'user-agent': 'LeadExchange-Webhooks/1',
           'x-lx-delivery': data.allocationId,
           'x-lx-timestamp': String(timestamp),
-          'x-lx-signature': signatures(timestamp, body),
+          'x-lx-signature': signWebhookWithEach(secrets, timestamp, body),
         },
         body,
         timeoutMs: this.options.webhookTimeoutMs,
@@ -270,12 +280,7 @@ export class WebhookDelivery {
     job: WebhookJob,
     status: Omit<DeliveryStatus, 'allocationId' | 'updatedAt'>,
   ): Promise<void> {
-    const value: DeliveryStatus = {
-      allocationId: job.allocationId,
-      ...status,
-      updatedAt: new Date().toISOString(),
-    };
-    await this.redis.hset(this.statusKey(job.buyerId), job.allocationId, JSON.stringify(value));
+    await this.records.update(job.allocationId, status);
   }
 
   private connect(): Redis {

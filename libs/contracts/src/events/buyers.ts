@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { defineEvent } from '../define-event.js';
 import { checkOrderTerms, orderTermsShape } from '../order-terms.js';
-import { CurrencyCode, EntityId, MinorUnits, PositiveMinorUnits, Text, Vertical } from '../value-types.js';
+import {
+  CurrencyCode,
+  EntityId,
+  Instant,
+  MinorUnits,
+  PositiveMinorUnits,
+  Text,
+  Vertical,
+} from '../value-types.js';
 
 /**
  * Stream `buyer-<buyerId>`, written by the buyers app (settlement appends refunds). It is the
@@ -114,6 +122,12 @@ export const WebhookConfigured = defineEvent({
     url: z.url({ protocol: /^https?$/ }),
     /** Where the signing secret is kept; the log never holds the secret itself. */
     secretRef: z.string().regex(/^[A-Za-z0-9_.:/-]{1,200}$/),
+    /** After a rotation: the replaced secret's reference, still used to sign until the instant below. */
+    previousSecretRef: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:/-]{1,200}$/)
+      .optional(),
+    previousSecretValidUntil: Instant.optional(),
   }),
 });
 
