@@ -354,15 +354,17 @@ describe('a whole life of money, replayed', () => {
     fc.assert(
       fc.property(life, ({ depositAmount, events }) => {
         const balances = book(events);
-        const revenue = balances.get('exchange_revenue:exchange') ?? 0;
-        const available = balances.get('buyer_available:b-1') ?? 0;
-        expect(balances.get('buyer_reserved:b-1') ?? 0).toBe(0);
-        expect(balances.get('seller_pending:s-1') ?? 0).toBe(0);
-        expect(balances.get('exchange_refunds_payable:exchange') ?? 0).toBe(0);
-        expect(balances.get('exchange_commission_pending:exchange') ?? 0).toBe(0);
-        expect(balances.get('seller_available:s-1') ?? 0).toBe(0);
+        // `+ 0` reads a negative zero (a zero leg's `-0`) as the zero a statement shows.
+        const balance = (id: string) => (balances.get(id) ?? 0) + 0;
+        const revenue = balance('exchange_revenue:exchange');
+        const available = balance('buyer_available:b-1');
+        expect(balance('buyer_reserved:b-1')).toBe(0);
+        expect(balance('seller_pending:s-1')).toBe(0);
+        expect(balance('exchange_refunds_payable:exchange')).toBe(0);
+        expect(balance('exchange_commission_pending:exchange')).toBe(0);
+        expect(balance('seller_available:s-1')).toBe(0);
         // What came in and did not leave as a payout is the buyer's or the exchange's, to the cent.
-        expect(-(balances.get('external_cash:external') ?? 0)).toBe(available + revenue);
+        expect(0 - balance('external_cash:external')).toBe(available + revenue);
         expect(available).toBeLessThanOrEqual(depositAmount);
       }),
     );
