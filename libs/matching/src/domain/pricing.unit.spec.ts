@@ -67,8 +67,11 @@ describe('who wins a lead: the ranking of bids', () => {
         ([specs, shuffled]) => {
           const once = rankBids(asBids(specs));
           expect(rankBids(asBids(shuffled))).toEqual(once);
-          for (let i = 1; i < once.length; i++)
-            expect(compareBids(once[i - 1]!, once[i]!)).toBeLessThanOrEqual(0);
+          for (let i = 1; i < once.length; i++) {
+            // A total order: the earlier ranks before the later, and the later after the earlier.
+            expect(compareBids(once[i - 1]!, once[i]!)).toBeLessThan(0);
+            expect(compareBids(once[i]!, once[i - 1]!)).toBeGreaterThan(0);
+          }
         },
       ),
       { numRuns: 200 },
@@ -112,8 +115,11 @@ describe('what the winner of an exclusive lead pays', () => {
   });
 
   it('the floor when the second bid is exactly at the floor', () => {
-    const pricing = priceExclusiveLead(2500, [bid('w', 3000, 1), bid('l', 2500, 2)]);
-    expect({ price: pricing.price, rule: pricing.rule }).toEqual({ price: 2500, rule: 'exclusive-floor' });
+    expect(priceExclusiveLead(2500, [bid('w', 3000, 1), bid('l', 2500, 2)])).toEqual({
+      winners: [bid('w', 3000, 1)],
+      price: 2500,
+      rule: 'exclusive-floor',
+    });
   });
 
   it('the floor when the winner bids alone', () => {
