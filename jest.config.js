@@ -11,7 +11,8 @@ const shared = {
     '^#lx/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/\\.stryker-tmp/'],
+  modulePathIgnorePatterns: ['<rootDir>/\\.stryker-tmp/'],
   setupFiles: ['reflect-metadata'],
 };
 

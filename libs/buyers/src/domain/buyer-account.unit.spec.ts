@@ -521,3 +521,233 @@ describe('buyer account: webhook secret rotation', () => {
     spec.given([]).when(rotate).then(BuyerAccountError);
   });
 });
+
+describe('buyer account: money at the boundaries', () => {
+  // fixedDecisionContext's clock: 2030-01-01T00:00:00.000Z.
+  const NOW = '2030-01-01T00:00:00.000Z';
+  const JUST_AFTER = '2030-01-01T00:00:00.001Z';
+  const placeExpiring = (expiresAt: string): BuyerAccountCommand =>
+    ({
+      ...place(),
+      terms: terms({ expiresAt }),
+    }) as BuyerAccountCommand;
+  const amend = (change: Partial<OrderTerms>): BuyerAccountCommand => ({
+    kind: 'amend-order',
+    buyerId,
+    orderId,
+    terms: terms(change),
+  });
+  const placedExpiring = (expiresAt: string): BuyerAccountEvent => ({
+    type: 'OrderPlaced',
+    data: { orderId, buyerId, vertical: 'eyewear', currency: 'RUB', ...terms({ expiresAt }) },
+  });
+  const refundWithReplacement = (currency = 'RUB'): BuyerAccountCommand => ({
+    kind: 'credit-refund',
+    buyerId,
+    orderId,
+    allocationId: 'alloc-1',
+    amount: 60_000,
+    currency,
+    replace: true,
+  });
+
+  it('an order expiring at this very instant is refused; one a millisecond later is placed', () => {
+    spec
+      .given([deposited(3_000_000)])
+      .when(placeExpiring(NOW))
+      .then(
+        new BuyerAccountError('order-expiry-in-past', 'The order would expire before it is placed', {
+          expiresAt: NOW,
+          now: NOW,
+        }),
+      );
+    spec
+      .given([deposited(3_000_000)])
+      .when(placeExpiring(JUST_AFTER))
+      .then([placedExpiring(JUST_AFTER)]);
+  });
+
+  it('an amendment re-checks the expiry only when it changes it', () => {
+    // The order's expiry passed while the engine had not closed it yet: a bid change still goes through.
+    spec
+      .given([deposited(3_000_000), placedExpiring(NOW)])
+      .when(amend({ bid: 50_000, expiresAt: NOW }))
+      .then([
+        { type: 'OrderAmended', data: { orderId, buyerId, ...terms({ bid: 50_000, expiresAt: NOW }) } },
+      ]);
+    spec
+      .given([deposited(3_000_000), placedExpiring(JUST_AFTER)])
+      .when(amend({ expiresAt: NOW }))
+      .then(expect.objectContaining({ code: 'order-expiry-in-past' }) as never);
+  });
+
+  it('a budget increase above the available balance is refused, naming both', () => {
+    spec
+      .given([deposited(3_500_000), placed()])
+      .when(amend({ budget: 3_500_001 }))
+      .then(
+        new BuyerAccountError(
+          'insufficient-funds',
+          'Raising the budget by 500001 needs more than the available 500000 RUB',
+          { currency: 'RUB', available: 500_000, requested: 500_001 },
+        ),
+      );
+  });
+
+  it('a budget reduction is refused with the way to get money back', () => {
+    spec
+      .given([deposited(3_000_000), placed()])
+      .when(amend({ budget: 2_999_999 }))
+      .then(
+        new BuyerAccountError(
+          'budget-reduction-refused',
+          'A live order’s budget can only grow; cancel the order to stop spending and get the unspent part back',
+          { budget: 3_000_000, requested: 2_999_999 },
+        ),
+      );
+  });
+
+  it('a closed or cancelled order refuses changes, naming its state', () => {
+    spec
+      .given([deposited(3_000_000), placed(), released(0)])
+      .when(amend({ bid: 1 }))
+      .then(
+        new BuyerAccountError('order-state-conflict', 'A closed order cannot amend', { status: 'closed' }),
+      );
+    spec
+      .given([deposited(3_000_000), placed(), released(0)])
+      .when(order('cancel-order'))
+      .then(
+        new BuyerAccountError('order-state-conflict', 'Order order-1 is already closed', {
+          status: 'closed',
+        }),
+      );
+    spec
+      .given([deposited(3_000_000), placed(), { type: 'OrderCancelled', data: { orderId, buyerId } }])
+      .when(order('cancel-order'))
+      .then([]);
+  });
+
+  it('an order the engine spent entirely releases nothing; one unit more than it holds is refused', () => {
+    const release = (spent: number): BuyerAccountCommand => ({
+      kind: 'release-closed-order',
+      buyerId,
+      orderId,
+      spent,
+    });
+    spec
+      .given([deposited(5_000_000), placed()])
+      .when(release(3_000_000))
+      .then([released(0)]);
+    spec
+      .given([deposited(5_000_000), placed()])
+      .when(release(3_000_001))
+      .then(
+        new BuyerAccountError(
+          'release-exceeds-reservation',
+          'Order order-1 holds 3000000, the engine spent 3000001',
+          {
+            reserved: 3_000_000,
+            spent: 3_000_001,
+          },
+        ),
+      );
+  });
+
+  it('a closed order whose expiry is this very instant gets no replacement; a millisecond later it does', () => {
+    spec
+      .given([deposited(5_000_000), placedExpiring(NOW), released(0)])
+      .when(refundWithReplacement())
+      .then([
+        {
+          type: 'RefundCredited',
+          data: {
+            buyerId,
+            orderId,
+            allocationId: 'alloc-1',
+            amount: 60_000,
+            currency: 'RUB',
+            creditedTo: 'available',
+          },
+        },
+      ]);
+    const [, replacement] = buyerAccountDecider.decide(
+      refundWithReplacement(),
+      foldEvents(buyerAccountDecider, [deposited(5_000_000), placedExpiring(JUST_AFTER), released(0)]),
+      fixedDecisionContext(),
+    );
+    expect(replacement).toMatchObject({ type: 'OrderPlaced', data: { budget: 60_000, quantity: 1 } });
+  });
+
+  it('a refund in another currency than the order’s is credited to the available balance, never replaced', () => {
+    spec
+      .given([deposited(5_000_000), placed(), released(0)])
+      .when(refundWithReplacement('EUR'))
+      .then([
+        {
+          type: 'RefundCredited',
+          data: {
+            buyerId,
+            orderId,
+            allocationId: 'alloc-1',
+            amount: 60_000,
+            currency: 'EUR',
+            creditedTo: 'available',
+          },
+        },
+      ]);
+  });
+
+  it('a replacement without a max bid stays without one', () => {
+    const { maxBid: _maxBid, ...uncappedTerms } = terms();
+    const uncapped: BuyerAccountEvent = {
+      type: 'OrderPlaced',
+      data: { orderId, buyerId, vertical: 'eyewear', currency: 'RUB', ...uncappedTerms },
+    };
+    const [, replacement] = buyerAccountDecider.decide(
+      refundWithReplacement(),
+      foldEvents(buyerAccountDecider, [deposited(5_000_000), uncapped, released(0)]),
+      fixedDecisionContext(),
+    );
+    expect(replacement!.data).toMatchObject({ bid: 60_000, budget: 60_000 });
+    expect((replacement!.data as { maxBid?: number }).maxBid).toBeUndefined();
+  });
+
+  it('a declined replacement is bought when the available balance covers it exactly, not a unit short', () => {
+    const declined: BuyerAccountCommand = {
+      kind: 'replace-declined',
+      buyerId,
+      orderId,
+      allocationId: 'alloc-1',
+      amount: 60_000,
+    };
+    // Available after the close: deposit − spent = 60 000 exactly, then one unit short.
+    const given = (deposit: number) => [deposited(deposit), placed(), released(0)];
+    expect(
+      buyerAccountDecider.decide(
+        declined,
+        foldEvents(buyerAccountDecider, given(3_060_000)),
+        fixedDecisionContext(),
+      ),
+    ).toHaveLength(1);
+    spec.given(given(3_059_999)).when(declined).then([]);
+  });
+
+  it('the same deposit id with another currency is refused', () => {
+    spec
+      .given([deposited(1_000, 'd-1', 'RUB')])
+      .when({
+        kind: 'deposit',
+        buyerId,
+        depositId: 'd-1',
+        amount: 1_000,
+        currency: 'EUR',
+        reference: 'ref-d-1',
+      })
+      .then(
+        new BuyerAccountError('deposit-exists', 'Deposit d-1 was confirmed with another amount', {
+          depositId: 'd-1',
+        }),
+      );
+  });
+});
