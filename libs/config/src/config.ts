@@ -49,6 +49,11 @@ const schema = z
     LX_VERIFICATION_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
     /** Key of the HMAC fingerprints of phones and e-mails (dedupe, suppression); never logged. */
     LX_FINGERPRINT_KEY: z.string().min(32).default('dev-only-fingerprint-key-change-me-0000000000'),
+    /**
+     * The vault's own database (wrapped data keys only): backed up and retained apart from the log,
+     * so restoring the log never restores an erased key. Default: the main database's name + `_vault`.
+     */
+    LX_VAULT_DATABASE_URL: z.string().url().optional(),
     /** The vault's master key (32 bytes, base64), standing in for a KMS key; the default is for development only. */
     LX_VAULT_MASTER_KEY: z
       .string()
@@ -115,6 +120,14 @@ const schema = z
   });
 
 export type ExchangeConfig = z.infer<typeof schema>;
+
+/** Where the vault keeps wrapped data keys: LX_VAULT_DATABASE_URL, or `<main database>_vault` beside it. */
+export function vaultDatabaseUrl(config: Pick<ExchangeConfig, 'LX_DATABASE_URL' | 'LX_VAULT_DATABASE_URL'>): string {
+  if (config.LX_VAULT_DATABASE_URL) return config.LX_VAULT_DATABASE_URL;
+  const url = new URL(config.LX_DATABASE_URL);
+  url.pathname = `${url.pathname}_vault`;
+  return url.toString();
+}
 
 export class ConfigurationError extends Error {
   constructor(readonly issues: string[]) {

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import pg from 'pg';
-import { createPersonalDataVault, type PersonalDataVault } from '#lx/vault';
+import type pg from 'pg';
+import { connectDataKeyDatabase, createPersonalDataVault, type PersonalDataVault } from '#lx/vault';
 import type {
   PersonalData,
   PersonalDataEnvelope,
@@ -17,8 +17,9 @@ export class VaultPersonalDataReader implements PersonalDataReader, OnApplicatio
     private readonly vault: PersonalDataVault,
   ) {}
 
-  static async connect(databaseUrl: string, masterKeyBase64: string): Promise<VaultPersonalDataReader> {
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  /** `vaultDatabaseUrl`: the vault's own database, not the log's. */
+  static async connect(vaultDatabaseUrl: string, masterKeyBase64: string): Promise<VaultPersonalDataReader> {
+    const pool = await connectDataKeyDatabase(vaultDatabaseUrl);
     return new VaultPersonalDataReader(pool, await createPersonalDataVault(pool, masterKeyBase64));
   }
 

@@ -1,8 +1,9 @@
 import pg from 'pg';
-import type { ExchangeConfig } from '#lx/config';
+import { vaultDatabaseUrl, type ExchangeConfig } from '#lx/config';
 import { AggregateRepository } from '#lx/event-sourcing';
 import type { EventStore } from '#lx/event-store';
-import { createPersonalDataVault, type PersonalDataVault } from '#lx/vault';
+import { connectDataKeyDatabase, createPersonalDataVault, type PersonalDataVault } from '#lx/vault';
+import { reapplyRecordedErasures } from '../application/erasure/reapply-recorded-erasures.js';
 import { ReceiveUpload } from '../application/upload/receive-upload.js';
 import { VerifyBatch } from '../application/verification/verify-batch.js';
 import { ContactFingerprinter } from '../domain/fingerprint.js';
@@ -34,7 +35,11 @@ export async function createLeadsRuntime(
 ): Promise<LeadsRuntime> {
   const pool = new pg.Pool({ connectionString: config.LX_DATABASE_URL, max: 10 });
   await migrateLeadTables(pool);
-  const vault = await createPersonalDataVault(pool, config.LX_VAULT_MASTER_KEY);
+  const vaultPool = await connectDataKeyDatabase(vaultDatabaseUrl(config));
+  const vault = await createPersonalDataVault(vaultPool, config.LX_VAULT_MASTER_KEY);
+  // Before anything is read: a key restored from a backup taken before its erasure is shredded again.
+  const revived = await reapplyRecordedErasures(store, vault);
+  if (revived.length > 0) log?.(`re-erased ${revived.length} data keys restored from before their erasure`);
   const verification = new PostgresVerificationStore(pool);
   const aggregates = new AggregateRepository(store);
   const fingerprints = new ContactFingerprinter(config.LX_FINGERPRINT_KEY);
@@ -101,6 +106,7 @@ export async function createLeadsRuntime(
     async close() {
       await queue.close();
       await pool.end();
+      await vaultPool.end();
     },
   };
 }
