@@ -122,7 +122,9 @@ const schema = z
 export type ExchangeConfig = z.infer<typeof schema>;
 
 /** Where the vault keeps wrapped data keys: LX_VAULT_DATABASE_URL, or `<main database>_vault` beside it. */
-export function vaultDatabaseUrl(config: Pick<ExchangeConfig, 'LX_DATABASE_URL' | 'LX_VAULT_DATABASE_URL'>): string {
+export function vaultDatabaseUrl(
+  config: Pick<ExchangeConfig, 'LX_DATABASE_URL' | 'LX_VAULT_DATABASE_URL'>,
+): string {
   if (config.LX_VAULT_DATABASE_URL) return config.LX_VAULT_DATABASE_URL;
   const url = new URL(config.LX_DATABASE_URL);
   url.pathname = `${url.pathname}_vault`;

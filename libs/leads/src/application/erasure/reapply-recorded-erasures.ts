@@ -8,7 +8,10 @@ import type { PersonalDataVault } from '#lx/vault';
  * erasure brings the key back, and this run at every start shreds it again before anything reads.
  * Returns the key ids that had come back.
  */
-export async function reapplyRecordedErasures(store: EventStore, vault: PersonalDataVault): Promise<string[]> {
+export async function reapplyRecordedErasures(
+  store: EventStore,
+  vault: PersonalDataVault,
+): Promise<string[]> {
   const revived: string[] = [];
   let after: LogPosition | null = null;
   for (;;) {

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { loadConfig, vaultDatabaseUrl, type ExchangeConfig } from '#lx/config';
+import { eventCatalogue, isEvent, LeadListed } from '#lx/contracts';
+import { PostgresEventStore } from '#lx/event-store';
+import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
+import { createTestDatabase, testRedisPrefix, type TestDatabase } from '#lx/testing';
+import { connectDataKeyDatabase, createPersonalDataVault } from '#lx/vault';
+import { leadDecider } from '../domain/lead.decider.js';
+import { createLeadsRuntime, type LeadsRuntime } from './leads-runtime.js';
+
+const run = promisify(execFile);
+
+/*
+ * Erasure destroys a lead's data key. The keys have their own database, so restoring the log never
+ * brings one back; restoring the key store itself does, and the start-up re-applies every erasure
+ * the log records: a dump taken before the erasure and restored after it leaves the person unreadable.
+ */
+describe('an erasure survives a restore of the key store', () => {
+  let database: TestDatabase;
+  let store: PostgresEventStore;
+  let config: ExchangeConfig;
+  let runtime: LeadsRuntime;
+  let dumpDirectory: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('erasure_restore');
+    store = await PostgresEventStore.connect({ connectionString: database.url, registry: eventCatalogue });
+    config = loadConfig({
+      ...process.env,
+      LX_DATABASE_URL: database.url,
+      LX_REDIS_PREFIX: testRedisPrefix('erasure_restore'),
+    });
+    runtime = await createLeadsRuntime(config, store);
+    dumpDirectory = await mkdtemp(join(tmpdir(), 'lx-vault-dump-'));
+  });
+  afterAll(async () => {
+    await runtime?.close();
+    await store?.close();
+    await database?.drop();
+    if (dumpDirectory) await rm(dumpDirectory, { recursive: true, force: true });
+  });
+
+  it('keeps the keys apart from the log, and re-erases a key restored from before its erasure', async () => {
+    const sellerId = 'seller-restore';
+    const { rows } = generateLeadRows({
+      seed: 'erasure-restore',
+      count: 2,
+      vertical: 'eyewear',
+      capturedAround: new Date(),
+      badShare: 0,
+      duplicateShare: 0,
+      partialShare: 0,
+    });
+    const receipt = await runtime.receiveUpload.receive({
+      sellerId,
+      format: 'csv',
+      body: (async function* () {
+        yield Buffer.from(leadRowsToCsv(rows));
+      })(),
+      terms: { vertical: 'eyewear', floor: 60_000, exclusivity: { kind: 'exclusive' } },
+      idempotencyKey: 'restore-1',
+    });
+    await runtime.verifyBatch.run(receipt.batchId);
+    const listed = (await store.readAll({ maxCount: 100, filter: { eventTypes: [LeadListed.type] } })).events
+      .filter((event) => isEvent(LeadListed, event))
+      .map((event) => event.data);
+    expect(listed).toHaveLength(2);
+    const [erased, kept] = listed as [(typeof listed)[0], (typeof listed)[0]];
+
+    // The log's database holds no key at all.
+    const { rows: tables } = await runtime.pool.query(
+      `SELECT 1 FROM pg_tables WHERE tablename = 'lx_vault_keys'`,
+    );
+    expect(tables).toHaveLength(0);
+
+    const dump = join(dumpDirectory, 'vault.dump');
+    const vaultUrl = vaultDatabaseUrl(config);
+    await run('pg_dump', ['--format=custom', '--file', dump, '--dbname', vaultUrl]);
+
+    await runtime.vault.erase([erased.personalData.keyId]);
+    await runtime.aggregates.handle(
+      `lead-${erased.leadId}`,
+      leadDecider,
+      { type: 'EraseLead', leadId: erased.leadId, sellerId, reason: 'data_subject_request' },
+      { metadata: { actor: sellerId } },
+    );
+    expect(await runtime.vault.open(erased.personalData)).toBeNull();
+    await runtime.close();
+
+    await run('pg_restore', ['--clean', '--if-exists', '--dbname', vaultUrl, dump]);
+    // The restore did bring the destroyed key back: without the start-up step the person is readable.
+    const restoredPool = await connectDataKeyDatabase(vaultUrl);
+    const restored = await createPersonalDataVault(restoredPool, config.LX_VAULT_MASTER_KEY);
+    expect(await restored.open(erased.personalData)).not.toBeNull();
+    await restoredPool.end();
+
+    runtime = await createLeadsRuntime(config, store);
+    expect(await runtime.vault.open(erased.personalData)).toBeNull();
+    expect(await runtime.vault.open(kept.personalData)).not.toBeNull();
+  });
+});
