@@ -46,6 +46,13 @@ CREATE TABLE lx_suppressions (
   added_at    timestamptz NOT NULL DEFAULT now()
 );`,
   },
+  {
+    // A revocation finds the leads claiming a person's fingerprints in every market; an erasure drops their claims.
+    id: '002-fingerprint-claims-lookups',
+    sql: `
+CREATE INDEX lx_fingerprint_claims_by_fingerprint ON lx_fingerprint_claims (fingerprint);
+CREATE INDEX lx_fingerprint_claims_by_lead ON lx_fingerprint_claims (lead_id);`,
+  },
 ];
 
 export async function migrateLeadTables(pool: pg.Pool): Promise<void> {

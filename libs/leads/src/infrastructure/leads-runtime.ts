@@ -3,6 +3,7 @@ import { vaultDatabaseUrl, type ExchangeConfig } from '#lx/config';
 import { AggregateRepository } from '#lx/event-sourcing';
 import type { EventStore } from '#lx/event-store';
 import { connectDataKeyDatabase, createPersonalDataVault, type PersonalDataVault } from '#lx/vault';
+import { EraseLeads } from '../application/privacy/erase-leads.js';
 import { reapplyRecordedErasures } from '../application/erasure/reapply-recorded-erasures.js';
 import { ReceiveUpload } from '../application/upload/receive-upload.js';
 import { VerifyBatch } from '../application/verification/verify-batch.js';
@@ -10,7 +11,7 @@ import { ContactFingerprinter } from '../domain/fingerprint.js';
 import { packagedContactChecks } from './contact-checks.js';
 import { migrateLeadTables } from './leads-migrations.js';
 import { PostgresVerificationStore } from './postgres-verification-store.js';
-import { readSellerRecord } from './read-model/seller-queries.js';
+import { readSellerRecord, SellerQueries } from './read-model/seller-queries.js';
 import { startVerificationWorker, VerificationQueue } from './verification-queue.js';
 
 /** Everything the sellers' context runs on, composed once per process (app or standalone worker). */
@@ -24,6 +25,7 @@ export interface LeadsRuntime {
   queue: VerificationQueue;
   receiveUpload: ReceiveUpload;
   verifyBatch: VerifyBatch;
+  eraseLeads: EraseLeads;
   startWorker(): Promise<{ close(): Promise<void> }>;
   close(): Promise<void>;
 }
@@ -68,6 +70,13 @@ export async function createLeadsRuntime(
     fingerprints,
     maxLeadAgeDays: config.LX_LEAD_MAX_AGE_DAYS,
   });
+  const sellerQueries = new SellerQueries(pool);
+  const eraseLeads = new EraseLeads({
+    aggregates,
+    verification,
+    vault,
+    listedWithFingerprints: (fingerprints) => sellerQueries.leadIdsByFingerprints(fingerprints),
+  });
   return {
     pool,
     store,
@@ -78,6 +87,7 @@ export async function createLeadsRuntime(
     queue,
     receiveUpload,
     verifyBatch,
+    eraseLeads,
     async startWorker() {
       const worker = startVerificationWorker({
         redisUrl: config.LX_REDIS_URL,
