@@ -9,7 +9,7 @@ import { eventCatalogue, isEvent, LeadListed } from '#lx/contracts';
 import { PostgresEventStore } from '#lx/event-store';
 import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
 import { createTestDatabase, testRedisPrefix, type TestDatabase } from '#lx/testing';
-import { connectDataKeyDatabase, createPersonalDataVault } from '#lx/vault';
+import { connectDataKeyDatabase, createPersonalDataVault, PostgresDataKeyStore } from '#lx/vault';
 import { leadDecider } from '../domain/lead.decider.js';
 import { createLeadsRuntime, type LeadsRuntime } from './leads-runtime.js';
 
@@ -102,5 +102,18 @@ describe('an erasure survives a restore of the key store', () => {
     runtime = await createLeadsRuntime(config, store);
     expect(await runtime.vault.open(erased.personalData)).toBeNull();
     expect(await runtime.vault.open(kept.personalData)).not.toBeNull();
+  });
+
+  it('moves the keys an earlier version kept in the log database into the key store, once', async () => {
+    await PostgresDataKeyStore.migrate(runtime.pool);
+    const legacy = await createPersonalDataVault(runtime.pool, config.LX_VAULT_MASTER_KEY);
+    const keyId = '6f1c1a52-3d4e-4f8a-9b0c-1d2e3f405162';
+    const envelope = legacy.seal((await legacy.obtainKeys([keyId])).get(keyId)!, { name: 'Ivan' });
+    await runtime.close();
+
+    runtime = await createLeadsRuntime(config, store);
+    expect(await runtime.vault.open(envelope)).toEqual({ name: 'Ivan' });
+    const { rows } = await runtime.pool.query(`SELECT to_regclass('public.lx_vault_keys') AS still_there`);
+    expect(rows).toEqual([{ still_there: null }]);
   });
 });

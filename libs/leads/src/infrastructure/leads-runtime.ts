@@ -2,7 +2,12 @@ import pg from 'pg';
 import { vaultDatabaseUrl, type ExchangeConfig } from '#lx/config';
 import { AggregateRepository } from '#lx/event-sourcing';
 import type { EventStore } from '#lx/event-store';
-import { connectDataKeyDatabase, createPersonalDataVault, type PersonalDataVault } from '#lx/vault';
+import {
+  connectDataKeyDatabase,
+  createPersonalDataVault,
+  moveKeysOutOfLogDatabase,
+  type PersonalDataVault,
+} from '#lx/vault';
 import { EraseLeads } from '../application/privacy/erase-leads.js';
 import { reapplyRecordedErasures } from '../application/erasure/reapply-recorded-erasures.js';
 import { ReceiveUpload } from '../application/upload/receive-upload.js';
@@ -39,6 +44,8 @@ export async function createLeadsRuntime(
   await migrateLeadTables(pool);
   const vaultPool = await connectDataKeyDatabase(vaultDatabaseUrl(config));
   const vault = await createPersonalDataVault(vaultPool, config.LX_VAULT_MASTER_KEY);
+  const moved = await moveKeysOutOfLogDatabase(pool, vaultPool);
+  if (moved > 0) log?.(`moved ${moved} data keys from the log's database into the vault's own`);
   // Before anything is read: a key restored from a backup taken before its erasure is shredded again.
   const revived = await reapplyRecordedErasures(store, vault);
   if (revived.length > 0) log?.(`re-erased ${revived.length} data keys restored from before their erasure`);

@@ -62,7 +62,7 @@ describe('a consumer revocation racing a batch verification', () => {
     await database?.drop();
   });
 
-  async function submit(seed: string, vertical: string): Promise<string> {
+  async function submit(seed: string, vertical: 'eyewear' | 'insurance'): Promise<string> {
     const { rows } = generateLeadRows({
       seed,
       count: 3,
