@@ -13,3 +13,4 @@ export * from './events/market.js';
 export * from './events/returns.js';
 export * from './events/settlement.js';
 export * from './events/conversions.js';
+export * from './lead-texts.js';

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ERASED_TEXT, maskLeadTexts, SEALED_TEXT } from '#lx/contracts';
 import {
   EVENT_STORE,
   formatPosition,
@@ -105,8 +106,15 @@ export class DisputeReports {
         erasedAt: erased ? erased.metadata.occurredAt : null,
       },
       orderAsOfAllocation: order,
-      returnRequest: withPosition(ofType('ReturnRequested')),
-      sellerResponse: sellerResponseOf(ofType('SellerResponded')),
+      // Evidence and statements are sealed under the lead's key: shown as sealed, or erased.
+      returnRequest: maskLeadTexts(
+        withPosition(ofType('ReturnRequested')),
+        erased ? ERASED_TEXT : SEALED_TEXT,
+      ),
+      sellerResponse: maskLeadTexts(
+        sellerResponseOf(ofType('SellerResponded')),
+        erased ? ERASED_TEXT : SEALED_TEXT,
+      ),
       escalation: withPosition(ofType('ReturnEscalated')),
       decision,
       settlement: withPosition(settlementEvents.at(-1)),

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ERASED_TEXT, maskLeadTexts, SEALED_TEXT } from '#lx/contracts';
 import { EVENT_STORE, formatPosition, type EventStore, type RecordedEvent } from '#lx/event-store';
 import type { EntityKind } from '../domain/entity-references.js';
 
@@ -16,14 +17,19 @@ export interface TimelineEntry {
   data: unknown;
 }
 
-/** Erased personal data stays erased: the log only ever held ciphertext, and a timeline shows none of it. */
-export function redactPersonalData(event: RecordedEvent): unknown {
-  if (event.type !== 'LeadListed' || !event.data || typeof event.data !== 'object') return event.data;
-  const { personalData: _envelope, ...rest } = event.data as Record<string, unknown>;
+/**
+ * Erased personal data stays erased: the log only ever held ciphertext, and a timeline shows none
+ * of it. Sealed free texts (return evidence, a seller's statement) show as sealed, or as erased
+ * once their lead was.
+ */
+export function redactPersonalData(event: RecordedEvent, leadErased = false): unknown {
+  const data = maskLeadTexts(event.data, leadErased ? ERASED_TEXT : SEALED_TEXT);
+  if (event.type !== 'LeadListed' || !data || typeof data !== 'object') return data;
+  const { personalData: _envelope, ...rest } = data as Record<string, unknown>;
   return { ...rest, personalData: '(encrypted envelope, not shown)' };
 }
 
-export function toTimelineEntry(event: RecordedEvent): TimelineEntry {
+export function toTimelineEntry(event: RecordedEvent, leadErased = false): TimelineEntry {
   return {
     position: formatPosition(event.position),
     stream: event.streamName,
@@ -34,7 +40,7 @@ export function toTimelineEntry(event: RecordedEvent): TimelineEntry {
     recordedAt: event.recordedAt.toISOString(),
     hash: event.hash,
     previousHash: event.previousHash,
-    data: redactPersonalData(event),
+    data: redactPersonalData(event, leadErased),
   };
 }
 
@@ -52,14 +58,37 @@ export class AuditTimelines {
        ORDER BY position_commit, position_prepare LIMIT $3`,
       [kind, id, limit],
     );
-    const entries: TimelineEntry[] = [];
+    const events: RecordedEvent[] = [];
     for (const row of rows) {
       const [event] = await this.store.readStream(row.stream_name, {
         fromRevision: Number(row.revision),
         maxCount: 1,
       });
-      if (event) entries.push(toTimelineEntry(event));
+      if (event) events.push(event);
     }
-    return entries;
+    const erased = await this.erasedLeadsOf(events);
+    return events.map((event) => toTimelineEntry(event, erased(event)));
+  }
+
+  /** Which events speak of an erased lead: by their `leadId`, or their allocation's. */
+  private async erasedLeadsOf(events: RecordedEvent[]): Promise<(event: RecordedEvent) => boolean> {
+    const field = (event: RecordedEvent, name: string) => {
+      const value = (event.data as Record<string, unknown> | null)?.[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const leadOfAllocation = new Map<string, string>();
+    for (const event of events) {
+      const allocationId = field(event, 'allocationId');
+      const leadId = field(event, 'leadId');
+      if (allocationId && leadId) leadOfAllocation.set(allocationId, leadId);
+    }
+    const leadOf = (event: RecordedEvent) =>
+      field(event, 'leadId') ?? leadOfAllocation.get(field(event, 'allocationId') ?? '');
+    const erased = new Set<string>();
+    for (const leadId of new Set(events.map(leadOf).filter((id): id is string => id !== undefined))) {
+      const leadEvents = await this.store.readStream(`lead-${leadId}`);
+      if (leadEvents.some((event) => event.type === 'LeadErased')) erased.add(leadId);
+    }
+    return (event) => erased.has(leadOf(event) ?? '');
   }
 }

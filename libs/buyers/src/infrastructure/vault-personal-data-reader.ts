@@ -27,6 +27,15 @@ export class VaultPersonalDataReader implements PersonalDataReader, OnApplicatio
     return this.vault.open<PersonalData>(envelope);
   }
 
+  openTexts(envelopes: readonly PersonalDataEnvelope[]): Promise<(string | null)[]> {
+    return this.vault.openMany<string>(envelopes);
+  }
+
+  /** A lead's key id is its lead id (the verification creates it so). */
+  sealText(leadId: string, text: string): Promise<PersonalDataEnvelope> {
+    return this.vault.sealUnder(leadId, text);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.pool.end();
   }
