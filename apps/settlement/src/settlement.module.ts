@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { ExchangeConfig } from '#lx/config';
+import { vaultDatabaseUrl, type ExchangeConfig } from '#lx/config';
 import { PlatformModule } from '#lx/platform';
 import { AccessModule } from '#lx/access';
 import { MatchingModule } from '#lx/matching';
@@ -25,7 +25,7 @@ export class SettlementAppModule {
           ],
         }),
         AccessModule.forRoot({ operatorApi: true, bootstrapOperatorKey: config.LX_OPERATOR_API_KEY }),
-        AuditModule,
+        AuditModule.forRoot({ databaseUrl: vaultDatabaseUrl(config), masterKey: config.LX_VAULT_MASTER_KEY }),
         MatchingModule.forRoot(config),
         LedgerModule.forRoot(settlementWork(config)),
         ReturnsModule.forRoot({

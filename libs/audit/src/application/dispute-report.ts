@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ERASED_TEXT, maskLeadTexts, SEALED_TEXT } from '#lx/contracts';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   EVENT_STORE,
   formatPosition,
@@ -8,6 +7,7 @@ import {
   type RecordedEvent,
 } from '#lx/event-store';
 import { DomainError } from '#lx/event-sourcing';
+import { SEALED_TEXT_OPENER, showLeadTexts, type SealedTextOpener } from './lead-texts.js';
 import { AuditTimelines, type TimelineEntry } from './timeline.js';
 import { isOrderTerms, orderEventsAsOf } from './order-history.js';
 
@@ -65,6 +65,7 @@ export class DisputeReports {
   constructor(
     private readonly timelines: AuditTimelines,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() @Inject(SEALED_TEXT_OPENER) private readonly texts: SealedTextOpener | null = null,
   ) {}
 
   async build(allocationId: string, now: Date): Promise<DisputeReport> {
@@ -106,15 +107,9 @@ export class DisputeReports {
         erasedAt: erased ? erased.metadata.occurredAt : null,
       },
       orderAsOfAllocation: order,
-      // Evidence and statements are sealed under the lead's key: shown as sealed, or erased.
-      returnRequest: maskLeadTexts(
-        withPosition(ofType('ReturnRequested')),
-        erased ? ERASED_TEXT : SEALED_TEXT,
-      ),
-      sellerResponse: maskLeadTexts(
-        sellerResponseOf(ofType('SellerResponded')),
-        erased ? ERASED_TEXT : SEALED_TEXT,
-      ),
+      // Evidence and statements are sealed under the lead's key: opened, or erased with the lead.
+      returnRequest: await showLeadTexts(withPosition(ofType('ReturnRequested')), !!erased, this.texts),
+      sellerResponse: await showLeadTexts(sellerResponseOf(ofType('SellerResponded')), !!erased, this.texts),
       escalation: withPosition(ofType('ReturnEscalated')),
       decision,
       settlement: withPosition(settlementEvents.at(-1)),

@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ERASED_TEXT, maskLeadTexts, SEALED_TEXT } from '#lx/contracts';
 import { EVENT_STORE, formatPosition, type EventStore, type RecordedEvent } from '#lx/event-store';
 import type { EntityKind } from '../domain/entity-references.js';
+import { SEALED_TEXT_OPENER, showLeadTexts, type SealedTextOpener } from './lead-texts.js';
 
 export interface TimelineEntry {
   position: string;
@@ -17,19 +17,14 @@ export interface TimelineEntry {
   data: unknown;
 }
 
-/**
- * Erased personal data stays erased: the log only ever held ciphertext, and a timeline shows none
- * of it. Sealed free texts (return evidence, a seller's statement) show as sealed, or as erased
- * once their lead was.
- */
-export function redactPersonalData(event: RecordedEvent, leadErased = false): unknown {
-  const data = maskLeadTexts(event.data, leadErased ? ERASED_TEXT : SEALED_TEXT);
-  if (event.type !== 'LeadListed' || !data || typeof data !== 'object') return data;
-  const { personalData: _envelope, ...rest } = data as Record<string, unknown>;
+/** Erased personal data stays erased: the log only ever held ciphertext, and a timeline shows none of it. */
+export function redactPersonalData(event: RecordedEvent): unknown {
+  if (event.type !== 'LeadListed' || !event.data || typeof event.data !== 'object') return event.data;
+  const { personalData: _envelope, ...rest } = event.data as Record<string, unknown>;
   return { ...rest, personalData: '(encrypted envelope, not shown)' };
 }
 
-export function toTimelineEntry(event: RecordedEvent, leadErased = false): TimelineEntry {
+export function toTimelineEntry(event: RecordedEvent): TimelineEntry {
   return {
     position: formatPosition(event.position),
     stream: event.streamName,
@@ -40,7 +35,7 @@ export function toTimelineEntry(event: RecordedEvent, leadErased = false): Timel
     recordedAt: event.recordedAt.toISOString(),
     hash: event.hash,
     previousHash: event.previousHash,
-    data: redactPersonalData(event, leadErased),
+    data: redactPersonalData(event),
   };
 }
 
@@ -50,6 +45,7 @@ export class AuditTimelines {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() @Inject(SEALED_TEXT_OPENER) private readonly texts: SealedTextOpener | null = null,
   ) {}
 
   async timeline(kind: EntityKind, id: string, limit = 1000): Promise<TimelineEntry[]> {
@@ -66,8 +62,15 @@ export class AuditTimelines {
       });
       if (event) events.push(event);
     }
+    // Sealed free texts (return evidence, a seller's statement) are opened for the auditor, or
+    // show as erased once their lead was.
     const erased = await this.erasedLeadsOf(events);
-    return events.map((event) => toTimelineEntry(event, erased(event)));
+    return Promise.all(
+      events.map(async (event) => {
+        const entry = toTimelineEntry(event);
+        return { ...entry, data: await showLeadTexts(entry.data, erased(event), this.texts) };
+      }),
+    );
   }
 
   /** Which events speak of an erased lead: by their `leadId`, or their allocation's. */
