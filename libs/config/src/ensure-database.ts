@@ -15,8 +15,8 @@ export async function ensureDatabase(url: string): Promise<boolean> {
     try {
       await client.query(`CREATE DATABASE "${name}"`);
     } catch (error) {
-      // Another app created it at the same moment.
-      if ((error as { code?: string }).code !== '42P04') throw error;
+      // Another app created it at the same moment (42P04, or 23505 when both inserted at once).
+      if (!['42P04', '23505'].includes((error as { code?: string }).code ?? '')) throw error;
     }
     return true;
   } finally {
