@@ -20,7 +20,8 @@ for (const app of apps) {
   const entry = fileURLToPath(new URL(`./${app}/src/main.js`, import.meta.url));
   const child = spawn(process.execPath, ['--enable-source-maps', entry], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: process.env,
+    // The apps write to pipes here; they log readable lines when the person's terminal would show them.
+    env: { LX_LOG_FORMAT: process.stdout.isTTY ? 'pretty' : 'json', ...process.env },
   });
   children.push(child);
   const prefix = `[${app}]`.padEnd(13);

@@ -37,10 +37,36 @@ describe('audit: timelines and integrity', () => {
     expect(events[0]).toMatchObject({
       stream: `participant-${sellerId}`,
       revision: 0,
-      actor: 'bootstrap-operator',
+      actor: expect.stringMatching(/^bootstrap-operator:[0-9a-f]{12}$/),
     });
     expect(events[1].previousHash).toBe(events[0].hash);
     expect(events[0].position).toMatch(/^\d+\/\d+$/);
+  });
+
+  it('pages the timeline by cursor, says when more follow, and refuses a cursor it did not issue', async () => {
+    const path = `/v1/audit/timeline/participant/${sellerId}`;
+    const whole = await exchange.call('settlement', 'GET', path, { key: auditorKey });
+    expect(whole.body).toMatchObject({ hasMore: false });
+    expect(whole.body.nextCursor).toBeUndefined();
+    const paged: unknown[] = [];
+    let query = '?limit=1';
+    for (let page = 0; page < 10; page++) {
+      const answer = await exchange.call('settlement', 'GET', `${path}${query}`, { key: auditorKey });
+      expect(answer.status).toBe(200);
+      expect(answer.body.events).toHaveLength(1);
+      paged.push(...answer.body.events);
+      expect(answer.body.hasMore).toBe(answer.body.nextCursor !== undefined);
+      if (!answer.body.hasMore) break;
+      query = `?limit=1&cursor=${answer.body.nextCursor}`;
+    }
+    expect(paged).toEqual(whole.body.events);
+
+    const forged = Buffer.from(JSON.stringify({ c: 'x;DROP', p: '1' })).toString('base64url');
+    for (const bad of ['?cursor=not-a-cursor', `?cursor=${forged}`, '?limit=0', '?limit=501']) {
+      const refused = await exchange.call('settlement', 'GET', `${path}${bad}`, { key: auditorKey });
+      expect([bad, refused.status]).toEqual([bad, 400]);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    }
   });
 
   it('rebuilds the read models from the log into fresh tables and finds them equal to the live ones', async () => {

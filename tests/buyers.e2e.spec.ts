@@ -123,12 +123,12 @@ describe('buyers app over HTTP', () => {
     for (const url of ['ftp://crm.example.com/hook', 'javascript:alert(1)', 'file:///etc/passwd'])
       expect((await as('optika', 'PUT', '/v1/webhook', { url })).status).toBe(400);
     const configured = await as('optika', 'PUT', '/v1/webhook', {
-      url: 'https://crm.example.com/hooks/leads',
+      url: 'https://93.184.215.14/hooks/leads',
     });
     expect(configured.status).toBe(200);
     expect(configured.body.secret).toMatch(/^whsec_/);
     expect((await as('optika', 'GET', '/v1/account')).body.webhook).toEqual({
-      url: 'https://crm.example.com/hooks/leads',
+      url: 'https://93.184.215.14/hooks/leads',
     });
   });
 
@@ -156,8 +156,11 @@ describe('buyers app over HTTP', () => {
       '/v1/webhook/deliveries',
     ])
       expect([path, (await as('seller', 'GET', path)).status]).toEqual([path, 403]);
-    for (const path of ['/v1/purchased-leads/alloc-1', '/v1/returns/alloc-1'])
+    const someoneElses = '0b5e7f0e-1d6b-4c1e-9a57-1f9e2a3b4c5d';
+    for (const path of [`/v1/purchased-leads/${someoneElses}`, `/v1/returns/${someoneElses}`])
       expect([path, (await as('rival', 'GET', path)).status]).toEqual([path, 404]);
+    for (const path of ['/v1/purchased-leads/alloc-1', '/v1/returns/alloc-1'])
+      expect([path, (await as('rival', 'GET', path)).status]).toEqual([path, 400]);
   });
 
   it('previews an order and shows market depth (empty until sellers list leads)', async () => {

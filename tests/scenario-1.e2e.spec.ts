@@ -17,7 +17,7 @@ import {
 } from './support/scenarios.js';
 
 /**
- * Scenario 1, "Glasses with diamonds" (shared/scenarios/README.md), end to end over HTTP: a seller
+ * Scenario 1, "Glasses with diamonds" (docs/scenarios.md), end to end over HTTP: a seller
  * uploads RU eyewear leads, some inside the retailer's filters and many just outside them; the
  * retailer (funds confirmed by the operator) places the scenario's order with webhook delivery;
  * the settlement app's engine allocates; the retailer's CRM receives signed leads, reports 11

@@ -13,7 +13,7 @@ import {
 } from './support/scenarios.js';
 
 /*
- * Scenario 3, "the dispute" (shared/scenarios/README.md), over HTTP with the real engine: a buyer
+ * Scenario 3, "the dispute" (docs/scenarios.md), over HTTP with the real engine: a buyer
  * who bought 50 leads (30 from Anna, 20 from Boris) returns 8 inside the return window —
  *   3 invalid_phone: the sellers contest them in the sellers app, settlement escalates them, an
  *     auditor decides (2 accepted, 1 rejected);
@@ -447,6 +447,12 @@ describe('scenario 3: the dispute', () => {
       `${exchange.url('settlement')}/v1/audit/disputes/${allocationOf.get('anna-03')}/report.html`,
       { headers: { authorization: `Bearer ${auditor.apiKey}` } },
     );
-    expect(await contestedHtml.text()).toMatch(/answer[\s\S]{0,80}contest/);
+    const page = await contestedHtml.text();
+    expect(page).toMatch(/answer[\s\S]{0,80}contest/);
+    // A document for people: the auditor by name, never a bare participant id; the window judged.
+    expect(contested.body.participants[auditor.participantId]).toMatchObject({ name: 'Audit & Co' });
+    expect(page).toContain('Audit &amp; Co');
+    expect(page).not.toContain(`Decided by</th><td>${auditor.participantId}`);
+    expect(page).toMatch(/Filed in time<\/th><td>yes/);
   });
 });

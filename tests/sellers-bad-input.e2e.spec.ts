@@ -208,6 +208,31 @@ describe('sellers: bad input', () => {
     expect(rejections.get(6)?.length).toBeGreaterThan(0);
   });
 
+  it('reads a stray quote inside an unquoted cell as part of the value, and refuses NDJSON sent as CSV', async () => {
+    const quoted: LeadRow[] = [
+      { ...rows[13]!, last_name: 'O"Brien' },
+      { ...rows[14]!, address: '12" Tverskaya' },
+    ];
+    // As a hand-written file has them: the cells are not quoted.
+    const csv = leadRowsToCsv(quoted)
+      .replace('"O""Brien"', 'O"Brien')
+      .replace('"12"" Tverskaya"', '12" Tverskaya');
+    expect(csv).toContain(',O"Brien,');
+    const { batch } = await verdicts(csv);
+    expect(batch.progress).toMatchObject({ accepted: 2, rejected: 0 });
+    const leads = await exchange.call('sellers', 'GET', `/v1/leads?batchId=${batch.batchId}`, {
+      key: seller.apiKey,
+    });
+    expect(leads.body.items.map((lead: any) => lead.personalData.lastName)).toContain('O"Brien');
+    expect(leads.body.items.map((lead: any) => lead.personalData.address)).toContain('12" Tverskaya');
+
+    const ndjson = rows
+      .slice(15, 16)
+      .map((row) => JSON.stringify(row))
+      .join('\n');
+    await refused(ndjson, 422, 'missing-header', 'text/csv');
+  });
+
   it('with an Idempotency-Key, the same file again is the same batch; another file or other terms are refused', async () => {
     const idempotencyKey = `upload-${randomBytes(6).toString('hex')}`;
     const file = leadRowsToCsv(rows.slice(16, 18));

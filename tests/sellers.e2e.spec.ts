@@ -230,6 +230,16 @@ describe('sellers: upload, verification, listing and the personal-data vault', (
     const { batch } = await waitForVerified(exchange, otherSeller.apiKey, again.body.batchId);
     expect(batch.reasons).toMatchObject({ suppressed: 1 });
   });
+  it('the upload template downloads and uploads as it is: its one row is listed', async () => {
+    const template = await fetch(`${exchange.url('sellers')}/v1/upload-format/template.csv`, {
+      headers: { authorization: `Bearer ${otherSeller.apiKey}` },
+    });
+    expect(template.status).toBe(200);
+    const uploaded = await upload(exchange, { key: otherSeller.apiKey, body: await template.text() });
+    expect(uploaded.status).toBe(202);
+    const { batch } = await waitForVerified(exchange, otherSeller.apiKey, uploaded.body.batchId);
+    expect(batch.progress).toMatchObject({ accepted: 1, rejected: 0 });
+  });
 });
 
 async function eventually(check: () => Promise<void>, timeoutMs = 20_000): Promise<void> {

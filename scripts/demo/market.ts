@@ -19,7 +19,7 @@ const RU_ROWS = 1200;
 const ES_ROWS = 300;
 const RESOLD_ROWS = 5;
 
-/** Scenario 1, 2 and 3 of shared/scenarios, played in one market. */
+/** Scenario 1, 2 and 3 of docs/scenarios.md, played in one market. */
 export async function playMarket(client: DemoClient, options: MarketOptions): Promise<void> {
   const op = client.operatorKey;
   const names = new Map<string, string>();
@@ -379,9 +379,14 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
 
   // ── settlement ──────────────────────────────────────────────────────────────────────────────
   heading(`Settlement: the return window (${options.windowSeconds} s here, 72 h in the market) closes`);
+  const lastSale = Math.max(
+    ...[...bought, ...newsletterBought].map((p: { allocatedAt: string }) => Date.parse(p.allocatedAt)),
+  );
+  const countdown = windowCountdown(lastSale + options.windowSeconds * 1000);
   const settled = await waitFor(
     'every sale to be settled (posted or voided)',
     async () => {
+      countdown.tick();
       const statements = await Promise.all(
         [ruSeller, esSeller].map((s) =>
           client.call('settlement', 'GET', `/v1/statements/sellers/${s.id}?currency=${CURRENCY}`, {
@@ -399,6 +404,7 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
     },
     { timeoutMs: (options.windowSeconds + 90) * 1000, intervalMs: 1000 },
   );
+  countdown.done();
   const posted = settled.filter((s: { status: string }) => s.status === 'posted').length;
   const voided = settled.filter((s: { status: string }) => s.status === 'voided').length;
   line(`${posted} transfers posted, ${voided} voided by accepted returns`);
@@ -489,15 +495,25 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
     key: auditor.key,
     expect: [200, 404],
   });
+  line(
+    'A log position (commit/sequence, e.g. 812/4711) is the place of one event in the exchange’s single ordered log;',
+  );
+  line('every sale, return and payout above is an event at such a position, and the proofs below cite them.');
   if (replay && typeof replay === 'object' && 'markets' in replay) {
-    for (const market of replay.markets as {
+    const markets = replay.markets as {
       vertical: string;
       inputs: number;
       compared: number;
+      recordedOutputs: number;
       identical: boolean;
       replayedDigest: string;
       firstDivergence: unknown;
-    }[])
+    }[];
+    // The engine runs every configured market; only those that traded have anything to prove.
+    const traded = markets.filter((market) => market.recordedOutputs > 0 || !market.identical);
+    if (traded.length < markets.length)
+      line(`(${markets.length - traded.length} other markets the engine runs had no trade in this demo)`);
+    for (const market of traded)
       line(
         `replay proof ${market.vertical}: ${market.inputs} inputs re-run, ${market.compared} outputs compared, ` +
           `${market.identical ? 'identical' : `DIVERGES: ${JSON.stringify(market.firstDivergence).slice(0, 300)}`} ` +
@@ -526,6 +542,30 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
       `ledger balanced, log verified.`,
   );
   line(`try: npm run audit -- timeline allocation ${reported.allocationId}`);
+}
+
+/**
+ * The settlement wait made visible: the seconds left of the return window, on one updating line
+ * on a terminal, every ten seconds otherwise.
+ */
+function windowCountdown(closesAt: number) {
+  const live = process.stdout.isTTY;
+  let lastPrinted = Number.POSITIVE_INFINITY;
+  return {
+    tick() {
+      const left = Math.ceil((closesAt - Date.now()) / 1000);
+      if (left <= 0 || left >= lastPrinted) return;
+      if (live) process.stdout.write(`\r        return window closes in ${String(left).padStart(3)} s `);
+      else if (lastPrinted === Number.POSITIVE_INFINITY || lastPrinted - left >= 10)
+        line(`return window closes in ${left} s`);
+      else return;
+      lastPrinted = left;
+    },
+    done() {
+      if (live) process.stdout.write('\r');
+      line('return window closed; settlement posted every sale not returned');
+    },
+  };
 }
 
 async function uploadAndVerify(client: DemoClient, seller: Actor, csv: string, floor: number) {

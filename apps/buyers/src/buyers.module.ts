@@ -3,6 +3,7 @@ import { vaultDatabaseUrl, type ExchangeConfig } from '#lx/config';
 import { PlatformModule } from '#lx/platform';
 import { AccessModule } from '#lx/access';
 import { BuyersModule, buyersProjections, PERSONAL_DATA_READER, VaultPersonalDataReader } from '#lx/buyers';
+import { vaultMasterKeysOf } from '#lx/vault';
 
 /** The buyers' API: funds, purchase orders, purchased leads, returns, conversions. */
 @Module({})
@@ -13,7 +14,11 @@ export class BuyersAppModule {
       imports: [
         // The buyers app builds and serves its read models (the host runs their projections).
         PlatformModule.forRoot({ appName: 'buyers', config, projections: buyersProjections }),
-        AccessModule.forRoot({ operatorApi: false, bootstrapOperatorKey: config.LX_OPERATOR_API_KEY }),
+        AccessModule.forRoot({
+          operatorApi: false,
+          bootstrapOperatorKey: config.LX_OPERATOR_API_KEY,
+          keepBootstrapOperatorKey: config.LX_KEEP_BOOTSTRAP_OPERATOR_KEY,
+        }),
         BuyersModule.forRoot({
           redisUrl: config.LX_REDIS_URL,
           redisPrefix: config.LX_REDIS_PREFIX,
@@ -21,12 +26,16 @@ export class BuyersAppModule {
           webhookAttempts: config.LX_WEBHOOK_ATTEMPTS,
           webhookBackoffMs: config.LX_WEBHOOK_BACKOFF_MS,
           webhookTimeoutMs: config.LX_WEBHOOK_TIMEOUT_MS,
+          webhookTargets: {
+            allowPrivate: config.LX_WEBHOOK_ALLOW_PRIVATE_TARGETS,
+            requireHttps: config.deployment,
+          },
           defaultCurrency: config.LX_DEFAULT_CURRENCY,
           runBackgroundWork: config.LX_BUYERS_BACKGROUND_WORK,
           personalDataReader: {
             provide: PERSONAL_DATA_READER,
             useFactory: () =>
-              VaultPersonalDataReader.connect(vaultDatabaseUrl(config), config.LX_VAULT_MASTER_KEY),
+              VaultPersonalDataReader.connect(vaultDatabaseUrl(config), vaultMasterKeysOf(config)),
           },
         }),
       ],

@@ -11,4 +11,5 @@ await startHttpApp(BuyersAppModule.create(config), {
   port: config.LX_BUYERS_PORT,
   host: config.LX_HOST,
   maxBodyBytes: config.LX_MAX_BODY_BYTES,
+  serveDocs: config.serveDocs,
 });

@@ -12,7 +12,11 @@ export class SellersAppModule {
       module: SellersAppModule,
       imports: [
         PlatformModule.forRoot({ appName: 'sellers', config, projections: [sellerReadModel] }),
-        AccessModule.forRoot({ operatorApi: false, bootstrapOperatorKey: config.LX_OPERATOR_API_KEY }),
+        AccessModule.forRoot({
+          operatorApi: false,
+          bootstrapOperatorKey: config.LX_OPERATOR_API_KEY,
+          keepBootstrapOperatorKey: config.LX_KEEP_BOOTSTRAP_OPERATOR_KEY,
+        }),
         SellersLeadsModule.forRoot(config),
       ],
     };

@@ -12,4 +12,5 @@ await startHttpApp(SettlementAppModule.create(config), {
   port: config.LX_SETTLEMENT_PORT,
   host: config.LX_HOST,
   maxBodyBytes: config.LX_MAX_BODY_BYTES,
+  serveDocs: config.serveDocs,
 });

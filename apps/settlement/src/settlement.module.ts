@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { vaultDatabaseUrl, type ExchangeConfig } from '#lx/config';
+import { DEFAULT_RETURN_WINDOW_HOURS } from '#lx/contracts';
+import { vaultMasterKeysOf } from '#lx/vault';
 import { PlatformModule } from '#lx/platform';
 import { AccessModule } from '#lx/access';
 import { MatchingModule } from '#lx/matching';
@@ -24,13 +26,23 @@ export class SettlementAppModule {
             sellerHistoryProjection,
           ],
         }),
-        AccessModule.forRoot({ operatorApi: true, bootstrapOperatorKey: config.LX_OPERATOR_API_KEY }),
-        AuditModule.forRoot({ databaseUrl: vaultDatabaseUrl(config), masterKey: config.LX_VAULT_MASTER_KEY }),
+        AccessModule.forRoot({
+          operatorApi: true,
+          bootstrapOperatorKey: config.LX_OPERATOR_API_KEY,
+          keepBootstrapOperatorKey: config.LX_KEEP_BOOTSTRAP_OPERATOR_KEY,
+        }),
+        AuditModule.forRoot(
+          {
+            defaultReturnWindowHours: DEFAULT_RETURN_WINDOW_HOURS,
+            returnWindowMsOverride: config.LX_RETURN_WINDOW_MS,
+          },
+          { databaseUrl: vaultDatabaseUrl(config), masterKeys: vaultMasterKeysOf(config) },
+        ),
         MatchingModule.forRoot(config),
         LedgerModule.forRoot(settlementWork(config)),
         ReturnsModule.forRoot({
           ...settlementWork(config),
-          defaultReturnWindowHours: 72,
+          defaultReturnWindowHours: DEFAULT_RETURN_WINDOW_HOURS,
           defaultDedupeWindowDays: config.LX_DEFAULT_DEDUPE_WINDOW_DAYS,
           returnCapWindowDays: config.LX_RETURN_CAP_WINDOW_DAYS,
           returnWindowMsOverride: config.LX_RETURN_WINDOW_MS,

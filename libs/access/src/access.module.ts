@@ -1,15 +1,21 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { EventSourcingModule } from '#lx/event-sourcing';
-import { ApiKeyAuthenticator, OPERATOR_BOOTSTRAP_KEY } from './application/api-key-authenticator.js';
+import { EVENT_STORE, type EventStore } from '#lx/event-store';
+import { ApiKeyAuthenticator } from './application/api-key-authenticator.js';
+import { BOOTSTRAP_OPERATOR, BootstrapOperatorKey } from './application/bootstrap-operator.js';
 import { participantCommandHandlers } from './application/participant-commands.js';
+import { REFUSED_KEYS } from './application/refused-keys.port.js';
 import { ApiKeyGuard } from './api/api-key.guard.js';
+import { RedisRefusedKeys } from './infrastructure/redis-refused-keys.js';
 import { MeController } from './api/me.controller.js';
 import { ParticipantsController } from './api/participants.controller.js';
 
 export interface AccessOptions {
-  /** LX_OPERATOR_API_KEY: the first operator key, before any operator is registered. */
+  /** LX_OPERATOR_API_KEY: the first operator key, until a registered operator holds a key. */
   bootstrapOperatorKey?: string;
+  /** LX_KEEP_BOOTSTRAP_OPERATOR_KEY: the bootstrap key keeps working after that (warned at start). */
+  keepBootstrapOperatorKey?: boolean;
   /** The settlement app serves the operator API; the others only authenticate. */
   operatorApi: boolean;
 }
@@ -23,7 +29,19 @@ export class AccessModule {
       imports: [EventSourcingModule],
       controllers: options.operatorApi ? [MeController, ParticipantsController] : [MeController],
       providers: [
-        { provide: OPERATOR_BOOTSTRAP_KEY, useValue: options.bootstrapOperatorKey },
+        { provide: REFUSED_KEYS, useClass: RedisRefusedKeys },
+        {
+          provide: BOOTSTRAP_OPERATOR,
+          inject: [EVENT_STORE],
+          useFactory: (store: EventStore) => {
+            const keep = options.keepBootstrapOperatorKey ?? false;
+            if (options.bootstrapOperatorKey && keep)
+              new Logger('AccessModule').warn(
+                'LX_KEEP_BOOTSTRAP_OPERATOR_KEY=true: LX_OPERATOR_API_KEY keeps working after an operator is registered and cannot be revoked; unset it once a registered operator holds a key',
+              );
+            return new BootstrapOperatorKey({ key: options.bootstrapOperatorKey, keep }, store);
+          },
+        },
         ApiKeyAuthenticator,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         ...(options.operatorApi ? participantCommandHandlers : []),

@@ -7,3 +7,4 @@ export * from './application/participant-stream.js';
 export * from './application/participant-commands.js';
 export * from './application/api-key-authenticator.js';
 export * from './access.module.js';
+export * from './application/bootstrap-operator.js';

@@ -1,32 +1,43 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { VaultMasterKeys } from '#lx/vault';
 import { AuditTimelines } from './application/timeline.js';
 import { AuditController } from './api/audit.controller.js';
 import { ReadModelChecks } from './application/read-model-check.js';
-import { DisputeReports } from './application/dispute-report.js';
+import { AUDIT_OPTIONS, DisputeReports, type AuditOptions } from './application/dispute-report.js';
 import { AllocationExplanations } from './application/allocation-explanation.js';
 import { SEALED_TEXT_OPENER } from './application/lead-texts.js';
 import { VaultSealedTextOpener } from './infrastructure/vault-sealed-text-opener.js';
 
 /**
  * Auditors' tools over the log. Host `auditIndexProjection` in the same app (PlatformModule).
- * Without `forRoot`, a dispute's sealed texts (evidence, statements) show as sealed.
+ * With `vault`, the auditor reads a dispute's sealed evidence and statements until the lead is
+ * erased; without it they show as sealed.
  */
-@Module({
-  controllers: [AuditController],
-  providers: [AuditTimelines, ReadModelChecks, DisputeReports, AllocationExplanations],
-  exports: [AuditTimelines],
-})
+@Module({})
 export class AuditModule {
-  /** With the vault: the auditor reads a dispute's evidence and statements until the lead is erased. */
-  static forRoot(vault: { databaseUrl: string; masterKey: string }): DynamicModule {
+  static forRoot(
+    options: AuditOptions,
+    vault?: { databaseUrl: string; masterKeys: VaultMasterKeys },
+  ): DynamicModule {
     return {
       module: AuditModule,
+      controllers: [AuditController],
       providers: [
-        {
-          provide: SEALED_TEXT_OPENER,
-          useFactory: () => VaultSealedTextOpener.connect(vault.databaseUrl, vault.masterKey),
-        },
+        { provide: AUDIT_OPTIONS, useValue: options },
+        AuditTimelines,
+        ReadModelChecks,
+        DisputeReports,
+        AllocationExplanations,
+        ...(vault
+          ? [
+              {
+                provide: SEALED_TEXT_OPENER,
+                useFactory: () => VaultSealedTextOpener.connect(vault.databaseUrl, vault.masterKeys),
+              },
+            ]
+          : []),
       ],
+      exports: [AuditTimelines],
     };
   }
 }

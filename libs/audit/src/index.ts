@@ -7,3 +7,4 @@ export * from './application/dispute-report.js';
 export * from './infrastructure/dispute-report-documents.js';
 export * from './application/replay-proof.js';
 export * from './application/allocation-explanation.js';
+export * from './application/participant-names.js';

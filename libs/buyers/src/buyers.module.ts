@@ -16,6 +16,8 @@ import { BuyersBackgroundWork } from './infrastructure/background-work.js';
 import { MarketDepthQueries } from './infrastructure/market-depth.queries.js';
 import { PurchasesQueries } from './infrastructure/purchases.queries.js';
 import { WebhookDelivery } from './infrastructure/webhook-delivery.js';
+import { WebhookTargets } from './infrastructure/webhook-targets.js';
+import { WEBHOOK_TARGET_CHECK } from './application/webhook-target-check.js';
 import { AccountsController } from './api/accounts.controller.js';
 import { DeliveriesController } from './api/deliveries.controller.js';
 import { OrdersController } from './api/orders.controller.js';
@@ -44,6 +46,8 @@ export class BuyersModule {
       ],
       providers: [
         { provide: BUYERS_OPTIONS, useValue: settings },
+        { provide: WebhookTargets, useValue: new WebhookTargets(settings.webhookTargets) },
+        { provide: WEBHOOK_TARGET_CHECK, useExisting: WebhookTargets },
         personalDataReader ?? { provide: PERSONAL_DATA_READER, useClass: NoVaultPersonalDataReader },
         {
           provide: WebhookDelivery,
@@ -52,12 +56,13 @@ export class BuyersModule {
             repository: AggregateRepository,
             reader: PersonalDataReader,
             redis: Redis,
+            targets: WebhookTargets,
           ) => {
-            const delivery = new WebhookDelivery(settings, store, repository, reader, redis);
+            const delivery = new WebhookDelivery(settings, store, repository, reader, redis, targets);
             await delivery.start(settings.runBackgroundWork);
             return delivery;
           },
-          inject: [EVENT_STORE, AggregateRepository, PERSONAL_DATA_READER, REDIS],
+          inject: [EVENT_STORE, AggregateRepository, PERSONAL_DATA_READER, REDIS, WebhookTargets],
         },
         MarketDirectory,
         PurchasesQueries,

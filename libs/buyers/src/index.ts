@@ -3,7 +3,6 @@ export * from './domain/buyer-account-decider.js';
 export * from './domain/buyer-account-errors.js';
 export * from './domain/lead-filters.js';
 export * from './domain/purchase-report.js';
-export * from './domain/csv-cell.js';
 export * from './domain/webhook-signature.js';
 export { returnRequestDecider, ReturnRequestError, type ReturnRequestData } from './domain/return-request.js';
 export { conversionDecider, ConversionError, type ConversionData } from './domain/conversion.js';

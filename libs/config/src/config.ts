@@ -1,13 +1,33 @@
 import { z } from 'zod';
+import { developmentSecrets, isDeployment, secretWeakness, type SecretName } from './secrets.js';
+
+const base64Key = z
+  .string()
+  .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes in base64');
+/** A comma-separated list, empty when unset. */
+const list = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
 /**
  * Every setting comes from the environment, validated, with defaults that work on a developer
- * machine (local PostgreSQL and Redis, the PostgreSQL event store).
+ * machine (local PostgreSQL and Redis, the PostgreSQL event store). Outside development (see
+ * `isDeployment`) no secret may keep its published default or be weak: every offender is named.
  */
 const schema = z
   .object({
+    /** `production` holds the deployment to its duties even on a loopback address. */
+    LX_ENV: z.enum(['production', 'development']).default('development'),
     LX_DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/lead_exchange'),
     LX_REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
     LX_REDIS_PREFIX: z
@@ -21,8 +41,28 @@ const schema = z
     LX_SETTLEMENT_PORT: port(3003),
     LX_HOST: z.string().default('127.0.0.1'),
     LX_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** `auto`: readable on a terminal (and under `npm start` on one), JSON lines otherwise. */
+    LX_LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+    /** Check every JSON answer against its documented schema (tests and staging; costs a parse per answer). */
+    LX_CHECK_RESPONSES: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
     LX_OPERATOR_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Keeps LX_OPERATOR_API_KEY working after a registered operator holds a key (warned at start). */
+    LX_KEEP_BOOTSTRAP_OPERATOR_KEY: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
+    /** Key of the digest an Idempotency-Key record keeps of its request body (HMAC-SHA256). */
+    LX_IDEMPOTENCY_KEY: z.string().min(32).default(developmentSecrets.LX_IDEMPOTENCY_KEY),
+    /** Bearer key of `/metrics` outside development; without it `/metrics` is off there. */
+    LX_METRICS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Serves the OpenAPI document and UI at /docs; default: in development only. */
+    LX_SERVE_DOCS: z.enum(['true', 'false']).optional(),
     LX_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    /** Failed authentications per minute from one source address, and for one key id, before 429. */
+    LX_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
     LX_MAX_BODY_BYTES: z.coerce
       .number()
       .int()
@@ -48,17 +88,28 @@ const schema = z
     /** How long a verification job's lock lives without renewal: a killed worker's batch resumes after it. */
     LX_VERIFICATION_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
     /** Key of the HMAC fingerprints of phones and e-mails (dedupe, suppression); never logged. */
-    LX_FINGERPRINT_KEY: z.string().min(32).default('dev-only-fingerprint-key-change-me-0000000000'),
+    LX_FINGERPRINT_KEY: z.string().min(32).default(developmentSecrets.LX_FINGERPRINT_KEY),
+    /** The version new fingerprints record; raise it with each new LX_FINGERPRINT_KEY. */
+    LX_FINGERPRINT_KEY_VERSION: z.coerce.number().int().min(1).max(999_999).default(1),
+    /** Earlier fingerprint keys as `<version>:<key>`, comma-separated: stored fingerprints are still checked under them. */
+    LX_FINGERPRINT_PREVIOUS_KEYS: list(
+      z
+        .string()
+        .regex(/^[1-9][0-9]{0,5}:.{32,}$/, 'each entry is <version>:<key of at least 32 characters>')
+        .transform((entry) => ({
+          version: Number(entry.slice(0, entry.indexOf(':'))),
+          key: entry.slice(entry.indexOf(':') + 1),
+        })),
+    ),
     /**
      * The vault's own database (wrapped data keys only): backed up and retained apart from the log,
      * so restoring the log never restores an erased key. Default: the main database's name + `_vault`.
      */
     LX_VAULT_DATABASE_URL: z.string().url().optional(),
-    /** The vault's master key (32 bytes, base64), standing in for a KMS key; the default is for development only. */
-    LX_VAULT_MASTER_KEY: z
-      .string()
-      .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes in base64')
-      .default('ZGV2LW9ubHktdmF1bHQtbWFzdGVyLWtleS0zMmJ5dGU='),
+    /** The vault's master key (32 bytes, base64), standing in for a KMS key: new data keys are wrapped by it. */
+    LX_VAULT_MASTER_KEY: base64Key.default(developmentSecrets.LX_VAULT_MASTER_KEY),
+    /** Earlier master keys, comma-separated: they still unwrap until `npm run vault:rewrap` has moved every key. */
+    LX_VAULT_PREVIOUS_MASTER_KEYS: list(base64Key),
     /** Used for a vertical whose market settings have not been published yet. */
     LX_DEFAULT_CURRENCY: z
       .string()
@@ -86,11 +137,16 @@ const schema = z
     LX_PAYOUT_CRON: z.string().default('0 6 * * *'),
     // Buyers: webhook delivery.
     /** Master key the webhook signing secrets are derived from (the log holds only a reference); dev default. */
-    LX_WEBHOOK_SIGNING_KEY: z.string().min(32).default('dev-only-webhook-signing-key-change-me-000000'),
+    LX_WEBHOOK_SIGNING_KEY: z.string().min(32).default(developmentSecrets.LX_WEBHOOK_SIGNING_KEY),
     LX_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
     /** First retry delay; each next one doubles (BullMQ exponential backoff). */
     LX_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).default(2000),
     LX_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+    /** Lets webhooks reach loopback and private addresses: for tests on one machine; refused outside development. */
+    LX_WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
     /** Runs the buyers' projections, subscriptions and webhook worker inside the buyers app. */
     LX_BUYERS_BACKGROUND_WORK: z
       .enum(['true', 'false'])
@@ -117,6 +173,43 @@ const schema = z
         path: ['LX_EVENTSTOREDB_URL'],
         message: 'required when LX_EVENT_STORE=eventstoredb',
       });
+    const fingerprintVersions = [
+      env.LX_FINGERPRINT_KEY_VERSION,
+      ...env.LX_FINGERPRINT_PREVIOUS_KEYS.map((k) => k.version),
+    ];
+    if (new Set(fingerprintVersions).size !== fingerprintVersions.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LX_FINGERPRINT_PREVIOUS_KEYS'],
+        message: 'every fingerprint key needs its own version, LX_FINGERPRINT_KEY_VERSION included',
+      });
+    if (!isDeployment(env)) return;
+    if (env.LX_WEBHOOK_ALLOW_PRIVATE_TARGETS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LX_WEBHOOK_ALLOW_PRIVATE_TARGETS'],
+        message: 'webhooks to private addresses are for tests only (outside development)',
+      });
+    const secrets: [SecretName | 'LX_OPERATOR_API_KEY' | 'LX_METRICS_KEY', string | undefined][] = [
+      ['LX_VAULT_MASTER_KEY', env.LX_VAULT_MASTER_KEY],
+      ['LX_FINGERPRINT_KEY', env.LX_FINGERPRINT_KEY],
+      ['LX_WEBHOOK_SIGNING_KEY', env.LX_WEBHOOK_SIGNING_KEY],
+      ['LX_IDEMPOTENCY_KEY', env.LX_IDEMPOTENCY_KEY],
+      ['LX_OPERATOR_API_KEY', env.LX_OPERATOR_API_KEY],
+      ['LX_METRICS_KEY', env.LX_METRICS_KEY],
+    ];
+    for (const [name, value] of secrets) {
+      const weakness =
+        value === undefined
+          ? null
+          : secretWeakness(value, name === 'LX_VAULT_MASTER_KEY' ? 'base64' : 'text');
+      if (weakness)
+        ctx.addIssue({ code: 'custom', path: [name], message: `${weakness} (outside development)` });
+    }
+  })
+  .transform((env) => {
+    const deployment = isDeployment(env);
+    return { ...env, deployment, serveDocs: env.LX_SERVE_DOCS ? env.LX_SERVE_DOCS === 'true' : !deployment };
   });
 
 export type ExchangeConfig = z.infer<typeof schema>;

@@ -271,7 +271,7 @@ describe('eventCatalogue', () => {
     expect(types).toHaveLength(allEvents.length);
   });
 
-  it('allows each event on the streams of DESIGN §3', () => {
+  it('allows each event on the streams of docs/architecture.md §3', () => {
     const streams: Record<string, string[]> = {
       participant: ['ParticipantRegistered', 'ApiKeyIssued', 'ApiKeyRevoked', 'ParticipantSuspended'],
       batch: ['LeadBatchSubmitted', 'LeadBatchRowsRejected', 'LeadBatchVerified', 'LeadBatchWithdrawn'],

@@ -22,7 +22,7 @@ import {
 
 /*
  * What a buyer asks for in a purchase order. Every filter is optional: an absent filter
- * accepts every lead; a present one must hold for the lead to be eligible (DESIGN §5).
+ * accepts every lead; a present one must hold for the lead to be eligible (docs/architecture.md §5).
  */
 
 export const OrderFilters = z

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /*
  * A seller's track record as buyers experienced it: how many of its sold leads were returned
  * (accepted returns) and how many were reported converted. One rule for the whole exchange: the
@@ -12,17 +14,20 @@ export interface SellerRecord {
   conversions: number;
 }
 
-export interface SellerHistory {
-  sellerId: string;
-  sold: number;
-  returned: number;
-  conversions: number;
-  /** Whole percent of sold leads, rounded down; 0 before the first sale. */
-  returnRatePercent: number;
-  conversionRatePercent: number;
-  /** 0–100: starts neutral (50) and moves with the record as sales accumulate. */
-  score: number;
-}
+export const SellerHistory = z.strictObject({
+  sellerId: z.string(),
+  sold: z.int(),
+  returned: z.int(),
+  conversions: z.int(),
+  returnRatePercent: z.int().describe('Whole percent of sold leads, rounded down; 0 before the first sale'),
+  conversionRatePercent: z.int(),
+  score: z
+    .int()
+    .min(0)
+    .max(100)
+    .describe('Starts neutral (50) and moves with the record as sales accumulate'),
+});
+export type SellerHistory = z.infer<typeof SellerHistory>;
 
 /** Sales it takes before the record outweighs the neutral prior. */
 const PRIOR_WEIGHT = 20;

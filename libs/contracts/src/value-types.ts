@@ -40,8 +40,16 @@ export const RegionCode = z
   .string()
   .regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, 'expected an ISO 3166-2 subdivision code such as RU-MOW');
 
-/** A keyed HMAC-SHA-256, lower-case hex: lets two values be compared without storing either. */
-export const HmacHex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lower-case hex HMAC-SHA-256');
+/**
+ * A keyed HMAC-SHA-256, lower-case hex, with the version of its key (none: version 1): lets two
+ * values be compared without storing either.
+ */
+export const KeyedFingerprint = z
+  .string()
+  .regex(
+    /^(v[1-9][0-9]{0,5}\.)?[0-9a-f]{64}$/,
+    'expected a keyed fingerprint: [v<key version>.]<lower-case hex HMAC-SHA-256>',
+  );
 
 /** A SHA-256 digest, lower-case hex. */
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lower-case hex SHA-256');

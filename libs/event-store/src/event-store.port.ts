@@ -185,6 +185,8 @@ export interface Subscription {
 export interface VerifyOptions {
   /** Verify only these streams; default: all. */
   streams?: readonly string[];
+  /** Told, now and then, how many events have been checked so far (for a progress bar). */
+  onProgress?: (eventsChecked: number) => void;
 }
 
 /**

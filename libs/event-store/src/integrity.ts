@@ -1,6 +1,8 @@
 import type { IntegrityFailure, IntegrityReport, RecordedEvent } from './event-store.port.js';
 import { GENESIS_HASH, chainHash, contentDigest } from './hash-chain.js';
 
+const PROGRESS_EVERY = 5000;
+
 export interface StreamHead {
   stream: string;
   revision: number;
@@ -18,6 +20,7 @@ export async function verifyHashChains(
   events: AsyncIterable<RecordedEvent>,
   heads: () => AsyncIterable<StreamHead>,
   onlyStreams?: ReadonlySet<string>,
+  onProgress?: (eventsChecked: number) => void,
 ): Promise<IntegrityReport> {
   const tails = new Map<string, { revision: number; hash: string }>();
   let eventsChecked = 0;
@@ -63,7 +66,9 @@ export async function verifyHashChains(
         detail: `content hashes to ${expected.slice(0, 12)}…, recorded ${event.hash.slice(0, 12)}…`,
       });
     tails.set(stream, { revision: event.revision, hash: event.hash });
+    if (eventsChecked % PROGRESS_EVERY === 0) onProgress?.(eventsChecked);
   }
+  onProgress?.(eventsChecked);
 
   const headed = new Set<string>();
   for await (const head of heads()) {

@@ -1,14 +1,17 @@
 import { Controller, Get, Inject, Module } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { REDIS } from './redis.js';
 import { Public } from './principal.js';
 
-/** `/health`: the database, Redis and the event store, each probed; 503 when one is down. */
-@ApiTags('operations')
+/**
+ * `/health`: the database, Redis and the event store, each probed; 503 when one is down. For
+ * operators and load balancers (see the README), not part of the business API's documents.
+ */
+@ApiExcludeController()
 @Controller('health')
 export class HealthController {
   constructor(

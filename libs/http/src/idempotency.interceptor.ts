@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import {
   Inject,
   Injectable,
@@ -19,12 +19,23 @@ import type { AuthenticatedRequest } from './principal.js';
 const KEY = /^[A-Za-z0-9_.:-]{1,200}$/;
 const TTL_SECONDS = 24 * 60 * 60;
 const OWN_IDEMPOTENCY = 'lx:own-idempotency';
+const SECRET_FIELDS = 'lx:secret-response-fields';
+
+/** The server secret (LX_IDEMPOTENCY_KEY) under which a record's request digest is keyed. */
+export const IDEMPOTENCY_DIGEST_KEY = Symbol('IDEMPOTENCY_DIGEST_KEY');
 
 /**
  * For a route whose body is a stream the interceptor cannot fingerprint (a file upload): the
  * handler reads the key with `idempotencyKeyOf` and makes the request idempotent itself.
  */
 export const OwnIdempotency = () => SetMetadata(OWN_IDEMPOTENCY, true);
+
+/**
+ * For a route whose response carries a secret shown once (an API key): the record keeps the
+ * response without these fields, and a retry with the same key is answered 409 with that
+ * non-secret part (the key's id), because the secret itself is never stored to be replayed.
+ */
+export const SecretResponse = (...fields: string[]) => SetMetadata(SECRET_FIELDS, fields);
 
 /** The request's Idempotency-Key, validated; undefined when none was sent. */
 export function idempotencyKeyOf(request: { headers: Record<string, string | string[] | undefined> }) {
@@ -49,12 +60,16 @@ interface StoredOutcome {
   fingerprint: string;
   status?: number;
   body?: unknown;
+  /** The fields of the response that carried a secret and were not stored. */
+  withheld?: string[];
 }
 
 /**
  * `Idempotency-Key` on every POST: the same key with the same body answers with the first
  * response and creates nothing new; the same key with another body is refused with 422.
  * Keys are scoped to the caller's API key and the route. Failed requests release the key.
+ * The record holds an HMAC of the request, not a plain hash: a body made of a phone and an
+ * e-mail (a consumer revocation) could be recovered from a plain hash by trying candidates.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -62,6 +77,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(REDIS_PREFIX) private readonly prefix: string,
     private readonly reflector: Reflector,
+    @Inject(IDEMPOTENCY_DIGEST_KEY) private readonly digestKey: string,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -76,10 +92,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const scope = request.principal?.keyId ?? 'anonymous';
     const path = request.originalUrl.split('?')[0];
     const redisKey = `${this.prefix}:idem:${scope}:${createHash('sha256').update(`${path}\n${key}`).digest('hex')}`;
-    const fingerprint = createHash('sha256')
+    const fingerprint = createHmac('sha256', this.digestKey)
       .update(`${request.method} ${request.originalUrl}\n${canonicalJson(request.body ?? null)}`)
       .digest('hex');
     const response = context.switchToHttp().getResponse<Response>();
+    const secretFields = this.reflector.getAllAndOverride<string[] | undefined>(SECRET_FIELDS, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
 
     return from(this.claim(redisKey, fingerprint)).pipe(
       mergeMap((existing) => {
@@ -93,7 +113,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
                   state: 'done',
                   fingerprint,
                   status: response.statusCode,
-                  body,
+                  ...(secretFields
+                    ? { body: withoutFields(body, secretFields), withheld: secretFields }
+                    : { body }),
                 } satisfies StoredOutcome),
                 'EX',
                 TTL_SECONDS,
@@ -137,8 +159,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
         'Request in progress',
         'The first request with this key has not finished yet; retry shortly',
       );
+    if (existing.withheld)
+      throw new ProblemException(
+        409,
+        'idempotent-secret-not-replayed',
+        'Already done; the secret is not shown again',
+        `The first request with this key succeeded, and its response carried ${existing.withheld.join(', ')}, which is shown once and never stored; firstResponse holds the rest of it`,
+        { firstResponse: existing.body },
+      );
     response.status(existing.status ?? 200);
     response.setHeader('Idempotent-Replayed', 'true');
     return of(existing.body);
   }
+}
+
+function withoutFields(body: unknown, fields: readonly string[]): unknown {
+  if (typeof body !== 'object' || body === null) return null;
+  return Object.fromEntries(Object.entries(body).filter(([field]) => !fields.includes(field)));
 }

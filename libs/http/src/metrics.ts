@@ -1,8 +1,28 @@
-import { Controller, Get, Header, Injectable, Module, type NestMiddleware } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  Headers,
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type NestMiddleware,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { Public } from './principal.js';
+import { notFound, ProblemException } from './problem-details.js';
+import { secretsEqual } from './secrets-equal.js';
+
+/** Who may read /metrics: with a key, only its bearer; without one, everyone in development and no one in a deployment. */
+export interface MetricsAccess {
+  key?: string;
+  deployment: boolean;
+}
+
+export const METRICS_ACCESS = Symbol('METRICS_ACCESS');
 
 /** One Prometheus registry per process; libraries register their own gauges (engine lag, queues …). */
 export const metricsRegistry = new Registry();
@@ -28,20 +48,46 @@ export class HttpMetricsMiddleware implements NestMiddleware {
   }
 }
 
+/**
+ * `/metrics` tells an outsider the exchange's volumes, queues and participants' activity: outside
+ * development it is served only to the bearer of LX_METRICS_KEY (a scraper), and is off without one.
+ */
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {
+  constructor(@Inject(METRICS_ACCESS) private readonly access: MetricsAccess) {}
+
   @Get()
   @Public()
   @Header('Content-Type', 'text/plain; version=0.0.4')
-  metrics(): Promise<string> {
+  metrics(@Headers('authorization') authorization?: string): Promise<string> {
+    if (this.access.key) {
+      if (!bearerMatches(authorization, this.access.key))
+        throw new ProblemException(
+          401,
+          'unauthenticated',
+          'Unauthenticated',
+          'Send the metrics key: Authorization: Bearer <LX_METRICS_KEY>',
+        );
+    } else if (this.access.deployment)
+      throw notFound('/metrics (off outside development without LX_METRICS_KEY)');
     return metricsRegistry.metrics();
   }
 }
 
-@Module({
-  controllers: [MetricsController],
-  providers: [HttpMetricsMiddleware],
-  exports: [HttpMetricsMiddleware],
-})
-export class MetricsModule {}
+function bearerMatches(authorization: string | undefined, key: string): boolean {
+  const presented = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
+  return secretsEqual(presented, key);
+}
+
+@Module({})
+export class MetricsModule {
+  static forRoot(access: MetricsAccess): DynamicModule {
+    return {
+      module: MetricsModule,
+      controllers: [MetricsController],
+      providers: [HttpMetricsMiddleware, { provide: METRICS_ACCESS, useValue: access }],
+      exports: [HttpMetricsMiddleware],
+    };
+  }
+}

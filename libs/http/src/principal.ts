@@ -1,4 +1,5 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
 
 export type Role = 'seller' | 'buyer' | 'auditor' | 'operator';
@@ -15,11 +16,13 @@ export type AuthenticatedRequest = Request & { principal?: Principal };
 
 export const ROLES = 'lx:roles';
 export const PUBLIC = 'lx:public';
+/** Marks a public operation in the OpenAPI document, which then drops its security requirement. */
+export const PUBLIC_EXTENSION = 'x-lx-public';
 
 /** The roles allowed on a controller or route (default: none — every route must say). */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
 /** A route that needs no API key (health, metrics, API docs). */
-export const Public = () => SetMetadata(PUBLIC, true);
+export const Public = () => applyDecorators(SetMetadata(PUBLIC, true), ApiExtension(PUBLIC_EXTENSION, true));
 
 export const CurrentPrincipal = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Principal => {

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } fro
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { DomainError } from '#lx/event-sourcing';
+import { jsonReplacer } from './json-body.js';
 import { PROBLEM_BASE, ProblemException, type ProblemDetails } from './problem-details.js';
 
 interface ErrorWithCode {
@@ -36,11 +37,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (problem.status === 429 && typeof problem.retryAfterSeconds === 'number')
       response.setHeader('Retry-After', String(problem.retryAfterSeconds));
-    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+    response
+      .status(problem.status)
+      .type('application/problem+json')
+      .send(JSON.stringify(problem, jsonReplacer));
   }
 
   private toProblem(exception: unknown, instance: string): ProblemDetails {
     if (exception instanceof ProblemException) return exception.toProblem(instance);
+    // Nest wraps what an Express middleware throws (the JSON depth check) in an HttpException.
+    if (exception instanceof HttpException && exception.cause instanceof ProblemException)
+      return exception.cause.toProblem(instance);
     const error = (exception ?? {}) as ErrorWithCode;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

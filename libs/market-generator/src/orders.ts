@@ -97,7 +97,7 @@ const PRICE_STEP: Readonly<Record<Currency, number>> = { RUB: 1000, EUR: 50 };
 
 const CAPITALS: Readonly<Record<Country, string[]>> = { RU: ['RU-MOW', 'RU-SPE'], ES: ['ES-M', 'ES-B'] };
 
-/** Scenario 1, "Glasses with diamonds", exactly as its table states it (shared/scenarios/README.md). */
+/** Scenario 1, "Glasses with diamonds", exactly as its table states it (docs/scenarios.md). */
 export function scenarioOneOrder(): OrderSpec {
   return {
     vertical: 'eyewear',

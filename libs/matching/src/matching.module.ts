@@ -52,6 +52,9 @@ export class MatchingEngines implements OnApplicationBootstrap, OnApplicationShu
       log,
     });
     await this.clock.start();
+    // A market is open for orders from its first tick on: the buyers app refuses orders (and
+    // releases cancelled ones itself) in a market no engine has ever run.
+    for (const vertical of markets) await this.clock.tick(vertical);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -60,7 +63,7 @@ export class MatchingEngines implements OnApplicationBootstrap, OnApplicationShu
   }
 }
 
-/** Matching (DESIGN §5): the engines, their clock and the operator's market-settings API. */
+/** Matching (docs/architecture.md §5): the engines, their clock and the operator's market-settings API. */
 @Module({})
 export class MatchingModule {
   static forRoot(config: ExchangeConfig): DynamicModule {

@@ -54,12 +54,17 @@ export class PlatformModule {
         CommonHttpModule.forRoot({
           appName: options.appName,
           logLevel: config.LX_LOG_LEVEL,
+          logFormat: config.LX_LOG_FORMAT,
+          checkResponses: config.LX_CHECK_RESPONSES,
           redis: {
             url: config.LX_REDIS_URL,
             prefix: config.LX_REDIS_PREFIX,
             requireNoEviction: config.LX_REQUIRE_NOEVICTION,
           },
           rateLimitPerMinute: config.LX_RATE_LIMIT_PER_MINUTE,
+          failedAttemptsPerMinute: config.LX_AUTH_FAILURES_PER_MINUTE,
+          idempotencyDigestKey: config.LX_IDEMPOTENCY_KEY,
+          metrics: { key: config.LX_METRICS_KEY, deployment: config.deployment },
         }),
         ProjectionsHostModule.forRoot(hosted),
       ],

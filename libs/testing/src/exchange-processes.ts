@@ -15,6 +15,8 @@ export interface RunningExchange {
   /** Stops the apps, keeps the database (to start again against an existing one). */
   stopApps(): Promise<void>;
   startApps(): Promise<void>;
+  /** Kills one app with SIGKILL (a crash: no shutdown hook runs) and waits until it is gone. */
+  crashApp(app: AppName): Promise<void>;
   stop(): Promise<void>;
   logs(app: AppName): string;
 }
@@ -69,10 +71,16 @@ export async function startExchange(
     LX_DATABASE_URL: database.url,
     LX_REDIS_PREFIX: testRedisPrefix(label).replace(/:$/, ''),
     LX_OPERATOR_API_KEY: operatorKey,
+    // Tests register operators of their own and still drive the exchange with this key.
+    LX_KEEP_BOOTSTRAP_OPERATOR_KEY: 'true',
     LX_SELLERS_PORT: String(ports.sellers),
     LX_BUYERS_PORT: String(ports.buyers),
     LX_SETTLEMENT_PORT: String(ports.settlement),
     LX_LOG_LEVEL: 'warn',
+    // Every answer is checked against its documented schema: a drifting OpenAPI document fails the tests.
+    LX_CHECK_RESPONSES: 'true',
+    // The tests' webhook receivers listen on loopback, which a deployment never lets webhooks reach.
+    LX_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     ...extraEnv,
   };
   let children: Partial<Record<AppName, ChildProcess>> = {};
@@ -114,7 +122,8 @@ export async function startExchange(
       Object.values(children).map(
         (child) =>
           new Promise<void>((resolve) => {
-            if (!child || child.exitCode !== null) return resolve();
+            // A child killed by a signal has no exit code, only its signal.
+            if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
             child.once('exit', () => resolve());
             child.kill('SIGTERM');
             setTimeout(() => child.kill('SIGKILL'), 5000).unref();
@@ -161,6 +170,13 @@ export async function startExchange(
     call,
     stopApps,
     startApps,
+    crashApp: (app) =>
+      new Promise<void>((resolve) => {
+        const child = children[app];
+        if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
     logs: (app) => output[app],
     stop: async () => {
       await stopApps();

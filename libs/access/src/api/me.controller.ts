@@ -1,10 +1,11 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import { CurrentPrincipal, notFound, Roles, type Principal } from '#lx/http';
+import { CurrentPrincipal, notFound, Roles, type Principal, Answers, IdParam } from '#lx/http';
 import { loadParticipant } from '../application/participant-stream.js';
 import { toParticipantView } from './participant-view.js';
 import type { ParticipantView } from './participant.dtos.js';
+import { ApiKeyAnswer, ParticipantAnswer } from './responses.js';
 
 /** Every participant can see itself and its own keys — and nobody else's (404). */
 @ApiTags('me')
@@ -14,6 +15,9 @@ export class MeController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   @Get()
+  @Answers(ParticipantAnswer, {
+    description: 'The calling participant and its keys (never the keys themselves)',
+  })
   @ApiOperation({ summary: 'The calling participant' })
   async me(@CurrentPrincipal() principal: Principal): Promise<ParticipantView> {
     const { state } = await loadParticipant(this.store, principal.participantId);
@@ -29,7 +33,9 @@ export class MeController {
   }
 
   @Get('api-keys/:keyId')
-  async apiKey(@CurrentPrincipal() principal: Principal, @Param('keyId') keyId: string) {
+  @ApiOperation({ summary: 'One of my API keys: prefix, issue date, revoked or not' })
+  @Answers(ApiKeyAnswer, { description: 'One of my API keys' })
+  async apiKey(@CurrentPrincipal() principal: Principal, @IdParam('keyId', 'apiKeyId') keyId: string) {
     const view = await this.me(principal);
     const key = view.apiKeys.find((candidate) => candidate.keyId === keyId);
     if (!key) throw notFound(`API key ${keyId}`);

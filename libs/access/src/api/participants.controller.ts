@@ -1,8 +1,16 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import { CurrentPrincipal, notFound, Roles, type Principal } from '#lx/http';
+import {
+  Answers,
+  CurrentPrincipal,
+  notFound,
+  Roles,
+  SecretResponse,
+  type Principal,
+  IdParam,
+} from '#lx/http';
 import {
   IssueApiKey,
   RegisterParticipant,
@@ -17,6 +25,7 @@ import {
   SuspendParticipantRequest,
   type ParticipantView,
 } from './participant.dtos.js';
+import { IssuedKeyAnswer, ParticipantAnswer } from './responses.js';
 
 /** The operator API: registers participants and manages their API keys. */
 @ApiTags('operator: participants')
@@ -29,6 +38,7 @@ export class ParticipantsController {
   ) {}
 
   @Post()
+  @Answers(ParticipantAnswer, { status: 201, description: 'The participant, registered' })
   @ApiOperation({ summary: 'Register a seller, buyer, auditor or operator' })
   async register(
     @Body() body: RegisterParticipantRequest,
@@ -41,27 +51,33 @@ export class ParticipantsController {
   }
 
   @Get(':participantId')
-  async get(@Param('participantId', ParseUUIDPipe) participantId: string): Promise<ParticipantView> {
+  @ApiOperation({ summary: 'A participant and its API keys (never the keys themselves)' })
+  @Answers(ParticipantAnswer, { description: 'The participant and its keys' })
+  async get(@IdParam('participantId') participantId: string): Promise<ParticipantView> {
     const { state } = await loadParticipant(this.store, participantId);
     if (!state.exists) throw notFound(`Participant ${participantId}`);
     return toParticipantView(state);
   }
 
   @Post(':participantId/api-keys')
-  @ApiOperation({ summary: 'Issue an API key: the key is in this response only, and never shown again' })
-  async issueKey(
-    @Param('participantId', ParseUUIDPipe) participantId: string,
-    @CurrentPrincipal() operator: Principal,
-  ) {
+  @Answers(IssuedKeyAnswer, { status: 201, description: 'The new key, shown once' })
+  @ApiOperation({
+    summary:
+      'Issue an API key: the key is in this response only, and never shown again (a retry with the same Idempotency-Key gets 409 with the key id, not the key)',
+  })
+  @SecretResponse('apiKey')
+  async issueKey(@IdParam('participantId') participantId: string, @CurrentPrincipal() operator: Principal) {
     await this.get(participantId);
     return this.commands.execute(new IssueApiKey(participantId, operator.participantId));
   }
 
   @Post(':participantId/api-keys/:keyId/revoke')
+  @ApiOperation({ summary: 'Revoke an API key: it stops working on the next request' })
+  @Answers(ParticipantAnswer, { description: 'The participant, its key revoked' })
   @HttpCode(200)
   async revokeKey(
-    @Param('participantId', ParseUUIDPipe) participantId: string,
-    @Param('keyId') keyId: string,
+    @IdParam('participantId') participantId: string,
+    @IdParam('keyId', 'apiKeyId') keyId: string,
     @Body() body: RevokeApiKeyRequest,
     @CurrentPrincipal() operator: Principal,
   ): Promise<ParticipantView> {
@@ -72,9 +88,11 @@ export class ParticipantsController {
   }
 
   @Post(':participantId/suspend')
+  @ApiOperation({ summary: 'Suspend a participant: its keys stop working and its orders close' })
+  @Answers(ParticipantAnswer, { description: 'The participant, suspended' })
   @HttpCode(200)
   async suspend(
-    @Param('participantId', ParseUUIDPipe) participantId: string,
+    @IdParam('participantId') participantId: string,
     @Body() body: SuspendParticipantRequest,
     @CurrentPrincipal() operator: Principal,
   ): Promise<ParticipantView> {

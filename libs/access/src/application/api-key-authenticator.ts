@@ -1,16 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import type { Principal } from '#lx/http';
-import { fingerprintOf, parseApiKey, secretsEqual, verifyApiKey } from './api-key-secrets.js';
+import { metricsRegistry, type Principal } from '#lx/http';
+import { Counter } from 'prom-client';
+import { fingerprintOf, parseApiKey, verifyApiKey } from './api-key-secrets.js';
+import { BOOTSTRAP_OPERATOR, type BootstrapOperatorKey } from './bootstrap-operator.js';
 import { loadParticipant, participantStream, type LoadedParticipant } from './participant-stream.js';
+import { REFUSED_KEYS, type RefusedKeys } from './refused-keys.port.js';
 
-export const OPERATOR_BOOTSTRAP_KEY = Symbol('OPERATOR_BOOTSTRAP_KEY');
 const MAX_CACHED = 10_000;
+
+/** The costly part of authentication, counted so that an operator sees a forged-key flood. */
+const scryptChecks = new Counter({
+  name: 'lx_api_key_scrypt_checks_total',
+  help: 'scrypt verifications of presented API keys, by outcome',
+  labelNames: ['outcome'],
+  registers: [metricsRegistry],
+});
 
 /**
  * Turns a presented API key into a principal. Every request checks the participant stream's
  * newest revision (one indexed read), so a revocation or suspension takes effect at once; the
- * slow scrypt verification runs once per key and process.
+ * slow scrypt verification runs once per key and process, and a secret it refused is refused
+ * without it for a while (on every instance).
  */
 @Injectable()
 export class ApiKeyAuthenticator {
@@ -19,14 +30,22 @@ export class ApiKeyAuthenticator {
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(OPERATOR_BOOTSTRAP_KEY) private readonly bootstrapKey: string | undefined,
+    @Inject(BOOTSTRAP_OPERATOR) private readonly bootstrap: BootstrapOperatorKey,
+    @Inject(REFUSED_KEYS) private readonly refused: RefusedKeys,
   ) {}
 
+  /** Whether `presented` is a key this process already verified (costs no scrypt to check again). */
+  isKnown(presented: string): boolean {
+    return this.verified.has(fingerprintOf(presented));
+  }
+
   async authenticate(presented: string): Promise<Principal | null> {
-    if (this.bootstrapKey && secretsEqual(presented, this.bootstrapKey))
-      return { participantId: 'bootstrap-operator', role: 'operator', keyId: 'bootstrap' };
     const parsed = parseApiKey(presented);
-    if (!parsed) return null;
+    if (!parsed) {
+      const principal = await this.bootstrap.authenticate(presented);
+      if (principal) this.verified.set(fingerprintOf(presented), principal.keyId);
+      return principal;
+    }
 
     const { state } = await this.current(parsed.participantId);
     const key = state.keys.get(parsed.keyId);
@@ -34,7 +53,13 @@ export class ApiKeyAuthenticator {
 
     const fingerprint = fingerprintOf(presented);
     if (this.verified.get(fingerprint) !== key.hash) {
-      if (!(await verifyApiKey(presented, key.hash))) return null;
+      if (await this.refused.isRefused(fingerprint)) return null;
+      const matches = await verifyApiKey(presented, key.hash);
+      scryptChecks.inc({ outcome: matches ? 'match' : 'mismatch' });
+      if (!matches) {
+        await this.refused.remember(fingerprint);
+        return null;
+      }
       if (this.verified.size >= MAX_CACHED) this.verified.clear();
       this.verified.set(fingerprint, key.hash);
     }

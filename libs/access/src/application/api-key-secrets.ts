@@ -50,12 +50,6 @@ export async function verifyApiKey(apiKey: string, stored: string): Promise<bool
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** Constant-time comparison of two secrets of any length. */
-export function secretsEqual(a: string, b: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(a), digest(b));
-}
-
 export function fingerprintOf(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }

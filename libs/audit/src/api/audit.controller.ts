@@ -1,30 +1,50 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseEnumPipe, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags, ApiParam, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsArray, IsOptional, IsString, Matches } from 'class-validator';
+import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import { notFound, Roles } from '#lx/http';
+import {
+  Answers,
+  AnswersDocument,
+  decodeCursor,
+  encodeCursor,
+  IdParam,
+  notFound,
+  PageQuery,
+  Roles,
+} from '#lx/http';
 import { ENTITY_KINDS, type EntityKind } from '../domain/entity-references.js';
 import { AuditTimelines } from '../application/timeline.js';
 import { ReadModelChecks } from '../application/read-model-check.js';
 import { DisputeReports } from '../application/dispute-report.js';
 import { AllocationExplanations } from '../application/allocation-explanation.js';
 import { replayInScratchProcess } from '../infrastructure/scratch-replay.js';
+import { oneReplayAtATime } from '../infrastructure/one-replay-at-a-time.js';
 import {
   renderDisputeReportHtml,
   renderDisputeReportPdf,
 } from '../infrastructure/dispute-report-documents.js';
+import {
+  ExplanationAnswer,
+  IntegrityAnswer,
+  ReadModelsAnswer,
+  ReplayAnswer,
+  TimelineAnswer,
+} from './responses.js';
 
 const REPORT_FORMATS = ['json', 'html', 'pdf'] as const;
 
 class ReplayQuery {
+  @ApiPropertyOptional({ example: '812/4711', description: 'Replay up to and including this log position' })
   @IsOptional()
   @Matches(/^\d{1,20}\/\d{1,20}$/, { message: 'upTo must be a log position <commit>/<prepare>' })
   upTo?: string;
 }
 
 class IntegrityQuery {
+  @ApiPropertyOptional({ type: [String], description: 'Check only these streams (repeat the parameter)' })
   @IsOptional()
   @Transform(({ value }) => (Array.isArray(value) ? value : [value]))
   @IsArray()
@@ -43,35 +63,61 @@ export class AuditController {
     private readonly disputes: DisputeReports,
     private readonly explanations: AllocationExplanations,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly dataSource: DataSource,
   ) {}
 
   @Get('timeline/:kind/:id')
+  @Answers(TimelineAnswer, { description: 'Every event that touched the entity, in log order' })
   @ApiOperation({
     summary:
       'Every event that touched a lead, order, allocation (dispute), participant, batch or payout, in log order',
+    description:
+      'Paged: `?limit=` (default 500, at most 500) events per page; `hasMore` says whether more follow and `nextCursor` (present only then) fetches them with `?cursor=`.',
   })
-  async timeline(@Param('kind', new ParseEnumPipe(ENTITY_KINDS)) kind: EntityKind, @Param('id') id: string) {
-    const events = await this.timelines.timeline(kind, id);
-    if (events.length === 0) throw notFound(`${kind} ${id}`);
-    return { kind, id, events };
+  async timeline(
+    @Param('kind', new ParseEnumPipe(ENTITY_KINDS)) kind: EntityKind,
+    @IdParam('id', 'reference') id: string,
+    @Query() query: PageQuery,
+  ) {
+    const after = decodeCursor(query.cursor, { c: 'position', p: 'position' });
+    const page = await this.timelines.page(
+      kind,
+      id,
+      query.limit ?? 500,
+      after ? { commit: after.c, prepare: after.p } : null,
+    );
+    if (page.events.length === 0 && !after) throw notFound(`${kind} ${id}`);
+    return {
+      kind,
+      id,
+      events: page.events,
+      hasMore: page.next !== null,
+      ...(page.next ? { nextCursor: encodeCursor({ c: page.next.commit, p: page.next.prepare }) } : {}),
+    };
   }
 
   @Get('allocations/:allocationId/explanation')
+  @Answers(ExplanationAnswer, { description: 'The allocation explained and re-run' })
   @ApiOperation({
     summary:
       'The allocation as of its log position (lead, order and budget left, competing orders), its price recomputed by hand, and the engine re-run up to the input that triggered it: confirmed or refuted',
   })
-  explain(@Param('allocationId') allocationId: string) {
+  explain(@IdParam('allocationId') allocationId: string) {
     return this.explanations.explain(allocationId);
   }
 
   @Get('disputes/:allocationId/report.:format')
+  @ApiParam({ name: 'format', enum: REPORT_FORMATS, description: 'json, html or pdf' })
+  @AnswersDocument(
+    ['application/json', 'text/html', 'application/pdf'],
+    'The dispute report in the format asked for',
+  )
   @ApiOperation({
     summary:
       'The dispute report of an allocation: facts, rule, finding and evidence positions (json, html or pdf)',
   })
   async disputeReport(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @Param('format', new ParseEnumPipe(REPORT_FORMATS)) format: (typeof REPORT_FORMATS)[number],
     @Res() response: Response,
   ): Promise<void> {
@@ -86,16 +132,26 @@ export class AuditController {
   }
 
   @Post('replay')
+  @Answers(ReplayAnswer, { description: 'The replay proof per market' })
   @HttpCode(200)
   @ApiOperation({
     summary:
       "Replay proof: re-run every market's matching engine over the log in a scratch process and compare each output with the recorded one (digest, first divergence)",
+    description: 'One replay runs at a time in the deployment; a request made meanwhile waits for its turn.',
   })
   replay(@Query() query: ReplayQuery) {
-    return replayInScratchProcess(query.upTo);
+    return oneReplayAtATime(
+      async () => {
+        const session = this.dataSource.createQueryRunner();
+        await session.connect();
+        return session;
+      },
+      () => replayInScratchProcess(query.upTo),
+    );
   }
 
   @Post('read-models/verify')
+  @Answers(ReadModelsAnswer, { description: 'Each read model rebuilt and compared' })
   @HttpCode(200)
   @ApiOperation({
     summary:
@@ -107,6 +163,7 @@ export class AuditController {
   }
 
   @Get('integrity')
+  @Answers(IntegrityAnswer, { description: 'The integrity check of the hash chains' })
   @ApiOperation({ summary: "Verify every stream's hash chain; reports the first event that does not verify" })
   integrity(@Query() query: IntegrityQuery) {
     return this.store.verifyIntegrity(query.stream ? { streams: query.stream } : {});

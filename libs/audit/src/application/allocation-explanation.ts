@@ -87,10 +87,17 @@ export class AllocationExplanations {
     const commissionBps =
       (settings?.data as { commissionBps?: number } | undefined)?.commissionBps ??
       DEFAULT_MARKET_SETTINGS.commissionBps;
+    // The state before the lead's allocations: a shared lead's winners are recorded one after
+    // the other, but they were all decided on the same state, so none of them is "earlier".
+    const sameSale = (e: RecordedEvent) =>
+      e.type === 'LeadAllocated' &&
+      (e.data as Allocation).leadId === allocation.leadId &&
+      (e.data as Allocation).inputPosition === allocation.inputPosition;
     const earlier = all.filter(
       (e) =>
         (e.type === 'LeadAllocated' || e.type === 'ReplacementDecided') &&
-        comparePositions(e.position, event.position) < 0,
+        comparePositions(e.position, event.position) < 0 &&
+        !sameSale(e),
     );
     const order = await this.orderAsOf(allocation.orderId, allocation.buyerId, input, earlier);
     const competingOrders = await Promise.all(
@@ -99,12 +106,7 @@ export class AllocationExplanations {
         .map((bid) => this.orderAsOf(bid.orderId, bid.buyerId, input, earlier)),
     );
 
-    const sameInput = all.filter(
-      (e) =>
-        e.type === 'LeadAllocated' &&
-        (e.data as Allocation).leadId === allocation.leadId &&
-        (e.data as Allocation).inputPosition === allocation.inputPosition,
-    ).length;
+    const sameInput = all.filter(sameSale).length;
     const checks = this.recomputePrice(allocation, lead, commissionBps, sameInput);
     checks.push({
       check: 'order open and funded as of the allocation',

@@ -1,5 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { marketLocale } from '#lx/contracts';
 import {
+  comparePositions,
   EVENT_STORE,
   formatPosition,
   type EventStore,
@@ -10,10 +12,37 @@ import { DomainError } from '#lx/event-sourcing';
 import { SEALED_TEXT_OPENER, showLeadTexts, type SealedTextOpener } from './lead-texts.js';
 import { AuditTimelines, type TimelineEntry } from './timeline.js';
 import { isOrderTerms, orderEventsAsOf } from './order-history.js';
+import { ParticipantNames, type NamedParticipant } from './participant-names.js';
+import { RETURN_REASONS } from '../domain/return-reasons.js';
+
+/** How the audit library learns the market defaults the settlement app runs with. */
+export const AUDIT_OPTIONS = Symbol('AUDIT_OPTIONS');
+export interface AuditOptions {
+  defaultReturnWindowHours: number;
+  /** Development and tests shorten every return window; the report then states the shortened one. */
+  returnWindowMsOverride?: number;
+}
+
+export type ReportParticipant = NamedParticipant;
 
 export interface DisputeReport {
   allocationId: string;
   generatedAt: string;
+  /** Everyone the report names, by id: seller, buyer, competing buyers, deciders and actors. */
+  participants: Record<string, ReportParticipant>;
+  market: { vertical: string; currency: string; locale: string };
+  returnWindow: {
+    hours: number;
+    /** `market settings` in force at the allocation, or the exchange's default. */
+    source: 'market settings' | 'default' | 'development override';
+    opensAt: string;
+    closesAt: string;
+    requestedAt: string | null;
+    /** Whether the buyer's return was filed before the window closed (null: no return). */
+    filedInTime: boolean | null;
+  };
+  /** What the buyer got back after an accepted return, and where it went. */
+  refund: { amount: number; creditedTo: string; position: string } | null;
   allocation: Record<string, unknown> & { position: string };
   lead: {
     leadId: string;
@@ -21,6 +50,7 @@ export interface DisputeReport {
     /** Never the personal data itself: erased data shows as erased, never reconstructed. */
     personalData: 'erased' | 'encrypted — not part of any report';
     erasedAt: string | null;
+    erasureReason: string | null;
   };
   orderAsOfAllocation: { terms: Record<string, unknown>; position: string } | null;
   returnRequest: (Record<string, unknown> & { position: string }) | null;
@@ -65,6 +95,7 @@ export class DisputeReports {
   constructor(
     private readonly timelines: AuditTimelines,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(AUDIT_OPTIONS) private readonly options: AuditOptions,
     @Optional() @Inject(SEALED_TEXT_OPENER) private readonly texts: SealedTextOpener | null = null,
   ) {}
 
@@ -91,6 +122,11 @@ export class DisputeReports {
         }
       : null;
     const settlementEvents = await this.store.readStream(`settlement-${allocationId}`);
+    const requested = ofType('ReturnRequested');
+    const allocatedAt = (allocated.data as { at: string }).at;
+    const window = await this.returnWindowAsOf(allocated);
+    const closesAt = new Date(Date.parse(allocatedAt) + window.ms).toISOString();
+    const refunded = timeline.find((entry) => entry.type === 'RefundCredited');
     const order = await this.orderAsOf(allocation.buyerId, allocation.orderId, allocated);
     const streams = [allocated.streamName, `lead-${allocation.leadId}`, `buyer-${allocation.buyerId}`];
     if (returnEvents.length) streams.push(`return-${allocationId}`);
@@ -99,12 +135,33 @@ export class DisputeReports {
     const report: DisputeReport = {
       allocationId,
       generatedAt: now.toISOString(),
+      participants: await this.participantsNamedIn(allocated, returnEvents, timeline),
+      market: {
+        vertical: (allocated.data as { vertical: string }).vertical,
+        currency: (allocated.data as { currency: string }).currency,
+        locale: marketLocale((listing?.attributes as { country?: string } | undefined)?.country),
+      },
+      returnWindow: {
+        hours: window.ms / 3_600_000,
+        source: window.source,
+        opensAt: allocatedAt,
+        closesAt,
+        requestedAt: requested?.metadata.occurredAt ?? null,
+        filedInTime: requested ? Date.parse(requested.metadata.occurredAt) <= Date.parse(closesAt) : null,
+      },
+      refund: refunded
+        ? {
+            ...(refunded.data as { amount: number; creditedTo: string }),
+            position: refunded.position,
+          }
+        : null,
       allocation: withPosition(allocated)!,
       lead: {
         leadId: allocation.leadId,
         listing,
         personalData: erased ? 'erased' : 'encrypted — not part of any report',
         erasedAt: erased ? erased.metadata.occurredAt : null,
+        erasureReason: erased ? (erased.data as { reason: string }).reason : null,
       },
       orderAsOfAllocation: order,
       // Evidence and statements are sealed under the lead's key: opened, or erased with the lead.
@@ -129,6 +186,53 @@ export class DisputeReports {
     return event;
   }
 
+  /** The return window in force when the lead was allocated: the market's last settings before it. */
+  private async returnWindowAsOf(
+    allocated: RecordedEvent,
+  ): Promise<{ ms: number; source: DisputeReport['returnWindow']['source'] }> {
+    if (this.options.returnWindowMsOverride !== undefined)
+      return { ms: this.options.returnWindowMsOverride, source: 'development override' };
+    const vertical = (allocated.data as { vertical: string }).vertical;
+    const settings = (await this.store.readStream(`marketSettings-${vertical}`)).filter(
+      (event) => comparePositions(event.position, allocated.position) < 0,
+    );
+    const hours = (settings.at(-1)?.data as { returnWindowHours?: number } | undefined)?.returnWindowHours;
+    return hours === undefined
+      ? { ms: this.options.defaultReturnWindowHours * 3_600_000, source: 'default' }
+      : { ms: hours * 3_600_000, source: 'market settings' };
+  }
+
+  /** Names from each participant's registration: a report names organisations, never bare ids. */
+  private async participantsNamedIn(
+    allocated: RecordedEvent,
+    returnEvents: RecordedEvent[],
+    timeline: TimelineEntry[],
+  ): Promise<Record<string, ReportParticipant>> {
+    const data = allocated.data as {
+      sellerId: string;
+      buyerId: string;
+      competingBids: { buyerId: string }[];
+    };
+    const ids = new Set<string>([
+      data.sellerId,
+      data.buyerId,
+      ...data.competingBids.map((bid) => bid.buyerId),
+    ]);
+    for (const event of returnEvents) {
+      const decidedBy = (event.data as { decidedBy?: string; escalatedBy?: string }).decidedBy;
+      const escalatedBy = (event.data as { escalatedBy?: string }).escalatedBy;
+      for (const id of [decidedBy, escalatedBy, event.metadata.actor]) if (id) ids.add(id);
+    }
+    for (const entry of timeline) ids.add(entry.actor);
+    const names = new ParticipantNames(this.store);
+    const participants: Record<string, ReportParticipant> = {};
+    for (const id of ids) {
+      const participant = await names.find(id);
+      if (participant) participants[id] = participant;
+    }
+    return participants;
+  }
+
   /** The order's terms as of the allocation: the last placement or amendment before it in the log. */
   private async orderAsOf(buyerId: string, orderId: string, allocated: RecordedEvent) {
     const events = await orderEventsAsOf(this.store, buyerId, orderId, { before: allocated.position });
@@ -144,10 +248,12 @@ export function describeFinding(report: DisputeReport): string {
     ? 'The hash chains of every stream involved verify.'
     : `WARNING: the log does not verify at ${report.integrity.firstFailure.stream}@${report.integrity.firstFailure.revision} (${report.integrity.firstFailure.reason}).`;
   if (!report.returnRequest) return `No return was requested for this allocation. ${integrity}`;
-  const reason = `${report.returnRequest.reason}${report.returnRequest.text ? ` ("${String(report.returnRequest.text)}")` : ''}`;
+  const reason = `${RETURN_REASONS[String(report.returnRequest.reason)] ?? report.returnRequest.reason}${report.returnRequest.text ? ` ("${String(report.returnRequest.text)}")` : ''}`;
   if (!report.decision)
     return `The buyer's return (${reason}) awaits a decision${report.escalation ? ' by an auditor' : ''}. ${integrity}`;
-  const who = report.decision.decidedBy === 'system' ? 'automatically' : `by ${report.decision.decidedBy}`;
+  const decidedBy = report.decision.decidedBy;
+  const who =
+    decidedBy === 'system' ? 'automatically' : `by ${report.participants[decidedBy]?.name ?? decidedBy}`;
   return (
     `The buyer's return (${reason}) was ${report.decision.outcome} ${who} under the rule ` +
     `"${report.decision.rule}" at log position ${report.decision.position}: ${report.decision.rationale} ${integrity}`

@@ -114,6 +114,26 @@ describe('replay proof', () => {
     expect(explanation.asOf.commissionBps).toBe(1500);
   });
 
+  it('explains each winner of a shared lead on the state before any of its allocations', async () => {
+    const allocations = (await store.readStream('market-eyewear'))
+      .filter((e) => e.type === 'LeadAllocated')
+      .map((e) => e.data as { allocationId: string; orderId: string; leadId: string; price: number });
+    const first = allocations.find(
+      (a, i) => allocations[i + 1]?.leadId === a.leadId && allocations[i + 1]?.orderId !== a.orderId,
+    )!;
+    expect(first).toBeDefined();
+    const second = allocations[allocations.indexOf(first) + 1]!;
+    const [ofFirst, ofSecond] = await Promise.all(
+      [first, second].map((a) => new AllocationExplanations(store).explain(a.allocationId)),
+    );
+    const firstAsSeenBySecond = ofSecond.asOf.competingOrders.find((o) => o.orderId === first.orderId)!;
+    const secondAsSeenByFirst = ofFirst.asOf.competingOrders.find((o) => o.orderId === second.orderId)!;
+    expect(firstAsSeenBySecond.spentBefore).toBe(ofFirst.asOf.order.spentBefore);
+    expect(firstAsSeenBySecond.budgetLeft).toBe(ofFirst.asOf.order.budgetLeft);
+    expect(secondAsSeenByFirst.spentBefore).toBe(ofSecond.asOf.order.spentBefore);
+    expect(ofSecond.confirmed).toBe(true);
+  });
+
   it('names the first recorded output that the replay does not reproduce', async () => {
     const outputs = await store.readStream('market-eyewear');
     const victim = outputs.findIndex((e) => e.type === 'LeadAllocated' && outputs.indexOf(e) > 5);

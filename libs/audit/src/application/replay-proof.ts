@@ -48,6 +48,8 @@ export interface ReplayOptions {
   /** Replay the log up to and including this position (default: the whole readable log). */
   upTo?: LogPosition;
   pageSize?: number;
+  /** Told after each page how far the replay has read (for a progress bar). */
+  onProgress?: (progress: { eventsRead: number; position: LogPosition }) => void;
 }
 
 const asOutput = (event: { type: string; data: unknown }): MarketOutput =>
@@ -102,6 +104,8 @@ export async function replayMarkets(store: EventStore, options: ReplayOptions): 
         for (const output of market.engine.apply(input)) market.outputs.push(output);
       }
     }
+    const last = page.events.at(-1);
+    if (last) options.onProgress?.({ eventsRead, position: last.position });
     if (done) {
       if (!page.isEnd) await next.catch(() => undefined); // read ahead past `upTo`: not needed
       break;

@@ -39,6 +39,18 @@ export function toTimelineEntry(event: RecordedEvent): TimelineEntry {
   };
 }
 
+/** Where a timeline page ends: the log position of its last event. */
+export interface TimelineCursor {
+  commit: string;
+  prepare: string;
+}
+
+export interface TimelinePage {
+  events: TimelineEntry[];
+  /** Where the next page starts; null when this page holds the last event. */
+  next: TimelineCursor | null;
+}
+
 /** Every event that touched an entity, in log order, with actor, time, position and hash. */
 @Injectable()
 export class AuditTimelines {
@@ -48,14 +60,28 @@ export class AuditTimelines {
     @Optional() @Inject(SEALED_TEXT_OPENER) private readonly texts: SealedTextOpener | null = null,
   ) {}
 
-  async timeline(kind: EntityKind, id: string, limit = 1000): Promise<TimelineEntry[]> {
-    const rows: { stream_name: string; revision: string }[] = await this.dataSource.query(
-      `SELECT stream_name, revision FROM audit_reference WHERE entity_kind = $1 AND entity_id = $2
-       ORDER BY position_commit, position_prepare LIMIT $3`,
-      [kind, id, limit],
+  /** Up to `limit` events after `after`, and whether more follow (one row is read ahead). */
+  async page(
+    kind: EntityKind,
+    id: string,
+    limit: number,
+    after: TimelineCursor | null,
+  ): Promise<TimelinePage> {
+    const rows: {
+      stream_name: string;
+      revision: string;
+      position_commit: string;
+      position_prepare: string;
+    }[] = await this.dataSource.query(
+      `SELECT stream_name, revision, position_commit, position_prepare FROM audit_reference
+         WHERE entity_kind = $1 AND entity_id = $2
+           AND ($3::numeric IS NULL OR (position_commit, position_prepare) > ($3::numeric, $4::bigint))
+         ORDER BY position_commit, position_prepare LIMIT $5`,
+      [kind, id, after?.commit ?? null, after?.prepare ?? null, limit + 1],
     );
+    const shown = rows.slice(0, limit);
     const events: RecordedEvent[] = [];
-    for (const row of rows) {
+    for (const row of shown) {
       const [event] = await this.store.readStream(row.stream_name, {
         fromRevision: Number(row.revision),
         maxCount: 1,
@@ -65,12 +91,31 @@ export class AuditTimelines {
     // Sealed free texts (return evidence, a seller's statement) are opened for the auditor, or
     // show as erased once their lead was.
     const erased = await this.erasedLeadsOf(events);
-    return Promise.all(
+    const entries = await Promise.all(
       events.map(async (event) => {
         const entry = toTimelineEntry(event);
         return { ...entry, data: await showLeadTexts(entry.data, erased(event), this.texts) };
       }),
     );
+    const last = shown.at(-1);
+    return {
+      events: entries,
+      next:
+        rows.length > limit && last
+          ? { commit: String(last.position_commit), prepare: String(last.position_prepare) }
+          : null,
+    };
+  }
+
+  /** The whole timeline, page after page: for reports that need every event, however many. */
+  async timeline(kind: EntityKind, id: string): Promise<TimelineEntry[]> {
+    const entries: TimelineEntry[] = [];
+    for (let after: TimelineCursor | null = null; ;) {
+      const page: TimelinePage = await this.page(kind, id, TIMELINE_PAGE, after);
+      entries.push(...page.events);
+      if (!page.next) return entries;
+      after = page.next;
+    }
   }
 
   /** Which events speak of an erased lead: by their `leadId`, or their allocation's. */
@@ -95,3 +140,5 @@ export class AuditTimelines {
     return (event) => erased.has(leadOf(event) ?? '');
   }
 }
+
+const TIMELINE_PAGE = 500;

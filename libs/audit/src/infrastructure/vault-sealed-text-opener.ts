@@ -1,7 +1,12 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type pg from 'pg';
 import type { PersonalDataEnvelope } from '#lx/contracts';
-import { connectDataKeyDatabase, createPersonalDataVault, type PersonalDataVault } from '#lx/vault';
+import {
+  connectDataKeyDatabase,
+  createPersonalDataVault,
+  type PersonalDataVault,
+  type VaultMasterKeys,
+} from '#lx/vault';
 import type { z } from 'zod';
 import type { SealedTextOpener } from '../application/lead-texts.js';
 
@@ -12,9 +17,12 @@ export class VaultSealedTextOpener implements SealedTextOpener, OnApplicationShu
     private readonly vault: PersonalDataVault,
   ) {}
 
-  static async connect(vaultDatabaseUrl: string, masterKeyBase64: string): Promise<VaultSealedTextOpener> {
+  static async connect(
+    vaultDatabaseUrl: string,
+    masterKeys: VaultMasterKeys,
+  ): Promise<VaultSealedTextOpener> {
     const pool = await connectDataKeyDatabase(vaultDatabaseUrl);
-    return new VaultSealedTextOpener(pool, await createPersonalDataVault(pool, masterKeyBase64));
+    return new VaultSealedTextOpener(pool, await createPersonalDataVault(pool, masterKeys));
   }
 
   open(envelopes: readonly z.output<typeof PersonalDataEnvelope>[]): Promise<(unknown | null)[]> {

@@ -1,15 +1,16 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Post, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Inject } from '@nestjs/common';
 import { loadParticipant } from '#lx/access';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { AggregateRepository } from '#lx/event-sourcing';
-import { CurrentPrincipal, notFound, Roles, type Principal } from '#lx/http';
+import { CurrentPrincipal, notFound, Roles, type Principal, Answers, IdParam } from '#lx/http';
 import { ConfigureWebhook, ConfirmDeposit } from '../application/buyer-account-commands.js';
 import { loadBuyerAccount } from '../application/buyer-account-stream.js';
 import { ConfigureWebhookRequest, ConfirmDepositRequest, type AccountView } from './account.dtos.js';
 import { toAccountView } from './views.js';
+import { AccountAnswer, WebhookAnswer } from './responses.js';
 
 @ApiTags('buyers: funds')
 @Controller('v1')
@@ -21,6 +22,7 @@ export class AccountsController {
   ) {}
 
   @Post('buyers/:buyerId/deposits')
+  @Answers(AccountAnswer, { status: 201, description: 'The buyer’s balances after the deposit' })
   @Roles('operator')
   @ApiOperation({
     summary: 'Confirm a deposit (operator)',
@@ -30,7 +32,7 @@ export class AccountsController {
       'The same depositId with the same amount again changes nothing.',
   })
   async deposit(
-    @Param('buyerId', ParseUUIDPipe) buyerId: string,
+    @IdParam('buyerId') buyerId: string,
     @Body() body: ConfirmDepositRequest,
     @CurrentPrincipal() operator: Principal,
   ): Promise<AccountView> {
@@ -51,15 +53,17 @@ export class AccountsController {
   }
 
   @Get('buyers/:buyerId/account')
+  @Answers(AccountAnswer, { description: 'The buyer’s balances' })
   @Roles('operator')
   @ApiOperation({ summary: 'A buyer’s balances (operator)' })
-  async accountForOperator(@Param('buyerId', ParseUUIDPipe) buyerId: string): Promise<AccountView> {
+  async accountForOperator(@IdParam('buyerId') buyerId: string): Promise<AccountView> {
     const { state } = await loadParticipant(this.store, buyerId);
     if (!state.exists || state.role !== 'buyer') throw notFound(`Buyer ${buyerId}`);
     return toAccountView(buyerId, await loadBuyerAccount(this.repository, buyerId));
   }
 
   @Get('account')
+  @Answers(AccountAnswer, { description: 'My balances per currency and my webhook' })
   @Roles('buyer')
   @ApiOperation({ summary: 'My balances: available, reserved by live orders, deposited — per currency' })
   async account(@CurrentPrincipal() buyer: Principal): Promise<AccountView> {
@@ -67,6 +71,7 @@ export class AccountsController {
   }
 
   @Put('webhook')
+  @Answers(WebhookAnswer, { description: 'The webhook is set' })
   @Roles('buyer')
   @ApiOperation({
     summary: 'Configure my webhook (http or https); the signing secret is in this response only',

@@ -16,7 +16,10 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Evidence, ReturnReason } from '#lx/contracts';
-import { PageQuery } from '#lx/http';
+import type { CsvDialect } from '#lx/csv';
+import { CsvDialectProperty, PageLimit, PageQuery } from '#lx/http';
+
+const DELIVERIES_PAGE_LIMIT = 200;
 
 // The catalogue's vocabulary: a reason or evidence kind the API accepts is one the log accepts.
 const REASONS = ReturnReason.options;
@@ -95,37 +98,48 @@ export class ReportConversionRequest {
 }
 
 export class PurchasedLeadsQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Only the leads of this order' })
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.:-]{1,160}$/)
   orderId?: string;
 
+  @ApiPropertyOptional({ example: 'RU-MOW', description: 'ISO 3166-2 region' })
   @IsOptional()
   @Matches(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, { message: 'region must be an ISO 3166-2 code' })
   region?: string;
 
+  @ApiPropertyOptional({ enum: ['IQL', 'MQL', 'SQL'] })
   @IsOptional()
   @IsIn(['IQL', 'MQL', 'SQL'])
   stage?: string;
 
+  @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
   @IsISO8601({ strict: true })
   allocatedFrom?: string;
 
+  @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
   @IsISO8601({ strict: true })
   allocatedTo?: string;
 }
 
+export class PurchasedLeadsExportQuery extends PurchasedLeadsQuery {
+  @CsvDialectProperty()
+  dialect?: CsvDialect;
+}
+
 export class DeliveriesQuery {
+  @ApiPropertyOptional({
+    description: 'The nextCursor of the previous answer; default: the acknowledged cursor',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 500)
   after?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  /** Each item carries personal data read from the vault: a smaller page than other lists. */
+  @PageLimit(DELIVERIES_PAGE_LIMIT)
   limit?: number;
 }
 
@@ -137,6 +151,7 @@ export class AckDeliveriesRequest {
 }
 
 export class MarketDepthQuery {
+  @ApiProperty({ example: 'eyewear' })
   @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'vertical must be a lower-case vertical slug' })
   vertical!: string;
 }

@@ -1,16 +1,18 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Redis } from 'ioredis';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import {
   CurrentPrincipal,
   encodeCursor,
+  IdParam,
   notFound,
   ProblemException,
   REDIS,
   REDIS_PREFIX,
   Roles,
   type Principal,
+  Answers,
 } from '#lx/http';
 import { PERSONAL_DATA_READER, type PersonalDataReader } from '../application/personal-data-reader.js';
 import { discloseLeadToItsBuyer, type LeadDisclosure } from '../infrastructure/lead-personal-data.js';
@@ -18,6 +20,12 @@ import { PurchasesQueries, type PurchaseView } from '../infrastructure/purchases
 import { WebhookDelivery, type DeliveryStatus } from '../infrastructure/webhook-delivery.js';
 import { AckDeliveriesRequest, DeliveriesQuery } from './after-sale.dtos.js';
 import { afterCursor, positionCursor } from './purchased-leads.controller.js';
+import {
+  DeliveriesAnswer,
+  DeliveryAckAnswer,
+  RedeliveryAnswer,
+  WebhookDeliveriesAnswer,
+} from './responses.js';
 
 @ApiTags('buyers: delivery')
 @Roles('buyer')
@@ -33,6 +41,7 @@ export class DeliveriesController {
   ) {}
 
   @Get('deliveries')
+  @Answers(DeliveriesAnswer, { description: 'Leads allocated after the cursor, with their personal data' })
   @ApiOperation({
     summary: 'Pull API: my purchased leads with their personal data, in allocation order, after a cursor',
     description:
@@ -43,7 +52,7 @@ export class DeliveriesController {
     @Query() query: DeliveriesQuery,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<{ items: (PurchaseView & { lead: LeadDisclosure })[]; nextCursor: string | null }> {
-    const limit = Math.min(query.limit ?? 50, 200);
+    const limit = query.limit ?? 50;
     const cursor = query.after ?? (await this.redis.get(this.ackKey(buyer.participantId))) ?? undefined;
     const after = afterCursor(cursor);
     const rows = await this.purchases.list(buyer.participantId, { after }, limit);
@@ -58,6 +67,7 @@ export class DeliveriesController {
   }
 
   @Post('deliveries/ack')
+  @Answers(DeliveryAckAnswer, { description: 'The cursor is acknowledged' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge everything up to this cursor' })
   async ack(
@@ -70,16 +80,18 @@ export class DeliveriesController {
   }
 
   @Get('webhook/deliveries')
+  @Answers(WebhookDeliveriesAnswer, { description: 'Each webhook delivery and its state' })
   @ApiOperation({ summary: 'Webhook deliveries and their state: pending, delivered, dead (dead-lettered)' })
   async deliveries(@CurrentPrincipal() buyer: Principal): Promise<{ items: DeliveryStatus[] }> {
     return { items: await this.webhooks.statuses(buyer.participantId) };
   }
 
   @Post('webhook/deliveries/:allocationId/redeliver')
+  @Answers(RedeliveryAnswer, { status: 202, description: 'The delivery is queued again' })
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a purchased lead to my webhook again, with a fresh set of retries' })
   async redeliver(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<{ allocationId: string; queued: true }> {
     const purchase = await this.purchases.findOwn(buyer.participantId, allocationId);

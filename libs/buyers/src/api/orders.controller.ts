@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AggregateRepository } from '#lx/event-sourcing';
-import { CurrentPrincipal, notFound, Roles, type Principal } from '#lx/http';
+import { CurrentPrincipal, notFound, Roles, type Principal, Answers, IdParam } from '#lx/http';
 import {
   AmendPurchaseOrder,
   ChangeOrderStatus,
@@ -18,12 +18,19 @@ import { toOrderFilters, toOrderTerms } from './catalogue-check.js';
 import { MarketDepthQuery } from './after-sale.dtos.js';
 import { OrderTermsRequest, PlaceOrderRequest, PreviewOrderRequest } from './order-terms.dtos.js';
 import { toOrderView, type OrderView } from './views.js';
+import { MarketDepthAnswer, OrderAnswer, OrderListAnswer, OrderPreviewAnswer } from './responses.js';
 
 const LIVE_RULES =
   'While an order is live (open or paused) its filters, bid, max bid, modifiers, quantity, daily caps, ' +
   'exclusivity, expiry and delivery may change; its budget may only grow (the increase is reserved from the ' +
   'available balance — to spend less, cancel: the unspent part comes back when the engine closes the order); ' +
   'its vertical and currency never change. A cancelled or closed order cannot change.';
+
+const RESTING_LEADS_RULE =
+  'A new order (and one resumed, amended or given a replacement) first meets the leads already resting in ' +
+  'the market, at their floor, and takes the ones it values most first: its bid with modifiers for the lead, ' +
+  'then the lead’s quality score, then freshness (latest capture), then listing order — deterministic, so a ' +
+  'replay of the log takes the same leads. ';
 
 @ApiTags('buyers: purchase orders')
 @Roles('buyer')
@@ -36,11 +43,13 @@ export class OrdersController {
   ) {}
 
   @Post('orders')
+  @Answers(OrderAnswer, { status: 201, description: 'The order, placed and its budget reserved' })
   @ApiOperation({
     summary: 'Place a standing purchase order; its budget is reserved from the available balance',
     description:
       'The budget must not exceed the available balance in the market’s currency (422 insufficient-funds, ' +
-      'nothing reserved). ' +
+      'nothing reserved). Only markets an engine runs take orders (422 market-not-open). ' +
+      RESTING_LEADS_RULE +
       LIVE_RULES,
   })
   async place(@Body() body: PlaceOrderRequest, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
@@ -52,6 +61,10 @@ export class OrdersController {
   }
 
   @Post('orders/preview')
+  @Answers(OrderPreviewAnswer, {
+    status: 201,
+    description: 'What the order would meet in the resting inventory',
+  })
   @HttpCode(200)
   @ApiOperation({
     summary: 'How many resting leads match these filters now, and at what floors',
@@ -68,6 +81,7 @@ export class OrdersController {
   }
 
   @Get('market-depth')
+  @Answers(MarketDepthAnswer, { description: 'Resting leads by segment' })
   @ApiOperation({
     summary: 'Anonymised resting inventory by region × age band × contact fields',
     description: 'Segments with fewer than 3 leads are suppressed (counted in suppressedSegments).',
@@ -77,6 +91,7 @@ export class OrdersController {
   }
 
   @Get('orders')
+  @Answers(OrderListAnswer, { description: 'My orders, newest first' })
   @ApiOperation({ summary: 'My orders, newest first' })
   async list(@CurrentPrincipal() buyer: Principal): Promise<{ items: OrderView[] }> {
     const account = await loadBuyerAccount(this.repository, buyer.participantId);
@@ -84,7 +99,9 @@ export class OrdersController {
   }
 
   @Get('orders/:orderId')
-  async get(@Param('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
+  @ApiOperation({ summary: 'One of my orders: status, terms, money held and released' })
+  @Answers(OrderAnswer, { description: 'The order' })
+  async get(@IdParam('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
     const account = await loadBuyerAccount(this.repository, buyer.participantId);
     const order = account.orders[orderId];
     if (!order) throw notFound(`Order ${orderId}`);
@@ -92,9 +109,10 @@ export class OrdersController {
   }
 
   @Put('orders/:orderId/terms')
+  @Answers(OrderAnswer, { description: 'The order with its new terms' })
   @ApiOperation({ summary: 'Amend: replace every term at once', description: LIVE_RULES })
   async amend(
-    @Param('orderId') orderId: string,
+    @IdParam('orderId') orderId: string,
     @Body() body: OrderTermsRequest,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<OrderView> {
@@ -107,27 +125,32 @@ export class OrdersController {
   }
 
   @Post('orders/:orderId/pause')
+  @Answers(OrderAnswer, { description: 'The order, paused' })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Pause: the engine stops matching; the budget stays reserved. Pausing twice is a no-op',
   })
-  pause(@Param('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
+  pause(@IdParam('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
     return this.change(orderId, 'pause', buyer);
   }
 
   @Post('orders/:orderId/resume')
+  @Answers(OrderAnswer, { description: 'The order, live again' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Resume a paused order' })
-  resume(@Param('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
+  resume(@IdParam('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
     return this.change(orderId, 'resume', buyer);
   }
 
   @Post('orders/:orderId/cancel')
+  @Answers(OrderAnswer, { description: 'The order, cancelled' })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Cancel: final. The unspent budget returns when the engine confirms the close (OrderClosed)',
+    description:
+      'An order in a market no engine has ever run (placed before orders there were refused) is closed at once and its whole budget released.',
   })
-  cancel(@Param('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
+  cancel(@IdParam('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
     return this.change(orderId, 'cancel', buyer);
   }
 

@@ -1,18 +1,23 @@
-import { Body, Controller, Get, Header, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { revealLeadTexts } from '#lx/contracts';
+import { csvDocument, type CsvValue } from '#lx/csv';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import {
+  csvDownload,
   CurrentPrincipal,
   decodeCursor,
+  IdParam,
   notFound,
   PageQuery,
   Roles,
   toPage,
   type Page,
   type Principal,
+  Answers,
+  AnswersDocument,
 } from '#lx/http';
 import { ReportConversion, RequestReturn, type OwnAllocation } from '../application/after-sale-commands.js';
 import {
@@ -20,7 +25,6 @@ import {
   type PersonalDataEnvelope,
   type PersonalDataReader,
 } from '../application/personal-data-reader.js';
-import { csvLine } from '../domain/csv-cell.js';
 import { discloseLeadToItsBuyer, type LeadDisclosure } from '../infrastructure/lead-personal-data.js';
 import {
   PurchasesQueries,
@@ -28,7 +32,20 @@ import {
   type PurchaseView,
   type ReturnView,
 } from '../infrastructure/purchases.queries.js';
-import { PurchasedLeadsQuery, ReportConversionRequest, RequestReturnRequest } from './after-sale.dtos.js';
+import {
+  PurchasedLeadsExportQuery,
+  PurchasedLeadsQuery,
+  ReportConversionRequest,
+  RequestReturnRequest,
+} from './after-sale.dtos.js';
+import {
+  ConversionAnswer,
+  PurchasePage,
+  PurchaseWithLeadAnswer,
+  ReturnAnswer,
+  ReturnPage,
+  ReturnRequestedAnswer,
+} from './responses.js';
 
 const EXPORT_LIMIT = 50_000;
 const CSV_COLUMNS = [
@@ -55,8 +72,8 @@ export const positionCursor = (view: Pick<PurchaseView, 'position'>) => {
 };
 
 export function afterCursor(cursor: string | undefined) {
-  const decoded = decodeCursor<{ c: string; p: string }>(cursor, ['c', 'p']);
-  return decoded ? { commit: String(decoded.c), prepare: String(decoded.p) } : null;
+  const decoded = decodeCursor(cursor, { c: 'position', p: 'position' });
+  return decoded ? { commit: decoded.c, prepare: decoded.p } : null;
 }
 
 @ApiTags('buyers: purchased leads, returns, conversions')
@@ -71,6 +88,7 @@ export class PurchasedLeadsController {
   ) {}
 
   @Get('purchased-leads')
+  @Answers(PurchasePage, { description: 'My purchased leads in allocation order' })
   @ApiOperation({ summary: 'Leads allocated to me, in allocation order (no personal data in the list)' })
   async list(
     @Query() query: PurchasedLeadsQuery,
@@ -82,15 +100,14 @@ export class PurchasedLeadsController {
   }
 
   @Get('purchased-leads/export.csv')
-  @Header('content-type', 'text/csv; charset=utf-8')
-  @Header('content-disposition', 'attachment; filename="purchased-leads.csv"')
+  @AnswersDocument(['text/csv'], 'My purchased leads with their personal data, as CSV')
   @ApiOperation({
     summary: 'CSV of my purchased leads with their personal data',
     description:
-      'Cells a spreadsheet would read as a formula (= + - @ tab CR) are prefixed with a single quote.',
+      '`?dialect=spreadsheet` (default) to open in a spreadsheet in any locale: no cell can start a formula (OWASP CSV injection), phones show as text. `?dialect=rfc4180` for a CRM import: every value exactly as stored.',
   })
   async exportCsv(
-    @Query() query: PurchasedLeadsQuery,
+    @Query() query: PurchasedLeadsExportQuery,
     @CurrentPrincipal() buyer: Principal,
     @Res() response: Response,
   ): Promise<void> {
@@ -99,38 +116,38 @@ export class PurchasedLeadsController {
       { ...this.filterOf(query), after: null },
       EXPORT_LIMIT,
     );
-    const lines = [csvLine(CSV_COLUMNS)];
+    const records: CsvValue[][] = [CSV_COLUMNS];
     for (const row of rows) {
       const lead = await discloseLeadToItsBuyer(this.store, this.personalData, row.leadId);
       const person = (lead.personalData ?? {}) as Record<string, unknown>;
       const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-      lines.push(
-        csvLine([
-          row.allocationId,
-          row.orderId,
-          row.leadId,
-          row.allocatedAt,
-          row.price,
-          row.currency,
-          row.attributes?.region,
-          row.attributes?.age,
-          row.attributes?.gender,
-          row.attributes?.stage,
-          row.returnStatus,
-          row.converted,
-          text(person.name) ?? [text(person.firstName), text(person.lastName)].filter(Boolean).join(' '),
-          text(person.email),
-          text(person.phone),
-        ]),
-      );
+      records.push([
+        row.allocationId,
+        row.orderId,
+        row.leadId,
+        row.allocatedAt,
+        row.price,
+        row.currency,
+        row.attributes?.region,
+        row.attributes?.age,
+        row.attributes?.gender,
+        row.attributes?.stage,
+        row.returnStatus,
+        row.converted,
+        text(person.name) ?? [text(person.firstName), text(person.lastName)].filter(Boolean).join(' '),
+        text(person.email),
+        text(person.phone),
+      ]);
     }
-    response.send(lines.join('\r\n') + '\r\n');
+    csvDownload(response, 'purchased-leads.csv');
+    response.send(csvDocument(records, query.dialect ?? 'spreadsheet'));
   }
 
   @Get('purchased-leads/:allocationId')
+  @Answers(PurchaseWithLeadAnswer, { description: 'The purchased lead with its personal data' })
   @ApiOperation({ summary: 'One purchased lead with its decrypted personal data (404 unless it is mine)' })
   async detail(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<PurchaseView & { lead: LeadDisclosure }> {
     const purchase = await this.own(allocationId, buyer);
@@ -141,13 +158,14 @@ export class PurchasedLeadsController {
   }
 
   @Post('purchased-leads/:allocationId/return')
+  @Answers(ReturnRequestedAnswer, { status: 201, description: 'The return is requested' })
   @ApiOperation({
     summary: 'Ask to return a purchased lead, within the market’s return window',
     description:
-      'One return per allocation. Reason codes per DESIGN §6; `other` needs a text. Follow it at /v1/returns.',
+      'One return per allocation. Reason codes per docs/architecture.md §6; `other` needs a text. Follow it at /v1/returns.',
   })
   async requestReturn(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @Body() body: RequestReturnRequest,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<{ allocationId: string; status: 'requested' }> {
@@ -168,11 +186,12 @@ export class PurchasedLeadsController {
   }
 
   @Post('purchased-leads/:allocationId/conversion')
+  @Answers(ConversionAnswer, { status: 201, description: 'The conversion is recorded' })
   @ApiOperation({
     summary: 'Report that a purchased lead converted, and optionally its value (once per lead)',
   })
   async reportConversion(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @Body() body: ReportConversionRequest,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<{ allocationId: string; converted: true }> {
@@ -183,12 +202,13 @@ export class PurchasedLeadsController {
   }
 
   @Get('returns')
+  @Answers(ReturnPage, { description: 'My returns, newest first' })
   @ApiOperation({
     summary: 'My returns and where each stands: requested, seller_responded, escalated, accepted, rejected',
   })
   async returns(@Query() query: PageQuery, @CurrentPrincipal() buyer: Principal): Promise<Page<ReturnView>> {
     const limit = query.limit ?? 50;
-    const after = decodeCursor<{ r: string; a: string }>(query.cursor, ['r', 'a']);
+    const after = decodeCursor(query.cursor, { r: 'instant', a: 'uuid' });
     const rows = await this.purchases.listReturns(
       buyer.participantId,
       after ? { requestedAt: after.r, allocationId: after.a } : null,
@@ -201,11 +221,12 @@ export class PurchasedLeadsController {
   }
 
   @Get('returns/:allocationId')
+  @Answers(ReturnAnswer, { description: 'The return and where it stands' })
   @ApiOperation({
     summary: 'One return: its status, the seller’s answer, and the decision with its rule and rationale',
   })
   async getReturn(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<ReturnView> {
     const found = await this.purchases.findReturn(buyer.participantId, allocationId);

@@ -1,10 +1,11 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AggregateRepository } from '#lx/event-sourcing';
-import { CurrentPrincipal, notFound, Roles, type Principal } from '#lx/http';
+import { CurrentPrincipal, notFound, Roles, type Principal, Answers, IdParam } from '#lx/http';
 import { loadBuyerAccount } from '../application/buyer-account-stream.js';
 import { purchaseReport } from '../domain/purchase-report.js';
 import { PurchasesQueries, type CurrencyReport } from '../infrastructure/purchases.queries.js';
+import { AccountReportAnswer, OrderReportAnswer } from './responses.js';
 
 const FIGURES =
   'Money in minor units. costPerLead = spend / leadsBought, conversionRate = conversions / leadsBought ' +
@@ -20,12 +21,13 @@ export class ReportsController {
   ) {}
 
   @Get('orders/:orderId')
+  @Answers(OrderReportAnswer, { description: 'What the order cost and brought' })
   @ApiOperation({
     summary: 'What one order really cost: leads, spend, CPL, returns, conversions, CPA',
     description: FIGURES,
   })
   async order(
-    @Param('orderId') orderId: string,
+    @IdParam('orderId') orderId: string,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<CurrencyReport & { orderId: string; status: string }> {
     const account = await loadBuyerAccount(this.repository, buyer.participantId);
@@ -45,6 +47,7 @@ export class ReportsController {
   }
 
   @Get('account')
+  @Answers(AccountReportAnswer, { description: 'What my purchases cost and brought, per currency' })
   @ApiOperation({ summary: 'The same figures over all my orders, per currency', description: FIGURES })
   async account(@CurrentPrincipal() buyer: Principal): Promise<{ items: CurrencyReport[] }> {
     return { items: await this.purchases.report(buyer.participantId) };

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { isEvent, OrderPlaced } from '#lx/contracts';
 import { AggregateRepository } from '#lx/event-sourcing';
+import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { buyerAccountDecider } from '../domain/buyer-account-decider.js';
 import type { BuyerAccountState, OrderTerms } from '../domain/buyer-account.js';
 import { buyerStream } from './buyer-account-stream.js';
 import { MarketDirectory } from './market-directory.js';
+import { WEBHOOK_TARGET_CHECK, type WebhookTargetCheck } from './webhook-target-check.js';
 import { BUYERS_OPTIONS, type BuyersOptions } from './buyers-options.js';
 import { newWebhookSecretRef, webhookSecret } from './webhook-secrets.js';
 
@@ -84,6 +87,7 @@ export class PlacePurchaseOrderHandler implements ICommandHandler<PlacePurchaseO
 
   async execute(command: PlacePurchaseOrder): Promise<{ orderId: string }> {
     const { currency } = await this.markets.settingsOf(command.vertical);
+    const marketOpen = await this.markets.isOpen(command.vertical);
     const orderId = randomUUID();
     await this.repository.handle(
       buyerStream(command.buyerId),
@@ -95,6 +99,7 @@ export class PlacePurchaseOrderHandler implements ICommandHandler<PlacePurchaseO
         vertical: command.vertical,
         currency,
         terms: command.terms,
+        marketOpen,
       },
       { metadata: { actor: command.actor }, retries: RETRIES },
     );
@@ -118,18 +123,39 @@ export class AmendPurchaseOrderHandler implements ICommandHandler<AmendPurchaseO
 
 @CommandHandler(ChangeOrderStatus)
 export class ChangeOrderStatusHandler implements ICommandHandler<ChangeOrderStatus, void> {
-  constructor(private readonly repository: AggregateRepository) {}
+  constructor(
+    private readonly repository: AggregateRepository,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly markets: MarketDirectory,
+  ) {}
 
   async execute(command: ChangeOrderStatus): Promise<void> {
     const { buyerId, orderId } = command;
     const decision =
       command.change === 'cancel'
-        ? ({ kind: 'cancel-order', buyerId, orderId, reason: command.reason } as const)
+        ? ({
+            kind: 'cancel-order',
+            buyerId,
+            orderId,
+            reason: command.reason,
+            engineTakesOrder: await this.engineTakes(buyerId, orderId),
+          } as const)
         : ({ kind: `${command.change}-order`, buyerId, orderId } as const);
     await this.repository.handle(buyerStream(buyerId), buyerAccountDecider, decision, {
       metadata: { actor: command.actor },
       retries: RETRIES,
     });
+  }
+
+  /**
+   * Whether an engine will answer the cancel with OrderClosed: one runs (or ran) the order's
+   * market. Unknown orders: yes, the decider refuses them anyway.
+   */
+  private async engineTakes(buyerId: string, orderId: string): Promise<boolean> {
+    const events = await this.store.readStream(buyerStream(buyerId));
+    const placed = events.find((event) => isEvent(OrderPlaced, event) && event.data.orderId === orderId);
+    if (!placed || !isEvent(OrderPlaced, placed)) return true;
+    return this.markets.isOpen(placed.data.vertical);
   }
 }
 
@@ -141,9 +167,11 @@ export class ConfigureWebhookHandler implements ICommandHandler<
   constructor(
     private readonly repository: AggregateRepository,
     @Inject(BUYERS_OPTIONS) private readonly options: BuyersOptions,
+    @Inject(WEBHOOK_TARGET_CHECK) private readonly targets: WebhookTargetCheck,
   ) {}
 
   async execute(command: ConfigureWebhook): Promise<{ url: string; secret: string }> {
+    await this.targets.check(command.url);
     const secretRef = newWebhookSecretRef();
     await this.repository.handle(
       buyerStream(command.buyerId),

@@ -55,6 +55,7 @@ describe('buyer account on a real event store', () => {
     await deposit(buyerId, deposited);
     await repository.handle(buyerStream(buyerId), buyerAccountDecider, {
       kind: 'place-order',
+      marketOpen: true,
       buyerId,
       orderId,
       vertical: 'eyewear',
@@ -74,6 +75,7 @@ describe('buyer account on a real event store', () => {
           buyerAccountDecider,
           {
             kind: 'place-order',
+            marketOpen: true,
             buyerId,
             orderId: randomUUID(),
             vertical: 'eyewear',

@@ -7,6 +7,8 @@ export interface BuyersOptions {
   webhookAttempts: number;
   webhookBackoffMs: number;
   webhookTimeoutMs: number;
+  /** Where webhooks may point: public addresses only (tests allow loopback), https outside development. */
+  webhookTargets: { allowPrivate: boolean; requireHttps: boolean };
   /** For a vertical whose market settings are not published yet (LX_DEFAULT_CURRENCY). */
   defaultCurrency: string;
   /** Start the projections, subscriptions and delivery worker in this process. */

@@ -3,7 +3,7 @@ import { isEvent, MarketSettingsChanged } from '#lx/contracts';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { BUYERS_OPTIONS, type BuyersOptions } from './buyers-options.js';
 
-/** The return window when a market has no settings yet (DESIGN §6 default). */
+/** The return window when a market has no settings yet (docs/architecture.md §6 default). */
 export const DEFAULT_RETURN_WINDOW_HOURS = 72;
 
 export interface MarketSettings {
@@ -34,5 +34,14 @@ export class MarketDirectory {
       };
     const { currency, returnWindowHours } = last.data;
     return { vertical, currency, returnWindowHours };
+  }
+
+  /**
+   * Whether an engine runs (or ran) the market: its clock has ticked (`marketClock-<vertical>`;
+   * an engine ticks it when it starts). Orders elsewhere could never buy.
+   */
+  async isOpen(vertical: string): Promise<boolean> {
+    const [first] = await this.store.readStream(`marketClock-${vertical}`, { maxCount: 1 });
+    return first !== undefined;
   }
 }

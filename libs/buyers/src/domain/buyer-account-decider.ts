@@ -27,11 +27,23 @@ export type BuyerAccountCommand =
       vertical: string;
       currency: string;
       terms: OrderTerms;
+      /** Whether an engine runs the vertical's market (its clock has ticked): no engine, no order. */
+      marketOpen: boolean;
     }
   | { kind: 'amend-order'; buyerId: string; orderId: string; terms: OrderTerms }
   | { kind: 'pause-order'; buyerId: string; orderId: string }
   | { kind: 'resume-order'; buyerId: string; orderId: string }
-  | { kind: 'cancel-order'; buyerId: string; orderId: string; reason?: string }
+  | {
+      kind: 'cancel-order';
+      buyerId: string;
+      orderId: string;
+      reason?: string;
+      /**
+       * Whether an engine will answer with OrderClosed (which releases the unspent money): one
+       * runs the order's market. When none ever did, the cancel itself releases the money.
+       */
+      engineTakesOrder: boolean;
+    }
   /** The engine closed the order (OrderClosed): give back what it holds beyond what was spent. */
   | { kind: 'release-closed-order'; buyerId: string; orderId: string; spent: number }
   /** An accepted return's price comes back: to the order (replacement) or the available balance. */
@@ -80,24 +92,8 @@ function decide(
       if (order.status === 'open') return [];
       return [{ type: 'OrderResumed', data: { orderId: order.orderId, buyerId: command.buyerId } }];
     }
-    case 'cancel-order': {
-      const order = existingOrder(state, command.orderId);
-      if (order.status === 'cancelled') return [];
-      if (order.status === 'closed')
-        throw new BuyerAccountError('order-state-conflict', `Order ${order.orderId} is already closed`, {
-          status: order.status,
-        });
-      return [
-        {
-          type: 'OrderCancelled',
-          data: {
-            orderId: order.orderId,
-            buyerId: command.buyerId,
-            ...(command.reason ? { reason: command.reason } : {}),
-          },
-        },
-      ];
-    }
+    case 'cancel-order':
+      return cancelPurchaseOrder(command, state);
     case 'release-closed-order':
       return releaseUnspentBudget(command, state);
     case 'credit-refund':
@@ -107,6 +103,50 @@ function decide(
     case 'configure-webhook':
       return configureWebhook(command);
   }
+}
+
+/**
+ * Cancelling asks the engine to close the order; its OrderClosed then releases what was not spent.
+ * An order no engine takes would wait for that answer for ever: it is closed and released at once
+ * (also when it was cancelled already, before this rule, with its money still held). Once: a
+ * released order is closed, and a later OrderClosed for it changes nothing.
+ */
+function cancelPurchaseOrder(
+  command: Extract<BuyerAccountCommand, { kind: 'cancel-order' }>,
+  state: BuyerAccountState,
+): BuyerAccountEvent[] {
+  const order = existingOrder(state, command.orderId);
+  if (order.status === 'closed')
+    throw new BuyerAccountError('order-state-conflict', `Order ${order.orderId} is already closed`, {
+      status: order.status,
+    });
+  const cancelled: BuyerAccountEvent[] =
+    order.status === 'cancelled'
+      ? []
+      : [
+          {
+            type: 'OrderCancelled',
+            data: {
+              orderId: order.orderId,
+              buyerId: command.buyerId,
+              ...(command.reason ? { reason: command.reason } : {}),
+            },
+          },
+        ];
+  if (command.engineTakesOrder) return cancelled;
+  return [
+    ...cancelled,
+    {
+      type: 'BudgetReleased',
+      data: {
+        orderId: order.orderId,
+        buyerId: command.buyerId,
+        amount: order.reserved,
+        currency: order.currency,
+        reason: 'order_closed',
+      },
+    },
+  ];
 }
 
 function deposit(command: Extract<BuyerAccountCommand, { kind: 'deposit' }>, state: BuyerAccountState) {
@@ -133,6 +173,12 @@ export function placePurchaseOrder(
 ): BuyerAccountEvent[] {
   if (state.orders[command.orderId])
     throw new BuyerAccountError('order-exists', `Order ${command.orderId} exists already`);
+  if (!command.marketOpen)
+    throw new BuyerAccountError(
+      'market-not-open',
+      `No engine runs the ${command.vertical} market: an order there could never buy and would only hold its budget`,
+      { vertical: command.vertical },
+    );
   checkExpiry(command.terms, context);
   const balance = balanceIn(state, command.currency);
   if (command.terms.budget > balance.available)

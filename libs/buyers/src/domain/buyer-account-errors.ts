@@ -13,7 +13,8 @@ export class BuyerAccountError extends DomainError {
       | 'order-expiry-in-past'
       | 'currency-mismatch'
       | 'release-exceeds-reservation'
-      | 'invalid-webhook-url',
+      | 'invalid-webhook-url'
+      | 'market-not-open',
     message: string,
     details: Record<string, unknown> = {},
   ) {

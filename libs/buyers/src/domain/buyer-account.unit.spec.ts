@@ -36,12 +36,10 @@ const place = (budget = 3_000_000, id = orderId): BuyerAccountCommand => ({
   vertical: 'eyewear',
   currency: 'RUB',
   terms: terms({ budget }),
+  marketOpen: true,
 });
-const order = (kind: 'pause-order' | 'resume-order' | 'cancel-order'): BuyerAccountCommand => ({
-  kind,
-  buyerId,
-  orderId,
-});
+const order = (kind: 'pause-order' | 'resume-order' | 'cancel-order'): BuyerAccountCommand =>
+  kind === 'cancel-order' ? { kind, buyerId, orderId, engineTakesOrder: true } : { kind, buyerId, orderId };
 const released = (amount: number): BuyerAccountEvent => ({
   type: 'BudgetReleased',
   data: { orderId, buyerId, amount, currency: 'RUB', reason: 'order_closed' },
@@ -115,6 +113,13 @@ describe('buyer account: placing an order reserves its budget', () => {
           { currency: 'RUB', available: 1_000_000, requested: 1_000_001 },
         ),
       );
+  });
+
+  it('refuses an order in a market no engine runs: it could never buy and would only hold its budget', () => {
+    spec
+      .given([deposited(3_000_000)])
+      .when({ ...place(), marketOpen: false } as BuyerAccountCommand)
+      .then(expect.objectContaining({ code: 'market-not-open', details: { vertical: 'eyewear' } }) as never);
   });
 
   it('money in another currency does not fund the order', () => {
@@ -219,6 +224,42 @@ describe('buyer account: pause, resume, cancel', () => {
       { type: 'OrderCancelled', data: { orderId, buyerId } },
     ]);
     expect(state.balances.RUB!.reserved).toBe(3_000_000);
+  });
+
+  it('cancelling an order in a market no engine runs releases its whole budget at once, once', () => {
+    const cancelled: BuyerAccountEvent = { type: 'OrderCancelled', data: { orderId, buyerId } };
+    const unanswered: BuyerAccountCommand = {
+      kind: 'cancel-order',
+      buyerId,
+      orderId,
+      engineTakesOrder: false,
+    };
+    spec
+      .given([deposited(3_000_000), placed()])
+      .when(unanswered)
+      .then([cancelled, released(3_000_000)]);
+    // Cancelled earlier, its money still held waiting for an engine: a second cancel releases it.
+    spec
+      .given([deposited(3_000_000), placed(), cancelled])
+      .when(unanswered)
+      .then([released(3_000_000)]);
+    const state = foldEvents(buyerAccountDecider, [
+      deposited(3_000_000),
+      placed(),
+      cancelled,
+      released(3_000_000),
+    ]);
+    expect(state.balances.RUB).toEqual({ available: 3_000_000, reserved: 0, deposited: 3_000_000 });
+    expect(state.orders[orderId]).toMatchObject({ status: 'closed', reserved: 0 });
+    // Released once: cancelling again is a conflict, and an engine answering after all changes nothing.
+    spec
+      .given([deposited(3_000_000), placed(), cancelled, released(3_000_000)])
+      .when(unanswered)
+      .then(expect.objectContaining({ code: 'order-state-conflict' }) as never);
+    spec
+      .given([deposited(3_000_000), placed(), cancelled, released(3_000_000)])
+      .when({ kind: 'release-closed-order', buyerId, orderId, spent: 0 })
+      .then([]);
   });
 
   it('an unknown order is not found', () => {

@@ -18,7 +18,7 @@ const within = <T>(set: readonly T[] | undefined, value: T | undefined) =>
   set === undefined || (value !== undefined && set.includes(value));
 
 /**
- * Whether a lead satisfies every present filter (DESIGN §5 eligibility, filters only). Used to
+ * Whether a lead satisfies every present filter (docs/architecture.md §5 eligibility, filters only). Used to
  * preview an order against the resting inventory; the engine applies its own copy of the rules.
  */
 export function leadMatchesFilters(lead: ListedLeadFacts, filters: Filters, now: Date): boolean {

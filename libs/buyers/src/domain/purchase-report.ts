@@ -1,5 +1,5 @@
 /*
- * What an order (or a whole account) really cost: DESIGN §6 "buyer reporting". Integer money in
+ * What an order (or a whole account) really cost: docs/architecture.md §6 "buyer reporting". Integer money in
  * minor units; ratios rounded half-even so that a report is reproducible to the unit.
  */
 

@@ -106,7 +106,7 @@ describe('buyers read models', () => {
     // 11 of the 50 convert.
     for (const allocationId of allocations.slice(0, 11))
       await repository.handle(conversionStream(allocationId), conversionDecider, {
-        conversion: { allocationId, buyerId, at: new Date(now.getTime() + 3_600_000).toISOString() },
+        conversion: { allocationId, buyerId, at: now.toISOString() },
         allocatedAt: now.toISOString(),
       });
     // Two returns: one accepted, one rejected with its rule and rationale.

@@ -1,6 +1,11 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type pg from 'pg';
-import { connectDataKeyDatabase, createPersonalDataVault, type PersonalDataVault } from '#lx/vault';
+import {
+  connectDataKeyDatabase,
+  createPersonalDataVault,
+  type PersonalDataVault,
+  type VaultMasterKeys,
+} from '#lx/vault';
 import type {
   PersonalData,
   PersonalDataEnvelope,
@@ -18,9 +23,12 @@ export class VaultPersonalDataReader implements PersonalDataReader, OnApplicatio
   ) {}
 
   /** `vaultDatabaseUrl`: the vault's own database, not the log's. */
-  static async connect(vaultDatabaseUrl: string, masterKeyBase64: string): Promise<VaultPersonalDataReader> {
+  static async connect(
+    vaultDatabaseUrl: string,
+    masterKeys: VaultMasterKeys,
+  ): Promise<VaultPersonalDataReader> {
     const pool = await connectDataKeyDatabase(vaultDatabaseUrl);
-    return new VaultPersonalDataReader(pool, await createPersonalDataVault(pool, masterKeyBase64));
+    return new VaultPersonalDataReader(pool, await createPersonalDataVault(pool, masterKeys));
   }
 
   read(_leadId: string, envelope: PersonalDataEnvelope): Promise<PersonalData | null> {

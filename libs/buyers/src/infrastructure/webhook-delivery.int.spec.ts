@@ -13,6 +13,7 @@ import type { BuyersOptions } from '../application/buyers-options.js';
 import type { PersonalDataReader } from '../application/personal-data-reader.js';
 import { webhookSecret } from '../application/webhook-secrets.js';
 import { leadAllocated, leadListed } from '../testing/catalogue-fixtures.js';
+import { WebhookTargets } from './webhook-targets.js';
 import { WebhookDelivery } from './webhook-delivery.js';
 
 jest.setTimeout(120_000);
@@ -53,6 +54,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
     webhookAttempts: 3,
     webhookBackoffMs: 20,
     webhookTimeoutMs: 2000,
+    webhookTargets: { allowPrivate: true, requireHttps: false },
     defaultCurrency: 'RUB',
     runBackgroundWork: true,
   };
@@ -93,6 +95,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
     });
     await repository.handle(stream, buyerAccountDecider, {
       kind: 'place-order',
+      marketOpen: true,
       buyerId,
       orderId,
       vertical: 'eyewear',
@@ -113,7 +116,14 @@ describe('webhook delivery over BullMQ and Redis', () => {
       url,
       secretRef: 'derived:v1:test',
     });
-    delivery = new WebhookDelivery(options, store, repository, vault, redis);
+    delivery = new WebhookDelivery(
+      options,
+      store,
+      repository,
+      vault,
+      redis,
+      new WebhookTargets(options.webhookTargets),
+    );
     await delivery.start(true);
   });
 
@@ -197,6 +207,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
     const pullOrder = randomUUID();
     await repository.handle(buyerStream(buyerId), buyerAccountDecider, {
       kind: 'place-order',
+      marketOpen: true,
       buyerId,
       orderId: pullOrder,
       vertical: 'eyewear',

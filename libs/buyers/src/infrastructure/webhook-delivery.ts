@@ -11,6 +11,8 @@ import type { PersonalDataReader } from '../application/personal-data-reader.js'
 import { webhookSecret } from '../application/webhook-secrets.js';
 import { signWebhook } from '../domain/webhook-signature.js';
 import { discloseLeadToItsBuyer } from './lead-personal-data.js';
+import { postWebhook } from './webhook-http.js';
+import type { WebhookTargets } from './webhook-targets.js';
 
 /** What a delivery job carries: ids and prices only. Personal data is decrypted at send time. */
 export interface WebhookJob {
@@ -69,6 +71,7 @@ export class WebhookDelivery {
     private readonly repository: AggregateRepository,
     private readonly personalData: PersonalDataReader,
     private readonly redis: Redis,
+    private readonly targets: WebhookTargets,
   ) {}
 
   private get bullPrefix(): string {
@@ -199,23 +202,26 @@ export class WebhookDelivery {
       personalDataStatus: lead.personalDataStatus,
     });
     const secret = webhookSecret(this.options.webhookSigningKey, data.buyerId, account.webhook.secretRef);
+    const signatures = (timestamp: number, text: string) => signWebhook(secret, timestamp, text);
     const timestamp = Math.floor(Date.now() / 1000);
-    let response: Response;
+    let response: { status: number };
     try {
-      response = await fetch(account.webhook.url, {
-        method: 'POST',
+      // Checked again now: the rules may have tightened since registration, and an IP literal
+      // never passes through the connection's DNS lookup (which checks every name it resolves).
+      await this.targets.check(account.webhook.url);
+      response = await postWebhook({
+        url: account.webhook.url,
         headers: {
           'content-type': 'application/json',
           'user-agent': 'LeadExchange-Webhooks/1',
           'x-lx-delivery': data.allocationId,
           'x-lx-timestamp': String(timestamp),
-          'x-lx-signature': signWebhook(secret, timestamp, body),
+          'x-lx-signature': signatures(timestamp, body),
         },
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.webhookTimeoutMs),
+        timeoutMs: this.options.webhookTimeoutMs,
+        lookup: this.targets.lookup,
       });
-      await response.body?.cancel();
     } catch (error) {
       throw new WebhookRefused(null, error instanceof Error ? error.message : String(error));
     }

@@ -4,7 +4,7 @@ import { LeadAttributes } from '../lead-attributes.js';
 import {
   CurrencyCode,
   EntityId,
-  HmacHex,
+  KeyedFingerprint,
   Instant,
   MinorUnits,
   Percent,
@@ -40,7 +40,7 @@ export const ConsentRecord = z.strictObject({
   textHash: Sha256Hex,
   pageUrl: z.url({ protocol: /^https?$/ }),
   capturedAt: Instant,
-  ipFingerprint: HmacHex.optional(),
+  ipFingerprint: KeyedFingerprint.optional(),
   /** The companies named in the consent text. */
   sellersNamed: z.array(Text(200)).min(1).max(50),
   certificate: z
@@ -86,7 +86,10 @@ export const LeadListed = defineEvent({
       expiresAt: Instant,
       quality: QualityScore,
       /** Duplicate detection compares these across the exchange without seeing the contacts. */
-      fingerprints: z.strictObject({ phone: HmacHex.optional(), email: HmacHex.optional() }),
+      fingerprints: z.strictObject({
+        phone: KeyedFingerprint.optional(),
+        email: KeyedFingerprint.optional(),
+      }),
       consent: ConsentRecord,
       personalData: PersonalDataEnvelope,
     })

@@ -12,7 +12,7 @@ import {
 } from '../value-types.js';
 
 /**
- * Stream `market-<vertical>`: the matching engine is its single writer (DESIGN §5). Settings
+ * Stream `market-<vertical>`: the matching engine is its single writer (docs/architecture.md §5). Settings
  * (`marketSettings-<vertical>`, operator API) and clock ticks (`marketClock-<vertical>`, a
  * scheduled job) live in streams of their own, so that no other writer ever races the engine's
  * optimistic concurrency on its output stream; the engine reads them from the global log.
@@ -152,6 +152,9 @@ export const MarketSettingsChanged = defineEvent({
     returnCapPercent: Percent.optional(),
   }),
 });
+
+/** The return window of a market whose operator never set one. */
+export const DEFAULT_RETURN_WINDOW_HOURS = 72;
 
 /** The engine's only clock: expiries and daily caps advance on ticks, never on the wall clock. */
 export const MarketClockTicked = defineEvent({

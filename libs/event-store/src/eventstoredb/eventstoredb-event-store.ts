@@ -284,7 +284,7 @@ export class EventStoreDbEventStore implements EventStore {
         yield event;
       }
     }
-    return verifyHashChains(noting(), () => this.headsOf(only ?? seen), only);
+    return verifyHashChains(noting(), () => this.headsOf(only ?? seen), only, options.onProgress);
   }
 
   private async *wholeLog(): AsyncIterable<RecordedEvent> {

@@ -253,7 +253,7 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const scan = await scanChains(client, only);
+      const scan = await scanChains(client, only, options.onProgress);
       const report: IntegrityReport =
         scan.suspects.size === 0
           ? { ok: true, streamsChecked: scan.streamsChecked, eventsChecked: scan.eventsChecked }
@@ -340,7 +340,11 @@ const SCANNED_COLUMNS = `event_id, event_type, stream_name, stream_version, data
  * whatever type parsers the process has installed for jsonb. A log of more than one batch is
  * hashed on worker threads (`ContentCheckers`), a few batches at a time.
  */
-async function scanChains(client: pg.PoolClient, only: string[] | null): Promise<ChainScan> {
+async function scanChains(
+  client: pg.PoolClient,
+  only: string[] | null,
+  onProgress?: (eventsChecked: number) => void,
+): Promise<ChainScan> {
   const scan = new ChainScan();
   const where = only ? 'WHERE stream_name = ANY($1::text[])' : '';
   const params = only ? [only] : [];
@@ -353,9 +357,13 @@ async function scanChains(client: pg.PoolClient, only: string[] | null): Promise
       checkers ??= rows.length === VERIFY_BATCH ? ContentCheckers.start() : null;
       if (!checkers) {
         linkRows(scan, rows, checkContents(rows));
+        onProgress?.(scan.eventsChecked);
         continue;
       }
-      const done = checkers.check(rows).then((flags) => linkRows(scan, rows, flags));
+      const done = checkers.check(rows).then((flags) => {
+        linkRows(scan, rows, flags);
+        onProgress?.(scan.eventsChecked);
+      });
       hashing.add(done);
       done.then(
         () => hashing.delete(done),

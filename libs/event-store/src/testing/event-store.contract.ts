@@ -506,6 +506,19 @@ export function describeEventStoreContract(
         expect(report).toMatchObject({ ok: true, eventsChecked: 3, streamsChecked: 1 });
       });
 
+      it('tells its progress while it checks, ending at the number of events checked', async () => {
+        const s = stream('progress');
+        await store.appendToStream(s, [thing(1), thing(2)], { expectedRevision: 'no_stream' });
+        const seen: number[] = [];
+        const report = await store.verifyIntegrity({
+          streams: [s],
+          onProgress: (checked) => seen.push(checked),
+        });
+        expect(seen.length).toBeGreaterThan(0);
+        expect(seen.at(-1)).toBe(report.eventsChecked);
+        expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+      });
+
       it('an altered, a deleted and an inserted event are each reported at their stream and revision', async () => {
         const backdoor = harness.backdoor;
         if (!backdoor) return; // a hosted store offers no way to tamper with it underneath the port

@@ -1,23 +1,13 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Header,
-  HttpCode,
-  Inject,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags, ApiBody, ApiConsumes } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
+  csvDownload,
+  CsvDialectQuery,
   CurrentPrincipal,
   decodeCursor,
   idempotencyKeyOf,
+  IdParam,
   notFound,
   OwnIdempotency,
   PageQuery,
@@ -25,6 +15,8 @@ import {
   Roles,
   toPage,
   type Principal,
+  Answers,
+  AnswersDocument,
 } from '#lx/http';
 import { batchDecider } from '../domain/batch.decider.js';
 import { leadDecider } from '../domain/lead.decider.js';
@@ -32,10 +24,11 @@ import { REJECTION_REASONS, type RejectionReason } from '../domain/rejection-rea
 import type { UploadFormat } from '../application/upload/parse-upload.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import type { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
-import { csvLine } from './csv-report.js';
+import { csvDocument } from '#lx/csv';
 import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
 import { problemOfUpload } from './problem-of-upload.js';
 import { UploadTermsQuery, WithdrawRequest } from './upload.dtos.js';
+import { BatchAnswer, BatchPage, BatchWithdrawn, RejectionsAnswer } from './responses.js';
 
 const FORMATS: Record<string, UploadFormat> = {
   'text/csv': 'csv',
@@ -56,6 +49,13 @@ export class BatchesController {
   ) {}
 
   @Post()
+  @ApiConsumes('text/csv', 'application/x-ndjson')
+  @ApiBody({
+    description:
+      'The file itself, as the whole body: CSV (RFC 4180, UTF-8 with or without BOM, comma or semicolon) or NDJSON. See GET /v1/upload-format for the columns and /v1/upload-format/template.csv for an example.',
+    schema: { type: 'string', format: 'binary' },
+  })
+  @Answers(BatchAnswer, { status: 202, description: 'The batch, received and being verified' })
   @HttpCode(202)
   @OwnIdempotency()
   @ApiOperation({
@@ -106,27 +106,28 @@ export class BatchesController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'My batches, newest first, with their verification progress' })
+  @Answers(BatchPage, { description: "The seller's batches, newest first" })
   async list(@Query() page: PageQuery, @CurrentPrincipal() seller: Principal) {
     const limit = page.limit ?? 50;
-    const cursor = decodeCursor<{ submittedAt: string; batchId: string }>(page.cursor, [
-      'submittedAt',
-      'batchId',
-    ]);
+    const cursor = decodeCursor(page.cursor, { submittedAt: 'instant', batchId: 'uuid' });
     const rows = await this.queries.batches(seller.participantId, limit + 1, cursor ?? undefined);
     return toPage(rows, limit, (last) => ({ submittedAt: last.submittedAt, batchId: last.batchId }));
   }
 
   @Get(':batchId')
+  @Answers(BatchAnswer, { description: 'The batch and its verification progress' })
   @ApiOperation({ summary: 'A batch with its verification progress: share done and counts so far' })
-  async get(@Param('batchId', ParseUUIDPipe) batchId: string, @CurrentPrincipal() seller: Principal) {
+  async get(@IdParam('batchId') batchId: string, @CurrentPrincipal() seller: Principal) {
     const batch = await this.queries.batch(seller.participantId, batchId);
     if (!batch) throw notFound(`Batch ${batchId}`);
     return batch;
   }
 
   @Get(':batchId/rejections')
+  @Answers(RejectionsAnswer, { description: 'Rejected rows with line and reasons' })
   @ApiOperation({ summary: 'Rejected rows with their line and reasons (JSON)' })
-  async rejections(@Param('batchId', ParseUUIDPipe) batchId: string, @CurrentPrincipal() seller: Principal) {
+  async rejections(@IdParam('batchId') batchId: string, @CurrentPrincipal() seller: Principal) {
     const batch = await this.get(batchId, seller);
     const rows = await this.queries.rejections(batchId);
     return {
@@ -140,36 +141,42 @@ export class BatchesController {
   }
 
   @Get(':batchId/rejections.csv')
-  @Header('Content-Type', 'text/csv; charset=utf-8')
-  @ApiOperation({ summary: 'The rejection report as CSV, safe to open in a spreadsheet' })
+  @AnswersDocument(['text/csv'], 'The rejection report as CSV')
+  @ApiOperation({
+    summary: 'The rejection report as CSV: safe to open in a spreadsheet, or RFC 4180 for machines',
+  })
   async rejectionsCsv(
-    @Param('batchId', ParseUUIDPipe) batchId: string,
+    @IdParam('batchId') batchId: string,
+    @Query() query: CsvDialectQuery,
     @CurrentPrincipal() seller: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
     await this.get(batchId, seller);
-    response.setHeader('Content-Disposition', `attachment; filename="rejections-${batchId}.csv"`);
+    csvDownload(response, `rejections-${batchId}.csv`);
     const rows = await this.queries.rejections(batchId);
-    return (
-      '\uFEFF' +
-      csvLine(['line', 'reasons', 'explanation']) +
-      rows
-        .map((row) =>
-          csvLine([
-            row.line,
-            row.reasons.join('|'),
-            row.reasons.map((r) => REJECTION_REASONS[r as RejectionReason] ?? r).join(' '),
-          ]),
-        )
-        .join('')
+    return csvDocument(
+      [
+        ['Line in your file', 'Reason codes', 'What is wrong'],
+        ...rows.map((row) => [
+          row.line,
+          row.reasons.join(' | '),
+          row.reasons.map((r) => REJECTION_REASONS[r as RejectionReason] ?? r).join(' '),
+        ]),
+      ],
+      query.dialect ?? 'spreadsheet',
     );
   }
 
   @Post(':batchId/withdraw')
+  @Answers(BatchWithdrawn, { description: 'The batch is withdrawn' })
   @HttpCode(200)
-  @ApiOperation({ summary: 'Withdraw a verified batch: every lead of it still listed is withdrawn' })
+  @ApiOperation({
+    summary: 'Withdraw a verified batch: every lead of it still listed is withdrawn',
+    description:
+      'Sold-out leads keep their sales and their status `sold`; `leadsWithdrawn` counts only the leads taken off sale.',
+  })
   async withdraw(
-    @Param('batchId', ParseUUIDPipe) batchId: string,
+    @IdParam('batchId') batchId: string,
     @Body() body: WithdrawRequest,
     @CurrentPrincipal() seller: Principal,
   ) {

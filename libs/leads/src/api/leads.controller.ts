@@ -1,12 +1,23 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { sellerHistory } from '#lx/contracts';
-import { CurrentPrincipal, decodeCursor, notFound, Roles, toPage, type Principal } from '#lx/http';
+import { sellerHistory, SellerHistory } from '#lx/contracts';
+import {
+  Answers,
+  CurrentPrincipal,
+  decodeCursor,
+  IdParam,
+  notFound,
+  ProblemException,
+  Roles,
+  toPage,
+  type Principal,
+} from '#lx/http';
 import { leadDecider } from '../domain/lead.decider.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import type { LeadRow, SellerQueries } from '../infrastructure/read-model/seller-queries.js';
 import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
 import { ListLeadsQuery, WithdrawRequest } from './upload.dtos.js';
+import { LeadAnswer, LeadPage, LeadStatusChanged } from './responses.js';
 
 /** A seller's own leads, with their personal data (opened from the vault) and their market status. */
 @ApiTags('sellers: leads')
@@ -19,9 +30,11 @@ export class LeadsController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'My leads in listing order, with personal data and market status' })
+  @Answers(LeadPage, { description: "The seller's leads in listing order, with their personal data" })
   async list(@Query() query: ListLeadsQuery, @CurrentPrincipal() seller: Principal) {
     const limit = query.limit ?? 100;
-    const after = decodeCursor<{ c: string; p: string }>(query.cursor, ['c', 'p']);
+    const after = decodeCursor(query.cursor, { c: 'position', p: 'position' });
     const rows = await this.queries.leads(seller.participantId, {
       limit: limit + 1,
       batchId: query.batchId,
@@ -36,19 +49,28 @@ export class LeadsController {
   }
 
   @Get(':leadId')
-  async get(@Param('leadId', ParseUUIDPipe) leadId: string, @CurrentPrincipal() seller: Principal) {
+  @ApiOperation({ summary: 'One of my leads, with its personal data and market status' })
+  @Answers(LeadAnswer, { description: 'The lead with its personal data and market status' })
+  async get(@IdParam('leadId') leadId: string, @CurrentPrincipal() seller: Principal) {
     const row = await this.queries.lead(seller.participantId, leadId);
     if (!row) throw notFound(`Lead ${leadId}`);
     return (await this.views([row]))[0];
   }
 
   @Post(':leadId/withdraw')
+  @ApiOperation({ summary: 'Withdraw a listed lead from the market (sold leads stay sold)' })
+  @Answers(LeadStatusChanged, { description: 'The lead is withdrawn from the market' })
   @HttpCode(200)
   async withdraw(
-    @Param('leadId', ParseUUIDPipe) leadId: string,
+    @IdParam('leadId') leadId: string,
     @Body() body: WithdrawRequest,
     @CurrentPrincipal() seller: Principal,
   ) {
+    // A sold-out lead is off the market already and its sales stand: withdrawing it would only
+    // mislabel it (the engine ignores it either way).
+    const row = await this.queries.lead(seller.participantId, leadId);
+    if (row?.market_status === 'sold')
+      throw new ProblemException(409, 'lead-sold-out', 'Lead sold out', `Lead ${leadId} is sold out`);
     await this.runtime.aggregates.handle(
       `lead-${leadId}`,
       leadDecider,
@@ -59,11 +81,12 @@ export class LeadsController {
   }
 
   @Post(':leadId/erase')
+  @Answers(LeadStatusChanged, { description: "The lead's personal data is erased" })
   @HttpCode(200)
   @ApiOperation({
     summary: "Erase the lead's personal data for good (the person asked): its key is destroyed",
   })
-  async erase(@Param('leadId', ParseUUIDPipe) leadId: string, @CurrentPrincipal() seller: Principal) {
+  async erase(@IdParam('leadId') leadId: string, @CurrentPrincipal() seller: Principal) {
     const row = await this.queries.lead(seller.participantId, leadId);
     if (!row) throw notFound(`Lead ${leadId}`);
     await this.runtime.eraseLeads.eraseLead(
@@ -82,7 +105,7 @@ export class LeadsController {
     return rows.map((row) => ({
       leadId: row.lead_id,
       batchId: row.batch_id,
-      status: row.status,
+      status: row.market_status,
       sales: row.sales,
       returned: row.returned,
       proceeds: Number(row.proceeds),
@@ -106,6 +129,7 @@ export class SellerRecordController {
   constructor(@Inject(SELLER_QUERIES) private readonly queries: SellerQueries) {}
 
   @Get()
+  @Answers(SellerHistory, { description: "The seller's record and score" })
   @ApiOperation({
     summary: 'Leads sold, returns accepted, conversions reported, and the 0–100 score new listings get',
   })

@@ -11,11 +11,12 @@ import {
   Length,
   ValidateNested,
 } from 'class-validator';
-import { CurrentPrincipal, ProblemException, Roles, type Principal } from '#lx/http';
+import { CurrentPrincipal, ProblemException, Roles, type Principal, Answers } from '#lx/http';
 import { normaliseEmail } from '../domain/fingerprint.js';
 import { packagedContactChecks } from '../infrastructure/contact-checks.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import { LEADS_RUNTIME } from './leads-runtime.token.js';
+import { RevocationAnswer, SuppressionAnswer } from './responses.js';
 
 export class PersonContacts {
   @IsOptional()
@@ -58,6 +59,7 @@ export class PrivacyController {
   constructor(@Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime) {}
 
   @Post('suppressions')
+  @Answers(SuppressionAnswer, { description: 'The people are on the suppression list' })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Add people to the suppression list; the contacts are fingerprinted and not stored',
@@ -69,27 +71,41 @@ export class PrivacyController {
   }
 
   @Post('consumer-revocations')
+  @Answers(RevocationAnswer, { description: "The person's leads are erased and suppressed" })
   @HttpCode(200)
   @ApiOperation({
     summary: 'A person revoked consent: erase every lead of theirs and suppress them from now on',
   })
   async revoke(@Body() body: PersonContacts, @CurrentPrincipal() operator: Principal) {
     const fingerprints = this.fingerprintsOf(body);
-    const leadIds = await this.runtime.eraseLeads.revokeConsent(fingerprints, operator.participantId);
+    const leadIds = await this.runtime.eraseLeads.revokeConsent(
+      fingerprints,
+      this.fingerprintsOf(body, 'every key'),
+      operator.participantId,
+    );
     return { suppressed: fingerprints.length, leadsErased: leadIds };
   }
 
-  private fingerprintsOf(entry: PersonContacts): string[] {
+  /** Under the current fingerprint key (what is stored), or under every key held (what is looked up). */
+  private fingerprintsOf(
+    entry: PersonContacts,
+    under: 'current key' | 'every key' = 'current key',
+  ): string[] {
     const fingerprints: string[] = [];
+    const { fingerprints: fingerprinter } = this.runtime;
     if (entry.phone) {
       const e164 = packagedContactChecks.normalisePhone(entry.phone, entry.country?.toUpperCase() ?? '');
       if (!e164) throw invalid('phone', `${entry.phone.slice(0, 40)} is not a valid phone number`);
-      fingerprints.push(this.runtime.fingerprints.phone(e164));
+      fingerprints.push(
+        ...(under === 'every key' ? fingerprinter.phones(e164) : [fingerprinter.phone(e164)]),
+      );
     }
     if (entry.email) {
       const email = normaliseEmail(entry.email);
       if (!packagedContactChecks.isEmailAddress(email)) throw invalid('email', 'not a valid e-mail address');
-      fingerprints.push(this.runtime.fingerprints.email(email));
+      fingerprints.push(
+        ...(under === 'every key' ? fingerprinter.emails(email) : [fingerprinter.email(email)]),
+      );
     }
     if (fingerprints.length === 0) throw invalid('phone', 'give a phone, an e-mail or both');
     return fingerprints;

@@ -1,13 +1,14 @@
-import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { Evidence, isEvent, ReturnRequested, revealLeadTexts } from '#lx/contracts';
-import { CurrentPrincipal, PageQuery, Roles, type Principal } from '#lx/http';
+import { CurrentPrincipal, PageQuery, Roles, type Principal, Answers, IdParam } from '#lx/http';
 import { returnResponseDecider } from '../domain/return-response.decider.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import type { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
 import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
+import { ReturnResponseAnswer, SellerReturnsAnswer } from './responses.js';
 
 class EvidenceItem {
   // The catalogue's evidence kinds: what the API accepts is what the log accepts.
@@ -51,17 +52,20 @@ export class ReturnsController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Returns buyers requested against my leads, and where each stands' })
+  @Answers(SellerReturnsAnswer, { description: "Returns of the seller's leads, newest first" })
   async list(@Query() page: PageQuery, @CurrentPrincipal() seller: Principal) {
     const items = await this.queries.returns(seller.participantId, page.limit ?? 100);
     return { items: await revealLeadTexts(items, (envelopes) => this.runtime.vault.openMany(envelopes)) };
   }
 
   @Post(':allocationId/response')
+  @Answers(ReturnResponseAnswer, { status: 201, description: "The seller's answer is recorded" })
   @ApiOperation({
     summary: 'Answer a return: accept it, or contest it with evidence (once, before the decision)',
   })
   async respond(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @Body() body: RespondToReturnRequest,
     @CurrentPrincipal() seller: Principal,
   ) {

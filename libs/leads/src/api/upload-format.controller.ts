@@ -1,10 +1,12 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LEAD_COLUMNS, leadRowsToCsv, type LeadRow } from '#lx/market-generator';
-import { Roles } from '#lx/http';
+import { Roles, Answers, AnswersDocument } from '#lx/http';
 import { REJECTION_REASONS } from '../domain/rejection-reasons.js';
+import { UploadFormatAnswer } from './responses.js';
 
-const EXAMPLE: LeadRow = {
+/** The example row, captured a few minutes before the template is fetched so it uploads as it is. */
+const example = (now: Date): LeadRow => ({
   external_id: 'your-id-0001',
   first_name: 'Анна',
   last_name: 'Смирнова',
@@ -21,14 +23,19 @@ const EXAMPLE: LeadRow = {
   interests: ['premium_glasses'],
   stage: 'MQL',
   source_channel: 'search',
-  captured_at: '2026-01-15T10:30:00Z',
+  captured_at: minutesBefore(now, 10),
   capture_ip: '95.31.18.7',
   consent_text_version: 'v3',
   consent_text: 'Я согласен(на) на обработку персональных данных и звонок от "Оптика Плюс".',
   consent_page_url: 'https://example.ru/landing',
-  consent_captured_at: '2026-01-15T10:29:55Z',
+  consent_captured_at: minutesBefore(now, 11),
   consent_sellers_named: ['Оптика Плюс'],
-};
+});
+
+const minutesBefore = (now: Date, minutes: number) =>
+  new Date(Math.floor(now.getTime() / 60_000) * 60_000 - minutes * 60_000)
+    .toISOString()
+    .replace('.000Z', 'Z');
 
 /** The upload format, documented from the one definition the generator and the parser share. */
 @ApiTags('sellers: upload format')
@@ -36,6 +43,7 @@ const EXAMPLE: LeadRow = {
 @Controller('v1/upload-format')
 export class UploadFormatController {
   @Get()
+  @Answers(UploadFormatAnswer, { description: 'The upload format' })
   @ApiOperation({
     summary: 'The upload columns (required, optional, accepted values) and the rejection reasons',
   })
@@ -49,9 +57,11 @@ export class UploadFormatController {
   }
 
   @Get('template.csv')
+  @ApiOperation({ summary: 'A CSV template: the header and one example row, ready to upload' })
+  @AnswersDocument(['text/csv'], 'A CSV with the header and one example row, ready to upload')
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @Header('Content-Disposition', 'attachment; filename="lead-upload-template.csv"')
   template(): string {
-    return leadRowsToCsv([EXAMPLE], { bom: true });
+    return leadRowsToCsv([example(new Date())], { bom: true });
   }
 }

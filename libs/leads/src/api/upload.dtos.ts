@@ -1,20 +1,39 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { PageQuery } from '#lx/http';
 
 /** Listing terms of an upload, in the query string (the body is the file itself). */
 export class UploadTermsQuery {
+  @ApiProperty({
+    example: 'eyewear',
+    description: 'The market (vertical) every lead of the batch is listed in',
+  })
   @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'vertical must be a lower-case slug such as eyewear' })
   vertical!: string;
 
+  @ApiProperty({
+    example: 60000,
+    description: "Floor price per lead, in minor units of the market's currency (60000 = 600,00 RUB)",
+  })
   /** Floor price per lead, in minor units of the market's currency. */
   @Type(() => Number)
   @IsInt()
   @Min(0)
   floor!: number;
 
+  @ApiProperty({
+    enum: ['exclusive', 'shared'],
+    description: 'Sold once, or to up to maxSales buyers at one uniform price',
+  })
   @IsIn(['exclusive', 'shared'])
   exclusivity!: 'exclusive' | 'shared';
 
+  @ApiPropertyOptional({
+    minimum: 2,
+    maximum: 10,
+    description: 'For a shared listing: at most this many buyers',
+  })
   /** For a shared listing: sold to at most this many buyers. */
   @ValidateIf((query: UploadTermsQuery) => query.exclusivity === 'shared' || query.maxSales !== undefined)
   @Type(() => Number)
@@ -23,6 +42,7 @@ export class UploadTermsQuery {
   @Max(10)
   maxSales?: number;
 
+  @ApiPropertyOptional({ description: "How long the leads stay listed; default: the market's setting" })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -31,24 +51,18 @@ export class UploadTermsQuery {
   listingLifetimeHours?: number;
 }
 
-export class ListLeadsQuery {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
+/** A lead's status as its seller sees it: `sold` once it made every sale its exclusivity allows. */
+export const LEAD_STATUSES = ['listed', 'sold', 'withdrawn', 'erased', 'expired'] as const;
 
-  @IsOptional()
-  @IsString()
-  cursor?: string;
-
+export class ListLeadsQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @Matches(/^[0-9a-f-]{36}$/)
   batchId?: string;
 
+  @ApiPropertyOptional({ enum: LEAD_STATUSES })
   @IsOptional()
-  @IsIn(['listed', 'withdrawn', 'erased', 'expired'])
+  @IsIn(LEAD_STATUSES)
   status?: string;
 }
 

@@ -1,27 +1,56 @@
 import { createHmac } from 'node:crypto';
 
+/** A fingerprint key and its version (LX_FINGERPRINT_KEY_VERSION, LX_FINGERPRINT_PREVIOUS_KEYS). */
+export interface FingerprintKey {
+  version: number;
+  key: string;
+}
+
 /**
  * Keyed fingerprints of contact points: two leads of one person compare equal without the
  * exchange storing the phone or e-mail itself. Input must already be normalised.
+ *
+ * The key is versioned, so it can be rotated without losing the suppression list (which cannot
+ * be recomputed: the exchange never kept the contacts). A fingerprint records its key version
+ * (`v<version>.<hex>`; version 1 is the bare hex of the fingerprints made before versions
+ * existed). New fingerprints are made under the current key; checks against stored ones look
+ * up a contact under every key still held (`phones`, `emails`).
  */
 export class ContactFingerprinter {
-  constructor(private readonly key: string) {}
+  private readonly current: FingerprintKey;
+  private readonly every: readonly FingerprintKey[];
+
+  constructor(key: string, options: { version?: number; earlier?: readonly FingerprintKey[] } = {}) {
+    this.current = { version: options.version ?? 1, key };
+    this.every = [this.current, ...(options.earlier ?? [])];
+  }
 
   phone(e164: string): string {
-    return this.hmac(`phone:${e164}`);
+    return fingerprint(this.current, `phone:${e164}`);
   }
 
   email(normalised: string): string {
-    return this.hmac(`email:${normalised}`);
+    return fingerprint(this.current, `email:${normalised}`);
   }
 
   ip(address: string): string {
-    return this.hmac(`ip:${address.toLowerCase()}`);
+    return fingerprint(this.current, `ip:${address.toLowerCase()}`);
   }
 
-  private hmac(value: string): string {
-    return createHmac('sha256', this.key).update(value).digest('hex');
+  /** The phone's fingerprints under every key held, the current one first: what a check looks up. */
+  phones(e164: string): string[] {
+    return this.every.map((key) => fingerprint(key, `phone:${e164}`));
   }
+
+  /** The e-mail's fingerprints under every key held, the current one first. */
+  emails(normalised: string): string[] {
+    return this.every.map((key) => fingerprint(key, `email:${normalised}`));
+  }
+}
+
+function fingerprint({ version, key }: FingerprintKey, value: string): string {
+  const hex = createHmac('sha256', key).update(value).digest('hex');
+  return version === 1 ? hex : `v${version}.${hex}`;
 }
 
 /** How an e-mail is compared: trimmed, lower-cased. */

@@ -10,7 +10,7 @@ export interface QualityScore {
 export const QUALITY_WEIGHTS = { completeness: 0.35, verification: 0.3, freshness: 0.2, sellerHistory: 0.15 };
 
 /**
- * The quality score of DESIGN §4. A partial lead (e-mail only) scores lower in completeness and
+ * The quality score of docs/architecture.md §4. A partial lead (e-mail only) scores lower in completeness and
  * verification: it is worth less, not worthless (scenario 2).
  */
 export function scoreLead(

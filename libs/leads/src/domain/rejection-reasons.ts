@@ -1,5 +1,5 @@
 /**
- * Why verification refuses a row: one code per rule of DESIGN §4, shown to the seller with the
+ * Why verification refuses a row: one code per rule of docs/architecture.md §4, shown to the seller with the
  * row's line. A row is refused with every reason that applies, not only the first.
  */
 export const REJECTION_REASONS = {

@@ -87,7 +87,7 @@ const CONTRACT_GENDER: Record<string, 'female' | 'male' | 'non_binary'> = {
 const CERTIFICATE_PROVIDER = { trustedform: 'TrustedForm', jornaya: 'Jornaya' } as const;
 
 /**
- * Verifies one row against every rule of DESIGN §4 that can be judged from the row alone (the
+ * Verifies one row against every rule of docs/architecture.md §4 that can be judged from the row alone (the
  * duplicate and suppression rules need the exchange's fingerprints and run after). Pure: the
  * same row and context always give the same verdict.
  */

@@ -5,14 +5,14 @@ import { PostgresEventStore } from '#lx/event-store';
 import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
 import { createTestDatabase, testRedisPrefix, type TestDatabase } from '#lx/testing';
 import type { BatchProgress } from '../application/verification/verification-store.port.js';
-import { UploadRejected } from '../application/upload/upload-rejected.js';
+import { ReceiveUpload } from '../application/upload/receive-upload.js';
 import { deterministicUuid } from '#lx/contracts';
 import { createLeadsRuntime, type LeadsRuntime } from './leads-runtime.js';
 
 /*
- * An upload whose client went away mid-file (or whose process died) leaves a `receiving` batch and
- * staged chunks behind. Under an Idempotency-Key that would answer "still being received" (409)
- * for ever: the sweep drops such uploads once they are an hour old, and the key works again.
+ * An upload whose process died mid-file leaves a `receiving` batch and staged chunks behind. Its
+ * receiver no longer renews its lease: once the lease runs out, a retry under the same
+ * Idempotency-Key takes the batch over, and the sweep drops what nobody took over.
  */
 describe('abandoned uploads', () => {
   let database: TestDatabase;
@@ -74,26 +74,79 @@ describe('abandoned uploads', () => {
     await database?.drop();
   });
 
-  it('drops uploads stuck receiving for an hour, frees their key, and leaves fresh ones alone', async () => {
-    const now = new Date();
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('lets a retry take over an upload whose receiver stopped renewing, and refuses one still held', async () => {
     const crashed = deterministicUuid('upload', sellerId, 'key-of-a-crash');
-    await runtime.verification.createProgress(receiving(crashed, new Date(now.getTime() - 2 * 3_600_000)));
-    await runtime.verification.stageChunk(crashed, 0, 1, Buffer.from('sealed rows'));
+    const dead = { receiver: 'dead-receiver', leaseMs: 50 };
+    await runtime.verification.createProgress(receiving(crashed, new Date()), dead);
+    expect(
+      await runtime.verification.stageChunk(crashed, 0, 1, Buffer.from('stale rows'), dead.receiver),
+    ).toBe(true);
     const streaming = deterministicUuid('upload', sellerId, 'key-still-streaming');
-    await runtime.verification.createProgress(receiving(streaming, new Date(now.getTime() - 60_000)));
+    await runtime.verification.createProgress(receiving(streaming, new Date()), {
+      receiver: 'living-receiver',
+      leaseMs: 60_000,
+    });
+    await sleep(100);
 
-    await expect(upload('key-of-a-crash')).rejects.toMatchObject({ status: 409, code: 'upload-in-flight' });
-    await expect(upload('key-of-a-crash')).rejects.toBeInstanceOf(UploadRejected);
-
-    expect(await runtime.receiveUpload.discardAbandoned(now)).toEqual([crashed]);
-    expect(await runtime.verification.stagedChunk(crashed, 0)).toBeNull();
-    expect(await runtime.verification.abandonedUploads(new Date(now.getTime() + 3_600_000))).toEqual([
-      streaming,
-    ]);
-
-    // The key works again: the upload goes through under the same batch id.
+    await expect(upload('key-still-streaming')).rejects.toMatchObject({
+      status: 409,
+      code: 'upload-in-flight',
+    });
     const receipt = await upload('key-of-a-crash');
     expect(receipt).toMatchObject({ batchId: crashed, rowCount: 3 });
-    await expect(upload('key-still-streaming')).rejects.toMatchObject({ status: 409 });
+    // The dead receiver's rows were dropped, and were it alive after all, it could write nothing more.
+    expect(String(await runtime.verification.stagedChunk(crashed, 0))).not.toContain('stale rows');
+    expect(await runtime.verification.stageChunk(crashed, 1, 1, Buffer.from('late'), dead.receiver)).toBe(
+      false,
+    );
+    expect(await runtime.verification.renewLease(crashed, dead)).toBe(false);
+  });
+
+  it('sweeps uploads whose lease ran out, and leaves held ones alone', async () => {
+    const abandoned = deterministicUuid('upload', sellerId, 'key-abandoned');
+    await runtime.verification.createProgress(receiving(abandoned, new Date()), {
+      receiver: 'gone',
+      leaseMs: 50,
+    });
+    await runtime.verification.stageChunk(abandoned, 0, 1, Buffer.from('sealed rows'), 'gone');
+    await sleep(100);
+
+    const swept = await runtime.receiveUpload.discardAbandoned();
+    expect(swept).toContain(abandoned);
+    expect(swept).not.toContain(deterministicUuid('upload', sellerId, 'key-still-streaming'));
+    expect(await runtime.verification.stagedChunk(abandoned, 0)).toBeNull();
+  });
+
+  it('keeps the lease of a living receiver however slow its client', async () => {
+    const slow = new ReceiveUpload({
+      store,
+      aggregates: runtime.aggregates,
+      verification: runtime.verification,
+      vault: runtime.vault,
+      limits: { maxRows: 1_000, maxBytes: 1_000_000 },
+      chunkRows: 100,
+      defaults: { currency: 'RUB', dedupeWindowDays: 30, listingLifetimeHours: 72 },
+      sellerHistory: async () => ({ sold: 0, returned: 0, conversions: 0 }),
+      enqueue: async () => undefined,
+      receivingLeaseMs: 300,
+    });
+    async function* slowFile() {
+      yield Buffer.from(csv.slice(0, 10));
+      await sleep(1_000);
+      yield Buffer.from(csv.slice(10));
+    }
+    const first = slow.receive({
+      sellerId,
+      format: 'csv',
+      body: slowFile(),
+      terms,
+      idempotencyKey: 'key-slow',
+    });
+    await sleep(700);
+    // More than two leases later, the first receiver still holds the batch.
+    await expect(upload('key-slow')).rejects.toMatchObject({ status: 409, code: 'upload-in-flight' });
+    await expect(first).resolves.toMatchObject({ rowCount: 3 });
   });
 });

@@ -9,7 +9,12 @@ import { eventCatalogue, isEvent, LeadListed } from '#lx/contracts';
 import { PostgresEventStore } from '#lx/event-store';
 import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
 import { createTestDatabase, testRedisPrefix, type TestDatabase } from '#lx/testing';
-import { connectDataKeyDatabase, createPersonalDataVault, PostgresDataKeyStore } from '#lx/vault';
+import {
+  connectDataKeyDatabase,
+  createPersonalDataVault,
+  PostgresDataKeyStore,
+  vaultMasterKeysOf,
+} from '#lx/vault';
 import { leadDecider } from '../domain/lead.decider.js';
 import { createLeadsRuntime, type LeadsRuntime } from './leads-runtime.js';
 
@@ -95,7 +100,7 @@ describe('an erasure survives a restore of the key store', () => {
     await run('pg_restore', ['--clean', '--if-exists', '--dbname', vaultUrl, dump]);
     // The restore did bring the destroyed key back: without the start-up step the person is readable.
     const restoredPool = await connectDataKeyDatabase(vaultUrl);
-    const restored = await createPersonalDataVault(restoredPool, config.LX_VAULT_MASTER_KEY);
+    const restored = await createPersonalDataVault(restoredPool, vaultMasterKeysOf(config));
     expect(await restored.open(erased.personalData)).not.toBeNull();
     await restoredPool.end();
 
@@ -106,7 +111,7 @@ describe('an erasure survives a restore of the key store', () => {
 
   it('moves the keys an earlier version kept in the log database into the key store, once', async () => {
     await PostgresDataKeyStore.migrate(runtime.pool);
-    const legacy = await createPersonalDataVault(runtime.pool, config.LX_VAULT_MASTER_KEY);
+    const legacy = await createPersonalDataVault(runtime.pool, vaultMasterKeysOf(config));
     const keyId = '6f1c1a52-3d4e-4f8a-9b0c-1d2e3f405162';
     const envelope = legacy.seal((await legacy.obtainKeys([keyId])).get(keyId)!, { name: 'Ivan' });
     await runtime.close();

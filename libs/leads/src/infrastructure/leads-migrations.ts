@@ -47,8 +47,15 @@ CREATE TABLE lx_suppressions (
 );`,
   },
   {
+    // Who is receiving an upload, until when: a receiver that died stops renewing, and its
+    // Idempotency-Key is free again once the lease runs out (no lease: from before, free).
+    id: '002-receiving-lease',
+    sql: `
+ALTER TABLE lx_batch_verification ADD COLUMN receiver text, ADD COLUMN lease_until timestamptz;`,
+  },
+  {
     // A revocation finds the leads claiming a person's fingerprints in every market; an erasure drops their claims.
-    id: '002-fingerprint-claims-lookups',
+    id: '003-fingerprint-claims-lookups',
     sql: `
 CREATE INDEX lx_fingerprint_claims_by_fingerprint ON lx_fingerprint_claims (fingerprint);
 CREATE INDEX lx_fingerprint_claims_by_lead ON lx_fingerprint_claims (lead_id);`,

@@ -5,6 +5,7 @@ import type { EventStore } from '#lx/event-store';
 import {
   connectDataKeyDatabase,
   createPersonalDataVault,
+  vaultMasterKeysOf,
   moveKeysOutOfLogDatabase,
   type PersonalDataVault,
 } from '#lx/vault';
@@ -43,7 +44,7 @@ export async function createLeadsRuntime(
   const pool = new pg.Pool({ connectionString: config.LX_DATABASE_URL, max: 10 });
   await migrateLeadTables(pool);
   const vaultPool = await connectDataKeyDatabase(vaultDatabaseUrl(config));
-  const vault = await createPersonalDataVault(vaultPool, config.LX_VAULT_MASTER_KEY);
+  const vault = await createPersonalDataVault(vaultPool, vaultMasterKeysOf(config));
   const moved = await moveKeysOutOfLogDatabase(pool, vaultPool);
   if (moved > 0) log?.(`moved ${moved} data keys from the log's database into the vault's own`);
   // Before anything is read: a key restored from a backup taken before its erasure is shredded again.
@@ -51,7 +52,10 @@ export async function createLeadsRuntime(
   if (revived.length > 0) log?.(`re-erased ${revived.length} data keys restored from before their erasure`);
   const verification = new PostgresVerificationStore(pool);
   const aggregates = new AggregateRepository(store);
-  const fingerprints = new ContactFingerprinter(config.LX_FINGERPRINT_KEY);
+  const fingerprints = new ContactFingerprinter(config.LX_FINGERPRINT_KEY, {
+    version: config.LX_FINGERPRINT_KEY_VERSION,
+    earlier: config.LX_FINGERPRINT_PREVIOUS_KEYS,
+  });
   const queue = new VerificationQueue({ redisUrl: config.LX_REDIS_URL, prefix: config.LX_REDIS_PREFIX });
   const receiveUpload = new ReceiveUpload({
     store,
@@ -108,7 +112,7 @@ export async function createLeadsRuntime(
       // Uploads abandoned mid-file are dropped now and every ten minutes.
       const sweep = () =>
         receiveUpload
-          .discardAbandoned(new Date())
+          .discardAbandoned()
           .catch((error) => log?.('discarding abandoned uploads failed', error));
       await sweep();
       const sweeper = setInterval(() => void sweep(), 10 * 60 * 1000);

@@ -4,8 +4,12 @@ import type {
   ChunkOutcome,
   FingerprintClaim,
   FingerprintHolder,
+  ReceivingLease,
   VerificationStore,
 } from '../application/verification/verification-store.port.js';
+
+/** A receiving batch whose receiver stopped renewing; the database clock judges, the same for every machine. */
+const LEASE_RAN_OUT = `status = 'receiving' AND (lease_until IS NULL OR lease_until < clock_timestamp())`;
 
 interface ProgressRow {
   batch_id: string;
@@ -31,20 +35,47 @@ const SUPPRESSION_LOCK = `hashtext('lx_suppressions')`;
 export class PostgresVerificationStore implements VerificationStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  async createProgress(p: BatchProgress): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO lx_batch_verification (batch_id, seller_id, status, terms, dedupe_window_days, submitted_at, seller_history)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        p.batchId,
-        p.sellerId,
-        p.status,
-        JSON.stringify(p.terms),
-        p.dedupeWindowDays,
-        p.submittedAt,
-        JSON.stringify(p.sellerHistory),
-      ],
+  async createProgress(p: BatchProgress, lease: ReceivingLease): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rowCount: tookOver } = await client.query(
+        `DELETE FROM lx_batch_verification WHERE batch_id = $1 AND ${LEASE_RAN_OUT}`,
+        [p.batchId],
+      );
+      if (tookOver) await client.query('DELETE FROM lx_batch_staged_chunks WHERE batch_id = $1', [p.batchId]);
+      await client.query(
+        `INSERT INTO lx_batch_verification
+           (batch_id, seller_id, status, terms, dedupe_window_days, submitted_at, seller_history, receiver, lease_until)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, clock_timestamp() + $9 * interval '1 millisecond')`,
+        [
+          p.batchId,
+          p.sellerId,
+          p.status,
+          JSON.stringify(p.terms),
+          p.dedupeWindowDays,
+          p.submittedAt,
+          JSON.stringify(p.sellerHistory),
+          lease.receiver,
+          lease.leaseMs,
+        ],
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async renewLease(batchId: string, lease: ReceivingLease): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE lx_batch_verification SET lease_until = clock_timestamp() + $3 * interval '1 millisecond'
+        WHERE batch_id = $1 AND receiver = $2 AND status = 'receiving'`,
+      [batchId, lease.receiver, lease.leaseMs],
     );
+    return rowCount === 1;
   }
 
   async markVerifying(batchId: string, totalRows: number, chunkCount: number): Promise<void> {
@@ -70,10 +101,9 @@ export class PostgresVerificationStore implements VerificationStore {
     return rows.map((row) => row.batch_id);
   }
 
-  async abandonedUploads(startedBefore: Date): Promise<string[]> {
+  async abandonedUploads(): Promise<string[]> {
     const { rows } = await this.pool.query<{ batch_id: string }>(
-      `SELECT batch_id FROM lx_batch_verification WHERE status = 'receiving' AND submitted_at < $1`,
-      [startedBefore],
+      `SELECT batch_id FROM lx_batch_verification WHERE ${LEASE_RAN_OUT} ORDER BY submitted_at`,
     );
     return rows.map((row) => row.batch_id);
   }
@@ -111,11 +141,20 @@ export class PostgresVerificationStore implements VerificationStore {
     await this.pool.query('DELETE FROM lx_batch_verification WHERE batch_id = $1', [batchId]);
   }
 
-  async stageChunk(batchId: string, chunk: number, rows: number, sealed: Buffer): Promise<void> {
-    await this.pool.query(
-      'INSERT INTO lx_batch_staged_chunks (batch_id, chunk, rows, sealed) VALUES ($1, $2, $3, $4)',
-      [batchId, chunk, rows, sealed],
+  async stageChunk(
+    batchId: string,
+    chunk: number,
+    rows: number,
+    sealed: Buffer,
+    receiver: string,
+  ): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO lx_batch_staged_chunks (batch_id, chunk, rows, sealed)
+       SELECT $1, $2, $3, $4 WHERE EXISTS (
+         SELECT 1 FROM lx_batch_verification WHERE batch_id = $1 AND receiver = $5 AND status = 'receiving')`,
+      [batchId, chunk, rows, sealed, receiver],
     );
+    return rowCount === 1;
   }
 
   async stagedChunk(batchId: string, chunk: number): Promise<Buffer | null> {

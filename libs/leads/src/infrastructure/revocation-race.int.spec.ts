@@ -127,7 +127,7 @@ describe('a consumer revocation racing a batch verification', () => {
     });
     const verifying = verifier({ store: gatedStore }).run(batchId);
     await appending.reached;
-    const revoking = runtime.eraseLeads.revokeConsent(person, 'operator-race');
+    const revoking = runtime.eraseLeads.revokeConsent(person, person, 'operator-race');
     // The revocation waits for the listing being written instead of missing it.
     await new Promise((resolve) => setTimeout(resolve, 200));
     appending.open();
@@ -167,7 +167,7 @@ describe('a consumer revocation racing a batch verification', () => {
     });
     const verifying = verifier({ verification: gatedVerification }).run(batchId);
     await claimed.reached;
-    await runtime.eraseLeads.revokeConsent(person, 'operator-race');
+    await runtime.eraseLeads.revokeConsent(person, person, 'operator-race');
     claimed.open();
     await verifying;
 

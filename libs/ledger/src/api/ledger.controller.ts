@@ -1,11 +1,21 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { CurrentPrincipal, notFound, ProblemException, Roles, type Principal } from '#lx/http';
+import {
+  CurrentPrincipal,
+  notFound,
+  ProblemException,
+  Roles,
+  type Principal,
+  Answers,
+  IdParam,
+} from '#lx/http';
+import { formatPosition } from '#lx/event-store';
 import { ProjectionsHost } from '#lx/projections';
 import { Payouts } from '../application/payouts.js';
 import { accountBalances, transferOf } from '../infrastructure/ledger.queries.js';
 import { AccountsQuery, PayoutRequest } from './ledger.dtos.js';
+import { AccountsAnswer, PayoutAnswer, ProjectionStatusAnswer, TransferAnswer } from './responses.js';
 
 @ApiTags('settlement: ledger')
 @Controller('v1')
@@ -17,6 +27,7 @@ export class LedgerController {
   ) {}
 
   @Get('ledger/accounts')
+  @Answers(AccountsAnswer, { description: 'Ledger accounts and their balances' })
   @Roles('operator', 'auditor')
   @ApiOperation({ summary: 'Account balances (signed minor units; each currency sums to zero)' })
   async accounts(@Query() query: AccountsQuery) {
@@ -24,24 +35,29 @@ export class LedgerController {
   }
 
   @Get('ledger/transfers/:allocationId')
+  @Answers(TransferAnswer, { description: 'The transfer of one allocation' })
   @Roles('operator', 'auditor')
   @ApiOperation({
     summary: 'The transfer of an allocation: pending, posted or voided, with its causing events',
   })
-  async transfer(@Param('allocationId') allocationId: string) {
+  async transfer(@IdParam('allocationId') allocationId: string) {
     const transfer = await transferOf(this.dataSource, allocationId);
     if (!transfer) throw notFound(`Transfer of allocation ${allocationId}`);
     return transfer;
   }
 
   @Get('ledger/status')
+  @Answers(ProjectionStatusAnswer, { description: 'Where the ledger read model stands in the log' })
   @Roles('operator', 'auditor')
   @ApiOperation({ summary: 'The ledger projection: position, lag, and the error that stopped it, if any' })
   async status() {
-    return this.host.runner('ledger').status();
+    const status = await this.host.runner('ledger').status();
+    // Log positions travel as `<commit>/<prepare>` text, as everywhere else in the API.
+    return { ...status, position: status.position ? formatPosition(status.position) : null };
   }
 
   @Post('payouts')
+  @Answers(PayoutAnswer, { status: 201, description: 'The payout, issued' })
   @HttpCode(201)
   @Roles('seller', 'operator')
   @ApiOperation({ summary: 'Pay out a seller’s available balance in one currency' })

@@ -1,11 +1,12 @@
-import { Controller, ForbiddenException, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, ForbiddenException, Get, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { CurrentPrincipal, Roles, type Principal } from '#lx/http';
-import { buyerStatementCsv, sellerStatementCsv } from '../domain/statement-csv.js';
+import { Answers, csvDownload, CurrentPrincipal, IdParam, Roles, type Principal } from '#lx/http';
+import { buyerStatementsCsv, sellerStatementsCsv } from '../domain/statement-csv.js';
 import { currenciesOf, readBuyerStatement, readSellerStatement } from '../infrastructure/ledger.queries.js';
 import { StatementQuery } from './ledger.dtos.js';
+import { BuyerStatementsAnswer, SellerStatementsAnswer } from './responses.js';
 
 /** Statements from the ledger read model, as JSON or CSV (cells escaped against formula injection). */
 @ApiTags('settlement: statements')
@@ -14,10 +15,14 @@ export class StatementsController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get('sellers/:sellerId')
+  @Answers(SellerStatementsAnswer, {
+    description: 'The seller’s statement per currency',
+    documents: ['text/csv'],
+  })
   @Roles('seller', 'operator', 'auditor')
   @ApiOperation({ summary: 'A seller’s statement: sold, returned, commission, paid out (JSON or CSV)' })
   async seller(
-    @Param('sellerId') sellerId: string,
+    @IdParam('sellerId') sellerId: string,
     @Query() query: StatementQuery,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
@@ -29,14 +34,22 @@ export class StatementsController {
       ),
     );
     if (query.format !== 'csv') return { items: statements };
-    return csv(response, `statement-${sellerId}.csv`, statements.map(sellerStatementCsv));
+    return csv(
+      response,
+      `statement-${sellerId}.csv`,
+      sellerStatementsCsv(statements, query.dialect ?? 'spreadsheet'),
+    );
   }
 
   @Get('buyers/:buyerId')
+  @Answers(BuyerStatementsAnswer, {
+    description: 'The buyer’s statement per currency',
+    documents: ['text/csv'],
+  })
   @Roles('buyer', 'operator', 'auditor')
   @ApiOperation({ summary: 'A buyer’s statement: deposits, spend, refunds (JSON or CSV)' })
   async buyer(
-    @Param('buyerId') buyerId: string,
+    @IdParam('buyerId') buyerId: string,
     @Query() query: StatementQuery,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
@@ -48,7 +61,11 @@ export class StatementsController {
       ),
     );
     if (query.format !== 'csv') return { items: statements };
-    return csv(response, `statement-${buyerId}.csv`, statements.map(buyerStatementCsv));
+    return csv(
+      response,
+      `statement-${buyerId}.csv`,
+      buyerStatementsCsv(statements, query.dialect ?? 'spreadsheet'),
+    );
   }
 
   private async currencies(ownerId: string, query: StatementQuery): Promise<string[]> {
@@ -62,12 +79,7 @@ export function ownOnly(principal: Principal, role: 'seller' | 'buyer', ownerId:
     throw new ForbiddenException('A participant sees only its own statements');
 }
 
-function csv(response: Response, filename: string, parts: string[]): string {
-  response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  response.setHeader(
-    'Content-Disposition',
-    `attachment; filename="${filename.replace(/[^A-Za-z0-9_.-]/g, '_')}"`,
-  );
-  // One currency per block; each block starts with its own header row.
-  return parts.join('\r\n');
+function csv(response: Response, filename: string, document: string): string {
+  csvDownload(response, filename);
+  return document;
 }

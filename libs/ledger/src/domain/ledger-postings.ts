@@ -12,7 +12,7 @@ import type {
 } from '#lx/contracts';
 
 /*
- * The chart of accounts and the posting rules of the double-entry ledger (DESIGN §6). Balances are
+ * The chart of accounts and the posting rules of the double-entry ledger (docs/architecture.md §6). Balances are
  * signed: money held for a participant or earned by the exchange is positive, money that came in
  * from outside is a negative external cash balance, so the accounts of a currency sum to zero.
  */

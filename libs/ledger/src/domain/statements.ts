@@ -10,6 +10,8 @@ export interface SaleLine {
   orderId: string;
   buyerId: string;
   position: string;
+  /** When the lead was allocated. */
+  soldAt: string;
   status: 'pending' | 'posted' | 'voided';
   price: number;
   commission: number;

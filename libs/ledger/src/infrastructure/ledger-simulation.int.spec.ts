@@ -203,7 +203,7 @@ async function simulateMarket(store: PostgresEventStore, seed: number, steps: nu
   return last!;
 }
 
-/** The oracle: a second fold of the log, written from DESIGN §6 without the ledger's code. */
+/** The oracle: a second fold of the log, written from docs/architecture.md §6 without the ledger's code. */
 function recomputeBalances(events: readonly RecordedEvent[]): Map<string, number> {
   const balances = new Map<string, number>();
   const budgets = new Map<string, { budget: number; currency: string }>();

@@ -130,8 +130,12 @@ export async function readSellerStatement(
 ): Promise<SellerStatement> {
   const sales: SaleLine[] = (
     await executor.query(
-      `SELECT allocation_id, order_id, buyer_id, opened_at_position, status, price, commission, proceeds
-         FROM ledger_transfer WHERE seller_id = $1 AND currency = $2 ORDER BY opened_at_position, allocation_id`,
+      `SELECT t.allocation_id, t.order_id, t.buyer_id, t.opened_at_position, t.status, t.price, t.commission,
+              t.proceeds, sold.occurred_at
+         FROM ledger_transfer t
+         LEFT JOIN LATERAL (SELECT occurred_at FROM ledger_entry e
+                             WHERE e.reference = t.allocation_id AND e.posting_kind = 'allocation' LIMIT 1) sold ON true
+        WHERE t.seller_id = $1 AND t.currency = $2 ORDER BY t.opened_at_position, t.allocation_id`,
       [sellerId, currency],
     )
   ).map((row: Record<string, string>) => ({
@@ -139,6 +143,7 @@ export async function readSellerStatement(
     orderId: row.order_id!,
     buyerId: row.buyer_id!,
     position: row.opened_at_position!,
+    soldAt: new Date(row.occurred_at!).toISOString(),
     status: row.status as SaleLine['status'],
     price: Number(row.price),
     commission: Number(row.commission),

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import { CurrentPrincipal, ProblemException, Roles, type Principal } from '#lx/http';
+import { CurrentPrincipal, ProblemException, Roles, type Principal, Answers, IdParam } from '#lx/http';
 import { MarketSettingsService, type MarketSettingsView } from '../application/market-settings.js';
 import { ChangeMarketSettingsRequest } from './market-settings.dtos.js';
+import { MarketSettingsAnswer } from './responses.js';
 
 const VERTICAL = /^[a-z][a-z0-9_]{0,39}$/;
 
@@ -19,18 +20,20 @@ export class MarketSettingsController {
   }
 
   @Get()
+  @Answers(MarketSettingsAnswer, { description: 'The market’s settings in force' })
   @ApiOperation({
     summary: 'The settings in force (the defaults, with currency null, if none were published)',
   })
-  get(@Param('vertical') vertical: string): Promise<MarketSettingsView> {
+  get(@IdParam('vertical', 'vertical') vertical: string): Promise<MarketSettingsView> {
     return this.settings.current(checked(vertical));
   }
 
   @Post()
+  @Answers(MarketSettingsAnswer, { description: 'The market’s new settings' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Publish new settings; omitted fields keep their current values' })
   change(
-    @Param('vertical') vertical: string,
+    @IdParam('vertical', 'vertical') vertical: string,
     @Body() body: ChangeMarketSettingsRequest,
     @CurrentPrincipal() operator: Principal,
   ): Promise<MarketSettingsView> {

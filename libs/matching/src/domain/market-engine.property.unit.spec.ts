@@ -10,7 +10,7 @@ import type { MarketInput, MarketInputEvent, MarketOutput } from './market-model
 /*
  * Random markets: orders with random filters, bids, modifiers and caps; leads with random
  * attributes, floors and exclusivity; pauses, cancellations and clock ticks; time running over
- * several UTC midnights. The invariants of DESIGN §5 must hold for every one of them.
+ * several UTC midnights. The invariants of docs/architecture.md §5 must hold for every one of them.
  */
 
 const REGIONS = ['RU-MOW', 'RU-SPE', 'RU-KDA'] as const;

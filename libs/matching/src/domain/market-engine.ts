@@ -25,6 +25,7 @@ import {
   type Pricing,
   type PricingRule,
 } from './pricing.js';
+import { MinHeap } from './min-heap.js';
 import { RestingLeadIndex } from './resting-lead-index.js';
 
 const HOUR = 3_600_000;
@@ -42,7 +43,7 @@ type EventOf<T extends MarketInputEvent['type']> = Extract<MarketInputEvent, { t
 
 /**
  * The matching engine of one market: a deterministic fold of the ordered inputs into outputs
- * (DESIGN §5). It keeps its state in memory and mutates it for speed, but reads nothing besides
+ * (docs/architecture.md §5). It keeps its state in memory and mutates it for speed, but reads nothing besides
  * its inputs — no clock, no randomness — so the same inputs always give the same outputs.
  */
 export class MarketEngine {
@@ -341,12 +342,33 @@ export class MarketEngine {
   }
 
   /**
-   * An order that arrives (or comes back) takes resting leads in listing order at their floor:
-   * every order eligible when the lead was listed has already been served.
+   * An order that arrives (or comes back) takes resting leads at their floor — every order
+   * eligible when a lead was listed has already been served — the ones it values most first:
+   * its bid with modifiers, then quality score, then freshness (latest capture), then listing
+   * order. The ranking is a heap built in linear time and popped only while the order still
+   * buys, so an order for a few leads does not sort the whole resting book.
    */
   private sweepRestingLeads(order: MarketOrder): void {
-    for (const lead of this.restingLeads.candidatesFor(order)) {
+    const candidates = this.restingLeads.candidatesFor(order);
+    if (candidates.length === 0) return;
+    // What each lead is worth to the order; an order without modifiers values every lead alike.
+    const values = new Float64Array(candidates.length);
+    const flat = order.terms.modifiers.length === 0 ? bidWithModifiers(order.terms, candidates[0]!) : null;
+    const worthTaking: number[] = [];
+    for (let i = 0; i < candidates.length; i++) {
+      const lead = candidates[i]!;
+      const value = flat ?? bidWithModifiers(order.terms, lead);
+      values[i] = value;
+      // Budget and daily limits only lower the bid, so a value under the floor never becomes eligible.
+      if (value >= lead.floor) worthTaking.push(i);
+    }
+    const ranked = new MinHeap<number>(
+      (a, b) => valuedBefore(candidates[a]!, values[a]!, candidates[b]!, values[b]!),
+      worthTaking,
+    );
+    for (let next = ranked.pop(); next !== undefined; next = ranked.pop()) {
       if (order.status !== 'open') return;
+      const lead = candidates[next]!;
       if (lead.status !== 'available' || lead.expiresAtMs <= this.nowMs) continue;
       const effectiveBid = this.eligibleBid(order, lead);
       if (effectiveBid === null) continue;
@@ -431,7 +453,7 @@ export class MarketEngine {
   // ---------------------------------------------------------------------------------------------
   // Eligibility and allocation
 
-  /** The order's effective bid for the lead, or null when it is not eligible (DESIGN §5). */
+  /** The order's effective bid for the lead, or null when it is not eligible (docs/architecture.md §5). */
   private eligibleBid(order: MarketOrder, lead: ListedLead): number | null {
     if (order.status !== 'open' || order.currency !== lead.currency) return null;
     if (order.expiresAtMs <= this.nowMs || !exclusivityCompatible(order, lead)) return null;
@@ -563,6 +585,17 @@ export class MarketEngine {
   private emit(output: MarketOutput): void {
     this.outputs.push(output);
   }
+}
+
+/**
+ * The order in which an order takes resting leads (`value`: its bid with modifiers for the lead):
+ * a total order, so replays agree.
+ */
+function valuedBefore(a: ListedLead, aValue: number, b: ListedLead, bValue: number): boolean {
+  if (aValue !== bValue) return aValue > bValue;
+  if (a.quality !== b.quality) return a.quality > b.quality;
+  if (a.capturedAtMs !== b.capturedAtMs) return a.capturedAtMs > b.capturedAtMs;
+  return a.seq < b.seq;
 }
 
 /** What the order may still spend: its budget and the refunds credited back, less its sales. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { LeadAllocated, ListingExpired, OrderClosed, OrderFilled, ReplacementDecided } from '#lx/contracts';
 import { at, engineSpec } from '../testing/engine-spec.js';
 import {
@@ -169,7 +170,7 @@ describe('shared leads: uniform price', () => {
 });
 
 describe('resting leads', () => {
-  it('an arriving order takes matching resting leads at their floor, oldest first, up to its quantity', () => {
+  it('an arriving order takes matching resting leads at their floor, listing order breaking ties, up to its quantity', () => {
     const engine = new MarketEngine({ vertical: 'eyewear' });
     const log = new InputLog();
     for (const id of ['lead-a', 'lead-b', 'lead-c'])
@@ -199,6 +200,131 @@ describe('resting leads', () => {
         inputPosition: '1/5',
       },
     });
+  });
+
+  it('an order takes first the resting leads its modifiers value most (seed 001: 35 employed of 70, 50 wanted)', () => {
+    const engine = new MarketEngine({ vertical: 'eyewear' });
+    const log = new InputLog();
+    for (let i = 0; i < 70; i++)
+      engine.apply(
+        log.input(
+          leadListed(`lead-${i}`, {
+            floor: 30000,
+            attributes: { employment: i % 2 === 0 ? 'unemployed' : 'employed' },
+          }),
+        ),
+      );
+    const employed = { attribute: 'employment' as const, equals: 'employed' as const, add: 5000 };
+    const outputs = engine.apply(
+      log.input(
+        orderPlaced('o-1', {
+          bid: 55000,
+          maxBid: 60000,
+          modifiers: [employed],
+          quantity: 50,
+          budget: 5_000_000,
+        }),
+      ),
+    );
+    const taken = allocations(outputs).map((a) => Number(a.leadId.slice(5)));
+    expect(taken).toHaveLength(50);
+    // Every employed lead first, in listing order, then the best 15 of the rest in listing order.
+    expect(taken.slice(0, 35)).toEqual(Array.from({ length: 35 }, (_, i) => 2 * i + 1));
+    expect(taken.slice(35)).toEqual(Array.from({ length: 15 }, (_, i) => 2 * i));
+  });
+
+  it('among leads of equal value it takes the higher quality, then the fresher capture, then the older listing', () => {
+    const engine = new MarketEngine({ vertical: 'eyewear' });
+    const log = new InputLog();
+    const quality = (score: number) => ({
+      score,
+      parts: { completeness: score, verification: score, freshness: score, sellerHistory: score },
+    });
+    engine.apply(log.input(leadListed('old-low', { quality: quality(60) })));
+    engine.apply(log.input(leadListed('old-high', { quality: quality(90) })));
+    engine.apply(log.input(leadListed('stale', { attributes: { capturedAt: '2030-01-01T09:00:00.000Z' } })));
+    engine.apply(log.input(leadListed('fresh', { attributes: { capturedAt: '2030-01-01T09:58:00.000Z' } })));
+    engine.apply(log.input(leadListed('twin-a')));
+    engine.apply(log.input(leadListed('twin-b')));
+    const outputs = engine.apply(log.input(orderPlaced('o-1', { quantity: 6 })));
+    expect(allocations(outputs).map((a) => a.leadId)).toEqual([
+      'old-high',
+      'fresh',
+      'twin-a',
+      'twin-b',
+      'stale',
+      'old-low',
+    ]);
+  });
+
+  it('a lead valued under its floor is passed over, and budget left decides what the sweep can still pay', () => {
+    const engine = new MarketEngine({ vertical: 'eyewear' });
+    const log = new InputLog();
+    engine.apply(log.input(leadListed('dear', { floor: 52000 })));
+    engine.apply(log.input(leadListed('cheap-a', { floor: 30000, attributes: { employment: 'employed' } })));
+    engine.apply(
+      log.input(leadListed('cheap-b', { floor: 30000, attributes: { employment: 'unemployed' } })),
+    );
+    const employed = { attribute: 'employment' as const, equals: 'employed' as const, add: 1000 };
+    const outputs = engine.apply(
+      log.input(orderPlaced('o-1', { bid: 50000, modifiers: [employed], quantity: 5, budget: 59999 })),
+    );
+    expect(allocations(outputs).map((a) => [a.leadId, a.price])).toEqual([['cheap-a', 30000]]);
+    expect(engine.restingLeadCount).toBe(2);
+  });
+
+  it('for any resting book, an order takes exactly the leads it values most, by the documented tie-breaks', () => {
+    const employed = { attribute: 'employment' as const, equals: 'employed' as const, add: 5000 };
+    const restingLead = fc.record({
+      employed: fc.boolean(),
+      score: fc.integer({ min: 40, max: 100 }),
+      capturedMinute: fc.integer({ min: 0, max: 50 }),
+      floor: fc.constantFrom(30000, 40000, 56000),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(restingLead, { maxLength: 40 }),
+        fc.integer({ min: 1, max: 30 }),
+        (leads, quantity) => {
+          const engine = new MarketEngine({ vertical: 'eyewear' });
+          const log = new InputLog();
+          leads.forEach((lead, i) =>
+            engine.apply(
+              log.input(
+                leadListed(`lead-${i}`, {
+                  floor: lead.floor,
+                  attributes: {
+                    employment: lead.employed ? 'employed' : 'unemployed',
+                    capturedAt: new Date(
+                      Date.parse('2030-01-01T09:00:00.000Z') + lead.capturedMinute * 60_000,
+                    ).toISOString(),
+                  },
+                  quality: {
+                    score: lead.score,
+                    parts: { completeness: 80, verification: 80, freshness: 80, sellerHistory: 80 },
+                  },
+                }),
+              ),
+            ),
+          );
+          const outputs = engine.apply(
+            log.input(
+              orderPlaced('o-1', { bid: 52000, modifiers: [employed], quantity, budget: 100_000_000 }),
+            ),
+          );
+          const expected = leads
+            .map((lead, i) => ({ ...lead, i, value: 52000 + (lead.employed ? 5000 : 0) }))
+            .filter((lead) => lead.value >= lead.floor)
+            .sort(
+              (a, b) =>
+                b.value - a.value || b.score - a.score || b.capturedMinute - a.capturedMinute || a.i - b.i,
+            )
+            .slice(0, quantity)
+            .map((lead) => `lead-${lead.i}`);
+          expect(allocations(outputs).map((a) => a.leadId)).toEqual(expected);
+        },
+      ),
+    );
   });
 
   it('a withdrawn or erased lead is no longer sold', () => {

@@ -1,8 +1,15 @@
 /** A binary min-heap: `pop` returns the item that comes `before` every other one. */
 export class MinHeap<T> {
-  private readonly items: T[] = [];
+  private readonly items: T[];
 
-  constructor(private readonly before: (a: T, b: T) => boolean) {}
+  /** `items` (taken over, not copied) are arranged into a heap in linear time. */
+  constructor(
+    private readonly before: (a: T, b: T) => boolean,
+    items: T[] = [],
+  ) {
+    this.items = items;
+    for (let index = (items.length >> 1) - 1; index >= 0; index--) this.siftDown(index);
+  }
 
   get size(): number {
     return this.items.length;
@@ -30,18 +37,23 @@ export class MinHeap<T> {
     const last = items.pop();
     if (items.length > 0) {
       items[0] = last!;
-      let index = 0;
-      for (;;) {
-        const left = index * 2 + 1;
-        const right = left + 1;
-        let first = index;
-        if (left < items.length && this.before(items[left]!, items[first]!)) first = left;
-        if (right < items.length && this.before(items[right]!, items[first]!)) first = right;
-        if (first === index) break;
-        [items[index], items[first]] = [items[first]!, items[index]!];
-        index = first;
-      }
+      this.siftDown(0);
     }
     return top;
+  }
+
+  private siftDown(start: number): void {
+    const items = this.items;
+    let index = start;
+    for (;;) {
+      const left = index * 2 + 1;
+      const right = left + 1;
+      let first = index;
+      if (left < items.length && this.before(items[left]!, items[first]!)) first = left;
+      if (right < items.length && this.before(items[right]!, items[first]!)) first = right;
+      if (first === index) break;
+      [items[index], items[first]] = [items[first]!, items[index]!];
+      index = first;
+    }
   }
 }

@@ -24,4 +24,14 @@ describe('MinHeap', () => {
     expect(drained).toEqual(reference);
     expect(heap.peek()).toBeUndefined();
   });
+
+  it('arranges items given at construction into a heap that pops them in order', () => {
+    for (const size of [0, 1, 2, 3, 10, 257]) {
+      const items = Array.from({ length: size }, (_, i) => (i * 7919) % 263);
+      const heap = new MinHeap<number>((a, b) => a < b, [...items]);
+      const drained: number[] = [];
+      for (let value = heap.pop(); value !== undefined; value = heap.pop()) drained.push(value);
+      expect(drained).toEqual([...items].sort((a, b) => a - b));
+    }
+  });
 });

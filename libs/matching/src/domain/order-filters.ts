@@ -11,7 +11,7 @@ const holds = (accepted: ReadonlySet<string> | null, value: string | null) =>
   accepted === null || (value !== null && accepted.has(value));
 
 /**
- * The truth of "all filters hold" (DESIGN §5). The indexes only narrow the candidates; every
+ * The truth of "all filters hold" (docs/architecture.md §5). The indexes only narrow the candidates; every
  * candidate is still checked here, so an index can prune but never admit.
  */
 export function filtersAccept(
@@ -50,7 +50,7 @@ export function exclusivityCompatible(order: MarketOrder, lead: ListedLead): boo
 
 /**
  * Base bid plus every modifier whose "desirable" attribute the lead has, capped by the order's
- * max bid (DESIGN §5). Budget and daily-spend limits are applied by the engine on top.
+ * max bid (docs/architecture.md §5). Budget and daily-spend limits are applied by the engine on top.
  */
 export function bidWithModifiers(terms: OrderTerms, lead: ListedLead): number {
   let bid = terms.bid;
@@ -64,29 +64,38 @@ type Modifier = OrderTerms['modifiers'][number];
 
 function modifierHolds(modifier: Modifier, lead: ListedLead): boolean {
   const a = lead.attributes;
-  const accepts = (value: string | undefined) =>
+  switch (modifier.attribute) {
+    case 'gender':
+      return accepts(modifier, a.gender);
+    case 'employment':
+      return accepts(modifier, a.employment);
+    case 'maritalStatus':
+      return accepts(modifier, a.maritalStatus);
+    case 'stage':
+      return accepts(modifier, a.stage);
+    case 'sourceChannel':
+      return accepts(modifier, a.sourceChannel);
+    case 'country':
+      return accepts(modifier, a.country);
+    case 'region':
+      return accepts(modifier, a.region);
+    case 'interest':
+      for (const interest of a.interests) if (accepts(modifier, interest)) return true;
+      return false;
+    case 'verifiedContact':
+      return (
+        (a.contacts.phone.verified && accepts(modifier, 'phone')) ||
+        (a.contacts.email.verified && accepts(modifier, 'email'))
+      );
+  }
+}
+
+// A module-level function, not a closure per call: every bid the engine weighs goes through it.
+function accepts(modifier: Modifier, value: string | undefined): boolean {
+  return (
     value !== undefined &&
     (modifier.equals !== undefined
       ? modifier.equals === value
-      : (modifier.in as readonly string[]).includes(value));
-  switch (modifier.attribute) {
-    case 'gender':
-      return accepts(a.gender);
-    case 'employment':
-      return accepts(a.employment);
-    case 'maritalStatus':
-      return accepts(a.maritalStatus);
-    case 'stage':
-      return accepts(a.stage);
-    case 'sourceChannel':
-      return accepts(a.sourceChannel);
-    case 'country':
-      return accepts(a.country);
-    case 'region':
-      return accepts(a.region);
-    case 'interest':
-      return a.interests.some(accepts);
-    case 'verifiedContact':
-      return (['phone', 'email'] as const).some((kind) => a.contacts[kind].verified && accepts(kind));
-  }
+      : (modifier.in as readonly string[]).includes(value))
+  );
 }

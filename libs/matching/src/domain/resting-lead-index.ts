@@ -6,7 +6,7 @@ import { MinHeap } from './min-heap.js';
 /**
  * Leads resting unsold, as bitsets over slots, one per (attribute, key the lead has): an
  * arriving order's candidates are the AND, over the attributes it filters on, of the OR of the
- * keys it accepts. Candidates come back in listing order.
+ * keys it accepts. Candidates come back in no particular order: the engine ranks them.
  */
 export class RestingLeadIndex {
   private readonly space = new BitsetSpace();
@@ -76,6 +76,6 @@ export class RestingLeadIndex {
     }
     const found: ListedLead[] = [];
     forEachSetBit(scratch, (slot) => found.push(this.slots[slot]!));
-    return found.sort((a, b) => a.seq - b.seq);
+    return found;
   }
 }

@@ -7,7 +7,7 @@ import { MarketEngine } from './market-engine.js';
 import type { LeadAttributes, MarketInput, MarketInputEvent, MarketOutput } from './market-model.js';
 
 /*
- * Scenario 1 of shared/scenarios, "Glasses with diamonds", against the engine alone: an eyewear
+ * Scenario 1 of docs/scenarios.md, "Glasses with diamonds", against the engine alone: an eyewear
  * retailer's standing order for 50 leads at 600 RUB.
  */
 

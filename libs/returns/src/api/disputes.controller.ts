@@ -1,11 +1,14 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { SellerHistory } from '#lx/contracts';
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
+import { loadParticipant } from '#lx/access';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import { CurrentPrincipal, notFound, Roles, type Principal } from '#lx/http';
+import { CurrentPrincipal, notFound, Roles, type Principal, Answers, IdParam } from '#lx/http';
 import { DataSource } from 'typeorm';
 import { ReturnDecisions } from '../application/return-decisions.js';
 import { readSellerHistory } from '../infrastructure/seller-history.projection.js';
+import { DecisionAnswer, DisputeAnswer } from './responses.js';
 
 export class AuditorDecisionRequest {
   @IsIn(['accept', 'reject'])
@@ -26,9 +29,10 @@ export class DisputesController {
   ) {}
 
   @Get(':allocationId')
+  @Answers(DisputeAnswer, { description: 'The return’s events in log order' })
   @Roles('auditor', 'operator')
   @ApiOperation({ summary: 'The return of an allocation: request, seller response, escalation, decision' })
-  async dispute(@Param('allocationId') allocationId: string) {
+  async dispute(@IdParam('allocationId') allocationId: string) {
     const events = await this.store.readStream(`return-${allocationId}`);
     if (events.length === 0) throw notFound(`Return of allocation ${allocationId}`);
     return {
@@ -44,13 +48,14 @@ export class DisputesController {
   }
 
   @Post(':allocationId/decision')
+  @Answers(DecisionAnswer, { status: 201, description: 'The decision, recorded' })
   @HttpCode(201)
   @Roles('auditor')
   @ApiOperation({
     summary: 'Decide an escalated return (once); accepting voids the transfer and refunds the buyer',
   })
   async decide(
-    @Param('allocationId') allocationId: string,
+    @IdParam('allocationId') allocationId: string,
     @Body() body: AuditorDecisionRequest,
     @CurrentPrincipal() auditor: Principal,
   ) {
@@ -71,14 +76,21 @@ export class DisputesController {
 @ApiTags('settlement: seller history')
 @Controller('v1/sellers')
 export class SellerHistoryController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
 
   @Get(':sellerId/history')
+  @Answers(SellerHistory, { description: 'The seller’s record and score' })
   @Roles('seller', 'buyer', 'operator', 'auditor')
   @ApiOperation({
     summary: 'A seller’s record: leads sold, returns accepted, conversions reported, score 0–100',
   })
-  async history(@Param('sellerId') sellerId: string) {
+  async history(@IdParam('sellerId') sellerId: string) {
+    // A seller with no sales yet has no history row: whether the id is a seller is the participant's stream.
+    const { state } = await loadParticipant(this.store, sellerId);
+    if (!state.exists || state.role !== 'seller') throw notFound(`Seller ${sellerId}`);
     return readSellerHistory(this.dataSource, sellerId);
   }
 }

@@ -1,6 +1,6 @@
 /** Settings of the returns process, from the configuration (LX_*). */
 export interface ReturnsOptions {
-  /** Used when a market has published no settings (DESIGN §6: 72 h). */
+  /** Used when a market has published no settings (docs/architecture.md §6: 72 h). */
   defaultReturnWindowHours: number;
   defaultDedupeWindowDays: number;
   /** Rolling window of the return cap. */

@@ -3,7 +3,7 @@ import { filtersAccept, type ListedLead, type OrderFilters } from '#lx/matching'
 import type { ReturnRequestData } from './return-case.js';
 
 /*
- * What the log can prove about a return on its own (DESIGN §6). Provable claims (a duplicate of
+ * What the log can prove about a return on its own (docs/architecture.md §6). Provable claims (a duplicate of
  * an earlier purchase, a lead outside the order's filters) are accepted or rejected here; claims
  * only people can judge (the phone does not answer, fraud, consent) wait for the seller's answer
  * and then an auditor. Pure: every fact is read from the log by the caller.

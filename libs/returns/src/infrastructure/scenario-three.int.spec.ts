@@ -38,7 +38,7 @@ import { startSettlementReactions, type SettlementReactions } from './settlement
 jest.setTimeout(180_000);
 
 /*
- * Scenario 3, "the dispute" (shared/scenarios): a buyer who bought 50 leads returns 8. The
+ * Scenario 3, "the dispute" (docs/scenarios.md): a buyer who bought 50 leads returns 8. The
  * settlement reactions run as in the app (subscriptions, projections, the BullMQ window job), fed
  * by the events the buyers app, the sellers app and the engine append in production.
  */

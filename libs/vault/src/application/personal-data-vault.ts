@@ -37,7 +37,7 @@ export class PersonalDataVault {
     const fresh = await Promise.all(
       keyIds.map(async (keyId) => {
         const key = randomBytes(32);
-        return { keyId, wrapped: await this.kms.wrap(key), masterKeyId: this.kms.masterKeyId };
+        return { keyId, ...(await this.kms.wrap(key, keyId)) };
       }),
     );
     await this.keys.insertMissing(fresh);
@@ -46,7 +46,7 @@ export class PersonalDataVault {
     for (const keyId of keyIds) {
       const found = stored.get(keyId);
       if (!found) throw new Error(`data key ${keyId} was erased while it was being created`);
-      result.set(keyId, { keyId, key: await this.kms.unwrap(found.wrapped) });
+      result.set(keyId, { keyId, key: await this.kms.unwrap(found, keyId) });
     }
     return result;
   }
@@ -58,7 +58,7 @@ export class PersonalDataVault {
    */
   async sealUnder(keyId: string, personalData: unknown): Promise<SealedEnvelope> {
     const found = (await this.keys.find([keyId])).get(keyId);
-    const key = found ? await this.kms.unwrap(found.wrapped) : randomBytes(32);
+    const key = found ? await this.kms.unwrap(found, keyId) : randomBytes(32);
     return this.seal({ keyId, key }, personalData);
   }
 
@@ -81,7 +81,7 @@ export class PersonalDataVault {
   async openMany<T = unknown>(envelopes: readonly SealedEnvelope[]): Promise<(T | null)[]> {
     const stored = await this.keys.find([...new Set(envelopes.map((envelope) => envelope.keyId))]);
     const unwrapped = new Map<string, Buffer>();
-    for (const [keyId, { wrapped }] of stored) unwrapped.set(keyId, await this.kms.unwrap(wrapped));
+    for (const [keyId, wrapped] of stored) unwrapped.set(keyId, await this.kms.unwrap(wrapped, keyId));
     return envelopes.map((envelope) => {
       const key = unwrapped.get(envelope.keyId);
       return key ? (openWith<T>(key, envelope) as T) : null;
@@ -90,6 +90,29 @@ export class PersonalDataVault {
 
   async open<T = unknown>(envelope: SealedEnvelope): Promise<T | null> {
     return (await this.openMany<T>([envelope]))[0] ?? null;
+  }
+
+  /**
+   * After a master key rotation: re-wraps every data key not yet under the current master key
+   * (or in an earlier wrapped form), a page at a time. Safe to run while the apps run and to run
+   * again; a key erased meanwhile stays erased. Once it reports nothing left, the earlier master
+   * keys can be dropped from the configuration.
+   */
+  async rewrapAll(pageSize = 500): Promise<{ checked: number; rewrapped: number }> {
+    let after: string | null = null;
+    let checked = 0;
+    let rewrapped = 0;
+    for (;;) {
+      const page = await this.keys.page(after, pageSize);
+      if (page.length === 0) return { checked, rewrapped };
+      for (const stored of page) {
+        checked++;
+        if (this.kms.isCurrent(stored)) continue;
+        const next = await this.kms.wrap(await this.kms.unwrap(stored, stored.keyId), stored.keyId);
+        if (await this.keys.replaceWrapped(stored.keyId, stored.wrapped, next)) rewrapped++;
+      }
+      after = page.at(-1)!.keyId;
+    }
   }
 
   /** Destroys the keys; returns the ids that existed. */

@@ -3,11 +3,29 @@ import { PersonalDataVault } from '../application/personal-data-vault.js';
 import { EnvironmentMasterKey } from './environment-master-key.js';
 import { PostgresDataKeyStore } from './postgres-data-key-store.js';
 
-/** The vault as every app composes it: master key from configuration, keys in PostgreSQL. */
+/** LX_VAULT_MASTER_KEY and LX_VAULT_PREVIOUS_MASTER_KEYS, base64. */
+export interface VaultMasterKeys {
+  current: string;
+  previous: readonly string[];
+}
+
+/** The vault as every app composes it: master keys from configuration, keys in PostgreSQL. */
 export async function createPersonalDataVault(
   pool: pg.Pool,
-  masterKeyBase64: string,
+  masterKeys: VaultMasterKeys,
 ): Promise<PersonalDataVault> {
   await PostgresDataKeyStore.migrate(pool);
-  return new PersonalDataVault(new EnvironmentMasterKey(masterKeyBase64), new PostgresDataKeyStore(pool));
+  return new PersonalDataVault(
+    new EnvironmentMasterKey(masterKeys.current, masterKeys.previous),
+    new PostgresDataKeyStore(pool),
+  );
 }
+
+/** The vault master keys of a configuration. */
+export const vaultMasterKeysOf = (config: {
+  LX_VAULT_MASTER_KEY: string;
+  LX_VAULT_PREVIOUS_MASTER_KEYS: readonly string[];
+}): VaultMasterKeys => ({
+  current: config.LX_VAULT_MASTER_KEY,
+  previous: config.LX_VAULT_PREVIOUS_MASTER_KEYS,
+});

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { runMigrations, type SqlMigration } from '#lx/event-store';
 import type { DataKeyStore } from '../application/data-key-store.port.js';
+import type { WrappedDataKey } from '../application/key-management.port.js';
 
 const vaultMigrations: SqlMigration[] = [
   {
@@ -27,9 +28,7 @@ export class PostgresDataKeyStore implements DataKeyStore {
     }
   }
 
-  async insertMissing(
-    keys: readonly { keyId: string; wrapped: Buffer; masterKeyId: string }[],
-  ): Promise<void> {
+  async insertMissing(keys: readonly ({ keyId: string } & WrappedDataKey)[]): Promise<void> {
     if (keys.length === 0) return;
     await this.pool.query(
       `INSERT INTO lx_vault_keys (key_id, wrapped_key, master_key_id)
@@ -38,7 +37,7 @@ export class PostgresDataKeyStore implements DataKeyStore {
     );
   }
 
-  async find(keyIds: readonly string[]): Promise<Map<string, { wrapped: Buffer; masterKeyId: string }>> {
+  async find(keyIds: readonly string[]): Promise<Map<string, WrappedDataKey>> {
     const { rows } = await this.pool.query<{ key_id: string; wrapped_key: Buffer; master_key_id: string }>(
       'SELECT key_id, wrapped_key, master_key_id FROM lx_vault_keys WHERE key_id = ANY($1::text[])',
       [keyIds],
@@ -54,5 +53,26 @@ export class PostgresDataKeyStore implements DataKeyStore {
       [keyIds],
     );
     return rows.map((row) => row.key_id);
+  }
+
+  async page(afterKeyId: string | null, limit: number): Promise<({ keyId: string } & WrappedDataKey)[]> {
+    const { rows } = await this.pool.query<{ key_id: string; wrapped_key: Buffer; master_key_id: string }>(
+      `SELECT key_id, wrapped_key, master_key_id FROM lx_vault_keys
+        WHERE $1::text IS NULL OR key_id > $1 ORDER BY key_id LIMIT $2`,
+      [afterKeyId, limit],
+    );
+    return rows.map((row) => ({
+      keyId: row.key_id,
+      wrapped: row.wrapped_key,
+      masterKeyId: row.master_key_id,
+    }));
+  }
+
+  async replaceWrapped(keyId: string, expected: Buffer, next: WrappedDataKey): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE lx_vault_keys SET wrapped_key = $3, master_key_id = $4 WHERE key_id = $1 AND wrapped_key = $2`,
+      [keyId, expected, next.wrapped, next.masterKeyId],
+    );
+    return rowCount === 1;
   }
 }

@@ -34,17 +34,18 @@ export class EraseLeads {
   }
 
   /**
-   * Suppresses the person, then erases every lead of theirs. Adding the suppression waits for the
+   * Suppresses the person (`fingerprints`: under the current key), then erases every lead of theirs. Adding the suppression waits for the
    * listings being written, so a lead of a batch under verification is either refused as it is
    * listed or already claimed its fingerprints, and is found here though no read model shows it
    * yet. Returns the leads erased.
    */
-  async revokeConsent(fingerprints: string[], actor: string): Promise<string[]> {
+  async revokeConsent(fingerprints: string[], underEveryKey: string[], actor: string): Promise<string[]> {
     await this.deps.verification.suppress(fingerprints, 'consent_revoked');
+    // Leads fingerprinted under an earlier fingerprint key are the person's too.
     const candidates = [
       ...new Set([
-        ...(await this.deps.listedWithFingerprints(fingerprints)),
-        ...(await this.deps.verification.leadsClaiming(fingerprints)),
+        ...(await this.deps.listedWithFingerprints(underEveryKey)),
+        ...(await this.deps.verification.leadsClaiming(underEveryKey)),
       ]),
     ].sort();
     await this.deps.vault.erase(candidates);

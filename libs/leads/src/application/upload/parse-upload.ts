@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { LEAD_COLUMNS, type LeadColumnName } from '#lx/market-generator';
 import type { NumberedRecord, RawLeadRecord } from '../../domain/raw-lead-record.js';
 import { UploadRejected } from './upload-rejected.js';
@@ -95,6 +95,8 @@ async function* csvRecords(text: AsyncIterable<string>): AsyncGenerator<Numbered
     delimiter,
     bom: true,
     relax_column_count: true,
+    // A quote inside an unquoted cell (`O"Brien`, `12" Tverskaya`) is part of the value, as spreadsheets write it.
+    relax_quotes: true,
     skip_empty_lines: true,
     max_record_size: MAX_RECORD_CHARS,
   });
@@ -132,8 +134,15 @@ async function* csvRecords(text: AsyncIterable<string>): AsyncGenerator<Numbered
     }
   } catch (error) {
     if (error instanceof UploadRejected) throw error;
-    const { code, lines, message } = error as { code?: string; lines?: number; message?: string };
-    if (typeof code === 'string' && code.startsWith('CSV_'))
+    // Every error of the parser is about the file (its codes are not all prefixed CSV_).
+    if (error instanceof CsvError) {
+      const { code, lines, message } = error as CsvError & { lines?: number };
+      if (code === 'CSV_MAX_RECORD_SIZE')
+        throw new UploadRejected(
+          413,
+          'record-too-large',
+          `The record near line ${lines ?? line + 1} is longer than ${MAX_RECORD_CHARS} characters`,
+        );
       throw new UploadRejected(
         400,
         'malformed-csv',
@@ -143,6 +152,7 @@ async function* csvRecords(text: AsyncIterable<string>): AsyncGenerator<Numbered
           line: lines,
         },
       );
+    }
     throw error;
   } finally {
     input.destroy();

@@ -8,7 +8,11 @@ import { batchDecider } from '../../domain/batch.decider.js';
 import type { ListingTerms } from '../../domain/listing-terms.js';
 import type { SellerRecord } from '#lx/contracts';
 import type { NumberedRecord } from '../../domain/raw-lead-record.js';
-import type { BatchProgress, VerificationStore } from '../verification/verification-store.port.js';
+import type {
+  BatchProgress,
+  ReceivingLease,
+  VerificationStore,
+} from '../verification/verification-store.port.js';
 import { deterministicUuid } from '#lx/contracts';
 import { UploadRejected } from './upload-rejected.js';
 import { parseUpload, type UploadFormat, type UploadLimits } from './parse-upload.js';
@@ -44,8 +48,12 @@ const CHUNK_MAX_CHARS = 8 * 1024 * 1024;
 
 export const stagingKeyId = (batchId: string) => `staging-${batchId}`;
 
-/** An upload still receiving after this long is abandoned: 100 MB at 1 Mbit/s takes ≈ 15 minutes. */
-const ABANDON_AFTER_MS = 60 * 60 * 1000;
+/**
+ * A receiver holds its upload's batch for this long at a time and renews the hold three times as
+ * often: a receiver that died frees its Idempotency-Key within seconds, a living one never loses
+ * it to a slow client (100 MB at 1 Mbit/s takes ≈ 15 minutes).
+ */
+const RECEIVING_LEASE_MS = 12_000;
 
 /**
  * Receives an upload: streams it through the parser into sealed staged chunks, then submits the
@@ -64,6 +72,7 @@ export class ReceiveUpload {
       sellerHistory: (sellerId: string) => Promise<SellerRecord>;
       enqueue: (batchId: string) => Promise<void>;
       clock?: () => Date;
+      receivingLeaseMs?: number;
     },
   ) {}
 
@@ -84,7 +93,11 @@ export class ReceiveUpload {
       const earlier = await this.earlierSubmission(batchId);
       if (earlier) return this.replay(batchId, earlier, request, terms);
     }
-    await this.createProgress(batchId, request, {
+    const lease: ReceivingLease = {
+      receiver: randomUUID(),
+      leaseMs: this.deps.receivingLeaseMs ?? RECEIVING_LEASE_MS,
+    };
+    await this.createProgress(batchId, request, lease, {
       batchId,
       sellerId: request.sellerId,
       status: 'receiving',
@@ -109,6 +122,10 @@ export class ReceiveUpload {
         yield buffer;
       }
     }
+    const renewal = setInterval(
+      () => void verification.renewLease(batchId, lease).catch(() => undefined),
+      lease.leaseMs / 3,
+    );
     let rowCount = 0;
     let chunkCount = 0;
     try {
@@ -118,7 +135,8 @@ export class ReceiveUpload {
       const flush = async () => {
         if (chunk.length === 0) return;
         const sealed = Buffer.from(JSON.stringify(vault.seal(stagingKey, chunk)));
-        await verification.stageChunk(batchId, chunkCount++, chunk.length, sealed);
+        if (!(await verification.stageChunk(batchId, chunkCount++, chunk.length, sealed, lease.receiver)))
+          throw leaseLost(batchId);
         chunk = [];
         chunkChars = 0;
       };
@@ -130,11 +148,18 @@ export class ReceiveUpload {
         if (chunk.length >= this.deps.chunkRows || chunkChars >= CHUNK_MAX_CHARS) await flush();
       }
       await flush();
+      // Held for a whole lease from here: the submission below cannot race a take-over.
+      if (!(await verification.renewLease(batchId, lease))) throw leaseLost(batchId);
     } catch (error) {
-      await verification.discard(batchId);
-      await vault.erase([stagingKeyId(batchId)]);
+      clearInterval(renewal);
+      // A receiver that lost its lease leaves the batch to the one that took it over.
+      if (!(error instanceof UploadRejected && error.code === 'upload-lease-lost')) {
+        await verification.discard(batchId);
+        await vault.erase([stagingKeyId(batchId)]);
+      }
       throw error;
     }
+    clearInterval(renewal);
     await this.deps.aggregates.handle(
       `batch-${batchId}`,
       batchDecider,
@@ -157,12 +182,12 @@ export class ReceiveUpload {
   }
 
   /**
-   * Uploads whose client went away mid-file (or whose process died) leave a `receiving` row and
-   * staged chunks: dropped once older than `abandonAfterMs`, so their Idempotency-Key can be used
-   * again and no sealed rows linger. Returns the batches discarded.
+   * Uploads whose process died mid-file leave a `receiving` row and staged chunks whose lease runs
+   * out: dropped, so that no sealed rows linger (a retry under the same key takes such a batch over
+   * by itself). Returns the batches discarded.
    */
-  async discardAbandoned(now: Date, abandonAfterMs = ABANDON_AFTER_MS): Promise<string[]> {
-    const abandoned = await this.deps.verification.abandonedUploads(new Date(now.getTime() - abandonAfterMs));
+  async discardAbandoned(): Promise<string[]> {
+    const abandoned = await this.deps.verification.abandonedUploads();
     for (const batchId of abandoned) {
       await this.deps.verification.discard(batchId);
       await this.deps.vault.erase([stagingKeyId(batchId)]);
@@ -174,10 +199,11 @@ export class ReceiveUpload {
   private async createProgress(
     batchId: string,
     request: UploadRequest,
+    lease: ReceivingLease,
     progress: BatchProgress,
   ): Promise<void> {
     try {
-      await this.deps.verification.createProgress(progress);
+      await this.deps.verification.createProgress(progress, lease);
     } catch (error) {
       if (request.idempotencyKey === undefined || (error as { code?: string }).code !== '23505') throw error;
       throw new UploadRejected(
@@ -250,6 +276,15 @@ export class ReceiveUpload {
       listingLifetimeHours: settings.listingLifetimeHours,
     };
   }
+}
+
+function leaseLost(batchId: string): UploadRejected {
+  return new UploadRejected(
+    409,
+    'upload-lease-lost',
+    'This upload stalled so long that another upload under the same Idempotency-Key took it over',
+    { batchId },
+  );
 }
 
 /** Rows are sellers' own ids: the second row with an id already seen is refused. */

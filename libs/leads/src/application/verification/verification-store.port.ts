@@ -41,22 +41,42 @@ export interface FingerprintClaim {
   batchId: string;
 }
 
+/** The receiver of an upload holds its batch for `leaseMs` at a time, renewed while it is alive. */
+export interface ReceivingLease {
+  receiver: string;
+  leaseMs: number;
+}
+
 /** Write-side tables of the sellers' context: staged uploads, progress, fingerprints, suppressions. */
 export interface VerificationStore {
-  createProgress(progress: BatchProgress): Promise<void>;
+  /**
+   * Marks the batch `receiving` under `lease`. A receiving batch whose lease ran out (its receiver
+   * died) is taken over: its staged chunks are dropped first. Fails with code 23505 while another
+   * receiver holds a live lease.
+   */
+  createProgress(progress: BatchProgress, lease: ReceivingLease): Promise<void>;
+  /** Extends the lease; false when the receiver lost it (it ran out and another took the batch). */
+  renewLease(batchId: string, lease: ReceivingLease): Promise<boolean>;
   markVerifying(batchId: string, totalRows: number, chunkCount: number): Promise<void>;
   progress(batchId: string): Promise<BatchProgress | null>;
   /** Batches whose verification has not finished: a restarted worker picks them up again. */
   unfinishedBatches(): Promise<string[]>;
-  /** Uploads still `receiving` that started before `startedBefore`: their client went away mid-file. */
-  abandonedUploads(startedBefore: Date): Promise<string[]>;
+  /** Uploads still `receiving` whose lease ran out: their receiver died, or their client went away. */
+  abandonedUploads(): Promise<string[]>;
   /** Moves the cursor past `chunk` and adds its counts, once: a second call for the same chunk is ignored. */
   completeChunk(batchId: string, chunk: number, outcome: ChunkOutcome): Promise<boolean>;
   markVerified(batchId: string): Promise<void>;
   /** Forgets an upload that was refused before it was submitted. */
   discard(batchId: string): Promise<void>;
 
-  stageChunk(batchId: string, chunk: number, rows: number, sealed: Buffer): Promise<void>;
+  /** Stages a chunk for the receiver holding the batch; false (nothing written) for one that lost it. */
+  stageChunk(
+    batchId: string,
+    chunk: number,
+    rows: number,
+    sealed: Buffer,
+    receiver: string,
+  ): Promise<boolean>;
   stagedChunk(batchId: string, chunk: number): Promise<Buffer | null>;
   dropStagedChunks(batchId: string): Promise<void>;
 

@@ -139,7 +139,9 @@ export class VerifyBatch {
     rejections: Rejection[],
   ): Promise<VerifiedLead[]> {
     const { batchId, terms, submittedAt, dedupeWindowDays } = progress;
-    const all = [...new Set(candidates.flatMap(fingerprintsOf))];
+    // Checks look a contact up under every fingerprint key held, so a rotation loses no suppression or claim.
+    const lookedUp = new Map(candidates.map((lead) => [lead, this.underEveryKey(lead)]));
+    const all = [...new Set([...lookedUp.values()].flat())];
     const accepted: VerifiedLead[] = [];
     await this.deps.verification.claimFingerprints(
       terms.vertical,
@@ -152,7 +154,7 @@ export class VerifyBatch {
         for (const lead of candidates) {
           const leadId = leadIdFor(batchId, lead.line);
           const reasons = new Set<RejectionReason>();
-          for (const fingerprint of fingerprintsOf(lead)) {
+          for (const fingerprint of lookedUp.get(lead)!) {
             if (suppressed.has(fingerprint)) reasons.add('suppressed');
             const holder = holders.get(fingerprint);
             if (claimedHere.has(fingerprint)) reasons.add('duplicate_in_batch');
@@ -174,6 +176,14 @@ export class VerifyBatch {
       submittedAt,
     );
     return accepted;
+  }
+
+  private underEveryKey(lead: VerifiedLead): string[] {
+    const { phone, email } = lead.personalData;
+    return [
+      ...(lead.fingerprints.phone && phone ? this.deps.fingerprints.phones(phone) : []),
+      ...(lead.fingerprints.email && email ? this.deps.fingerprints.emails(email) : []),
+    ];
   }
 
   /**
@@ -214,10 +224,10 @@ export class VerifyBatch {
     for (let from = 0; from < listings.length; from += perAppend) {
       const slice = listings.slice(from, from + perAppend);
       const refused = await this.deps.verification.listUnlessSuppressed(
-        slice.flatMap(({ lead }) => fingerprintsOf(lead)),
+        slice.flatMap(({ lead }) => this.underEveryKey(lead)),
         async (suppressed) => {
           const isSuppressed = ({ lead }: (typeof slice)[number]) =>
-            fingerprintsOf(lead).some((fingerprint) => suppressed.has(fingerprint));
+            this.underEveryKey(lead).some((fingerprint) => suppressed.has(fingerprint));
           const allowed = slice.filter((listing) => !isSuppressed(listing));
           if (allowed.length > 0)
             await this.deps.store.appendToStreams(

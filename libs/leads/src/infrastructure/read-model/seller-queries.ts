@@ -24,6 +24,8 @@ export interface LeadRow {
   quality: unknown;
   envelope: SealedEnvelope | null;
   status: string;
+  /** Where the lead stands in the market: `status`, or `sold` once it made all its sales. */
+  market_status: string;
   sales: number;
   proceeds: string;
   returned: number;
@@ -57,6 +59,15 @@ export async function readSellerRecord(pool: pg.Pool, sellerId: string): Promise
     throw error;
   }
 }
+
+/**
+ * A lead's status as the seller sees it. The read model records listing, withdrawal, erasure and
+ * expiry; a lead that made every sale its exclusivity allows is `sold` — not `listed`, and not
+ * `withdrawn` even if a withdrawal raced its last sale (the market had already sold it).
+ */
+const LEAD_STATUS = `CASE WHEN status IN ('listed', 'withdrawn') AND sales >=
+    CASE WHEN exclusivity->>'kind' = 'shared' THEN (exclusivity->>'maxSales')::int ELSE 1 END
+  THEN 'sold' ELSE status END`;
 
 /**
  * The seller's side of reading: every query is scoped to the seller, so another seller's batch or
@@ -104,8 +115,8 @@ export class SellerQueries {
     options: { limit: number; batchId?: string; status?: string; after?: { c: string; p: string } },
   ): Promise<LeadRow[]> {
     const { rows } = await this.pool.query<LeadRow>(
-      `SELECT * FROM ${RM}.seller_leads WHERE seller_id = $1
-         AND ($2::text IS NULL OR batch_id = $2) AND ($3::text IS NULL OR status = $3)
+      `SELECT *, ${LEAD_STATUS} AS market_status FROM ${RM}.seller_leads WHERE seller_id = $1
+         AND ($2::text IS NULL OR batch_id = $2) AND ($3::text IS NULL OR ${LEAD_STATUS} = $3)
          AND ($4::numeric IS NULL OR (position_commit, position_prepare) > ($4::numeric, $5::bigint))
        ORDER BY position_commit, position_prepare LIMIT $6`,
       [
@@ -122,15 +133,16 @@ export class SellerQueries {
 
   async lead(sellerId: string, leadId: string): Promise<LeadRow | null> {
     const { rows } = await this.pool.query<LeadRow>(
-      `SELECT * FROM ${RM}.seller_leads WHERE seller_id = $1 AND lead_id = $2`,
+      `SELECT *, ${LEAD_STATUS} AS market_status FROM ${RM}.seller_leads WHERE seller_id = $1 AND lead_id = $2`,
       [sellerId, leadId],
     );
     return rows[0] ?? null;
   }
 
+  /** The leads of a batch still on sale: listed, and not sold out. */
   async listedLeadIdsOfBatch(batchId: string): Promise<string[]> {
     const { rows } = await this.pool.query<{ lead_id: string }>(
-      `SELECT lead_id FROM ${RM}.seller_leads WHERE batch_id = $1 AND status = 'listed'`,
+      `SELECT lead_id FROM ${RM}.seller_leads WHERE batch_id = $1 AND ${LEAD_STATUS} = 'listed'`,
       [batchId],
     );
     return rows.map((row) => row.lead_id);

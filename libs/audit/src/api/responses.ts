@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { IsoInstant } from '#lx/http';
+
+/* What the auditors' routes answer. */
+
+export const TimelineEntryAnswer = z.strictObject({
+  position: z.string(),
+  stream: z.string(),
+  revision: z.int(),
+  type: z.string(),
+  actor: z.string(),
+  occurredAt: IsoInstant,
+  recordedAt: IsoInstant,
+  hash: z.string(),
+  previousHash: z.string(),
+  data: z.unknown().describe('The event’s data; personal data never appears'),
+});
+
+export const TimelineAnswer = z.strictObject({
+  kind: z.string(),
+  id: z.string(),
+  events: z.array(TimelineEntryAnswer),
+  hasMore: z.boolean().describe('More events follow this page'),
+  nextCursor: z
+    .string()
+    .optional()
+    .describe('Opaque; pass as `?cursor=` for the next page; only when `hasMore`'),
+});
+
+const OrderAsOfAnswer = z.strictObject({
+  orderId: z.string(),
+  buyerId: z.string(),
+  terms: z.record(z.string(), z.unknown()).nullable(),
+  status: z.string(),
+  spentBefore: z.int(),
+  budgetLeft: z.int().nullable(),
+  termsPosition: z.string().nullable(),
+});
+
+export const ExplanationAnswer = z.strictObject({
+  allocationId: z.string(),
+  recorded: z.record(z.string(), z.unknown()).describe('The allocation as recorded, with its log position'),
+  asOf: z.strictObject({
+    position: z.string(),
+    lead: z.record(z.string(), z.unknown()).nullable(),
+    commissionBps: z.int(),
+    order: OrderAsOfAnswer,
+    competingOrders: z.array(OrderAsOfAnswer),
+  }),
+  checks: z.array(z.strictObject({ check: z.string(), holds: z.boolean(), detail: z.string() })),
+  confirmed: z.boolean().describe('Every check holds and the engine re-run reproduces the allocation'),
+});
+
+export const ReplayAnswer = z.looseObject({
+  ok: z.boolean(),
+  eventsRead: z.int(),
+  upTo: z.string().nullable(),
+  seconds: z.number(),
+  markets: z.array(
+    z.looseObject({
+      vertical: z.string(),
+      inputs: z.int(),
+      recordedOutputs: z.int(),
+      replayedOutputs: z.int(),
+      compared: z.int(),
+      recordedDigest: z.string(),
+      replayedDigest: z.string(),
+      identical: z.boolean(),
+      notYetWritten: z.int(),
+      firstDivergence: z.unknown(),
+    }),
+  ),
+});
+
+export const ReadModelsAnswer = z.looseObject({
+  equal: z.boolean(),
+  projections: z.array(
+    z.looseObject({
+      projection: z.string(),
+      equal: z.boolean(),
+      position: z.string().nullable(),
+      eventsApplied: z.int(),
+      tables: z.array(z.record(z.string(), z.unknown())),
+    }),
+  ),
+});
+
+export const IntegrityAnswer = z.looseObject({
+  ok: z.boolean(),
+  streamsChecked: z.int(),
+  eventsChecked: z.int(),
+  firstFailure: z
+    .looseObject({ stream: z.string(), revision: z.int(), reason: z.string(), detail: z.string() })
+    .optional(),
+});

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { ConsentRecord, LeadAttributes, orderTermsShape } from '#lx/contracts';
+import { IsoInstant, MinorUnitsAmount, pageOf } from '#lx/http';
+
+/* What the buyers app answers: one schema per shape, for the OpenAPI document and its clients. */
+
+export const AccountAnswer = z.strictObject({
+  buyerId: z.uuid(),
+  balances: z.array(
+    z.strictObject({
+      currency: z.string(),
+      available: MinorUnitsAmount.describe('Free to place orders with'),
+      reserved: MinorUnitsAmount.describe('Held for live orders'),
+      deposited: MinorUnitsAmount.describe('Confirmed deposits so far'),
+    }),
+  ),
+  webhook: z.looseObject({ url: z.string() }).nullable(),
+});
+
+export const WebhookAnswer = z
+  .looseObject({
+    url: z.string(),
+    secret: z.string().describe('The signing secret: shown in this answer only'),
+  })
+  .describe('The webhook, with the secret its deliveries are signed with');
+
+export const OrderAnswer = z.strictObject({
+  orderId: z.uuid(),
+  vertical: z.string(),
+  currency: z.string(),
+  status: z.enum(['open', 'paused', 'cancelled', 'closed']),
+  reserved: MinorUnitsAmount.describe('Held for the order now (budget and refunds, less what was released)'),
+  released: MinorUnitsAmount.describe('Given back to the available balance when the order closed'),
+  terms: z.strictObject(orderTermsShape),
+  replacementFor: z
+    .strictObject({ orderId: z.uuid(), allocationId: z.uuid() })
+    .optional()
+    .describe('Set on an order the exchange placed to replace a returned lead'),
+});
+export const OrderListAnswer = z.strictObject({ items: z.array(OrderAnswer) });
+
+export const OrderPreviewAnswer = z.strictObject({
+  vertical: z.string(),
+  matching: z.int().describe('Resting leads that pass every filter'),
+  matchingAtOrBelowBid: z.int().nullable().describe('Of those, the ones whose floor the bid meets'),
+  floors: z.strictObject({ currency: z.string(), min: z.int(), median: z.int(), max: z.int() }).nullable(),
+  exclusive: z.int(),
+  shared: z.int(),
+});
+
+export const MarketDepthAnswer = z.strictObject({
+  vertical: z.string(),
+  segments: z.array(
+    z.strictObject({
+      region: z.string().nullable(),
+      ageBand: z.string(),
+      contacts: z.string(),
+      leads: z.int(),
+    }),
+  ),
+  suppressedSegments: z.int().describe('Segments too small to show without singling people out'),
+  minimumSegmentCount: z.int(),
+});
+
+export const PurchaseAnswer = z.strictObject({
+  allocationId: z.uuid(),
+  leadId: z.uuid(),
+  orderId: z.uuid(),
+  sellerId: z.uuid(),
+  vertical: z.string(),
+  currency: z.string(),
+  price: MinorUnitsAmount,
+  rule: z.string().describe('The pricing rule that set the price'),
+  allocatedAt: IsoInstant,
+  attributes: LeadAttributes.nullable(),
+  quality: z.int().nullable(),
+  returnStatus: z.string().nullable(),
+  converted: z.boolean(),
+  position: z.string().describe('The allocation’s log position `<commit>/<prepare>`'),
+});
+export const PurchasePage = pageOf(PurchaseAnswer);
+
+const LeadDisclosureAnswer = z.strictObject({
+  attributes: LeadAttributes.nullable(),
+  consent: ConsentRecord.nullable(),
+  personalData: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe('Decrypted for the buyer; null once erased'),
+  personalDataStatus: z.enum(['available', 'erased', 'unavailable']),
+});
+export const PurchaseWithLeadAnswer = PurchaseAnswer.extend({ lead: LeadDisclosureAnswer });
+
+export const DeliveriesAnswer = z.strictObject({
+  items: z.array(PurchaseWithLeadAnswer),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` next time (and acknowledge it)'),
+});
+export const DeliveryAckAnswer = z.strictObject({ cursor: z.string() });
+export const WebhookDeliveriesAnswer = z.strictObject({
+  items: z.array(
+    z.looseObject({
+      allocationId: z.string(),
+      state: z.string().describe('pending, delivered or dead'),
+      attempts: z.int(),
+      lastError: z.string().nullable(),
+      updatedAt: IsoInstant,
+      lastStatus: z.int().nullable(),
+    }),
+  ),
+});
+export const RedeliveryAnswer = z.strictObject({ allocationId: z.string(), queued: z.literal(true) });
+
+export const ReturnRequestedAnswer = z.strictObject({
+  allocationId: z.string(),
+  status: z.literal('requested'),
+});
+export const ConversionAnswer = z.strictObject({ allocationId: z.string(), converted: z.literal(true) });
+
+export const ReturnAnswer = z.strictObject({
+  allocationId: z.uuid(),
+  orderId: z.uuid(),
+  status: z.string().describe('requested, seller_responded, escalated, accepted or rejected'),
+  reason: z.string(),
+  text: z.string().nullable(),
+  evidence: z.array(z.unknown()),
+  replace: z.boolean(),
+  replacement: z.enum(['pending', 'granted', 'ordered', 'unavailable']).nullable(),
+  replacementOrderId: z.uuid().nullable(),
+  requestedAt: IsoInstant,
+  sellerResponse: z.unknown(),
+  escalation: z.unknown(),
+  decision: z
+    .strictObject({
+      outcome: z.string(),
+      decidedBy: z.string(),
+      rule: z.string(),
+      rationale: z.string(),
+      at: IsoInstant,
+    })
+    .nullable(),
+  updatedAt: IsoInstant,
+});
+export const ReturnPage = pageOf(ReturnAnswer);
+
+const PurchaseReportShape = {
+  currency: z.string(),
+  leadsBought: z.int(),
+  spend: MinorUnitsAmount,
+  returnsRequested: z.int(),
+  returnsAccepted: z.int(),
+  refunded: MinorUnitsAmount,
+  conversions: z.int(),
+  conversionValue: MinorUnitsAmount,
+  netSpend: MinorUnitsAmount,
+  costPerLead: z.int().nullable().describe('Average price per lead, minor units; null before the first lead'),
+  conversionRateBps: z.int().nullable(),
+  conversionRatePercent: z.int().nullable(),
+  costPerAcquisition: z.int().nullable(),
+};
+export const OrderReportAnswer = z.strictObject({
+  orderId: z.string(),
+  status: z.string(),
+  ...PurchaseReportShape,
+});
+export const AccountReportAnswer = z.strictObject({ items: z.array(z.strictObject(PurchaseReportShape)) });

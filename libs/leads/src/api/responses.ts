@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { LeadAttributes, LeadBatchSubmitted, ListingExclusivity, QualityScore } from '#lx/contracts';
+import { IsoInstant, MinorUnitsAmount, pageOf } from '#lx/http';
+
+/* What the sellers app answers: one schema per shape, for the OpenAPI document and its clients. */
+
+export const BatchAnswer = z.strictObject({
+  batchId: z.uuid(),
+  status: z.enum(['verifying', 'verified', 'withdrawn']),
+  terms: LeadBatchSubmitted.schema.shape.terms
+    .partial()
+    .describe('The listing terms of every lead of the batch'),
+  submittedAt: IsoInstant,
+  progress: z.strictObject({
+    share: z.number().min(0).max(1).describe('Share of the rows verified so far, 0–1'),
+    totalRows: z.int(),
+    processed: z.int(),
+    accepted: z.int(),
+    rejected: z.int(),
+  }),
+  reasons: z.record(z.string(), z.int()).describe('Rejected rows per reason code'),
+});
+export const BatchPage = pageOf(BatchAnswer);
+
+export const RejectionsAnswer = z.strictObject({
+  batchId: z.uuid(),
+  complete: z.boolean().describe('False while verification is still running'),
+  rows: z.array(
+    z.strictObject({
+      line: z.int().describe('1-based line of the uploaded file'),
+      reasons: z.array(z.string()),
+      messages: z.array(z.string()).describe('Each reason explained'),
+    }),
+  ),
+});
+
+export const BatchWithdrawn = z.strictObject({
+  batchId: z.uuid(),
+  status: z.literal('withdrawn'),
+  leadsWithdrawn: z.int().describe('Leads of the batch that were still listed and are now withdrawn'),
+});
+
+const PersonalDataAnswer = z
+  .strictObject({
+    externalId: z.string(),
+    firstName: z.string().optional(),
+    lastName: z.string().optional(),
+    email: z.string().optional(),
+    phone: z.string().optional(),
+    address: z.string().optional(),
+    postalCode: z.string().optional(),
+    dateOfBirth: z.string().optional(),
+    captureIp: z.string().optional(),
+  })
+  .nullable()
+  .describe('Opened from the vault for the seller who owns the lead; null once erased');
+
+export const LeadAnswer = z.strictObject({
+  leadId: z.uuid(),
+  batchId: z.uuid(),
+  status: z.string().describe('listed, sold, withdrawn, expired or erased'),
+  sales: z.int(),
+  returned: z.int(),
+  proceeds: MinorUnitsAmount.describe("The seller's proceeds from this lead so far, in minor units"),
+  attributes: LeadAttributes,
+  floor: MinorUnitsAmount,
+  currency: z.string(),
+  exclusivity: ListingExclusivity,
+  expiresAt: IsoInstant,
+  quality: QualityScore,
+  listedAt: IsoInstant,
+  personalData: PersonalDataAnswer,
+});
+export const LeadPage = pageOf(LeadAnswer);
+
+export const LeadStatusChanged = z.strictObject({
+  leadId: z.uuid(),
+  status: z.enum(['withdrawn', 'erased']),
+});
+
+const EvidenceAnswer = z.strictObject({
+  kind: z.string(),
+  description: z.string(),
+  reference: z.string().optional(),
+});
+
+export const SellerReturnsAnswer = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      allocationId: z.uuid(),
+      leadId: z.uuid(),
+      buyerId: z.uuid(),
+      reason: z.string(),
+      text: z.string().nullable(),
+      evidence: z.array(EvidenceAnswer),
+      status: z.string().describe('requested, responded, escalated, accepted or rejected'),
+      response: z.record(z.string(), z.unknown()).nullable().describe("The seller's answer, once given"),
+      decision: z.record(z.string(), z.unknown()).nullable().describe('The decision, once taken'),
+      requestedAt: IsoInstant,
+    }),
+  ),
+});
+
+export const ReturnResponseAnswer = z.strictObject({
+  allocationId: z.string(),
+  responded: z.boolean().describe('False when the same answer had already been recorded'),
+  position: z.enum(['accept', 'contest']),
+});
+
+export const SuppressionAnswer = z.strictObject({
+  received: z.int(),
+  fingerprintsAdded: z.int(),
+});
+
+export const RevocationAnswer = z.strictObject({
+  suppressed: z.int().describe('Fingerprints added to the suppression list'),
+  leadsErased: z.array(z.uuid()),
+});
+
+export const UploadFormatAnswer = z.strictObject({
+  formats: z.array(z.string()),
+  lines: z.string(),
+  columns: z.array(z.record(z.string(), z.unknown())),
+  rejectionReasons: z.record(z.string(), z.string()),
+});
