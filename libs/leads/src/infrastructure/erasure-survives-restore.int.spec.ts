@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig, vaultDatabaseUrl, type ExchangeConfig } from '#lx/config';
-import { eventCatalogue, isEvent, LeadListed } from '#lx/contracts';
+import { eventCatalogue, isEvent, LeadErased, LeadListed } from '#lx/contracts';
 import { PostgresEventStore } from '#lx/event-store';
 import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
 import { createTestDatabase, testRedisPrefix, type TestDatabase } from '#lx/testing';
@@ -15,6 +15,7 @@ import {
   PostgresDataKeyStore,
   vaultMasterKeysOf,
 } from '#lx/vault';
+import { leadIdFor } from '../domain/deterministic-id.js';
 import { leadDecider } from '../domain/lead.decider.js';
 import { createLeadsRuntime, type LeadsRuntime } from './leads-runtime.js';
 
@@ -71,7 +72,11 @@ describe('an erasure survives a restore of the key store', () => {
       idempotencyKey: 'restore-1',
     });
     await runtime.verifyBatch.run(receipt.batchId);
-    const listed = (await store.readAll({ maxCount: 100, filter: { eventTypes: [LeadListed.type] } })).events
+    // Lines 2 and 3 of the file; read from their streams (a log-wide read may lag other transactions).
+    const listed = (
+      await Promise.all([2, 3].map((line) => store.readStream(`lead-${leadIdFor(receipt.batchId, line)}`)))
+    )
+      .flat()
       .filter((event) => isEvent(LeadListed, event))
       .map((event) => event.data);
     expect(listed).toHaveLength(2);
@@ -96,6 +101,13 @@ describe('an erasure survives a restore of the key store', () => {
     );
     expect(await runtime.vault.open(erased.personalData)).toBeNull();
     await runtime.close();
+    // The start re-reads erasures from the log: wait until a log-wide read sees this one.
+    for (let tries = 0; ; tries++) {
+      const { events } = await store.readAll({ maxCount: 100, filter: { eventTypes: [LeadErased.type] } });
+      if (events.some((event) => isEvent(LeadErased, event) && event.data.leadId === erased.leadId)) break;
+      if (tries > 600) throw new Error('LeadErased never became readable');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
 
     await run('pg_restore', ['--clean', '--if-exists', '--dbname', vaultUrl, dump]);
     // The restore did bring the destroyed key back: without the start-up step the person is readable.
