@@ -1,6 +1,5 @@
-import pg from 'pg';
-import { loadConfig } from '#lx/config';
-import { createPersonalDataVault, vaultMasterKeysOf } from '#lx/vault';
+import { loadConfig, vaultDatabaseUrl } from '#lx/config';
+import { connectDataKeyDatabase, createPersonalDataVault, vaultMasterKeysOf } from '#lx/vault';
 
 /**
  * `npm run vault:rewrap`, after rotating the vault master key (LX_VAULT_MASTER_KEY the new key,
@@ -8,7 +7,8 @@ import { createPersonalDataVault, vaultMasterKeysOf } from '#lx/vault';
  * while the apps run and to run again; when it reports 0 re-wrapped, drop the previous keys.
  */
 const config = loadConfig();
-const pool = new pg.Pool({ connectionString: config.LX_DATABASE_URL, max: 2 });
+// The key store, not the log's database.
+const pool = await connectDataKeyDatabase(vaultDatabaseUrl(config), 2);
 try {
   const vault = await createPersonalDataVault(pool, vaultMasterKeysOf(config));
   const { checked, rewrapped } = await vault.rewrapAll();

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { ExchangeConfig } from '#lx/config';
+import { vaultDatabaseUrl, type ExchangeConfig } from '#lx/config';
 import { PlatformModule } from '#lx/platform';
 import { AccessModule } from '#lx/access';
 import { BuyersModule, buyersProjections, PERSONAL_DATA_READER, VaultPersonalDataReader } from '#lx/buyers';
@@ -36,7 +36,7 @@ export class BuyersAppModule {
           personalDataReader: {
             provide: PERSONAL_DATA_READER,
             useFactory: () =>
-              VaultPersonalDataReader.connect(config.LX_DATABASE_URL, vaultMasterKeysOf(config)),
+              VaultPersonalDataReader.connect(vaultDatabaseUrl(config), vaultMasterKeysOf(config)),
           },
         }),
       ],

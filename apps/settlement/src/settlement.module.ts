@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { ExchangeConfig } from '#lx/config';
+import { vaultDatabaseUrl, type ExchangeConfig } from '#lx/config';
 import { DEFAULT_RETURN_WINDOW_HOURS } from '#lx/contracts';
+import { vaultMasterKeysOf } from '#lx/vault';
 import { PlatformModule } from '#lx/platform';
 import { AccessModule } from '#lx/access';
 import { MatchingModule } from '#lx/matching';
@@ -31,10 +32,13 @@ export class SettlementAppModule {
           bootstrapOperatorKey: config.LX_OPERATOR_API_KEY,
           keepBootstrapOperatorKey: config.LX_KEEP_BOOTSTRAP_OPERATOR_KEY,
         }),
-        AuditModule.forRoot({
-          defaultReturnWindowHours: DEFAULT_RETURN_WINDOW_HOURS,
-          returnWindowMsOverride: config.LX_RETURN_WINDOW_MS,
-        }),
+        AuditModule.forRoot(
+          {
+            defaultReturnWindowHours: DEFAULT_RETURN_WINDOW_HOURS,
+            returnWindowMsOverride: config.LX_RETURN_WINDOW_MS,
+          },
+          { databaseUrl: vaultDatabaseUrl(config), masterKeys: vaultMasterKeysOf(config) },
+        ),
         MatchingModule.forRoot(config),
         LedgerModule.forRoot(settlementWork(config)),
         ReturnsModule.forRoot({

@@ -1,14 +1,24 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { VaultMasterKeys } from '#lx/vault';
 import { AuditTimelines } from './application/timeline.js';
 import { AuditController } from './api/audit.controller.js';
 import { ReadModelChecks } from './application/read-model-check.js';
 import { AUDIT_OPTIONS, DisputeReports, type AuditOptions } from './application/dispute-report.js';
 import { AllocationExplanations } from './application/allocation-explanation.js';
+import { SEALED_TEXT_OPENER } from './application/lead-texts.js';
+import { VaultSealedTextOpener } from './infrastructure/vault-sealed-text-opener.js';
 
-/** Auditors' tools over the log. Host `auditIndexProjection` in the same app (PlatformModule). */
+/**
+ * Auditors' tools over the log. Host `auditIndexProjection` in the same app (PlatformModule).
+ * With `vault`, the auditor reads a dispute's sealed evidence and statements until the lead is
+ * erased; without it they show as sealed.
+ */
 @Module({})
 export class AuditModule {
-  static forRoot(options: AuditOptions): DynamicModule {
+  static forRoot(
+    options: AuditOptions,
+    vault?: { databaseUrl: string; masterKeys: VaultMasterKeys },
+  ): DynamicModule {
     return {
       module: AuditModule,
       controllers: [AuditController],
@@ -18,6 +28,14 @@ export class AuditModule {
         ReadModelChecks,
         DisputeReports,
         AllocationExplanations,
+        ...(vault
+          ? [
+              {
+                provide: SEALED_TEXT_OPENER,
+                useFactory: () => VaultSealedTextOpener.connect(vault.databaseUrl, vault.masterKeys),
+              },
+            ]
+          : []),
       ],
       exports: [AuditTimelines],
     };

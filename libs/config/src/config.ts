@@ -103,6 +103,11 @@ const schema = z
           key: entry.slice(entry.indexOf(':') + 1),
         })),
     ),
+    /**
+     * The vault's own database (wrapped data keys only): backed up and retained apart from the log,
+     * so restoring the log never restores an erased key. Default: the main database's name + `_vault`.
+     */
+    LX_VAULT_DATABASE_URL: z.string().url().optional(),
     /** The vault's master key (32 bytes, base64), standing in for a KMS key: new data keys are wrapped by it. */
     LX_VAULT_MASTER_KEY: base64Key.default(developmentSecrets.LX_VAULT_MASTER_KEY),
     /** Earlier master keys, comma-separated: they still unwrap until `npm run vault:rewrap` has moved every key. */
@@ -212,6 +217,16 @@ const schema = z
   });
 
 export type ExchangeConfig = z.infer<typeof schema>;
+
+/** Where the vault keeps wrapped data keys: LX_VAULT_DATABASE_URL, or `<main database>_vault` beside it. */
+export function vaultDatabaseUrl(
+  config: Pick<ExchangeConfig, 'LX_DATABASE_URL' | 'LX_VAULT_DATABASE_URL'>,
+): string {
+  if (config.LX_VAULT_DATABASE_URL) return config.LX_VAULT_DATABASE_URL;
+  const url = new URL(config.LX_DATABASE_URL);
+  url.pathname = `${url.pathname}_vault`;
+  return url.toString();
+}
 
 export class ConfigurationError extends Error {
   constructor(readonly issues: string[]) {

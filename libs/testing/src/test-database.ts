@@ -14,7 +14,7 @@ export function testServerUrl(): string {
 
 /**
  * A fresh database for one test file, so that test runs (and files within a run) cannot
- * disturb each other. Dropped with FORCE at the end.
+ * disturb each other. Dropped with FORCE at the end, with the vault's `<name>_vault` beside it.
  */
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const name = `lx_test_${label
@@ -29,9 +29,10 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     name,
     url: url.toString(),
     drop: () =>
-      withAdmin(server, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
-        () => undefined,
-      ),
+      withAdmin(server, async (client) => {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await client.query(`DROP DATABASE IF EXISTS ${name}_vault WITH (FORCE)`);
+      }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { marketLocale } from '#lx/contracts';
 import {
   comparePositions,
@@ -9,6 +9,7 @@ import {
   type RecordedEvent,
 } from '#lx/event-store';
 import { DomainError } from '#lx/event-sourcing';
+import { SEALED_TEXT_OPENER, showLeadTexts, type SealedTextOpener } from './lead-texts.js';
 import { AuditTimelines, type TimelineEntry } from './timeline.js';
 import { isOrderTerms, orderEventsAsOf } from './order-history.js';
 import { ParticipantNames, type NamedParticipant } from './participant-names.js';
@@ -95,6 +96,7 @@ export class DisputeReports {
     private readonly timelines: AuditTimelines,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(AUDIT_OPTIONS) private readonly options: AuditOptions,
+    @Optional() @Inject(SEALED_TEXT_OPENER) private readonly texts: SealedTextOpener | null = null,
   ) {}
 
   async build(allocationId: string, now: Date): Promise<DisputeReport> {
@@ -162,8 +164,9 @@ export class DisputeReports {
         erasureReason: erased ? (erased.data as { reason: string }).reason : null,
       },
       orderAsOfAllocation: order,
-      returnRequest: withPosition(ofType('ReturnRequested')),
-      sellerResponse: sellerResponseOf(ofType('SellerResponded')),
+      // Evidence and statements are sealed under the lead's key: opened, or erased with the lead.
+      returnRequest: await showLeadTexts(withPosition(ofType('ReturnRequested')), !!erased, this.texts),
+      sellerResponse: await showLeadTexts(sellerResponseOf(ofType('SellerResponded')), !!erased, this.texts),
       escalation: withPosition(ofType('ReturnEscalated')),
       decision,
       settlement: withPosition(settlementEvents.at(-1)),

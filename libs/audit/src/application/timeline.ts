@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, formatPosition, type EventStore, type RecordedEvent } from '#lx/event-store';
 import type { EntityKind } from '../domain/entity-references.js';
+import { SEALED_TEXT_OPENER, showLeadTexts, type SealedTextOpener } from './lead-texts.js';
 
 export interface TimelineEntry {
   position: string;
@@ -56,6 +57,7 @@ export class AuditTimelines {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() @Inject(SEALED_TEXT_OPENER) private readonly texts: SealedTextOpener | null = null,
   ) {}
 
   /** Up to `limit` events after `after`, and whether more follow (one row is read ahead). */
@@ -78,17 +80,26 @@ export class AuditTimelines {
       [kind, id, after?.commit ?? null, after?.prepare ?? null, limit + 1],
     );
     const shown = rows.slice(0, limit);
-    const events: TimelineEntry[] = [];
+    const events: RecordedEvent[] = [];
     for (const row of shown) {
       const [event] = await this.store.readStream(row.stream_name, {
         fromRevision: Number(row.revision),
         maxCount: 1,
       });
-      if (event) events.push(toTimelineEntry(event));
+      if (event) events.push(event);
     }
+    // Sealed free texts (return evidence, a seller's statement) are opened for the auditor, or
+    // show as erased once their lead was.
+    const erased = await this.erasedLeadsOf(events);
+    const entries = await Promise.all(
+      events.map(async (event) => {
+        const entry = toTimelineEntry(event);
+        return { ...entry, data: await showLeadTexts(entry.data, erased(event), this.texts) };
+      }),
+    );
     const last = shown.at(-1);
     return {
-      events,
+      events: entries,
       next:
         rows.length > limit && last
           ? { commit: String(last.position_commit), prepare: String(last.position_prepare) }
@@ -105,6 +116,28 @@ export class AuditTimelines {
       if (!page.next) return entries;
       after = page.next;
     }
+  }
+
+  /** Which events speak of an erased lead: by their `leadId`, or their allocation's. */
+  private async erasedLeadsOf(events: RecordedEvent[]): Promise<(event: RecordedEvent) => boolean> {
+    const field = (event: RecordedEvent, name: string) => {
+      const value = (event.data as Record<string, unknown> | null)?.[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const leadOfAllocation = new Map<string, string>();
+    for (const event of events) {
+      const allocationId = field(event, 'allocationId');
+      const leadId = field(event, 'leadId');
+      if (allocationId && leadId) leadOfAllocation.set(allocationId, leadId);
+    }
+    const leadOf = (event: RecordedEvent) =>
+      field(event, 'leadId') ?? leadOfAllocation.get(field(event, 'allocationId') ?? '');
+    const erased = new Set<string>();
+    for (const leadId of new Set(events.map(leadOf).filter((id): id is string => id !== undefined))) {
+      const leadEvents = await this.store.readStream(`lead-${leadId}`);
+      if (leadEvents.some((event) => event.type === 'LeadErased')) erased.add(leadId);
+    }
+    return (event) => erased.has(leadOf(event) ?? '');
   }
 }
 

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Post, Query, Res } from '@nestjs/common'
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { revealLeadTexts } from '#lx/contracts';
 import { csvDocument, type CsvValue } from '#lx/csv';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import {
@@ -19,7 +20,11 @@ import {
   AnswersDocument,
 } from '#lx/http';
 import { ReportConversion, RequestReturn, type OwnAllocation } from '../application/after-sale-commands.js';
-import { PERSONAL_DATA_READER, type PersonalDataReader } from '../application/personal-data-reader.js';
+import {
+  PERSONAL_DATA_READER,
+  type PersonalDataEnvelope,
+  type PersonalDataReader,
+} from '../application/personal-data-reader.js';
 import { discloseLeadToItsBuyer, type LeadDisclosure } from '../infrastructure/lead-personal-data.js';
 import {
   PurchasesQueries,
@@ -166,6 +171,16 @@ export class PurchasedLeadsController {
   ): Promise<{ allocationId: string; status: 'requested' }> {
     const allocation = toOwnAllocation(await this.own(allocationId, buyer), buyer.participantId);
     const claim = JSON.parse(JSON.stringify(body)) as RequestReturn['claim'];
+    // The evidence quotes the person (a call log, a bounce): sealed under the lead's key, erased with it.
+    const seal = (text: string | PersonalDataEnvelope) =>
+      typeof text === 'string' ? this.personalData.sealText(allocation.leadId, text) : text;
+    claim.evidence = await Promise.all(
+      claim.evidence.map(async ({ description, reference, ...rest }) => ({
+        ...rest,
+        description: await seal(description),
+        ...(reference !== undefined ? { reference: await seal(reference) } : {}),
+      })),
+    );
     await this.commands.execute(new RequestReturn(allocation, claim, buyer.participantId));
     return { allocationId, status: 'requested' };
   }
@@ -199,7 +214,10 @@ export class PurchasedLeadsController {
       after ? { requestedAt: after.r, allocationId: after.a } : null,
       limit + 1,
     );
-    return toPage(rows, limit, (last) => ({ r: last.requestedAt, a: last.allocationId }));
+    return toPage(await this.revealTexts(rows), limit, (last) => ({
+      r: last.requestedAt,
+      a: last.allocationId,
+    }));
   }
 
   @Get('returns/:allocationId')
@@ -213,7 +231,12 @@ export class PurchasedLeadsController {
   ): Promise<ReturnView> {
     const found = await this.purchases.findReturn(buyer.participantId, allocationId);
     if (!found) throw notFound(`Return ${allocationId}`);
-    return found;
+    return this.revealTexts(found);
+  }
+
+  /** Evidence and statements, opened for the buyer whose return it is; erased with the lead. */
+  private revealTexts<T>(views: T): Promise<T> {
+    return revealLeadTexts(views, (envelopes) => this.personalData.openTexts(envelopes));
   }
 
   private async own(allocationId: string, buyer: Principal): Promise<PurchaseView> {

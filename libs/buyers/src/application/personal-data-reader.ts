@@ -13,6 +13,10 @@ export type PersonalData = Record<string, unknown>;
 export interface PersonalDataReader {
   readonly available: boolean;
   read(leadId: string, envelope: PersonalDataEnvelope): Promise<PersonalData | null>;
+  /** Opens sealed free texts (return evidence, a seller's statement): null where the lead was erased. */
+  openTexts(envelopes: readonly PersonalDataEnvelope[]): Promise<(string | null)[]>;
+  /** Seals a free text about the lead (it may quote the person) under the lead's key. */
+  sealText(leadId: string, text: string): Promise<PersonalDataEnvelope>;
 }
 
 export const PERSONAL_DATA_READER = Symbol('PERSONAL_DATA_READER');
@@ -22,5 +26,12 @@ export class NoVaultPersonalDataReader implements PersonalDataReader {
   readonly available = false;
   async read(): Promise<PersonalData | null> {
     return null;
+  }
+  async openTexts(envelopes: readonly PersonalDataEnvelope[]): Promise<(string | null)[]> {
+    return envelopes.map(() => null);
+  }
+  sealText(): Promise<PersonalDataEnvelope> {
+    // Never store the text in clear instead.
+    return Promise.reject(new Error('no vault is wired: free text about a lead cannot be sealed'));
   }
 }

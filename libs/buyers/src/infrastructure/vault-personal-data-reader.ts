@@ -1,6 +1,11 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import pg from 'pg';
-import { createPersonalDataVault, type PersonalDataVault, type VaultMasterKeys } from '#lx/vault';
+import type pg from 'pg';
+import {
+  connectDataKeyDatabase,
+  createPersonalDataVault,
+  type PersonalDataVault,
+  type VaultMasterKeys,
+} from '#lx/vault';
 import type {
   PersonalData,
   PersonalDataEnvelope,
@@ -17,13 +22,26 @@ export class VaultPersonalDataReader implements PersonalDataReader, OnApplicatio
     private readonly vault: PersonalDataVault,
   ) {}
 
-  static async connect(databaseUrl: string, masterKeys: VaultMasterKeys): Promise<VaultPersonalDataReader> {
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  /** `vaultDatabaseUrl`: the vault's own database, not the log's. */
+  static async connect(
+    vaultDatabaseUrl: string,
+    masterKeys: VaultMasterKeys,
+  ): Promise<VaultPersonalDataReader> {
+    const pool = await connectDataKeyDatabase(vaultDatabaseUrl);
     return new VaultPersonalDataReader(pool, await createPersonalDataVault(pool, masterKeys));
   }
 
   read(_leadId: string, envelope: PersonalDataEnvelope): Promise<PersonalData | null> {
     return this.vault.open<PersonalData>(envelope);
+  }
+
+  openTexts(envelopes: readonly PersonalDataEnvelope[]): Promise<(string | null)[]> {
+    return this.vault.openMany<string>(envelopes);
+  }
+
+  /** A lead's key id is its lead id (the verification creates it so). */
+  sealText(leadId: string, text: string): Promise<PersonalDataEnvelope> {
+    return this.vault.sealUnder(leadId, text);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -28,6 +28,8 @@ const vault: PersonalDataReader = {
     phone: '+79991234567',
     email: `${leadId}@example.com`,
   }),
+  openTexts: async (envelopes) => envelopes.map(() => null),
+  sealText: () => Promise.reject(new Error('webhooks seal nothing')),
 };
 
 interface Received {

@@ -63,6 +63,13 @@ export const PersonalDataEnvelope = z.strictObject({
   tag: base64Bytes(16),
 });
 
+/**
+ * Free text about a lead that may quote the person (a call log, a bounced address): sealed under
+ * the lead's data key, so that erasing the lead erases the text too. Events written before texts
+ * were sealed hold it in clear, and still read.
+ */
+export const LeadText = (max: number) => z.union([Text(max), PersonalDataEnvelope]);
+
 export const LeadListed = defineEvent({
   type: 'LeadListed',
   schemaVersion: 1,

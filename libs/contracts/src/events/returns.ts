@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from '../define-event.js';
 import { EntityId, Instant, Text } from '../value-types.js';
+import { LeadText } from './leads.js';
 
 /** Stream `return-<allocationId>`: at most one return per allocation, written by all four roles. */
 const categories = ['return'];
@@ -15,11 +16,14 @@ export const ReturnReason = z.enum([
   'other',
 ]);
 
-/** Points to the proof (a call log, a bounce, a document) rather than copying personal data. */
+/**
+ * Points to the proof (a call log, a bounce, a document). Its texts naturally quote the person's
+ * phone or e-mail, so they are sealed under the lead's key (clear in events of schema version 1).
+ */
 export const Evidence = z.strictObject({
   kind: z.enum(['call_log', 'email_bounce', 'carrier_lookup', 'document', 'note']),
-  description: Text(2000),
-  reference: Text(500).optional(),
+  description: LeadText(2000),
+  reference: LeadText(500).optional(),
 });
 
 /** Rules the log can prove are applied automatically; the rest are decisions by people. */
@@ -36,7 +40,8 @@ export const ReturnRule = z.enum([
 
 export const ReturnRequested = defineEvent({
   type: 'ReturnRequested',
-  schemaVersion: 1,
+  // 2: evidence texts sealed under the lead's key.
+  schemaVersion: 2,
   categories,
   schema: z
     .strictObject({
@@ -60,13 +65,14 @@ export const ReturnRequested = defineEvent({
 
 export const SellerResponded = defineEvent({
   type: 'SellerResponded',
-  schemaVersion: 1,
+  // 2: the statement and evidence texts sealed under the lead's key.
+  schemaVersion: 2,
   categories,
   schema: z.strictObject({
     allocationId: EntityId,
     sellerId: EntityId,
     position: z.enum(['accept', 'contest']),
-    statement: Text(4000),
+    statement: LeadText(4000),
     evidence: z.array(Evidence).max(20),
   }),
 });

@@ -89,12 +89,11 @@ export class LeadsController {
   async erase(@IdParam('leadId') leadId: string, @CurrentPrincipal() seller: Principal) {
     const row = await this.queries.lead(seller.participantId, leadId);
     if (!row) throw notFound(`Lead ${leadId}`);
-    await this.runtime.vault.erase([row.envelope?.keyId ?? leadId]);
-    await this.runtime.aggregates.handle(
-      `lead-${leadId}`,
-      leadDecider,
-      { type: 'EraseLead', leadId, sellerId: seller.participantId, reason: 'data_subject_request' },
-      { metadata: { actor: seller.participantId } },
+    await this.runtime.eraseLeads.eraseLead(
+      leadId,
+      row.envelope?.keyId ?? leadId,
+      seller.participantId,
+      seller.participantId,
     );
     return { leadId, status: 'erased' };
   }

@@ -12,12 +12,10 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CurrentPrincipal, ProblemException, Roles, type Principal, Answers } from '#lx/http';
-import { leadDecider } from '../domain/lead.decider.js';
 import { normaliseEmail } from '../domain/fingerprint.js';
 import { packagedContactChecks } from '../infrastructure/contact-checks.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
-import type { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
-import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
+import { LEADS_RUNTIME } from './leads-runtime.token.js';
 import { RevocationAnswer, SuppressionAnswer } from './responses.js';
 
 export class PersonContacts {
@@ -58,10 +56,7 @@ export class SuppressionUpload {
 @Roles('operator')
 @Controller('v1')
 export class PrivacyController {
-  constructor(
-    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
-    @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
-  ) {}
+  constructor(@Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime) {}
 
   @Post('suppressions')
   @Answers(SuppressionAnswer, { description: 'The people are on the suppression list' })
@@ -83,17 +78,11 @@ export class PrivacyController {
   })
   async revoke(@Body() body: PersonContacts, @CurrentPrincipal() operator: Principal) {
     const fingerprints = this.fingerprintsOf(body);
-    await this.runtime.verification.suppress(fingerprints, 'consent_revoked');
-    const leadIds = await this.queries.leadIdsByFingerprints(this.fingerprintsOf(body, 'every key'));
-    // The key goes first: should the append fail, the data is already unreadable and a retry appends.
-    await this.runtime.vault.erase(leadIds);
-    for (const leadId of leadIds)
-      await this.runtime.aggregates.handle(
-        `lead-${leadId}`,
-        leadDecider,
-        { type: 'EraseLead', leadId, sellerId: null, reason: 'consent_revoked' },
-        { metadata: { actor: operator.participantId } },
-      );
+    const leadIds = await this.runtime.eraseLeads.revokeConsent(
+      fingerprints,
+      this.fingerprintsOf(body, 'every key'),
+      operator.participantId,
+    );
     return { suppressed: fingerprints.length, leadsErased: leadIds };
   }
 

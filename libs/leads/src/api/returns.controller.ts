@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
-import { Evidence } from '#lx/contracts';
+import { Evidence, isEvent, ReturnRequested, revealLeadTexts } from '#lx/contracts';
 import { CurrentPrincipal, PageQuery, Roles, type Principal, Answers, IdParam } from '#lx/http';
 import { returnResponseDecider } from '../domain/return-response.decider.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
@@ -55,7 +55,8 @@ export class ReturnsController {
   @ApiOperation({ summary: 'Returns buyers requested against my leads, and where each stands' })
   @Answers(SellerReturnsAnswer, { description: "Returns of the seller's leads, newest first" })
   async list(@Query() page: PageQuery, @CurrentPrincipal() seller: Principal) {
-    return { items: await this.queries.returns(seller.participantId, page.limit ?? 100) };
+    const items = await this.queries.returns(seller.participantId, page.limit ?? 100);
+    return { items: await revealLeadTexts(items, (envelopes) => this.runtime.vault.openMany(envelopes)) };
   }
 
   @Post(':allocationId/response')
@@ -69,6 +70,7 @@ export class ReturnsController {
     @CurrentPrincipal() seller: Principal,
   ) {
     if (!/^[A-Za-z0-9_.:-]{1,160}$/.test(allocationId)) allocationId = 'invalid';
+    const seal = await this.sealerForLeadOf(allocationId);
     const result = await this.runtime.aggregates.handle(
       `return-${allocationId}`,
       returnResponseDecider,
@@ -78,12 +80,30 @@ export class ReturnsController {
           allocationId,
           sellerId: seller.participantId,
           position: body.position,
-          statement: body.statement,
-          evidence: (body.evidence ?? []).map((item) => ({ ...item })),
+          statement: await seal(body.statement),
+          evidence: await Promise.all(
+            (body.evidence ?? []).map(async ({ kind, description, reference }) => ({
+              kind,
+              description: await seal(description),
+              ...(reference !== undefined ? { reference: await seal(reference) } : {}),
+            })),
+          ),
         },
       },
       { metadata: { actor: seller.participantId } },
     );
     return { allocationId, responded: result.events.length > 0, position: body.position };
+  }
+
+  /**
+   * The statement and evidence quote the person (a call log, a bounce): they are sealed under the
+   * returned lead's key (its id), so that erasing the lead erases them. No return, nothing to seal:
+   * the decider refuses the answer.
+   */
+  private async sealerForLeadOf(allocationId: string) {
+    const events = await this.runtime.store.readStream(`return-${allocationId}`, { maxCount: 1 });
+    const requested = events.find((event) => isEvent(ReturnRequested, event));
+    return async (text: string) =>
+      requested ? this.runtime.vault.sealUnder(requested.data.leadId, text) : text;
   }
 }

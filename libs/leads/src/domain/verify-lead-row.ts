@@ -324,7 +324,7 @@ function consentRecord(
   return withoutUndefined({
     textVersion: version,
     textHash: sha256Hex(text),
-    pageUrl,
+    pageUrl: withoutQueryOrFragment(pageUrl),
     capturedAt: capturedAt.toISOString(),
     ipFingerprint: ip && context.checks.isIpAddress(ip) ? context.fingerprints.ip(ip) : undefined,
     sellersNamed,
@@ -333,6 +333,18 @@ function consentRecord(
         ? { provider: CERTIFICATE_PROVIDER[provider], reference }
         : undefined,
   }) as ConsentInput;
+}
+
+/**
+ * The consent record outlives an erasure in clear, and a page's query string often carries the
+ * form's pre-filled contact fields (`?phone=…&email=…`): only the page itself is kept.
+ */
+function withoutQueryOrFragment(pageUrl: string): string {
+  if (!URL.canParse(pageUrl)) return pageUrl;
+  const url = new URL(pageUrl);
+  url.search = '';
+  url.hash = '';
+  return url.toString();
 }
 
 function withoutUndefined<T extends object>(value: T): T {

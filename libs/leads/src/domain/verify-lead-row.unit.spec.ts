@@ -110,3 +110,23 @@ describe('verifying generated rows', () => {
     expect(b.lead.attributes.contacts.phone).toEqual({ present: false, verified: false });
   });
 });
+
+describe('the consent page URL', () => {
+  it('keeps the page and drops the query and fragment, which may carry pre-filled contact fields', async () => {
+    const { rows } = generateLeadRows({
+      seed: 'consent-url',
+      count: 1,
+      vertical: 'eyewear',
+      capturedAround: now,
+      badShare: 0,
+    });
+    const row = {
+      ...rows[0]!,
+      consent_page_url: 'https://shop.example.ru/form?phone=%2B79161234567&email=a%40b.ru#done',
+    };
+    const [record] = await parsed(leadRowsToCsv([row]));
+    const verdict = verifyLeadRow(record!, context);
+    if (!verdict.accepted) throw new Error(`rejected: ${verdict.reasons.join()}`);
+    expect(verdict.lead.consent.pageUrl).toBe('https://shop.example.ru/form');
+  });
+});

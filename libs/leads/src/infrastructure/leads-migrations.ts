@@ -53,6 +53,13 @@ CREATE TABLE lx_suppressions (
     sql: `
 ALTER TABLE lx_batch_verification ADD COLUMN receiver text, ADD COLUMN lease_until timestamptz;`,
   },
+  {
+    // A revocation finds the leads claiming a person's fingerprints in every market; an erasure drops their claims.
+    id: '003-fingerprint-claims-lookups',
+    sql: `
+CREATE INDEX lx_fingerprint_claims_by_fingerprint ON lx_fingerprint_claims (fingerprint);
+CREATE INDEX lx_fingerprint_claims_by_lead ON lx_fingerprint_claims (lead_id);`,
+  },
 ];
 
 export async function migrateLeadTables(pool: pg.Pool): Promise<void> {

@@ -1,15 +1,23 @@
 import pg from 'pg';
-import type { ExchangeConfig } from '#lx/config';
+import { vaultDatabaseUrl, type ExchangeConfig } from '#lx/config';
 import { AggregateRepository } from '#lx/event-sourcing';
 import type { EventStore } from '#lx/event-store';
-import { createPersonalDataVault, vaultMasterKeysOf, type PersonalDataVault } from '#lx/vault';
+import {
+  connectDataKeyDatabase,
+  createPersonalDataVault,
+  vaultMasterKeysOf,
+  moveKeysOutOfLogDatabase,
+  type PersonalDataVault,
+} from '#lx/vault';
+import { EraseLeads } from '../application/privacy/erase-leads.js';
+import { reapplyRecordedErasures } from '../application/erasure/reapply-recorded-erasures.js';
 import { ReceiveUpload } from '../application/upload/receive-upload.js';
 import { VerifyBatch } from '../application/verification/verify-batch.js';
 import { ContactFingerprinter } from '../domain/fingerprint.js';
 import { packagedContactChecks } from './contact-checks.js';
 import { migrateLeadTables } from './leads-migrations.js';
 import { PostgresVerificationStore } from './postgres-verification-store.js';
-import { readSellerRecord } from './read-model/seller-queries.js';
+import { readSellerRecord, SellerQueries } from './read-model/seller-queries.js';
 import { startVerificationWorker, VerificationQueue } from './verification-queue.js';
 
 /** Everything the sellers' context runs on, composed once per process (app or standalone worker). */
@@ -23,6 +31,7 @@ export interface LeadsRuntime {
   queue: VerificationQueue;
   receiveUpload: ReceiveUpload;
   verifyBatch: VerifyBatch;
+  eraseLeads: EraseLeads;
   startWorker(): Promise<{ close(): Promise<void> }>;
   close(): Promise<void>;
 }
@@ -34,7 +43,13 @@ export async function createLeadsRuntime(
 ): Promise<LeadsRuntime> {
   const pool = new pg.Pool({ connectionString: config.LX_DATABASE_URL, max: 10 });
   await migrateLeadTables(pool);
-  const vault = await createPersonalDataVault(pool, vaultMasterKeysOf(config));
+  const vaultPool = await connectDataKeyDatabase(vaultDatabaseUrl(config));
+  const vault = await createPersonalDataVault(vaultPool, vaultMasterKeysOf(config));
+  const moved = await moveKeysOutOfLogDatabase(pool, vaultPool);
+  if (moved > 0) log?.(`moved ${moved} data keys from the log's database into the vault's own`);
+  // Before anything is read: a key restored from a backup taken before its erasure is shredded again.
+  const revived = await reapplyRecordedErasures(store, vault);
+  if (revived.length > 0) log?.(`re-erased ${revived.length} data keys restored from before their erasure`);
   const verification = new PostgresVerificationStore(pool);
   const aggregates = new AggregateRepository(store);
   const fingerprints = new ContactFingerprinter(config.LX_FINGERPRINT_KEY, {
@@ -66,6 +81,13 @@ export async function createLeadsRuntime(
     fingerprints,
     maxLeadAgeDays: config.LX_LEAD_MAX_AGE_DAYS,
   });
+  const sellerQueries = new SellerQueries(pool);
+  const eraseLeads = new EraseLeads({
+    aggregates,
+    verification,
+    vault,
+    listedWithFingerprints: (fingerprints) => sellerQueries.leadIdsByFingerprints(fingerprints),
+  });
   return {
     pool,
     store,
@@ -76,6 +98,7 @@ export async function createLeadsRuntime(
     queue,
     receiveUpload,
     verifyBatch,
+    eraseLeads,
     async startWorker() {
       const worker = startVerificationWorker({
         redisUrl: config.LX_REDIS_URL,
@@ -104,6 +127,7 @@ export async function createLeadsRuntime(
     async close() {
       await queue.close();
       await pool.end();
+      await vaultPool.end();
     },
   };
 }

@@ -28,6 +28,9 @@ interface ProgressRow {
   reasons: BatchProgress['reasons'];
 }
 
+/** Taken shared while listings are written and exclusive while suppressions are added. */
+const SUPPRESSION_LOCK = `hashtext('lx_suppressions')`;
+
 /** The verification tables in PostgreSQL. */
 export class PostgresVerificationStore implements VerificationStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -217,11 +220,57 @@ export class PostgresVerificationStore implements VerificationStore {
   }
 
   async suppress(fingerprints: readonly string[], reason: string): Promise<number> {
-    const { rowCount } = await this.pool.query(
-      `INSERT INTO lx_suppressions (fingerprint, reason) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`,
-      [fingerprints, reason],
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Exclusive against listings being written (they hold the lock shared): see listUnlessSuppressed.
+      await client.query(`SELECT pg_advisory_xact_lock(${SUPPRESSION_LOCK})`);
+      const { rowCount } = await client.query(
+        `INSERT INTO lx_suppressions (fingerprint, reason) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`,
+        [fingerprints, reason],
+      );
+      await client.query('COMMIT');
+      return rowCount ?? 0;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async listUnlessSuppressed<T>(
+    fingerprints: readonly string[],
+    list: (suppressed: Set<string>) => Promise<T>,
+  ): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      // A session lock, held across the event store's own append transaction.
+      await client.query(`SELECT pg_advisory_lock_shared(${SUPPRESSION_LOCK})`);
+      try {
+        const { rows } = await client.query<{ fingerprint: string }>(
+          'SELECT fingerprint FROM lx_suppressions WHERE fingerprint = ANY($1::text[])',
+          [fingerprints],
+        );
+        return await list(new Set(rows.map((row) => row.fingerprint)));
+      } finally {
+        await client.query(`SELECT pg_advisory_unlock_shared(${SUPPRESSION_LOCK})`);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  async leadsClaiming(fingerprints: readonly string[]): Promise<string[]> {
+    const { rows } = await this.pool.query<{ lead_id: string }>(
+      'SELECT DISTINCT lead_id FROM lx_fingerprint_claims WHERE fingerprint = ANY($1::text[]) ORDER BY lead_id',
+      [fingerprints],
     );
-    return rowCount ?? 0;
+    return rows.map((row) => row.lead_id);
+  }
+
+  async releaseClaims(leadIds: readonly string[]): Promise<void> {
+    await this.pool.query('DELETE FROM lx_fingerprint_claims WHERE lead_id = ANY($1::text[])', [leadIds]);
   }
 }
 

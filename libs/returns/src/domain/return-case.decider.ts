@@ -54,7 +54,8 @@ function decide(command: ReturnCaseCommand, state: ReturnCaseState): ReturnCaseE
       if (state.status !== 'requested' || !response) return [];
       if (response.position === 'accept')
         return [
-          accepted(state, response.sellerId, 'seller-accepted', `The seller accepted: ${response.statement}`),
+          // The statement is sealed under the lead's key: a rationale never copies it into clear text.
+          accepted(state, response.sellerId, 'seller-accepted', 'The seller accepted the return'),
         ];
       return [
         {
@@ -62,7 +63,7 @@ function decide(command: ReturnCaseCommand, state: ReturnCaseState): ReturnCaseE
           data: {
             allocationId,
             escalatedBy: SYSTEM,
-            reason: `The seller contests the return: ${response.statement}`,
+            reason: "The seller contests the return (see the seller's statement)",
           },
         },
       ];

@@ -224,7 +224,7 @@ describe('return case', () => {
             allocationId,
             decidedBy: 'seller-1',
             rule: 'seller-accepted',
-            rationale: 'The seller accepted: Checked the number',
+            rationale: 'The seller accepted the return',
           },
         },
       ]);
@@ -237,7 +237,7 @@ describe('return case', () => {
           data: {
             allocationId,
             escalatedBy: 'system',
-            reason: 'The seller contests the return: Checked the number',
+            reason: "The seller contests the return (see the seller's statement)",
           },
         },
       ]);

@@ -51,6 +51,17 @@ export class PersonalDataVault {
     return result;
   }
 
+  /**
+   * Seals more data of an existing key's owner (free text about a lead) without creating a key:
+   * once the key is erased, the data is sealed under a key thrown away at once, so it reads as
+   * erased like everything else of the lead.
+   */
+  async sealUnder(keyId: string, personalData: unknown): Promise<SealedEnvelope> {
+    const found = (await this.keys.find([keyId])).get(keyId);
+    const key = found ? await this.kms.unwrap(found, keyId) : randomBytes(32);
+    return this.seal({ keyId, key }, personalData);
+  }
+
   seal(dataKey: DataKey, personalData: unknown): SealedEnvelope {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', dataKey.key, iv);

@@ -91,5 +91,23 @@ export interface VerificationStore {
     decide: (holders: Map<string, FingerprintHolder>, suppressed: Set<string>) => FingerprintClaim[],
     claimedAt: Date,
   ): Promise<void>;
+  /**
+   * Adds to the suppression list. Waits for listings being written (see `listUnlessSuppressed`):
+   * once it returns, every lead with these fingerprints is either claimed already (`leadsClaiming`
+   * finds it) or will be refused as it is listed.
+   */
   suppress(fingerprints: readonly string[], reason: string): Promise<number>;
+  /**
+   * Runs `list` with the fingerprints among `fingerprints` that are suppressed, while no suppression
+   * can be added: a listing is checked against the list as it is written, so a revocation arriving
+   * mid-verification either sees the listing or is seen by it.
+   */
+  listUnlessSuppressed<T>(
+    fingerprints: readonly string[],
+    list: (suppressed: Set<string>) => Promise<T>,
+  ): Promise<T>;
+  /** Leads holding a duplicate-detection claim on any of the fingerprints, in any market. */
+  leadsClaiming(fingerprints: readonly string[]): Promise<string[]>;
+  /** Forgets the erased leads' claims: after erasure nothing links a person's fingerprint to a lead. */
+  releaseClaims(leadIds: readonly string[]): Promise<void>;
 }

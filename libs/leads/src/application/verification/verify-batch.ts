@@ -112,8 +112,8 @@ export class VerifyBatch {
       else candidates.push(verdict.lead);
     }
 
-    const accepted = await this.dedupe(progress, candidates, rejections);
-    await this.list(progress, accepted);
+    const claimed = await this.dedupe(progress, candidates, rejections);
+    const accepted = await this.list(progress, claimed, rejections);
     rejections.sort((a, b) => a.line - b.line);
     if (rejections.length > 0)
       await this.deps.store.appendToStream(
@@ -139,8 +139,6 @@ export class VerifyBatch {
     rejections: Rejection[],
   ): Promise<VerifiedLead[]> {
     const { batchId, terms, submittedAt, dedupeWindowDays } = progress;
-    const fingerprintsOf = (lead: VerifiedLead) =>
-      [lead.fingerprints.phone, lead.fingerprints.email].filter((fp): fp is string => fp !== undefined);
     // Checks look a contact up under every fingerprint key held, so a rotation loses no suppression or claim.
     const lookedUp = new Map(candidates.map((lead) => [lead, this.underEveryKey(lead)]));
     const all = [...new Set([...lookedUp.values()].flat())];
@@ -188,7 +186,16 @@ export class VerifyBatch {
     ];
   }
 
-  private async list(progress: BatchProgress, leads: VerifiedLead[]): Promise<void> {
+  /**
+   * Lists the leads, each checked against the suppression list as it is written: a person whose
+   * consent was revoked after the dedupe step is refused here (and their new key destroyed).
+   * Returns the leads listed.
+   */
+  private async list(
+    progress: BatchProgress,
+    leads: VerifiedLead[],
+    rejections: Rejection[],
+  ): Promise<VerifiedLead[]> {
     const { batchId, sellerId, terms, submittedAt, sellerHistory } = progress;
     const leadIds = leads.map((lead) => leadIdFor(batchId, lead.line));
     const keys = await this.deps.vault.obtainKeys(leadIds);
@@ -208,26 +215,48 @@ export class VerifyBatch {
         consent: lead.consent,
         personalData: this.deps.vault.seal(keys.get(leadId)!, lead.personalData),
       };
-      return { leadId, data };
+      return { lead, leadId, data };
     });
+    const listed: VerifiedLead[] = [];
     // Many lead streams per round trip and per commit; deterministic event ids make a resumed
     // chunk's re-append idempotent.
     const perAppend = 250;
-    for (let from = 0; from < listings.length; from += perAppend)
-      await this.deps.store.appendToStreams(
-        listings.slice(from, from + perAppend).map(({ leadId, data }) => ({
-          stream: `lead-${leadId}`,
-          events: [
-            {
-              ...newEvent(LeadListed, data, { actor: sellerId, correlationId: batchId }),
-              id: deterministicUuid('LeadListed', leadId),
-            },
-          ],
-          expectedRevision: 'any' as const,
-        })),
+    for (let from = 0; from < listings.length; from += perAppend) {
+      const slice = listings.slice(from, from + perAppend);
+      const refused = await this.deps.verification.listUnlessSuppressed(
+        slice.flatMap(({ lead }) => this.underEveryKey(lead)),
+        async (suppressed) => {
+          const isSuppressed = ({ lead }: (typeof slice)[number]) =>
+            this.underEveryKey(lead).some((fingerprint) => suppressed.has(fingerprint));
+          const allowed = slice.filter((listing) => !isSuppressed(listing));
+          if (allowed.length > 0)
+            await this.deps.store.appendToStreams(
+              allowed.map(({ leadId, data }) => ({
+                stream: `lead-${leadId}`,
+                events: [
+                  {
+                    ...newEvent(LeadListed, data, { actor: sellerId, correlationId: batchId }),
+                    id: deterministicUuid('LeadListed', leadId),
+                  },
+                ],
+                expectedRevision: 'any' as const,
+              })),
+            );
+          listed.push(...allowed.map(({ lead }) => lead));
+          return slice.filter(isSuppressed);
+        },
       );
+      if (refused.length === 0) continue;
+      await this.deps.vault.erase(refused.map(({ leadId }) => leadId));
+      await this.deps.verification.releaseClaims(refused.map(({ leadId }) => leadId));
+      for (const { lead } of refused) rejections.push({ line: lead.line, reasons: ['suppressed'] });
+    }
+    return listed;
   }
 }
+
+const fingerprintsOf = (lead: VerifiedLead) =>
+  [lead.fingerprints.phone, lead.fingerprints.email].filter((fp): fp is string => fp !== undefined);
 
 /** A last check against the event schema, so one odd row is refused instead of failing its chunk. */
 function fitsTheCatalogue(lead: VerifiedLead): boolean {

@@ -26,7 +26,7 @@ export const SELLER_READ_MODEL = 'rm_seller_leads';
  */
 export const sellerReadModel: Projection = {
   name: 'seller_leads',
-  version: 2,
+  version: 3,
   filter: { streamCategories: ['batch', 'lead', 'market', 'return', 'conversion'] },
   entities: [],
   createTables: () => [
@@ -148,10 +148,13 @@ export const sellerReadModel: Projection = {
         );
         return;
       case 'LeadErased':
-        // The envelope is unreadable without its key; dropping it too leaves nothing to try.
-        await manager.query(`UPDATE seller_leads SET status = 'erased', envelope = NULL WHERE lead_id = $1`, [
-          (event.data as { leadId: string }).leadId,
-        ]);
+        // The envelope is unreadable without its key; dropping it too leaves nothing to try. The
+        // fingerprints go too: suppression keeps its own, and nothing should tie a person to the lead.
+        await manager.query(
+          `UPDATE seller_leads SET status = 'erased', envelope = NULL, phone_fingerprint = NULL, email_fingerprint = NULL
+            WHERE lead_id = $1`,
+          [(event.data as { leadId: string }).leadId],
+        );
         return;
       case 'ListingExpired':
         await manager.query(
