@@ -156,12 +156,18 @@ describe('operations: metrics, health and the queue dashboard', () => {
         (READY_MAX_LAG_SECONDS + 10) * 1000,
       );
       expect(notReady.headers.get('content-type')).toContain('application/problem+json');
+      // The deposit at least (the market clock's ticks may queue behind the lock too).
+      expect(notReady.body.checks.projections.ledger.eventsBehind).toBeGreaterThanOrEqual(1);
       expect(notReady.body).toMatchObject({
         status: 503,
         detail: `projections: ledger lagging more than ${READY_MAX_LAG_SECONDS} s (LX_READY_MAX_LAG_SECONDS)`,
         checks: {
           database: { status: 'up' },
-          projections: { status: 'down', ledger: { eventsBehind: 1 }, audit_index: { eventsBehind: 0 } },
+          projections: {
+            status: 'down',
+            ledger: { eventsBehind: expect.any(Number) },
+            audit_index: { eventsBehind: 0 },
+          },
         },
       });
       expect(notReady.body.checks.projections.ledger.seconds).toBeGreaterThan(READY_MAX_LAG_SECONDS);

@@ -71,6 +71,8 @@ describe('a production deployment over HTTP', () => {
       LX_IDEMPOTENCY_KEY: idempotencyKey,
       LX_METRICS_KEY: metricsKey,
       LX_KEEP_BOOTSTRAP_OPERATOR_KEY: 'false',
+      // A deployment never lets webhooks reach private addresses (the test harness allows them).
+      LX_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false',
     });
     redis = new Redis(process.env.LX_REDIS_URL ?? 'redis://127.0.0.1:6379');
   });

@@ -122,6 +122,12 @@ describe('sold leads: status, withdrawal, export', () => {
     expect(lines).toHaveLength(2);
     const phones = lines.map((line) => line[header!.indexOf('phone')]!);
     for (const phone of phones) expect(phone).toMatch(/^\+7\d{10}$/);
+    // Money in major units beside its currency, a date on every line.
+    for (const line of lines) {
+      expect(line[header!.indexOf('price')]).toBe('500.00');
+      expect(line[header!.indexOf('currency')]).toBe('RUB');
+      expect(line[header!.indexOf('allocated_at')]).toMatch(/^\d{4}-\d\d-\d\dT/);
+    }
     const sheet = parse(spreadsheet.text, { bom: true }) as string[][];
     expect(sheet.slice(1).map((line) => line[header!.indexOf('phone')])).toEqual(phones.map((p) => `'${p}`));
     for (const separator of [',', ';', '\t'])

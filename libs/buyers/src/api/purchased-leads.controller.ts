@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Post, Query, Res } from '@nestjs/common'
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { revealLeadTexts } from '#lx/contracts';
+import { revealLeadTexts, majorUnits } from '#lx/contracts';
 import { csvDocument, type CsvValue } from '#lx/csv';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import {
@@ -53,6 +53,7 @@ const CSV_COLUMNS = [
   'order_id',
   'lead_id',
   'allocated_at',
+  // In major units beside its currency (600.00 RUB), as every CSV of the exchange.
   'price',
   'currency',
   'region',
@@ -126,7 +127,7 @@ export class PurchasedLeadsController {
         row.orderId,
         row.leadId,
         row.allocatedAt,
-        row.price,
+        majorUnits(row.price, row.currency),
         row.currency,
         row.attributes?.region,
         row.attributes?.age,
