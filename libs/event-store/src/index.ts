@@ -8,6 +8,8 @@ export * from './prepare-append.js';
 export * from './migrator.js';
 export * from './integrity.js';
 export * from './catch-up-subscription.js';
+export * from './supervision.js';
+export * from './supervised-subscription.js';
 export * from './postgres/postgres-event-store.js';
 export * from './nest/event-store.module.js';
 export * from './eventstoredb/eventstoredb-event-store.js';
