@@ -10,6 +10,8 @@ export type AppName = 'sellers' | 'buyers' | 'settlement';
 export interface RunningExchange {
   database: TestDatabase;
   operatorKey: string;
+  /** LX_REDIS_PREFIX of the apps: every Redis key they write starts with it. */
+  redisPrefix: string;
   url(app: AppName): string;
   call(app: AppName, method: string, path: string, options?: CallOptions): Promise<HttpResult>;
   /** Stops the apps, keeps the database (to start again against an existing one). */
@@ -63,11 +65,12 @@ export async function startExchange(
     throw new Error('Build first: npm run build (npm test does it)');
   const database = existingDatabase ?? (await createTestDatabase(label));
   const operatorKey = `op_${randomBytes(24).toString('base64url')}`;
+  const redisPrefix = extraEnv.LX_REDIS_PREFIX ?? testRedisPrefix(label).replace(/:$/, '');
   const ports = { sellers: await freePort(), buyers: await freePort(), settlement: await freePort() };
   const env = {
     ...process.env,
     LX_DATABASE_URL: database.url,
-    LX_REDIS_PREFIX: testRedisPrefix(label).replace(/:$/, ''),
+    LX_REDIS_PREFIX: redisPrefix,
     LX_OPERATOR_API_KEY: operatorKey,
     LX_SELLERS_PORT: String(ports.sellers),
     LX_BUYERS_PORT: String(ports.buyers),
@@ -157,6 +160,7 @@ export async function startExchange(
   return {
     database,
     operatorKey,
+    redisPrefix,
     url,
     call,
     stopApps,
