@@ -150,3 +150,39 @@ export class Supervisor {
 export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
+
+export interface PeriodicWork {
+  /** Resolves after the first run (whether it succeeded or not). */
+  readonly firstRun: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `task` now and then every `everyMs` until stopped; a failed run is logged and tried again
+ * the next period, so a reconciliation never stops for good.
+ */
+export function runPeriodically(
+  name: string,
+  everyMs: number,
+  task: () => Promise<unknown>,
+  log?: (message: string, error?: unknown) => void,
+): PeriodicWork {
+  const stopping = new AbortController();
+  let markFirstRun!: () => void;
+  const firstRun = new Promise<void>((resolve) => (markFirstRun = resolve));
+  const running = (async () => {
+    while (!stopping.signal.aborted) {
+      await task().catch((error: unknown) => log?.(`${name} failed; trying again in ${everyMs} ms`, error));
+      markFirstRun();
+      await sleep(everyMs, undefined, { signal: stopping.signal }).catch(() => undefined);
+    }
+  })();
+  return {
+    firstRun,
+    stop: async () => {
+      stopping.abort();
+      markFirstRun();
+      await running;
+    },
+  };
+}

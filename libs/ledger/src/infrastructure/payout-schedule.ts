@@ -4,6 +4,12 @@ import type { Payouts } from '../application/payouts.js';
 
 export const PAYOUT_QUEUE = 'settlement-payouts';
 
+export interface PayoutSchedule {
+  /** Puts the schedule back if Redis lost it (flushed, restarted); true when it did. */
+  ensureScheduled(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
 /**
  * The scheduled payout run as a BullMQ repeatable job (one schedule however many instances run),
  * and the worker that runs it.
@@ -15,16 +21,13 @@ export async function startPayoutSchedule(options: {
   payouts: Payouts;
   runWorker: boolean;
   log?: (message: string, error?: unknown) => void;
-}): Promise<{ close(): Promise<void> }> {
+}): Promise<PayoutSchedule> {
   const prefix = `${options.prefix}:bull`;
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue(PAYOUT_QUEUE, { connection, prefix });
-  if (options.cron)
-    await queue.upsertJobScheduler(
-      'scheduled-payouts',
-      { pattern: options.cron },
-      { name: 'pay-out-everyone' },
-    );
+  const schedule = () =>
+    queue.upsertJobScheduler('scheduled-payouts', { pattern: options.cron }, { name: 'pay-out-everyone' });
+  if (options.cron) await schedule();
   const worker = options.runWorker
     ? new Worker(
         PAYOUT_QUEUE,
@@ -34,6 +37,11 @@ export async function startPayoutSchedule(options: {
     : null;
   worker?.on('failed', (job, error) => options.log?.(`payout run ${job?.id} failed`, error));
   return {
+    ensureScheduled: async () => {
+      if (!options.cron || (await queue.getJobScheduler('scheduled-payouts'))) return false;
+      await schedule();
+      return true;
+    },
     close: async () => {
       await worker?.close();
       await queue.close();
