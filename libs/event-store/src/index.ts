@@ -11,5 +11,6 @@ export * from './catch-up-subscription.js';
 export * from './supervision.js';
 export * from './supervised-subscription.js';
 export * from './postgres/postgres-event-store.js';
+export * from './postgres/postgres-pool.js';
 export * from './nest/event-store.module.js';
 export * from './eventstoredb/eventstoredb-event-store.js';

@@ -29,14 +29,17 @@ export interface SupervisionStatus {
 /** What /metrics and /health read: every supervised piece of work of this process. */
 export interface Supervised {
   readonly name: string;
-  supervisionStatus(): Promise<SupervisionStatus>;
+  supervisionStatus(withLag: boolean): Promise<SupervisionStatus>;
 }
 
 const supervisedInThisProcess = new Set<Supervised>();
 
-/** The statuses of everything supervised in this process (subscriptions, projections, engines). */
-export async function supervisionStatuses(): Promise<SupervisionStatus[]> {
-  return Promise.all([...supervisedInThisProcess].map((work) => work.supervisionStatus()));
+/**
+ * The statuses of everything supervised in this process (subscriptions, projections, engines);
+ * `withLag: false` skips measuring the lag (a read of the log each).
+ */
+export async function supervisionStatuses({ withLag = true } = {}): Promise<SupervisionStatus[]> {
+  return Promise.all([...supervisedInThisProcess].map((work) => work.supervisionStatus(withLag)));
 }
 
 /**

@@ -3,11 +3,14 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule
 import { ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
-import { EVENT_STORE, type EventStore } from '#lx/event-store';
+import { EVENT_STORE, supervisionStatuses, type EventStore } from '#lx/event-store';
 import { REDIS } from './redis.js';
 import { Public } from './principal.js';
 
-/** `/health`: the database, Redis and the event store, each probed; 503 when one is down. */
+/**
+ * `/health`: the database, Redis and the event store, each probed, and the supervised
+ * subscriptions (restarts, last error); 503 when one is down or a subscription gave up.
+ */
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
@@ -27,7 +30,20 @@ export class HealthController {
       () => this.probe('database', () => this.dataSource.query('SELECT 1')),
       () => this.probe('redis', () => this.redis.ping()),
       () => this.probe('eventStore', () => this.eventStore.ping()),
+      () => this.subscriptions(),
     ]);
+  }
+
+  private async subscriptions() {
+    const session = this.indicators.check('subscriptions');
+    const statuses = await supervisionStatuses({ withLag: false });
+    const details = Object.fromEntries(
+      statuses.map(({ name, running, restarts, consecutiveFailures, lastError }) => [
+        name,
+        { running, restarts, consecutiveFailures, lastError },
+      ]),
+    );
+    return statuses.some((status) => status.gaveUp) ? session.down(details) : session.up(details);
   }
 
   private async probe<const K extends string>(key: K, ping: () => Promise<unknown>) {

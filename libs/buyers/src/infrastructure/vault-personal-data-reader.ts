@@ -1,11 +1,14 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import pg from 'pg';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type pg from 'pg';
+import { createPostgresPool } from '#lx/event-store';
 import { createPersonalDataVault, type PersonalDataVault } from '#lx/vault';
 import type {
   PersonalData,
   PersonalDataEnvelope,
   PersonalDataReader,
 } from '../application/personal-data-reader.js';
+
+const logger = new Logger('buyers');
 
 /** The buyers' port onto libs/vault: opens an envelope, or null once its key was erased. */
 @Injectable()
@@ -18,7 +21,12 @@ export class VaultPersonalDataReader implements PersonalDataReader, OnApplicatio
   ) {}
 
   static async connect(databaseUrl: string, masterKeyBase64: string): Promise<VaultPersonalDataReader> {
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+    const pool = createPostgresPool({
+      connectionString: databaseUrl,
+      max: 4,
+      purpose: 'vault',
+      log: (message, error) => logger.warn(`${message}: ${String(error)}`),
+    });
     return new VaultPersonalDataReader(pool, await createPersonalDataVault(pool, masterKeyBase64));
   }
 

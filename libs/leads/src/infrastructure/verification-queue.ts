@@ -23,6 +23,8 @@ export class VerificationQueue {
       connection: this.connection,
       prefix: bullPrefix(options.prefix),
     });
+    // Redis restarting: the queue reconnects by itself; unlistened, the error would end the process.
+    this.queue.on('error', () => undefined);
   }
 
   async enqueue(batchId: string): Promise<void> {

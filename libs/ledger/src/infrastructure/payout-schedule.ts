@@ -36,6 +36,9 @@ export async function startPayoutSchedule(options: {
       )
     : null;
   worker?.on('failed', (job, error) => options.log?.(`payout run ${job?.id} failed`, error));
+  // Redis restarting: both reconnect by themselves; unlistened, the error would end the process.
+  worker?.on('error', (error) => options.log?.('payout worker error', error));
+  queue.on('error', (error) => options.log?.('payout queue error', error));
   return {
     ensureScheduled: async () => {
       if (!options.cron || (await queue.getJobScheduler('scheduled-payouts'))) return false;

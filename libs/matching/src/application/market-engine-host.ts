@@ -157,6 +157,7 @@ export class MarketEngineHost {
 
   private async handle(event: RecordedEvent): Promise<void> {
     if (this.killed) throw new Error('killed');
+    this.supervisor?.succeeded(); // reading the log again: the next failure waits the shortest pause
     const input = toMarketInput(event, this.options.vertical);
     if (!input) return;
     this.stats.inputs++;

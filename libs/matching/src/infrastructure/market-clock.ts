@@ -41,7 +41,9 @@ export class MarketClock {
         prefix,
       },
     );
+    // Redis restarting: both reconnect by themselves; unlistened, the error would end the process.
     this.worker.on('error', (error) => options.log?.('market clock worker error', error));
+    this.queue.on('error', (error) => options.log?.('market clock queue error', error));
   }
 
   async start(): Promise<void> {

@@ -32,6 +32,8 @@ export class ReturnWindowQueue implements ReturnWindowScheduler, DerivedSchedule
       connection: this.connection,
       prefix: bullPrefix(options.prefix),
     });
+    // Redis restarting: the queue reconnects by itself; unlistened, the error would end the process.
+    this.queue.on('error', () => undefined);
   }
 
   async scheduleClose(
