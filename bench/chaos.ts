@@ -62,6 +62,8 @@ interface FaultResult {
   doubled: number;
   unacknowledged: number;
   retries: number;
+  /** Status → failed attempts answered with it (503 while the database is away; network errors are not counted). */
+  failedStatuses: Record<string, number>;
   recoverMs: number[];
   subscriptionRestarts: number;
   verdict: LoadVerdict;
@@ -117,6 +119,7 @@ async function runFault(fault: Fault): Promise<FaultResult> {
       fault: fault.name,
       ...verdict.total,
       retries: load.retries,
+      failedStatuses: Object.fromEntries(load.failedStatuses),
       recoverMs,
       subscriptionRestarts: await subscriptionRestarts(exchange),
       verdict,
@@ -144,7 +147,7 @@ async function main(): Promise<void> {
           'lost',
           'doubled',
           'never acknowledged',
-          'retries',
+          'retries (statuses)',
           'time to recover, ms (each strike)',
           'subscription restarts',
           'webhooks missing',
@@ -155,7 +158,11 @@ async function main(): Promise<void> {
           String(result.lost),
           String(result.doubled),
           String(result.unacknowledged),
-          String(result.retries),
+          `${result.retries} (${
+            Object.entries(result.failedStatuses)
+              .map(([status, n]) => `${status}: ${n}`)
+              .join(', ') || '-'
+          })`,
           ms(result.recoverMs),
           String(result.subscriptionRestarts),
           `${result.verdict.webhooksMissing} of ${result.verdict.webhooksMissing + result.verdict.webhooksDelivered}`,
@@ -165,7 +172,9 @@ async function main(): Promise<void> {
       faults.map((fault) => `${fault.name}: ${fault.description}`).join('\n') +
       '\n',
   );
-  const pass = results.every((result) => result.lost === 0 && result.doubled === 0);
+  const pass = results.every(
+    (result) => result.lost === 0 && result.doubled === 0 && !result.failedStatuses['500'],
+  );
   printJsonLine({
     benchmark: 'chaos',
     machine,

@@ -66,6 +66,8 @@ describe('faults under load', () => {
     expect(verdict.byKind.upload.acknowledged).toBeGreaterThan(0);
     expect(verdict.byKind.order.acknowledged).toBeGreaterThan(0);
     expect(verdict.total).toMatchObject({ lost: 0, doubled: 0 });
+    // While the database was away, a request was refused as retryable (503), never as a bug (500).
+    expect(load.failedStatuses.get(500) ?? 0).toBe(0);
     expect(verdict.allocations).toBeGreaterThan(0);
     expect(verdict.leadsSoldTwice).toBe(0);
     // The buyers' projection resumed from its checkpoint and holds every allocation of the log.

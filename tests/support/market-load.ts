@@ -71,6 +71,8 @@ export class MarketLoad {
   readonly acknowledged: Acknowledged[] = [];
   /** Attempts that failed (5xx, connection refused …) and were retried. */
   retries = 0;
+  /** The HTTP statuses of the failed attempts (what the apps answered while the fault lasted). */
+  readonly failedStatuses = new Map<number, number>();
   unacknowledged: Record<WriteKind, number> = { upload: 0, order: 0, return: 0 };
   private stopping = false;
   private loops: Promise<void>[] = [];
@@ -159,6 +161,7 @@ export class MarketLoad {
       try {
         const response = await attempt();
         if (response.status === ok) return response.body;
+        this.failedStatuses.set(response.status, (this.failedStatuses.get(response.status) ?? 0) + 1);
         if (response.status < 500 && response.status !== 409 && response.status !== 429)
           throw new Error(
             `${app} refused: ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`,

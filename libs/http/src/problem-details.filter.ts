@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { DomainError } from '#lx/event-sourcing';
 import { PROBLEM_BASE, ProblemException, type ProblemDetails } from './problem-details.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable.js';
 
 interface ErrorWithCode {
   code?: string;
@@ -34,7 +35,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = this.toProblem(exception, request.originalUrl);
     if (problem.status >= 500)
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    if (problem.status === 429 && typeof problem.retryAfterSeconds === 'number')
+    if ((problem.status === 429 || problem.status === 503) && typeof problem.retryAfterSeconds === 'number')
       response.setHeader('Retry-After', String(problem.retryAfterSeconds));
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
@@ -86,6 +87,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         ...(exception instanceof DomainError && Object.keys(exception.details).length
           ? { details: exception.details }
           : {}),
+      };
+    if (isDatabaseUnavailable(exception))
+      return {
+        type: `${PROBLEM_BASE}database-unavailable`,
+        title: 'Database unavailable',
+        status: 503,
+        detail: 'The database is restarting or unreachable; nothing was acknowledged. Retry the request.',
+        instance,
+        retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
       };
     return { type: `${PROBLEM_BASE}internal-error`, title: 'Internal error', status: 500, instance };
   }
