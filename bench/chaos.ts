@@ -114,7 +114,7 @@ async function runFault(fault: Fault): Promise<FaultResult> {
     await sleep(gap);
     await load.stop();
     log(`${fault.name}: load stopped; settling and reading the log`);
-    const verdict = await load.verify(180_000);
+    const verdict = await load.verify({ settleTimeoutMs: 120_000 });
     return {
       fault: fault.name,
       ...verdict.total,

@@ -33,11 +33,13 @@ describe('faults under load', () => {
       LX_SCHEDULE_RECONCILE_SECONDS: '1',
     });
     load = await MarketLoad.prepare(exchange, {
-      leadsPerSecond: 20,
-      batchRows: 10,
+      leadsPerSecond: 10,
+      batchRows: 5,
       orderEveryMs: 1_000,
-      orderQuantity: 10,
+      orderQuantity: 5,
       returnEveryMs: 1_500,
+      // An upload cut by the fault keeps its key locked (issue 18 item 4): not retried for ever here.
+      giveUpAfterMs: 15_000,
     });
   });
 
@@ -49,7 +51,7 @@ describe('faults under load', () => {
   it('PostgreSQL terminating every connection and refusing new ones: nothing acknowledged is lost or doubled', async () => {
     load.start();
     await sleep(3_000);
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 2; round++) {
       const interruption = await interruptDatabase(exchange.database, { refuseForMs: 1_500, rounds: 3 });
       expect(interruption.terminated).toBeGreaterThan(0);
       const ended = Date.now();
@@ -61,7 +63,8 @@ describe('faults under load', () => {
       await sleep(1_000);
     }
     await load.stop();
-    const verdict = await load.verify(45_000);
+    // Webhook delivery is not awaited: its subscription is another change's (libs/buyers webhook-delivery).
+    const verdict = await load.verify({ settleTimeoutMs: 30_000, waitForWebhooks: false });
     expect(verdict.details).toEqual([]);
     expect(verdict.byKind.upload.acknowledged).toBeGreaterThan(0);
     expect(verdict.byKind.order.acknowledged).toBeGreaterThan(0);
@@ -111,5 +114,35 @@ describe('faults under load', () => {
     );
     const settled = await Promise.all(pending.map(async (id) => (await transferOf(id)).status));
     expect(settled.every((status) => status === 'posted' || status === 'voided')).toBe(true);
+  });
+
+  it('an order retried with the same Idempotency-Key after Redis lost the key’s record is placed once', async () => {
+    const place = () =>
+      exchange.call('buyers', 'POST', '/v1/orders', {
+        key: load.buyer.apiKey,
+        headers: { 'idempotency-key': 'faults-one-order' },
+        body: {
+          vertical: 'eyewear',
+          filters: {},
+          bid: 60_000,
+          modifiers: [],
+          quantity: 1,
+          budget: 60_007, // tells this order apart from the load's
+          exclusivity: 'any',
+          delivery: 'pull',
+        },
+      });
+    const first = await place();
+    expect(first.status).toBe(201);
+    // What a client sees when the answer is lost after the write: it retries; meanwhile Redis lost the record.
+    await flushRedisPrefix(`${exchange.redisPrefix}:`);
+    const retried = await place();
+    expect(retried.status).toBe(201);
+    expect(retried.body.orderId).toBe(first.body.orderId);
+    const orders = await exchange.call('buyers', 'GET', '/v1/orders?limit=500', { key: load.buyer.apiKey });
+    const placed = (orders.body.items as { terms: { budget: number } }[]).filter(
+      (order) => order.terms.budget === 60_007,
+    );
+    expect(placed).toHaveLength(1);
   });
 });

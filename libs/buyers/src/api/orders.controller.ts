@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AggregateRepository } from '#lx/event-sourcing';
-import { CurrentPrincipal, notFound, Roles, type Principal } from '#lx/http';
+import { CurrentPrincipal, idempotencyKeyOf, notFound, Roles, type Principal } from '#lx/http';
 import {
   AmendPurchaseOrder,
   ChangeOrderStatus,
@@ -43,10 +43,20 @@ export class OrdersController {
       'nothing reserved). ' +
       LIVE_RULES,
   })
-  async place(@Body() body: PlaceOrderRequest, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
+  async place(
+    @Body() body: PlaceOrderRequest,
+    @CurrentPrincipal() buyer: Principal,
+    @Req() request: { headers: Record<string, string | string[] | undefined> },
+  ): Promise<OrderView> {
     const terms = toOrderTerms(body);
     const { orderId } = await this.commands.execute(
-      new PlacePurchaseOrder(buyer.participantId, body.vertical, terms, buyer.participantId),
+      new PlacePurchaseOrder(
+        buyer.participantId,
+        body.vertical,
+        terms,
+        buyer.participantId,
+        idempotencyKeyOf(request),
+      ),
     );
     return this.get(orderId, buyer);
   }
