@@ -38,16 +38,20 @@ interface Sample {
 async function metricsOf(
   exchange: RunningExchange,
   app: AppName,
-): Promise<{ rssMb: number; maxLag: number }> {
+): Promise<{ rssMb: number; maxLag: number; mostBehind: string }> {
   const text = await fetch(`${exchange.url(app)}/metrics`).then((response) => response.text());
   let rssMb = 0;
   let maxLag = 0;
+  let mostBehind = '';
   for (const line of text.split('\n')) {
     const value = Number(line.split(' ').at(-1));
     if (line.startsWith('process_resident_memory_bytes ')) rssMb = value / 1_048_576;
-    if (line.startsWith('lx_subscription_lag_events{')) maxLag = Math.max(maxLag, value);
+    if (line.startsWith('lx_subscription_lag_events{') && value > maxLag) {
+      maxLag = value;
+      mostBehind = /name="([^"]*)"/.exec(line)?.[1] ?? '';
+    }
   }
-  return { rssMb, maxLag };
+  return { rssMb, maxLag, mostBehind };
 }
 
 /** Failed jobs kept by BullMQ per queue: what was given up on (the dead letters). */
