@@ -30,7 +30,10 @@ describe('SupervisedSubscription', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('supervised_subscription');
-    store = await PostgresEventStore.connect({ connectionString: database.url, registry: contractTestCatalogue });
+    store = await PostgresEventStore.connect({
+      connectionString: database.url,
+      registry: contractTestCatalogue,
+    });
   });
 
   afterAll(async () => {
