@@ -113,6 +113,12 @@ async function runFault(fault: Fault): Promise<FaultResult> {
     }
     await sleep(gap);
     await load.stop();
+    // An app that died (an unhandled error) would show here: its last words are in its output.
+    for (const app of ['sellers', 'buyers', 'settlement'] as const) {
+      const output = exchange.logs(app);
+      const died = output.indexOf('Node.js v');
+      if (died >= 0) log(`${app} DIED:\n${output.slice(Math.max(0, died - 6000), died)}`);
+    }
     log(`${fault.name}: load stopped; settling and reading the log`);
     const verdict = await load.verify({ settleTimeoutMs: 120_000 });
     return {
