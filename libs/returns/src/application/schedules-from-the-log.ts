@@ -1,13 +1,15 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
-import type { EventStore } from '#lx/event-store';
+import type { EventFilter, EventStore } from '#lx/event-store';
+import { liveSchemaOf, readCheckpoint } from '#lx/projections';
 import {
+  pendingSettlementsProjection,
   readPendingSettlements,
-  PENDING_SETTLEMENTS_SCHEMA,
 } from '../infrastructure/pending-settlements.projection.js';
-import { RETURN_FACTS_SCHEMA, type ReturnWindowScheduler } from './return-decisions.js';
+import { returnFactsProjection } from '../infrastructure/return-facts.projection.js';
+import type { ReturnWindowScheduler } from './return-decisions.js';
 import type { ReturnWindow } from './return-window.js';
 import { sellerResponseMs, type ReturnsOptions } from './returns-options.js';
-import { waitForReadModel } from './read-model-wait.js';
 
 /** Tells whether the scheduler's store still holds what was derived into it (Redis loses it all at once). */
 export interface DerivedSchedulesMarker {
@@ -31,6 +33,18 @@ export const FULL_PASS_MS = 3_600_000;
  * back what was lost. Runs at start, whenever the marker is gone, and at least every FULL_PASS_MS.
  */
 export class SchedulesFromTheLog {
+  private async caughtUp(schema: string, filter: EventFilter, timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const stored = await readCheckpoint(this.dataSource, schema);
+      const ahead = await this.store.readAll({ after: stored?.position ?? null, maxCount: 1, filter });
+      if (ahead.events.length === 0) return;
+      if (Date.now() > deadline)
+        throw new Error(`Read model ${schema} is still behind the log after ${timeoutMs} ms`);
+      await sleep(200);
+    }
+  }
+
   private lastFullPass = 0;
 
   constructor(
@@ -52,10 +66,10 @@ export class SchedulesFromTheLog {
 
   /** Schedules every pending job again, from read models that have seen the log up to now. */
   async rederive(): Promise<RederivedSchedules> {
-    const head = await this.store.headPosition();
-    if (head)
-      for (const schema of [PENDING_SETTLEMENTS_SCHEMA, RETURN_FACTS_SCHEMA])
-        await waitForReadModel(this.dataSource, schema, head, 120_000);
+    // Both read models must have applied every event of theirs already in the log (a projection's
+    // checkpoint stops at its own last event, so it is compared with the log through its filter).
+    for (const projection of [pendingSettlementsProjection, returnFactsProjection])
+      await this.caughtUp(liveSchemaOf(projection), projection.filter);
     // Marked first: a flush during the pass removes the mark, and the next pass starts over.
     await this.scheduler.markDerived();
     const pending = await readPendingSettlements(this.dataSource);
