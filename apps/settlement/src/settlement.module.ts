@@ -7,7 +7,12 @@ import { AccessModule } from '#lx/access';
 import { MatchingModule } from '#lx/matching';
 import { AuditModule, auditIndexProjection } from '#lx/audit';
 import { LedgerModule, ledgerProjection } from '#lx/ledger';
-import { ReturnsModule, returnFactsProjection, sellerHistoryProjection } from '#lx/returns';
+import {
+  ReturnsModule,
+  pendingSettlementsProjection,
+  returnFactsProjection,
+  sellerHistoryProjection,
+} from '#lx/returns';
 
 /** The clearing house: operator API, matching, ledger, disputes and audit. */
 @Module({})
@@ -23,6 +28,7 @@ export class SettlementAppModule {
             auditIndexProjection,
             ledgerProjection,
             returnFactsProjection,
+            pendingSettlementsProjection,
             sellerHistoryProjection,
           ],
         }),
@@ -62,5 +68,6 @@ function settlementWork(config: ExchangeConfig) {
     redisPrefix: config.LX_REDIS_PREFIX,
     payoutCron: config.LX_PAYOUT_CRON,
     runWorkers: config.LX_SETTLEMENT_WORKERS,
+    reconcileSchedulesEverySeconds: config.LX_SCHEDULE_RECONCILE_SECONDS,
   };
 }

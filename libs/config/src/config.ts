@@ -169,6 +169,11 @@ const schema = z
       .transform((value) => value === 'true'),
     /** Period of the MarketClockTicked job (BullMQ) that drives expiries in an idle market. */
     LX_MARKET_CLOCK_SECONDS: z.coerce.number().int().min(1).default(60),
+    /**
+     * How often the scheduled jobs (market clock, payouts, return windows, sellers' deadlines) are
+     * checked against the log and put back if Redis lost them.
+     */
+    LX_SCHEDULE_RECONCILE_SECONDS: z.coerce.number().int().min(1).default(30),
   })
   .superRefine((env, ctx) => {
     if (env.LX_EVENT_STORE === 'eventstoredb' && !env.LX_EVENTSTOREDB_URL)

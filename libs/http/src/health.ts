@@ -10,7 +10,7 @@ import {
 import { ApiExcludeController } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
-import { EVENT_STORE, type EventStore } from '#lx/event-store';
+import { EVENT_STORE, supervisionStatuses, type EventStore } from '#lx/event-store';
 import { REDIS } from './redis.js';
 import { Public } from './principal.js';
 import { ProblemException } from './problem-details.js';
@@ -26,7 +26,8 @@ export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 
 /**
  * For operators, load balancers and orchestrators (see the README), not part of the business API's
- * documents. `/health`: the database, Redis and the event store, each probed; 503 when one is down.
+ * documents. `/health`: the database, Redis, the event store and the supervised subscriptions
+ * (restarts, last error), each probed; 503 when one is down or a subscription gave up.
  * `/health/live`: the process answers (no dependency, so a database outage restarts nothing).
  * `/health/ready`: the same probes and the readiness checks (no projection lagging); 503 with the
  * reason otherwise.
@@ -92,7 +93,20 @@ export class HealthController {
       () => this.probe('database', () => this.dataSource.query('SELECT 1')),
       () => this.probe('redis', () => this.redis.ping()),
       () => this.probe('eventStore', () => this.eventStore.ping()),
+      () => this.subscriptions(),
     ];
+  }
+
+  private async subscriptions() {
+    const session = this.indicators.check('subscriptions');
+    const statuses = await supervisionStatuses({ withLag: false });
+    const details = Object.fromEntries(
+      statuses.map(({ name, running, restarts, consecutiveFailures, lastError }) => [
+        name,
+        { running, restarts, consecutiveFailures, lastError },
+      ]),
+    );
+    return statuses.some((status) => status.gaveUp) ? session.down(details) : session.up(details);
   }
 
   private async probe<const K extends string>(key: K, ping: () => Promise<unknown>) {

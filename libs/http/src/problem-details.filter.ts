@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { DomainError } from '#lx/event-sourcing';
 import { jsonReplacer } from './json-body.js';
 import { PROBLEM_BASE, ProblemException, type ProblemDetails } from './problem-details.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable.js';
 
 interface ErrorWithCode {
   code?: string;
@@ -35,7 +36,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = this.toProblem(exception, request.originalUrl);
     if (problem.status >= 500)
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    if (problem.status === 429 && typeof problem.retryAfterSeconds === 'number')
+    if ((problem.status === 429 || problem.status === 503) && typeof problem.retryAfterSeconds === 'number')
       response.setHeader('Retry-After', String(problem.retryAfterSeconds));
     response
       .status(problem.status)
@@ -93,6 +94,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         ...(exception instanceof DomainError && Object.keys(exception.details).length
           ? { details: exception.details }
           : {}),
+      };
+    if (isDatabaseUnavailable(exception))
+      return {
+        type: `${PROBLEM_BASE}database-unavailable`,
+        title: 'Database unavailable',
+        status: 503,
+        detail: 'The database is restarting or unreachable; nothing was acknowledged. Retry the request.',
+        instance,
+        retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
       };
     return { type: `${PROBLEM_BASE}internal-error`, title: 'Internal error', status: 500, instance };
   }

@@ -8,9 +8,9 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EVENT_STORE, type EventStore } from '#lx/event-store';
+import { EVENT_STORE, runPeriodically, type EventStore, type PeriodicWork } from '#lx/event-store';
 import { Payouts } from './application/payouts.js';
-import { startPayoutSchedule } from './infrastructure/payout-schedule.js';
+import { startPayoutSchedule, type PayoutSchedule } from './infrastructure/payout-schedule.js';
 import { LedgerMetrics } from './infrastructure/ledger-metrics.js';
 import { LedgerController } from './api/ledger.controller.js';
 import { StatementsController } from './api/statements.controller.js';
@@ -21,6 +21,8 @@ export interface LedgerModuleOptions {
   /** Cron pattern of the scheduled payout run; empty: payouts on request only. */
   payoutCron: string;
   runWorkers: boolean;
+  /** How often the payout schedule is checked and put back if Redis lost it. */
+  reconcileSchedulesEverySeconds: number;
 }
 
 const LEDGER_OPTIONS = Symbol('LEDGER_OPTIONS');
@@ -28,7 +30,8 @@ const LEDGER_OPTIONS = Symbol('LEDGER_OPTIONS');
 @Injectable()
 class PayoutScheduleHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('payouts');
-  private schedule: { close(): Promise<void> } | null = null;
+  private schedule: PayoutSchedule | null = null;
+  private reconciliation: PeriodicWork | null = null;
   constructor(
     @Inject(LEDGER_OPTIONS) private readonly options: LedgerModuleOptions,
     @Inject(Payouts) private readonly payouts: Payouts,
@@ -42,8 +45,18 @@ class PayoutScheduleHost implements OnApplicationBootstrap, OnApplicationShutdow
       runWorker: this.options.runWorkers,
       log: (message, error) => this.logger.warn(`${message}: ${String(error)}`),
     });
+    const schedule = this.schedule;
+    this.reconciliation = runPeriodically(
+      'checking the payout schedule',
+      this.options.reconcileSchedulesEverySeconds * 1000,
+      async () => {
+        if (await schedule.ensureScheduled()) this.logger.warn('payout schedule restored');
+      },
+      (message, error) => this.logger.warn(`${message}: ${String(error)}`),
+    );
   }
   async onApplicationShutdown(): Promise<void> {
+    await this.reconciliation?.stop();
     await this.schedule?.close();
   }
 }

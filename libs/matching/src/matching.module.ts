@@ -9,7 +9,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ExchangeConfig } from '#lx/config';
-import { EVENT_STORE, type EventStore } from '#lx/event-store';
+import { EVENT_STORE, runPeriodically, type EventStore, type PeriodicWork } from '#lx/event-store';
 import { MarketEngineHost } from './application/market-engine-host.js';
 import { MarketSettingsController } from './api/market-settings.controller.js';
 import { MarketClock } from './infrastructure/market-clock.js';
@@ -22,6 +22,7 @@ export class MatchingEngines implements OnApplicationBootstrap, OnApplicationShu
   private readonly logger = new Logger('matching');
   private readonly hosts: MarketEngineHost[] = [];
   private clock: MarketClock | null = null;
+  private clockReconciliation: PeriodicWork | null = null;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -55,9 +56,20 @@ export class MatchingEngines implements OnApplicationBootstrap, OnApplicationShu
     // A market is open for orders from its first tick on: the buyers app refuses orders (and
     // releases cancelled ones itself) in a market no engine has ever run.
     for (const vertical of markets) await this.clock.tick(vertical);
+    const clock = this.clock;
+    this.clockReconciliation = runPeriodically(
+      'checking the market clock schedules',
+      this.config.LX_SCHEDULE_RECONCILE_SECONDS * 1000,
+      async () => {
+        const restored = await clock.ensureScheduled();
+        if (restored.length > 0) this.logger.warn(`market clock schedules restored: ${restored.join(', ')}`);
+      },
+      log,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.clockReconciliation?.stop();
     await Promise.all(this.hosts.map((host) => host.stop()));
     await this.clock?.close();
   }

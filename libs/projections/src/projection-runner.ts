@@ -1,8 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import {
   comparePositions,
   formatPosition,
+  LAG_COUNT_CAP,
+  Supervisor,
   type EventStore,
   type LogPosition,
   type RecordedEvent,
@@ -54,8 +55,6 @@ export interface ProjectionStatus {
   lastError: string | null;
 }
 
-const MAX_RETRY_DELAY_MS = 30_000;
-
 /**
  * Keeps one projection's tables up to date: one subscription with an external checkpoint, and one
  * transaction per page of events holding the handler's writes for each event of the page and the
@@ -76,8 +75,7 @@ export class ProjectionRunner {
   private readonly stopping = new AbortController();
   private pauseGate: { promise: Promise<void>; open: () => void } | null = null;
   private inFlight: Promise<void> | null = null;
-  private consecutiveFailures = 0;
-  private lastError: unknown = null;
+  private readonly supervisor: Supervisor;
   private finished = false;
   private readonly waiters = new Set<{ target: LogPosition; settle: (error?: unknown) => void }>();
   private readonly supervising: Promise<void>;
@@ -88,6 +86,15 @@ export class ProjectionRunner {
   ) {
     this.caughtUp = new Promise<void>((resolve, reject) => (this.settleCaughtUp = { resolve, reject }));
     this.caughtUp.catch(() => undefined); // a runner nobody awaits must not raise an unhandled rejection
+    const { retryDelayMs = 500, giveUpAfterFailures, log } = options;
+    this.supervisor = new Supervisor(`projection ${schema}`, {
+      retryDelayMs,
+      ...(giveUpAfterFailures === undefined ? {} : { giveUpAfterFailures }),
+      ...(log ? { log } : {}),
+      // Another applier moved the checkpoint: resume from the stored one at once.
+      resumesAtOnce: (failure) => failure instanceof CheckpointMovedError,
+      isFatal: (failure) => failure instanceof ProjectionVersionMismatchError,
+    });
     this.supervising = this.supervise();
   }
 
@@ -124,7 +131,7 @@ export class ProjectionRunner {
       lagging: ahead.events.length > 0,
       paused: this.pauseGate !== null,
       running: !this.finished,
-      lastError: this.lastError === null ? null : describeError(this.lastError),
+      lastError: this.supervisor.status().lastError,
     };
   }
 
@@ -168,39 +175,35 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     this.stopping.abort();
+    const stopping = this.supervisor.stop();
     this.resume();
     await this.subscription?.stop();
+    await stopping;
     await this.supervising;
   }
 
-  /** Runs subscriptions one after another: a moved checkpoint resumes at once, a failure after a pause. */
+  /** Runs subscriptions one after another under the exchange's one restart policy (see Supervisor). */
   private async supervise(): Promise<void> {
-    const { retryDelayMs = 500, giveUpAfterFailures = Infinity, log } = this.options;
-    let outcome: unknown = new Error(`projection ${this.schema} stopped before catching up`);
-    while (!this.stopping.signal.aborted) {
-      const failure = await this.runSubscription();
-      if (this.stopping.signal.aborted) break;
-      if (failure instanceof CheckpointMovedError) {
-        log?.(`${failure.message}; resuming from the stored checkpoint`);
-        continue;
-      }
-      this.lastError = failure;
-      this.consecutiveFailures += 1;
-      if (
-        failure instanceof ProjectionVersionMismatchError ||
-        this.consecutiveFailures >= giveUpAfterFailures
-      ) {
-        log?.(`projection ${this.schema} gave up`, failure);
-        outcome = failure;
-        break;
-      }
-      const delay = Math.min(retryDelayMs * 2 ** (this.consecutiveFailures - 1), MAX_RETRY_DELAY_MS);
-      log?.(`projection ${this.schema} failed; retrying in ${delay} ms`, failure);
-      await sleep(delay, undefined, { signal: this.stopping.signal }).catch(() => undefined);
-    }
+    const gaveUp = await this.supervisor.start(
+      () => this.runSubscription(),
+      () => this.lag(),
+    );
+    const outcome = gaveUp ?? new Error(`projection ${this.schema} stopped before catching up`);
     this.finished = true;
     this.settleCaughtUp.reject(outcome);
     for (const waiter of [...this.waiters]) waiter.settle(outcome);
+  }
+
+  /** Events of the projection's filter after its stored checkpoint (counted up to LAG_COUNT_CAP). */
+  private async lag(): Promise<number> {
+    const { projection, store, dataSource } = this.options;
+    const stored = await readCheckpoint(dataSource, this.schema);
+    const ahead = await store.readAll({
+      after: stored?.position ?? null,
+      maxCount: LAG_COUNT_CAP,
+      filter: projection.filter,
+    });
+    return ahead.events.length;
   }
 
   /** One subscription from the stored checkpoint; resolves with what ended it (null: a stop). */
@@ -307,8 +310,7 @@ export class ProjectionRunner {
     } finally {
       await runner.release();
     }
-    this.consecutiveFailures = 0;
-    this.lastError = null;
+    this.supervisor.succeeded();
     this.moveTo(to);
   }
 
@@ -320,8 +322,4 @@ export class ProjectionRunner {
 
 function reached(position: LogPosition | null, target: LogPosition): boolean {
   return position !== null && comparePositions(position, target) >= 0;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -9,11 +9,12 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AggregateRepository, EventSourcingModule } from '#lx/event-sourcing';
-import { EVENT_STORE, type EventStore } from '#lx/event-store';
+import { EVENT_STORE, runPeriodically, type EventStore, type PeriodicWork } from '#lx/event-store';
 import { ReturnDecisions } from './application/return-decisions.js';
 import { ReturnWindow } from './application/return-window.js';
 import { RETURNS_OPTIONS, type ReturnsOptions } from './application/returns-options.js';
 import { SettlementFinalizer } from './application/settlement-finalizer.js';
+import { SchedulesFromTheLog } from './application/schedules-from-the-log.js';
 import { ReturnWindowQueue, startReturnWindowWorker } from './infrastructure/return-window.queue.js';
 import { startSettlementReactions, type SettlementReactions } from './infrastructure/settlement-reactions.js';
 import { DisputesController, SellerHistoryController } from './api/disputes.controller.js';
@@ -23,6 +24,8 @@ export interface ReturnsModuleOptions extends ReturnsOptions {
   redisPrefix: string;
   /** Runs the subscriptions and the return-window worker in this process. */
   runWorkers: boolean;
+  /** How often the scheduled jobs are checked against the log (LX_SCHEDULE_RECONCILE_SECONDS). */
+  reconcileSchedulesEverySeconds: number;
 }
 
 /**
@@ -34,6 +37,7 @@ class SettlementReactionsHost implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger('settlement');
   private reactions: SettlementReactions | null = null;
   private worker: { close(): Promise<void> } | null = null;
+  private reconciliation: PeriodicWork | null = null;
 
   constructor(
     @Inject(RETURNS_OPTIONS) private readonly options: ReturnsModuleOptions,
@@ -63,9 +67,28 @@ class SettlementReactionsHost implements OnApplicationBootstrap, OnApplicationSh
       unanswered: this.reactions.decisions,
       log,
     });
+    // Redis keeps nothing on disk: the jobs are derived again from the log at start, and whenever
+    // the reconciliation finds them lost.
+    const schedules = new SchedulesFromTheLog(
+      this.store,
+      this.dataSource,
+      this.window,
+      this.queue,
+      this.options,
+    );
+    this.reconciliation = runPeriodically(
+      'deriving the return-window and seller-deadline jobs from the log',
+      this.options.reconcileSchedulesEverySeconds * 1000,
+      async () => {
+        const passed = await schedules.reconcile();
+        if (passed) this.logger.log(`scheduled jobs derived from the log: ${JSON.stringify(passed)}`);
+      },
+      log,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.reconciliation?.stop();
     await this.worker?.close();
     await this.reactions?.stop();
     await this.queue.close();

@@ -67,8 +67,8 @@ export async function startExchange(
     throw new Error('Build first: npm run build (npm test does it)');
   const database = existingDatabase ?? (await createTestDatabase(label));
   const operatorKey = `op_${randomBytes(24).toString('base64url')}`;
-  const ports = { sellers: await freePort(), buyers: await freePort(), settlement: await freePort() };
   const redisPrefix = extraEnv.LX_REDIS_PREFIX ?? testRedisPrefix(label).replace(/:$/, '');
+  const ports = { sellers: await freePort(), buyers: await freePort(), settlement: await freePort() };
   const env = {
     ...process.env,
     LX_DATABASE_URL: database.url,

@@ -1,2 +1,3 @@
 export * from './test-database.js';
 export * from './exchange-processes.js';
+export * from './faults.js';

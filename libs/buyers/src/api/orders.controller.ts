@@ -1,8 +1,16 @@
-import { Body, Controller, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AggregateRepository } from '#lx/event-sourcing';
-import { CurrentPrincipal, notFound, Roles, type Principal, Answers, IdParam } from '#lx/http';
+import {
+  Answers,
+  CurrentPrincipal,
+  IdParam,
+  idempotencyKeyOf,
+  notFound,
+  Roles,
+  type Principal,
+} from '#lx/http';
 import {
   AmendPurchaseOrder,
   ChangeOrderStatus,
@@ -52,10 +60,20 @@ export class OrdersController {
       RESTING_LEADS_RULE +
       LIVE_RULES,
   })
-  async place(@Body() body: PlaceOrderRequest, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
+  async place(
+    @Body() body: PlaceOrderRequest,
+    @CurrentPrincipal() buyer: Principal,
+    @Req() request: { headers: Record<string, string | string[] | undefined> },
+  ): Promise<OrderView> {
     const terms = toOrderTerms(body);
     const { orderId } = await this.commands.execute(
-      new PlacePurchaseOrder(buyer.participantId, body.vertical, terms, buyer.participantId),
+      new PlacePurchaseOrder(
+        buyer.participantId,
+        body.vertical,
+        terms,
+        buyer.participantId,
+        idempotencyKeyOf(request),
+      ),
     );
     return this.get(orderId, buyer);
   }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { isEvent, OrderPlaced } from '#lx/contracts';
+import { isEvent, OrderPlaced, uuidFromName } from '#lx/contracts';
 import { AggregateRepository } from '#lx/event-sourcing';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { buyerAccountDecider } from '../domain/buyer-account-decider.js';
+import { BuyerAccountError } from '../domain/buyer-account-errors.js';
 import type { BuyerAccountState, OrderTerms } from '../domain/buyer-account.js';
 import { buyerStream } from './buyer-account-stream.js';
 import { MarketDirectory } from './market-directory.js';
@@ -32,6 +33,8 @@ export class PlacePurchaseOrder {
     readonly vertical: string,
     readonly terms: OrderTerms,
     readonly actor: string,
+    /** The request's Idempotency-Key: the order's id derives from it, so a retry cannot place a second order. */
+    readonly idempotencyKey?: string,
   ) {}
 }
 
@@ -96,21 +99,32 @@ export class PlacePurchaseOrderHandler implements ICommandHandler<PlacePurchaseO
   async execute(command: PlacePurchaseOrder): Promise<{ orderId: string }> {
     const { currency } = await this.markets.settingsOf(command.vertical);
     const marketOpen = await this.markets.isOpen(command.vertical);
-    const orderId = randomUUID();
-    await this.repository.handle(
-      buyerStream(command.buyerId),
-      buyerAccountDecider,
-      {
-        kind: 'place-order',
-        buyerId: command.buyerId,
-        orderId,
-        vertical: command.vertical,
-        currency,
-        terms: command.terms,
-        marketOpen,
-      },
-      { metadata: { actor: command.actor }, retries: RETRIES },
-    );
+    const { idempotencyKey } = command;
+    const orderId = idempotencyKey
+      ? uuidFromName(`lx:buyers:order:${command.buyerId}:${idempotencyKey}`, '5')
+      : randomUUID();
+    try {
+      await this.repository.handle(
+        buyerStream(command.buyerId),
+        buyerAccountDecider,
+        {
+          kind: 'place-order',
+          buyerId: command.buyerId,
+          orderId,
+          vertical: command.vertical,
+          currency,
+          terms: command.terms,
+          marketOpen,
+        },
+        { metadata: { actor: command.actor }, retries: RETRIES },
+      );
+    } catch (error) {
+      // The retry of a placement whose answer never arrived (the database or the connection went
+      // away after the write, and the Redis record of the key with it): the same order, once.
+      if (idempotencyKey && error instanceof BuyerAccountError && error.code === 'order-exists')
+        return { orderId };
+      throw error;
+    }
     return { orderId };
   }
 }

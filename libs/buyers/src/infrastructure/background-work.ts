@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { OrderClosed, ReplacementDecided } from '#lx/contracts';
-import { EVENT_STORE, type EventStore, type Subscription } from '#lx/event-store';
+import { EVENT_STORE, SupervisedSubscription, type EventStore } from '#lx/event-store';
 import { AggregateRepository } from '#lx/event-sourcing';
 import { EngineAnswersToOrders } from '../application/engine-answers.js';
 import { BUYERS_OPTIONS, type BuyersOptions } from '../application/buyers-options.js';
@@ -25,7 +25,7 @@ export const buyersProjections = [purchasesProjection, marketDepthProjection];
 @Injectable()
 export class BuyersBackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('buyers');
-  private releases: Subscription | null = null;
+  private releases: SupervisedSubscription | null = null;
 
   constructor(
     @Inject(BUYERS_OPTIONS) private readonly options: BuyersOptions,
@@ -37,13 +37,18 @@ export class BuyersBackgroundWork implements OnApplicationBootstrap, OnApplicati
   async onApplicationBootstrap(): Promise<void> {
     if (!this.options.runBackgroundWork) return;
     const answers = new EngineAnswersToOrders(this.store, this.repository);
-    // The subscription keeps its first name: its stored checkpoint is under it.
-    this.releases = this.store.subscribe('buyers:budget-release', (event) => answers.handle(event), {
-      filter: { streamCategories: ['market'], eventTypes: [OrderClosed.type, ReplacementDecided.type] },
-      checkpoint: { kind: 'store' },
-      pollIntervalMs: 500,
-      onError: (error) => this.logger.error(`engine answers to orders stopped: ${String(error)}`),
-    });
+    // The subscription keeps its first name: its stored checkpoint is under it. Supervised: a
+    // failed release (a lost connection, a busy stream) is tried again, never left undone.
+    this.releases = new SupervisedSubscription(
+      this.store,
+      'buyers:budget-release',
+      (event) => answers.handle(event),
+      {
+        filter: { streamCategories: ['market'], eventTypes: [OrderClosed.type, ReplacementDecided.type] },
+        pollIntervalMs: 500,
+        log: (message, error) => this.logger.warn(error ? `${message}: ${String(error)}` : message),
+      },
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { isEvent, LeadAllocated } from '#lx/contracts';
-import type { EventStore, RecordedEvent, Subscription } from '#lx/event-store';
+import { SupervisedSubscription, type EventStore, type RecordedEvent } from '#lx/event-store';
 import type { AggregateRepository } from '#lx/event-sourcing';
 import { observeQueue, registerScrapedGauge } from '#lx/http';
 import { loadBuyerAccount } from '../application/buyer-account-stream.js';
@@ -41,7 +41,7 @@ class WebhookRefused extends Error {
 export class WebhookDelivery {
   private queue!: Queue<WebhookJob>;
   private worker: Worker<WebhookJob> | null = null;
-  private subscription: Subscription | null = null;
+  private subscription: SupervisedSubscription | null = null;
   private readonly connections: Redis[] = [];
   private readonly unobserve: (() => void)[] = [];
 
@@ -91,12 +91,13 @@ export class WebhookDelivery {
     this.reconciliation.unref();
     // A page at a time: its checkpoint is saved once per page, and each buyer's account is read once
     // per page. A crash mid-page dispatches the page again; dispatch is idempotent (status, job id).
-    this.subscription = this.store.subscribePages(
+    // Supervised: a lost connection or a restarted database restarts it from its checkpoint.
+    this.subscription = new SupervisedSubscription(
+      this.store,
       'buyers:webhook-dispatch',
-      (page) => this.dispatchPage(page),
+      { pages: (page) => this.dispatchPage(page) },
       {
         filter: { streamCategories: ['market'], eventTypes: [LeadAllocated.type] },
-        checkpoint: { kind: 'store' },
         pollIntervalMs: 500,
       },
     );

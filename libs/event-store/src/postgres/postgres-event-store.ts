@@ -35,6 +35,7 @@ import { verifyHashChains, type StreamHead } from '../integrity.js';
 import { ChainScan } from '../chain-scan.js';
 import { checkContents } from './content-check.js';
 import { ContentCheckers } from './content-checkers.js';
+import { createPostgresPool } from './postgres-pool.js';
 import { PostgresWakeUps } from './postgres-wake-ups.js';
 
 export interface PostgresEventStoreOptions {
@@ -56,8 +57,12 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
   private readonly wakeUps: PostgresWakeUps;
 
   private constructor(private readonly options: PostgresEventStoreOptions) {
-    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
-    this.pool.on('error', (error) => options.log?.('idle event-store connection failed', error));
+    this.pool = createPostgresPool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      purpose: 'event-store',
+      log: options.log,
+    });
     this.wakeUps = new PostgresWakeUps(
       options.connectionString,
       () => this.pool.query("SELECT pg_notify('lx_events', '')"),

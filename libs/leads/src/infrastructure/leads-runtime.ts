@@ -1,7 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { vaultDatabaseUrl, type ExchangeConfig } from '#lx/config';
 import { AggregateRepository } from '#lx/event-sourcing';
-import type { EventStore } from '#lx/event-store';
+import { createPostgresPool, runPeriodically, type EventStore } from '#lx/event-store';
 import {
   connectDataKeyDatabase,
   createPersonalDataVault,
@@ -41,9 +41,14 @@ export async function createLeadsRuntime(
   store: EventStore,
   log?: (message: string, error?: unknown) => void,
 ): Promise<LeadsRuntime> {
-  const pool = new pg.Pool({ connectionString: config.LX_DATABASE_URL, max: 10 });
+  const pool = createPostgresPool({
+    connectionString: config.LX_DATABASE_URL,
+    max: 10,
+    purpose: 'leads',
+    log,
+  });
   await migrateLeadTables(pool);
-  const vaultPool = await connectDataKeyDatabase(vaultDatabaseUrl(config));
+  const vaultPool = await connectDataKeyDatabase(vaultDatabaseUrl(config), 4, log);
   const vault = await createPersonalDataVault(vaultPool, vaultMasterKeysOf(config));
   const moved = await moveKeysOutOfLogDatabase(pool, vaultPool);
   if (moved > 0) log?.(`moved ${moved} data keys from the log's database into the vault's own`);
@@ -107,8 +112,17 @@ export async function createLeadsRuntime(
         lockDurationMs: config.LX_VERIFICATION_LOCK_MS,
         log,
       });
-      // Batches submitted while no worker ran (or whose job was lost) are queued again; the job id dedupes.
-      for (const batchId of await verification.unfinishedBatches()) await queue.enqueue(batchId);
+      // Batches submitted while no worker ran, or whose job Redis lost (flushed, restarted), are
+      // queued again at start and by a periodic reconciliation; the job id dedupes.
+      const requeue = runPeriodically(
+        'queueing unfinished verifications again',
+        config.LX_SCHEDULE_RECONCILE_SECONDS * 1000,
+        async () => {
+          for (const batchId of await verification.unfinishedBatches()) await queue.enqueue(batchId);
+        },
+        log,
+      );
+      await requeue.firstRun;
       // Uploads abandoned mid-file are dropped now and every ten minutes.
       const sweep = () =>
         receiveUpload
@@ -120,6 +134,7 @@ export async function createLeadsRuntime(
       return {
         close: async () => {
           clearInterval(sweeper);
+          await requeue.stop();
           await worker.close();
         },
       };

@@ -26,6 +26,8 @@ export class VerificationQueue {
       prefix: bullPrefix(options.prefix),
     });
     this.unobserve = observeQueue(this.queue);
+    // Redis restarting: the queue reconnects by itself; unlistened, the error would end the process.
+    this.queue.on('error', () => undefined);
   }
 
   async enqueue(batchId: string): Promise<void> {

@@ -1,6 +1,7 @@
 import {
   comparePositions,
   parsePosition,
+  Supervisor,
   WrongExpectedVersionError,
   type EventStore,
   type LogPosition,
@@ -57,7 +58,9 @@ export class MarketEngineHost {
   private subscription: Subscription | null = null;
   private running = false;
   private killed = false;
-  private restartTimer: NodeJS.Timeout | null = null;
+  private supervisor: Supervisor | null = null;
+  /** What stopped the current subscription's handler, if anything did. */
+  private subscriptionFailure: unknown = null;
 
   constructor(private readonly options: MarketEngineHostOptions) {}
 
@@ -75,28 +78,65 @@ export class MarketEngineHost {
     return this.subscription?.caughtUp ?? Promise.resolve();
   }
 
+  /**
+   * Starts folding, supervised: whatever stops the subscription (a write it could not explain, a
+   * lost connection, a restarted database) rebuilds the engine from the log after a backoff.
+   * Resolves once the first subscription runs (or rejects if the first rebuild failed).
+   */
   async start(): Promise<void> {
     this.running = true;
-    await this.recover();
+    const supervisor = new Supervisor(`matching ${this.options.vertical}/${this.options.instance}`, {
+      retryDelayMs: this.options.restartDelayMs ?? 1000,
+      ...(this.options.log ? { log: this.options.log } : {}),
+    });
+    this.supervisor = supervisor;
+    let firstRun!: { resolve: () => void; reject: (error: unknown) => void };
+    const started = new Promise<void>((resolve, reject) => (firstRun = { resolve, reject }));
+    let runs = 0;
+    void supervisor.start(async () => {
+      if (runs++ > 0) this.stats.rebuilds++;
+      try {
+        await this.recover();
+      } catch (error) {
+        firstRun.reject(error);
+        return error;
+      }
+      firstRun.resolve();
+      return this.runSubscription(this.subscription!);
+    });
+    await started;
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const stopping = this.supervisor?.stop();
     await this.subscription?.stop();
+    await stopping;
   }
 
   /** Stops at once, dropping whatever is in flight — a crash, for failover tests. */
   kill(): void {
     this.killed = true;
     this.running = false;
-    if (this.restartTimer) clearTimeout(this.restartTimer);
+    void this.supervisor?.stop();
     void this.subscription?.stop().catch(() => undefined);
+  }
+
+  /** Waits for the subscription to end; resolves with what ended it (null: a stop). */
+  private async runSubscription(subscription: Subscription): Promise<unknown> {
+    if (!this.running) await subscription.stop();
+    await subscription.stopped;
+    if (!this.running || this.killed) return null;
+    return (
+      this.subscriptionFailure ??
+      new Error(`matching ${this.options.vertical}: the subscription ended (see the event-store log)`)
+    );
   }
 
   private async recover(): Promise<void> {
     const { store, vertical } = this.options;
     this.engine = new MarketEngine({ vertical });
+    this.subscriptionFailure = null;
     const [last] = await store.readStream(marketStream(vertical), { direction: 'backwards', maxCount: 1 });
     this.revision = last?.revision ?? -1;
     const recorded = (last?.data as { inputPosition?: string } | undefined)?.inputPosition;
@@ -117,6 +157,7 @@ export class MarketEngineHost {
 
   private async handle(event: RecordedEvent): Promise<void> {
     if (this.killed) throw new Error('killed');
+    this.supervisor?.succeeded(); // reading the log again: the next failure waits the shortest pause
     const input = toMarketInput(event, this.options.vertical);
     if (!input) return;
     this.stats.inputs++;
@@ -159,15 +200,11 @@ export class MarketEngineHost {
   }
 
   private failed(error: unknown, event: RecordedEvent): void {
+    this.subscriptionFailure = error;
     if (this.killed || !this.running) return;
     this.options.log?.(
       `matching ${this.options.vertical}/${this.options.instance} stopped at ${event.type} ${event.streamName}@${event.revision}; rebuilding`,
       error,
     );
-    this.stats.rebuilds++;
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = null;
-      if (this.running) void this.recover().catch((cause: unknown) => this.failed(cause, event));
-    }, this.options.restartDelayMs ?? 1000);
   }
 }

@@ -44,17 +44,35 @@ export class MarketClock {
         prefix,
       },
     );
+    // Redis restarting: both reconnect by themselves; unlistened, the error would end the process.
     this.worker.on('error', (error) => options.log?.('market clock worker error', error));
+    this.queue.on('error', (error) => options.log?.('market clock queue error', error));
   }
 
   async start(): Promise<void> {
-    for (const vertical of this.options.markets) {
-      await this.queue.upsertJobScheduler(
-        `tick-${vertical}`,
-        { every: this.options.everySeconds * 1000 },
-        { name: 'tick', data: { vertical }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-      );
-    }
+    for (const vertical of this.options.markets) await this.schedule(vertical);
+  }
+
+  /**
+   * Puts back the schedule of every market that lost it (Redis flushed or restarted without its
+   * data); returns those markets. Upserting only the missing ones leaves running schedules alone.
+   */
+  async ensureScheduled(): Promise<string[]> {
+    const restored: string[] = [];
+    for (const vertical of this.options.markets)
+      if (!(await this.queue.getJobScheduler(`tick-${vertical}`))) {
+        await this.schedule(vertical);
+        restored.push(vertical);
+      }
+    return restored;
+  }
+
+  private async schedule(vertical: string): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      `tick-${vertical}`,
+      { every: this.options.everySeconds * 1000 },
+      { name: 'tick', data: { vertical }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    );
   }
 
   /** One tick now; also what each scheduled job does. */

@@ -2,6 +2,7 @@ import { DelayedError, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { observeQueue } from '#lx/http';
 import type { ReturnWindowScheduler } from '../application/return-decisions.js';
+import type { DerivedSchedulesMarker } from '../application/schedules-from-the-log.js';
 import type { ReturnWindow } from '../application/return-window.js';
 
 export const RETURN_WINDOW_QUEUE = 'settlement-return-window';
@@ -16,19 +17,26 @@ export interface QueueConnection {
 
 const bullPrefix = (prefix: string) => `${prefix}:bull`;
 
-/** Schedules one delayed job per allocation and cause; the job id makes a re-schedule a no-op. */
-export class ReturnWindowQueue implements ReturnWindowScheduler {
+/**
+ * Schedules one delayed job per allocation and cause; the job id makes a re-schedule a no-op.
+ * Also keeps the mark that its jobs were derived from the log: a key lost with the rest of Redis.
+ */
+export class ReturnWindowQueue implements ReturnWindowScheduler, DerivedSchedulesMarker {
   private readonly connection: Redis;
+  private readonly derivedKey: string;
   readonly queue: Queue;
   private readonly unobserve: () => void;
 
   constructor(options: QueueConnection) {
+    this.derivedKey = `${bullPrefix(options.prefix)}:${RETURN_WINDOW_QUEUE}:derived-from-log`;
     this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.queue = new Queue(RETURN_WINDOW_QUEUE, {
       connection: this.connection,
       prefix: bullPrefix(options.prefix),
     });
     this.unobserve = observeQueue(this.queue);
+    // Redis restarting: the queue reconnects by itself; unlistened, the error would end the process.
+    this.queue.on('error', () => undefined);
   }
 
   async scheduleClose(
@@ -63,6 +71,14 @@ export class ReturnWindowQueue implements ReturnWindowScheduler {
         removeOnFail: 10_000,
       },
     );
+  }
+
+  async stillDerived(): Promise<boolean> {
+    return (await this.connection.exists(this.derivedKey)) === 1;
+  }
+
+  async markDerived(): Promise<void> {
+    await this.connection.set(this.derivedKey, new Date().toISOString());
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { AggregateRepository } from '#lx/event-sourcing';
-import type { EventStore } from '#lx/event-store';
+import { SupervisedSubscription, type EventStore } from '#lx/event-store';
 import {
   ReturnDecisions,
   RETURN_FACTS_SCHEMA,
@@ -10,7 +10,6 @@ import { ReturnWindow } from '../application/return-window.js';
 import type { ReturnsOptions } from '../application/returns-options.js';
 import { waitForReadModel } from '../application/read-model-wait.js';
 import { SettlementFinalizer } from '../application/settlement-finalizer.js';
-import { SupervisedSubscription } from './supervised-subscription.js';
 
 export interface SettlementReactionsDeps {
   store: EventStore;
@@ -49,10 +48,12 @@ export function startSettlementReactions(deps: SettlementReactionsDeps): Settlem
       'settlement-return-decisions',
       (event) => decisions.handle(event),
       {
-        streamCategories: ['return'],
-        eventTypes: ['ReturnRequested', 'SellerResponded', 'ReturnAccepted', 'ReturnRejected'],
+        filter: {
+          streamCategories: ['return'],
+          eventTypes: ['ReturnRequested', 'SellerResponded', 'ReturnAccepted', 'ReturnRejected'],
+        },
+        log: deps.log,
       },
-      deps.log,
     ),
     new SupervisedSubscription(
       deps.store,
@@ -63,8 +64,7 @@ export function startSettlementReactions(deps: SettlementReactionsDeps): Settlem
         const ends = await window.endsAt(allocationId);
         if (ends) await deps.scheduler.scheduleClose(allocationId, ends, 'allocated');
       },
-      { eventTypes: ['LeadAllocated'] },
-      deps.log,
+      { filter: { eventTypes: ['LeadAllocated'] }, log: deps.log },
     ),
   ];
   return {
