@@ -109,13 +109,21 @@ describe('operations: metrics, health and the queue dashboard', () => {
   });
 
   it('settlement: allocations, a balanced ledger, return-window jobs waiting, every projection’s lag', async () => {
-    const text = await waitUntil('the ledger to hold the three allocations', async () => {
-      const now = await metrics('settlement');
-      return sample(now, 'lx_allocations', { currency: 'RUB', status: 'pending' }) === 3 ? now : undefined;
-    });
+    // The ledger and the return window learn of the allocations each from its own subscription.
+    const text = await waitUntil(
+      'the ledger and the return window to hold the three allocations',
+      async () => {
+        const now = await metrics('settlement');
+        const allocations = sample(now, 'lx_allocations', { currency: 'RUB', status: 'pending' });
+        // One closing job per allocation, due when its 72-hour return window ends.
+        const closings = sample(now, 'lx_queue_jobs', {
+          queue: 'settlement-return-window',
+          state: 'delayed',
+        });
+        return allocations === 3 && closings === 3 ? now : undefined;
+      },
+    );
     expect(sample(text, 'lx_ledger_imbalance', { currency: 'RUB' })).toBe(0);
-    // One closing job per allocation, due when its 72-hour return window ends.
-    expect(sample(text, 'lx_queue_jobs', { queue: 'settlement-return-window', state: 'delayed' })).toBe(3);
     expect(sample(text, 'lx_queue_jobs', { queue: 'market-clock', state: 'failed' })).toBe(0);
     for (const projection of ['audit_index', 'ledger', 'return_facts', 'seller_history']) {
       expect(sample(text, 'lx_projection_lag_events', { projection })).toBeGreaterThanOrEqual(0);
