@@ -230,9 +230,8 @@ export class WebhookDelivery {
     const timestamp = Math.floor(Date.now() / 1000);
     let response: { status: number };
     try {
-      // Checked again now: the rules may have tightened since registration, and an IP literal
-      // never passes through the connection's DNS lookup (which checks every name it resolves).
-      await this.targets.check(account.webhook.url);
+      // A name is resolved (and its addresses checked) once, by the connection's own lookup.
+      await this.targets.checkBeforeConnecting(account.webhook.url);
       response = await postWebhook({
         url: account.webhook.url,
         headers: {

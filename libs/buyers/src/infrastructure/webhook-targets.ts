@@ -24,7 +24,24 @@ export interface WebhookTargetPolicy {
 export class WebhookTargets implements WebhookTargetCheck {
   constructor(private readonly policy: WebhookTargetPolicy) {}
 
+  /** At registration: the URL, and every address its host resolves to. */
   async check(url: string): Promise<void> {
+    await this.addressesOf(this.urlHost(url));
+  }
+
+  /**
+   * At delivery: the URL again (the rules may have tightened since registration) and an IP literal,
+   * which never passes through a DNS lookup. A name is not resolved here: the connection's own
+   * `lookup` resolves it once and checks what it connects to.
+   */
+  async checkBeforeConnecting(url: string): Promise<void> {
+    const host = this.urlHost(url);
+    if (isIpLiteral(host)) await this.addressesOf(host);
+    else this.refuseInternalName(host);
+  }
+
+  /** The scheme and credentials of the URL checked; its host without brackets. */
+  private urlHost(url: string): string {
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -39,7 +56,14 @@ export class WebhookTargets implements WebhookTargetCheck {
       throw new WebhookTargetRefused(
         'The URL may not carry a user name or password; sign requests with the secret',
       );
-    await this.addressesOf(parsed.hostname);
+    return parsed.hostname.replace(/^\[|\]$/g, '');
+  }
+
+  private refuseInternalName(host: string): void {
+    if (this.policy.allowPrivate) return;
+    const nameRefusal = hostNameRefusal(host);
+    if (nameRefusal)
+      throw new WebhookTargetRefused(`${host} is ${nameRefusal}: webhooks go to public addresses only`);
   }
 
   /** For `http.request({ lookup })`: resolves like the system does, then refuses what may not be reached. */
@@ -61,11 +85,7 @@ export class WebhookTargets implements WebhookTargetCheck {
 
   private async addressesOf(hostname: string): Promise<LookupAddress[]> {
     const host = hostname.replace(/^\[|\]$/g, '');
-    if (!this.policy.allowPrivate) {
-      const nameRefusal = hostNameRefusal(host);
-      if (nameRefusal)
-        throw new WebhookTargetRefused(`${host} is ${nameRefusal}: webhooks go to public addresses only`);
-    }
+    this.refuseInternalName(host);
     const addresses = isIpLiteral(host)
       ? [{ address: host, family: host.includes(':') ? 6 : 4 }]
       : await resolve(host);
