@@ -9,8 +9,8 @@ export const MARKET_RULES = `
 - **Effective bid** = the order's bid + the modifiers of the desirable attributes the lead has, capped by \`maxBid\`.
 - **Who wins**: eligible orders (open, funded, every filter holds, bid ≥ floor, quantity, budget and daily cap left, not the same person inside the dedupe window) rank by effective bid, then placement (earlier first), then order id.
 - **Exclusive lead**: second price with the floor as reserve — the winner pays max(floor, the second-highest eligible bid).
-- **Shared lead** sold to up to N buyers: the N best bids win and each pays the same price, max(floor, the (N+1)-th bid).
-- **Resting leads** sell at their floor to a new order that accepts them; the order takes first the resting leads it values most — its effective bid with modifiers, then quality score, then freshness.
+- **Shared lead** sold to up to N buyers: the N best bids win (one order per buyer) and each pays the same price, max(floor, the (N+1)-th bid).
+- **Resting leads** sell at their floor to a new order that accepts them; the order takes first the resting leads it values most — its effective bid with modifiers, then quality score, then freshness, then listing order.
 - **Commission**: the market's basis points of the price, rounded half to even, from the seller's side: price = seller's proceeds + commission.
 - **Dedupe window** (market setting, 30 days by default): the same person is refused at upload if already listed inside it, and never sold twice to one buyer inside it.
 - **Return window** (market setting, 72 h by default) runs from the allocation; a later return is refused automatically. When it closes the sale settles; an accepted return voids it and refunds the buyer.
