@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   {
@@ -11,6 +12,7 @@ export default tseslint.config(
       '.stryker-tmp/**',
       'reports/**',
       '.dependency-cruiser.cjs',
+      'apps/console/web/src/api/generated/**',
     ],
   },
   js.configs.recommended,
@@ -27,6 +29,29 @@ export default tseslint.config(
           message: 'Use an injected, seeded source of randomness.',
         },
       ],
+    },
+  },
+  {
+    // The console runs in the browser: its globals, and the rules of React's hooks.
+    files: ['apps/console/web/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        navigator: 'readonly',
+        sessionStorage: 'readonly',
+        localStorage: 'readonly',
+        fetch: 'readonly',
+        crypto: 'readonly',
+        setTimeout: 'readonly',
+      },
+    },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
+      // Table column helpers are typed loosely by TanStack itself.
+      '@typescript-eslint/no-explicit-any': 'off',
     },
   },
   {

@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /**
- * `npm start`: runs the three apps as separate processes (as they run in production), prefixes
+ * `npm start`: runs the three apps and the console server as separate processes (as they run in production), prefixes
  * their output, and stops them all when one fails or on Ctrl-C.
  */
-const apps = ['sellers', 'buyers', 'settlement'] as const;
+const apps = ['sellers', 'buyers', 'settlement', 'console'] as const;
 const children: ChildProcess[] = [];
 let stopping = false;
 

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startExchange, type AppName, type RunningExchange } from './support/exchange.js';
+import { CLIENT_DIR, clientTypes } from '../scripts/console-client/generate.js';
 
 const APPS: AppName[] = ['sellers', 'buyers', 'settlement'];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -45,6 +46,14 @@ describe('the OpenAPI documents', () => {
         })),
       ),
     );
+
+  it("keeps the console's generated client in step with the documents (npm run console:client regenerates it)", async () => {
+    for (const app of APPS) {
+      const committed = readFileSync(join(CLIENT_DIR, `${app}.ts`), 'utf8');
+      // A failure here: an API changed and the console's types did not; run npm run console:client.
+      expect({ app, types: await clientTypes(app, documents.get(app)) }).toEqual({ app, types: committed });
+    }
+  });
 
   it('gives every operation a success answer with its schema', () => {
     const missing = operations()

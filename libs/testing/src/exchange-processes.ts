@@ -188,3 +188,55 @@ export async function startExchange(
     },
   };
 }
+
+export interface RunningConsole {
+  url: string;
+  stop(): Promise<void>;
+  logs(): string;
+}
+
+/**
+ * Starts the built console server (dist/apps/console) on a free port in front of a running
+ * exchange's three apps, as `npm start` does.
+ */
+export async function startConsole(exchange: RunningExchange): Promise<RunningConsole> {
+  if (!existsSync(`${root}dist/console/index.html`))
+    throw new Error('Build the console first: npm run build (npm test does it)');
+  const port = await freePort();
+  let output = '';
+  const child = spawn(process.execPath, [`${root}dist/apps/console/src/main.js`], {
+    env: {
+      ...process.env,
+      LX_CONSOLE_PORT: String(port),
+      LX_SELLERS_URL: exchange.url('sellers'),
+      LX_BUYERS_URL: exchange.url('buyers'),
+      LX_SETTLEMENT_URL: exchange.url('settlement'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`console exited (${child.exitCode}):\n${output}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`console did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    logs: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      }),
+  };
+}

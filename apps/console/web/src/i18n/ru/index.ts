@@ -1,0 +1,6 @@
+import type { Messages } from '../en/index';
+import { common } from './common';
+import { seller } from './seller';
+import { buyer } from './buyer';
+
+export const ru: Messages = { ...common, seller, buyer };

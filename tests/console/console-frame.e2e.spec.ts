@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser } from 'playwright-core';
+import {
+  startConsole,
+  startExchange,
+  type RunningConsole,
+  type RunningExchange,
+} from '../support/exchange.js';
+import { register } from '../support/scenarios.js';
+import {
+  launchBrowser,
+  openConsole,
+  PHONE,
+  seriousAccessibilityViolations,
+  signIn,
+} from '../support/browser.js';
+
+/**
+ * The console's frame in Chromium: one origin with the APIs behind it, sign-in with a key kept in
+ * session storage only, the role's pages, sign-out, the language picker, a phone's screen.
+ */
+describe('the console', () => {
+  let exchange: RunningExchange;
+  let consoleApp: RunningConsole;
+  let browser: Browser;
+  let seller: { participantId: string; apiKey: string };
+
+  beforeAll(async () => {
+    exchange = await startExchange('console-frame');
+    consoleApp = await startConsole(exchange);
+    browser = await launchBrowser();
+    seller = await register(exchange, 'seller', 'Óptica Sant Martí');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await consoleApp?.stop();
+    await exchange?.stop();
+  });
+
+  it('serves the built app and the three APIs on one origin, with a strict content security policy', async () => {
+    const page = await fetch(`${consoleApp.url}/seller/batches`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    for (const app of ['sellers', 'buyers', 'settlement']) {
+      const answer = await fetch(`${consoleApp.url}/api/${app}/v1/me`, {
+        headers: { authorization: `Bearer ${seller.apiKey}` },
+      });
+      expect(answer.status).toBe(200);
+      expect(((await answer.json()) as { name: string }).name).toBe('Óptica Sant Martí');
+    }
+    const refused = await fetch(`${consoleApp.url}/api/sellers/v1/me`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('refuses a wrong key, signs a seller in to the seller pages, keeps the key in session storage only, and forgets it', async () => {
+    const { context, page } = await openConsole(browser, consoleApp.url);
+    await page.getByLabel('API key').fill('sk_not-a-key-of-this-exchange-000000000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('The exchange did not accept this key.').waitFor();
+
+    await signIn(page, seller.apiKey);
+    await page.getByRole('heading', { name: 'Batches' }).waitFor();
+    expect(page.url()).toContain('/seller/batches');
+    await page.getByText('Signed in as Óptica Sant Martí (seller)').first().waitFor();
+    const stored = await page.evaluate(() => ({
+      session: Object.values(sessionStorage),
+      local: Object.values(localStorage),
+      cookies: document.cookie,
+    }));
+    expect(stored.session).toContain(seller.apiKey);
+    expect(stored.local.join()).not.toContain(seller.apiKey);
+    expect(stored.cookies).not.toContain(seller.apiKey);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    expect(await page.evaluate(() => Object.values(sessionStorage).join())).not.toContain(seller.apiKey);
+    await context.close();
+  });
+
+  it('speaks Spanish and Russian when the person picks them, and fits a phone', async () => {
+    const { context, page } = await openConsole(browser, consoleApp.url, { viewport: PHONE });
+    await page.getByLabel('Language').selectOption('es');
+    await page.getByRole('button', { name: 'Entrar' }).waitFor();
+    await page.getByLabel('Idioma').selectOption('ru');
+    await page.getByLabel('API-ключ').fill(seller.apiKey);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await page.getByRole('heading', { name: 'Партии' }).waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await context.close();
+  });
+});
