@@ -64,11 +64,14 @@ describe('the console', () => {
     await page.getByRole('heading', { name: 'Batches' }).waitFor();
     expect(page.url()).toContain('/seller/batches');
     await page.getByText('Signed in as Óptica Sant Martí (seller)').first().waitFor();
-    const stored = await page.evaluate(() => ({
-      session: Object.values(sessionStorage),
-      local: Object.values(localStorage),
-      cookies: document.cookie,
-    }));
+    const stored = await page.evaluate(() => {
+      const browser = globalThis as any; // evaluated in the page
+      return {
+        session: Object.values(browser.sessionStorage) as string[],
+        local: Object.values(browser.localStorage) as string[],
+        cookies: browser.document.cookie as string,
+      };
+    });
     expect(stored.session).toContain(seller.apiKey);
     expect(stored.local.join()).not.toContain(seller.apiKey);
     expect(stored.cookies).not.toContain(seller.apiKey);
@@ -76,7 +79,9 @@ describe('the console', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').waitFor();
-    expect(await page.evaluate(() => Object.values(sessionStorage).join())).not.toContain(seller.apiKey);
+    expect(await page.evaluate(() => Object.values((globalThis as any).sessionStorage).join())).not.toContain(
+      seller.apiKey,
+    );
     await context.close();
   });
 
@@ -88,7 +93,10 @@ describe('the console', () => {
     await page.getByLabel('API-ключ').fill(seller.apiKey);
     await page.getByRole('button', { name: 'Войти' }).click();
     await page.getByRole('heading', { name: 'Партии' }).waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate(() => {
+      const browser = globalThis as any; // evaluated in the page
+      return browser.document.documentElement.scrollWidth - browser.innerWidth;
+    });
     expect(overflow).toBeLessThanOrEqual(0);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await context.close();
