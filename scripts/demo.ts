@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startExchange, type RunningExchange } from '#lx/testing';
+import { startConsole, startExchange, type RunningExchange } from '#lx/testing';
 import { createDemoDatabase, dropRedisPrefix, type DemoDatabase } from './demo/demo-database.js';
 import { DemoClient, DemoError } from './demo/exchange-client.js';
 import { playMarket } from './demo/market.js';
@@ -10,11 +10,14 @@ import { heading, line } from './demo/print.js';
 
 /**
  * `npm run demo`: a whole market, played over HTTP against the three built apps, from an empty
- * store to the auditor's proof. Options: --clean drops the database at the end;
- * --window-seconds <n> sets the return window (default 30).
+ * store to the auditor's proof, then the console on that market with each participant's key.
+ * Options: --clean drops the database at the end; --window-seconds <n> sets the return window
+ * (default 30); --exit stops at once instead of serving the console until Ctrl-C (the default
+ * on a terminal; elsewhere the demo always exits).
  */
 const args = process.argv.slice(2);
 const clean = args.includes('--clean');
+const serveConsole = !args.includes('--exit') && process.stdout.isTTY === true;
 const windowArg = args.indexOf('--window-seconds');
 const windowSeconds = windowArg >= 0 ? Number(args[windowArg + 1]) : 30;
 if (!Number.isInteger(windowSeconds) || windowSeconds < 5) {
@@ -56,7 +59,21 @@ async function main(): Promise<number> {
     line(`return window shortened to ${windowSeconds} s (LX_RETURN_WINDOW_MS) so settlement happens now`);
 
     const client = new DemoClient(exchange);
-    await playMarket(client, { outputDir, windowSeconds });
+    const participants = await playMarket(client, { outputDir, windowSeconds });
+
+    heading('The console');
+    const consoleApp = await startConsole(exchange);
+    line(`${consoleApp.url}  — sign in with one of these keys:`);
+    for (const actor of participants) line(`  ${actor.role.padEnd(8)} ${actor.name.padEnd(30)} ${actor.key}`);
+    line(`  operator ${'(bootstrap key)'.padEnd(30)} ${exchange.operatorKey}`);
+    if (serveConsole) {
+      line('Serving the console on this market; Ctrl-C stops it (and the apps).');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+    } else line('(run the demo in a terminal, without --exit, to keep the console serving this market)');
+    await consoleApp.stop();
   } catch (error) {
     failed = true;
     console.error(`\nDEMO FAILED: ${error instanceof Error ? error.message : String(error)}`);

@@ -20,7 +20,8 @@ const ES_ROWS = 300;
 const RESOLD_ROWS = 5;
 
 /** Scenario 1, 2 and 3 of docs/scenarios.md, played in one market. */
-export async function playMarket(client: DemoClient, options: MarketOptions): Promise<void> {
+/** Plays the market; answers the participants it registered (the console's sign-in keys). */
+export async function playMarket(client: DemoClient, options: MarketOptions): Promise<Actor[]> {
   const op = client.operatorKey;
   const names = new Map<string, string>();
 
@@ -542,6 +543,7 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
       `ledger balanced, log verified.`,
   );
   line(`try: npm run audit -- timeline allocation ${reported.allocationId}`);
+  return [ruSeller, esSeller, retailer, newsletter, auditor];
 }
 
 /**
