@@ -30,15 +30,16 @@ const exchangeMiddleware: Middleware = {
 };
 
 function clientFor<Paths extends object>(baseUrl: string) {
-  const client = createClient<Paths>({ baseUrl });
+  // fetch is looked up per request (not captured once), so component tests can stand in for the network.
+  const client = createClient<Paths>({ baseUrl, fetch: (request) => globalThis.fetch(request) });
   client.use(exchangeMiddleware);
   return client;
 }
 
 /** The three APIs, typed from their OpenAPI documents, behind the console's own origin. */
-export const sellersApi = clientFor<SellersPaths>('/api/sellers');
-export const buyersApi = clientFor<BuyersPaths>('/api/buyers');
-export const settlementApi = clientFor<SettlementPaths>('/api/settlement');
+export const sellersApi = clientFor<SellersPaths>(`${window.location.origin}/api/sellers`);
+export const buyersApi = clientFor<BuyersPaths>(`${window.location.origin}/api/buyers`);
+export const settlementApi = clientFor<SettlementPaths>(`${window.location.origin}/api/settlement`);
 
 /** The data of an openapi-fetch answer (errors were already thrown by the middleware). */
 export function data<T>(result: { data?: T; error?: unknown; response: Response }): T {
@@ -55,7 +56,7 @@ export async function download(
   path: string,
   filename: string,
 ): Promise<void> {
-  const response = await fetch(`/api/${app}${path}`, {
+  const response = await globalThis.fetch(`${window.location.origin}/api/${app}${path}`, {
     headers: { Authorization: `Bearer ${session.key() ?? ''}` },
   });
   if (!response.ok) {
