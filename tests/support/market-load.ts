@@ -73,6 +73,11 @@ export class MarketLoad {
   retries = 0;
   /** The HTTP statuses of the failed attempts (what the apps answered while the fault lasted). */
   readonly failedStatuses = new Map<number, number>();
+  /**
+   * Writes refused (a 4xx) after an earlier attempt of the same request failed: that attempt may
+   * have been written, so the client cannot know; each one is named in the verdict's details.
+   */
+  readonly refusedAfterRetry: string[] = [];
   unacknowledged: Record<WriteKind, number> = { upload: 0, order: 0, return: 0 };
   private stopping = false;
   private loops: Promise<void>[] = [];
@@ -148,7 +153,8 @@ export class MarketLoad {
   }
 
   /**
-   * Sends until acknowledged (`ok`), with the same Idempotency-Key each time; null when it gave up.
+   * Sends until acknowledged (`ok`), with the same Idempotency-Key each time; null when it gave up
+   * or when a retry was refused (the verdict names those).
    * A 4xx other than 409/429 is a refusal, not a fault: it is reported, not retried.
    */
   private async send(
@@ -162,10 +168,15 @@ export class MarketLoad {
         const response = await attempt();
         if (response.status === ok) return response.body;
         this.failedStatuses.set(response.status, (this.failedStatuses.get(response.status) ?? 0) + 1);
-        if (response.status < 500 && response.status !== 409 && response.status !== 429)
-          throw new Error(
-            `${app} refused: ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`,
-          );
+        if (response.status < 500 && response.status !== 409 && response.status !== 429) {
+          const refusal = `${app} refused: ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`;
+          if (pause > 200) {
+            // Not the first attempt: the earlier one may have been written; the client cannot tell.
+            this.refusedAfterRetry.push(refusal);
+            return null;
+          }
+          throw new Error(refusal);
+        }
         this.options.log?.(
           `${app}: ${response.status} ${JSON.stringify(response.body).slice(0, 200)}; retrying`,
         );
@@ -278,7 +289,7 @@ export class MarketLoad {
       const deadline = Date.now() + settleTimeoutMs;
       const batches = this.acknowledged.filter((ack) => ack.kind === 'upload');
       const unverified = new Set(batches.map((batch) => batch.id));
-      const details: string[] = [];
+      const details: string[] = this.refusedAfterRetry.map((refusal) => `after a retry: ${refusal}`);
       while (unverified.size > 0 && Date.now() < deadline) {
         for (const id of [...unverified]) {
           const view = await this.exchange
@@ -351,17 +362,30 @@ export class MarketLoad {
         for (const id of ids) {
           const times = written[kind].get(id) ?? 0;
           if (times === 0) lost++;
-          if (times > 1) doubled += times - 1;
+          if (times > 1) {
+            doubled += times - 1;
+            details.push(`${kind} ${id} written ${times} times`);
+          }
         }
         // Two acknowledgements of one write for two requests (two keys) would be a double too.
         doubled += acks.length - ids.size;
+        const ackCounts = new Map<string, number>();
+        for (const ack of acks) ackCounts.set(ack.id, (ackCounts.get(ack.id) ?? 0) + 1);
+        for (const [id, times] of ackCounts)
+          if (times > 1) details.push(`${kind} ${id} acknowledged to ${times} requests`);
         // Written but never acknowledged under any key: a retry that wrote again.
-        const extra =
+        const extraIds =
           kind === 'upload'
-            ? [...written.upload.keys()].filter((id) => !ids.has(id)).length
+            ? [...written.upload.keys()].filter((id) => !ids.has(id))
             : kind === 'order'
-              ? [...ordersOfBuyer].filter((id) => !ids.has(id)).length
-              : [...written.return.keys()].filter((id) => !ids.has(id)).length;
+              ? [...ordersOfBuyer].filter((id) => !ids.has(id))
+              : [...written.return.keys()].filter((id) => !ids.has(id));
+        const extra = extraIds.length;
+        if (extra > this.unacknowledged[kind])
+          details.push(
+            `${kind}: ${extra} written but never acknowledged (${extraIds.join(', ')}), ` +
+              `only ${this.unacknowledged[kind]} requests gave up`,
+          );
         doubled += Math.max(0, extra - this.unacknowledged[kind]);
         if (kind === 'upload') {
           lost += unverified.size;

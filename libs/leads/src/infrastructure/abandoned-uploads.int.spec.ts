@@ -113,10 +113,81 @@ describe('abandoned uploads', () => {
     await runtime.verification.stageChunk(abandoned, 0, 1, Buffer.from('sealed rows'), 'gone');
     await sleep(100);
 
-    const swept = await runtime.receiveUpload.discardAbandoned();
+    const { discarded: swept, finished } = await runtime.receiveUpload.settleAbandoned();
     expect(swept).toContain(abandoned);
+    expect(finished).not.toContain(abandoned);
     expect(swept).not.toContain(deterministicUuid('upload', sellerId, 'key-still-streaming'));
     expect(await runtime.verification.stagedChunk(abandoned, 0)).toBeNull();
+  });
+
+  /** A receiver whose database goes away right after the submission reached the log. */
+  const cutAfterSubmission = (queued: string[]) =>
+    new ReceiveUpload({
+      store,
+      aggregates: runtime.aggregates,
+      verification: Object.assign(Object.create(runtime.verification), {
+        markVerifying: async () => {
+          throw Object.assign(new Error('terminating connection due to administrator command'), {
+            code: '57P01',
+          });
+        },
+      }),
+      vault: runtime.vault,
+      limits: { maxRows: 1_000, maxBytes: 1_000_000 },
+      chunkRows: 2,
+      defaults: { currency: 'RUB', dedupeWindowDays: 30, listingLifetimeHours: 72 },
+      sellerHistory: async () => ({ sold: 0, returned: 0, conversions: 0 }),
+      enqueue: async (batchId) => void queued.push(batchId),
+      receivingLeaseMs: 50,
+    });
+
+  it('finishes, on the retry, an upload whose submission reached the log before its receiver lost the database', async () => {
+    const queued: string[] = [];
+    const batchId = deterministicUuid('upload', sellerId, 'key-cut-after-submission');
+    await expect(
+      cutAfterSubmission(queued).receive({
+        sellerId,
+        format: 'csv',
+        body: file(),
+        terms,
+        idempotencyKey: 'key-cut-after-submission',
+      }),
+    ).rejects.toMatchObject({ code: '57P01' });
+    expect((await runtime.verification.progress(batchId))?.status).toBe('receiving');
+    expect(queued).toEqual([]);
+
+    // The seller's retry answers with the batch (not 404), now verifying all its staged chunks.
+    const receipt = await upload('key-cut-after-submission');
+    expect(receipt).toMatchObject({ batchId, rowCount: 3, replayed: true });
+    expect(await runtime.verification.progress(batchId)).toMatchObject({
+      status: 'verifying',
+      totalRows: 3,
+      chunkCount: 2,
+    });
+  });
+
+  it('finishes such an upload by itself once its lease ran out, when the seller never retries', async () => {
+    const queued: string[] = [];
+    const batchId = deterministicUuid('upload', sellerId, 'key-never-retried');
+    await expect(
+      cutAfterSubmission(queued).receive({
+        sellerId,
+        format: 'csv',
+        body: file(),
+        terms,
+        idempotencyKey: 'key-never-retried',
+      }),
+    ).rejects.toMatchObject({ code: '57P01' });
+    await sleep(100);
+
+    const { discarded, finished } = await runtime.receiveUpload.settleAbandoned();
+    expect(finished).toContain(batchId);
+    expect(discarded).not.toContain(batchId);
+    expect(await runtime.verification.progress(batchId)).toMatchObject({
+      status: 'verifying',
+      chunkCount: 2,
+    });
+    expect(await runtime.verification.stagedChunk(batchId, 1)).not.toBeNull();
   });
 
   it('keeps the lease of a living receiver however slow its client', async () => {

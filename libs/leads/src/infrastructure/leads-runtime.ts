@@ -113,27 +113,21 @@ export async function createLeadsRuntime(
         log,
       });
       // Batches submitted while no worker ran, or whose job Redis lost (flushed, restarted), are
-      // queued again at start and by a periodic reconciliation; the job id dedupes.
+      // queued again at start and by a periodic reconciliation; the job id dedupes. Uploads whose
+      // receiver stopped are settled first: finished when their submission reached the log
+      // (the database went away just after it), dropped otherwise.
       const requeue = runPeriodically(
-        'queueing unfinished verifications again',
+        'settling abandoned uploads and queueing unfinished verifications again',
         config.LX_SCHEDULE_RECONCILE_SECONDS * 1000,
         async () => {
+          await receiveUpload.settleAbandoned();
           for (const batchId of await verification.unfinishedBatches()) await queue.enqueue(batchId);
         },
         log,
       );
       await requeue.firstRun;
-      // Uploads abandoned mid-file are dropped now and every ten minutes.
-      const sweep = () =>
-        receiveUpload
-          .discardAbandoned()
-          .catch((error) => log?.('discarding abandoned uploads failed', error));
-      await sweep();
-      const sweeper = setInterval(() => void sweep(), 10 * 60 * 1000);
-      sweeper.unref();
       return {
         close: async () => {
-          clearInterval(sweeper);
           await requeue.stop();
           await worker.close();
         },

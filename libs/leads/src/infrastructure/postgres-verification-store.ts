@@ -85,6 +85,16 @@ export class PostgresVerificationStore implements VerificationStore {
     );
   }
 
+  async markSubmittedVerifying(batchId: string, totalRows: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE lx_batch_verification SET status = 'verifying', total_rows = $2,
+         chunk_count = (SELECT count(*) FROM lx_batch_staged_chunks WHERE batch_id = $1)
+       WHERE batch_id = $1 AND status = 'receiving'`,
+      [batchId, totalRows],
+    );
+    return rowCount === 1;
+  }
+
   async progress(batchId: string): Promise<BatchProgress | null> {
     const { rows } = await this.pool.query<ProgressRow>(
       'SELECT * FROM lx_batch_verification WHERE batch_id = $1',

@@ -182,17 +182,27 @@ export class ReceiveUpload {
   }
 
   /**
-   * Uploads whose process died mid-file leave a `receiving` row and staged chunks whose lease runs
-   * out: dropped, so that no sealed rows linger (a retry under the same key takes such a batch over
-   * by itself). Returns the batches discarded.
+   * Uploads whose receiver stopped (died, or lost the database) leave a `receiving` row whose lease
+   * runs out. One that reached the log (its submission was written) is finished — marked
+   * verifying and queued — so its leads are verified even if the seller never retries; one that
+   * did not is dropped with its staged chunks, so that no sealed rows linger (a retry under the
+   * same key takes such a batch over by itself).
    */
-  async discardAbandoned(): Promise<string[]> {
-    const abandoned = await this.deps.verification.abandonedUploads();
-    for (const batchId of abandoned) {
+  async settleAbandoned(): Promise<{ discarded: string[]; finished: string[] }> {
+    const discarded: string[] = [];
+    const finished: string[] = [];
+    for (const batchId of await this.deps.verification.abandonedUploads()) {
+      const earlier = await this.earlierSubmission(batchId);
+      if (earlier) {
+        await this.finishSubmitted(batchId, earlier.rowCount);
+        finished.push(batchId);
+        continue;
+      }
       await this.deps.verification.discard(batchId);
       await this.deps.vault.erase([stagingKeyId(batchId)]);
+      discarded.push(batchId);
     }
-    return abandoned;
+    return { discarded, finished };
   }
 
   /** The progress row that marks the batch as being received; a second one for the same key is in flight. */
@@ -259,7 +269,17 @@ export class ReceiveUpload {
           differs: [!sameFile && 'file', !sameFormat && 'format', !sameTerms && 'terms'].filter(Boolean),
         },
       );
+    // The first attempt may have stopped between its submission and marking the batch for
+    // verification (its answer lost with it): the retry finishes that work.
+    await this.finishSubmitted(batchId, earlier.rowCount);
     return { batchId, rowCount: earlier.rowCount, replayed: true };
+  }
+
+  /** Marks a batch submitted to the log as verifying (if its receiver did not) and queues its verification. */
+  private async finishSubmitted(batchId: string, rowCount: number): Promise<void> {
+    await this.deps.verification.markSubmittedVerifying(batchId, rowCount);
+    const progress = await this.deps.verification.progress(batchId);
+    if (progress?.status === 'verifying') await this.deps.enqueue(batchId);
   }
 
   /** The market's published settings, or the configured defaults for a market not configured yet. */

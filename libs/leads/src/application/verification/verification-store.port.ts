@@ -58,6 +58,12 @@ export interface VerificationStore {
   /** Extends the lease; false when the receiver lost it (it ran out and another took the batch). */
   renewLease(batchId: string, lease: ReceivingLease): Promise<boolean>;
   markVerifying(batchId: string, totalRows: number, chunkCount: number): Promise<void>;
+  /**
+   * An upload already submitted to the log whose receiver stopped before marking it `verifying`
+   * (it died, or the database went away after the submission): marks it now, its chunk count
+   * being the chunks it staged. False when the batch is not `receiving`.
+   */
+  markSubmittedVerifying(batchId: string, totalRows: number): Promise<boolean>;
   progress(batchId: string): Promise<BatchProgress | null>;
   /** Batches whose verification has not finished: a restarted worker picks them up again. */
   unfinishedBatches(): Promise<string[]>;
