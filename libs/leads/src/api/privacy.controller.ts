@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -19,17 +19,25 @@ import { LEADS_RUNTIME } from './leads-runtime.token.js';
 import { RevocationAnswer, SuppressionAnswer } from './responses.js';
 
 export class PersonContacts {
+  @ApiPropertyOptional({ minLength: 3, maxLength: 40, example: '+7 916 123-45-67' })
   @IsOptional()
   @IsString()
   @Length(3, 40)
   phone?: string;
 
+  @ApiPropertyOptional({ minLength: 3, maxLength: 254, example: 'ivan@example.ru' })
   @IsOptional()
   @IsString()
   @Length(3, 254)
   email?: string;
 
   /** ISO 3166-1 alpha-2: how to read a phone written without its country code. */
+  @ApiPropertyOptional({
+    minLength: 2,
+    maxLength: 2,
+    example: 'RU',
+    description: 'ISO 3166-1 alpha-2: how to read a phone written without its country code',
+  })
   @IsOptional()
   @IsString()
   @Length(2, 2)
@@ -37,6 +45,7 @@ export class PersonContacts {
 }
 
 export class SuppressionUpload {
+  @ApiProperty({ type: () => [PersonContacts], minItems: 1, maxItems: 10_000 })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10_000)
@@ -44,6 +53,7 @@ export class SuppressionUpload {
   @Type(() => PersonContacts)
   entries!: PersonContacts[];
 
+  @ApiProperty({ enum: ['do_not_contact', 'consent_revoked'] })
   @IsIn(['do_not_contact', 'consent_revoked'])
   reason!: 'do_not_contact' | 'consent_revoked';
 }

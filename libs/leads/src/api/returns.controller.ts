@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { Evidence, isEvent, ReturnRequested, revealLeadTexts } from '#lx/contracts';
@@ -12,13 +12,20 @@ import { ReturnResponseAnswer, SellerReturnsAnswer } from './responses.js';
 
 class EvidenceItem {
   // The catalogue's evidence kinds: what the API accepts is what the log accepts.
+  @ApiProperty({ enum: Evidence.shape.kind.options })
   @IsIn(Evidence.shape.kind.options)
   kind!: (typeof Evidence.shape.kind.options)[number];
 
+  @ApiProperty({ minLength: 1, maxLength: 2000, description: 'What the evidence shows' })
   @IsString()
   @Length(1, 2000)
   description!: string;
 
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 500,
+    description: 'Where it is kept (a ticket, a recording id)',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 500)
@@ -26,13 +33,16 @@ class EvidenceItem {
 }
 
 export class RespondToReturnRequest {
+  @ApiProperty({ enum: ['accept', 'contest'], description: 'Accept the return, or contest it' })
   @IsIn(['accept', 'contest'])
   position!: 'accept' | 'contest';
 
+  @ApiProperty({ minLength: 1, maxLength: 4000, description: "The seller's statement" })
   @IsString()
   @Length(1, 4000)
   statement!: string;
 
+  @ApiPropertyOptional({ type: () => [EvidenceItem], maxItems: 20 })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)

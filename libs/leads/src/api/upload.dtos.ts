@@ -67,6 +67,7 @@ export class ListLeadsQuery extends PageQuery {
 }
 
 export class WithdrawRequest {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 1000, description: 'Why (kept in the log)' })
   @IsOptional()
   @IsString()
   @Matches(/^[\s\S]{1,1000}$/)

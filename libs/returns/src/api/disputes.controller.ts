@@ -1,6 +1,6 @@
 import { SellerHistory } from '#lx/contracts';
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
 import { loadParticipant } from '#lx/access';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
@@ -11,10 +11,19 @@ import { readSellerHistory } from '../infrastructure/seller-history.projection.j
 import { DecisionAnswer, DisputeAnswer } from './responses.js';
 
 export class AuditorDecisionRequest {
+  @ApiProperty({
+    enum: ['accept', 'reject'],
+    description: 'Accept the return (the buyer is refunded) or reject it',
+  })
   @IsIn(['accept', 'reject'])
   outcome!: 'accept' | 'reject';
 
   /** Why: stated in the decision event and the dispute report. */
+  @ApiProperty({
+    minLength: 10,
+    maxLength: 4000,
+    description: 'Why: stated in the decision event and the dispute report',
+  })
   @IsString()
   @Length(10, 4000)
   rationale!: string;
