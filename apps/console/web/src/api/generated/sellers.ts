@@ -318,7 +318,25 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
-        PersonContacts: Record<string, never>;
+        EvidenceItem: {
+            /** @description What the evidence shows */
+            description: string;
+            /** @enum {string} */
+            kind: "call_log" | "email_bounce" | "carrier_lookup" | "document" | "note";
+            /** @description Where it is kept (a ticket, a recording id) */
+            reference?: string;
+        };
+        PersonContacts: {
+            /**
+             * @description ISO 3166-1 alpha-2: how to read a phone written without its country code
+             * @example RU
+             */
+            country?: string;
+            /** @example ivan@example.ru */
+            email?: string;
+            /** @example +7 916 123-45-67 */
+            phone?: string;
+        };
         Problem: {
             detail?: string;
             /** @description Every offending field, each with its messages. */
@@ -339,9 +357,25 @@ export type components = {
         } & {
             [key: string]: unknown;
         };
-        RespondToReturnRequest: Record<string, never>;
-        SuppressionUpload: Record<string, never>;
-        WithdrawRequest: Record<string, never>;
+        RespondToReturnRequest: {
+            evidence?: components["schemas"]["EvidenceItem"][];
+            /**
+             * @description Accept the return, or contest it
+             * @enum {string}
+             */
+            position: "accept" | "contest";
+            /** @description The seller's statement */
+            statement: string;
+        };
+        SuppressionUpload: {
+            entries: components["schemas"]["PersonContacts"][];
+            /** @enum {string} */
+            reason: "do_not_contact" | "consent_revoked";
+        };
+        WithdrawRequest: {
+            /** @description Why (kept in the log) */
+            reason?: string;
+        };
     };
     responses: {
         /** @description The request is malformed: a bad id, query value or body field (each named in `errors`). */

@@ -403,7 +403,15 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
-        AuditorDecisionRequest: Record<string, never>;
+        AuditorDecisionRequest: {
+            /**
+             * @description Accept the return (the buyer is refunded) or reject it
+             * @enum {string}
+             */
+            outcome: "accept" | "reject";
+            /** @description Why: stated in the decision event and the dispute report */
+            rationale: string;
+        };
         ChangeMarketSettingsRequest: {
             /**
              * @description Commission in basis points of the price, deducted from the seller's proceeds
