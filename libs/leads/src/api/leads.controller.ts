@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { sellerHistory, SellerHistory } from '#lx/contracts';
 import {
   Answers,
@@ -17,7 +19,7 @@ import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import type { LeadRow, SellerQueries } from '../infrastructure/read-model/seller-queries.js';
 import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
 import { ListLeadsQuery, WithdrawRequest } from './upload.dtos.js';
-import { LeadAnswer, LeadPage, LeadStatusChanged } from './responses.js';
+import { LeadAnswer, LeadPage, LeadStatusChanged, SellerActivityAnswer } from './responses.js';
 
 /** A seller's own leads, with their personal data (opened from the vault) and their market status. */
 @ApiTags('sellers: leads')
@@ -135,5 +137,70 @@ export class SellerRecordController {
   })
   async history(@CurrentPrincipal() seller: Principal) {
     return sellerHistory(seller.participantId, await this.queries.sellerRecord(seller.participantId));
+  }
+}
+
+export class SellerActivityQuery {
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 92,
+    default: 30,
+    description: 'Days of the series, today included',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(92)
+  days?: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const isoDay = (instant: Date) => instant.toISOString().slice(0, 10);
+
+/** The seller's activity by day (UTC) and the average quality of its leads, for its dashboard. */
+@ApiTags('sellers: leads')
+@Roles('seller')
+@Controller('v1/seller-activity')
+export class SellerActivityController {
+  constructor(@Inject(SELLER_QUERIES) private readonly queries: SellerQueries) {}
+
+  @Get()
+  @Answers(SellerActivityAnswer, { description: "The seller's activity today, this month and by day" })
+  @ApiOperation({
+    summary:
+      'Leads listed, sales made and returns accepted today, this month and per day (UTC), and the average quality of my leads by part',
+  })
+  async activity(@Query() query: SellerActivityQuery, @CurrentPrincipal() seller: Principal) {
+    const days = query.days ?? 30;
+    const now = new Date();
+    const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    const seriesStart = new Date(today.getTime() - (days - 1) * DAY_MS);
+    const since = seriesStart < monthStart ? seriesStart : monthStart;
+    const { days: counted, quality } = await this.queries.activity(seller.participantId, since);
+    const byDay = new Map(counted.map((row) => [row.day, row]));
+    const countsOf = (day: string) => {
+      const row = byDay.get(day);
+      return { listed: row?.listed ?? 0, sold: row?.sold ?? 0, returned: row?.returned ?? 0 };
+    };
+    const month = { from: isoDay(monthStart), listed: 0, sold: 0, returned: 0 };
+    for (const row of counted)
+      if (row.day >= month.from) {
+        month.listed += row.listed;
+        month.sold += row.sold;
+        month.returned += row.returned;
+      }
+    const series = Array.from({ length: days }, (_, i) => {
+      const day = isoDay(new Date(seriesStart.getTime() + i * DAY_MS));
+      return { day, ...countsOf(day) };
+    });
+    return {
+      sellerId: seller.participantId,
+      today: { day: isoDay(today), ...countsOf(isoDay(today)) },
+      month,
+      days: series,
+      quality,
+    };
   }
 }

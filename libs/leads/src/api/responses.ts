@@ -123,3 +123,31 @@ export const UploadFormatAnswer = z.strictObject({
   columns: z.array(z.record(z.string(), z.unknown())),
   rejectionReasons: z.record(z.string(), z.string()),
 });
+
+const ActivityCounts = {
+  listed: z.int().describe('Leads listed'),
+  sold: z.int().describe('Sales made (a shared lead counts once per buyer)'),
+  returned: z.int().describe('Returns accepted against the seller'),
+};
+const IsoDay = z.string().describe('A calendar day, YYYY-MM-DD, in UTC');
+
+export const SellerActivityAnswer = z.strictObject({
+  sellerId: z.string(),
+  today: z.strictObject({ day: IsoDay, ...ActivityCounts }),
+  month: z.strictObject({ from: IsoDay, ...ActivityCounts }).describe('Since the first day of this month'),
+  days: z
+    .array(z.strictObject({ day: IsoDay, ...ActivityCounts }))
+    .describe('One entry per day, oldest first, the last one today (days without activity count 0)'),
+  quality: z
+    .strictObject({
+      leads: z.int().describe('Leads the averages are over: every lead the seller listed'),
+      score: z.number().describe('Average quality score, 0–100 (0 without leads)'),
+      parts: z.strictObject({
+        completeness: z.number(),
+        verification: z.number(),
+        freshness: z.number(),
+        sellerHistory: z.number(),
+      }),
+    })
+    .describe("Average quality of the seller's listed leads, by part"),
+});

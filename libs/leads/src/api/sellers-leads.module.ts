@@ -13,7 +13,7 @@ import { registerScrapedGauge } from '#lx/http';
 import { createLeadsRuntime, type LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
 import { BatchesController } from './batches.controller.js';
-import { LeadsController, SellerRecordController } from './leads.controller.js';
+import { LeadsController, SellerActivityController, SellerRecordController } from './leads.controller.js';
 import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
 import { PrivacyController } from './privacy.controller.js';
 import { ReturnsController } from './returns.controller.js';
@@ -80,6 +80,7 @@ export class SellersLeadsModule {
         BatchesController,
         LeadsController,
         SellerRecordController,
+        SellerActivityController,
         ReturnsController,
         PrivacyController,
       ],

@@ -60,6 +60,15 @@ export async function readSellerRecord(pool: pg.Pool, sellerId: string): Promise
   }
 }
 
+export interface SellerActivityRows {
+  days: { day: string; listed: number; sold: number; returned: number }[];
+  quality: {
+    leads: number;
+    score: number;
+    parts: { completeness: number; verification: number; freshness: number; sellerHistory: number };
+  };
+}
+
 /**
  * A lead's status as the seller sees it. The read model records listing, withdrawal, erasure and
  * expiry; a lead that made every sale its exclusivity allows is `sold` — not `listed`, and not
@@ -172,6 +181,68 @@ export class SellerQueries {
       [fingerprints],
     );
     return rows.map((row) => row.lead_id);
+  }
+
+  /**
+   * Leads listed, sales made and returns accepted per UTC day since `since`, and the average
+   * quality of every lead the seller listed (for the seller's dashboard).
+   */
+  async activity(sellerId: string, since: Date): Promise<SellerActivityRows> {
+    try {
+      const [perDay, quality] = await Promise.all([
+        this.pool.query<{ day: string; listed: number; sold: number; returned: number }>(
+          `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(listed)::int AS listed, sum(sold)::int AS sold,
+                  sum(returned)::int AS returned
+             FROM (SELECT (listed_at AT TIME ZONE 'UTC')::date AS day, 1 AS listed, 0 AS sold, 0 AS returned
+                     FROM ${RM}.seller_leads WHERE seller_id = $1 AND listed_at >= $2
+                   UNION ALL
+                   SELECT (at AT TIME ZONE 'UTC')::date, 0, 1, 0
+                     FROM ${RM}.seller_allocations WHERE seller_id = $1 AND at >= $2
+                   UNION ALL
+                   SELECT ((decision->>'at')::timestamptz AT TIME ZONE 'UTC')::date, 0, 0, 1
+                     FROM ${RM}.seller_returns
+                    WHERE seller_id = $1 AND status = 'accepted' AND (decision->>'at')::timestamptz >= $2) AS e
+            GROUP BY day ORDER BY day`,
+          [sellerId, since],
+        ),
+        this.pool.query<{
+          leads: string;
+          score: string | null;
+          completeness: string | null;
+          verification: string | null;
+          freshness: string | null;
+          seller_history: string | null;
+        }>(
+          `SELECT count(*) AS leads, avg(quality_score) AS score,
+                  avg((quality->'parts'->>'completeness')::numeric) AS completeness,
+                  avg((quality->'parts'->>'verification')::numeric) AS verification,
+                  avg((quality->'parts'->>'freshness')::numeric) AS freshness,
+                  avg((quality->'parts'->>'sellerHistory')::numeric) AS seller_history
+             FROM ${RM}.seller_leads WHERE seller_id = $1`,
+          [sellerId],
+        ),
+      ]);
+      const q = quality.rows[0];
+      const average = (value: string | null | undefined) => Math.round(Number(value ?? 0) * 10) / 10;
+      return {
+        days: perDay.rows,
+        quality: {
+          leads: Number(q?.leads ?? 0),
+          score: average(q?.score),
+          parts: {
+            completeness: average(q?.completeness),
+            verification: average(q?.verification),
+            freshness: average(q?.freshness),
+            sellerHistory: average(q?.seller_history),
+          },
+        },
+      };
+    } catch (error) {
+      // Before the projection created its tables there is no activity.
+      if ((error as { code?: string }).code !== '42P01') throw error;
+      const parts = { completeness: 0, verification: 0, freshness: 0, sellerHistory: 0 };
+      return { days: [], quality: { leads: 0, score: 0, parts } };
+    }
   }
 
   async returns(sellerId: string, limit: number): Promise<unknown[]> {

@@ -246,6 +246,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/seller-activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Leads listed, sales made and returns accepted today, this month and per day (UTC), and the average quality of my leads by part */
+        get: operations["SellerActivityController_activity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/seller-history": {
         parameters: {
             query?: never;
@@ -1260,6 +1277,80 @@ export interface operations {
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    SellerActivityController_activity: {
+        parameters: {
+            query?: {
+                /** @description Days of the series, today included */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The seller's activity today, this month and by day */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description One entry per day, oldest first, the last one today (days without activity count 0) */
+                        days: {
+                            /** @description A calendar day, YYYY-MM-DD, in UTC */
+                            day: string;
+                            /** @description Leads listed */
+                            listed: number;
+                            /** @description Returns accepted against the seller */
+                            returned: number;
+                            /** @description Sales made (a shared lead counts once per buyer) */
+                            sold: number;
+                        }[];
+                        /** @description Since the first day of this month */
+                        month: {
+                            /** @description A calendar day, YYYY-MM-DD, in UTC */
+                            from: string;
+                            /** @description Leads listed */
+                            listed: number;
+                            /** @description Returns accepted against the seller */
+                            returned: number;
+                            /** @description Sales made (a shared lead counts once per buyer) */
+                            sold: number;
+                        };
+                        /** @description Average quality of the seller's listed leads, by part */
+                        quality: {
+                            /** @description Leads the averages are over: every lead the seller listed */
+                            leads: number;
+                            parts: {
+                                completeness: number;
+                                freshness: number;
+                                sellerHistory: number;
+                                verification: number;
+                            };
+                            /** @description Average quality score, 0–100 (0 without leads) */
+                            score: number;
+                        };
+                        sellerId: string;
+                        today: {
+                            /** @description A calendar day, YYYY-MM-DD, in UTC */
+                            day: string;
+                            /** @description Leads listed */
+                            listed: number;
+                            /** @description Returns accepted against the seller */
+                            returned: number;
+                            /** @description Sales made (a shared lead counts once per buyer) */
+                            sold: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
             429: components["responses"]["Problem429"];
         };
     };
