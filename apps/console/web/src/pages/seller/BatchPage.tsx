@@ -68,7 +68,7 @@ export default function BatchPage() {
             <Title order={1} size="h2">
               {t('seller.batch.title', { date: formatInstant(b.submittedAt, locale) })}
             </Title>
-            <Badge color={BATCH_STATUS_COLOR[b.status]} variant="light" size="lg">
+            <Badge color={BATCH_STATUS_COLOR[b.status]} c="dark.7" variant="light" size="lg">
               {t(`seller.batchStatus.${b.status}`)}
             </Badge>
           </Group>
@@ -113,7 +113,7 @@ export default function BatchPage() {
               </Text>
               <Progress
                 value={b.progress.share * 100}
-                aria-labelledby="batch-progress-text"
+                aria-label={t('seller.batch.progress')}
                 color={verifying ? 'blue' : 'green'}
                 mb="md"
               />

@@ -47,7 +47,7 @@ export default function BatchesPage() {
     column.accessor('status', {
       header: t('seller.batches.status'),
       cell: (cell) => (
-        <Badge color={BATCH_STATUS_COLOR[cell.getValue()]} variant="light">
+        <Badge color={BATCH_STATUS_COLOR[cell.getValue()]} c="dark.7" variant="light">
           {t(`seller.batchStatus.${cell.getValue()}`)}
         </Badge>
       ),

@@ -75,6 +75,7 @@ export default function DashboardPage() {
                   { name: 'returned', label: t('seller.dashboard.returned'), color: 'orange.6' },
                 ]}
                 withLegend
+                barChartProps={{ accessibilityLayer: false }}
                 aria-hidden
               />
               <Text size="sm" c="dimmed" mt="xs">
@@ -141,7 +142,10 @@ export default function DashboardPage() {
                           {formatNumber(answer.quality.parts[part], locale, { maximumFractionDigits: 1 })}
                         </Text>
                       </Group>
-                      <Progress value={answer.quality.parts[part]} aria-labelledby={`part-${part}`} />
+                      <Progress
+                        value={answer.quality.parts[part]}
+                        aria-label={t(`seller.dashboard.parts.${part}`)}
+                      />
                     </div>
                   ))}
                 </Stack>

@@ -41,11 +41,11 @@ export default function LeadPage() {
   });
   const contact = (state: { present: boolean; verified: boolean }) =>
     !state.present ? (
-      <Badge color="gray" variant="light">
+      <Badge color="gray" c="dark.7" variant="light">
         {t('seller.lead.absent')}
       </Badge>
     ) : (
-      <Badge color={state.verified ? 'green' : 'yellow'} variant="light">
+      <Badge color={state.verified ? 'green' : 'yellow'} c="dark.7" variant="light">
         {state.verified ? t('seller.lead.verified') : t('seller.lead.unverified')}
       </Badge>
     );
@@ -155,7 +155,10 @@ export default function LeadPage() {
                           {formatNumber(l.quality.parts[part], locale)}
                         </Text>
                       </Group>
-                      <Progress value={l.quality.parts[part]} aria-labelledby={`lead-part-${part}`} />
+                      <Progress
+                        value={l.quality.parts[part]}
+                        aria-label={t(`seller.dashboard.parts.${part}`)}
+                      />
                     </div>
                   ))}
                 </Stack>

@@ -124,7 +124,7 @@ function AnswerClaim({ claim, onAnswered }: { claim: Claim; onAnswered: () => vo
 
   if (answer)
     return (
-      <Text role="status" c="green.8">
+      <Text role="status" c="teal.9">
         {t(answer.responded ? 'seller.returns.sent' : 'seller.returns.alreadySent', {
           position: t(`seller.returns.positions.${answer.position}`),
         })}
@@ -223,7 +223,7 @@ export default function ReturnsPage() {
                           defaultValue: claim.reason.replace(/_/g, ' '),
                         })}
                       </Title>
-                      <Badge color={STATUS_COLOR[claim.status] ?? 'gray'} variant="light">
+                      <Badge color={STATUS_COLOR[claim.status] ?? 'gray'} c="dark.7" variant="light">
                         {t(`seller.returns.status.${claim.status}`, { defaultValue: claim.status })}
                       </Badge>
                     </Group>

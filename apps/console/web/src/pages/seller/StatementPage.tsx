@@ -41,7 +41,7 @@ export default function StatementPage() {
     sale.accessor('status', {
       header: t('seller.statement.status'),
       cell: (cell) => (
-        <Badge color={SALE_COLOR[cell.getValue()]} variant="light">
+        <Badge color={SALE_COLOR[cell.getValue()]} c="dark.7" variant="light">
           {t(`seller.statement.saleStatus.${cell.getValue()}`)}
         </Badge>
       ),

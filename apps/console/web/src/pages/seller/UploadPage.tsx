@@ -251,7 +251,7 @@ export default function UploadPage() {
                   </Text>
                 )}
                 {fileError && (
-                  <Text c="red.8" role="alert">
+                  <Text c="red.9" role="alert">
                     {fileError}
                   </Text>
                 )}
@@ -314,7 +314,7 @@ export default function UploadPage() {
             {phase.kind === 'uploading' && (
               <Stack gap={4}>
                 <Text id="upload-progress">{t('seller.upload.uploading')}</Text>
-                <Progress value={phase.share * 100} aria-labelledby="upload-progress" animated />
+                <Progress value={phase.share * 100} aria-label={t('seller.upload.uploading')} animated />
               </Stack>
             )}
             <Group>
@@ -337,7 +337,7 @@ export default function UploadPage() {
             </Text>
             <Progress
               value={(batch.data?.progress.share ?? 0) * 100}
-              aria-labelledby="verify-progress"
+              aria-label={t('seller.upload.verifying')}
               color={batch.data && batch.data.status !== 'verifying' ? 'green' : 'blue'}
             />
           </Stack>

@@ -36,6 +36,7 @@ export function ReasonsChart({ reasons, title }: { reasons: Record<string, numbe
         orientation="vertical"
         yAxisProps={{ width: 170 }}
         series={[{ name: 'rows', label: t('seller.upload.rejected'), color: 'red.6' }]}
+        barChartProps={{ accessibilityLayer: false }}
         aria-hidden
       />
       <VisuallyHidden component="ul">
@@ -61,16 +62,16 @@ export function LeadStatus({ lead }: { lead: Pick<Lead, 'status' | 'sales' | 're
   };
   return (
     <Group gap={4} wrap="nowrap">
-      <Badge color={color[lead.status] ?? 'gray'} variant="light">
+      <Badge color={color[lead.status] ?? 'gray'} c="dark.7" variant="light">
         {t(`seller.leadStatus.${lead.status}`, { defaultValue: lead.status })}
       </Badge>
       {lead.sales > 0 && (
-        <Badge color="green" variant="outline">
+        <Badge color="green" c="dark.7" variant="outline">
           {t('seller.leadStatus.soldTimes', { count: lead.sales })}
         </Badge>
       )}
       {lead.returned > 0 && (
-        <Badge color="orange" variant="outline">
+        <Badge color="orange" c="dark.7" variant="outline">
           {t('seller.leadStatus.returnedTimes', { count: lead.returned })}
         </Badge>
       )}
@@ -99,23 +100,29 @@ export function ConfirmAction<T>({
   const mutation = useMutation({ mutationFn: action, onSuccess: () => setOpened(false) });
   return (
     <Stack gap="xs" align="flex-start">
-      <Button color="red" variant="light" onClick={() => setOpened(true)} disabled={disabled}>
+      <Button color="red" c="red.9" variant="light" onClick={() => setOpened(true)} disabled={disabled}>
         {label}
       </Button>
       {mutation.isSuccess && (
-        <Text role="status" c="green.8">
+        <Text role="status" c="teal.9">
           {answered(mutation.data)}
         </Text>
       )}
       {mutation.isError && <ProblemAlert error={mutation.error} />}
-      <Modal opened={opened} onClose={() => setOpened(false)} title={title} centered>
+      <Modal
+        opened={opened}
+        onClose={() => setOpened(false)}
+        title={title}
+        centered
+        closeButtonProps={{ 'aria-label': t('actions.cancel') }}
+      >
         <Stack>
           <Text>{text}</Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setOpened(false)}>
               {t('actions.cancel')}
             </Button>
-            <Button color="red" loading={mutation.isPending} onClick={() => mutation.mutate()}>
+            <Button color="red.9" loading={mutation.isPending} onClick={() => mutation.mutate()}>
               {t('actions.confirm')}
             </Button>
           </Group>
