@@ -56,6 +56,7 @@ const SaleLineAnswer = z.looseObject({
   orderId: z.uuid(),
   buyerId: z.uuid(),
   position: z.string(),
+  soldAt: IsoInstant.describe('When the lead was allocated (ISO 8601 instant, UTC)'),
   status: z.enum(['pending', 'posted', 'voided']),
   price: MinorUnitsAmount,
   commission: MinorUnitsAmount,

@@ -1648,6 +1648,8 @@ export interface operations {
                                 price: number;
                                 /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
                                 proceeds: number;
+                                /** @description When the lead was allocated (ISO 8601 instant, UTC) */
+                                soldAt: string;
                                 /** @enum {string} */
                                 status: "pending" | "posted" | "voided";
                             } & {
