@@ -112,6 +112,8 @@ describe('the seller portal', () => {
     await page.getByText('Chosen: Оптика Север — leads.csv', { exact: false }).waitFor();
     await page.getByLabel('Market').fill('eyewear');
     await page.getByLabel('Floor per lead').fill('600');
+    await page.getByLabel('Floor per lead').blur();
+    await checkPage('upload-form');
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
     await page.getByText('Verification finished').waitFor({ timeout: 60_000 });
     const result = page.getByRole('region', { name: 'Result' });
@@ -226,6 +228,18 @@ describe('the seller portal', () => {
     await sales.waitFor();
     await expect(sales.locator('tbody tr').count()).resolves.toBe(3);
     await expect(sales.innerText()).resolves.toContain('600.00 RUB');
+    // The statement's sale lines say when each lead was sold (soldAt, documented for the console).
+    const statement = await call(
+      'settlement',
+      seller,
+      'GET',
+      `/v1/statements/sellers/${seller.participantId}`,
+    );
+    expect(statement.status).toBe(200);
+    const soldAt = statement.body.items[0].sales.map((line: { soldAt: string }) => line.soldAt);
+    expect(soldAt).toHaveLength(3);
+    for (const instant of soldAt) expect(Date.now() - Date.parse(instant)).toBeLessThan(10 * 60_000);
+    await sales.getByRole('columnheader', { name: 'Sold at' }).waitFor();
     await checkPage('statement');
   });
 
@@ -235,10 +249,26 @@ describe('the seller portal', () => {
     await page.getByRole('button', { name: 'Withdraw the batch' }).click();
     const dialog = page.getByRole('dialog', { name: 'Withdraw this batch?' });
     await dialog.waitFor();
+    // The modal fades in: axe measures colours once it is fully shown.
+    await dialog.evaluate((element: any) =>
+      Promise.all(element.ownerDocument.getAnimations().map((animation: any) => animation.finished)),
+    );
+    await page.mouse.move(0, 0);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Confirm' }).click();
     await page.getByText(`The batch is withdrawn: ${accepted - 3} leads taken off sale.`).waitFor();
     await page.getByText('withdrawn', { exact: true }).first().waitFor();
+
+    // The same page in Spanish: its messages, numbers and dates in Spanish too.
+    await page.getByLabel('Language').selectOption('es');
+    await page.getByRole('heading', { level: 2, name: 'Filas rechazadas' }).waitFor();
+    await page.getByRole('button', { name: 'Descargar CSV' }).waitFor();
+    await expect(page.getByRole('region', { name: 'Condiciones' }).innerText()).resolves.toContain(
+      '600,00 RUB',
+    );
+    await checkPage('batch-es');
+    await page.getByLabel('Idioma').selectOption('en');
+    await page.getByRole('heading', { level: 2, name: 'Rejected rows' }).waitFor();
   });
 
   it('fits a phone: no page of the portal scrolls sideways', async () => {

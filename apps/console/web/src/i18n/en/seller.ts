@@ -266,6 +266,7 @@ export const seller = {
     available: 'Available',
     sales: 'Sales',
     salesCaption: 'Every sale of your leads',
+    soldAt: 'Sold at',
     buyer: 'Buyer',
     price: 'Price',
     status: 'Status',

@@ -273,6 +273,7 @@ export const seller: MessagesOf<typeof english> = {
     available: 'Disponible',
     sales: 'Ventas',
     salesCaption: 'Cada venta de sus leads',
+    soldAt: 'Vendido el',
     buyer: 'Comprador',
     price: 'Precio',
     status: 'Estado',

@@ -272,6 +272,7 @@ export const seller: MessagesOf<typeof english> = {
     available: 'Доступно',
     sales: 'Продажи',
     salesCaption: 'Все продажи ваших лидов',
+    soldAt: 'Продан',
     buyer: 'Покупатель',
     price: 'Цена',
     status: 'Статус',

@@ -75,6 +75,7 @@ export default function DashboardPage() {
                   { name: 'returned', label: t('seller.dashboard.returned'), color: 'orange.6' },
                 ]}
                 withLegend
+                yAxisProps={{ allowDecimals: false }}
                 barChartProps={{ accessibilityLayer: false }}
                 aria-hidden
               />

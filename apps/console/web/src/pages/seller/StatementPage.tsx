@@ -25,7 +25,10 @@ export default function StatementPage() {
   const [downloadError, setDownloadError] = useState<unknown>(null);
 
   const saleColumns = (currency: string) => [
-    sale.accessor('position', { header: '#' }),
+    sale.accessor('soldAt', {
+      header: t('seller.statement.soldAt'),
+      cell: (cell) => <Instant iso={cell.getValue()} />,
+    }),
     sale.accessor('price', {
       header: t('seller.statement.price'),
       cell: (cell) => <Money minor={cell.getValue()} currency={currency} />,

@@ -35,6 +35,7 @@ export function ReasonsChart({ reasons, title }: { reasons: Record<string, numbe
         dataKey="reason"
         orientation="vertical"
         yAxisProps={{ width: 170 }}
+        xAxisProps={{ allowDecimals: false }}
         series={[{ name: 'rows', label: t('seller.upload.rejected'), color: 'red.6' }]}
         barChartProps={{ accessibilityLayer: false }}
         aria-hidden
