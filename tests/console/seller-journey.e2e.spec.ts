@@ -59,6 +59,8 @@ describe('the seller portal', () => {
   ) => exchange.call(app, method, path, { key: who.apiKey, ...(body !== undefined ? { body } : {}) });
 
   const checkPage = async (name: string) => {
+    // Full-page screenshots from the top, where the fixed header belongs.
+    await page.evaluate(() => (globalThis as any).scrollTo(0, 0));
     // The pointer off any control: axe reads the page as it rests, not a button being hovered.
     await page.mouse.move(0, 0);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
@@ -263,6 +265,9 @@ describe('the seller portal', () => {
     await page.getByLabel('Language').selectOption('es');
     await page.getByRole('heading', { level: 2, name: 'Filas rechazadas' }).waitFor();
     await page.getByRole('button', { name: 'Descargar CSV' }).waitFor();
+    const rejectionsEs = page.getByRole('table', { name: 'Filas rechazadas por línea de su archivo' });
+    await rejectionsEs.getByText('La persona tenía menos de 18 años al captarse.').first().waitFor();
+    await expect(rejectionsEs.innerText()).resolves.not.toMatch(/Under 18|Invalid e-mail|not a valid/);
     await expect(page.getByRole('region', { name: 'Condiciones' }).innerText()).resolves.toContain(
       '600,00 RUB',
     );

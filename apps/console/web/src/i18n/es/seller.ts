@@ -54,6 +54,37 @@ export const seller: MessagesOf<typeof english> = {
     duplicate_on_exchange: 'Ya está en el mercado',
     suppressed: 'No contactar',
   },
+  reasonHelp: {
+    missing_required_field:
+      'Falta una columna obligatoria (external_id, country, region, captured_at, age o date_of_birth).',
+    invalid_value: 'Un valor no es de los aceptados o tiene un tipo incorrecto.',
+    value_too_long: 'Una celda es más larga de lo que permite la columna.',
+    wrong_column_count: 'La fila tiene más o menos celdas que la cabecera.',
+    unknown_field: 'Un registro NDJSON tiene una clave que no es una columna de carga.',
+    malformed_record: 'Una línea NDJSON no es un objeto JSON.',
+    duplicate_external_id: 'Otra fila del lote tiene el mismo external_id.',
+    no_contact: 'Ni teléfono ni correo: no se puede contactar con el lead.',
+    invalid_phone: 'El teléfono no es un número válido del país de la fila una vez normalizado a E.164.',
+    invalid_email: 'La dirección de correo no es válida.',
+    disposable_email: 'La dirección de correo es de un dominio desechable.',
+    under_age: 'La persona tenía menos de 18 años al captarse.',
+    invalid_date: 'date_of_birth, captured_at o consent_captured_at no es una fecha válida.',
+    captured_in_future: 'captured_at está en el futuro.',
+    capture_too_old: 'captured_at es más antiguo que el límite del mercado.',
+    missing_consent:
+      'Un lead contactable sin su registro de consentimiento (texto, versión, URL de la página, hora).',
+    invalid_consent:
+      'El registro de consentimiento está mal formado (URL no http(s), certificado sin referencia).',
+    unknown_country: 'country no es un código ISO 3166-1 alfa-2.',
+    unknown_region: 'region no es una subdivisión ISO 3166-2 del país.',
+    invalid_postal_code: 'postal_code no tiene la forma de un código postal del país.',
+    invalid_ip: 'capture_ip no es una dirección IPv4 ni IPv6.',
+    duplicate_in_batch: 'Una fila anterior de este lote tiene el mismo teléfono o correo.',
+    duplicate_on_exchange:
+      'El mismo teléfono o correo se publicó en el mercado dentro de su ventana de duplicados.',
+    suppressed:
+      'El teléfono o el correo está en la lista de exclusión (no contactar, consentimiento revocado).',
+  },
   dashboard: {
     title: 'Panel',
     today: 'Hoy',

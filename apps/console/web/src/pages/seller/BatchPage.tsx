@@ -12,7 +12,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { formatInstant, formatNumber } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { BATCH_STATUS_COLOR } from './BatchesPage';
-import { ConfirmAction, Figure, ReasonsChart, useReasonLabel } from './shared';
+import { ConfirmAction, Figure, ReasonsChart, useReasonHelp, useReasonLabel } from './shared';
 import { useState } from 'react';
 
 type Rejection = SellersAnswer<'BatchesController_rejections'>['rows'][number];
@@ -25,6 +25,7 @@ export default function BatchPage() {
   const { batchId = '' } = useParams();
   const queryClient = useQueryClient();
   const reasonLabel = useReasonLabel();
+  const reasonHelp = useReasonHelp();
   const [downloadError, setDownloadError] = useState<unknown>(null);
   const batch = useQuery({
     queryKey: ['seller', 'batch', batchId],
@@ -46,14 +47,19 @@ export default function BatchPage() {
       header: t('seller.batch.line'),
       cell: (cell) => formatNumber(cell.getValue(), locale),
     }),
-    column.accessor((row) => row.reasons.map(reasonLabel).join(', '), {
+    column.accessor((row) => row.reasons.join(' '), {
       id: 'reasons',
       header: t('seller.batch.reasons'),
+      // Rendered from the codes on each render, so that a change of language shows at once.
+      cell: (cell) => cell.row.original.reasons.map(reasonLabel).join(', '),
     }),
-    column.accessor((row) => row.messages.join(' '), {
+    column.display({
       id: 'messages',
       header: t('seller.batch.messages'),
-      enableSorting: false,
+      cell: (cell) =>
+        cell.row.original.reasons
+          .map((code, index) => reasonHelp(code, cell.row.original.messages[index] ?? code))
+          .join(' '),
     }),
   ];
 

@@ -62,7 +62,7 @@ export default function LeadsPage() {
       header: t('seller.leads.person'),
       cell: (cell) => (
         <Anchor component={Link} to={`/seller/leads/${cell.row.original.leadId}`}>
-          {cell.getValue()}
+          {leadName(cell.row.original, t('seller.leadStatus.erased'))}
         </Anchor>
       ),
     }),

@@ -17,6 +17,13 @@ export function useReasonLabel() {
   return (code: string) => t(`seller.reasons.${code}`, { defaultValue: code.replace(/_/g, ' ') });
 }
 
+/** What a rejection reason means, in the reader's language (the exchange's own words when the console does not know it). */
+export function useReasonHelp() {
+  const { t } = useTranslation();
+  return (code: string, exchangeWords: string) =>
+    t(`seller.reasonHelp.${code}`, { defaultValue: exchangeWords });
+}
+
 /** Rejected rows per reason, most frequent first, as a bar chart (and a list for screen readers). */
 export function ReasonsChart({ reasons, title }: { reasons: Record<string, number>; title: string }) {
   const { t } = useTranslation();
