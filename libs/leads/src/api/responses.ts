@@ -97,6 +97,9 @@ export const SellerReturnsAnswer = z.strictObject({
       response: z.record(z.string(), z.unknown()).nullable().describe("The seller's answer, once given"),
       decision: z.record(z.string(), z.unknown()).nullable().describe('The decision, once taken'),
       requestedAt: IsoInstant,
+      answerBy: IsoInstant.describe(
+        'The seller may answer until then (LX_SELLER_RESPONSE_HOURS after the request); unanswered, the return goes to an arbiter',
+      ),
     }),
   ),
 });

@@ -7,7 +7,8 @@ import { CurrentPrincipal, PageQuery, Roles, type Principal, Answers, IdParam } 
 import { returnResponseDecider } from '../domain/return-response.decider.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import type { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
-import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
+import type { ExchangeConfig } from '#lx/config';
+import { LEADS_CONFIG, LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
 import { ReturnResponseAnswer, SellerReturnsAnswer } from './responses.js';
 
 class EvidenceItem {
@@ -59,13 +60,24 @@ export class ReturnsController {
   constructor(
     @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
     @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
+    @Inject(LEADS_CONFIG) private readonly config: ExchangeConfig,
   ) {}
 
   @Get()
   @ApiOperation({ summary: 'Returns buyers requested against my leads, and where each stands' })
   @Answers(SellerReturnsAnswer, { description: "Returns of the seller's leads, newest first" })
   async list(@Query() page: PageQuery, @CurrentPrincipal() seller: Principal) {
-    const items = await this.queries.returns(seller.participantId, page.limit ?? 100);
+    const rows = await this.queries.returns(seller.participantId, page.limit ?? 100);
+    // The same answering time settlement escalates unanswered returns after.
+    const answeringMs = this.config.LX_SELLER_RESPONSE_MS ?? this.config.LX_SELLER_RESPONSE_HOURS * 3_600_000;
+    const items = rows.map((row) => {
+      const requestedAt = new Date((row as { requestedAt: Date | string }).requestedAt);
+      return {
+        ...(row as object),
+        requestedAt: requestedAt.toISOString(),
+        answerBy: new Date(requestedAt.getTime() + answeringMs).toISOString(),
+      };
+    });
     return { items: await revealLeadTexts(items, (envelopes) => this.runtime.vault.openMany(envelopes)) };
   }
 

@@ -14,12 +14,12 @@ import { createLeadsRuntime, type LeadsRuntime } from '../infrastructure/leads-r
 import { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
 import { BatchesController } from './batches.controller.js';
 import { LeadsController, SellerActivityController, SellerRecordController } from './leads.controller.js';
-import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
+import { LEADS_RUNTIME, SELLER_QUERIES, LEADS_CONFIG } from './leads-runtime.token.js';
 import { PrivacyController } from './privacy.controller.js';
 import { ReturnsController } from './returns.controller.js';
 import { UploadFormatController } from './upload-format.controller.js';
 
-const CONFIG = Symbol('LEADS_CONFIG');
+const CONFIG = LEADS_CONFIG;
 
 /**
  * Runs the verification worker, unless workers run as their own processes, and puts the volumes

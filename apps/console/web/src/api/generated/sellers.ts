@@ -1207,6 +1207,8 @@ export interface operations {
                         items: {
                             /** Format: uuid */
                             allocationId: string;
+                            /** @description The seller may answer until then (LX_SELLER_RESPONSE_HOURS after the request); unanswered, the return goes to an arbiter */
+                            answerBy: string;
                             /** Format: uuid */
                             buyerId: string;
                             /** @description The decision, once taken */
