@@ -198,6 +198,9 @@ describe('the seller portal', () => {
       return returns.body.items?.length === 1 && activity.body.today?.sold === 3 ? true : undefined;
     });
 
+    // The seller's deadline: the answering time settlement escalates after (48 h by default).
+    const claimed = (await call('sellers', seller, 'GET', '/v1/returns')).body.items[0];
+    expect(Date.parse(claimed.answerBy) - Date.parse(claimed.requestedAt)).toBe(48 * 3_600_000);
     await openFromNavigation('Returns', 'Returns');
     const claim = page.getByRole('article', { name: 'Invalid phone' });
     await claim.getByText('Телефон не обслуживается').waitFor();

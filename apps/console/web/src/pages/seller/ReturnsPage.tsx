@@ -33,8 +33,6 @@ import { useLocale } from '../../i18n/use-locale';
 type Claim = SellersAnswer<'ReturnsController_list'>['items'][number];
 type Answer = SellersAnswer<'ReturnsController_respond'>;
 
-/** How long a seller has to answer a return before it goes to the arbiter (the exchange's default, 48 h). */
-const ANSWER_WITHIN_MS = 48 * 3_600_000;
 const EVIDENCE_KINDS = ['call_log', 'email_bounce', 'carrier_lookup', 'document', 'note'] as const;
 const STATUS_COLOR: Record<string, string> = {
   requested: 'orange',
@@ -207,7 +205,6 @@ export default function ReturnsPage() {
         {() => (
           <Stack>
             {list.items.map((claim) => {
-              const deadline = new Date(Date.parse(claim.requestedAt) + ANSWER_WITHIN_MS).toISOString();
               const position = claim.response?.['position'];
               return (
                 <Card
@@ -233,7 +230,7 @@ export default function ReturnsPage() {
                         <>
                           {' · '}
                           <strong>
-                            {t('seller.returns.deadline', { date: formatInstant(deadline, locale) })}
+                            {t('seller.returns.deadline', { date: formatInstant(claim.answerBy, locale) })}
                           </strong>
                         </>
                       )}
