@@ -83,7 +83,8 @@ function renderPage() {
 const csv = () =>
   new File(['external_id,phone\nA-1,+79161234567\n'], 'Оптика Север.csv', { type: 'text/csv' });
 
-describe('the upload page', () => {
+// Typing into several fields takes a while on a busy machine.
+describe('the upload page', { timeout: 20_000 }, () => {
   beforeEach(() => {
     FakeXhr.sent = [];
     FakeXhr.answer = { status: 202, body: batch('verifying') };
@@ -114,7 +115,7 @@ describe('the upload page', () => {
   });
 
   it('checks the terms before sending: a positive floor, a market slug, max sales for a shared listing, a file', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage();
     await user.type(screen.getByLabelText(/^Market/), 'Eyewear!');
     await user.type(screen.getByLabelText(/^Floor per lead/), '0');
@@ -150,7 +151,7 @@ describe('the upload page', () => {
   });
 
   it('sends the chosen file as the body with the terms in the query, then follows the verification to its result', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage();
     await user.upload(screen.getByLabelText('File'), csv());
     expect(await screen.findByText(/Chosen: Оптика Север\.csv/)).toBeInTheDocument();
@@ -202,7 +203,7 @@ describe('the upload page', () => {
         ],
       },
     };
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage();
     await user.upload(screen.getByLabelText('File'), csv());
     await user.type(screen.getByLabelText(/^Market/), 'cars');
