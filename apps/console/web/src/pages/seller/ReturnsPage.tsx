@@ -101,7 +101,7 @@ function AnswerClaim({ claim, onAnswered }: { claim: Claim; onAnswered: () => vo
       const answered = data(
         await sellersApi.POST('/v1/returns/{allocationId}/response', {
           params: { path: { allocationId: id } },
-          body: { position: values.position, statement: values.statement, evidence } as never,
+          body: { position: values.position, statement: values.statement, evidence },
         }),
       );
       setAnswer(answered);
