@@ -61,8 +61,8 @@ describe('the console', () => {
     await page.getByText('The exchange did not accept this key.').waitFor();
 
     await signIn(page, seller.apiKey);
-    await page.getByRole('heading', { name: 'Batches' }).waitFor();
-    expect(page.url()).toContain('/seller/batches');
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    expect(page.url()).toContain('/seller/dashboard');
     await page.getByText('Signed in as Óptica Sant Martí (seller)').first().waitFor();
     const stored = await page.evaluate(() => {
       const browser = globalThis as any; // evaluated in the page
@@ -92,7 +92,7 @@ describe('the console', () => {
     await page.getByLabel('Idioma').selectOption('ru');
     await page.getByLabel('API-ключ').fill(seller.apiKey);
     await page.getByRole('button', { name: 'Войти' }).click();
-    await page.getByRole('heading', { name: 'Партии' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Сводка' }).waitFor();
     const overflow = await page.evaluate(() => {
       const browser = globalThis as any; // evaluated in the page
       return browser.document.documentElement.scrollWidth - browser.innerWidth;
