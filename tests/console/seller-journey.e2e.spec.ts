@@ -106,6 +106,11 @@ describe('the seller portal', () => {
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
     await page.getByText('Enter a positive amount, e.g. 600 or 600.50.').waitFor();
 
+    // The template comes with the key the browser cannot put on a plain link.
+    const template = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download the CSV template' }).click();
+    expect((await template).suggestedFilename()).toBe('lead-template.csv');
+
     await page.getByLabel('File').setInputFiles({
       name: 'Оптика Север — leads.csv',
       mimeType: 'text/csv',
