@@ -52,6 +52,12 @@ export const OrderPreviewAnswer = z.strictObject({
   matching: z.int().describe('Resting leads that pass every filter'),
   matchingAtOrBelowBid: z.int().nullable().describe('Of those, the ones whose floor the bid meets'),
   floors: z.strictObject({ currency: z.string(), min: z.int(), median: z.int(), max: z.int() }).nullable(),
+  floorHistogram: z
+    .array(z.strictObject({ from: MinorUnitsAmount, to: MinorUnitsAmount, leads: z.int() }))
+    .describe(
+      'The matching leads by floor (currency of `floors`), low to high: one bar per floor when there are ' +
+        'at most 10 floors, else 10 equal ranges [from, to]; empty bars left out',
+    ),
   exclusive: z.int(),
   shared: z.int(),
 });
@@ -169,5 +175,16 @@ export const OrderReportAnswer = z.strictObject({
   orderId: z.string(),
   status: z.string(),
   ...PurchaseReportShape,
+});
+export const DailyAccountReportAnswer = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      day: z.iso.date().describe('Market day (UTC)'),
+      currency: z.string(),
+      leadsBought: z.int().describe('Leads allocated that day'),
+      spend: MinorUnitsAmount.describe('What they cost'),
+      conversions: z.int().describe('Conversions reported that day'),
+    }),
+  ),
 });
 export const AccountReportAnswer = z.strictObject({ items: z.array(z.strictObject(PurchaseReportShape)) });
