@@ -40,6 +40,9 @@ export const OrderAnswer = z.strictObject({
   reserved: MinorUnitsAmount.describe('Held for the order now (budget and refunds, less what was released)'),
   released: MinorUnitsAmount.describe('Given back to the available balance when the order closed'),
   terms: z.strictObject(orderTermsShape),
+  progress: z
+    .strictObject({ leadsBought: z.int(), spend: MinorUnitsAmount })
+    .describe('Leads bought so far and what they cost (from the purchases read model: it may lag a moment)'),
   replacementFor: z
     .strictObject({ orderId: z.uuid(), allocationId: z.uuid() })
     .optional()

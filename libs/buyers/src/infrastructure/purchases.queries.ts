@@ -55,6 +55,11 @@ export interface ReturnView {
   updatedAt: string;
 }
 
+export interface OrderProgress {
+  leadsBought: number;
+  spend: number;
+}
+
 /** One UTC day of one currency's purchases. */
 export interface DailyPurchases {
   day: string;
@@ -169,6 +174,18 @@ export class PurchasesQueries {
         conversionValue: Number(row.conversion_value),
       }),
     }));
+  }
+
+  /** Leads bought and their spend, per order of the buyer (orders without a purchase left out). */
+  async progressByOrder(buyerId: string, orderId?: string): Promise<Map<string, OrderProgress>> {
+    const rows: { order_id: string; bought: string; spend: string }[] = await this.dataSource.query(
+      `SELECT order_id, count(*)::text AS bought, sum(price)::text AS spend FROM purchase
+        WHERE buyer_id = $1 AND ($2::text IS NULL OR order_id = $2) GROUP BY order_id`,
+      [buyerId, orderId ?? null],
+    );
+    return new Map(
+      rows.map((row) => [row.order_id, { leadsBought: Number(row.bought), spend: Number(row.spend) }]),
+    );
   }
 
   /** Leads bought, spend and conversions per UTC day and currency, over the last `days` days, oldest first. */

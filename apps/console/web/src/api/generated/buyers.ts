@@ -1317,6 +1317,12 @@ export interface operations {
                             currency: string;
                             /** Format: uuid */
                             orderId: string;
+                            /** @description Leads bought so far and what they cost (from the purchases read model: it may lag a moment) */
+                            progress: {
+                                leadsBought: number;
+                                /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                                spend: number;
+                            };
                             /** @description Given back to the available balance when the order closed */
                             released: number;
                             /** @description Set on an order the exchange placed to replace a returned lead */
@@ -1458,6 +1464,12 @@ export interface operations {
                         currency: string;
                         /** Format: uuid */
                         orderId: string;
+                        /** @description Leads bought so far and what they cost (from the purchases read model: it may lag a moment) */
+                        progress: {
+                            leadsBought: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            spend: number;
+                        };
                         /** @description Given back to the available balance when the order closed */
                         released: number;
                         /** @description Set on an order the exchange placed to replace a returned lead */
@@ -1600,6 +1612,12 @@ export interface operations {
                         currency: string;
                         /** Format: uuid */
                         orderId: string;
+                        /** @description Leads bought so far and what they cost (from the purchases read model: it may lag a moment) */
+                        progress: {
+                            leadsBought: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            spend: number;
+                        };
                         /** @description Given back to the available balance when the order closed */
                         released: number;
                         /** @description Set on an order the exchange placed to replace a returned lead */
@@ -1740,6 +1758,12 @@ export interface operations {
                         currency: string;
                         /** Format: uuid */
                         orderId: string;
+                        /** @description Leads bought so far and what they cost (from the purchases read model: it may lag a moment) */
+                        progress: {
+                            leadsBought: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            spend: number;
+                        };
                         /** @description Given back to the available balance when the order closed */
                         released: number;
                         /** @description Set on an order the exchange placed to replace a returned lead */
@@ -1883,6 +1907,12 @@ export interface operations {
                         currency: string;
                         /** Format: uuid */
                         orderId: string;
+                        /** @description Leads bought so far and what they cost (from the purchases read model: it may lag a moment) */
+                        progress: {
+                            leadsBought: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            spend: number;
+                        };
                         /** @description Given back to the available balance when the order closed */
                         released: number;
                         /** @description Set on an order the exchange placed to replace a returned lead */
@@ -2026,6 +2056,12 @@ export interface operations {
                         currency: string;
                         /** Format: uuid */
                         orderId: string;
+                        /** @description Leads bought so far and what they cost (from the purchases read model: it may lag a moment) */
+                        progress: {
+                            leadsBought: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            spend: number;
+                        };
                         /** @description Given back to the available balance when the order closed */
                         released: number;
                         /** @description Set on an order the exchange placed to replace a returned lead */
@@ -2173,6 +2209,12 @@ export interface operations {
                         currency: string;
                         /** Format: uuid */
                         orderId: string;
+                        /** @description Leads bought so far and what they cost (from the purchases read model: it may lag a moment) */
+                        progress: {
+                            leadsBought: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            spend: number;
+                        };
                         /** @description Given back to the available balance when the order closed */
                         released: number;
                         /** @description Set on an order the exchange placed to replace a returned lead */
