@@ -68,6 +68,7 @@ function DailyChart({ currency, days }: { currency: string; days: Day[] }) {
               withLegend
               withRightYAxis
               maxBarWidth={24}
+              composedChartProps={{ accessibilityLayer: false }}
               valueFormatter={(value) => formatNumber(value, locale)}
               series={[
                 {

@@ -146,7 +146,9 @@ describe('the order builder', () => {
     await fill(user, screen.getByLabelText('Minimum age'), '12');
     await user.type(screen.getByRole('combobox', { name: 'Regions' }), 'Moscow{Enter}');
     await user.click(screen.getByRole('button', { name: 'Place order' }));
-    expect(screen.getByLabelText('Minimum age')).toHaveAccessibleDescription('A whole number from 18 to 120.');
+    expect(screen.getByLabelText('Minimum age')).toHaveAccessibleDescription(
+      'A whole number from 18 to 120.',
+    );
     expect(screen.getByLabelText('Bid per lead (RUB)')).toHaveAccessibleDescription(
       'Enter an amount, e.g. 600 or 600.50.',
     );

@@ -23,6 +23,9 @@ import {
 import { FilterFields, PriceFields } from './order-builder/OrderFields';
 import { PreviewPanel } from './order-builder/PreviewPanel';
 
+/** Alert titles in the text colour: Mantine's coloured titles are under 4.5:1 on their light background. */
+const DARK_TITLE = { title: { color: 'var(--mantine-color-black)' } };
+
 /** Amounts are read with two decimals while the market's currency is not known yet. */
 const FALLBACK_CURRENCY = 'EUR';
 
@@ -71,12 +74,18 @@ export default function OrderBuilderPage() {
         {t('buyer.builder.intro')}
       </Text>
       {!isPending && known === null && (
-        <Alert color="yellow" title={t('buyer.dashboard.noBalance')}>
+        <Alert color="yellow" title={t('buyer.dashboard.noBalance')} styles={DARK_TITLE}>
           {t('buyer.builder.currencyUnknown')}
         </Alert>
       )}
       {placed && (
-        <Alert color="green" title={t('buyer.builder.placed')} role="status" data-testid="order-placed">
+        <Alert
+          color="green"
+          styles={DARK_TITLE}
+          title={t('buyer.builder.placed')}
+          role="status"
+          data-testid="order-placed"
+        >
           <Stack gap={6}>
             <Text size="sm" data-testid="order-reserved">
               {t('buyer.builder.placedText', {

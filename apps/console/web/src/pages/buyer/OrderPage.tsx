@@ -73,7 +73,7 @@ export default function OrderPage() {
                     {orderName(answer)}
                   </Title>
                   <Group gap="xs">
-                    <Badge color={ORDER_STATUS_COLOR[answer.status]} variant="light">
+                    <Badge color={ORDER_STATUS_COLOR[answer.status]} variant="dot">
                       {t(`buyer.status.${answer.status}`)}
                     </Badge>
                     <Anchor component={Link} to={`/buyer/orders/${answer.orderId}/report`} size="sm">

@@ -58,7 +58,7 @@ export default function OrdersPage() {
     column.accessor('status', {
       header: t('buyer.orders.status'),
       cell: (cell) => (
-        <Badge color={ORDER_STATUS_COLOR[cell.getValue()]} variant="light">
+        <Badge color={ORDER_STATUS_COLOR[cell.getValue()]} variant="dot">
           {t(`buyer.status.${cell.getValue()}`)}
         </Badge>
       ),

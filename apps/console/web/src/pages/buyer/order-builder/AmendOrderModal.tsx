@@ -51,7 +51,13 @@ export function AmendOrderModal({
     },
   });
   return (
-    <Modal opened onClose={onClose} title={t('buyer.orders.amendTitle')} size="xl">
+    <Modal
+      opened
+      onClose={onClose}
+      title={t('buyer.orders.amendTitle')}
+      size="xl"
+      closeButtonProps={{ 'aria-label': t('buyer.orders.dismiss') }}
+    >
       <form onSubmit={(event) => void form.handleSubmit((values) => amend.mutate(values))(event)} noValidate>
         <Stack>
           <Text size="sm" c="dimmed">

@@ -83,7 +83,7 @@ export function OrderActions({
         {order.status === 'open' ? (
           <Button
             size="compact-sm"
-            variant="light"
+            variant="default"
             aria-label={t('buyer.orders.pauseOrder', { order: name })}
             loading={change.isPending && change.variables === 'pause'}
             onClick={() => change.mutate('pause')}
@@ -93,8 +93,7 @@ export function OrderActions({
         ) : (
           <Button
             size="compact-sm"
-            variant="light"
-            color="green"
+            variant="default"
             aria-label={t('buyer.orders.resumeOrder', { order: name })}
             loading={change.isPending && change.variables === 'resume'}
             onClick={() => change.mutate('resume')}
@@ -112,8 +111,7 @@ export function OrderActions({
         </Button>
         <Button
           size="compact-sm"
-          variant="light"
-          color="red"
+          color="red.9"
           aria-label={t('buyer.orders.cancelOrder', { order: name })}
           onClick={() => setConfirming(true)}
         >
@@ -124,6 +122,7 @@ export function OrderActions({
         opened={confirming}
         onClose={() => setConfirming(false)}
         title={t('buyer.orders.confirmCancelTitle')}
+        closeButtonProps={{ 'aria-label': t('buyer.orders.keepOrder') }}
       >
         <Stack>
           <Text size="sm">{name}</Text>
@@ -132,7 +131,7 @@ export function OrderActions({
             <Button variant="default" onClick={() => setConfirming(false)}>
               {t('buyer.orders.keepOrder')}
             </Button>
-            <Button color="red" loading={change.isPending} onClick={() => change.mutate('cancel')}>
+            <Button color="red.9" loading={change.isPending} onClick={() => change.mutate('cancel')}>
               {t('buyer.orders.cancel')}
             </Button>
           </Group>

@@ -338,7 +338,7 @@ export function PriceFields({
                 />
                 <ActionIcon
                   variant="subtle"
-                  color="red"
+                  color="red.9"
                   mt={{ base: 0, sm: 28 }}
                   aria-label={t('buyer.builder.removeModifier', { number })}
                   onClick={() => modifiers.remove(index)}
@@ -349,7 +349,7 @@ export function PriceFields({
             );
           })}
           {errors.modifiers?.message && (
-            <Text c="red" size="sm" role="alert">
+            <Text c="red.9" size="sm" role="alert">
               {errorText(errors.modifiers as FieldError)}
             </Text>
           )}

@@ -105,6 +105,7 @@ export function PreviewPanel({ body, vertical }: { body: PreviewBody | null; ver
                     series={[{ name: 'leads', label: t('buyer.preview.histogramLeads'), color: 'blue.6' }]}
                     tickLine="y"
                     gridAxis="y"
+                    barChartProps={{ accessibilityLayer: false }}
                   />
                 </div>
                 <VisuallyHidden>

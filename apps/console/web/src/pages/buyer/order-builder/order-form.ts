@@ -113,11 +113,9 @@ const codes = (pattern: RegExp, message: string) =>
     message: E + message,
   });
 const amount = (currency: string, required: boolean) =>
-  z
-    .string()
-    .refine((text) => (text.trim() === '' ? !required : (parseMajorUnits(text, currency) ?? 0) > 0), {
-      message: E + (required ? 'amountRequired' : 'amount'),
-    });
+  z.string().refine((text) => (text.trim() === '' ? !required : (parseMajorUnits(text, currency) ?? 0) > 0), {
+    message: E + (required ? 'amountRequired' : 'amount'),
+  });
 
 /** The filters part (what the live preview needs), checked alone. */
 const filterShape = {
