@@ -73,7 +73,11 @@ export default function OrderPage() {
                     {orderName(answer)}
                   </Title>
                   <Group gap="xs">
-                    <Badge color={ORDER_STATUS_COLOR[answer.status]} variant="dot">
+                    <Badge
+                      color={ORDER_STATUS_COLOR[answer.status]}
+                      variant="dot"
+                      style={{ minWidth: 'max-content' }}
+                    >
                       {t(`buyer.status.${answer.status}`)}
                     </Badge>
                     <Anchor component={Link} to={`/buyer/orders/${answer.orderId}/report`} size="sm">

@@ -58,7 +58,7 @@ export default function OrdersPage() {
     column.accessor('status', {
       header: t('buyer.orders.status'),
       cell: (cell) => (
-        <Badge color={ORDER_STATUS_COLOR[cell.getValue()]} variant="dot">
+        <Badge color={ORDER_STATUS_COLOR[cell.getValue()]} variant="dot" style={{ minWidth: 'max-content' }}>
           {t(`buyer.status.${cell.getValue()}`)}
         </Badge>
       ),
