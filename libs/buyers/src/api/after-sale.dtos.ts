@@ -11,6 +11,7 @@ import {
   IsString,
   Length,
   Matches,
+  Max,
   Min,
   ValidateIf,
   ValidateNested,
@@ -154,4 +155,14 @@ export class MarketDepthQuery {
   @ApiProperty({ example: 'eyewear' })
   @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'vertical must be a lower-case vertical slug' })
   vertical!: string;
+}
+
+export class DailyReportQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 366, default: 30, description: 'Days back, today included' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  days?: number;
 }

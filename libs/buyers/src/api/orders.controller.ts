@@ -22,6 +22,7 @@ import {
   type MarketDepth,
   type OrderPreview,
 } from '../infrastructure/market-depth.queries.js';
+import { PurchasesQueries } from '../infrastructure/purchases.queries.js';
 import { toOrderFilters, toOrderTerms } from './catalogue-check.js';
 import { MarketDepthQuery } from './after-sale.dtos.js';
 import { OrderTermsRequest, PlaceOrderRequest, PreviewOrderRequest } from './order-terms.dtos.js';
@@ -48,6 +49,7 @@ export class OrdersController {
     private readonly commands: CommandBus,
     private readonly repository: AggregateRepository,
     private readonly depth: MarketDepthQueries,
+    private readonly purchases: PurchasesQueries,
   ) {}
 
   @Post('orders')
@@ -113,7 +115,12 @@ export class OrdersController {
   @ApiOperation({ summary: 'My orders, newest first' })
   async list(@CurrentPrincipal() buyer: Principal): Promise<{ items: OrderView[] }> {
     const account = await loadBuyerAccount(this.repository, buyer.participantId);
-    return { items: Object.values(account.orders).map(toOrderView).reverse() };
+    const progress = await this.purchases.progressByOrder(buyer.participantId);
+    return {
+      items: Object.values(account.orders)
+        .map((order) => toOrderView(order, progress.get(order.orderId)))
+        .reverse(),
+    };
   }
 
   @Get('orders/:orderId')
@@ -123,7 +130,8 @@ export class OrdersController {
     const account = await loadBuyerAccount(this.repository, buyer.participantId);
     const order = account.orders[orderId];
     if (!order) throw notFound(`Order ${orderId}`);
-    return toOrderView(order);
+    const progress = await this.purchases.progressByOrder(buyer.participantId, orderId);
+    return toOrderView(order, progress.get(orderId));
   }
 
   @Put('orders/:orderId/terms')

@@ -1,11 +1,16 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AggregateRepository } from '#lx/event-sourcing';
 import { CurrentPrincipal, notFound, Roles, type Principal, Answers, IdParam } from '#lx/http';
 import { loadBuyerAccount } from '../application/buyer-account-stream.js';
 import { purchaseReport } from '../domain/purchase-report.js';
-import { PurchasesQueries, type CurrencyReport } from '../infrastructure/purchases.queries.js';
-import { AccountReportAnswer, OrderReportAnswer } from './responses.js';
+import {
+  PurchasesQueries,
+  type CurrencyReport,
+  type DailyPurchases,
+} from '../infrastructure/purchases.queries.js';
+import { DailyReportQuery } from './after-sale.dtos.js';
+import { AccountReportAnswer, DailyAccountReportAnswer, OrderReportAnswer } from './responses.js';
 
 const FIGURES =
   'Money in minor units. costPerLead = spend / leadsBought, conversionRate = conversions / leadsBought ' +
@@ -51,5 +56,20 @@ export class ReportsController {
   @ApiOperation({ summary: 'The same figures over all my orders, per currency', description: FIGURES })
   async account(@CurrentPrincipal() buyer: Principal): Promise<{ items: CurrencyReport[] }> {
     return { items: await this.purchases.report(buyer.participantId) };
+  }
+
+  @Get('account/daily')
+  @Answers(DailyAccountReportAnswer, { description: 'My purchases and conversions per day and currency' })
+  @ApiOperation({
+    summary:
+      'Leads bought, spend and conversions per UTC day and currency, oldest first (days without any left out)',
+    description:
+      'Purchases count on the day of their allocation, conversions on the day they were reported to have happened.',
+  })
+  async daily(
+    @Query() query: DailyReportQuery,
+    @CurrentPrincipal() buyer: Principal,
+  ): Promise<{ items: DailyPurchases[] }> {
+    return { items: await this.purchases.daily(buyer.participantId, query.days ?? 30, new Date()) };
   }
 }

@@ -40,6 +40,9 @@ export const OrderAnswer = z.strictObject({
   reserved: MinorUnitsAmount.describe('Held for the order now (budget and refunds, less what was released)'),
   released: MinorUnitsAmount.describe('Given back to the available balance when the order closed'),
   terms: z.strictObject(orderTermsShape),
+  progress: z
+    .strictObject({ leadsBought: z.int(), spend: MinorUnitsAmount })
+    .describe('Leads bought so far and what they cost (from the purchases read model: it may lag a moment)'),
   replacementFor: z
     .strictObject({ orderId: z.uuid(), allocationId: z.uuid() })
     .optional()
@@ -52,6 +55,12 @@ export const OrderPreviewAnswer = z.strictObject({
   matching: z.int().describe('Resting leads that pass every filter'),
   matchingAtOrBelowBid: z.int().nullable().describe('Of those, the ones whose floor the bid meets'),
   floors: z.strictObject({ currency: z.string(), min: z.int(), median: z.int(), max: z.int() }).nullable(),
+  floorHistogram: z
+    .array(z.strictObject({ from: MinorUnitsAmount, to: MinorUnitsAmount, leads: z.int() }))
+    .describe(
+      'The matching leads by floor (currency of `floors`), low to high: one bar per floor when there are ' +
+        'at most 10 floors, else 10 equal ranges [from, to]; empty bars left out',
+    ),
   exclusive: z.int(),
   shared: z.int(),
 });
@@ -169,5 +178,16 @@ export const OrderReportAnswer = z.strictObject({
   orderId: z.string(),
   status: z.string(),
   ...PurchaseReportShape,
+});
+export const DailyAccountReportAnswer = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      day: z.iso.date().describe('Market day (UTC)'),
+      currency: z.string(),
+      leadsBought: z.int().describe('Leads allocated that day'),
+      spend: MinorUnitsAmount.describe('What they cost'),
+      conversions: z.int().describe('Conversions reported that day'),
+    }),
+  ),
 });
 export const AccountReportAnswer = z.strictObject({ items: z.array(z.strictObject(PurchaseReportShape)) });

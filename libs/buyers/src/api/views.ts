@@ -20,11 +20,16 @@ export interface OrderView {
   reserved: number;
   released: number;
   terms: OrderState['terms'];
+  /** What the order bought so far, as the purchases read model has it. */
+  progress: { leadsBought: number; spend: number };
   /** Set on an order the exchange placed to replace a returned lead of a closed order. */
   replacementFor?: { orderId: string; allocationId: string };
 }
 
-export function toOrderView(order: OrderState): OrderView {
+export function toOrderView(
+  order: OrderState,
+  progress: { leadsBought: number; spend: number } = { leadsBought: 0, spend: 0 },
+): OrderView {
   const { orderId, vertical, currency, status, reserved, released, terms, replacementFor } = order;
   return {
     orderId,
@@ -34,6 +39,7 @@ export function toOrderView(order: OrderState): OrderView {
     reserved,
     released,
     terms,
+    progress,
     ...(replacementFor ? { replacementFor } : {}),
   };
 }

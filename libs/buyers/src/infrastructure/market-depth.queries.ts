@@ -14,8 +14,40 @@ export interface OrderPreview {
   /** Of those, the ones whose floor the bid meets: what the order would buy on arrival. */
   matchingAtOrBelowBid: number | null;
   floors: { currency: string; min: number; median: number; max: number } | null;
+  /** How many of them rest at which floors: up to HISTOGRAM_BARS bars, low to high, none empty. */
+  floorHistogram: FloorBar[];
   exclusive: number;
   shared: number;
+}
+
+/** Leads whose floor is in [from, to] (minor units; from = to when the bar is one floor). */
+export interface FloorBar {
+  from: number;
+  to: number;
+  leads: number;
+}
+
+const HISTOGRAM_BARS = 10;
+
+/** Floors (sorted ascending) as bars: one per floor when they are few, else equal-width ranges. */
+export function floorHistogram(sorted: number[]): FloorBar[] {
+  if (sorted.length === 0) return [];
+  const distinct = [...new Set(sorted)];
+  if (distinct.length <= HISTOGRAM_BARS)
+    return distinct.map((floor) => ({
+      from: floor,
+      to: floor,
+      leads: sorted.filter((f) => f === floor).length,
+    }));
+  const min = sorted[0]!;
+  const width = Math.ceil((sorted.at(-1)! - min + 1) / HISTOGRAM_BARS);
+  const bars = Array.from({ length: HISTOGRAM_BARS }, (_, i) => ({
+    from: min + i * width,
+    to: min + (i + 1) * width - 1,
+    leads: 0,
+  }));
+  for (const floor of sorted) bars[Math.min(HISTOGRAM_BARS - 1, Math.floor((floor - min) / width))]!.leads++;
+  return bars.filter((bar) => bar.leads > 0);
 }
 
 export interface DepthSegment {
@@ -89,6 +121,7 @@ export class MarketDepthQueries {
               median: floors[Math.floor((floors.length - 1) / 2)]!,
               max: floors.at(-1)!,
             },
+      floorHistogram: floorHistogram(floors),
       exclusive: matching.filter((row) => row.exclusive).length,
       shared: matching.filter((row) => !row.exclusive).length,
     };

@@ -55,6 +55,20 @@ export interface ReturnView {
   updatedAt: string;
 }
 
+export interface OrderProgress {
+  leadsBought: number;
+  spend: number;
+}
+
+/** One UTC day of one currency's purchases. */
+export interface DailyPurchases {
+  day: string;
+  currency: string;
+  leadsBought: number;
+  spend: number;
+  conversions: number;
+}
+
 export interface CurrencyReport extends PurchaseReport {
   currency: string;
 }
@@ -159,6 +173,54 @@ export class PurchasesQueries {
         conversions: Number(row.conversions),
         conversionValue: Number(row.conversion_value),
       }),
+    }));
+  }
+
+  /** Leads bought and their spend, per order of the buyer (orders without a purchase left out). */
+  async progressByOrder(buyerId: string, orderId?: string): Promise<Map<string, OrderProgress>> {
+    const rows: { order_id: string; bought: string; spend: string }[] = await this.dataSource.query(
+      `SELECT order_id, count(*)::text AS bought, sum(price)::text AS spend FROM purchase
+        WHERE buyer_id = $1 AND ($2::text IS NULL OR order_id = $2) GROUP BY order_id`,
+      [buyerId, orderId ?? null],
+    );
+    return new Map(
+      rows.map((row) => [row.order_id, { leadsBought: Number(row.bought), spend: Number(row.spend) }]),
+    );
+  }
+
+  /** Leads bought, spend and conversions per UTC day and currency, over the last `days` days, oldest first. */
+  async daily(buyerId: string, days: number, now: Date): Promise<DailyPurchases[]> {
+    const rows: { day: string; currency: string; bought: string; spend: string; conversions: string }[] =
+      await this.dataSource.query(
+        `WITH bought AS (
+           SELECT (p.allocated_at AT TIME ZONE 'UTC')::date AS day, p.currency,
+                  count(*) AS bought, sum(p.price) AS spend
+             FROM purchase p
+            WHERE p.buyer_id = $1 AND p.allocated_at >= $2
+            GROUP BY 1, 2),
+         converted AS (
+           SELECT (c.converted_at AT TIME ZONE 'UTC')::date AS day, p.currency, count(*) AS conversions
+             FROM purchase_conversion c JOIN purchase p USING (allocation_id)
+            WHERE c.buyer_id = $1 AND c.converted_at >= $2
+            GROUP BY 1, 2)
+         SELECT to_char(day, 'YYYY-MM-DD') AS day, currency,
+                coalesce(b.bought, 0)::text AS bought, coalesce(b.spend, 0)::text AS spend,
+                coalesce(v.conversions, 0)::text AS conversions
+           FROM bought b FULL JOIN converted v USING (day, currency)
+          ORDER BY day, currency`,
+        [
+          buyerId,
+          new Date(
+            Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - days + 1),
+          ).toISOString(),
+        ],
+      );
+    return rows.map((row) => ({
+      day: row.day,
+      currency: row.currency,
+      leadsBought: Number(row.bought),
+      spend: Number(row.spend),
+      conversions: Number(row.conversions),
     }));
   }
 

@@ -389,6 +389,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/account/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leads bought, spend and conversions per UTC day and currency, oldest first (days without any left out)
+         * @description Purchases count on the day of their allocation, conversions on the day they were reported to have happened.
+         */
+        get: operations["ReportsController_daily"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/orders/{orderId}": {
         parameters: {
             query?: never;
@@ -1297,6 +1317,12 @@ export interface operations {
                             currency: string;
                             /** Format: uuid */
                             orderId: string;
+                            /** @description Leads bought so far and what they cost (from the purchases read model: it may lag a moment) */
+                            progress: {
+                                leadsBought: number;
+                                /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                                spend: number;
+                            };
                             /** @description Given back to the available balance when the order closed */
                             released: number;
                             /** @description Set on an order the exchange placed to replace a returned lead */
@@ -1438,6 +1464,12 @@ export interface operations {
                         currency: string;
                         /** Format: uuid */
                         orderId: string;
+                        /** @description Leads bought so far and what they cost (from the purchases read model: it may lag a moment) */
+                        progress: {
+                            leadsBought: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            spend: number;
+                        };
                         /** @description Given back to the available balance when the order closed */
                         released: number;
                         /** @description Set on an order the exchange placed to replace a returned lead */
@@ -1580,6 +1612,12 @@ export interface operations {
                         currency: string;
                         /** Format: uuid */
                         orderId: string;
+                        /** @description Leads bought so far and what they cost (from the purchases read model: it may lag a moment) */
+                        progress: {
+                            leadsBought: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            spend: number;
+                        };
                         /** @description Given back to the available balance when the order closed */
                         released: number;
                         /** @description Set on an order the exchange placed to replace a returned lead */
@@ -1720,6 +1758,12 @@ export interface operations {
                         currency: string;
                         /** Format: uuid */
                         orderId: string;
+                        /** @description Leads bought so far and what they cost (from the purchases read model: it may lag a moment) */
+                        progress: {
+                            leadsBought: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            spend: number;
+                        };
                         /** @description Given back to the available balance when the order closed */
                         released: number;
                         /** @description Set on an order the exchange placed to replace a returned lead */
@@ -1863,6 +1907,12 @@ export interface operations {
                         currency: string;
                         /** Format: uuid */
                         orderId: string;
+                        /** @description Leads bought so far and what they cost (from the purchases read model: it may lag a moment) */
+                        progress: {
+                            leadsBought: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            spend: number;
+                        };
                         /** @description Given back to the available balance when the order closed */
                         released: number;
                         /** @description Set on an order the exchange placed to replace a returned lead */
@@ -2006,6 +2056,12 @@ export interface operations {
                         currency: string;
                         /** Format: uuid */
                         orderId: string;
+                        /** @description Leads bought so far and what they cost (from the purchases read model: it may lag a moment) */
+                        progress: {
+                            leadsBought: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            spend: number;
+                        };
                         /** @description Given back to the available balance when the order closed */
                         released: number;
                         /** @description Set on an order the exchange placed to replace a returned lead */
@@ -2153,6 +2209,12 @@ export interface operations {
                         currency: string;
                         /** Format: uuid */
                         orderId: string;
+                        /** @description Leads bought so far and what they cost (from the purchases read model: it may lag a moment) */
+                        progress: {
+                            leadsBought: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            spend: number;
+                        };
                         /** @description Given back to the available balance when the order closed */
                         released: number;
                         /** @description Set on an order the exchange placed to replace a returned lead */
@@ -2296,6 +2358,14 @@ export interface operations {
                 content: {
                     "application/json": {
                         exclusive: number;
+                        /** @description The matching leads by floor (currency of `floors`), low to high: one bar per floor when there are at most 10 floors, else 10 equal ranges [from, to]; empty bars left out */
+                        floorHistogram: {
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            from: number;
+                            leads: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            to: number;
+                        }[];
                         floors: {
                             currency: string;
                             max: number;
@@ -2692,6 +2762,48 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    ReportsController_daily: {
+        parameters: {
+            query?: {
+                /** @description Days back, today included */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description My purchases and conversions per day and currency */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description Conversions reported that day */
+                            conversions: number;
+                            currency: string;
+                            /**
+                             * Format: date
+                             * @description Market day (UTC)
+                             */
+                            day: string;
+                            /** @description Leads allocated that day */
+                            leadsBought: number;
+                            /** @description What they cost */
+                            spend: number;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             429: components["responses"]["Problem429"];

@@ -5,5 +5,16 @@ import type { Portal } from '../../app/portal';
 export const buyerPortal: Portal = {
   role: 'buyer',
   root: '/buyer',
-  pages: [{ path: 'funds', label: 'buyer.nav.funds', component: lazy(() => import('./FundsPage')) }],
+  pages: [
+    { path: 'dashboard', label: 'buyer.nav.dashboard', component: lazy(() => import('./DashboardPage')) },
+    { path: 'orders/new', label: 'buyer.nav.newOrder', component: lazy(() => import('./OrderBuilderPage')) },
+    { path: 'orders', label: 'buyer.nav.orders', component: lazy(() => import('./OrdersPage')) },
+    {
+      path: 'orders/:orderId',
+      label: 'buyer.nav.order',
+      nav: false,
+      component: lazy(() => import('./OrderPage')),
+    },
+    { path: 'funds', label: 'buyer.nav.funds', component: lazy(() => import('./FundsPage')) },
+  ],
 };
