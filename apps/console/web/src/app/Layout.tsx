@@ -17,6 +17,13 @@ export function Layout({ me, portal }: { me: Me; portal: Portal | undefined }) {
   const queryClient = useQueryClient();
   const location = useLocation();
 
+  // The one entry the page belongs to: the longest that leads to it (New order, not Orders, on /orders/new).
+  const navPages = portal?.pages.filter((page) => page.nav !== false) ?? [];
+  const activeTo = navPages
+    .map((page) => `${portal!.root}/${page.path}`)
+    .filter((to) => location.pathname === to || location.pathname.startsWith(`${to}/`))
+    .sort((a, b) => b.length - a.length)[0];
+
   const signOut = () => {
     session.signOut();
     queryClient.clear();
@@ -53,21 +60,19 @@ export function Layout({ me, portal }: { me: Me; portal: Portal | undefined }) {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" component="nav" aria-label={t('app.menu')}>
-        {portal?.pages
-          .filter((page) => page.nav !== false)
-          .map((page) => {
-            const to = `${portal.root}/${page.path}`;
-            return (
-              <NavLink
-                key={page.path}
-                component={RouterLink}
-                to={to}
-                label={t(page.label)}
-                active={location.pathname === to || location.pathname.startsWith(`${to}/`)}
-                onClick={close}
-              />
-            );
-          })}
+        {navPages.map((page) => {
+          const to = `${portal!.root}/${page.path}`;
+          return (
+            <NavLink
+              key={page.path}
+              component={RouterLink}
+              to={to}
+              label={t(page.label)}
+              active={to === activeTo}
+              onClick={close}
+            />
+          );
+        })}
         <div style={{ marginTop: 'auto' }}>
           <VisuallyHidden>{t('signedInAs', { name: me.name, role: t(`roles.${me.role}`) })}</VisuallyHidden>
           <LanguagePicker />
