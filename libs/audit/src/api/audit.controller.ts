@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseEnumPipe, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiOperation, ApiTags, ApiParam, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiOperation, ApiTags, ApiParam, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsArray, IsOptional, IsString, Matches } from 'class-validator';
+import { IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import {
@@ -20,6 +20,8 @@ import { AuditTimelines } from '../application/timeline.js';
 import { ReadModelChecks } from '../application/read-model-check.js';
 import { DisputeReports } from '../application/dispute-report.js';
 import { AllocationExplanations } from '../application/allocation-explanation.js';
+import { AuditSearch } from '../application/audit-search.js';
+import { ParticipantNames } from '../application/participant-names.js';
 import { replayInScratchProcess } from '../infrastructure/scratch-replay.js';
 import { oneReplayAtATime } from '../infrastructure/one-replay-at-a-time.js';
 import {
@@ -31,8 +33,19 @@ import {
   IntegrityAnswer,
   ReadModelsAnswer,
   ReplayAnswer,
+  SearchAnswer,
   TimelineAnswer,
 } from './responses.js';
+
+class SearchQuery {
+  @ApiProperty({
+    example: 'Optika',
+    description: 'An id (lead, order, allocation, batch, participant, payout) or a name',
+  })
+  @IsString()
+  @Length(1, 160)
+  q!: string;
+}
 
 const REPORT_FORMATS = ['json', 'html', 'pdf'] as const;
 
@@ -62,9 +75,20 @@ export class AuditController {
     private readonly readModels: ReadModelChecks,
     private readonly disputes: DisputeReports,
     private readonly explanations: AllocationExplanations,
+    private readonly finder: AuditSearch,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly dataSource: DataSource,
   ) {}
+
+  @Get('search')
+  @Answers(SearchAnswer, { description: 'What the id is, or who has the name' })
+  @ApiOperation({
+    summary:
+      'Find an entity by its id (lead, order, allocation, batch, participant, payout) or a participant by name',
+  })
+  async search(@Query() query: SearchQuery) {
+    return { items: await this.finder.search(query.q) };
+  }
 
   @Get('timeline/:kind/:id')
   @Answers(TimelineAnswer, { description: 'Every event that touched the entity, in log order' })
@@ -87,10 +111,13 @@ export class AuditController {
       after ? { commit: after.c, prepare: after.p } : null,
     );
     if (page.events.length === 0 && !after) throw notFound(`${kind} ${id}`);
+    const names = new ParticipantNames(this.store);
+    const events = [];
+    for (const event of page.events) events.push({ ...event, actorName: await names.of(event.actor) });
     return {
       kind,
       id,
-      events: page.events,
+      events,
       hasMore: page.next !== null,
       ...(page.next ? { nextCursor: encodeCursor({ c: page.next.commit, p: page.next.prepare }) } : {}),
     };

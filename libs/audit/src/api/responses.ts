@@ -9,6 +9,9 @@ export const TimelineEntryAnswer = z.strictObject({
   revision: z.int(),
   type: z.string(),
   actor: z.string(),
+  actorName: z
+    .string()
+    .describe('The actor by name: a participant’s name, or the actor as recorded (`system` …)'),
   occurredAt: IsoInstant,
   recordedAt: IsoInstant,
   hash: z.string(),
@@ -92,4 +95,14 @@ export const IntegrityAnswer = z.looseObject({
   firstFailure: z
     .looseObject({ stream: z.string(), revision: z.int(), reason: z.string(), detail: z.string() })
     .optional(),
+});
+
+export const SearchAnswer = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      kind: z.enum(['lead', 'order', 'allocation', 'participant', 'batch', 'payout']),
+      id: z.string(),
+      label: z.string().describe('A participant’s name and role, or the first event that touched the entity'),
+    }),
+  ),
 });
