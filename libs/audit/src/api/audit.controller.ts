@@ -129,8 +129,18 @@ export class AuditController {
     summary:
       'The allocation as of its log position (lead, order and budget left, competing orders), its price recomputed by hand, and the engine re-run up to the input that triggered it: confirmed or refuted',
   })
-  explain(@IdParam('allocationId') allocationId: string) {
-    return this.explanations.explain(allocationId);
+  async explain(@IdParam('allocationId') allocationId: string) {
+    const explanation = await this.explanations.explain(allocationId);
+    const { recorded } = explanation;
+    const names = new ParticipantNames(this.store);
+    const participants: Record<string, string> = {};
+    const ids = [
+      recorded.buyerId,
+      (recorded as { sellerId?: string }).sellerId,
+      ...recorded.competingBids.map((b) => b.buyerId),
+    ];
+    for (const id of ids) if (id && !(id in participants)) participants[id] = await names.of(id);
+    return { ...explanation, participants };
   }
 
   @Get('disputes/:allocationId/report.:format')

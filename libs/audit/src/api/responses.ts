@@ -52,6 +52,9 @@ export const ExplanationAnswer = z.strictObject({
   }),
   checks: z.array(z.strictObject({ check: z.string(), holds: z.boolean(), detail: z.string() })),
   confirmed: z.boolean().describe('Every check holds and the engine re-run reproduces the allocation'),
+  participants: z
+    .record(z.string(), z.string())
+    .describe('The names of the participants the explanation mentions (buyers, seller), by id'),
 });
 
 export const ReplayAnswer = z.looseObject({

@@ -28,10 +28,12 @@ export class DisputesQuery extends PageQuery {
 }
 
 export class AuditorDecisionRequest {
+  @ApiProperty({ enum: ['accept', 'reject'], description: 'accept: refund the buyer and void the sale' })
   @IsIn(['accept', 'reject'])
   outcome!: 'accept' | 'reject';
 
   /** Why: stated in the decision event and the dispute report. */
+  @ApiProperty({ minLength: 10, maxLength: 4000, description: 'Why: recorded in the log and the report' })
   @IsString()
   @Length(10, 4000)
   rationale!: string;

@@ -440,7 +440,15 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
-        AuditorDecisionRequest: Record<string, never>;
+        AuditorDecisionRequest: {
+            /**
+             * @description accept: refund the buyer and void the sale
+             * @enum {string}
+             */
+            outcome: "accept" | "reject";
+            /** @description Why: recorded in the log and the report */
+            rationale: string;
+        };
         ChangeMarketSettingsRequest: {
             /**
              * @description Commission in basis points of the price, deducted from the seller's proceeds
@@ -647,6 +655,10 @@ export interface operations {
                         }[];
                         /** @description Every check holds and the engine re-run reproduces the allocation */
                         confirmed: boolean;
+                        /** @description The names of the participants the explanation mentions (buyers, seller), by id */
+                        participants: {
+                            [key: string]: string;
+                        };
                         /** @description The allocation as recorded, with its log position */
                         recorded: {
                             [key: string]: unknown;
