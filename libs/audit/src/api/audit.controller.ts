@@ -49,6 +49,19 @@ class SearchQuery {
 
 const REPORT_FORMATS = ['json', 'html', 'pdf'] as const;
 
+/** Fields of event data that hold a participant's id. */
+const PARTICIPANT_FIELDS = ['buyerId', 'sellerId', 'participantId', 'decidedBy', 'escalatedBy', 'auditorId'];
+
+/** The participant ids an event's data names (competing bids' buyers included). */
+function participantsNamedIn(data: unknown): string[] {
+  if (!data || typeof data !== 'object') return [];
+  const record = data as Record<string, unknown>;
+  const ids = PARTICIPANT_FIELDS.map((field) => record[field]);
+  if (Array.isArray(record.competingBids))
+    ids.push(...record.competingBids.map((bid) => (bid as { buyerId?: unknown }).buyerId));
+  return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
+}
+
 class ReplayQuery {
   @ApiPropertyOptional({ example: '812/4711', description: 'Replay up to and including this log position' })
   @IsOptional()
@@ -113,11 +126,19 @@ export class AuditController {
     if (page.events.length === 0 && !after) throw notFound(`${kind} ${id}`);
     const names = new ParticipantNames(this.store);
     const events = [];
-    for (const event of page.events) events.push({ ...event, actorName: await names.of(event.actor) });
+    const participants: Record<string, string> = {};
+    for (const event of page.events) {
+      events.push({ ...event, actorName: await names.of(event.actor) });
+      for (const mentioned of participantsNamedIn(event.data)) {
+        const found = await names.find(mentioned);
+        if (found) participants[mentioned] = found.name;
+      }
+    }
     return {
       kind,
       id,
       events,
+      participants,
       hasMore: page.next !== null,
       ...(page.next ? { nextCursor: encodeCursor({ c: page.next.commit, p: page.next.prepare }) } : {}),
     };

@@ -23,6 +23,9 @@ export const TimelineAnswer = z.strictObject({
   kind: z.string(),
   id: z.string(),
   events: z.array(TimelineEntryAnswer),
+  participants: z
+    .record(z.string(), z.string())
+    .describe('The names of the participants this page’s events name (buyers, sellers, deciders), by id'),
   hasMore: z.boolean().describe('More events follow this page'),
   nextCursor: z
     .string()

@@ -919,6 +919,10 @@ export interface operations {
                         kind: string;
                         /** @description Opaque; pass as `?cursor=` for the next page; only when `hasMore` */
                         nextCursor?: string;
+                        /** @description The names of the participants this page’s events name (buyers, sellers, deciders), by id */
+                        participants: {
+                            [key: string]: string;
+                        };
                     };
                 };
             };

@@ -26,6 +26,7 @@ export const auditor = {
     no: 'no',
     none: 'none',
     raw: 'Raw JSON',
+    logPosition: 'log position',
   },
   search: {
     title: 'Find anything',

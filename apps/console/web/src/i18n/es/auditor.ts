@@ -28,6 +28,7 @@ export const auditor: MessagesOf<typeof english> = {
     no: 'no',
     none: 'ninguno',
     raw: 'JSON original',
+    logPosition: 'posición en el registro',
   },
   search: {
     title: 'Buscar cualquier cosa',

@@ -28,6 +28,7 @@ export const auditor: MessagesOf<typeof english> = {
     no: 'нет',
     none: 'нет',
     raw: 'Исходный JSON',
+    logPosition: 'позиция в журнале',
   },
   search: {
     title: 'Найти что угодно',

@@ -1,16 +1,4 @@
-import {
-  Alert,
-  Badge,
-  Button,
-  Card,
-  Group,
-  Radio,
-  SimpleGrid,
-  Stack,
-  Text,
-  Textarea,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Card, Group, Radio, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
@@ -28,7 +16,7 @@ import { Instant, Money } from '../../components/Money';
 import { QueryState } from '../../components/PageState';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useDisputeReport, type DisputeReport } from './dispute-report';
-import { EntityLink, FieldList, Verdict } from './kit';
+import { EntityLink, FieldList, Tag, TONE, Verdict } from './kit';
 
 type Escalation = SettlementAnswer<'DisputesController_escalated'>['items'][number];
 type Decision = SettlementAnswer<'DisputesController_decide'>;
@@ -76,7 +64,7 @@ export default function DisputesPage() {
       cell: (cell) => (
         <Button
           size="xs"
-          variant={open === cell.row.original.allocationId ? 'filled' : 'light'}
+          variant={open === cell.row.original.allocationId ? 'filled' : 'default'}
           onClick={() => setOpen(cell.row.original.allocationId)}
           aria-label={t('auditor.disputes.openLabel', {
             seller: cell.row.original.seller.name,
@@ -135,6 +123,12 @@ function DisputeDetail({ allocationId }: { allocationId: string }) {
               ? (r.participants[id]?.name ?? t(`auditor.actor.${id}`, { defaultValue: id }))
               : '—';
           const currency = r.market.currency;
+          const names = Object.fromEntries(
+            Object.entries(r.participants).map(([participantId, participant]) => [
+              participantId,
+              participant.name,
+            ]),
+          );
           return (
             <Stack>
               <Group gap="sm" wrap="wrap">
@@ -164,7 +158,7 @@ function DisputeDetail({ allocationId }: { allocationId: string }) {
                     {t('auditor.disputes.claim', { name: name(r.allocation.buyerId) })}
                   </Title>
                   {r.returnRequest ? (
-                    <FieldList data={withoutIds(r.returnRequest)} currency={currency} />
+                    <FieldList data={withoutIds(r.returnRequest)} currency={currency} names={names} />
                   ) : (
                     <Text>{t('auditor.data.none')}</Text>
                   )}
@@ -174,7 +168,7 @@ function DisputeDetail({ allocationId }: { allocationId: string }) {
                     {t('auditor.disputes.response', { name: name(r.allocation.sellerId) })}
                   </Title>
                   {r.sellerResponse ? (
-                    <FieldList data={withoutIds(r.sellerResponse)} currency={currency} />
+                    <FieldList data={withoutIds(r.sellerResponse)} currency={currency} names={names} />
                   ) : (
                     <Text>{t('auditor.disputes.noResponse')}</Text>
                   )}
@@ -212,7 +206,7 @@ function DisputeDetail({ allocationId }: { allocationId: string }) {
                 </div>
               </dl>
               {r.decision && !decided ? (
-                <Alert color="blue" title={t('auditor.disputes.alreadyDecided')}>
+                <Alert color={TONE.info} title={t('auditor.disputes.alreadyDecided')}>
                   {t(`auditor.outcome.${r.decision.outcome}`)} — {r.decision.rationale}
                 </Alert>
               ) : decided ? (
@@ -263,6 +257,7 @@ function DecisionForm({
       ),
     onSuccess: (decision) => {
       void queryClient.invalidateQueries({ queryKey: ['auditor', 'disputes'] });
+      void queryClient.invalidateQueries({ queryKey: ['auditor', 'report', allocationId] });
       onDecided(decision);
     },
     onError: (error) => {
@@ -347,7 +342,7 @@ function DecisionResult({
   });
   return (
     <Stack gap="sm" aria-live="polite">
-      <Alert color="green" title={t('auditor.decision.recorded')}>
+      <Alert color={TONE.ok} title={t('auditor.decision.recorded')}>
         {t(`auditor.outcome.${decision.type === 'ReturnAccepted' ? 'accepted' : 'rejected'}`)} —{' '}
         {decision.rationale}
       </Alert>
@@ -360,12 +355,9 @@ function DecisionResult({
             <div className="lx-field">
               <dt>{t('auditor.decision.transfer')}</dt>
               <dd>
-                <Badge
-                  variant="light"
-                  color={tr.status === 'voided' ? 'orange' : tr.status === 'posted' ? 'green' : 'blue'}
-                >
+                <Tag tone={tr.status === 'voided' ? 'warn' : tr.status === 'posted' ? 'ok' : 'info'}>
                   {t(`auditor.transferStatus.${tr.status}`)}
-                </Badge>
+                </Tag>
               </dd>
             </div>
             <div className="lx-field">

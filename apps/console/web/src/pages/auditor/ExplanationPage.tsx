@@ -1,4 +1,4 @@
-import { Badge, Card, Group, List, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Card, Group, List, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useTranslation } from 'react-i18next';
@@ -10,7 +10,7 @@ import { Money } from '../../components/Money';
 import { QueryState } from '../../components/PageState';
 import { formatNumber, formatPercent } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
-import { EntityLink, FieldList, JsonDownload, RawJson, Verdict } from './kit';
+import { EntityLink, FieldList, JsonDownload, RawJson, Tag, Verdict } from './kit';
 
 type Explanation = SettlementAnswer<'AuditController_explain'>;
 type OrderAsOf = Explanation['asOf']['order'];
@@ -116,9 +116,7 @@ export default function ExplanationPage() {
               header: t('auditor.explanation.outcome'),
               cell: (cell) =>
                 cell.getValue() ? (
-                  <Badge color="green" variant="light">
-                    {t('auditor.explanation.won')}
-                  </Badge>
+                  <Tag tone="ok">{t('auditor.explanation.won')}</Tag>
                 ) : (
                   t('auditor.explanation.lost')
                 ),
@@ -161,7 +159,11 @@ export default function ExplanationPage() {
                     {t('auditor.explanation.lead')}
                   </Title>
                   {explanation.asOf.lead ? (
-                    <FieldList data={explanation.asOf.lead} currency={currency} />
+                    <FieldList
+                      data={explanation.asOf.lead}
+                      currency={currency}
+                      names={explanation.participants}
+                    />
                   ) : (
                     <Text>{t('auditor.explanation.leadNotListed')}</Text>
                   )}
@@ -254,9 +256,9 @@ export default function ExplanationPage() {
                 <Stack gap={6}>
                   {explanation.checks.map((check) => (
                     <Group key={check.check} gap="xs" wrap="nowrap" align="flex-start">
-                      <Badge color={check.holds ? 'green' : 'red'} variant="light" style={{ flexShrink: 0 }}>
+                      <Tag tone={check.holds ? 'ok' : 'bad'}>
                         {check.holds ? t('auditor.explanation.holds') : t('auditor.explanation.fails')}
-                      </Badge>
+                      </Tag>
                       <Text size="sm">{t(`auditor.check.${checkKey(check.check)}`)}</Text>
                     </Group>
                   ))}

@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Group, Progress, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Card, Group, Progress, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useEffect, useState, type FormEvent } from 'react';
@@ -10,7 +10,7 @@ import { DataTable } from '../../components/DataTable';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { formatNumber } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
-import { FieldList, JsonDownload, RawJson, Verdict } from './kit';
+import { FieldList, JsonDownload, RawJson, Tag, Verdict } from './kit';
 
 type Replay = SettlementAnswer<'AuditController_replay'>;
 type Market = Replay['markets'][number];
@@ -89,9 +89,9 @@ function ReplayProof() {
     column.accessor('identical', {
       header: t('auditor.proofs.verdict'),
       cell: (cell) => (
-        <Badge color={cell.getValue() ? 'green' : 'red'} variant="light">
+        <Tag tone={cell.getValue() ? 'ok' : 'bad'}>
           {cell.getValue() ? t('auditor.proofs.confirmed') : t('auditor.proofs.diverged')}
-        </Badge>
+        </Tag>
       ),
     }),
     column.accessor('replayedDigest', {
@@ -188,7 +188,7 @@ function IntegrityCheck() {
         {t('auditor.proofs.integrityIntro')}
       </Text>
       <Group>
-        <Button onClick={() => check.mutate()} loading={check.isPending} variant="light">
+        <Button onClick={() => check.mutate()} loading={check.isPending} variant="default">
           {t('auditor.proofs.runIntegrity')}
         </Button>
       </Group>
@@ -239,7 +239,7 @@ function ReadModelCheck() {
         {t('auditor.proofs.readModelsIntro')}
       </Text>
       <Group>
-        <Button onClick={() => verify.mutate()} loading={verify.isPending} variant="light">
+        <Button onClick={() => verify.mutate()} loading={verify.isPending} variant="default">
           {t('auditor.proofs.runReadModels')}
         </Button>
       </Group>
@@ -260,9 +260,9 @@ function ReadModelCheck() {
           <Stack gap={4}>
             {verify.data.projections.map((projection) => (
               <Group key={projection.projection} gap="xs" wrap="wrap">
-                <Badge color={projection.equal ? 'green' : 'red'} variant="light">
+                <Tag tone={projection.equal ? 'ok' : 'bad'}>
                   {projection.equal ? t('auditor.proofs.equal') : t('auditor.proofs.different')}
-                </Badge>
+                </Tag>
                 <Text size="sm">
                   {t('auditor.proofs.projection', {
                     name: projection.projection,

@@ -63,7 +63,20 @@ export default function ReportPage() {
           )}
         </QueryState>
       ) : (
-        <QueryState query={report}>{(r) => <FieldList data={r} currency={r.market.currency} />}</QueryState>
+        <QueryState query={report}>
+          {(r) => (
+            <FieldList
+              data={r}
+              currency={r.market.currency}
+              names={Object.fromEntries(
+                Object.entries(r.participants).map(([participantId, participant]) => [
+                  participantId,
+                  participant.name,
+                ]),
+              )}
+            />
+          )}
+        </QueryState>
       )}
     </Stack>
   );

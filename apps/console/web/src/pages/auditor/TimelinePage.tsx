@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { data, settlementApi } from '../../api/client';
@@ -6,7 +6,7 @@ import type { SettlementAnswer } from '../../api/types';
 import { useCursorList } from '../../api/use-cursor-list';
 import { Instant } from '../../components/Money';
 import { QueryState } from '../../components/PageState';
-import { currencyIn, FieldList, RawJson, SearchBox, type EntityKind } from './kit';
+import { currencyIn, FieldList, RawJson, SearchBox, Tag, type EntityKind, type Names } from './kit';
 
 type TimelineEvent = SettlementAnswer<'AuditController_timeline'>['events'][number];
 
@@ -18,14 +18,20 @@ export default function TimelinePage() {
   const params = useParams();
   const kind = (KINDS.includes(params.kind as EntityKind) ? params.kind : 'lead') as EntityKind;
   const id = params.id ?? '';
-  const list = useCursorList<TimelineEvent>(['auditor', 'timeline', kind, id], async (cursor) => {
-    const page = data(
-      await settlementApi.GET('/v1/audit/timeline/{kind}/{id}', {
-        params: { path: { kind, id }, query: { cursor, limit: 100 } },
-      }),
-    );
-    return { items: page.events, nextCursor: page.nextCursor };
-  });
+  const list = useCursorList<TimelineEvent & { names: Names }>(
+    ['auditor', 'timeline', kind, id],
+    async (cursor) => {
+      const page = data(
+        await settlementApi.GET('/v1/audit/timeline/{kind}/{id}', {
+          params: { path: { kind, id }, query: { cursor, limit: 100 } },
+        }),
+      );
+      return {
+        items: page.events.map((event) => ({ ...event, names: page.participants })),
+        nextCursor: page.nextCursor,
+      };
+    },
+  );
   const currency = currencyIn(list.items.map((event) => event.data));
 
   return (
@@ -39,7 +45,7 @@ export default function TimelinePage() {
       </Text>
       {kind === 'allocation' && (
         <Group gap="sm">
-          <Button component={Link} to={`/auditor/allocations/${id}`} variant="light">
+          <Button component={Link} to={`/auditor/allocations/${id}`}>
             {t('auditor.timeline.explain')}
           </Button>
           <Button component={Link} to={`/auditor/disputes/${id}/report`} variant="default">
@@ -64,7 +70,7 @@ export default function TimelinePage() {
             </ol>
             {list.hasMore && (
               <Group justify="center">
-                <Button variant="light" loading={list.query.isFetchingNextPage} onClick={list.loadMore}>
+                <Button variant="default" loading={list.query.isFetchingNextPage} onClick={list.loadMore}>
                   {t('auditor.timeline.more')}
                 </Button>
               </Group>
@@ -76,16 +82,19 @@ export default function TimelinePage() {
   );
 }
 
-function EventCard({ event, currency }: { event: TimelineEvent; currency?: string }) {
+function EventCard({ event, currency }: { event: TimelineEvent & { names: Names }; currency?: string }) {
   const { t } = useTranslation();
   const allocationId = (event.data as { allocationId?: unknown } | null)?.allocationId;
   return (
     <Card withBorder padding="sm" component="article" aria-label={event.type}>
       <Group justify="space-between" gap="xs" wrap="wrap">
         <Group gap="xs" wrap="wrap">
-          <Badge variant="light">{event.type}</Badge>
+          <Tag tone="info">{event.type}</Tag>
           <Text size="sm">
-            {t('auditor.timeline.by', { actor: event.actorName })} · <Instant iso={event.occurredAt} />
+            {t('auditor.timeline.by', {
+              actor: event.actor === 'system' ? t('auditor.actor.system') : event.actorName,
+            })}{' '}
+            · <Instant iso={event.occurredAt} />
           </Text>
         </Group>
         <Text size="xs" c="dimmed">
@@ -97,7 +106,7 @@ function EventCard({ event, currency }: { event: TimelineEvent; currency?: strin
         {t('auditor.timeline.hash', { hash: event.hash })}
       </Text>
       <Stack gap={6} mt="xs">
-        <FieldList data={event.data} currency={currency} />
+        <FieldList data={event.data} currency={currency} names={event.names} />
         {event.type === 'LeadAllocated' && typeof allocationId === 'string' && (
           <Anchor component={Link} to={`/auditor/allocations/${allocationId}`} size="sm">
             {t('auditor.timeline.explain')}

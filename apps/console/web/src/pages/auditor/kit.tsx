@@ -38,6 +38,24 @@ const MONEY_FIELDS = new Set([
   'gross',
 ]);
 
+/** Fields of event data that hold an entity's id: shown as links to its history (participants by name). */
+const ID_FIELDS: Record<string, EntityKind> = {
+  leadId: 'lead',
+  orderId: 'order',
+  allocationId: 'allocation',
+  batchId: 'batch',
+  payoutId: 'payout',
+  buyerId: 'participant',
+  sellerId: 'participant',
+  participantId: 'participant',
+  decidedBy: 'participant',
+  escalatedBy: 'participant',
+  auditorId: 'participant',
+};
+
+/** Participants' names by id, as the APIs answer them beside the data. */
+export type Names = Record<string, string>;
+
 /** Texts the exchange shows instead of personal data it erased or keeps sealed. */
 const ERASED = '(erased)';
 const SEALED = "(sealed under the lead's key, not shown)";
@@ -72,22 +90,23 @@ export function currencyIn(value: unknown): string | undefined {
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** One value of event data, readable: money in major units, instants in local time, erased data marked. */
-function FieldValue({ field, value, currency }: { field: string; value: unknown; currency?: string }) {
+function FieldValue({
+  field,
+  value,
+  currency,
+  names,
+}: {
+  field: string;
+  value: unknown;
+  currency?: string;
+  names?: Names;
+}) {
   const { t } = useTranslation();
   const locale = useLocale();
   if (value === null || value === undefined) return <>—</>;
-  if (value === ERASED)
-    return (
-      <Badge color="gray" variant="light">
-        {t('auditor.data.erased')}
-      </Badge>
-    );
+  if (value === ERASED) return <Tag tone="neutral">{t('auditor.data.erased')}</Tag>;
   if (value === SEALED || value === '(encrypted envelope, not shown)')
-    return (
-      <Badge color="gray" variant="outline">
-        {t('auditor.data.sealed')}
-      </Badge>
-    );
+    return <Tag tone="neutral">{t('auditor.data.sealed')}</Tag>;
   if (typeof value === 'number') {
     if (MONEY_FIELDS.has(field) && Number.isInteger(value))
       return currency ? (
@@ -99,6 +118,16 @@ function FieldValue({ field, value, currency }: { field: string; value: unknown;
   }
   if (typeof value === 'boolean') return <>{value ? t('auditor.data.yes') : t('auditor.data.no')}</>;
   if (typeof value === 'string') {
+    const kind = ID_FIELDS[field];
+    if (kind === 'participant' && value === 'system') return <>{t('auditor.actor.system')}</>;
+    if (kind)
+      return (
+        <EntityLink kind={kind} id={value}>
+          {names?.[value] ?? value}
+        </EntityLink>
+      );
+    if (field === 'reason' && /^[a-z_]+$/.test(value))
+      return <>{t(`auditor.reason.${value}`, { defaultValue: value })}</>;
     if (ISO_INSTANT.test(value)) return <Instant iso={value} />;
     return <span style={{ overflowWrap: 'anywhere' }}>{value}</span>;
   }
@@ -108,28 +137,30 @@ function FieldValue({ field, value, currency }: { field: string; value: unknown;
       <List size="sm" spacing={4}>
         {value.map((item, index) => (
           <List.Item key={index}>
-            <FieldValue field={field} value={item} currency={currency} />
+            <FieldValue field={field} value={item} currency={currency} names={names} />
           </List.Item>
         ))}
       </List>
     );
   }
-  return <FieldList data={value} currency={currency} nested />;
+  return <FieldList data={value} currency={currency} names={names} nested />;
 }
 
 /** Event data as a definition list of its fields (nested objects as nested lists). */
 export function FieldList({
   data: value,
   currency,
+  names,
   nested,
 }: {
   data: unknown;
   currency?: string;
+  names?: Names;
   nested?: boolean;
 }) {
   const { t } = useTranslation();
   if (!value || typeof value !== 'object' || Array.isArray(value))
-    return <FieldValue field="" value={value} currency={currency} />;
+    return <FieldValue field="" value={value} currency={currency} names={names} />;
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return <Text size="sm">{t('auditor.data.none')}</Text>;
   const own = currencyIn(value) ?? currency;
@@ -137,9 +168,13 @@ export function FieldList({
     <dl className={nested ? 'lx-fields lx-fields-nested' : 'lx-fields'}>
       {entries.map(([field, item]) => (
         <div key={field} className="lx-field">
-          <dt>{humanize(field)}</dt>
+          <dt>
+            {field === 'position' && typeof item === 'string' && /^\d+\/\d+$/.test(item)
+              ? t('auditor.data.logPosition')
+              : humanize(field)}
+          </dt>
           <dd>
-            <FieldValue field={field} value={item} currency={own} />
+            <FieldValue field={field} value={item} currency={own} names={names} />
           </dd>
         </div>
       ))}
@@ -248,7 +283,7 @@ export function SearchBox({ autoFocus }: { autoFocus?: boolean }) {
         <Stack gap={4} aria-label={t('auditor.search.matches')} role="list">
           {search.data.map((match) => (
             <Group key={`${match.kind}:${match.id}`} gap="xs" role="listitem" wrap="nowrap">
-              <Badge variant="light">{t(`auditor.kind.${match.kind}`)}</Badge>
+              <Tag tone="info">{t(`auditor.kind.${match.kind}`)}</Tag>
               <EntityLink kind={match.kind} id={match.id}>
                 {match.label}
               </EntityLink>
@@ -265,10 +300,28 @@ export function SearchBox({ autoFocus }: { autoFocus?: boolean }) {
   );
 }
 
+/** Colours dark enough for 4.5:1 text contrast on white (and white text on them). */
+export const TONE = {
+  ok: '#1b6b2e',
+  bad: '#b3261e',
+  warn: '#8a4b00',
+  info: '#1c4e9a',
+  neutral: '#495057',
+} as const;
+
+/** A small label in one of the tones (outlined: dark text on white). */
+export function Tag({ tone, children }: { tone: keyof typeof TONE; children: ReactNode }) {
+  return (
+    <Badge color={TONE[tone]} variant="outline" tt="none" style={{ flexShrink: 0 }}>
+      {children}
+    </Badge>
+  );
+}
+
 /** A yes/no verdict as a badge with words (never colour alone). */
 export function Verdict({ ok, yes, no }: { ok: boolean; yes: string; no: string }) {
   return (
-    <Badge color={ok ? 'green' : 'red'} variant="filled" size="lg">
+    <Badge color={ok ? TONE.ok : TONE.bad} variant="filled" size="lg">
       {ok ? yes : no}
     </Badge>
   );
