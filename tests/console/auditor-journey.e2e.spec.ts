@@ -283,6 +283,13 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
     await page.getByText(/^Rule: [a-z-]+\./).waitFor();
     await page.getByText('Sold by Anna Leads to Optika Premium', { exact: false }).waitFor();
     await checkPage(page, 'auditor-explanation');
+    // In Spanish: every word of the page, money in Spanish conventions.
+    await page.getByLabel('Language').selectOption('es');
+    await page.getByRole('heading', { name: 'Asignación explicada' }).waitFor();
+    await page.getByText('Confirmada', { exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'Pujas en competencia' }).waitFor();
+    await page.getByText('600,00 RUB').first().waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     // A phone's screen: the explanation fits without sideways scrolling of the page.
     const phone = await openConsole(browser, consoleApp.url, { viewport: PHONE });

@@ -61,6 +61,7 @@ export const auditor = {
     lead: 'The lead as listed',
     leadNotListed: 'The lead was not listed before the allocation.',
     leadTimeline: 'The lead’s history',
+    leadMore: 'Everything else recorded about the lead',
     orderAsOf: 'The winning order as of position {{position}}',
     buyer: 'Buyer',
     status: 'Status',

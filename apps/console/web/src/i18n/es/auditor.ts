@@ -63,6 +63,7 @@ export const auditor: MessagesOf<typeof english> = {
     lead: 'El lead tal como se publicó',
     leadNotListed: 'El lead no estaba publicado antes de la asignación.',
     leadTimeline: 'El historial del lead',
+    leadMore: 'Todo lo demás registrado sobre el lead',
     orderAsOf: 'La orden ganadora en la posición {{position}}',
     buyer: 'Comprador',
     status: 'Estado',

@@ -63,6 +63,7 @@ export const auditor: MessagesOf<typeof english> = {
     lead: 'Лид в том виде, в каком он выставлен',
     leadNotListed: 'Лид не был выставлен до распределения.',
     leadTimeline: 'История лида',
+    leadMore: 'Всё остальное, что записано о лиде',
     orderAsOf: 'Выигравший заказ на позиции {{position}}',
     buyer: 'Покупатель',
     status: 'Статус',

@@ -52,6 +52,13 @@ function checkKey(check: string): string {
 
 const column = createColumnHelper<Bid>();
 
+/** What decides a sale, shown first; consent records, fingerprints and the sealed envelope behind a disclosure. */
+const LEAD_FIELDS = ['sellerId', 'floor', 'exclusivity', 'quality', 'attributes', 'expiresAt', 'leadId'];
+
+function pick(lead: Record<string, unknown>, main: boolean): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(lead).filter(([field]) => LEAD_FIELDS.includes(field) === main));
+}
+
 /** One allocation as of its log position: the lead, the order, the competing bids, the price by hand, the engine re-run. */
 export default function ExplanationPage() {
   const { t } = useTranslation();
@@ -159,11 +166,21 @@ export default function ExplanationPage() {
                     {t('auditor.explanation.lead')}
                   </Title>
                   {explanation.asOf.lead ? (
-                    <FieldList
-                      data={explanation.asOf.lead}
-                      currency={currency}
-                      names={explanation.participants}
-                    />
+                    <Stack gap="xs">
+                      <FieldList
+                        data={pick(explanation.asOf.lead, true)}
+                        currency={currency}
+                        names={explanation.participants}
+                      />
+                      <details>
+                        <summary style={{ cursor: 'pointer' }}>{t('auditor.explanation.leadMore')}</summary>
+                        <FieldList
+                          data={pick(explanation.asOf.lead, false)}
+                          currency={currency}
+                          names={explanation.participants}
+                        />
+                      </details>
+                    </Stack>
                   ) : (
                     <Text>{t('auditor.explanation.leadNotListed')}</Text>
                   )}

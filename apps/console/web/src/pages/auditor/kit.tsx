@@ -107,6 +107,8 @@ function FieldValue({
   if (value === ERASED) return <Tag tone="neutral">{t('auditor.data.erased')}</Tag>;
   if (value === SEALED || value === '(encrypted envelope, not shown)')
     return <Tag tone="neutral">{t('auditor.data.sealed')}</Tag>;
+  if (field === 'personalData' && typeof value === 'object')
+    return <Tag tone="neutral">{t('auditor.data.sealed')}</Tag>;
   if (typeof value === 'number') {
     if (MONEY_FIELDS.has(field) && Number.isInteger(value))
       return currency ? (
