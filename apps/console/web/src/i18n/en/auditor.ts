@@ -67,7 +67,7 @@ export const auditor = {
     status: 'Status',
     spentBefore: 'Spent before',
     budgetLeft: 'Budget left',
-    terms: 'The order’s terms (raw)',
+    terms: 'The order’s terms',
     bids: 'Competing bids',
     bidsCaption: 'Every bid for the lead, in rank order',
     rank: 'Rank',

@@ -69,7 +69,7 @@ export const auditor: MessagesOf<typeof english> = {
     status: 'Estado',
     spentBefore: 'Gastado antes',
     budgetLeft: 'Presupuesto restante',
-    terms: 'Las condiciones de la orden (originales)',
+    terms: 'Las condiciones de la orden',
     bids: 'Pujas en competencia',
     bidsCaption: 'Todas las pujas por el lead, por orden de rango',
     rank: 'Rango',

@@ -69,7 +69,7 @@ export const auditor: MessagesOf<typeof english> = {
     status: 'Статус',
     spentBefore: 'Потрачено до того',
     budgetLeft: 'Остаток бюджета',
-    terms: 'Условия заказа (исходные)',
+    terms: 'Условия заказа',
     bids: 'Конкурирующие ставки',
     bidsCaption: 'Все ставки за лид в порядке ранга',
     rank: 'Ранг',

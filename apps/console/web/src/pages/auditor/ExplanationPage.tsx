@@ -216,7 +216,10 @@ export default function ExplanationPage() {
                       <dd>{money(explanation.asOf.order.budgetLeft)}</dd>
                     </div>
                   </dl>
-                  <RawJson value={explanation.asOf.order.terms} label={t('auditor.explanation.terms')} />
+                  <details>
+                    <summary style={{ cursor: 'pointer' }}>{t('auditor.explanation.terms')}</summary>
+                    <FieldList data={explanation.asOf.order.terms} currency={currency} />
+                  </details>
                 </Card>
               </SimpleGrid>
 

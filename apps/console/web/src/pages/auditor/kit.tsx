@@ -173,7 +173,9 @@ export function FieldList({
           <dt>
             {field === 'position' && typeof item === 'string' && /^\d+\/\d+$/.test(item)
               ? t('auditor.data.logPosition')
-              : humanize(field)}
+              : ID_FIELDS[field] === 'participant'
+                ? humanize(field).replace(/ id$/, '')
+                : humanize(field)}
           </dt>
           <dd>
             <FieldValue field={field} value={item} currency={own} names={names} />
