@@ -359,13 +359,14 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
     const frame = page.frameLocator('iframe[title="The dispute report as the exchange wrote it"]');
     await frame.getByText('auditor-decision').first().waitFor();
     const [download] = await Promise.all([
-      page.waitForEvent('download'),
+      // The PDF is rendered on request: slow on a busy machine.
+      page.waitForEvent('download', { timeout: 100_000 }),
       page.getByRole('button', { name: 'Download PDF' }).click(),
     ]);
     expect(download.suggestedFilename()).toBe(`dispute-${allocationId}.pdf`);
     await checkPage(page, 'auditor-report');
     await context.close();
-  });
+  }, 200_000);
 
   it('in the browser: runs the replay proof and the integrity check, and sees them confirmed', async () => {
     const { context, page } = await openConsole(browser, consoleApp.url);
