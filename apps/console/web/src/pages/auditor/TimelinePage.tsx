@@ -82,6 +82,11 @@ export default function TimelinePage() {
   );
 }
 
+/** The event as the exchange answered it (without the names the page keeps beside it). */
+function asAnswered({ names: _names, ...event }: TimelineEvent & { names: Names }): TimelineEvent {
+  return event;
+}
+
 function EventCard({ event, currency }: { event: TimelineEvent & { names: Names }; currency?: string }) {
   const { t } = useTranslation();
   const allocationId = (event.data as { allocationId?: unknown } | null)?.allocationId;
@@ -112,7 +117,7 @@ function EventCard({ event, currency }: { event: TimelineEvent & { names: Names 
             {t('auditor.timeline.explain')}
           </Anchor>
         )}
-        <RawJson value={event} />
+        <RawJson value={asAnswered(event)} />
       </Stack>
     </Card>
   );
