@@ -5,6 +5,7 @@ import { AuditController } from './api/audit.controller.js';
 import { ReadModelChecks } from './application/read-model-check.js';
 import { AUDIT_OPTIONS, DisputeReports, type AuditOptions } from './application/dispute-report.js';
 import { AllocationExplanations } from './application/allocation-explanation.js';
+import { AuditSearch } from './application/audit-search.js';
 import { SEALED_TEXT_OPENER } from './application/lead-texts.js';
 import { VaultSealedTextOpener } from './infrastructure/vault-sealed-text-opener.js';
 
@@ -28,6 +29,7 @@ export class AuditModule {
         ReadModelChecks,
         DisputeReports,
         AllocationExplanations,
+        AuditSearch,
         ...(vault
           ? [
               {

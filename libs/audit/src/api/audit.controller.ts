@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseEnumPipe, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiOperation, ApiTags, ApiParam, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiOperation, ApiTags, ApiParam, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsArray, IsOptional, IsString, Matches } from 'class-validator';
+import { IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import {
@@ -20,6 +20,8 @@ import { AuditTimelines } from '../application/timeline.js';
 import { ReadModelChecks } from '../application/read-model-check.js';
 import { DisputeReports } from '../application/dispute-report.js';
 import { AllocationExplanations } from '../application/allocation-explanation.js';
+import { AuditSearch } from '../application/audit-search.js';
+import { ParticipantNames } from '../application/participant-names.js';
 import { replayInScratchProcess } from '../infrastructure/scratch-replay.js';
 import { oneReplayAtATime } from '../infrastructure/one-replay-at-a-time.js';
 import {
@@ -31,10 +33,34 @@ import {
   IntegrityAnswer,
   ReadModelsAnswer,
   ReplayAnswer,
+  SearchAnswer,
   TimelineAnswer,
 } from './responses.js';
 
+class SearchQuery {
+  @ApiProperty({
+    example: 'Optika',
+    description: 'An id (lead, order, allocation, batch, participant, payout) or a name',
+  })
+  @IsString()
+  @Length(1, 160)
+  q!: string;
+}
+
 const REPORT_FORMATS = ['json', 'html', 'pdf'] as const;
+
+/** Fields of event data that hold a participant's id. */
+const PARTICIPANT_FIELDS = ['buyerId', 'sellerId', 'participantId', 'decidedBy', 'escalatedBy', 'auditorId'];
+
+/** The participant ids an event's data names (competing bids' buyers included). */
+function participantsNamedIn(data: unknown): string[] {
+  if (!data || typeof data !== 'object') return [];
+  const record = data as Record<string, unknown>;
+  const ids = PARTICIPANT_FIELDS.map((field) => record[field]);
+  if (Array.isArray(record.competingBids))
+    ids.push(...record.competingBids.map((bid) => (bid as { buyerId?: unknown }).buyerId));
+  return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
+}
 
 class ReplayQuery {
   @ApiPropertyOptional({ example: '812/4711', description: 'Replay up to and including this log position' })
@@ -62,9 +88,20 @@ export class AuditController {
     private readonly readModels: ReadModelChecks,
     private readonly disputes: DisputeReports,
     private readonly explanations: AllocationExplanations,
+    private readonly finder: AuditSearch,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly dataSource: DataSource,
   ) {}
+
+  @Get('search')
+  @Answers(SearchAnswer, { description: 'What the id is, or who has the name' })
+  @ApiOperation({
+    summary:
+      'Find an entity by its id (lead, order, allocation, batch, participant, payout) or a participant by name',
+  })
+  async search(@Query() query: SearchQuery) {
+    return { items: await this.finder.search(query.q) };
+  }
 
   @Get('timeline/:kind/:id')
   @Answers(TimelineAnswer, { description: 'Every event that touched the entity, in log order' })
@@ -87,10 +124,21 @@ export class AuditController {
       after ? { commit: after.c, prepare: after.p } : null,
     );
     if (page.events.length === 0 && !after) throw notFound(`${kind} ${id}`);
+    const names = new ParticipantNames(this.store);
+    const events = [];
+    const participants: Record<string, string> = {};
+    for (const event of page.events) {
+      events.push({ ...event, actorName: await names.of(event.actor) });
+      for (const mentioned of participantsNamedIn(event.data)) {
+        const found = await names.find(mentioned);
+        if (found) participants[mentioned] = found.name;
+      }
+    }
     return {
       kind,
       id,
-      events: page.events,
+      events,
+      participants,
       hasMore: page.next !== null,
       ...(page.next ? { nextCursor: encodeCursor({ c: page.next.commit, p: page.next.prepare }) } : {}),
     };
@@ -102,8 +150,18 @@ export class AuditController {
     summary:
       'The allocation as of its log position (lead, order and budget left, competing orders), its price recomputed by hand, and the engine re-run up to the input that triggered it: confirmed or refuted',
   })
-  explain(@IdParam('allocationId') allocationId: string) {
-    return this.explanations.explain(allocationId);
+  async explain(@IdParam('allocationId') allocationId: string) {
+    const explanation = await this.explanations.explain(allocationId);
+    const { recorded } = explanation;
+    const names = new ParticipantNames(this.store);
+    const participants: Record<string, string> = {};
+    const ids = [
+      recorded.buyerId,
+      (recorded as { sellerId?: string }).sellerId,
+      ...recorded.competingBids.map((b) => b.buyerId),
+    ];
+    for (const id of ids) if (id && !(id in participants)) participants[id] = await names.of(id);
+    return { ...explanation, participants };
   }
 
   @Get('disputes/:allocationId/report.:format')

@@ -9,6 +9,9 @@ export const TimelineEntryAnswer = z.strictObject({
   revision: z.int(),
   type: z.string(),
   actor: z.string(),
+  actorName: z
+    .string()
+    .describe('The actor by name: a participant’s name, or the actor as recorded (`system` …)'),
   occurredAt: IsoInstant,
   recordedAt: IsoInstant,
   hash: z.string(),
@@ -20,6 +23,9 @@ export const TimelineAnswer = z.strictObject({
   kind: z.string(),
   id: z.string(),
   events: z.array(TimelineEntryAnswer),
+  participants: z
+    .record(z.string(), z.string())
+    .describe('The names of the participants this page’s events name (buyers, sellers, deciders), by id'),
   hasMore: z.boolean().describe('More events follow this page'),
   nextCursor: z
     .string()
@@ -49,6 +55,9 @@ export const ExplanationAnswer = z.strictObject({
   }),
   checks: z.array(z.strictObject({ check: z.string(), holds: z.boolean(), detail: z.string() })),
   confirmed: z.boolean().describe('Every check holds and the engine re-run reproduces the allocation'),
+  participants: z
+    .record(z.string(), z.string())
+    .describe('The names of the participants the explanation mentions (buyers, seller), by id'),
 });
 
 export const ReplayAnswer = z.looseObject({
@@ -92,4 +101,14 @@ export const IntegrityAnswer = z.looseObject({
   firstFailure: z
     .looseObject({ stream: z.string(), revision: z.int(), reason: z.string(), detail: z.string() })
     .optional(),
+});
+
+export const SearchAnswer = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      kind: z.enum(['lead', 'order', 'allocation', 'participant', 'batch', 'payout']),
+      id: z.string(),
+      label: z.string().describe('A participant’s name and role, or the first event that touched the entity'),
+    }),
+  ),
 });

@@ -13,7 +13,7 @@ import {
 import { formatPosition } from '#lx/event-store';
 import { ProjectionsHost } from '#lx/projections';
 import { Payouts } from '../application/payouts.js';
-import { accountBalances, transferOf } from '../infrastructure/ledger.queries.js';
+import { accountBalances, ledgerBalanced, transferOf } from '../infrastructure/ledger.queries.js';
 import { AccountsQuery, PayoutRequest } from './ledger.dtos.js';
 import { AccountsAnswer, PayoutAnswer, ProjectionStatusAnswer, TransferAnswer } from './responses.js';
 
@@ -49,11 +49,18 @@ export class LedgerController {
   @Get('ledger/status')
   @Answers(ProjectionStatusAnswer, { description: 'Where the ledger read model stands in the log' })
   @Roles('operator', 'auditor')
-  @ApiOperation({ summary: 'The ledger projection: position, lag, and the error that stopped it, if any' })
+  @ApiOperation({
+    summary:
+      'The ledger projection: position, lag, the error that stopped it, if any, and whether every currency balances',
+  })
   async status() {
     const status = await this.host.runner('ledger').status();
     // Log positions travel as `<commit>/<prepare>` text, as everywhere else in the API.
-    return { ...status, position: status.position ? formatPosition(status.position) : null };
+    return {
+      ...status,
+      position: status.position ? formatPosition(status.position) : null,
+      balanced: await ledgerBalanced(this.dataSource),
+    };
   }
 
   @Post('payouts')

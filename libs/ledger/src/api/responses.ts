@@ -42,6 +42,7 @@ export const ProjectionStatusAnswer = z.looseObject({
   paused: z.boolean(),
   running: z.boolean(),
   lastError: z.string().nullable(),
+  balanced: z.boolean().describe('Every currency’s accounts sum to zero'),
 });
 
 export const PayoutAnswer = z.strictObject({

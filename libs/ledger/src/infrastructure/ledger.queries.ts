@@ -40,6 +40,14 @@ export async function accountBalances(
   }));
 }
 
+/** Whether every currency's accounts sum to zero (double entry: what one account holds another owes). */
+export async function ledgerBalanced(executor: Executor): Promise<boolean> {
+  const unbalanced: unknown[] = await executor.query(
+    `SELECT currency FROM ledger_account GROUP BY currency HAVING sum(balance) <> 0`,
+  );
+  return unbalanced.length === 0;
+}
+
 export async function balanceOf(executor: Executor, kind: string, ownerId: string, currency: string) {
   const [row] = await executor.query(
     `SELECT balance::text FROM ledger_account WHERE account_id = $1 AND currency = $2`,

@@ -1,14 +1,31 @@
 import { SellerHistory } from '#lx/contracts';
-import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
 import { loadParticipant } from '#lx/access';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import { CurrentPrincipal, notFound, Roles, type Principal, Answers, IdParam } from '#lx/http';
+import {
+  CurrentPrincipal,
+  decodeCursor,
+  encodeCursor,
+  notFound,
+  PageQuery,
+  Roles,
+  type Principal,
+  Answers,
+  IdParam,
+} from '#lx/http';
 import { DataSource } from 'typeorm';
 import { ReturnDecisions } from '../application/return-decisions.js';
 import { readSellerHistory } from '../infrastructure/seller-history.projection.js';
-import { DecisionAnswer, DisputeAnswer } from './responses.js';
+import { escalatedReturns } from '../infrastructure/return-facts.queries.js';
+import { DecisionAnswer, DisputeAnswer, EscalatedDisputesAnswer } from './responses.js';
+
+export class DisputesQuery extends PageQuery {
+  @ApiProperty({ enum: ['escalated'], description: 'Which disputes: `escalated` (waiting for an auditor)' })
+  @IsIn(['escalated'])
+  state!: 'escalated';
+}
 
 export class AuditorDecisionRequest {
   @ApiProperty({
@@ -35,7 +52,37 @@ export class DisputesController {
   constructor(
     @Inject(ReturnDecisions) private readonly decisions: ReturnDecisions,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly dataSource: DataSource,
   ) {}
+
+  @Get()
+  @Answers(EscalatedDisputesAnswer, { description: 'Open escalations, oldest escalation first' })
+  @Roles('auditor', 'operator')
+  @ApiOperation({
+    summary: 'The disputes waiting for an auditor: escalated returns not decided yet, in log order',
+    description: 'Paged: `?limit=` (default 50); `nextCursor` fetches the next page with `?cursor=`.',
+  })
+  async escalated(@Query() query: DisputesQuery) {
+    const after = decodeCursor(query.cursor, { c: 'position', p: 'position' });
+    const page = await escalatedReturns(
+      this.dataSource,
+      query.limit ?? 50,
+      after ? { commit: after.c, prepare: after.p } : null,
+    );
+    const names = new Map<string, string | null>();
+    const named = async (participantId: string) => {
+      if (!names.has(participantId))
+        names.set(participantId, (await loadParticipant(this.store, participantId)).state.name);
+      return { participantId, name: names.get(participantId) ?? null };
+    };
+    const items = [];
+    for (const { buyerId, sellerId, ...item } of page.items)
+      items.push({ ...item, buyer: await named(buyerId), seller: await named(sellerId) });
+    const last = page.items.at(-1);
+    if (!page.hasMore || !last) return { items };
+    const [c, p] = last.position.split('/');
+    return { items, nextCursor: encodeCursor({ c: c!, p: p! }) };
+  }
 
   @Get(':allocationId')
   @Answers(DisputeAnswer, { description: 'The return’s events in log order' })

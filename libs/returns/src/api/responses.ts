@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant } from '#lx/http';
+import { IsoInstant, MinorUnitsAmount } from '#lx/http';
 
 /* What the dispute and seller-history routes of settlement answer. */
 
@@ -22,4 +22,27 @@ export const DecisionAnswer = z.looseObject({
   decidedBy: z.string(),
   rule: z.string(),
   rationale: z.string(),
+});
+
+const Named = z.strictObject({ participantId: z.string(), name: z.string().nullable() });
+
+export const EscalatedDisputesAnswer = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      allocationId: z.string(),
+      buyer: Named,
+      seller: Named,
+      vertical: z.string(),
+      currency: z.string(),
+      price: MinorUnitsAmount,
+      reason: z.string().nullable().describe('The buyer’s return reason (invalid_phone, duplicate …)'),
+      requestedAt: IsoInstant,
+      escalatedAt: IsoInstant,
+      position: z.string().describe('Log position of the escalation'),
+    }),
+  ),
+  nextCursor: z
+    .string()
+    .optional()
+    .describe('Opaque; pass as `?cursor=` for the next page; absent on the last'),
 });

@@ -17,7 +17,8 @@ const position = (event: RecordedEvent) => [
 
 export const returnFactsProjection: Projection = {
   name: 'return_facts',
-  version: 2,
+  // 3: escalations (status `escalated`, when and where) and the return's reason, for the auditors' queue.
+  version: 3,
   filter: {
     eventTypes: [
       'LeadListed',
@@ -30,6 +31,7 @@ export const returnFactsProjection: Projection = {
       'SellerResponded',
       'ReturnAccepted',
       'ReturnRejected',
+      'ReturnEscalated',
     ],
   },
   entities: [],
@@ -52,7 +54,9 @@ export const returnFactsProjection: Projection = {
        PRIMARY KEY (vertical, pos_commit, pos_prepare))`,
     `CREATE TABLE rf_return (
        allocation_id text PRIMARY KEY, buyer_id text NOT NULL, requested_at timestamptz NOT NULL,
-       status text NOT NULL)`,
+       status text NOT NULL, reason text, escalated_at timestamptz,
+       esc_commit numeric(20, 0), esc_prepare bigint)`,
+    `CREATE INDEX rf_return_escalated ON rf_return (esc_commit, esc_prepare) WHERE status = 'escalated'`,
     `CREATE INDEX rf_return_buyer ON rf_return (buyer_id, requested_at)`,
   ],
   async handle(event, manager) {
@@ -122,9 +126,17 @@ async function apply(event: RecordedEvent, manager: EntityManager): Promise<void
     }
     case 'ReturnRequested':
       await manager.query(
-        `INSERT INTO rf_return (allocation_id, buyer_id, requested_at, status) VALUES ($1, $2, $3, 'requested')
+        `INSERT INTO rf_return (allocation_id, buyer_id, requested_at, status, reason) VALUES ($1, $2, $3, 'requested', $4)
          ON CONFLICT (allocation_id) DO NOTHING`,
-        [data.allocationId, data.buyerId, event.metadata.occurredAt],
+        [data.allocationId, data.buyerId, event.metadata.occurredAt, data.reason],
+      );
+      return;
+    case 'ReturnEscalated':
+      // Still an open return (as `requested`), now waiting for an auditor.
+      await manager.query(
+        `UPDATE rf_return SET status = 'escalated', escalated_at = $2, esc_commit = $3, esc_prepare = $4
+         WHERE allocation_id = $1 AND status = 'requested'`,
+        [data.allocationId, event.metadata.occurredAt, ...position(event)],
       );
       return;
     case 'ReturnAccepted':

@@ -168,3 +168,47 @@ export async function loadReturnFacts(
     return { purchases: purchases.n as number, otherReturns: returns.n as number };
   }
 }
+
+/** An escalated return no auditor has decided yet, as the auditors' queue lists it. */
+export interface EscalatedReturn {
+  allocationId: string;
+  buyerId: string;
+  sellerId: string;
+  vertical: string;
+  currency: string;
+  price: number;
+  reason: string | null;
+  requestedAt: string;
+  escalatedAt: string;
+  position: string;
+}
+
+/** Open escalations in the order they were escalated (log order), after a log position. */
+export async function escalatedReturns(
+  executor: Executor,
+  limit: number,
+  after: { commit: string; prepare: string } | null,
+): Promise<{ items: EscalatedReturn[]; hasMore: boolean }> {
+  const rows: Record<string, unknown>[] = await executor.query(
+    `SELECT r.allocation_id, a.buyer_id, a.seller_id, a.vertical, a.currency, a.price, r.reason,
+            r.requested_at, r.escalated_at, r.esc_commit, r.esc_prepare
+       FROM rf_return r JOIN rf_allocation a ON a.allocation_id = r.allocation_id
+      WHERE r.status = 'escalated'
+        AND ($1::numeric IS NULL OR (r.esc_commit, r.esc_prepare) > ($1::numeric, $2::bigint))
+      ORDER BY r.esc_commit, r.esc_prepare LIMIT $3`,
+    [after?.commit ?? null, after?.prepare ?? null, limit + 1],
+  );
+  const items = rows.slice(0, limit).map((row) => ({
+    allocationId: String(row.allocation_id),
+    buyerId: String(row.buyer_id),
+    sellerId: String(row.seller_id),
+    vertical: String(row.vertical),
+    currency: String(row.currency),
+    price: Number(row.price),
+    reason: row.reason === null ? null : String(row.reason),
+    requestedAt: new Date(row.requested_at as string).toISOString(),
+    escalatedAt: new Date(row.escalated_at as string).toISOString(),
+    position: `${String(row.esc_commit)}/${String(row.esc_prepare)}`,
+  }));
+  return { items, hasMore: rows.length > limit };
+}

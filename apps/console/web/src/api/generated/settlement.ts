@@ -89,6 +89,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find an entity by its id (lead, order, allocation, batch, participant, payout) or a participant by name */
+        get: operations["AuditController_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/timeline/{kind}/{id}": {
         parameters: {
             query?: never;
@@ -101,6 +118,26 @@ export type paths = {
          * @description Paged: `?limit=` (default 500, at most 500) events per page; `hasMore` says whether more follow and `nextCursor` (present only then) fetches them with `?cursor=`.
          */
         get: operations["AuditController_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The disputes waiting for an auditor: escalated returns not decided yet, in log order
+         * @description Paged: `?limit=` (default 50); `nextCursor` fetches the next page with `?cursor=`.
+         */
+        get: operations["DisputesController_escalated"];
         put?: never;
         post?: never;
         delete?: never;
@@ -167,7 +204,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The ledger projection: position, lag, and the error that stopped it, if any */
+        /** The ledger projection: position, lag, the error that stopped it, if any, and whether every currency balances */
         get: operations["LedgerController_status"];
         put?: never;
         post?: never;
@@ -405,11 +442,11 @@ export type components = {
     schemas: {
         AuditorDecisionRequest: {
             /**
-             * @description Accept the return (the buyer is refunded) or reject it
+             * @description accept: refund the buyer and void the sale
              * @enum {string}
              */
             outcome: "accept" | "reject";
-            /** @description Why: stated in the decision event and the dispute report */
+            /** @description Why: recorded in the log and the report */
             rationale: string;
         };
         ChangeMarketSettingsRequest: {
@@ -618,6 +655,10 @@ export interface operations {
                         }[];
                         /** @description Every check holds and the engine re-run reproduces the allocation */
                         confirmed: boolean;
+                        /** @description The names of the participants the explanation mentions (buyers, seller), by id */
+                        participants: {
+                            [key: string]: string;
+                        };
                         /** @description The allocation as recorded, with its log position */
                         recorded: {
                             [key: string]: unknown;
@@ -797,6 +838,41 @@ export interface operations {
             429: components["responses"]["Problem429"];
         };
     };
+    AuditController_search: {
+        parameters: {
+            query: {
+                /** @description An id (lead, order, allocation, batch, participant, payout) or a name */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the id is, or who has the name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "lead" | "order" | "allocation" | "participant" | "batch" | "payout";
+                            /** @description A participant’s name and role, or the first event that touched the entity */
+                            label: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+        };
+    };
     AuditController_timeline: {
         parameters: {
             query?: {
@@ -822,6 +898,8 @@ export interface operations {
                     "application/json": {
                         events: {
                             actor: string;
+                            /** @description The actor by name: a participant’s name, or the actor as recorded (`system` …) */
+                            actorName: string;
                             /** @description The event’s data; personal data never appears */
                             data: unknown;
                             hash: string;
@@ -841,6 +919,10 @@ export interface operations {
                         kind: string;
                         /** @description Opaque; pass as `?cursor=` for the next page; only when `hasMore` */
                         nextCursor?: string;
+                        /** @description The names of the participants this page’s events name (buyers, sellers, deciders), by id */
+                        participants: {
+                            [key: string]: string;
+                        };
                     };
                 };
             };
@@ -848,6 +930,62 @@ export interface operations {
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    DisputesController_escalated: {
+        parameters: {
+            query: {
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                /** @description Which disputes: `escalated` (waiting for an auditor) */
+                state: "escalated";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open escalations, oldest escalation first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            allocationId: string;
+                            buyer: {
+                                name: string | null;
+                                participantId: string;
+                            };
+                            currency: string;
+                            /** @description ISO 8601 instant, UTC */
+                            escalatedAt: string;
+                            /** @description Log position of the escalation */
+                            position: string;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            price: number;
+                            /** @description The buyer’s return reason (invalid_phone, duplicate …) */
+                            reason: string | null;
+                            /** @description ISO 8601 instant, UTC */
+                            requestedAt: string;
+                            seller: {
+                                name: string | null;
+                                participantId: string;
+                            };
+                            vertical: string;
+                        }[];
+                        /** @description Opaque; pass as `?cursor=` for the next page; absent on the last */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
             429: components["responses"]["Problem429"];
         };
     };
@@ -988,6 +1126,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Every currency’s accounts sum to zero */
+                        balanced: boolean;
                         eventsApplied: number;
                         lagging: boolean;
                         lastError: string | null;
@@ -1648,8 +1788,6 @@ export interface operations {
                                 price: number;
                                 /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
                                 proceeds: number;
-                                /** @description When the lead was allocated (ISO 8601 instant, UTC) */
-                                soldAt: string;
                                 /** @enum {string} */
                                 status: "pending" | "posted" | "voided";
                             } & {
