@@ -442,11 +442,11 @@ export type components = {
     schemas: {
         AuditorDecisionRequest: {
             /**
-             * @description accept: refund the buyer and void the sale
+             * @description Accept the return (the buyer is refunded) or reject it
              * @enum {string}
              */
             outcome: "accept" | "reject";
-            /** @description Why: recorded in the log and the report */
+            /** @description Why: stated in the decision event and the dispute report */
             rationale: string;
         };
         ChangeMarketSettingsRequest: {
@@ -1788,6 +1788,8 @@ export interface operations {
                                 price: number;
                                 /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
                                 proceeds: number;
+                                /** @description When the lead was allocated (ISO 8601 instant, UTC) */
+                                soldAt: string;
                                 /** @enum {string} */
                                 status: "pending" | "posted" | "voided";
                             } & {
