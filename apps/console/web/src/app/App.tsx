@@ -9,10 +9,15 @@ import { SignIn } from './SignIn';
 import type { Portal } from './portal';
 import { sellerPortal } from '../pages/seller/portal';
 import { buyerPortal } from '../pages/buyer/portal';
+import { operatorPortal } from '../pages/operator/portal';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { session } from '../api/session';
 
-const PORTALS: Partial<Record<Role, Portal>> = { seller: sellerPortal, buyer: buyerPortal };
+const PORTALS: Partial<Record<Role, Portal>> = {
+  seller: sellerPortal,
+  buyer: buyerPortal,
+  operator: operatorPortal,
+};
 
 /** Signed out: the sign-in page. Signed in: the pages of the key's role, and nothing else. */
 export function App() {
