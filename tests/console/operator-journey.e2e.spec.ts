@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import {
   startConsole,
   startExchange,
@@ -45,12 +45,13 @@ describe('the operator portal', () => {
   };
 
   const checked = async (page: Page, name: string) => {
+    await page.mouse.move(0, 0); // no hover styles in the way of the contrast check
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, name);
   };
 
-  const pick = async (page: Page, label: string, option: string) => {
-    await page.getByLabel(label, { exact: true }).click();
+  const pick = async (page: Page, label: string, option: string, within: Page | Locator = page) => {
+    await within.getByRole('combobox', { name: label, exact: true }).click();
     await page.getByRole('option', { name: option, exact: true }).click();
   };
 
@@ -58,7 +59,7 @@ describe('the operator portal', () => {
     await page.getByRole('link', { name: 'Participants', exact: true }).click();
     await page.getByRole('heading', { name: 'Register a participant' }).waitFor();
     await pick(page, 'Role', role);
-    await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
+    await page.getByRole('textbox', { name: /^Name/ }).fill(name);
     await page.getByRole('button', { name: 'Register', exact: true }).click();
     await page.getByText(`${name} is registered (${role}).`).waitFor();
     if (shoot) await checked(page, 'operator-participants');
@@ -120,7 +121,7 @@ describe('the operator portal', () => {
     await page.getByText('Pick the buyer.').waitFor();
     await pick(page, 'Buyer', 'Clínica Visión Norte');
     await page.getByRole('textbox', { name: 'Amount' }).fill('5000.123');
-    await pick(page, 'Currency', 'EUR');
+    await pick(page, 'Currency', 'EUR', page.getByRole('form', { name: 'Confirm a deposit' }));
     await page.getByRole('textbox', { name: 'Payment reference' }).fill('wire-2026-0001');
     await page.getByRole('button', { name: 'Confirm the deposit' }).click();
     await page.getByText('A positive amount with at most the currency’s decimals.').waitFor();
@@ -130,7 +131,9 @@ describe('the operator portal', () => {
     await page.getByText('5,000.00 EUR').first().waitFor();
 
     // A payout with nothing to pay: the exchange's answer, shown.
-    await pick(page, 'Seller', 'Óptica Sant Martí');
+    const payout = page.getByRole('form', { name: 'Pay a seller out' });
+    await pick(page, 'Seller', 'Óptica Sant Martí', payout);
+    await pick(page, 'Currency', 'EUR', payout);
     await page.getByRole('button', { name: 'Pay out now' }).click();
     await page.getByRole('alert').or(page.getByText('Payout issued')).first().waitFor();
     await page.getByText('No payouts yet.').waitFor();

@@ -1,5 +1,4 @@
 import {
-  Alert,
   Button,
   Group,
   Paper,
@@ -25,6 +24,7 @@ import { DataTable } from '../../components/DataTable';
 import { Instant, Money } from '../../components/Money';
 import { QueryState } from '../../components/PageState';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { Notice } from './Notice';
 import { parseMajorUnits } from '../../format/format';
 import { showFieldProblems, useAllParticipants, useParticipantNames } from './shared';
 
@@ -112,7 +112,11 @@ function DepositForm() {
 
   return (
     <Paper withBorder p="md">
-      <form onSubmit={form.handleSubmit((values) => deposit.mutate(values))} noValidate>
+      <form
+        onSubmit={form.handleSubmit((values) => deposit.mutate(values))}
+        noValidate
+        aria-label={t('operator.funds.depositTitle')}
+      >
         <Stack>
           <Title order={2} size="h3">
             {t('operator.funds.depositTitle')}
@@ -164,11 +168,7 @@ function DepositForm() {
           </Group>
           {deposit.isError && <ProblemAlert error={deposit.error} />}
           {deposit.data && (
-            <Alert
-              color="green"
-              role="status"
-              title={t('operator.funds.depositConfirmed', { name: buyerName(deposit.data.buyerId) })}
-            >
+            <Notice title={t('operator.funds.depositConfirmed', { name: buyerName(deposit.data.buyerId) })}>
               <Table>
                 <Table.Thead>
                   <Table.Tr>
@@ -193,7 +193,7 @@ function DepositForm() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Alert>
+            </Notice>
           )}
         </Stack>
       </form>
@@ -267,7 +267,11 @@ function PayoutForm() {
 
   return (
     <Paper withBorder p="md">
-      <form onSubmit={form.handleSubmit((values) => payout.mutate(values))} noValidate>
+      <form
+        onSubmit={form.handleSubmit((values) => payout.mutate(values))}
+        noValidate
+        aria-label={t('operator.funds.payoutTitle')}
+      >
         <Stack>
           <Title order={2} size="h3">
             {t('operator.funds.payoutTitle')}
@@ -304,12 +308,12 @@ function PayoutForm() {
           </Group>
           {payout.isError && <ProblemAlert error={payout.error} />}
           {payout.data && (
-            <Alert color="green" role="status" title={t('operator.funds.payoutIssued')}>
+            <Notice title={t('operator.funds.payoutIssued')}>
               {t('operator.funds.payoutAnswer', { name: sellerName(payout.data.sellerId) })}{' '}
               <strong>
                 <Money minor={payout.data.amount} currency={payout.data.currency} />
               </strong>
-            </Alert>
+            </Notice>
           )}
         </Stack>
       </form>

@@ -29,7 +29,11 @@ const ACCOUNT_KINDS = [
   'exchange_refunds_payable',
   'external_cash',
 ] as const;
-const STATUS_COLOR: Record<TransferStatus, string> = { pending: 'blue', posted: 'green', voided: 'gray' };
+const STATUS_COLOR: Record<TransferStatus, string> = {
+  pending: 'blue.9',
+  posted: 'teal.9',
+  voided: 'gray.7',
+};
 
 /** The books: whether each currency sums to zero, the accounts' balances, and the transfers. */
 export default function LedgerPage() {
@@ -85,7 +89,7 @@ function Books({ accounts }: { accounts: Account[] }) {
               <Paper key={currency} withBorder p="md" data-testid={`books-${currency}`}>
                 <Group justify="space-between" wrap="nowrap">
                   <Text fw={700}>{currency}</Text>
-                  <Badge color={sum === 0 ? 'green' : 'red'} size="lg" variant="filled">
+                  <Badge color={sum === 0 ? 'teal.9' : 'red.9'} size="lg" variant="filled">
                     {sum === 0 ? t('operator.ledger.balanced') : t('operator.ledger.unbalanced')}
                   </Badge>
                 </Group>
@@ -111,7 +115,7 @@ function Projection({ status }: { status: SettlementAnswer<'LedgerController_sta
         <Title order={2} size="h4">
           {t('operator.ledger.projectionTitle')}
         </Title>
-        <Badge color={healthy ? 'green' : 'orange'} variant="light">
+        <Badge color={healthy ? 'teal.9' : 'red.9'} variant="filled">
           {status.lastError
             ? t('operator.ledger.stopped')
             : status.lagging
@@ -125,7 +129,7 @@ function Projection({ status }: { status: SettlementAnswer<'LedgerController_sta
         {t('operator.ledger.eventsApplied', { formatted: formatNumber(status.eventsApplied, locale) })}
       </Text>
       {status.lastError && (
-        <Text size="sm" c="red">
+        <Text size="sm" c="red.9">
           {status.lastError}
         </Text>
       )}
@@ -209,7 +213,7 @@ function Transfers() {
     transferColumn.accessor('status', {
       header: t('operator.ledger.status'),
       cell: (cell) => (
-        <Badge color={STATUS_COLOR[cell.getValue()]} variant="light">
+        <Badge color={STATUS_COLOR[cell.getValue()]} variant="filled">
           {t(`operator.ledger.transferStatus.${cell.getValue()}`)}
         </Badge>
       ),

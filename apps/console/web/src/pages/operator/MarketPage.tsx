@@ -53,7 +53,7 @@ export default function MarketPage() {
           {t('operator.markets.marketTitle', { vertical })}
         </Title>
         {current.data && !current.data.configured && (
-          <Badge color="gray" variant="light">
+          <Badge color="gray.7" variant="filled">
             {t('operator.markets.notOpened')}
           </Badge>
         )}

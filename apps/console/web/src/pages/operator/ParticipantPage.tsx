@@ -1,5 +1,4 @@
 import {
-  Alert,
   Anchor,
   Badge,
   Button,
@@ -24,6 +23,7 @@ import { DataTable } from '../../components/DataTable';
 import { Instant } from '../../components/Money';
 import { QueryState } from '../../components/PageState';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { Notice } from './Notice';
 import { StatusBadge } from './ParticipantsPage';
 
 type ParticipantAnswer = SettlementAnswer<'ParticipantsController_get'>;
@@ -54,7 +54,9 @@ export default function ParticipantPage() {
               <Title order={1} size="h2">
                 {answer.name}
               </Title>
-              <Badge variant="outline">{t(`roles.${answer.role}`)}</Badge>
+              <Badge variant="outline" color="indigo.9">
+                {t(`roles.${answer.role}`)}
+              </Badge>
               <StatusBadge suspended={answer.suspended} />
             </Group>
             <Keys participant={answer} />
@@ -112,7 +114,7 @@ function Keys({ participant }: { participant: ParticipantAnswer }) {
     column.accessor('revoked', {
       header: t('operator.keys.state'),
       cell: (cell) => (
-        <Badge color={cell.getValue() ? 'gray' : 'green'} variant="light">
+        <Badge color={cell.getValue() ? 'gray.7' : 'teal.9'} variant="filled">
           {cell.getValue() ? t('operator.keys.revoked') : t('operator.keys.working')}
         </Badge>
       ),
@@ -128,7 +130,7 @@ function Keys({ participant }: { participant: ParticipantAnswer }) {
             <Group gap="xs" wrap="nowrap">
               <Button
                 size="xs"
-                color="red"
+                color="red.9"
                 loading={revoke.isPending}
                 onClick={() => revoke.mutate(key.keyId, { onSettled: () => setConfirming(null) })}
               >
@@ -140,7 +142,7 @@ function Keys({ participant }: { participant: ParticipantAnswer }) {
             </Group>
           );
         return (
-          <Button size="xs" variant="light" color="red" onClick={() => setConfirming(key.keyId)}>
+          <Button size="xs" variant="light" color="red.9" onClick={() => setConfirming(key.keyId)}>
             {t('operator.keys.revoke', { prefix: key.prefix })}
           </Button>
         );
@@ -162,7 +164,7 @@ function Keys({ participant }: { participant: ParticipantAnswer }) {
         {participant.suspended && <Text c="dimmed">{t('operator.keys.suspendedNoKeys')}</Text>}
         {issue.isError && <ProblemAlert error={issue.error} />}
         {issue.data && (
-          <Alert color="yellow" title={t('operator.keys.issuedTitle')} role="status">
+          <Notice tone="warning" title={t('operator.keys.issuedTitle')}>
             <Stack gap="xs">
               <Text fw={700}>{t('operator.keys.onceWarning')}</Text>
               <Group gap="xs" wrap="nowrap" align="center">
@@ -178,7 +180,7 @@ function Keys({ participant }: { participant: ParticipantAnswer }) {
                     <Button
                       size="xs"
                       variant={copied ? 'filled' : 'light'}
-                      color={copied ? 'teal' : 'blue'}
+                      color={copied ? 'teal.9' : undefined}
                       onClick={copy}
                     >
                       {copied ? t('operator.keys.copied') : t('operator.keys.copy')}
@@ -195,7 +197,7 @@ function Keys({ participant }: { participant: ParticipantAnswer }) {
                 {t('operator.keys.stored')}
               </Button>
             </Stack>
-          </Alert>
+          </Notice>
         )}
         {revoke.isError && <ProblemAlert error={revoke.error} />}
         {participant.apiKeys.length === 0 ? (
@@ -285,7 +287,7 @@ function Suspension({ participant }: { participant: ParticipantAnswer }) {
             maxLength={1000}
           />
           <Group>
-            <Button type="submit" color={participant.suspended ? 'green' : 'red'} loading={pending}>
+            <Button type="submit" color={participant.suspended ? 'teal.9' : 'red.9'} loading={pending}>
               {participant.suspended ? t('operator.suspension.reinstate') : t('operator.suspension.suspend')}
             </Button>
           </Group>

@@ -1,5 +1,4 @@
 import {
-  Alert,
   Anchor,
   Badge,
   Button,
@@ -25,6 +24,7 @@ import { DataTable } from '../../components/DataTable';
 import { Instant } from '../../components/Money';
 import { QueryState } from '../../components/PageState';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { Notice } from './Notice';
 import { ROLES, showFieldProblems, type Participant, type Role } from './shared';
 
 const column = createColumnHelper<Participant>();
@@ -111,7 +111,7 @@ export default function ParticipantsPage() {
 export function StatusBadge({ suspended }: { suspended: boolean }) {
   const { t } = useTranslation();
   return (
-    <Badge color={suspended ? 'red' : 'green'} variant="light">
+    <Badge color={suspended ? 'red.9' : 'teal.9'} variant="filled">
       {suspended ? t('operator.participants.suspended') : t('operator.participants.active')}
     </Badge>
   );
@@ -212,7 +212,7 @@ function RegisterForm() {
           </Group>
           {register.isError && <ProblemAlert error={register.error} />}
           {register.data && (
-            <Alert color="green" role="status" title={t('operator.participants.registered')}>
+            <Notice title={t('operator.participants.registered')}>
               {t('operator.participants.registeredText', {
                 name: register.data.name,
                 role: t(`roles.${register.data.role}`),
@@ -220,7 +220,7 @@ function RegisterForm() {
               <Anchor component={Link} to={`/operator/participants/${register.data.participantId}`}>
                 {t('operator.participants.openToIssueKey', { name: register.data.name })}
               </Anchor>
-            </Alert>
+            </Notice>
           )}
         </Stack>
       </form>

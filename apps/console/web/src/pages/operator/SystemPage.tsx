@@ -19,7 +19,7 @@ const queueColumn = createColumnHelper<Queue>();
 const suppressionColumn = createColumnHelper<Suppression>();
 const lagColumn = createColumnHelper<Lag>();
 
-const STATE_COLOR = { up: 'green', down: 'red', unreachable: 'gray' } as const;
+const STATE_COLOR = { up: 'teal.9', down: 'red.9', unreachable: 'gray.7' } as const;
 
 /** The exchange's health: each app, projection lag, queues, the queue dashboard, the suppression list. */
 export default function SystemPage() {
@@ -65,7 +65,7 @@ function AppCard({ health }: { health: AppHealth }) {
           <Badge color={STATE_COLOR[health.health]} variant="filled">
             {t('operator.system.health')}: {t(`operator.system.state.${health.health}`)}
           </Badge>
-          <Badge color={STATE_COLOR[health.ready]} variant="light">
+          <Badge color={STATE_COLOR[health.ready]} variant="outline">
             {t('operator.system.ready')}: {t(`operator.system.state.${health.ready}`)}
           </Badge>
         </Group>
@@ -82,7 +82,7 @@ function AppCard({ health }: { health: AppHealth }) {
           </List>
         )}
         {health.problem && (
-          <Text size="sm" c="red">
+          <Text size="sm" c="red.9">
             {health.problem}
           </Text>
         )}
@@ -141,7 +141,7 @@ function Queues() {
       header: t(`operator.system.jobs.${key}`),
       cell: (cell) =>
         key === 'failed' && cell.getValue() > 0 ? (
-          <Badge color="red" variant="light">
+          <Badge color="red.9" variant="filled">
             {formatNumber(cell.getValue(), locale)}
           </Badge>
         ) : (
