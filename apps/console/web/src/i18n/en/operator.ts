@@ -141,6 +141,8 @@ export const operator = {
     noSellers: 'No seller has that name',
     sellerRequired: 'Pick the seller.',
     runPayout: 'Pay out now',
+    nothingToPayOut: 'Nothing to pay out',
+    nothingToPayOutText: '{{name}} has no available {{currency}} balance to pay out.',
     payoutIssued: 'Payout issued',
     payoutAnswer: 'The exchange paid {{name}}:',
     historyTitle: 'Payouts',

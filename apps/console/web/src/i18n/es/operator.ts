@@ -143,6 +143,8 @@ export const operator: MessagesOf<typeof english> = {
     noSellers: 'Ningún vendedor se llama así',
     sellerRequired: 'Elija el vendedor.',
     runPayout: 'Pagar ahora',
+    nothingToPayOut: 'Nada que pagar',
+    nothingToPayOutText: '{{name}} no tiene saldo disponible en {{currency}} para pagar.',
     payoutIssued: 'Pago emitido',
     payoutAnswer: 'La bolsa pagó a {{name}}:',
     historyTitle: 'Pagos',

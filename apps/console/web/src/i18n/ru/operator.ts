@@ -144,6 +144,8 @@ export const operator: MessagesOf<typeof english> = {
     noSellers: 'Нет продавца с таким названием',
     sellerRequired: 'Выберите продавца.',
     runPayout: 'Выплатить сейчас',
+    nothingToPayOut: 'Нечего выплачивать',
+    nothingToPayOutText: '{{name}}: нет доступного остатка в {{currency}} для выплаты.',
     payoutIssued: 'Выплата проведена',
     payoutAnswer: 'Биржа выплатила {{name}}:',
     historyTitle: 'Выплаты',

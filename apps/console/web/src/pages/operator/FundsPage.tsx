@@ -18,6 +18,7 @@ import { Controller, useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { buyersApi, data, settlementApi } from '../../api/client';
+import { toApiProblem } from '../../api/problem';
 import type { SettlementAnswer } from '../../api/types';
 import { useCursorList } from '../../api/use-cursor-list';
 import { DataTable } from '../../components/DataTable';
@@ -306,7 +307,17 @@ function PayoutForm() {
               {t('operator.funds.runPayout')}
             </Button>
           </Group>
-          {payout.isError && <ProblemAlert error={payout.error} />}
+          {payout.isError &&
+            (toApiProblem(payout.error).problem.code === 'nothing-to-pay-out' ? (
+              <Notice tone="warning" title={t('operator.funds.nothingToPayOut')}>
+                {t('operator.funds.nothingToPayOutText', {
+                  name: sellerName(form.getValues('sellerId')),
+                  currency: form.getValues('currency'),
+                })}
+              </Notice>
+            ) : (
+              <ProblemAlert error={payout.error} />
+            ))}
           {payout.data && (
             <Notice title={t('operator.funds.payoutIssued')}>
               {t('operator.funds.payoutAnswer', { name: sellerName(payout.data.sellerId) })}{' '}

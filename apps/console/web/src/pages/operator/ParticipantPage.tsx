@@ -142,7 +142,7 @@ function Keys({ participant }: { participant: ParticipantAnswer }) {
             </Group>
           );
         return (
-          <Button size="xs" variant="light" color="red.9" onClick={() => setConfirming(key.keyId)}>
+          <Button size="xs" variant="outline" color="red.9" onClick={() => setConfirming(key.keyId)}>
             {t('operator.keys.revoke', { prefix: key.prefix })}
           </Button>
         );
