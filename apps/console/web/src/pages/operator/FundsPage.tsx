@@ -308,7 +308,7 @@ function PayoutForm() {
             </Button>
           </Group>
           {payout.isError &&
-            (toApiProblem(payout.error).problem.code === 'nothing-to-pay-out' ? (
+            (toApiProblem(payout.error).problem.type.endsWith('/nothing-to-pay-out') ? (
               <Notice tone="warning" title={t('operator.funds.nothingToPayOut')}>
                 {t('operator.funds.nothingToPayOutText', {
                   name: sellerName(form.getValues('sellerId')),
