@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startExchange, type RunningExchange } from '../support/exchange.js';
-import { confirmDeposit, openMarket, register, type Registered } from '../support/scenarios.js';
+import { MarketLoad } from '../support/market-load.js';
+import { confirmDeposit, openMarket, register, waitUntil, type Registered } from '../support/scenarios.js';
 
 /**
  * The read endpoints the console's operator pages needed and the API did not have: the list of
@@ -14,7 +15,12 @@ describe('the operator API for the console', () => {
   const operator = () => ({ key: exchange.operatorKey });
 
   beforeAll(async () => {
-    exchange = await startExchange('operator-api');
+    // A short return window, so sales post and sellers have money to pay out within the test.
+    exchange = await startExchange('operator-api', {
+      LX_RATE_LIMIT_PER_MINUTE: '1000000',
+      LX_RETURN_WINDOW_MS: '3000',
+      LX_SCHEDULE_RECONCILE_SECONDS: '1',
+    });
     seller = await register(exchange, 'seller', 'Óptica Sant Martí');
     buyer = await register(exchange, 'buyer', 'Клиника Зрение');
     await register(exchange, 'auditor', 'Auditoría Norte');
@@ -246,4 +252,87 @@ describe('the operator API for the console', () => {
       403,
     );
   });
+
+  it('lists real transfers newest first, by status and page, and a payout once it is issued', async () => {
+    const load = await MarketLoad.prepare(exchange, {
+      leadsPerSecond: 10,
+      batchRows: 5,
+      orderEveryMs: 1_000,
+      orderQuantity: 5,
+      returnEveryMs: 60_000,
+    });
+    try {
+      load.start();
+      const posted = await waitUntil(
+        'posted transfers',
+        async () => {
+          const answer = await exchange.call(
+            'settlement',
+            'GET',
+            '/v1/ledger/transfers?status=posted',
+            operator(),
+          );
+          return answer.body.items.length >= 2 ? answer.body.items : undefined;
+        },
+        90_000,
+      );
+      await load.stop();
+      for (const transfer of posted)
+        expect(transfer).toMatchObject({
+          status: 'posted',
+          sellerId: load.seller.participantId,
+          buyerId: load.buyer.participantId,
+          currency: 'RUB',
+        });
+      expect(Date.parse(posted[0].openedAt)).not.toBeNaN();
+      expect(posted[0].openedAt >= posted.at(-1).openedAt).toBe(true);
+
+      const all = await exchange.call('settlement', 'GET', '/v1/ledger/transfers?limit=500', operator());
+      const first = await exchange.call('settlement', 'GET', '/v1/ledger/transfers?limit=1', operator());
+      expect(first.body.items).toEqual([all.body.items[0]]);
+      const second = await exchange.call(
+        'settlement',
+        'GET',
+        `/v1/ledger/transfers?limit=1&cursor=${first.body.nextCursor}`,
+        operator(),
+      );
+      expect(second.body.items).toEqual([all.body.items[1]]);
+      const ofOthers = await exchange.call(
+        'settlement',
+        'GET',
+        `/v1/ledger/transfers?sellerId=${seller.participantId}`,
+        operator(),
+      );
+      expect(ofOthers.body.items).toEqual([]);
+
+      const payout = await exchange.call('settlement', 'POST', '/v1/payouts', {
+        ...operator(),
+        body: { sellerId: load.seller.participantId, currency: 'RUB' },
+      });
+      expect(payout.status).toBe(201);
+      const payouts = await waitUntil(
+        'the payout listed',
+        async () => {
+          const answer = await exchange.call(
+            'settlement',
+            'GET',
+            `/v1/payouts?sellerId=${load.seller.participantId}`,
+            operator(),
+          );
+          return answer.body.items.length > 0 ? answer.body.items : undefined;
+        },
+        30_000,
+      );
+      expect(payouts[0]).toMatchObject({
+        payoutId: payout.body.payoutId,
+        sellerId: load.seller.participantId,
+        currency: 'RUB',
+        amount: payout.body.amount,
+      });
+      expect(payout.body.amount).toBeGreaterThan(0);
+    } finally {
+      await load.stop();
+      await load.close();
+    }
+  }, 180_000);
 });

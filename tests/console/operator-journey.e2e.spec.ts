@@ -6,6 +6,8 @@ import {
   type RunningConsole,
   type RunningExchange,
 } from '../support/exchange.js';
+import { MarketLoad } from '../support/market-load.js';
+import { waitUntil } from '../support/scenarios.js';
 import {
   launchBrowser,
   openConsole,
@@ -27,7 +29,11 @@ describe('the operator portal', () => {
   const keys: Record<string, string> = {};
 
   beforeAll(async () => {
-    exchange = await startExchange('operator-journey');
+    // A short return window: the trades of the ledger step post within the test.
+    exchange = await startExchange('operator-journey', {
+      LX_RATE_LIMIT_PER_MINUTE: '1000000',
+      LX_RETURN_WINDOW_MS: '3000',
+    });
     consoleApp = await startConsole(exchange);
     browser = await launchBrowser();
   });
@@ -139,15 +145,47 @@ describe('the operator portal', () => {
     await page.getByText('No payouts yet.').waitFor();
     await checked(page, 'operator-funds');
 
+    // Some trading in another market (RUB), so the ledger has transfers to show.
+    const load = await MarketLoad.prepare(exchange, {
+      leadsPerSecond: 10,
+      batchRows: 5,
+      orderEveryMs: 1_000,
+      orderQuantity: 5,
+      returnEveryMs: 60_000,
+    });
+    try {
+      load.start();
+      await waitUntil(
+        'posted transfers',
+        async () => {
+          const answer = await exchange.call('settlement', 'GET', '/v1/ledger/transfers?status=posted', {
+            key: exchange.operatorKey,
+          });
+          return answer.body.items.length >= 3 || undefined;
+        },
+        90_000,
+      );
+    } finally {
+      await load.stop();
+      await load.close();
+    }
+
     await page.getByRole('link', { name: 'Ledger', exact: true }).click();
     await page.getByRole('heading', { name: 'The books' }).waitFor();
     await page.getByTestId('books-EUR').getByText('Balanced').waitFor();
+    await page.getByTestId('books-RUB').getByText('Balanced').waitFor();
     await page.getByRole('cell', { name: 'Clínica Visión Norte' }).first().waitFor();
     await page.getByRole('cell', { name: '5,000.00 EUR', exact: true }).first().waitFor();
+    await page.getByRole('cell', { name: 'Load Seller' }).first().waitFor();
+    await page.getByRole('radio', { name: 'voided' }).click({ force: true });
     await page.getByText('No transfers with this status.').waitFor();
+    await page.getByRole('radio', { name: 'posted' }).click({ force: true });
+    await page.getByRole('cell', { name: 'posted', exact: true }).first().waitFor();
+    await page.getByRole('radio', { name: 'All', exact: true }).click({ force: true });
+    await page.getByRole('cell', { name: 'Load Seller' }).first().waitFor();
     await checked(page, 'operator-ledger');
     await context.close();
-  });
+  }, 240_000);
 
   it('suspends a participant (its key stops working) and reinstates it (the key works again)', async () => {
     const { context, page } = await openConsole(browser, consoleApp.url);
