@@ -177,11 +177,11 @@ describe('the operator portal', () => {
     await page.getByRole('cell', { name: 'Clínica Visión Norte' }).first().waitFor();
     await page.getByRole('cell', { name: '5,000.00 EUR', exact: true }).first().waitFor();
     await page.getByRole('cell', { name: 'Load Seller' }).first().waitFor();
-    await page.getByRole('radio', { name: 'voided' }).click({ force: true });
+    await page.getByRole('radio', { name: 'voided' }).dispatchEvent('click');
     await page.getByText('No transfers with this status.').waitFor();
-    await page.getByRole('radio', { name: 'posted' }).click({ force: true });
+    await page.getByRole('radio', { name: 'posted' }).dispatchEvent('click');
     await page.getByRole('cell', { name: 'posted', exact: true }).first().waitFor();
-    await page.getByRole('radio', { name: 'All', exact: true }).click({ force: true });
+    await page.getByRole('radio', { name: 'All', exact: true }).dispatchEvent('click');
     await page.getByRole('cell', { name: 'Load Seller' }).first().waitFor();
     await checked(page, 'operator-ledger');
     await context.close();

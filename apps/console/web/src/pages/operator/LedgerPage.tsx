@@ -187,7 +187,7 @@ function Transfers() {
     async (cursor) =>
       data(
         await settlementApi.GET('/v1/ledger/transfers', {
-          params: { query: { cursor, limit: 50, status: status === 'all' ? undefined : status } },
+          params: { query: { cursor, limit: 15, status: status === 'all' ? undefined : status } },
         }),
       ),
     { refetchInterval: 5000 },
