@@ -252,6 +252,7 @@ describe('the operator portal', () => {
     await page.getByRole('button', { name: 'Entrar' }).click();
     await page.getByRole('heading', { name: 'Participantes', level: 1 }).waitFor();
     for (const [path, heading] of [
+      ['/operator/participants', 'Participantes'],
       ['/operator/ledger', 'Contabilidad'],
       ['/operator/funds', 'Fondos'],
       ['/operator/system', 'Sistema'],
