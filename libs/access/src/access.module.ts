@@ -11,6 +11,7 @@ import { RedisRefusedKeys } from './infrastructure/redis-refused-keys.js';
 import { MeController } from './api/me.controller.js';
 import { ParticipantsController } from './api/participants.controller.js';
 import { QueueBoardController, QueueBoardGuard } from './api/queue-board.controller.js';
+import { SystemQueuesController } from './api/system-queues.controller.js';
 
 export interface AccessOptions {
   /** LX_OPERATOR_API_KEY: the first operator key, until a registered operator holds a key. */
@@ -33,7 +34,7 @@ export class AccessModule {
       controllers: [
         MeController,
         ...(options.operatorApi ? [ParticipantsController] : []),
-        ...(options.queueBoard ? [QueueBoardController] : []),
+        ...(options.queueBoard ? [QueueBoardController, SystemQueuesController] : []),
       ],
       providers: [
         { provide: REFUSED_KEYS, useClass: RedisRefusedKeys },

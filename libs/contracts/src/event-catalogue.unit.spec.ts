@@ -273,7 +273,13 @@ describe('eventCatalogue', () => {
 
   it('allows each event on the streams of docs/architecture.md §3', () => {
     const streams: Record<string, string[]> = {
-      participant: ['ParticipantRegistered', 'ApiKeyIssued', 'ApiKeyRevoked', 'ParticipantSuspended'],
+      participant: [
+        'ParticipantRegistered',
+        'ApiKeyIssued',
+        'ApiKeyRevoked',
+        'ParticipantSuspended',
+        'ParticipantReinstated',
+      ],
       batch: ['LeadBatchSubmitted', 'LeadBatchRowsRejected', 'LeadBatchVerified', 'LeadBatchWithdrawn'],
       lead: ['LeadListed', 'LeadWithdrawn', 'LeadErased'],
       buyer: [

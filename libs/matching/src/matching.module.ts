@@ -12,6 +12,7 @@ import type { ExchangeConfig } from '#lx/config';
 import { EVENT_STORE, runPeriodically, type EventStore, type PeriodicWork } from '#lx/event-store';
 import { MarketEngineHost } from './application/market-engine-host.js';
 import { MarketSettingsController } from './api/market-settings.controller.js';
+import { MarketsController } from './api/markets.controller.js';
 import { MarketClock } from './infrastructure/market-clock.js';
 
 const MATCHING_CONFIG = Symbol('MATCHING_CONFIG');
@@ -81,7 +82,7 @@ export class MatchingModule {
   static forRoot(config: ExchangeConfig): DynamicModule {
     return {
       module: MatchingModule,
-      controllers: [MarketSettingsController],
+      controllers: [MarketSettingsController, MarketsController],
       providers: [{ provide: MATCHING_CONFIG, useValue: config }, MatchingEngines],
     };
   }

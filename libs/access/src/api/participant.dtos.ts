@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageQuery } from '#lx/http';
 import { IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { ROLES, type Role } from '../domain/role.js';
 
@@ -31,6 +32,21 @@ export class SuspendParticipantRequest {
   @IsString()
   @Length(1, 1000)
   reason!: string;
+}
+
+export class ReinstateParticipantRequest {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  reason?: string;
+}
+
+export class ParticipantsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
 }
 
 export interface ParticipantView {

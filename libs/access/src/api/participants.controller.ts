@@ -1,10 +1,13 @@
-import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import {
   Answers,
   CurrentPrincipal,
+  decodeCursor,
+  encodeCursor,
+  type Page,
   notFound,
   Roles,
   SecretResponse,
@@ -14,18 +17,21 @@ import {
 import {
   IssueApiKey,
   RegisterParticipant,
+  ReinstateParticipant,
   RevokeApiKey,
   SuspendParticipant,
 } from '../application/participant-commands.js';
 import { loadParticipant } from '../application/participant-stream.js';
 import { toParticipantView } from './participant-view.js';
 import {
+  ParticipantsQuery,
   RegisterParticipantRequest,
+  ReinstateParticipantRequest,
   RevokeApiKeyRequest,
   SuspendParticipantRequest,
   type ParticipantView,
 } from './participant.dtos.js';
-import { IssuedKeyAnswer, ParticipantAnswer } from './responses.js';
+import { IssuedKeyAnswer, ParticipantAnswer, ParticipantsAnswer } from './responses.js';
 
 /** The operator API: registers participants and manages their API keys. */
 @ApiTags('operator: participants')
@@ -48,6 +54,50 @@ export class ParticipantsController {
       new RegisterParticipant(body.role, body.name, operator.participantId, body.country),
     );
     return this.get(participantId);
+  }
+
+  @Get()
+  @Answers(ParticipantsAnswer, { description: 'Participants, oldest registration first' })
+  @ApiOperation({
+    summary:
+      'Every registered participant (the bootstrap operator key is not one), in registration order; `?role=` keeps one role',
+  })
+  async list(@Query() query: ParticipantsQuery): Promise<Page<ParticipantView & { registeredAt: string }>> {
+    const limit = query.limit ?? 100;
+    const cursor = decodeCursor(query.cursor, { c: 'position', p: 'position' });
+    let after = cursor ? { commit: BigInt(cursor.c), prepare: BigInt(cursor.p) } : null;
+    const found: { participantId: string; registeredAt: string; c: string; p: string }[] = [];
+    while (found.length <= limit) {
+      const page = await this.store.readAll({
+        after,
+        maxCount: 200,
+        filter: { streamCategories: ['participant'], eventTypes: ['ParticipantRegistered'] },
+      });
+      for (const event of page.events) {
+        const { participantId, role } = event.data as { participantId: string; role: string };
+        if (query.role && role !== query.role) continue;
+        found.push({
+          participantId,
+          registeredAt: event.metadata.occurredAt,
+          c: String(event.position.commit),
+          p: String(event.position.prepare),
+        });
+        if (found.length > limit) break;
+      }
+      after = page.nextAfter ?? after;
+      if (page.isEnd || page.events.length === 0) break;
+    }
+    const shown = found.slice(0, limit);
+    const items = await Promise.all(
+      shown.map(async ({ participantId, registeredAt }) => ({
+        ...(await this.get(participantId)),
+        registeredAt,
+      })),
+    );
+    const last = shown.at(-1);
+    return found.length > limit && last
+      ? { items, nextCursor: encodeCursor({ c: last.c, p: last.p }) }
+      : { items };
   }
 
   @Get(':participantId')
@@ -98,6 +148,23 @@ export class ParticipantsController {
   ): Promise<ParticipantView> {
     await this.get(participantId);
     await this.commands.execute(new SuspendParticipant(participantId, body.reason, operator.participantId));
+    return this.get(participantId);
+  }
+
+  @Post(':participantId/reinstate')
+  @ApiOperation({
+    summary:
+      'Lift a suspension: the participant’s keys that were not revoked work again (its closed orders stay closed)',
+  })
+  @Answers(ParticipantAnswer, { description: 'The participant, active again' })
+  @HttpCode(200)
+  async reinstate(
+    @IdParam('participantId') participantId: string,
+    @Body() body: ReinstateParticipantRequest,
+    @CurrentPrincipal() operator: Principal,
+  ): Promise<ParticipantView> {
+    await this.get(participantId);
+    await this.commands.execute(new ReinstateParticipant(participantId, operator.participantId, body.reason));
     return this.get(participantId);
   }
 }

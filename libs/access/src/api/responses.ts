@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant } from '#lx/http';
+import { IsoInstant, pageOf } from '#lx/http';
 import { ROLES } from '../domain/role.js';
 
 /* What the participant and key routes answer (every app serves /v1/me). */
@@ -18,6 +18,10 @@ export const ParticipantAnswer = z.strictObject({
   suspended: z.boolean(),
   apiKeys: z.array(ApiKeyAnswer),
 });
+
+export const ParticipantsAnswer = pageOf(
+  ParticipantAnswer.extend({ registeredAt: IsoInstant.describe('When the operator registered it') }),
+);
 
 export const IssuedKeyAnswer = z.strictObject({
   keyId: z.string(),

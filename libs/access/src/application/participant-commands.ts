@@ -39,6 +39,14 @@ export class SuspendParticipant {
   ) {}
 }
 
+export class ReinstateParticipant {
+  constructor(
+    readonly participantId: string,
+    readonly actor: string,
+    readonly reason?: string,
+  ) {}
+}
+
 @CommandHandler(RegisterParticipant)
 export class RegisterParticipantHandler implements ICommandHandler<
   RegisterParticipant,
@@ -106,9 +114,24 @@ export class SuspendParticipantHandler implements ICommandHandler<SuspendPartici
   }
 }
 
+@CommandHandler(ReinstateParticipant)
+export class ReinstateParticipantHandler implements ICommandHandler<ReinstateParticipant, void> {
+  constructor(private readonly repository: AggregateRepository) {}
+
+  async execute(command: ReinstateParticipant): Promise<void> {
+    await this.repository.handle(
+      participantStream(command.participantId),
+      participantDecider,
+      { kind: 'reinstate', ...(command.reason ? { reason: command.reason } : {}) },
+      { metadata: { actor: command.actor } },
+    );
+  }
+}
+
 export const participantCommandHandlers = [
   RegisterParticipantHandler,
   IssueApiKeyHandler,
   RevokeApiKeyHandler,
   SuspendParticipantHandler,
+  ReinstateParticipantHandler,
 ];

@@ -46,6 +46,19 @@ export function suspendParticipant(state: ParticipantState, command: { reason: s
   ];
 }
 
+/** Lifts a suspension; reinstating an active participant changes nothing. */
+export function reinstateParticipant(
+  state: ParticipantState,
+  command: { reason?: string },
+): ParticipantEvent[] {
+  if (!state.exists) throw new ParticipantError('participant-not-found', 'Participant not found');
+  if (!state.suspended) return [];
+  const data = { participantId: state.participantId! };
+  return [
+    { type: 'ParticipantReinstated', data: command.reason ? { ...data, reason: command.reason } : data },
+  ];
+}
+
 function assertActive(state: ParticipantState): void {
   if (!state.exists) throw new ParticipantError('participant-not-found', 'Participant not found');
   if (state.suspended) throw new ParticipantError('participant-suspended', 'Participant is suspended');
@@ -55,7 +68,8 @@ export type ParticipantCommand =
   | ({ kind: 'register' } & Parameters<typeof registerParticipant>[1])
   | ({ kind: 'issue-key' } & Parameters<typeof issueApiKey>[1])
   | ({ kind: 'revoke-key' } & Parameters<typeof revokeApiKey>[1])
-  | ({ kind: 'suspend' } & Parameters<typeof suspendParticipant>[1]);
+  | ({ kind: 'suspend' } & Parameters<typeof suspendParticipant>[1])
+  | ({ kind: 'reinstate' } & Parameters<typeof reinstateParticipant>[1]);
 
 export function decideParticipant(command: ParticipantCommand, state: ParticipantState): ParticipantEvent[] {
   const { kind, ...fields } = command;
@@ -68,5 +82,7 @@ export function decideParticipant(command: ParticipantCommand, state: Participan
       return revokeApiKey(state, fields as Parameters<typeof revokeApiKey>[1]);
     case 'suspend':
       return suspendParticipant(state, fields as Parameters<typeof suspendParticipant>[1]);
+    case 'reinstate':
+      return reinstateParticipant(state, fields as Parameters<typeof reinstateParticipant>[1]);
   }
 }

@@ -1,5 +1,11 @@
 import type { EventData } from '#lx/contracts';
-import type { ApiKeyIssued, ApiKeyRevoked, ParticipantRegistered, ParticipantSuspended } from '#lx/contracts';
+import type {
+  ApiKeyIssued,
+  ApiKeyRevoked,
+  ParticipantRegistered,
+  ParticipantReinstated,
+  ParticipantSuspended,
+} from '#lx/contracts';
 import type { Role } from './role.js';
 
 /** The participant aggregate (`participant-<id>`): who it is and which API keys it holds. */
@@ -24,7 +30,8 @@ export type ParticipantEvent =
   | { type: 'ParticipantRegistered'; data: EventData<typeof ParticipantRegistered> }
   | { type: 'ApiKeyIssued'; data: EventData<typeof ApiKeyIssued> }
   | { type: 'ApiKeyRevoked'; data: EventData<typeof ApiKeyRevoked> }
-  | { type: 'ParticipantSuspended'; data: EventData<typeof ParticipantSuspended> };
+  | { type: 'ParticipantSuspended'; data: EventData<typeof ParticipantSuspended> }
+  | { type: 'ParticipantReinstated'; data: EventData<typeof ParticipantReinstated> };
 
 export const initialParticipantState: ParticipantState = {
   exists: false,
@@ -69,6 +76,8 @@ export function evolveParticipant(
     }
     case 'ParticipantSuspended':
       return { ...state, suspended: true };
+    case 'ParticipantReinstated':
+      return { ...state, suspended: false };
     default:
       return state;
   }

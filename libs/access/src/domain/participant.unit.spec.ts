@@ -50,6 +50,33 @@ describe('participant decider', () => {
     spec.given([registered, issued]).when({ kind: 'revoke-key', keyId: 'nope' }).then(ParticipantError);
   });
 
+  it('reinstates a suspended participant once; an active one changes nothing; its keys work again', () => {
+    const suspended = { type: 'ParticipantSuspended' as const, data: { participantId: id, reason: 'fraud' } };
+    const reinstated = {
+      type: 'ParticipantReinstated' as const,
+      data: { participantId: id, reason: 'cleared' },
+    };
+    spec.given([registered, suspended]).when({ kind: 'reinstate', reason: 'cleared' }).then([reinstated]);
+    spec.given([registered]).when({ kind: 'reinstate' }).then([]);
+    spec.given([registered, suspended, reinstated]).when({ kind: 'reinstate' }).then([]);
+    spec.given([]).when({ kind: 'reinstate' }).then(ParticipantError);
+    spec
+      .given([registered, suspended, reinstated])
+      .when({ kind: 'issue-key', keyId: 'k2', prefix: 'lx_6f1c8a52', hash: 'scrypt$y' })
+      .then([
+        {
+          type: 'ApiKeyIssued' as const,
+          data: { participantId: id, keyId: 'k2', prefix: 'lx_6f1c8a52', hash: 'scrypt$y' },
+        },
+      ]);
+    const state = [registered, issued, suspended, reinstated].reduce(
+      participantDecider.evolve,
+      participantDecider.initialState,
+    );
+    expect(state.suspended).toBe(false);
+    expect(state.keys.get('k1')?.revoked).toBe(false);
+  });
+
   it('folds keys and their revocation into state', () => {
     const state = [
       registered,

@@ -52,9 +52,18 @@ export const ParticipantSuspended = defineEvent({
   schema: z.strictObject({ participantId: EntityId, reason: Text(1000) }),
 });
 
+/** An operator lifted a suspension: the participant's keys that were not revoked work again. */
+export const ParticipantReinstated = defineEvent({
+  type: 'ParticipantReinstated',
+  schemaVersion: 1,
+  categories,
+  schema: z.strictObject({ participantId: EntityId, reason: Text(1000).optional() }),
+});
+
 export const participantEvents = [
   ParticipantRegistered,
   ApiKeyIssued,
   ApiKeyRevoked,
   ParticipantSuspended,
+  ParticipantReinstated,
 ] as const;

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -11,12 +11,21 @@ import {
   Length,
   ValidateNested,
 } from 'class-validator';
-import { CurrentPrincipal, ProblemException, Roles, type Principal, Answers } from '#lx/http';
+import {
+  CurrentPrincipal,
+  ProblemException,
+  Roles,
+  type Principal,
+  Answers,
+  PageQuery,
+  decodeCursor,
+  encodeCursor,
+} from '#lx/http';
 import { normaliseEmail } from '../domain/fingerprint.js';
 import { packagedContactChecks } from '../infrastructure/contact-checks.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import { LEADS_RUNTIME } from './leads-runtime.token.js';
-import { RevocationAnswer, SuppressionAnswer } from './responses.js';
+import { RevocationAnswer, SuppressionAnswer, SuppressionsAnswer } from './responses.js';
 
 export class PersonContacts {
   @ApiPropertyOptional({ minLength: 3, maxLength: 40, example: '+7 916 123-45-67' })
@@ -67,6 +76,24 @@ export class SuppressionUpload {
 @Controller('v1')
 export class PrivacyController {
   constructor(@Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime) {}
+
+  @Get('suppressions')
+  @Answers(SuppressionsAnswer, { description: 'The suppression list, newest first' })
+  @ApiOperation({
+    summary: 'The suppression list, newest first: keyed fingerprints with their reason (never the contacts)',
+  })
+  async suppressions(@Query() query: PageQuery) {
+    const limit = query.limit ?? 100;
+    const offset = Number(decodeCursor(query.cursor, { o: 'position' })?.o ?? 0);
+    const rows = await this.runtime.verification.suppressionPage(limit + 1, offset);
+    const items = rows.slice(0, limit).map((row) => ({
+      ...row,
+      reason: row.reason as 'do_not_contact' | 'consent_revoked',
+    }));
+    return rows.length > limit
+      ? { items, nextCursor: encodeCursor({ o: String(offset + limit) }) }
+      : { items };
+  }
 
   @Post('suppressions')
   @Answers(SuppressionAnswer, { description: 'The people are on the suppression list' })

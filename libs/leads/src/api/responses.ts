@@ -115,6 +115,16 @@ export const SuppressionAnswer = z.strictObject({
   fingerprintsAdded: z.int(),
 });
 
+export const SuppressionsAnswer = pageOf(
+  z.strictObject({
+    fingerprint: z
+      .string()
+      .describe('A keyed fingerprint of a phone or e-mail; the contact itself is not kept'),
+    reason: z.enum(['do_not_contact', 'consent_revoked']),
+    addedAt: IsoInstant,
+  }),
+);
+
 export const RevocationAnswer = z.strictObject({
   suppressed: z.int().describe('Fingerprints added to the suppression list'),
   leadsErased: z.array(z.uuid()),

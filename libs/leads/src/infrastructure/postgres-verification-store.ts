@@ -229,6 +229,23 @@ export class PostgresVerificationStore implements VerificationStore {
     }
   }
 
+  /** The suppression list, newest first: keyed fingerprints only (never a contact), with reason and date. */
+  async suppressionPage(
+    limit: number,
+    offset: number,
+  ): Promise<{ fingerprint: string; reason: string; addedAt: string }[]> {
+    const { rows } = await this.pool.query<{ fingerprint: string; reason: string; added_at: Date }>(
+      `SELECT fingerprint, reason, added_at FROM lx_suppressions
+        ORDER BY added_at DESC, fingerprint DESC LIMIT $1 OFFSET $2`,
+      [limit, offset],
+    );
+    return rows.map((row) => ({
+      fingerprint: row.fingerprint,
+      reason: row.reason,
+      addedAt: row.added_at.toISOString(),
+    }));
+  }
+
   async suppress(fingerprints: readonly string[], reason: string): Promise<number> {
     const client = await this.pool.connect();
     try {

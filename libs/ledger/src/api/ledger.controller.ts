@@ -9,13 +9,28 @@ import {
   type Principal,
   Answers,
   IdParam,
+  decodeCursor,
+  toPage,
 } from '#lx/http';
 import { formatPosition } from '#lx/event-store';
 import { ProjectionsHost } from '#lx/projections';
 import { Payouts } from '../application/payouts.js';
-import { accountBalances, ledgerBalanced, transferOf } from '../infrastructure/ledger.queries.js';
-import { AccountsQuery, PayoutRequest } from './ledger.dtos.js';
-import { AccountsAnswer, PayoutAnswer, ProjectionStatusAnswer, TransferAnswer } from './responses.js';
+import {
+  accountBalances,
+  ledgerBalanced,
+  payoutPage,
+  transferOf,
+  transferPage,
+} from '../infrastructure/ledger.queries.js';
+import { AccountsQuery, PayoutRequest, PayoutsQuery, TransfersQuery } from './ledger.dtos.js';
+import {
+  AccountsAnswer,
+  PayoutAnswer,
+  PayoutsAnswer,
+  ProjectionStatusAnswer,
+  TransferAnswer,
+  TransfersAnswer,
+} from './responses.js';
 
 @ApiTags('settlement: ledger')
 @Controller('v1')
@@ -32,6 +47,32 @@ export class LedgerController {
   @ApiOperation({ summary: 'Account balances (signed minor units; each currency sums to zero)' })
   async accounts(@Query() query: AccountsQuery) {
     return { items: await accountBalances(this.dataSource, query) };
+  }
+
+  @Get('ledger/transfers')
+  @Answers(TransfersAnswer, { description: 'Transfers, newest first' })
+  @Roles('operator', 'auditor')
+  @ApiOperation({
+    summary: 'Transfers (one per allocation), newest first; filter by status, buyer, seller or currency',
+  })
+  async transfers(@Query() query: TransfersQuery) {
+    const limit = query.limit ?? 100;
+    const before = decodeCursor(query.cursor, { c: 'position', p: 'position', a: 'uuid' });
+    const rows = await transferPage(this.dataSource, query, limit, before);
+    const page = toPage(rows, limit, (last) => last.cursor);
+    return { ...page, items: page.items.map(({ cursor: _cursor, ...transfer }) => transfer) };
+  }
+
+  @Get('payouts')
+  @Answers(PayoutsAnswer, { description: 'Payouts to sellers, newest first' })
+  @Roles('operator', 'auditor')
+  @ApiOperation({ summary: 'Payouts issued to sellers, newest first; filter by seller or currency' })
+  async payoutHistory(@Query() query: PayoutsQuery) {
+    const limit = query.limit ?? 100;
+    const before = decodeCursor(query.cursor, { e: 'position' });
+    const rows = await payoutPage(this.dataSource, query, limit, before?.e ?? null);
+    const page = toPage(rows, limit, (last) => ({ e: last.entryId }));
+    return { ...page, items: page.items.map(({ entryId: _entryId, ...payout }) => payout) };
   }
 
   @Get('ledger/transfers/:allocationId')

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CsvDialect } from '#lx/csv';
 import { CsvDialectProperty } from '#lx/http';
 import { IsIn, IsOptional, Matches } from 'class-validator';
+import { PageQuery } from '#lx/http';
 
 export class StatementQuery {
   @ApiPropertyOptional({
@@ -45,4 +46,38 @@ export class PayoutRequest {
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.:-]{1,160}$/)
   sellerId?: string;
+}
+
+export class TransfersQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ['pending', 'posted', 'voided'] })
+  @IsOptional()
+  @IsIn(['pending', 'posted', 'voided'])
+  status?: 'pending' | 'posted' | 'voided';
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.:-]{1,160}$/)
+  buyerId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.:-]{1,160}$/)
+  sellerId?: string;
+
+  @ApiPropertyOptional({ example: 'RUB' })
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/)
+  currency?: string;
+}
+
+export class PayoutsQuery extends PageQuery {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.:-]{1,160}$/)
+  sellerId?: string;
+
+  @ApiPropertyOptional({ example: 'RUB' })
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/)
+  currency?: string;
 }

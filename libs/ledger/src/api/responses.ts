@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, MinorUnitsAmount } from '#lx/http';
+import { IsoInstant, MinorUnitsAmount, pageOf } from '#lx/http';
 
 /* What the ledger, statement and payout routes answer. */
 
@@ -32,6 +32,12 @@ export const TransferAnswer = z.strictObject({
   refundedTo: z.string().nullable(),
 });
 
+export const TransfersAnswer = pageOf(
+  TransferAnswer.extend({
+    openedAt: IsoInstant.nullable().describe('When the allocation that opened it happened'),
+  }),
+);
+
 export const ProjectionStatusAnswer = z.looseObject({
   name: z.string(),
   schema: z.string(),
@@ -51,6 +57,17 @@ export const PayoutAnswer = z.strictObject({
   amount: MinorUnitsAmount,
   currency: z.string(),
 });
+
+export const PayoutsAnswer = pageOf(
+  z.strictObject({
+    payoutId: z.string(),
+    sellerId: z.string(),
+    currency: z.string(),
+    amount: MinorUnitsAmount.describe('Paid out to the seller (positive)'),
+    occurredAt: IsoInstant,
+    position: z.string(),
+  }),
+);
 
 const SaleLineAnswer = z.looseObject({
   allocationId: z.uuid(),

@@ -92,6 +92,87 @@ export async function transfers(executor: Executor): Promise<TransferView[]> {
   return rows.map(toTransfer);
 }
 
+export interface TransferFilter {
+  status?: TransferView['status'];
+  buyerId?: string;
+  sellerId?: string;
+  currency?: string;
+}
+
+/** One page of transfers, newest first (by the log position that opened them). */
+export async function transferPage(
+  executor: Executor,
+  filter: TransferFilter,
+  limit: number,
+  before: { c: string; p: string; a: string } | null,
+): Promise<(TransferView & { openedAt: string | null; cursor: { c: string; p: string; a: string } })[]> {
+  const rows: Record<string, string | null>[] = await executor.query(
+    `SELECT t.*, split_part(t.opened_at_position, '/', 1) AS c, split_part(t.opened_at_position, '/', 2) AS p,
+            opened.occurred_at
+       FROM ledger_transfer t
+       LEFT JOIN LATERAL (SELECT occurred_at FROM ledger_entry e
+                           WHERE e.reference = t.allocation_id AND e.posting_kind = 'allocation' LIMIT 1) opened ON true
+      WHERE ($1::text IS NULL OR t.status = $1) AND ($2::text IS NULL OR t.buyer_id = $2)
+        AND ($3::text IS NULL OR t.seller_id = $3) AND ($4::text IS NULL OR t.currency = $4)
+        AND ($5::numeric IS NULL OR (split_part(t.opened_at_position, '/', 1)::numeric,
+                                     split_part(t.opened_at_position, '/', 2)::numeric, t.allocation_id)
+                                    < ($5::numeric, $6::numeric, $7::text))
+      ORDER BY split_part(t.opened_at_position, '/', 1)::numeric DESC,
+               split_part(t.opened_at_position, '/', 2)::numeric DESC, t.allocation_id DESC
+      LIMIT $8`,
+    [
+      filter.status ?? null,
+      filter.buyerId ?? null,
+      filter.sellerId ?? null,
+      filter.currency ?? null,
+      before?.c ?? null,
+      before?.p ?? null,
+      before?.a ?? null,
+      limit + 1,
+    ],
+  );
+  return rows.map((row) => ({
+    ...toTransfer(row),
+    openedAt: row.occurred_at ? new Date(row.occurred_at).toISOString() : null,
+    cursor: { c: row.c!, p: row.p!, a: row.allocation_id! },
+  }));
+}
+
+export interface PayoutView {
+  payoutId: string;
+  sellerId: string;
+  currency: string;
+  amount: number;
+  occurredAt: string;
+  position: string;
+}
+
+/** One page of payouts to sellers, newest first. */
+export async function payoutPage(
+  executor: Executor,
+  filter: { sellerId?: string; currency?: string },
+  limit: number,
+  beforeEntry: string | null,
+): Promise<(PayoutView & { entryId: string })[]> {
+  const rows: Record<string, string | Date>[] = await executor.query(
+    `SELECT entry_id::text, reference, owner_id, currency, amount::text, occurred_at, position FROM ledger_entry
+      WHERE posting_kind = 'payout' AND account_kind = 'seller_available'
+        AND ($1::text IS NULL OR owner_id = $1) AND ($2::text IS NULL OR currency = $2)
+        AND ($3::bigint IS NULL OR entry_id < $3::bigint)
+      ORDER BY entry_id DESC LIMIT $4`,
+    [filter.sellerId ?? null, filter.currency ?? null, beforeEntry, limit + 1],
+  );
+  return rows.map((row) => ({
+    entryId: row.entry_id as string,
+    payoutId: row.reference as string,
+    sellerId: row.owner_id as string,
+    currency: row.currency as string,
+    amount: -Number(row.amount),
+    occurredAt: new Date(row.occurred_at!).toISOString(),
+    position: row.position as string,
+  }));
+}
+
 function toTransfer(row: Record<string, string | null>): TransferView {
   return {
     allocationId: row.allocation_id!,

@@ -25,7 +25,7 @@ export class MarketSettingsController {
     summary: 'The settings in force (the defaults, with currency null, if none were published)',
   })
   get(@IdParam('vertical', 'vertical') vertical: string): Promise<MarketSettingsView> {
-    return this.settings.current(checked(vertical));
+    return this.settings.current(checkedVertical(vertical));
   }
 
   @Post()
@@ -37,11 +37,11 @@ export class MarketSettingsController {
     @Body() body: ChangeMarketSettingsRequest,
     @CurrentPrincipal() operator: Principal,
   ): Promise<MarketSettingsView> {
-    return this.settings.change(checked(vertical), { ...body }, operator.participantId);
+    return this.settings.change(checkedVertical(vertical), { ...body }, operator.participantId);
   }
 }
 
-function checked(vertical: string): string {
+export function checkedVertical(vertical: string): string {
   if (!VERTICAL.test(vertical))
     throw new ProblemException(
       422,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IsoInstant } from '#lx/http';
 
 /* What the market-settings routes answer. */
 
@@ -12,4 +13,28 @@ export const MarketSettingsAnswer = z.strictObject({
   returnCapPercent: z.int().optional(),
   configured: z.boolean().describe('False: nothing was published; these are the defaults'),
   revision: z.int().nullable(),
+});
+
+const PublishedSettingsAnswer = z.strictObject({
+  vertical: z.string(),
+  currency: z.string(),
+  commissionBps: z.int(),
+  returnWindowHours: z.int(),
+  dedupeWindowDays: z.int(),
+  listingLifetimeHours: z.int(),
+  returnCapPercent: z.int().optional(),
+  revision: z.int().describe('The revision of the market’s settings stream'),
+  changedAt: IsoInstant,
+});
+
+export const MarketsAnswer = z.strictObject({
+  items: z.array(PublishedSettingsAnswer).describe('By vertical; only markets with published settings'),
+});
+
+export const MarketSettingsHistoryAnswer = z.strictObject({
+  items: z.array(
+    PublishedSettingsAnswer.extend({
+      changedBy: z.string().nullable().describe('The id of the operator who published them'),
+    }),
+  ),
 });

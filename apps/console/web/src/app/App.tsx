@@ -10,6 +10,7 @@ import type { Portal } from './portal';
 import { sellerPortal } from '../pages/seller/portal';
 import { buyerPortal } from '../pages/buyer/portal';
 import { auditorPortal } from '../pages/auditor/portal';
+import { operatorPortal } from '../pages/operator/portal';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { session } from '../api/session';
 
@@ -17,6 +18,7 @@ const PORTALS: Partial<Record<Role, Portal>> = {
   seller: sellerPortal,
   buyer: buyerPortal,
   auditor: auditorPortal,
+  operator: operatorPortal,
 };
 
 /** Signed out: the sign-in page. Signed in: the pages of the key's role, and nothing else. */

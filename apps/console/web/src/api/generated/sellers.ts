@@ -287,7 +287,8 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The suppression list, newest first: keyed fingerprints with their reason (never the contacts) */
+        get: operations["PrivacyController_suppressions"];
         put?: never;
         /** Add people to the suppression list; the contacts are fingerprinted and not stored */
         post: operations["PrivacyController_suppress"];
@@ -1384,6 +1385,45 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    PrivacyController_suppressions: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The suppression list, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description ISO 8601 instant, UTC */
+                            addedAt: string;
+                            /** @description A keyed fingerprint of a phone or e-mail; the contact itself is not kept */
+                            fingerprint: string;
+                            /** @enum {string} */
+                            reason: "do_not_contact" | "consent_revoked";
+                        }[];
+                        /** @description Pass as `cursor` for the next page; absent on the last. */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             429: components["responses"]["Problem429"];

@@ -214,6 +214,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/ledger/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Transfers (one per allocation), newest first; filter by status, buyer, seller or currency */
+        get: operations["LedgerController_transfers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ledger/transfers/{allocationId}": {
         parameters: {
             query?: never;
@@ -223,6 +240,23 @@ export type paths = {
         };
         /** The transfer of an allocation: pending, posted or voided, with its causing events */
         get: operations["LedgerController_transfer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/markets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every market an operator published settings for, with the settings in force (read from the log) */
+        get: operations["MarketsController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -243,6 +277,23 @@ export type paths = {
         put?: never;
         /** Publish new settings; omitted fields keep their current values */
         post: operations["MarketSettingsController_change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/markets/{vertical}/settings/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The market’s settings as published over time, newest first, with who published them */
+        get: operations["MarketsController_history"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -290,7 +341,8 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Every registered participant (the bootstrap operator key is not one), in registration order; `?role=` keeps one role */
+        get: operations["ParticipantsController_list"];
         put?: never;
         /** Register a seller, buyer, auditor or operator */
         post: operations["ParticipantsController_register"];
@@ -351,6 +403,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/participants/{participantId}/reinstate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift a suspension: the participant’s keys that were not revoked work again (its closed orders stay closed) */
+        post: operations["ParticipantsController_reinstate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/participants/{participantId}/suspend": {
         parameters: {
             query?: never;
@@ -375,7 +444,8 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Payouts issued to sellers, newest first; filter by seller or currency */
+        get: operations["LedgerController_payoutHistory"];
         put?: never;
         /** Pay out a seller’s available balance in one currency */
         post: operations["LedgerController_payOut"];
@@ -428,6 +498,23 @@ export type paths = {
         };
         /** A seller’s statement: sold, returned, commission, paid out (JSON or CSV) */
         get: operations["StatementsController_seller"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/system/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The BullMQ queues this app uses: waiting, active, delayed, failed and completed jobs */
+        get: operations["SystemQueuesController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -511,6 +598,9 @@ export type components = {
             name: string;
             /** @enum {string} */
             role: "seller" | "buyer" | "auditor" | "operator";
+        };
+        ReinstateParticipantRequest: {
+            reason?: string;
         };
         RevokeApiKeyRequest: {
             reason?: string;
@@ -1148,6 +1238,65 @@ export interface operations {
             429: components["responses"]["Problem429"];
         };
     };
+    LedgerController_transfers: {
+        parameters: {
+            query?: {
+                buyerId?: string;
+                currency?: string;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                sellerId?: string;
+                status?: "pending" | "posted" | "voided";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Transfers, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            allocationId: string;
+                            /** Format: uuid */
+                            buyerId: string;
+                            closedAtPosition: string | null;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            commission: number;
+                            currency: string;
+                            /** @description When the allocation that opened it happened */
+                            openedAt: string | null;
+                            openedAtPosition: string;
+                            /** Format: uuid */
+                            orderId: string;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            price: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            proceeds: number;
+                            refundedTo: string | null;
+                            /** Format: uuid */
+                            sellerId: string;
+                            /** @enum {string} */
+                            status: "pending" | "posted" | "voided";
+                        }[];
+                        /** @description Pass as `cursor` for the next page; absent on the last. */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+        };
+    };
     LedgerController_transfer: {
         parameters: {
             query?: never;
@@ -1193,6 +1342,44 @@ export interface operations {
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    MarketsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The markets with published settings, by vertical */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description By vertical; only markets with published settings */
+                        items: {
+                            /** @description ISO 8601 instant, UTC */
+                            changedAt: string;
+                            commissionBps: number;
+                            currency: string;
+                            dedupeWindowDays: number;
+                            listingLifetimeHours: number;
+                            returnCapPercent?: number;
+                            returnWindowHours: number;
+                            /** @description The revision of the market’s settings stream */
+                            revision: number;
+                            vertical: string;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
             429: components["responses"]["Problem429"];
         };
     };
@@ -1283,6 +1470,49 @@ export interface operations {
             429: components["responses"]["Problem429"];
         };
     };
+    MarketsController_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vertical: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Each publication of the market’s settings, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description ISO 8601 instant, UTC */
+                            changedAt: string;
+                            /** @description The id of the operator who published them */
+                            changedBy: string | null;
+                            commissionBps: number;
+                            currency: string;
+                            dedupeWindowDays: number;
+                            listingLifetimeHours: number;
+                            returnCapPercent?: number;
+                            returnWindowHours: number;
+                            /** @description The revision of the market’s settings stream */
+                            revision: number;
+                            vertical: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
     MeController_me: {
         parameters: {
             query?: never;
@@ -1352,6 +1582,56 @@ export interface operations {
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    ParticipantsController_list: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                role?: "seller" | "buyer" | "auditor" | "operator";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Participants, oldest registration first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            apiKeys: {
+                                /** @description ISO 8601 instant, UTC */
+                                issuedAt: string;
+                                keyId: string;
+                                /** @description The first characters of the key, to recognise it; never the key */
+                                prefix: string;
+                                revoked: boolean;
+                            }[];
+                            name: string;
+                            /** @description A uuid; the bootstrap operator key has an id of its own */
+                            participantId: string;
+                            /** @description When the operator registered it */
+                            registeredAt: string;
+                            /** @enum {string} */
+                            role: "seller" | "buyer" | "auditor" | "operator";
+                            suspended: boolean;
+                        }[];
+                        /** @description Pass as `cursor` for the next page; absent on the last. */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
             429: components["responses"]["Problem429"];
         };
     };
@@ -1528,6 +1808,55 @@ export interface operations {
             429: components["responses"]["Problem429"];
         };
     };
+    ParticipantsController_reinstate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                participantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReinstateParticipantRequest"];
+            };
+        };
+        responses: {
+            /** @description The participant, active again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        apiKeys: {
+                            /** @description ISO 8601 instant, UTC */
+                            issuedAt: string;
+                            keyId: string;
+                            /** @description The first characters of the key, to recognise it; never the key */
+                            prefix: string;
+                            revoked: boolean;
+                        }[];
+                        name: string;
+                        /** @description A uuid; the bootstrap operator key has an id of its own */
+                        participantId: string;
+                        /** @enum {string} */
+                        role: "seller" | "buyer" | "auditor" | "operator";
+                        suspended: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
     ParticipantsController_suspend: {
         parameters: {
             query?: never;
@@ -1574,6 +1903,49 @@ export interface operations {
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    LedgerController_payoutHistory: {
+        parameters: {
+            query?: {
+                currency?: string;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                sellerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Payouts to sellers, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description Paid out to the seller (positive) */
+                            amount: number;
+                            currency: string;
+                            /** @description ISO 8601 instant, UTC */
+                            occurredAt: string;
+                            payoutId: string;
+                            position: string;
+                            sellerId: string;
+                        }[];
+                        /** @description Pass as `cursor` for the next page; absent on the last. */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
             429: components["responses"]["Problem429"];
         };
     };
@@ -1815,6 +2187,41 @@ export interface operations {
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    SystemQueuesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Jobs per state of each queue this app uses, counted in Redis */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            active: number;
+                            completed: number;
+                            delayed: number;
+                            failed: number;
+                            /** @description The BullMQ queue, as `<prefix>:<name>` */
+                            queue: string;
+                            /** @description False when Redis did not answer for this queue */
+                            reachable: boolean;
+                            waiting: number;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
             429: components["responses"]["Problem429"];
         };
     };

@@ -3,5 +3,6 @@ import { common } from './common';
 import { seller } from './seller';
 import { buyer } from './buyer';
 import { auditor } from './auditor';
+import { operator } from './operator';
 
-export const es: Messages = { ...common, seller, buyer, auditor };
+export const es: Messages = { ...common, seller, buyer, auditor, operator };

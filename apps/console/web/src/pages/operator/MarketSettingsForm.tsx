@@ -1,0 +1,179 @@
+import { Button, Group, NumberInput, Paper, Stack, TextInput, Title } from '@mantine/core';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { Controller, useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { data, settlementApi } from '../../api/client';
+import { toApiProblem } from '../../api/problem';
+import type { SettlementAnswer } from '../../api/types';
+import { ProblemAlert } from '../../components/ProblemAlert';
+
+export type MarketSettings = SettlementAnswer<'MarketSettingsController_get'>;
+
+/** The form that opens a market (a new vertical) or publishes new settings for one. */
+export function MarketSettingsForm({
+  vertical,
+  current,
+  onSaved,
+}: {
+  /** Given: the market's settings are changed; absent: a market is opened. */
+  vertical?: string;
+  current?: MarketSettings;
+  onSaved?: (settings: MarketSettings) => void;
+}) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const schema = useMemo(() => {
+    const whole = (min: number, max: number) =>
+      z
+        .number({ error: t('operator.markets.numberRequired') })
+        .int(t('operator.markets.wholeNumber'))
+        .min(min, t('operator.markets.between', { min, max }))
+        .max(max, t('operator.markets.between', { min, max }));
+    return z.object({
+      vertical: z
+        .string()
+        .trim()
+        .regex(/^[a-z][a-z0-9_]{0,39}$/, t('operator.markets.verticalInvalid')),
+      currency: z
+        .string()
+        .trim()
+        .toUpperCase()
+        .regex(/^[A-Z]{3}$/, t('operator.markets.currencyInvalid')),
+      commissionPercent: z
+        .number({ error: t('operator.markets.numberRequired') })
+        .min(0, t('operator.markets.between', { min: 0, max: 100 }))
+        .max(100, t('operator.markets.between', { min: 0, max: 100 }))
+        .refine(
+          (value) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6,
+          t('operator.markets.twoDecimals'),
+        ),
+      returnWindowHours: whole(1, 24 * 90),
+      dedupeWindowDays: whole(0, 3650),
+      listingLifetimeHours: whole(1, 24 * 365),
+      returnCapPercent: whole(0, 100).optional(),
+    });
+  }, [t]);
+  type Form = z.infer<typeof schema>;
+  const form = useForm<Form>({
+    resolver: zodResolver(schema),
+    defaultValues: {
+      vertical: vertical ?? '',
+      currency: current?.currency ?? '',
+      commissionPercent: (current?.commissionBps ?? 1500) / 100,
+      returnWindowHours: current?.returnWindowHours ?? 72,
+      dedupeWindowDays: current?.dedupeWindowDays ?? 30,
+      listingLifetimeHours: current?.listingLifetimeHours ?? 72,
+      returnCapPercent: current?.returnCapPercent,
+    },
+  });
+  const save = useMutation({
+    mutationFn: async (values: Form) =>
+      data(
+        await settlementApi.POST('/v1/markets/{vertical}/settings', {
+          params: { path: { vertical: values.vertical } },
+          body: {
+            currency: values.currency,
+            commissionBps: Math.round(values.commissionPercent * 100),
+            returnWindowHours: values.returnWindowHours,
+            dedupeWindowDays: values.dedupeWindowDays,
+            listingLifetimeHours: values.listingLifetimeHours,
+            ...(values.returnCapPercent !== undefined ? { returnCapPercent: values.returnCapPercent } : {}),
+          },
+        }),
+      ),
+    onSuccess: (settings) => {
+      void queryClient.invalidateQueries({ queryKey: ['operator', 'markets'] });
+      if (!vertical) form.reset({ ...form.getValues(), vertical: '' });
+      onSaved?.(settings);
+    },
+    onError: (error) => {
+      const problem = toApiProblem(error);
+      const fields: [keyof Form, string][] = [
+        ['vertical', 'vertical'],
+        ['currency', 'currency'],
+        ['commissionPercent', 'commissionBps'],
+        ['returnWindowHours', 'returnWindowHours'],
+        ['dedupeWindowDays', 'dedupeWindowDays'],
+        ['listingLifetimeHours', 'listingLifetimeHours'],
+        ['returnCapPercent', 'returnCapPercent'],
+      ];
+      for (const [field, name] of fields) {
+        const messages = problem.fieldMessages(name);
+        if (messages.length > 0) form.setError(field, { type: 'server', message: messages.join('; ') });
+      }
+    },
+  });
+  const errors = form.formState.errors;
+  const number = (name: Exclude<keyof Form, 'vertical' | 'currency'>, label: string, extra: object = {}) => (
+    <Controller
+      control={form.control}
+      name={name}
+      render={({ field }) => (
+        <NumberInput
+          label={label}
+          value={field.value ?? ''}
+          onChange={(value) => field.onChange(value === '' ? undefined : Number(value))}
+          onBlur={field.onBlur}
+          error={errors[name]?.message}
+          allowNegative={false}
+          miw={160}
+          {...extra}
+        />
+      )}
+    />
+  );
+
+  return (
+    <Paper withBorder p="md">
+      <form onSubmit={form.handleSubmit((values) => save.mutate(values))} noValidate>
+        <Stack>
+          <Title order={2} size="h3">
+            {vertical ? t('operator.markets.changeTitle') : t('operator.markets.openTitle')}
+          </Title>
+          <Group align="flex-start" grow preventGrowOverflow={false} wrap="wrap">
+            {!vertical && (
+              <TextInput
+                label={t('operator.markets.vertical')}
+                description={t('operator.markets.verticalHint')}
+                {...form.register('vertical')}
+                error={errors.vertical?.message}
+                required
+                miw={200}
+              />
+            )}
+            <TextInput
+              label={t('operator.markets.currency')}
+              description={t('operator.markets.currencyHint')}
+              {...form.register('currency')}
+              error={errors.currency?.message}
+              required
+              maxLength={3}
+              miw={120}
+            />
+            {number('commissionPercent', t('operator.markets.commission'), { decimalScale: 2, suffix: ' %' })}
+          </Group>
+          <Group align="flex-start" grow preventGrowOverflow={false} wrap="wrap">
+            {number('returnWindowHours', t('operator.markets.returnWindowHours'), { allowDecimal: false })}
+            {number('dedupeWindowDays', t('operator.markets.dedupeWindowDays'), { allowDecimal: false })}
+            {number('listingLifetimeHours', t('operator.markets.listingLifetimeHours'), {
+              allowDecimal: false,
+            })}
+            {number('returnCapPercent', t('operator.markets.returnCapPercent'), {
+              allowDecimal: false,
+              description: t('operator.markets.optional'),
+            })}
+          </Group>
+          <Group>
+            <Button type="submit" loading={save.isPending}>
+              {vertical ? t('operator.markets.publish') : t('operator.markets.open')}
+            </Button>
+          </Group>
+          {save.isError && <ProblemAlert error={save.error} />}
+        </Stack>
+      </form>
+    </Paper>
+  );
+}
