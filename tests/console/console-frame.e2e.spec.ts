@@ -54,6 +54,19 @@ describe('the console', () => {
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
   });
 
+  it("serves the settlement app's queue dashboard on the console's origin, its scripts included", async () => {
+    const headers = { authorization: `Bearer ${exchange.operatorKey}` };
+    const board = await fetch(`${consoleApp.url}/admin/queues/`, { headers });
+    expect(board.status).toBe(200);
+    const html = await board.text();
+    const script = /src="([^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(new URL(script!, `${consoleApp.url}/admin/queues/`), { headers });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toContain('javascript');
+    expect((await fetch(`${consoleApp.url}/admin/queues/`)).status).toBe(401);
+  });
+
   it('refuses a wrong key, signs a seller in to the seller pages, keeps the key in session storage only, and forgets it', async () => {
     const { context, page } = await openConsole(browser, consoleApp.url);
     await page.getByLabel('API key').fill('sk_not-a-key-of-this-exchange-000000000000');

@@ -67,6 +67,16 @@ export function createConsoleServer(config: ConsoleConfig, staticRoot: string): 
     );
   }
 
+  // The settlement app's queue dashboard (Bull Board) asks for its scripts under /admin/queues/:
+  // served from there on this origin too, so the operator's link works.
+  app.use(
+    createProxyMiddleware({
+      target: config.upstreams.settlement,
+      pathFilter: '/admin/queues',
+      xfwd: true,
+    }),
+  );
+
   // Hashed assets never change; index.html always comes fresh so a new build is picked up at once.
   app.use(
     '/assets',

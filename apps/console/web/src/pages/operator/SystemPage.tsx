@@ -162,7 +162,7 @@ function Queues() {
         <Title order={2} size="h3">
           {t('operator.system.queuesTitle')}
         </Title>
-        <Anchor href="/api/settlement/admin/queues" target="_blank" rel="noopener">
+        <Anchor href="/admin/queues" target="_blank" rel="noopener">
           {t('operator.system.dashboard')}
         </Anchor>
       </Group>
