@@ -8,5 +8,4 @@ export const buyer = {
     delivery: 'Delivery',
     funds: 'Funds',
   },
-  funds: { title: 'Funds', available: 'Available', reserved: 'Reserved' },
 };

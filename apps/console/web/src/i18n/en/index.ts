@@ -1,9 +1,10 @@
 import { common } from './common';
 import { seller } from './seller';
 import { buyer } from './buyer';
+import { purchases } from './purchases';
 
 /** Every English message; es and ru must have exactly these keys (the types check it). */
-export const en = { ...common, seller, buyer };
+export const en = { ...common, seller, buyer, purchases };
 
 /** The shape of a message tree: the same keys, any strings. */
 export type MessagesOf<T> = { [K in keyof T]: T[K] extends string ? string : MessagesOf<T[K]> };

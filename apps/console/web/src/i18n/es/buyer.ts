@@ -10,5 +10,4 @@ export const buyer: MessagesOf<typeof english> = {
     delivery: 'Entrega',
     funds: 'Fondos',
   },
-  funds: { title: 'Fondos', available: 'Disponible', reserved: 'Reservado' },
 };

@@ -2,5 +2,6 @@ import type { Messages } from '../en/index';
 import { common } from './common';
 import { seller } from './seller';
 import { buyer } from './buyer';
+import { purchases } from './purchases';
 
-export const es: Messages = { ...common, seller, buyer };
+export const es: Messages = { ...common, seller, buyer, purchases };

@@ -10,5 +10,4 @@ export const buyer: MessagesOf<typeof english> = {
     delivery: 'Доставка',
     funds: 'Средства',
   },
-  funds: { title: 'Средства', available: 'Доступно', reserved: 'Зарезервировано' },
 };
