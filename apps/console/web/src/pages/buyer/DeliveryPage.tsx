@@ -1,6 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import {
-  Alert,
   Badge,
   Button,
   Card,
@@ -39,22 +38,25 @@ const STATE_COLOR: Record<string, string> = { pending: 'yellow', delivered: 'gre
 function OnceSecret({ secret, note }: { secret: string; note?: string }) {
   const { t } = useTranslation();
   return (
-    <Alert color="yellow" title={t('purchases.delivery.secretTitle')} role="status">
+    <Card withBorder bg="var(--mantine-color-gray-0)" role="status">
       <Stack gap="xs">
+        <Title order={3} size="h4">
+          {t('purchases.delivery.secretTitle')}
+        </Title>
         <Text size="sm">{t('purchases.delivery.secretOnce')}</Text>
         <Code block data-testid="webhook-secret" style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>
           {secret}
         </Code>
         <CopyButton value={secret}>
           {({ copied, copy }) => (
-            <Button size="xs" variant="light" onClick={copy} w="fit-content">
+            <Button size="xs" variant="default" onClick={copy} w="fit-content">
               {copied ? t('purchases.delivery.copied') : t('purchases.delivery.copy')}
             </Button>
           )}
         </CopyButton>
         {note && <Text size="sm">{note}</Text>}
       </Stack>
-    </Alert>
+    </Card>
   );
 }
 
@@ -158,7 +160,7 @@ export default function DeliveryPage() {
     column.accessor('state', {
       header: t('purchases.delivery.state'),
       cell: (cell) => (
-        <Badge color={STATE_COLOR[cell.getValue()] ?? 'gray'} variant="light">
+        <Badge color={STATE_COLOR[cell.getValue()] ?? 'gray'} variant="dot">
           {t(`purchases.delivery.states.${cell.getValue()}`, { defaultValue: cell.getValue() })}
         </Badge>
       ),
@@ -181,7 +183,7 @@ export default function DeliveryPage() {
         cell.row.original.state === 'dead' ? (
           <Button
             size="compact-sm"
-            variant="light"
+            variant="default"
             loading={redeliver.isPending && redeliver.variables === cell.row.original.allocationId}
             onClick={() => redeliver.mutate(cell.row.original.allocationId)}
           >

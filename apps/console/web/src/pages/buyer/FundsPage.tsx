@@ -36,7 +36,7 @@ export default function FundsPage() {
     column.accessor('status', {
       header: t('purchases.funds.status'),
       cell: (cell) => (
-        <Badge color="green" variant="light">
+        <Badge color="green" variant="dot">
           {t(`purchases.funds.statuses.${cell.getValue()}`)}
         </Badge>
       ),

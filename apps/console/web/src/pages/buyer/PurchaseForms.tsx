@@ -126,8 +126,7 @@ export function ReturnForm({
         <Textarea
           label={t('purchases.returnForm.text')}
           description={t('purchases.returnForm.textHint')}
-          autosize
-          minRows={2}
+          rows={2}
           error={errors.text?.message}
           {...form.register('text')}
         />
@@ -142,8 +141,7 @@ export function ReturnForm({
         />
         <Textarea
           label={t('purchases.returnForm.evidenceDescription')}
-          autosize
-          minRows={2}
+          rows={2}
           required
           error={errors.evidenceDescription?.message}
           {...form.register('evidenceDescription')}

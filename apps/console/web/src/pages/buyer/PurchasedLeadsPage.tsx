@@ -158,12 +158,12 @@ export default function PurchasedLeadsPage() {
         return (
           <Group gap={4} wrap="nowrap">
             {returnStatus && (
-              <Badge color={RETURN_STATUS_COLOR[returnStatus] ?? 'gray'} variant="light">
+              <Badge color={RETURN_STATUS_COLOR[returnStatus] ?? 'gray'} variant="dot">
                 {t(`purchases.returnStatus.${returnStatus}`, { defaultValue: returnStatus })}
               </Badge>
             )}
             {converted && (
-              <Badge color="green" variant="light">
+              <Badge color="green" variant="dot">
                 {t('purchases.leads.converted')}
               </Badge>
             )}
@@ -185,8 +185,7 @@ export default function PurchasedLeadsPage() {
           >
             <Button
               size="compact-sm"
-              variant="light"
-              color="red"
+              variant="default"
               disabled={purchase.returnStatus !== null}
               onClick={() => setAction({ kind: 'return', purchase })}
             >
@@ -194,8 +193,7 @@ export default function PurchasedLeadsPage() {
             </Button>
             <Button
               size="compact-sm"
-              variant="light"
-              color="green"
+              variant="default"
               disabled={purchase.converted}
               onClick={() => setAction({ kind: 'conversion', purchase })}
             >
@@ -223,7 +221,7 @@ export default function PurchasedLeadsPage() {
     returnColumn.accessor('status', {
       header: t('purchases.returns.status'),
       cell: (cell) => (
-        <Badge color={RETURN_STATUS_COLOR[cell.getValue()] ?? 'gray'} variant="light">
+        <Badge color={RETURN_STATUS_COLOR[cell.getValue()] ?? 'gray'} variant="dot">
           {t(`purchases.returnStatus.${cell.getValue()}`, { defaultValue: cell.getValue() })}
         </Badge>
       ),
