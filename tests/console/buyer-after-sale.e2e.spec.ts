@@ -76,6 +76,11 @@ describe('the buyer after the sale in the console', () => {
     a.external_id < b.external_id ? -1 : 1,
   );
 
+  /** The page from its top (the frame's header and navigation are fixed; a full-page shot shows them where the page was scrolled). */
+  const shot = async (name: string, on = page) => {
+    await on.evaluate(() => (globalThis as any).scrollTo(0, 0));
+    await screenshot(on, name);
+  };
   const leadsTable = () => page.getByRole('table', { name: 'Your purchased leads, in allocation order' });
   const openPage = async (name: string) => {
     await page.getByRole('navigation').getByRole('link', { name }).click();
@@ -126,7 +131,7 @@ describe('the buyer after the sale in the console', () => {
     expect(spaced(await deposits.textContent())).toContain('50,000.00 RUB');
     await page.getByText('How to fund the account').waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    await screenshot(page, 'buyer-funds-before');
+    await shot('buyer-funds-before');
   });
 
   it('delivery: sets the webhook URL, shows the secret once, rotates it', async () => {
@@ -217,7 +222,7 @@ describe('the buyer after the sale in the console', () => {
     const last = leadsTable().locator('tbody tr').last();
     await last.getByRole('button', { name: 'Return' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Reason').selectOption('invalid_phone');
+    await dialog.getByLabel('Reason', { exact: true }).selectOption('invalid_phone');
     // Bad input gets its answer next to the field.
     await dialog.getByRole('button', { name: 'Request the return' }).click();
     await dialog.getByText('Required.').waitFor();
@@ -253,14 +258,14 @@ describe('the buyer after the sale in the console', () => {
     }
     await page.getByText(/The conversion of .+ is recorded\./).waitFor();
     expect(await leadsTable().getByText('Converted', { exact: true }).count()).toBe(11);
-    await screenshot(page, 'buyer-leads');
+    await shot('buyer-leads');
   });
 
   it('the order report, reached from the order filter, reads seed 001’s figures exactly', async () => {
     await page.getByLabel('Order', { exact: true }).selectOption(orderId);
     await page.getByRole('link', { name: 'Order report' }).click();
     await page.getByRole('heading', { level: 1, name: 'Order report' }).waitFor();
-    const figure = (name: string) => page.getByRole('group', { name }).locator('p').last();
+    const figure = (name: string) => page.getByRole('group', { name, exact: true }).locator('p').last();
     await waitUntil('11 conversions in the report', async () =>
       (await figure('Conversions').textContent()) === '11' ? true : undefined,
     );
@@ -272,7 +277,7 @@ describe('the buyer after the sale in the console', () => {
     expect(await figure('Returns requested').textContent()).toBe('1');
     await page.locator('.recharts-surface').first().waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    await screenshot(page, 'buyer-report');
+    await shot('buyer-report');
 
     await page.getByLabel('Language').selectOption('ru');
     await page.getByRole('heading', { level: 1, name: 'Отчёт по заказу' }).waitFor();
@@ -281,7 +286,7 @@ describe('the buyer after the sale in the console', () => {
     expect(spaced(await figure('Коэффициент конверсии').textContent())).toBe('22 %');
     expect(spaced(await figure('Цена конверсии (CPA)').textContent())).toBe('2 727,27 RUB');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    await screenshot(page, 'buyer-report-ru');
+    await shot('buyer-report-ru');
     await page.getByLabel('Язык').selectOption('en');
     await page.getByRole('heading', { level: 1, name: 'Order report' }).waitFor();
   });
@@ -296,7 +301,7 @@ describe('the buyer after the sale in the console', () => {
     );
     expect(receiver.received.length).toBeGreaterThanOrEqual(50);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    await screenshot(page, 'buyer-delivery');
+    await shot('buyer-delivery');
   });
 
   it('funds after the purchases: 30 000 RUB spent, nothing reserved once the order closed', async () => {
@@ -307,7 +312,7 @@ describe('the buyer after the sale in the console', () => {
     );
     expect(spaced(await balances.textContent())).toContain('50,000.00 RUB');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    await screenshot(page, 'buyer-funds');
+    await shot('buyer-funds');
   });
 
   it('fits a phone: the purchased leads scroll inside their table, not the page', async () => {
@@ -326,7 +331,7 @@ describe('the buyer after the sale in the console', () => {
       });
       expect(overflow).toBeLessThanOrEqual(0);
       expect(await seriousAccessibilityViolations(phone.page)).toEqual([]);
-      await screenshot(phone.page, 'buyer-leads-phone');
+      await shot('buyer-leads-phone', phone.page);
     } finally {
       await phone.context.close();
     }

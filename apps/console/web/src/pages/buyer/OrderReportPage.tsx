@@ -1,7 +1,8 @@
 import '@mantine/charts/styles.css';
 import { BarChart } from '@mantine/charts';
-import { Anchor, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Box, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { buyersApi, data } from '../../api/client';
@@ -11,13 +12,13 @@ import { useLocale } from '../../i18n/use-locale';
 
 /** One figure of the report: its name and value, the value findable by its name. */
 function Figure({ label, value }: { label: string; value: string }) {
-  const id = `figure-${label.replace(/\W+/g, '-')}`;
+  const id = useId();
   return (
     <Card withBorder padding="sm" role="group" aria-labelledby={id}>
       <Text size="sm" c="dimmed" id={id}>
         {label}
       </Text>
-      <Text fw={700} size="xl" style={{ whiteSpace: 'nowrap' }} data-testid={id}>
+      <Text fw={700} size="xl" style={{ whiteSpace: 'nowrap' }}>
         {value}
       </Text>
     </Card>
@@ -101,17 +102,18 @@ export default function OrderReportPage() {
                   value={money(figures.conversionValue)}
                 />
               </SimpleGrid>
-              <Title order={2} size="h3">
+              <Title order={2} size="h3" id="report-chart-title">
                 {t('purchases.report.chartTitle')}
               </Title>
-              <BarChart
-                h={260}
-                data={chart}
-                dataKey="figure"
-                series={[{ name: 'count', label: t('purchases.report.chartCount'), color: 'blue.6' }]}
-                valueFormatter={(value) => formatNumber(value, locale)}
-                aria-label={t('purchases.report.chartTitle')}
-              />
+              <Box component="figure" m={0} aria-labelledby="report-chart-title">
+                <BarChart
+                  h={260}
+                  data={chart}
+                  dataKey="figure"
+                  series={[{ name: 'count', label: t('purchases.report.chartCount'), color: 'blue.6' }]}
+                  valueFormatter={(value) => formatNumber(value, locale)}
+                />
+              </Box>
               <Group>
                 <Anchor component={Link} to={`/buyer/leads?orderId=${encodeURIComponent(orderId)}`}>
                   {t('purchases.report.leads')}

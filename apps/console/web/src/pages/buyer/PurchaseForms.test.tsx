@@ -53,6 +53,9 @@ function wrap(children: ReactNode) {
 const answer = (status: number, body: unknown, type = 'application/json') =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
 
+// Generous timeouts: the machine is shared with browser tests.
+vi.setConfig({ testTimeout: 30_000 });
+
 describe('the return and conversion forms', () => {
   it('asks for the evidence before sending, then shows the exchange’s field problem next to its field', async () => {
     fetchMock.mockResolvedValueOnce(

@@ -1,6 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { Button, Checkbox, Group, NativeSelect, Stack, TextInput, Textarea } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useForm, type FieldValues, type Path, type UseFormSetError } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
@@ -163,18 +164,19 @@ export function ReturnForm({
   );
 }
 
-/** `2025-06-02T12:30` as the datetime-local field writes it, for now in the browser's time zone. */
+/** `2025-06-02T12:30:05` as the datetime-local field writes it, for now in the browser's time zone. */
 function localNow(): string {
   const now = new Date();
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T${pad(now.getHours())}:${pad(
     now.getMinutes(),
-  )}`;
+  )}:${pad(now.getSeconds())}`;
 }
 
 /** Reports that a purchased lead converted: when, and optionally what it was worth. */
 export function ConversionForm({ purchase, onDone }: { purchase: Purchase; onDone: () => void }) {
   const { t } = useTranslation();
+  const [initialAt] = useState(localNow);
   const schema = z.object({
     at: z
       .string()
@@ -188,7 +190,7 @@ export function ConversionForm({ purchase, onDone }: { purchase: Purchase; onDon
       ),
   });
   type Form = z.infer<typeof schema>;
-  const form = useForm<Form>({ resolver: zodResolver(schema), defaultValues: { at: localNow(), value: '' } });
+  const form = useForm<Form>({ resolver: zodResolver(schema), defaultValues: { at: initialAt, value: '' } });
   const submit = useMutation({
     mutationFn: async (values: Form) => {
       const amount = values.value ? parseMajorUnits(values.value, purchase.currency) : null;
@@ -196,7 +198,9 @@ export function ConversionForm({ purchase, onDone }: { purchase: Purchase; onDon
         await buyersApi.POST('/v1/purchased-leads/{allocationId}/conversion', {
           params: { path: { allocationId: purchase.allocationId } },
           body: {
-            at: new Date(values.at).toISOString(),
+            // Left as it was (now), it is the moment of sending: the field's whole seconds could
+            // fall before a lead bought a moment ago.
+            at: values.at === initialAt ? new Date().toISOString() : new Date(values.at).toISOString(),
             ...(amount !== null ? { value: { amount, currency: purchase.currency } } : {}),
           },
         }),
@@ -217,6 +221,7 @@ export function ConversionForm({ purchase, onDone }: { purchase: Purchase; onDon
       <Stack>
         <TextInput
           type="datetime-local"
+          step={1}
           label={t('purchases.conversionForm.at')}
           required
           error={errors.at?.message}

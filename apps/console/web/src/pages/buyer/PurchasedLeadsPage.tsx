@@ -59,6 +59,8 @@ export default function PurchasedLeadsPage() {
   const orders = useQuery({
     queryKey: ['buyer', 'orders'],
     queryFn: async () => data(await buyersApi.GET('/v1/orders')),
+    // An order placed elsewhere (the order builder, the API) joins the filter by itself.
+    refetchInterval: 10_000,
   });
   const list = useCursorList<Purchase>(
     ['buyer', 'purchased-leads', orderId],
@@ -158,12 +160,16 @@ export default function PurchasedLeadsPage() {
         return (
           <Group gap={4} wrap="nowrap">
             {returnStatus && (
-              <Badge color={RETURN_STATUS_COLOR[returnStatus] ?? 'gray'} variant="dot">
+              <Badge
+                color={RETURN_STATUS_COLOR[returnStatus] ?? 'gray'}
+                variant="dot"
+                style={{ flexShrink: 0 }}
+              >
                 {t(`purchases.returnStatus.${returnStatus}`, { defaultValue: returnStatus })}
               </Badge>
             )}
             {converted && (
-              <Badge color="green" variant="dot">
+              <Badge color="green" variant="dot" style={{ flexShrink: 0 }}>
                 {t('purchases.leads.converted')}
               </Badge>
             )}
@@ -221,7 +227,7 @@ export default function PurchasedLeadsPage() {
     returnColumn.accessor('status', {
       header: t('purchases.returns.status'),
       cell: (cell) => (
-        <Badge color={RETURN_STATUS_COLOR[cell.getValue()] ?? 'gray'} variant="dot">
+        <Badge color={RETURN_STATUS_COLOR[cell.getValue()] ?? 'gray'} variant="dot" style={{ flexShrink: 0 }}>
           {t(`purchases.returnStatus.${cell.getValue()}`, { defaultValue: cell.getValue() })}
         </Badge>
       ),
