@@ -20,6 +20,8 @@ type Row = Purchase & { person: Person | undefined };
 type Return = BuyersAnswer<'PurchasedLeadsController_returns'>['items'][number];
 
 const column = createColumnHelper<Row>();
+/** A badge in a table keeps its whole text: the table may not squeeze it to an ellipsis. */
+const BADGE_WHOLE = { root: { flexShrink: 0, overflow: 'visible' }, label: { overflow: 'visible' } } as const;
 const returnColumn = createColumnHelper<Return>();
 
 export const RETURN_STATUS_COLOR: Record<string, string> = {
@@ -160,16 +162,12 @@ export default function PurchasedLeadsPage() {
         return (
           <Group gap={4} wrap="nowrap">
             {returnStatus && (
-              <Badge
-                color={RETURN_STATUS_COLOR[returnStatus] ?? 'gray'}
-                variant="dot"
-                style={{ flexShrink: 0 }}
-              >
+              <Badge color={RETURN_STATUS_COLOR[returnStatus] ?? 'gray'} variant="dot" styles={BADGE_WHOLE}>
                 {t(`purchases.returnStatus.${returnStatus}`, { defaultValue: returnStatus })}
               </Badge>
             )}
             {converted && (
-              <Badge color="green" variant="dot" style={{ flexShrink: 0 }}>
+              <Badge color="green" variant="dot" styles={BADGE_WHOLE}>
                 {t('purchases.leads.converted')}
               </Badge>
             )}
@@ -227,7 +225,7 @@ export default function PurchasedLeadsPage() {
     returnColumn.accessor('status', {
       header: t('purchases.returns.status'),
       cell: (cell) => (
-        <Badge color={RETURN_STATUS_COLOR[cell.getValue()] ?? 'gray'} variant="dot" style={{ flexShrink: 0 }}>
+        <Badge color={RETURN_STATUS_COLOR[cell.getValue()] ?? 'gray'} variant="dot" styles={BADGE_WHOLE}>
           {t(`purchases.returnStatus.${cell.getValue()}`, { defaultValue: cell.getValue() })}
         </Badge>
       ),
