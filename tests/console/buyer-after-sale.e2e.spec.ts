@@ -78,7 +78,12 @@ describe('the buyer after the sale in the console', () => {
 
   /** The page from its top (the frame's header and navigation are fixed; a full-page shot shows them where the page was scrolled). */
   const shot = async (name: string, on = page) => {
-    await on.evaluate(() => (globalThis as any).scrollTo(0, 0));
+    await on.evaluate(() => {
+      const scope = globalThis as any; // evaluated in the page
+      scope.scrollTo(0, 0);
+      for (const viewport of scope.document.querySelectorAll('.mantine-ScrollArea-viewport'))
+        viewport.scrollLeft = 0;
+    });
     await screenshot(on, name);
   };
   const leadsTable = () => page.getByRole('table', { name: 'Your purchased leads, in allocation order' });
