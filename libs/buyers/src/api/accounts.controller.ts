@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
 import { Inject } from '@nestjs/common';
 import { loadParticipant } from '#lx/access';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
@@ -11,7 +12,6 @@ import {
   ConfirmDeposit,
   RotateWebhookSecret,
 } from '../application/buyer-account-commands.js';
-import { loadBuyerAccount } from '../application/buyer-account-stream.js';
 import {
   ConfigureWebhookRequest,
   ConfirmDepositRequest,
@@ -19,7 +19,9 @@ import {
   type AccountView,
 } from './account.dtos.js';
 import { toAccountView } from './views.js';
-import { AccountAnswer, RotatedWebhookSecretAnswer, WebhookAnswer } from './responses.js';
+import { FundsDeposited, isEvent } from '#lx/contracts';
+import { buyerStream, loadBuyerAccount } from '../application/buyer-account-stream.js';
+import { AccountAnswer, DepositListAnswer, RotatedWebhookSecretAnswer, WebhookAnswer } from './responses.js';
 
 @ApiTags('buyers: funds')
 @Controller('v1')
@@ -77,6 +79,34 @@ export class AccountsController {
   @ApiOperation({ summary: 'My balances: available, reserved by live orders, deposited — per currency' })
   async account(@CurrentPrincipal() buyer: Principal): Promise<AccountView> {
     return toAccountView(buyer.participantId, await loadBuyerAccount(this.repository, buyer.participantId));
+  }
+
+  @Get('account/deposits')
+  @Answers(DepositListAnswer, { description: 'My confirmed deposits, newest first' })
+  @Roles('buyer')
+  @ApiOperation({
+    summary: 'My deposits: each confirmed deposit with its amount, reference and when it was confirmed',
+    description:
+      'A buyer funds the account by a bank transfer (or a payment provider); an operator confirms it with ' +
+      'POST /v1/buyers/{buyerId}/deposits and only then does it appear here, available at once.',
+  })
+  async deposits(@CurrentPrincipal() buyer: Principal): Promise<z.infer<typeof DepositListAnswer>> {
+    const events = await this.store.readStream(buyerStream(buyer.participantId));
+    const items = events.flatMap((event) =>
+      isEvent(FundsDeposited, event)
+        ? [
+            {
+              depositId: event.data.depositId,
+              amount: event.data.amount,
+              currency: event.data.currency,
+              reference: event.data.reference,
+              status: 'confirmed' as const,
+              confirmedAt: event.metadata.occurredAt,
+            },
+          ]
+        : [],
+    );
+    return { items: items.reverse() };
   }
 
   @Put('webhook')

@@ -17,6 +17,21 @@ export const AccountAnswer = z.strictObject({
   webhook: z.looseObject({ url: z.string() }).nullable(),
 });
 
+export const DepositListAnswer = z
+  .strictObject({
+    items: z.array(
+      z.strictObject({
+        depositId: z.string(),
+        amount: MinorUnitsAmount.describe('Minor units of the deposit’s currency'),
+        currency: z.string(),
+        reference: z.string().describe('The payment provider’s reference'),
+        status: z.enum(['confirmed']).describe('Deposits exist once an operator confirmed them'),
+        confirmedAt: IsoInstant,
+      }),
+    ),
+  })
+  .describe('My confirmed deposits, newest first');
+
 export const WebhookAnswer = z
   .looseObject({
     url: z.string(),

@@ -18,6 +18,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/account/deposits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My deposits: each confirmed deposit with its amount, reference and when it was confirmed
+         * @description A buyer funds the account by a bank transfer (or a payment provider); an operator confirms it with POST /v1/buyers/{buyerId}/deposits and only then does it appear here, available at once.
+         */
+        get: operations["AccountsController_deposits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/buyers/{buyerId}/account": {
         parameters: {
             query?: never;
@@ -917,6 +937,45 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         }) | null;
+                    };
+                };
+            };
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    AccountsController_deposits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description My confirmed deposits, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description Minor units of the deposit’s currency */
+                            amount: number;
+                            /** @description ISO 8601 instant, UTC */
+                            confirmedAt: string;
+                            currency: string;
+                            depositId: string;
+                            /** @description The payment provider’s reference */
+                            reference: string;
+                            /**
+                             * @description Deposits exist once an operator confirmed them
+                             * @enum {string}
+                             */
+                            status: "confirmed";
+                        }[];
                     };
                 };
             };

@@ -9,7 +9,6 @@ export const buyer = {
     delivery: 'Delivery',
     funds: 'Funds',
   },
-  funds: { title: 'Funds', available: 'Available', reserved: 'Reserved' },
   dashboard: {
     title: 'Dashboard',
     balances: 'Balance',

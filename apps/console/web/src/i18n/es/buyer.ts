@@ -11,7 +11,6 @@ export const buyer: MessagesOf<typeof english> = {
     delivery: 'Entrega',
     funds: 'Fondos',
   },
-  funds: { title: 'Fondos', available: 'Disponible', reserved: 'Reservado' },
   dashboard: {
     title: 'Panel',
     balances: 'Saldo',

@@ -11,7 +11,6 @@ export const buyer: MessagesOf<typeof english> = {
     delivery: 'Доставка',
     funds: 'Средства',
   },
-  funds: { title: 'Средства', available: 'Доступно', reserved: 'Зарезервировано' },
   dashboard: {
     title: 'Сводка',
     balances: 'Баланс',

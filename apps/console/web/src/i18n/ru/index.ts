@@ -4,5 +4,6 @@ import { seller } from './seller';
 import { buyer } from './buyer';
 import { auditor } from './auditor';
 import { operator } from './operator';
+import { purchases } from './purchases';
 
-export const ru: Messages = { ...common, seller, buyer, auditor, operator };
+export const ru: Messages = { ...common, seller, buyer, purchases, auditor, operator };

@@ -15,6 +15,14 @@ export const buyerPortal: Portal = {
       nav: false,
       component: lazy(() => import('./OrderPage')),
     },
-    { path: 'funds', label: 'buyer.nav.funds', component: lazy(() => import('./FundsPage')) },
+    { path: 'leads', label: 'purchases.nav.leads', component: lazy(() => import('./PurchasedLeadsPage')) },
+    {
+      path: 'orders/:orderId/report',
+      label: 'purchases.report.title',
+      nav: false,
+      component: lazy(() => import('./OrderReportPage')),
+    },
+    { path: 'delivery', label: 'purchases.nav.delivery', component: lazy(() => import('./DeliveryPage')) },
+    { path: 'funds', label: 'purchases.nav.funds', component: lazy(() => import('./FundsPage')) },
   ],
 };
