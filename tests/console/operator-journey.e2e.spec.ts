@@ -219,7 +219,7 @@ describe('the operator portal', () => {
     await page.getByRole('table', { name: 'Jobs of each queue by state' }).waitFor();
     await page.getByText('Nobody is on the suppression list.').waitFor();
     expect(await page.getByRole('link', { name: 'Open the queue dashboard' }).getAttribute('href')).toBe(
-      '/api/settlement/admin/queues',
+      '/admin/queues',
     );
     await checked(page, 'operator-system');
     await context.close();
