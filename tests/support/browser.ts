@@ -36,6 +36,8 @@ export async function openConsole(
     viewport: options.viewport ?? LAPTOP,
     locale: options.locale ?? 'en-GB',
     timezoneId: options.timezoneId ?? 'Europe/Madrid',
+    // No transitions (the console honours the setting): a page is checked as it is, not half faded in.
+    reducedMotion: 'reduce',
   });
   const page = await context.newPage();
   await page.goto('/');
@@ -60,6 +62,12 @@ export interface AxeViolation {
 
 /** axe-core's WCAG 2.1 AA rules on the page as it is now: the serious and critical violations. */
 export async function seriousAccessibilityViolations(page: Page): Promise<AxeViolation[]> {
+  // A dialog still fading in has half-transparent text: check the page once nothing moves.
+  await page
+    .waitForFunction(() => (globalThis as any).document.getAnimations().length === 0, undefined, {
+      timeout: 5_000,
+    })
+    .catch(() => undefined);
   // Evaluated over the DevTools protocol: the console's CSP (rightly) refuses inline scripts.
   if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
