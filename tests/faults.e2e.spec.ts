@@ -48,9 +48,11 @@ describe('faults under load', () => {
     await exchange?.stop();
   });
 
-  // Quarantined from `npm test` (still run by `npm run chaos`): on 2026-12-04 one full CI run out of
-  // four saw 1 doubled write here with no detail (verdict.details empty), and it was not diagnosed
-  // before the session ended. The defect is real until shown otherwise; see the closing note.
+  // Quarantined from `npm test` (still run by `npm run chaos`). Its "doubled write" was an upload
+  // whose submission reached the log just before the database went away: fixed (ReceiveUpload
+  // finishes such a batch; abandoned-uploads.int.spec.ts). After the fix it was run only on a
+  // machine at load average 15-20, where batches did not verify within its 30 s settling time;
+  // re-enable it once it passes repeatedly on a quiet machine.
   it.skip('PostgreSQL terminating every connection and refusing new ones: nothing acknowledged is lost or doubled', async () => {
     load.start();
     await sleep(3_000);
