@@ -16,16 +16,17 @@ import {
   replayMarkets,
   type EntityKind,
 } from '#lx/audit';
-import { Progress } from './audit/progress.js';
+import { Progress, ProgressLines } from './audit/progress.js';
 
 /**
  * The auditor's command line, over the same library as the settlement app's audit API:
  *   npm run audit -- verify [--json]
  *   npm run audit -- timeline <lead|order|allocation|participant|batch|payout> <id> [--json]
  *   npm run audit -- report <allocationId> [--format json|html|pdf] [--out file]
- *   npm run audit -- replay [--up-to <commit>/<prepare>] [--json]
+ *   npm run audit -- replay [--up-to <commit>/<prepare>] [--json] [--progress-lines]
  * It reads the event store named by the configuration (LX_DATABASE_URL …) and brings the audit
- * index up to date before answering. Exit codes: 0 done (and the log verifies), 2 the proof
+ * index up to date before answering. `--progress-lines` makes a replay tell its progress on stderr
+ * as lines `progress {json}` (the settlement app's replay runs read them). Exit codes: 0 done (and the log verifies), 2 the proof
  * fails, 3 nothing found for the id, 64 a usage error, 1 anything else (one line on stderr).
  */
 const [command, ...args] = process.argv.slice(2);
@@ -164,11 +165,16 @@ async function main(): Promise<number> {
           throw new AuditCliError(`--up-to must be a log position <commit>/<prepare> (not ${upTo}).`, 64);
         }
         const head = await store.headPosition();
-        const progress = new Progress('replaying the engines', head ? Number((limit ?? head).prepare) : 0);
+        const total = head ? Number((limit ?? head).prepare) : 0;
+        const progress = new Progress('replaying the engines', total);
+        const lines = args.includes('--progress-lines') ? new ProgressLines(total) : null;
         const proof = await replayMarkets(store, {
           verticals: config.LX_MATCHING_MARKETS.split(','),
           upTo: limit,
-          onProgress: ({ position }) => progress.update(Number(position.prepare)),
+          onProgress: (step) => {
+            progress.update(Number(step.position.prepare));
+            lines?.update(step);
+          },
         });
         progress.done();
         if (json) console.log(JSON.stringify(proof));

@@ -91,6 +91,50 @@ describe('audit: timelines and integrity', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('runs replays as runs an auditor watches: queued one after another, progress as they read, the proof at the end', async () => {
+    const call = (method: string, path: string) =>
+      exchange.call('settlement', method, path, { key: auditorKey });
+    const [first, second] = await Promise.all([
+      call('POST', '/v1/audit/replays'),
+      call('POST', '/v1/audit/replays'),
+    ]);
+    for (const started of [first, second]) {
+      expect(started.status).toBe(202);
+      expect(['queued', 'running']).toContain(started.body.state);
+      expect(started.headers.get('location')).toBe(`/v1/audit/replays/${started.body.id}`);
+    }
+    const finished = async (id: string) => {
+      for (let attempt = 0; attempt < 600; attempt++) {
+        const run = await call('GET', `/v1/audit/replays/${id}`);
+        expect(run.status).toBe(200);
+        if (!['queued', 'running'].includes(run.body.state)) return run.body;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`replay run ${id} did not finish`);
+    };
+    const runs = [await finished(first.body.id), await finished(second.body.id)];
+    for (const run of runs) {
+      expect(run).toMatchObject({ state: 'done', error: null, proof: { ok: true } });
+      // The progress the scratch process told ends where the proof ends.
+      expect(run.progress.eventsRead).toBe(run.proof.eventsRead);
+      expect(run.progress.position).toMatch(/^\d+\/\d+$/);
+      expect(run.progress.sequence).toBeLessThanOrEqual(run.progress.total);
+    }
+    // One replay at a time: the later one started only once the earlier had finished.
+    const [earlier, later] = [...runs].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    expect(later!.startedAt >= earlier!.finishedAt).toBe(true);
+
+    const listed = await call('GET', '/v1/audit/replays');
+    expect(listed.body.items.map((run: { id: string }) => run.id)).toEqual(
+      expect.arrayContaining([first.body.id, second.body.id]),
+    );
+    expect((await call('GET', '/v1/audit/replays/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await call('GET', '/v1/audit/replays/not-a-run')).status).toBe(400);
+    expect((await call('POST', '/v1/audit/replays?upTo=yesterday')).status).toBe(400);
+    const bySeller = await exchange.call('settlement', 'POST', '/v1/audit/replays', { key: sellerKey });
+    expect(bySeller.status).toBe(403);
+  });
+
   it('is for auditors: a seller gets 403, an unknown entity 404', async () => {
     expect((await exchange.call('settlement', 'GET', `/v1/audit/integrity`, { key: sellerKey })).status).toBe(
       403,

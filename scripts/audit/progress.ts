@@ -1,3 +1,5 @@
+import { formatPosition, type LogPosition } from '#lx/event-store';
+
 /**
  * A progress bar on a terminal (stderr, so `--json` output stays clean); silent when stderr is
  * not a terminal. `total` may be an estimate (the bar stops at 100 %) or unknown (a counter).
@@ -30,5 +32,29 @@ export class Progress {
 
   done(): void {
     if (this.live && this.lastDrawn > 0) process.stderr.write('\r\x1b[K');
+  }
+}
+
+/**
+ * Progress for a program reading this process's stderr: at most four lines a second of
+ * `progress {"eventsRead":…,"position":"c/p","total":…}` (`total`: the log position's sequence
+ * number the replay runs to, or null when the store cannot say).
+ */
+export class ProgressLines {
+  private lastWritten = 0;
+
+  constructor(private readonly total: number | null) {}
+
+  update(step: { eventsRead: number; position: LogPosition }): void {
+    const now = performance.now();
+    if (now - this.lastWritten < 250) return;
+    this.lastWritten = now;
+    const line = {
+      eventsRead: step.eventsRead,
+      position: formatPosition(step.position),
+      sequence: Number(step.position.prepare),
+      total: this.total || null,
+    };
+    process.stderr.write(`progress ${JSON.stringify(line)}\n`);
   }
 }

@@ -7,6 +7,7 @@ import { AUDIT_OPTIONS, DisputeReports, type AuditOptions } from './application/
 import { AllocationExplanations } from './application/allocation-explanation.js';
 import { AuditSearch } from './application/audit-search.js';
 import { SEALED_TEXT_OPENER } from './application/lead-texts.js';
+import { ReplayRuns } from './infrastructure/replay-runs.js';
 import { VaultSealedTextOpener } from './infrastructure/vault-sealed-text-opener.js';
 
 /**
@@ -30,6 +31,7 @@ export class AuditModule {
         DisputeReports,
         AllocationExplanations,
         AuditSearch,
+        ReplayRuns,
         ...(vault
           ? [
               {

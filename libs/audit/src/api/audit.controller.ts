@@ -8,12 +8,14 @@ import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import {
   Answers,
   AnswersDocument,
+  CurrentPrincipal,
   decodeCursor,
   encodeCursor,
   IdParam,
   notFound,
   PageQuery,
   Roles,
+  type Principal,
 } from '#lx/http';
 import { ENTITY_KINDS, type EntityKind } from '../domain/entity-references.js';
 import { AuditTimelines } from '../application/timeline.js';
@@ -24,6 +26,7 @@ import { AuditSearch } from '../application/audit-search.js';
 import { ParticipantNames } from '../application/participant-names.js';
 import { replayInScratchProcess } from '../infrastructure/scratch-replay.js';
 import { oneReplayAtATime } from '../infrastructure/one-replay-at-a-time.js';
+import { ReplayRuns } from '../infrastructure/replay-runs.js';
 import {
   renderDisputeReportHtml,
   renderDisputeReportPdf,
@@ -33,6 +36,8 @@ import {
   IntegrityAnswer,
   ReadModelsAnswer,
   ReplayAnswer,
+  ReplayRunAnswer,
+  ReplayRunsAnswer,
   SearchAnswer,
   TimelineAnswer,
 } from './responses.js';
@@ -91,6 +96,7 @@ export class AuditController {
     private readonly finder: AuditSearch,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly dataSource: DataSource,
+    private readonly replayRunsOf: ReplayRuns,
   ) {}
 
   @Get('search')
@@ -206,6 +212,40 @@ export class AuditController {
       },
       () => replayInScratchProcess(query.upTo),
     );
+  }
+
+  @Post('replays')
+  @Answers(ReplayRunAnswer, { status: 202, description: 'The replay, started (or queued behind another)' })
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Start the replay proof in the background; watch it at the Location given',
+    description:
+      'The same proof as POST /v1/audit/replay, as a run: the answer comes at once, and GET /v1/audit/replays/{id} tells its state, how far it has read, and at the end the proof.',
+  })
+  async startReplay(
+    @Query() query: ReplayQuery,
+    @CurrentPrincipal() auditor: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const run = await this.replayRunsOf.start(auditor.participantId, query.upTo);
+    response.setHeader('Location', `/v1/audit/replays/${run.id}`);
+    return run;
+  }
+
+  @Get('replays')
+  @Answers(ReplayRunsAnswer, { description: 'The latest replay runs, newest first' })
+  @ApiOperation({ summary: 'The latest 20 replay runs, newest first' })
+  async replayRuns() {
+    return { items: await this.replayRunsOf.recent(20) };
+  }
+
+  @Get('replays/:runId')
+  @Answers(ReplayRunAnswer, { description: 'The run: its state, progress and, once done, the proof' })
+  @ApiOperation({ summary: 'A replay run: its state, how far it has read, and the proof once done' })
+  async replayRun(@IdParam('runId') runId: string) {
+    const run = await this.replayRunsOf.get(runId);
+    if (!run) throw notFound(`Replay run ${runId}`);
+    return run;
   }
 
   @Post('read-models/verify')

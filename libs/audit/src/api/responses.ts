@@ -81,6 +81,30 @@ export const ReplayAnswer = z.looseObject({
   ),
 });
 
+export const ReplayRunAnswer = z.strictObject({
+  id: z.string().describe('The run’s id: GET /v1/audit/replays/{id} tells how far it is'),
+  state: z
+    .enum(['queued', 'running', 'done', 'failed', 'interrupted'])
+    .describe(
+      '`queued`: waiting for the replay before it (one runs at a time); `interrupted`: the app running it stopped — start it again',
+    ),
+  requestedBy: z.string(),
+  upTo: z.string().nullable(),
+  requestedAt: IsoInstant,
+  startedAt: IsoInstant.nullable(),
+  finishedAt: IsoInstant.nullable(),
+  progress: z.strictObject({
+    eventsRead: z.int().describe('Market inputs read so far'),
+    position: z.string().nullable().describe('The log position read up to'),
+    sequence: z.int().nullable().describe('That position’s place in the log …'),
+    total: z.int().nullable().describe('… of this many (null when the store cannot say)'),
+  }),
+  proof: ReplayAnswer.nullable().describe('The proof, once done'),
+  error: z.string().nullable().describe('Why the run failed or stopped'),
+});
+
+export const ReplayRunsAnswer = z.strictObject({ items: z.array(ReplayRunAnswer) });
+
 export const ReadModelsAnswer = z.looseObject({
   equal: z.boolean(),
   projections: z.array(
