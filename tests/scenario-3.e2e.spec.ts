@@ -216,9 +216,13 @@ describe('scenario 3: the dispute', () => {
         rule: 'reason-not-returnable',
         decidedBy: 'system',
       });
-    // Phone claims are for the seller to answer first.
+    // Phone claims are for the seller to answer first, once the automatic rules have been applied.
     for (const id of phoneClaims)
-      expect(await eventTypes(allocationOf.get(id)!)).toEqual(['ReturnRequested']);
+      await waitUntil(
+        'the rules applied to a phone claim',
+        async () =>
+          (await eventTypes(allocationOf.get(id)!)).join() === 'ReturnRequested,ReturnChecked' || undefined,
+      );
     // The buyer follows its returns.
     const mine = await call('buyers', buyer, 'GET', '/v1/returns?limit=50');
     expect(mine.body.items).toHaveLength(8);
@@ -437,6 +441,19 @@ describe('scenario 3: the dispute', () => {
       `/v1/audit/disputes/${allocationOf.get('anna-03')}/report.json`,
       { key: auditor.apiKey },
     );
+    // The automatic rules applied before the seller contested, each with what it found, then the escalation.
+    expect(
+      contested.body.automaticRules.map((applied: { rule: string; outcome: string }) => [
+        applied.rule,
+        applied.outcome,
+      ]),
+    ).toEqual([
+      ['return-window-elapsed', 'passed'],
+      ['reason-not-returnable', 'passed'],
+      [expect.stringMatching(/^over-return-cap$/), expect.stringMatching(/^(passed|not-applicable)$/)],
+      ['escalation-to-auditor', 'escalated'],
+    ]);
+    expect(contested.body.automaticRules[3].detail).toContain('contests');
     expect(contested.body).toMatchObject({
       decision: { outcome: 'rejected', rule: 'auditor-decision', decidedBy: auditor.participantId },
       sellerResponse: { answer: 'contest', statement: 'The number was verified by SMS at capture' },
@@ -454,5 +471,6 @@ describe('scenario 3: the dispute', () => {
     expect(page).toContain('Audit &amp; Co');
     expect(page).not.toContain(`Decided by</th><td>${auditor.participantId}`);
     expect(page).toMatch(/Filed in time<\/th><td>yes/);
+    expect(page).toContain('<h2>Automatic rules applied</h2>');
   });
 });

@@ -208,7 +208,10 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
       reason: 'invalid_phone',
       price: PRICE,
       currency: 'RUB',
+      overdue: false,
     });
+    // The auditors' deadline: the escalation plus LX_DISPUTE_DECISION_HOURS (72 h by default).
+    expect(Date.parse(queue.items[0].decideBy) - Date.parse(queue.items[0].escalatedAt)).toBe(72 * 3_600_000);
     const rest = await call(
       'settlement',
       auditor,
@@ -317,6 +320,13 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
     await page.getByRole('heading', { name: 'The seller’s answer (Anna Leads)' }).waitFor();
     await page.getByText('Five calls over two days, number not answering').waitFor();
     await page.getByText('The number was verified by SMS at capture').waitFor();
+    // The deadline, and each automatic rule applied with what it found.
+    await page.getByText('Deadline for the decision').waitFor();
+    const rules = page.getByRole('list', { name: 'Automatic rules' });
+    await rules.getByText('Return window', { exact: true }).waitFor();
+    await rules.getByText(/^Requested at .*, before the return window closed at /).waitFor();
+    await rules.getByText('Return cap', { exact: true }).waitFor();
+    await rules.getByText('handed to an auditor').waitFor();
 
     // Bad input gets a clear answer next to its field.
     await page.getByRole('button', { name: 'Record the decision' }).click();
@@ -389,6 +399,16 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
       replay.getByRole('button', { name: 'Download JSON' }).click(),
     ]);
     expect(download.suggestedFilename()).toBe('replay-proof.json');
+    // The replay is a run on the server: its address outlives the page, and its progress ended where it read to.
+    const runId = new URL(page.url()).searchParams.get('run');
+    expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+    const run = await exchange.call('settlement', 'GET', `/v1/audit/replays/${runId}`, {
+      key: auditor.apiKey,
+    });
+    expect(run.body).toMatchObject({ state: 'done', proof: { ok: true } });
+    expect(run.body.progress.eventsRead).toBe(run.body.proof.eventsRead);
+    await page.reload();
+    await replay.getByRole('table', { name: 'The result per market' }).waitFor();
 
     await page.getByRole('button', { name: 'Check integrity' }).click();
     const integrity = page.getByRole('region', { name: 'Integrity of the log' });

@@ -55,6 +55,7 @@ export class SettlementAppModule {
           returnWindowMsOverride: config.LX_RETURN_WINDOW_MS,
           sellerResponseHours: config.LX_SELLER_RESPONSE_HOURS,
           sellerResponseMsOverride: config.LX_SELLER_RESPONSE_MS,
+          disputeDecisionHours: config.LX_DISPUTE_DECISION_HOURS,
         }),
       ],
     };

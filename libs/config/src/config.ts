@@ -126,6 +126,8 @@ const schema = z
     LX_RETURN_WINDOW_MS: z.coerce.number().int().min(1).optional(),
     /** How long a seller has to answer a return before it goes to an auditor unanswered. */
     LX_SELLER_RESPONSE_HOURS: z.coerce.number().int().min(1).default(48),
+    /** How long an auditor has to decide an escalated return: the disputes queue's deadline (nothing is decided automatically at it). */
+    LX_DISPUTE_DECISION_HOURS: z.coerce.number().int().min(1).default(72),
     /** Overrides the seller's answering time (milliseconds), for tests and demos. */
     LX_SELLER_RESPONSE_MS: z.coerce.number().int().min(1).optional(),
     /** The rolling window over which a buyer's returns are compared with the market's return cap. */

@@ -298,6 +298,7 @@ describe('eventCatalogue', () => {
       marketClock: ['MarketClockTicked'],
       return: [
         'ReturnRequested',
+        'ReturnChecked',
         'SellerResponded',
         'ReturnAccepted',
         'ReturnRejected',

@@ -128,6 +128,7 @@ export function disputeReportDocument(report: DisputeReport): ReportDocument {
     consentSection(report),
     returnWindowSection(report),
     returnSection(report, nameOf),
+    ...automaticRulesSection(report),
     decisionSection(report, a, nameOf, money),
     {
       title: 'Integrity of the log',
@@ -410,6 +411,40 @@ function returnSection(report: DisputeReport, nameOf: (id: unknown) => string): 
       ],
     });
   return { title: 'Return and evidence', blocks };
+}
+
+const RULE_OUTCOMES: Record<string, string> = {
+  passed: 'holds; did not decide',
+  'not-applicable': 'nothing to check',
+  escalated: 'handed to an auditor',
+  accepted: 'accepted the return',
+  rejected: 'rejected the return',
+};
+
+/** The automatic rules the exchange applied to the return, before any person decided. */
+function automaticRulesSection(report: DisputeReport): DocumentSection[] {
+  if (!report.returnRequest) return [];
+  return [
+    {
+      title: 'Automatic rules applied',
+      blocks:
+        report.automaticRules.length === 0
+          ? [{ kind: 'paragraph', text: 'No automatic rule is recorded for this return.' }]
+          : [
+              {
+                kind: 'table',
+                columns: ['Rule', 'Result', 'What it found', 'Position'],
+                rows: report.automaticRules.map((applied) => [
+                  applied.rule,
+                  RULE_OUTCOMES[applied.outcome] ?? applied.outcome,
+                  applied.detail,
+                  applied.position,
+                ]),
+                widths: [110, 80, '*', 60],
+              },
+            ],
+    },
+  ];
 }
 
 function decisionSection(

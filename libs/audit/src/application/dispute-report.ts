@@ -57,6 +57,11 @@ export interface DisputeReport {
   /** `answer`: the seller's accept/contest; `position`: the log position, as in every section. */
   sellerResponse: (Record<string, unknown> & { position: string; answer: unknown }) | null;
   escalation: (Record<string, unknown> & { position: string }) | null;
+  /**
+   * The automatic rules applied to the return, in log order: each rule checked that did not decide
+   * (`passed`, `not-applicable`), the escalation to an auditor, and a decision an automatic rule made.
+   */
+  automaticRules: AutomaticRuleApplied[];
   decision: {
     outcome: 'accepted' | 'rejected';
     rule: string;
@@ -70,6 +75,51 @@ export interface DisputeReport {
   integrity: IntegrityReport;
   timeline: TimelineEntry[];
 }
+
+export interface AutomaticRuleApplied {
+  rule: string;
+  outcome: 'passed' | 'not-applicable' | 'escalated' | 'accepted' | 'rejected';
+  detail: string;
+  at: string;
+  position: string;
+}
+
+/** What the exchange's automatic rules did on a return, read from its events. */
+export function automaticRulesApplied(returnEvents: RecordedEvent[]): AutomaticRuleApplied[] {
+  const applied: AutomaticRuleApplied[] = [];
+  for (const event of returnEvents) {
+    const where = { at: event.metadata.occurredAt, position: formatPosition(event.position) };
+    const data = event.data as Record<string, unknown>;
+    if (event.type === 'ReturnChecked')
+      for (const check of data.checks as {
+        rule: string;
+        outcome: 'passed' | 'not-applicable';
+        detail: string;
+      }[])
+        applied.push({ ...check, ...where });
+    else if (event.type === 'ReturnEscalated' && data.escalatedBy === SYSTEM_ACTOR)
+      applied.push({
+        rule: 'escalation-to-auditor',
+        outcome: 'escalated',
+        detail: String(data.reason),
+        ...where,
+      });
+    else if (
+      (event.type === 'ReturnAccepted' || event.type === 'ReturnRejected') &&
+      data.decidedBy === SYSTEM_ACTOR
+    )
+      applied.push({
+        rule: String(data.rule),
+        outcome: event.type === 'ReturnAccepted' ? 'accepted' : 'rejected',
+        detail: String(data.rationale),
+        ...where,
+      });
+  }
+  return applied;
+}
+
+/** The actor of what the exchange decides on its own. */
+const SYSTEM_ACTOR = 'system';
 
 export class AllocationNotFoundError extends DomainError {
   readonly code = 'allocation-not-found';
@@ -168,6 +218,7 @@ export class DisputeReports {
       returnRequest: await showLeadTexts(withPosition(ofType('ReturnRequested')), !!erased, this.texts),
       sellerResponse: await showLeadTexts(sellerResponseOf(ofType('SellerResponded')), !!erased, this.texts),
       escalation: withPosition(ofType('ReturnEscalated')),
+      automaticRules: automaticRulesApplied(returnEvents),
       decision,
       settlement: withPosition(settlementEvents.at(-1)),
       finding: '',

@@ -87,6 +87,16 @@ function disputeReport(overrides: Partial<DisputeReport> = {}): DisputeReport {
     },
     sellerResponse: null,
     escalation: null,
+    automaticRules: [
+      {
+        rule: 'return-window-elapsed',
+        outcome: 'passed',
+        detail:
+          'Requested at 2026-11-21T09:30:00.000Z, before the return window closed at 2026-11-23T10:00:00.000Z',
+        at: '2026-11-21T09:30:01.000Z',
+        position: '13/1',
+      },
+    ],
     decision: {
       outcome: 'accepted',
       rule: 'auditor-decision',
@@ -148,6 +158,16 @@ describe('dispute report documents', () => {
     expect(html).toContain('sets the price');
     expect(html).toContain('Filed in time</th><td>yes');
     expect(html).toContain('Phone verified');
+  });
+
+  it('lists the automatic rules applied to the return, with what each found and where', () => {
+    const html = renderDisputeReportHtml(disputeReport());
+    expect(html).toContain('<h2>Automatic rules applied</h2>');
+    expect(html).toMatch(
+      /<td>return-window-elapsed<\/td><td>holds; did not decide<\/td><td>Requested at [^<]+<\/td><td>13\/1<\/td>/,
+    );
+    const none = renderDisputeReportHtml(disputeReport({ automaticRules: [] }));
+    expect(none).toContain('No automatic rule is recorded for this return.');
   });
 
   it('says a rejected return leaves the money where the sale put it', () => {

@@ -38,6 +38,14 @@ export const ReturnRule = z.enum([
   'reason-not-returnable',
 ]);
 
+/** One automatic rule checked on a return, and what it found (no personal data: times and counts). */
+export const RuleCheck = z.strictObject({
+  rule: ReturnRule,
+  /** `passed`: the rule holds and does not decide the return; `not-applicable`: nothing to check. */
+  outcome: z.enum(['passed', 'not-applicable']),
+  detail: Text(2000),
+});
+
 export const ReturnRequested = defineEvent({
   type: 'ReturnRequested',
   // 2: evidence texts sealed under the lead's key.
@@ -100,6 +108,21 @@ export const ReturnRejected = defineEvent({
   schema: z.strictObject(Decision),
 });
 
+/**
+ * The automatic rules could not decide the return: each rule checked and what it found, so that
+ * an auditor sees which rules were already applied. The return waits for the seller's answer.
+ */
+export const ReturnChecked = defineEvent({
+  type: 'ReturnChecked',
+  schemaVersion: 1,
+  categories,
+  schema: z.strictObject({
+    allocationId: EntityId,
+    checks: z.array(RuleCheck).min(1).max(20),
+    rationale: Text(2000),
+  }),
+});
+
 /** Handed to an auditor: the log alone cannot decide it. */
 export const ReturnEscalated = defineEvent({
   type: 'ReturnEscalated',
@@ -122,6 +145,7 @@ export const ReturnWindowClosed = defineEvent({
 
 export const returnEvents = [
   ReturnRequested,
+  ReturnChecked,
   SellerResponded,
   ReturnAccepted,
   ReturnRejected,

@@ -17,6 +17,7 @@ import {
 } from '#lx/http';
 import { DataSource } from 'typeorm';
 import { ReturnDecisions } from '../application/return-decisions.js';
+import { decideBy, RETURNS_OPTIONS, type ReturnsOptions } from '../application/returns-options.js';
 import { readSellerHistory } from '../infrastructure/seller-history.projection.js';
 import { escalatedReturns } from '../infrastructure/return-facts.queries.js';
 import { DecisionAnswer, DisputeAnswer, EscalatedDisputesAnswer } from './responses.js';
@@ -53,6 +54,7 @@ export class DisputesController {
     @Inject(ReturnDecisions) private readonly decisions: ReturnDecisions,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly dataSource: DataSource,
+    @Inject(RETURNS_OPTIONS) private readonly options: ReturnsOptions,
   ) {}
 
   @Get()
@@ -76,8 +78,18 @@ export class DisputesController {
       return { participantId, name: names.get(participantId) ?? null };
     };
     const items = [];
-    for (const { buyerId, sellerId, ...item } of page.items)
-      items.push({ ...item, buyer: await named(buyerId), seller: await named(sellerId) });
+    const now = Date.now();
+    for (const { buyerId, sellerId, position, ...item } of page.items) {
+      const deadline = decideBy(item.escalatedAt, this.options);
+      items.push({
+        ...item,
+        decideBy: deadline,
+        overdue: Date.parse(deadline) < now,
+        position,
+        buyer: await named(buyerId),
+        seller: await named(sellerId),
+      });
+    }
     const last = page.items.at(-1);
     if (!page.hasMore || !last) return { items };
     const [c, p] = last.position.split('/');

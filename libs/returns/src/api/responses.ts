@@ -38,6 +38,10 @@ export const EscalatedDisputesAnswer = z.strictObject({
       reason: z.string().nullable().describe('The buyer’s return reason (invalid_phone, duplicate …)'),
       requestedAt: IsoInstant,
       escalatedAt: IsoInstant,
+      decideBy: IsoInstant.describe(
+        'The deadline for an auditor’s decision: the escalation plus LX_DISPUTE_DECISION_HOURS (72 h by default)',
+      ),
+      overdue: z.boolean().describe('The deadline has passed (nothing is decided automatically)'),
       position: z.string().describe('Log position of the escalation'),
     }),
   ),

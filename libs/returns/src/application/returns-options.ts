@@ -11,10 +11,16 @@ export interface ReturnsOptions {
   sellerResponseHours?: number | undefined;
   /** Replaces `sellerResponseHours` in milliseconds, for tests and demos. */
   sellerResponseMsOverride?: number | undefined;
+  /** How long an auditor has to decide an escalated return (default 72 h): the queue's deadline. */
+  disputeDecisionHours?: number | undefined;
 }
 
 /** The time a seller has to answer a return, in milliseconds. */
 export const sellerResponseMs = (options: ReturnsOptions): number =>
   options.sellerResponseMsOverride ?? (options.sellerResponseHours ?? 48) * 3_600_000;
+
+/** When an escalated return should be decided by: its escalation plus the auditors' time. */
+export const decideBy = (escalatedAt: string, options: ReturnsOptions): string =>
+  new Date(Date.parse(escalatedAt) + (options.disputeDecisionHours ?? 72) * 3_600_000).toISOString();
 
 export const RETURNS_OPTIONS = Symbol('RETURNS_OPTIONS');

@@ -1,4 +1,4 @@
-import type { EventData, LeadListed, OrderPlaced, ReturnAccepted } from '#lx/contracts';
+import type { EventData, LeadListed, OrderPlaced, ReturnAccepted, ReturnChecked } from '#lx/contracts';
 import { filtersAccept, type ListedLead, type OrderFilters } from '#lx/matching';
 import type { ReturnRequestData } from './return-case.js';
 
@@ -12,9 +12,12 @@ import type { ReturnRequestData } from './return-case.js';
 export type ReturnRuleName = EventData<typeof ReturnAccepted>['rule'];
 type Rule = ReturnRuleName;
 
+/** A rule checked that did not decide the return (recorded, so an auditor sees what was applied). */
+export type RuleCheck = EventData<typeof ReturnChecked>['checks'][number];
+
 export type Verdict =
   | { outcome: 'accept' | 'reject'; rule: Rule; rationale: string }
-  | { outcome: 'await-seller'; rationale: string };
+  | { outcome: 'await-seller'; rationale: string; checks: RuleCheck[] };
 
 export interface PurchaseFact {
   allocationId: string;
@@ -61,11 +64,18 @@ export function judgeReturn(request: ReturnRequestData, facts: ReturnFacts): Ver
       rule: 'return-window-elapsed',
       rationale: `Requested at ${facts.requestedAt}; the return window closed at ${facts.windowEndsAt}`,
     };
+  const checks: RuleCheck[] = [
+    {
+      rule: 'return-window-elapsed',
+      outcome: 'passed',
+      detail: `Requested at ${facts.requestedAt}, before the return window closed at ${facts.windowEndsAt}`,
+    },
+  ];
   switch (request.reason) {
     case 'duplicate':
       return judgeDuplicate(facts);
     case 'filter_mismatch':
-      return judgeFilterMismatch(facts);
+      return judgeFilterMismatch(facts, checks);
     case 'other': {
       const phrase = NOT_RETURNABLE.find((pattern) => pattern.test(request.text ?? ''));
       if (phrase)
@@ -74,23 +84,44 @@ export function judgeReturn(request: ReturnRequestData, facts: ReturnFacts): Ver
           rule: 'reason-not-returnable',
           rationale: `"${request.text}" describes the outcome of the buyer's contact, not a defect of the lead; valid reasons are an invalid phone or e-mail, a duplicate, fake or fraudulent data, missing consent, or a filter mismatch`,
         };
-      return withinCap(facts, 'an auditor must judge the reason given');
+      checks.push({
+        rule: 'reason-not-returnable',
+        outcome: 'passed',
+        detail:
+          "The reason given does not describe the outcome of the buyer's contact (such as “not interested”)",
+      });
+      return withinCap(facts, checks, 'an auditor must judge the reason given');
     }
     default:
-      return withinCap(facts, `only the seller or an auditor can judge "${request.reason}"`);
+      checks.push({
+        rule: 'reason-not-returnable',
+        outcome: 'passed',
+        detail: `“${request.reason}” is grounds for a return; whether it holds is not in the log`,
+      });
+      return withinCap(facts, checks, `only the seller or an auditor can judge "${request.reason}"`);
   }
 }
 
 /** The cap applies to claims the exchange cannot prove; a provable defect is refunded regardless. */
-function withinCap(facts: ReturnFacts, why: string): Verdict {
+function withinCap(facts: ReturnFacts, checks: RuleCheck[], why: string): Verdict {
   const cap = facts.returnCap;
-  if (cap && cap.purchases > 0 && (cap.otherReturns + 1) * 100 > cap.percent * cap.purchases)
+  const thisReturn = cap ? cap.otherReturns + 1 : 0;
+  if (cap && cap.purchases > 0 && thisReturn * 100 > cap.percent * cap.purchases)
     return {
       outcome: 'reject',
       rule: 'over-return-cap',
-      rationale: `This would be return ${cap.otherReturns + 1} of ${cap.purchases} purchases in the last ${cap.windowDays} days, above the market's cap of ${cap.percent} %`,
+      rationale: `This would be return ${thisReturn} of ${cap.purchases} purchases in the last ${cap.windowDays} days, above the market's cap of ${cap.percent} %`,
     };
-  return { outcome: 'await-seller', rationale: `Awaiting the seller's answer: ${why}` };
+  checks.push(
+    cap
+      ? {
+          rule: 'over-return-cap',
+          outcome: 'passed',
+          detail: `Return ${thisReturn} of ${cap.purchases} purchases in the last ${cap.windowDays} days, within the market's cap of ${cap.percent} %`,
+        }
+      : { rule: 'over-return-cap', outcome: 'not-applicable', detail: 'The market sets no return cap' },
+  );
+  return { outcome: 'await-seller', rationale: `Awaiting the seller's answer: ${why}`, checks };
 }
 
 function judgeDuplicate(facts: ReturnFacts): Verdict {
@@ -118,10 +149,21 @@ function judgeDuplicate(facts: ReturnFacts): Verdict {
   };
 }
 
-function judgeFilterMismatch(facts: ReturnFacts): Verdict {
+function judgeFilterMismatch(facts: ReturnFacts, checks: RuleCheck[]): Verdict {
   const order = facts.orderAsOfAllocation;
   if (!order)
-    return { outcome: 'await-seller', rationale: 'The order could not be replayed; an auditor must judge' };
+    return {
+      outcome: 'await-seller',
+      rationale: 'The order could not be replayed; an auditor must judge',
+      checks: [
+        ...checks,
+        {
+          rule: 'filter-mismatch-by-replay',
+          outcome: 'not-applicable',
+          detail: 'The order could not be replayed as of the allocation',
+        },
+      ],
+    };
   const failing = failingFilters(order.filters, facts);
   if (failing.length > 0)
     return {

@@ -32,8 +32,8 @@ function decide(command: ReturnCaseCommand, state: ReturnCaseState): ReturnCaseE
   const { allocationId } = command;
   switch (command.kind) {
     case 'judge-automatically': {
-      // Redelivered or already handled: the decision was made once.
-      if (state.status !== 'requested' || !state.request) return [];
+      // Redelivered or already handled: the rules ran once.
+      if (state.status !== 'requested' || !state.request || state.checked) return [];
       if (state.windowClosed)
         return [
           rejected(
@@ -44,7 +44,13 @@ function decide(command: ReturnCaseCommand, state: ReturnCaseState): ReturnCaseE
           ),
         ];
       const verdict = judgeReturn(state.request, command.facts);
-      if (verdict.outcome === 'await-seller') return [];
+      if (verdict.outcome === 'await-seller')
+        return [
+          {
+            type: 'ReturnChecked',
+            data: { allocationId, checks: verdict.checks, rationale: verdict.rationale },
+          },
+        ];
       return verdict.outcome === 'accept'
         ? [accepted(state, SYSTEM, verdict.rule, verdict.rationale)]
         : [rejected(allocationId, SYSTEM, verdict.rule, verdict.rationale)];

@@ -2,6 +2,7 @@ import type { DomainEvent } from '#lx/event-sourcing';
 import type {
   EventData,
   ReturnAccepted,
+  ReturnChecked,
   ReturnEscalated,
   ReturnRejected,
   ReturnRequested,
@@ -20,6 +21,7 @@ export type SellerResponseData = EventData<typeof SellerResponded>;
 
 export type ReturnCaseEvent =
   | DomainEvent<'ReturnRequested', ReturnRequestData>
+  | DomainEvent<'ReturnChecked', EventData<typeof ReturnChecked>>
   | DomainEvent<'SellerResponded', SellerResponseData>
   | DomainEvent<'ReturnAccepted', EventData<typeof ReturnAccepted>>
   | DomainEvent<'ReturnRejected', EventData<typeof ReturnRejected>>
@@ -34,6 +36,8 @@ export interface ReturnCaseState {
   sellerResponse: SellerResponseData | null;
   /** The window closed with no return open: nothing can be accepted any more. */
   windowClosed: boolean;
+  /** The automatic rules ran and left the return to the seller (they run once). */
+  checked: boolean;
 }
 
 export const initialReturnCase: ReturnCaseState = {
@@ -41,12 +45,15 @@ export const initialReturnCase: ReturnCaseState = {
   request: null,
   sellerResponse: null,
   windowClosed: false,
+  checked: false,
 };
 
 export function evolveReturnCase(state: ReturnCaseState, event: ReturnCaseEvent): ReturnCaseState {
   switch (event.type) {
     case 'ReturnRequested':
       return { ...state, status: 'requested', request: event.data };
+    case 'ReturnChecked':
+      return { ...state, checked: true };
     case 'SellerResponded':
       return { ...state, sellerResponse: event.data };
     case 'ReturnEscalated':

@@ -1,6 +1,6 @@
-import { describe, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { deciderSpec } from '#lx/spec-helpers';
-import type { ReturnFacts } from './automatic-rules.js';
+import { judgeReturn, type ReturnFacts } from './automatic-rules.js';
 import { returnCaseDecider } from './return-case.decider.js';
 import type { ReturnCaseEvent, ReturnRequestData } from './return-case.js';
 import { ReturnDecisionExistsError, ReturnNotEscalatedError, ReturnNotFoundError } from './return-errors.js';
@@ -8,6 +8,8 @@ import { ReturnDecisionExistsError, ReturnNotEscalatedError, ReturnNotFoundError
 const spec = deciderSpec(returnCaseDecider);
 const allocationId = 'alloc-1';
 const fp = (c: string) => c.repeat(64);
+
+const requestData = () => (request() as { data: ReturnRequestData }).data;
 
 const request = (fields: Partial<ReturnRequestData> = {}): ReturnCaseEvent => ({
   type: 'ReturnRequested',
@@ -203,10 +205,64 @@ describe('return case', () => {
           },
         },
       ]);
+    // Within the cap: the rules applied are recorded, and the return waits for the seller.
     spec
       .given([request()])
       .when(judge(facts({ returnCap: { ...cap, otherReturns: 1 } })))
-      .then([]);
+      .then([
+        {
+          type: 'ReturnChecked',
+          data: {
+            allocationId,
+            checks: [
+              {
+                rule: 'return-window-elapsed',
+                outcome: 'passed',
+                detail:
+                  'Requested at 2030-01-10T12:00:00.000Z, before the return window closed at 2030-01-13T10:00:00.000Z',
+              },
+              {
+                rule: 'reason-not-returnable',
+                outcome: 'passed',
+                detail: '“invalid_phone” is grounds for a return; whether it holds is not in the log',
+              },
+              {
+                rule: 'over-return-cap',
+                outcome: 'passed',
+                detail: "Return 2 of 20 purchases in the last 30 days, within the market's cap of 10 %",
+              },
+            ],
+            rationale:
+              'Awaiting the seller\'s answer: only the seller or an auditor can judge "invalid_phone"',
+          },
+        },
+      ]);
+  });
+
+  it('records the rules applied once: a redelivered request is not judged again', () => {
+    const checked: ReturnCaseEvent = {
+      type: 'ReturnChecked',
+      data: {
+        allocationId,
+        checks: [
+          { rule: 'over-return-cap', outcome: 'not-applicable', detail: 'The market sets no return cap' },
+        ],
+        rationale: "Awaiting the seller's answer",
+      },
+    };
+    spec.given([request(), checked]).when(judge(facts())).then([]);
+  });
+
+  it('says when the market sets no return cap, and that an unusual reason was not a sales outcome', () => {
+    const text = 'The person says they never filled in any form';
+    const verdict = judgeReturn({ ...requestData(), reason: 'other', text }, facts({ returnCap: null }));
+    expect(verdict.outcome).toBe('await-seller');
+    const { checks } = verdict as { checks: { rule: string; outcome: string }[] };
+    expect(checks.map(({ rule, outcome }) => `${rule}: ${outcome}`)).toEqual([
+      'return-window-elapsed: passed',
+      'reason-not-returnable: passed',
+      'over-return-cap: not-applicable',
+    ]);
   });
 
   it('follows the seller: acceptance decides, a contest escalates', () => {

@@ -272,9 +272,18 @@ describe('scenario 3: the dispute', () => {
         rule: 'reason-not-returnable',
         decidedBy: 'system',
       });
-    // The phone claims are for the seller to answer first.
-    for (const n of phone)
-      expect((await returnOf(n)).map((event) => event.type)).toEqual(['ReturnRequested']);
+    // The phone claims are for the seller to answer first; the rules applied to them are recorded.
+    for (const n of phone) {
+      await waitUntil('the rules applied to a phone claim', async () => (await returnOf(n)).length === 2);
+      const events = await returnOf(n);
+      expect(events.map((event) => event.type)).toEqual(['ReturnRequested', 'ReturnChecked']);
+      const { checks } = events[1]!.data as { checks: { rule: string; outcome: string }[] };
+      expect(checks.map((check) => check.rule)).toEqual([
+        'return-window-elapsed',
+        'reason-not-returnable',
+        'over-return-cap',
+      ]);
+    }
   });
 
   it('escalates the contested phone claims to an auditor, who decides each once', async () => {

@@ -132,7 +132,13 @@ describe('a seller’s silence', () => {
       return (await job?.isCompleted()) ?? false;
     });
     const types = (await eventsOf(answered)).map((event) => event.type);
-    expect(types).toEqual(['ReturnRequested', 'SellerResponded', 'ReturnEscalated']);
+    // The automatic rules' record lands before or after the seller's quick answer, as the two race.
+    expect(types.filter((type) => type !== 'ReturnChecked')).toEqual([
+      'ReturnRequested',
+      'SellerResponded',
+      'ReturnEscalated',
+    ]);
+    expect(types.filter((type) => type === 'ReturnChecked')).toHaveLength(1);
     expect((await eventsOf(answered)).at(-1)!.data).toMatchObject({
       reason: expect.stringContaining('contests'),
     });

@@ -89,6 +89,44 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/replays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest 20 replay runs, newest first */
+        get: operations["AuditController_replayRuns"];
+        put?: never;
+        /**
+         * Start the replay proof in the background; watch it at the Location given
+         * @description The same proof as POST /v1/audit/replay, as a run: the answer comes at once, and GET /v1/audit/replays/{id} tells its state, how far it has read, and at the end the proof.
+         */
+        post: operations["AuditController_startReplay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/replays/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A replay run: its state, how far it has read, and the proof once done */
+        get: operations["AuditController_replayRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/search": {
         parameters: {
             query?: never;
@@ -928,6 +966,241 @@ export interface operations {
             429: components["responses"]["Problem429"];
         };
     };
+    AuditController_replayRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest replay runs, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description Why the run failed or stopped */
+                            error: string | null;
+                            /** @description ISO 8601 instant, UTC */
+                            finishedAt: string | null;
+                            /** @description The run’s id: GET /v1/audit/replays/{id} tells how far it is */
+                            id: string;
+                            progress: {
+                                /** @description Market inputs read so far */
+                                eventsRead: number;
+                                /** @description The log position read up to */
+                                position: string | null;
+                                /** @description That position’s place in the log … */
+                                sequence: number | null;
+                                /** @description … of this many (null when the store cannot say) */
+                                total: number | null;
+                            };
+                            /** @description The proof, once done */
+                            proof: ({
+                                eventsRead: number;
+                                markets: ({
+                                    compared: number;
+                                    firstDivergence: unknown;
+                                    identical: boolean;
+                                    inputs: number;
+                                    notYetWritten: number;
+                                    recordedDigest: string;
+                                    recordedOutputs: number;
+                                    replayedDigest: string;
+                                    replayedOutputs: number;
+                                    vertical: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                ok: boolean;
+                                seconds: number;
+                                upTo: string | null;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            /** @description ISO 8601 instant, UTC */
+                            requestedAt: string;
+                            requestedBy: string;
+                            /** @description ISO 8601 instant, UTC */
+                            startedAt: string | null;
+                            /**
+                             * @description `queued`: waiting for the replay before it (one runs at a time); `interrupted`: the app running it stopped — start it again
+                             * @enum {string}
+                             */
+                            state: "queued" | "running" | "done" | "failed" | "interrupted";
+                            upTo: string | null;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    AuditController_startReplay: {
+        parameters: {
+            query?: {
+                /** @description Replay up to and including this log position */
+                upTo?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The replay, started (or queued behind another) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Why the run failed or stopped */
+                        error: string | null;
+                        /** @description ISO 8601 instant, UTC */
+                        finishedAt: string | null;
+                        /** @description The run’s id: GET /v1/audit/replays/{id} tells how far it is */
+                        id: string;
+                        progress: {
+                            /** @description Market inputs read so far */
+                            eventsRead: number;
+                            /** @description The log position read up to */
+                            position: string | null;
+                            /** @description That position’s place in the log … */
+                            sequence: number | null;
+                            /** @description … of this many (null when the store cannot say) */
+                            total: number | null;
+                        };
+                        /** @description The proof, once done */
+                        proof: ({
+                            eventsRead: number;
+                            markets: ({
+                                compared: number;
+                                firstDivergence: unknown;
+                                identical: boolean;
+                                inputs: number;
+                                notYetWritten: number;
+                                recordedDigest: string;
+                                recordedOutputs: number;
+                                replayedDigest: string;
+                                replayedOutputs: number;
+                                vertical: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            ok: boolean;
+                            seconds: number;
+                            upTo: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        /** @description ISO 8601 instant, UTC */
+                        requestedAt: string;
+                        requestedBy: string;
+                        /** @description ISO 8601 instant, UTC */
+                        startedAt: string | null;
+                        /**
+                         * @description `queued`: waiting for the replay before it (one runs at a time); `interrupted`: the app running it stopped — start it again
+                         * @enum {string}
+                         */
+                        state: "queued" | "running" | "done" | "failed" | "interrupted";
+                        upTo: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    AuditController_replayRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run: its state, progress and, once done, the proof */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Why the run failed or stopped */
+                        error: string | null;
+                        /** @description ISO 8601 instant, UTC */
+                        finishedAt: string | null;
+                        /** @description The run’s id: GET /v1/audit/replays/{id} tells how far it is */
+                        id: string;
+                        progress: {
+                            /** @description Market inputs read so far */
+                            eventsRead: number;
+                            /** @description The log position read up to */
+                            position: string | null;
+                            /** @description That position’s place in the log … */
+                            sequence: number | null;
+                            /** @description … of this many (null when the store cannot say) */
+                            total: number | null;
+                        };
+                        /** @description The proof, once done */
+                        proof: ({
+                            eventsRead: number;
+                            markets: ({
+                                compared: number;
+                                firstDivergence: unknown;
+                                identical: boolean;
+                                inputs: number;
+                                notYetWritten: number;
+                                recordedDigest: string;
+                                recordedOutputs: number;
+                                replayedDigest: string;
+                                replayedOutputs: number;
+                                vertical: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            ok: boolean;
+                            seconds: number;
+                            upTo: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        /** @description ISO 8601 instant, UTC */
+                        requestedAt: string;
+                        requestedBy: string;
+                        /** @description ISO 8601 instant, UTC */
+                        startedAt: string | null;
+                        /**
+                         * @description `queued`: waiting for the replay before it (one runs at a time); `interrupted`: the app running it stopped — start it again
+                         * @enum {string}
+                         */
+                        state: "queued" | "running" | "done" | "failed" | "interrupted";
+                        upTo: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
     AuditController_search: {
         parameters: {
             query: {
@@ -1052,8 +1325,12 @@ export interface operations {
                                 participantId: string;
                             };
                             currency: string;
+                            /** @description The deadline for an auditor’s decision: the escalation plus LX_DISPUTE_DECISION_HOURS (72 h by default) */
+                            decideBy: string;
                             /** @description ISO 8601 instant, UTC */
                             escalatedAt: string;
+                            /** @description The deadline has passed (nothing is decided automatically) */
+                            overdue: boolean;
                             /** @description Log position of the escalation */
                             position: string;
                             /** @description Minor units of the market's currency (60000 = 600,00 RUB) */

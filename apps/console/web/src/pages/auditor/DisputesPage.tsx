@@ -42,6 +42,15 @@ export default function DisputesPage() {
       header: t('auditor.disputes.escalatedAt'),
       cell: (cell) => <Instant iso={cell.getValue()} />,
     }),
+    column.accessor('decideBy', {
+      header: t('auditor.disputes.decideBy'),
+      cell: (cell) => (
+        <Group gap={6} wrap="nowrap">
+          <Instant iso={cell.getValue()} />
+          {cell.row.original.overdue && <Tag tone="bad">{t('auditor.disputes.overdue')}</Tag>}
+        </Group>
+      ),
+    }),
     column.accessor((row) => row.seller.name ?? row.seller.participantId, {
       id: 'seller',
       header: t('auditor.disputes.seller'),
@@ -102,12 +111,25 @@ export default function DisputesPage() {
           />
         )}
       </QueryState>
-      {open && <DisputeDetail key={open} allocationId={open} />}
+      {open && (
+        <DisputeDetail
+          key={open}
+          allocationId={open}
+          escalation={list.items.find((item) => item.allocationId === open) ?? null}
+        />
+      )}
     </Stack>
   );
 }
 
-function DisputeDetail({ allocationId }: { allocationId: string }) {
+function DisputeDetail({
+  allocationId,
+  escalation,
+}: {
+  allocationId: string;
+  /** The queue's row: its deadline (a decided dispute leaves the queue). */
+  escalation: Escalation | null;
+}) {
   const { t } = useTranslation();
   const report = useDisputeReport(allocationId);
   const [decided, setDecided] = useState<Decision | null>(null);
@@ -196,9 +218,25 @@ function DisputeDetail({ allocationId }: { allocationId: string }) {
                       : '—'}
                   </dd>
                 </div>
+                {escalation && (
+                  <div className="lx-field">
+                    <dt>{t('auditor.disputes.deadline')}</dt>
+                    <dd>
+                      <Instant iso={escalation.decideBy} />
+                      {escalation.overdue && (
+                        <>
+                          {' '}
+                          <Tag tone="bad">{t('auditor.disputes.overdue')}</Tag>
+                        </>
+                      )}
+                    </dd>
+                  </div>
+                )}
                 <div className="lx-field">
                   <dt>{t('auditor.disputes.rules')}</dt>
-                  <dd>{t('auditor.disputes.rulesApplied')}</dd>
+                  <dd>
+                    <AutomaticRules applied={r.automaticRules} />
+                  </dd>
                 </div>
                 <div className="lx-field">
                   <dt>{t('auditor.disputes.finding')}</dt>
@@ -219,6 +257,32 @@ function DisputeDetail({ allocationId }: { allocationId: string }) {
         }}
       </QueryState>
     </Card>
+  );
+}
+
+/** Each automatic rule applied to the return, in log order, with what it found. */
+function AutomaticRules({ applied }: { applied: DisputeReport['automaticRules'] }) {
+  const { t } = useTranslation();
+  if (applied.length === 0) return <>{t('auditor.disputes.rulesNone')}</>;
+  return (
+    <ul className="lx-rules" aria-label={t('auditor.disputes.rules')}>
+      {applied.map((rule) => (
+        <li key={`${rule.position}-${rule.rule}`}>
+          <Text span fw={600}>
+            {t(`auditor.disputes.ruleName.${rule.rule}`, { defaultValue: rule.rule })}
+          </Text>{' '}
+          <Tag tone={rule.outcome === 'passed' || rule.outcome === 'not-applicable' ? 'info' : 'warn'}>
+            {t(`auditor.disputes.ruleOutcome.${rule.outcome}`)}
+          </Tag>
+          <Text size="sm">
+            {rule.detail}{' '}
+            <Text span size="xs" c="dimmed">
+              ({t('auditor.data.logPosition')} {rule.position})
+            </Text>
+          </Text>
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -1,7 +1,8 @@
-import { Button, Card, Group, Progress, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
+import { Alert, Button, Card, Group, Progress, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { data, settlementApi } from '../../api/client';
 import { ApiProblem } from '../../api/problem';
@@ -10,25 +11,14 @@ import { DataTable } from '../../components/DataTable';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { formatNumber } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
-import { FieldList, JsonDownload, RawJson, Tag, Verdict } from './kit';
+import { FieldList, JsonDownload, RawJson, Tag, TONE, Verdict } from './kit';
 
 type Replay = SettlementAnswer<'AuditController_replay'>;
 type Market = Replay['markets'][number];
+type ReplayRun = SettlementAnswer<'AuditController_replayRun'>;
 
 const column = createColumnHelper<Market>();
-
-/** Seconds since `running` became true (the replay answers once, at the end: this is all the progress there is). */
-function useElapsed(running: boolean): number {
-  const [seconds, setSeconds] = useState(0);
-  useEffect(() => {
-    if (!running) return;
-    setSeconds(0);
-    const started = Date.now();
-    const timer = setInterval(() => setSeconds(Math.floor((Date.now() - started) / 1000)), 1000);
-    return () => clearInterval(timer);
-  }, [running]);
-  return seconds;
-}
+const UNFINISHED: readonly string[] = ['queued', 'running'];
 
 /** The proofs an auditor runs over the log: the replay, the hash chains, the read models. */
 export default function ProofsPage() {
@@ -46,14 +36,20 @@ export default function ProofsPage() {
   );
 }
 
+/**
+ * The replay runs on the server as a run the page watches (twice a second while it runs); the
+ * run's id is kept in the address, so a reload or a shared link shows the same run.
+ */
 function ReplayProof() {
   const { t } = useTranslation();
-  const locale = useLocale();
+  const [params, setParams] = useSearchParams();
+  const runId = params.get('run');
   const [upTo, setUpTo] = useState('');
   const [upToError, setUpToError] = useState<string | null>(null);
-  const replay = useMutation({
+  const start = useMutation({
     mutationFn: async (position: string | undefined) =>
-      data(await settlementApi.POST('/v1/audit/replay', { params: { query: { upTo: position } } })),
+      data(await settlementApi.POST('/v1/audit/replays', { params: { query: { upTo: position } } })),
+    onSuccess: (run) => setParams({ run: run.id }, { replace: true }),
     onError: (error) => {
       if (error instanceof ApiProblem) {
         const messages = error.fieldMessages('upTo');
@@ -61,7 +57,15 @@ function ReplayProof() {
       }
     },
   });
-  const elapsed = useElapsed(replay.isPending);
+  const run = useQuery({
+    queryKey: ['auditor', 'replay-run', runId],
+    enabled: runId !== null,
+    queryFn: async () =>
+      data(await settlementApi.GET('/v1/audit/replays/{runId}', { params: { path: { runId: runId! } } })),
+    refetchInterval: (query) =>
+      query.state.data && !UNFINISHED.includes(query.state.data.state) ? false : 500,
+  });
+  const busy = start.isPending || (run.data !== undefined && UNFINISHED.includes(run.data.state));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const position = upTo.trim();
@@ -70,8 +74,82 @@ function ReplayProof() {
       return;
     }
     setUpToError(null);
-    replay.mutate(position || undefined);
+    start.mutate(position || undefined);
   };
+  return (
+    <Card withBorder component="section" aria-labelledby="replay-heading">
+      <Title order={2} size="h3" id="replay-heading" mb="xs">
+        {t('auditor.proofs.replay')}
+      </Title>
+      <Text size="sm" mb="sm">
+        {t('auditor.proofs.replayIntro')}
+      </Text>
+      <form onSubmit={submit}>
+        <Group align="flex-end" wrap="wrap">
+          <TextInput
+            label={t('auditor.proofs.upTo')}
+            description={t('auditor.proofs.upToHint')}
+            placeholder="812/4711"
+            value={upTo}
+            onChange={(event) => setUpTo(event.currentTarget.value)}
+            error={upToError}
+            style={{ flex: '1 1 220px' }}
+          />
+          <Button type="submit" loading={busy}>
+            {t('auditor.proofs.runReplay')}
+          </Button>
+        </Group>
+      </form>
+      {start.isError && !upToError && <ProblemAlert error={start.error} />}
+      {run.isError && <ProblemAlert error={run.error} />}
+      {run.data && <ReplayRunView run={run.data} />}
+    </Card>
+  );
+}
+
+function ReplayRunView({ run }: { run: ReplayRun }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  if (run.state === 'queued' || run.state === 'running') {
+    const { eventsRead, position, sequence, total } = run.progress;
+    const percent = sequence !== null && total ? Math.min(100, Math.floor((sequence / total) * 100)) : null;
+    const events = formatNumber(eventsRead, locale);
+    return (
+      <Stack gap={4} mt="sm" role="status" aria-live="polite">
+        <Progress
+          value={percent ?? 100}
+          animated={percent === null}
+          striped={percent === null}
+          aria-label={t('auditor.proofs.progressLabel')}
+        />
+        <Text size="sm">
+          {run.state === 'queued'
+            ? t('auditor.proofs.queued')
+            : position === null
+              ? t('auditor.proofs.starting')
+              : percent === null
+                ? t('auditor.proofs.progressUnknown', { events, position })
+                : t('auditor.proofs.progress', { events, position, percent })}
+        </Text>
+      </Stack>
+    );
+  }
+  if (!run.proof)
+    return (
+      <Alert
+        mt="sm"
+        color={TONE.bad}
+        title={t(run.state === 'interrupted' ? 'auditor.proofs.runInterrupted' : 'auditor.proofs.runFailed')}
+      >
+        {run.error}
+      </Alert>
+    );
+  return <ReplayResult proof={run.proof} />;
+}
+
+function ReplayResult({ proof }: { proof: Replay }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
   const columns = [
     column.accessor('vertical', { header: t('auditor.proofs.market') }),
     column.accessor('inputs', {
@@ -110,66 +188,25 @@ function ReplayProof() {
     }),
   ];
   return (
-    <Card withBorder component="section" aria-labelledby="replay-heading">
-      <Title order={2} size="h3" id="replay-heading" mb="xs">
-        {t('auditor.proofs.replay')}
-      </Title>
-      <Text size="sm" mb="sm">
-        {t('auditor.proofs.replayIntro')}
-      </Text>
-      <form onSubmit={submit}>
-        <Group align="flex-end" wrap="wrap">
-          <TextInput
-            label={t('auditor.proofs.upTo')}
-            description={t('auditor.proofs.upToHint')}
-            placeholder="812/4711"
-            value={upTo}
-            onChange={(event) => setUpTo(event.currentTarget.value)}
-            error={upToError}
-            style={{ flex: '1 1 220px' }}
-          />
-          <Button type="submit" loading={replay.isPending}>
-            {t('auditor.proofs.runReplay')}
-          </Button>
-        </Group>
-      </form>
-      {replay.isPending && (
-        <Stack gap={4} mt="sm" role="status" aria-live="polite">
-          <Progress value={100} animated striped aria-label={t('auditor.proofs.running')} />
-          <Text size="sm">{t('auditor.proofs.runningFor', { seconds: elapsed })}</Text>
-        </Stack>
-      )}
-      {replay.isError && !upToError && <ProblemAlert error={replay.error} />}
-      {replay.data && (
-        <Stack mt="sm" gap="sm" aria-live="polite">
-          <Group gap="sm" wrap="wrap">
-            <Verdict
-              ok={replay.data.ok}
-              yes={t('auditor.proofs.confirmed')}
-              no={t('auditor.proofs.diverged')}
-            />
-            <Text size="sm">
-              {t('auditor.proofs.replaySummary', {
-                events: formatNumber(replay.data.eventsRead, locale),
-                seconds: formatNumber(replay.data.seconds, locale, { maximumFractionDigits: 1 }),
-                upTo: replay.data.upTo ?? t('auditor.proofs.endOfLog'),
-              })}
-            </Text>
-            <JsonDownload
-              value={replay.data}
-              filename="replay-proof.json"
-              label={t('auditor.downloadJson')}
-            />
-          </Group>
-          <DataTable
-            caption={t('auditor.proofs.marketsCaption')}
-            columns={columns}
-            rows={replay.data.markets}
-            rowKey={(market) => market.vertical}
-          />
-        </Stack>
-      )}
-    </Card>
+    <Stack mt="sm" gap="sm" aria-live="polite">
+      <Group gap="sm" wrap="wrap">
+        <Verdict ok={proof.ok} yes={t('auditor.proofs.confirmed')} no={t('auditor.proofs.diverged')} />
+        <Text size="sm">
+          {t('auditor.proofs.replaySummary', {
+            events: formatNumber(proof.eventsRead, locale),
+            seconds: formatNumber(proof.seconds, locale, { maximumFractionDigits: 1 }),
+            upTo: proof.upTo ?? t('auditor.proofs.endOfLog'),
+          })}
+        </Text>
+        <JsonDownload value={proof} filename="replay-proof.json" label={t('auditor.downloadJson')} />
+      </Group>
+      <DataTable
+        caption={t('auditor.proofs.marketsCaption')}
+        columns={columns}
+        rows={proof.markets}
+        rowKey={(market) => market.vertical}
+      />
+    </Stack>
   );
 }
 

@@ -19,6 +19,14 @@ export interface DisputeReport {
   sellerResponse:
     (Record<string, unknown> & { position: string; answer: unknown; statement?: string }) | null;
   escalation: (Record<string, unknown> & { position: string; reason?: string; escalatedBy?: string }) | null;
+  /** The automatic rules applied to the return, in log order. */
+  automaticRules: {
+    rule: string;
+    outcome: 'passed' | 'not-applicable' | 'escalated' | 'accepted' | 'rejected';
+    detail: string;
+    at: string;
+    position: string;
+  }[];
   decision: { outcome: 'accepted' | 'rejected'; rule: string; decidedBy: string; rationale: string } | null;
   settlement: (Record<string, unknown> & { position: string }) | null;
   finding: string;
