@@ -107,7 +107,7 @@ function ReplayProof() {
   );
 }
 
-function ReplayRunView({ run }: { run: ReplayRun }) {
+export function ReplayRunView({ run }: { run: ReplayRun }) {
   const { t } = useTranslation();
   const locale = useLocale();
   if (run.state === 'queued' || run.state === 'running') {
