@@ -26,6 +26,7 @@ import { runMigrations } from '../migrator.js';
 import { eventStoreMigration } from './migrations/001-event-store.js';
 import { notifyAfterCommitMigration } from './migrations/002-notify-after-commit.js';
 import { appendManyMigration } from './migrations/003-append-many.js';
+import { appendInLogOrderMigration } from './migrations/004-append-in-log-order.js';
 import {
   startCatchUpSubscription,
   type CheckpointStore,
@@ -75,7 +76,12 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
     const store = new PostgresEventStore(options);
     const client = await store.pool.connect();
     try {
-      await runMigrations(client, [eventStoreMigration, notifyAfterCommitMigration, appendManyMigration]);
+      await runMigrations(client, [
+        eventStoreMigration,
+        notifyAfterCommitMigration,
+        appendManyMigration,
+        appendInLogOrderMigration,
+      ]);
     } finally {
       client.release();
     }
@@ -153,6 +159,9 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
         // on its next attempt, the winner's events (an idempotent success).
         if (failure.code === '23505' && failure.constraint === 'lx_events_event_id_key' && attempt < 2)
           continue;
+        // A multi-stream append whose transaction id is older than a stream's last event (see
+        // migration 004): nothing was written; again, in a new transaction with a later id.
+        if (failure.code === '40001' && attempt < 20) continue;
         throw error;
       }
     }
