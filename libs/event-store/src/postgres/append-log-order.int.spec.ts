@@ -93,4 +93,49 @@ describe('PostgreSQL appends keep every stream in log order', () => {
     expect(report).toMatchObject({ ok: true });
     expect((await store.readStream('thing-shared')).length).toBe(18);
   });
+
+  it('locks every stream of an append before it takes a transaction id, in one order: no retry, no deadlock', async () => {
+    // Two streams, named in the order of their lock keys.
+    const names = ['thing-left', 'thing-right'];
+    const { rows } = await pool.query<{ first: string }>(
+      `SELECT s AS first FROM unnest($1::text[]) s ORDER BY hashtext(s) LIMIT 1`,
+      [names],
+    );
+    const [low, high] = rows[0]!.first === names[0] ? names : [...names].reverse();
+    const blocker = await pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query(APPEND, appendParams(low!, things(1)));
+      // The store's append names the streams the other way round; it waits for the first
+      // stream's lock holding none and without a transaction id …
+      const pending = store.appendToStreams([
+        { stream: high!, events: things(1), expectedRevision: 'any' },
+        { stream: low!, events: things(1), expectedRevision: 'any' },
+      ]);
+      let waiting: { backend_xid: string | null }[] = [];
+      for (let tries = 0; waiting.length === 0; tries++) {
+        if (tries > 200) throw new Error('the append never waited for the lock');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        ({ rows: waiting } = await pool.query<{ backend_xid: string | null }>(
+          `SELECT backend_xid::text FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%lx_append_many%'`,
+        ));
+      }
+      expect(waiting).toEqual([{ backend_xid: null }]);
+      // … so the holder can go on to the other stream (with the streams locked one after the
+      // other in the order given, this was a deadlock) and commit first …
+      await blocker.query(APPEND, appendParams(high!, things(1)));
+      await blocker.query('COMMIT');
+      // … and the append comes after it on both streams, in log order.
+      const [onHigh, onLow] = await pending;
+      expect([onHigh!.nextRevision, onLow!.nextRevision]).toEqual([1, 1]);
+    } finally {
+      blocker.release();
+    }
+    for (const stream of [low!, high!]) {
+      const [first, second] = await store.readStream(stream);
+      expect(second!.position.commit).toBeGreaterThan(first!.position.commit);
+    }
+    expect(await store.verifyIntegrity({ streams: [low!, high!] })).toMatchObject({ ok: true });
+  });
 });

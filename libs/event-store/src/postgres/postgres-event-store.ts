@@ -27,6 +27,7 @@ import { eventStoreMigration } from './migrations/001-event-store.js';
 import { notifyAfterCommitMigration } from './migrations/002-notify-after-commit.js';
 import { appendManyMigration } from './migrations/003-append-many.js';
 import { appendInLogOrderMigration } from './migrations/004-append-in-log-order.js';
+import { lockStreamsFirstMigration } from './migrations/005-lock-streams-first.js';
 import {
   startCatchUpSubscription,
   type CheckpointStore,
@@ -81,6 +82,7 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
         notifyAfterCommitMigration,
         appendManyMigration,
         appendInLogOrderMigration,
+        lockStreamsFirstMigration,
       ]);
     } finally {
       client.release();
@@ -159,8 +161,9 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
         // on its next attempt, the winner's events (an idempotent success).
         if (failure.code === '23505' && failure.constraint === 'lx_events_event_id_key' && attempt < 2)
           continue;
-        // A multi-stream append whose transaction id is older than a stream's last event (see
-        // migration 004): nothing was written; again, in a new transaction with a later id.
+        // An append whose transaction id is older than a stream's last event (migration 004):
+        // nothing was written; again, in a new transaction with a later id. Since migration 005
+        // locks the streams before the first write this is a safety net, not a path taken.
         if (failure.code === '40001' && attempt < 20) continue;
         throw error;
       }
