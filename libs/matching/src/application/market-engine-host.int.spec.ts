@@ -22,6 +22,8 @@ import { MarketEngineHost } from './market-engine-host.js';
 
 let database: TestDatabase;
 const stores: PostgresEventStore[] = [];
+/** Every host a test started: stopped before the stores close, even when the test failed. */
+const hosts: MarketEngineHost[] = [];
 const connect = async () => {
   const store = await PostgresEventStore.connect({
     connectionString: database.url,
@@ -36,6 +38,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await Promise.all(hosts.map((host) => host.stop().catch(() => undefined)));
   await Promise.all(stores.map((store) => store.close().catch(() => undefined)));
   await database.drop();
 });
@@ -136,27 +139,40 @@ const asOutputs = (events: RecordedEvent[]) =>
 describe('two engine hosts on one market', () => {
   it('write every output exactly once, and the standby carries on when the leader is killed', async () => {
     const writer = await connect();
-    const leader = new MarketEngineHost({
-      store: await connect(),
-      vertical: 'eyewear',
-      instance: 'a',
-      pollIntervalMs: 20,
-    });
-    const standby = new MarketEngineHost({
-      store: await connect(),
-      vertical: 'eyewear',
-      instance: 'b',
-      pollIntervalMs: 20,
-    });
-    await leader.start();
-    await standby.start();
+    /*
+     * Neither instance is the leader by configuration: whichever appends an output first writes
+     * it, and one that falls behind finds its outputs already written for as long as it stays
+     * behind — which can be the whole first half of the inputs (seen: one instance folded all of
+     * them and wrote none of 69 outputs). The leader killed is the instance that wrote the last
+     * output before the kill; the other is the standby.
+     */
+    let lastWriter = null as MarketEngineHost | null;
+    const host = async (instance: string): Promise<MarketEngineHost> => {
+      const created: MarketEngineHost = new MarketEngineHost({
+        store: await connect(),
+        vertical: 'eyewear',
+        instance,
+        pollIntervalMs: 20,
+        onWritten: () => (lastWriter = created),
+      });
+      hosts.push(created);
+      return created;
+    };
+    const a = await host('a');
+    const b = await host('b');
+    await a.start();
+    await b.start();
 
     const inputs = marketInputs();
     const killAt = Math.floor(inputs.length / 2);
+    let leader!: MarketEngineHost;
+    let standby!: MarketEngineHost;
     for (const [index, { event, at }] of inputs.entries()) {
       await appendInput(writer, event, at);
       if (index === killAt) {
-        await waitUntil(() => leader.stats.appends > 0);
+        await waitUntil(() => lastWriter !== null);
+        leader = lastWriter!;
+        standby = leader === a ? b : a;
         leader.kill();
       }
     }
@@ -190,12 +206,7 @@ describe('two engine hosts on one market', () => {
 
     // A restart recovers from the tail and writes nothing already written.
     await standby.stop();
-    const restarted = new MarketEngineHost({
-      store: await connect(),
-      vertical: 'eyewear',
-      instance: 'c',
-      pollIntervalMs: 20,
-    });
+    const restarted = await host('c');
     await restarted.start();
     await waitUntil(() => caughtUp(restarted));
     expect(restarted.stats.appends + restarted.stats.alreadyWritten).toBe(0);
