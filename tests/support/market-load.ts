@@ -80,6 +80,8 @@ export class MarketLoad {
   readonly refusedAfterRetry: string[] = [];
   unacknowledged: Record<WriteKind, number> = { upload: 0, order: 0, return: 0 };
   private stopping = false;
+  /** Aborted by `stop()`: wakes the loops from their pause between writes. */
+  private halt = new AbortController();
   private loops: Promise<void>[] = [];
   private sequence = 0;
   private readonly returned = new Set<string>();
@@ -119,6 +121,7 @@ export class MarketLoad {
 
   start(): void {
     this.stopping = false;
+    this.halt = new AbortController();
     const { leadsPerSecond, batchRows, orderEveryMs, returnEveryMs } = this.options;
     this.loops = [
       this.every((batchRows / leadsPerSecond) * 1000, () => this.uploadBatch()),
@@ -127,8 +130,13 @@ export class MarketLoad {
     ];
   }
 
+  /**
+   * Ends the loops at once (not after their pause: a return every 60 s would otherwise hold `stop()`
+   * for up to a minute) and waits for the writes in flight, which still retry until acknowledged.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.halt.abort();
     await Promise.all(this.loops);
   }
 
@@ -147,9 +155,24 @@ export class MarketLoad {
       const pending = write().catch((error: unknown) => this.options.log?.(`write failed: ${String(error)}`));
       inFlight.add(pending);
       void pending.finally(() => inFlight.delete(pending));
-      await sleep(Math.max(0, next + everyMs - Date.now()));
+      await this.pause(Math.max(0, next + everyMs - Date.now()));
     }
     await Promise.all(inFlight);
+  }
+
+  /** Sleeps `ms`, or less if the load is stopped meanwhile. */
+  private pause(ms: number): Promise<void> {
+    const { signal } = this.halt;
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 
   /**

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import type { FieldValues, Path, UseFormSetError } from 'react-hook-form';
 import { data, settlementApi } from '../../api/client';
 import { toApiProblem } from '../../api/problem';
@@ -28,13 +29,35 @@ export function useAllParticipants(role?: Role) {
   });
 }
 
-/** id → name of every participant (the exchange's own accounts are named `exchange`). */
-export function useParticipantNames(): (id: string | null | undefined) => string | undefined {
+/**
+ * id → name of every participant (the exchange's own accounts are named `exchange`). The list is
+ * cached and not refetched on focus: asked for an id it does not hold (a participant registered
+ * since), it fetches the list again, at most once every `refreshUnknownAfterMs`.
+ */
+export function useParticipantNames(
+  refreshUnknownAfterMs = 5_000,
+): (id: string | null | undefined) => string | undefined {
   const participants = useAllParticipants();
-  const names = new Map(
-    (participants.data ?? []).map((participant) => [participant.participantId, participant.name]),
-  );
-  return (id) => (id ? names.get(id) : undefined);
+  const { data, dataUpdatedAt, isFetching, refetch } = participants;
+  const unknownAsked = useRef(false);
+  useEffect(() => {
+    if (!unknownAsked.current || !data || isFetching) return;
+    const timer = setTimeout(
+      () => {
+        unknownAsked.current = false;
+        void refetch();
+      },
+      Math.max(0, dataUpdatedAt + refreshUnknownAfterMs - Date.now()),
+    );
+    return () => clearTimeout(timer);
+  });
+  const names = new Map((data ?? []).map((participant) => [participant.participantId, participant.name]));
+  return (id) => {
+    if (!id) return undefined;
+    const name = names.get(id);
+    if (name === undefined && data) unknownAsked.current = true;
+    return name;
+  };
 }
 
 /**
