@@ -8,7 +8,11 @@
  * the run against the first fifth after warm-up.
  *
  * Not part of `npm test`. Environment: LX_SOAK_MINUTES (default 10), LX_SOAK_LEADS_PER_SECOND
- * (default 100). Prints a table and ends with one JSON line.
+ * (default 100); LX_SOAK_HEAP_SNAPSHOTS="buyers@60,240" writes heap snapshots of that app at those
+ * seconds into the run (in LX_SOAK_HEAP_SNAPSHOT_DIR, default the working directory; the apps start
+ * with --heapsnapshot-signal=SIGWINCH, not SIGUSR2, which Nest's shutdown hooks take as a signal to
+ * shut down). A snapshot stalls the app for tens of seconds and leaves its RSS higher: a run with
+ * snapshots diagnoses, it does not measure. Prints a table and ends with one JSON line.
  */
 import { Redis } from 'ioredis';
 import { startExchange, type AppName, type RunningExchange } from '#lx/testing';
@@ -24,11 +28,31 @@ const RSS_GROWTH_ALLOWED = 1.25;
 
 const log = (message: string) => process.stderr.write(`[soak] ${message}\n`);
 
+/** "buyers@60,240": which app to snapshot, and when (seconds into the run). */
+const HEAP_SNAPSHOTS = (() => {
+  const spec = process.env.LX_SOAK_HEAP_SNAPSHOTS;
+  if (!spec) return null;
+  const [app, at = ''] = spec.split('@');
+  return {
+    app: app as AppName,
+    atSeconds: at
+      .split(',')
+      .map(Number)
+      .filter((n) => n > 0),
+  };
+})();
+const HEAP_SNAPSHOT_DIR = process.env.LX_SOAK_HEAP_SNAPSHOT_DIR ?? process.cwd();
+/** A sample that gets no answer within this long counts as unanswered (the app stalled), not as a crash of the soak. */
+const SAMPLE_TIMEOUT_MS = 20_000;
+
 interface Sample {
   atSeconds: number;
-  rssMb: Record<AppName, number>;
+  /** null: the app did not answer /metrics within SAMPLE_TIMEOUT_MS. */
+  rssMb: Record<AppName, number | null>;
+  /** V8 heap in use (`nodejs_heap_size_used_bytes`): what RSS holds besides garbage not yet returned. */
+  heapUsedMb: Record<AppName, number | null>;
   /** The largest lag (events) of any subscription or projection of the app. */
-  maxLag: Record<AppName, number>;
+  maxLag: Record<AppName, number | null>;
   /** Which subscription or projection that was. */
   mostBehind: Record<AppName, string>;
   deadLetters: Record<string, number>;
@@ -38,20 +62,28 @@ interface Sample {
 async function metricsOf(
   exchange: RunningExchange,
   app: AppName,
-): Promise<{ rssMb: number; maxLag: number; mostBehind: string }> {
-  const text = await fetch(`${exchange.url(app)}/metrics`).then((response) => response.text());
+): Promise<{ rssMb: number; heapUsedMb: number; maxLag: number; mostBehind: string } | null> {
+  const text = await fetch(`${exchange.url(app)}/metrics`, { signal: AbortSignal.timeout(SAMPLE_TIMEOUT_MS) })
+    .then((response) => response.text())
+    .catch((error: unknown) => {
+      log(`${app} did not answer /metrics: ${String(error)}`);
+      return null;
+    });
+  if (text === null) return null;
   let rssMb = 0;
+  let heapUsedMb = 0;
   let maxLag = 0;
   let mostBehind = '';
   for (const line of text.split('\n')) {
     const value = Number(line.split(' ').at(-1));
     if (line.startsWith('process_resident_memory_bytes ')) rssMb = value / 1_048_576;
+    if (line.startsWith('nodejs_heap_size_used_bytes ')) heapUsedMb = value / 1_048_576;
     if (line.startsWith('lx_subscription_lag_events{') && value > maxLag) {
       maxLag = value;
       mostBehind = /name="([^"]*)"/.exec(line)?.[1] ?? '';
     }
   }
-  return { rssMb, maxLag, mostBehind };
+  return { rssMb, heapUsedMb, maxLag, mostBehind };
 }
 
 /** Failed jobs kept by BullMQ per queue: what was given up on (the dead letters). */
@@ -67,7 +99,10 @@ async function deadLetters(redis: Redis, prefix: string): Promise<Record<string,
   return counts;
 }
 
-const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+const answered = (values: (number | null)[]) => values.filter((value): value is number => value !== null);
+const mean = (values: (number | null)[]) =>
+  answered(values).reduce((sum, value) => sum + value, 0) / Math.max(1, answered(values).length);
+const max = (values: (number | null)[]) => Math.max(...answered(values));
 
 async function main(): Promise<void> {
   const machine = machineInfo();
@@ -76,6 +111,9 @@ async function main(): Promise<void> {
     // Windows close during the run, so settlement's delayed jobs and the ledger work too.
     LX_RETURN_WINDOW_MS: '60000',
     LX_LOG_LEVEL: 'error',
+    ...(HEAP_SNAPSHOTS
+      ? { NODE_OPTIONS: `--heapsnapshot-signal=SIGWINCH --diagnostic-dir=${HEAP_SNAPSHOT_DIR}` }
+      : {}),
   });
   const redis = new Redis('redis://127.0.0.1:6379');
   const batchRows = Math.max(10, Math.round(LEADS_PER_SECOND / 2));
@@ -94,25 +132,34 @@ async function main(): Promise<void> {
       `${MINUTES} min at ${LEADS_PER_SECOND} leads/s (batches of ${batchRows}), an order a second, a return every 2 s`,
     );
     load.start();
+    const snapshotsDue = [...(HEAP_SNAPSHOTS?.atSeconds ?? [])];
     while (Date.now() - started < MINUTES * 60_000) {
       await sleep(SAMPLE_MS);
+      if (HEAP_SNAPSHOTS && snapshotsDue.length && Date.now() - started >= snapshotsDue[0]! * 1000) {
+        snapshotsDue.shift();
+        const pid = exchange.pid(HEAP_SNAPSHOTS.app);
+        log(`heap snapshot of ${HEAP_SNAPSHOTS.app} (pid ${pid}) into ${HEAP_SNAPSHOT_DIR}`);
+        if (pid) process.kill(pid, 'SIGWINCH');
+      }
       const sample: Sample = {
         atSeconds: Math.round((Date.now() - started) / 1000),
         rssMb: {} as Record<AppName, number>,
+        heapUsedMb: {} as Record<AppName, number>,
         maxLag: {} as Record<AppName, number>,
         mostBehind: {} as Record<AppName, string>,
         deadLetters: await deadLetters(redis, exchange.redisPrefix),
         acknowledged: load.acknowledged.length,
       };
       for (const app of APPS) {
-        const { rssMb, maxLag, mostBehind } = await metricsOf(exchange, app);
-        sample.rssMb[app] = round(rssMb, 1);
-        sample.maxLag[app] = maxLag;
-        sample.mostBehind[app] = mostBehind;
+        const metrics = await metricsOf(exchange, app);
+        sample.rssMb[app] = metrics ? round(metrics.rssMb, 1) : null;
+        sample.heapUsedMb[app] = metrics ? round(metrics.heapUsedMb, 1) : null;
+        sample.maxLag[app] = metrics?.maxLag ?? null;
+        sample.mostBehind[app] = metrics?.mostBehind ?? 'no answer';
       }
       samples.push(sample);
       log(
-        `${sample.atSeconds} s: RSS ${JSON.stringify(sample.rssMb)} MB, lag ${JSON.stringify(sample.maxLag)} ${JSON.stringify(sample.mostBehind)}, acknowledged ${sample.acknowledged}`,
+        `${sample.atSeconds} s: RSS ${JSON.stringify(sample.rssMb)} MB, heap used ${JSON.stringify(sample.heapUsedMb)} MB, lag ${JSON.stringify(sample.maxLag)} ${JSON.stringify(sample.mostBehind)}, acknowledged ${sample.acknowledged}`,
       );
     }
     await load.stop();
@@ -124,16 +171,18 @@ async function main(): Promise<void> {
     const rows = APPS.map((app) => {
       const rssEarly = mean(early.map((s) => s.rssMb[app]));
       const rssLate = mean(late.map((s) => s.rssMb[app]));
-      const lagEarly = Math.max(...early.map((s) => s.maxLag[app]));
-      const lagLate = Math.max(...late.map((s) => s.maxLag[app]));
+      const lagEarly = max(early.map((s) => s.maxLag[app]));
+      const lagLate = max(late.map((s) => s.maxLag[app]));
+      const unanswered = samples.filter((s) => s.rssMb[app] === null).length;
       return {
         app,
         rssEarly: round(rssEarly, 1),
         rssLate: round(rssLate, 1),
-        rssMax: Math.max(...samples.map((s) => s.rssMb[app])),
+        rssMax: max(samples.map((s) => s.rssMb[app])),
         lagEarly,
         lagLate,
-        lagMax: Math.max(...samples.map((s) => s.maxLag[app])),
+        lagMax: max(samples.map((s) => s.maxLag[app])),
+        unanswered,
         rssFlat: rssLate <= rssEarly * RSS_GROWTH_ALLOWED,
         // Flat: the lag at the end is no worse than early on, or small (a second of load).
         lagFlat: lagLate <= Math.max(lagEarly, LEADS_PER_SECOND),
@@ -144,7 +193,17 @@ async function main(): Promise<void> {
       `\nSoak: ${MINUTES} min, ${LEADS_PER_SECOND} leads/s listed (${verdict.leadsListed} listed, ${verdict.allocations} sold), ` +
         `${verdict.total.acknowledged} writes acknowledged, ${verdict.total.lost} lost, ${verdict.total.doubled} doubled\n\n` +
         formatTable(
-          ['app', 'RSS MB early', 'RSS MB late', 'RSS MB max', 'lag early', 'lag late', 'lag max', 'flat'],
+          [
+            'app',
+            'RSS MB early',
+            'RSS MB late',
+            'RSS MB max',
+            'lag early',
+            'lag late',
+            'lag max',
+            'unanswered samples',
+            'flat',
+          ],
           rows.map((row) => [
             row.app,
             formatNumber(row.rssEarly, 1),
@@ -153,6 +212,7 @@ async function main(): Promise<void> {
             String(row.lagEarly),
             String(row.lagLate),
             String(row.lagMax),
+            String(row.unanswered),
             row.rssFlat && row.lagFlat
               ? 'yes'
               : `no (${row.rssFlat ? '' : 'RSS '}${row.lagFlat ? '' : 'lag'})`,
@@ -166,7 +226,9 @@ async function main(): Promise<void> {
       verdict.total.lost === 0 &&
       verdict.total.doubled === 0 &&
       deadLettered === 0 &&
-      rows.every((row) => row.rssFlat && row.lagFlat);
+      rows.every((row) => row.rssFlat && row.lagFlat) &&
+      // A heap snapshot stalls the app for a while: only then may a sample go unanswered.
+      (HEAP_SNAPSHOTS !== null || rows.every((row) => row.unanswered === 0));
     printJsonLine({
       benchmark: 'soak',
       machine,

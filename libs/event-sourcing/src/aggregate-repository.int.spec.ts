@@ -5,7 +5,13 @@ import { PostgresEventStore, WrongExpectedVersionError, type EventStore } from '
 import { AggregateRepository } from './aggregate-repository.js';
 import { DomainError } from './domain-error.js';
 import { fixedDecisionContext } from './testing/decider-spec.js';
-import { InvalidIncrement, counterCatalogue, counterDecider } from './testing/counter.example.js';
+import {
+  InvalidIncrement,
+  counterCatalogue,
+  counterDecider,
+  type CounterEvent,
+  type CounterState,
+} from './testing/counter.example.js';
 
 // jest-circus reads testTimeout from the global config only, not from the `int` project's.
 jest.setTimeout(60_000);
@@ -14,7 +20,10 @@ describe('AggregateRepository', () => {
   let database: TestDatabase;
   let store: PostgresEventStore;
   let repository: AggregateRepository;
+  /** The store as the repositories see it: appends counted (conflicts), reads recorded. */
+  let observed: EventStore;
   let conflicts = 0;
+  const reads: { stream: string; fromRevision: number | undefined }[] = [];
   const counter = () => `counter-${randomBytes(6).toString('hex')}`;
   const increment = (by = 1) => ({ kind: 'increment', by }) as const;
 
@@ -26,12 +35,16 @@ describe('AggregateRepository', () => {
       poolSize: 20,
     });
     // The real store, counting the conflicts it reports, to show the retries really happen.
-    const observed: EventStore = Object.assign(Object.create(store) as EventStore, {
+    observed = Object.assign(Object.create(store) as EventStore, {
       appendToStream: (...args: Parameters<EventStore['appendToStream']>) =>
         store.appendToStream(...args).catch((error: unknown) => {
           if (error instanceof WrongExpectedVersionError) conflicts += 1;
           throw error;
         }),
+      readStream: (...args: Parameters<EventStore['readStream']>) => {
+        reads.push({ stream: args[0], fromRevision: args[1]?.fromRevision });
+        return store.readStream(...args);
+      },
     });
     repository = new AggregateRepository(observed);
   });
@@ -75,14 +88,14 @@ describe('AggregateRepository', () => {
     expect(await repository.load(stream, counterDecider)).toEqual({ state: { value: 5 }, revision: 1 });
   });
 
-  it('retries on conflict: 20 concurrent increments of one counter all succeed', async () => {
+  it('retries on conflict: 20 concurrent increments of one counter by 20 instances all succeed', async () => {
     const stream = counter();
     const before = conflicts;
+    // Instances (processes) race; within one, commands on a stream take turns (next test).
+    const instances = Array.from({ length: 20 }, () => new AggregateRepository(observed));
     // A command can lose the race at most once to each of the 19 others.
     const results = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        repository.handle(stream, counterDecider, increment(), { retries: 19 }),
-      ),
+      instances.map((instance) => instance.handle(stream, counterDecider, increment(), { retries: 19 })),
     );
 
     expect(conflicts - before).toBeGreaterThan(0);
@@ -91,10 +104,77 @@ describe('AggregateRepository', () => {
     expect(await store.readStream(stream)).toHaveLength(20);
   });
 
+  it('commands on one stream in one process take turns: 40 concurrent increments, no conflict, one load each', async () => {
+    const stream = counter();
+    const before = conflicts;
+    reads.length = 0;
+    const results = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        repository.handle(stream, counterDecider, increment(), { retries: 0 }),
+      ),
+    );
+
+    expect(conflicts - before).toBe(0);
+    expect(results.map((r) => r.nextRevision)).toEqual([...Array(40).keys()]);
+    expect(reads.filter((read) => read.stream === stream)).toHaveLength(40);
+    // A refused command does not block the ones queued after it.
+    const refused = repository.handle(stream, counterDecider, increment(0));
+    const after = repository.handle(stream, counterDecider, increment(1));
+    await expect(refused).rejects.toBeInstanceOf(InvalidIncrement);
+    await expect(after).resolves.toMatchObject({ state: { value: 41 } });
+  });
+
+  it('keeps the folded state of a decider that asks for it: a load folds only what was appended since', async () => {
+    let folded = 0;
+    const kept = {
+      ...counterDecider,
+      evolve: (state: CounterState, event: CounterEvent) => {
+        folded++;
+        return counterDecider.evolve(state, event);
+      },
+      keepFoldedStreams: 3,
+    };
+    const instance = new AggregateRepository(observed);
+    const otherInstance = new AggregateRepository(store);
+    const stream = counter();
+    for (let i = 0; i < 30; i++) await otherInstance.handle(stream, counterDecider, increment());
+
+    expect(await instance.load(stream, kept)).toEqual({ state: { value: 30 }, revision: 29 });
+    expect(folded).toBe(30);
+    // Another instance appends: the next load reads from the kept revision on and folds those two.
+    await otherInstance.handle(stream, counterDecider, increment(2));
+    await otherInstance.handle(stream, counterDecider, increment(3));
+    reads.length = 0;
+    folded = 0;
+    expect(await instance.load(stream, kept)).toEqual({ state: { value: 35 }, revision: 31 });
+    expect(reads).toEqual([{ stream, fromRevision: 30 }]);
+    expect(folded).toBe(2);
+    // Commands fold from the kept state too (one event read, then the decided one folded).
+    folded = 0;
+    await instance.handle(stream, kept, increment(5));
+    expect(folded).toBe(1);
+    expect(await instance.load(stream, kept)).toEqual({ state: { value: 40 }, revision: 32 });
+    expect(folded).toBe(2);
+
+    // At most `keepFoldedStreams` states are kept; an unknown stream is not kept at all.
+    for (let i = 0; i < 5; i++) {
+      const other = counter();
+      await otherInstance.handle(other, counterDecider, increment());
+      await instance.load(other, kept);
+    }
+    await instance.load(counter(), kept);
+    expect(instance.keptStreams).toBe(3);
+    // Deciders that do not ask for it are folded whole every time and keep nothing.
+    const plain = new AggregateRepository(store);
+    await plain.load(stream, counterDecider);
+    expect(plain.keptStreams).toBe(0);
+  });
+
   it('gives up with the conflict once its retries are spent', async () => {
     const stream = counter();
+    const instances = Array.from({ length: 8 }, () => new AggregateRepository(observed));
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 8 }, () => repository.handle(stream, counterDecider, increment(), { retries: 0 })),
+      instances.map((instance) => instance.handle(stream, counterDecider, increment(), { retries: 0 })),
     );
     const failed = outcomes.filter((o) => o.status === 'rejected');
     expect(failed.length).toBeGreaterThan(0);

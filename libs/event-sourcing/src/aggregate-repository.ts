@@ -45,6 +45,14 @@ export interface AggregateRepositoryOptions {
 export class AggregateRepository {
   private readonly clock: () => Date;
   private readonly newId: () => string;
+  /**
+   * Folded states kept between loads, for deciders that ask for it (`keepFoldedStreams`), least
+   * recently loaded first. Re-folding a whole stream on every load costs time and garbage that
+   * grow with the stream (a buyer's account: every order it ever placed, a copy per event).
+   */
+  private readonly folded = new Map<string, { decider: object; revision: number; state: unknown }>();
+  /** The last command queued on each stream with commands in flight in this process (see `handle`). */
+  private readonly turns = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly store: EventStore,
@@ -56,19 +64,77 @@ export class AggregateRepository {
 
   async load<State, Event extends DomainEvent>(
     stream: string,
-    decider: Pick<Decider<State, never, Event>, 'initialState' | 'evolve'>,
+    decider: Pick<Decider<State, never, Event>, 'initialState' | 'evolve' | 'keepFoldedStreams'>,
   ): Promise<LoadedAggregate<State>> {
+    const keep = decider.keepFoldedStreams ?? 0;
+    const kept = keep > 0 ? this.folded.get(stream) : undefined;
+    if (kept && kept.decider === decider) {
+      // Streams are append-only: the kept state plus what was appended since is the whole fold.
+      const newer = await this.store.readStream(stream, { fromRevision: kept.revision + 1 });
+      if (newer.length === 0 || newer[0]!.revision === kept.revision + 1) {
+        const state = foldEvents(decider, newer as unknown as Event[], kept.state as State);
+        return this.keep(stream, decider, keep, { state, revision: newer.at(-1)?.revision ?? kept.revision });
+      }
+    }
     const recorded = await this.store.readStream(stream);
     // The store validated each event against its schema when it was appended.
     const state = foldEvents(decider, recorded as unknown as Event[]);
-    return { state, revision: recorded.at(-1)?.revision ?? -1 };
+    const loaded = { state, revision: recorded.at(-1)?.revision ?? -1 };
+    return keep > 0 && loaded.revision >= 0 ? this.keep(stream, decider, keep, loaded) : loaded;
   }
 
-  async handle<State, Command, Event extends DomainEvent>(
+  /** Streams whose folded state this repository keeps now (see `keepFoldedStreams`). */
+  get keptStreams(): number {
+    return this.folded.size;
+  }
+
+  private keep<State>(
+    stream: string,
+    decider: object,
+    max: number,
+    loaded: LoadedAggregate<State>,
+  ): LoadedAggregate<State> {
+    this.folded.delete(stream);
+    this.folded.set(stream, { decider, ...loaded });
+    for (const oldest of this.folded.keys()) {
+      if (this.folded.size <= max) break;
+      this.folded.delete(oldest);
+    }
+    return loaded;
+  }
+
+  /**
+   * Commands on one stream run one after another in this process: concurrent commands on a hot
+   * stream (a buyer's account under a burst of orders) would otherwise each load, lose the race to
+   * one another and load again, work growing with the square of the commands waiting. Writers in
+   * other processes still race; the retries on conflict settle those.
+   */
+  handle<State, Command, Event extends DomainEvent>(
     stream: string,
     decider: Decider<State, Command, Event>,
     command: Command,
     options: HandleOptions = {},
+  ): Promise<HandleResult<State, Event>> {
+    const previous = this.turns.get(stream);
+    const result = previous
+      ? previous.then(() => this.handleNow(stream, decider, command, options))
+      : this.handleNow(stream, decider, command, options);
+    const done = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.turns.set(stream, done);
+    void done.then(() => {
+      if (this.turns.get(stream) === done) this.turns.delete(stream);
+    });
+    return result;
+  }
+
+  private async handleNow<State, Command, Event extends DomainEvent>(
+    stream: string,
+    decider: Decider<State, Command, Event>,
+    command: Command,
+    options: HandleOptions,
   ): Promise<HandleResult<State, Event>> {
     const retries = options.retries ?? 3;
     const context = options.context ?? { now: this.clock(), newId: this.newId };

@@ -23,6 +23,13 @@ export interface Decider<State, Command, Event extends DomainEvent> {
   readonly initialState: State;
   evolve(state: State, event: Event): State;
   decide(command: Command, state: State, context: DecisionContext): readonly Event[];
+  /**
+   * For aggregates whose streams grow long and are loaded often (a buyer's account): the
+   * repository keeps the folded state of up to this many streams between loads and folds only
+   * the events appended since (a state is shared between loads, so `evolve` and `decide` must
+   * never mutate it). Unset: every load folds the whole stream.
+   */
+  readonly keepFoldedStreams?: number;
 }
 
 export function foldEvents<State, Event extends DomainEvent>(

@@ -19,6 +19,8 @@ export interface RunningExchange {
   startApps(): Promise<void>;
   /** Kills one app with SIGKILL (a crash: no shutdown hook runs) and waits until it is gone. */
   crashApp(app: AppName): Promise<void>;
+  /** The process id of a running app (a benchmark signals it, e.g. for a heap snapshot). */
+  pid(app: AppName): number | undefined;
   stop(): Promise<void>;
   logs(app: AppName): string;
 }
@@ -181,6 +183,7 @@ export async function startExchange(
         child.once('exit', () => resolve());
         child.kill('SIGKILL');
       }),
+    pid: (app) => children[app]?.pid,
     logs: (app) => output[app],
     stop: async () => {
       await stopApps();

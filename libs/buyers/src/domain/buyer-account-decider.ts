@@ -408,4 +408,7 @@ export const buyerAccountDecider: Decider<BuyerAccountState, BuyerAccountCommand
   initialState: initialBuyerAccountState,
   evolve: evolveBuyerAccount,
   decide,
+  // An account's stream holds every order the buyer ever placed, and it is loaded for each order,
+  // release and webhook delivery: folding it whole each time grew quadratically (bench/README.md, Soak).
+  keepFoldedStreams: 500,
 };

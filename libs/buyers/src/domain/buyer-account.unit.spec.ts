@@ -751,3 +751,12 @@ describe('buyer account: money at the boundaries', () => {
       );
   });
 });
+
+describe('buyer account: loading', () => {
+  // Its stream holds every order the buyer ever placed and is loaded for each order, release and
+  // webhook delivery; folded whole each time, the soak's buyers app fell behind and its heap churned
+  // (bench/README.md, Soak). The repository keeps the folded state and folds only what is new.
+  it('asks the repository to keep its folded state between loads', () => {
+    expect(buyerAccountDecider.keepFoldedStreams).toBeGreaterThanOrEqual(100);
+  });
+});
