@@ -4,7 +4,7 @@
 //   lane "checks": lint (ESLint + Prettier) → type check → layer rules → console component tests
 //
 // Jest's end-to-end tiers spend most of their time waiting on the apps they start, so the checks
-// run in that time instead of before it (≈ 3 minutes less on a 2-core machine). Jest's output
+// run in that time instead of before it. Jest's output
 // streams live; each check's output is kept and printed when the lane ends, so the two never
 // interleave. The run fails if any step fails, and says which. `LX_TEST_LANES=1` runs the same
 // steps one after another (the checks first), for a machine with one core.
