@@ -4,9 +4,8 @@
 //   lane "checks": lint (ESLint + Prettier) → type check → layer rules → console component tests
 //
 // Jest's end-to-end tiers spend most of their time waiting on the apps they start, so the checks
-// run in that time instead of before it. Jest's output
-// streams live; each check's output is kept and printed when the lane ends, so the two never
-// interleave. The run fails if any step fails, and says which. `LX_TEST_LANES=1` runs the same
+// run in that time instead of before it. Jest's output streams live; each check's output is
+// kept and printed in one piece when that check ends, so the two never interleave line by line. The run fails if any step fails, and says which. `LX_TEST_LANES=1` runs the same
 // steps one after another (the checks first), for a machine with one core.
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
