@@ -129,32 +129,21 @@ export class ReplayRuns implements OnModuleInit, OnModuleDestroy {
         [id, step.eventsRead, step.position, step.sequence, step.total],
       ),
     );
-    try {
-      const proof = await oneReplayAtATime(
-        async () => {
-          const session = this.dataSource.createQueryRunner();
-          await session.connect();
-          return session;
-        },
-        async () => {
-          this.stopping.signal.throwIfAborted();
-          await this.dataSource.query(
-            `UPDATE lx_audit_replay_runs SET state = 'running', started_at = now() WHERE id = $1`,
-            [id],
-          );
-          return replayInScratchProcess(upTo, (step) => progress.tell(step), this.stopping.signal);
-        },
-      );
-      await progress.flush();
-      await this.dataSource.query(
-        `UPDATE lx_audit_replay_runs
-            SET state = 'done', proof = $2, events_read = $3, finished_at = now(), heartbeat_at = now()
-          WHERE id = $1`,
-        [id, JSON.stringify(proof), proof.eventsRead],
-      );
-    } catch (error) {
+    let finished = false;
+    const finish = async (outcome: { proof: ReplayProof } | { error: unknown }) => {
+      finished = true;
       await progress.flush().catch(() => undefined);
+      if ('proof' in outcome) {
+        await this.dataSource.query(
+          `UPDATE lx_audit_replay_runs
+              SET state = 'done', proof = $2, events_read = $3, finished_at = now(), heartbeat_at = now()
+            WHERE id = $1`,
+          [id, JSON.stringify(outcome.proof), outcome.proof.eventsRead],
+        );
+        return;
+      }
       const stopped = this.stopping.signal.aborted;
+      const { error } = outcome;
       await this.dataSource
         .query(`UPDATE lx_audit_replay_runs SET state = $2, error = $3, finished_at = now() WHERE id = $1`, [
           id,
@@ -166,6 +155,38 @@ export class ReplayRuns implements OnModuleInit, OnModuleDestroy {
               : String(error),
         ])
         .catch(() => undefined); // the app is going down: the heartbeat's silence says the same
+    };
+    try {
+      await oneReplayAtATime(
+        async () => {
+          const session = this.dataSource.createQueryRunner();
+          await session.connect();
+          return session;
+        },
+        // The run is finished (and recorded so) while it still holds the turn: the next run
+        // starts after this one's end, as the runs' times then say.
+        async () => {
+          try {
+            this.stopping.signal.throwIfAborted();
+            await this.dataSource.query(
+              `UPDATE lx_audit_replay_runs SET state = 'running', started_at = now() WHERE id = $1`,
+              [id],
+            );
+            const proof = await replayInScratchProcess(
+              upTo,
+              (step) => progress.tell(step),
+              this.stopping.signal,
+            );
+            await finish({ proof });
+          } catch (error) {
+            await finish({ error });
+          }
+        },
+      );
+    } catch (error) {
+      // The turn itself could not be had (the database went away while queued); a run already
+      // finished keeps its outcome when only giving the turn back failed.
+      if (!finished) await finish({ error });
     } finally {
       clearInterval(beat);
     }
