@@ -68,6 +68,7 @@ describe('which leads an order’s filters accept', () => {
   it('an order without filters accepts every lead', () => {
     expect(accepts({}, lead())).toBe(true);
     expect(accepts({}, lead({ gender: undefined, region: undefined, postalPrefix: undefined }))).toBe(true);
+    expect(accepts({}, lead(contacts([false, false], [false, false])))).toBe(true);
   });
 
   it('the age range includes both of its ends', () => {
