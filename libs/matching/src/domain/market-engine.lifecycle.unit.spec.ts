@@ -324,3 +324,124 @@ describe('the baseline scan over every order', () => {
     ]);
   });
 });
+
+describe('who may buy a lead, at the edges', () => {
+  it('an order in another currency never buys the market’s leads', () => {
+    spec
+      .given([leadListed('lead-0', { floor: 99999 }), orderPlaced('o-eur', { currency: 'EUR' })])
+      .when(leadListed('lead-1'))
+      .then([]);
+  });
+
+  it('an order expiring at the very instant a lead is listed does not buy it', () => {
+    spec
+      .given([orderPlaced('o-1', { expiresAt: '2030-01-01T10:00:00.001Z' })])
+      .when(at('2030-01-01T10:00:00.001Z', leadListed('lead-1')))
+      .then([]);
+    spec
+      .given([orderPlaced('o-1', { expiresAt: '2030-01-01T10:00:00.001Z' })])
+      .when(leadListed('lead-1'))
+      .then([{ type: 'LeadAllocated', data: { orderId: 'o-1' } }]);
+  });
+
+  it('a paused order resumed at the very instant of its expiry closes as expired', () => {
+    spec
+      .given([orderPlaced('o-1', { expiresAt: '2030-01-01T11:00:00.000Z' }), paused('o-1')])
+      .when(at('2030-01-01T11:00:00.000Z', resumed('o-1')))
+      .then([{ type: 'OrderClosed', data: { reason: 'expired' } }]);
+  });
+
+  it('a bid exactly at the floor buys: at listing and from the resting book', () => {
+    spec
+      .given([orderPlaced('o-1', { bid: 30000 })])
+      .when(leadListed('lead-1', { floor: 30000 }))
+      .then([{ type: 'LeadAllocated', data: { price: 30000 } }]);
+    spec
+      .given([leadListed('lead-1', { floor: 30000 })])
+      .when(orderPlaced('o-1', { bid: 30000 }))
+      .then([{ type: 'LeadAllocated', data: { price: 30000, rule: 'resting-lead-floor' } }]);
+  });
+
+  it('a resting lead at the instant of its expiry is not sold, even before the tick that expires it', () => {
+    spec
+      .given([leadListed('lead-1', { floor: 60000, expiresAt: '2030-01-01T11:00:00.000Z' })])
+      .when(at('2030-01-01T11:00:00.000Z', orderPlaced('o-1', { bid: 70000 })))
+      .then([]);
+  });
+
+  it('a sold exclusive lead, or a shared one sold to its limit, is not sold again to a later order', () => {
+    spec
+      .given([orderPlaced('o-1'), leadListed('lead-1')])
+      .when(orderPlaced('o-2', { bid: 90000 }))
+      .then([]);
+    spec
+      .given([
+        orderPlaced('o-1'),
+        orderPlaced('o-2'),
+        leadListed('lead-1', { exclusivity: { kind: 'shared', maxSales: 2 } }),
+      ])
+      .when(orderPlaced('o-3', { bid: 90000 }))
+      .then([]);
+  });
+
+  it('a buyer holding a shared lead does not buy it again with another order, fingerprints or not', () => {
+    const anonymous = {
+      exclusivity: { kind: 'shared' as const, maxSales: 3 },
+      attributes: {
+        contacts: { phone: { present: false, verified: false }, email: { present: false, verified: false } },
+      },
+    };
+    spec
+      .given([orderPlaced('o-1', { buyerId: 'b-1' }), leadListed('lead-1', anonymous)])
+      .when(orderPlaced('o-2', { buyerId: 'b-1' }))
+      .then([]);
+    spec
+      .given([orderPlaced('o-1', { buyerId: 'b-1' }), leadListed('lead-1', anonymous)])
+      .when(orderPlaced('o-2', { buyerId: 'b-2' }))
+      .then([{ type: 'LeadAllocated', data: { leadId: 'lead-1', buyerId: 'b-2' } }]);
+  });
+
+  it('two people without a phone are not taken for one person', () => {
+    const emailOnly = {
+      attributes: {
+        contacts: { phone: { present: false, verified: false }, email: { present: true, verified: true } },
+      },
+    };
+    spec
+      .given([orderPlaced('o-1', { buyerId: 'b-1' }), leadListed('lead-1', { ...emailOnly, person: 'anna' })])
+      .when(leadListed('lead-2', { ...emailOnly, person: 'boris' }))
+      .then([{ type: 'LeadAllocated', data: { leadId: 'lead-2', buyerId: 'b-1' } }]);
+  });
+
+  it('an order placed twice under one id is one order', () => {
+    spec
+      .given([orderPlaced('o-1', { quantity: 1 }), leadListed('lead-1')])
+      .when(orderPlaced('o-1', { quantity: 1 }))
+      .then([]);
+  });
+
+  it('a replacement gives back exactly one unit: an order of 3 that bought 2 buys 2 more, then fills', () => {
+    const engine = new MarketEngine({ vertical: 'eyewear' });
+    const log = new InputLog();
+    engine.apply(log.input(orderPlaced('o-1', { quantity: 3 })));
+    const [first] = allocations(engine.apply(log.input(leadListed('lead-1'))));
+    engine.apply(log.input(leadListed('lead-2')));
+    engine.apply(
+      log.input({
+        type: 'RefundCredited',
+        data: {
+          orderId: 'o-1',
+          buyerId: 'buyer-of-o-1',
+          allocationId: first!.allocationId,
+          amount: 30000,
+          currency: 'RUB',
+          creditedTo: 'order_budget',
+        },
+      } as MarketInputEvent),
+    );
+    expect(allocations(engine.apply(log.input(leadListed('lead-3'))))).toHaveLength(1);
+    const last = engine.apply(log.input(leadListed('lead-4')));
+    expect(last.map((output) => output.type)).toEqual(['LeadAllocated', 'OrderFilled', 'OrderClosed']);
+    expect(engine.apply(log.input(leadListed('lead-5')))).toEqual([]);
+  });
+});
