@@ -296,7 +296,7 @@ function replaceDeclined(
   context: DecisionContext,
 ): BuyerAccountEvent[] {
   const order = state.orders[command.orderId];
-  if (!order || order.status !== 'closed' || !replaceable(order, context)) return [];
+  if (!order || !replaceable(order, context)) return [];
   const replacement = replacementOrder(order, command.allocationId, command.amount, command.buyerId, context);
   const placed = replacement.data as { orderId: string };
   if (state.orders[placed.orderId]) return [];
@@ -307,9 +307,7 @@ function replaceDeclined(
 
 /** A closed order the buyer did not cancel and whose expiry has not passed can be replaced. */
 function replaceable(order: OrderState, context: DecisionContext): boolean {
-  const expired =
-    order.terms.expiresAt !== undefined && Date.parse(order.terms.expiresAt) <= context.now.getTime();
-  return order.status === 'closed' && !order.cancelled && !expired;
+  return order.status === 'closed' && !order.cancelled && expiresAfter(order.terms, context.now);
 }
 
 /** One lead on the closed order's terms, at most the returned lead's price, funded by the refund. */
@@ -375,14 +373,20 @@ function rotateWebhookSecret(
 export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    // An http(s) URL always has a host: the parser refuses one without.
+    return url.protocol === 'http:' || url.protocol === 'https:';
   } catch {
     return false;
   }
 }
 
+/** Whether terms without an expiry, or with one after `now`, still hold at `now`. */
+function expiresAfter(terms: OrderTerms, now: Date): boolean {
+  return terms.expiresAt === undefined || now.getTime() < Date.parse(terms.expiresAt);
+}
+
 function checkExpiry(terms: OrderTerms, { now }: DecisionContext): void {
-  if (terms.expiresAt !== undefined && Date.parse(terms.expiresAt) <= now.getTime())
+  if (!expiresAfter(terms, now))
     throw new BuyerAccountError('order-expiry-in-past', 'The order would expire before it is placed', {
       expiresAt: terms.expiresAt,
       now: now.toISOString(),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { deciderSpec, fixedDecisionContext } from '#lx/spec-helpers';
 import { foldEvents } from '#lx/event-sourcing';
-import { buyerAccountDecider, type BuyerAccountCommand } from './buyer-account-decider.js';
+import { buyerAccountDecider, isHttpUrl, type BuyerAccountCommand } from './buyer-account-decider.js';
 import { BuyerAccountError } from './buyer-account-errors.js';
 import type { BuyerAccountEvent, OrderTerms } from './buyer-account.js';
 
@@ -758,5 +758,145 @@ describe('buyer account: loading', () => {
   // (bench/README.md, Soak). The repository keeps the folded state and folds only what is new.
   it('asks the repository to keep its folded state between loads', () => {
     expect(buyerAccountDecider.keepFoldedStreams).toBeGreaterThanOrEqual(100);
+  });
+});
+
+describe('buyer account: what each refusal tells the buyer', () => {
+  const cancelled: BuyerAccountEvent = { type: 'OrderCancelled', data: { orderId, buyerId } };
+
+  it('a cancelled order cannot be paused or resumed, and the refusal names the action and the state', () => {
+    spec
+      .given([deposited(3_000_000), placed(), cancelled])
+      .when(order('pause-order'))
+      .then(
+        new BuyerAccountError('order-state-conflict', 'A cancelled order cannot pause', {
+          status: 'cancelled',
+        }),
+      );
+    spec
+      .given([deposited(3_000_000), placed(), cancelled])
+      .when(order('resume-order'))
+      .then(
+        new BuyerAccountError('order-state-conflict', 'A cancelled order cannot resume', {
+          status: 'cancelled',
+        }),
+      );
+  });
+
+  it('an unknown order is not found, by its id', () => {
+    spec
+      .given([])
+      .when(order('cancel-order'))
+      .then(new BuyerAccountError('order-not-found', 'Order order-1 was not found'));
+  });
+
+  it('a second order under an existing id is refused, naming the id', () => {
+    spec
+      .given([deposited(9_000_000), placed()])
+      .when(place(1_000))
+      .then(new BuyerAccountError('order-exists', 'Order order-1 exists already'));
+  });
+
+  it('an order in a market no engine runs is refused with why: it could never buy', () => {
+    spec
+      .given([deposited(3_000_000)])
+      .when({ ...place(), marketOpen: false } as BuyerAccountCommand)
+      .then(
+        new BuyerAccountError(
+          'market-not-open',
+          'No engine runs the eyewear market: an order there could never buy and would only hold its budget',
+          { vertical: 'eyewear' },
+        ),
+      );
+  });
+
+  it('a webhook URL that is not http(s) is refused, naming the URL; no webhook to rotate is refused', () => {
+    spec
+      .given([])
+      .when({ kind: 'configure-webhook', buyerId, url: 'ftp://example.com/x', secretRef: 'derived:v1:ab' })
+      .then(
+        new BuyerAccountError('invalid-webhook-url', 'A webhook URL must be http or https', {
+          url: 'ftp://example.com/x',
+        }),
+      );
+    spec
+      .given([])
+      .when({
+        kind: 'rotate-webhook-secret',
+        buyerId,
+        secretRef: 'derived:v1:new',
+        previousValidUntil: '2030-01-01T00:00:00.000Z',
+      })
+      .then(new BuyerAccountError('webhook-not-found', 'No webhook is configured'));
+  });
+});
+
+describe('buyer account: webhook URLs and cancel reasons', () => {
+  it('a plain http URL is accepted as well as https; a text that is no URL is not', () => {
+    expect(isHttpUrl('http://crm.example.com/hook')).toBe(true);
+    expect(isHttpUrl('https://crm.example.com/hook')).toBe(true);
+    expect(isHttpUrl('not a url')).toBe(false);
+    expect(isHttpUrl('mailto:crm@example.com')).toBe(false);
+  });
+
+  it('a cancel carries the buyer’s reason when one is given', () => {
+    spec
+      .given([deposited(3_000_000), placed()])
+      .when({ kind: 'cancel-order', buyerId, orderId, reason: 'campaign over', engineTakesOrder: true })
+      .then([{ type: 'OrderCancelled', data: { orderId, buyerId, reason: 'campaign over' } }]);
+  });
+});
+
+describe('buyer account: a declined replacement buys only for a closed, uncancelled order', () => {
+  const declined: BuyerAccountCommand = {
+    kind: 'replace-declined',
+    buyerId,
+    orderId,
+    allocationId: 'alloc-1',
+    amount: 60_000,
+  };
+
+  it('an unknown order, a cancelled one, or one the account still sees live buys no replacement', () => {
+    spec
+      .given([deposited(5_000_000)])
+      .when(declined)
+      .then([]);
+    spec
+      .given([
+        deposited(5_000_000),
+        placed(),
+        { type: 'OrderCancelled', data: { orderId, buyerId } },
+        released(3_000_000),
+      ])
+      .when(declined)
+      .then([]);
+    spec
+      .given([deposited(5_000_000), placed(), { type: 'OrderPaused', data: { orderId, buyerId } }])
+      .when(declined)
+      .then([]);
+  });
+
+  it('an order whose expiry passed buys no replacement; one without an expiry does', () => {
+    const closed = (expiresAt?: string): BuyerAccountEvent[] => [
+      deposited(5_000_000),
+      {
+        type: 'OrderPlaced',
+        data: {
+          orderId,
+          buyerId,
+          vertical: 'eyewear',
+          currency: 'RUB',
+          ...terms(expiresAt ? { expiresAt } : {}),
+        },
+      },
+      released(3_000_000),
+    ];
+    spec.given(closed('2030-01-01T00:00:00.000Z')).when(declined).then([]);
+    const [replacement] = buyerAccountDecider.decide(
+      declined,
+      foldEvents(buyerAccountDecider, closed()),
+      fixedDecisionContext(),
+    );
+    expect(replacement).toMatchObject({ type: 'OrderPlaced', data: { quantity: 1, budget: 60_000 } });
   });
 });

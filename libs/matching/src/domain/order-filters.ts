@@ -7,8 +7,9 @@ import {
   type OrderTerms,
 } from './market-model.js';
 
-const holds = (accepted: ReadonlySet<string> | null, value: string | null) =>
-  accepted === null || (value !== null && accepted.has(value));
+// A lead without the value (null) is never in the order's set of values.
+const holds = (accepted: ReadonlySet<string | null> | null, value: string | null) =>
+  accepted === null || accepted.has(value);
 
 /**
  * The truth of "all filters hold" (docs/architecture.md §5). The indexes only narrow the candidates; every
@@ -57,7 +58,7 @@ export function bidWithModifiers(terms: OrderTerms, lead: ListedLead): number {
   for (const modifier of terms.modifiers) {
     if (modifierHolds(modifier, lead)) bid += modifier.add;
   }
-  return terms.maxBid !== undefined && bid > terms.maxBid ? terms.maxBid : bid;
+  return Math.min(bid, terms.maxBid ?? Number.POSITIVE_INFINITY);
 }
 
 type Modifier = OrderTerms['modifiers'][number];
@@ -91,11 +92,9 @@ function modifierHolds(modifier: Modifier, lead: ListedLead): boolean {
 }
 
 // A module-level function, not a closure per call: every bid the engine weighs goes through it.
+// A lead without the attribute (undefined) neither equals a value nor is in a list of values.
 function accepts(modifier: Modifier, value: string | undefined): boolean {
-  return (
-    value !== undefined &&
-    (modifier.equals !== undefined
-      ? modifier.equals === value
-      : (modifier.in as readonly string[]).includes(value))
-  );
+  return modifier.equals !== undefined
+    ? modifier.equals === value
+    : (modifier.in as readonly (string | undefined)[]).includes(value);
 }

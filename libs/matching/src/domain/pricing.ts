@@ -41,9 +41,8 @@ export function rankBids(bids: readonly EligibleBid[]): EligibleBid[] {
 
 /** Second price with the floor as reserve: the winner pays max(floor, second-highest bid). */
 export function priceExclusiveLead(floor: number, ranked: readonly EligibleBid[]): Pricing {
-  const second = ranked[1]?.effectiveBid;
-  // Stryker disable next-line ConditionalExpression: `undefined > floor` is false, so the undefined check only says what is meant
-  return second !== undefined && second > floor
+  const second = ranked[1]?.effectiveBid ?? floor;
+  return second > floor
     ? { winners: ranked.slice(0, 1), price: second, rule: 'exclusive-second-price' }
     : { winners: ranked.slice(0, 1), price: floor, rule: 'exclusive-floor' };
 }
@@ -54,20 +53,21 @@ export function priceExclusiveLead(floor: number, ranked: readonly EligibleBid[]
  */
 export function priceSharedLead(floor: number, ranked: readonly EligibleBid[], slots: number): Pricing {
   const winners = ranked.slice(0, slots);
-  const firstLoser = ranked[slots]?.effectiveBid;
-  // Stryker disable next-line ConditionalExpression: `undefined > floor` is false, so the undefined check only says what is meant
-  return firstLoser !== undefined && firstLoser > floor
+  const firstLoser = ranked[slots]?.effectiveBid ?? floor;
+  return firstLoser > floor
     ? { winners, price: firstLoser, rule: 'shared-uniform-price' }
     : { winners, price: floor, rule: 'shared-floor' };
 }
 
 /** Whether `order` bidding `effectiveBid` ranks before `other` (the order of `compareBids`). */
 function ranksBefore(order: MarketOrder, effectiveBid: number, other: EligibleBid): boolean {
-  // Stryker disable next-line EqualityOperator: the values differ here, so `>` and `>=` agree
-  if (effectiveBid !== other.effectiveBid) return effectiveBid > other.effectiveBid;
-  // Stryker disable next-line EqualityOperator: the values differ here, so `<` and `<=` agree
-  if (order.seq !== other.order.seq) return order.seq < other.order.seq;
-  // Stryker disable next-line EqualityOperator: equal ids are the same order, which is offered once per lead
+  if (effectiveBid > other.effectiveBid) return true;
+  if (effectiveBid < other.effectiveBid) return false;
+  if (order.seq < other.order.seq) return true;
+  if (order.seq > other.order.seq) return false;
+  // Equal ids are the same order, which is offered once per lead: the `<=` mutant of this line is
+  // equivalent (it survives). Not marked, as a mark would also hide the `>=` mutant, which the ties
+  // of the top-k property kill.
   return order.orderId < other.order.orderId;
 }
 
@@ -77,7 +77,6 @@ function ranksBefore(order: MarketOrder, effectiveBid: number, other: EligibleBi
  */
 export class TopBids {
   private k = 0;
-  // Stryker disable next-line ArrayDeclaration: `reset` empties it before every lead
   private readonly kept: EligibleBid[] = [];
 
   reset(k: number): void {
@@ -90,7 +89,8 @@ export class TopBids {
   }
 
   get full(): boolean {
-    return this.kept.length >= this.k;
+    // Never above `k`: `offer` pops the bid that falls out.
+    return this.kept.length === this.k;
   }
 
   /** The last bid kept (once `full`, a bid must rank before it to enter). */
@@ -100,8 +100,7 @@ export class TopBids {
 
   offer(order: MarketOrder, effectiveBid: number): void {
     const kept = this.kept;
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut only; a bid that does not rank before the last is inserted last and popped below
-    if (kept.length >= this.k && !ranksBefore(order, effectiveBid, kept[kept.length - 1]!)) return;
+    // A bid that does not rank before the last kept one is inserted last and popped below.
     for (let i = 0; i < kept.length; i++) {
       if (kept[i]!.order.buyerId !== order.buyerId) continue;
       // The buyer's best bid so far: the new one replaces it only if it ranks before it.

@@ -95,7 +95,8 @@ describe('who wins a lead: the ranking of bids', () => {
     );
   });
 
-  it('a reset forgets the previous lead’s bids', () => {
+  it('a reset forgets the previous lead’s bids, and a new top-k holds none', () => {
+    expect(new TopBids().bids).toEqual([]);
     const top = new TopBids();
     top.reset(1);
     top.offer(bid('old', 900, 1).order, 900);
