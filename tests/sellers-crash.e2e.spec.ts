@@ -71,6 +71,8 @@ describe('sellers: verification survives kill -9 of its worker process', () => {
     const batchId: string = uploaded.body.batchId;
 
     const first = startWorker();
+    // Listened for from the start: a worker killed quickly has exited before a later listener.
+    const firstExited = new Promise((resolve) => first.once('exit', resolve));
     let killedAt = 0;
     const deadline = Date.now() + 60_000;
     while (!killedAt) {
@@ -84,7 +86,7 @@ describe('sellers: verification survives kill -9 of its worker process', () => {
       if (Date.now() > deadline) throw new Error('the worker never started on the batch');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    await new Promise((resolve) => first.once('exit', resolve));
+    await firstExited;
     expect(first.signalCode).toBe('SIGKILL');
     const stalled = await exchange.call('sellers', 'GET', `/v1/batches/${batchId}`, { key: seller.apiKey });
     expect(stalled.body.status).toBe('verifying');
