@@ -20,6 +20,9 @@ const shared = {
 export default {
   // Per-project testTimeout is not honoured by jest-circus; the int and e2e tiers need the longer one.
   testTimeout: 120000,
+  // Every Redis key of the run starts with its id; the teardown removes them (tests/support).
+  globalSetup: '<rootDir>/tests/support/jest-global-setup.mjs',
+  globalTeardown: '<rootDir>/tests/support/jest-global-teardown.mjs',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.unit.spec.ts'] },
     { ...shared, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int.spec.ts'] },

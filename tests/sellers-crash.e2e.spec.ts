@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
-import { startExchange, type RunningExchange } from './support/exchange.js';
+import { startExchange, testRedisPrefix, type RunningExchange } from './support/exchange.js';
 import {
   allLeads,
   registerParticipant,
@@ -29,7 +28,7 @@ describe('sellers: verification survives kill -9 of its worker process', () => {
     LX_SELLERS_VERIFICATION_WORKER: 'false',
     LX_VERIFICATION_CHUNK_ROWS: '100',
     LX_VERIFICATION_LOCK_MS: '3000',
-    LX_REDIS_PREFIX: `lxtest:crash:${randomBytes(4).toString('hex')}`,
+    LX_REDIS_PREFIX: testRedisPrefix('crash').replace(/:$/, ''),
   };
 
   const startWorker = () => {

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, testRedisPrefix, type TestDatabase } from './test-database.js';
+import { flushRedisPrefix } from './faults.js';
 
 export type AppName = 'sellers' | 'buyers' | 'settlement';
 
@@ -188,6 +189,8 @@ export async function startExchange(
     stop: async () => {
       await stopApps();
       await database.drop();
+      // The apps' queues, schedules and caches: a test leaves nothing behind in Redis.
+      await flushRedisPrefix(`${redisPrefix}:`);
     },
   };
 }

@@ -46,7 +46,13 @@ async function withAdmin<T>(server: string, work: (client: pg.Client) => Promise
   }
 }
 
-/** A Redis key prefix unique to this test run, so parallel runs share one Redis safely. */
+/**
+ * A Redis key prefix unique to this test, so parallel runs share one Redis safely. Under Jest it
+ * starts with the run's id (`LX_TEST_RUN`, set by tests/support/jest-global-setup.mjs), and the
+ * run's global teardown deletes every key under `lxtest:<run>:` — what a test that crashed or was
+ * killed left behind too.
+ */
 export function testRedisPrefix(label: string): string {
-  return `lxtest:${label}:${randomBytes(4).toString('hex')}:`;
+  const run = process.env.LX_TEST_RUN ? `${process.env.LX_TEST_RUN}:` : '';
+  return `lxtest:${run}${label}:${randomBytes(4).toString('hex')}:`;
 }
