@@ -3,5 +3,5 @@
 import { randomBytes } from 'node:crypto';
 
 export default function globalSetup() {
-  process.env.LX_TEST_RUN ??= `run${randomBytes(4).toString('hex')}`;
+  process.env.LX_TEST_RUN ??= randomBytes(3).toString('hex');
 }

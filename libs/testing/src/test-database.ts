@@ -54,5 +54,6 @@ async function withAdmin<T>(server: string, work: (client: pg.Client) => Promise
  */
 export function testRedisPrefix(label: string): string {
   const run = process.env.LX_TEST_RUN ? `${process.env.LX_TEST_RUN}:` : '';
-  return `lxtest:${run}${label}:${randomBytes(4).toString('hex')}:`;
+  // The apps accept a prefix of at most 40 characters: the label is cut to 12.
+  return `lxtest:${run}${label.slice(0, 12)}:${randomBytes(4).toString('hex')}:`;
 }
