@@ -108,7 +108,7 @@ async function main(): Promise<number> {
         console.log('  npm run audit -- report <allocationId> --format html --out report.html');
         console.log('  npm run audit -- replay');
         console.log(
-          `Drop it with: psql -h 127.0.0.1 -U postgres -c 'DROP DATABASE ${database.name} WITH (FORCE)'`,
+          `Drop it with: psql -h 127.0.0.1 -U postgres -c 'DROP DATABASE ${database.name} WITH (FORCE)' -c 'DROP DATABASE ${database.name}_vault WITH (FORCE)'`,
         );
       }
     }

@@ -14,7 +14,11 @@ export async function createDemoDatabase(run: string): Promise<DemoDatabase> {
   return {
     name,
     url: url.toString(),
-    drop: () => admin(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    // The vault's keys live beside it, in <name>_vault: dropped with it.
+    drop: async () => {
+      await admin(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin(server, `DROP DATABASE IF EXISTS ${name}_vault WITH (FORCE)`);
+    },
   };
 }
 
