@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startConsole, startExchange, type RunningExchange } from '#lx/testing';
-import { createDemoDatabase, dropRedisPrefix, type DemoDatabase } from './demo/demo-database.js';
+import { flushRedisPrefix, startConsole, startExchange, type RunningExchange } from '#lx/testing';
+import { createDemoDatabase, type DemoDatabase } from './demo/demo-database.js';
 import { DemoClient, DemoError } from './demo/exchange-client.js';
 import { playMarket } from './demo/market.js';
 import { heading, line } from './demo/print.js';
@@ -91,7 +91,7 @@ async function main(): Promise<number> {
   } finally {
     if (exchange) await exchange.stopApps();
     // Queue state is the apps' working memory, not the market: it goes with them either way.
-    await dropRedisPrefix(redisPrefix).catch(() => undefined);
+    await flushRedisPrefix(redisPrefix, process.env.LX_REDIS_URL).catch(() => undefined);
     if (database) {
       if (clean) {
         await database.drop();

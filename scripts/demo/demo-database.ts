@@ -1,5 +1,4 @@
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import { testServerUrl, type TestDatabase } from '#lx/testing';
 
 export type DemoDatabase = TestDatabase;
@@ -29,21 +28,5 @@ async function admin(server: string, sql: string): Promise<void> {
     await client.query(sql);
   } finally {
     await client.end();
-  }
-}
-
-/** Removes the demo's BullMQ and cache keys (--clean). */
-export async function dropRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(process.env.LX_REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }

@@ -96,7 +96,7 @@ export class AuditController {
     private readonly finder: AuditSearch,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly dataSource: DataSource,
-    private readonly replayRunsOf: ReplayRuns,
+    private readonly runs: ReplayRuns,
   ) {}
 
   @Get('search')
@@ -227,7 +227,7 @@ export class AuditController {
     @CurrentPrincipal() auditor: Principal,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const run = await this.replayRunsOf.start(auditor.participantId, query.upTo);
+    const run = await this.runs.start(auditor.participantId, query.upTo);
     response.setHeader('Location', `/v1/audit/replays/${run.id}`);
     return run;
   }
@@ -236,14 +236,14 @@ export class AuditController {
   @Answers(ReplayRunsAnswer, { description: 'The latest replay runs, newest first' })
   @ApiOperation({ summary: 'The latest 20 replay runs, newest first' })
   async replayRuns() {
-    return { items: await this.replayRunsOf.recent(20) };
+    return { items: await this.runs.recent(20) };
   }
 
   @Get('replays/:runId')
   @Answers(ReplayRunAnswer, { description: 'The run: its state, progress and, once done, the proof' })
   @ApiOperation({ summary: 'A replay run: its state, how far it has read, and the proof once done' })
   async replayRun(@IdParam('runId') runId: string) {
-    const run = await this.replayRunsOf.get(runId);
+    const run = await this.runs.get(runId);
     if (!run) throw notFound(`Replay run ${runId}`);
     return run;
   }

@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Group, Progress, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { data, settlementApi } from '../../api/client';
@@ -33,6 +33,31 @@ export default function ProofsPage() {
       <IntegrityCheck />
       <ReadModelCheck />
     </Stack>
+  );
+}
+
+/** One proof's section: its heading names the region, its intro says what it proves. */
+function ProofCard({
+  id,
+  title,
+  intro,
+  children,
+}: {
+  id: string;
+  title: string;
+  intro: string;
+  children: ReactNode;
+}) {
+  return (
+    <Card withBorder component="section" aria-labelledby={`${id}-heading`}>
+      <Title order={2} size="h3" id={`${id}-heading`} mb="xs">
+        {title}
+      </Title>
+      <Text size="sm" mb="sm">
+        {intro}
+      </Text>
+      {children}
+    </Card>
   );
 }
 
@@ -77,13 +102,7 @@ function ReplayProof() {
     start.mutate(position || undefined);
   };
   return (
-    <Card withBorder component="section" aria-labelledby="replay-heading">
-      <Title order={2} size="h3" id="replay-heading" mb="xs">
-        {t('auditor.proofs.replay')}
-      </Title>
-      <Text size="sm" mb="sm">
-        {t('auditor.proofs.replayIntro')}
-      </Text>
+    <ProofCard id="replay" title={t('auditor.proofs.replay')} intro={t('auditor.proofs.replayIntro')}>
       <form onSubmit={submit}>
         <Group align="flex-end" wrap="wrap">
           <TextInput
@@ -103,7 +122,7 @@ function ReplayProof() {
       {start.isError && !upToError && <ProblemAlert error={start.error} />}
       {run.isError && <ProblemAlert error={run.error} />}
       {run.data && <ReplayRunView run={run.data} />}
-    </Card>
+    </ProofCard>
   );
 }
 
@@ -217,13 +236,11 @@ function IntegrityCheck() {
     mutationFn: async () => data(await settlementApi.GET('/v1/audit/integrity')),
   });
   return (
-    <Card withBorder component="section" aria-labelledby="integrity-heading">
-      <Title order={2} size="h3" id="integrity-heading" mb="xs">
-        {t('auditor.proofs.integrity')}
-      </Title>
-      <Text size="sm" mb="sm">
-        {t('auditor.proofs.integrityIntro')}
-      </Text>
+    <ProofCard
+      id="integrity"
+      title={t('auditor.proofs.integrity')}
+      intro={t('auditor.proofs.integrityIntro')}
+    >
       <Group>
         <Button onClick={() => check.mutate()} loading={check.isPending} variant="default">
           {t('auditor.proofs.runIntegrity')}
@@ -257,7 +274,7 @@ function IntegrityCheck() {
           )}
         </Stack>
       )}
-    </Card>
+    </ProofCard>
   );
 }
 
@@ -268,13 +285,11 @@ function ReadModelCheck() {
     mutationFn: async () => data(await settlementApi.POST('/v1/audit/read-models/verify')),
   });
   return (
-    <Card withBorder component="section" aria-labelledby="read-models-heading">
-      <Title order={2} size="h3" id="read-models-heading" mb="xs">
-        {t('auditor.proofs.readModels')}
-      </Title>
-      <Text size="sm" mb="sm">
-        {t('auditor.proofs.readModelsIntro')}
-      </Text>
+    <ProofCard
+      id="read-models"
+      title={t('auditor.proofs.readModels')}
+      intro={t('auditor.proofs.readModelsIntro')}
+    >
       <Group>
         <Button onClick={() => verify.mutate()} loading={verify.isPending} variant="default">
           {t('auditor.proofs.runReadModels')}
@@ -312,6 +327,6 @@ function ReadModelCheck() {
           <RawJson value={verify.data} />
         </Stack>
       )}
-    </Card>
+    </ProofCard>
   );
 }
