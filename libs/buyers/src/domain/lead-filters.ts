@@ -1,57 +1,23 @@
 import type { EventData, LeadListed, OrderPlaced } from '#lx/contracts';
+import { filterableLead, filtersAccept, type CompiledFilters, type ListedLeadFacts } from '#lx/matching';
 
 export type LeadAttributesData = EventData<typeof LeadListed>['attributes'];
 export type OrderFiltersData = EventData<typeof OrderPlaced>['filters'];
 type Attributes = LeadAttributesData;
-type Filters = OrderFiltersData;
 
-/** The non-personal facts about a resting lead that an order's filters are checked against. */
-export interface ListedLeadFacts {
-  sellerId: string;
-  attributes: Attributes;
-  quality: number;
-  /** The seller-history part of the lead's quality score, as listed: what `minSellerQuality` reads. */
-  sellerQuality: number;
-}
-
-const within = <T>(set: readonly T[] | undefined, value: T | undefined) =>
-  set === undefined || (value !== undefined && set.includes(value));
+export type { ListedLeadFacts };
 
 /**
- * Whether a lead satisfies every present filter (docs/architecture.md §5 eligibility, filters only). Used to
- * preview an order against the resting inventory; the engine applies its own copy of the rules.
+ * Whether a lead satisfies every present filter (docs/architecture.md §5 eligibility, filters only), to
+ * preview an order against the resting inventory: the engine's own rule, fed the lead as listed.
+ * Compile the filters once (`new CompiledFilters(filters)`) when checking many leads.
  */
-export function leadMatchesFilters(lead: ListedLeadFacts, filters: Filters, now: Date): boolean {
-  const a = lead.attributes;
-  if (filters.ageMin !== undefined && a.age < filters.ageMin) return false;
-  if (filters.ageMax !== undefined && a.age > filters.ageMax) return false;
-  if (!within(filters.genders, a.gender)) return false;
-  if (!within(filters.countries, a.country)) return false;
-  if (!within(filters.regions, a.region)) return false;
-  if (filters.postalPrefixes && !filters.postalPrefixes.some((prefix) => a.postalPrefix?.startsWith(prefix)))
-    return false;
-  for (const kind of filters.requiredContacts ?? []) {
-    const contact = a.contacts[kind];
-    if (!contact.present || (filters.requireVerified && !contact.verified)) return false;
-  }
-  if (!within(filters.employment, a.employment)) return false;
-  if (!within(filters.maritalStatus, a.maritalStatus)) return false;
-  if (filters.interestsAny && !filters.interestsAny.some((interest) => a.interests.includes(interest)))
-    return false;
-  if (filters.interestsAll && !filters.interestsAll.every((interest) => a.interests.includes(interest)))
-    return false;
-  if (!within(filters.stages, a.stage)) return false;
-  if (!within(filters.sourceChannels, a.sourceChannel)) return false;
-  if (
-    filters.maxLeadAgeMinutes !== undefined &&
-    now.getTime() - Date.parse(a.capturedAt) > filters.maxLeadAgeMinutes * 60_000
-  )
-    return false;
-  if (filters.minQuality !== undefined && lead.quality < filters.minQuality) return false;
-  if (filters.minSellerQuality !== undefined && lead.sellerQuality < filters.minSellerQuality) return false;
-  if (filters.sellersIncluded && !filters.sellersIncluded.includes(lead.sellerId)) return false;
-  if (filters.sellersExcluded?.includes(lead.sellerId)) return false;
-  return true;
+export function leadMatchesFilters(
+  lead: ListedLeadFacts,
+  filters: CompiledFilters | OrderFiltersData,
+  now: Date,
+): boolean {
+  return filtersAccept(filters, filterableLead(lead), now.getTime());
 }
 
 /** Inventory segments are coarse on purpose: small cells could single a person out. */

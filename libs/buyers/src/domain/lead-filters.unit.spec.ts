@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
+import { CompiledFilters } from '#lx/matching';
 import { ageBand, contactsSegment, leadMatchesFilters, type LeadAttributesData } from './lead-filters.js';
+
+/*
+ * The preview applies the engine's filter rule (each filter's edges are specified with it, in
+ * libs/matching's order-filters spec); these check that a resting lead as the read model keeps it —
+ * capture time in its attributes, quality and seller quality as listed — reaches that rule intact.
+ */
 
 const now = new Date('2030-01-01T12:00:00.000Z');
 const attributes = (change: Partial<LeadAttributesData> = {}): LeadAttributesData => ({
@@ -64,6 +71,15 @@ describe('leadMatchesFilters', () => {
     expect(leadMatchesFilters(lead(), { minSellerQuality: 65 }, now)).toBe(false);
     expect(leadMatchesFilters(lead(), { sellersExcluded: ['s-1'] }, now)).toBe(false);
     expect(leadMatchesFilters(lead(), { sellersIncluded: ['s-2'] }, now)).toBe(false);
+  });
+
+  it('answers the same with the filters compiled once for the whole inventory', () => {
+    const compiled = new CompiledFilters(scenarioOne);
+    for (const change of [{}, { age: 29 }, { region: 'RU-KDA' }, { maritalStatus: 'single' as const }])
+      expect(leadMatchesFilters(lead(change), compiled, now)).toBe(
+        leadMatchesFilters(lead(change), scenarioOne, now),
+      );
+    expect(leadMatchesFilters(lead(), compiled, now)).toBe(true);
   });
 
   it('segments coarsely', () => {

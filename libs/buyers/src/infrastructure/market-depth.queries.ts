@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { CompiledFilters } from '#lx/matching';
 import {
   leadMatchesFilters,
   MIN_SEGMENT_COUNT,
@@ -92,6 +93,7 @@ export class MarketDepthQueries {
       [vertical, options.now.toISOString(), filters.regions ?? null],
     );
     const wanted = options.exclusivity ?? 'any';
+    const compiled = new CompiledFilters(filters);
     const matching = rows.filter(
       (row) =>
         (wanted === 'any' || (wanted === 'exclusive_only') === row.exclusive) &&
@@ -102,7 +104,7 @@ export class MarketDepthQueries {
             quality: row.quality,
             sellerQuality: row.seller_quality,
           },
-          filters,
+          compiled,
           options.now,
         ),
     );

@@ -1,6 +1,7 @@
 import { CompiledFilters } from './compiled-filters.js';
 import {
   leadFacts,
+  type LeadAttributes,
   type ListedLead,
   type MarketOrder,
   type OrderFilters,
@@ -12,12 +13,43 @@ const holds = (accepted: ReadonlySet<string | null> | null, value: string | null
   accepted === null || accepted.has(value);
 
 /**
- * The truth of "all filters hold" (docs/architecture.md §5). The indexes only narrow the candidates; every
- * candidate is still checked here, so an index can prune but never admit.
+ * What the filters read of a listed lead. The engine passes its `ListedLead`; the buyers' order
+ * preview and the returns' filter-mismatch rule build one from the lead as listed, so all three
+ * apply the one rule below.
+ */
+export type FilterableLead = Pick<
+  ListedLead,
+  'sellerId' | 'attributes' | 'facts' | 'capturedAtMs' | 'quality' | 'sellerQuality'
+>;
+
+/** The non-personal facts of a lead as it was listed (LeadListed), as a read model keeps them. */
+export interface ListedLeadFacts {
+  readonly sellerId: string;
+  readonly attributes: LeadAttributes;
+  readonly quality: number;
+  /** The seller-history part of the lead's quality score, as listed: what `minSellerQuality` reads. */
+  readonly sellerQuality: number;
+}
+
+/** A lead as listed, in the shape `filtersAccept` reads: its capture time is the one it was listed with. */
+export function filterableLead(lead: ListedLeadFacts): FilterableLead {
+  return {
+    sellerId: lead.sellerId,
+    attributes: lead.attributes,
+    capturedAtMs: Date.parse(lead.attributes.capturedAt),
+    quality: lead.quality,
+    sellerQuality: lead.sellerQuality,
+  };
+}
+
+/**
+ * The truth of "all filters hold" (docs/architecture.md §5), and the only one: the engine, the buyers'
+ * order preview and the returns' filter-mismatch rule all call it. The indexes only narrow the
+ * candidates; every candidate is still checked here, so an index can prune but never admit.
  */
 export function filtersAccept(
   filters: CompiledFilters | OrderFilters,
-  lead: ListedLead,
+  lead: FilterableLead,
   nowMs: number,
 ): boolean {
   const f = filters instanceof CompiledFilters ? filters : new CompiledFilters(filters);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { CompiledFilters } from './compiled-filters.js';
 import type { LeadAttributes, ListedLead, MarketOrder, OrderFilters, OrderTerms } from './market-model.js';
-import { bidWithModifiers, exclusivityCompatible, filtersAccept } from './order-filters.js';
+import { bidWithModifiers, exclusivityCompatible, filterableLead, filtersAccept } from './order-filters.js';
 
 /*
  * The single check of an order's filters against a lead (the engine's truth of "all filters
@@ -178,6 +178,31 @@ describe('which leads an order’s filters accept', () => {
     expect(filtersAccept(filters, lead(), NOW)).toBe(true);
     expect(filtersAccept(compiled, lead(), NOW)).toBe(true);
     expect(filtersAccept({ ageMin: 41 }, lead(), NOW)).toBe(false);
+  });
+});
+
+describe('a lead as listed, checked outside the engine (order preview, return by replay)', () => {
+  const listed = (change: Partial<LeadAttributes> = {}) =>
+    filterableLead({ sellerId: 'seller-1', attributes: attributes(change), quality: 80, sellerQuality: 70 });
+
+  it('is checked against the capture time in its attributes', () => {
+    expect(listed().capturedAtMs).toBe(CAPTURED);
+    expect(filtersAccept({ maxLeadAgeMinutes: 10 }, listed(), CAPTURED + 10 * 60_000)).toBe(true);
+    expect(filtersAccept({ maxLeadAgeMinutes: 10 }, listed(), CAPTURED + 10 * 60_000 + 1)).toBe(false);
+  });
+
+  it('gives the engine’s answer for its seller, quality and seller quality', () => {
+    const cases: OrderFilters[] = [
+      { minQuality: 80 },
+      { minQuality: 81 },
+      { minSellerQuality: 70 },
+      { minSellerQuality: 71 },
+      { sellersIncluded: ['seller-2'] },
+      { sellersExcluded: ['seller-1'] },
+      { ageMin: 41, requiredContacts: ['email'], requireVerified: true },
+    ];
+    for (const filters of cases)
+      expect([filters, filtersAccept(filters, listed(), NOW)]).toEqual([filters, accepts(filters, lead())]);
   });
 });
 

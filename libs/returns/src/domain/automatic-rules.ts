@@ -1,5 +1,5 @@
 import type { EventData, LeadListed, OrderPlaced, ReturnAccepted, ReturnChecked } from '#lx/contracts';
-import { filtersAccept, type ListedLead, type OrderFilters } from '#lx/matching';
+import { filterableLead, filtersAccept, type OrderFilters } from '#lx/matching';
 import type { ReturnRequestData } from './return-case.js';
 
 /*
@@ -183,25 +183,7 @@ function judgeFilterMismatch(facts: ReturnFacts, checks: RuleCheck[]): Verdict {
  * that fail. The seller's quality is the one the lead was listed with, as the engine read it.
  */
 function failingFilters(filters: OrderFilters, facts: ReturnFacts): string[] {
-  const lead: ListedLead = {
-    leadId: facts.allocation.leadId,
-    sellerId: facts.lead.sellerId,
-    seq: 0,
-    attributes: facts.lead.attributes,
-    floor: 0,
-    currency: '',
-    exclusive: true,
-    maxSales: 1,
-    expiresAtMs: 0,
-    capturedAtMs: Date.parse(facts.lead.attributes.capturedAt),
-    quality: facts.lead.quality,
-    sellerQuality: facts.lead.sellerQuality,
-    fingerprints: [],
-    salesMade: 0,
-    buyers: new Set(),
-    status: 'available',
-    restingSlot: -1,
-  };
+  const lead = filterableLead(facts.lead);
   const at = Date.parse(facts.allocation.at);
   const { requireVerified, ...checked } = filters;
   return Object.entries(checked)
