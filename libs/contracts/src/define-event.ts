@@ -23,6 +23,14 @@ export type AnyEventDefinition = EventDefinition<string, any>;
 export type EventData<D extends AnyEventDefinition> = z.output<D['schema']>;
 /** The data a writer supplies (before parsing). */
 export type EventInput<D extends AnyEventDefinition> = z.input<D['schema']>;
+/**
+ * The events of some definitions as a fold reads them (`{ type, data }`), one union member per
+ * definition: `CatalogueEvent<(typeof returnEvents)[number]>`. Consumers derive their unions from
+ * the catalogue with it instead of listing event types by hand.
+ */
+export type CatalogueEvent<D extends AnyEventDefinition> = D extends AnyEventDefinition
+  ? { readonly type: D['type']; readonly data: EventData<D> }
+  : never;
 export type RecordedEventOf<D extends AnyEventDefinition> = RecordedEvent<D['type'], EventData<D>>;
 export type NewEventOf<D extends AnyEventDefinition> = NewEvent<D['type'], EventInput<D>>;
 

@@ -1,6 +1,6 @@
 import type { DecisionContext, Decider } from '#lx/event-sourcing';
 import { DomainError } from '#lx/event-sourcing';
-import type { EventData, ReturnRequested } from '#lx/contracts';
+import type { EventData, ReturnRequested, ReturnStreamEvent } from '#lx/contracts';
 
 /*
  * A buyer's side of `return-<allocationId>`: one return per allocation, asked for within the
@@ -8,9 +8,6 @@ import type { EventData, ReturnRequested } from '#lx/contracts';
  */
 
 export type ReturnRequestData = EventData<typeof ReturnRequested>;
-type ReturnEvent =
-  | { readonly type: 'ReturnRequested'; readonly data: ReturnRequestData }
-  | { readonly type: string; readonly data: unknown };
 
 export interface ReturnRequestState {
   requested: boolean;
@@ -33,7 +30,7 @@ export class ReturnRequestError extends DomainError {
   }
 }
 
-export const returnRequestDecider: Decider<ReturnRequestState, RequestReturn, ReturnEvent> = {
+export const returnRequestDecider: Decider<ReturnRequestState, RequestReturn, ReturnStreamEvent> = {
   initialState: { requested: false },
   evolve: (state, event) => (event.type === 'ReturnRequested' ? { requested: true } : state),
   decide: (command, state, { now }: DecisionContext) => {

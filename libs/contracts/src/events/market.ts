@@ -26,6 +26,8 @@ export const PricingRule = z.enum([
   'shared-floor',
   'resting-lead-floor',
 ]);
+/** The rule an allocation was priced by (docs/architecture.md §5). */
+export type PricingRule = z.infer<typeof PricingRule>;
 
 export const LeadAllocated = defineEvent({
   type: 'LeadAllocated',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent } from '../define-event.js';
+import { defineEvent, type CatalogueEvent } from '../define-event.js';
 import { EntityId, Instant, Text } from '../value-types.js';
 import { LeadText } from './leads.js';
 
@@ -37,6 +37,8 @@ export const ReturnRule = z.enum([
   /** A reason that is not grounds for a return, e.g. `other` with "not interested". */
   'reason-not-returnable',
 ]);
+
+export type ReturnRule = z.infer<typeof ReturnRule>;
 
 /** One automatic rule checked on a return, and what it found (no personal data: times and counts). */
 export const RuleCheck = z.strictObject({
@@ -152,3 +154,6 @@ export const returnEvents = [
   ReturnEscalated,
   ReturnWindowClosed,
 ] as const;
+
+/** Every event of a `return-<allocationId>` stream, whichever role wrote it: the one union its folds read. */
+export type ReturnStreamEvent = CatalogueEvent<(typeof returnEvents)[number]>;

@@ -1,11 +1,9 @@
-import type { EventInput, SellerResponded } from '#lx/contracts';
-import type { Decider, DomainEvent } from '#lx/event-sourcing';
+import type { EventInput, ReturnStreamEvent, SellerResponded } from '#lx/contracts';
+import type { Decider } from '#lx/event-sourcing';
 import { ReturnAlreadyDecided, ReturnNotFound, SellerResponseExists } from './errors.js';
 
-export type ReturnEvent =
-  | DomainEvent<'ReturnRequested', { sellerId: string }>
-  | DomainEvent<'SellerResponded', EventInput<typeof SellerResponded>>
-  | DomainEvent<'ReturnAccepted' | 'ReturnRejected' | 'ReturnEscalated', unknown>;
+/** The catalogue's union of the return stream, whose every writer's events the seller's side folds. */
+export type ReturnEvent = ReturnStreamEvent;
 
 export interface ReturnState {
   requested: boolean;

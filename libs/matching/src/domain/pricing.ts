@@ -1,11 +1,8 @@
+import type { PricingRule } from '#lx/contracts';
 import type { MarketOrder } from './market-model.js';
 
-export type PricingRule =
-  | 'exclusive-second-price'
-  | 'exclusive-floor'
-  | 'shared-uniform-price'
-  | 'shared-floor'
-  | 'resting-lead-floor';
+// The catalogue defines the rules (LeadAllocated.rule); the engine's callers may keep importing it from here.
+export type { PricingRule };
 
 export interface EligibleBid {
   readonly order: MarketOrder;

@@ -1,4 +1,4 @@
-import type { EventData, LeadListed, OrderPlaced, ReturnAccepted, ReturnChecked } from '#lx/contracts';
+import type { EventData, LeadListed, OrderPlaced, ReturnChecked, ReturnRule } from '#lx/contracts';
 import { filterableLead, filtersAccept, type OrderFilters } from '#lx/matching';
 import type { ReturnRequestData } from './return-case.js';
 
@@ -9,7 +9,7 @@ import type { ReturnRequestData } from './return-case.js';
  * and then an auditor. Pure: every fact is read from the log by the caller.
  */
 
-export type ReturnRuleName = EventData<typeof ReturnAccepted>['rule'];
+export type ReturnRuleName = ReturnRule;
 type Rule = ReturnRuleName;
 
 /** A rule checked that did not decide the return (recorded, so an auditor sees what was applied). */

@@ -1,14 +1,4 @@
-import type { DomainEvent } from '#lx/event-sourcing';
-import type {
-  EventData,
-  ReturnAccepted,
-  ReturnChecked,
-  ReturnEscalated,
-  ReturnRejected,
-  ReturnRequested,
-  ReturnWindowClosed,
-  SellerResponded,
-} from '#lx/contracts';
+import type { EventData, ReturnRequested, ReturnStreamEvent, SellerResponded } from '#lx/contracts';
 
 /*
  * The return of one allocation (`return-<allocationId>`): requested by the buyer, answered by the
@@ -19,14 +9,8 @@ import type {
 export type ReturnRequestData = EventData<typeof ReturnRequested>;
 export type SellerResponseData = EventData<typeof SellerResponded>;
 
-export type ReturnCaseEvent =
-  | DomainEvent<'ReturnRequested', ReturnRequestData>
-  | DomainEvent<'ReturnChecked', EventData<typeof ReturnChecked>>
-  | DomainEvent<'SellerResponded', SellerResponseData>
-  | DomainEvent<'ReturnAccepted', EventData<typeof ReturnAccepted>>
-  | DomainEvent<'ReturnRejected', EventData<typeof ReturnRejected>>
-  | DomainEvent<'ReturnEscalated', EventData<typeof ReturnEscalated>>
-  | DomainEvent<'ReturnWindowClosed', EventData<typeof ReturnWindowClosed>>;
+/** The catalogue's union of the return stream: every writer's events are folded here. */
+export type ReturnCaseEvent = ReturnStreamEvent;
 
 export type ReturnStatus = 'none' | 'requested' | 'escalated' | 'accepted' | 'rejected';
 
