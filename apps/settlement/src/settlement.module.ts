@@ -49,7 +49,6 @@ export class SettlementAppModule {
         LedgerModule.forRoot(settlementWork(config)),
         ReturnsModule.forRoot({
           ...settlementWork(config),
-          defaultReturnWindowHours: DEFAULT_RETURN_WINDOW_HOURS,
           defaultDedupeWindowDays: config.LX_DEFAULT_DEDUPE_WINDOW_DAYS,
           returnCapWindowDays: config.LX_RETURN_CAP_WINDOW_DAYS,
           returnWindowMsOverride: config.LX_RETURN_WINDOW_MS,

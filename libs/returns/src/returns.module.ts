@@ -15,6 +15,8 @@ import { ReturnWindow } from './application/return-window.js';
 import { RETURNS_OPTIONS, type ReturnsOptions } from './application/returns-options.js';
 import { SettlementFinalizer } from './application/settlement-finalizer.js';
 import { SchedulesFromTheLog } from './application/schedules-from-the-log.js';
+import { PendingSettlementsReadModels } from './infrastructure/pending-settlements.projection.js';
+import { ReturnFactsQueries } from './infrastructure/return-facts.queries.js';
 import { ReturnWindowQueue, startReturnWindowWorker } from './infrastructure/return-window.queue.js';
 import { startSettlementReactions, type SettlementReactions } from './infrastructure/settlement-reactions.js';
 import { DisputesController, SellerHistoryController } from './api/disputes.controller.js';
@@ -70,8 +72,7 @@ class SettlementReactionsHost implements OnApplicationBootstrap, OnApplicationSh
     // Redis keeps nothing on disk: the jobs are derived again from the log at start, and whenever
     // the reconciliation finds them lost.
     const schedules = new SchedulesFromTheLog(
-      this.store,
-      this.dataSource,
+      new PendingSettlementsReadModels(this.store, this.dataSource),
       this.window,
       this.queue,
       this.options,
@@ -122,7 +123,15 @@ export class ReturnsModule {
             dataSource: DataSource,
             finalizer: SettlementFinalizer,
             queue: ReturnWindowQueue,
-          ) => new ReturnDecisions(repository, dataSource, finalizer, queue, options),
+          ) =>
+            new ReturnDecisions(
+              repository,
+              dataSource,
+              new ReturnFactsQueries(dataSource, options),
+              finalizer,
+              queue,
+              options,
+            ),
           inject: [AggregateRepository, DataSource, SettlementFinalizer, ReturnWindowQueue],
         },
         {
@@ -131,7 +140,7 @@ export class ReturnsModule {
             repository: AggregateRepository,
             dataSource: DataSource,
             finalizer: SettlementFinalizer,
-          ) => new ReturnWindow(repository, dataSource, finalizer, options),
+          ) => new ReturnWindow(repository, new ReturnFactsQueries(dataSource, options), finalizer, options),
           inject: [AggregateRepository, DataSource, SettlementFinalizer],
         },
         SettlementReactionsHost,

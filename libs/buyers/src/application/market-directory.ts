@@ -1,10 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isEvent, MarketSettingsChanged } from '#lx/contracts';
+import { isEvent, MarketSettingsChanged, marketSettingsInForce } from '#lx/contracts';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { BUYERS_OPTIONS, type BuyersOptions } from './buyers-options.js';
-
-/** The return window when a market has no settings yet (docs/architecture.md §6 default). */
-export const DEFAULT_RETURN_WINDOW_HOURS = 72;
 
 export interface MarketSettings {
   vertical: string;
@@ -25,15 +22,10 @@ export class MarketDirectory {
       direction: 'backwards',
       maxCount: 1,
     });
+    const published = last && isEvent(MarketSettingsChanged, last) ? last.data : null;
+    const { currency, returnWindowHours } = marketSettingsInForce(published);
     // Like the sellers' app: a vertical without published settings trades in the default currency.
-    if (!last || !isEvent(MarketSettingsChanged, last))
-      return {
-        vertical,
-        currency: this.options.defaultCurrency,
-        returnWindowHours: DEFAULT_RETURN_WINDOW_HOURS,
-      };
-    const { currency, returnWindowHours } = last.data;
-    return { vertical, currency, returnWindowHours };
+    return { vertical, currency: currency ?? this.options.defaultCurrency, returnWindowHours };
   }
 
   /**

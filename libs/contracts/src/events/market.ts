@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent } from '../define-event.js';
+import { defineEvent, type EventData } from '../define-event.js';
 import {
   BasisPoints,
   CurrencyCode,
@@ -155,8 +155,64 @@ export const MarketSettingsChanged = defineEvent({
   }),
 });
 
+export type MarketSettingsData = EventData<typeof MarketSettingsChanged>;
+
+export interface MarketSettingsDefaults {
+  readonly commissionBps: number;
+  readonly returnWindowHours: number;
+  readonly dedupeWindowDays: number;
+  readonly listingLifetimeHours: number;
+}
+
+/**
+ * What a market trades under until its operator publishes settings (docs/architecture.md §5, §6): the
+ * one place of these defaults, for the engine, the buyers' market directory and the returns.
+ */
+export const MARKET_SETTINGS_DEFAULTS: MarketSettingsDefaults = Object.freeze({
+  commissionBps: 1500,
+  returnWindowHours: 72,
+  dedupeWindowDays: 30,
+  listingLifetimeHours: 72,
+});
+
 /** The return window of a market whose operator never set one. */
-export const DEFAULT_RETURN_WINDOW_HOURS = 72;
+export const DEFAULT_RETURN_WINDOW_HOURS = MARKET_SETTINGS_DEFAULTS.returnWindowHours;
+
+/** A market's settings in force at some log position, every field present. */
+export interface MarketSettingsInForce {
+  /** Null until published: who reads it decides which currency an unconfigured market trades in. */
+  readonly currency: string | null;
+  readonly commissionBps: number;
+  readonly returnWindowHours: number;
+  readonly dedupeWindowDays: number;
+  readonly listingLifetimeHours: number;
+  /** Null: the market sets no return cap. */
+  readonly returnCapPercent: number | null;
+  /** False: nothing was published before that position; the values are the defaults. */
+  readonly configured: boolean;
+}
+
+/**
+ * The settings in force at a log position, given the last `MarketSettingsChanged` before it (null
+ * when there is none): an operator publishes a whole set, so it stands alone; without one the
+ * defaults apply. A reader that keeps only some fields of the event passes those; `defaults`
+ * replaces the built-in ones where the configuration does (LX_DEFAULT_DEDUPE_WINDOW_DAYS).
+ */
+export function marketSettingsInForce(
+  lastPublished: Partial<MarketSettingsData> | null,
+  defaults: Partial<MarketSettingsDefaults> = {},
+): MarketSettingsInForce {
+  const fallback = { ...MARKET_SETTINGS_DEFAULTS, ...defaults };
+  return {
+    currency: lastPublished?.currency ?? null,
+    commissionBps: lastPublished?.commissionBps ?? fallback.commissionBps,
+    returnWindowHours: lastPublished?.returnWindowHours ?? fallback.returnWindowHours,
+    dedupeWindowDays: lastPublished?.dedupeWindowDays ?? fallback.dedupeWindowDays,
+    listingLifetimeHours: lastPublished?.listingLifetimeHours ?? fallback.listingLifetimeHours,
+    returnCapPercent: lastPublished?.returnCapPercent ?? null,
+    configured: lastPublished !== null,
+  };
+}
 
 /** The engine's only clock: expiries and daily caps advance on ticks, never on the wall clock. */
 export const MarketClockTicked = defineEvent({

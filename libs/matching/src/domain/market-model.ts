@@ -1,5 +1,6 @@
 import type { DomainEvent } from '#lx/event-sourcing';
 import type { CompiledFilters } from './compiled-filters.js';
+import { MARKET_SETTINGS_DEFAULTS } from '#lx/contracts';
 import type {
   EventData,
   LeadErased,
@@ -81,12 +82,10 @@ export interface MarketSettings {
   readonly listingLifetimeHours: number;
 }
 
+/** The catalogue's defaults, in force until the market's first MarketSettingsChanged. */
 export const DEFAULT_MARKET_SETTINGS: MarketSettings = Object.freeze({
   currency: null,
-  commissionBps: 1500,
-  returnWindowHours: 72,
-  dedupeWindowDays: 30,
-  listingLifetimeHours: 72,
+  ...MARKET_SETTINGS_DEFAULTS,
 });
 
 /** The attributes filters read, every one present (null when absent): one shape for all leads. */

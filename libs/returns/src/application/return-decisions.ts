@@ -4,14 +4,13 @@ import type { RecordedEvent } from '#lx/event-store';
 import type { EventData, ReturnAccepted, ReturnRequested } from '#lx/contracts';
 import { buyerAccountDecider, buyerStream } from '#lx/buyers';
 import { returnCaseDecider, type ReturnCaseCommand } from '../domain/return-case.decider.js';
+import { windowEndsAt } from '../domain/return-terms.js';
 import {
-  allocationFacts,
   AllocationNotProjectedError,
+  returnTermsOf,
   type AllocationFacts,
-  loadReturnFacts,
-  marketTermsAsOf,
-  windowEndsAt,
-} from '../infrastructure/return-facts.queries.js';
+  type ReturnFactsReader,
+} from './return-facts.port.js';
 import { waitForReadModel } from './read-model-wait.js';
 import { sellerResponseMs, type ReturnsOptions } from './returns-options.js';
 import type { SettlementFinalizer } from './settlement-finalizer.js';
@@ -33,7 +32,9 @@ export interface ReturnWindowScheduler {
 export class ReturnDecisions {
   constructor(
     private readonly repository: AggregateRepository,
+    /** Where `rm_return_facts` lives: a reaction waits until it has applied the event it reacts to. */
     private readonly dataSource: DataSource,
+    private readonly facts: ReturnFactsReader,
     private readonly finalizer: SettlementFinalizer,
     private readonly scheduler: ReturnWindowScheduler,
     private readonly options: ReturnsOptions,
@@ -45,12 +46,9 @@ export class ReturnDecisions {
     switch (event.type) {
       case 'ReturnRequested': {
         const request = event.data as EventData<typeof ReturnRequested>;
-        const facts = await loadReturnFacts(
-          this.dataSource,
-          request,
-          event.metadata.occurredAt,
-          this.options,
-        );
+        const allocation = await this.allocation(request.allocationId);
+        const terms = await returnTermsOf(this.facts, allocation, this.options);
+        const facts = await this.facts.returnFacts(allocation, event.metadata.occurredAt, terms);
         const { status } = await this.decide({ kind: 'judge-automatically', allocationId, facts }, event);
         // Left to the seller: the seller's silence must not hold the money forever.
         if (status !== 'requested') return;
@@ -69,10 +67,10 @@ export class ReturnDecisions {
       case 'ReturnRejected': {
         // A rejected return leaves the transfer to the window: close it when the window ends.
         const allocation = await this.allocation(allocationId);
-        const terms = await marketTermsAsOf(this.dataSource, allocation, this.options);
+        const terms = await returnTermsOf(this.facts, allocation, this.options);
         await this.scheduler.scheduleClose(
           allocationId,
-          new Date(windowEndsAt(allocation, terms)),
+          new Date(windowEndsAt(allocation.at, terms)),
           'return-rejected',
         );
         return;
@@ -143,8 +141,8 @@ export class ReturnDecisions {
     );
   }
 
-  private async allocation(allocationId: string) {
-    const allocation = await allocationFacts(this.dataSource, allocationId);
+  private async allocation(allocationId: string): Promise<AllocationFacts> {
+    const allocation = await this.facts.allocation(allocationId);
     if (!allocation) throw new AllocationNotProjectedError(allocationId);
     return allocation;
   }

@@ -1,12 +1,7 @@
-import type { DataSource } from 'typeorm';
 import type { AggregateRepository } from '#lx/event-sourcing';
 import { returnCaseDecider } from '../domain/return-case.decider.js';
-import {
-  allocationFacts,
-  AllocationNotProjectedError,
-  marketTermsAsOf,
-  windowEndsAt,
-} from '../infrastructure/return-facts.queries.js';
+import { windowEndsAt } from '../domain/return-terms.js';
+import { AllocationNotProjectedError, returnTermsOf, type ReturnFactsReader } from './return-facts.port.js';
 import type { ReturnsOptions } from './returns-options.js';
 import type { SettlementFinalizer } from './settlement-finalizer.js';
 
@@ -22,7 +17,7 @@ export type WindowCloseOutcome =
 export class ReturnWindow {
   constructor(
     private readonly repository: AggregateRepository,
-    private readonly dataSource: DataSource,
+    private readonly facts: ReturnFactsReader,
     private readonly finalizer: SettlementFinalizer,
     private readonly options: ReturnsOptions,
     /** Test hook: runs between closing the window and finalizing (to kill a worker mid-job). */
@@ -31,17 +26,15 @@ export class ReturnWindow {
 
   /** When the window of this allocation ends (null if the allocation is not known yet). */
   async endsAt(allocationId: string): Promise<Date | null> {
-    const allocation = await allocationFacts(this.dataSource, allocationId);
+    const allocation = await this.facts.allocation(allocationId);
     if (!allocation) return null;
-    return new Date(
-      windowEndsAt(allocation, await marketTermsAsOf(this.dataSource, allocation, this.options)),
-    );
+    return new Date(windowEndsAt(allocation.at, await returnTermsOf(this.facts, allocation, this.options)));
   }
 
   async close(allocationId: string, now: Date): Promise<WindowCloseOutcome> {
-    const allocation = await allocationFacts(this.dataSource, allocationId);
+    const allocation = await this.facts.allocation(allocationId);
     if (!allocation) throw new AllocationNotProjectedError(allocationId);
-    const ends = windowEndsAt(allocation, await marketTermsAsOf(this.dataSource, allocation, this.options));
+    const ends = windowEndsAt(allocation.at, await returnTermsOf(this.facts, allocation, this.options));
     if (now.getTime() < Date.parse(ends)) return 'window-not-ended';
     const { state } = await this.repository.handle(
       `return-${allocationId}`,

@@ -1,7 +1,9 @@
 /** Settings of the returns process, from the configuration (LX_*). */
 export interface ReturnsOptions {
-  /** Used when a market has published no settings (docs/architecture.md §6: 72 h). */
-  defaultReturnWindowHours: number;
+  /**
+   * The dedupe window of a market that published no settings (LX_DEFAULT_DEDUPE_WINDOW_DAYS). The
+   * other defaults, the 72-hour return window among them, are the catalogue's MARKET_SETTINGS_DEFAULTS.
+   */
   defaultDedupeWindowDays: number;
   /** Rolling window of the return cap. */
   returnCapWindowDays: number;

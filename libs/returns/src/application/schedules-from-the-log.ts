@@ -1,12 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { DataSource } from 'typeorm';
-import type { EventFilter, EventStore } from '#lx/event-store';
-import { liveSchemaOf, readCheckpoint } from '#lx/projections';
-import {
-  pendingSettlementsProjection,
-  readPendingSettlements,
-} from '../infrastructure/pending-settlements.projection.js';
-import { returnFactsProjection } from '../infrastructure/return-facts.projection.js';
+import type { PendingSettlementsReader } from './return-facts.port.js';
 import type { ReturnWindowScheduler } from './return-decisions.js';
 import type { ReturnWindow } from './return-window.js';
 import { sellerResponseMs, type ReturnsOptions } from './returns-options.js';
@@ -33,23 +25,10 @@ export const FULL_PASS_MS = 3_600_000;
  * back what was lost. Runs at start, whenever the marker is gone, and at least every FULL_PASS_MS.
  */
 export class SchedulesFromTheLog {
-  private async caughtUp(schema: string, filter: EventFilter, timeoutMs = 120_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const stored = await readCheckpoint(this.dataSource, schema);
-      const ahead = await this.store.readAll({ after: stored?.position ?? null, maxCount: 1, filter });
-      if (ahead.events.length === 0) return;
-      if (Date.now() > deadline)
-        throw new Error(`Read model ${schema} is still behind the log after ${timeoutMs} ms`);
-      await sleep(200);
-    }
-  }
-
   private lastFullPass = 0;
 
   constructor(
-    private readonly store: EventStore,
-    private readonly dataSource: DataSource,
+    private readonly pending: PendingSettlementsReader,
     private readonly window: ReturnWindow,
     private readonly scheduler: ReturnWindowScheduler & DerivedSchedulesMarker,
     private readonly options: ReturnsOptions,
@@ -66,13 +45,10 @@ export class SchedulesFromTheLog {
 
   /** Schedules every pending job again, from read models that have seen the log up to now. */
   async rederive(): Promise<RederivedSchedules> {
-    // Both read models must have applied every event of theirs already in the log (a projection's
-    // checkpoint stops at its own last event, so it is compared with the log through its filter).
-    for (const projection of [pendingSettlementsProjection, returnFactsProjection])
-      await this.caughtUp(liveSchemaOf(projection), projection.filter);
+    await this.pending.caughtUp();
     // Marked first: a flush during the pass removes the mark, and the next pass starts over.
     await this.scheduler.markDerived();
-    const pending = await readPendingSettlements(this.dataSource);
+    const pending = await this.pending.read();
     let windowClosings = 0;
     for (const { allocationId, returnStatus } of pending.openAllocations) {
       // A requested return waits for its answer or decision; an accepted one is voided by the

@@ -1,7 +1,6 @@
 import { SettlementFinalized, newEvent, uuidFromName } from '#lx/contracts';
 import { WrongExpectedVersionError, type EventMetadata, type EventStore } from '#lx/event-store';
-
-import type { AllocationFacts } from '../infrastructure/return-facts.queries.js';
+import type { AllocationFacts } from './return-facts.port.js';
 
 export class SettlementOutcomeConflictError extends Error {
   readonly code = 'settlement-conflict';

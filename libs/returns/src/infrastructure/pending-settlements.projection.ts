@@ -1,5 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Projection } from '#lx/projections';
+import type { EventFilter, EventStore } from '#lx/event-store';
+import { liveSchemaOf, readCheckpoint, type Projection } from '#lx/projections';
+import type { PendingSettlements, PendingSettlementsReader } from '../application/return-facts.port.js';
+import { returnFactsProjection } from './return-facts.projection.js';
 
 /*
  * What settlement still owes the log a scheduled job for (schema `rm_pending_settlements`): every
@@ -43,12 +47,6 @@ export const pendingSettlementsProjection: Projection = {
   },
 };
 
-export interface PendingSettlements {
-  /** Allocations not finalized, with the status of their return if one was requested. */
-  openAllocations: { allocationId: string; returnStatus: 'requested' | 'accepted' | 'rejected' | null }[];
-  unansweredReturns: { allocationId: string; requestedAt: Date }[];
-}
-
 /** Reads both lists (the return statuses from `rm_return_facts`). */
 export async function readPendingSettlements(
   dataSource: Pick<DataSource, 'query'>,
@@ -71,4 +69,35 @@ export async function readPendingSettlements(
       requestedAt: new Date(row.requested_at),
     })),
   };
+}
+
+/** The pending settlements as the two read models hold them, read once both have caught up with the log. */
+export class PendingSettlementsReadModels implements PendingSettlementsReader {
+  constructor(
+    private readonly store: EventStore,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async caughtUp(): Promise<void> {
+    // Both read models must have applied every event of theirs already in the log (a projection's
+    // checkpoint stops at its own last event, so it is compared with the log through its filter).
+    for (const projection of [pendingSettlementsProjection, returnFactsProjection])
+      await this.projectionCaughtUp(liveSchemaOf(projection), projection.filter);
+  }
+
+  read(): Promise<PendingSettlements> {
+    return readPendingSettlements(this.dataSource);
+  }
+
+  private async projectionCaughtUp(schema: string, filter: EventFilter, timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const stored = await readCheckpoint(this.dataSource, schema);
+      const ahead = await this.store.readAll({ after: stored?.position ?? null, maxCount: 1, filter });
+      if (ahead.events.length === 0) return;
+      if (Date.now() > deadline)
+        throw new Error(`Read model ${schema} is still behind the log after ${timeoutMs} ms`);
+      await sleep(200);
+    }
+  }
 }

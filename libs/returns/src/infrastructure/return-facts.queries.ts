@@ -1,30 +1,39 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ReturnFacts } from '../domain/automatic-rules.js';
-import type { ReturnRequestData } from '../domain/return-case.js';
+import { windowEndsAt, type PublishedReturnTerms, type ReturnTerms } from '../domain/return-terms.js';
+import type { AllocationFacts, ReturnFactsReader } from '../application/return-facts.port.js';
 import type { ReturnsOptions } from '../application/returns-options.js';
 
 type Executor = Pick<DataSource | EntityManager, 'query'>;
 
-export interface AllocationFacts {
-  allocationId: string;
-  leadId: string;
-  orderId: string;
-  buyerId: string;
-  sellerId: string;
-  vertical: string;
-  currency: string;
-  price: number;
-  proceeds: number;
-  commission: number;
-  at: string;
-  posCommit: string;
-  posPrepare: string;
-}
+/** The return facts as `rm_return_facts` holds them (the return-facts projection keeps it). */
+export class ReturnFactsQueries implements ReturnFactsReader {
+  constructor(
+    private readonly executor: Executor,
+    private readonly options: Pick<ReturnsOptions, 'returnCapWindowDays'>,
+  ) {}
 
-export class AllocationNotProjectedError extends Error {
-  readonly code = 'allocation-not-found';
-  constructor(allocationId: string) {
-    super(`Allocation ${allocationId} is not in the return facts read model`);
+  allocation(allocationId: string): Promise<AllocationFacts | null> {
+    return allocationFacts(this.executor, allocationId);
+  }
+
+  async marketSettingsBefore(allocation: AllocationFacts): Promise<PublishedReturnTerms | null> {
+    const [row] = await this.executor.query(
+      `SELECT return_window_hours, dedupe_window_days, return_cap_percent FROM rf_market_settings
+        WHERE vertical = $1 AND (pos_commit, pos_prepare) < ($2::numeric, $3::bigint)
+        ORDER BY pos_commit DESC, pos_prepare DESC LIMIT 1`,
+      [allocation.vertical, allocation.posCommit, allocation.posPrepare],
+    );
+    if (!row) return null;
+    return {
+      returnWindowHours: Number(row.return_window_hours),
+      dedupeWindowDays: Number(row.dedupe_window_days),
+      ...(row.return_cap_percent === null ? {} : { returnCapPercent: row.return_cap_percent as number }),
+    };
+  }
+
+  returnFacts(allocation: AllocationFacts, requestedAt: string, terms: ReturnTerms): Promise<ReturnFacts> {
+    return loadReturnFacts(this.executor, allocation, requestedAt, terms, this.options.returnCapWindowDays);
   }
 }
 
@@ -54,45 +63,14 @@ export async function allocationFacts(
   };
 }
 
-export interface MarketTermsAsOf {
-  returnWindowMs: number;
-  dedupeWindowDays: number;
-  returnCapPercent: number | null;
-}
-
-/** The market's settings in force when the allocation happened. */
-export async function marketTermsAsOf(
+/** Everything `judgeReturn` needs, read as of the allocation (and, for the cap, as of the request). */
+async function loadReturnFacts(
   executor: Executor,
   allocation: AllocationFacts,
-  options: ReturnsOptions,
-): Promise<MarketTermsAsOf> {
-  const [row] = await executor.query(
-    `SELECT return_window_hours, dedupe_window_days, return_cap_percent FROM rf_market_settings
-      WHERE vertical = $1 AND (pos_commit, pos_prepare) < ($2::numeric, $3::bigint)
-      ORDER BY pos_commit DESC, pos_prepare DESC LIMIT 1`,
-    [allocation.vertical, allocation.posCommit, allocation.posPrepare],
-  );
-  const hours = row ? Number(row.return_window_hours) : options.defaultReturnWindowHours;
-  return {
-    returnWindowMs: options.returnWindowMsOverride ?? hours * 3_600_000,
-    dedupeWindowDays: row ? Number(row.dedupe_window_days) : options.defaultDedupeWindowDays,
-    returnCapPercent: row?.return_cap_percent ?? null,
-  };
-}
-
-export const windowEndsAt = (allocation: AllocationFacts, terms: MarketTermsAsOf): string =>
-  new Date(Date.parse(allocation.at) + terms.returnWindowMs).toISOString();
-
-/** Everything `judgeReturn` needs, read as of the allocation (and, for the cap, as of the request). */
-export async function loadReturnFacts(
-  executor: Executor,
-  request: ReturnRequestData,
   requestedAt: string,
-  options: ReturnsOptions,
+  terms: ReturnTerms,
+  returnCapWindowDays: number,
 ): Promise<ReturnFacts> {
-  const allocation = await allocationFacts(executor, request.allocationId);
-  if (!allocation) throw new AllocationNotProjectedError(request.allocationId);
-  const terms = await marketTermsAsOf(executor, allocation, options);
   const [lead] = await executor.query(`SELECT * FROM rf_lead WHERE lead_id = $1`, [allocation.leadId]);
   if (!lead)
     throw new Error(`Lead ${allocation.leadId} of allocation ${allocation.allocationId} was never listed`);
@@ -119,7 +97,7 @@ export async function loadReturnFacts(
       at: allocation.at,
     },
     requestedAt,
-    windowEndsAt: windowEndsAt(allocation, terms),
+    windowEndsAt: windowEndsAt(allocation.at, terms),
     lead: {
       sellerId: lead.seller_id,
       attributes: lead.attributes,
@@ -147,13 +125,13 @@ export async function loadReturnFacts(
         ? null
         : {
             percent: terms.returnCapPercent,
-            windowDays: options.returnCapWindowDays,
+            windowDays: returnCapWindowDays,
             ...(await capCounts()),
           },
   };
 
   async function capCounts() {
-    const since = [allocation!.buyerId, requestedAt, options.returnCapWindowDays];
+    const since = [allocation.buyerId, requestedAt, returnCapWindowDays];
     const [purchases] = await executor.query(
       `SELECT count(*)::int AS n FROM rf_allocation
         WHERE buyer_id = $1 AND at > $2::timestamptz - make_interval(days => $3) AND at <= $2::timestamptz`,
@@ -163,7 +141,7 @@ export async function loadReturnFacts(
       `SELECT count(*)::int AS n FROM rf_return
         WHERE buyer_id = $1 AND requested_at > $2::timestamptz - make_interval(days => $3)
           AND requested_at <= $2::timestamptz AND status <> 'rejected' AND allocation_id <> $4`,
-      [...since, allocation!.allocationId],
+      [...since, allocation.allocationId],
     );
     return { purchases: purchases.n as number, otherReturns: returns.n as number };
   }

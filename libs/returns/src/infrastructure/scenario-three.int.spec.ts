@@ -74,7 +74,6 @@ describe('scenario 3: the dispute', () => {
     for (const projection of [ledgerProjection, returnFactsProjection, sellerHistoryProjection])
       runners.push(await ProjectionRunner.start({ projection, store, dataSource, pollIntervalMs: 50 }));
     const options = {
-      defaultReturnWindowHours: 72,
       defaultDedupeWindowDays: 30,
       returnCapWindowDays: 30,
       returnWindowMsOverride: WINDOW_MS,

@@ -8,7 +8,10 @@ import { ProjectionRunner } from '#lx/projections';
 import { createTestDatabase, flushRedisPrefix, testRedisPrefix, type TestDatabase } from '#lx/testing';
 import { appendAt, leadAllocated, leadListed } from '../../../ledger/src/testing/settlement-fixtures.js';
 import { SchedulesFromTheLog } from '../application/schedules-from-the-log.js';
-import { pendingSettlementsProjection } from './pending-settlements.projection.js';
+import {
+  PendingSettlementsReadModels,
+  pendingSettlementsProjection,
+} from './pending-settlements.projection.js';
 import { returnFactsProjection } from './return-facts.projection.js';
 import { ReturnWindowQueue, startReturnWindowWorker } from './return-window.queue.js';
 import { startSettlementReactions, type SettlementReactions } from './settlement-reactions.js';
@@ -36,7 +39,6 @@ describe('settlement’s scheduled jobs after Redis lost them', () => {
   const [kept, returned] = [`alloc-kept-${run}`, `alloc-returned-${run}`];
   const seller = `seller-${run}`;
   const options = {
-    defaultReturnWindowHours: 72,
     defaultDedupeWindowDays: 30,
     returnCapWindowDays: 30,
     returnWindowMsOverride: WINDOW_MS,
@@ -72,7 +74,12 @@ describe('settlement’s scheduled jobs after Redis lost them', () => {
       unanswered: reactions.decisions,
       lockDurationMs: 5_000,
     });
-    schedules = new SchedulesFromTheLog(store, dataSource, reactions.window, queue, options);
+    schedules = new SchedulesFromTheLog(
+      new PendingSettlementsReadModels(store, dataSource),
+      reactions.window,
+      queue,
+      options,
+    );
   });
 
   afterAll(async () => {

@@ -54,7 +54,6 @@ describe('a seller’s silence', () => {
       dataSource,
       scheduler: queue,
       options: {
-        defaultReturnWindowHours: 72,
         defaultDedupeWindowDays: 30,
         returnCapWindowDays: 30,
         sellerResponseMsOverride: ANSWER_MS,

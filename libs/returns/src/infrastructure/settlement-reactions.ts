@@ -10,6 +10,7 @@ import { ReturnWindow } from '../application/return-window.js';
 import type { ReturnsOptions } from '../application/returns-options.js';
 import { waitForReadModel } from '../application/read-model-wait.js';
 import { SettlementFinalizer } from '../application/settlement-finalizer.js';
+import { ReturnFactsQueries } from './return-facts.queries.js';
 
 export interface SettlementReactionsDeps {
   store: EventStore;
@@ -34,14 +35,16 @@ export interface SettlementReactions {
  */
 export function startSettlementReactions(deps: SettlementReactionsDeps): SettlementReactions {
   const finalizer = new SettlementFinalizer(deps.store);
+  const facts = new ReturnFactsQueries(deps.dataSource, deps.options);
   const decisions = new ReturnDecisions(
     deps.repository,
     deps.dataSource,
+    facts,
     finalizer,
     deps.scheduler,
     deps.options,
   );
-  const window = new ReturnWindow(deps.repository, deps.dataSource, finalizer, deps.options);
+  const window = new ReturnWindow(deps.repository, facts, finalizer, deps.options);
   const subscriptions = [
     new SupervisedSubscription(
       deps.store,

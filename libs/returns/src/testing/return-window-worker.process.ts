@@ -5,6 +5,7 @@ import { AggregateRepository } from '#lx/event-sourcing';
 import { PostgresEventStore } from '#lx/event-store';
 import { ReturnWindow } from '../application/return-window.js';
 import { SettlementFinalizer } from '../application/settlement-finalizer.js';
+import { ReturnFactsQueries } from '../infrastructure/return-facts.queries.js';
 import { startReturnWindowWorker } from '../infrastructure/return-window.queue.js';
 
 /*
@@ -23,16 +24,16 @@ const dataSource = new DataSource({
 });
 await dataSource.initialize();
 const pause = Number(env.PAUSE_BEFORE_FINALIZE_MS ?? 0);
+const options = {
+  defaultDedupeWindowDays: 30,
+  returnCapWindowDays: 30,
+  returnWindowMsOverride: Number(env.WINDOW_MS),
+};
 const window = new ReturnWindow(
   new AggregateRepository(store),
-  dataSource,
+  new ReturnFactsQueries(dataSource, options),
   new SettlementFinalizer(store),
-  {
-    defaultReturnWindowHours: 72,
-    defaultDedupeWindowDays: 30,
-    returnCapWindowDays: 30,
-    returnWindowMsOverride: Number(env.WINDOW_MS),
-  },
+  options,
   async () => {
     process.stdout.write('finalizing\n');
     await sleep(pause);
