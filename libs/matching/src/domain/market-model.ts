@@ -1,6 +1,6 @@
 import type { DomainEvent } from '#lx/event-sourcing';
-import type { CompiledFilters } from './compiled-filters.js';
 import { MARKET_SETTINGS_DEFAULTS } from '#lx/contracts';
+import type { CompiledFilters } from './compiled-filters.js';
 import type {
   EventData,
   LeadErased,
