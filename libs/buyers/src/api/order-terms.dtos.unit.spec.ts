@@ -54,12 +54,15 @@ async function dtoAccepts(metatype: new () => object, body: unknown): Promise<bo
 }
 
 const OrderTermsSchema = z.strictObject(orderTermsShape).superRefine(checkOrderTerms);
+// A preview is checked by its DTO and its filters by the catalogue; its other fields stand for
+// catalogue types all the same, so they are compared with those.
 const PreviewSchema = z.strictObject({
   vertical: Vertical,
   filters: OrderFilters,
   bid: PositiveMinorUnits.optional(),
   exclusivity: OrderExclusivity.optional(),
 });
+// An order placed: its vertical names its market stream, its terms are OrderPlaced's.
 const PlaceOrderSchema = z
   .strictObject({ vertical: Vertical, ...orderTermsShape })
   .superRefine(checkOrderTerms);
@@ -427,7 +430,7 @@ const subjects: Subject[] = [
     base: { vertical: 'eyewear', filters: {} },
     cases: [
       verticalCase,
-      { ...termsCases.find((fieldCase) => fieldCase.field === 'filters')! },
+      termsCases.find((fieldCase) => fieldCase.field === 'filters')!,
       integerCase('bid', 1),
       {
         field: 'exclusivity',
