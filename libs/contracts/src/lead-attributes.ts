@@ -6,16 +6,29 @@ import { CountryCode, Instant, RegionCode, SetOf, Slug, Vertical } from './value
  * Shared by LeadListed (the values) and OrderPlaced (the filters on them).
  */
 
-export const Gender = z.enum(['female', 'male', 'non_binary']);
-export const Employment = z.enum(['employed', 'self_employed', 'unemployed', 'student', 'retired']);
-export const MaritalStatus = z.enum(['single', 'married', 'partnered', 'divorced', 'widowed']);
-export const LeadStage = z.enum(['IQL', 'MQL', 'SQL']);
-export const ContactKind = z.enum(['phone', 'email']);
+/*
+ * Each vocabulary is listed once, here, as a const tuple: the schemas below, the HTTP DTOs and their
+ * OpenAPI enums, and the sellers' upload format all use these lists rather than copies of them.
+ */
+export const GENDERS = ['female', 'male', 'non_binary'] as const;
+export const EMPLOYMENT_STATUSES = ['employed', 'self_employed', 'unemployed', 'student', 'retired'] as const;
+export const MARITAL_STATUSES = ['single', 'married', 'partnered', 'divorced', 'widowed'] as const;
+/** Information-, marketing- and sales-qualified lead. */
+export const LEAD_STAGES = ['IQL', 'MQL', 'SQL'] as const;
+/** The contact fields a lead may carry, each present or not and verified or not. */
+export const CONTACT_KINDS = ['phone', 'email'] as const;
+
+export const Gender = z.enum(GENDERS);
+export const Employment = z.enum(EMPLOYMENT_STATUSES);
+export const MaritalStatus = z.enum(MARITAL_STATUSES);
+export const LeadStage = z.enum(LEAD_STAGES);
+export const ContactKind = z.enum(CONTACT_KINDS);
 
 export const Age = z.int().min(18).max(120);
 
 /** The start of a postal code, upper-case without spaces: `28`, `SW1A`, `1010`. */
-export const PostalPrefix = z.string().regex(/^[A-Z0-9]{1,10}$/, 'expected an upper-case postal prefix');
+export const POSTAL_PREFIX_PATTERN = /^[A-Z0-9]{1,10}$/;
+export const PostalPrefix = z.string().regex(POSTAL_PREFIX_PATTERN, 'expected an upper-case postal prefix');
 
 export const SourceChannel = Slug;
 export const Interest = Slug;

@@ -84,8 +84,14 @@ export const BidModifier = z.discriminatedUnion('attribute', [
   modifierOn('verifiedContact', ContactKind),
 ]);
 
-export const OrderExclusivity = z.enum(['exclusive_only', 'shared_ok', 'any']);
-export const DeliveryMethod = z.enum(['webhook', 'pull']);
+/** The attributes a modifier may name, in the union's order: the union above is their one list. */
+export const MODIFIER_ATTRIBUTES = BidModifier.options.map((modifier) => modifier.shape.attribute.value);
+
+export const ORDER_EXCLUSIVITIES = ['exclusive_only', 'shared_ok', 'any'] as const;
+export const DELIVERY_METHODS = ['webhook', 'pull'] as const;
+
+export const OrderExclusivity = z.enum(ORDER_EXCLUSIVITIES);
+export const DeliveryMethod = z.enum(DELIVERY_METHODS);
 
 /** The terms an order is placed with and an amendment replaces as a whole. */
 export const orderTermsShape = {

@@ -6,15 +6,16 @@ import { z } from 'zod';
  */
 
 /** Ids fit the id part of a stream name (`<category>-<id>`), so any id can name a stream. */
-export const EntityId = z
-  .string()
-  .regex(/^[A-Za-z0-9_.:-]{1,160}$/, 'expected an id of letters, digits and _.:-');
+export const ENTITY_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,160}$/;
+export const EntityId = z.string().regex(ENTITY_ID_PATTERN, 'expected an id of letters, digits and _.:-');
 
 /** A market, e.g. `auto_insurance`; it is the id of the `market-<vertical>` stream. */
-export const Vertical = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'expected a lower-case vertical slug');
+export const VERTICAL_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
+export const Vertical = z.string().regex(VERTICAL_PATTERN, 'expected a lower-case vertical slug');
 
 /** A machine-readable code (reason codes, channels, interests): lower snake case. */
-export const Slug = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'expected a lower_snake_case code');
+export const SLUG_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
+export const Slug = z.string().regex(SLUG_PATTERN, 'expected a lower_snake_case code');
 
 /** ISO 4217 alphabetic code. */
 export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code');

@@ -1,3 +1,4 @@
+import type { CONTACT_KINDS, DELIVERY_METHODS, ORDER_EXCLUSIVITIES } from '#lx/contracts';
 import {
   INTERESTS_BY_VERTICAL,
   REGIONS_BY_COUNTRY,
@@ -14,7 +15,7 @@ import {
 import { SeededRandom, type Seed, type Weighted } from './seeded-random.js';
 
 export type Currency = 'RUB' | 'EUR';
-export type RequiredContact = 'phone' | 'email';
+export type RequiredContact = (typeof CONTACT_KINDS)[number];
 
 /** Every filter is optional; an absent filter accepts every lead. */
 export interface OrderFilters {
@@ -58,8 +59,8 @@ export interface OrderSpec {
   budget: number;
   dailyCapCount?: number;
   dailyCapSpend?: number;
-  exclusivity: 'exclusive_only' | 'shared_ok' | 'any';
-  delivery: 'webhook' | 'pull';
+  exclusivity: (typeof ORDER_EXCLUSIVITIES)[number];
+  delivery: (typeof DELIVERY_METHODS)[number];
 }
 
 export interface OrderSpecsOptions {

@@ -16,7 +16,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { Evidence, ReturnReason } from '#lx/contracts';
+import { Evidence, LEAD_STAGES, ReturnReason } from '#lx/contracts';
 import type { CsvDialect } from '#lx/csv';
 import { CsvDialectProperty, PageLimit, PageQuery } from '#lx/http';
 
@@ -109,9 +109,9 @@ export class PurchasedLeadsQuery extends PageQuery {
   @Matches(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, { message: 'region must be an ISO 3166-2 code' })
   region?: string;
 
-  @ApiPropertyOptional({ enum: ['IQL', 'MQL', 'SQL'] })
+  @ApiPropertyOptional({ enum: LEAD_STAGES })
   @IsOptional()
-  @IsIn(['IQL', 'MQL', 'SQL'])
+  @IsIn(LEAD_STAGES)
   stage?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })

@@ -18,31 +18,31 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import {
+  CONTACT_KINDS,
+  DELIVERY_METHODS,
+  EMPLOYMENT_STATUSES,
+  ENTITY_ID_PATTERN,
+  GENDERS,
+  LEAD_STAGES,
+  MARITAL_STATUSES,
+  MODIFIER_ATTRIBUTES,
+  ORDER_EXCLUSIVITIES,
+  POSTAL_PREFIX_PATTERN,
+  SLUG_PATTERN,
+  VERTICAL_PATTERN,
+} from '#lx/contracts';
 import { IsKnownCountries, IsKnownRegions, NotBelow } from './validators.js';
 
 /*
  * HTTP mirror of the catalogue's `OrderFilters` and `orderTermsShape` (libs/contracts): every field
- * error is named here; the catalogue's own schema then checks the whole terms once more.
+ * error is named here; the catalogue's own schema then checks the whole terms once more. The
+ * vocabularies and patterns are the catalogue's own; order-terms.dtos.unit.spec.ts proves that
+ * each field accepts and refuses what the catalogue's schema does.
  */
 
-const GENDERS = ['female', 'male', 'non_binary'];
-const EMPLOYMENTS = ['employed', 'self_employed', 'unemployed', 'student', 'retired'];
-const MARITAL = ['single', 'married', 'partnered', 'divorced', 'widowed'];
-const STAGES = ['IQL', 'MQL', 'SQL'];
-const CONTACTS = ['phone', 'email'];
-const SLUG = /^[a-z][a-z0-9_]{0,63}$/;
-const ENTITY_ID = /^[A-Za-z0-9_.:-]{1,160}$/;
-const MODIFIER_ATTRIBUTES = [
-  'gender',
-  'employment',
-  'maritalStatus',
-  'stage',
-  'sourceChannel',
-  'country',
-  'region',
-  'interest',
-  'verifiedContact',
-];
+type Exclusivity = (typeof ORDER_EXCLUSIVITIES)[number];
+type Delivery = (typeof DELIVERY_METHODS)[number];
 
 const setOf = (max = 500) => [IsArray(), ArrayNotEmpty(), ArrayUnique(), ArrayMaxSize(max)];
 const apply =
@@ -87,13 +87,20 @@ export class OrderFiltersDto {
   @ApiPropertyOptional({ example: ['28'], description: 'Upper-case starts of postal codes' })
   @IsOptional()
   @apply(...setOf())
-  @Matches(/^[A-Z0-9]{1,10}$/, { each: true, message: 'postalPrefixes must hold upper-case postal prefixes' })
+  @Matches(POSTAL_PREFIX_PATTERN, {
+    each: true,
+    message: 'postalPrefixes must hold upper-case postal prefixes',
+  })
   postalPrefixes?: string[];
 
-  @ApiPropertyOptional({ enum: CONTACTS, isArray: true, description: 'Contact fields the lead must have' })
+  @ApiPropertyOptional({
+    enum: CONTACT_KINDS,
+    isArray: true,
+    description: 'Contact fields the lead must have',
+  })
   @IsOptional()
   @apply(...setOf())
-  @IsIn(CONTACTS, { each: true })
+  @IsIn(CONTACT_KINDS, { each: true })
   requiredContacts?: string[];
 
   @ApiPropertyOptional({
@@ -103,40 +110,40 @@ export class OrderFiltersDto {
   @IsBoolean()
   requireVerified?: boolean;
 
-  @ApiPropertyOptional({ enum: EMPLOYMENTS, isArray: true })
+  @ApiPropertyOptional({ enum: EMPLOYMENT_STATUSES, isArray: true })
   @IsOptional()
   @apply(...setOf())
-  @IsIn(EMPLOYMENTS, { each: true })
+  @IsIn(EMPLOYMENT_STATUSES, { each: true })
   employment?: string[];
 
-  @ApiPropertyOptional({ enum: MARITAL, isArray: true })
+  @ApiPropertyOptional({ enum: MARITAL_STATUSES, isArray: true })
   @IsOptional()
   @apply(...setOf())
-  @IsIn(MARITAL, { each: true })
+  @IsIn(MARITAL_STATUSES, { each: true })
   maritalStatus?: string[];
 
   @ApiPropertyOptional({ example: ['premium_glasses'], description: 'At least one of these interests' })
   @IsOptional()
   @apply(...setOf(50))
-  @Matches(SLUG, { each: true, message: 'interestsAny must hold lower_snake_case codes' })
+  @Matches(SLUG_PATTERN, { each: true, message: 'interestsAny must hold lower_snake_case codes' })
   interestsAny?: string[];
 
   @ApiPropertyOptional({ description: 'Every one of these interests' })
   @IsOptional()
   @apply(...setOf(50))
-  @Matches(SLUG, { each: true, message: 'interestsAll must hold lower_snake_case codes' })
+  @Matches(SLUG_PATTERN, { each: true, message: 'interestsAll must hold lower_snake_case codes' })
   interestsAll?: string[];
 
-  @ApiPropertyOptional({ enum: STAGES, isArray: true })
+  @ApiPropertyOptional({ enum: LEAD_STAGES, isArray: true })
   @IsOptional()
   @apply(...setOf())
-  @IsIn(STAGES, { each: true })
+  @IsIn(LEAD_STAGES, { each: true })
   stages?: string[];
 
   @ApiPropertyOptional({ example: ['landing_page'] })
   @IsOptional()
   @apply(...setOf())
-  @Matches(SLUG, { each: true, message: 'sourceChannels must hold lower_snake_case codes' })
+  @Matches(SLUG_PATTERN, { each: true, message: 'sourceChannels must hold lower_snake_case codes' })
   sourceChannels?: string[];
 
   @ApiPropertyOptional({ example: 5, description: 'Minutes between capture and match (scenario 4: 5)' })
@@ -162,13 +169,13 @@ export class OrderFiltersDto {
   @ApiPropertyOptional({ description: 'Only these sellers' })
   @IsOptional()
   @apply(...setOf())
-  @Matches(ENTITY_ID, { each: true, message: 'sellersIncluded must hold participant ids' })
+  @Matches(ENTITY_ID_PATTERN, { each: true, message: 'sellersIncluded must hold participant ids' })
   sellersIncluded?: string[];
 
   @ApiPropertyOptional({ description: 'Never these sellers' })
   @IsOptional()
   @apply(...setOf())
-  @Matches(ENTITY_ID, { each: true, message: 'sellersExcluded must hold participant ids' })
+  @Matches(ENTITY_ID_PATTERN, { each: true, message: 'sellersExcluded must hold participant ids' })
   sellersExcluded?: string[];
 }
 
@@ -250,9 +257,9 @@ export class OrderTermsRequest {
   @Min(1)
   dailyCapSpend?: number;
 
-  @ApiProperty({ enum: ['exclusive_only', 'shared_ok', 'any'] })
-  @IsIn(['exclusive_only', 'shared_ok', 'any'])
-  exclusivity!: 'exclusive_only' | 'shared_ok' | 'any';
+  @ApiProperty({ enum: ORDER_EXCLUSIVITIES })
+  @IsIn(ORDER_EXCLUSIVITIES)
+  exclusivity!: Exclusivity;
 
   @ApiPropertyOptional({ example: '2030-01-01T00:00:00.000Z', description: 'UTC instant; in the future' })
   @IsOptional()
@@ -260,20 +267,20 @@ export class OrderTermsRequest {
   @Matches(/Z$/, { message: 'expiresAt must be a UTC instant ending in Z' })
   expiresAt?: string;
 
-  @ApiProperty({ enum: ['webhook', 'pull'] })
-  @IsIn(['webhook', 'pull'])
-  delivery!: 'webhook' | 'pull';
+  @ApiProperty({ enum: DELIVERY_METHODS })
+  @IsIn(DELIVERY_METHODS)
+  delivery!: Delivery;
 }
 
 export class PlaceOrderRequest extends OrderTermsRequest {
   @ApiProperty({ example: 'eyewear', description: 'The market; its currency is the order’s' })
-  @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'vertical must be a lower-case vertical slug' })
+  @Matches(VERTICAL_PATTERN, { message: 'vertical must be a lower-case vertical slug' })
   vertical!: string;
 }
 
 export class PreviewOrderRequest {
   @ApiProperty({ example: 'eyewear' })
-  @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'vertical must be a lower-case vertical slug' })
+  @Matches(VERTICAL_PATTERN, { message: 'vertical must be a lower-case vertical slug' })
   vertical!: string;
 
   @ApiProperty({ type: OrderFiltersDto })
@@ -289,8 +296,8 @@ export class PreviewOrderRequest {
   @Min(1)
   bid?: number;
 
-  @ApiPropertyOptional({ enum: ['exclusive_only', 'shared_ok', 'any'] })
+  @ApiPropertyOptional({ enum: ORDER_EXCLUSIVITIES })
   @IsOptional()
-  @IsIn(['exclusive_only', 'shared_ok', 'any'])
-  exclusivity?: 'exclusive_only' | 'shared_ok' | 'any';
+  @IsIn(ORDER_EXCLUSIVITIES)
+  exclusivity?: Exclusivity;
 }

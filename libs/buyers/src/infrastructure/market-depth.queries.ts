@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { ORDER_EXCLUSIVITIES } from '#lx/contracts';
 import { CompiledFilters } from '#lx/matching';
 import {
   leadMatchesFilters,
@@ -84,7 +85,7 @@ export class MarketDepthQueries {
   async preview(
     vertical: string,
     filters: OrderFiltersData,
-    options: { bid?: number; exclusivity?: 'exclusive_only' | 'shared_ok' | 'any'; now: Date },
+    options: { bid?: number; exclusivity?: (typeof ORDER_EXCLUSIVITIES)[number]; now: Date },
   ): Promise<OrderPreview> {
     // The region index narrows the scan; every filter is then checked by the same pure rule set.
     const rows: RestingRow[] = await this.dataSource.query(

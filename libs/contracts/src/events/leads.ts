@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../define-event.js';
-import { LeadAttributes } from '../lead-attributes.js';
+import { CONTACT_KINDS, LeadAttributes } from '../lead-attributes.js';
 import {
   CurrencyCode,
   EntityId,
@@ -94,7 +94,7 @@ export const LeadListed = defineEvent({
       personalData: PersonalDataEnvelope,
     })
     .superRefine((lead, context) => {
-      for (const kind of ['phone', 'email'] as const) {
+      for (const kind of CONTACT_KINDS) {
         if (lead.attributes.contacts[kind].present && lead.fingerprints[kind] === undefined)
           context.addIssue({
             code: 'custom',

@@ -1,7 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { ListingExclusivity } from '#lx/contracts';
 import { PageQuery } from '#lx/http';
+
+/** The listing kinds the catalogue's `ListingExclusivity` knows, in its order. */
+const LISTING_KINDS = ListingExclusivity.options.map((listing) => listing.shape.kind.value);
+type ListingKind = (typeof LISTING_KINDS)[number];
 
 /** Listing terms of an upload, in the query string (the body is the file itself). */
 export class UploadTermsQuery {
@@ -23,11 +28,11 @@ export class UploadTermsQuery {
   floor!: number;
 
   @ApiProperty({
-    enum: ['exclusive', 'shared'],
+    enum: LISTING_KINDS,
     description: 'Sold once, or to up to maxSales buyers at one uniform price',
   })
-  @IsIn(['exclusive', 'shared'])
-  exclusivity!: 'exclusive' | 'shared';
+  @IsIn(LISTING_KINDS)
+  exclusivity!: ListingKind;
 
   @ApiPropertyOptional({
     minimum: 2,

@@ -1,4 +1,4 @@
-import type { EventInput, LeadListed } from '#lx/contracts';
+import type { EventInput, GENDERS, LeadListed } from '#lx/contracts';
 import { LEAD_COLUMNS, type LeadColumnName } from '#lx/market-generator';
 import type { ContactChecks } from './contact-checks.js';
 import { normaliseEmail, type ContactFingerprinter } from './fingerprint.js';
@@ -78,7 +78,8 @@ const ENUM_COLUMNS = new Map(
     new Set(column.values),
   ]),
 );
-const CONTRACT_GENDER: Record<string, 'female' | 'male' | 'non_binary'> = {
+/** The upload's genders (and the catalogue's own) as the catalogue names them. */
+const CONTRACT_GENDER: Record<string, (typeof GENDERS)[number]> = {
   female: 'female',
   male: 'male',
   other: 'non_binary',

@@ -1,3 +1,4 @@
+import { EMPLOYMENT_STATUSES, LEAD_STAGES, MARITAL_STATUSES } from '#lx/contracts';
 import type { Weighted } from '../seeded-random.js';
 
 export const COUNTRIES = ['RU', 'ES'] as const;
@@ -6,14 +7,11 @@ export type Country = (typeof COUNTRIES)[number];
 export const GENDERS = ['female', 'male', 'other'] as const;
 export type Gender = (typeof GENDERS)[number];
 
-export const EMPLOYMENT_STATUSES = ['employed', 'self_employed', 'unemployed', 'student', 'retired'] as const;
+// The upload accepts the catalogue's own vocabularies for these columns (gender alone has the
+// upload's wording above, which verification maps onto the catalogue's).
+export { EMPLOYMENT_STATUSES, LEAD_STAGES, MARITAL_STATUSES } from '#lx/contracts';
 export type Employment = (typeof EMPLOYMENT_STATUSES)[number];
-
-export const MARITAL_STATUSES = ['single', 'married', 'partnered', 'divorced', 'widowed'] as const;
 export type MaritalStatus = (typeof MARITAL_STATUSES)[number];
-
-/** Information-, marketing- and sales-qualified lead. */
-export const LEAD_STAGES = ['IQL', 'MQL', 'SQL'] as const;
 export type LeadStage = (typeof LEAD_STAGES)[number];
 
 export const SOURCE_CHANNELS = ['search', 'social', 'display', 'affiliate', 'email', 'referral'] as const;
