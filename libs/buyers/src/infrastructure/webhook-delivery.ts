@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { isEvent, LeadAllocated } from '#lx/contracts';
 import { SupervisedSubscription, type EventStore, type RecordedEvent } from '#lx/event-store';
@@ -45,6 +46,7 @@ class WebhookRefused extends Error {
  * after the last attempt the delivery is dead-lettered and can be redelivered on request.
  */
 export class WebhookDelivery {
+  private readonly logger = new Logger('buyers');
   private opened: OpenedQueue<WebhookJob> | null = null;
   private queue!: Queue<WebhookJob>;
   private worker: StartedWorker<WebhookJob> | null = null;
@@ -104,6 +106,7 @@ export class WebhookDelivery {
       {
         filter: { streamCategories: ['market'], eventTypes: [LeadAllocated.type] },
         pollIntervalMs: 500,
+        log: (message, error) => this.logger.warn(error ? `${message}: ${String(error)}` : message),
       },
     );
   }
