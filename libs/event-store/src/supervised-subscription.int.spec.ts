@@ -73,6 +73,53 @@ describe('SupervisedSubscription', () => {
     expect(subscription.status().running).toBe(false);
   });
 
+  it('a handler that throws twice, then succeeds: every event once, in order, and two restarts reported', async () => {
+    await store.appendToStream('twice-1', things(0, 8), { expectedRevision: 'no_stream' });
+    const handled: number[] = [];
+    const logged: string[] = [];
+    let failuresLeft = 2;
+    const subscription = new SupervisedSubscription(
+      store,
+      'throws-twice',
+      async (event: RecordedEvent) => {
+        const { n } = event.data as { n: number };
+        // Events 0-2 are handled and checkpointed before the failures: they must not come again.
+        if (n === 3 && failuresLeft > 0) {
+          failuresLeft -= 1;
+          throw new Error('the ledger is busy');
+        }
+        handled.push(n);
+      },
+      {
+        filter: { streamCategories: ['twice'] },
+        pollIntervalMs: 50,
+        retryDelayMs: 20,
+        log: (message) => logged.push(message),
+      },
+    );
+    try {
+      await waitUntil('every event', () => handled.length >= 8);
+      await sleep(200); // anything delivered twice would show up by now
+      expect(handled).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      expect(failuresLeft).toBe(0);
+      expect(subscription.status()).toMatchObject({
+        restarts: 2,
+        consecutiveFailures: 0,
+        lastError: null,
+        running: true,
+        gaveUp: false,
+      });
+      const [visible] = (await supervisionStatuses()).filter((s) => s.name === 'subscription throws-twice');
+      expect(visible).toMatchObject({ restarts: 2, lagEvents: 0, running: true });
+      expect(logged.filter((line) => line.includes('restarting in'))).toEqual([
+        'subscription throws-twice failed; restarting in 20 ms',
+        'subscription throws-twice failed; restarting in 40 ms',
+      ]);
+    } finally {
+      await subscription.stop();
+    }
+  });
+
   it('restarts a page handler that fails, from its checkpoint: no page lost, none handled twice', async () => {
     await store.appendToStream('paged-1', things(0, 12), { expectedRevision: 'no_stream' });
     const handled: number[] = [];

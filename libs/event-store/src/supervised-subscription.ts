@@ -6,10 +6,25 @@ import type {
   RecordedEvent,
   Subscription,
 } from './event-store.port.js';
+import type { LogPosition } from './log-position.js';
 import { Supervisor, type SupervisorOptions } from './supervision.js';
 
 /** Lag is counted up to this many events (one page read); more reads as this number. */
 export const LAG_COUNT_CAP = 1000;
+
+/**
+ * How far behind the log a subscription is: the events its filter takes after the last one it
+ * handled, counted up to LAG_COUNT_CAP; null before it handled any (unknown, not zero).
+ */
+export async function lagAfter(
+  store: EventStore,
+  lastHandled: LogPosition | null,
+  filter: EventFilter | undefined,
+): Promise<number | null> {
+  if (lastHandled === null) return null;
+  const page = await store.readAll({ after: lastHandled, maxCount: LAG_COUNT_CAP, filter });
+  return page.events.length;
+}
 
 export interface SupervisedSubscriptionOptions extends Omit<SupervisorOptions, 'isFatal' | 'resumesAtOnce'> {
   filter?: EventFilter;
@@ -113,9 +128,6 @@ export class SupervisedSubscription {
   }
 
   private async lag(): Promise<number | null> {
-    const after = this.current?.lastHandled() ?? null;
-    if (after === null) return null;
-    const page = await this.store.readAll({ after, maxCount: LAG_COUNT_CAP, filter: this.options.filter });
-    return page.events.length;
+    return lagAfter(this.store, this.current?.lastHandled() ?? null, this.options.filter);
   }
 }

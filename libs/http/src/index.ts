@@ -19,3 +19,4 @@ export * from './secrets-equal.js';
 export * from './logging.js';
 export * from './openapi.js';
 export * from './queue-metrics.js';
+export * from './queues.js';

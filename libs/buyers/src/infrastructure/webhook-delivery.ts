@@ -1,10 +1,17 @@
 import { createHash } from 'node:crypto';
-import { Queue, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Logger } from '@nestjs/common';
+import type { Job, Queue } from 'bullmq';
 import { isEvent, LeadAllocated } from '#lx/contracts';
 import { SupervisedSubscription, type EventStore, type RecordedEvent } from '#lx/event-store';
 import type { AggregateRepository } from '#lx/event-sourcing';
-import { observeQueue, registerScrapedGauge } from '#lx/http';
+import {
+  openQueue,
+  registerScrapedGauge,
+  startQueueWorker,
+  type OpenedQueue,
+  type QueueConnection,
+  type StartedWorker,
+} from '#lx/http';
 import { loadBuyerAccount } from '../application/buyer-account-stream.js';
 import type { BuyerAccountState } from '../domain/buyer-account.js';
 import type { BuyersOptions } from '../application/buyers-options.js';
@@ -39,10 +46,11 @@ class WebhookRefused extends Error {
  * after the last attempt the delivery is dead-lettered and can be redelivered on request.
  */
 export class WebhookDelivery {
+  private readonly logger = new Logger('buyers');
+  private opened: OpenedQueue<WebhookJob> | null = null;
   private queue!: Queue<WebhookJob>;
-  private worker: Worker<WebhookJob> | null = null;
+  private worker: StartedWorker<WebhookJob> | null = null;
   private subscription: SupervisedSubscription | null = null;
-  private readonly connections: Redis[] = [];
   private readonly unobserve: (() => void)[] = [];
 
   constructor(
@@ -57,17 +65,18 @@ export class WebhookDelivery {
   private reconciliation: NodeJS.Timeout | null = null;
   private reconciling: Promise<number> | null = null;
 
-  private get bullPrefix(): string {
-    return `${this.options.redisPrefix}:bull`;
+  private get redis(): QueueConnection {
+    return { redisUrl: this.options.redisUrl, prefix: this.options.redisPrefix };
   }
 
   /** The queue is always available (for redelivery); the worker and subscription run when `work`. */
   async start(work: boolean): Promise<void> {
-    this.queue = new Queue<WebhookJob>(QUEUE, { connection: this.connect(), prefix: this.bullPrefix });
-    const queue = this.queue;
+    // Connection hiccups: BullMQ reconnects by itself. At stop the connections are dropped at once.
+    this.opened = openQueue<WebhookJob>(this.redis, QUEUE, { release: 'disconnect' });
+    const queue = this.opened.queue;
+    this.queue = queue;
     // A job that used its last attempt stays failed (removeOnFail: false) until it is redelivered.
     this.unobserve.push(
-      observeQueue(queue),
       registerScrapedGauge({
         name: 'lx_webhook_dead_letters',
         help: 'Webhook deliveries that used every attempt and wait for a redelivery (failed jobs)',
@@ -75,13 +84,11 @@ export class WebhookDelivery {
       }),
     );
     if (!work) return;
-    this.worker = new Worker<WebhookJob>(QUEUE, (job) => this.send(job), {
-      connection: this.connect(),
-      prefix: this.bullPrefix,
+    this.worker = startQueueWorker<WebhookJob>(this.redis, QUEUE, (job) => this.send(job), {
       concurrency: 16,
+      release: 'disconnect',
     });
-    this.worker.on('failed', (job, error) => void this.onFailed(job, error));
-    this.worker.on('error', () => undefined); // connection hiccups: BullMQ reconnects by itself
+    this.worker.worker.on('failed', (job, error) => void this.onFailed(job, error));
     // Redis keeps nothing on disk: the jobs of pending deliveries are re-derived from PostgreSQL.
     await this.reconcile();
     this.reconciliation = setInterval(
@@ -99,6 +106,7 @@ export class WebhookDelivery {
       {
         filter: { streamCategories: ['market'], eventTypes: [LeadAllocated.type] },
         pollIntervalMs: 500,
+        log: (message, error) => this.logger.warn(error ? `${message}: ${String(error)}` : message),
       },
     );
   }
@@ -109,8 +117,7 @@ export class WebhookDelivery {
     await this.reconciling?.catch(() => undefined);
     await this.subscription?.stop();
     await this.worker?.close();
-    await this.queue?.close();
-    for (const connection of this.connections) connection.disconnect();
+    await this.opened?.close();
   }
 
   async dispatchPage(events: readonly RecordedEvent[]): Promise<void> {
@@ -281,11 +288,5 @@ export class WebhookDelivery {
     status: Omit<DeliveryStatus, 'allocationId' | 'updatedAt'>,
   ): Promise<void> {
     await this.records.update(job.allocationId, status);
-  }
-
-  private connect(): Redis {
-    const connection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
-    this.connections.push(connection);
-    return connection;
   }
 }

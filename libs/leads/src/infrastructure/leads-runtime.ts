@@ -61,7 +61,8 @@ export async function createLeadsRuntime(
     version: config.LX_FINGERPRINT_KEY_VERSION,
     earlier: config.LX_FINGERPRINT_PREVIOUS_KEYS,
   });
-  const queue = new VerificationQueue({ redisUrl: config.LX_REDIS_URL, prefix: config.LX_REDIS_PREFIX });
+  const redis = { redisUrl: config.LX_REDIS_URL, prefix: config.LX_REDIS_PREFIX };
+  const queue = new VerificationQueue(redis);
   const receiveUpload = new ReceiveUpload({
     store,
     aggregates,
@@ -106,8 +107,7 @@ export async function createLeadsRuntime(
     eraseLeads,
     async startWorker() {
       const worker = startVerificationWorker({
-        redisUrl: config.LX_REDIS_URL,
-        prefix: config.LX_REDIS_PREFIX,
+        ...redis,
         verify: verifyBatch,
         lockDurationMs: config.LX_VERIFICATION_LOCK_MS,
         log,

@@ -1,37 +1,19 @@
-import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
-import { observeQueue } from '#lx/http';
+import { openQueue, startQueueWorker, type OpenedQueue, type QueueConnection } from '#lx/http';
 import type { VerifyBatch } from '../application/verification/verify-batch.js';
 
 export const VERIFICATION_QUEUE = 'lead-verification';
 
-export interface QueueConnection {
-  redisUrl: string;
-  /** LX_REDIS_PREFIX: every BullMQ key of this deployment lives under it. */
-  prefix: string;
-}
-
-const bullPrefix = (prefix: string) => `${prefix}:bull`;
-
 /** The producer side: one job per batch, its id the batch id, so a batch is queued at most once. */
 export class VerificationQueue {
-  private readonly queue: Queue;
-  private readonly connection: Redis;
-  private readonly unobserve: () => void;
+  private readonly opened: OpenedQueue;
 
   constructor(options: QueueConnection) {
-    this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-    this.queue = new Queue(VERIFICATION_QUEUE, {
-      connection: this.connection,
-      prefix: bullPrefix(options.prefix),
-    });
-    this.unobserve = observeQueue(this.queue);
-    // Redis restarting: the queue reconnects by itself; unlistened, the error would end the process.
-    this.queue.on('error', () => undefined);
+    // Redis restarting: the queue reconnects by itself; its errors are ignored.
+    this.opened = openQueue(options, VERIFICATION_QUEUE);
   }
 
   async enqueue(batchId: string): Promise<void> {
-    await this.queue.add(
+    await this.opened.queue.add(
       'verify-batch',
       { batchId },
       {
@@ -45,9 +27,7 @@ export class VerificationQueue {
   }
 
   async close(): Promise<void> {
-    this.unobserve();
-    await this.queue.close();
-    await this.connection.quit().catch(() => undefined);
+    await this.opened.close();
   }
 }
 
@@ -61,8 +41,8 @@ export interface VerificationWorkerOptions extends QueueConnection {
 
 /** The consumer side: verifies batches; a stalled job (its worker died) moves back to the queue. */
 export function startVerificationWorker(options: VerificationWorkerOptions): { close(): Promise<void> } {
-  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  const worker = new Worker(
+  const started = startQueueWorker(
+    options,
     VERIFICATION_QUEUE,
     async (job) => {
       const { batchId } = job.data as { batchId: string };
@@ -76,21 +56,16 @@ export function startVerificationWorker(options: VerificationWorkerOptions): { c
       });
     },
     {
-      connection,
-      prefix: bullPrefix(options.prefix),
       concurrency: options.concurrency ?? 2,
       lockDuration: options.lockDurationMs,
       stalledInterval: Math.max(1000, Math.floor(options.lockDurationMs / 2)),
       // A batch may be interrupted many times (deploys, crashes); each resume is cheap and safe.
       maxStalledCount: 100,
+      onError: (error) => options.log?.('verification worker error', error),
     },
   );
-  worker.on('failed', (job, error) => options.log?.(`verification of batch ${job?.id} failed`, error));
-  worker.on('error', (error) => options.log?.('verification worker error', error));
-  return {
-    close: async () => {
-      await worker.close();
-      await connection.quit().catch(() => undefined);
-    },
-  };
+  started.worker.on('failed', (job, error) =>
+    options.log?.(`verification of batch ${job?.id} failed`, error),
+  );
+  return { close: () => started.close() };
 }

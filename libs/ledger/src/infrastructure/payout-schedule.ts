@@ -1,6 +1,4 @@
-import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
-import { observeQueue } from '#lx/http';
+import { openQueue, startQueueWorker } from '#lx/http';
 import type { Payouts } from '../application/payouts.js';
 
 export const PAYOUT_QUEUE = 'settlement-payouts';
@@ -23,24 +21,23 @@ export async function startPayoutSchedule(options: {
   runWorker: boolean;
   log?: (message: string, error?: unknown) => void;
 }): Promise<PayoutSchedule> {
-  const prefix = `${options.prefix}:bull`;
-  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue(PAYOUT_QUEUE, { connection, prefix });
-  const unobserve = observeQueue(queue);
+  // Redis restarting: the queue and the worker reconnect by themselves; their errors are only logged.
+  const opened = openQueue(options, PAYOUT_QUEUE, {
+    onError: (error) => options.log?.('payout queue error', error),
+  });
+  const { queue } = opened;
   const schedule = () =>
     queue.upsertJobScheduler('scheduled-payouts', { pattern: options.cron }, { name: 'pay-out-everyone' });
   if (options.cron) await schedule();
   const worker = options.runWorker
-    ? new Worker(
+    ? startQueueWorker(
+        options,
         PAYOUT_QUEUE,
         async () => ({ issued: (await options.payouts.payOutEveryone('system', new Date())).length }),
-        { connection: new Redis(options.redisUrl, { maxRetriesPerRequest: null }), prefix },
+        { onError: (error) => options.log?.('payout worker error', error) },
       )
     : null;
-  worker?.on('failed', (job, error) => options.log?.(`payout run ${job?.id} failed`, error));
-  // Redis restarting: both reconnect by themselves; unlistened, the error would end the process.
-  worker?.on('error', (error) => options.log?.('payout worker error', error));
-  queue.on('error', (error) => options.log?.('payout queue error', error));
+  worker?.worker.on('failed', (job, error) => options.log?.(`payout run ${job?.id} failed`, error));
   return {
     ensureScheduled: async () => {
       if (!options.cron || (await queue.getJobScheduler('scheduled-payouts'))) return false;
@@ -48,10 +45,8 @@ export async function startPayoutSchedule(options: {
       return true;
     },
     close: async () => {
-      unobserve();
       await worker?.close();
-      await queue.close();
-      await connection.quit().catch(() => undefined);
+      await opened.close();
     },
   };
 }

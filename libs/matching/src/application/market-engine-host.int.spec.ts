@@ -3,6 +3,7 @@ import { eventCatalogue } from '#lx/contracts';
 import {
   PostgresEventStore,
   comparePositions,
+  supervisionStatuses,
   type EventStore,
   type LogPosition,
   type RecordedEvent,
@@ -210,6 +211,9 @@ describe('two engine hosts on one market', () => {
     await restarted.start();
     await waitUntil(() => caughtUp(restarted));
     expect(restarted.stats.appends + restarted.stats.alreadyWritten).toBe(0);
+    // Its lag is on /metrics like every subscription's: nothing left to fold.
+    const [status] = (await supervisionStatuses()).filter((s) => s.name === 'matching eyewear/c');
+    expect(status).toMatchObject({ running: true, restarts: 0, lagEvents: 0 });
     // …and carries on with new inputs.
     await appendInput(
       writer,

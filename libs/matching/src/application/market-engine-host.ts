@@ -1,8 +1,10 @@
 import {
   comparePositions,
+  lagAfter,
   parsePosition,
   Supervisor,
   WrongExpectedVersionError,
+  type EventFilter,
   type EventStore,
   type LogPosition,
   type NewEvent,
@@ -13,6 +15,12 @@ import { deterministicUuid } from '#lx/contracts';
 import { MarketEngine } from '../domain/market-engine.js';
 import { MARKET_INPUT_TYPES, type MarketInput, type MarketOutput } from '../domain/market-model.js';
 import { MARKET_INPUT_CATEGORIES, marketStream, toMarketInput } from './market-inputs.js';
+
+/** What an engine folds: every market input, from whichever stream it comes. */
+const MARKET_INPUTS: EventFilter = {
+  streamCategories: MARKET_INPUT_CATEGORIES,
+  eventTypes: MARKET_INPUT_TYPES,
+};
 
 export interface MarketEngineHostOptions {
   store: EventStore;
@@ -93,17 +101,21 @@ export class MarketEngineHost {
     let firstRun!: { resolve: () => void; reject: (error: unknown) => void };
     const started = new Promise<void>((resolve, reject) => (firstRun = { resolve, reject }));
     let runs = 0;
-    void supervisor.start(async () => {
-      if (runs++ > 0) this.stats.rebuilds++;
-      try {
-        await this.recover();
-      } catch (error) {
-        firstRun.reject(error);
-        return error;
-      }
-      firstRun.resolve();
-      return this.runSubscription(this.subscription!);
-    });
+    void supervisor.start(
+      async () => {
+        if (runs++ > 0) this.stats.rebuilds++;
+        try {
+          await this.recover();
+        } catch (error) {
+          firstRun.reject(error);
+          return error;
+        }
+        firstRun.resolve();
+        return this.runSubscription(this.subscription!);
+      },
+      // Shown on /metrics like every subscription's: the inputs this instance has not folded yet.
+      () => lagAfter(this.options.store, this.lastHandled(), MARKET_INPUTS),
+    );
     await started;
   }
 
@@ -145,7 +157,7 @@ export class MarketEngineHost {
       `matching-${vertical}-${this.options.instance}`,
       (event) => this.handle(event),
       {
-        filter: { streamCategories: MARKET_INPUT_CATEGORIES, eventTypes: MARKET_INPUT_TYPES },
+        filter: MARKET_INPUTS,
         // The engine folds the whole log on every start: its state is a function of the inputs.
         checkpoint: { kind: 'external', load: async () => null },
         batchSize: this.options.batchSize ?? 1000,

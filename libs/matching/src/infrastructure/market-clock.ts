@@ -1,7 +1,6 @@
-import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import { MarketClockTicked, newEvent } from '#lx/contracts';
-import { observeQueue } from '#lx/http';
+import { openQueue, startQueueWorker, type OpenedQueue, type StartedWorker } from '#lx/http';
 import type { EventStore } from '#lx/event-store';
 import { marketClockStream } from '../application/market-inputs.js';
 
@@ -24,29 +23,24 @@ export interface MarketClockOptions {
  * schedulers, so the ticks do not multiply with the instances.
  */
 export class MarketClock {
-  private readonly queueConnection: Redis;
-  private readonly workerConnection: Redis;
-  private readonly queue: Queue;
-  private readonly worker: Worker;
-  private readonly unobserve: () => void;
+  private readonly opened: OpenedQueue;
+  private readonly worker: StartedWorker;
 
   constructor(private readonly options: MarketClockOptions) {
-    const prefix = `${options.prefix}:bull`;
-    this.queueConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-    this.workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-    this.queue = new Queue(MARKET_CLOCK_QUEUE, { connection: this.queueConnection, prefix });
-    this.unobserve = observeQueue(this.queue);
-    this.worker = new Worker(
+    // Redis restarting: both reconnect by themselves; their errors are only logged.
+    this.opened = openQueue(options, MARKET_CLOCK_QUEUE, {
+      onError: (error) => options.log?.('market clock queue error', error),
+    });
+    this.worker = startQueueWorker(
+      options,
       MARKET_CLOCK_QUEUE,
       (job) => this.tick((job.data as { vertical: string }).vertical),
-      {
-        connection: this.workerConnection,
-        prefix,
-      },
+      { onError: (error) => options.log?.('market clock worker error', error) },
     );
-    // Redis restarting: both reconnect by themselves; unlistened, the error would end the process.
-    this.worker.on('error', (error) => options.log?.('market clock worker error', error));
-    this.queue.on('error', (error) => options.log?.('market clock queue error', error));
+  }
+
+  private get queue(): Queue {
+    return this.opened.queue;
   }
 
   async start(): Promise<void> {
@@ -86,11 +80,7 @@ export class MarketClock {
   }
 
   async close(): Promise<void> {
-    this.unobserve();
     await this.worker.close();
-    await this.queue.close();
-    await Promise.all(
-      [this.queueConnection, this.workerConnection].map((c) => c.quit().catch(() => undefined)),
-    );
+    await this.opened.close();
   }
 }

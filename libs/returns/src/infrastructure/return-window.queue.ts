@@ -1,6 +1,5 @@
-import { DelayedError, Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
-import { observeQueue } from '#lx/http';
+import { DelayedError, type Queue } from 'bullmq';
+import { bullPrefixOf, openQueue, startQueueWorker, type OpenedQueue, type QueueConnection } from '#lx/http';
 import type { ReturnWindowScheduler } from '../application/return-decisions.js';
 import type { DerivedSchedulesMarker } from '../application/schedules-from-the-log.js';
 import type { ReturnWindow } from '../application/return-window.js';
@@ -9,34 +8,20 @@ export const RETURN_WINDOW_QUEUE = 'settlement-return-window';
 /** The job that escalates a return the seller did not answer in time (same queue and worker). */
 const SELLER_RESPONSE_DUE = 'seller-response-due';
 
-export interface QueueConnection {
-  redisUrl: string;
-  /** LX_REDIS_PREFIX: every BullMQ key of this deployment lives under it. */
-  prefix: string;
-}
-
-const bullPrefix = (prefix: string) => `${prefix}:bull`;
-
 /**
  * Schedules one delayed job per allocation and cause; the job id makes a re-schedule a no-op.
  * Also keeps the mark that its jobs were derived from the log: a key lost with the rest of Redis.
  */
 export class ReturnWindowQueue implements ReturnWindowScheduler, DerivedSchedulesMarker {
-  private readonly connection: Redis;
+  private readonly opened: OpenedQueue;
   private readonly derivedKey: string;
   readonly queue: Queue;
-  private readonly unobserve: () => void;
 
   constructor(options: QueueConnection) {
-    this.derivedKey = `${bullPrefix(options.prefix)}:${RETURN_WINDOW_QUEUE}:derived-from-log`;
-    this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-    this.queue = new Queue(RETURN_WINDOW_QUEUE, {
-      connection: this.connection,
-      prefix: bullPrefix(options.prefix),
-    });
-    this.unobserve = observeQueue(this.queue);
-    // Redis restarting: the queue reconnects by itself; unlistened, the error would end the process.
-    this.queue.on('error', () => undefined);
+    this.derivedKey = `${bullPrefixOf(options.prefix)}:${RETURN_WINDOW_QUEUE}:derived-from-log`;
+    // Redis restarting: the queue reconnects by itself; its errors are ignored.
+    this.opened = openQueue(options, RETURN_WINDOW_QUEUE);
+    this.queue = this.opened.queue;
   }
 
   async scheduleClose(
@@ -74,17 +59,15 @@ export class ReturnWindowQueue implements ReturnWindowScheduler, DerivedSchedule
   }
 
   async stillDerived(): Promise<boolean> {
-    return (await this.connection.exists(this.derivedKey)) === 1;
+    return (await this.opened.connection.exists(this.derivedKey)) === 1;
   }
 
   async markDerived(): Promise<void> {
-    await this.connection.set(this.derivedKey, new Date().toISOString());
+    await this.opened.connection.set(this.derivedKey, new Date().toISOString());
   }
 
   async close(): Promise<void> {
-    this.unobserve();
-    await this.queue.close();
-    await this.connection.quit().catch(() => undefined);
+    await this.opened.close();
   }
 }
 
@@ -99,9 +82,9 @@ export interface ReturnWindowWorkerOptions extends QueueConnection {
 
 /** Runs the closing jobs; a job whose worker died (stalled) goes back to the queue and runs again. */
 export function startReturnWindowWorker(options: ReturnWindowWorkerOptions): { close(): Promise<void> } {
-  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const lockDuration = options.lockDurationMs ?? 30_000;
-  const worker = new Worker(
+  const started = startQueueWorker(
+    options,
     RETURN_WINDOW_QUEUE,
     async (job, token) => {
       const { allocationId } = job.data as { allocationId: string };
@@ -119,20 +102,15 @@ export function startReturnWindowWorker(options: ReturnWindowWorkerOptions): { c
       return { outcome };
     },
     {
-      connection,
-      prefix: bullPrefix(options.prefix),
       concurrency: 4,
       lockDuration,
       stalledInterval: Math.max(500, Math.floor(lockDuration / 2)),
       maxStalledCount: 100,
+      onError: (error) => options.log?.('return-window worker error', error),
     },
   );
-  worker.on('failed', (job, error) => options.log?.(`closing the return window of ${job?.id} failed`, error));
-  worker.on('error', (error) => options.log?.('return-window worker error', error));
-  return {
-    close: async () => {
-      await worker.close();
-      await connection.quit().catch(() => undefined);
-    },
-  };
+  started.worker.on('failed', (job, error) =>
+    options.log?.(`closing the return window of ${job?.id} failed`, error),
+  );
+  return { close: () => started.close() };
 }
