@@ -58,17 +58,19 @@ import { leadListedFromRow, orderPlacedFromSpec } from '../libs/matching/src/tes
 import {
   atLeast,
   atMost,
-  childTask,
+  eventsOption,
   formatNumber,
   formatTable,
   machineInfo,
   now,
   passMiss,
   postgresInfo,
+  printGoals,
   printJsonLine,
   round,
+  roundedRate,
   runInChild,
-  serveChildTask,
+  runTaskOrMain,
   withFreshDatabase,
   type GoalResult,
 } from './bench-support.js';
@@ -89,11 +91,7 @@ const SELLERS = 50;
 const INPUT_CHUNKS = 4;
 
 function eventsToBuild(): number {
-  const { values } = parseArgs({ options: { events: { type: 'string' } }, strict: false });
-  const text = (values.events as string | undefined) ?? process.env.LX_BENCH_EVENTS;
-  const value = Number(text ?? 1_000_000);
-  if (!Number.isSafeInteger(value) || value < 10_000) throw new RangeError('--events must be ≥ 10 000');
-  return value;
+  return eventsOption(1_000_000, 10_000);
 }
 
 interface RunFlags {
@@ -587,6 +585,12 @@ const verifyRow = (verify: VerifyFigure) =>
 
 const LONG_MS = 30 * 60_000;
 
+/** What an `--only` run reports of the build: its time and rate. */
+const buildFigures = (build: BuildResult) => ({
+  seconds: round(build.seconds, 1),
+  eventsPerSecond: round(build.eventsPerSecond, 0),
+});
+
 /** An `--only` run: the machine, a new log (unless `--database` names a kept one), then `measure` on it. */
 async function runOnly<T>(flags: RunFlags, measure: (url: string) => Promise<T>) {
   const machine = machineInfo({ postgres: await postgresInfo() });
@@ -631,17 +635,9 @@ async function mainVerifyOnly(flags: RunFlags): Promise<void> {
     loadAtEnd: round(os.loadavg()[0]!, 2),
     events: verify.eventsChecked,
     tableBytes,
-    build: build && { seconds: round(build.seconds, 1), eventsPerSecond: round(build.eventsPerSecond, 0) },
-    readAll: {
-      ...readAll,
-      seconds: round(readAll.seconds, 2),
-      eventsPerSecond: round(readAll.eventsPerSecond, 0),
-    },
-    verify: {
-      ...verify,
-      seconds: round(verify.seconds, 2),
-      eventsPerSecond: round(verify.eventsPerSecond, 0),
-    },
+    build: build && buildFigures(build),
+    readAll: roundedRate(readAll),
+    verify: roundedRate(verify),
     goals,
     seconds: round((now() - started) / 1000, 0),
   });
@@ -687,12 +683,8 @@ async function mainReplayOnly(flags: RunFlags): Promise<void> {
     only: 'replay',
     machine,
     loadAtEnd: round(os.loadavg()[0]!, 2),
-    build: build && { seconds: round(build.seconds, 1), eventsPerSecond: round(build.eventsPerSecond, 0) },
-    readInputs: {
-      ...readInputs,
-      seconds: round(readInputs.seconds, 2),
-      eventsPerSecond: round(readInputs.eventsPerSecond, 0),
-    },
+    build: build && buildFigures(build),
+    readInputs: roundedRate(readInputs),
     replay: { ...replay, seconds: round(replay.seconds, 2) },
     goals: [
       {
@@ -798,16 +790,13 @@ async function main(flags: RunFlags): Promise<void> {
     atMost('replay proof seconds', round(replay.seconds, 1), 30),
     atLeast('hash-chain verification events/s', round(verify.eventsPerSecond, 0), 100_000),
   ];
-  for (const goal of goals)
-    console.log(`${passMiss(goal.pass)}  ${goal.goal}: ${goal.actual} (goal ${goal.target})`);
+  printGoals(goals);
   printJsonLine({
     benchmark: 'audit',
     machine,
     events: build.events,
     build: {
-      ...build,
-      seconds: round(build.seconds, 1),
-      eventsPerSecond: round(build.eventsPerSecond, 0),
+      ...roundedRate(build, 1),
       inputAppendSeconds: round(build.inputAppendSeconds, 1),
       outputAppendSeconds: round(build.outputAppendSeconds, 1),
       outputWaitSeconds: round(build.outputWaitSeconds, 1),
@@ -815,26 +804,12 @@ async function main(flags: RunFlags): Promise<void> {
       generateSeconds: round(build.generateSeconds, 1),
       simulatedDays: round(build.simulatedDays, 1),
     },
-    readAll: {
-      ...readAll,
-      seconds: round(readAll.seconds, 2),
-      eventsPerSecond: round(readAll.eventsPerSecond, 0),
-    },
-    readInputs: {
-      ...readInputs,
-      seconds: round(readInputs.seconds, 2),
-      eventsPerSecond: round(readInputs.eventsPerSecond, 0),
-    },
+    readAll: roundedRate(readAll),
+    readInputs: roundedRate(readInputs),
     replay: { ...replay, seconds: round(replay.seconds, 2) },
-    verify: {
-      ...verify,
-      seconds: round(verify.seconds, 2),
-      eventsPerSecond: round(verify.eventsPerSecond, 0),
-    },
+    verify: roundedRate(verify),
     rebuilds: rebuilds.map((r) => ({
-      ...r,
-      seconds: round(r.seconds, 1),
-      eventsPerSecond: round(r.eventsPerSecond, 0),
+      ...roundedRate(r, 1),
       fullSeconds: round(r.fullSeconds, 0),
     })),
     rebuildBudgetSeconds: budget,
@@ -843,6 +818,4 @@ async function main(flags: RunFlags): Promise<void> {
   });
 }
 
-const task = childTask<Task>();
-if (task) await serveChildTask(task, runTask);
-else await main(runFlags());
+await runTaskOrMain<Task, unknown>(runTask, () => main(runFlags()));

@@ -8,6 +8,7 @@
 import { fork } from 'node:child_process';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import pg from 'pg';
 // Not the `#lx/testing` barrel: it also re-exports jest-only helpers (they import @jest/globals),
 // which cannot load outside jest.
@@ -30,6 +31,19 @@ export async function sleepUntil(at: number): Promise<void> {
 export function benchSeconds(fallback: number): number {
   const value = Number(process.env.LX_BENCH_SECONDS);
   return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/**
+ * How many events a benchmark puts in its log: `--events N`, else LX_BENCH_EVENTS, else
+ * `fallback`; fewer than `minimum` would measure start-up rather than throughput.
+ */
+export function eventsOption(fallback: number, minimum: number): number {
+  const { values } = parseArgs({ options: { events: { type: 'string' } }, strict: false });
+  const text = (values.events as string | undefined) ?? process.env.LX_BENCH_EVENTS;
+  const value = Number(text ?? fallback);
+  if (!Number.isSafeInteger(value) || value < minimum)
+    throw new RangeError(`--events must be ≥ ${formatNumber(minimum)}`);
+  return value;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -71,6 +85,43 @@ export function median(values: readonly number[]): number {
     [...values].sort((a, b) => a - b),
     50,
   );
+}
+
+/** The rate and per-item latency of a run in which every item was timed on its own. */
+export interface PerItemRate {
+  /** Items per second of the whole run (the timer's start to `result()`). */
+  perSecond: number;
+  p50us: number;
+  p99us: number;
+  /** Items timed. */
+  items: number;
+}
+
+/**
+ * Times the items of one run one by one, in µs: `began()` before an item, `ended(at)` after it;
+ * `result()` ends the run. Only the item's own work is inside its latency.
+ */
+export function perItemTimer(): {
+  began: () => number;
+  ended: (began: number) => void;
+  result: () => PerItemRate;
+} {
+  const started = now();
+  const latenciesUs: number[] = [];
+  return {
+    began: now,
+    ended: (began) => void latenciesUs.push((now() - began) * 1000),
+    result: () => {
+      const seconds = (now() - started) / 1000;
+      const summary = summarize(latenciesUs);
+      return {
+        perSecond: latenciesUs.length / seconds,
+        p50us: summary.p50,
+        p99us: summary.p99,
+        items: latenciesUs.length,
+      };
+    },
+  };
 }
 
 /** Rounds to `digits` significant decimals, for compact JSON. */
@@ -253,6 +304,19 @@ export async function serveChildTask<T, R>(task: T, run: (task: T) => Promise<R>
 }
 
 /**
+ * A benchmark's entry point: forked with a task (`runInChild`), this process runs that task and
+ * exits; otherwise it is the parent and runs `main`.
+ */
+export async function runTaskOrMain<T, R>(
+  run: (task: T) => Promise<R>,
+  main: () => Promise<void>,
+): Promise<void> {
+  const task = childTask<T>();
+  if (task) await serveChildTask(task, run);
+  else await main();
+}
+
+/**
  * Forks `modulePath` with `task` and resolves with the result it sends back. The child's stdout
  * goes to our stderr, so that stdout carries only the table and the final JSON line.
  */
@@ -345,6 +409,18 @@ export function printJsonLine(value: unknown): void {
   );
 }
 
+/** A measured rate for the final JSON: seconds to `secondsDigits` decimals, whole events per second. */
+export function roundedRate<T extends { seconds: number; eventsPerSecond: number }>(
+  rate: T,
+  secondsDigits = 2,
+): T {
+  return {
+    ...rate,
+    seconds: round(rate.seconds, secondsDigits),
+    eventsPerSecond: round(rate.eventsPerSecond, 0),
+  };
+}
+
 /** PASS/MISS for a goal, with the comparison spelled out. */
 export interface GoalResult {
   goal: string;
@@ -362,3 +438,17 @@ export function atMost(goal: string, actual: number, target: number): GoalResult
 }
 
 export const passMiss = (pass: boolean): string => (pass ? 'PASS' : 'MISS');
+
+/** One line a goal: `PASS  leads/s at 1 000 orders: 123456 (goal 100000)`. */
+export function printGoals(goals: readonly GoalResult[]): void {
+  for (const goal of goals)
+    console.log(`${passMiss(goal.pass)}  ${goal.goal}: ${goal.actual} (goal ${goal.target})`);
+}
+
+/** The goals as a table: goal, actual (one decimal), target, PASS/MISS. */
+export function goalTable(goals: readonly GoalResult[]): string {
+  return formatTable(
+    ['goal', 'actual', 'target', ''],
+    goals.map((g) => [g.goal, formatNumber(g.actual, 1), formatNumber(g.target), passMiss(g.pass)]),
+  );
+}

@@ -20,13 +20,12 @@ import {
   atLeast,
   atMost,
   benchSeconds,
-  childTask,
   formatNumber,
   formatTable,
   machineInfo,
   measureThroughput,
-  mergeThroughput,
   median,
+  mergeThroughput,
   now,
   passMiss,
   postgresInfo,
@@ -34,7 +33,7 @@ import {
   round,
   runAtSteadyRate,
   runInChild,
-  serveChildTask,
+  runTaskOrMain,
   sleep,
   summarize,
   waitFor,
@@ -562,6 +561,4 @@ async function main(): Promise<void> {
   });
 }
 
-const task = childTask<Task>();
-if (task) await serveChildTask(task, runTask);
-else await main();
+await runTaskOrMain<Task, unknown>(runTask, main);

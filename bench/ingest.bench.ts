@@ -24,9 +24,9 @@ import {
   atMost,
   formatNumber,
   formatTable,
+  goalTable,
   machineInfo,
   now,
-  passMiss,
   printJsonLine,
   round,
   sleep,
@@ -102,12 +102,7 @@ async function main(): Promise<void> {
         ],
       ),
     );
-    console.log(
-      `\n${formatTable(
-        ['goal', 'actual', 'target', ''],
-        goals.map((g) => [g.goal, formatNumber(g.actual, 1), formatNumber(g.target), passMiss(g.pass)]),
-      )}\n`,
-    );
+    console.log(`\n${goalTable(goals)}\n`);
     printJsonLine({
       bench: 'ingest',
       rows: ROWS,

@@ -25,7 +25,8 @@ import {
   formatTable,
   machineInfo,
   now,
-  passMiss,
+  perItemTimer,
+  printGoals,
   printJsonLine,
   round,
   runAtSteadyRate,
@@ -89,23 +90,21 @@ function measureEngine(
   const at = T0.toISOString();
   // Warm-up on a copy of the first leads under other ids is not needed: the JIT settles within
   // the first few hundred leads, which are included (a conservative figure).
-  const latencies: number[] = [];
   let allocated = 0;
-  const started = now();
+  const timer = perItemTimer();
   for (const event of leads) {
     const input: MarketInput = { position: next(), at, event };
-    const began = now();
+    const began = timer.began();
     const outputs = engine.apply(input);
-    latencies.push((now() - began) * 1000);
+    timer.ended(began);
     for (const output of outputs) if (output.type === 'LeadAllocated') allocated++;
   }
-  const seconds = (now() - started) / 1000;
-  const summary = summarize(latencies);
+  const rate = timer.result();
   return {
-    leadsPerSecond: leads.length / seconds,
-    p50us: summary.p50,
-    p99us: summary.p99,
-    leads: leads.length,
+    leadsPerSecond: rate.perSecond,
+    p50us: rate.p50us,
+    p99us: rate.p99us,
+    leads: rate.items,
     allocated,
     openOrders: engine.openOrderCount,
   };
@@ -154,8 +153,7 @@ function rulesFor(orders: readonly MarketInputEvent[]): RulesEngine {
 
 async function measureRules(orders: readonly MarketInputEvent[], leads: readonly MarketInputEvent[]) {
   const rules = rulesFor(orders);
-  const latencies: number[] = [];
-  const started = now();
+  const timer = perItemTimer();
   for (const event of leads) {
     if (event.type !== 'LeadListed') continue;
     const a = event.data.attributes;
@@ -167,18 +165,12 @@ async function measureRules(orders: readonly MarketInputEvent[], leads: readonly
       leadAgeMinutes: (T0.getTime() - Date.parse(a.capturedAt)) / 60_000,
       quality: event.data.quality.score,
     };
-    const began = now();
+    const began = timer.began();
     await rules.run(facts);
-    latencies.push((now() - began) * 1000);
+    timer.ended(began);
   }
-  const seconds = (now() - started) / 1000;
-  const summary = summarize(latencies);
-  return {
-    leadsPerSecond: latencies.length / seconds,
-    p50us: summary.p50,
-    p99us: summary.p99,
-    leads: latencies.length,
-  };
+  const rate = timer.result();
+  return { leadsPerSecond: rate.perSecond, p50us: rate.p50us, p99us: rate.p99us, leads: rate.items };
 }
 
 interface SizeResult {
@@ -332,8 +324,7 @@ async function main(): Promise<void> {
     ),
     atMost('e2e listing → allocation committed p99 ms', round(e2e.p99, 1), 100),
   ];
-  for (const goal of goals)
-    console.log(`${passMiss(goal.pass)}  ${goal.goal}: ${goal.actual} (goal ${goal.target})`);
+  printGoals(goals);
   printJsonLine({
     benchmark: 'matching',
     machine,

@@ -12,13 +12,12 @@
  * read models are then compared row by row (`compareProjectionTables`): they must be identical.
  */
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { PostgresEventStore, type StreamWrite } from '#lx/event-store';
 import { compareProjectionTables, ProjectionRunner, readCheckpoint, type Projection } from '#lx/projections';
 import { contractTestCatalogue } from '../libs/event-store/src/testing/test-catalogue.js';
 import {
-  childTask,
+  eventsOption,
   formatNumber,
   formatTable,
   machineInfo,
@@ -26,8 +25,9 @@ import {
   postgresInfo,
   printJsonLine,
   round,
+  roundedRate,
   runInChild,
-  serveChildTask,
+  runTaskOrMain,
   withFreshDatabase,
 } from './bench-support.js';
 
@@ -39,11 +39,7 @@ const PAGE_SIZE = 500;
 const TEXT = 'x'.repeat(175);
 
 function eventsToAppend(): number {
-  const { values } = parseArgs({ options: { events: { type: 'string' } }, strict: false });
-  const text = (values.events as string | undefined) ?? process.env.LX_BENCH_EVENTS;
-  const value = Number(text ?? 50_000);
-  if (!Number.isSafeInteger(value) || value < 1_000) throw new RangeError('--events must be ≥ 1 000');
-  return value;
+  return eventsOption(50_000, 1_000);
 }
 
 const log = (message: string) => process.stderr.write(`[projections] ${message}\n`);
@@ -230,12 +226,8 @@ async function main(): Promise<void> {
   printJsonLine({
     benchmark: 'projections',
     events: total,
-    baseline: {
-      ...baseline,
-      seconds: round(baseline.seconds, 2),
-      eventsPerSecond: round(baseline.eventsPerSecond, 0),
-    },
-    pages: { ...pages, seconds: round(pages.seconds, 2), eventsPerSecond: round(pages.eventsPerSecond, 0) },
+    baseline: roundedRate(baseline),
+    pages: roundedRate(pages),
     speedup: round(speedup, 2),
     identical,
     append: { seconds: round(append.seconds, 1), eventsPerSecond: round(append.eventsPerSecond, 0) },
@@ -245,6 +237,4 @@ async function main(): Promise<void> {
   });
 }
 
-const task = childTask<Task>();
-if (task) await serveChildTask(task, runProjection);
-else await main();
+await runTaskOrMain<Task, unknown>(runProjection, main);

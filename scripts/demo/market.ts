@@ -19,13 +19,93 @@ const RU_ROWS = 1200;
 const ES_ROWS = 300;
 const RESOLD_ROWS = 5;
 
-/** Scenario 1, 2 and 3 of docs/scenarios.md, played in one market. */
-/** Plays the market; answers the participants it registered (the console's sign-in keys). */
-export async function playMarket(client: DemoClient, options: MarketOptions): Promise<Actor[]> {
-  const op = client.operatorKey;
-  const names = new Map<string, string>();
+/** What every scene needs: the exchange, the options, and the cast the first scene registers. */
+interface Market {
+  client: DemoClient;
+  options: MarketOptions;
+  /** The operator's key. */
+  op: string;
+  cast: Cast;
+  /** Participant id → name, to print names instead of ids. */
+  names: Map<string, string>;
+}
 
-  // ── participants ────────────────────────────────────────────────────────────────────────────
+interface Cast {
+  ruSeller: Actor;
+  esSeller: Actor;
+  retailer: Actor;
+  newsletter: Actor;
+  auditor: Actor;
+}
+
+/** The buyers app's answer to a placed order, as far as the demo reads it. */
+interface PlacedOrder {
+  orderId: string;
+}
+
+/** The two standing orders, once the engine has traded them. */
+interface Orders {
+  eyewearOrder: PlacedOrder;
+  newsletterOrder: PlacedOrder;
+  /** How many leads the scenario 1 order got when the engine went quiet. */
+  eyewearLeads: number;
+}
+
+/** The two standing orders and what the engine sold to each. */
+interface Trades {
+  eyewearOrder: PlacedOrder;
+  newsletterOrder: PlacedOrder;
+  /** The retailer's leads; the conceded claim's replacement joins them. */
+  bought: any[];
+  newsletterBought: any[];
+}
+
+/** A return the retailer files: the request body and how the demo labels it. */
+interface Claim {
+  allocationId: string;
+  body: object;
+  label: string;
+}
+
+/** The returns once every one is decided. */
+interface Decisions {
+  decided: any[];
+  accepted: any[];
+  contestedA: Claim;
+}
+
+/**
+ * Scenario 1, 2 and 3 of docs/scenarios.md, played in one market, one function a scene (each
+ * prints its own heading); answers the participants it registered (the console's sign-in keys).
+ */
+export async function playMarket(client: DemoClient, options: MarketOptions): Promise<Actor[]> {
+  const names = new Map<string, string>();
+  const cast = await registerParticipants(client, names);
+  const market: Market = { client, options, op: client.operatorKey, cast, names };
+  await openEyewearMarket(market);
+  await fundBuyers(market);
+  await uploadBatches(market);
+  const trades = await tradedAllocations(market, await placeOrders(market));
+  const claims = await fileReturns(market, trades.bought);
+  await reportConversions(market, trades);
+  const phoneClaims = await automaticDecisions(market, claims);
+  const [conceded, contestedA, contestedB] = await sellerAnswers(market, phoneClaims);
+  const decisions = await auditorDecides(market, trades, claims, { conceded, contestedA, contestedB });
+  await settle(market, trades);
+  await showLedger(market);
+  await statements(market);
+  const reported = await auditorsProof(market, decisions);
+  heading('Done');
+  line(
+    `${trades.bought.length + trades.newsletterBought.length} leads traded, ${decisions.accepted.length} returns refunded, ` +
+      `ledger balanced, log verified.`,
+  );
+  line(`try: npm run audit -- timeline allocation ${reported}`);
+  const { ruSeller, esSeller, retailer, newsletter, auditor } = cast;
+  return [ruSeller, esSeller, retailer, newsletter, auditor];
+}
+
+async function registerParticipants(client: DemoClient, names: Map<string, string>): Promise<Cast> {
   heading('The operator registers the participants and issues their API keys');
   const ruSeller = await client.register('seller', 'Lidy Stolitsy LLC', 'RU');
   const esSeller = await client.register('seller', 'Leads Ibéricos SL', 'ES');
@@ -36,8 +116,10 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
     names.set(actor.id, actor.name);
     line(`${actor.role.padEnd(8)} ${actor.name.padEnd(30)} ${actor.id}`);
   }
+  return { ruSeller, esSeller, retailer, newsletter, auditor };
+}
 
-  // ── market settings ─────────────────────────────────────────────────────────────────────────
+async function openEyewearMarket({ client, op, options }: Market): Promise<void> {
   heading('The operator opens the eyewear market');
   const settings = await client.call('settlement', 'POST', `/v1/markets/${VERTICAL}/settings`, {
     key: op,
@@ -54,12 +136,13 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
     `currency ${settings.currency ?? CURRENCY}, commission ${COMMISSION_BPS / 100} %, return window 72 h ` +
       `(${options.windowSeconds} s in this demo), dedupe window 30 days, return cap 20 %`,
   );
+}
 
-  // ── deposits ────────────────────────────────────────────────────────────────────────────────
+async function fundBuyers({ client, op, cast }: Market): Promise<void> {
   heading('The buyers fund their accounts (operator-confirmed deposits)');
   for (const [buyer, amount] of [
-    [retailer, 4_000_000],
-    [newsletter, 2_000_000],
+    [cast.retailer, 4_000_000],
+    [cast.newsletter, 2_000_000],
   ] as const) {
     const account = await client.call('buyers', 'POST', `/v1/buyers/${buyer.id}/deposits`, {
       key: op,
@@ -69,8 +152,10 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
     const balance = account.balances.find((b: { currency: string }) => b.currency === CURRENCY);
     line(`${buyer.name.padEnd(30)} deposited ${money(amount)}, available ${money(balance?.available)}`);
   }
+}
 
-  // ── uploads ─────────────────────────────────────────────────────────────────────────────────
+async function uploadBatches({ client, cast }: Market): Promise<void> {
+  const { ruSeller, esSeller } = cast;
   heading('The sellers upload generated batches; the exchange verifies every row');
   const now = new Date();
   const ru = generateLeadRows({
@@ -108,8 +193,11 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
   const esBatch = await uploadAndVerify(client, esSeller, leadRowsToCsv([...es.rows, ...resold]), ES_FLOOR);
   if (!esBatch.reasons?.duplicate_on_exchange)
     note('the resold people were not flagged duplicate_on_exchange — check the dedupe window');
+}
 
-  // ── orders ──────────────────────────────────────────────────────────────────────────────────
+/** Places both standing orders and waits until the engine has traded them. */
+async function placeOrders({ client, cast }: Market): Promise<Orders> {
+  const { retailer, newsletter } = cast;
   heading('The buyers place their standing orders');
   const { currency: _currency, ...scenarioOne } = scenarioOneOrder();
   const preview = await client.call('buyers', 'POST', '/v1/orders/preview', {
@@ -156,18 +244,22 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
     async () => (await purchases(client, newsletter, newsletterOrder.orderId)).length,
     { timeoutMs: 60_000 },
   );
+  return { eyewearOrder, newsletterOrder, eyewearLeads };
+}
 
-  // ── allocations ─────────────────────────────────────────────────────────────────────────────
+/** Shows what the engine sold to each order, and checks scenario 1's filters held. */
+async function tradedAllocations({ client, cast, names }: Market, orders: Orders): Promise<Trades> {
+  const { eyewearOrder, newsletterOrder } = orders;
   heading('The engine trades: allocations per order');
-  const bought = await purchases(client, retailer, eyewearOrder.orderId);
-  const newsletterBought = await purchases(client, newsletter, newsletterOrder.orderId);
-  if (eyewearLeads !== 50 || bought.length !== 50)
+  const bought = await purchases(client, cast.retailer, eyewearOrder.orderId);
+  const newsletterBought = await purchases(client, cast.newsletter, newsletterOrder.orderId);
+  if (orders.eyewearLeads !== 50 || bought.length !== 50)
     throw new DemoError(`the scenario 1 order got ${bought.length} leads, not 50`);
   table(
     ['order', 'buyer', 'leads', 'price each', 'spend', 'rule', 'from'],
     [
-      allocationRow(eyewearOrder.orderId, retailer, bought, names),
-      allocationRow(newsletterOrder.orderId, newsletter, newsletterBought, names),
+      allocationRow(eyewearOrder.orderId, cast.retailer, bought, names),
+      allocationRow(newsletterOrder.orderId, cast.newsletter, newsletterBought, names),
     ],
     ['l', 'l', 'r', 'l', 'r', 'l', 'l'],
   );
@@ -192,12 +284,14 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
     `e.g. allocation ${short(sample.allocationId)}: lead ${short(sample.leadId)}, ${sample.attributes?.region}, age ${sample.attributes?.age}, ` +
       `${sample.attributes?.maritalStatus}, quality ${sample.quality}, ${money(Number(sample.price))} by rule "${sample.rule}"`,
   );
+  return { eyewearOrder, newsletterOrder, bought, newsletterBought };
+}
 
-  // ── returns (filed first: they must fall inside the return window) ──────────────────────────
+/** Files the 8 returns of scenario 3 (first: they must fall inside the return window). */
+async function fileReturns({ client, cast }: Market, bought: any[]): Promise<Claim[]> {
   heading('The retailer calls its leads and files 8 returns (scenario 3)');
-  const converted = bought.slice(0, 11);
   const returned = bought.slice(11, 19);
-  const claims: { allocationId: string; body: object; label: string }[] = [
+  const claims: Claim[] = [
     ...returned.slice(0, 3).map((p, i) => ({
       allocationId: p.allocationId,
       label: i === 0 ? 'invalid phone, replace' : 'invalid phone',
@@ -226,15 +320,20 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
   ];
   for (const claim of claims)
     await client.call('buyers', 'POST', `/v1/purchased-leads/${claim.allocationId}/return`, {
-      key: retailer.key,
+      key: cast.retailer.key,
       body: claim.body,
       expect: [200, 201],
     });
   line(
     `3 × invalid_phone (one asking for a replacement), 2 × duplicate, 3 × other ("not interested") filed within the return window`,
   );
+  return claims;
+}
 
+async function reportConversions({ client, cast }: Market, trades: Trades): Promise<void> {
+  const { retailer } = cast;
   heading('The retailer reports that 11 leads placed an order');
+  const converted = trades.bought.slice(0, 11);
   for (const p of converted)
     await client.call('buyers', 'POST', `/v1/purchased-leads/${p.allocationId}/conversion`, {
       key: retailer.key,
@@ -242,7 +341,7 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
       expect: [200, 201],
     });
   const report = await waitFor('the order report to count 11 conversions', async () => {
-    const r = await client.call('buyers', 'GET', `/v1/reports/orders/${eyewearOrder.orderId}`, {
+    const r = await client.call('buyers', 'GET', `/v1/reports/orders/${trades.eyewearOrder.orderId}`, {
       key: retailer.key,
     });
     return r.conversions === 11 ? r : undefined;
@@ -252,16 +351,25 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
   line(`cost per lead     ${money(report.costPerLead)}`);
   line(`conversions       ${report.conversions} (rate ${report.conversionRatePercent} %)`);
   line(`cost per acquis.  ${money(report.costPerAcquisition)}`);
+}
 
-  // ── automatic decisions, seller answers, auditor ────────────────────────────────────────────
+/** The retailer's view of one return (404 until the buyers app has it). */
+async function returnStatus({ client, cast }: Market, allocationId: string) {
+  return client.call('buyers', 'GET', `/v1/returns/${allocationId}`, {
+    key: cast.retailer.key,
+    expect: [200, 404],
+  });
+}
+
+/** Waits for the exchange's own decisions; answers the phone claims, which it leaves to the seller. */
+async function automaticDecisions(market: Market, claims: Claim[]): Promise<Claim[]> {
+  const { client, cast } = market;
   heading('The exchange decides what the log can prove');
-  const statusOf = async (allocationId: string) =>
-    client.call('buyers', 'GET', `/v1/returns/${allocationId}`, { key: retailer.key, expect: [200, 404] });
   const automatic = claims.slice(3);
   await waitFor(
     'the automatic decisions',
     async () => {
-      const views = await Promise.all(automatic.map((c) => statusOf(c.allocationId)));
+      const views = await Promise.all(automatic.map((c) => returnStatus(market, c.allocationId)));
       return views.every((v) => v?.decision) ? views : undefined;
     },
     { timeoutMs: 60_000 },
@@ -274,20 +382,21 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
   );
   const phoneClaims = claims.slice(0, 3);
   await waitFor('the phone claims to reach the seller', async () => {
-    const list = await client.call('sellers', 'GET', '/v1/returns', { key: ruSeller.key });
+    const list = await client.call('sellers', 'GET', '/v1/returns', { key: cast.ruSeller.key });
     const ids = new Set(list.items.map((r: { allocationId: string }) => r.allocationId));
     return phoneClaims.every((c) => ids.has(c.allocationId)) ? true : undefined;
   });
   line(`3 invalid-phone claims await the seller: only the seller or an auditor can judge them`);
+  return phoneClaims;
+}
 
+/** The seller concedes the first phone claim and contests the other two. */
+async function sellerAnswers(market: Market, phoneClaims: Claim[]): Promise<[Claim, Claim, Claim]> {
+  const { client, cast } = market;
   heading('The seller answers the phone claims');
-  const [conceded, contestedA, contestedB] = phoneClaims as [
-    (typeof claims)[0],
-    (typeof claims)[0],
-    (typeof claims)[0],
-  ];
+  const [conceded, contestedA, contestedB] = phoneClaims as [Claim, Claim, Claim];
   await client.call('sellers', 'POST', `/v1/returns/${conceded.allocationId}/response`, {
-    key: ruSeller.key,
+    key: cast.ruSeller.key,
     body: {
       position: 'accept',
       statement: 'Our carrier lookup shows this number was disconnected: refund it.',
@@ -297,7 +406,7 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
   line(`${short(conceded.allocationId)}: accepted by the seller`);
   for (const claim of [contestedA, contestedB]) {
     await client.call('sellers', 'POST', `/v1/returns/${claim.allocationId}/response`, {
-      key: ruSeller.key,
+      key: cast.ruSeller.key,
       body: {
         position: 'contest',
         statement: 'The number was verified by SMS at capture; the person answered our confirmation call.',
@@ -308,19 +417,34 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
     line(`${short(claim.allocationId)}: contested with a call log → escalated to an auditor`);
   }
   await waitFor('the contested claims to be escalated', async () => {
-    const views = await Promise.all([contestedA, contestedB].map((c) => statusOf(c.allocationId)));
+    const views = await Promise.all(
+      [contestedA, contestedB].map((c) => returnStatus(market, c.allocationId)),
+    );
     return views.every((v) => v?.status === 'escalated') ? true : undefined;
   });
+  return [conceded, contestedA, contestedB];
+}
 
+/**
+ * The auditor decides the two disputes; then every return is decided, and the conceded claim's
+ * replacement lead joins the retailer's purchases.
+ */
+async function auditorDecides(
+  market: Market,
+  trades: Trades,
+  claims: Claim[],
+  { conceded, contestedA, contestedB }: { conceded: Claim; contestedA: Claim; contestedB: Claim },
+): Promise<Decisions> {
+  const { client, cast, names } = market;
   heading('The auditor reads the disputes and decides');
   const dispute = await client.call('settlement', 'GET', `/v1/disputes/${contestedA.allocationId}`, {
-    key: auditor.key,
+    key: cast.auditor.key,
   });
   line(
     `dispute ${short(contestedA.allocationId)}: ${dispute.events.map((e: { type: string }) => e.type).join(' → ')}`,
   );
   await client.call('settlement', 'POST', `/v1/disputes/${contestedA.allocationId}/decision`, {
-    key: auditor.key,
+    key: cast.auditor.key,
     body: {
       outcome: 'accept',
       rationale:
@@ -330,7 +454,7 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
   });
   line(`${short(contestedA.allocationId)} → accept (the buyer's call log outweighs one confirmation call)`);
   await client.call('settlement', 'POST', `/v1/disputes/${contestedB.allocationId}/decision`, {
-    key: auditor.key,
+    key: cast.auditor.key,
     body: {
       outcome: 'reject',
       rationale: 'The seller shows a confirmation call; the buyer shows no call log reference for its claim.',
@@ -340,7 +464,7 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
   line(`${short(contestedB.allocationId)} → reject (the seller's evidence stands)`);
 
   const decided = await waitFor('every return to be decided', async () => {
-    const views = await Promise.all(claims.map((c) => statusOf(c.allocationId)));
+    const views = await Promise.all(claims.map((c) => returnStatus(market, c.allocationId)));
     return views.every((v) => v?.decision) ? views : undefined;
   });
   table(
@@ -359,26 +483,31 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
   // The conceded claim asked for a replacement. Its order is filled (closed), so the refund funds a
   // one-lead order on the same terms, at most the returned lead's price.
   const replaced = await waitFor('the replacement of the conceded claim', async () => {
-    const view = await statusOf(conceded.allocationId);
+    const view = await returnStatus(market, conceded.allocationId);
     return view?.replacement && view.replacement !== 'pending' ? view : undefined;
   });
   if (replaced.replacement === 'ordered') {
     const [replacement] = await waitFor('the replacement lead', async () => {
-      const got = await purchases(client, retailer, replaced.replacementOrderId);
+      const got = await purchases(client, cast.retailer, replaced.replacementOrderId);
       return got.length > 0 ? got : undefined;
     });
     line(
       `${short(conceded.allocationId)} (replace): the order was filled, so the refund placed a one-lead order ` +
         `${short(replaced.replacementOrderId)} on its terms; it bought lead ${short(replacement.leadId)} for ${money(Number(replacement.price))}`,
     );
-    bought.push(replacement);
+    trades.bought.push(replacement);
   } else line(`${short(conceded.allocationId)} (replace): replacement ${replaced.replacement}`);
   note(
     'the 2 duplicate claims are both false here: verification and the engine keep one person from being sold ' +
       'twice to a buyer inside the 30-day dedupe window (the resold rows above were refused at upload)',
   );
+  return { decided, accepted, contestedA };
+}
 
-  // ── settlement ──────────────────────────────────────────────────────────────────────────────
+/** Waits out the return window until every sale is posted or voided, then pays the seller out. */
+async function settle({ client, op, options, cast }: Market, trades: Trades): Promise<void> {
+  const { ruSeller, esSeller, auditor } = cast;
+  const { bought, newsletterBought } = trades;
   heading(`Settlement: the return window (${options.windowSeconds} s here, 72 h in the market) closes`);
   const lastSale = Math.max(
     ...[...bought, ...newsletterBought].map((p: { allocatedAt: string }) => Date.parse(p.allocatedAt)),
@@ -424,10 +553,12 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
     );
     return statement.items[0]?.paidOut === payout.amount ? true : undefined;
   });
+}
 
+async function showLedger({ client, cast, names }: Market): Promise<void> {
   heading('The ledger (double entry; each currency sums to zero)');
   const accounts = await client.call('settlement', 'GET', `/v1/ledger/accounts?currency=${CURRENCY}`, {
-    key: auditor.key,
+    key: cast.auditor.key,
   });
   table(
     ['account', 'owner', 'balance'],
@@ -441,7 +572,11 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
   const total = accounts.items.reduce((sum: number, a: { balance: number }) => sum + a.balance, 0);
   line(`sum of all accounts: ${money(total)}${total === 0 ? ' ✓' : ' ✗ DOES NOT BALANCE'}`);
   if (total !== 0) throw new DemoError('the ledger does not balance');
+}
 
+/** Prints the seller's and the buyer's statements and writes them as CSV. */
+async function statements({ client, options, cast }: Market): Promise<void> {
+  const { ruSeller, retailer } = cast;
   heading(`Statements`);
   const sellerStatement = (
     await client.call('settlement', 'GET', `/v1/statements/sellers/${ruSeller.id}?currency=${CURRENCY}`, {
@@ -471,8 +606,18 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
   writeFileSync(buyerCsvPath, buyerCsv);
   line(`CSV: ${sellerCsvPath} (${sellerCsv.trim().split('\n').length} lines)`);
   line(`CSV: ${buyerCsvPath} (${buyerCsv.trim().split('\n').length} lines)`);
+}
 
-  // ── the auditor's proof ─────────────────────────────────────────────────────────────────────
+/**
+ * The auditor's proof: hash chains, read models rebuilt, the engine's replay, and the dispute
+ * report of one decided return. Answers the allocation the report is about.
+ */
+async function auditorsProof(
+  { client, options, cast, names }: Market,
+  decisions: Decisions,
+): Promise<string> {
+  const { auditor } = cast;
+  const { decided, accepted, contestedA } = decisions;
   heading("The auditor's proof");
   const integrity = await client.call('settlement', 'GET', '/v1/audit/integrity', { key: auditor.key });
   line(
@@ -536,14 +681,7 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
   line(`  ${pdfPath} (${Math.round(pdf.length / 1024)} KiB)`);
   if (!integrity.ok || !readModels.equal || replay?.ok === false)
     throw new DemoError("the auditor's proof failed (see above)");
-
-  heading('Done');
-  line(
-    `${bought.length + newsletterBought.length} leads traded, ${accepted.length} returns refunded, ` +
-      `ledger balanced, log verified.`,
-  );
-  line(`try: npm run audit -- timeline allocation ${reported.allocationId}`);
-  return [ruSeller, esSeller, retailer, newsletter, auditor];
+  return reported.allocationId;
 }
 
 /**

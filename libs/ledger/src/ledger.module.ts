@@ -10,6 +10,7 @@ import {
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, runPeriodically, type EventStore, type PeriodicWork } from '#lx/event-store';
 import { Payouts } from './application/payouts.js';
+import { ledgerPayoutBalances } from './infrastructure/ledger.queries.js';
 import { startPayoutSchedule, type PayoutSchedule } from './infrastructure/payout-schedule.js';
 import { LedgerMetrics } from './infrastructure/ledger-metrics.js';
 import { LedgerController } from './api/ledger.controller.js';
@@ -75,7 +76,8 @@ export class LedgerModule {
         { provide: LEDGER_OPTIONS, useValue: options },
         {
           provide: Payouts,
-          useFactory: (store: EventStore, dataSource: DataSource) => new Payouts(store, dataSource),
+          useFactory: (store: EventStore, dataSource: DataSource) =>
+            new Payouts(store, ledgerPayoutBalances(dataSource)),
           inject: [EVENT_STORE, DataSource],
         },
         PayoutScheduleHost,

@@ -1,8 +1,6 @@
-import type { DataSource } from 'typeorm';
 import { PayoutIssued, newEvent } from '#lx/contracts';
 import { DomainError } from '#lx/event-sourcing';
 import { WrongExpectedVersionError, type EventStore } from '#lx/event-store';
-import { balanceOf, payoutsIssued, sellersWithAvailableBalance } from '../infrastructure/ledger.queries.js';
 
 export class NothingToPayOutError extends DomainError {
   readonly code = 'nothing-to-pay-out';
@@ -27,6 +25,19 @@ export interface IssuedPayout {
 }
 
 /**
+ * What a payout needs to know of the ledger read model. A port, so that the use case does not
+ * depend on the SQL that answers it (the infrastructure's `ledgerPayoutBalances`).
+ */
+export interface PayoutBalances {
+  /** The seller's available balance in the currency (0 if it has no such account). */
+  availableBalance(sellerId: string, currency: string): Promise<number>;
+  /** How many payouts of the seller the ledger holds. */
+  payoutsIssued(sellerId: string): Promise<number>;
+  /** Sellers with a positive available balance, one row per currency. */
+  sellersWithAvailableBalance(): Promise<{ sellerId: string; currency: string }[]>;
+}
+
+/**
  * Pays out a seller's available balance. A seller's payouts are numbered (`<sellerId>.<n>`, the
  * next number after those the ledger holds) and appended with expectedRevision no_stream, so two
  * payouts decided on the same balance cannot both be issued: the second finds its stream taken.
@@ -34,13 +45,13 @@ export interface IssuedPayout {
 export class Payouts {
   constructor(
     private readonly store: EventStore,
-    private readonly ledger: Pick<DataSource, 'query'>,
+    private readonly ledger: PayoutBalances,
   ) {}
 
   async payOut(sellerId: string, currency: string, actor: string, now: Date): Promise<IssuedPayout> {
-    const amount = await balanceOf(this.ledger, 'seller_available', sellerId, currency);
+    const amount = await this.ledger.availableBalance(sellerId, currency);
     if (amount <= 0) throw new NothingToPayOutError(sellerId, currency);
-    const payoutId = `${sellerId}.${(await payoutsIssued(this.ledger, sellerId)) + 1}`;
+    const payoutId = `${sellerId}.${(await this.ledger.payoutsIssued(sellerId)) + 1}`;
     const event = newEvent(PayoutIssued, {
       payoutId,
       sellerId,
@@ -64,7 +75,7 @@ export class Payouts {
   /** The scheduled run: every seller with an available balance, each currency. */
   async payOutEveryone(actor: string, now: Date): Promise<IssuedPayout[]> {
     const issued: IssuedPayout[] = [];
-    for (const { sellerId, currency } of await sellersWithAvailableBalance(this.ledger)) {
+    for (const { sellerId, currency } of await this.ledger.sellersWithAvailableBalance()) {
       try {
         issued.push(await this.payOut(sellerId, currency, actor, now));
       } catch (error) {

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { PayoutBalances } from '../application/payouts.js';
 import {
   buyerStatement,
   sellerStatement,
@@ -210,6 +211,15 @@ export async function sellersWithAvailableBalance(executor: Executor) {
     currency: row.currency,
     balance: Number(row.balance),
   }));
+}
+
+/** The payouts' port, answered from the ledger read model. */
+export function ledgerPayoutBalances(executor: Executor): PayoutBalances {
+  return {
+    availableBalance: (sellerId, currency) => balanceOf(executor, 'seller_available', sellerId, currency),
+    payoutsIssued: (sellerId) => payoutsIssued(executor, sellerId),
+    sellersWithAvailableBalance: () => sellersWithAvailableBalance(executor),
+  };
 }
 
 export async function readSellerStatement(
