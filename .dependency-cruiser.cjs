@@ -23,8 +23,13 @@
 const TEST_SUPPORT = ['^libs/[^/]+/src/testing/', '^libs/(testing|spec-helpers)/'];
 /** The same, capturing the library the helper belongs to as $1. */
 const TEST_SUPPORT_OF_LIBRARY = '^libs/((?:testing|spec-helpers)(?=/)|[^/]+(?=/src/testing/))/';
-/** A library's public index, what `#lx/<name>` resolves to. */
+/**
+ * A library's public index, what `#lx/<name>` resolves to, and the matching context's published
+ * rules (`#lx/matching/rules`): the pure filter rule that the buyers' preview and the returns' rules
+ * apply from their domain code.
+ */
 const PUBLIC_INDEX = '^libs/[^/]+/src/index\\.ts$';
+const PUBLISHED_RULES = '^libs/matching/src/rules\\.ts$';
 
 module.exports = {
   forbidden: [
@@ -35,7 +40,7 @@ module.exports = {
         'or through the catalogue (libs/contracts): never by a deep import into its files.',
       severity: 'error',
       from: { path: '^libs/([^/]+)/src/', pathNot: TEST_SUPPORT },
-      to: { path: '^libs/[^/]+/', pathNot: ['^libs/$1/', PUBLIC_INDEX, '^libs/contracts/'] },
+      to: { path: '^libs/[^/]+/', pathNot: ['^libs/$1/', PUBLIC_INDEX, PUBLISHED_RULES, '^libs/contracts/'] },
     },
     {
       name: 'test-support-through-public-index',
@@ -46,7 +51,7 @@ module.exports = {
       from: { path: TEST_SUPPORT_OF_LIBRARY },
       to: {
         path: '^libs/[^/]+/',
-        pathNot: ['^libs/$1/', PUBLIC_INDEX, '^libs/contracts/', '^libs/[^/]+/src/testing/'],
+        pathNot: ['^libs/$1/', PUBLIC_INDEX, PUBLISHED_RULES, '^libs/contracts/', '^libs/[^/]+/src/testing/'],
       },
     },
     {
@@ -70,6 +75,7 @@ module.exports = {
         pathNot: [
           '^libs/$1/src/domain/',
           '^libs/contracts/',
+          PUBLISHED_RULES,
           '^libs/(event-sourcing|canonical-json|csv|market-generator)/src/index\\.ts$',
         ],
       },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { CompiledFilters } from '#lx/matching';
+import { CompiledFilters } from '#lx/matching/rules';
 import { ageBand, contactsSegment, leadMatchesFilters, type LeadAttributesData } from './lead-filters.js';
 
 /*

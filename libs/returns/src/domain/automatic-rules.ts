@@ -1,5 +1,5 @@
 import type { EventData, LeadListed, OrderPlaced, ReturnChecked, ReturnRule } from '#lx/contracts';
-import { filterableLead, filtersAccept, type OrderFilters } from '#lx/matching';
+import { filterableLead, filtersAccept, type OrderFilters } from '#lx/matching/rules';
 import type { ReturnRequestData } from './return-case.js';
 
 /*
