@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '#lx/config';
-import { DEFAULT_RETURN_WINDOW_HOURS, eventCatalogue } from '#lx/contracts';
+import { eventCatalogue } from '#lx/contracts';
 import { connectEventStore, parsePosition, type EventStore } from '#lx/event-store';
 import { ProjectionRunner, readModelEntities, readModelSearchPath } from '#lx/projections';
 import {
@@ -138,7 +138,6 @@ async function main(): Promise<number> {
           throw new AuditCliError(`--format must be json, html or pdf (not ${format}).`, 64);
         const report = await withAuditIndex(store, (timelines) =>
           new DisputeReports(timelines, store, {
-            defaultReturnWindowHours: DEFAULT_RETURN_WINDOW_HOURS,
             returnWindowMsOverride: config.LX_RETURN_WINDOW_MS,
           }).build(allocationId, new Date()),
         );

@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { vaultDatabaseUrl, type ExchangeConfig } from '#lx/config';
-import { DEFAULT_RETURN_WINDOW_HOURS } from '#lx/contracts';
 import { vaultMasterKeysOf } from '#lx/vault';
 import { PlatformModule } from '#lx/platform';
 import { AccessModule } from '#lx/access';
@@ -40,7 +39,6 @@ export class SettlementAppModule {
         }),
         AuditModule.forRoot(
           {
-            defaultReturnWindowHours: DEFAULT_RETURN_WINDOW_HOURS,
             returnWindowMsOverride: config.LX_RETURN_WINDOW_MS,
           },
           { databaseUrl: vaultDatabaseUrl(config), masterKeys: vaultMasterKeysOf(config) },

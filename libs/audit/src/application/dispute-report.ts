@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { marketLocale } from '#lx/contracts';
+import { marketLocale, marketSettingsInForce, type MarketSettingsData } from '#lx/contracts';
 import {
   comparePositions,
   EVENT_STORE,
@@ -15,10 +15,9 @@ import { isOrderTerms, orderEventsAsOf } from './order-history.js';
 import { ParticipantNames, type NamedParticipant } from './participant-names.js';
 import { RETURN_REASONS } from '../domain/return-reasons.js';
 
-/** How the audit library learns the market defaults the settlement app runs with. */
+/** How the audit library learns what the settlement app runs with beyond the market's settings. */
 export const AUDIT_OPTIONS = Symbol('AUDIT_OPTIONS');
 export interface AuditOptions {
-  defaultReturnWindowHours: number;
   /** Development and tests shorten every return window; the report then states the shortened one. */
   returnWindowMsOverride?: number;
 }
@@ -247,10 +246,12 @@ export class DisputeReports {
     const settings = (await this.store.readStream(`marketSettings-${vertical}`)).filter(
       (event) => comparePositions(event.position, allocated.position) < 0,
     );
-    const hours = (settings.at(-1)?.data as { returnWindowHours?: number } | undefined)?.returnWindowHours;
-    return hours === undefined
-      ? { ms: this.options.defaultReturnWindowHours * 3_600_000, source: 'default' }
-      : { ms: hours * 3_600_000, source: 'market settings' };
+    const published = (settings.at(-1)?.data as Partial<MarketSettingsData> | undefined) ?? null;
+    const { returnWindowHours } = marketSettingsInForce(published);
+    return {
+      ms: returnWindowHours * 3_600_000,
+      source: published?.returnWindowHours === undefined ? 'default' : 'market settings',
+    };
   }
 
   /** Names from each participant's registration: a report names organisations, never bare ids. */

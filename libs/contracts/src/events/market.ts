@@ -175,9 +175,6 @@ export const MARKET_SETTINGS_DEFAULTS: MarketSettingsDefaults = Object.freeze({
   listingLifetimeHours: 72,
 });
 
-/** The return window of a market whose operator never set one. */
-export const DEFAULT_RETURN_WINDOW_HOURS = MARKET_SETTINGS_DEFAULTS.returnWindowHours;
-
 /** A market's settings in force at some log position, every field present. */
 export interface MarketSettingsInForce {
   /** Null until published: who reads it decides which currency an unconfigured market trades in. */
