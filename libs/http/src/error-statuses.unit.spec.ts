@@ -1,4 +1,4 @@
-import { jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { Logger, type ArgumentsHost } from '@nestjs/common';
 import type { DomainError } from '#lx/event-sourcing';
 import { DuplicateEventIdError, EventTooLargeError, WrongExpectedVersionError } from '#lx/event-store';
