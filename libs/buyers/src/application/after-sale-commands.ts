@@ -1,4 +1,4 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AggregateRepository } from '#lx/event-sourcing';
 import { conversionDecider, type ConversionData } from '../domain/conversion.js';
 import { returnRequestDecider, type ReturnRequestData } from '../domain/return-request.js';
@@ -16,25 +16,29 @@ export interface OwnAllocation {
   allocatedAt: string;
 }
 
-export class RequestReturn {
+export class RequestReturn extends Command<void> {
   constructor(
     readonly allocation: OwnAllocation,
     readonly claim: Pick<ReturnRequestData, 'reason' | 'text' | 'evidence' | 'replace'>,
     readonly actor: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
-export class ReportConversion {
+export class ReportConversion extends Command<void> {
   constructor(
     readonly allocation: OwnAllocation,
     readonly at: string,
     readonly value: ConversionData['value'],
     readonly actor: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 @CommandHandler(RequestReturn)
-export class RequestReturnHandler implements ICommandHandler<RequestReturn, void> {
+export class RequestReturnHandler implements ICommandHandler<RequestReturn> {
   constructor(
     private readonly repository: AggregateRepository,
     private readonly markets: MarketDirectory,
@@ -64,7 +68,7 @@ export class RequestReturnHandler implements ICommandHandler<RequestReturn, void
 }
 
 @CommandHandler(ReportConversion)
-export class ReportConversionHandler implements ICommandHandler<ReportConversion, void> {
+export class ReportConversionHandler implements ICommandHandler<ReportConversion> {
   constructor(private readonly repository: AggregateRepository) {}
 
   async execute({ allocation, at, value, actor }: ReportConversion): Promise<void> {
