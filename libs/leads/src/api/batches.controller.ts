@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags, ApiBody, ApiConsumes } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
@@ -18,14 +19,12 @@ import {
   Answers,
   AnswersDocument,
 } from '#lx/http';
-import { batchDecider } from '../domain/batch.decider.js';
-import { leadDecider } from '../domain/lead.decider.js';
 import { REJECTION_REASONS, type RejectionReason } from '../domain/rejection-reasons.js';
 import type { UploadFormat } from '../application/upload/parse-upload.js';
-import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
+import { UploadBatch, WithdrawBatch } from '../application/seller-commands.js';
 import type { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
 import { csvDocument } from '#lx/csv';
-import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
+import { SELLER_QUERIES } from './leads-runtime.token.js';
 import { problemOfUpload } from './problem-of-upload.js';
 import { UploadTermsQuery, WithdrawRequest } from './upload.dtos.js';
 import { BatchAnswer, BatchPage, BatchWithdrawn, RejectionsAnswer } from './responses.js';
@@ -44,7 +43,7 @@ const FORMATS: Record<string, UploadFormat> = {
 @Controller('v1/batches')
 export class BatchesController {
   constructor(
-    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
+    private readonly commands: CommandBus,
     @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
   ) {}
 
@@ -81,21 +80,23 @@ export class BatchesController {
       );
     const idempotencyKey = idempotencyKeyOf(request);
     try {
-      const { batchId } = await this.runtime.receiveUpload.receive({
-        sellerId: seller.participantId,
-        format,
-        body: request,
-        ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-        terms: {
-          vertical: terms.vertical,
-          floor: terms.floor,
-          exclusivity:
-            terms.exclusivity === 'shared'
-              ? { kind: 'shared', maxSales: terms.maxSales! }
-              : { kind: 'exclusive' },
-          ...(terms.listingLifetimeHours ? { listingLifetimeHours: terms.listingLifetimeHours } : {}),
-        },
-      });
+      const { batchId } = await this.commands.execute(
+        new UploadBatch({
+          sellerId: seller.participantId,
+          format,
+          body: request,
+          ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+          terms: {
+            vertical: terms.vertical,
+            floor: terms.floor,
+            exclusivity:
+              terms.exclusivity === 'shared'
+                ? { kind: 'shared', maxSales: terms.maxSales! }
+                : { kind: 'exclusive' },
+            ...(terms.listingLifetimeHours ? { listingLifetimeHours: terms.listingLifetimeHours } : {}),
+          },
+        }),
+      );
       response.setHeader('Location', `/v1/batches/${batchId}`);
       return this.get(batchId, seller);
     } catch (error) {
@@ -180,26 +181,9 @@ export class BatchesController {
     @Body() body: WithdrawRequest,
     @CurrentPrincipal() seller: Principal,
   ) {
-    const metadata = { actor: seller.participantId, correlationId: batchId };
-    await this.runtime.aggregates.handle(
-      `batch-${batchId}`,
-      batchDecider,
-      { type: 'WithdrawBatch', batchId, sellerId: seller.participantId, reason: body.reason },
-      { metadata },
+    const { leadsWithdrawn } = await this.commands.execute(
+      new WithdrawBatch(batchId, seller.participantId, body.reason),
     );
-    const leadIds = await this.queries.listedLeadIdsOfBatch(batchId);
-    for (const leadId of leadIds)
-      await this.runtime.aggregates.handle(
-        `lead-${leadId}`,
-        leadDecider,
-        {
-          type: 'WithdrawLead',
-          leadId,
-          sellerId: seller.participantId,
-          reason: body.reason ?? 'batch withdrawn',
-        },
-        { metadata },
-      );
-    return { batchId, status: 'withdrawn', leadsWithdrawn: leadIds.length };
+    return { batchId, status: 'withdrawn', leadsWithdrawn };
   }
 }

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
@@ -14,7 +15,7 @@ import {
   toPage,
   type Principal,
 } from '#lx/http';
-import { leadDecider } from '../domain/lead.decider.js';
+import { EraseLead, WithdrawLead } from '../application/seller-commands.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import type { LeadRow, SellerQueries } from '../infrastructure/read-model/seller-queries.js';
 import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
@@ -27,6 +28,7 @@ import { LeadAnswer, LeadPage, LeadStatusChanged, SellerActivityAnswer } from '.
 @Controller('v1/leads')
 export class LeadsController {
   constructor(
+    private readonly commands: CommandBus,
     @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
     @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
   ) {}
@@ -73,12 +75,7 @@ export class LeadsController {
     const row = await this.queries.lead(seller.participantId, leadId);
     if (row?.market_status === 'sold')
       throw new ProblemException(409, 'lead-sold-out', 'Lead sold out', `Lead ${leadId} is sold out`);
-    await this.runtime.aggregates.handle(
-      `lead-${leadId}`,
-      leadDecider,
-      { type: 'WithdrawLead', leadId, sellerId: seller.participantId, reason: body.reason },
-      { metadata: { actor: seller.participantId } },
-    );
+    await this.commands.execute(new WithdrawLead(leadId, seller.participantId, body.reason));
     return { leadId, status: 'withdrawn' };
   }
 
@@ -91,12 +88,7 @@ export class LeadsController {
   async erase(@IdParam('leadId') leadId: string, @CurrentPrincipal() seller: Principal) {
     const row = await this.queries.lead(seller.participantId, leadId);
     if (!row) throw notFound(`Lead ${leadId}`);
-    await this.runtime.eraseLeads.eraseLead(
-      leadId,
-      row.envelope?.keyId ?? leadId,
-      seller.participantId,
-      seller.participantId,
-    );
+    await this.commands.execute(new EraseLead(leadId, row.envelope?.keyId ?? leadId, seller.participantId));
     return { leadId, status: 'erased' };
   }
 

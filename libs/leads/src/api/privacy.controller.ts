@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -21,6 +22,7 @@ import {
   decodeCursor,
   encodeCursor,
 } from '#lx/http';
+import { RevokeConsent, SuppressPeople } from '../application/seller-commands.js';
 import { normaliseEmail } from '../domain/fingerprint.js';
 import { packagedContactChecks } from '../infrastructure/contact-checks.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
@@ -75,7 +77,10 @@ export class SuppressionUpload {
 @Roles('operator')
 @Controller('v1')
 export class PrivacyController {
-  constructor(@Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime) {}
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
+  ) {}
 
   @Get('suppressions')
   @Answers(SuppressionsAnswer, { description: 'The suppression list, newest first' })
@@ -103,7 +108,7 @@ export class PrivacyController {
   })
   async suppress(@Body() body: SuppressionUpload) {
     const fingerprints = body.entries.flatMap((entry) => this.fingerprintsOf(entry));
-    const added = await this.runtime.verification.suppress(fingerprints, body.reason);
+    const added = await this.commands.execute(new SuppressPeople(fingerprints, body.reason));
     return { received: body.entries.length, fingerprintsAdded: added };
   }
 
@@ -115,10 +120,8 @@ export class PrivacyController {
   })
   async revoke(@Body() body: PersonContacts, @CurrentPrincipal() operator: Principal) {
     const fingerprints = this.fingerprintsOf(body);
-    const leadIds = await this.runtime.eraseLeads.revokeConsent(
-      fingerprints,
-      this.fingerprintsOf(body, 'every key'),
-      operator.participantId,
+    const leadIds = await this.commands.execute(
+      new RevokeConsent(fingerprints, this.fingerprintsOf(body, 'every key'), operator.participantId),
     );
     return { suppressed: fingerprints.length, leadsErased: leadIds };
   }
