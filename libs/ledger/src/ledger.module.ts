@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, runPeriodically, type EventStore, type PeriodicWork } from '#lx/event-store';
+import { ledgerCommandHandlers } from './application/payout-commands.js';
 import { Payouts } from './application/payouts.js';
 import { startPayoutSchedule, type PayoutSchedule } from './infrastructure/payout-schedule.js';
 import { LedgerMetrics } from './infrastructure/ledger-metrics.js';
@@ -80,6 +81,7 @@ export class LedgerModule {
         },
         PayoutScheduleHost,
         LedgerMetrics,
+        ...ledgerCommandHandlers,
       ],
     };
   }

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import {
@@ -14,7 +15,7 @@ import {
 } from '#lx/http';
 import { formatPosition } from '#lx/event-store';
 import { ProjectionsHost } from '#lx/projections';
-import { Payouts } from '../application/payouts.js';
+import { IssuePayout } from '../application/payout-commands.js';
 import {
   accountBalances,
   ledgerBalanced,
@@ -37,7 +38,7 @@ import {
 export class LedgerController {
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(Payouts) private readonly payouts: Payouts,
+    private readonly commands: CommandBus,
     private readonly host: ProjectionsHost,
   ) {}
 
@@ -113,6 +114,6 @@ export class LedgerController {
     const sellerId = principal.role === 'seller' ? principal.participantId : body.sellerId;
     if (!sellerId)
       throw new ProblemException(400, 'validation-failed', 'The request is not valid', 'sellerId: required');
-    return this.payouts.payOut(sellerId, body.currency, principal.participantId, new Date());
+    return this.commands.execute(new IssuePayout(sellerId, body.currency, principal.participantId));
   }
 }
