@@ -1,5 +1,6 @@
 import { SellerHistory } from '#lx/contracts';
 import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
 import { loadParticipant } from '#lx/access';
@@ -16,7 +17,7 @@ import {
   IdParam,
 } from '#lx/http';
 import { DataSource } from 'typeorm';
-import { ReturnDecisions } from '../application/return-decisions.js';
+import { DecideDispute } from '../application/dispute-commands.js';
 import { decideBy, RETURNS_OPTIONS, type ReturnsOptions } from '../application/returns-options.js';
 import { readSellerHistory } from '../infrastructure/seller-history.projection.js';
 import { escalatedReturns } from '../infrastructure/return-facts.queries.js';
@@ -51,7 +52,7 @@ export class AuditorDecisionRequest {
 @Controller('v1/disputes')
 export class DisputesController {
   constructor(
-    @Inject(ReturnDecisions) private readonly decisions: ReturnDecisions,
+    private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly dataSource: DataSource,
     @Inject(RETURNS_OPTIONS) private readonly options: ReturnsOptions,
@@ -127,15 +128,8 @@ export class DisputesController {
     @Body() body: AuditorDecisionRequest,
     @CurrentPrincipal() auditor: Principal,
   ) {
-    const event = await this.decisions.decideAsAuditor(
-      {
-        kind: 'decide-as-auditor',
-        allocationId,
-        auditorId: auditor.participantId,
-        outcome: body.outcome,
-        rationale: body.rationale,
-      },
-      new Date(),
+    const event = await this.commands.execute(
+      new DecideDispute(allocationId, auditor.participantId, body.outcome, body.rationale),
     );
     return { type: event.type, ...(event.data as object) };
   }
