@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import {
@@ -11,6 +12,7 @@ import {
   type Principal,
   Answers,
 } from '#lx/http';
+import { AcknowledgeDeliveries, RedeliverPurchase } from '../application/delivery-commands.js';
 import { PERSONAL_DATA_READER, type PersonalDataReader } from '../application/personal-data-reader.js';
 import { discloseLeadToItsBuyer, type LeadDisclosure } from '../infrastructure/lead-personal-data.js';
 import { PurchasesQueries, type PurchaseView } from '../infrastructure/purchases.queries.js';
@@ -30,6 +32,7 @@ import {
 @Controller('v1')
 export class DeliveriesController {
   constructor(
+    private readonly commands: CommandBus,
     private readonly purchases: PurchasesQueries,
     private readonly webhooks: WebhookDelivery,
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -72,7 +75,7 @@ export class DeliveriesController {
     @CurrentPrincipal() buyer: Principal,
   ): Promise<{ cursor: string }> {
     afterCursor(body.cursor); // refuses a cursor this API did not issue
-    await this.records.acknowledge(buyer.participantId, body.cursor);
+    await this.commands.execute(new AcknowledgeDeliveries(buyer.participantId, body.cursor));
     return { cursor: body.cursor };
   }
 
@@ -93,17 +96,19 @@ export class DeliveriesController {
   ): Promise<{ allocationId: string; queued: true }> {
     const purchase = await this.purchases.findOwn(buyer.participantId, allocationId);
     if (!purchase) throw notFound(`Purchased lead ${allocationId}`);
-    const queued = await this.webhooks.redeliver({
-      allocationId,
-      leadId: purchase.leadId,
-      orderId: purchase.orderId,
-      buyerId: buyer.participantId,
-      sellerId: purchase.sellerId,
-      vertical: purchase.vertical,
-      currency: purchase.currency,
-      price: purchase.price,
-      allocatedAt: purchase.allocatedAt,
-    });
+    const queued = await this.commands.execute(
+      new RedeliverPurchase({
+        allocationId,
+        leadId: purchase.leadId,
+        orderId: purchase.orderId,
+        buyerId: buyer.participantId,
+        sellerId: purchase.sellerId,
+        vertical: purchase.vertical,
+        currency: purchase.currency,
+        price: purchase.price,
+        allocatedAt: purchase.allocatedAt,
+      }),
+    );
     if (!queued)
       throw new ProblemException(
         409,
