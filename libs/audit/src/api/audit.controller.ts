@@ -1,9 +1,9 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseEnumPipe, Post, Query, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { ApiOperation, ApiTags, ApiParam, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import {
   Answers,
@@ -19,13 +19,11 @@ import {
 } from '#lx/http';
 import { ENTITY_KINDS, type EntityKind } from '../domain/entity-references.js';
 import { AuditTimelines } from '../application/timeline.js';
-import { ReadModelChecks } from '../application/read-model-check.js';
+import { ProveReplay, StartReplayRun, VerifyReadModels } from '../application/audit-commands.js';
 import { DisputeReports } from '../application/dispute-report.js';
 import { AllocationExplanations } from '../application/allocation-explanation.js';
 import { AuditSearch } from '../application/audit-search.js';
 import { ParticipantNames } from '../application/participant-names.js';
-import { replayInScratchProcess } from '../infrastructure/scratch-replay.js';
-import { oneReplayAtATime } from '../infrastructure/one-replay-at-a-time.js';
 import { ReplayRuns } from '../infrastructure/replay-runs.js';
 import {
   renderDisputeReportHtml,
@@ -89,13 +87,12 @@ class IntegrityQuery {
 @Controller('v1/audit')
 export class AuditController {
   constructor(
+    private readonly commands: CommandBus,
     private readonly timelines: AuditTimelines,
-    private readonly readModels: ReadModelChecks,
     private readonly disputes: DisputeReports,
     private readonly explanations: AllocationExplanations,
     private readonly finder: AuditSearch,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly dataSource: DataSource,
     private readonly runs: ReplayRuns,
   ) {}
 
@@ -204,14 +201,7 @@ export class AuditController {
     description: 'One replay runs at a time in the deployment; a request made meanwhile waits for its turn.',
   })
   replay(@Query() query: ReplayQuery) {
-    return oneReplayAtATime(
-      async () => {
-        const session = this.dataSource.createQueryRunner();
-        await session.connect();
-        return session;
-      },
-      () => replayInScratchProcess(query.upTo),
-    );
+    return this.commands.execute(new ProveReplay(query.upTo));
   }
 
   @Post('replays')
@@ -227,7 +217,7 @@ export class AuditController {
     @CurrentPrincipal() auditor: Principal,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const run = await this.runs.start(auditor.participantId, query.upTo);
+    const run = await this.commands.execute(new StartReplayRun(auditor.participantId, query.upTo));
     response.setHeader('Location', `/v1/audit/replays/${run.id}`);
     return run;
   }
@@ -256,8 +246,7 @@ export class AuditController {
       'Rebuild every read model of the settlement app from the log into fresh tables and compare them with the live ones',
   })
   async verifyReadModels() {
-    const projections = await this.readModels.checkAll();
-    return { equal: projections.every((p) => p.equal), projections };
+    return this.commands.execute(new VerifyReadModels());
   }
 
   @Get('integrity')
