@@ -10,6 +10,7 @@ import {
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, runPeriodically, type EventStore, type PeriodicWork } from '#lx/event-store';
 import { ledgerCommandHandlers } from './application/payout-commands.js';
+import { ledgerQueryHandlers } from './application/ledger-queries.js';
 import { Payouts } from './application/payouts.js';
 import { startPayoutSchedule, type PayoutSchedule } from './infrastructure/payout-schedule.js';
 import { LedgerMetrics } from './infrastructure/ledger-metrics.js';
@@ -82,6 +83,7 @@ export class LedgerModule {
         PayoutScheduleHost,
         LedgerMetrics,
         ...ledgerCommandHandlers,
+        ...ledgerQueryHandlers,
       ],
     };
   }
