@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags, ApiBody, ApiConsumes } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
@@ -22,9 +22,8 @@ import {
 import { REJECTION_REASONS, type RejectionReason } from '../domain/rejection-reasons.js';
 import type { UploadFormat } from '../application/upload/parse-upload.js';
 import { UploadBatch, WithdrawBatch } from '../application/seller-commands.js';
-import type { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
+import { GetBatch, GetBatchRejections, ListBatches } from '../application/seller-reads.js';
 import { csvDocument } from '#lx/csv';
-import { SELLER_QUERIES } from './leads-runtime.token.js';
 import { problemOfUpload } from './problem-of-upload.js';
 import { UploadTermsQuery, WithdrawRequest } from './upload.dtos.js';
 import { BatchAnswer, BatchPage, BatchWithdrawn, RejectionsAnswer } from './responses.js';
@@ -44,7 +43,7 @@ const FORMATS: Record<string, UploadFormat> = {
 export class BatchesController {
   constructor(
     private readonly commands: CommandBus,
-    @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
+    private readonly queries: QueryBus,
   ) {}
 
   @Post()
@@ -112,7 +111,9 @@ export class BatchesController {
   async list(@Query() page: PageQuery, @CurrentPrincipal() seller: Principal) {
     const limit = page.limit ?? 50;
     const cursor = decodeCursor(page.cursor, { submittedAt: 'instant', batchId: 'uuid' });
-    const rows = await this.queries.batches(seller.participantId, limit + 1, cursor ?? undefined);
+    const rows = await this.queries.execute(
+      new ListBatches(seller.participantId, limit + 1, cursor ?? undefined),
+    );
     return toPage(rows, limit, (last) => ({ submittedAt: last.submittedAt, batchId: last.batchId }));
   }
 
@@ -120,7 +121,7 @@ export class BatchesController {
   @Answers(BatchAnswer, { description: 'The batch and its verification progress' })
   @ApiOperation({ summary: 'A batch with its verification progress: share done and counts so far' })
   async get(@IdParam('batchId') batchId: string, @CurrentPrincipal() seller: Principal) {
-    const batch = await this.queries.batch(seller.participantId, batchId);
+    const batch = await this.queries.execute(new GetBatch(seller.participantId, batchId));
     if (!batch) throw notFound(`Batch ${batchId}`);
     return batch;
   }
@@ -130,7 +131,7 @@ export class BatchesController {
   @ApiOperation({ summary: 'Rejected rows with their line and reasons (JSON)' })
   async rejections(@IdParam('batchId') batchId: string, @CurrentPrincipal() seller: Principal) {
     const batch = await this.get(batchId, seller);
-    const rows = await this.queries.rejections(batchId);
+    const rows = await this.queries.execute(new GetBatchRejections(batchId));
     return {
       batchId,
       complete: batch.status !== 'verifying',
@@ -154,7 +155,7 @@ export class BatchesController {
   ): Promise<string> {
     await this.get(batchId, seller);
     csvDownload(response, `rejections-${batchId}.csv`);
-    const rows = await this.queries.rejections(batchId);
+    const rows = await this.queries.execute(new GetBatchRejections(batchId));
     return csvDocument(
       [
         ['Line in your file', 'Reason codes', 'What is wrong'],

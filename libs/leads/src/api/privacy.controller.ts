@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -23,6 +23,7 @@ import {
   encodeCursor,
 } from '#lx/http';
 import { RevokeConsent, SuppressPeople } from '../application/seller-commands.js';
+import { ListSuppressions } from '../application/seller-reads.js';
 import { normaliseEmail } from '../domain/fingerprint.js';
 import { packagedContactChecks } from '../infrastructure/contact-checks.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
@@ -79,6 +80,7 @@ export class SuppressionUpload {
 export class PrivacyController {
   constructor(
     private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
     @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
   ) {}
 
@@ -90,7 +92,7 @@ export class PrivacyController {
   async suppressions(@Query() query: PageQuery) {
     const limit = query.limit ?? 100;
     const offset = Number(decodeCursor(query.cursor, { o: 'position' })?.o ?? 0);
-    const rows = await this.runtime.verification.suppressionPage(limit + 1, offset);
+    const rows = await this.queries.execute(new ListSuppressions(limit + 1, offset));
     const items = rows.slice(0, limit).map((row) => ({
       ...row,
       reason: row.reason as 'do_not_contact' | 'consent_revoked',

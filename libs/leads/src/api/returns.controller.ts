@@ -1,15 +1,12 @@
-import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
-import { Evidence, revealLeadTexts } from '#lx/contracts';
+import { Evidence } from '#lx/contracts';
 import { CurrentPrincipal, PageQuery, Roles, type Principal, Answers, IdParam } from '#lx/http';
 import { AnswerReturn } from '../application/seller-commands.js';
-import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
-import type { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
-import type { ExchangeConfig } from '#lx/config';
-import { LEADS_CONFIG, LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
+import { ListSellerReturns } from '../application/seller-reads.js';
 import { ReturnResponseAnswer, SellerReturnsAnswer } from './responses.js';
 
 class EvidenceItem {
@@ -60,27 +57,16 @@ export class RespondToReturnRequest {
 export class ReturnsController {
   constructor(
     private readonly commands: CommandBus,
-    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
-    @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
-    @Inject(LEADS_CONFIG) private readonly config: ExchangeConfig,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get()
   @ApiOperation({ summary: 'Returns buyers requested against my leads, and where each stands' })
   @Answers(SellerReturnsAnswer, { description: "Returns of the seller's leads, newest first" })
   async list(@Query() page: PageQuery, @CurrentPrincipal() seller: Principal) {
-    const rows = await this.queries.returns(seller.participantId, page.limit ?? 100);
-    // The same answering time settlement escalates unanswered returns after.
-    const answeringMs = this.config.LX_SELLER_RESPONSE_MS ?? this.config.LX_SELLER_RESPONSE_HOURS * 3_600_000;
-    const items = rows.map((row) => {
-      const requestedAt = new Date((row as { requestedAt: Date | string }).requestedAt);
-      return {
-        ...(row as object),
-        requestedAt: requestedAt.toISOString(),
-        answerBy: new Date(requestedAt.getTime() + answeringMs).toISOString(),
-      };
-    });
-    return { items: await revealLeadTexts(items, (envelopes) => this.runtime.vault.openMany(envelopes)) };
+    return {
+      items: await this.queries.execute(new ListSellerReturns(seller.participantId, page.limit ?? 100)),
+    };
   }
 
   @Post(':allocationId/response')

@@ -33,7 +33,11 @@ export class WithdrawBatch extends Command<{ leadsWithdrawn: number }> {
   }
 }
 
-export class WithdrawLead extends Command<void> {
+/**
+ * Takes one of the seller's listed leads off the market. A sold-out lead is off the market already
+ * and its sales stand: it is not withdrawn (that would only mislabel it), and the answer says so.
+ */
+export class WithdrawLead extends Command<'withdrawn' | 'sold-out'> {
   constructor(
     readonly leadId: string,
     readonly sellerId: string,
@@ -43,11 +47,10 @@ export class WithdrawLead extends Command<void> {
   }
 }
 
-/** The seller erases one of its leads on the person's request; `keyId` is the key its data is sealed under. */
-export class EraseLead extends Command<void> {
+/** The seller erases one of its leads on the person's request: its key is destroyed. */
+export class EraseLead extends Command<'erased' | 'not-found'> {
   constructor(
     readonly leadId: string,
-    readonly keyId: string,
     readonly sellerId: string,
   ) {
     super();
@@ -136,24 +139,36 @@ export class WithdrawBatchHandler implements ICommandHandler<WithdrawBatch> {
 
 @CommandHandler(WithdrawLead)
 export class WithdrawLeadHandler implements ICommandHandler<WithdrawLead> {
-  constructor(@Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime) {}
+  constructor(
+    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
+    @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
+  ) {}
 
-  async execute({ leadId, sellerId, reason }: WithdrawLead): Promise<void> {
+  async execute({ leadId, sellerId, reason }: WithdrawLead): Promise<'withdrawn' | 'sold-out'> {
+    const row = await this.queries.lead(sellerId, leadId);
+    if (row?.market_status === 'sold') return 'sold-out';
     await this.runtime.aggregates.handle(
       `lead-${leadId}`,
       leadDecider,
       { type: 'WithdrawLead', leadId, sellerId, reason },
       { metadata: { actor: sellerId } },
     );
+    return 'withdrawn';
   }
 }
 
 @CommandHandler(EraseLead)
 export class EraseLeadHandler implements ICommandHandler<EraseLead> {
-  constructor(@Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime) {}
+  constructor(
+    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
+    @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
+  ) {}
 
-  execute({ leadId, keyId, sellerId }: EraseLead): Promise<void> {
-    return this.runtime.eraseLeads.eraseLead(leadId, keyId, sellerId, sellerId);
+  async execute({ leadId, sellerId }: EraseLead): Promise<'erased' | 'not-found'> {
+    const row = await this.queries.lead(sellerId, leadId);
+    if (!row) return 'not-found';
+    await this.runtime.eraseLeads.eraseLead(leadId, row.envelope?.keyId ?? leadId, sellerId, sellerId);
+    return 'erased';
   }
 }
 
