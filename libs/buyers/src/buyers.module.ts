@@ -5,6 +5,7 @@ import { AggregateRepository, EventSourcingModule } from '#lx/event-sourcing';
 import { afterSaleCommandHandlers } from './application/after-sale-commands.js';
 import { buyerAccountCommandHandlers } from './application/buyer-account-commands.js';
 import { deliveryCommandHandlers } from './application/delivery-commands.js';
+import { buyerQueryHandlers } from './application/buyer-reads.js';
 import { BUYERS_OPTIONS, type BuyersOptions } from './application/buyers-options.js';
 import { MarketDirectory } from './application/market-directory.js';
 import {
@@ -81,6 +82,7 @@ export class BuyersModule {
         ...buyerAccountCommandHandlers,
         ...afterSaleCommandHandlers,
         ...deliveryCommandHandlers,
+        ...buyerQueryHandlers,
       ],
     };
   }

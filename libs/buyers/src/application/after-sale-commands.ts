@@ -1,9 +1,15 @@
+import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AggregateRepository } from '#lx/event-sourcing';
 import { conversionDecider, type ConversionData } from '../domain/conversion.js';
 import { returnRequestDecider, type ReturnRequestData } from '../domain/return-request.js';
 import { conversionStream, returnStream } from './buyer-account-stream.js';
 import { MarketDirectory } from './market-directory.js';
+import {
+  PERSONAL_DATA_READER,
+  type PersonalDataEnvelope,
+  type PersonalDataReader,
+} from './personal-data-reader.js';
 
 /** The facts of one of the buyer's own allocations, looked up (and ownership-checked) by the caller. */
 export interface OwnAllocation {
@@ -42,9 +48,20 @@ export class RequestReturnHandler implements ICommandHandler<RequestReturn> {
   constructor(
     private readonly repository: AggregateRepository,
     private readonly markets: MarketDirectory,
+    @Inject(PERSONAL_DATA_READER) private readonly personalData: PersonalDataReader,
   ) {}
 
   async execute({ allocation, claim, actor }: RequestReturn): Promise<void> {
+    // The evidence quotes the person (a call log, a bounce): sealed under the lead's key, erased with it.
+    const seal = (text: string | PersonalDataEnvelope) =>
+      typeof text === 'string' ? this.personalData.sealText(allocation.leadId, text) : text;
+    const evidence = await Promise.all(
+      claim.evidence.map(async ({ description, reference, ...rest }) => ({
+        ...rest,
+        description: await seal(description),
+        ...(reference !== undefined ? { reference: await seal(reference) } : {}),
+      })),
+    );
     const { returnWindowHours } = await this.markets.settingsOf(allocation.vertical);
     const { allocationId, leadId, orderId, buyerId, sellerId } = allocation;
     const request: ReturnRequestData = {
@@ -54,7 +71,7 @@ export class RequestReturnHandler implements ICommandHandler<RequestReturn> {
       buyerId,
       sellerId,
       reason: claim.reason,
-      evidence: claim.evidence,
+      evidence,
       ...(claim.text !== undefined ? { text: claim.text } : {}),
       ...(claim.replace !== undefined ? { replace: claim.replace } : {}),
     };
