@@ -5,6 +5,7 @@ import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { ApiKeyAuthenticator } from './application/api-key-authenticator.js';
 import { BOOTSTRAP_OPERATOR, BootstrapOperatorKey } from './application/bootstrap-operator.js';
 import { participantCommandHandlers } from './application/participant-commands.js';
+import { participantQueryHandlers } from './application/participant-queries.js';
 import { REFUSED_KEYS } from './application/refused-keys.port.js';
 import { ApiKeyGuard } from './api/api-key.guard.js';
 import { RedisRefusedKeys } from './infrastructure/redis-refused-keys.js';
@@ -55,6 +56,7 @@ export class AccessModule {
         { provide: APP_GUARD, useExisting: ApiKeyGuard },
         ...(options.queueBoard ? [QueueBoardGuard] : []),
         ...(options.operatorApi ? participantCommandHandlers : []),
+        ...participantQueryHandlers,
       ],
       exports: [ApiKeyAuthenticator],
     };

@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { VaultMasterKeys } from '#lx/vault';
+import { auditCommandHandlers } from './application/audit-commands.js';
+import { auditQueryHandlers } from './application/audit-queries.js';
 import { AuditTimelines } from './application/timeline.js';
 import { AuditController } from './api/audit.controller.js';
 import { ReadModelChecks } from './application/read-model-check.js';
@@ -32,6 +34,8 @@ export class AuditModule {
         AllocationExplanations,
         AuditSearch,
         ReplayRuns,
+        ...auditCommandHandlers,
+        ...auditQueryHandlers,
         ...(vault
           ? [
               {

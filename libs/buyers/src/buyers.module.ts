@@ -4,6 +4,8 @@ import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { AggregateRepository, EventSourcingModule } from '#lx/event-sourcing';
 import { afterSaleCommandHandlers } from './application/after-sale-commands.js';
 import { buyerAccountCommandHandlers } from './application/buyer-account-commands.js';
+import { deliveryCommandHandlers } from './application/delivery-commands.js';
+import { buyerQueryHandlers } from './application/buyer-reads.js';
 import { BUYERS_OPTIONS, type BuyersOptions } from './application/buyers-options.js';
 import { MarketDirectory } from './application/market-directory.js';
 import {
@@ -79,6 +81,8 @@ export class BuyersModule {
         BuyersBackgroundWork,
         ...buyerAccountCommandHandlers,
         ...afterSaleCommandHandlers,
+        ...deliveryCommandHandlers,
+        ...buyerQueryHandlers,
       ],
     };
   }

@@ -1,5 +1,6 @@
 export * from './problem-details.js';
 export * from './problem-details.filter.js';
+export * from './error-statuses.js';
 export * from './validation.js';
 export * from './pagination.js';
 export * from './id-param.js';

@@ -2,9 +2,11 @@ import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } fro
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { DomainError } from '#lx/event-sourcing';
+import { EventStoreError } from '#lx/event-store';
 import { jsonReplacer } from './json-body.js';
 import { PROBLEM_BASE, ProblemException, type ProblemDetails } from './problem-details.js';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable.js';
+import { statusOfErrorCode } from './error-statuses.js';
 
 interface ErrorWithCode {
   code?: string;
@@ -13,16 +15,6 @@ interface ErrorWithCode {
   type?: string;
   message?: string;
 }
-
-/** Domain and event-store errors that callers can act on, mapped to HTTP statuses. */
-const KNOWN_CODES: Record<string, number> = {
-  'wrong-expected-version': 409,
-  'duplicate-event-id': 409,
-  'invalid-stream-name': 400,
-  'event-schema-violation': 400,
-  'event-too-large': 413,
-  'unknown-event-type': 400,
-};
 
 /** Renders every error as application/problem+json; an unexpected error never leaks its internals. */
 @Catch()
@@ -84,11 +76,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
             : (error.message ?? title);
       return { type: `${PROBLEM_BASE}${slug(error.type ?? title)}`, title, status, detail, instance };
     }
-    if (error.code && (KNOWN_CODES[error.code] || exception instanceof DomainError))
+    const refusalStatus = refusalStatusOf(exception);
+    if (refusalStatus !== undefined && error.code)
       return {
         type: `${PROBLEM_BASE}${error.code}`,
         title: error.code.replace(/-/g, ' '),
-        status: KNOWN_CODES[error.code] ?? domainErrorStatus(error.code),
+        status: refusalStatus,
         detail: error.message,
         instance,
         ...(exception instanceof DomainError && Object.keys(exception.details).length
@@ -108,11 +101,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
-/** A domain error's code says what kind of refusal it is: `…-not-found`, `…-exists`/conflicts, or a broken rule. */
-function domainErrorStatus(code: string): number {
-  if (code.endsWith('-not-found')) return 404;
-  if (code.endsWith('-exists') || code.includes('conflict') || code.endsWith('-suspended')) return 409;
-  return 422;
+/** A domain or event-store error's status from the one table; undefined for anything else (a 500). */
+function refusalStatusOf(exception: unknown): number | undefined {
+  if (!(exception instanceof DomainError || exception instanceof EventStoreError)) return undefined;
+  return statusOfErrorCode(exception.code);
 }
 
 function slug(text: string): string {

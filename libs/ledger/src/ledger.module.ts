@@ -9,6 +9,8 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, runPeriodically, type EventStore, type PeriodicWork } from '#lx/event-store';
+import { ledgerCommandHandlers } from './application/payout-commands.js';
+import { ledgerQueryHandlers } from './application/ledger-queries.js';
 import { Payouts } from './application/payouts.js';
 import { ledgerPayoutBalances } from './infrastructure/ledger.queries.js';
 import { startPayoutSchedule, type PayoutSchedule } from './infrastructure/payout-schedule.js';
@@ -82,6 +84,8 @@ export class LedgerModule {
         },
         PayoutScheduleHost,
         LedgerMetrics,
+        ...ledgerCommandHandlers,
+        ...ledgerQueryHandlers,
       ],
     };
   }

@@ -11,6 +11,7 @@ import {
 import type { ExchangeConfig } from '#lx/config';
 import { EVENT_STORE, runPeriodically, type EventStore, type PeriodicWork } from '#lx/event-store';
 import { MarketEngineHost } from './application/market-engine-host.js';
+import { marketSettingsHandlers } from './application/market-settings.handlers.js';
 import { MarketSettingsController } from './api/market-settings.controller.js';
 import { MarketsController } from './api/markets.controller.js';
 import { MarketClock } from './infrastructure/market-clock.js';
@@ -83,7 +84,7 @@ export class MatchingModule {
     return {
       module: MatchingModule,
       controllers: [MarketSettingsController, MarketsController],
-      providers: [{ provide: MATCHING_CONFIG, useValue: config }, MatchingEngines],
+      providers: [{ provide: MATCHING_CONFIG, useValue: config }, MatchingEngines, ...marketSettingsHandlers],
     };
   }
 }

@@ -10,6 +10,8 @@ import {
 import { DataSource } from 'typeorm';
 import { AggregateRepository, EventSourcingModule } from '#lx/event-sourcing';
 import { EVENT_STORE, runPeriodically, type EventStore, type PeriodicWork } from '#lx/event-store';
+import { disputeCommandHandlers } from './application/dispute-commands.js';
+import { disputeQueryHandlers } from './application/dispute-queries.js';
 import { ReturnDecisions } from './application/return-decisions.js';
 import { ReturnWindow } from './application/return-window.js';
 import { RETURNS_OPTIONS, type ReturnsOptions } from './application/returns-options.js';
@@ -144,6 +146,8 @@ export class ReturnsModule {
           inject: [AggregateRepository, DataSource, SettlementFinalizer],
         },
         SettlementReactionsHost,
+        ...disputeCommandHandlers,
+        ...disputeQueryHandlers,
       ],
     };
   }

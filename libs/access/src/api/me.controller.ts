@@ -1,8 +1,8 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { CurrentPrincipal, notFound, Roles, type Principal, Answers, IdParam } from '#lx/http';
-import { loadParticipant } from '../application/participant-stream.js';
+import { GetParticipant } from '../application/participant-queries.js';
 import { toParticipantView } from './participant-view.js';
 import type { ParticipantView } from './participant.dtos.js';
 import { ApiKeyAnswer, ParticipantAnswer } from './responses.js';
@@ -12,7 +12,7 @@ import { ApiKeyAnswer, ParticipantAnswer } from './responses.js';
 @Roles('seller', 'buyer', 'auditor', 'operator')
 @Controller('v1/me')
 export class MeController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @Answers(ParticipantAnswer, {
@@ -20,7 +20,7 @@ export class MeController {
   })
   @ApiOperation({ summary: 'The calling participant' })
   async me(@CurrentPrincipal() principal: Principal): Promise<ParticipantView> {
-    const { state } = await loadParticipant(this.store, principal.participantId);
+    const state = await this.queries.execute(new GetParticipant(principal.participantId));
     if (!state.exists)
       return {
         participantId: principal.participantId,

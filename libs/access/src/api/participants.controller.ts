@@ -1,7 +1,6 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import {
   Answers,
   CurrentPrincipal,
@@ -21,7 +20,7 @@ import {
   RevokeApiKey,
   SuspendParticipant,
 } from '../application/participant-commands.js';
-import { loadParticipant } from '../application/participant-stream.js';
+import { GetParticipant, ListRegistrations } from '../application/participant-queries.js';
 import { toParticipantView } from './participant-view.js';
 import {
   ParticipantsQuery,
@@ -40,7 +39,7 @@ import { IssuedKeyAnswer, ParticipantAnswer, ParticipantsAnswer } from './respon
 export class ParticipantsController {
   constructor(
     private readonly commands: CommandBus,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly queries: QueryBus,
   ) {}
 
   @Post()
@@ -65,28 +64,8 @@ export class ParticipantsController {
   async list(@Query() query: ParticipantsQuery): Promise<Page<ParticipantView & { registeredAt: string }>> {
     const limit = query.limit ?? 100;
     const cursor = decodeCursor(query.cursor, { c: 'position', p: 'position' });
-    let after = cursor ? { commit: BigInt(cursor.c), prepare: BigInt(cursor.p) } : null;
-    const found: { participantId: string; registeredAt: string; c: string; p: string }[] = [];
-    while (found.length <= limit) {
-      const page = await this.store.readAll({
-        after,
-        maxCount: 200,
-        filter: { streamCategories: ['participant'], eventTypes: ['ParticipantRegistered'] },
-      });
-      for (const event of page.events) {
-        const { participantId, role } = event.data as { participantId: string; role: string };
-        if (query.role && role !== query.role) continue;
-        found.push({
-          participantId,
-          registeredAt: event.metadata.occurredAt,
-          c: String(event.position.commit),
-          p: String(event.position.prepare),
-        });
-        if (found.length > limit) break;
-      }
-      after = page.nextAfter ?? after;
-      if (page.isEnd || page.events.length === 0) break;
-    }
+    const after = cursor ? { commit: BigInt(cursor.c), prepare: BigInt(cursor.p) } : null;
+    const found = await this.queries.execute(new ListRegistrations(limit + 1, after, query.role));
     const shown = found.slice(0, limit);
     const items = await Promise.all(
       shown.map(async ({ participantId, registeredAt }) => ({
@@ -96,7 +75,10 @@ export class ParticipantsController {
     );
     const last = shown.at(-1);
     return found.length > limit && last
-      ? { items, nextCursor: encodeCursor({ c: last.c, p: last.p }) }
+      ? {
+          items,
+          nextCursor: encodeCursor({ c: String(last.position.commit), p: String(last.position.prepare) }),
+        }
       : { items };
   }
 
@@ -104,7 +86,7 @@ export class ParticipantsController {
   @ApiOperation({ summary: 'A participant and its API keys (never the keys themselves)' })
   @Answers(ParticipantAnswer, { description: 'The participant and its keys' })
   async get(@IdParam('participantId') participantId: string): Promise<ParticipantView> {
-    const { state } = await loadParticipant(this.store, participantId);
+    const state = await this.queries.execute(new GetParticipant(participantId));
     if (!state.exists) throw notFound(`Participant ${participantId}`);
     return toParticipantView(state);
   }

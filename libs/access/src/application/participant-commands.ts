@@ -1,57 +1,64 @@
 import { randomUUID } from 'node:crypto';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AggregateRepository } from '#lx/event-sourcing';
 import { participantDecider } from '../domain/participant-decider.js';
 import type { Role } from '../domain/role.js';
 import { generateApiKey, hashApiKey } from './api-key-secrets.js';
 import { participantStream } from './participant-stream.js';
 
-export class RegisterParticipant {
+export class RegisterParticipant extends Command<{ participantId: string }> {
   constructor(
     readonly role: Role,
     readonly name: string,
     readonly actor: string,
     readonly country?: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
-export class IssueApiKey {
+export class IssueApiKey extends Command<{ keyId: string; apiKey: string; prefix: string }> {
   constructor(
     readonly participantId: string,
     readonly actor: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
-export class RevokeApiKey {
+export class RevokeApiKey extends Command<void> {
   constructor(
     readonly participantId: string,
     readonly keyId: string,
     readonly actor: string,
     readonly reason?: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
-export class SuspendParticipant {
+export class SuspendParticipant extends Command<void> {
   constructor(
     readonly participantId: string,
     readonly reason: string,
     readonly actor: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
-export class ReinstateParticipant {
+export class ReinstateParticipant extends Command<void> {
   constructor(
     readonly participantId: string,
     readonly actor: string,
     readonly reason?: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 @CommandHandler(RegisterParticipant)
-export class RegisterParticipantHandler implements ICommandHandler<
-  RegisterParticipant,
-  { participantId: string }
-> {
+export class RegisterParticipantHandler implements ICommandHandler<RegisterParticipant> {
   constructor(private readonly repository: AggregateRepository) {}
 
   async execute(command: RegisterParticipant): Promise<{ participantId: string }> {
@@ -67,10 +74,7 @@ export class RegisterParticipantHandler implements ICommandHandler<
 }
 
 @CommandHandler(IssueApiKey)
-export class IssueApiKeyHandler implements ICommandHandler<
-  IssueApiKey,
-  { keyId: string; apiKey: string; prefix: string }
-> {
+export class IssueApiKeyHandler implements ICommandHandler<IssueApiKey> {
   constructor(private readonly repository: AggregateRepository) {}
 
   async execute(command: IssueApiKey): Promise<{ keyId: string; apiKey: string; prefix: string }> {
@@ -87,7 +91,7 @@ export class IssueApiKeyHandler implements ICommandHandler<
 }
 
 @CommandHandler(RevokeApiKey)
-export class RevokeApiKeyHandler implements ICommandHandler<RevokeApiKey, void> {
+export class RevokeApiKeyHandler implements ICommandHandler<RevokeApiKey> {
   constructor(private readonly repository: AggregateRepository) {}
 
   async execute(command: RevokeApiKey): Promise<void> {
@@ -101,7 +105,7 @@ export class RevokeApiKeyHandler implements ICommandHandler<RevokeApiKey, void> 
 }
 
 @CommandHandler(SuspendParticipant)
-export class SuspendParticipantHandler implements ICommandHandler<SuspendParticipant, void> {
+export class SuspendParticipantHandler implements ICommandHandler<SuspendParticipant> {
   constructor(private readonly repository: AggregateRepository) {}
 
   async execute(command: SuspendParticipant): Promise<void> {
@@ -115,7 +119,7 @@ export class SuspendParticipantHandler implements ICommandHandler<SuspendPartici
 }
 
 @CommandHandler(ReinstateParticipant)
-export class ReinstateParticipantHandler implements ICommandHandler<ReinstateParticipant, void> {
+export class ReinstateParticipantHandler implements ICommandHandler<ReinstateParticipant> {
   constructor(private readonly repository: AggregateRepository) {}
 
   async execute(command: ReinstateParticipant): Promise<void> {

@@ -1,10 +1,9 @@
-import { Controller, Get, HttpCode, Inject, Param, ParseEnumPipe, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseEnumPipe, Post, Query, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { ApiOperation, ApiTags, ApiParam, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { DataSource } from 'typeorm';
-import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import {
   Answers,
   AnswersDocument,
@@ -18,15 +17,16 @@ import {
   type Principal,
 } from '#lx/http';
 import { ENTITY_KINDS, type EntityKind } from '../domain/entity-references.js';
-import { AuditTimelines } from '../application/timeline.js';
-import { ReadModelChecks } from '../application/read-model-check.js';
-import { DisputeReports } from '../application/dispute-report.js';
-import { AllocationExplanations } from '../application/allocation-explanation.js';
-import { AuditSearch } from '../application/audit-search.js';
-import { ParticipantNames } from '../application/participant-names.js';
-import { replayInScratchProcess } from '../infrastructure/scratch-replay.js';
-import { oneReplayAtATime } from '../infrastructure/one-replay-at-a-time.js';
-import { ReplayRuns } from '../infrastructure/replay-runs.js';
+import { ProveReplay, StartReplayRun, VerifyReadModels } from '../application/audit-commands.js';
+import {
+  BuildDisputeReport,
+  ExplainAllocation,
+  GetReplayRun,
+  GetTimeline,
+  ListReplayRuns,
+  SearchAudit,
+  VerifyIntegrity,
+} from '../application/audit-queries.js';
 import {
   renderDisputeReportHtml,
   renderDisputeReportPdf,
@@ -54,19 +54,6 @@ class SearchQuery {
 
 const REPORT_FORMATS = ['json', 'html', 'pdf'] as const;
 
-/** Fields of event data that hold a participant's id. */
-const PARTICIPANT_FIELDS = ['buyerId', 'sellerId', 'participantId', 'decidedBy', 'escalatedBy', 'auditorId'];
-
-/** The participant ids an event's data names (competing bids' buyers included). */
-function participantsNamedIn(data: unknown): string[] {
-  if (!data || typeof data !== 'object') return [];
-  const record = data as Record<string, unknown>;
-  const ids = PARTICIPANT_FIELDS.map((field) => record[field]);
-  if (Array.isArray(record.competingBids))
-    ids.push(...record.competingBids.map((bid) => (bid as { buyerId?: unknown }).buyerId));
-  return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
-}
-
 class ReplayQuery {
   @ApiPropertyOptional({ example: '812/4711', description: 'Replay up to and including this log position' })
   @IsOptional()
@@ -89,14 +76,8 @@ class IntegrityQuery {
 @Controller('v1/audit')
 export class AuditController {
   constructor(
-    private readonly timelines: AuditTimelines,
-    private readonly readModels: ReadModelChecks,
-    private readonly disputes: DisputeReports,
-    private readonly explanations: AllocationExplanations,
-    private readonly finder: AuditSearch,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly dataSource: DataSource,
-    private readonly runs: ReplayRuns,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get('search')
@@ -106,7 +87,7 @@ export class AuditController {
       'Find an entity by its id (lead, order, allocation, batch, participant, payout) or a participant by name',
   })
   async search(@Query() query: SearchQuery) {
-    return { items: await this.finder.search(query.q) };
+    return { items: await this.queries.execute(new SearchAudit(query.q)) };
   }
 
   @Get('timeline/:kind/:id')
@@ -123,30 +104,17 @@ export class AuditController {
     @Query() query: PageQuery,
   ) {
     const after = decodeCursor(query.cursor, { c: 'position', p: 'position' });
-    const page = await this.timelines.page(
-      kind,
-      id,
-      query.limit ?? 500,
-      after ? { commit: after.c, prepare: after.p } : null,
+    const { events, participants, next } = await this.queries.execute(
+      new GetTimeline(kind, id, query.limit ?? 500, after ? { commit: after.c, prepare: after.p } : null),
     );
-    if (page.events.length === 0 && !after) throw notFound(`${kind} ${id}`);
-    const names = new ParticipantNames(this.store);
-    const events = [];
-    const participants: Record<string, string> = {};
-    for (const event of page.events) {
-      events.push({ ...event, actorName: await names.of(event.actor) });
-      for (const mentioned of participantsNamedIn(event.data)) {
-        const found = await names.find(mentioned);
-        if (found) participants[mentioned] = found.name;
-      }
-    }
+    if (events.length === 0 && !after) throw notFound(`${kind} ${id}`);
     return {
       kind,
       id,
       events,
       participants,
-      hasMore: page.next !== null,
-      ...(page.next ? { nextCursor: encodeCursor({ c: page.next.commit, p: page.next.prepare }) } : {}),
+      hasMore: next !== null,
+      ...(next ? { nextCursor: encodeCursor({ c: next.commit, p: next.prepare }) } : {}),
     };
   }
 
@@ -157,17 +125,7 @@ export class AuditController {
       'The allocation as of its log position (lead, order and budget left, competing orders), its price recomputed by hand, and the engine re-run up to the input that triggered it: confirmed or refuted',
   })
   async explain(@IdParam('allocationId') allocationId: string) {
-    const explanation = await this.explanations.explain(allocationId);
-    const { recorded } = explanation;
-    const names = new ParticipantNames(this.store);
-    const participants: Record<string, string> = {};
-    const ids = [
-      recorded.buyerId,
-      (recorded as { sellerId?: string }).sellerId,
-      ...recorded.competingBids.map((b) => b.buyerId),
-    ];
-    for (const id of ids) if (id && !(id in participants)) participants[id] = await names.of(id);
-    return { ...explanation, participants };
+    return this.queries.execute(new ExplainAllocation(allocationId));
   }
 
   @Get('disputes/:allocationId/report.:format')
@@ -185,7 +143,7 @@ export class AuditController {
     @Param('format', new ParseEnumPipe(REPORT_FORMATS)) format: (typeof REPORT_FORMATS)[number],
     @Res() response: Response,
   ): Promise<void> {
-    const report = await this.disputes.build(allocationId, new Date());
+    const report = await this.queries.execute(new BuildDisputeReport(allocationId, new Date()));
     if (format === 'json') response.json(report);
     else if (format === 'html') response.type('text/html').send(renderDisputeReportHtml(report));
     else
@@ -204,14 +162,7 @@ export class AuditController {
     description: 'One replay runs at a time in the deployment; a request made meanwhile waits for its turn.',
   })
   replay(@Query() query: ReplayQuery) {
-    return oneReplayAtATime(
-      async () => {
-        const session = this.dataSource.createQueryRunner();
-        await session.connect();
-        return session;
-      },
-      () => replayInScratchProcess(query.upTo),
-    );
+    return this.commands.execute(new ProveReplay(query.upTo));
   }
 
   @Post('replays')
@@ -227,7 +178,7 @@ export class AuditController {
     @CurrentPrincipal() auditor: Principal,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const run = await this.runs.start(auditor.participantId, query.upTo);
+    const run = await this.commands.execute(new StartReplayRun(auditor.participantId, query.upTo));
     response.setHeader('Location', `/v1/audit/replays/${run.id}`);
     return run;
   }
@@ -236,14 +187,14 @@ export class AuditController {
   @Answers(ReplayRunsAnswer, { description: 'The latest replay runs, newest first' })
   @ApiOperation({ summary: 'The latest 20 replay runs, newest first' })
   async replayRuns() {
-    return { items: await this.runs.recent(20) };
+    return { items: await this.queries.execute(new ListReplayRuns(20)) };
   }
 
   @Get('replays/:runId')
   @Answers(ReplayRunAnswer, { description: 'The run: its state, progress and, once done, the proof' })
   @ApiOperation({ summary: 'A replay run: its state, how far it has read, and the proof once done' })
   async replayRun(@IdParam('runId') runId: string) {
-    const run = await this.runs.get(runId);
+    const run = await this.queries.execute(new GetReplayRun(runId));
     if (!run) throw notFound(`Replay run ${runId}`);
     return run;
   }
@@ -256,14 +207,13 @@ export class AuditController {
       'Rebuild every read model of the settlement app from the log into fresh tables and compare them with the live ones',
   })
   async verifyReadModels() {
-    const projections = await this.readModels.checkAll();
-    return { equal: projections.every((p) => p.equal), projections };
+    return this.commands.execute(new VerifyReadModels());
   }
 
   @Get('integrity')
   @Answers(IntegrityAnswer, { description: 'The integrity check of the hash chains' })
   @ApiOperation({ summary: "Verify every stream's hash chain; reports the first event that does not verify" })
   integrity(@Query() query: IntegrityQuery) {
-    return this.store.verifyIntegrity(query.stream ? { streams: query.stream } : {});
+    return this.queries.execute(new VerifyIntegrity(query.stream ? { streams: query.stream } : {}));
   }
 }

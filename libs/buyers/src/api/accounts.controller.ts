@@ -1,11 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { Inject } from '@nestjs/common';
-import { loadParticipant } from '#lx/access';
-import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import { AggregateRepository } from '#lx/event-sourcing';
 import { CurrentPrincipal, notFound, Roles, type Principal, Answers, IdParam } from '#lx/http';
 import {
   ConfigureWebhook,
@@ -19,8 +15,7 @@ import {
   type AccountView,
 } from './account.dtos.js';
 import { toAccountView } from './views.js';
-import { FundsDeposited, isEvent } from '#lx/contracts';
-import { buyerStream, loadBuyerAccount } from '../application/buyer-account-stream.js';
+import { GetBuyerAccount, IsRegisteredBuyer, ListDeposits } from '../application/buyer-reads.js';
 import { AccountAnswer, DepositListAnswer, RotatedWebhookSecretAnswer, WebhookAnswer } from './responses.js';
 
 @ApiTags('buyers: funds')
@@ -28,8 +23,7 @@ import { AccountAnswer, DepositListAnswer, RotatedWebhookSecretAnswer, WebhookAn
 export class AccountsController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly repository: AggregateRepository,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly queries: QueryBus,
   ) {}
 
   @Post('buyers/:buyerId/deposits')
@@ -47,8 +41,7 @@ export class AccountsController {
     @Body() body: ConfirmDepositRequest,
     @CurrentPrincipal() operator: Principal,
   ): Promise<AccountView> {
-    const { state } = await loadParticipant(this.store, buyerId);
-    if (!state.exists || state.role !== 'buyer') throw notFound(`Buyer ${buyerId}`);
+    if (!(await this.queries.execute(new IsRegisteredBuyer(buyerId)))) throw notFound(`Buyer ${buyerId}`);
     const depositId = body.depositId ?? body.reference.replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 160);
     const account = await this.commands.execute(
       new ConfirmDeposit(
@@ -68,9 +61,8 @@ export class AccountsController {
   @Roles('operator')
   @ApiOperation({ summary: 'A buyer’s balances (operator)' })
   async accountForOperator(@IdParam('buyerId') buyerId: string): Promise<AccountView> {
-    const { state } = await loadParticipant(this.store, buyerId);
-    if (!state.exists || state.role !== 'buyer') throw notFound(`Buyer ${buyerId}`);
-    return toAccountView(buyerId, await loadBuyerAccount(this.repository, buyerId));
+    if (!(await this.queries.execute(new IsRegisteredBuyer(buyerId)))) throw notFound(`Buyer ${buyerId}`);
+    return toAccountView(buyerId, await this.queries.execute(new GetBuyerAccount(buyerId)));
   }
 
   @Get('account')
@@ -78,7 +70,10 @@ export class AccountsController {
   @Roles('buyer')
   @ApiOperation({ summary: 'My balances: available, reserved by live orders, deposited — per currency' })
   async account(@CurrentPrincipal() buyer: Principal): Promise<AccountView> {
-    return toAccountView(buyer.participantId, await loadBuyerAccount(this.repository, buyer.participantId));
+    return toAccountView(
+      buyer.participantId,
+      await this.queries.execute(new GetBuyerAccount(buyer.participantId)),
+    );
   }
 
   @Get('account/deposits')
@@ -91,22 +86,7 @@ export class AccountsController {
       'POST /v1/buyers/{buyerId}/deposits and only then does it appear here, available at once.',
   })
   async deposits(@CurrentPrincipal() buyer: Principal): Promise<z.infer<typeof DepositListAnswer>> {
-    const events = await this.store.readStream(buyerStream(buyer.participantId));
-    const items = events.flatMap((event) =>
-      isEvent(FundsDeposited, event)
-        ? [
-            {
-              depositId: event.data.depositId,
-              amount: event.data.amount,
-              currency: event.data.currency,
-              reference: event.data.reference,
-              status: 'confirmed' as const,
-              confirmedAt: event.metadata.occurredAt,
-            },
-          ]
-        : [],
-    );
-    return { items: items.reverse() };
+    return { items: await this.queries.execute(new ListDeposits(buyer.participantId)) };
   }
 
   @Put('webhook')

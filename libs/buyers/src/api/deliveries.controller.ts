@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import {
   CurrentPrincipal,
   encodeCursor,
@@ -11,11 +11,17 @@ import {
   type Principal,
   Answers,
 } from '#lx/http';
-import { PERSONAL_DATA_READER, type PersonalDataReader } from '../application/personal-data-reader.js';
-import { discloseLeadToItsBuyer, type LeadDisclosure } from '../infrastructure/lead-personal-data.js';
-import { PurchasesQueries, type PurchaseView } from '../infrastructure/purchases.queries.js';
-import { DeliveryRecords } from '../infrastructure/delivery-records.js';
-import { WebhookDelivery, type DeliveryStatus } from '../infrastructure/webhook-delivery.js';
+import { AcknowledgeDeliveries, RedeliverPurchase } from '../application/delivery-commands.js';
+import {
+  DiscloseLead,
+  FindPurchase,
+  GetPullCursor,
+  ListPurchases,
+  ListWebhookDeliveries,
+} from '../application/buyer-reads.js';
+import type { LeadDisclosure } from '../infrastructure/lead-personal-data.js';
+import type { PurchaseView } from '../infrastructure/purchases.queries.js';
+import type { DeliveryStatus } from '../infrastructure/webhook-delivery.js';
 import { AckDeliveriesRequest, DeliveriesQuery } from './after-sale.dtos.js';
 import { afterCursor, positionCursor } from './purchased-leads.controller.js';
 import {
@@ -30,11 +36,8 @@ import {
 @Controller('v1')
 export class DeliveriesController {
   constructor(
-    private readonly purchases: PurchasesQueries,
-    private readonly webhooks: WebhookDelivery,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PERSONAL_DATA_READER) private readonly personalData: PersonalDataReader,
-    private readonly records: DeliveryRecords,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get('deliveries')
@@ -50,13 +53,14 @@ export class DeliveriesController {
     @CurrentPrincipal() buyer: Principal,
   ): Promise<{ items: (PurchaseView & { lead: LeadDisclosure })[]; nextCursor: string | null }> {
     const limit = query.limit ?? 50;
-    const cursor = query.after ?? (await this.records.pullCursor(buyer.participantId)) ?? undefined;
+    const cursor =
+      query.after ?? (await this.queries.execute(new GetPullCursor(buyer.participantId))) ?? undefined;
     const after = afterCursor(cursor);
-    const rows = await this.purchases.list(buyer.participantId, { after }, limit);
+    const rows = await this.queries.execute(new ListPurchases(buyer.participantId, { after }, limit));
     const items = await Promise.all(
       rows.map(async (row) => ({
         ...row,
-        lead: await discloseLeadToItsBuyer(this.store, this.personalData, row.leadId),
+        lead: await this.queries.execute(new DiscloseLead(row.leadId)),
       })),
     );
     const last = rows.at(-1);
@@ -72,7 +76,7 @@ export class DeliveriesController {
     @CurrentPrincipal() buyer: Principal,
   ): Promise<{ cursor: string }> {
     afterCursor(body.cursor); // refuses a cursor this API did not issue
-    await this.records.acknowledge(buyer.participantId, body.cursor);
+    await this.commands.execute(new AcknowledgeDeliveries(buyer.participantId, body.cursor));
     return { cursor: body.cursor };
   }
 
@@ -80,7 +84,7 @@ export class DeliveriesController {
   @Answers(WebhookDeliveriesAnswer, { description: 'Each webhook delivery and its state' })
   @ApiOperation({ summary: 'Webhook deliveries and their state: pending, delivered, dead (dead-lettered)' })
   async deliveries(@CurrentPrincipal() buyer: Principal): Promise<{ items: DeliveryStatus[] }> {
-    return { items: await this.webhooks.statuses(buyer.participantId) };
+    return { items: await this.queries.execute(new ListWebhookDeliveries(buyer.participantId)) };
   }
 
   @Post('webhook/deliveries/:allocationId/redeliver')
@@ -91,19 +95,21 @@ export class DeliveriesController {
     @IdParam('allocationId') allocationId: string,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<{ allocationId: string; queued: true }> {
-    const purchase = await this.purchases.findOwn(buyer.participantId, allocationId);
+    const purchase = await this.queries.execute(new FindPurchase(buyer.participantId, allocationId));
     if (!purchase) throw notFound(`Purchased lead ${allocationId}`);
-    const queued = await this.webhooks.redeliver({
-      allocationId,
-      leadId: purchase.leadId,
-      orderId: purchase.orderId,
-      buyerId: buyer.participantId,
-      sellerId: purchase.sellerId,
-      vertical: purchase.vertical,
-      currency: purchase.currency,
-      price: purchase.price,
-      allocatedAt: purchase.allocatedAt,
-    });
+    const queued = await this.commands.execute(
+      new RedeliverPurchase({
+        allocationId,
+        leadId: purchase.leadId,
+        orderId: purchase.orderId,
+        buyerId: buyer.participantId,
+        sellerId: purchase.sellerId,
+        vertical: purchase.vertical,
+        currency: purchase.currency,
+        price: purchase.price,
+        allocatedAt: purchase.allocatedAt,
+      }),
+    );
     if (!queued)
       throw new ProblemException(
         409,

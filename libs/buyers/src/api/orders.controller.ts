@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Put, Query, Req } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AggregateRepository } from '#lx/event-sourcing';
 import {
   Answers,
   CurrentPrincipal,
@@ -16,13 +15,8 @@ import {
   ChangeOrderStatus,
   PlacePurchaseOrder,
 } from '../application/buyer-account-commands.js';
-import { loadBuyerAccount } from '../application/buyer-account-stream.js';
-import {
-  MarketDepthQueries,
-  type MarketDepth,
-  type OrderPreview,
-} from '../infrastructure/market-depth.queries.js';
-import { PurchasesQueries } from '../infrastructure/purchases.queries.js';
+import { GetMarketDepth, ListOrders, PreviewOrder } from '../application/buyer-reads.js';
+import type { MarketDepth, OrderPreview } from '../infrastructure/market-depth.queries.js';
 import { toOrderFilters, toOrderTerms } from './catalogue-check.js';
 import { MarketDepthQuery } from './after-sale.dtos.js';
 import { OrderTermsRequest, PlaceOrderRequest, PreviewOrderRequest } from './order-terms.dtos.js';
@@ -47,9 +41,7 @@ const RESTING_LEADS_RULE =
 export class OrdersController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly repository: AggregateRepository,
-    private readonly depth: MarketDepthQueries,
-    private readonly purchases: PurchasesQueries,
+    private readonly queries: QueryBus,
   ) {}
 
   @Post('orders')
@@ -93,11 +85,13 @@ export class OrdersController {
   })
   async preview(@Body() body: PreviewOrderRequest): Promise<OrderPreview> {
     const filters = toOrderFilters(body.filters);
-    return this.depth.preview(body.vertical, filters, {
-      ...(body.bid !== undefined ? { bid: body.bid } : {}),
-      ...(body.exclusivity ? { exclusivity: body.exclusivity } : {}),
-      now: new Date(),
-    });
+    return this.queries.execute(
+      new PreviewOrder(body.vertical, filters, {
+        ...(body.bid !== undefined ? { bid: body.bid } : {}),
+        ...(body.exclusivity ? { exclusivity: body.exclusivity } : {}),
+        now: new Date(),
+      }),
+    );
   }
 
   @Get('market-depth')
@@ -107,31 +101,24 @@ export class OrdersController {
     description: 'Segments with fewer than 3 leads are suppressed (counted in suppressedSegments).',
   })
   async marketDepth(@Query() query: MarketDepthQuery): Promise<MarketDepth> {
-    return this.depth.depth(query.vertical, new Date());
+    return this.queries.execute(new GetMarketDepth(query.vertical, new Date()));
   }
 
   @Get('orders')
   @Answers(OrderListAnswer, { description: 'My orders, newest first' })
   @ApiOperation({ summary: 'My orders, newest first' })
   async list(@CurrentPrincipal() buyer: Principal): Promise<{ items: OrderView[] }> {
-    const account = await loadBuyerAccount(this.repository, buyer.participantId);
-    const progress = await this.purchases.progressByOrder(buyer.participantId);
-    return {
-      items: Object.values(account.orders)
-        .map((order) => toOrderView(order, progress.get(order.orderId)))
-        .reverse(),
-    };
+    const orders = await this.queries.execute(new ListOrders(buyer.participantId));
+    return { items: orders.map(({ order, progress }) => toOrderView(order, progress)).reverse() };
   }
 
   @Get('orders/:orderId')
   @ApiOperation({ summary: 'One of my orders: status, terms, money held and released' })
   @Answers(OrderAnswer, { description: 'The order' })
   async get(@IdParam('orderId') orderId: string, @CurrentPrincipal() buyer: Principal): Promise<OrderView> {
-    const account = await loadBuyerAccount(this.repository, buyer.participantId);
-    const order = account.orders[orderId];
-    if (!order) throw notFound(`Order ${orderId}`);
-    const progress = await this.purchases.progressByOrder(buyer.participantId, orderId);
-    return toOrderView(order, progress.get(orderId));
+    const [found] = await this.queries.execute(new ListOrders(buyer.participantId, orderId));
+    if (!found) throw notFound(`Order ${orderId}`);
+    return toOrderView(found.order, found.progress);
   }
 
   @Put('orders/:orderId/terms')

@@ -1,10 +1,9 @@
-import { Body, Controller, Get, Inject, Post, Query, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { revealLeadTexts, majorUnits } from '#lx/contracts';
+import { majorUnits } from '#lx/contracts';
 import { csvDocument, type CsvValue } from '#lx/csv';
-import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import {
   csvDownload,
   CurrentPrincipal,
@@ -21,17 +20,14 @@ import {
 } from '#lx/http';
 import { ReportConversion, RequestReturn, type OwnAllocation } from '../application/after-sale-commands.js';
 import {
-  PERSONAL_DATA_READER,
-  type PersonalDataEnvelope,
-  type PersonalDataReader,
-} from '../application/personal-data-reader.js';
-import { discloseLeadToItsBuyer, type LeadDisclosure } from '../infrastructure/lead-personal-data.js';
-import {
-  PurchasesQueries,
-  type PurchaseListFilter,
-  type PurchaseView,
-  type ReturnView,
-} from '../infrastructure/purchases.queries.js';
+  DiscloseLead,
+  FindPurchase,
+  FindReturn,
+  ListPurchases,
+  ListReturns,
+} from '../application/buyer-reads.js';
+import type { LeadDisclosure } from '../infrastructure/lead-personal-data.js';
+import type { PurchaseListFilter, PurchaseView, ReturnView } from '../infrastructure/purchases.queries.js';
 import {
   PurchasedLeadsExportQuery,
   PurchasedLeadsQuery,
@@ -83,9 +79,7 @@ export function afterCursor(cursor: string | undefined) {
 export class PurchasedLeadsController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly purchases: PurchasesQueries,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PERSONAL_DATA_READER) private readonly personalData: PersonalDataReader,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get('purchased-leads')
@@ -96,7 +90,9 @@ export class PurchasedLeadsController {
     @CurrentPrincipal() buyer: Principal,
   ): Promise<Page<PurchaseView>> {
     const limit = query.limit ?? 50;
-    const rows = await this.purchases.list(buyer.participantId, this.filterOf(query), limit + 1);
+    const rows = await this.queries.execute(
+      new ListPurchases(buyer.participantId, this.filterOf(query), limit + 1),
+    );
     return toPage(rows, limit, positionCursor);
   }
 
@@ -112,14 +108,12 @@ export class PurchasedLeadsController {
     @CurrentPrincipal() buyer: Principal,
     @Res() response: Response,
   ): Promise<void> {
-    const rows = await this.purchases.list(
-      buyer.participantId,
-      { ...this.filterOf(query), after: null },
-      EXPORT_LIMIT,
+    const rows = await this.queries.execute(
+      new ListPurchases(buyer.participantId, { ...this.filterOf(query), after: null }, EXPORT_LIMIT),
     );
     const records: CsvValue[][] = [CSV_COLUMNS];
     for (const row of rows) {
-      const lead = await discloseLeadToItsBuyer(this.store, this.personalData, row.leadId);
+      const lead = await this.queries.execute(new DiscloseLead(row.leadId));
       const person = (lead.personalData ?? {}) as Record<string, unknown>;
       const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
       records.push([
@@ -154,7 +148,7 @@ export class PurchasedLeadsController {
     const purchase = await this.own(allocationId, buyer);
     return {
       ...purchase,
-      lead: await discloseLeadToItsBuyer(this.store, this.personalData, purchase.leadId),
+      lead: await this.queries.execute(new DiscloseLead(purchase.leadId)),
     };
   }
 
@@ -172,16 +166,6 @@ export class PurchasedLeadsController {
   ): Promise<{ allocationId: string; status: 'requested' }> {
     const allocation = toOwnAllocation(await this.own(allocationId, buyer), buyer.participantId);
     const claim = JSON.parse(JSON.stringify(body)) as RequestReturn['claim'];
-    // The evidence quotes the person (a call log, a bounce): sealed under the lead's key, erased with it.
-    const seal = (text: string | PersonalDataEnvelope) =>
-      typeof text === 'string' ? this.personalData.sealText(allocation.leadId, text) : text;
-    claim.evidence = await Promise.all(
-      claim.evidence.map(async ({ description, reference, ...rest }) => ({
-        ...rest,
-        description: await seal(description),
-        ...(reference !== undefined ? { reference: await seal(reference) } : {}),
-      })),
-    );
     await this.commands.execute(new RequestReturn(allocation, claim, buyer.participantId));
     return { allocationId, status: 'requested' };
   }
@@ -210,12 +194,14 @@ export class PurchasedLeadsController {
   async returns(@Query() query: PageQuery, @CurrentPrincipal() buyer: Principal): Promise<Page<ReturnView>> {
     const limit = query.limit ?? 50;
     const after = decodeCursor(query.cursor, { r: 'instant', a: 'uuid' });
-    const rows = await this.purchases.listReturns(
-      buyer.participantId,
-      after ? { requestedAt: after.r, allocationId: after.a } : null,
-      limit + 1,
+    const rows = await this.queries.execute(
+      new ListReturns(
+        buyer.participantId,
+        after ? { requestedAt: after.r, allocationId: after.a } : null,
+        limit + 1,
+      ),
     );
-    return toPage(await this.revealTexts(rows), limit, (last) => ({
+    return toPage(rows, limit, (last) => ({
       r: last.requestedAt,
       a: last.allocationId,
     }));
@@ -230,18 +216,13 @@ export class PurchasedLeadsController {
     @IdParam('allocationId') allocationId: string,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<ReturnView> {
-    const found = await this.purchases.findReturn(buyer.participantId, allocationId);
+    const found = await this.queries.execute(new FindReturn(buyer.participantId, allocationId));
     if (!found) throw notFound(`Return ${allocationId}`);
-    return this.revealTexts(found);
-  }
-
-  /** Evidence and statements, opened for the buyer whose return it is; erased with the lead. */
-  private revealTexts<T>(views: T): Promise<T> {
-    return revealLeadTexts(views, (envelopes) => this.personalData.openTexts(envelopes));
+    return found;
   }
 
   private async own(allocationId: string, buyer: Principal): Promise<PurchaseView> {
-    const purchase = await this.purchases.findOwn(buyer.participantId, allocationId);
+    const purchase = await this.queries.execute(new FindPurchase(buyer.participantId, allocationId));
     if (!purchase) throw notFound(`Purchased lead ${allocationId}`);
     return purchase;
   }

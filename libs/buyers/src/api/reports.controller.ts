@@ -1,14 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AggregateRepository } from '#lx/event-sourcing';
 import { CurrentPrincipal, notFound, Roles, type Principal, Answers, IdParam } from '#lx/http';
-import { loadBuyerAccount } from '../application/buyer-account-stream.js';
+import { GetDailyPurchases, GetOrder, GetPurchaseReport } from '../application/buyer-reads.js';
 import { purchaseReport } from '../domain/purchase-report.js';
-import {
-  PurchasesQueries,
-  type CurrencyReport,
-  type DailyPurchases,
-} from '../infrastructure/purchases.queries.js';
+import type { CurrencyReport, DailyPurchases } from '../infrastructure/purchases.queries.js';
 import { DailyReportQuery } from './after-sale.dtos.js';
 import { AccountReportAnswer, DailyAccountReportAnswer, OrderReportAnswer } from './responses.js';
 
@@ -20,10 +16,7 @@ const FIGURES =
 @Roles('buyer')
 @Controller('v1/reports')
 export class ReportsController {
-  constructor(
-    private readonly purchases: PurchasesQueries,
-    private readonly repository: AggregateRepository,
-  ) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get('orders/:orderId')
   @Answers(OrderReportAnswer, { description: 'What the order cost and brought' })
@@ -35,10 +28,9 @@ export class ReportsController {
     @IdParam('orderId') orderId: string,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<CurrencyReport & { orderId: string; status: string }> {
-    const account = await loadBuyerAccount(this.repository, buyer.participantId);
-    const order = account.orders[orderId];
+    const order = await this.queries.execute(new GetOrder(buyer.participantId, orderId));
     if (!order) throw notFound(`Order ${orderId}`);
-    const [report] = await this.purchases.report(buyer.participantId, orderId);
+    const [report] = await this.queries.execute(new GetPurchaseReport(buyer.participantId, orderId));
     const empty = purchaseReport({
       leadsBought: 0,
       spend: 0,
@@ -55,7 +47,7 @@ export class ReportsController {
   @Answers(AccountReportAnswer, { description: 'What my purchases cost and brought, per currency' })
   @ApiOperation({ summary: 'The same figures over all my orders, per currency', description: FIGURES })
   async account(@CurrentPrincipal() buyer: Principal): Promise<{ items: CurrencyReport[] }> {
-    return { items: await this.purchases.report(buyer.participantId) };
+    return { items: await this.queries.execute(new GetPurchaseReport(buyer.participantId)) };
   }
 
   @Get('account/daily')
@@ -70,6 +62,10 @@ export class ReportsController {
     @Query() query: DailyReportQuery,
     @CurrentPrincipal() buyer: Principal,
   ): Promise<{ items: DailyPurchases[] }> {
-    return { items: await this.purchases.daily(buyer.participantId, query.days ?? 30, new Date()) };
+    return {
+      items: await this.queries.execute(
+        new GetDailyPurchases(buyer.participantId, query.days ?? 30, new Date()),
+      ),
+    };
   }
 }

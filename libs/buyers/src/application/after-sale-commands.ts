@@ -1,9 +1,15 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AggregateRepository } from '#lx/event-sourcing';
 import { conversionDecider, type ConversionData } from '../domain/conversion.js';
 import { returnRequestDecider, type ReturnRequestData } from '../domain/return-request.js';
 import { conversionStream, returnStream } from './buyer-account-stream.js';
 import { MarketDirectory } from './market-directory.js';
+import {
+  PERSONAL_DATA_READER,
+  type PersonalDataEnvelope,
+  type PersonalDataReader,
+} from './personal-data-reader.js';
 
 /** The facts of one of the buyer's own allocations, looked up (and ownership-checked) by the caller. */
 export interface OwnAllocation {
@@ -16,31 +22,46 @@ export interface OwnAllocation {
   allocatedAt: string;
 }
 
-export class RequestReturn {
+export class RequestReturn extends Command<void> {
   constructor(
     readonly allocation: OwnAllocation,
     readonly claim: Pick<ReturnRequestData, 'reason' | 'text' | 'evidence' | 'replace'>,
     readonly actor: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
-export class ReportConversion {
+export class ReportConversion extends Command<void> {
   constructor(
     readonly allocation: OwnAllocation,
     readonly at: string,
     readonly value: ConversionData['value'],
     readonly actor: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 @CommandHandler(RequestReturn)
-export class RequestReturnHandler implements ICommandHandler<RequestReturn, void> {
+export class RequestReturnHandler implements ICommandHandler<RequestReturn> {
   constructor(
     private readonly repository: AggregateRepository,
     private readonly markets: MarketDirectory,
+    @Inject(PERSONAL_DATA_READER) private readonly personalData: PersonalDataReader,
   ) {}
 
   async execute({ allocation, claim, actor }: RequestReturn): Promise<void> {
+    // The evidence quotes the person (a call log, a bounce): sealed under the lead's key, erased with it.
+    const seal = (text: string | PersonalDataEnvelope) =>
+      typeof text === 'string' ? this.personalData.sealText(allocation.leadId, text) : text;
+    const evidence = await Promise.all(
+      claim.evidence.map(async ({ description, reference, ...rest }) => ({
+        ...rest,
+        description: await seal(description),
+        ...(reference !== undefined ? { reference: await seal(reference) } : {}),
+      })),
+    );
     const { returnWindowHours } = await this.markets.settingsOf(allocation.vertical);
     const { allocationId, leadId, orderId, buyerId, sellerId } = allocation;
     const request: ReturnRequestData = {
@@ -50,7 +71,7 @@ export class RequestReturnHandler implements ICommandHandler<RequestReturn, void
       buyerId,
       sellerId,
       reason: claim.reason,
-      evidence: claim.evidence,
+      evidence,
       ...(claim.text !== undefined ? { text: claim.text } : {}),
       ...(claim.replace !== undefined ? { replace: claim.replace } : {}),
     };
@@ -64,7 +85,7 @@ export class RequestReturnHandler implements ICommandHandler<RequestReturn, void
 }
 
 @CommandHandler(ReportConversion)
-export class ReportConversionHandler implements ICommandHandler<ReportConversion, void> {
+export class ReportConversionHandler implements ICommandHandler<ReportConversion> {
   constructor(private readonly repository: AggregateRepository) {}
 
   async execute({ allocation, at, value, actor }: ReportConversion): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { isEvent, OrderPlaced, uuidFromName } from '#lx/contracts';
 import { AggregateRepository } from '#lx/event-sourcing';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
@@ -16,7 +16,7 @@ import { newWebhookSecretRef, webhookSecret } from './webhook-secrets.js';
 // A busy account sees many writers (orders, releases, refunds): retry conflicts generously.
 const RETRIES = 20;
 
-export class ConfirmDeposit {
+export class ConfirmDeposit extends Command<BuyerAccountState> {
   constructor(
     readonly buyerId: string,
     readonly depositId: string,
@@ -24,10 +24,12 @@ export class ConfirmDeposit {
     readonly currency: string,
     readonly reference: string,
     readonly actor: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
-export class PlacePurchaseOrder {
+export class PlacePurchaseOrder extends Command<{ orderId: string }> {
   constructor(
     readonly buyerId: string,
     readonly vertical: string,
@@ -35,46 +37,60 @@ export class PlacePurchaseOrder {
     readonly actor: string,
     /** The request's Idempotency-Key: the order's id derives from it, so a retry cannot place a second order. */
     readonly idempotencyKey?: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
-export class AmendPurchaseOrder {
+export class AmendPurchaseOrder extends Command<void> {
   constructor(
     readonly buyerId: string,
     readonly orderId: string,
     readonly terms: OrderTerms,
     readonly actor: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
-export class ChangeOrderStatus {
+export class ChangeOrderStatus extends Command<void> {
   constructor(
     readonly buyerId: string,
     readonly orderId: string,
     readonly change: 'pause' | 'resume' | 'cancel',
     readonly actor: string,
     readonly reason?: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
-export class ConfigureWebhook {
+export class ConfigureWebhook extends Command<{ url: string; secret: string }> {
   constructor(
     readonly buyerId: string,
     readonly url: string,
     readonly actor: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
-export class RotateWebhookSecret {
+export class RotateWebhookSecret extends Command<{
+  url: string;
+  secret: string;
+  previousSecretValidUntil: string;
+}> {
   constructor(
     readonly buyerId: string,
     readonly overlapMinutes: number,
     readonly actor: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 @CommandHandler(ConfirmDeposit)
-export class ConfirmDepositHandler implements ICommandHandler<ConfirmDeposit, BuyerAccountState> {
+export class ConfirmDepositHandler implements ICommandHandler<ConfirmDeposit> {
   constructor(private readonly repository: AggregateRepository) {}
 
   async execute(command: ConfirmDeposit): Promise<BuyerAccountState> {
@@ -90,7 +106,7 @@ export class ConfirmDepositHandler implements ICommandHandler<ConfirmDeposit, Bu
 }
 
 @CommandHandler(PlacePurchaseOrder)
-export class PlacePurchaseOrderHandler implements ICommandHandler<PlacePurchaseOrder, { orderId: string }> {
+export class PlacePurchaseOrderHandler implements ICommandHandler<PlacePurchaseOrder> {
   constructor(
     private readonly repository: AggregateRepository,
     private readonly markets: MarketDirectory,
@@ -130,7 +146,7 @@ export class PlacePurchaseOrderHandler implements ICommandHandler<PlacePurchaseO
 }
 
 @CommandHandler(AmendPurchaseOrder)
-export class AmendPurchaseOrderHandler implements ICommandHandler<AmendPurchaseOrder, void> {
+export class AmendPurchaseOrderHandler implements ICommandHandler<AmendPurchaseOrder> {
   constructor(private readonly repository: AggregateRepository) {}
 
   async execute(command: AmendPurchaseOrder): Promise<void> {
@@ -144,7 +160,7 @@ export class AmendPurchaseOrderHandler implements ICommandHandler<AmendPurchaseO
 }
 
 @CommandHandler(ChangeOrderStatus)
-export class ChangeOrderStatusHandler implements ICommandHandler<ChangeOrderStatus, void> {
+export class ChangeOrderStatusHandler implements ICommandHandler<ChangeOrderStatus> {
   constructor(
     private readonly repository: AggregateRepository,
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -182,10 +198,7 @@ export class ChangeOrderStatusHandler implements ICommandHandler<ChangeOrderStat
 }
 
 @CommandHandler(ConfigureWebhook)
-export class ConfigureWebhookHandler implements ICommandHandler<
-  ConfigureWebhook,
-  { url: string; secret: string }
-> {
+export class ConfigureWebhookHandler implements ICommandHandler<ConfigureWebhook> {
   constructor(
     private readonly repository: AggregateRepository,
     @Inject(BUYERS_OPTIONS) private readonly options: BuyersOptions,
@@ -209,10 +222,7 @@ export class ConfigureWebhookHandler implements ICommandHandler<
 }
 
 @CommandHandler(RotateWebhookSecret)
-export class RotateWebhookSecretHandler implements ICommandHandler<
-  RotateWebhookSecret,
-  { url: string; secret: string; previousSecretValidUntil: string }
-> {
+export class RotateWebhookSecretHandler implements ICommandHandler<RotateWebhookSecret> {
   constructor(
     private readonly repository: AggregateRepository,
     @Inject(BUYERS_OPTIONS) private readonly options: BuyersOptions,

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags, ApiBody, ApiConsumes } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
@@ -18,14 +19,11 @@ import {
   Answers,
   AnswersDocument,
 } from '#lx/http';
-import { batchDecider } from '../domain/batch.decider.js';
-import { leadDecider } from '../domain/lead.decider.js';
 import { REJECTION_REASONS, type RejectionReason } from '../domain/rejection-reasons.js';
 import type { UploadFormat } from '../application/upload/parse-upload.js';
-import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
-import type { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
+import { UploadBatch, WithdrawBatch } from '../application/seller-commands.js';
+import { GetBatch, GetBatchRejections, ListBatches } from '../application/seller-reads.js';
 import { csvDocument } from '#lx/csv';
-import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
 import { problemOfUpload } from './problem-of-upload.js';
 import { UploadTermsQuery, WithdrawRequest } from './upload.dtos.js';
 import { BatchAnswer, BatchPage, BatchWithdrawn, RejectionsAnswer } from './responses.js';
@@ -44,8 +42,8 @@ const FORMATS: Record<string, UploadFormat> = {
 @Controller('v1/batches')
 export class BatchesController {
   constructor(
-    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
-    @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Post()
@@ -81,21 +79,23 @@ export class BatchesController {
       );
     const idempotencyKey = idempotencyKeyOf(request);
     try {
-      const { batchId } = await this.runtime.receiveUpload.receive({
-        sellerId: seller.participantId,
-        format,
-        body: request,
-        ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-        terms: {
-          vertical: terms.vertical,
-          floor: terms.floor,
-          exclusivity:
-            terms.exclusivity === 'shared'
-              ? { kind: 'shared', maxSales: terms.maxSales! }
-              : { kind: 'exclusive' },
-          ...(terms.listingLifetimeHours ? { listingLifetimeHours: terms.listingLifetimeHours } : {}),
-        },
-      });
+      const { batchId } = await this.commands.execute(
+        new UploadBatch({
+          sellerId: seller.participantId,
+          format,
+          body: request,
+          ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+          terms: {
+            vertical: terms.vertical,
+            floor: terms.floor,
+            exclusivity:
+              terms.exclusivity === 'shared'
+                ? { kind: 'shared', maxSales: terms.maxSales! }
+                : { kind: 'exclusive' },
+            ...(terms.listingLifetimeHours ? { listingLifetimeHours: terms.listingLifetimeHours } : {}),
+          },
+        }),
+      );
       response.setHeader('Location', `/v1/batches/${batchId}`);
       return this.get(batchId, seller);
     } catch (error) {
@@ -111,7 +111,9 @@ export class BatchesController {
   async list(@Query() page: PageQuery, @CurrentPrincipal() seller: Principal) {
     const limit = page.limit ?? 50;
     const cursor = decodeCursor(page.cursor, { submittedAt: 'instant', batchId: 'uuid' });
-    const rows = await this.queries.batches(seller.participantId, limit + 1, cursor ?? undefined);
+    const rows = await this.queries.execute(
+      new ListBatches(seller.participantId, limit + 1, cursor ?? undefined),
+    );
     return toPage(rows, limit, (last) => ({ submittedAt: last.submittedAt, batchId: last.batchId }));
   }
 
@@ -119,7 +121,7 @@ export class BatchesController {
   @Answers(BatchAnswer, { description: 'The batch and its verification progress' })
   @ApiOperation({ summary: 'A batch with its verification progress: share done and counts so far' })
   async get(@IdParam('batchId') batchId: string, @CurrentPrincipal() seller: Principal) {
-    const batch = await this.queries.batch(seller.participantId, batchId);
+    const batch = await this.queries.execute(new GetBatch(seller.participantId, batchId));
     if (!batch) throw notFound(`Batch ${batchId}`);
     return batch;
   }
@@ -129,7 +131,7 @@ export class BatchesController {
   @ApiOperation({ summary: 'Rejected rows with their line and reasons (JSON)' })
   async rejections(@IdParam('batchId') batchId: string, @CurrentPrincipal() seller: Principal) {
     const batch = await this.get(batchId, seller);
-    const rows = await this.queries.rejections(batchId);
+    const rows = await this.queries.execute(new GetBatchRejections(batchId));
     return {
       batchId,
       complete: batch.status !== 'verifying',
@@ -153,7 +155,7 @@ export class BatchesController {
   ): Promise<string> {
     await this.get(batchId, seller);
     csvDownload(response, `rejections-${batchId}.csv`);
-    const rows = await this.queries.rejections(batchId);
+    const rows = await this.queries.execute(new GetBatchRejections(batchId));
     return csvDocument(
       [
         ['Line in your file', 'Reason codes', 'What is wrong'],
@@ -180,26 +182,9 @@ export class BatchesController {
     @Body() body: WithdrawRequest,
     @CurrentPrincipal() seller: Principal,
   ) {
-    const metadata = { actor: seller.participantId, correlationId: batchId };
-    await this.runtime.aggregates.handle(
-      `batch-${batchId}`,
-      batchDecider,
-      { type: 'WithdrawBatch', batchId, sellerId: seller.participantId, reason: body.reason },
-      { metadata },
+    const { leadsWithdrawn } = await this.commands.execute(
+      new WithdrawBatch(batchId, seller.participantId, body.reason),
     );
-    const leadIds = await this.queries.listedLeadIdsOfBatch(batchId);
-    for (const leadId of leadIds)
-      await this.runtime.aggregates.handle(
-        `lead-${leadId}`,
-        leadDecider,
-        {
-          type: 'WithdrawLead',
-          leadId,
-          sellerId: seller.participantId,
-          reason: body.reason ?? 'batch withdrawn',
-        },
-        { metadata },
-      );
-    return { batchId, status: 'withdrawn', leadsWithdrawn: leadIds.length };
+    return { batchId, status: 'withdrawn', leadsWithdrawn };
   }
 }

@@ -1,4 +1,1 @@
-export const LEADS_RUNTIME = Symbol('LEADS_RUNTIME');
-export const SELLER_QUERIES = Symbol('SELLER_QUERIES');
-/** The exchange's configuration, as the sellers app was started with. */
-export const LEADS_CONFIG = Symbol('LEADS_CONFIG');
+export { LEADS_CONFIG, LEADS_RUNTIME, SELLER_QUERIES } from '../application/leads-tokens.js';

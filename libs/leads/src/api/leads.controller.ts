@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { sellerHistory, SellerHistory } from '#lx/contracts';
+import { SellerHistory } from '#lx/contracts';
 import {
   Answers,
   CurrentPrincipal,
@@ -14,10 +15,8 @@ import {
   toPage,
   type Principal,
 } from '#lx/http';
-import { leadDecider } from '../domain/lead.decider.js';
-import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
-import type { LeadRow, SellerQueries } from '../infrastructure/read-model/seller-queries.js';
-import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
+import { EraseLead, WithdrawLead } from '../application/seller-commands.js';
+import { GetLead, GetSellerActivity, GetSellerRecord, ListLeads } from '../application/seller-reads.js';
 import { ListLeadsQuery, WithdrawRequest } from './upload.dtos.js';
 import { LeadAnswer, LeadPage, LeadStatusChanged, SellerActivityAnswer } from './responses.js';
 
@@ -27,8 +26,8 @@ import { LeadAnswer, LeadPage, LeadStatusChanged, SellerActivityAnswer } from '.
 @Controller('v1/leads')
 export class LeadsController {
   constructor(
-    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
-    @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get()
@@ -37,15 +36,17 @@ export class LeadsController {
   async list(@Query() query: ListLeadsQuery, @CurrentPrincipal() seller: Principal) {
     const limit = query.limit ?? 100;
     const after = decodeCursor(query.cursor, { c: 'position', p: 'position' });
-    const rows = await this.queries.leads(seller.participantId, {
-      limit: limit + 1,
-      batchId: query.batchId,
-      status: query.status,
-      after: after ?? undefined,
-    });
-    const page = toPage(rows, limit, (last) => ({ c: last.position_commit, p: last.position_prepare }));
+    const rows = await this.queries.execute(
+      new ListLeads(seller.participantId, {
+        rows: limit + 1,
+        batchId: query.batchId,
+        status: query.status,
+        after: after ?? undefined,
+      }),
+    );
+    const page = toPage(rows, limit, (last) => last.position);
     return {
-      items: await this.views(page.items),
+      items: page.items.map((row) => row.lead),
       ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
     };
   }
@@ -54,9 +55,9 @@ export class LeadsController {
   @ApiOperation({ summary: 'One of my leads, with its personal data and market status' })
   @Answers(LeadAnswer, { description: 'The lead with its personal data and market status' })
   async get(@IdParam('leadId') leadId: string, @CurrentPrincipal() seller: Principal) {
-    const row = await this.queries.lead(seller.participantId, leadId);
-    if (!row) throw notFound(`Lead ${leadId}`);
-    return (await this.views([row]))[0];
+    const lead = await this.queries.execute(new GetLead(seller.participantId, leadId));
+    if (!lead) throw notFound(`Lead ${leadId}`);
+    return lead;
   }
 
   @Post(':leadId/withdraw')
@@ -68,17 +69,9 @@ export class LeadsController {
     @Body() body: WithdrawRequest,
     @CurrentPrincipal() seller: Principal,
   ) {
-    // A sold-out lead is off the market already and its sales stand: withdrawing it would only
-    // mislabel it (the engine ignores it either way).
-    const row = await this.queries.lead(seller.participantId, leadId);
-    if (row?.market_status === 'sold')
+    const outcome = await this.commands.execute(new WithdrawLead(leadId, seller.participantId, body.reason));
+    if (outcome === 'sold-out')
       throw new ProblemException(409, 'lead-sold-out', 'Lead sold out', `Lead ${leadId} is sold out`);
-    await this.runtime.aggregates.handle(
-      `lead-${leadId}`,
-      leadDecider,
-      { type: 'WithdrawLead', leadId, sellerId: seller.participantId, reason: body.reason },
-      { metadata: { actor: seller.participantId } },
-    );
     return { leadId, status: 'withdrawn' };
   }
 
@@ -89,37 +82,9 @@ export class LeadsController {
     summary: "Erase the lead's personal data for good (the person asked): its key is destroyed",
   })
   async erase(@IdParam('leadId') leadId: string, @CurrentPrincipal() seller: Principal) {
-    const row = await this.queries.lead(seller.participantId, leadId);
-    if (!row) throw notFound(`Lead ${leadId}`);
-    await this.runtime.eraseLeads.eraseLead(
-      leadId,
-      row.envelope?.keyId ?? leadId,
-      seller.participantId,
-      seller.participantId,
-    );
+    const outcome = await this.commands.execute(new EraseLead(leadId, seller.participantId));
+    if (outcome === 'not-found') throw notFound(`Lead ${leadId}`);
     return { leadId, status: 'erased' };
-  }
-
-  private async views(rows: LeadRow[]) {
-    const sealed = rows.map((row) => row.envelope);
-    const opened = await this.runtime.vault.openMany(sealed.filter((envelope) => envelope !== null));
-    let next = 0;
-    return rows.map((row) => ({
-      leadId: row.lead_id,
-      batchId: row.batch_id,
-      status: row.market_status,
-      sales: row.sales,
-      returned: row.returned,
-      proceeds: Number(row.proceeds),
-      attributes: row.attributes,
-      floor: Number(row.floor),
-      currency: row.currency,
-      exclusivity: row.exclusivity,
-      expiresAt: new Date(row.expires_at).toISOString(),
-      quality: row.quality,
-      listedAt: new Date(row.listed_at).toISOString(),
-      personalData: row.envelope ? (opened[next++] ?? null) : null,
-    }));
   }
 }
 
@@ -128,7 +93,7 @@ export class LeadsController {
 @Roles('seller')
 @Controller('v1/seller-history')
 export class SellerRecordController {
-  constructor(@Inject(SELLER_QUERIES) private readonly queries: SellerQueries) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @Answers(SellerHistory, { description: "The seller's record and score" })
@@ -136,7 +101,7 @@ export class SellerRecordController {
     summary: 'Leads sold, returns accepted, conversions reported, and the 0–100 score new listings get',
   })
   async history(@CurrentPrincipal() seller: Principal) {
-    return sellerHistory(seller.participantId, await this.queries.sellerRecord(seller.participantId));
+    return this.queries.execute(new GetSellerRecord(seller.participantId));
   }
 }
 
@@ -155,15 +120,12 @@ export class SellerActivityQuery {
   days?: number;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-const isoDay = (instant: Date) => instant.toISOString().slice(0, 10);
-
 /** The seller's activity by day (UTC) and the average quality of its leads, for its dashboard. */
 @ApiTags('sellers: leads')
 @Roles('seller')
 @Controller('v1/seller-activity')
 export class SellerActivityController {
-  constructor(@Inject(SELLER_QUERIES) private readonly queries: SellerQueries) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @Answers(SellerActivityAnswer, { description: "The seller's activity today, this month and by day" })
@@ -172,35 +134,6 @@ export class SellerActivityController {
       'Leads listed, sales made and returns accepted today, this month and per day (UTC), and the average quality of my leads by part',
   })
   async activity(@Query() query: SellerActivityQuery, @CurrentPrincipal() seller: Principal) {
-    const days = query.days ?? 30;
-    const now = new Date();
-    const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-    const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-    const seriesStart = new Date(today.getTime() - (days - 1) * DAY_MS);
-    const since = seriesStart < monthStart ? seriesStart : monthStart;
-    const { days: counted, quality } = await this.queries.activity(seller.participantId, since);
-    const byDay = new Map(counted.map((row) => [row.day, row]));
-    const countsOf = (day: string) => {
-      const row = byDay.get(day);
-      return { listed: row?.listed ?? 0, sold: row?.sold ?? 0, returned: row?.returned ?? 0 };
-    };
-    const month = { from: isoDay(monthStart), listed: 0, sold: 0, returned: 0 };
-    for (const row of counted)
-      if (row.day >= month.from) {
-        month.listed += row.listed;
-        month.sold += row.sold;
-        month.returned += row.returned;
-      }
-    const series = Array.from({ length: days }, (_, i) => {
-      const day = isoDay(new Date(seriesStart.getTime() + i * DAY_MS));
-      return { day, ...countsOf(day) };
-    });
-    return {
-      sellerId: seller.participantId,
-      today: { day: isoDay(today), ...countsOf(isoDay(today)) },
-      month,
-      days: series,
-      quality,
-    };
+    return this.queries.execute(new GetSellerActivity(seller.participantId, query.days ?? 30, new Date()));
   }
 }

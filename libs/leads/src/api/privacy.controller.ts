@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -21,6 +22,8 @@ import {
   decodeCursor,
   encodeCursor,
 } from '#lx/http';
+import { RevokeConsent, SuppressPeople } from '../application/seller-commands.js';
+import { ListSuppressions } from '../application/seller-reads.js';
 import { normaliseEmail } from '../domain/fingerprint.js';
 import { packagedContactChecks } from '../infrastructure/contact-checks.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
@@ -75,7 +78,11 @@ export class SuppressionUpload {
 @Roles('operator')
 @Controller('v1')
 export class PrivacyController {
-  constructor(@Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
+  ) {}
 
   @Get('suppressions')
   @Answers(SuppressionsAnswer, { description: 'The suppression list, newest first' })
@@ -85,7 +92,7 @@ export class PrivacyController {
   async suppressions(@Query() query: PageQuery) {
     const limit = query.limit ?? 100;
     const offset = Number(decodeCursor(query.cursor, { o: 'position' })?.o ?? 0);
-    const rows = await this.runtime.verification.suppressionPage(limit + 1, offset);
+    const rows = await this.queries.execute(new ListSuppressions(limit + 1, offset));
     const items = rows.slice(0, limit).map((row) => ({
       ...row,
       reason: row.reason as 'do_not_contact' | 'consent_revoked',
@@ -103,7 +110,7 @@ export class PrivacyController {
   })
   async suppress(@Body() body: SuppressionUpload) {
     const fingerprints = body.entries.flatMap((entry) => this.fingerprintsOf(entry));
-    const added = await this.runtime.verification.suppress(fingerprints, body.reason);
+    const added = await this.commands.execute(new SuppressPeople(fingerprints, body.reason));
     return { received: body.entries.length, fingerprintsAdded: added };
   }
 
@@ -115,10 +122,8 @@ export class PrivacyController {
   })
   async revoke(@Body() body: PersonContacts, @CurrentPrincipal() operator: Principal) {
     const fingerprints = this.fingerprintsOf(body);
-    const leadIds = await this.runtime.eraseLeads.revokeConsent(
-      fingerprints,
-      this.fingerprintsOf(body, 'every key'),
-      operator.participantId,
+    const leadIds = await this.commands.execute(
+      new RevokeConsent(fingerprints, this.fingerprintsOf(body, 'every key'), operator.participantId),
     );
     return { suppressed: fingerprints.length, leadsErased: leadIds };
   }

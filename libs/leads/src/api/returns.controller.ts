@@ -1,14 +1,12 @@
-import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
-import { Evidence, isEvent, ReturnRequested, revealLeadTexts } from '#lx/contracts';
+import { Evidence } from '#lx/contracts';
 import { CurrentPrincipal, PageQuery, Roles, type Principal, Answers, IdParam } from '#lx/http';
-import { returnResponseDecider } from '../domain/return-response.decider.js';
-import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
-import type { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
-import type { ExchangeConfig } from '#lx/config';
-import { LEADS_CONFIG, LEADS_RUNTIME, SELLER_QUERIES } from './leads-runtime.token.js';
+import { AnswerReturn } from '../application/seller-commands.js';
+import { ListSellerReturns } from '../application/seller-reads.js';
 import { ReturnResponseAnswer, SellerReturnsAnswer } from './responses.js';
 
 class EvidenceItem {
@@ -58,27 +56,17 @@ export class RespondToReturnRequest {
 @Controller('v1/returns')
 export class ReturnsController {
   constructor(
-    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
-    @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
-    @Inject(LEADS_CONFIG) private readonly config: ExchangeConfig,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get()
   @ApiOperation({ summary: 'Returns buyers requested against my leads, and where each stands' })
   @Answers(SellerReturnsAnswer, { description: "Returns of the seller's leads, newest first" })
   async list(@Query() page: PageQuery, @CurrentPrincipal() seller: Principal) {
-    const rows = await this.queries.returns(seller.participantId, page.limit ?? 100);
-    // The same answering time settlement escalates unanswered returns after.
-    const answeringMs = this.config.LX_SELLER_RESPONSE_MS ?? this.config.LX_SELLER_RESPONSE_HOURS * 3_600_000;
-    const items = rows.map((row) => {
-      const requestedAt = new Date((row as { requestedAt: Date | string }).requestedAt);
-      return {
-        ...(row as object),
-        requestedAt: requestedAt.toISOString(),
-        answerBy: new Date(requestedAt.getTime() + answeringMs).toISOString(),
-      };
-    });
-    return { items: await revealLeadTexts(items, (envelopes) => this.runtime.vault.openMany(envelopes)) };
+    return {
+      items: await this.queries.execute(new ListSellerReturns(seller.participantId, page.limit ?? 100)),
+    };
   }
 
   @Post(':allocationId/response')
@@ -92,40 +80,15 @@ export class ReturnsController {
     @CurrentPrincipal() seller: Principal,
   ) {
     if (!/^[A-Za-z0-9_.:-]{1,160}$/.test(allocationId)) allocationId = 'invalid';
-    const seal = await this.sealerForLeadOf(allocationId);
-    const result = await this.runtime.aggregates.handle(
-      `return-${allocationId}`,
-      returnResponseDecider,
-      {
-        type: 'RespondToReturn',
-        response: {
-          allocationId,
-          sellerId: seller.participantId,
-          position: body.position,
-          statement: await seal(body.statement),
-          evidence: await Promise.all(
-            (body.evidence ?? []).map(async ({ kind, description, reference }) => ({
-              kind,
-              description: await seal(description),
-              ...(reference !== undefined ? { reference: await seal(reference) } : {}),
-            })),
-          ),
-        },
-      },
-      { metadata: { actor: seller.participantId } },
+    const { responded } = await this.commands.execute(
+      new AnswerReturn(
+        allocationId,
+        seller.participantId,
+        body.position,
+        body.statement,
+        body.evidence ?? [],
+      ),
     );
-    return { allocationId, responded: result.events.length > 0, position: body.position };
-  }
-
-  /**
-   * The statement and evidence quote the person (a call log, a bounce): they are sealed under the
-   * returned lead's key (its id), so that erasing the lead erases them. No return, nothing to seal:
-   * the decider refuses the answer.
-   */
-  private async sealerForLeadOf(allocationId: string) {
-    const events = await this.runtime.store.readStream(`return-${allocationId}`, { maxCount: 1 });
-    const requested = events.find((event) => isEvent(ReturnRequested, event));
-    return async (text: string) =>
-      requested ? this.runtime.vault.sealUnder(requested.data.leadId, text) : text;
+    return { allocationId, responded, position: body.position };
   }
 }

@@ -10,6 +10,8 @@ import {
 import type { ExchangeConfig } from '#lx/config';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { registerScrapedGauge } from '#lx/http';
+import { sellerCommandHandlers } from '../application/seller-commands.js';
+import { sellerQueryHandlers } from '../application/seller-reads.js';
 import { createLeadsRuntime, type LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
 import { BatchesController } from './batches.controller.js';
@@ -100,6 +102,8 @@ export class SellersLeadsModule {
           useFactory: (runtime: LeadsRuntime) => new SellerQueries(runtime.pool),
         },
         LeadsLifecycle,
+        ...sellerCommandHandlers,
+        ...sellerQueryHandlers,
       ],
     };
   }

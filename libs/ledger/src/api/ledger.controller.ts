@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import {
   CurrentPrincipal,
   notFound,
@@ -12,16 +12,14 @@ import {
   decodeCursor,
   toPage,
 } from '#lx/http';
-import { formatPosition } from '#lx/event-store';
-import { ProjectionsHost } from '#lx/projections';
-import { Payouts } from '../application/payouts.js';
+import { IssuePayout } from '../application/payout-commands.js';
 import {
-  accountBalances,
-  ledgerBalanced,
-  payoutPage,
-  transferOf,
-  transferPage,
-} from '../infrastructure/ledger.queries.js';
+  GetAccountBalances,
+  GetLedgerStatus,
+  GetPayoutPage,
+  GetTransfer,
+  GetTransferPage,
+} from '../application/ledger-queries.js';
 import { AccountsQuery, PayoutRequest, PayoutsQuery, TransfersQuery } from './ledger.dtos.js';
 import {
   AccountsAnswer,
@@ -36,9 +34,8 @@ import {
 @Controller('v1')
 export class LedgerController {
   constructor(
-    private readonly dataSource: DataSource,
-    @Inject(Payouts) private readonly payouts: Payouts,
-    private readonly host: ProjectionsHost,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get('ledger/accounts')
@@ -46,7 +43,7 @@ export class LedgerController {
   @Roles('operator', 'auditor')
   @ApiOperation({ summary: 'Account balances (signed minor units; each currency sums to zero)' })
   async accounts(@Query() query: AccountsQuery) {
-    return { items: await accountBalances(this.dataSource, query) };
+    return { items: await this.queries.execute(new GetAccountBalances(query)) };
   }
 
   @Get('ledger/transfers')
@@ -58,7 +55,7 @@ export class LedgerController {
   async transfers(@Query() query: TransfersQuery) {
     const limit = query.limit ?? 100;
     const before = decodeCursor(query.cursor, { c: 'position', p: 'position', a: 'uuid' });
-    const rows = await transferPage(this.dataSource, query, limit, before);
+    const rows = await this.queries.execute(new GetTransferPage(query, limit, before));
     const page = toPage(rows, limit, (last) => last.cursor);
     return { ...page, items: page.items.map(({ cursor: _cursor, ...transfer }) => transfer) };
   }
@@ -70,7 +67,7 @@ export class LedgerController {
   async payoutHistory(@Query() query: PayoutsQuery) {
     const limit = query.limit ?? 100;
     const before = decodeCursor(query.cursor, { e: 'position' });
-    const rows = await payoutPage(this.dataSource, query, limit, before?.e ?? null);
+    const rows = await this.queries.execute(new GetPayoutPage(query, limit, before?.e ?? null));
     const page = toPage(rows, limit, (last) => ({ e: last.entryId }));
     return { ...page, items: page.items.map(({ entryId: _entryId, ...payout }) => payout) };
   }
@@ -82,7 +79,7 @@ export class LedgerController {
     summary: 'The transfer of an allocation: pending, posted or voided, with its causing events',
   })
   async transfer(@IdParam('allocationId') allocationId: string) {
-    const transfer = await transferOf(this.dataSource, allocationId);
+    const transfer = await this.queries.execute(new GetTransfer(allocationId));
     if (!transfer) throw notFound(`Transfer of allocation ${allocationId}`);
     return transfer;
   }
@@ -95,13 +92,7 @@ export class LedgerController {
       'The ledger projection: position, lag, the error that stopped it, if any, and whether every currency balances',
   })
   async status() {
-    const status = await this.host.runner('ledger').status();
-    // Log positions travel as `<commit>/<prepare>` text, as everywhere else in the API.
-    return {
-      ...status,
-      position: status.position ? formatPosition(status.position) : null,
-      balanced: await ledgerBalanced(this.dataSource),
-    };
+    return this.queries.execute(new GetLedgerStatus());
   }
 
   @Post('payouts')
@@ -113,6 +104,6 @@ export class LedgerController {
     const sellerId = principal.role === 'seller' ? principal.participantId : body.sellerId;
     if (!sellerId)
       throw new ProblemException(400, 'validation-failed', 'The request is not valid', 'sellerId: required');
-    return this.payouts.payOut(sellerId, body.currency, principal.participantId, new Date());
+    return this.commands.execute(new IssuePayout(sellerId, body.currency, principal.participantId));
   }
 }

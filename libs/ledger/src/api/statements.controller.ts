@@ -1,10 +1,10 @@
 import { Controller, ForbiddenException, Get, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { Answers, csvDownload, CurrentPrincipal, IdParam, Roles, type Principal } from '#lx/http';
 import { buyerStatementsCsv, sellerStatementsCsv } from '../domain/statement-csv.js';
-import { currenciesOf, readBuyerStatement, readSellerStatement } from '../infrastructure/ledger.queries.js';
+import { GetBuyerStatements, GetSellerStatements } from '../application/ledger-queries.js';
 import { StatementQuery } from './ledger.dtos.js';
 import { BuyerStatementsAnswer, SellerStatementsAnswer } from './responses.js';
 
@@ -12,7 +12,7 @@ import { BuyerStatementsAnswer, SellerStatementsAnswer } from './responses.js';
 @ApiTags('settlement: statements')
 @Controller('v1/statements')
 export class StatementsController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get('sellers/:sellerId')
   @Answers(SellerStatementsAnswer, {
@@ -28,11 +28,7 @@ export class StatementsController {
     @Res({ passthrough: true }) response: Response,
   ) {
     ownOnly(principal, 'seller', sellerId);
-    const statements = await Promise.all(
-      (await this.currencies(sellerId, query)).map((currency) =>
-        readSellerStatement(this.dataSource, sellerId, currency),
-      ),
-    );
+    const statements = await this.queries.execute(new GetSellerStatements(sellerId, query.currency));
     if (query.format !== 'csv') return { items: statements };
     return csv(
       response,
@@ -55,21 +51,13 @@ export class StatementsController {
     @Res({ passthrough: true }) response: Response,
   ) {
     ownOnly(principal, 'buyer', buyerId);
-    const statements = await Promise.all(
-      (await this.currencies(buyerId, query)).map((currency) =>
-        readBuyerStatement(this.dataSource, buyerId, currency),
-      ),
-    );
+    const statements = await this.queries.execute(new GetBuyerStatements(buyerId, query.currency));
     if (query.format !== 'csv') return { items: statements };
     return csv(
       response,
       `statement-${buyerId}.csv`,
       buyerStatementsCsv(statements, query.dialect ?? 'spreadsheet'),
     );
-  }
-
-  private async currencies(ownerId: string, query: StatementQuery): Promise<string[]> {
-    return query.currency ? [query.currency] : currenciesOf(this.dataSource, ownerId);
   }
 }
 

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { CurrentPrincipal, ProblemException, Roles, type Principal, Answers, IdParam } from '#lx/http';
-import { MarketSettingsService, type MarketSettingsView } from '../application/market-settings.js';
+import type { MarketSettingsView } from '../application/market-settings.js';
+import { ChangeMarketSettings, GetMarketSettings } from '../application/market-settings.handlers.js';
 import { ChangeMarketSettingsRequest } from './market-settings.dtos.js';
 import { MarketSettingsAnswer } from './responses.js';
 
@@ -13,11 +14,10 @@ const VERTICAL = /^[a-z][a-z0-9_]{0,39}$/;
 @Roles('operator')
 @Controller('v1/markets/:vertical/settings')
 export class MarketSettingsController {
-  private readonly settings: MarketSettingsService;
-
-  constructor(@Inject(EVENT_STORE) store: EventStore) {
-    this.settings = new MarketSettingsService(store);
-  }
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Get()
   @Answers(MarketSettingsAnswer, { description: 'The market’s settings in force' })
@@ -25,7 +25,7 @@ export class MarketSettingsController {
     summary: 'The settings in force (the defaults, with currency null, if none were published)',
   })
   get(@IdParam('vertical', 'vertical') vertical: string): Promise<MarketSettingsView> {
-    return this.settings.current(checkedVertical(vertical));
+    return this.queries.execute(new GetMarketSettings(checkedVertical(vertical)));
   }
 
   @Post()
@@ -37,7 +37,9 @@ export class MarketSettingsController {
     @Body() body: ChangeMarketSettingsRequest,
     @CurrentPrincipal() operator: Principal,
   ): Promise<MarketSettingsView> {
-    return this.settings.change(checkedVertical(vertical), { ...body }, operator.participantId);
+    return this.commands.execute(
+      new ChangeMarketSettings(checkedVertical(vertical), { ...body }, operator.participantId),
+    );
   }
 }
 

@@ -1,9 +1,8 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { Answers, IdParam, notFound, Roles } from '#lx/http';
-import type { PublishedSettings } from '../application/market-settings.js';
-import { marketSettingsStream } from '../application/market-inputs.js';
+import { GetMarketSettingsHistory, ListMarkets } from '../application/market-settings.handlers.js';
 import { MarketSettingsHistoryAnswer, MarketsAnswer } from './responses.js';
 import { checkedVertical } from './market-settings.controller.js';
 
@@ -12,7 +11,7 @@ import { checkedVertical } from './market-settings.controller.js';
 @Roles('operator')
 @Controller('v1/markets')
 export class MarketsController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @Answers(MarketsAnswer, { description: 'The markets with published settings, by vertical' })
@@ -21,29 +20,7 @@ export class MarketsController {
       'Every market an operator published settings for, with the settings in force (read from the log)',
   })
   async list() {
-    const latest = new Map<string, { settings: PublishedSettings; revision: number; changedAt: string }>();
-    let after = null;
-    for (;;) {
-      const page = await this.store.readAll({
-        after,
-        maxCount: 500,
-        filter: { streamCategories: ['marketSettings'], eventTypes: ['MarketSettingsChanged'] },
-      });
-      for (const event of page.events) {
-        const settings = event.data as PublishedSettings;
-        latest.set(settings.vertical, {
-          settings,
-          revision: event.revision,
-          changedAt: event.metadata.occurredAt,
-        });
-      }
-      after = page.nextAfter ?? after;
-      if (page.isEnd || page.events.length === 0) break;
-    }
-    const items = [...latest.values()]
-      .sort((a, b) => a.settings.vertical.localeCompare(b.settings.vertical))
-      .map(({ settings, revision, changedAt }) => ({ ...settings, revision, changedAt }));
-    return { items };
+    return { items: await this.queries.execute(new ListMarkets()) };
   }
 
   @Get(':vertical/settings/history')
@@ -54,17 +31,8 @@ export class MarketsController {
     summary: 'The market’s settings as published over time, newest first, with who published them',
   })
   async history(@IdParam('vertical', 'vertical') vertical: string) {
-    const events = await this.store.readStream(marketSettingsStream(checkedVertical(vertical)));
-    if (events.length === 0) throw notFound(`Market ${vertical}`);
-    return {
-      items: events
-        .map((event) => ({
-          ...(event.data as PublishedSettings),
-          revision: event.revision,
-          changedAt: event.metadata.occurredAt,
-          changedBy: event.metadata.actor ?? null,
-        }))
-        .reverse(),
-    };
+    const items = await this.queries.execute(new GetMarketSettingsHistory(checkedVertical(vertical)));
+    if (items.length === 0) throw notFound(`Market ${vertical}`);
+    return { items };
   }
 }

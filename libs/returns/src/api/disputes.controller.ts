@@ -1,9 +1,8 @@
 import { SellerHistory } from '#lx/contracts';
-import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
-import { loadParticipant } from '#lx/access';
-import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import {
   CurrentPrincipal,
   decodeCursor,
@@ -15,11 +14,8 @@ import {
   Answers,
   IdParam,
 } from '#lx/http';
-import { DataSource } from 'typeorm';
-import { ReturnDecisions } from '../application/return-decisions.js';
-import { decideBy, RETURNS_OPTIONS, type ReturnsOptions } from '../application/returns-options.js';
-import { readSellerHistory } from '../infrastructure/seller-history.projection.js';
-import { escalatedReturns } from '../infrastructure/return-facts.queries.js';
+import { DecideDispute } from '../application/dispute-commands.js';
+import { GetDisputeEvents, GetEscalatedDisputes, GetSellerHistory } from '../application/dispute-queries.js';
 import { DecisionAnswer, DisputeAnswer, EscalatedDisputesAnswer } from './responses.js';
 
 export class DisputesQuery extends PageQuery {
@@ -51,10 +47,8 @@ export class AuditorDecisionRequest {
 @Controller('v1/disputes')
 export class DisputesController {
   constructor(
-    @Inject(ReturnDecisions) private readonly decisions: ReturnDecisions,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly dataSource: DataSource,
-    @Inject(RETURNS_OPTIONS) private readonly options: ReturnsOptions,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get()
@@ -66,32 +60,11 @@ export class DisputesController {
   })
   async escalated(@Query() query: DisputesQuery) {
     const after = decodeCursor(query.cursor, { c: 'position', p: 'position' });
-    const page = await escalatedReturns(
-      this.dataSource,
-      query.limit ?? 50,
-      after ? { commit: after.c, prepare: after.p } : null,
+    const { items, hasMore } = await this.queries.execute(
+      new GetEscalatedDisputes(query.limit ?? 50, after ? { commit: after.c, prepare: after.p } : null),
     );
-    const names = new Map<string, string | null>();
-    const named = async (participantId: string) => {
-      if (!names.has(participantId))
-        names.set(participantId, (await loadParticipant(this.store, participantId)).state.name);
-      return { participantId, name: names.get(participantId) ?? null };
-    };
-    const items = [];
-    const now = Date.now();
-    for (const { buyerId, sellerId, position, ...item } of page.items) {
-      const deadline = decideBy(item.escalatedAt, this.options);
-      items.push({
-        ...item,
-        decideBy: deadline,
-        overdue: Date.parse(deadline) < now,
-        position,
-        buyer: await named(buyerId),
-        seller: await named(sellerId),
-      });
-    }
-    const last = page.items.at(-1);
-    if (!page.hasMore || !last) return { items };
+    const last = items.at(-1);
+    if (!hasMore || !last) return { items };
     const [c, p] = last.position.split('/');
     return { items, nextCursor: encodeCursor({ c: c!, p: p! }) };
   }
@@ -101,18 +74,9 @@ export class DisputesController {
   @Roles('auditor', 'operator')
   @ApiOperation({ summary: 'The return of an allocation: request, seller response, escalation, decision' })
   async dispute(@IdParam('allocationId') allocationId: string) {
-    const events = await this.store.readStream(`return-${allocationId}`);
+    const events = await this.queries.execute(new GetDisputeEvents(allocationId));
     if (events.length === 0) throw notFound(`Return of allocation ${allocationId}`);
-    return {
-      allocationId,
-      events: events.map((event) => ({
-        type: event.type,
-        data: event.data,
-        actor: event.metadata.actor,
-        occurredAt: event.metadata.occurredAt,
-        position: `${event.position.commit}/${event.position.prepare}`,
-      })),
-    };
+    return { allocationId, events };
   }
 
   @Post(':allocationId/decision')
@@ -127,15 +91,8 @@ export class DisputesController {
     @Body() body: AuditorDecisionRequest,
     @CurrentPrincipal() auditor: Principal,
   ) {
-    const event = await this.decisions.decideAsAuditor(
-      {
-        kind: 'decide-as-auditor',
-        allocationId,
-        auditorId: auditor.participantId,
-        outcome: body.outcome,
-        rationale: body.rationale,
-      },
-      new Date(),
+    const event = await this.commands.execute(
+      new DecideDispute(allocationId, auditor.participantId, body.outcome, body.rationale),
     );
     return { type: event.type, ...(event.data as object) };
   }
@@ -144,10 +101,7 @@ export class DisputesController {
 @ApiTags('settlement: seller history')
 @Controller('v1/sellers')
 export class SellerHistoryController {
-  constructor(
-    private readonly dataSource: DataSource,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get(':sellerId/history')
   @Answers(SellerHistory, { description: 'The seller’s record and score' })
@@ -156,9 +110,8 @@ export class SellerHistoryController {
     summary: 'A seller’s record: leads sold, returns accepted, conversions reported, score 0–100',
   })
   async history(@IdParam('sellerId') sellerId: string) {
-    // A seller with no sales yet has no history row: whether the id is a seller is the participant's stream.
-    const { state } = await loadParticipant(this.store, sellerId);
-    if (!state.exists || state.role !== 'seller') throw notFound(`Seller ${sellerId}`);
-    return readSellerHistory(this.dataSource, sellerId);
+    const history = await this.queries.execute(new GetSellerHistory(sellerId));
+    if (!history) throw notFound(`Seller ${sellerId}`);
+    return history;
   }
 }
