@@ -29,6 +29,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { formatInstant } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { personOf } from './purchased-lead';
+import { PageTitle } from '../../components/Headings';
 
 type Delivery = BuyersAnswer<'DeliveriesController_deliveries'>['items'][number];
 const column = createColumnHelper<Delivery>();
@@ -195,9 +196,7 @@ export default function DeliveryPage() {
 
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('purchases.delivery.title')}
-      </Title>
+      <PageTitle>{t('purchases.delivery.title')}</PageTitle>
 
       <Card withBorder component="section" aria-labelledby="webhook-title">
         <Stack>

@@ -15,6 +15,7 @@ import { formatMoney } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { ConversionForm, ReturnForm } from './PurchaseForms';
 import { personOf, type BuyerOrder, type Person, type Purchase } from './purchased-lead';
+import { PageTitle } from '../../components/Headings';
 
 type Row = Purchase & { person: Person | undefined };
 type Return = BuyersAnswer<'PurchasedLeadsController_returns'>['items'][number];
@@ -248,9 +249,7 @@ export default function PurchasedLeadsPage() {
 
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('purchases.leads.title')}
-      </Title>
+      <PageTitle>{t('purchases.leads.title')}</PageTitle>
       <Text c="dimmed" size="sm">
         {t('purchases.leads.intro')}
       </Text>

@@ -22,12 +22,13 @@ import { toApiProblem } from '../../api/problem';
 import type { SettlementAnswer } from '../../api/types';
 import { useCursorList } from '../../api/use-cursor-list';
 import { DataTable } from '../../components/DataTable';
-import { Instant, Money } from '../../components/Money';
+import { Instant, Money, MoneyCells } from '../../components/Money';
 import { QueryState } from '../../components/PageState';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { Notice } from './Notice';
 import { parseMajorUnits } from '../../format/format';
 import { showFieldProblems, useAllParticipants, useParticipantNames } from './shared';
+import { PageTitle } from '../../components/Headings';
 
 type Payout = SettlementAnswer<'LedgerController_payoutHistory'>['items'][number];
 const column = createColumnHelper<Payout>();
@@ -37,9 +38,7 @@ export default function FundsPage() {
   const { t } = useTranslation();
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('operator.funds.title')}
-      </Title>
+      <PageTitle>{t('operator.funds.title')}</PageTitle>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <DepositForm />
         <PayoutForm />
@@ -181,15 +180,10 @@ function DepositForm() {
                 <Table.Tbody>
                   {deposit.data.balances.map((balance) => (
                     <Table.Tr key={balance.currency}>
-                      <Table.Td>
-                        <Money minor={balance.deposited} currency={balance.currency} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Money minor={balance.available} currency={balance.currency} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Money minor={balance.reserved} currency={balance.currency} />
-                      </Table.Td>
+                      <MoneyCells
+                        amounts={[balance.deposited, balance.available, balance.reserved]}
+                        currency={balance.currency}
+                      />
                     </Table.Tr>
                   ))}
                 </Table.Tbody>

@@ -12,6 +12,7 @@ import { QueryState } from '../../components/PageState';
 import { formatNumber } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { useParticipantNames } from './shared';
+import { PageTitle } from '../../components/Headings';
 
 type Account = SettlementAnswer<'LedgerController_accounts'>['items'][number];
 type Transfer = SettlementAnswer<'LedgerController_transfers'>['items'][number];
@@ -50,9 +51,7 @@ export default function LedgerPage() {
   });
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('operator.ledger.title')}
-      </Title>
+      <PageTitle>{t('operator.ledger.title')}</PageTitle>
       <QueryState query={accounts}>
         {(answer) => (
           <Stack>

@@ -10,6 +10,7 @@ import { QueryState } from '../../components/PageState';
 import { MarketSettingsForm } from './MarketSettingsForm';
 import { useSettingsColumns } from './MarketsPage';
 import { useParticipantNames } from './shared';
+import { PageTitle } from '../../components/Headings';
 
 type Change = SettlementAnswer<'MarketsController_history'>['items'][number];
 const column = createColumnHelper<Change>();
@@ -49,9 +50,7 @@ export default function MarketPage() {
         ← {t('operator.markets.backToList')}
       </Anchor>
       <Group gap="sm">
-        <Title order={1} size="h2">
-          {t('operator.markets.marketTitle', { vertical })}
-        </Title>
+        <PageTitle>{t('operator.markets.marketTitle', { vertical })}</PageTitle>
         {current.data && !current.data.configured && (
           <Badge color="gray.7" variant="filled">
             {t('operator.markets.notOpened')}

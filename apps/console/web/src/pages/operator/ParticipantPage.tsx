@@ -25,6 +25,7 @@ import { QueryState } from '../../components/PageState';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { Notice } from './Notice';
 import { StatusBadge } from './ParticipantsPage';
+import { PageTitle } from '../../components/Headings';
 
 type ParticipantAnswer = SettlementAnswer<'ParticipantsController_get'>;
 type ApiKey = ParticipantAnswer['apiKeys'][number];
@@ -51,9 +52,7 @@ export default function ParticipantPage() {
         {(answer) => (
           <Stack>
             <Group gap="sm">
-              <Title order={1} size="h2">
-                {answer.name}
-              </Title>
+              <PageTitle>{answer.name}</PageTitle>
               <Badge variant="outline" color="indigo.9">
                 {t(`roles.${answer.role}`)}
               </Badge>

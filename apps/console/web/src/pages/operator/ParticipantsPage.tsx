@@ -26,6 +26,7 @@ import { QueryState } from '../../components/PageState';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { Notice } from './Notice';
 import { ROLES, showFieldProblems, type Participant, type Role } from './shared';
+import { PageTitle } from '../../components/Headings';
 
 const column = createColumnHelper<Participant>();
 
@@ -70,9 +71,7 @@ export default function ParticipantsPage() {
 
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('operator.participants.title')}
-      </Title>
+      <PageTitle>{t('operator.participants.title')}</PageTitle>
       <RegisterForm />
       <Title order={2} size="h3">
         {t('operator.participants.listTitle')}

@@ -11,6 +11,7 @@ import { QueryState } from '../../components/PageState';
 import { formatNumber } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { APPS, appHealth, type AppHealth } from './health';
+import { PageTitle } from '../../components/Headings';
 
 type Queue = SettlementAnswer<'SystemQueuesController_list'>['items'][number];
 type Suppression = SellersAnswer<'PrivacyController_suppressions'>['items'][number];
@@ -31,9 +32,7 @@ export default function SystemPage() {
   });
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('operator.system.title')}
-      </Title>
+      <PageTitle>{t('operator.system.title')}</PageTitle>
       <QueryState query={health}>
         {(apps) => (
           <Stack>
