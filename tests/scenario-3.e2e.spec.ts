@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { generateLeadRows, leadRowsToCsv, scenarioOneOrder, type LeadRow } from '#lx/market-generator';
+import { leadRowsToCsv, scenarioOneOrder, type LeadRow } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from './support/exchange.js';
-import { upload, waitForVerified } from './support/sellers.js';
+import { uploadVerified } from './support/sellers.js';
 import {
   confirmDeposit,
   openMarket,
   orderRequest,
   register,
-  scenarioOneFailures,
   waitUntil,
   type Registered,
+  participantCalls,
+  pullOrder,
+  scenarioThreeRows,
 } from './support/scenarios.js';
 
 /*
@@ -49,37 +51,9 @@ describe('scenario 3: the dispute', () => {
   const allocationOf = new Map<string, string>();
   let earlierAllocation: string;
 
-  const pool = generateLeadRows({
-    seed: 'scenario-3-e2e',
-    count: 4000,
-    vertical: 'eyewear',
-    country: 'RU',
-    capturedAround: new Date(),
-    captureWindowMinutes: 600,
-    partialShare: 0,
-    duplicateShare: 0,
-    badShare: 0,
-  }).rows.filter((row) => scenarioOneFailures(row).length === 0);
-  const named = (prefix: string, from: LeadRow[]) =>
-    from.map((row, index) => ({ ...row, external_id: `${prefix}-${String(index + 1).padStart(2, '0')}` }));
-  const annaRows = named('anna', pool.slice(0, 30));
-  const borisRows = named('boris', pool.slice(30, 50));
-  const irina = annaRows[4]!; // anna-05
-  // Irina as Boris captured her earlier for an insurance comparison site: the same phone and e-mail.
-  const irinaInsurance: LeadRow = {
-    ...irina,
-    external_id: 'irina-insurance',
-    interests: ['car_insurance'],
-    captured_at: new Date(Date.now() - 3_600_000).toISOString(),
-  };
+  const { annaRows, borisRows, irina, irinaInsurance } = scenarioThreeRows();
 
-  const call = (
-    app: 'sellers' | 'buyers' | 'settlement',
-    who: Registered,
-    method: string,
-    path: string,
-    body?: unknown,
-  ) => exchange.call(app, method, path, { key: who.apiKey, ...(body !== undefined ? { body } : {}) });
+  const call = participantCalls(() => exchange);
   const dispute = (allocationId: string) =>
     exchange.call('settlement', 'GET', `/v1/disputes/${allocationId}`, { key: auditor.apiKey });
   const eventTypes = async (allocationId: string): Promise<string[]> => {
@@ -110,13 +84,11 @@ describe('scenario 3: the dispute', () => {
   afterAll(async () => exchange?.stop());
 
   const listBatch = async (seller: Registered, rows: LeadRow[], vertical: string) => {
-    const uploaded = await upload(exchange, {
+    const { batch } = await uploadVerified(exchange, {
       key: seller.apiKey,
       body: leadRowsToCsv(rows),
       query: `vertical=${vertical}&floor=${PRICE}&exclusivity=exclusive`,
     });
-    expect(uploaded.status).toBe(202);
-    const { batch } = await waitForVerified(exchange, seller.apiKey, uploaded.body.batchId);
     expect(batch.progress).toMatchObject({ accepted: rows.length, rejected: 0 });
   };
 
@@ -139,16 +111,18 @@ describe('scenario 3: the dispute', () => {
 
   it('earlier: the buyer buys Irina from Boris in the insurance market', async () => {
     await listBatch(boris, [irinaInsurance], 'insurance');
-    const placed = await call('buyers', buyer, 'POST', '/v1/orders', {
-      vertical: 'insurance',
-      filters: { requiredContacts: ['phone', 'email'] },
-      bid: PRICE,
-      modifiers: [],
-      quantity: 1,
-      budget: PRICE,
-      exclusivity: 'any',
-      delivery: 'pull',
-    });
+    const placed = await call(
+      'buyers',
+      buyer,
+      'POST',
+      '/v1/orders',
+      pullOrder({
+        bid: PRICE,
+        quantity: 1,
+        vertical: 'insurance',
+        filters: { requiredContacts: ['phone', 'email'] },
+      }),
+    );
     expect(placed.status).toBe(201);
     const [earlier] = await purchasesOf(placed.body.orderId, 1);
     expect(earlier).toMatchObject({ sellerId: boris.participantId, price: PRICE });

@@ -1,29 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { generateLeadRows, leadRowsToCsv, scenarioOneOrder, type LeadRow } from '#lx/market-generator';
-import {
-  startConsole,
-  startExchange,
-  type RunningConsole,
-  type RunningExchange,
-} from '../support/exchange.js';
-import { upload, waitForVerified } from '../support/sellers.js';
+import { leadRowsToCsv, scenarioOneOrder, type LeadRow } from '#lx/market-generator';
+import { uploadVerified } from '../support/sellers.js';
 import {
   confirmDeposit,
   openMarket,
   orderRequest,
   register,
-  scenarioOneFailures,
   waitUntil,
   type Registered,
+  participantCalls,
+  pullOrder,
+  scenarioThreeRows,
 } from '../support/scenarios.js';
 import {
-  launchBrowser,
   openConsole,
   PHONE,
   screenshot,
   seriousAccessibilityViolations,
   signIn,
+  startConsoleRig,
+  stopConsoleRig,
+  type RunningConsole,
+  type RunningExchange,
+  openConsoleAs,
 } from '../support/browser.js';
 
 /*
@@ -49,49 +49,20 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
   let auditor: Registered;
   const allocationOf = new Map<string, string>();
 
-  const pool = generateLeadRows({
-    seed: 'scenario-3-e2e',
-    count: 4000,
-    vertical: 'eyewear',
-    country: 'RU',
-    capturedAround: new Date(),
-    captureWindowMinutes: 600,
-    partialShare: 0,
-    duplicateShare: 0,
-    badShare: 0,
-  }).rows.filter((row) => scenarioOneFailures(row).length === 0);
-  const named = (prefix: string, from: LeadRow[]) =>
-    from.map((row, index) => ({ ...row, external_id: `${prefix}-${String(index + 1).padStart(2, '0')}` }));
-  const annaRows = named('anna', pool.slice(0, 30));
-  const borisRows = named('boris', pool.slice(30, 50));
-  const irina = annaRows[4]!;
-  const irinaInsurance: LeadRow = {
-    ...irina,
-    external_id: 'irina-insurance',
-    interests: ['car_insurance'],
-    captured_at: new Date(Date.now() - 3_600_000).toISOString(),
-  };
+  const { annaRows, borisRows, irinaInsurance } = scenarioThreeRows();
   const phoneClaims = ['anna-02', 'anna-03', 'boris-02'];
 
-  const call = (
-    app: 'sellers' | 'buyers' | 'settlement',
-    who: Registered,
-    method: string,
-    path: string,
-    body?: unknown,
-  ) => exchange.call(app, method, path, { key: who.apiKey, ...(body !== undefined ? { body } : {}) });
+  const call = participantCalls(() => exchange);
   const eventTypes = async (allocationId: string): Promise<string[]> => {
     const response = await call('settlement', auditor, 'GET', `/v1/disputes/${allocationId}`);
     return response.status === 200 ? response.body.events.map((e: { type: string }) => e.type) : [];
   };
   const listBatch = async (seller: Registered, rows: LeadRow[], vertical: string) => {
-    const uploaded = await upload(exchange, {
+    await uploadVerified(exchange, {
       key: seller.apiKey,
       body: leadRowsToCsv(rows),
       query: `vertical=${vertical}&floor=${PRICE}&exclusivity=exclusive`,
     });
-    expect(uploaded.status).toBe(202);
-    await waitForVerified(exchange, seller.apiKey, uploaded.body.batchId);
   };
   const purchasesOf = async (order: string, count: number) => {
     const items = await waitUntil(
@@ -118,12 +89,10 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
   };
 
   beforeAll(async () => {
-    exchange = await startExchange('auditor-journey', {
+    ({ exchange, consoleApp, browser } = await startConsoleRig('auditor-journey', {
       LX_RATE_LIMIT_PER_MINUTE: '100000',
       LX_RETURN_WINDOW_MS: String(WINDOW_MS),
-    });
-    consoleApp = await startConsole(exchange);
-    browser = await launchBrowser();
+    }));
     anna = await register(exchange, 'seller', 'Anna Leads');
     boris = await register(exchange, 'seller', 'Boris Media');
     buyer = await register(exchange, 'buyer', 'Optika Premium');
@@ -132,24 +101,24 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
     await confirmDeposit(exchange, buyer, DEPOSIT, 'wire-0001');
   });
   afterAll(async () => {
-    await browser?.close();
-    await consoleApp?.stop();
-    await exchange?.stop();
+    await stopConsoleRig({ browser, consoleApp, exchange });
   });
 
   it('stages scenario 3 through the APIs up to the three escalated phone claims', async () => {
     // Earlier: the buyer buys Irina from Boris in the insurance market.
     await listBatch(boris, [irinaInsurance], 'insurance');
-    const earlier = await call('buyers', buyer, 'POST', '/v1/orders', {
-      vertical: 'insurance',
-      filters: { requiredContacts: ['phone', 'email'] },
-      bid: PRICE,
-      modifiers: [],
-      quantity: 1,
-      budget: PRICE,
-      exclusivity: 'any',
-      delivery: 'pull',
-    });
+    const earlier = await call(
+      'buyers',
+      buyer,
+      'POST',
+      '/v1/orders',
+      pullOrder({
+        bid: PRICE,
+        quantity: 1,
+        vertical: 'insurance',
+        filters: { requiredContacts: ['phone', 'email'] },
+      }),
+    );
     expect(earlier.status).toBe(201);
     await purchasesOf(earlier.body.orderId, 1);
     // Now: Anna and Boris list 50 leads in eyewear; the buyer buys all 50.
@@ -258,8 +227,7 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
   });
 
   it('in the browser: finds the allocation, reads its timeline and the explanation of its price', async () => {
-    const { context, page } = await openConsole(browser, consoleApp.url);
-    await signIn(page, auditor.apiKey);
+    const { context, page } = await openConsoleAs(browser, consoleApp.url, auditor.apiKey);
     await page.getByRole('heading', { name: 'Find anything' }).waitFor();
     await checkPage(page, 'auditor-find');
 
@@ -309,8 +277,7 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
   });
 
   it('in the browser: decides the escalated claim with a rationale, and sees the transfer voided and the ledger balanced', async () => {
-    const { context, page } = await openConsole(browser, consoleApp.url);
-    await signIn(page, auditor.apiKey);
+    const { context, page } = await openConsoleAs(browser, consoleApp.url, auditor.apiKey);
     await page.getByRole('link', { name: 'Disputes' }).click();
     await page.getByRole('heading', { name: 'Disputes' }).waitFor();
     await page.getByRole('table', { name: 'Waiting for an auditor, oldest escalation first' }).waitFor();
@@ -361,8 +328,7 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
   });
 
   it('in the browser: reads the dispute report and downloads its PDF', async () => {
-    const { context, page } = await openConsole(browser, consoleApp.url);
-    await signIn(page, auditor.apiKey);
+    const { context, page } = await openConsoleAs(browser, consoleApp.url, auditor.apiKey);
     const allocationId = allocationOf.get('anna-02')!;
     await page.goto(`/auditor/disputes/${allocationId}/report`);
     await page.getByRole('heading', { name: 'Dispute report' }).waitFor();
@@ -379,8 +345,7 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
   }, 200_000);
 
   it('in the browser: runs the replay proof and the integrity check, and sees them confirmed', async () => {
-    const { context, page } = await openConsole(browser, consoleApp.url);
-    await signIn(page, auditor.apiKey);
+    const { context, page } = await openConsoleAs(browser, consoleApp.url, auditor.apiKey);
     await page.getByRole('link', { name: 'Proofs' }).click();
     await page.getByRole('heading', { name: 'Proofs', exact: true }).waitFor();
     // A position that is not one gets a clear answer next to the field.

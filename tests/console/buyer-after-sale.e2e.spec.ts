@@ -1,32 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { generateLeadRows, leadRowsToCsv, scenarioOneOrder, type LeadRow } from '#lx/market-generator';
-import {
-  startConsole,
-  startExchange,
-  type RunningConsole,
-  type RunningExchange,
-} from '../support/exchange.js';
+import { leadRowsToCsv, scenarioOneOrder } from '#lx/market-generator';
 import {
   confirmDeposit,
   openMarket,
   orderRequest,
   register,
-  scenarioOneFailures,
   startWebhookReceiver,
   waitUntil,
   type Registered,
   type WebhookReceiver,
+  scenarioOneRows,
+  byExternalId,
 } from '../support/scenarios.js';
-import { upload, waitForVerified } from '../support/sellers.js';
+import { uploadVerified } from '../support/sellers.js';
 import {
-  launchBrowser,
   openConsole,
   PHONE,
   screenshot,
   seriousAccessibilityViolations,
   signIn,
+  startConsoleRig,
+  stopConsoleRig,
+  type RunningConsole,
+  type RunningExchange,
 } from '../support/browser.js';
 
 /** Text as a person reads it: every kind of space (ICU writes no-break ones in numbers) as one. */
@@ -50,31 +48,8 @@ describe('the buyer after the sale in the console', () => {
   let orderId: string;
 
   // Scenario 1's upload: 60 RU eyewear people inside the order's filters, 150 near misses, 30 far off.
-  const pool = generateLeadRows({
-    seed: 'scenario-1-e2e',
-    count: 6000,
-    vertical: 'eyewear',
-    country: 'RU',
-    capturedAround: new Date(),
-    captureWindowMinutes: 600,
-    partialShare: 0.15,
-    duplicateShare: 0,
-    badShare: 0,
-  }).rows;
-  const inside = pool.filter((row) => scenarioOneFailures(row).length === 0).slice(0, 60);
-  const nearMisses = ['ageMin', 'regions', 'requiredContacts', 'maritalStatus', 'interestsAny'].flatMap(
-    (filter) =>
-      pool
-        .filter((row) => {
-          const failures = scenarioOneFailures(row);
-          return failures.length === 1 && failures[0] === filter;
-        })
-        .slice(0, 30),
-  );
-  const farOff = pool.filter((row) => scenarioOneFailures(row).length >= 2).slice(0, 30);
-  const rows: LeadRow[] = [...inside, ...nearMisses, ...farOff].sort((a, b) =>
-    a.external_id < b.external_id ? -1 : 1,
-  );
+  const { inside, nearMisses, farOff } = scenarioOneRows();
+  const rows = byExternalId([...inside, ...nearMisses, ...farOff]);
 
   /** The page from its top (the frame's header and navigation are fixed; a full-page shot shows them where the page was scrolled). */
   const shot = async (name: string, on = page) => {
@@ -96,9 +71,9 @@ describe('the buyer after the sale in the console', () => {
   };
 
   beforeAll(async () => {
-    exchange = await startExchange('console-after-sale', { LX_RATE_LIMIT_PER_MINUTE: '100000' });
-    consoleApp = await startConsole(exchange);
-    browser = await launchBrowser();
+    ({ exchange, consoleApp, browser } = await startConsoleRig('console-after-sale', {
+      LX_RATE_LIMIT_PER_MINUTE: '100000',
+    }));
     seller = await register(exchange, 'seller', 'Moscow Leads LLC');
     optika = await register(exchange, 'buyer', 'Оптика Север');
     receiver = await startWebhookReceiver();
@@ -107,21 +82,17 @@ describe('the buyer after the sale in the console', () => {
   });
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
     await receiver?.close();
-    await consoleApp?.stop();
-    await exchange?.stop();
+    await stopConsoleRig({ browser, consoleApp, exchange });
   });
 
   it('stages seed 001 through the API: the upload verified, the deposit confirmed', async () => {
     expect(inside).toHaveLength(60);
-    const uploaded = await upload(exchange, {
+    const { batch } = await uploadVerified(exchange, {
       key: seller.apiKey,
       body: leadRowsToCsv(rows),
       query: 'vertical=eyewear&floor=60000&exclusivity=exclusive',
     });
-    expect(uploaded.status).toBe(202);
-    const { batch } = await waitForVerified(exchange, seller.apiKey, uploaded.body.batchId);
     expect(batch.progress).toMatchObject({ accepted: rows.length, rejected: 0 });
     await confirmDeposit(exchange, optika, 5_000_000, 'bank-2025-06-01-0042');
   });

@@ -1,28 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { generateLeadRows, leadRowsToCsv, type LeadRow } from '#lx/market-generator';
-import {
-  startConsole,
-  startExchange,
-  type RunningConsole,
-  type RunningExchange,
-} from '../support/exchange.js';
+import { leadRowsToCsv } from '#lx/market-generator';
 import {
   confirmDeposit,
   openMarket,
   register,
-  scenarioOneFailures,
   waitUntil,
   type Registered,
+  scenarioOneRows,
+  byExternalId,
 } from '../support/scenarios.js';
-import { upload, waitForVerified } from '../support/sellers.js';
+import { uploadVerified } from '../support/sellers.js';
 import {
-  launchBrowser,
   openConsole,
   PHONE,
   screenshot,
   seriousAccessibilityViolations,
   signIn,
+  startConsoleRig,
+  stopConsoleRig,
+  type RunningConsole,
+  type RunningExchange,
 } from '../support/browser.js';
 
 /**
@@ -40,28 +38,8 @@ describe('the buyer’s orders in the console', () => {
   let page: Page;
 
   // Staged as tests/scenario-1.e2e.spec.ts stages it: 60 leads inside the filters, near misses on each.
-  const pool = generateLeadRows({
-    seed: 'scenario-1-e2e',
-    count: 6000,
-    vertical: 'eyewear',
-    country: 'RU',
-    capturedAround: new Date(),
-    captureWindowMinutes: 600,
-    partialShare: 0.15,
-    duplicateShare: 0,
-    badShare: 0,
-  }).rows;
-  const inside = pool.filter((row) => scenarioOneFailures(row).length === 0).slice(0, 60);
-  const nearMisses = ['ageMin', 'regions', 'requiredContacts', 'maritalStatus', 'interestsAny'].flatMap(
-    (filter) =>
-      pool
-        .filter((row) => {
-          const failures = scenarioOneFailures(row);
-          return failures.length === 1 && failures[0] === filter;
-        })
-        .slice(0, 30),
-  );
-  const rows: LeadRow[] = [...inside, ...nearMisses].sort((a, b) => (a.external_id < b.external_id ? -1 : 1));
+  const { inside, nearMisses } = scenarioOneRows();
+  const rows = byExternalId([...inside, ...nearMisses]);
 
   // The pointer rests off the page's controls first: a hovered link is not what axe should judge.
   const accessible = async () => {
@@ -71,20 +49,18 @@ describe('the buyer’s orders in the console', () => {
   const heading = (name: string) => page.getByRole('heading', { name, level: 1 }).waitFor();
 
   beforeAll(async () => {
-    exchange = await startExchange('console-buyer-orders', { LX_RATE_LIMIT_PER_MINUTE: '100000' });
-    consoleApp = await startConsole(exchange);
-    browser = await launchBrowser();
+    ({ exchange, consoleApp, browser } = await startConsoleRig('console-buyer-orders', {
+      LX_RATE_LIMIT_PER_MINUTE: '100000',
+    }));
     seller = await register(exchange, 'seller', 'Moscow Leads LLC');
     optika = await register(exchange, 'buyer', 'Оптика Север');
     await openMarket(exchange, 'eyewear');
     await confirmDeposit(exchange, optika, 5_000_000, 'bank-2025-06-01-0042');
-    const uploaded = await upload(exchange, {
+    await uploadVerified(exchange, {
       key: seller.apiKey,
       body: leadRowsToCsv(rows),
       query: 'vertical=eyewear&floor=60000&exclusivity=exclusive',
     });
-    expect(uploaded.status).toBe(202);
-    await waitForVerified(exchange, seller.apiKey, uploaded.body.batchId);
     await waitUntil('the listing to reach the buyers’ market depth', async () => {
       const response = await exchange.call('buyers', 'POST', '/v1/orders/preview', {
         key: optika.apiKey,
@@ -97,9 +73,7 @@ describe('the buyer’s orders in the console', () => {
   }, 240_000);
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
-    await consoleApp?.stop();
-    await exchange?.stop();
+    await stopConsoleRig({ browser, consoleApp, exchange });
   });
 
   it('opens on the dashboard with the deposit available and nothing bought yet', async () => {

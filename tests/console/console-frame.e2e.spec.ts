@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import {
-  startConsole,
-  startExchange,
-  type RunningConsole,
-  type RunningExchange,
-} from '../support/exchange.js';
 import { register } from '../support/scenarios.js';
 import {
-  launchBrowser,
   openConsole,
   PHONE,
   seriousAccessibilityViolations,
   signIn,
+  startConsoleRig,
+  stopConsoleRig,
+  type RunningConsole,
+  type RunningExchange,
 } from '../support/browser.js';
 
 /**
@@ -26,15 +23,11 @@ describe('the console', () => {
   let seller: { participantId: string; apiKey: string };
 
   beforeAll(async () => {
-    exchange = await startExchange('console-frame');
-    consoleApp = await startConsole(exchange);
-    browser = await launchBrowser();
+    ({ exchange, consoleApp, browser } = await startConsoleRig('console-frame'));
     seller = await register(exchange, 'seller', 'Óptica Sant Martí');
   });
   afterAll(async () => {
-    await browser?.close();
-    await consoleApp?.stop();
-    await exchange?.stop();
+    await stopConsoleRig({ browser, consoleApp, exchange });
   });
 
   it('serves the built app and the three APIs on one origin, with a strict content security policy', async () => {

@@ -1,20 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Locator, Page } from 'playwright-core';
-import {
-  startConsole,
-  startExchange,
-  type RunningConsole,
-  type RunningExchange,
-} from '../support/exchange.js';
-import { MarketLoad } from '../support/market-load.js';
+import { LIGHT_TRADING, MarketLoad } from '../support/market-load.js';
 import { waitUntil } from '../support/scenarios.js';
 import {
-  launchBrowser,
   openConsole,
   PHONE,
   screenshot,
   seriousAccessibilityViolations,
-  signIn,
+  startConsoleRig,
+  stopConsoleRig,
+  type RunningConsole,
+  type RunningExchange,
+  openConsoleAs,
 } from '../support/browser.js';
 
 /**
@@ -30,17 +27,13 @@ describe('the operator portal', () => {
 
   beforeAll(async () => {
     // A short return window: the trades of the ledger step post within the test.
-    exchange = await startExchange('operator-journey', {
+    ({ exchange, consoleApp, browser } = await startConsoleRig('operator-journey', {
       LX_RATE_LIMIT_PER_MINUTE: '1000000',
       LX_RETURN_WINDOW_MS: '3000',
-    });
-    consoleApp = await startConsole(exchange);
-    browser = await launchBrowser();
+    }));
   });
   afterAll(async () => {
-    await browser?.close();
-    await consoleApp?.stop();
-    await exchange?.stop();
+    await stopConsoleRig({ browser, consoleApp, exchange });
   });
 
   const whoIs = async (apiKey: string) => {
@@ -83,8 +76,7 @@ describe('the operator portal', () => {
   };
 
   it('registers a seller and a buyer, issues their keys and opens a market', async () => {
-    const { context, page } = await openConsole(browser, consoleApp.url);
-    await signIn(page, exchange.operatorKey);
+    const { context, page } = await openConsoleAs(browser, consoleApp.url, exchange.operatorKey);
     await page.getByRole('heading', { name: 'Participants', level: 1 }).waitFor();
     expect(page.url()).toContain('/operator/participants');
     await page.getByText('Nobody is registered yet', { exact: false }).waitFor();
@@ -119,8 +111,7 @@ describe('the operator portal', () => {
   });
 
   it('confirms a deposit for the buyer, picked by name, and sees the books balanced', async () => {
-    const { context, page } = await openConsole(browser, consoleApp.url);
-    await signIn(page, exchange.operatorKey);
+    const { context, page } = await openConsoleAs(browser, consoleApp.url, exchange.operatorKey);
     await page.getByRole('link', { name: 'Funds', exact: true }).click();
     await page.getByRole('heading', { name: 'Confirm a deposit' }).waitFor();
     await page.getByRole('button', { name: 'Confirm the deposit' }).click();
@@ -146,13 +137,7 @@ describe('the operator portal', () => {
     await checked(page, 'operator-funds');
 
     // Some trading in another market (RUB), so the ledger has transfers to show.
-    const load = await MarketLoad.prepare(exchange, {
-      leadsPerSecond: 10,
-      batchRows: 5,
-      orderEveryMs: 1_000,
-      orderQuantity: 5,
-      returnEveryMs: 60_000,
-    });
+    const load = await MarketLoad.prepare(exchange, LIGHT_TRADING);
     try {
       load.start();
       await waitUntil(
@@ -188,8 +173,7 @@ describe('the operator portal', () => {
   }, 240_000);
 
   it('suspends a participant (its key stops working) and reinstates it (the key works again)', async () => {
-    const { context, page } = await openConsole(browser, consoleApp.url);
-    await signIn(page, exchange.operatorKey);
+    const { context, page } = await openConsoleAs(browser, consoleApp.url, exchange.operatorKey);
     await page.getByRole('link', { name: 'Clínica Visión Norte' }).click();
     await page.getByRole('heading', { name: 'Suspension' }).waitFor();
     await page.getByRole('button', { name: 'Suspend', exact: true }).click();
@@ -211,8 +195,7 @@ describe('the operator portal', () => {
   });
 
   it('shows the three apps healthy, the queues, and the suppression list', async () => {
-    const { context, page } = await openConsole(browser, consoleApp.url);
-    await signIn(page, exchange.operatorKey);
+    const { context, page } = await openConsoleAs(browser, consoleApp.url, exchange.operatorKey);
     await page.getByRole('link', { name: 'System', exact: true }).click();
     for (const app of ['sellers', 'buyers', 'settlement'])
       await page.getByTestId(`health-${app}`).getByText('Health: up').waitFor();

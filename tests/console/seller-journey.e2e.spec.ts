@@ -2,19 +2,24 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
 import {
-  startConsole,
-  startExchange,
-  type RunningConsole,
-  type RunningExchange,
-} from '../support/exchange.js';
-import { confirmDeposit, openMarket, register, waitUntil, type Registered } from '../support/scenarios.js';
+  confirmDeposit,
+  openMarket,
+  register,
+  waitUntil,
+  type Registered,
+  participantCalls,
+  pullOrder,
+} from '../support/scenarios.js';
 import {
-  launchBrowser,
   openConsole,
   PHONE,
   screenshot,
   seriousAccessibilityViolations,
   signIn,
+  startConsoleRig,
+  stopConsoleRig,
+  type RunningConsole,
+  type RunningExchange,
 } from '../support/browser.js';
 
 const PRICE = 60_000;
@@ -50,13 +55,7 @@ describe('the seller portal', () => {
   const catalan = generated.expected.findIndex((e) => e.kind === 'good');
   generated.rows[catalan] = { ...generated.rows[catalan]!, first_name: 'Àngels', last_name: 'Martí i Puig' };
 
-  const call = (
-    app: 'sellers' | 'buyers' | 'settlement',
-    who: Registered,
-    method: string,
-    path: string,
-    body?: unknown,
-  ) => exchange.call(app, method, path, { key: who.apiKey, ...(body !== undefined ? { body } : {}) });
+  const call = participantCalls(() => exchange);
 
   const checkPage = async (name: string) => {
     // Full-page screenshots from the top, where the fixed header belongs.
@@ -74,9 +73,9 @@ describe('the seller portal', () => {
   };
 
   beforeAll(async () => {
-    exchange = await startExchange('seller-journey', { LX_RATE_LIMIT_PER_MINUTE: '100000' });
-    consoleApp = await startConsole(exchange);
-    browser = await launchBrowser();
+    ({ exchange, consoleApp, browser } = await startConsoleRig('seller-journey', {
+      LX_RATE_LIMIT_PER_MINUTE: '100000',
+    }));
     await openMarket(exchange, 'eyewear');
     seller = await register(exchange, 'seller', 'Оптика Север');
     buyer = await register(exchange, 'buyer', 'Òptica Sant Martí');
@@ -85,9 +84,7 @@ describe('the seller portal', () => {
   });
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
-    await consoleApp?.stop();
-    await exchange?.stop();
+    await stopConsoleRig({ browser, consoleApp, exchange });
   });
 
   it('opens on the dashboard, signed in by name', async () => {
@@ -168,16 +165,7 @@ describe('the seller portal', () => {
   });
 
   it('answers a buyer’s return in the inbox and sees the sales on the dashboard and statement', async () => {
-    const placed = await call('buyers', buyer, 'POST', '/v1/orders', {
-      vertical: 'eyewear',
-      filters: {},
-      bid: PRICE,
-      modifiers: [],
-      quantity: 3,
-      budget: 3 * PRICE,
-      exclusivity: 'any',
-      delivery: 'pull',
-    });
+    const placed = await call('buyers', buyer, 'POST', '/v1/orders', pullOrder({ bid: PRICE, quantity: 3 }));
     expect(placed.status).toBe(201);
     const purchases = await waitUntil('three purchases', async () => {
       const bought = await call('buyers', buyer, 'GET', `/v1/purchased-leads?orderId=${placed.body.orderId}`);

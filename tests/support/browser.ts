@@ -1,6 +1,9 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { startConsole, startExchange, type RunningConsole, type RunningExchange } from './exchange.js';
+
+export type { RunningConsole, RunningExchange };
 
 /**
  * Chromium for the console's browser tests: Debian's build (`.ci/run` installs it), headless, with
@@ -20,6 +23,40 @@ const FLAGS = [
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}: apt-get install -y chromium`);
   return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+}
+
+/** What every console journey runs against: the three apps, the console in front of them, Chromium. */
+export interface ConsoleRig {
+  exchange: RunningExchange;
+  consoleApp: RunningConsole;
+  browser: Browser;
+}
+
+/** Starts the rig; what started is stopped again when a later part fails to start. */
+export async function startConsoleRig(
+  label: string,
+  extraEnv: Record<string, string> = {},
+): Promise<ConsoleRig> {
+  const exchange = await startExchange(label, extraEnv);
+  try {
+    const consoleApp = await startConsole(exchange);
+    try {
+      return { exchange, consoleApp, browser: await launchBrowser() };
+    } catch (error) {
+      await consoleApp.stop();
+      throw error;
+    }
+  } catch (error) {
+    await exchange.stop();
+    throw error;
+  }
+}
+
+/** Stops the rig, browser first; a part a failed beforeAll never got is skipped. */
+export async function stopConsoleRig(rig: Partial<ConsoleRig>): Promise<void> {
+  await rig.browser?.close();
+  await rig.consoleApp?.stop();
+  await rig.exchange?.stop();
 }
 
 export const LAPTOP = { width: 1366, height: 860 };
@@ -42,6 +79,17 @@ export async function openConsole(
   const page = await context.newPage();
   await page.goto('/');
   return { context, page };
+}
+
+/** A fresh context on the console (as `openConsole`), signed in with `apiKey`. */
+export async function openConsoleAs(
+  browser: Browser,
+  consoleUrl: string,
+  apiKey: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const opened = await openConsole(browser, consoleUrl);
+  await signIn(opened.page, apiKey);
+  return opened;
 }
 
 /** Signs in with an API key, as a person does, and waits for the role's first page. */
