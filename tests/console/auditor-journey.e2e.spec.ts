@@ -1,18 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { leadRowsToCsv, scenarioOneOrder, type LeadRow } from '#lx/market-generator';
-import { uploadVerified } from '../support/sellers.js';
-import {
-  confirmDeposit,
-  openMarket,
-  orderRequest,
-  register,
-  waitUntil,
-  type Registered,
-  participantCalls,
-  pullOrder,
-  scenarioThreeRows,
-} from '../support/scenarios.js';
+import { waitUntil, type Registered, participantCalls } from '../support/scenarios.js';
 import {
   openConsole,
   PHONE,
@@ -25,6 +13,12 @@ import {
   type RunningExchange,
   openConsoleAs,
 } from '../support/browser.js';
+import {
+  PHONE_CLAIMS,
+  SCENARIO_THREE_PRICE,
+  SCENARIO_THREE_WINDOW_MS,
+  ScenarioThree,
+} from '../support/scenario-three.js';
 
 /*
  * An auditor settles scenario 3's escalated claim in the browser. Scenario 3 (docs/scenarios.md,
@@ -35,50 +29,20 @@ import {
  * voided and the ledger balanced, reads the dispute report, and runs the replay proof.
  */
 
-const WINDOW_MS = 40_000;
-const PRICE = 60_000; // 600 RUB
-const DEPOSIT = 3_100_000;
+const PRICE = SCENARIO_THREE_PRICE;
 
 describe('the auditor portal: settling scenario 3’s escalated claim', () => {
   let exchange: RunningExchange;
   let consoleApp: RunningConsole;
   let browser: Browser;
   let anna: Registered;
-  let boris: Registered;
   let buyer: Registered;
   let auditor: Registered;
-  const allocationOf = new Map<string, string>();
-
-  const { annaRows, borisRows, irinaInsurance } = scenarioThreeRows();
-  const phoneClaims = ['anna-02', 'anna-03', 'boris-02'];
+  const stage = new ScenarioThree(() => exchange);
+  const { allocationOf } = stage;
+  const phoneClaims = PHONE_CLAIMS;
 
   const call = participantCalls(() => exchange);
-  const eventTypes = async (allocationId: string): Promise<string[]> => {
-    const response = await call('settlement', auditor, 'GET', `/v1/disputes/${allocationId}`);
-    return response.status === 200 ? response.body.events.map((e: { type: string }) => e.type) : [];
-  };
-  const listBatch = async (seller: Registered, rows: LeadRow[], vertical: string) => {
-    await uploadVerified(exchange, {
-      key: seller.apiKey,
-      body: leadRowsToCsv(rows),
-      query: `vertical=${vertical}&floor=${PRICE}&exclusivity=exclusive`,
-    });
-  };
-  const purchasesOf = async (order: string, count: number) => {
-    const items = await waitUntil(
-      `${count} purchases of order ${order}`,
-      async () => {
-        const page = await call('buyers', buyer, 'GET', `/v1/purchased-leads?orderId=${order}&limit=100`);
-        return page.body.items?.length >= count ? (page.body.items as any[]) : undefined;
-      },
-      60_000,
-    );
-    for (const item of items) {
-      const detail = await call('buyers', buyer, 'GET', `/v1/purchased-leads/${item.allocationId}`);
-      allocationOf.set(detail.body.lead.personalData.externalId, item.allocationId);
-    }
-    return items;
-  };
 
   /** Every page the auditor sees: no serious accessibility violation, and a picture for the docs. */
   const checkPage = async (page: Page, name: string) => {
@@ -91,14 +55,9 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
   beforeAll(async () => {
     ({ exchange, consoleApp, browser } = await startConsoleRig('auditor-journey', {
       LX_RATE_LIMIT_PER_MINUTE: '100000',
-      LX_RETURN_WINDOW_MS: String(WINDOW_MS),
+      LX_RETURN_WINDOW_MS: String(SCENARIO_THREE_WINDOW_MS),
     }));
-    anna = await register(exchange, 'seller', 'Anna Leads');
-    boris = await register(exchange, 'seller', 'Boris Media');
-    buyer = await register(exchange, 'buyer', 'Optika Premium');
-    auditor = await register(exchange, 'auditor', 'Audit & Co');
-    for (const vertical of ['eyewear', 'insurance']) await openMarket(exchange, vertical);
-    await confirmDeposit(exchange, buyer, DEPOSIT, 'wire-0001');
+    ({ anna, buyer, auditor } = await stage.open());
   });
   afterAll(async () => {
     await stopConsoleRig({ browser, consoleApp, exchange });
@@ -106,65 +65,19 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
 
   it('stages scenario 3 through the APIs up to the three escalated phone claims', async () => {
     // Earlier: the buyer buys Irina from Boris in the insurance market.
-    await listBatch(boris, [irinaInsurance], 'insurance');
-    const earlier = await call(
-      'buyers',
-      buyer,
-      'POST',
-      '/v1/orders',
-      pullOrder({
-        bid: PRICE,
-        quantity: 1,
-        vertical: 'insurance',
-        filters: { requiredContacts: ['phone', 'email'] },
-      }),
-    );
-    expect(earlier.status).toBe(201);
-    await purchasesOf(earlier.body.orderId, 1);
+    const earlier = await stage.buyIrinaEarlier();
+    await stage.purchasesOf(earlier.body.orderId, 1);
     // Now: Anna and Boris list 50 leads in eyewear; the buyer buys all 50.
-    await listBatch(anna, annaRows, 'eyewear');
-    await listBatch(boris, borisRows, 'eyewear');
-    const placed = await call('buyers', buyer, 'POST', '/v1/orders', orderRequest(scenarioOneOrder()));
-    expect(placed.status).toBe(201);
-    expect(await purchasesOf(placed.body.orderId, 50)).toHaveLength(50);
+    const placed = await stage.placeTheOrderForFifty();
+    expect(await stage.purchasesOf(placed.body.orderId, 50)).toHaveLength(50);
     // The buyer returns 8 inside the window.
-    const returnAs = async (externalId: string, body: unknown) => {
-      const response = await call(
-        'buyers',
-        buyer,
-        'POST',
-        `/v1/purchased-leads/${allocationOf.get(externalId)}/return`,
-        body,
-      );
-      expect([externalId, response.status]).toEqual([externalId, 201]);
-    };
-    for (const id of phoneClaims)
-      await returnAs(id, {
-        reason: 'invalid_phone',
-        evidence: [{ kind: 'call_log', description: 'Five calls over two days, number not answering' }],
-      });
-    for (const id of ['anna-05', 'boris-05']) await returnAs(id, { reason: 'duplicate', evidence: [] });
-    for (const id of ['anna-06', 'anna-07', 'boris-06'])
-      await returnAs(id, { reason: 'other', text: 'Was not interested', evidence: [] });
+    await stage.returnTheEight();
     // The sellers contest the phone claims; settlement escalates them to an auditor.
     for (const id of phoneClaims) {
-      const seller = id.startsWith('anna') ? anna : boris;
-      await waitUntil(`${id} in the seller’s returns`, async () => {
-        const list = await call('sellers', seller, 'GET', '/v1/returns');
-        return list.body.items?.some((r: any) => r.allocationId === allocationOf.get(id)) || undefined;
-      });
-      const response = await call('sellers', seller, 'POST', `/v1/returns/${allocationOf.get(id)}/response`, {
-        position: 'contest',
-        statement: 'The number was verified by SMS at capture',
-        evidence: [{ kind: 'carrier_lookup', description: 'Carrier lookup at capture: active mobile line' }],
-      });
+      const response = await stage.contestPhoneClaim(id);
       expect([id, response.status]).toEqual([id, 201]);
     }
-    await waitUntil('the escalations', async () =>
-      (await Promise.all(phoneClaims.map((id) => eventTypes(allocationOf.get(id)!)))).every(
-        (types) => types.at(-1) === 'ReturnEscalated',
-      ),
-    );
+    await stage.phoneClaimsEscalated();
   });
 
   it('answers what the console asks: open escalations, search by id and name, actors by name, a balanced ledger', async () => {

@@ -10,6 +10,15 @@ export function PageTitle({ children }: { children: ReactNode }) {
   );
 }
 
+/** The heading of a part of a page (a table, a form), one level below the page's title. */
+export function SectionTitle({ children }: { children: ReactNode }) {
+  return (
+    <Title order={2} size="h3">
+      {children}
+    </Title>
+  );
+}
+
 /**
  * A bordered card that is a landmark named by its heading (`aria-labelledby`), so that a screen
  * reader lists it under that name: the heading comes first, `children` below it.

@@ -29,7 +29,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { formatInstant } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { personOf } from './purchased-lead';
-import { PageTitle } from '../../components/Headings';
+import { PageTitle, SectionTitle } from '../../components/Headings';
 
 type Delivery = BuyersAnswer<'DeliveriesController_deliveries'>['items'][number];
 const column = createColumnHelper<Delivery>();
@@ -258,9 +258,7 @@ export default function DeliveryPage() {
         </Stack>
       </Card>
 
-      <Title order={2} size="h3">
-        {t('purchases.delivery.logTitle')}
-      </Title>
+      <SectionTitle>{t('purchases.delivery.logTitle')}</SectionTitle>
       {redeliver.isError && <ProblemAlert error={redeliver.error} />}
       {redeliver.isSuccess && (
         <Text size="sm" role="status">

@@ -1,4 +1,4 @@
-import { Alert, Badge, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +7,7 @@ import type { BuyersAnswer } from '../../api/types';
 import { DataTable } from '../../components/DataTable';
 import { Instant, Money, MoneyCells } from '../../components/Money';
 import { QueryState } from '../../components/PageState';
-import { PageTitle } from '../../components/Headings';
+import { PageTitle, SectionTitle } from '../../components/Headings';
 
 type Deposit = BuyersAnswer<'AccountsController_deposits'>['items'][number];
 const column = createColumnHelper<Deposit>();
@@ -81,9 +81,7 @@ export default function FundsPage() {
           </Table.ScrollContainer>
         )}
       </QueryState>
-      <Title order={2} size="h3">
-        {t('purchases.funds.depositsTitle')}
-      </Title>
+      <SectionTitle>{t('purchases.funds.depositsTitle')}</SectionTitle>
       <QueryState
         query={deposits}
         isEmpty={(answer) => answer.items.length === 0}

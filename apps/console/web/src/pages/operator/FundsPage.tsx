@@ -1,15 +1,4 @@
-import {
-  Button,
-  Group,
-  Paper,
-  Select,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Button, Group, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
@@ -28,7 +17,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { Notice } from './Notice';
 import { parseMajorUnits } from '../../format/format';
 import { showFieldProblems, useAllParticipants, useParticipantNames } from './shared';
-import { PageTitle } from '../../components/Headings';
+import { PageTitle, SectionTitle } from '../../components/Headings';
 
 type Payout = SettlementAnswer<'LedgerController_payoutHistory'>['items'][number];
 const column = createColumnHelper<Payout>();
@@ -118,9 +107,7 @@ function DepositForm() {
         aria-label={t('operator.funds.depositTitle')}
       >
         <Stack>
-          <Title order={2} size="h3">
-            {t('operator.funds.depositTitle')}
-          </Title>
+          <SectionTitle>{t('operator.funds.depositTitle')}</SectionTitle>
           <Text size="sm" c="dimmed">
             {t('operator.funds.depositIntro')}
           </Text>
@@ -268,9 +255,7 @@ function PayoutForm() {
         aria-label={t('operator.funds.payoutTitle')}
       >
         <Stack>
-          <Title order={2} size="h3">
-            {t('operator.funds.payoutTitle')}
-          </Title>
+          <SectionTitle>{t('operator.funds.payoutTitle')}</SectionTitle>
           <Text size="sm" c="dimmed">
             {t('operator.funds.payoutIntro')}
           </Text>
@@ -348,9 +333,7 @@ function PayoutHistory() {
   ];
   return (
     <Stack>
-      <Title order={2} size="h3">
-        {t('operator.funds.historyTitle')}
-      </Title>
+      <SectionTitle>{t('operator.funds.historyTitle')}</SectionTitle>
       <QueryState
         query={list.query}
         isEmpty={() => list.items.length === 0}

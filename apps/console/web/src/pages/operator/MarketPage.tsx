@@ -1,4 +1,4 @@
-import { Anchor, Badge, Group, Stack, Title } from '@mantine/core';
+import { Anchor, Badge, Group, Stack } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useTranslation } from 'react-i18next';
@@ -10,7 +10,7 @@ import { QueryState } from '../../components/PageState';
 import { MarketSettingsForm } from './MarketSettingsForm';
 import { useSettingsColumns } from './MarketsPage';
 import { useParticipantNames } from './shared';
-import { PageTitle } from '../../components/Headings';
+import { PageTitle, SectionTitle } from '../../components/Headings';
 
 type Change = SettlementAnswer<'MarketsController_history'>['items'][number];
 const column = createColumnHelper<Change>();
@@ -61,9 +61,7 @@ export default function MarketPage() {
         {(settings) => (
           <Stack>
             <MarketSettingsForm key={settings.revision ?? -1} vertical={vertical} current={settings} />
-            <Title order={2} size="h3">
-              {t('operator.markets.historyTitle')}
-            </Title>
+            <SectionTitle>{t('operator.markets.historyTitle')}</SectionTitle>
             {settings.configured ? (
               <QueryState query={history}>
                 {(answer) => (

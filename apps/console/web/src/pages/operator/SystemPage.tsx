@@ -11,7 +11,7 @@ import { QueryState } from '../../components/PageState';
 import { formatNumber } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { APPS, appHealth, type AppHealth } from './health';
-import { PageTitle } from '../../components/Headings';
+import { PageTitle, SectionTitle } from '../../components/Headings';
 
 type Queue = SettlementAnswer<'SystemQueuesController_list'>['items'][number];
 type Suppression = SellersAnswer<'PrivacyController_suppressions'>['items'][number];
@@ -110,9 +110,7 @@ function ProjectionLag({ apps }: { apps: AppHealth[] }) {
   ];
   return (
     <Stack gap="xs">
-      <Title order={2} size="h3">
-        {t('operator.system.lagTitle')}
-      </Title>
+      <SectionTitle>{t('operator.system.lagTitle')}</SectionTitle>
       {rows.length === 0 ? (
         <Text c="dimmed">{t('operator.system.noLag')}</Text>
       ) : (
@@ -158,9 +156,7 @@ function Queues() {
   return (
     <Stack gap="xs">
       <Group justify="space-between">
-        <Title order={2} size="h3">
-          {t('operator.system.queuesTitle')}
-        </Title>
+        <SectionTitle>{t('operator.system.queuesTitle')}</SectionTitle>
         <Anchor href="/admin/queues" target="_blank" rel="noopener">
           {t('operator.system.dashboard')}
         </Anchor>
@@ -207,9 +203,7 @@ function Suppressions() {
   ];
   return (
     <Stack gap="xs">
-      <Title order={2} size="h3">
-        {t('operator.system.suppressionsTitle')}
-      </Title>
+      <SectionTitle>{t('operator.system.suppressionsTitle')}</SectionTitle>
       <Text size="sm" c="dimmed">
         {t('operator.system.suppressionsHint')}
       </Text>
