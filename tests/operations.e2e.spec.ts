@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
+import { leadRowsToCsv } from '#lx/market-generator';
 import { startExchange, type AppName, type RunningExchange } from './support/exchange.js';
 import { allLeads, upload, waitForVerified } from './support/sellers.js';
 import {
@@ -10,6 +10,7 @@ import {
   waitUntil,
   type Registered,
   pullOrder,
+  eyewearLeads,
 } from './support/scenarios.js';
 
 /*
@@ -63,17 +64,7 @@ describe('operations: metrics, health and the queue dashboard', () => {
       body: pullOrder({ bid: PRICE, quantity: 3 }),
     });
     expect(placed.status).toBe(201);
-    const rows = generateLeadRows({
-      seed: 'operations-e2e',
-      count: 12,
-      vertical: 'eyewear',
-      country: 'RU',
-      capturedAround: new Date(),
-      captureWindowMinutes: 120,
-      partialShare: 0,
-      duplicateShare: 0,
-      badShare: 0.3,
-    }).rows;
+    const rows = eyewearLeads('operations-e2e', 12, { badShare: 0.3 }).rows;
     const uploaded = await upload(exchange, {
       key: seller.apiKey,
       body: leadRowsToCsv(rows),

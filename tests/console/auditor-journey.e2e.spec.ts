@@ -12,6 +12,7 @@ import {
   type RunningConsole,
   type RunningExchange,
   openConsoleAs,
+  sidewaysOverflow,
 } from '../support/browser.js';
 import {
   PHONE_CLAIMS,
@@ -180,10 +181,7 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
     await signIn(phone.page, auditor.apiKey);
     await phone.page.goto(`/auditor/allocations/${allocationId}`);
     await phone.page.getByText('Confirmed', { exact: true }).waitFor({ timeout: 60_000 });
-    const overflow = await phone.page.evaluate(() => {
-      const scope = globalThis as any; // evaluated in the page
-      return scope.document.documentElement.scrollWidth - scope.innerWidth;
-    });
+    const overflow = await sidewaysOverflow(phone.page);
     expect(overflow).toBeLessThanOrEqual(0);
     await phone.context.close();
     await context.close();

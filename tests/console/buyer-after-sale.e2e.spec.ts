@@ -25,6 +25,7 @@ import {
   stopConsoleRig,
   type RunningConsole,
   type RunningExchange,
+  sidewaysOverflow,
 } from '../support/browser.js';
 
 /** Text as a person reads it: every kind of space (ICU writes no-break ones in numbers) as one. */
@@ -301,10 +302,7 @@ describe('the buyer after the sale in the console', () => {
         .locator('tbody tr')
         .nth(49)
         .waitFor();
-      const overflow = await phone.page.evaluate(() => {
-        const scope = globalThis as any; // evaluated in the page
-        return scope.document.documentElement.scrollWidth - scope.innerWidth;
-      });
+      const overflow = await sidewaysOverflow(phone.page);
       expect(overflow).toBeLessThanOrEqual(0);
       expect(await seriousAccessibilityViolations(phone.page)).toEqual([]);
       await shot('buyer-leads-phone', phone.page);

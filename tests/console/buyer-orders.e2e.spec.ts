@@ -21,6 +21,7 @@ import {
   stopConsoleRig,
   type RunningConsole,
   type RunningExchange,
+  sidewaysOverflow,
 } from '../support/browser.js';
 
 /**
@@ -251,10 +252,7 @@ describe('the buyer’s orders in the console', () => {
     await phone.page.goto('/buyer/orders/new');
     await phone.page.getByRole('heading', { name: 'New order', level: 1 }).waitFor();
     await phone.page.getByTestId('preview-matching').waitFor();
-    const overflow = await phone.page.evaluate(() => {
-      const scope = globalThis as any; // evaluated in the page
-      return scope.document.documentElement.scrollWidth - scope.innerWidth;
-    });
+    const overflow = await sidewaysOverflow(phone.page);
     expect(overflow).toBeLessThanOrEqual(0);
     expect(await seriousAccessibilityViolations(phone.page)).toEqual([]);
     await phone.context.close();

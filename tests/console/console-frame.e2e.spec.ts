@@ -10,6 +10,7 @@ import {
   stopConsoleRig,
   type RunningConsole,
   type RunningExchange,
+  sidewaysOverflow,
 } from '../support/browser.js';
 
 /**
@@ -99,10 +100,7 @@ describe('the console', () => {
     await page.getByLabel('API-ключ').fill(seller.apiKey);
     await page.getByRole('button', { name: 'Войти' }).click();
     await page.getByRole('heading', { level: 1, name: 'Сводка' }).waitFor();
-    const overflow = await page.evaluate(() => {
-      const browser = globalThis as any; // evaluated in the page
-      return browser.document.documentElement.scrollWidth - browser.innerWidth;
-    });
+    const overflow = await sidewaysOverflow(page);
     expect(overflow).toBeLessThanOrEqual(0);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await context.close();

@@ -12,6 +12,7 @@ import {
   type RunningConsole,
   type RunningExchange,
   openConsoleAs,
+  sidewaysOverflow,
 } from '../support/browser.js';
 
 /**
@@ -244,10 +245,7 @@ describe('the operator portal', () => {
       await page.goto(path);
       await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
       await page.getByText('Cargando…').first().waitFor({ state: 'detached' });
-      const overflow = await page.evaluate(() => {
-        const scope = globalThis as any; // evaluated in the page
-        return scope.document.documentElement.scrollWidth - scope.innerWidth;
-      });
+      const overflow = await sidewaysOverflow(page);
       expect(overflow).toBeLessThanOrEqual(0);
       expect(await seriousAccessibilityViolations(page)).toEqual([]);
     }

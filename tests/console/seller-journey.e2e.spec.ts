@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
+import { leadRowsToCsv } from '#lx/market-generator';
 import {
   confirmDeposit,
   openMarket,
@@ -9,6 +9,7 @@ import {
   type Registered,
   participantCalls,
   pullOrder,
+  eyewearLeads,
 } from '../support/scenarios.js';
 import {
   openConsole,
@@ -20,6 +21,7 @@ import {
   stopConsoleRig,
   type RunningConsole,
   type RunningExchange,
+  sidewaysOverflow,
 } from '../support/browser.js';
 
 const PRICE = 60_000;
@@ -38,17 +40,7 @@ describe('the seller portal', () => {
   let context: BrowserContext;
   let page: Page;
 
-  const generated = generateLeadRows({
-    seed: 'seller-journey',
-    count: 24,
-    vertical: 'eyewear',
-    country: 'RU',
-    capturedAround: new Date(),
-    captureWindowMinutes: 120,
-    partialShare: 0,
-    duplicateShare: 0,
-    badShare: 0.25,
-  });
+  const generated = eyewearLeads('seller-journey', 24, { badShare: 0.25 });
   const accepted = generated.expected.filter((e) => e.kind === 'good' || e.kind === 'partial').length;
   const rejected = generated.rows.length - accepted;
   // One person with a Catalan name, shown exactly as the seller sent it.
@@ -286,10 +278,7 @@ describe('the seller portal', () => {
       await phone.page.goto(`/seller/${path}`);
       await phone.page.getByRole('heading', { level: 1, name: heading }).waitFor();
       await phone.page.waitForLoadState('networkidle');
-      const overflow = await phone.page.evaluate(() => {
-        const scope = globalThis as any; // evaluated in the page
-        return scope.document.documentElement.scrollWidth - scope.innerWidth;
-      });
+      const overflow = await sidewaysOverflow(phone.page);
       expect({ path, overflow: Math.max(0, overflow) }).toEqual({ path, overflow: 0 });
       if (path === 'upload') {
         expect(await seriousAccessibilityViolations(phone.page)).toEqual([]);

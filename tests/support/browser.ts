@@ -99,6 +99,14 @@ export async function signIn(page: Page, apiKey: string): Promise<void> {
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
+/** How many pixels the page is wider than its window: above 0, it scrolls sideways (no page may on a phone). */
+export async function sidewaysOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const scope = globalThis as any; // evaluated in the page
+    return scope.document.documentElement.scrollWidth - scope.innerWidth;
+  });
+}
+
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export interface AxeViolation {

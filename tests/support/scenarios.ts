@@ -2,7 +2,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ageOn, generateLeadRows, type LeadRow, type OrderSpec } from '#lx/market-generator';
+import {
+  ageOn,
+  generateLeadRows,
+  type GeneratedLeads,
+  type LeadRow,
+  type OrderSpec,
+} from '#lx/market-generator';
 import type { RunningExchange } from '#lx/testing';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -213,8 +219,15 @@ export function pullOrder(options: {
   };
 }
 
-/** Seeded RU eyewear leads with none partial, duplicate or bad: every row is listed. */
-export function cleanEyewearRows(seed: string, count: number, captureWindowMinutes = 120): LeadRow[] {
+/**
+ * Seeded RU eyewear leads captured in the last `captureWindowMinutes`, none partial or duplicate;
+ * `badShare` of them carry one defect that verification rejects.
+ */
+export function eyewearLeads(
+  seed: string,
+  count: number,
+  { captureWindowMinutes = 120, badShare = 0 }: { captureWindowMinutes?: number; badShare?: number } = {},
+): GeneratedLeads {
   return generateLeadRows({
     seed,
     count,
@@ -224,8 +237,13 @@ export function cleanEyewearRows(seed: string, count: number, captureWindowMinut
     captureWindowMinutes,
     partialShare: 0,
     duplicateShare: 0,
-    badShare: 0,
-  }).rows;
+    badShare,
+  });
+}
+
+/** Seeded RU eyewear leads with none partial, duplicate or bad: every row is listed. */
+export function cleanEyewearRows(seed: string, count: number, captureWindowMinutes = 120): LeadRow[] {
+  return eyewearLeads(seed, count, { captureWindowMinutes }).rows;
 }
 
 /**
