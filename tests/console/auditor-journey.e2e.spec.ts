@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { Page } from 'playwright-core';
 import { waitUntil, type Registered, participantCalls } from '../support/scenarios.js';
 import {
   openConsole,
@@ -7,12 +7,9 @@ import {
   screenshot,
   seriousAccessibilityViolations,
   signIn,
-  startConsoleRig,
-  stopConsoleRig,
-  type RunningConsole,
-  type RunningExchange,
   openConsoleAs,
   sidewaysOverflow,
+  consoleJourney,
 } from '../support/browser.js';
 import {
   PHONE_CLAIMS,
@@ -33,17 +30,18 @@ import {
 const PRICE = SCENARIO_THREE_PRICE;
 
 describe('the auditor portal: settling scenario 3’s escalated claim', () => {
-  let exchange: RunningExchange;
-  let consoleApp: RunningConsole;
-  let browser: Browser;
+  const rig = consoleJourney('auditor-journey', {
+    LX_RATE_LIMIT_PER_MINUTE: '100000',
+    LX_RETURN_WINDOW_MS: String(SCENARIO_THREE_WINDOW_MS),
+  });
   let anna: Registered;
   let buyer: Registered;
   let auditor: Registered;
-  const stage = new ScenarioThree(() => exchange);
+  const stage = new ScenarioThree(() => rig.exchange);
   const { allocationOf } = stage;
   const phoneClaims = PHONE_CLAIMS;
 
-  const call = participantCalls(() => exchange);
+  const call = participantCalls(() => rig.exchange);
 
   /** Every page the auditor sees: no serious accessibility violation, and a picture for the docs. */
   const checkPage = async (page: Page, name: string) => {
@@ -54,14 +52,7 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
   };
 
   beforeAll(async () => {
-    ({ exchange, consoleApp, browser } = await startConsoleRig('auditor-journey', {
-      LX_RATE_LIMIT_PER_MINUTE: '100000',
-      LX_RETURN_WINDOW_MS: String(SCENARIO_THREE_WINDOW_MS),
-    }));
     ({ anna, buyer, auditor } = await stage.open());
-  });
-  afterAll(async () => {
-    await stopConsoleRig({ browser, consoleApp, exchange });
   });
 
   it('stages scenario 3 through the APIs up to the three escalated phone claims', async () => {
@@ -141,7 +132,7 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
   });
 
   it('in the browser: finds the allocation, reads its timeline and the explanation of its price', async () => {
-    const { context, page } = await openConsoleAs(browser, consoleApp.url, auditor.apiKey);
+    const { context, page } = await openConsoleAs(rig.browser, rig.consoleApp.url, auditor.apiKey);
     await page.getByRole('heading', { name: 'Find anything' }).waitFor();
     await checkPage(page, 'auditor-find');
 
@@ -177,7 +168,7 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     // A phone's screen: the explanation fits without sideways scrolling of the page.
-    const phone = await openConsole(browser, consoleApp.url, { viewport: PHONE });
+    const phone = await openConsole(rig.browser, rig.consoleApp.url, { viewport: PHONE });
     await signIn(phone.page, auditor.apiKey);
     await phone.page.goto(`/auditor/allocations/${allocationId}`);
     await phone.page.getByText('Confirmed', { exact: true }).waitFor({ timeout: 60_000 });
@@ -188,7 +179,7 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
   });
 
   it('in the browser: decides the escalated claim with a rationale, and sees the transfer voided and the ledger balanced', async () => {
-    const { context, page } = await openConsoleAs(browser, consoleApp.url, auditor.apiKey);
+    const { context, page } = await openConsoleAs(rig.browser, rig.consoleApp.url, auditor.apiKey);
     await page.getByRole('link', { name: 'Disputes' }).click();
     await page.getByRole('heading', { name: 'Disputes' }).waitFor();
     await page.getByRole('table', { name: 'Waiting for an auditor, oldest escalation first' }).waitFor();
@@ -239,7 +230,7 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
   });
 
   it('in the browser: reads the dispute report and downloads its PDF', async () => {
-    const { context, page } = await openConsoleAs(browser, consoleApp.url, auditor.apiKey);
+    const { context, page } = await openConsoleAs(rig.browser, rig.consoleApp.url, auditor.apiKey);
     const allocationId = allocationOf.get('anna-02')!;
     await page.goto(`/auditor/disputes/${allocationId}/report`);
     await page.getByRole('heading', { name: 'Dispute report' }).waitFor();
@@ -256,7 +247,7 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
   }, 200_000);
 
   it('in the browser: runs the replay proof and the integrity check, and sees them confirmed', async () => {
-    const { context, page } = await openConsoleAs(browser, consoleApp.url, auditor.apiKey);
+    const { context, page } = await openConsoleAs(rig.browser, rig.consoleApp.url, auditor.apiKey);
     await page.getByRole('link', { name: 'Proofs' }).click();
     await page.getByRole('heading', { name: 'Proofs', exact: true }).waitFor();
     // A position that is not one gets a clear answer next to the field.
@@ -278,7 +269,7 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
     // The replay is a run on the server: its address outlives the page, and its progress ended where it read to.
     const runId = new URL(page.url()).searchParams.get('run');
     expect(runId).toMatch(/^[0-9a-f-]{36}$/);
-    const run = await exchange.call('settlement', 'GET', `/v1/audit/replays/${runId}`, {
+    const run = await rig.exchange.call('settlement', 'GET', `/v1/audit/replays/${runId}`, {
       key: auditor.apiKey,
     });
     expect(run.body).toMatchObject({ state: 'done', proof: { ok: true } });
@@ -296,7 +287,9 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
     const shown = await verdict.textContent();
     if (shown !== 'Verified') {
       // Say which event did not verify (the page shows it too, but a failing test should say it).
-      const report = await exchange.call('settlement', 'GET', '/v1/audit/integrity', { key: auditor.apiKey });
+      const report = await rig.exchange.call('settlement', 'GET', '/v1/audit/integrity', {
+        key: auditor.apiKey,
+      });
       expect({ shown, report: report.body }).toEqual({ shown: 'Verified' });
     }
     await checkPage(page, 'auditor-proofs');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { leadRowsToCsv, scenarioOneOrder } from '#lx/market-generator';
 import {
   confirmDeposit,
@@ -21,11 +21,8 @@ import {
   screenshot,
   seriousAccessibilityViolations,
   signIn,
-  startConsoleRig,
-  stopConsoleRig,
-  type RunningConsole,
-  type RunningExchange,
   sidewaysOverflow,
+  consoleJourney,
 } from '../support/browser.js';
 
 /** Text as a person reads it: every kind of space (ICU writes no-break ones in numbers) as one. */
@@ -38,9 +35,9 @@ const spaced = (text: string | null) => (text ?? '').replace(/\s/g, ' ');
  * export, a return, 11 conversions, the order report's figures, the delivery log, a phone's screen.
  */
 describe('the buyer after the sale in the console', () => {
-  let exchange: RunningExchange;
-  let consoleApp: RunningConsole;
-  let browser: Browser;
+  const rig = consoleJourney('console-after-sale', {
+    LX_RATE_LIMIT_PER_MINUTE: '100000',
+  });
   let seller: Registered;
   let optika: Registered;
   let receiver: WebhookReceiver;
@@ -72,30 +69,26 @@ describe('the buyer after the sale in the console', () => {
   };
 
   beforeAll(async () => {
-    ({ exchange, consoleApp, browser } = await startConsoleRig('console-after-sale', {
-      LX_RATE_LIMIT_PER_MINUTE: '100000',
-    }));
-    seller = await register(exchange, 'seller', 'Moscow Leads LLC');
-    optika = await register(exchange, 'buyer', 'Оптика Север');
+    seller = await register(rig.exchange, 'seller', 'Moscow Leads LLC');
+    optika = await register(rig.exchange, 'buyer', 'Оптика Север');
     receiver = await startWebhookReceiver();
-    await openMarket(exchange, 'eyewear');
-    ({ context, page } = await openConsole(browser, consoleApp.url));
+    await openMarket(rig.exchange, 'eyewear');
+    ({ context, page } = await openConsole(rig.browser, rig.consoleApp.url));
   });
   afterAll(async () => {
     await context?.close();
     await receiver?.close();
-    await stopConsoleRig({ browser, consoleApp, exchange });
   });
 
   it('stages seed 001 through the API: the upload verified, the deposit confirmed', async () => {
     expect(inside).toHaveLength(60);
-    const { batch } = await uploadVerified(exchange, {
+    const { batch } = await uploadVerified(rig.exchange, {
       key: seller.apiKey,
       body: leadRowsToCsv(rows),
       query: 'vertical=eyewear&floor=60000&exclusivity=exclusive',
     });
     expect(batch.progress).toMatchObject({ accepted: rows.length, rejected: 0 });
-    await confirmDeposit(exchange, optika, 5_000_000, 'bank-2025-06-01-0042');
+    await confirmDeposit(rig.exchange, optika, 5_000_000, 'bank-2025-06-01-0042');
   });
 
   it('funds: the balances and the confirmed deposit, and how to fund the account', async () => {
@@ -141,7 +134,7 @@ describe('the buyer after the sale in the console', () => {
     // A mark on the page's window: a reload would wipe it.
     await page.evaluate(() => ((globalThis as any).__sameDocument = true));
 
-    const placed = await exchange.call('buyers', 'POST', '/v1/orders', {
+    const placed = await rig.exchange.call('buyers', 'POST', '/v1/orders', {
       key: optika.apiKey,
       body: orderRequest(scenarioOneOrder(), { delivery: 'webhook' }),
     });
@@ -156,7 +149,7 @@ describe('the buyer after the sale in the console', () => {
     expect(await page.evaluate(() => (globalThis as any).__sameDocument)).toBe(true);
 
     // The people, as decrypted for their buyer, are in the table.
-    const purchased = await exchange.call(
+    const purchased = await rig.exchange.call(
       'buyers',
       'GET',
       `/v1/purchased-leads?orderId=${orderId}&limit=100`,
@@ -165,7 +158,7 @@ describe('the buyer after the sale in the console', () => {
       },
     );
     expect(purchased.body.items).toHaveLength(50);
-    const detail = await exchange.call(
+    const detail = await rig.exchange.call(
       'buyers',
       'GET',
       `/v1/purchased-leads/${purchased.body.items[0].allocationId}`,
@@ -293,7 +286,7 @@ describe('the buyer after the sale in the console', () => {
   });
 
   it('fits a phone: the purchased leads scroll inside their table, not the page', async () => {
-    const phone = await openConsole(browser, consoleApp.url, { viewport: PHONE });
+    const phone = await openConsole(rig.browser, rig.consoleApp.url, { viewport: PHONE });
     try {
       await signIn(phone.page, optika.apiKey);
       await phone.page.goto('/buyer/leads');

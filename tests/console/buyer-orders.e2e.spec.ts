@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { leadRowsToCsv } from '#lx/market-generator';
 import {
   confirmDeposit,
@@ -17,11 +17,8 @@ import {
   screenshot,
   seriousAccessibilityViolations,
   signIn,
-  startConsoleRig,
-  stopConsoleRig,
-  type RunningConsole,
-  type RunningExchange,
   sidewaysOverflow,
+  consoleJourney,
 } from '../support/browser.js';
 
 /**
@@ -30,9 +27,9 @@ import {
  * the order filled 50/50; pauses, resumes, amends and cancels a second order; reads its dashboard.
  */
 describe('the buyer’s orders in the console', () => {
-  let exchange: RunningExchange;
-  let consoleApp: RunningConsole;
-  let browser: Browser;
+  const rig = consoleJourney('console-buyer-orders', {
+    LX_RATE_LIMIT_PER_MINUTE: '100000',
+  });
   let seller: Registered;
   let optika: Registered;
   let context: BrowserContext;
@@ -50,31 +47,27 @@ describe('the buyer’s orders in the console', () => {
   const heading = (name: string) => page.getByRole('heading', { name, level: 1 }).waitFor();
 
   beforeAll(async () => {
-    ({ exchange, consoleApp, browser } = await startConsoleRig('console-buyer-orders', {
-      LX_RATE_LIMIT_PER_MINUTE: '100000',
-    }));
-    seller = await register(exchange, 'seller', 'Moscow Leads LLC');
-    optika = await register(exchange, 'buyer', 'Оптика Север');
-    await openMarket(exchange, 'eyewear');
-    await confirmDeposit(exchange, optika, 5_000_000, 'bank-2025-06-01-0042');
-    await uploadVerified(exchange, {
+    seller = await register(rig.exchange, 'seller', 'Moscow Leads LLC');
+    optika = await register(rig.exchange, 'buyer', 'Оптика Север');
+    await openMarket(rig.exchange, 'eyewear');
+    await confirmDeposit(rig.exchange, optika, 5_000_000, 'bank-2025-06-01-0042');
+    await uploadVerified(rig.exchange, {
       key: seller.apiKey,
       body: leadRowsToCsv(rows),
       query: 'vertical=eyewear&floor=60000&exclusivity=exclusive',
     });
     await waitUntil('the listing to reach the buyers’ market depth', async () => {
-      const response = await exchange.call('buyers', 'POST', '/v1/orders/preview', {
+      const response = await rig.exchange.call('buyers', 'POST', '/v1/orders/preview', {
         key: optika.apiKey,
         body: { vertical: 'eyewear', filters: {} },
       });
       return response.body.matching >= rows.length ? true : undefined;
     });
-    ({ context, page } = await openConsole(browser, consoleApp.url));
+    ({ context, page } = await openConsole(rig.browser, rig.consoleApp.url));
     await signIn(page, optika.apiKey);
   }, 240_000);
   afterAll(async () => {
     await context?.close();
-    await stopConsoleRig({ browser, consoleApp, exchange });
   });
 
   it('opens on the dashboard with the deposit available and nothing bought yet', async () => {
@@ -154,7 +147,7 @@ describe('the buyer’s orders in the console', () => {
   }, 180_000);
 
   it('pauses, resumes, amends and cancels a second order, showing what the exchange answered', async () => {
-    const placed = await exchange.call('buyers', 'POST', '/v1/orders', {
+    const placed = await rig.exchange.call('buyers', 'POST', '/v1/orders', {
       key: optika.apiKey,
       body: {
         vertical: 'eyewear',
@@ -204,7 +197,7 @@ describe('the buyer’s orders in the console', () => {
       .filter({ hasText: amendedName })
       .getByText(/cancelled|closed/)
       .waitFor();
-    const order = await exchange.call('buyers', 'GET', `/v1/orders/${placed.body.orderId}`, {
+    const order = await rig.exchange.call('buyers', 'GET', `/v1/orders/${placed.body.orderId}`, {
       key: optika.apiKey,
     });
     expect(['cancelled', 'closed']).toContain(order.body.status);
@@ -221,18 +214,18 @@ describe('the buyer’s orders in the console', () => {
   }, 60_000);
 
   it('answers the figures the console reads: order progress, floors histogram, daily series', async () => {
-    const orders = await exchange.call('buyers', 'GET', '/v1/orders', { key: optika.apiKey });
+    const orders = await rig.exchange.call('buyers', 'GET', '/v1/orders', { key: optika.apiKey });
     expect(orders.body.items.at(-1)).toMatchObject({
       terms: { quantity: 50 },
       progress: { leadsBought: 50, spend: 3_000_000 },
     });
-    const preview = await exchange.call('buyers', 'POST', '/v1/orders/preview', {
+    const preview = await rig.exchange.call('buyers', 'POST', '/v1/orders/preview', {
       key: optika.apiKey,
       body: { vertical: 'eyewear', filters: { regions: ['RU-MOW', 'RU-SPE'] }, bid: 60000 },
     });
     expect(preview.status).toBe(200);
     expect(preview.body.floorHistogram).toEqual([{ from: 60000, to: 60000, leads: preview.body.matching }]);
-    const daily = await exchange.call('buyers', 'GET', '/v1/reports/account/daily?days=7', {
+    const daily = await rig.exchange.call('buyers', 'GET', '/v1/reports/account/daily?days=7', {
       key: optika.apiKey,
     });
     expect(daily.status).toBe(200);
@@ -240,14 +233,14 @@ describe('the buyer’s orders in the console', () => {
     expect(daily.body.items).toEqual([
       { day: today, currency: 'RUB', leadsBought: 50, spend: 3_000_000, conversions: 0 },
     ]);
-    const refused = await exchange.call('buyers', 'GET', '/v1/reports/account/daily?days=0', {
+    const refused = await rig.exchange.call('buyers', 'GET', '/v1/reports/account/daily?days=0', {
       key: optika.apiKey,
     });
     expect(refused.status).toBe(400);
   });
 
   it('fits the order builder on a phone', async () => {
-    const phone = await openConsole(browser, consoleApp.url, { viewport: PHONE });
+    const phone = await openConsole(rig.browser, rig.consoleApp.url, { viewport: PHONE });
     await signIn(phone.page, optika.apiKey);
     await phone.page.goto('/buyer/orders/new');
     await phone.page.getByRole('heading', { name: 'New order', level: 1 }).waitFor();

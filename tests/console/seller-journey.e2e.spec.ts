@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { leadRowsToCsv } from '#lx/market-generator';
 import {
   confirmDeposit,
@@ -17,11 +17,8 @@ import {
   screenshot,
   seriousAccessibilityViolations,
   signIn,
-  startConsoleRig,
-  stopConsoleRig,
-  type RunningConsole,
-  type RunningExchange,
   sidewaysOverflow,
+  consoleJourney,
 } from '../support/browser.js';
 
 const PRICE = 60_000;
@@ -32,9 +29,9 @@ const PRICE = 60_000;
  * statement, withdraws the batch — and every page passes axe and fits a phone.
  */
 describe('the seller portal', () => {
-  let exchange: RunningExchange;
-  let consoleApp: RunningConsole;
-  let browser: Browser;
+  const rig = consoleJourney('seller-journey', {
+    LX_RATE_LIMIT_PER_MINUTE: '100000',
+  });
   let seller: Registered;
   let buyer: Registered;
   let context: BrowserContext;
@@ -47,7 +44,7 @@ describe('the seller portal', () => {
   const catalan = generated.expected.findIndex((e) => e.kind === 'good');
   generated.rows[catalan] = { ...generated.rows[catalan]!, first_name: 'Àngels', last_name: 'Martí i Puig' };
 
-  const call = participantCalls(() => exchange);
+  const call = participantCalls(() => rig.exchange);
 
   const checkPage = async (name: string) => {
     // Full-page screenshots from the top, where the fixed header belongs.
@@ -65,18 +62,14 @@ describe('the seller portal', () => {
   };
 
   beforeAll(async () => {
-    ({ exchange, consoleApp, browser } = await startConsoleRig('seller-journey', {
-      LX_RATE_LIMIT_PER_MINUTE: '100000',
-    }));
-    await openMarket(exchange, 'eyewear');
-    seller = await register(exchange, 'seller', 'Оптика Север');
-    buyer = await register(exchange, 'buyer', 'Òptica Sant Martí');
-    await confirmDeposit(exchange, buyer, 2_000_000, 'wire-seller-journey');
-    ({ context, page } = await openConsole(browser, consoleApp.url));
+    await openMarket(rig.exchange, 'eyewear');
+    seller = await register(rig.exchange, 'seller', 'Оптика Север');
+    buyer = await register(rig.exchange, 'buyer', 'Òptica Sant Martí');
+    await confirmDeposit(rig.exchange, buyer, 2_000_000, 'wire-seller-journey');
+    ({ context, page } = await openConsole(rig.browser, rig.consoleApp.url));
   });
   afterAll(async () => {
     await context?.close();
-    await stopConsoleRig({ browser, consoleApp, exchange });
   });
 
   it('opens on the dashboard, signed in by name', async () => {
@@ -265,7 +258,7 @@ describe('the seller portal', () => {
   });
 
   it('fits a phone: no page of the portal scrolls sideways', async () => {
-    const phone = await openConsole(browser, consoleApp.url, { viewport: PHONE });
+    const phone = await openConsole(rig.browser, rig.consoleApp.url, { viewport: PHONE });
     await signIn(phone.page, seller.apiKey);
     for (const [path, heading] of [
       ['upload', 'Upload leads'],

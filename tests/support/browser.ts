@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -57,6 +58,36 @@ export async function stopConsoleRig(rig: Partial<ConsoleRig>): Promise<void> {
   await rig.browser?.close();
   await rig.consoleApp?.stop();
   await rig.exchange?.stop();
+}
+
+/**
+ * The rig of one console journey, for the describe block that calls this first: started in a
+ * beforeAll that runs before the journey's own, stopped in an afterAll (closing the browser closes
+ * every page the journey opened). Its parts are there from the journey's beforeAll on.
+ */
+export function consoleJourney(label: string, extraEnv: Record<string, string> = {}): ConsoleRig {
+  let rig: ConsoleRig | undefined;
+  beforeAll(async () => {
+    rig = await startConsoleRig(label, extraEnv);
+  });
+  afterAll(async () => {
+    if (rig) await stopConsoleRig(rig);
+  });
+  const started = (): ConsoleRig => {
+    if (!rig) throw new Error(`the console rig of ${label} has not started`);
+    return rig;
+  };
+  return {
+    get exchange() {
+      return started().exchange;
+    },
+    get consoleApp() {
+      return started().consoleApp;
+    },
+    get browser() {
+      return started().browser;
+    },
+  };
 }
 
 export const LAPTOP = { width: 1366, height: 860 };
