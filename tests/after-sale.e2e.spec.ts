@@ -1,9 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sellerHistoryScore } from '#lx/contracts';
-import { generateLeadRows, leadRowsToCsv, type LeadRow } from '#lx/market-generator';
+import { leadRowsToCsv, type LeadRow } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from './support/exchange.js';
 import { allLeads, upload, waitForVerified } from './support/sellers.js';
-import { confirmDeposit, openMarket, register, waitUntil, type Registered } from './support/scenarios.js';
+import {
+  confirmDeposit,
+  openMarket,
+  register,
+  waitUntil,
+  type Registered,
+  participantCalls,
+  cleanEyewearRows,
+} from './support/scenarios.js';
 
 /*
  * After the sale, over HTTP with the real engine:
@@ -26,26 +34,10 @@ describe('after the sale: replacements and seller history', () => {
   let auditor: Registered;
   let firstOrder: string;
 
-  const pool = generateLeadRows({
-    seed: 'after-sale-e2e',
-    count: 40,
-    vertical: 'eyewear',
-    country: 'RU',
-    capturedAround: new Date(),
-    captureWindowMinutes: 120,
-    partialShare: 0,
-    duplicateShare: 0,
-    badShare: 0,
-  }).rows;
+  const pool = cleanEyewearRows('after-sale-e2e', 40);
   const rows = (from: number, count: number): LeadRow[] => pool.slice(from, from + count);
 
-  const call = (
-    app: 'sellers' | 'buyers' | 'settlement',
-    who: Registered,
-    method: string,
-    path: string,
-    body?: unknown,
-  ) => exchange.call(app, method, path, { key: who.apiKey, ...(body !== undefined ? { body } : {}) });
+  const call = participantCalls(() => exchange);
 
   const list = async (seller: Registered, batch: LeadRow[]) => {
     const uploaded = await upload(exchange, {

@@ -1,9 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
+import { leadRowsToCsv } from '#lx/market-generator';
 import { startExchange, type AppName, type RunningExchange } from './support/exchange.js';
 import { allLeads, upload, waitForVerified } from './support/sellers.js';
-import { confirmDeposit, openMarket, register, waitUntil, type Registered } from './support/scenarios.js';
+import {
+  confirmDeposit,
+  openMarket,
+  register,
+  waitUntil,
+  type Registered,
+  pullOrder,
+  eyewearLeads,
+} from './support/scenarios.js';
 
 /*
  * What an operator watches, over HTTP: the business metrics on /metrics after a little trading,
@@ -53,29 +61,10 @@ describe('operations: metrics, health and the queue dashboard', () => {
     await confirmDeposit(exchange, buyer, 1_000_000, 'wire-metrics');
     const placed = await exchange.call('buyers', 'POST', '/v1/orders', {
       key: buyer.apiKey,
-      body: {
-        vertical: 'eyewear',
-        filters: {},
-        bid: PRICE,
-        modifiers: [],
-        quantity: 3,
-        budget: 3 * PRICE,
-        exclusivity: 'any',
-        delivery: 'pull',
-      },
+      body: pullOrder({ bid: PRICE, quantity: 3 }),
     });
     expect(placed.status).toBe(201);
-    const rows = generateLeadRows({
-      seed: 'operations-e2e',
-      count: 12,
-      vertical: 'eyewear',
-      country: 'RU',
-      capturedAround: new Date(),
-      captureWindowMinutes: 120,
-      partialShare: 0,
-      duplicateShare: 0,
-      badShare: 0.3,
-    }).rows;
+    const rows = eyewearLeads('operations-e2e', 12, { badShare: 0.3 }).rows;
     const uploaded = await upload(exchange, {
       key: seller.apiKey,
       body: leadRowsToCsv(rows),

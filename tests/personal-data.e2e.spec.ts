@@ -1,9 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
+import { leadRowsToCsv } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from './support/exchange.js';
 import { allLeads, upload, waitForVerified } from './support/sellers.js';
-import { confirmDeposit, openMarket, register, waitUntil, type Registered } from './support/scenarios.js';
+import {
+  confirmDeposit,
+  openMarket,
+  register,
+  waitUntil,
+  type Registered,
+  participantCalls,
+  pullOrder,
+  cleanEyewearRows,
+} from './support/scenarios.js';
 
 /*
  * Free text about a lead quotes the person: the buyer's evidence ("called +7… three times"), the
@@ -19,27 +28,12 @@ describe('personal data in free text', () => {
   let seller: Registered;
   let buyer: Registered;
   let auditor: Registered;
-  const [row] = generateLeadRows({
-    seed: 'personal-data-e2e',
-    count: 1,
-    vertical: 'eyewear',
-    country: 'RU',
-    capturedAround: new Date(),
-    partialShare: 0,
-    duplicateShare: 0,
-    badShare: 0,
-  }).rows;
+  const [row] = cleanEyewearRows('personal-data-e2e', 1, 1440);
   const phone = row!.phone!;
   const email = row!.email!;
   const evidence = `Called ${phone} three times: not in service`;
   const statement = `Confirmed with the person at ${email} before the sale`;
-  const call = (
-    app: 'sellers' | 'buyers' | 'settlement',
-    who: Registered,
-    method: string,
-    path: string,
-    body?: unknown,
-  ) => exchange.call(app, method, path, { key: who.apiKey, ...(body !== undefined ? { body } : {}) });
+  const call = participantCalls(() => exchange);
 
   beforeAll(async () => {
     exchange = await startExchange('personaldata', { LX_RATE_LIMIT_PER_MINUTE: '100000' });
@@ -52,16 +46,7 @@ describe('personal data in free text', () => {
   afterAll(async () => exchange?.stop());
 
   it('seals evidence and statements under the lead key, and erases them with the lead', async () => {
-    const placed = await call('buyers', buyer, 'POST', '/v1/orders', {
-      vertical: 'eyewear',
-      filters: {},
-      bid: PRICE,
-      modifiers: [],
-      quantity: 1,
-      budget: PRICE,
-      exclusivity: 'any',
-      delivery: 'pull',
-    });
+    const placed = await call('buyers', buyer, 'POST', '/v1/orders', pullOrder({ bid: PRICE, quantity: 1 }));
     expect(placed.status).toBe(201);
     const prefilled = `https://shop.example.ru/form?phone=${encodeURIComponent(phone)}#thanks`;
     const uploaded = await upload(exchange, {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { generateLeadRows, leadRowsToCsv, scenarioOneOrder, type LeadRow } from '#lx/market-generator';
+import { leadRowsToCsv, scenarioOneOrder } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from './support/exchange.js';
 import { allLeads, upload, waitForVerified } from './support/sellers.js';
 import {
@@ -15,6 +15,8 @@ import {
   webhookSignatureValid,
   type Registered,
   type WebhookReceiver,
+  scenarioOneRows,
+  byExternalId,
 } from './support/scenarios.js';
 
 /**
@@ -34,31 +36,8 @@ describe('scenario 1: glasses with diamonds', () => {
 
   // A seeded pool of RU eyewear people; the upload takes 60 inside the filters and 180 outside,
   // most of those failing exactly one filter, so that a filter the engine ignored would show.
-  const pool = generateLeadRows({
-    seed: 'scenario-1-e2e',
-    count: 6000,
-    vertical: 'eyewear',
-    country: 'RU',
-    capturedAround: new Date(),
-    captureWindowMinutes: 600,
-    partialShare: 0.15,
-    duplicateShare: 0,
-    badShare: 0,
-  }).rows;
-  const inside = pool.filter((row) => scenarioOneFailures(row).length === 0).slice(0, 60);
-  const nearMisses = ['ageMin', 'regions', 'requiredContacts', 'maritalStatus', 'interestsAny'].flatMap(
-    (filter) =>
-      pool
-        .filter((row) => {
-          const failures = scenarioOneFailures(row);
-          return failures.length === 1 && failures[0] === filter;
-        })
-        .slice(0, 30),
-  );
-  const farOff = pool.filter((row) => scenarioOneFailures(row).length >= 2).slice(0, 30);
-  const rows: LeadRow[] = [...inside, ...nearMisses, ...farOff].sort((a, b) =>
-    a.external_id < b.external_id ? -1 : 1,
-  );
+  const { inside, nearMisses, farOff } = scenarioOneRows();
+  const rows = byExternalId([...inside, ...nearMisses, ...farOff]);
   const rowById = new Map(rows.map((row) => [row.external_id, row]));
   const personalStrings = rows.flatMap((row) =>
     [row.email, row.phone, row.first_name, row.last_name].filter((s): s is string => !!s && s.length > 3),

@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { generateLeadRows, leadRowsToCsv, scenarioOneOrder, type LeadRow } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from './support/exchange.js';
-import { upload, waitForVerified } from './support/sellers.js';
+import { participantCalls, waitUntil, type Registered } from './support/scenarios.js';
 import {
-  confirmDeposit,
-  openMarket,
-  orderRequest,
-  register,
-  scenarioOneFailures,
-  waitUntil,
-  type Registered,
-} from './support/scenarios.js';
+  DUPLICATE_CLAIMS,
+  NOT_INTERESTED,
+  PHONE_CLAIMS,
+  SCENARIO_THREE_DEPOSIT,
+  SCENARIO_THREE_PRICE,
+  SCENARIO_THREE_WINDOW_MS,
+  ScenarioThree,
+} from './support/scenario-three.js';
 
 /*
  * Scenario 3, "the dispute" (docs/scenarios.md), over HTTP with the real engine: a buyer
@@ -32,11 +31,11 @@ import {
  * "Last week" becomes "a minute ago": the allocation times come from the engine, not from us.
  */
 
-const WINDOW_MS = 40_000;
-const PRICE = 60_000; // 600 RUB
+const WINDOW_MS = SCENARIO_THREE_WINDOW_MS;
+const PRICE = SCENARIO_THREE_PRICE;
 const COMMISSION = 9_000; // 15 % of 600 RUB
 const PROCEEDS = PRICE - COMMISSION;
-const DEPOSIT = 3_100_000;
+const DEPOSIT = SCENARIO_THREE_DEPOSIT;
 
 describe('scenario 3: the dispute', () => {
   let exchange: RunningExchange;
@@ -45,47 +44,16 @@ describe('scenario 3: the dispute', () => {
   let buyer: Registered;
   let auditor: Registered;
   let orderId: string;
-  /** Seller's external id (anna-05, boris-02, …) → allocation id. */
-  const allocationOf = new Map<string, string>();
   let earlierAllocation: string;
 
-  const pool = generateLeadRows({
-    seed: 'scenario-3-e2e',
-    count: 4000,
-    vertical: 'eyewear',
-    country: 'RU',
-    capturedAround: new Date(),
-    captureWindowMinutes: 600,
-    partialShare: 0,
-    duplicateShare: 0,
-    badShare: 0,
-  }).rows.filter((row) => scenarioOneFailures(row).length === 0);
-  const named = (prefix: string, from: LeadRow[]) =>
-    from.map((row, index) => ({ ...row, external_id: `${prefix}-${String(index + 1).padStart(2, '0')}` }));
-  const annaRows = named('anna', pool.slice(0, 30));
-  const borisRows = named('boris', pool.slice(30, 50));
-  const irina = annaRows[4]!; // anna-05
-  // Irina as Boris captured her earlier for an insurance comparison site: the same phone and e-mail.
-  const irinaInsurance: LeadRow = {
-    ...irina,
-    external_id: 'irina-insurance',
-    interests: ['car_insurance'],
-    captured_at: new Date(Date.now() - 3_600_000).toISOString(),
-  };
+  const stage = new ScenarioThree(() => exchange);
+  const { allocationOf } = stage;
+  const { irina } = stage.rows;
 
-  const call = (
-    app: 'sellers' | 'buyers' | 'settlement',
-    who: Registered,
-    method: string,
-    path: string,
-    body?: unknown,
-  ) => exchange.call(app, method, path, { key: who.apiKey, ...(body !== undefined ? { body } : {}) });
+  const call = participantCalls(() => exchange);
   const dispute = (allocationId: string) =>
     exchange.call('settlement', 'GET', `/v1/disputes/${allocationId}`, { key: auditor.apiKey });
-  const eventTypes = async (allocationId: string): Promise<string[]> => {
-    const response = await dispute(allocationId);
-    return response.status === 200 ? response.body.events.map((e: { type: string }) => e.type) : [];
-  };
+  const eventTypes = (allocationId: string) => stage.eventTypes(allocationId);
   const decisionOf = async (allocationId: string) => {
     const response = await dispute(allocationId);
     if (response.status !== 200) return undefined;
@@ -100,97 +68,33 @@ describe('scenario 3: the dispute', () => {
       LX_RATE_LIMIT_PER_MINUTE: '100000',
       LX_RETURN_WINDOW_MS: String(WINDOW_MS),
     });
-    anna = await register(exchange, 'seller', 'Anna Leads');
-    boris = await register(exchange, 'seller', 'Boris Media');
-    buyer = await register(exchange, 'buyer', 'Optika Premium');
-    auditor = await register(exchange, 'auditor', 'Audit & Co');
-    for (const vertical of ['eyewear', 'insurance']) await openMarket(exchange, vertical);
-    await confirmDeposit(exchange, buyer, DEPOSIT, 'wire-0001');
+    ({ anna, boris, buyer, auditor } = await stage.open());
   });
   afterAll(async () => exchange?.stop());
 
-  const listBatch = async (seller: Registered, rows: LeadRow[], vertical: string) => {
-    const uploaded = await upload(exchange, {
-      key: seller.apiKey,
-      body: leadRowsToCsv(rows),
-      query: `vertical=${vertical}&floor=${PRICE}&exclusivity=exclusive`,
-    });
-    expect(uploaded.status).toBe(202);
-    const { batch } = await waitForVerified(exchange, seller.apiKey, uploaded.body.batchId);
-    expect(batch.progress).toMatchObject({ accepted: rows.length, rejected: 0 });
-  };
-
-  /** Waits until the buyer holds `count` purchases of the order; maps them to the sellers' external ids. */
-  const purchasesOf = async (order: string, count: number) => {
-    const items = await waitUntil(
-      `${count} purchases of order ${order}`,
-      async () => {
-        const page = await call('buyers', buyer, 'GET', `/v1/purchased-leads?orderId=${order}&limit=100`);
-        return page.body.items?.length >= count ? (page.body.items as any[]) : undefined;
-      },
-      60_000,
-    );
-    for (const item of items) {
-      const detail = await call('buyers', buyer, 'GET', `/v1/purchased-leads/${item.allocationId}`);
-      allocationOf.set(detail.body.lead.personalData.externalId, item.allocationId);
-    }
-    return items;
-  };
-
   it('earlier: the buyer buys Irina from Boris in the insurance market', async () => {
-    await listBatch(boris, [irinaInsurance], 'insurance');
-    const placed = await call('buyers', buyer, 'POST', '/v1/orders', {
-      vertical: 'insurance',
-      filters: { requiredContacts: ['phone', 'email'] },
-      bid: PRICE,
-      modifiers: [],
-      quantity: 1,
-      budget: PRICE,
-      exclusivity: 'any',
-      delivery: 'pull',
-    });
-    expect(placed.status).toBe(201);
-    const [earlier] = await purchasesOf(placed.body.orderId, 1);
+    const placed = await stage.buyIrinaEarlier();
+    const [earlier] = await stage.purchasesOf(placed.body.orderId, 1);
     expect(earlier).toMatchObject({ sellerId: boris.participantId, price: PRICE });
     earlierAllocation = earlier.allocationId;
   });
 
   it('now: Anna lists Irina again in eyewear (another vertical, so no duplicate_on_exchange); the buyer buys 50', async () => {
-    await listBatch(anna, annaRows, 'eyewear');
-    await listBatch(boris, borisRows, 'eyewear');
-    const placed = await call('buyers', buyer, 'POST', '/v1/orders', orderRequest(scenarioOneOrder()));
-    expect(placed.status).toBe(201);
+    const placed = await stage.placeTheOrderForFifty();
     orderId = placed.body.orderId;
-    const items = await purchasesOf(orderId, 50);
+    const items = await stage.purchasesOf(orderId, 50);
     expect(items).toHaveLength(50);
     expect(items.every((item) => item.price === PRICE)).toBe(true);
     expect(items.filter((item) => item.sellerId === anna.participantId)).toHaveLength(30);
     expect(allocationOf.has('anna-05') && allocationOf.has('irina-insurance')).toBe(true);
   });
 
-  const phoneClaims = ['anna-02', 'anna-03', 'boris-02'];
-  const duplicateClaims = ['anna-05', 'boris-05'];
-  const notInterested = ['anna-06', 'anna-07', 'boris-06'];
+  const phoneClaims = PHONE_CLAIMS;
+  const duplicateClaims = DUPLICATE_CLAIMS;
+  const notInterested = NOT_INTERESTED;
 
   it('the buyer returns 8 inside the window; the log decides the duplicates and the “not interested”', async () => {
-    const returnAs = async (externalId: string, body: unknown) => {
-      const response = await call(
-        'buyers',
-        buyer,
-        'POST',
-        `/v1/purchased-leads/${allocationOf.get(externalId)}/return`,
-        body,
-      );
-      expect([externalId, response.status]).toEqual([externalId, 201]);
-    };
-    for (const id of phoneClaims)
-      await returnAs(id, {
-        reason: 'invalid_phone',
-        evidence: [{ kind: 'call_log', description: 'Five calls over two days, number not answering' }],
-      });
-    for (const id of duplicateClaims) await returnAs(id, { reason: 'duplicate', evidence: [] });
-    for (const id of notInterested)
-      await returnAs(id, { reason: 'other', text: 'Was not interested', evidence: [] });
+    await stage.returnTheEight();
 
     const decided = async (id: string) => decisionOf(allocationOf.get(id)!);
     await waitUntil('the automatic decisions', async () =>
@@ -230,17 +134,7 @@ describe('scenario 3: the dispute', () => {
 
   it('the sellers contest the phone claims in the sellers app; an auditor decides each once', async () => {
     for (const id of phoneClaims) {
-      const seller = id.startsWith('anna') ? anna : boris;
-      const seen = await waitUntil(`${id} in the seller’s returns`, async () => {
-        const list = await call('sellers', seller, 'GET', '/v1/returns');
-        return list.body.items?.some((r: any) => r.allocationId === allocationOf.get(id)) || undefined;
-      });
-      expect(seen).toBe(true);
-      const response = await call('sellers', seller, 'POST', `/v1/returns/${allocationOf.get(id)}/response`, {
-        position: 'contest',
-        statement: 'The number was verified by SMS at capture',
-        evidence: [{ kind: 'carrier_lookup', description: 'Carrier lookup at capture: active mobile line' }],
-      });
+      const response = await stage.contestPhoneClaim(id);
       expect([id, response.status, response.body.responded]).toEqual([id, 201, true]);
     }
     // Boris may not answer for Anna's lead.
@@ -255,11 +149,7 @@ describe('scenario 3: the dispute', () => {
       },
     );
     expect(foreign.status).toBeGreaterThanOrEqual(400);
-    await waitUntil('the escalations', async () =>
-      (await Promise.all(phoneClaims.map((id) => eventTypes(allocationOf.get(id)!)))).every(
-        (types) => types.at(-1) === 'ReturnEscalated',
-      ),
-    );
+    await stage.phoneClaimsEscalated();
     const decide = (id: string, outcome: 'accept' | 'reject', rationale: string) =>
       call('settlement', auditor, 'POST', `/v1/disputes/${allocationOf.get(id)}/decision`, {
         outcome,

@@ -4,21 +4,14 @@ import pg from 'pg';
 import { generateLeadRows, LEAD_COLUMNS, leadRowsToCsv, type LeadRow } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from './support/exchange.js';
 import { registerParticipant, upload, waitForVerified, type Participant } from './support/sellers.js';
+import { cleanEyewearRows } from './support/scenarios.js';
 
 /** Whatever a seller sends, the answer is a 4xx with a clear message or row-level rejections: never a 5xx. */
 describe('sellers: bad input', () => {
   let exchange: RunningExchange;
   let seller: Participant;
   const statuses: number[] = [];
-  const { rows } = generateLeadRows({
-    seed: 'bad-input',
-    count: 20,
-    vertical: 'eyewear',
-    capturedAround: new Date(),
-    badShare: 0,
-    duplicateShare: 0,
-    partialShare: 0,
-  });
+  const rows = cleanEyewearRows('bad-input', 20, 1440);
   const send = async (body: string | Buffer, contentType = 'text/csv', query?: string) => {
     const result = await upload(exchange, {
       key: seller.apiKey,

@@ -15,6 +15,7 @@ import {
   allLeads,
   registerParticipant,
   upload,
+  uploadVerified,
   waitForVerified,
   type Participant,
 } from './support/sellers.js';
@@ -118,13 +119,11 @@ describe('sellers: upload, verification, listing and the personal-data vault', (
       .filter((_, index) => generated.expected[index]!.kind === 'good')
       .slice(0, 5)
       .map((row, index) => ({ ...row, external_id: `again-${index}` }));
-    const uploaded = await upload(exchange, {
+    const { batch } = await uploadVerified(exchange, {
       key: seller.apiKey,
       body: leadRowsToNdjson(again),
       contentType: 'application/x-ndjson',
     });
-    expect(uploaded.status).toBe(202);
-    const { batch } = await waitForVerified(exchange, seller.apiKey, uploaded.body.batchId);
     expect(batch.progress).toMatchObject({ accepted: 0, rejected: 5 });
     expect(batch.reasons).toEqual({ duplicate_on_exchange: 5 });
   });
@@ -237,9 +236,10 @@ describe('sellers: upload, verification, listing and the personal-data vault', (
       headers: { authorization: `Bearer ${otherSeller.apiKey}` },
     });
     expect(template.status).toBe(200);
-    const uploaded = await upload(exchange, { key: otherSeller.apiKey, body: await template.text() });
-    expect(uploaded.status).toBe(202);
-    const { batch } = await waitForVerified(exchange, otherSeller.apiKey, uploaded.body.batchId);
+    const { batch } = await uploadVerified(exchange, {
+      key: otherSeller.apiKey,
+      body: await template.text(),
+    });
     expect(batch.progress).toMatchObject({ accepted: 1, rejected: 0 });
   });
 });

@@ -1,9 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'csv-parse/sync';
-import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
+import { leadRowsToCsv } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from './support/exchange.js';
 import { allLeads, upload, waitForVerified } from './support/sellers.js';
-import { confirmDeposit, openMarket, register, waitUntil, type Registered } from './support/scenarios.js';
+import {
+  confirmDeposit,
+  openMarket,
+  register,
+  waitUntil,
+  type Registered,
+  participantCalls,
+  pullOrder,
+  cleanEyewearRows,
+} from './support/scenarios.js';
 
 /*
  * Sold leads over HTTP with the real engine: a sold-out lead reads `sold` and a batch
@@ -19,26 +28,10 @@ describe('sold leads: status, withdrawal, export', () => {
   let auditor: Registered;
   let batchId: string;
   let sold: string[];
-  const rows = generateLeadRows({
-    seed: 'sold-leads-e2e',
-    count: 6,
-    vertical: 'eyewear',
-    country: 'RU',
-    capturedAround: new Date(),
-    captureWindowMinutes: 120,
-    partialShare: 0,
-    duplicateShare: 0,
-    badShare: 0,
-  }).rows;
+  const rows = cleanEyewearRows('sold-leads-e2e', 6);
   for (const row of rows) row.first_name = 'Ivan;=1+2';
 
-  const call = (
-    app: 'sellers' | 'buyers' | 'settlement',
-    who: Registered,
-    method: string,
-    path: string,
-    body?: unknown,
-  ) => exchange.call(app, method, path, { key: who.apiKey, ...(body !== undefined ? { body } : {}) });
+  const call = participantCalls(() => exchange);
   const download = async (who: Registered, app: 'buyers' | 'sellers' | 'settlement', path: string) => {
     const response = await fetch(`${exchange.url(app)}${path}`, {
       headers: { authorization: `Bearer ${who.apiKey}` },
@@ -65,16 +58,7 @@ describe('sold leads: status, withdrawal, export', () => {
     expect(uploaded.status).toBe(202);
     batchId = uploaded.body.batchId;
     await waitForVerified(exchange, seller.apiKey, batchId);
-    const placed = await call('buyers', buyer, 'POST', '/v1/orders', {
-      vertical: 'eyewear',
-      filters: {},
-      bid: PRICE,
-      modifiers: [],
-      quantity: 2,
-      budget: 2 * PRICE,
-      exclusivity: 'any',
-      delivery: 'pull',
-    });
+    const placed = await call('buyers', buyer, 'POST', '/v1/orders', pullOrder({ bid: PRICE, quantity: 2 }));
     expect(placed.status).toBe(201);
     const purchases = await waitUntil('two purchases', async () => {
       const page = await call('buyers', buyer, 'GET', '/v1/purchased-leads?limit=10');

@@ -1,9 +1,10 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
+import { leadRowsToCsv } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from './support/exchange.js';
 import { registerParticipant, upload, type Participant } from './support/sellers.js';
+import { cleanEyewearRows } from './support/scenarios.js';
 
 const QUERY = 'vertical=eyewear&floor=60000&exclusivity=exclusive';
 
@@ -11,15 +12,7 @@ const QUERY = 'vertical=eyewear&floor=60000&exclusivity=exclusive';
 describe('sellers: an upload whose receiver crashed', () => {
   let exchange: RunningExchange;
   let seller: Participant;
-  const { rows } = generateLeadRows({
-    seed: 'upload-crash',
-    count: 20,
-    vertical: 'eyewear',
-    capturedAround: new Date(),
-    badShare: 0,
-    duplicateShare: 0,
-    partialShare: 0,
-  });
+  const rows = cleanEyewearRows('upload-crash', 20, 1440);
   const csv = leadRowsToCsv(rows);
 
   beforeAll(async () => {

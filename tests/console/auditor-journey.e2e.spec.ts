@@ -1,30 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { generateLeadRows, leadRowsToCsv, scenarioOneOrder, type LeadRow } from '#lx/market-generator';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { Page } from 'playwright-core';
+import { waitUntil, type Registered, participantCalls } from '../support/scenarios.js';
 import {
-  startConsole,
-  startExchange,
-  type RunningConsole,
-  type RunningExchange,
-} from '../support/exchange.js';
-import { upload, waitForVerified } from '../support/sellers.js';
-import {
-  confirmDeposit,
-  openMarket,
-  orderRequest,
-  register,
-  scenarioOneFailures,
-  waitUntil,
-  type Registered,
-} from '../support/scenarios.js';
-import {
-  launchBrowser,
   openConsole,
   PHONE,
   screenshot,
   seriousAccessibilityViolations,
   signIn,
+  openConsoleAs,
+  sidewaysOverflow,
+  consoleJourney,
 } from '../support/browser.js';
+import {
+  PHONE_CLAIMS,
+  SCENARIO_THREE_PRICE,
+  SCENARIO_THREE_WINDOW_MS,
+  ScenarioThree,
+} from '../support/scenario-three.js';
 
 /*
  * An auditor settles scenario 3's escalated claim in the browser. Scenario 3 (docs/scenarios.md,
@@ -35,79 +27,21 @@ import {
  * voided and the ledger balanced, reads the dispute report, and runs the replay proof.
  */
 
-const WINDOW_MS = 40_000;
-const PRICE = 60_000; // 600 RUB
-const DEPOSIT = 3_100_000;
+const PRICE = SCENARIO_THREE_PRICE;
 
 describe('the auditor portal: settling scenario 3’s escalated claim', () => {
-  let exchange: RunningExchange;
-  let consoleApp: RunningConsole;
-  let browser: Browser;
+  const rig = consoleJourney('auditor-journey', {
+    LX_RATE_LIMIT_PER_MINUTE: '100000',
+    LX_RETURN_WINDOW_MS: String(SCENARIO_THREE_WINDOW_MS),
+  });
   let anna: Registered;
-  let boris: Registered;
   let buyer: Registered;
   let auditor: Registered;
-  const allocationOf = new Map<string, string>();
+  const stage = new ScenarioThree(() => rig.exchange);
+  const { allocationOf } = stage;
+  const phoneClaims = PHONE_CLAIMS;
 
-  const pool = generateLeadRows({
-    seed: 'scenario-3-e2e',
-    count: 4000,
-    vertical: 'eyewear',
-    country: 'RU',
-    capturedAround: new Date(),
-    captureWindowMinutes: 600,
-    partialShare: 0,
-    duplicateShare: 0,
-    badShare: 0,
-  }).rows.filter((row) => scenarioOneFailures(row).length === 0);
-  const named = (prefix: string, from: LeadRow[]) =>
-    from.map((row, index) => ({ ...row, external_id: `${prefix}-${String(index + 1).padStart(2, '0')}` }));
-  const annaRows = named('anna', pool.slice(0, 30));
-  const borisRows = named('boris', pool.slice(30, 50));
-  const irina = annaRows[4]!;
-  const irinaInsurance: LeadRow = {
-    ...irina,
-    external_id: 'irina-insurance',
-    interests: ['car_insurance'],
-    captured_at: new Date(Date.now() - 3_600_000).toISOString(),
-  };
-  const phoneClaims = ['anna-02', 'anna-03', 'boris-02'];
-
-  const call = (
-    app: 'sellers' | 'buyers' | 'settlement',
-    who: Registered,
-    method: string,
-    path: string,
-    body?: unknown,
-  ) => exchange.call(app, method, path, { key: who.apiKey, ...(body !== undefined ? { body } : {}) });
-  const eventTypes = async (allocationId: string): Promise<string[]> => {
-    const response = await call('settlement', auditor, 'GET', `/v1/disputes/${allocationId}`);
-    return response.status === 200 ? response.body.events.map((e: { type: string }) => e.type) : [];
-  };
-  const listBatch = async (seller: Registered, rows: LeadRow[], vertical: string) => {
-    const uploaded = await upload(exchange, {
-      key: seller.apiKey,
-      body: leadRowsToCsv(rows),
-      query: `vertical=${vertical}&floor=${PRICE}&exclusivity=exclusive`,
-    });
-    expect(uploaded.status).toBe(202);
-    await waitForVerified(exchange, seller.apiKey, uploaded.body.batchId);
-  };
-  const purchasesOf = async (order: string, count: number) => {
-    const items = await waitUntil(
-      `${count} purchases of order ${order}`,
-      async () => {
-        const page = await call('buyers', buyer, 'GET', `/v1/purchased-leads?orderId=${order}&limit=100`);
-        return page.body.items?.length >= count ? (page.body.items as any[]) : undefined;
-      },
-      60_000,
-    );
-    for (const item of items) {
-      const detail = await call('buyers', buyer, 'GET', `/v1/purchased-leads/${item.allocationId}`);
-      allocationOf.set(detail.body.lead.personalData.externalId, item.allocationId);
-    }
-    return items;
-  };
+  const call = participantCalls(() => rig.exchange);
 
   /** Every page the auditor sees: no serious accessibility violation, and a picture for the docs. */
   const checkPage = async (page: Page, name: string) => {
@@ -118,84 +52,24 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
   };
 
   beforeAll(async () => {
-    exchange = await startExchange('auditor-journey', {
-      LX_RATE_LIMIT_PER_MINUTE: '100000',
-      LX_RETURN_WINDOW_MS: String(WINDOW_MS),
-    });
-    consoleApp = await startConsole(exchange);
-    browser = await launchBrowser();
-    anna = await register(exchange, 'seller', 'Anna Leads');
-    boris = await register(exchange, 'seller', 'Boris Media');
-    buyer = await register(exchange, 'buyer', 'Optika Premium');
-    auditor = await register(exchange, 'auditor', 'Audit & Co');
-    for (const vertical of ['eyewear', 'insurance']) await openMarket(exchange, vertical);
-    await confirmDeposit(exchange, buyer, DEPOSIT, 'wire-0001');
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await consoleApp?.stop();
-    await exchange?.stop();
+    ({ anna, buyer, auditor } = await stage.open());
   });
 
   it('stages scenario 3 through the APIs up to the three escalated phone claims', async () => {
     // Earlier: the buyer buys Irina from Boris in the insurance market.
-    await listBatch(boris, [irinaInsurance], 'insurance');
-    const earlier = await call('buyers', buyer, 'POST', '/v1/orders', {
-      vertical: 'insurance',
-      filters: { requiredContacts: ['phone', 'email'] },
-      bid: PRICE,
-      modifiers: [],
-      quantity: 1,
-      budget: PRICE,
-      exclusivity: 'any',
-      delivery: 'pull',
-    });
-    expect(earlier.status).toBe(201);
-    await purchasesOf(earlier.body.orderId, 1);
+    const earlier = await stage.buyIrinaEarlier();
+    await stage.purchasesOf(earlier.body.orderId, 1);
     // Now: Anna and Boris list 50 leads in eyewear; the buyer buys all 50.
-    await listBatch(anna, annaRows, 'eyewear');
-    await listBatch(boris, borisRows, 'eyewear');
-    const placed = await call('buyers', buyer, 'POST', '/v1/orders', orderRequest(scenarioOneOrder()));
-    expect(placed.status).toBe(201);
-    expect(await purchasesOf(placed.body.orderId, 50)).toHaveLength(50);
+    const placed = await stage.placeTheOrderForFifty();
+    expect(await stage.purchasesOf(placed.body.orderId, 50)).toHaveLength(50);
     // The buyer returns 8 inside the window.
-    const returnAs = async (externalId: string, body: unknown) => {
-      const response = await call(
-        'buyers',
-        buyer,
-        'POST',
-        `/v1/purchased-leads/${allocationOf.get(externalId)}/return`,
-        body,
-      );
-      expect([externalId, response.status]).toEqual([externalId, 201]);
-    };
-    for (const id of phoneClaims)
-      await returnAs(id, {
-        reason: 'invalid_phone',
-        evidence: [{ kind: 'call_log', description: 'Five calls over two days, number not answering' }],
-      });
-    for (const id of ['anna-05', 'boris-05']) await returnAs(id, { reason: 'duplicate', evidence: [] });
-    for (const id of ['anna-06', 'anna-07', 'boris-06'])
-      await returnAs(id, { reason: 'other', text: 'Was not interested', evidence: [] });
+    await stage.returnTheEight();
     // The sellers contest the phone claims; settlement escalates them to an auditor.
     for (const id of phoneClaims) {
-      const seller = id.startsWith('anna') ? anna : boris;
-      await waitUntil(`${id} in the seller’s returns`, async () => {
-        const list = await call('sellers', seller, 'GET', '/v1/returns');
-        return list.body.items?.some((r: any) => r.allocationId === allocationOf.get(id)) || undefined;
-      });
-      const response = await call('sellers', seller, 'POST', `/v1/returns/${allocationOf.get(id)}/response`, {
-        position: 'contest',
-        statement: 'The number was verified by SMS at capture',
-        evidence: [{ kind: 'carrier_lookup', description: 'Carrier lookup at capture: active mobile line' }],
-      });
+      const response = await stage.contestPhoneClaim(id);
       expect([id, response.status]).toEqual([id, 201]);
     }
-    await waitUntil('the escalations', async () =>
-      (await Promise.all(phoneClaims.map((id) => eventTypes(allocationOf.get(id)!)))).every(
-        (types) => types.at(-1) === 'ReturnEscalated',
-      ),
-    );
+    await stage.phoneClaimsEscalated();
   });
 
   it('answers what the console asks: open escalations, search by id and name, actors by name, a balanced ledger', async () => {
@@ -258,8 +132,7 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
   });
 
   it('in the browser: finds the allocation, reads its timeline and the explanation of its price', async () => {
-    const { context, page } = await openConsole(browser, consoleApp.url);
-    await signIn(page, auditor.apiKey);
+    const { context, page } = await openConsoleAs(rig.browser, rig.consoleApp.url, auditor.apiKey);
     await page.getByRole('heading', { name: 'Find anything' }).waitFor();
     await checkPage(page, 'auditor-find');
 
@@ -295,22 +168,18 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     // A phone's screen: the explanation fits without sideways scrolling of the page.
-    const phone = await openConsole(browser, consoleApp.url, { viewport: PHONE });
+    const phone = await openConsole(rig.browser, rig.consoleApp.url, { viewport: PHONE });
     await signIn(phone.page, auditor.apiKey);
     await phone.page.goto(`/auditor/allocations/${allocationId}`);
     await phone.page.getByText('Confirmed', { exact: true }).waitFor({ timeout: 60_000 });
-    const overflow = await phone.page.evaluate(() => {
-      const scope = globalThis as any; // evaluated in the page
-      return scope.document.documentElement.scrollWidth - scope.innerWidth;
-    });
+    const overflow = await sidewaysOverflow(phone.page);
     expect(overflow).toBeLessThanOrEqual(0);
     await phone.context.close();
     await context.close();
   });
 
   it('in the browser: decides the escalated claim with a rationale, and sees the transfer voided and the ledger balanced', async () => {
-    const { context, page } = await openConsole(browser, consoleApp.url);
-    await signIn(page, auditor.apiKey);
+    const { context, page } = await openConsoleAs(rig.browser, rig.consoleApp.url, auditor.apiKey);
     await page.getByRole('link', { name: 'Disputes' }).click();
     await page.getByRole('heading', { name: 'Disputes' }).waitFor();
     await page.getByRole('table', { name: 'Waiting for an auditor, oldest escalation first' }).waitFor();
@@ -361,8 +230,7 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
   });
 
   it('in the browser: reads the dispute report and downloads its PDF', async () => {
-    const { context, page } = await openConsole(browser, consoleApp.url);
-    await signIn(page, auditor.apiKey);
+    const { context, page } = await openConsoleAs(rig.browser, rig.consoleApp.url, auditor.apiKey);
     const allocationId = allocationOf.get('anna-02')!;
     await page.goto(`/auditor/disputes/${allocationId}/report`);
     await page.getByRole('heading', { name: 'Dispute report' }).waitFor();
@@ -379,8 +247,7 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
   }, 200_000);
 
   it('in the browser: runs the replay proof and the integrity check, and sees them confirmed', async () => {
-    const { context, page } = await openConsole(browser, consoleApp.url);
-    await signIn(page, auditor.apiKey);
+    const { context, page } = await openConsoleAs(rig.browser, rig.consoleApp.url, auditor.apiKey);
     await page.getByRole('link', { name: 'Proofs' }).click();
     await page.getByRole('heading', { name: 'Proofs', exact: true }).waitFor();
     // A position that is not one gets a clear answer next to the field.
@@ -402,7 +269,7 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
     // The replay is a run on the server: its address outlives the page, and its progress ended where it read to.
     const runId = new URL(page.url()).searchParams.get('run');
     expect(runId).toMatch(/^[0-9a-f-]{36}$/);
-    const run = await exchange.call('settlement', 'GET', `/v1/audit/replays/${runId}`, {
+    const run = await rig.exchange.call('settlement', 'GET', `/v1/audit/replays/${runId}`, {
       key: auditor.apiKey,
     });
     expect(run.body).toMatchObject({ state: 'done', proof: { ok: true } });
@@ -420,7 +287,9 @@ describe('the auditor portal: settling scenario 3’s escalated claim', () => {
     const shown = await verdict.textContent();
     if (shown !== 'Verified') {
       // Say which event did not verify (the page shows it too, but a failing test should say it).
-      const report = await exchange.call('settlement', 'GET', '/v1/audit/integrity', { key: auditor.apiKey });
+      const report = await rig.exchange.call('settlement', 'GET', '/v1/audit/integrity', {
+        key: auditor.apiKey,
+      });
       expect({ shown, report: report.body }).toEqual({ shown: 'Verified' });
     }
     await checkPage(page, 'auditor-proofs');

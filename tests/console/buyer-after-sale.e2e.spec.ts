@@ -1,32 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { generateLeadRows, leadRowsToCsv, scenarioOneOrder, type LeadRow } from '#lx/market-generator';
-import {
-  startConsole,
-  startExchange,
-  type RunningConsole,
-  type RunningExchange,
-} from '../support/exchange.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { leadRowsToCsv, scenarioOneOrder } from '#lx/market-generator';
 import {
   confirmDeposit,
   openMarket,
   orderRequest,
   register,
-  scenarioOneFailures,
   startWebhookReceiver,
   waitUntil,
   type Registered,
   type WebhookReceiver,
+  scenarioOneRows,
+  byExternalId,
 } from '../support/scenarios.js';
-import { upload, waitForVerified } from '../support/sellers.js';
+import { uploadVerified } from '../support/sellers.js';
 import {
-  launchBrowser,
   openConsole,
   PHONE,
   screenshot,
   seriousAccessibilityViolations,
   signIn,
+  sidewaysOverflow,
+  consoleJourney,
 } from '../support/browser.js';
 
 /** Text as a person reads it: every kind of space (ICU writes no-break ones in numbers) as one. */
@@ -39,9 +35,9 @@ const spaced = (text: string | null) => (text ?? '').replace(/\s/g, ' ');
  * export, a return, 11 conversions, the order report's figures, the delivery log, a phone's screen.
  */
 describe('the buyer after the sale in the console', () => {
-  let exchange: RunningExchange;
-  let consoleApp: RunningConsole;
-  let browser: Browser;
+  const rig = consoleJourney('console-after-sale', {
+    LX_RATE_LIMIT_PER_MINUTE: '100000',
+  });
   let seller: Registered;
   let optika: Registered;
   let receiver: WebhookReceiver;
@@ -50,31 +46,8 @@ describe('the buyer after the sale in the console', () => {
   let orderId: string;
 
   // Scenario 1's upload: 60 RU eyewear people inside the order's filters, 150 near misses, 30 far off.
-  const pool = generateLeadRows({
-    seed: 'scenario-1-e2e',
-    count: 6000,
-    vertical: 'eyewear',
-    country: 'RU',
-    capturedAround: new Date(),
-    captureWindowMinutes: 600,
-    partialShare: 0.15,
-    duplicateShare: 0,
-    badShare: 0,
-  }).rows;
-  const inside = pool.filter((row) => scenarioOneFailures(row).length === 0).slice(0, 60);
-  const nearMisses = ['ageMin', 'regions', 'requiredContacts', 'maritalStatus', 'interestsAny'].flatMap(
-    (filter) =>
-      pool
-        .filter((row) => {
-          const failures = scenarioOneFailures(row);
-          return failures.length === 1 && failures[0] === filter;
-        })
-        .slice(0, 30),
-  );
-  const farOff = pool.filter((row) => scenarioOneFailures(row).length >= 2).slice(0, 30);
-  const rows: LeadRow[] = [...inside, ...nearMisses, ...farOff].sort((a, b) =>
-    a.external_id < b.external_id ? -1 : 1,
-  );
+  const { inside, nearMisses, farOff } = scenarioOneRows();
+  const rows = byExternalId([...inside, ...nearMisses, ...farOff]);
 
   /** The page from its top (the frame's header and navigation are fixed; a full-page shot shows them where the page was scrolled). */
   const shot = async (name: string, on = page) => {
@@ -96,34 +69,26 @@ describe('the buyer after the sale in the console', () => {
   };
 
   beforeAll(async () => {
-    exchange = await startExchange('console-after-sale', { LX_RATE_LIMIT_PER_MINUTE: '100000' });
-    consoleApp = await startConsole(exchange);
-    browser = await launchBrowser();
-    seller = await register(exchange, 'seller', 'Moscow Leads LLC');
-    optika = await register(exchange, 'buyer', 'Оптика Север');
+    seller = await register(rig.exchange, 'seller', 'Moscow Leads LLC');
+    optika = await register(rig.exchange, 'buyer', 'Оптика Север');
     receiver = await startWebhookReceiver();
-    await openMarket(exchange, 'eyewear');
-    ({ context, page } = await openConsole(browser, consoleApp.url));
+    await openMarket(rig.exchange, 'eyewear');
+    ({ context, page } = await openConsole(rig.browser, rig.consoleApp.url));
   });
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
     await receiver?.close();
-    await consoleApp?.stop();
-    await exchange?.stop();
   });
 
   it('stages seed 001 through the API: the upload verified, the deposit confirmed', async () => {
     expect(inside).toHaveLength(60);
-    const uploaded = await upload(exchange, {
+    const { batch } = await uploadVerified(rig.exchange, {
       key: seller.apiKey,
       body: leadRowsToCsv(rows),
       query: 'vertical=eyewear&floor=60000&exclusivity=exclusive',
     });
-    expect(uploaded.status).toBe(202);
-    const { batch } = await waitForVerified(exchange, seller.apiKey, uploaded.body.batchId);
     expect(batch.progress).toMatchObject({ accepted: rows.length, rejected: 0 });
-    await confirmDeposit(exchange, optika, 5_000_000, 'bank-2025-06-01-0042');
+    await confirmDeposit(rig.exchange, optika, 5_000_000, 'bank-2025-06-01-0042');
   });
 
   it('funds: the balances and the confirmed deposit, and how to fund the account', async () => {
@@ -169,7 +134,7 @@ describe('the buyer after the sale in the console', () => {
     // A mark on the page's window: a reload would wipe it.
     await page.evaluate(() => ((globalThis as any).__sameDocument = true));
 
-    const placed = await exchange.call('buyers', 'POST', '/v1/orders', {
+    const placed = await rig.exchange.call('buyers', 'POST', '/v1/orders', {
       key: optika.apiKey,
       body: orderRequest(scenarioOneOrder(), { delivery: 'webhook' }),
     });
@@ -184,7 +149,7 @@ describe('the buyer after the sale in the console', () => {
     expect(await page.evaluate(() => (globalThis as any).__sameDocument)).toBe(true);
 
     // The people, as decrypted for their buyer, are in the table.
-    const purchased = await exchange.call(
+    const purchased = await rig.exchange.call(
       'buyers',
       'GET',
       `/v1/purchased-leads?orderId=${orderId}&limit=100`,
@@ -193,7 +158,7 @@ describe('the buyer after the sale in the console', () => {
       },
     );
     expect(purchased.body.items).toHaveLength(50);
-    const detail = await exchange.call(
+    const detail = await rig.exchange.call(
       'buyers',
       'GET',
       `/v1/purchased-leads/${purchased.body.items[0].allocationId}`,
@@ -321,7 +286,7 @@ describe('the buyer after the sale in the console', () => {
   });
 
   it('fits a phone: the purchased leads scroll inside their table, not the page', async () => {
-    const phone = await openConsole(browser, consoleApp.url, { viewport: PHONE });
+    const phone = await openConsole(rig.browser, rig.consoleApp.url, { viewport: PHONE });
     try {
       await signIn(phone.page, optika.apiKey);
       await phone.page.goto('/buyer/leads');
@@ -330,10 +295,7 @@ describe('the buyer after the sale in the console', () => {
         .locator('tbody tr')
         .nth(49)
         .waitFor();
-      const overflow = await phone.page.evaluate(() => {
-        const scope = globalThis as any; // evaluated in the page
-        return scope.document.documentElement.scrollWidth - scope.innerWidth;
-      });
+      const overflow = await sidewaysOverflow(phone.page);
       expect(overflow).toBeLessThanOrEqual(0);
       expect(await seriousAccessibilityViolations(phone.page)).toEqual([]);
       await shot('buyer-leads-phone', phone.page);

@@ -1,28 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { generateLeadRows, leadRowsToCsv, type LeadRow } from '#lx/market-generator';
-import {
-  startConsole,
-  startExchange,
-  type RunningConsole,
-  type RunningExchange,
-} from '../support/exchange.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { leadRowsToCsv } from '#lx/market-generator';
 import {
   confirmDeposit,
   openMarket,
   register,
-  scenarioOneFailures,
   waitUntil,
   type Registered,
+  scenarioOneRows,
+  byExternalId,
 } from '../support/scenarios.js';
-import { upload, waitForVerified } from '../support/sellers.js';
+import { uploadVerified } from '../support/sellers.js';
 import {
-  launchBrowser,
   openConsole,
   PHONE,
   screenshot,
   seriousAccessibilityViolations,
   signIn,
+  sidewaysOverflow,
+  consoleJourney,
 } from '../support/browser.js';
 
 /**
@@ -31,37 +27,17 @@ import {
  * the order filled 50/50; pauses, resumes, amends and cancels a second order; reads its dashboard.
  */
 describe('the buyer’s orders in the console', () => {
-  let exchange: RunningExchange;
-  let consoleApp: RunningConsole;
-  let browser: Browser;
+  const rig = consoleJourney('console-buyer-orders', {
+    LX_RATE_LIMIT_PER_MINUTE: '100000',
+  });
   let seller: Registered;
   let optika: Registered;
   let context: BrowserContext;
   let page: Page;
 
   // Staged as tests/scenario-1.e2e.spec.ts stages it: 60 leads inside the filters, near misses on each.
-  const pool = generateLeadRows({
-    seed: 'scenario-1-e2e',
-    count: 6000,
-    vertical: 'eyewear',
-    country: 'RU',
-    capturedAround: new Date(),
-    captureWindowMinutes: 600,
-    partialShare: 0.15,
-    duplicateShare: 0,
-    badShare: 0,
-  }).rows;
-  const inside = pool.filter((row) => scenarioOneFailures(row).length === 0).slice(0, 60);
-  const nearMisses = ['ageMin', 'regions', 'requiredContacts', 'maritalStatus', 'interestsAny'].flatMap(
-    (filter) =>
-      pool
-        .filter((row) => {
-          const failures = scenarioOneFailures(row);
-          return failures.length === 1 && failures[0] === filter;
-        })
-        .slice(0, 30),
-  );
-  const rows: LeadRow[] = [...inside, ...nearMisses].sort((a, b) => (a.external_id < b.external_id ? -1 : 1));
+  const { inside, nearMisses } = scenarioOneRows();
+  const rows = byExternalId([...inside, ...nearMisses]);
 
   // The pointer rests off the page's controls first: a hovered link is not what axe should judge.
   const accessible = async () => {
@@ -71,35 +47,27 @@ describe('the buyer’s orders in the console', () => {
   const heading = (name: string) => page.getByRole('heading', { name, level: 1 }).waitFor();
 
   beforeAll(async () => {
-    exchange = await startExchange('console-buyer-orders', { LX_RATE_LIMIT_PER_MINUTE: '100000' });
-    consoleApp = await startConsole(exchange);
-    browser = await launchBrowser();
-    seller = await register(exchange, 'seller', 'Moscow Leads LLC');
-    optika = await register(exchange, 'buyer', 'Оптика Север');
-    await openMarket(exchange, 'eyewear');
-    await confirmDeposit(exchange, optika, 5_000_000, 'bank-2025-06-01-0042');
-    const uploaded = await upload(exchange, {
+    seller = await register(rig.exchange, 'seller', 'Moscow Leads LLC');
+    optika = await register(rig.exchange, 'buyer', 'Оптика Север');
+    await openMarket(rig.exchange, 'eyewear');
+    await confirmDeposit(rig.exchange, optika, 5_000_000, 'bank-2025-06-01-0042');
+    await uploadVerified(rig.exchange, {
       key: seller.apiKey,
       body: leadRowsToCsv(rows),
       query: 'vertical=eyewear&floor=60000&exclusivity=exclusive',
     });
-    expect(uploaded.status).toBe(202);
-    await waitForVerified(exchange, seller.apiKey, uploaded.body.batchId);
     await waitUntil('the listing to reach the buyers’ market depth', async () => {
-      const response = await exchange.call('buyers', 'POST', '/v1/orders/preview', {
+      const response = await rig.exchange.call('buyers', 'POST', '/v1/orders/preview', {
         key: optika.apiKey,
         body: { vertical: 'eyewear', filters: {} },
       });
       return response.body.matching >= rows.length ? true : undefined;
     });
-    ({ context, page } = await openConsole(browser, consoleApp.url));
+    ({ context, page } = await openConsole(rig.browser, rig.consoleApp.url));
     await signIn(page, optika.apiKey);
   }, 240_000);
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
-    await consoleApp?.stop();
-    await exchange?.stop();
   });
 
   it('opens on the dashboard with the deposit available and nothing bought yet', async () => {
@@ -179,7 +147,7 @@ describe('the buyer’s orders in the console', () => {
   }, 180_000);
 
   it('pauses, resumes, amends and cancels a second order, showing what the exchange answered', async () => {
-    const placed = await exchange.call('buyers', 'POST', '/v1/orders', {
+    const placed = await rig.exchange.call('buyers', 'POST', '/v1/orders', {
       key: optika.apiKey,
       body: {
         vertical: 'eyewear',
@@ -229,7 +197,7 @@ describe('the buyer’s orders in the console', () => {
       .filter({ hasText: amendedName })
       .getByText(/cancelled|closed/)
       .waitFor();
-    const order = await exchange.call('buyers', 'GET', `/v1/orders/${placed.body.orderId}`, {
+    const order = await rig.exchange.call('buyers', 'GET', `/v1/orders/${placed.body.orderId}`, {
       key: optika.apiKey,
     });
     expect(['cancelled', 'closed']).toContain(order.body.status);
@@ -246,18 +214,18 @@ describe('the buyer’s orders in the console', () => {
   }, 60_000);
 
   it('answers the figures the console reads: order progress, floors histogram, daily series', async () => {
-    const orders = await exchange.call('buyers', 'GET', '/v1/orders', { key: optika.apiKey });
+    const orders = await rig.exchange.call('buyers', 'GET', '/v1/orders', { key: optika.apiKey });
     expect(orders.body.items.at(-1)).toMatchObject({
       terms: { quantity: 50 },
       progress: { leadsBought: 50, spend: 3_000_000 },
     });
-    const preview = await exchange.call('buyers', 'POST', '/v1/orders/preview', {
+    const preview = await rig.exchange.call('buyers', 'POST', '/v1/orders/preview', {
       key: optika.apiKey,
       body: { vertical: 'eyewear', filters: { regions: ['RU-MOW', 'RU-SPE'] }, bid: 60000 },
     });
     expect(preview.status).toBe(200);
     expect(preview.body.floorHistogram).toEqual([{ from: 60000, to: 60000, leads: preview.body.matching }]);
-    const daily = await exchange.call('buyers', 'GET', '/v1/reports/account/daily?days=7', {
+    const daily = await rig.exchange.call('buyers', 'GET', '/v1/reports/account/daily?days=7', {
       key: optika.apiKey,
     });
     expect(daily.status).toBe(200);
@@ -265,22 +233,19 @@ describe('the buyer’s orders in the console', () => {
     expect(daily.body.items).toEqual([
       { day: today, currency: 'RUB', leadsBought: 50, spend: 3_000_000, conversions: 0 },
     ]);
-    const refused = await exchange.call('buyers', 'GET', '/v1/reports/account/daily?days=0', {
+    const refused = await rig.exchange.call('buyers', 'GET', '/v1/reports/account/daily?days=0', {
       key: optika.apiKey,
     });
     expect(refused.status).toBe(400);
   });
 
   it('fits the order builder on a phone', async () => {
-    const phone = await openConsole(browser, consoleApp.url, { viewport: PHONE });
+    const phone = await openConsole(rig.browser, rig.consoleApp.url, { viewport: PHONE });
     await signIn(phone.page, optika.apiKey);
     await phone.page.goto('/buyer/orders/new');
     await phone.page.getByRole('heading', { name: 'New order', level: 1 }).waitFor();
     await phone.page.getByTestId('preview-matching').waitFor();
-    const overflow = await phone.page.evaluate(() => {
-      const scope = globalThis as any; // evaluated in the page
-      return scope.document.documentElement.scrollWidth - scope.innerWidth;
-    });
+    const overflow = await sidewaysOverflow(phone.page);
     expect(overflow).toBeLessThanOrEqual(0);
     expect(await seriousAccessibilityViolations(phone.page)).toEqual([]);
     await phone.context.close();

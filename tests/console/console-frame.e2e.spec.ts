@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import {
-  startConsole,
-  startExchange,
-  type RunningConsole,
-  type RunningExchange,
-} from '../support/exchange.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { register } from '../support/scenarios.js';
 import {
-  launchBrowser,
   openConsole,
   PHONE,
   seriousAccessibilityViolations,
   signIn,
+  sidewaysOverflow,
+  consoleJourney,
 } from '../support/browser.js';
 
 /**
@@ -20,55 +14,45 @@ import {
  * session storage only, the role's pages, sign-out, the language picker, a phone's screen.
  */
 describe('the console', () => {
-  let exchange: RunningExchange;
-  let consoleApp: RunningConsole;
-  let browser: Browser;
+  const rig = consoleJourney('console-frame');
   let seller: { participantId: string; apiKey: string };
 
   beforeAll(async () => {
-    exchange = await startExchange('console-frame');
-    consoleApp = await startConsole(exchange);
-    browser = await launchBrowser();
-    seller = await register(exchange, 'seller', 'Óptica Sant Martí');
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await consoleApp?.stop();
-    await exchange?.stop();
+    seller = await register(rig.exchange, 'seller', 'Óptica Sant Martí');
   });
 
   it('serves the built app and the three APIs on one origin, with a strict content security policy', async () => {
-    const page = await fetch(`${consoleApp.url}/seller/batches`);
+    const page = await fetch(`${rig.consoleApp.url}/seller/batches`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="root">');
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     for (const app of ['sellers', 'buyers', 'settlement']) {
-      const answer = await fetch(`${consoleApp.url}/api/${app}/v1/me`, {
+      const answer = await fetch(`${rig.consoleApp.url}/api/${app}/v1/me`, {
         headers: { authorization: `Bearer ${seller.apiKey}` },
       });
       expect(answer.status).toBe(200);
       expect(((await answer.json()) as { name: string }).name).toBe('Óptica Sant Martí');
     }
-    const refused = await fetch(`${consoleApp.url}/api/sellers/v1/me`);
+    const refused = await fetch(`${rig.consoleApp.url}/api/sellers/v1/me`);
     expect(refused.status).toBe(401);
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
   });
 
   it("serves the settlement app's queue dashboard on the console's origin, its scripts included", async () => {
-    const headers = { authorization: `Bearer ${exchange.operatorKey}` };
-    const board = await fetch(`${consoleApp.url}/admin/queues/`, { headers });
+    const headers = { authorization: `Bearer ${rig.exchange.operatorKey}` };
+    const board = await fetch(`${rig.consoleApp.url}/admin/queues/`, { headers });
     expect(board.status).toBe(200);
     const html = await board.text();
     const script = /src="([^"]+\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();
-    const asset = await fetch(new URL(script!, `${consoleApp.url}/admin/queues/`), { headers });
+    const asset = await fetch(new URL(script!, `${rig.consoleApp.url}/admin/queues/`), { headers });
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toContain('javascript');
-    expect((await fetch(`${consoleApp.url}/admin/queues/`)).status).toBe(401);
+    expect((await fetch(`${rig.consoleApp.url}/admin/queues/`)).status).toBe(401);
   });
 
   it('refuses a wrong key, signs a seller in to the seller pages, keeps the key in session storage only, and forgets it', async () => {
-    const { context, page } = await openConsole(browser, consoleApp.url);
+    const { context, page } = await openConsole(rig.browser, rig.consoleApp.url);
     await page.getByLabel('API key').fill('sk_not-a-key-of-this-exchange-000000000000');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('The exchange did not accept this key.').waitFor();
@@ -99,17 +83,14 @@ describe('the console', () => {
   });
 
   it('speaks Spanish and Russian when the person picks them, and fits a phone', async () => {
-    const { context, page } = await openConsole(browser, consoleApp.url, { viewport: PHONE });
+    const { context, page } = await openConsole(rig.browser, rig.consoleApp.url, { viewport: PHONE });
     await page.getByLabel('Language').selectOption('es');
     await page.getByRole('button', { name: 'Entrar' }).waitFor();
     await page.getByLabel('Idioma').selectOption('ru');
     await page.getByLabel('API-ключ').fill(seller.apiKey);
     await page.getByRole('button', { name: 'Войти' }).click();
     await page.getByRole('heading', { level: 1, name: 'Сводка' }).waitFor();
-    const overflow = await page.evaluate(() => {
-      const browser = globalThis as any; // evaluated in the page
-      return browser.document.documentElement.scrollWidth - browser.innerWidth;
-    });
+    const overflow = await sidewaysOverflow(page);
     expect(overflow).toBeLessThanOrEqual(0);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await context.close();

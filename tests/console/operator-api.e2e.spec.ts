@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startExchange, type RunningExchange } from '../support/exchange.js';
-import { MarketLoad } from '../support/market-load.js';
+import { LIGHT_TRADING, MarketLoad } from '../support/market-load.js';
 import { confirmDeposit, openMarket, register, waitUntil, type Registered } from '../support/scenarios.js';
 
 /**
@@ -254,13 +254,7 @@ describe('the operator API for the console', () => {
   });
 
   it('lists real transfers newest first, by status and page, and a payout once it is issued', async () => {
-    const load = await MarketLoad.prepare(exchange, {
-      leadsPerSecond: 10,
-      batchRows: 5,
-      orderEveryMs: 1_000,
-      orderQuantity: 5,
-      returnEveryMs: 60_000,
-    });
+    const load = await MarketLoad.prepare(exchange, LIGHT_TRADING);
     try {
       load.start();
       const posted = await waitUntil(

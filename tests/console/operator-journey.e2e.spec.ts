@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Locator, Page } from 'playwright-core';
-import {
-  startConsole,
-  startExchange,
-  type RunningConsole,
-  type RunningExchange,
-} from '../support/exchange.js';
-import { MarketLoad } from '../support/market-load.js';
+import { describe, expect, it } from '@jest/globals';
+import type { Locator, Page } from 'playwright-core';
+import { LIGHT_TRADING, MarketLoad } from '../support/market-load.js';
 import { waitUntil } from '../support/scenarios.js';
 import {
-  launchBrowser,
   openConsole,
   PHONE,
   screenshot,
   seriousAccessibilityViolations,
-  signIn,
+  openConsoleAs,
+  sidewaysOverflow,
+  consoleJourney,
 } from '../support/browser.js';
 
 /**
@@ -23,28 +18,15 @@ import {
  * balanced; suspends and reinstates a participant; sees the three apps healthy.
  */
 describe('the operator portal', () => {
-  let exchange: RunningExchange;
-  let consoleApp: RunningConsole;
-  let browser: Browser;
+  // A short return window: the trades of the ledger step post within the test.
+  const rig = consoleJourney('operator-journey', {
+    LX_RATE_LIMIT_PER_MINUTE: '1000000',
+    LX_RETURN_WINDOW_MS: '3000',
+  });
   const keys: Record<string, string> = {};
 
-  beforeAll(async () => {
-    // A short return window: the trades of the ledger step post within the test.
-    exchange = await startExchange('operator-journey', {
-      LX_RATE_LIMIT_PER_MINUTE: '1000000',
-      LX_RETURN_WINDOW_MS: '3000',
-    });
-    consoleApp = await startConsole(exchange);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await consoleApp?.stop();
-    await exchange?.stop();
-  });
-
   const whoIs = async (apiKey: string) => {
-    const answer = await fetch(`${consoleApp.url}/api/sellers/v1/me`, {
+    const answer = await fetch(`${rig.consoleApp.url}/api/sellers/v1/me`, {
       headers: { authorization: `Bearer ${apiKey}` },
     });
     return { status: answer.status, body: (await answer.json()) as { name?: string } };
@@ -83,8 +65,7 @@ describe('the operator portal', () => {
   };
 
   it('registers a seller and a buyer, issues their keys and opens a market', async () => {
-    const { context, page } = await openConsole(browser, consoleApp.url);
-    await signIn(page, exchange.operatorKey);
+    const { context, page } = await openConsoleAs(rig.browser, rig.consoleApp.url, rig.exchange.operatorKey);
     await page.getByRole('heading', { name: 'Participants', level: 1 }).waitFor();
     expect(page.url()).toContain('/operator/participants');
     await page.getByText('Nobody is registered yet', { exact: false }).waitFor();
@@ -119,8 +100,7 @@ describe('the operator portal', () => {
   });
 
   it('confirms a deposit for the buyer, picked by name, and sees the books balanced', async () => {
-    const { context, page } = await openConsole(browser, consoleApp.url);
-    await signIn(page, exchange.operatorKey);
+    const { context, page } = await openConsoleAs(rig.browser, rig.consoleApp.url, rig.exchange.operatorKey);
     await page.getByRole('link', { name: 'Funds', exact: true }).click();
     await page.getByRole('heading', { name: 'Confirm a deposit' }).waitFor();
     await page.getByRole('button', { name: 'Confirm the deposit' }).click();
@@ -146,20 +126,14 @@ describe('the operator portal', () => {
     await checked(page, 'operator-funds');
 
     // Some trading in another market (RUB), so the ledger has transfers to show.
-    const load = await MarketLoad.prepare(exchange, {
-      leadsPerSecond: 10,
-      batchRows: 5,
-      orderEveryMs: 1_000,
-      orderQuantity: 5,
-      returnEveryMs: 60_000,
-    });
+    const load = await MarketLoad.prepare(rig.exchange, LIGHT_TRADING);
     try {
       load.start();
       await waitUntil(
         'posted transfers',
         async () => {
-          const answer = await exchange.call('settlement', 'GET', '/v1/ledger/transfers?status=posted', {
-            key: exchange.operatorKey,
+          const answer = await rig.exchange.call('settlement', 'GET', '/v1/ledger/transfers?status=posted', {
+            key: rig.exchange.operatorKey,
           });
           return answer.body.items.length >= 3 || undefined;
         },
@@ -188,8 +162,7 @@ describe('the operator portal', () => {
   }, 240_000);
 
   it('suspends a participant (its key stops working) and reinstates it (the key works again)', async () => {
-    const { context, page } = await openConsole(browser, consoleApp.url);
-    await signIn(page, exchange.operatorKey);
+    const { context, page } = await openConsoleAs(rig.browser, rig.consoleApp.url, rig.exchange.operatorKey);
     await page.getByRole('link', { name: 'Clínica Visión Norte' }).click();
     await page.getByRole('heading', { name: 'Suspension' }).waitFor();
     await page.getByRole('button', { name: 'Suspend', exact: true }).click();
@@ -211,8 +184,7 @@ describe('the operator portal', () => {
   });
 
   it('shows the three apps healthy, the queues, and the suppression list', async () => {
-    const { context, page } = await openConsole(browser, consoleApp.url);
-    await signIn(page, exchange.operatorKey);
+    const { context, page } = await openConsoleAs(rig.browser, rig.consoleApp.url, rig.exchange.operatorKey);
     await page.getByRole('link', { name: 'System', exact: true }).click();
     for (const app of ['sellers', 'buyers', 'settlement'])
       await page.getByTestId(`health-${app}`).getByText('Health: up').waitFor();
@@ -227,7 +199,7 @@ describe('the operator portal', () => {
     // Each app's health answers through the console's proxy, with the shape the page reads.
     for (const app of ['sellers', 'buyers', 'settlement']) {
       for (const path of ['/health', '/health/ready']) {
-        const answer = await fetch(`${consoleApp.url}/api/${app}${path}`);
+        const answer = await fetch(`${rig.consoleApp.url}/api/${app}${path}`);
         expect(answer.status).toBe(200);
         const body = (await answer.json()) as { status: string; details: Record<string, { status: string }> };
         expect(body.status).toBe('ok');
@@ -236,9 +208,9 @@ describe('the operator portal', () => {
     }
     // The queue dashboard's page answers through the proxy (the operator key as the Basic password);
     // its scripts and styles are addressed under /admin/queues/ (its <base>), outside the proxy's prefix.
-    const dashboard = await fetch(`${consoleApp.url}/api/settlement/admin/queues`, {
+    const dashboard = await fetch(`${rig.consoleApp.url}/api/settlement/admin/queues`, {
       headers: {
-        authorization: `Basic ${Buffer.from(`operator:${exchange.operatorKey}`).toString('base64')}`,
+        authorization: `Basic ${Buffer.from(`operator:${rig.exchange.operatorKey}`).toString('base64')}`,
       },
     });
     expect(dashboard.status).toBe(200);
@@ -246,9 +218,9 @@ describe('the operator portal', () => {
   });
 
   it('fits a phone, in Spanish', async () => {
-    const { context, page } = await openConsole(browser, consoleApp.url, { viewport: PHONE });
+    const { context, page } = await openConsole(rig.browser, rig.consoleApp.url, { viewport: PHONE });
     await page.getByLabel('Language').selectOption('es');
-    await page.getByLabel('Clave de API').fill(exchange.operatorKey);
+    await page.getByLabel('Clave de API').fill(rig.exchange.operatorKey);
     await page.getByRole('button', { name: 'Entrar' }).click();
     await page.getByRole('heading', { name: 'Participantes', level: 1 }).waitFor();
     for (const [path, heading] of [
@@ -261,10 +233,7 @@ describe('the operator portal', () => {
       await page.goto(path);
       await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
       await page.getByText('Cargando…').first().waitFor({ state: 'detached' });
-      const overflow = await page.evaluate(() => {
-        const scope = globalThis as any; // evaluated in the page
-        return scope.document.documentElement.scrollWidth - scope.innerWidth;
-      });
+      const overflow = await sidewaysOverflow(page);
       expect(overflow).toBeLessThanOrEqual(0);
       expect(await seriousAccessibilityViolations(page)).toEqual([]);
     }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from '../support/exchange.js';
 import { openMarket } from '../support/scenarios.js';
-import { registerParticipant, upload, waitForVerified, type Participant } from '../support/sellers.js';
+import { registerParticipant, uploadVerified, type Participant } from '../support/sellers.js';
 
 /** GET /v1/seller-activity: the figures of the seller's dashboard, from the sellers app's read model. */
 describe('sellers: the seller’s activity by day', () => {
@@ -39,9 +39,10 @@ describe('sellers: the seller’s activity by day', () => {
       country: 'RU',
       badShare: 0.25,
     });
-    const uploaded = await upload(exchange, { key: seller.apiKey, body: leadRowsToCsv(generated.rows) });
-    expect(uploaded.status).toBe(202);
-    const { batch } = await waitForVerified(exchange, seller.apiKey, uploaded.body.batchId);
+    const { batch } = await uploadVerified(exchange, {
+      key: seller.apiKey,
+      body: leadRowsToCsv(generated.rows),
+    });
     expect(batch.progress.accepted).toBeGreaterThan(0);
 
     const after = await exchange.call('sellers', 'GET', '/v1/seller-activity?days=7', { key: seller.apiKey });

@@ -1,20 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
+import type { BrowserContext, Page } from 'playwright-core';
+import { leadRowsToCsv } from '#lx/market-generator';
 import {
-  startConsole,
-  startExchange,
-  type RunningConsole,
-  type RunningExchange,
-} from '../support/exchange.js';
-import { confirmDeposit, openMarket, register, waitUntil, type Registered } from '../support/scenarios.js';
+  confirmDeposit,
+  openMarket,
+  register,
+  waitUntil,
+  type Registered,
+  participantCalls,
+  pullOrder,
+  eyewearLeads,
+} from '../support/scenarios.js';
 import {
-  launchBrowser,
   openConsole,
   PHONE,
   screenshot,
   seriousAccessibilityViolations,
   signIn,
+  sidewaysOverflow,
+  consoleJourney,
 } from '../support/browser.js';
 
 const PRICE = 60_000;
@@ -25,38 +29,22 @@ const PRICE = 60_000;
  * statement, withdraws the batch — and every page passes axe and fits a phone.
  */
 describe('the seller portal', () => {
-  let exchange: RunningExchange;
-  let consoleApp: RunningConsole;
-  let browser: Browser;
+  const rig = consoleJourney('seller-journey', {
+    LX_RATE_LIMIT_PER_MINUTE: '100000',
+  });
   let seller: Registered;
   let buyer: Registered;
   let context: BrowserContext;
   let page: Page;
 
-  const generated = generateLeadRows({
-    seed: 'seller-journey',
-    count: 24,
-    vertical: 'eyewear',
-    country: 'RU',
-    capturedAround: new Date(),
-    captureWindowMinutes: 120,
-    partialShare: 0,
-    duplicateShare: 0,
-    badShare: 0.25,
-  });
+  const generated = eyewearLeads('seller-journey', 24, { badShare: 0.25 });
   const accepted = generated.expected.filter((e) => e.kind === 'good' || e.kind === 'partial').length;
   const rejected = generated.rows.length - accepted;
   // One person with a Catalan name, shown exactly as the seller sent it.
   const catalan = generated.expected.findIndex((e) => e.kind === 'good');
   generated.rows[catalan] = { ...generated.rows[catalan]!, first_name: 'Àngels', last_name: 'Martí i Puig' };
 
-  const call = (
-    app: 'sellers' | 'buyers' | 'settlement',
-    who: Registered,
-    method: string,
-    path: string,
-    body?: unknown,
-  ) => exchange.call(app, method, path, { key: who.apiKey, ...(body !== undefined ? { body } : {}) });
+  const call = participantCalls(() => rig.exchange);
 
   const checkPage = async (name: string) => {
     // Full-page screenshots from the top, where the fixed header belongs.
@@ -74,20 +62,14 @@ describe('the seller portal', () => {
   };
 
   beforeAll(async () => {
-    exchange = await startExchange('seller-journey', { LX_RATE_LIMIT_PER_MINUTE: '100000' });
-    consoleApp = await startConsole(exchange);
-    browser = await launchBrowser();
-    await openMarket(exchange, 'eyewear');
-    seller = await register(exchange, 'seller', 'Оптика Север');
-    buyer = await register(exchange, 'buyer', 'Òptica Sant Martí');
-    await confirmDeposit(exchange, buyer, 2_000_000, 'wire-seller-journey');
-    ({ context, page } = await openConsole(browser, consoleApp.url));
+    await openMarket(rig.exchange, 'eyewear');
+    seller = await register(rig.exchange, 'seller', 'Оптика Север');
+    buyer = await register(rig.exchange, 'buyer', 'Òptica Sant Martí');
+    await confirmDeposit(rig.exchange, buyer, 2_000_000, 'wire-seller-journey');
+    ({ context, page } = await openConsole(rig.browser, rig.consoleApp.url));
   });
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
-    await consoleApp?.stop();
-    await exchange?.stop();
   });
 
   it('opens on the dashboard, signed in by name', async () => {
@@ -168,16 +150,7 @@ describe('the seller portal', () => {
   });
 
   it('answers a buyer’s return in the inbox and sees the sales on the dashboard and statement', async () => {
-    const placed = await call('buyers', buyer, 'POST', '/v1/orders', {
-      vertical: 'eyewear',
-      filters: {},
-      bid: PRICE,
-      modifiers: [],
-      quantity: 3,
-      budget: 3 * PRICE,
-      exclusivity: 'any',
-      delivery: 'pull',
-    });
+    const placed = await call('buyers', buyer, 'POST', '/v1/orders', pullOrder({ bid: PRICE, quantity: 3 }));
     expect(placed.status).toBe(201);
     const purchases = await waitUntil('three purchases', async () => {
       const bought = await call('buyers', buyer, 'GET', `/v1/purchased-leads?orderId=${placed.body.orderId}`);
@@ -285,7 +258,7 @@ describe('the seller portal', () => {
   });
 
   it('fits a phone: no page of the portal scrolls sideways', async () => {
-    const phone = await openConsole(browser, consoleApp.url, { viewport: PHONE });
+    const phone = await openConsole(rig.browser, rig.consoleApp.url, { viewport: PHONE });
     await signIn(phone.page, seller.apiKey);
     for (const [path, heading] of [
       ['upload', 'Upload leads'],
@@ -298,10 +271,7 @@ describe('the seller portal', () => {
       await phone.page.goto(`/seller/${path}`);
       await phone.page.getByRole('heading', { level: 1, name: heading }).waitFor();
       await phone.page.waitForLoadState('networkidle');
-      const overflow = await phone.page.evaluate(() => {
-        const scope = globalThis as any; // evaluated in the page
-        return scope.document.documentElement.scrollWidth - scope.innerWidth;
-      });
+      const overflow = await sidewaysOverflow(phone.page);
       expect({ path, overflow: Math.max(0, overflow) }).toEqual({ path, overflow: 0 });
       if (path === 'upload') {
         expect(await seriousAccessibilityViolations(phone.page)).toEqual([]);

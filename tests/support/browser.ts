@@ -1,6 +1,10 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { startConsole, startExchange, type RunningConsole, type RunningExchange } from './exchange.js';
+
+export type { RunningConsole, RunningExchange };
 
 /**
  * Chromium for the console's browser tests: Debian's build (`.ci/run` installs it), headless, with
@@ -20,6 +24,70 @@ const FLAGS = [
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}: apt-get install -y chromium`);
   return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+}
+
+/** What every console journey runs against: the three apps, the console in front of them, Chromium. */
+export interface ConsoleRig {
+  exchange: RunningExchange;
+  consoleApp: RunningConsole;
+  browser: Browser;
+}
+
+/** Starts the rig; what started is stopped again when a later part fails to start. */
+export async function startConsoleRig(
+  label: string,
+  extraEnv: Record<string, string> = {},
+): Promise<ConsoleRig> {
+  const exchange = await startExchange(label, extraEnv);
+  try {
+    const consoleApp = await startConsole(exchange);
+    try {
+      return { exchange, consoleApp, browser: await launchBrowser() };
+    } catch (error) {
+      await consoleApp.stop();
+      throw error;
+    }
+  } catch (error) {
+    await exchange.stop();
+    throw error;
+  }
+}
+
+/** Stops the rig, browser first; a part a failed beforeAll never got is skipped. */
+export async function stopConsoleRig(rig: Partial<ConsoleRig>): Promise<void> {
+  await rig.browser?.close();
+  await rig.consoleApp?.stop();
+  await rig.exchange?.stop();
+}
+
+/**
+ * The rig of one console journey, for the describe block that calls this first: started in a
+ * beforeAll that runs before the journey's own, stopped in an afterAll (closing the browser closes
+ * every page the journey opened). Its parts are there from the journey's beforeAll on.
+ */
+export function consoleJourney(label: string, extraEnv: Record<string, string> = {}): ConsoleRig {
+  let rig: ConsoleRig | undefined;
+  beforeAll(async () => {
+    rig = await startConsoleRig(label, extraEnv);
+  });
+  afterAll(async () => {
+    if (rig) await stopConsoleRig(rig);
+  });
+  const started = (): ConsoleRig => {
+    if (!rig) throw new Error(`the console rig of ${label} has not started`);
+    return rig;
+  };
+  return {
+    get exchange() {
+      return started().exchange;
+    },
+    get consoleApp() {
+      return started().consoleApp;
+    },
+    get browser() {
+      return started().browser;
+    },
+  };
 }
 
 export const LAPTOP = { width: 1366, height: 860 };
@@ -44,11 +112,30 @@ export async function openConsole(
   return { context, page };
 }
 
+/** A fresh context on the console (as `openConsole`), signed in with `apiKey`. */
+export async function openConsoleAs(
+  browser: Browser,
+  consoleUrl: string,
+  apiKey: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const opened = await openConsole(browser, consoleUrl);
+  await signIn(opened.page, apiKey);
+  return opened;
+}
+
 /** Signs in with an API key, as a person does, and waits for the role's first page. */
 export async function signIn(page: Page, apiKey: string): Promise<void> {
   await page.getByLabel('API key').fill(apiKey);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** How many pixels the page is wider than its window: above 0, it scrolls sideways (no page may on a phone). */
+export async function sidewaysOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const scope = globalThis as any; // evaluated in the page
+    return scope.document.documentElement.scrollWidth - scope.innerWidth;
+  });
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -33,6 +33,18 @@ export interface MarketLoadOptions {
   log?: (message: string) => void;
 }
 
+/**
+ * A little trading for a test that needs some on the books (transfers, payouts): ten leads a second
+ * in batches of five, an order for five a second, one return a minute (most sales post).
+ */
+export const LIGHT_TRADING: MarketLoadOptions = {
+  leadsPerSecond: 10,
+  batchRows: 5,
+  orderEveryMs: 1_000,
+  orderQuantity: 5,
+  returnEveryMs: 60_000,
+};
+
 type WriteKind = 'upload' | 'order' | 'return';
 
 interface Acknowledged {

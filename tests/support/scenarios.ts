@@ -2,7 +2,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ageOn, type LeadRow, type OrderSpec } from '#lx/market-generator';
+import {
+  ageOn,
+  generateLeadRows,
+  type GeneratedLeads,
+  type LeadRow,
+  type OrderSpec,
+} from '#lx/market-generator';
 import type { RunningExchange } from '#lx/testing';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -177,4 +183,131 @@ export function scenarioOneFailures(row: LeadRow): string[] {
   if (!(row.interests ?? []).some((interest) => ['premium_glasses', 'luxury_glasses'].includes(interest)))
     failures.push('interestsAny');
   return failures;
+}
+
+/**
+ * A test's calls as one participant or another: `call(app, who, method, path, body?)` sends `who`'s
+ * key. `exchange` is read at each call, since the tests start it in beforeAll.
+ */
+export function participantCalls(exchange: () => RunningExchange) {
+  return (
+    app: 'sellers' | 'buyers' | 'settlement',
+    who: Registered,
+    method: string,
+    path: string,
+    body?: unknown,
+  ) => exchange().call(app, method, path, { key: who.apiKey, ...(body !== undefined ? { body } : {}) });
+}
+
+/** An order that takes any `quantity` leads of the market at `bid`, its budget exactly that, pulled by the buyer. */
+export function pullOrder(options: {
+  bid: number;
+  quantity: number;
+  vertical?: string;
+  filters?: Record<string, unknown>;
+}) {
+  const { bid, quantity, vertical = 'eyewear', filters = {} } = options;
+  return {
+    vertical,
+    filters,
+    bid,
+    modifiers: [],
+    quantity,
+    budget: quantity * bid,
+    exclusivity: 'any',
+    delivery: 'pull',
+  };
+}
+
+/**
+ * Seeded RU eyewear leads captured in the last `captureWindowMinutes`, none partial or duplicate;
+ * `badShare` of them carry one defect that verification rejects.
+ */
+export function eyewearLeads(
+  seed: string,
+  count: number,
+  { captureWindowMinutes = 120, badShare = 0 }: { captureWindowMinutes?: number; badShare?: number } = {},
+): GeneratedLeads {
+  return generateLeadRows({
+    seed,
+    count,
+    vertical: 'eyewear',
+    country: 'RU',
+    capturedAround: new Date(),
+    captureWindowMinutes,
+    partialShare: 0,
+    duplicateShare: 0,
+    badShare,
+  });
+}
+
+/** Seeded RU eyewear leads with none partial, duplicate or bad: every row is listed. */
+export function cleanEyewearRows(seed: string, count: number, captureWindowMinutes = 120): LeadRow[] {
+  return eyewearLeads(seed, count, { captureWindowMinutes }).rows;
+}
+
+/**
+ * Scenario 1's upload (docs/scenarios.md) from a seeded pool of RU eyewear people: 60 inside the
+ * order's filters, 30 near misses failing exactly each one filter (so that a filter the engine
+ * ignored would show), and 30 far off, failing two or more.
+ */
+export function scenarioOneRows(): { inside: LeadRow[]; nearMisses: LeadRow[]; farOff: LeadRow[] } {
+  const pool = generateLeadRows({
+    seed: 'scenario-1-e2e',
+    count: 6000,
+    vertical: 'eyewear',
+    country: 'RU',
+    capturedAround: new Date(),
+    captureWindowMinutes: 600,
+    partialShare: 0.15,
+    duplicateShare: 0,
+    badShare: 0,
+  }).rows;
+  const inside = pool.filter((row) => scenarioOneFailures(row).length === 0).slice(0, 60);
+  const nearMisses = ['ageMin', 'regions', 'requiredContacts', 'maritalStatus', 'interestsAny'].flatMap(
+    (filter) =>
+      pool
+        .filter((row) => {
+          const failures = scenarioOneFailures(row);
+          return failures.length === 1 && failures[0] === filter;
+        })
+        .slice(0, 30),
+  );
+  const farOff = pool.filter((row) => scenarioOneFailures(row).length >= 2).slice(0, 30);
+  return { inside, nearMisses, farOff };
+}
+
+/** Rows in the order of the sellers' external ids, as the scenarios upload them. */
+export const byExternalId = (rows: LeadRow[]): LeadRow[] =>
+  [...rows].sort((a, b) => (a.external_id < b.external_id ? -1 : 1));
+
+/**
+ * Scenario 3's sellers' rows (docs/scenarios.md): Anna's 30 (anna-01…) and Boris's 20 (boris-01…),
+ * all inside scenario 1's filters; Irina is anna-05, and Boris captured her an hour ago for an
+ * insurance comparison site, with the same phone and e-mail.
+ */
+export function scenarioThreeRows() {
+  const pool = generateLeadRows({
+    seed: 'scenario-3-e2e',
+    count: 4000,
+    vertical: 'eyewear',
+    country: 'RU',
+    capturedAround: new Date(),
+    captureWindowMinutes: 600,
+    partialShare: 0,
+    duplicateShare: 0,
+    badShare: 0,
+  }).rows.filter((row) => scenarioOneFailures(row).length === 0);
+  const named = (prefix: string, from: LeadRow[]) =>
+    from.map((row, index) => ({ ...row, external_id: `${prefix}-${String(index + 1).padStart(2, '0')}` }));
+  const annaRows = named('anna', pool.slice(0, 30));
+  const borisRows = named('boris', pool.slice(30, 50));
+  const irina = annaRows[4]!;
+  const irinaInsurance: LeadRow = {
+    ...irina,
+    external_id: 'irina-insurance',
+    interests: ['car_insurance'],
+    captured_at: new Date(Date.now() - 3_600_000).toISOString(),
+  };
+  return { annaRows, borisRows, irina, irinaInsurance };
 }

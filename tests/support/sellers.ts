@@ -56,6 +56,13 @@ export async function waitForVerified(
   }
 }
 
+/** Uploads as `upload` does, expects the batch accepted (202), and waits until it is verified. */
+export async function uploadVerified(exchange: RunningExchange, options: UploadOptions) {
+  const uploaded = await upload(exchange, options);
+  expect(uploaded.status).toBe(202);
+  return waitForVerified(exchange, options.key, uploaded.body.batchId);
+}
+
 /** Every lead of a batch, following the cursor. */
 export async function allLeads(exchange: RunningExchange, key: string, batchId: string) {
   const items: any[] = [];

@@ -1,3 +1,4 @@
+import { Table } from '@mantine/core';
 import { formatInstant, formatMoney } from '../format/format';
 import { useLocale } from '../i18n/use-locale';
 
@@ -5,6 +6,15 @@ import { useLocale } from '../i18n/use-locale';
 export function Money({ minor, currency }: { minor: number; currency: string }) {
   const locale = useLocale();
   return <span style={{ whiteSpace: 'nowrap' }}>{formatMoney(minor, currency, locale)}</span>;
+}
+
+/** Amounts of one currency as a table row's cells, in the order given (the order of the columns). */
+export function MoneyCells({ amounts, currency }: { amounts: readonly number[]; currency: string }) {
+  return amounts.map((minor, column) => (
+    <Table.Td key={column}>
+      <Money minor={minor} currency={currency} />
+    </Table.Td>
+  ));
 }
 
 export function Instant({ iso }: { iso: string | null | undefined }) {

@@ -17,6 +17,7 @@ import { QueryState } from '../../components/PageState';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useDisputeReport, type DisputeReport } from './dispute-report';
 import { EntityLink, FieldList, Tag, TONE, Verdict } from './kit';
+import { PageTitle, SectionCard } from '../../components/Headings';
 
 type Escalation = SettlementAnswer<'DisputesController_escalated'>['items'][number];
 type Decision = SettlementAnswer<'DisputesController_decide'>;
@@ -90,9 +91,7 @@ export default function DisputesPage() {
 
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('auditor.disputes.title')}
-      </Title>
+      <PageTitle>{t('auditor.disputes.title')}</PageTitle>
       <Text>{t('auditor.disputes.intro')}</Text>
       <QueryState
         query={list.query}
@@ -175,26 +174,30 @@ function DisputeDetail({
                 </Button>
               </Group>
               <SimpleGrid cols={{ base: 1, md: 2 }}>
-                <Card withBorder component="section" aria-labelledby="claim-heading">
-                  <Title order={3} size="h4" id="claim-heading" mb="xs">
-                    {t('auditor.disputes.claim', { name: name(r.allocation.buyerId) })}
-                  </Title>
+                <SectionCard
+                  id="claim-heading"
+                  title={t('auditor.disputes.claim', { name: name(r.allocation.buyerId) })}
+                  headingOrder={3}
+                  headingGap="xs"
+                >
                   {r.returnRequest ? (
                     <FieldList data={withoutIds(r.returnRequest)} currency={currency} names={names} />
                   ) : (
                     <Text>{t('auditor.data.none')}</Text>
                   )}
-                </Card>
-                <Card withBorder component="section" aria-labelledby="response-heading">
-                  <Title order={3} size="h4" id="response-heading" mb="xs">
-                    {t('auditor.disputes.response', { name: name(r.allocation.sellerId) })}
-                  </Title>
+                </SectionCard>
+                <SectionCard
+                  id="response-heading"
+                  title={t('auditor.disputes.response', { name: name(r.allocation.sellerId) })}
+                  headingOrder={3}
+                  headingGap="xs"
+                >
                   {r.sellerResponse ? (
                     <FieldList data={withoutIds(r.sellerResponse)} currency={currency} names={names} />
                   ) : (
                     <Text>{t('auditor.disputes.noResponse')}</Text>
                   )}
-                </Card>
+                </SectionCard>
               </SimpleGrid>
               <dl className="lx-fields">
                 <div className="lx-field">

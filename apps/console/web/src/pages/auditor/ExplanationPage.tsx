@@ -1,4 +1,4 @@
-import { Card, Group, List, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Group, List, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import { QueryState } from '../../components/PageState';
 import { formatNumber, formatPercent } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { EntityLink, FieldList, JsonDownload, RawJson, Tag, Verdict } from './kit';
+import { PageTitle, SectionCard } from '../../components/Headings';
 
 type Explanation = SettlementAnswer<'AuditController_explain'>;
 type OrderAsOf = Explanation['asOf']['order'];
@@ -76,9 +77,7 @@ export default function ExplanationPage() {
 
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('auditor.explanation.title')}
-      </Title>
+      <PageTitle>{t('auditor.explanation.title')}</PageTitle>
       <QueryState query={query}>
         {(explanation) => {
           const recorded = explanation.recorded as unknown as Recorded;
@@ -161,10 +160,7 @@ export default function ExplanationPage() {
               )}
 
               <SimpleGrid cols={{ base: 1, md: 2 }}>
-                <Card withBorder component="section" aria-labelledby="lead-heading">
-                  <Title order={2} size="h4" id="lead-heading" mb="xs">
-                    {t('auditor.explanation.lead')}
-                  </Title>
+                <SectionCard id="lead-heading" title={t('auditor.explanation.lead')} headingGap="xs">
                   {explanation.asOf.lead ? (
                     <Stack gap="xs">
                       <FieldList
@@ -189,11 +185,12 @@ export default function ExplanationPage() {
                       {t('auditor.explanation.leadTimeline')}
                     </EntityLink>
                   </Text>
-                </Card>
-                <Card withBorder component="section" aria-labelledby="order-heading">
-                  <Title order={2} size="h4" id="order-heading" mb="xs">
-                    {t('auditor.explanation.orderAsOf', { position: explanation.asOf.position })}
-                  </Title>
+                </SectionCard>
+                <SectionCard
+                  id="order-heading"
+                  title={t('auditor.explanation.orderAsOf', { position: explanation.asOf.position })}
+                  headingGap="xs"
+                >
                   <dl className="lx-fields">
                     <div className="lx-field">
                       <dt>{t('auditor.explanation.buyer')}</dt>
@@ -220,7 +217,7 @@ export default function ExplanationPage() {
                     <summary style={{ cursor: 'pointer' }}>{t('auditor.explanation.terms')}</summary>
                     <FieldList data={explanation.asOf.order.terms} currency={currency} />
                   </details>
-                </Card>
+                </SectionCard>
               </SimpleGrid>
 
               <section aria-labelledby="bids-heading">
@@ -235,10 +232,7 @@ export default function ExplanationPage() {
                 />
               </section>
 
-              <Card withBorder component="section" aria-labelledby="price-heading">
-                <Title order={2} size="h4" id="price-heading" mb="xs">
-                  {t('auditor.explanation.price')}
-                </Title>
+              <SectionCard id="price-heading" title={t('auditor.explanation.price')} headingGap="xs">
                 <List type="ordered" spacing="xs">
                   <List.Item>
                     {t('auditor.explanation.stepRule', { rule: recorded.rule })}{' '}
@@ -284,7 +278,7 @@ export default function ExplanationPage() {
                   ))}
                 </Stack>
                 <RawJson value={explanation.checks} label={t('auditor.explanation.checksRaw')} />
-              </Card>
+              </SectionCard>
               <RawJson value={explanation} />
             </Stack>
           );

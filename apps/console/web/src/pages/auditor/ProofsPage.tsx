@@ -12,6 +12,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { formatNumber } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { FieldList, JsonDownload, RawJson, Tag, TONE, Verdict } from './kit';
+import { PageTitle } from '../../components/Headings';
 
 type Replay = SettlementAnswer<'AuditController_replay'>;
 type Market = Replay['markets'][number];
@@ -25,9 +26,7 @@ export default function ProofsPage() {
   const { t } = useTranslation();
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('auditor.proofs.title')}
-      </Title>
+      <PageTitle>{t('auditor.proofs.title')}</PageTitle>
       <Text>{t('auditor.proofs.intro')}</Text>
       <ReplayProof />
       <IntegrityCheck />

@@ -1,4 +1,4 @@
-import { Button, Group, SegmentedControl, Stack, Title } from '@mantine/core';
+import { Button, Group, SegmentedControl, Stack } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { QueryState } from '../../components/PageState';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useDisputeReport, useDisputeReportHtml } from './dispute-report';
 import { EntityLink, FieldList, JsonDownload } from './kit';
+import { PageTitle } from '../../components/Headings';
 
 /** The dispute report of an allocation: the exchange's own HTML in a sandboxed frame, or its facts; the PDF to keep. */
 export default function ReportPage() {
@@ -22,9 +23,7 @@ export default function ReportPage() {
   });
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('auditor.report.title')}
-      </Title>
+      <PageTitle>{t('auditor.report.title')}</PageTitle>
       <Group gap="sm" wrap="wrap">
         <EntityLink kind="allocation" id={allocationId}>
           {t('auditor.disputes.timeline')}

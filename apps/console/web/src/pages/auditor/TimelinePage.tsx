@@ -1,4 +1,4 @@
-import { Anchor, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Card, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { data, settlementApi } from '../../api/client';
@@ -7,6 +7,7 @@ import { useCursorList } from '../../api/use-cursor-list';
 import { Instant } from '../../components/Money';
 import { QueryState } from '../../components/PageState';
 import { currencyIn, FieldList, RawJson, SearchBox, Tag, type EntityKind, type Names } from './kit';
+import { PageTitle } from '../../components/Headings';
 
 type TimelineEvent = SettlementAnswer<'AuditController_timeline'>['events'][number];
 
@@ -37,9 +38,7 @@ export default function TimelinePage() {
   return (
     <Stack>
       <SearchBox />
-      <Title order={1} size="h2">
-        {t('auditor.timeline.title', { kind: t(`auditor.kind.${kind}`) })}
-      </Title>
+      <PageTitle>{t('auditor.timeline.title', { kind: t(`auditor.kind.${kind}`) })}</PageTitle>
       <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
         {t('auditor.timeline.id', { id })}
       </Text>

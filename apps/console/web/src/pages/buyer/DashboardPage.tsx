@@ -10,6 +10,7 @@ import { Money } from '../../components/Money';
 import { QueryState } from '../../components/PageState';
 import { formatDay, formatMoney, formatNumber, formatPercent, minorUnitDigits } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
+import { PageTitle } from '../../components/Headings';
 
 type Report = BuyersAnswer<'ReportsController_account'>['items'][number];
 type Day = BuyersAnswer<'ReportsController_daily'>['items'][number];
@@ -165,9 +166,7 @@ export default function DashboardPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={1} size="h2">
-          {t('buyer.dashboard.title')}
-        </Title>
+        <PageTitle>{t('buyer.dashboard.title')}</PageTitle>
         <Button component={Link} to="/buyer/orders/new" variant="light">
           {t('buyer.dashboard.newOrder')}
         </Button>

@@ -29,6 +29,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { formatInstant } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { personOf } from './purchased-lead';
+import { PageTitle, SectionTitle } from '../../components/Headings';
 
 type Delivery = BuyersAnswer<'DeliveriesController_deliveries'>['items'][number];
 const column = createColumnHelper<Delivery>();
@@ -195,9 +196,7 @@ export default function DeliveryPage() {
 
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('purchases.delivery.title')}
-      </Title>
+      <PageTitle>{t('purchases.delivery.title')}</PageTitle>
 
       <Card withBorder component="section" aria-labelledby="webhook-title">
         <Stack>
@@ -259,9 +258,7 @@ export default function DeliveryPage() {
         </Stack>
       </Card>
 
-      <Title order={2} size="h3">
-        {t('purchases.delivery.logTitle')}
-      </Title>
+      <SectionTitle>{t('purchases.delivery.logTitle')}</SectionTitle>
       {redeliver.isError && <ProblemAlert error={redeliver.error} />}
       {redeliver.isSuccess && (
         <Text size="sm" role="status">

@@ -1,12 +1,13 @@
-import { Alert, Badge, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useTranslation } from 'react-i18next';
 import { buyersApi, data } from '../../api/client';
 import type { BuyersAnswer } from '../../api/types';
 import { DataTable } from '../../components/DataTable';
-import { Instant, Money } from '../../components/Money';
+import { Instant, Money, MoneyCells } from '../../components/Money';
 import { QueryState } from '../../components/PageState';
+import { PageTitle, SectionTitle } from '../../components/Headings';
 
 type Deposit = BuyersAnswer<'AccountsController_deposits'>['items'][number];
 const column = createColumnHelper<Deposit>();
@@ -45,9 +46,7 @@ export default function FundsPage() {
 
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('purchases.funds.title')}
-      </Title>
+      <PageTitle>{t('purchases.funds.title')}</PageTitle>
       <QueryState
         query={account}
         isEmpty={(answer) => answer.balances.length === 0}
@@ -71,15 +70,10 @@ export default function FundsPage() {
                 {answer.balances.map((balance) => (
                   <Table.Tr key={balance.currency}>
                     <Table.Td>{balance.currency}</Table.Td>
-                    <Table.Td>
-                      <Money minor={balance.available} currency={balance.currency} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Money minor={balance.reserved} currency={balance.currency} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Money minor={balance.deposited} currency={balance.currency} />
-                    </Table.Td>
+                    <MoneyCells
+                      amounts={[balance.available, balance.reserved, balance.deposited]}
+                      currency={balance.currency}
+                    />
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -87,9 +81,7 @@ export default function FundsPage() {
           </Table.ScrollContainer>
         )}
       </QueryState>
-      <Title order={2} size="h3">
-        {t('purchases.funds.depositsTitle')}
-      </Title>
+      <SectionTitle>{t('purchases.funds.depositsTitle')}</SectionTitle>
       <QueryState
         query={deposits}
         isEmpty={(answer) => answer.items.length === 0}

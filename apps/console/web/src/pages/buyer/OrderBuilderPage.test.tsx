@@ -1,8 +1,5 @@
-import { MantineProvider } from '@mantine/core';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { configure, render, screen, waitFor, within } from '@testing-library/react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 // A big form typed key by key in jsdom on a shared machine: give each case time.
@@ -28,6 +25,7 @@ const exchange = vi.hoisted(() => {
 
 import '../../i18n/i18n';
 import i18n from '../../i18n/i18n';
+import { renderInConsole } from '../../test-render';
 import OrderBuilderPage from './OrderBuilderPage';
 
 const json = (status: number, body: unknown, type = 'application/json') =>
@@ -96,18 +94,7 @@ beforeEach(async () => {
 });
 afterEach(() => exchange.fetch.mockReset());
 
-function renderPage() {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <MantineProvider>
-      <QueryClientProvider client={client}>
-        <MemoryRouter>
-          <OrderBuilderPage />
-        </MemoryRouter>
-      </QueryClientProvider>
-    </MantineProvider>,
-  );
-}
+const renderPage = () => renderInConsole(<OrderBuilderPage />);
 
 /** Types into a plain text field at once (a paste), much faster than key by key in jsdom. */
 async function fill(user: ReturnType<typeof userEvent.setup>, field: HTMLElement, text: string) {

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Grid, Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Grid, Group, Stack, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -22,6 +22,7 @@ import {
 } from './order-builder/order-form';
 import { FilterFields, PriceFields } from './order-builder/OrderFields';
 import { PreviewPanel } from './order-builder/PreviewPanel';
+import { PageTitle } from '../../components/Headings';
 
 /** Alert titles in the text colour: Mantine's coloured titles are under 4.5:1 on their light background. */
 const DARK_TITLE = { title: { color: 'var(--mantine-color-black)' } };
@@ -67,9 +68,7 @@ export default function OrderBuilderPage() {
 
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('buyer.builder.title')}
-      </Title>
+      <PageTitle>{t('buyer.builder.title')}</PageTitle>
       <Text c="dimmed" maw={760}>
         {t('buyer.builder.intro')}
       </Text>

@@ -12,6 +12,7 @@ import { useLocale } from '../../i18n/use-locale';
 import type { Order } from './order-builder/AmendOrderModal';
 import { OrderActions, useOrderName, type OrderAnswerNote } from './order-builder/OrderActions';
 import { ORDER_STATUS_COLOR } from './OrdersPage';
+import { PageTitle } from '../../components/Headings';
 
 type Filters = Order['terms']['filters'];
 
@@ -69,9 +70,7 @@ export default function OrderPage() {
             <Stack>
               <Group justify="space-between" align="flex-start">
                 <Stack gap={4}>
-                  <Title order={1} size="h2">
-                    {orderName(answer)}
-                  </Title>
+                  <PageTitle>{orderName(answer)}</PageTitle>
                   <Group gap="xs">
                     <Badge
                       color={ORDER_STATUS_COLOR[answer.status]}

@@ -9,6 +9,7 @@ import { buyersApi, data } from '../../api/client';
 import { QueryState } from '../../components/PageState';
 import { formatMoney, formatNumber, formatPercent } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
+import { PageTitle } from '../../components/Headings';
 
 /** One figure of the report: its name and value, the value findable by its name. */
 function Figure({ label, value }: { label: string; value: string }) {
@@ -46,9 +47,7 @@ export default function OrderReportPage() {
       <Anchor component={Link} to={`/buyer/leads?orderId=${encodeURIComponent(orderId)}`} size="sm">
         ← {t('purchases.report.back')}
       </Anchor>
-      <Title order={1} size="h2">
-        {t('purchases.report.title')}
-      </Title>
+      <PageTitle>{t('purchases.report.title')}</PageTitle>
       {order.data && (
         <Text c="dimmed">
           {t('purchases.report.subtitle', {
@@ -68,39 +67,30 @@ export default function OrderReportPage() {
             { figure: t('purchases.report.returnsAccepted'), count: figures.returnsAccepted },
             { figure: t('purchases.report.conversions'), count: figures.conversions },
           ];
+          const conversionRate =
+            figures.conversionRateBps === null
+              ? t('purchases.report.notYet')
+              : formatPercent(figures.conversionRateBps / 10_000, locale);
+          // Each figure under its name in purchases.report, in the order of the grid.
+          const shown: [name: string, value: string][] = [
+            ['leadsBought', count(figures.leadsBought)],
+            ['spend', money(figures.spend)],
+            ['costPerLead', money(figures.costPerLead)],
+            ['netSpend', money(figures.netSpend)],
+            ['returnsRequested', count(figures.returnsRequested)],
+            ['returnsAccepted', count(figures.returnsAccepted)],
+            ['refunded', money(figures.refunded)],
+            ['conversions', count(figures.conversions)],
+            ['conversionRate', conversionRate],
+            ['costPerAcquisition', money(figures.costPerAcquisition)],
+            ['conversionValue', money(figures.conversionValue)],
+          ];
           return (
             <Stack>
               <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
-                <Figure label={t('purchases.report.leadsBought')} value={count(figures.leadsBought)} />
-                <Figure label={t('purchases.report.spend')} value={money(figures.spend)} />
-                <Figure label={t('purchases.report.costPerLead')} value={money(figures.costPerLead)} />
-                <Figure label={t('purchases.report.netSpend')} value={money(figures.netSpend)} />
-                <Figure
-                  label={t('purchases.report.returnsRequested')}
-                  value={count(figures.returnsRequested)}
-                />
-                <Figure
-                  label={t('purchases.report.returnsAccepted')}
-                  value={count(figures.returnsAccepted)}
-                />
-                <Figure label={t('purchases.report.refunded')} value={money(figures.refunded)} />
-                <Figure label={t('purchases.report.conversions')} value={count(figures.conversions)} />
-                <Figure
-                  label={t('purchases.report.conversionRate')}
-                  value={
-                    figures.conversionRateBps === null
-                      ? t('purchases.report.notYet')
-                      : formatPercent(figures.conversionRateBps / 10_000, locale)
-                  }
-                />
-                <Figure
-                  label={t('purchases.report.costPerAcquisition')}
-                  value={money(figures.costPerAcquisition)}
-                />
-                <Figure
-                  label={t('purchases.report.conversionValue')}
-                  value={money(figures.conversionValue)}
-                />
+                {shown.map(([name, value]) => (
+                  <Figure key={name} label={t(`purchases.report.${name}`)} value={value} />
+                ))}
               </SimpleGrid>
               <Title order={2} size="h3" id="report-chart-title">
                 {t('purchases.report.chartTitle')}

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Group, Progress, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Progress, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useState } from 'react';
@@ -12,6 +12,7 @@ import { formatMoney, formatNumber } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import type { Order } from './order-builder/AmendOrderModal';
 import { OrderActions, useOrderName, type OrderAnswerNote } from './order-builder/OrderActions';
+import { PageTitle } from '../../components/Headings';
 
 const column = createColumnHelper<Order>();
 
@@ -113,9 +114,7 @@ export default function OrdersPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={1} size="h2">
-          {t('buyer.orders.title')}
-        </Title>
+        <PageTitle>{t('buyer.orders.title')}</PageTitle>
         <Button component={Link} to="/buyer/orders/new" variant="light">
           {t('buyer.orders.newOrder')}
         </Button>

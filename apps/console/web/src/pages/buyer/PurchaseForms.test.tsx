@@ -1,7 +1,5 @@
-import { MantineProvider } from '@mantine/core';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import type { ReactNode } from 'react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import type { ReactElement } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 
 // openapi-fetch keeps the fetch and Request it finds when the client is made: stub them before the
@@ -19,6 +17,7 @@ const fetchMock = vi.hoisted(() => {
 });
 
 import '../../i18n/i18n';
+import { renderInConsole } from '../../test-render';
 import { ConversionForm, ReturnForm } from './PurchaseForms';
 import type { Purchase } from './purchased-lead';
 
@@ -39,16 +38,7 @@ const purchase = {
   attributes: null,
 } as Purchase;
 
-function wrap(children: ReactNode) {
-  const client = new QueryClient({
-    defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
-  });
-  return render(
-    <MantineProvider>
-      <QueryClientProvider client={client}>{children}</QueryClientProvider>
-    </MantineProvider>,
-  );
-}
+const wrap = (children: ReactElement) => renderInConsole(children, { inRouter: false });
 
 const answer = (status: number, body: unknown, type = 'application/json') =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Group, Modal, NativeSelect, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Modal, NativeSelect, Stack, Text } from '@mantine/core';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useState, type ReactNode } from 'react';
@@ -15,6 +15,7 @@ import { formatMoney } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { ConversionForm, ReturnForm } from './PurchaseForms';
 import { personOf, type BuyerOrder, type Person, type Purchase } from './purchased-lead';
+import { PageTitle, SectionTitle } from '../../components/Headings';
 
 type Row = Purchase & { person: Person | undefined };
 type Return = BuyersAnswer<'PurchasedLeadsController_returns'>['items'][number];
@@ -248,9 +249,7 @@ export default function PurchasedLeadsPage() {
 
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('purchases.leads.title')}
-      </Title>
+      <PageTitle>{t('purchases.leads.title')}</PageTitle>
       <Text c="dimmed" size="sm">
         {t('purchases.leads.intro')}
       </Text>
@@ -306,9 +305,7 @@ export default function PurchasedLeadsPage() {
         )}
       </QueryState>
 
-      <Title order={2} size="h3">
-        {t('purchases.returns.title')}
-      </Title>
+      <SectionTitle>{t('purchases.returns.title')}</SectionTitle>
       <QueryState
         query={returns.query}
         isEmpty={() => returns.items.length === 0}

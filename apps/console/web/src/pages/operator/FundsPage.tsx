@@ -1,15 +1,4 @@
-import {
-  Button,
-  Group,
-  Paper,
-  Select,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Button, Group, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
@@ -22,12 +11,13 @@ import { toApiProblem } from '../../api/problem';
 import type { SettlementAnswer } from '../../api/types';
 import { useCursorList } from '../../api/use-cursor-list';
 import { DataTable } from '../../components/DataTable';
-import { Instant, Money } from '../../components/Money';
+import { Instant, Money, MoneyCells } from '../../components/Money';
 import { QueryState } from '../../components/PageState';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { Notice } from './Notice';
 import { parseMajorUnits } from '../../format/format';
 import { showFieldProblems, useAllParticipants, useParticipantNames } from './shared';
+import { PageTitle, SectionTitle } from '../../components/Headings';
 
 type Payout = SettlementAnswer<'LedgerController_payoutHistory'>['items'][number];
 const column = createColumnHelper<Payout>();
@@ -37,9 +27,7 @@ export default function FundsPage() {
   const { t } = useTranslation();
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('operator.funds.title')}
-      </Title>
+      <PageTitle>{t('operator.funds.title')}</PageTitle>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <DepositForm />
         <PayoutForm />
@@ -119,9 +107,7 @@ function DepositForm() {
         aria-label={t('operator.funds.depositTitle')}
       >
         <Stack>
-          <Title order={2} size="h3">
-            {t('operator.funds.depositTitle')}
-          </Title>
+          <SectionTitle>{t('operator.funds.depositTitle')}</SectionTitle>
           <Text size="sm" c="dimmed">
             {t('operator.funds.depositIntro')}
           </Text>
@@ -181,15 +167,10 @@ function DepositForm() {
                 <Table.Tbody>
                   {deposit.data.balances.map((balance) => (
                     <Table.Tr key={balance.currency}>
-                      <Table.Td>
-                        <Money minor={balance.deposited} currency={balance.currency} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Money minor={balance.available} currency={balance.currency} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Money minor={balance.reserved} currency={balance.currency} />
-                      </Table.Td>
+                      <MoneyCells
+                        amounts={[balance.deposited, balance.available, balance.reserved]}
+                        currency={balance.currency}
+                      />
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
@@ -274,9 +255,7 @@ function PayoutForm() {
         aria-label={t('operator.funds.payoutTitle')}
       >
         <Stack>
-          <Title order={2} size="h3">
-            {t('operator.funds.payoutTitle')}
-          </Title>
+          <SectionTitle>{t('operator.funds.payoutTitle')}</SectionTitle>
           <Text size="sm" c="dimmed">
             {t('operator.funds.payoutIntro')}
           </Text>
@@ -354,9 +333,7 @@ function PayoutHistory() {
   ];
   return (
     <Stack>
-      <Title order={2} size="h3">
-        {t('operator.funds.historyTitle')}
-      </Title>
+      <SectionTitle>{t('operator.funds.historyTitle')}</SectionTitle>
       <QueryState
         query={list.query}
         isEmpty={() => list.items.length === 0}

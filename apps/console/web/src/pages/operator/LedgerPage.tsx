@@ -12,6 +12,7 @@ import { QueryState } from '../../components/PageState';
 import { formatNumber } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { useParticipantNames } from './shared';
+import { PageTitle, SectionTitle } from '../../components/Headings';
 
 type Account = SettlementAnswer<'LedgerController_accounts'>['items'][number];
 type Transfer = SettlementAnswer<'LedgerController_transfers'>['items'][number];
@@ -50,9 +51,7 @@ export default function LedgerPage() {
   });
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('operator.ledger.title')}
-      </Title>
+      <PageTitle>{t('operator.ledger.title')}</PageTitle>
       <QueryState query={accounts}>
         {(answer) => (
           <Stack>
@@ -76,9 +75,7 @@ function Books({ accounts }: { accounts: Account[] }) {
   const currencies = [...sums.keys()].sort();
   return (
     <Stack gap="xs">
-      <Title order={2} size="h3">
-        {t('operator.ledger.booksTitle')}
-      </Title>
+      <SectionTitle>{t('operator.ledger.booksTitle')}</SectionTitle>
       {currencies.length === 0 ? (
         <Text c="dimmed">{t('operator.ledger.noAccounts')}</Text>
       ) : (
@@ -165,9 +162,7 @@ function Accounts({ accounts }: { accounts: Account[] }) {
   ];
   return (
     <Stack gap="xs">
-      <Title order={2} size="h3">
-        {t('operator.ledger.accountsTitle')}
-      </Title>
+      <SectionTitle>{t('operator.ledger.accountsTitle')}</SectionTitle>
       <DataTable
         caption={t('operator.ledger.accountsCaption')}
         columns={columns}
@@ -224,9 +219,7 @@ function Transfers() {
   ];
   return (
     <Stack gap="xs">
-      <Title order={2} size="h3">
-        {t('operator.ledger.transfersTitle')}
-      </Title>
+      <SectionTitle>{t('operator.ledger.transfersTitle')}</SectionTitle>
       <SegmentedControl
         aria-label={t('operator.ledger.filterByStatus')}
         value={status}

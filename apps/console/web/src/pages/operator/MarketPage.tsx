@@ -1,4 +1,4 @@
-import { Anchor, Badge, Group, Stack, Title } from '@mantine/core';
+import { Anchor, Badge, Group, Stack } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { QueryState } from '../../components/PageState';
 import { MarketSettingsForm } from './MarketSettingsForm';
 import { useSettingsColumns } from './MarketsPage';
 import { useParticipantNames } from './shared';
+import { PageTitle, SectionTitle } from '../../components/Headings';
 
 type Change = SettlementAnswer<'MarketsController_history'>['items'][number];
 const column = createColumnHelper<Change>();
@@ -49,9 +50,7 @@ export default function MarketPage() {
         ← {t('operator.markets.backToList')}
       </Anchor>
       <Group gap="sm">
-        <Title order={1} size="h2">
-          {t('operator.markets.marketTitle', { vertical })}
-        </Title>
+        <PageTitle>{t('operator.markets.marketTitle', { vertical })}</PageTitle>
         {current.data && !current.data.configured && (
           <Badge color="gray.7" variant="filled">
             {t('operator.markets.notOpened')}
@@ -62,9 +61,7 @@ export default function MarketPage() {
         {(settings) => (
           <Stack>
             <MarketSettingsForm key={settings.revision ?? -1} vertical={vertical} current={settings} />
-            <Title order={2} size="h3">
-              {t('operator.markets.historyTitle')}
-            </Title>
+            <SectionTitle>{t('operator.markets.historyTitle')}</SectionTitle>
             {settings.configured ? (
               <QueryState query={history}>
                 {(answer) => (

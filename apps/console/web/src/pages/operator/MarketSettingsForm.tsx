@@ -1,4 +1,4 @@
-import { Button, Group, NumberInput, Paper, Stack, TextInput, Title } from '@mantine/core';
+import { Button, Group, NumberInput, Paper, Stack, TextInput } from '@mantine/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
@@ -9,6 +9,7 @@ import { data, settlementApi } from '../../api/client';
 import { toApiProblem } from '../../api/problem';
 import type { SettlementAnswer } from '../../api/types';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { SectionTitle } from '../../components/Headings';
 
 export type MarketSettings = SettlementAnswer<'MarketSettingsController_get'>;
 
@@ -130,9 +131,9 @@ export function MarketSettingsForm({
     <Paper withBorder p="md">
       <form onSubmit={form.handleSubmit((values) => save.mutate(values))} noValidate>
         <Stack>
-          <Title order={2} size="h3">
+          <SectionTitle>
             {vertical ? t('operator.markets.changeTitle') : t('operator.markets.openTitle')}
-          </Title>
+          </SectionTitle>
           <Group align="flex-start" grow preventGrowOverflow={false} wrap="wrap">
             {!vertical && (
               <TextInput

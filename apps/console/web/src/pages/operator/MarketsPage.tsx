@@ -1,4 +1,4 @@
-import { Anchor, Stack, Title } from '@mantine/core';
+import { Anchor, Stack } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import { QueryState } from '../../components/PageState';
 import { formatNumber, formatPercent } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { MarketSettingsForm } from './MarketSettingsForm';
+import { PageTitle } from '../../components/Headings';
 
 export type Market = SettlementAnswer<'MarketsController_list'>['items'][number];
 const column = createColumnHelper<Market>();
@@ -80,9 +81,7 @@ export default function MarketsPage() {
 
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('operator.markets.title')}
-      </Title>
+      <PageTitle>{t('operator.markets.title')}</PageTitle>
       <QueryState
         query={markets}
         isEmpty={(answer) => answer.items.length === 0}

@@ -1,7 +1,6 @@
 import '../../i18n/i18n';
-import { MantineProvider } from '@mantine/core';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { render, screen } from '@testing-library/react';
+import { renderInConsole } from '../../test-render';
+import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -27,13 +26,7 @@ function renderPage() {
     [{ path: '/operator/participants/:participantId', Component: ParticipantPage }],
     { initialEntries: [`/operator/participants/${participantId}`] },
   );
-  return render(
-    <MantineProvider>
-      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-        <RouterProvider router={router} />
-      </QueryClientProvider>
-    </MantineProvider>,
-  );
+  return renderInConsole(<RouterProvider router={router} />, { inRouter: false });
 }
 
 // Rendering Mantine in jsdom is slow on a shared machine.

@@ -1,16 +1,4 @@
-import {
-  Anchor,
-  Badge,
-  Button,
-  Code,
-  CopyButton,
-  Group,
-  Paper,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Anchor, Badge, Button, Code, CopyButton, Group, Paper, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useState, type FormEvent } from 'react';
@@ -25,6 +13,7 @@ import { QueryState } from '../../components/PageState';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { Notice } from './Notice';
 import { StatusBadge } from './ParticipantsPage';
+import { PageTitle, SectionTitle } from '../../components/Headings';
 
 type ParticipantAnswer = SettlementAnswer<'ParticipantsController_get'>;
 type ApiKey = ParticipantAnswer['apiKeys'][number];
@@ -51,9 +40,7 @@ export default function ParticipantPage() {
         {(answer) => (
           <Stack>
             <Group gap="sm">
-              <Title order={1} size="h2">
-                {answer.name}
-              </Title>
+              <PageTitle>{answer.name}</PageTitle>
               <Badge variant="outline" color="indigo.9">
                 {t(`roles.${answer.role}`)}
               </Badge>
@@ -154,9 +141,7 @@ function Keys({ participant }: { participant: ParticipantAnswer }) {
     <Paper withBorder p="md">
       <Stack>
         <Group justify="space-between">
-          <Title order={2} size="h3">
-            {t('operator.keys.title')}
-          </Title>
+          <SectionTitle>{t('operator.keys.title')}</SectionTitle>
           <Button onClick={() => issue.mutate()} loading={issue.isPending} disabled={participant.suspended}>
             {t('operator.keys.issue')}
           </Button>
@@ -266,9 +251,7 @@ function Suspension({ participant }: { participant: ParticipantAnswer }) {
     <Paper withBorder p="md">
       <form onSubmit={submit} noValidate>
         <Stack>
-          <Title order={2} size="h3">
-            {t('operator.suspension.title')}
-          </Title>
+          <SectionTitle>{t('operator.suspension.title')}</SectionTitle>
           <Text size="sm">
             {participant.suspended
               ? t('operator.suspension.suspendedText')

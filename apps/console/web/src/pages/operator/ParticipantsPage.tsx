@@ -8,7 +8,6 @@ import {
   Select,
   Stack,
   TextInput,
-  Title,
 } from '@mantine/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -26,6 +25,7 @@ import { QueryState } from '../../components/PageState';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { Notice } from './Notice';
 import { ROLES, showFieldProblems, type Participant, type Role } from './shared';
+import { PageTitle, SectionTitle } from '../../components/Headings';
 
 const column = createColumnHelper<Participant>();
 
@@ -70,13 +70,9 @@ export default function ParticipantsPage() {
 
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('operator.participants.title')}
-      </Title>
+      <PageTitle>{t('operator.participants.title')}</PageTitle>
       <RegisterForm />
-      <Title order={2} size="h3">
-        {t('operator.participants.listTitle')}
-      </Title>
+      <SectionTitle>{t('operator.participants.listTitle')}</SectionTitle>
       <SegmentedControl
         aria-label={t('operator.participants.filterByRole')}
         value={role}
@@ -167,9 +163,7 @@ function RegisterForm() {
     <Paper withBorder p="md">
       <form onSubmit={form.handleSubmit((values) => register.mutate(values))} noValidate>
         <Stack>
-          <Title order={2} size="h3">
-            {t('operator.participants.registerTitle')}
-          </Title>
+          <SectionTitle>{t('operator.participants.registerTitle')}</SectionTitle>
           <Group align="flex-start" grow preventGrowOverflow={false} wrap="wrap">
             <Controller
               control={form.control}

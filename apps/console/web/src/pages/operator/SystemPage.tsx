@@ -11,6 +11,7 @@ import { QueryState } from '../../components/PageState';
 import { formatNumber } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { APPS, appHealth, type AppHealth } from './health';
+import { PageTitle, SectionTitle } from '../../components/Headings';
 
 type Queue = SettlementAnswer<'SystemQueuesController_list'>['items'][number];
 type Suppression = SellersAnswer<'PrivacyController_suppressions'>['items'][number];
@@ -31,9 +32,7 @@ export default function SystemPage() {
   });
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('operator.system.title')}
-      </Title>
+      <PageTitle>{t('operator.system.title')}</PageTitle>
       <QueryState query={health}>
         {(apps) => (
           <Stack>
@@ -111,9 +110,7 @@ function ProjectionLag({ apps }: { apps: AppHealth[] }) {
   ];
   return (
     <Stack gap="xs">
-      <Title order={2} size="h3">
-        {t('operator.system.lagTitle')}
-      </Title>
+      <SectionTitle>{t('operator.system.lagTitle')}</SectionTitle>
       {rows.length === 0 ? (
         <Text c="dimmed">{t('operator.system.noLag')}</Text>
       ) : (
@@ -159,9 +156,7 @@ function Queues() {
   return (
     <Stack gap="xs">
       <Group justify="space-between">
-        <Title order={2} size="h3">
-          {t('operator.system.queuesTitle')}
-        </Title>
+        <SectionTitle>{t('operator.system.queuesTitle')}</SectionTitle>
         <Anchor href="/admin/queues" target="_blank" rel="noopener">
           {t('operator.system.dashboard')}
         </Anchor>
@@ -208,9 +203,7 @@ function Suppressions() {
   ];
   return (
     <Stack gap="xs">
-      <Title order={2} size="h3">
-        {t('operator.system.suppressionsTitle')}
-      </Title>
+      <SectionTitle>{t('operator.system.suppressionsTitle')}</SectionTitle>
       <Text size="sm" c="dimmed">
         {t('operator.system.suppressionsHint')}
       </Text>

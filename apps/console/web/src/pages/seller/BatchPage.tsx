@@ -1,9 +1,9 @@
-import { Anchor, Badge, Button, Card, Group, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Card, Group, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { data, download, sellersApi } from '../../api/client';
+import { data, sellersApi } from '../../api/client';
 import type { SellersAnswer } from '../../api/types';
 import { DataTable } from '../../components/DataTable';
 import { Instant, Money } from '../../components/Money';
@@ -12,8 +12,16 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { formatInstant, formatNumber } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { BATCH_STATUS_COLOR } from './BatchesPage';
-import { ConfirmAction, Figure, ReasonsChart, useReasonHelp, useReasonLabel } from './shared';
-import { useState } from 'react';
+import {
+  ConfirmAction,
+  DownloadCsvButton,
+  Figure,
+  ReasonsChart,
+  useCsvDownload,
+  useReasonHelp,
+  useReasonLabel,
+} from './shared';
+import { PageTitle, SectionCard } from '../../components/Headings';
 
 type Rejection = SellersAnswer<'BatchesController_rejections'>['rows'][number];
 const column = createColumnHelper<Rejection>();
@@ -26,7 +34,7 @@ export default function BatchPage() {
   const queryClient = useQueryClient();
   const reasonLabel = useReasonLabel();
   const reasonHelp = useReasonHelp();
-  const [downloadError, setDownloadError] = useState<unknown>(null);
+  const rejectionsCsv = useCsvDownload('sellers');
   const batch = useQuery({
     queryKey: ['seller', 'batch', batchId],
     queryFn: async () =>
@@ -71,18 +79,13 @@ export default function BatchPage() {
             ← {t('seller.nav.batches')}
           </Anchor>
           <Group justify="space-between" wrap="wrap">
-            <Title order={1} size="h2">
-              {t('seller.batch.title', { date: formatInstant(b.submittedAt, locale) })}
-            </Title>
+            <PageTitle>{t('seller.batch.title', { date: formatInstant(b.submittedAt, locale) })}</PageTitle>
             <Badge color={BATCH_STATUS_COLOR[b.status]} c="dark.7" variant="light" size="lg">
               {t(`seller.batchStatus.${b.status}`)}
             </Badge>
           </Group>
           <SimpleGrid cols={{ base: 1, md: 2 }}>
-            <Card withBorder component="section" aria-labelledby="batch-terms">
-              <Title order={2} size="h4" id="batch-terms" mb="sm">
-                {t('seller.batch.terms')}
-              </Title>
+            <SectionCard id="batch-terms" title={t('seller.batch.terms')}>
               <SimpleGrid cols={2}>
                 <Figure label={t('seller.batches.vertical')}>{b.terms.vertical ?? '—'}</Figure>
                 <Figure label={t('seller.batches.floor')}>
@@ -106,11 +109,8 @@ export default function BatchPage() {
               <Text size="sm" mt="sm">
                 {t('seller.batches.submittedAt')}: <Instant iso={b.submittedAt} />
               </Text>
-            </Card>
-            <Card withBorder component="section" aria-labelledby="batch-progress">
-              <Title order={2} size="h4" id="batch-progress" mb="sm">
-                {t('seller.batch.progress')}
-              </Title>
+            </SectionCard>
+            <SectionCard id="batch-progress" title={t('seller.batch.progress')}>
               <Text size="sm" id="batch-progress-text" mb={4}>
                 {t('seller.batch.progressText', {
                   processed: formatNumber(b.progress.processed, locale),
@@ -140,7 +140,7 @@ export default function BatchPage() {
               >
                 {t('seller.batch.leads')}
               </Anchor>
-            </Card>
+            </SectionCard>
           </SimpleGrid>
           <Card withBorder>
             <ReasonsChart reasons={b.reasons} title={t('seller.upload.reasonsChart')} />
@@ -150,21 +150,16 @@ export default function BatchPage() {
               <Title order={2} size="h3" id="batch-rejections">
                 {t('seller.batch.rejections')}
               </Title>
-              <Button
-                variant="light"
-                onClick={() => {
-                  setDownloadError(null);
-                  download(
-                    'sellers',
+              <DownloadCsvButton
+                onClick={() =>
+                  rejectionsCsv.start(
                     `/v1/batches/${b.batchId}/rejections.csv`,
                     `rejections-${b.batchId}.csv`,
-                  ).catch(setDownloadError);
-                }}
-              >
-                {t('actions.downloadCsv')}
-              </Button>
+                  )
+                }
+              />
             </Group>
-            {downloadError !== null && <ProblemAlert error={downloadError} />}
+            {rejectionsCsv.error !== null && <ProblemAlert error={rejectionsCsv.error} />}
             <QueryState
               query={rejections}
               isEmpty={(answer) => answer.rows.length === 0 && answer.complete}

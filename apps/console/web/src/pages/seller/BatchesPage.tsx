@@ -1,4 +1,4 @@
-import { Anchor, Badge, Progress, Stack, Title } from '@mantine/core';
+import { Anchor, Badge, Progress, Stack } from '@mantine/core';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -10,6 +10,7 @@ import { Instant, Money } from '../../components/Money';
 import { QueryState } from '../../components/PageState';
 import { formatNumber } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
+import { PageTitle } from '../../components/Headings';
 
 export type Batch = SellersAnswer<'BatchesController_list'>['items'][number];
 
@@ -88,9 +89,7 @@ export default function BatchesPage() {
 
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('seller.batches.title')}
-      </Title>
+      <PageTitle>{t('seller.batches.title')}</PageTitle>
       <QueryState
         query={list.query}
         isEmpty={() => list.items.length === 0}

@@ -1,6 +1,6 @@
 import '@mantine/charts/styles.css';
 import { BarChart } from '@mantine/charts';
-import { Card, Group, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Group, Progress, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { data, sellersApi } from '../../api/client';
@@ -9,6 +9,7 @@ import { QueryState } from '../../components/PageState';
 import { formatDay, formatNumber, formatPercent } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { Figure, useSellerStatement } from './shared';
+import { PageTitle, SectionCard } from '../../components/Headings';
 
 const PARTS = ['completeness', 'verification', 'freshness', 'sellerHistory'] as const;
 
@@ -29,9 +30,7 @@ export default function DashboardPage() {
 
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('seller.dashboard.title')}
-      </Title>
+      <PageTitle>{t('seller.dashboard.title')}</PageTitle>
       <QueryState query={activity}>
         {(answer) => (
           <Stack>
@@ -42,10 +41,7 @@ export default function DashboardPage() {
                   ['month', answer.month],
                 ] as const
               ).map(([period, counts]) => (
-                <Card withBorder key={period} component="section" aria-labelledby={`period-${period}`}>
-                  <Title order={2} size="h4" id={`period-${period}`} mb="sm">
-                    {t(`seller.dashboard.${period}`)}
-                  </Title>
+                <SectionCard key={period} id={`period-${period}`} title={t(`seller.dashboard.${period}`)}>
                   <Group grow>
                     <Figure label={t('seller.dashboard.listed')}>
                       {formatNumber(counts.listed, locale)}
@@ -55,13 +51,10 @@ export default function DashboardPage() {
                       {formatNumber(counts.returned, locale)}
                     </Figure>
                   </Group>
-                </Card>
+                </SectionCard>
               ))}
             </SimpleGrid>
-            <Card withBorder component="section" aria-labelledby="sales-chart">
-              <Title order={2} size="h4" id="sales-chart" mb="sm">
-                {t('seller.dashboard.chart')}
-              </Title>
+            <SectionCard id="sales-chart" title={t('seller.dashboard.chart')}>
               <BarChart
                 h={220}
                 data={answer.days.map((day) => ({
@@ -95,12 +88,9 @@ export default function DashboardPage() {
                   ),
                 })}
               </Text>
-            </Card>
+            </SectionCard>
             <SimpleGrid cols={{ base: 1, md: 3 }}>
-              <Card withBorder component="section" aria-labelledby="earnings">
-                <Title order={2} size="h4" id="earnings" mb="sm">
-                  {t('seller.dashboard.earnings')}
-                </Title>
+              <SectionCard id="earnings" title={t('seller.dashboard.earnings')}>
                 <QueryState
                   query={statement}
                   isEmpty={(s) => s.items.length === 0}
@@ -121,11 +111,8 @@ export default function DashboardPage() {
                     </Stack>
                   )}
                 </QueryState>
-              </Card>
-              <Card withBorder component="section" aria-labelledby="quality">
-                <Title order={2} size="h4" id="quality" mb="sm">
-                  {t('seller.dashboard.quality')}
-                </Title>
+              </SectionCard>
+              <SectionCard id="quality" title={t('seller.dashboard.quality')}>
                 <Figure label={t('seller.dashboard.qualityScore')}>
                   {formatNumber(answer.quality.score, locale, { maximumFractionDigits: 1 })}
                 </Figure>
@@ -150,11 +137,8 @@ export default function DashboardPage() {
                     </div>
                   ))}
                 </Stack>
-              </Card>
-              <Card withBorder component="section" aria-labelledby="record">
-                <Title order={2} size="h4" id="record" mb="sm">
-                  {t('seller.dashboard.record')}
-                </Title>
+              </SectionCard>
+              <SectionCard id="record" title={t('seller.dashboard.record')}>
                 <QueryState query={record}>
                   {(r) => (
                     <SimpleGrid cols={2}>
@@ -171,7 +155,7 @@ export default function DashboardPage() {
                     </SimpleGrid>
                   )}
                 </QueryState>
-              </Card>
+              </SectionCard>
             </SimpleGrid>
           </Stack>
         )}

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Card, Group, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Group, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { QueryState } from '../../components/PageState';
 import { formatNumber } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { ConfirmAction, LeadStatus, leadName } from './shared';
+import { SectionCard } from '../../components/Headings';
 
 const PARTS = ['completeness', 'verification', 'freshness', 'sellerHistory'] as const;
 
@@ -66,10 +67,7 @@ export default function LeadPage() {
               <LeadStatus lead={l} />
             </Group>
             <SimpleGrid cols={{ base: 1, md: 2 }}>
-              <Card withBorder component="section" aria-labelledby="lead-person">
-                <Title order={2} size="h4" id="lead-person" mb="sm">
-                  {t('seller.lead.personalData')}
-                </Title>
+              <SectionCard id="lead-person" title={t('seller.lead.personalData')}>
                 {person ? (
                   <Rows
                     rows={[
@@ -88,11 +86,8 @@ export default function LeadPage() {
                 ) : (
                   <Text>{t('seller.lead.erased')}</Text>
                 )}
-              </Card>
-              <Card withBorder component="section" aria-labelledby="lead-attributes">
-                <Title order={2} size="h4" id="lead-attributes" mb="sm">
-                  {t('seller.lead.attributes')}
-                </Title>
+              </SectionCard>
+              <SectionCard id="lead-attributes" title={t('seller.lead.attributes')}>
                 <Rows
                   rows={[
                     [t('seller.lead.market'), l.attributes.vertical],
@@ -105,11 +100,8 @@ export default function LeadPage() {
                     [t('seller.lead.capturedAt'), <Instant key="c" iso={l.attributes.capturedAt} />],
                   ]}
                 />
-              </Card>
-              <Card withBorder component="section" aria-labelledby="lead-listing">
-                <Title order={2} size="h4" id="lead-listing" mb="sm">
-                  {t('seller.lead.listing')}
-                </Title>
+              </SectionCard>
+              <SectionCard id="lead-listing" title={t('seller.lead.listing')}>
                 <Rows
                   rows={[
                     [t('seller.leads.floor'), <Money key="f" minor={l.floor} currency={l.currency} />],
@@ -132,11 +124,8 @@ export default function LeadPage() {
                     ],
                   ]}
                 />
-              </Card>
-              <Card withBorder component="section" aria-labelledby="lead-quality">
-                <Title order={2} size="h4" id="lead-quality" mb="sm">
-                  {t('seller.lead.quality')}
-                </Title>
+              </SectionCard>
+              <SectionCard id="lead-quality" title={t('seller.lead.quality')}>
                 <Rows
                   rows={[
                     [t('seller.lead.phone'), contact(l.attributes.contacts.phone)],
@@ -162,7 +151,7 @@ export default function LeadPage() {
                     </div>
                   ))}
                 </Stack>
-              </Card>
+              </SectionCard>
             </SimpleGrid>
             <ConfirmAction
               label={t('seller.lead.withdraw')}

@@ -1,4 +1,4 @@
-import { Anchor, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Group, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import { QueryState } from '../../components/PageState';
 import { formatNumber } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { LeadStatus, leadName, type Lead } from './shared';
+import { PageTitle } from '../../components/Headings';
 
 const STATUSES = ['listed', 'sold', 'withdrawn', 'erased', 'expired'] as const;
 type Status = (typeof STATUSES)[number];
@@ -96,9 +97,7 @@ export default function LeadsPage() {
 
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('seller.leads.title')}
-      </Title>
+      <PageTitle>{t('seller.leads.title')}</PageTitle>
       <Group align="flex-end" wrap="wrap">
         <NativeSelect
           label={t('seller.leads.status')}

@@ -21,7 +21,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { z } from 'zod';
 import { data, sellersApi } from '../../api/client';
-import { ApiProblem, toApiProblem } from '../../api/problem';
+import { toApiProblem, type ApiProblem } from '../../api/problem';
 import type { SellersAnswer } from '../../api/types';
 import { useCursorList } from '../../api/use-cursor-list';
 import { Instant } from '../../components/Money';
@@ -29,6 +29,8 @@ import { QueryState } from '../../components/PageState';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { formatInstant } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
+import { PageTitle } from '../../components/Headings';
+import { placeFieldMessages } from './shared';
 
 type Claim = SellersAnswer<'ReturnsController_list'>['items'][number];
 type Answer = SellersAnswer<'ReturnsController_respond'>;
@@ -108,15 +110,7 @@ function AnswerClaim({ claim, onAnswered }: { claim: Claim; onAnswered: () => vo
       onAnswered();
     } catch (error) {
       const refused = toApiProblem(error);
-      let named = false;
-      for (const [apiField, formField] of Object.entries(FIELD_OF)) {
-        const messages = refused.fieldMessages(apiField);
-        if (messages.length > 0) {
-          named = true;
-          setError(formField, { type: 'server', message: messages.join(' ') });
-        }
-      }
-      setProblem(named ? new ApiProblem({ ...refused.problem, errors: undefined }) : refused);
+      setProblem(placeFieldMessages(refused, FIELD_OF, setError));
     }
   });
 
@@ -194,9 +188,7 @@ export default function ReturnsPage() {
 
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('seller.returns.title')}
-      </Title>
+      <PageTitle>{t('seller.returns.title')}</PageTitle>
       <QueryState
         query={list.query}
         isEmpty={() => list.items.length === 0}

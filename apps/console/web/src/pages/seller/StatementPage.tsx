@@ -1,14 +1,13 @@
-import { Badge, Button, Group, SimpleGrid, Stack, Title } from '@mantine/core';
+import { Badge, Group, SimpleGrid, Stack, Title } from '@mantine/core';
 import { createColumnHelper } from '@tanstack/react-table';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { download } from '../../api/client';
 import { useMe } from '../../app/auth';
 import { DataTable } from '../../components/DataTable';
 import { Instant, Money } from '../../components/Money';
 import { QueryState } from '../../components/PageState';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { Figure, useSellerStatement, type Statement } from './shared';
+import { DownloadCsvButton, Figure, useCsvDownload, useSellerStatement, type Statement } from './shared';
+import { PageTitle } from '../../components/Headings';
 
 type Line = Statement['items'][number];
 type Sale = Line['sales'][number];
@@ -22,7 +21,7 @@ export default function StatementPage() {
   const { t } = useTranslation();
   const me = useMe();
   const statement = useSellerStatement();
-  const [downloadError, setDownloadError] = useState<unknown>(null);
+  const statementCsv = useCsvDownload('settlement');
 
   const saleColumns = (currency: string) => [
     sale.accessor('soldAt', {
@@ -64,25 +63,15 @@ export default function StatementPage() {
   return (
     <Stack>
       <Group justify="space-between" wrap="wrap">
-        <Title order={1} size="h2">
-          {t('seller.statement.title')}
-        </Title>
-        <Button
-          variant="light"
+        <PageTitle>{t('seller.statement.title')}</PageTitle>
+        <DownloadCsvButton
           disabled={!me.data}
-          onClick={() => {
-            setDownloadError(null);
-            download(
-              'settlement',
-              `/v1/statements/sellers/${me.data!.participantId}?format=csv`,
-              'statement.csv',
-            ).catch(setDownloadError);
-          }}
-        >
-          {t('actions.downloadCsv')}
-        </Button>
+          onClick={() =>
+            statementCsv.start(`/v1/statements/sellers/${me.data!.participantId}?format=csv`, 'statement.csv')
+          }
+        />
       </Group>
-      {downloadError !== null && <ProblemAlert error={downloadError} />}
+      {statementCsv.error !== null && <ProblemAlert error={statementCsv.error} />}
       <QueryState
         query={statement}
         isEmpty={(answer) => answer.items.length === 0}

@@ -1,11 +1,9 @@
 import '../../i18n/i18n';
-import { MantineProvider } from '@mantine/core';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { render, screen, waitFor } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { session } from '../../api/session';
+import { renderInConsole } from '../../test-render';
 import UploadPage from './UploadPage';
 
 const BATCH_ID = '3f6c1d2e-4b5a-4c6d-8e7f-9a0b1c2d3e4f';
@@ -67,18 +65,7 @@ class FakeXhr {
   }
 }
 
-function renderPage() {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <MantineProvider>
-      <QueryClientProvider client={client}>
-        <MemoryRouter>
-          <UploadPage />
-        </MemoryRouter>
-      </QueryClientProvider>
-    </MantineProvider>,
-  );
-}
+const renderPage = () => renderInConsole(<UploadPage />);
 
 const csv = () =>
   new File(['external_id,phone\nA-1,+79161234567\n'], 'Оптика Север.csv', { type: 'text/csv' });

@@ -11,7 +11,6 @@ import {
   Stack,
   Text,
   TextInput,
-  Title,
 } from '@mantine/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
@@ -26,8 +25,9 @@ import { ApiProblem } from '../../api/problem';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { formatNumber, parseMajorUnits } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
-import { Figure, ReasonsChart } from './shared';
+import { Figure, placeFieldMessages, ReasonsChart } from './shared';
 import { uploadBatch, type UploadTerms } from './upload';
+import { PageTitle, SectionCard } from '../../components/Headings';
 
 /** Used to read a floor typed in major units when no batch of the market tells its currency yet. */
 const FALLBACK_CURRENCY = 'RUB';
@@ -165,15 +165,7 @@ export default function UploadPage() {
         error instanceof ApiProblem
           ? error
           : new ApiProblem({ type: 'about:blank', title: String(error), status: 0 });
-      let named = false;
-      for (const [apiField, formField] of Object.entries(FIELD_OF)) {
-        const messages = refused.fieldMessages(apiField);
-        if (messages.length > 0) {
-          named = true;
-          setError(formField, { type: 'server', message: messages.join(' ') });
-        }
-      }
-      setProblem(named ? new ApiProblem({ ...refused.problem, errors: undefined }) : refused);
+      setProblem(placeFieldMessages(refused, FIELD_OF, setError));
     }
   });
 
@@ -196,9 +188,7 @@ export default function UploadPage() {
 
   return (
     <Stack maw={900}>
-      <Title order={1} size="h2">
-        {t('seller.upload.title')}
-      </Title>
+      <PageTitle>{t('seller.upload.title')}</PageTitle>
       <Text>{t('seller.upload.intro')}</Text>
       <Group gap="md" wrap="wrap">
         <Anchor
@@ -342,10 +332,7 @@ export default function UploadPage() {
             />
           </Stack>
           {batch.data && batch.data.status !== 'verifying' && (
-            <Card withBorder component="section" aria-labelledby="upload-result">
-              <Title order={2} size="h4" id="upload-result" mb="sm">
-                {t('seller.upload.result')}
-              </Title>
+            <SectionCard id="upload-result" title={t('seller.upload.result')}>
               <Group grow mb="md">
                 <Figure label={t('seller.upload.totalRows')}>
                   {formatNumber(batch.data.progress.totalRows, locale)}
@@ -358,7 +345,7 @@ export default function UploadPage() {
                 </Figure>
               </Group>
               <ReasonsChart reasons={batch.data.reasons} title={t('seller.upload.reasonsChart')} />
-            </Card>
+            </SectionCard>
           )}
           <Group>
             <Button component={Link} to={`/seller/batches/${phase.batchId}`} variant="light">

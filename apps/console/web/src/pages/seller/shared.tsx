@@ -4,7 +4,9 @@ import { Badge, Button, Group, Modal, Stack, Text, VisuallyHidden } from '@manti
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { data, settlementApi } from '../../api/client';
+import type { FieldValues, Path, UseFormSetError } from 'react-hook-form';
+import { data, download, settlementApi } from '../../api/client';
+import { ApiProblem } from '../../api/problem';
 import type { SellersAnswer, SettlementAnswer } from '../../api/types';
 import { useMe } from '../../app/auth';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -178,4 +180,44 @@ export function leadName(lead: Pick<Lead, 'personalData'>, erased: string): stri
   if (!person) return erased;
   const name = [person.firstName, person.lastName].filter(Boolean).join(' ');
   return name || person.externalId;
+}
+
+/**
+ * Puts the messages of a refused request next to the form fields they name (`fieldOf` maps the
+ * API's field to the form's); returns the problem for the page's alert, without the field
+ * messages once a field shows them, so that no message is shown twice.
+ */
+export function placeFieldMessages<F extends FieldValues>(
+  refused: ApiProblem,
+  fieldOf: Record<string, Path<F>>,
+  setError: UseFormSetError<F>,
+): ApiProblem {
+  let named = false;
+  for (const [apiField, formField] of Object.entries(fieldOf)) {
+    const messages = refused.fieldMessages(apiField);
+    if (messages.length > 0) {
+      named = true;
+      setError(formField, { type: 'server', message: messages.join(' ') });
+    }
+  }
+  return named ? new ApiProblem({ ...refused.problem, errors: undefined }) : refused;
+}
+
+/** The seller's CSV downloads: a button that saves the file, and what went wrong with the last try. */
+export function useCsvDownload(app: 'sellers' | 'settlement') {
+  const [error, setError] = useState<unknown>(null);
+  const start = (path: string, filename: string) => {
+    setError(null);
+    download(app, path, filename).catch(setError);
+  };
+  return { error, start };
+}
+
+export function DownloadCsvButton({ onClick, disabled }: { onClick: () => void; disabled?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Button variant="light" disabled={disabled} onClick={onClick}>
+      {t('actions.downloadCsv')}
+    </Button>
+  );
 }

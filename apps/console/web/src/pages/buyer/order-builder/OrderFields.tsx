@@ -38,21 +38,25 @@ export function useErrorText() {
     error?.message ? (error.type === 'server' ? error.message : t(error.message)) : undefined;
 }
 
-/** A set of choices as labelled checkboxes (keyboard usable, one group label). */
+/**
+ * A set of choices as labelled checkboxes (keyboard usable, one group label): the label is
+ * buyer.builder.<name>, each option's buyer.<optionKeys>.<option> (the option itself without keys).
+ */
 function ChoiceGroup({
   form,
   name,
-  label,
   options,
-  optionLabel,
+  optionKeys,
 }: {
   form: Form;
   name: 'genders' | 'requiredContacts' | 'employment' | 'maritalStatus' | 'stages';
-  label: string;
   options: readonly string[];
-  optionLabel: (option: string) => string;
+  optionKeys?: 'gender' | 'contact' | 'employment' | 'marital';
 }) {
+  const { t } = useTranslation();
   const errorText = useErrorText();
+  const label = t(`buyer.builder.${name}`);
+  const optionLabel = (option: string) => (optionKeys ? t(`buyer.${optionKeys}.${option}`) : option);
   return (
     <Controller
       control={form.control}
@@ -75,21 +79,22 @@ function ChoiceGroup({
   );
 }
 
-/** Codes typed one by one (Enter or comma after each). */
+/** Codes typed one by one (Enter or comma after each); labelled buyer.builder.<name>, described by buyer.builder.<hint>. */
 function CodesInput({
   form,
   name,
-  label,
-  description,
+  hint,
   upperCase,
 }: {
   form: Form;
   name: 'countries' | 'regions' | 'postalPrefixes' | 'interestsAny' | 'interestsAll' | 'sourceChannels';
-  label: string;
-  description: string;
+  hint: 'countriesHint' | 'regionsHint' | 'postalPrefixesHint' | 'interestsHint' | 'sourceChannelsHint';
   upperCase?: boolean;
 }) {
+  const { t } = useTranslation();
   const errorText = useErrorText();
+  const label = t(`buyer.builder.${name}`);
+  const description = t(`buyer.builder.${hint}`);
   return (
     <Controller
       control={form.control}
@@ -144,89 +149,26 @@ export function FilterFields({ form, withVertical }: { form: Form; withVertical:
             error={errorText(errors.ageMax)}
           />
         </SimpleGrid>
-        <ChoiceGroup
-          form={form}
-          name="genders"
-          label={t('buyer.builder.genders')}
-          options={GENDERS}
-          optionLabel={(option) => t(`buyer.gender.${option}`)}
-        />
+        <ChoiceGroup form={form} name="genders" options={GENDERS} optionKeys="gender" />
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <CodesInput
-            form={form}
-            name="countries"
-            label={t('buyer.builder.countries')}
-            description={t('buyer.builder.countriesHint')}
-            upperCase
-          />
-          <CodesInput
-            form={form}
-            name="regions"
-            label={t('buyer.builder.regions')}
-            description={t('buyer.builder.regionsHint')}
-            upperCase
-          />
+          <CodesInput form={form} name="countries" hint="countriesHint" upperCase />
+          <CodesInput form={form} name="regions" hint="regionsHint" upperCase />
         </SimpleGrid>
-        <CodesInput
-          form={form}
-          name="postalPrefixes"
-          label={t('buyer.builder.postalPrefixes')}
-          description={t('buyer.builder.postalPrefixesHint')}
-          upperCase
-        />
-        <ChoiceGroup
-          form={form}
-          name="requiredContacts"
-          label={t('buyer.builder.requiredContacts')}
-          options={CONTACTS}
-          optionLabel={(option) => t(`buyer.contact.${option}`)}
-        />
+        <CodesInput form={form} name="postalPrefixes" hint="postalPrefixesHint" upperCase />
+        <ChoiceGroup form={form} name="requiredContacts" options={CONTACTS} optionKeys="contact" />
         <Checkbox
           label={t('buyer.builder.requireVerified')}
           {...register('requireVerified')}
           error={errorText(errors.requireVerified)}
         />
-        <ChoiceGroup
-          form={form}
-          name="employment"
-          label={t('buyer.builder.employment')}
-          options={EMPLOYMENTS}
-          optionLabel={(option) => t(`buyer.employment.${option}`)}
-        />
-        <ChoiceGroup
-          form={form}
-          name="maritalStatus"
-          label={t('buyer.builder.maritalStatus')}
-          options={MARITAL}
-          optionLabel={(option) => t(`buyer.marital.${option}`)}
-        />
+        <ChoiceGroup form={form} name="employment" options={EMPLOYMENTS} optionKeys="employment" />
+        <ChoiceGroup form={form} name="maritalStatus" options={MARITAL} optionKeys="marital" />
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <CodesInput
-            form={form}
-            name="interestsAny"
-            label={t('buyer.builder.interestsAny')}
-            description={t('buyer.builder.interestsHint')}
-          />
-          <CodesInput
-            form={form}
-            name="interestsAll"
-            label={t('buyer.builder.interestsAll')}
-            description={t('buyer.builder.interestsHint')}
-          />
+          <CodesInput form={form} name="interestsAny" hint="interestsHint" />
+          <CodesInput form={form} name="interestsAll" hint="interestsHint" />
         </SimpleGrid>
-        <ChoiceGroup
-          form={form}
-          name="stages"
-          label={t('buyer.builder.stages')}
-          options={STAGES}
-          optionLabel={(option) => option}
-        />
-        <CodesInput
-          form={form}
-          name="sourceChannels"
-          label={t('buyer.builder.sourceChannels')}
-          description={t('buyer.builder.sourceChannelsHint')}
-        />
+        <ChoiceGroup form={form} name="stages" options={STAGES} />
+        <CodesInput form={form} name="sourceChannels" hint="sourceChannelsHint" />
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <TextInput
             label={t('buyer.builder.maxLeadAgeMinutes')}
