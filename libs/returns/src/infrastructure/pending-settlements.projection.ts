@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Projection } from '#lx/projections';
+import type { CatalogueEvents } from '#lx/contracts';
+import { projectionWithHandlers, type Projection } from '#lx/projections';
 
 /*
  * What settlement still owes the log a scheduled job for (schema `rm_pending_settlements`): every
@@ -10,38 +11,37 @@ import type { Projection } from '#lx/projections';
 
 export const PENDING_SETTLEMENTS_SCHEMA = 'rm_pending_settlements';
 
-/** Events that end a return's wait for its seller. */
-const RETURN_ANSWERED = ['SellerResponded', 'ReturnAccepted', 'ReturnRejected', 'ReturnEscalated'];
-
-export const pendingSettlementsProjection: Projection = {
+export const pendingSettlementsProjection: Projection = projectionWithHandlers<CatalogueEvents>({
   name: 'pending_settlements',
   version: 1,
-  filter: {
-    eventTypes: ['LeadAllocated', 'SettlementFinalized', 'ReturnRequested', ...RETURN_ANSWERED],
-  },
   entities: [],
   createTables: () => [
     `CREATE TABLE ps_open_allocation (allocation_id text PRIMARY KEY)`,
     `CREATE TABLE ps_unanswered_return (allocation_id text PRIMARY KEY, requested_at timestamptz NOT NULL)`,
   ],
-  async handle(event, manager: EntityManager) {
-    const { allocationId } = event.data as { allocationId: string };
-    if (event.type === 'LeadAllocated')
-      await manager.query(
-        `INSERT INTO ps_open_allocation (allocation_id) VALUES ($1) ON CONFLICT DO NOTHING`,
-        [allocationId],
-      );
-    else if (event.type === 'SettlementFinalized')
-      await manager.query(`DELETE FROM ps_open_allocation WHERE allocation_id = $1`, [allocationId]);
-    else if (event.type === 'ReturnRequested')
-      await manager.query(
+  handlers: {
+    LeadAllocated: (event, manager) =>
+      manager.query(`INSERT INTO ps_open_allocation (allocation_id) VALUES ($1) ON CONFLICT DO NOTHING`, [
+        event.data.allocationId,
+      ]),
+    SettlementFinalized: (event, manager) =>
+      manager.query(`DELETE FROM ps_open_allocation WHERE allocation_id = $1`, [event.data.allocationId]),
+    ReturnRequested: (event, manager) =>
+      manager.query(
         `INSERT INTO ps_unanswered_return (allocation_id, requested_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-        [allocationId, event.metadata.occurredAt],
-      );
-    else if (RETURN_ANSWERED.includes(event.type))
-      await manager.query(`DELETE FROM ps_unanswered_return WHERE allocation_id = $1`, [allocationId]);
+        [event.data.allocationId, event.metadata.occurredAt],
+      ),
+    // Each of these ends a return's wait for its seller.
+    SellerResponded: (event, manager) => returnAnswered(event.data.allocationId, manager),
+    ReturnAccepted: (event, manager) => returnAnswered(event.data.allocationId, manager),
+    ReturnRejected: (event, manager) => returnAnswered(event.data.allocationId, manager),
+    ReturnEscalated: (event, manager) => returnAnswered(event.data.allocationId, manager),
   },
-};
+});
+
+async function returnAnswered(allocationId: string, manager: EntityManager): Promise<void> {
+  await manager.query(`DELETE FROM ps_unanswered_return WHERE allocation_id = $1`, [allocationId]);
+}
 
 export interface PendingSettlements {
   /** Allocations not finalized, with the status of their return if one was requested. */
