@@ -1,4 +1,4 @@
-import { EntitySchema, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { formatPosition, type RecordedEvent } from '#lx/event-store';
 import type { CatalogueEvents, EventData, LeadAllocated, SettlementFinalized } from '#lx/contracts';
 import { projectionWithHandlers, type Projection } from '#lx/projections';
@@ -19,48 +19,6 @@ import {
  * batch is rolled back, its events are applied one by one, and the projection stops on the event
  * that unbalanced the books.
  */
-
-export interface LedgerAccountRow {
-  accountId: string;
-  currency: string;
-  kind: string;
-  ownerId: string;
-  balance: string;
-}
-
-export const LedgerAccountEntity = new EntitySchema<LedgerAccountRow>({
-  name: 'LedgerAccount',
-  tableName: 'ledger_account',
-  columns: {
-    accountId: { name: 'account_id', type: 'text', primary: true },
-    currency: { type: 'text', primary: true },
-    kind: { type: 'text' },
-    ownerId: { name: 'owner_id', type: 'text' },
-    balance: { type: 'bigint' },
-  },
-});
-
-export interface LedgerTransferRow {
-  allocationId: string;
-  status: 'pending' | 'posted' | 'voided';
-  openedBy: string;
-  openedAt: string;
-  closedBy: string | null;
-  closedAt: string | null;
-}
-
-export const LedgerTransferEntity = new EntitySchema<LedgerTransferRow>({
-  name: 'LedgerTransfer',
-  tableName: 'ledger_transfer',
-  columns: {
-    allocationId: { name: 'allocation_id', type: 'text', primary: true },
-    status: { type: 'text' },
-    openedBy: { name: 'opened_by_event', type: 'uuid' },
-    openedAt: { name: 'opened_at_position', type: 'text' },
-    closedBy: { name: 'closed_by_event', type: 'uuid', nullable: true },
-    closedAt: { name: 'closed_at_position', type: 'text', nullable: true },
-  },
-});
 
 export class LedgerOutOfBalanceError extends Error {
   readonly code = 'ledger-out-of-balance';
@@ -87,7 +45,7 @@ export class LedgerTransferConflictError extends Error {
 export const ledgerProjection: Projection = projectionWithHandlers<CatalogueEvents>({
   name: 'ledger',
   version: 1,
-  entities: [LedgerAccountEntity, LedgerTransferEntity],
+  entities: [],
   createTables: () => [
     `CREATE TABLE ledger_account (
        account_id text NOT NULL, currency text NOT NULL, kind text NOT NULL, owner_id text NOT NULL,
