@@ -11,7 +11,13 @@ export class SellersAppModule {
     return {
       module: SellersAppModule,
       imports: [
-        PlatformModule.forRoot({ appName: 'sellers', config, projections: [sellerReadModel] }),
+        PlatformModule.forRoot({
+          appName: 'sellers',
+          config,
+          projections: [sellerReadModel],
+          // The sellers' write side (uploads, verification) shares the process's pool: its 10.
+          extraPoolConnections: 10,
+        }),
         AccessModule.forRoot({
           operatorApi: false,
           bootstrapOperatorKey: config.LX_OPERATOR_API_KEY,

@@ -1,5 +1,6 @@
 export * from './define-event.js';
 export * from './event-catalogue.js';
+export type * from './catalogue-events.js';
 export * from './value-types.js';
 export * from './lead-attributes.js';
 export * from './order-terms.js';

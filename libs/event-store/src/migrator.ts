@@ -11,6 +11,12 @@ export interface SqlExecutor {
 /**
  * Applies pending migrations in order, each in its own transaction, under an advisory lock so
  * that several processes starting together apply each migration exactly once.
+ *
+ * Migrations name their tables unqualified and mean PostgreSQL's default schemas. A connection of
+ * an app's pool puts the read models' schemas first on its search_path (readModelSearchPath), and
+ * an unqualified CREATE there would land in a read model's schema once one exists (and IF NOT
+ * EXISTS would not see the table in public). So the session runs them on the default search_path
+ * and gets its own back afterwards (RESET: the one the connection was opened with).
  */
 export async function runMigrations(
   client: SqlExecutor,
@@ -20,6 +26,7 @@ export async function runMigrations(
   const applied: string[] = [];
   await client.query(`SELECT pg_advisory_lock(hashtext('${table}'))`);
   try {
+    await client.query(`SET search_path TO "$user", public`);
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${table} (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
@@ -39,7 +46,32 @@ export async function runMigrations(
       applied.push(migration.id);
     }
   } finally {
+    await client.query('RESET search_path');
     await client.query(`SELECT pg_advisory_unlock(hashtext('${table}'))`);
   }
   return applied;
+}
+
+/** A pool to take one connection from: `pg.Pool`, structurally. */
+export interface SqlConnectionPool {
+  connect(): Promise<SqlExecutor & { release(): void }>;
+}
+
+/**
+ * The one way the exchange migrates its tables in PostgreSQL (the event store's, the sellers'
+ * write side, the audit's replay runs, the vault's): `runMigrations` on a connection of the
+ * process's pool, given back afterwards. Read models are not migrated: a projection creates its
+ * tables for its version and is rebuilt from the log when they change (docs/architecture.md §1).
+ */
+export async function runMigrationsOnPool(
+  pool: SqlConnectionPool,
+  migrations: readonly SqlMigration[],
+  table?: string,
+): Promise<string[]> {
+  const client = await pool.connect();
+  try {
+    return await runMigrations(client, migrations, table);
+  } finally {
+    client.release();
+  }
 }

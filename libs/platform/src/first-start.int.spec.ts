@@ -9,14 +9,17 @@ import { eventCatalogue } from '#lx/contracts';
 import { PostgresEventStore } from '#lx/event-store';
 import { sellerReadModel } from '#lx/leads';
 import { ledgerProjection } from '#lx/ledger';
-import { ensureProjectionSchema, liveSchemaOf } from '#lx/projections';
+import { ensureProjectionSchema, liveSchemaOf, readModelSearchPath } from '#lx/projections';
 import { returnFactsProjection, sellerHistoryProjection } from '#lx/returns';
 import { testServerUrl } from '#lx/testing';
 import { PostgresDataKeyStore } from '#lx/vault';
+import { processPoolOf } from './platform.module.js';
 
 /*
  * The first start on a new machine: every app (and every machine) creates the database and
- * migrates it at the same moment. Each starter here has connections of its own, as an app has.
+ * migrates it at the same moment. Each starter here has connections of its own, as an app has:
+ * one pool (its DataSource's, with the read models' schemas on the search_path) for the event
+ * store and the read models, and the vault's.
  */
 const projections = [
   sellerReadModel,
@@ -48,18 +51,27 @@ async function withServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T
 /** What an app does before it serves: create the database, then migrate what it owns. */
 async function startLikeAnApp(url: string): Promise<boolean> {
   const created = await ensureDatabase(url);
-  const store = await PostgresEventStore.connect({ connectionString: url, registry: eventCatalogue });
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
-  const dataSource = new DataSource({ type: 'postgres', url, extra: { max: 2 } });
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    extra: { options: readModelSearchPath(projections), max: 2 },
+  });
+  const vaultPool = new pg.Pool({ connectionString: url, max: 2 });
+  let store: PostgresEventStore | undefined;
   try {
-    await PostgresDataKeyStore.migrate(pool);
     await dataSource.initialize();
+    store = await PostgresEventStore.connect({
+      connectionString: url,
+      pool: processPoolOf(dataSource),
+      registry: eventCatalogue,
+    });
+    await PostgresDataKeyStore.migrate(vaultPool);
     for (const projection of projections)
       await ensureProjectionSchema(dataSource, projection, liveSchemaOf(projection));
   } finally {
+    await store?.close();
     await dataSource.destroy().catch(() => undefined);
-    await pool.end();
-    await store.close();
+    await vaultPool.end();
   }
   return created;
 }
@@ -86,9 +98,22 @@ describe('first start of several apps on a database that does not exist', () => 
       const creators = outcomes.filter((o) => o.status === 'fulfilled' && o.value === true);
       expect(creators).toHaveLength(1);
 
+      // A restart: the read models' schemas exist now, first on the search_path of the pool the
+      // migrations run on; the migrations' tables must still be found in public, not made again.
+      await startLikeAnApp(url);
+
       const database = new pg.Client({ connectionString: url });
       await database.connect();
       try {
+        const { rows: ledgers } = await database.query(
+          `SELECT n.nspname AS schema, c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relname IN ('lx_schema_migrations', 'lx_vault_migrations', 'lx_events') ORDER BY 2`,
+        );
+        expect(ledgers).toEqual([
+          { schema: 'public', table: 'lx_events' },
+          { schema: 'public', table: 'lx_schema_migrations' },
+          { schema: 'public', table: 'lx_vault_migrations' },
+        ]);
         const { rows: eventStore } = await database.query('SELECT id FROM lx_schema_migrations');
         const { rows: vault } = await database.query('SELECT id FROM lx_vault_migrations');
         expect(eventStore.length).toBeGreaterThanOrEqual(3);

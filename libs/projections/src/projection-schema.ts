@@ -48,9 +48,15 @@ export async function ensureProjectionSchema(
   schema: string,
 ): Promise<void> {
   await withExclusiveProjectionLock(dataSource, projection, async (runner) => {
-    const [found] = await runner.query('SELECT to_regclass($1) IS NOT NULL AS present', [
-      `${schema}.projection_checkpoint`,
-    ]);
+    // Read from the catalog tables, not through to_regclass: this session may have looked the
+    // schema up before another starter created it (the read models' schemas are on every
+    // connection's search_path), and a wait on an advisory lock does not refresh the session's
+    // catalog cache, so to_regclass (and CREATE SCHEMA IF NOT EXISTS) would still miss it.
+    const [found] = await runner.query(
+      `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                       WHERE n.nspname = $1 AND c.relname = 'projection_checkpoint') AS present`,
+      [schema],
+    );
     if (found.present) return;
     await runner.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await runner.query(`SET LOCAL search_path TO ${schema}, public`);

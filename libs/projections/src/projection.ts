@@ -36,6 +36,52 @@ export interface Projection {
   afterBatch?(events: readonly RecordedEvent[], manager: EntityManager): Promise<void>;
 }
 
+/** Applies one event of one type; the contract of `Projection.handle` holds for it. */
+export type ProjectionEventHandler<TType extends string, TData> = (
+  event: RecordedEvent<TType, TData>,
+  manager: EntityManager,
+) => Promise<void>;
+
+/**
+ * One handler per event type, keyed by type name. `TEvents` maps each type name to its data
+ * (`CatalogueEvents` from `#lx/contracts` for the exchange's catalogue), so a handler receives its
+ * event with that event's data type and a misspelt type name does not compile.
+ */
+export type ProjectionHandlers<TEvents> = {
+  readonly [TType in keyof TEvents & string]?: ProjectionEventHandler<TType, TEvents[TType]>;
+};
+
+/** A projection declared by its handlers: everything of `Projection` but the filter and `handle`. */
+export interface HandlerMapProjectionSpec<TEvents> extends Omit<Projection, 'filter' | 'handle'> {
+  /** Narrows the subscription to these stream categories too (the event types come from `handlers`). */
+  readonly streamCategories?: readonly string[];
+  readonly handlers: ProjectionHandlers<TEvents>;
+}
+
+/**
+ * Builds a projection from one handler per event type. The subscription's event types are the
+ * handlers' keys, so the filter cannot drift from what the projection handles: an event type the
+ * projection must see without storing anything (to be waited for, say) gets a handler that writes
+ * nothing, which says so where it is declared.
+ */
+export function projectionWithHandlers<TEvents>(spec: HandlerMapProjectionSpec<TEvents>): Projection {
+  const { streamCategories, handlers, ...projection } = spec;
+  const byType = new Map<string, ProjectionEventHandler<string, unknown>>(
+    Object.entries(handlers).filter(
+      (entry): entry is [string, ProjectionEventHandler<string, unknown>] => typeof entry[1] === 'function',
+    ),
+  );
+  if (byType.size === 0) throw new RangeError(`Projection "${spec.name}" handles no event type`);
+  const eventTypes = Object.freeze([...byType.keys()]);
+  return {
+    ...projection,
+    filter: streamCategories ? { streamCategories, eventTypes } : { eventTypes },
+    // An event outside the filter is never delivered; were one handed over, it changes nothing,
+    // as the `switch` statements this replaced did.
+    handle: (event, manager) => byType.get(event.type)?.(event, manager) ?? Promise.resolve(),
+  };
+}
+
 // Short enough that `rm_<name>__old_<n>` fits PostgreSQL's 63-byte identifiers; no `__`, which
 // separates the rebuild suffixes.
 const PROJECTION_NAME = /^[a-z](?:[a-z0-9]|_(?!_)){0,39}$/;

@@ -1,38 +1,14 @@
-import { EntitySchema, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '#lx/event-store';
 import type { Projection } from '#lx/projections';
 import { referencedEntities } from '../domain/entity-references.js';
-
-export interface AuditReference {
-  entityKind: string;
-  entityId: string;
-  positionCommit: string;
-  positionPrepare: string;
-  streamName: string;
-  revision: number;
-  eventType: string;
-}
-
-export const AuditReferenceEntity = new EntitySchema<AuditReference>({
-  name: 'AuditReference',
-  tableName: 'audit_reference',
-  columns: {
-    entityKind: { name: 'entity_kind', type: 'text', primary: true },
-    entityId: { name: 'entity_id', type: 'text', primary: true },
-    positionCommit: { name: 'position_commit', type: 'numeric', primary: true },
-    positionPrepare: { name: 'position_prepare', type: 'bigint', primary: true },
-    streamName: { name: 'stream_name', type: 'text' },
-    revision: { type: 'bigint' },
-    eventType: { name: 'event_type', type: 'text' },
-  },
-});
 
 /** Which events touched which entity, in log order: the index behind every audit timeline. */
 export const auditIndexProjection: Projection = {
   name: 'audit_index',
   version: 1,
   filter: {},
-  entities: [AuditReferenceEntity],
+  entities: [],
   createTables: (schema) => [
     `CREATE TABLE ${schema}.audit_reference (
        entity_kind text NOT NULL, entity_id text NOT NULL,

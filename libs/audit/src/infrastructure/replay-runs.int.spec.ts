@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
+import { processPoolOf } from '#lx/platform';
 import { createTestDatabase, type TestDatabase } from '#lx/testing';
 import { ReplayRuns } from './replay-runs.js';
 
@@ -15,10 +16,10 @@ describe('replay runs kept in PostgreSQL', () => {
   beforeAll(async () => {
     database = await createTestDatabase('replay_runs');
     dataSource = await new DataSource({ type: 'postgres', url: database.url }).initialize();
-    runs = new ReplayRuns(dataSource);
+    runs = new ReplayRuns(dataSource, processPoolOf(dataSource));
     await runs.onModuleInit();
     // A second instance starting on the same database migrates nothing twice.
-    await new ReplayRuns(dataSource).onModuleInit();
+    await new ReplayRuns(dataSource, processPoolOf(dataSource)).onModuleInit();
   });
   afterAll(async () => {
     await dataSource?.destroy();

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { runMigrations, type SqlMigration } from '#lx/event-store';
+import {
+  POSTGRES_POOL,
+  runMigrationsOnPool,
+  type SqlConnectionPool,
+  type SqlMigration,
+} from '#lx/event-store';
 import type { ReplayProof } from '../application/replay-proof.js';
 import { oneReplayAtATime } from './one-replay-at-a-time.js';
 import { replayInScratchProcess, type ReplayProgress } from './scratch-replay.js';
@@ -65,20 +70,14 @@ export class ReplayRuns implements OnModuleInit, OnModuleDestroy {
   private readonly stopping = new AbortController();
   private readonly running = new Set<Promise<void>>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    /** The process's pool (the DataSource's own), to migrate the table as every table is migrated. */
+    @Inject(POSTGRES_POOL) private readonly pool: SqlConnectionPool,
+  ) {}
 
   async onModuleInit(): Promise<void> {
-    const session = this.dataSource.createQueryRunner();
-    await session.connect();
-    try {
-      await runMigrations(
-        { query: async (sql, params) => ({ rows: (await session.query(sql, params)) as never[] }) },
-        migrations,
-        'lx_audit_migrations',
-      );
-    } finally {
-      await session.release();
-    }
+    await runMigrationsOnPool(this.pool, migrations, 'lx_audit_migrations');
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,25 +1,15 @@
 import type { EntityManager } from 'typeorm';
-import { isEvent, LeadAllocated, LeadErased, LeadListed, LeadWithdrawn, ListingExpired } from '#lx/contracts';
-import type { RecordedEvent } from '#lx/event-store';
-import type { Projection } from '#lx/projections';
+import type { CatalogueEvents } from '#lx/contracts';
+import { projectionWithHandlers, type Projection } from '#lx/projections';
 import { ageBand, contactsSegment } from '../domain/lead-filters.js';
 
 /*
  * The resting inventory: leads listed and still for sale, with non-personal attributes only (no
  * envelope, no fingerprints, no consent). Serves order previews and anonymised market depth.
  */
-export const marketDepthProjection: Projection = {
+export const marketDepthProjection: Projection = projectionWithHandlers<CatalogueEvents>({
   name: 'buyer_market_depth',
   version: 2,
-  filter: {
-    eventTypes: [
-      LeadListed.type,
-      LeadAllocated.type,
-      ListingExpired.type,
-      LeadWithdrawn.type,
-      LeadErased.type,
-    ],
-  },
   entities: [],
   createTables: (schema) => [
     `CREATE TABLE ${schema}.resting_lead (
@@ -29,43 +19,46 @@ export const marketDepthProjection: Projection = {
        region text, age_band text NOT NULL, contacts text NOT NULL)`,
     `CREATE INDEX resting_lead_by_vertical ON ${schema}.resting_lead (vertical, region)`,
   ],
-  handle: applyInventoryEvent,
-};
+  handlers: {
+    async LeadListed(event, manager) {
+      const { leadId, sellerId, attributes, floor, currency, exclusivity, expiresAt, quality } = event.data;
+      await manager.query(
+        `INSERT INTO resting_lead (lead_id, vertical, seller_id, attributes, quality, seller_quality, floor, currency,
+                                   exclusive, max_sales, expires_at, region, age_band, contacts)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (lead_id) DO NOTHING`,
+        [
+          leadId,
+          attributes.vertical,
+          sellerId,
+          JSON.stringify(attributes),
+          quality.score,
+          quality.parts.sellerHistory,
+          floor,
+          currency,
+          exclusivity.kind === 'exclusive',
+          exclusivity.kind === 'exclusive' ? 1 : exclusivity.maxSales,
+          expiresAt,
+          attributes.region ?? null,
+          ageBand(attributes.age),
+          contactsSegment(attributes.contacts),
+        ],
+      );
+    },
+    async LeadAllocated(event, manager) {
+      await manager.query(`UPDATE resting_lead SET sales_made = sales_made + 1 WHERE lead_id = $1`, [
+        event.data.leadId,
+      ]);
+      await manager.query(`DELETE FROM resting_lead WHERE lead_id = $1 AND sales_made >= max_sales`, [
+        event.data.leadId,
+      ]);
+    },
+    // Each of these takes the lead off the shelf.
+    ListingExpired: (event, manager) => removeRestingLead(event.data.leadId, manager),
+    LeadWithdrawn: (event, manager) => removeRestingLead(event.data.leadId, manager),
+    LeadErased: (event, manager) => removeRestingLead(event.data.leadId, manager),
+  },
+});
 
-async function applyInventoryEvent(event: RecordedEvent, manager: EntityManager): Promise<void> {
-  if (isEvent(LeadListed, event)) {
-    const { leadId, sellerId, attributes, floor, currency, exclusivity, expiresAt, quality } = event.data;
-    await manager.query(
-      `INSERT INTO resting_lead (lead_id, vertical, seller_id, attributes, quality, seller_quality, floor, currency,
-                                 exclusive, max_sales, expires_at, region, age_band, contacts)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (lead_id) DO NOTHING`,
-      [
-        leadId,
-        attributes.vertical,
-        sellerId,
-        JSON.stringify(attributes),
-        quality.score,
-        quality.parts.sellerHistory,
-        floor,
-        currency,
-        exclusivity.kind === 'exclusive',
-        exclusivity.kind === 'exclusive' ? 1 : exclusivity.maxSales,
-        expiresAt,
-        attributes.region ?? null,
-        ageBand(attributes.age),
-        contactsSegment(attributes.contacts),
-      ],
-    );
-  } else if (isEvent(LeadAllocated, event)) {
-    await manager.query(`UPDATE resting_lead SET sales_made = sales_made + 1 WHERE lead_id = $1`, [
-      event.data.leadId,
-    ]);
-    await manager.query(`DELETE FROM resting_lead WHERE lead_id = $1 AND sales_made >= max_sales`, [
-      event.data.leadId,
-    ]);
-  } else if (isEvent(ListingExpired, event) || isEvent(LeadWithdrawn, event) || isEvent(LeadErased, event)) {
-    await manager.query(`DELETE FROM resting_lead WHERE lead_id = $1`, [
-      (event.data as { leadId: string }).leadId,
-    ]);
-  }
+async function removeRestingLead(leadId: string, manager: EntityManager): Promise<void> {
+  await manager.query(`DELETE FROM resting_lead WHERE lead_id = $1`, [leadId]);
 }

@@ -1,21 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import {
-  ConversionReported,
-  isEvent,
-  LeadAllocated,
-  LeadErased,
-  LeadListed,
-  OrderPlaced,
-  RefundCredited,
-  ReplacementDecided,
-  ReturnAccepted,
-  ReturnEscalated,
-  ReturnRejected,
-  ReturnRequested,
-  SellerResponded,
-} from '#lx/contracts';
+import type { CatalogueEvents, EventData, ReturnAccepted, ReturnRejected } from '#lx/contracts';
 import type { RecordedEvent } from '#lx/event-store';
-import type { Projection } from '#lx/projections';
+import { projectionWithHandlers, type Projection } from '#lx/projections';
 
 /*
  * The buyer's purchases: every allocation with the lead's non-personal attributes, its return and
@@ -23,25 +9,9 @@ import type { Projection } from '#lx/projections';
  * envelope, for the owning buyer only. Serves the purchased-leads list, pull deliveries, returns
  * and the reports.
  */
-export const purchasesProjection: Projection = {
+export const purchasesProjection: Projection = projectionWithHandlers<CatalogueEvents>({
   name: 'buyer_purchases',
   version: 2,
-  filter: {
-    eventTypes: [
-      LeadListed.type,
-      LeadErased.type,
-      LeadAllocated.type,
-      ReturnRequested.type,
-      SellerResponded.type,
-      ReturnAccepted.type,
-      ReturnRejected.type,
-      ReturnEscalated.type,
-      ConversionReported.type,
-      RefundCredited.type,
-      ReplacementDecided.type,
-      OrderPlaced.type,
-    ],
-  },
   entities: [],
   createTables: (schema) => [
     `CREATE TABLE ${schema}.purchase_listing (
@@ -65,113 +35,135 @@ export const purchasesProjection: Projection = {
        allocation_id text PRIMARY KEY, buyer_id text NOT NULL, converted_at timestamptz NOT NULL,
        value_amount bigint, value_currency text)`,
   ],
-  handle: applyPurchaseEvent,
-};
-
-async function applyPurchaseEvent(event: RecordedEvent, manager: EntityManager): Promise<void> {
-  const at = event.metadata.occurredAt;
-  if (isEvent(LeadListed, event)) {
-    const { leadId, sellerId, attributes, quality } = event.data;
-    await manager.query(
-      `INSERT INTO purchase_listing (lead_id, seller_id, attributes, quality) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (lead_id) DO NOTHING`,
-      [leadId, sellerId, JSON.stringify(attributes), quality.score],
-    );
-  } else if (isEvent(LeadErased, event)) {
-    await manager.query(`UPDATE purchase_listing SET erased = true WHERE lead_id = $1`, [event.data.leadId]);
-  } else if (isEvent(LeadAllocated, event)) {
-    const d = event.data;
-    await manager.query(
-      `INSERT INTO purchase (allocation_id, buyer_id, order_id, lead_id, seller_id, vertical, currency, price, rule,
-                             allocated_at, attributes, quality, log_commit, log_prepare)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, l.attributes, l.quality, $11, $12
-         FROM (SELECT 1) AS one LEFT JOIN purchase_listing l ON l.lead_id = $4
-       ON CONFLICT (allocation_id) DO NOTHING`,
-      [
-        d.allocationId,
-        d.buyerId,
-        d.orderId,
-        d.leadId,
-        d.sellerId,
-        d.vertical,
-        d.currency,
-        d.price,
-        d.rule,
-        d.at,
-        event.position.commit.toString(),
-        event.position.prepare.toString(),
-      ],
-    );
-  } else if (isEvent(ReturnRequested, event)) {
-    const d = event.data;
-    await manager.query(
-      `INSERT INTO purchase_return (allocation_id, buyer_id, order_id, status, reason, text, evidence, replace,
-                                    requested_at, updated_at)
-       VALUES ($1, $2, $3, 'requested', $4, $5, $6, $7, $8, $8) ON CONFLICT (allocation_id) DO NOTHING`,
-      [
-        d.allocationId,
-        d.buyerId,
-        d.orderId,
-        d.reason,
-        d.text ?? null,
-        JSON.stringify(d.evidence),
-        d.replace ?? false,
-        at,
-      ],
-    );
-  } else if (isEvent(SellerResponded, event)) {
-    const { allocationId, position, statement, evidence } = event.data;
-    await updateReturn(
-      manager,
-      allocationId,
-      at,
-      `status = CASE WHEN status = 'requested' THEN 'seller_responded' ELSE status END,
-      seller_response = $3`,
-      [JSON.stringify({ position, statement, evidence, at })],
-    );
-  } else if (isEvent(ReturnEscalated, event)) {
-    const { allocationId, escalatedBy, reason } = event.data;
-    await updateReturn(manager, allocationId, at, `status = 'escalated', escalation = $3`, [
-      JSON.stringify({ escalatedBy, reason, at }),
-    ]);
-  } else if (isEvent(ReturnAccepted, event) || isEvent(ReturnRejected, event)) {
-    const { allocationId, decidedBy, rule, rationale } = event.data;
-    const outcome = event.type === ReturnAccepted.type ? 'accepted' : 'rejected';
-    await updateReturn(manager, allocationId, at, `status = $3, decision = $4`, [
-      outcome,
-      JSON.stringify({ outcome, decidedBy, rule, rationale, at }),
-    ]);
-  } else if (isEvent(RefundCredited, event)) {
-    // A replacement asked for, refunded to the available balance: the order was no longer live.
-    const { allocationId, creditedTo } = event.data;
-    const replacement = creditedTo === 'order_budget' ? 'pending' : 'unavailable';
-    await updateReturn(manager, allocationId, at, `replacement = CASE WHEN replace THEN $3 END`, [
-      replacement,
-    ]);
-  } else if (isEvent(OrderPlaced, event)) {
-    // Only the orders the exchange placed to replace a returned lead of a closed order.
-    const replacing = event.data.replacementFor;
-    if (replacing)
+  handlers: {
+    async LeadListed(event, manager) {
+      const { leadId, sellerId, attributes, quality } = event.data;
+      await manager.query(
+        `INSERT INTO purchase_listing (lead_id, seller_id, attributes, quality) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (lead_id) DO NOTHING`,
+        [leadId, sellerId, JSON.stringify(attributes), quality.score],
+      );
+    },
+    async LeadErased(event, manager) {
+      await manager.query(`UPDATE purchase_listing SET erased = true WHERE lead_id = $1`, [
+        event.data.leadId,
+      ]);
+    },
+    async LeadAllocated(event, manager) {
+      const d = event.data;
+      await manager.query(
+        `INSERT INTO purchase (allocation_id, buyer_id, order_id, lead_id, seller_id, vertical, currency, price, rule,
+                               allocated_at, attributes, quality, log_commit, log_prepare)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, l.attributes, l.quality, $11, $12
+           FROM (SELECT 1) AS one LEFT JOIN purchase_listing l ON l.lead_id = $4
+         ON CONFLICT (allocation_id) DO NOTHING`,
+        [
+          d.allocationId,
+          d.buyerId,
+          d.orderId,
+          d.leadId,
+          d.sellerId,
+          d.vertical,
+          d.currency,
+          d.price,
+          d.rule,
+          d.at,
+          event.position.commit.toString(),
+          event.position.prepare.toString(),
+        ],
+      );
+    },
+    async ReturnRequested(event, manager) {
+      const d = event.data;
+      await manager.query(
+        `INSERT INTO purchase_return (allocation_id, buyer_id, order_id, status, reason, text, evidence, replace,
+                                      requested_at, updated_at)
+         VALUES ($1, $2, $3, 'requested', $4, $5, $6, $7, $8, $8) ON CONFLICT (allocation_id) DO NOTHING`,
+        [
+          d.allocationId,
+          d.buyerId,
+          d.orderId,
+          d.reason,
+          d.text ?? null,
+          JSON.stringify(d.evidence),
+          d.replace ?? false,
+          event.metadata.occurredAt,
+        ],
+      );
+    },
+    async SellerResponded(event, manager) {
+      const { allocationId, position, statement, evidence } = event.data;
+      const at = event.metadata.occurredAt;
       await updateReturn(
         manager,
-        replacing.allocationId,
+        allocationId,
         at,
-        `replacement = 'ordered', replacement_order_id = $3`,
-        [event.data.orderId],
+        `status = CASE WHEN status = 'requested' THEN 'seller_responded' ELSE status END,
+      seller_response = $3`,
+        [JSON.stringify({ position, statement, evidence, at })],
       );
-  } else if (isEvent(ReplacementDecided, event)) {
-    const { allocationId, outcome } = event.data;
-    await updateReturn(manager, allocationId, at, `replacement = $3`, [
-      outcome === 'granted' ? 'granted' : 'unavailable',
-    ]);
-  } else if (isEvent(ConversionReported, event)) {
-    const { allocationId, buyerId, at: convertedAt, value } = event.data;
-    await manager.query(
-      `INSERT INTO purchase_conversion (allocation_id, buyer_id, converted_at, value_amount, value_currency)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (allocation_id) DO NOTHING`,
-      [allocationId, buyerId, convertedAt, value?.amount ?? null, value?.currency ?? null],
-    );
-  }
+    },
+    async ReturnEscalated(event, manager) {
+      const { allocationId, escalatedBy, reason } = event.data;
+      const at = event.metadata.occurredAt;
+      await updateReturn(manager, allocationId, at, `status = 'escalated', escalation = $3`, [
+        JSON.stringify({ escalatedBy, reason, at }),
+      ]);
+    },
+    ReturnAccepted: (event, manager) => recordDecision('accepted', event, manager),
+    ReturnRejected: (event, manager) => recordDecision('rejected', event, manager),
+    async RefundCredited(event, manager) {
+      // A replacement asked for, refunded to the available balance: the order was no longer live.
+      const { allocationId, creditedTo } = event.data;
+      const replacement = creditedTo === 'order_budget' ? 'pending' : 'unavailable';
+      await updateReturn(
+        manager,
+        allocationId,
+        event.metadata.occurredAt,
+        `replacement = CASE WHEN replace THEN $3 END`,
+        [replacement],
+      );
+    },
+    async OrderPlaced(event, manager) {
+      // Only the orders the exchange placed to replace a returned lead of a closed order.
+      const replacing = event.data.replacementFor;
+      if (replacing)
+        await updateReturn(
+          manager,
+          replacing.allocationId,
+          event.metadata.occurredAt,
+          `replacement = 'ordered', replacement_order_id = $3`,
+          [event.data.orderId],
+        );
+    },
+    async ReplacementDecided(event, manager) {
+      const { allocationId, outcome } = event.data;
+      await updateReturn(manager, allocationId, event.metadata.occurredAt, `replacement = $3`, [
+        outcome === 'granted' ? 'granted' : 'unavailable',
+      ]);
+    },
+    async ConversionReported(event, manager) {
+      const { allocationId, buyerId, at: convertedAt, value } = event.data;
+      await manager.query(
+        `INSERT INTO purchase_conversion (allocation_id, buyer_id, converted_at, value_amount, value_currency)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (allocation_id) DO NOTHING`,
+        [allocationId, buyerId, convertedAt, value?.amount ?? null, value?.currency ?? null],
+      );
+    },
+  },
+});
+
+async function recordDecision(
+  outcome: 'accepted' | 'rejected',
+  event: RecordedEvent<string, EventData<typeof ReturnAccepted> | EventData<typeof ReturnRejected>>,
+  manager: EntityManager,
+): Promise<void> {
+  const { allocationId, decidedBy, rule, rationale } = event.data;
+  const at = event.metadata.occurredAt;
+  await updateReturn(manager, allocationId, at, `status = $3, decision = $4`, [
+    outcome,
+    JSON.stringify({ outcome, decidedBy, rule, rationale, at }),
+  ]);
 }
 
 function updateReturn(

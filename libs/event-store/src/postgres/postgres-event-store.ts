@@ -22,7 +22,7 @@ import type { LogPosition } from '../log-position.js';
 import { DuplicateEventIdError, WrongExpectedVersionError } from '../errors.js';
 import { assertValidStreamName } from '../stream-name.js';
 import { prepareAppend } from '../prepare-append.js';
-import { runMigrations } from '../migrator.js';
+import { runMigrationsOnPool } from '../migrator.js';
 import { eventStoreMigration } from './migrations/001-event-store.js';
 import { notifyAfterCommitMigration } from './migrations/002-notify-after-commit.js';
 import { appendManyMigration } from './migrations/003-append-many.js';
@@ -41,8 +41,15 @@ import { createPostgresPool } from './postgres-pool.js';
 import { PostgresWakeUps } from './postgres-wake-ups.js';
 
 export interface PostgresEventStoreOptions {
+  /** The database; the LISTEN/NOTIFY wake-ups hold a dedicated connection to it, outside any pool. */
   connectionString: string;
   registry: EventTypeRegistry;
+  /**
+   * The process's PostgreSQL pool, when the store is one of its users (an app's, shared with its
+   * read models): queried through, left open by `close`, which is its owner's. Without it the
+   * store opens a pool of its own (`poolSize`, 10 by default) and ends it on `close`.
+   */
+  pool?: pg.Pool;
   poolSize?: number;
   maxEventBytes?: number;
   now?: () => Date;
@@ -56,15 +63,19 @@ const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id, 
 /** The default event store: one PostgreSQL database, gap-safe global order, LISTEN/NOTIFY wake-ups. */
 export class PostgresEventStore implements EventStore, CheckpointStore {
   private readonly pool: pg.Pool;
+  private readonly ownsPool: boolean;
   private readonly wakeUps: PostgresWakeUps;
 
   private constructor(private readonly options: PostgresEventStoreOptions) {
-    this.pool = createPostgresPool({
-      connectionString: options.connectionString,
-      max: options.poolSize ?? 10,
-      purpose: 'event-store',
-      log: options.log,
-    });
+    this.ownsPool = options.pool === undefined;
+    this.pool =
+      options.pool ??
+      createPostgresPool({
+        connectionString: options.connectionString,
+        max: options.poolSize ?? 10,
+        purpose: 'event-store',
+        log: options.log,
+      });
     this.wakeUps = new PostgresWakeUps(
       options.connectionString,
       () => this.pool.query("SELECT pg_notify('lx_events', '')"),
@@ -75,18 +86,13 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
   /** Connects and applies the event-store migrations (idempotent, safe from several processes). */
   static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
     const store = new PostgresEventStore(options);
-    const client = await store.pool.connect();
-    try {
-      await runMigrations(client, [
-        eventStoreMigration,
-        notifyAfterCommitMigration,
-        appendManyMigration,
-        appendInLogOrderMigration,
-        lockStreamsFirstMigration,
-      ]);
-    } finally {
-      client.release();
-    }
+    await runMigrationsOnPool(store.pool, [
+      eventStoreMigration,
+      notifyAfterCommitMigration,
+      appendManyMigration,
+      appendInLogOrderMigration,
+      lockStreamsFirstMigration,
+    ]);
     return store;
   }
 
@@ -310,7 +316,7 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
 
   async close(): Promise<void> {
     await this.wakeUps.close();
-    await this.pool.end();
+    if (this.ownsPool) await this.pool.end();
   }
 }
 

@@ -7,8 +7,9 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import type pg from 'pg';
 import type { ExchangeConfig } from '#lx/config';
-import { EVENT_STORE, type EventStore } from '#lx/event-store';
+import { EVENT_STORE, POSTGRES_POOL, type EventStore } from '#lx/event-store';
 import { registerScrapedGauge } from '#lx/http';
 import { sellerCommandHandlers } from '../application/seller-commands.js';
 import { sellerQueryHandlers } from '../application/seller-reads.js';
@@ -90,9 +91,9 @@ export class SellersLeadsModule {
         { provide: CONFIG, useValue: config },
         {
           provide: LEADS_RUNTIME,
-          inject: [EVENT_STORE],
-          useFactory: (store: EventStore) =>
-            createLeadsRuntime(config, store, (message, error) =>
+          inject: [EVENT_STORE, POSTGRES_POOL],
+          useFactory: (store: EventStore, pool: pg.Pool) =>
+            createLeadsRuntime(config, store, pool, (message, error) =>
               new Logger('verification').error(`${message}${error ? `: ${String(error)}` : ''}`),
             ),
         },

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type pg from 'pg';
 import { loadConfig } from '#lx/config';
 import { eventCatalogue } from '#lx/contracts';
-import { PostgresEventStore } from '#lx/event-store';
+import { createPostgresPool, PostgresEventStore } from '#lx/event-store';
 import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
 import { createTestDatabase, testRedisPrefix, type TestDatabase } from '#lx/testing';
 import type { BatchProgress } from '../application/verification/verification-store.port.js';
@@ -17,6 +18,7 @@ import { createLeadsRuntime, type LeadsRuntime } from './leads-runtime.js';
 describe('abandoned uploads', () => {
   let database: TestDatabase;
   let store: PostgresEventStore;
+  let pool: pg.Pool;
   let runtime: LeadsRuntime;
   const sellerId = 'seller-abandoned';
   const { rows } = generateLeadRows({
@@ -60,17 +62,24 @@ describe('abandoned uploads', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('abandoned_uploads');
-    store = await PostgresEventStore.connect({ connectionString: database.url, registry: eventCatalogue });
+    // As in an app: one pool for the process, the event store's and the sellers' write side's.
+    pool = createPostgresPool({ connectionString: database.url, max: 20, purpose: 'test' });
+    store = await PostgresEventStore.connect({
+      connectionString: database.url,
+      pool,
+      registry: eventCatalogue,
+    });
     const config = loadConfig({
       ...process.env,
       LX_DATABASE_URL: database.url,
       LX_REDIS_PREFIX: testRedisPrefix('abandoned_uploads'),
     });
-    runtime = await createLeadsRuntime(config, store);
+    runtime = await createLeadsRuntime(config, store, pool);
   });
   afterAll(async () => {
     await runtime?.close();
     await store?.close();
+    await pool?.end();
     await database?.drop();
   });
 

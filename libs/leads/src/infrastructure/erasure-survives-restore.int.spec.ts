@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type pg from 'pg';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig, vaultDatabaseUrl, type ExchangeConfig } from '#lx/config';
 import { eventCatalogue, isEvent, LeadErased, LeadListed } from '#lx/contracts';
-import { PostgresEventStore } from '#lx/event-store';
+import { createPostgresPool, PostgresEventStore } from '#lx/event-store';
 import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
 import { createTestDatabase, testRedisPrefix, type TestDatabase } from '#lx/testing';
 import {
@@ -29,24 +30,32 @@ const run = promisify(execFile);
 describe('an erasure survives a restore of the key store', () => {
   let database: TestDatabase;
   let store: PostgresEventStore;
+  let pool: pg.Pool;
   let config: ExchangeConfig;
   let runtime: LeadsRuntime;
   let dumpDirectory: string;
 
   beforeAll(async () => {
     database = await createTestDatabase('erasure_restore');
-    store = await PostgresEventStore.connect({ connectionString: database.url, registry: eventCatalogue });
+    // As in an app: one pool for the process, the event store's and the sellers' write side's.
+    pool = createPostgresPool({ connectionString: database.url, max: 20, purpose: 'test' });
+    store = await PostgresEventStore.connect({
+      connectionString: database.url,
+      pool,
+      registry: eventCatalogue,
+    });
     config = loadConfig({
       ...process.env,
       LX_DATABASE_URL: database.url,
       LX_REDIS_PREFIX: testRedisPrefix('erasure_restore'),
     });
-    runtime = await createLeadsRuntime(config, store);
+    runtime = await createLeadsRuntime(config, store, pool);
     dumpDirectory = await mkdtemp(join(tmpdir(), 'lx-vault-dump-'));
   });
   afterAll(async () => {
     await runtime?.close();
     await store?.close();
+    await pool?.end();
     await database?.drop();
     if (dumpDirectory) await rm(dumpDirectory, { recursive: true, force: true });
   });
@@ -116,7 +125,7 @@ describe('an erasure survives a restore of the key store', () => {
     expect(await restored.open(erased.personalData)).not.toBeNull();
     await restoredPool.end();
 
-    runtime = await createLeadsRuntime(config, store);
+    runtime = await createLeadsRuntime(config, store, pool);
     expect(await runtime.vault.open(erased.personalData)).toBeNull();
     expect(await runtime.vault.open(kept.personalData)).not.toBeNull();
   });
@@ -128,7 +137,7 @@ describe('an erasure survives a restore of the key store', () => {
     const envelope = legacy.seal((await legacy.obtainKeys([keyId])).get(keyId)!, { name: 'Ivan' });
     await runtime.close();
 
-    runtime = await createLeadsRuntime(config, store);
+    runtime = await createLeadsRuntime(config, store, pool);
     expect(await runtime.vault.open(envelope)).toEqual({ name: 'Ivan' });
     const { rows } = await runtime.pool.query(`SELECT to_regclass('public.lx_vault_keys') AS still_there`);
     expect(rows).toEqual([{ still_there: null }]);

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { runMigrations, type SqlMigration } from '#lx/event-store';
+import { runMigrationsOnPool, type SqlMigration } from '#lx/event-store';
 
 /** Write-side tables of the sellers' context (read models live in their projection schema). */
 const migrations: SqlMigration[] = [
@@ -63,10 +63,5 @@ CREATE INDEX lx_fingerprint_claims_by_lead ON lx_fingerprint_claims (lead_id);`,
 ];
 
 export async function migrateLeadTables(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await runMigrations(client, migrations, 'lx_leads_migrations');
-  } finally {
-    client.release();
-  }
+  await runMigrationsOnPool(pool, migrations, 'lx_leads_migrations');
 }

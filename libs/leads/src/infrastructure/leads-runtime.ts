@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { vaultDatabaseUrl, type ExchangeConfig } from '#lx/config';
 import { AggregateRepository } from '#lx/event-sourcing';
-import { createPostgresPool, runPeriodically, type EventStore } from '#lx/event-store';
+import { runPeriodically, type EventStore } from '#lx/event-store';
 import {
   connectDataKeyDatabase,
   createPersonalDataVault,
@@ -22,6 +22,7 @@ import { startVerificationWorker, VerificationQueue } from './verification-queue
 
 /** Everything the sellers' context runs on, composed once per process (app or standalone worker). */
 export interface LeadsRuntime {
+  /** The process's pool (not this runtime's: `close` leaves it open). */
   pool: pg.Pool;
   store: EventStore;
   aggregates: AggregateRepository;
@@ -36,17 +37,17 @@ export interface LeadsRuntime {
   close(): Promise<void>;
 }
 
+/**
+ * Composes the sellers' context on the process's PostgreSQL pool (`pool`, on LX_DATABASE_URL: the
+ * one the event store and the read models use too); only the vault has a pool of its own, on its
+ * own database.
+ */
 export async function createLeadsRuntime(
   config: ExchangeConfig,
   store: EventStore,
+  pool: pg.Pool,
   log?: (message: string, error?: unknown) => void,
 ): Promise<LeadsRuntime> {
-  const pool = createPostgresPool({
-    connectionString: config.LX_DATABASE_URL,
-    max: 10,
-    purpose: 'leads',
-    log,
-  });
   await migrateLeadTables(pool);
   const vaultPool = await connectDataKeyDatabase(vaultDatabaseUrl(config), 4, log);
   const vault = await createPersonalDataVault(vaultPool, vaultMasterKeysOf(config));
@@ -135,7 +136,6 @@ export async function createLeadsRuntime(
     },
     async close() {
       await queue.close();
-      await pool.end();
       await vaultPool.end();
     },
   };

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type pg from 'pg';
 import { loadConfig } from '#lx/config';
 import { eventCatalogue, isEvent, LeadErased, LeadListed, type EventInput } from '#lx/contracts';
-import { PostgresEventStore, type EventStore } from '#lx/event-store';
+import { createPostgresPool, PostgresEventStore, type EventStore } from '#lx/event-store';
 import { ProjectionRunner } from '#lx/projections';
 import { DataSource } from 'typeorm';
 import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
@@ -29,19 +30,26 @@ function gate() {
 describe('a consumer revocation racing a batch verification', () => {
   let database: TestDatabase;
   let store: PostgresEventStore;
+  let pool: pg.Pool;
   let runtime: LeadsRuntime;
   let dataSource: DataSource;
   let sellerLeads: ProjectionRunner;
 
   beforeAll(async () => {
     database = await createTestDatabase('revocation_race');
-    store = await PostgresEventStore.connect({ connectionString: database.url, registry: eventCatalogue });
+    // As in an app: one pool for the process, the event store's and the sellers' write side's.
+    pool = createPostgresPool({ connectionString: database.url, max: 20, purpose: 'test' });
+    store = await PostgresEventStore.connect({
+      connectionString: database.url,
+      pool,
+      registry: eventCatalogue,
+    });
     const config = loadConfig({
       ...process.env,
       LX_DATABASE_URL: database.url,
       LX_REDIS_PREFIX: testRedisPrefix('revocation_race'),
     });
-    runtime = await createLeadsRuntime(config, store);
+    runtime = await createLeadsRuntime(config, store, pool);
     dataSource = new DataSource({ type: 'postgres', url: database.url, entities: [] });
     await dataSource.initialize();
     sellerLeads = await ProjectionRunner.start({
@@ -59,6 +67,7 @@ describe('a consumer revocation racing a batch verification', () => {
     await dataSource?.destroy();
     await runtime?.close();
     await store?.close();
+    await pool?.end();
     await database?.drop();
   });
 

@@ -1,11 +1,12 @@
-import { EntitySchema, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { formatPosition, type RecordedEvent } from '#lx/event-store';
-import type { Projection } from '#lx/projections';
+import type { CatalogueEvents, EventData, LeadAllocated, SettlementFinalized } from '#lx/contracts';
+import { projectionWithHandlers, type Projection } from '#lx/projections';
 import {
   accountId,
   ledgerEffectOf,
-  LEDGER_EVENT_TYPES,
   type KnownOrder,
+  type LedgerEffect,
   type LedgerEvent,
   type Posting,
 } from '../domain/ledger-postings.js';
@@ -18,48 +19,6 @@ import {
  * batch is rolled back, its events are applied one by one, and the projection stops on the event
  * that unbalanced the books.
  */
-
-export interface LedgerAccountRow {
-  accountId: string;
-  currency: string;
-  kind: string;
-  ownerId: string;
-  balance: string;
-}
-
-export const LedgerAccountEntity = new EntitySchema<LedgerAccountRow>({
-  name: 'LedgerAccount',
-  tableName: 'ledger_account',
-  columns: {
-    accountId: { name: 'account_id', type: 'text', primary: true },
-    currency: { type: 'text', primary: true },
-    kind: { type: 'text' },
-    ownerId: { name: 'owner_id', type: 'text' },
-    balance: { type: 'bigint' },
-  },
-});
-
-export interface LedgerTransferRow {
-  allocationId: string;
-  status: 'pending' | 'posted' | 'voided';
-  openedBy: string;
-  openedAt: string;
-  closedBy: string | null;
-  closedAt: string | null;
-}
-
-export const LedgerTransferEntity = new EntitySchema<LedgerTransferRow>({
-  name: 'LedgerTransfer',
-  tableName: 'ledger_transfer',
-  columns: {
-    allocationId: { name: 'allocation_id', type: 'text', primary: true },
-    status: { type: 'text' },
-    openedBy: { name: 'opened_by_event', type: 'uuid' },
-    openedAt: { name: 'opened_at_position', type: 'text' },
-    closedBy: { name: 'closed_by_event', type: 'uuid', nullable: true },
-    closedAt: { name: 'closed_at_position', type: 'text', nullable: true },
-  },
-});
 
 export class LedgerOutOfBalanceError extends Error {
   readonly code = 'ledger-out-of-balance';
@@ -83,11 +42,10 @@ export class LedgerTransferConflictError extends Error {
   }
 }
 
-export const ledgerProjection: Projection = {
+export const ledgerProjection: Projection = projectionWithHandlers<CatalogueEvents>({
   name: 'ledger',
   version: 1,
-  filter: { eventTypes: LEDGER_EVENT_TYPES },
-  entities: [LedgerAccountEntity, LedgerTransferEntity],
+  entities: [],
   createTables: () => [
     `CREATE TABLE ledger_account (
        account_id text NOT NULL, currency text NOT NULL, kind text NOT NULL, owner_id text NOT NULL,
@@ -113,31 +71,58 @@ export const ledgerProjection: Projection = {
     `CREATE TABLE ledger_order (
        order_id text PRIMARY KEY, buyer_id text NOT NULL, currency text NOT NULL, budget bigint NOT NULL)`,
   ],
-  async handle(recorded, manager) {
-    const event = recorded as unknown as LedgerEvent;
-    const effect = ledgerEffectOf(event, await knownOrder(manager, event));
-    if (effect.orderBudget) {
-      const { orderId, buyerId, currency, budget } = effect.orderBudget;
-      await manager.query(
-        `INSERT INTO ledger_order (order_id, buyer_id, currency, budget) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (order_id) DO UPDATE SET budget = EXCLUDED.budget`,
-        [orderId, buyerId, currency, budget],
-      );
-    }
-    if (effect.posting) await post(manager, recorded, effect.posting);
-    if (effect.transfer) await changeTransfer(manager, recorded, event, effect.transfer.status);
-    if (event.type === 'RefundCredited')
+  handlers: {
+    FundsDeposited: bookOnly,
+    OrderPlaced: bookOnly,
+    OrderAmended: bookOnly,
+    BudgetReleased: bookOnly,
+    async LeadAllocated(event, manager) {
+      await book(event, manager);
+      await openTransfer(manager, event);
+    },
+    async SettlementFinalized(event, manager) {
+      const effect = await book(event, manager);
+      await closeTransfer(manager, event, effect.transfer!.status);
+    },
+    async RefundCredited(event, manager) {
+      await book(event, manager);
       await manager.query(
         `UPDATE ledger_transfer SET refunded_by_event = $2, refunded_to = $3 WHERE allocation_id = $1`,
-        [event.data.allocationId, recorded.id, event.data.creditedTo],
+        [event.data.allocationId, event.id, event.data.creditedTo],
       );
+    },
+    PayoutIssued: bookOnly,
   },
   // Every posting balances on its own (checked in `post`); the books as a whole are summed once
   // per batch, not per event: the sum reads every account, so per event it grew with the ledger.
   async afterBatch(events, manager) {
     await assertBalanced(manager, formatPosition(events.at(-1)!.position));
   },
-};
+});
+
+/**
+ * What every ledger event does: remembers the order's budget (for the next amendment) and posts
+ * its balanced legs. Returns the effect, for the transfer the allocation's events open and close.
+ */
+async function book(recorded: RecordedEvent, manager: EntityManager): Promise<LedgerEffect> {
+  const event = recorded as unknown as LedgerEvent;
+  const effect = ledgerEffectOf(event, await knownOrder(manager, event));
+  if (effect.orderBudget) {
+    const { orderId, buyerId, currency, budget } = effect.orderBudget;
+    await manager.query(
+      `INSERT INTO ledger_order (order_id, buyer_id, currency, budget) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (order_id) DO UPDATE SET budget = EXCLUDED.budget`,
+      [orderId, buyerId, currency, budget],
+    );
+  }
+  if (effect.posting) await post(manager, recorded, effect.posting);
+  return effect;
+}
+
+/** An event that moves money between accounts and does nothing else. */
+async function bookOnly(recorded: RecordedEvent, manager: EntityManager): Promise<void> {
+  await book(recorded, manager);
+}
 
 async function knownOrder(manager: EntityManager, event: LedgerEvent): Promise<KnownOrder | undefined> {
   if (event.type !== 'OrderAmended') return undefined;
@@ -184,52 +169,46 @@ async function post(manager: EntityManager, recorded: RecordedEvent, posting: Po
   }
 }
 
-async function changeTransfer(
+async function openTransfer(
   manager: EntityManager,
-  recorded: RecordedEvent,
-  event: LedgerEvent,
+  recorded: RecordedEvent<string, EventData<typeof LeadAllocated>>,
+): Promise<void> {
+  const a = recorded.data;
+  await manager.query(
+    `INSERT INTO ledger_transfer (allocation_id, status, buyer_id, seller_id, order_id, currency, price, proceeds,
+       commission, opened_by_event, opened_at_position)
+     VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      a.allocationId,
+      a.buyerId,
+      a.sellerId,
+      a.orderId,
+      a.currency,
+      a.price,
+      a.proceeds,
+      a.commission,
+      recorded.id,
+      formatPosition(recorded.position),
+    ],
+  );
+}
+
+async function closeTransfer(
+  manager: EntityManager,
+  recorded: RecordedEvent<string, EventData<typeof SettlementFinalized>>,
   status: 'pending' | 'posted' | 'voided',
 ): Promise<void> {
   const position = formatPosition(recorded.position);
-  if (event.type === 'LeadAllocated') {
-    const a = event.data;
-    await manager.query(
-      `INSERT INTO ledger_transfer (allocation_id, status, buyer_id, seller_id, order_id, currency, price, proceeds,
-         commission, opened_by_event, opened_at_position)
-       VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        a.allocationId,
-        a.buyerId,
-        a.sellerId,
-        a.orderId,
-        a.currency,
-        a.price,
-        a.proceeds,
-        a.commission,
-        recorded.id,
-        position,
-      ],
-    );
-    return;
-  }
-  if (event.type !== 'SettlementFinalized') return;
+  const { allocationId, proceeds, commission, currency } = recorded.data;
   const result: [unknown[], number] = await manager.query(
     `UPDATE ledger_transfer SET status = $2, closed_by_event = $3, closed_at_position = $4
       WHERE allocation_id = $1 AND status = 'pending' AND proceeds = $5 AND commission = $6 AND currency = $7`,
-    [
-      event.data.allocationId,
-      status,
-      recorded.id,
-      position,
-      event.data.proceeds,
-      event.data.commission,
-      event.data.currency,
-    ],
+    [allocationId, status, recorded.id, position, proceeds, commission, currency],
   );
   // A transfer closes once, for the amounts it opened with: anything else is a broken log.
   if (result[1] !== 1)
     throw new LedgerTransferConflictError(
-      `SettlementFinalized at ${position} for allocation ${event.data.allocationId}, which matches no pending transfer of those amounts`,
+      `SettlementFinalized at ${position} for allocation ${allocationId}, which matches no pending transfer of those amounts`,
     );
 }
 

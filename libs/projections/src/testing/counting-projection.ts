@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EntitySchema } from 'typeorm';
 import type { EventTypeRegistry, RecordedEvent } from '#lx/event-store';
-import type { Projection } from '../projection.js';
+import { projectionWithHandlers, type Projection } from '../projection.js';
 
 /** Test events: `ThingHappened {n}` on any stream, `OtherThingHappened` on `other-*` streams. */
 export const projectionTestCatalogue: EventTypeRegistry = {
@@ -15,6 +15,12 @@ export const projectionTestCatalogue: EventTypeRegistry = {
         }
       : undefined,
 };
+
+/** The test catalogue's events, by type, as the handler map sees them. */
+export interface ProjectionTestEvents {
+  ThingHappened: { n: number };
+  OtherThingHappened: unknown;
+}
 
 export interface AppliedEvent {
   eventId: string;
@@ -67,36 +73,37 @@ export interface CountingProjectionOptions {
 
 /** Counts `ThingHappened` events per stream and records each event it applied, and how often. */
 export function countingProjection(options: CountingProjectionOptions = {}): Projection {
-  return {
+  return projectionWithHandlers<ProjectionTestEvents>({
     name: options.name ?? 'thing_counts',
     version: options.version ?? 1,
-    filter: { eventTypes: ['ThingHappened'] },
     entities: [AppliedEventEntity, StreamTotalEntity],
     createTables: (schema) => [
       `CREATE TABLE ${schema}.applied_event (
          event_id uuid PRIMARY KEY, stream_name text NOT NULL, n int NOT NULL, times_applied int NOT NULL)`,
       `CREATE TABLE ${schema}.stream_total (stream_name text PRIMARY KEY, events int NOT NULL, sum_n int NOT NULL)`,
     ],
-    async handle(event, manager) {
-      if (options.delayMs) await sleep(options.delayMs);
-      const { n } = event.data as { n: number };
-      // Unqualified table names: search_path points at this projection's schema.
-      await manager.query(
-        `INSERT INTO applied_event (event_id, stream_name, n, times_applied) VALUES ($1, $2, $3, 1)
+    handlers: {
+      async ThingHappened(event, manager) {
+        if (options.delayMs) await sleep(options.delayMs);
+        const { n } = event.data;
+        // Unqualified table names: search_path points at this projection's schema.
+        await manager.query(
+          `INSERT INTO applied_event (event_id, stream_name, n, times_applied) VALUES ($1, $2, $3, 1)
          ON CONFLICT (event_id) DO UPDATE SET times_applied = applied_event.times_applied + 1`,
-        [event.id, event.streamName, n],
-      );
-      const totals = manager.getRepository(StreamTotalEntity);
-      const total = (await totals.findOneBy({ streamName: event.streamName })) ?? {
-        streamName: event.streamName,
-        events: 0,
-        sumN: 0,
-      };
-      await totals.save({ ...total, events: total.events + 1, sumN: total.sumN + n });
-      options.onHandled?.(event);
-      if (options.crashAfterWrite?.(event)) throw new Error(`crash after writing ${event.id}`);
-      if (options.killConnectionAfterWrite?.(event))
-        await manager.query('SELECT pg_terminate_backend(pg_backend_pid())');
+          [event.id, event.streamName, n],
+        );
+        const totals = manager.getRepository(StreamTotalEntity);
+        const total = (await totals.findOneBy({ streamName: event.streamName })) ?? {
+          streamName: event.streamName,
+          events: 0,
+          sumN: 0,
+        };
+        await totals.save({ ...total, events: total.events + 1, sumN: total.sumN + n });
+        options.onHandled?.(event);
+        if (options.crashAfterWrite?.(event)) throw new Error(`crash after writing ${event.id}`);
+        if (options.killConnectionAfterWrite?.(event))
+          await manager.query('SELECT pg_terminate_backend(pg_backend_pid())');
+      },
     },
-  };
+  });
 }

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { CatalogueEvents } from '#lx/contracts';
 import type { EventFilter, EventStore } from '#lx/event-store';
-import { liveSchemaOf, readCheckpoint, type Projection } from '#lx/projections';
+import { liveSchemaOf, projectionWithHandlers, readCheckpoint, type Projection } from '#lx/projections';
 import type { PendingSettlements, PendingSettlementsReader } from '../application/return-facts.port.js';
 import { returnFactsProjection } from './return-facts.projection.js';
 
@@ -14,38 +15,37 @@ import { returnFactsProjection } from './return-facts.projection.js';
 
 export const PENDING_SETTLEMENTS_SCHEMA = 'rm_pending_settlements';
 
-/** Events that end a return's wait for its seller. */
-const RETURN_ANSWERED = ['SellerResponded', 'ReturnAccepted', 'ReturnRejected', 'ReturnEscalated'];
-
-export const pendingSettlementsProjection: Projection = {
+export const pendingSettlementsProjection: Projection = projectionWithHandlers<CatalogueEvents>({
   name: 'pending_settlements',
   version: 1,
-  filter: {
-    eventTypes: ['LeadAllocated', 'SettlementFinalized', 'ReturnRequested', ...RETURN_ANSWERED],
-  },
   entities: [],
   createTables: () => [
     `CREATE TABLE ps_open_allocation (allocation_id text PRIMARY KEY)`,
     `CREATE TABLE ps_unanswered_return (allocation_id text PRIMARY KEY, requested_at timestamptz NOT NULL)`,
   ],
-  async handle(event, manager: EntityManager) {
-    const { allocationId } = event.data as { allocationId: string };
-    if (event.type === 'LeadAllocated')
-      await manager.query(
-        `INSERT INTO ps_open_allocation (allocation_id) VALUES ($1) ON CONFLICT DO NOTHING`,
-        [allocationId],
-      );
-    else if (event.type === 'SettlementFinalized')
-      await manager.query(`DELETE FROM ps_open_allocation WHERE allocation_id = $1`, [allocationId]);
-    else if (event.type === 'ReturnRequested')
-      await manager.query(
+  handlers: {
+    LeadAllocated: (event, manager) =>
+      manager.query(`INSERT INTO ps_open_allocation (allocation_id) VALUES ($1) ON CONFLICT DO NOTHING`, [
+        event.data.allocationId,
+      ]),
+    SettlementFinalized: (event, manager) =>
+      manager.query(`DELETE FROM ps_open_allocation WHERE allocation_id = $1`, [event.data.allocationId]),
+    ReturnRequested: (event, manager) =>
+      manager.query(
         `INSERT INTO ps_unanswered_return (allocation_id, requested_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-        [allocationId, event.metadata.occurredAt],
-      );
-    else if (RETURN_ANSWERED.includes(event.type))
-      await manager.query(`DELETE FROM ps_unanswered_return WHERE allocation_id = $1`, [allocationId]);
+        [event.data.allocationId, event.metadata.occurredAt],
+      ),
+    // Each of these ends a return's wait for its seller.
+    SellerResponded: (event, manager) => returnAnswered(event.data.allocationId, manager),
+    ReturnAccepted: (event, manager) => returnAnswered(event.data.allocationId, manager),
+    ReturnRejected: (event, manager) => returnAnswered(event.data.allocationId, manager),
+    ReturnEscalated: (event, manager) => returnAnswered(event.data.allocationId, manager),
   },
-};
+});
+
+async function returnAnswered(allocationId: string, manager: EntityManager): Promise<void> {
+  await manager.query(`DELETE FROM ps_unanswered_return WHERE allocation_id = $1`, [allocationId]);
+}
 
 /** Reads both lists (the return statuses from `rm_return_facts`). */
 export async function readPendingSettlements(

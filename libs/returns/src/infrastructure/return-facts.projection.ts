@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import type { EventData, LeadAllocated, LeadListed, MarketSettingsChanged } from '#lx/contracts';
+import type { CatalogueEvents, EventData, OrderAmended, OrderPlaced } from '#lx/contracts';
 import type { RecordedEvent } from '#lx/event-store';
-import type { Projection } from '#lx/projections';
+import { projectionWithHandlers, type Projection } from '#lx/projections';
 
 /*
  * What the automatic return rules and the return window read from the log (schema
@@ -15,25 +15,10 @@ const position = (event: RecordedEvent) => [
   event.position.prepare.toString(),
 ];
 
-export const returnFactsProjection: Projection = {
+export const returnFactsProjection: Projection = projectionWithHandlers<CatalogueEvents>({
   name: 'return_facts',
   // 3: escalations (status `escalated`, when and where) and the return's reason, for the auditors' queue.
   version: 3,
-  filter: {
-    eventTypes: [
-      'LeadListed',
-      'OrderPlaced',
-      'OrderAmended',
-      'LeadAllocated',
-      'MarketSettingsChanged',
-      'ReturnRequested',
-      // Not stored: listed so that a reaction to it can wait until the facts before it are read.
-      'SellerResponded',
-      'ReturnAccepted',
-      'ReturnRejected',
-      'ReturnEscalated',
-    ],
-  },
   entities: [],
   createTables: () => [
     `CREATE TABLE rf_allocation (
@@ -59,16 +44,9 @@ export const returnFactsProjection: Projection = {
     `CREATE INDEX rf_return_escalated ON rf_return (esc_commit, esc_prepare) WHERE status = 'escalated'`,
     `CREATE INDEX rf_return_buyer ON rf_return (buyer_id, requested_at)`,
   ],
-  async handle(event, manager) {
-    await apply(event, manager);
-  },
-};
-
-async function apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
-  const data = event.data as Record<string, unknown>;
-  switch (event.type) {
-    case 'LeadListed': {
-      const lead = data as EventData<typeof LeadListed>;
+  handlers: {
+    async LeadListed(event, manager) {
+      const lead = event.data;
       await manager.query(
         `INSERT INTO rf_lead (lead_id, seller_id, phone_fp, email_fp, attributes, quality, seller_quality)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -83,17 +61,11 @@ async function apply(event: RecordedEvent, manager: EntityManager): Promise<void
           lead.quality.parts.sellerHistory,
         ],
       );
-      return;
-    }
-    case 'OrderPlaced':
-    case 'OrderAmended':
-      await manager.query(
-        `INSERT INTO rf_order_terms (order_id, pos_commit, pos_prepare, buyer_id, filters) VALUES ($1, $2, $3, $4, $5)`,
-        [data.orderId, ...position(event), data.buyerId, JSON.stringify(data.filters)],
-      );
-      return;
-    case 'LeadAllocated': {
-      const a = data as EventData<typeof LeadAllocated>;
+    },
+    OrderPlaced: recordOrderTerms,
+    OrderAmended: recordOrderTerms,
+    async LeadAllocated(event, manager) {
+      const a = event.data;
       await manager.query(
         `INSERT INTO rf_allocation (allocation_id, lead_id, order_id, buyer_id, seller_id, vertical, currency, price,
            proceeds, commission, at, pos_commit, pos_prepare)
@@ -113,38 +85,54 @@ async function apply(event: RecordedEvent, manager: EntityManager): Promise<void
           ...position(event),
         ],
       );
-      return;
-    }
-    case 'MarketSettingsChanged': {
-      const s = data as EventData<typeof MarketSettingsChanged>;
+    },
+    async MarketSettingsChanged(event, manager) {
+      const s = event.data;
       await manager.query(
         `INSERT INTO rf_market_settings (vertical, pos_commit, pos_prepare, return_window_hours, dedupe_window_days,
            return_cap_percent) VALUES ($1, $2, $3, $4, $5, $6)`,
         [s.vertical, ...position(event), s.returnWindowHours, s.dedupeWindowDays, s.returnCapPercent ?? null],
       );
-      return;
-    }
-    case 'ReturnRequested':
+    },
+    async ReturnRequested(event, manager) {
+      const { allocationId, buyerId, reason } = event.data;
       await manager.query(
         `INSERT INTO rf_return (allocation_id, buyer_id, requested_at, status, reason) VALUES ($1, $2, $3, 'requested', $4)
          ON CONFLICT (allocation_id) DO NOTHING`,
-        [data.allocationId, data.buyerId, event.metadata.occurredAt, data.reason],
+        [allocationId, buyerId, event.metadata.occurredAt, reason],
       );
-      return;
-    case 'ReturnEscalated':
+    },
+    // Not stored: handled (as nothing) so that it is in the filter, and a reaction to it can wait
+    // until the facts before it are read.
+    SellerResponded: async () => undefined,
+    async ReturnEscalated(event, manager) {
       // Still an open return (as `requested`), now waiting for an auditor.
       await manager.query(
         `UPDATE rf_return SET status = 'escalated', escalated_at = $2, esc_commit = $3, esc_prepare = $4
          WHERE allocation_id = $1 AND status = 'requested'`,
-        [data.allocationId, event.metadata.occurredAt, ...position(event)],
+        [event.data.allocationId, event.metadata.occurredAt, ...position(event)],
       );
-      return;
-    case 'ReturnAccepted':
-    case 'ReturnRejected':
-      await manager.query(`UPDATE rf_return SET status = $2 WHERE allocation_id = $1`, [
-        data.allocationId,
-        event.type === 'ReturnAccepted' ? 'accepted' : 'rejected',
-      ]);
-      return;
-  }
+    },
+    ReturnAccepted: (event, manager) => recordOutcome(event.data.allocationId, 'accepted', manager),
+    ReturnRejected: (event, manager) => recordOutcome(event.data.allocationId, 'rejected', manager),
+  },
+});
+
+async function recordOrderTerms(
+  event: RecordedEvent<string, EventData<typeof OrderPlaced> | EventData<typeof OrderAmended>>,
+  manager: EntityManager,
+): Promise<void> {
+  const { orderId, buyerId, filters } = event.data;
+  await manager.query(
+    `INSERT INTO rf_order_terms (order_id, pos_commit, pos_prepare, buyer_id, filters) VALUES ($1, $2, $3, $4, $5)`,
+    [orderId, ...position(event), buyerId, JSON.stringify(filters)],
+  );
+}
+
+async function recordOutcome(
+  allocationId: string,
+  status: 'accepted' | 'rejected',
+  manager: EntityManager,
+): Promise<void> {
+  await manager.query(`UPDATE rf_return SET status = $2 WHERE allocation_id = $1`, [allocationId, status]);
 }

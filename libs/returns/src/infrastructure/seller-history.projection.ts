@@ -1,15 +1,14 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Projection } from '#lx/projections';
-import { sellerHistory, type SellerHistory } from '#lx/contracts';
+import { projectionWithHandlers, type Projection } from '#lx/projections';
+import { sellerHistory, type CatalogueEvents, type SellerHistory } from '#lx/contracts';
 
 /**
  * Per seller: leads sold, returns accepted, conversions reported (schema `rm_seller_history`).
  * Other libraries read it through `readSellerHistory` (quality score, minimum seller quality).
  */
-export const sellerHistoryProjection: Projection = {
+export const sellerHistoryProjection: Projection = projectionWithHandlers<CatalogueEvents>({
   name: 'seller_history',
   version: 1,
-  filter: { eventTypes: ['LeadAllocated', 'ReturnAccepted', 'ConversionReported'] },
   entities: [],
   createTables: () => [
     `CREATE TABLE sh_allocation (
@@ -19,26 +18,25 @@ export const sellerHistoryProjection: Projection = {
        seller_id text PRIMARY KEY, sold int NOT NULL DEFAULT 0, returned int NOT NULL DEFAULT 0,
        conversions int NOT NULL DEFAULT 0)`,
   ],
-  async handle(event, manager) {
-    const data = event.data as { allocationId: string; sellerId?: string };
-    if (event.type === 'LeadAllocated') {
+  handlers: {
+    async LeadAllocated(event, manager) {
+      const { allocationId, sellerId } = event.data;
       await manager.query(`INSERT INTO sh_allocation (allocation_id, seller_id) VALUES ($1, $2)`, [
-        data.allocationId,
-        data.sellerId,
+        allocationId,
+        sellerId,
       ]);
       await manager.query(
         `INSERT INTO sh_seller (seller_id, sold) VALUES ($1, 1)
          ON CONFLICT (seller_id) DO UPDATE SET sold = sh_seller.sold + 1`,
-        [data.sellerId],
+        [sellerId],
       );
-      return;
-    }
+    },
     // Each allocation counts once as returned and once as converted, however often it is reported.
-    const [column, counter] =
-      event.type === 'ReturnAccepted' ? ['returned', 'returned'] : ['converted', 'conversions'];
-    await count(manager, data.allocationId, column!, counter!);
+    ReturnAccepted: (event, manager) => count(manager, event.data.allocationId, 'returned', 'returned'),
+    ConversionReported: (event, manager) =>
+      count(manager, event.data.allocationId, 'converted', 'conversions'),
   },
-};
+});
 
 async function count(
   manager: EntityManager,

@@ -1,20 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import type {
-  ConversionReported,
-  EventData,
-  LeadAllocated,
-  LeadBatchRowsRejected,
-  LeadBatchSubmitted,
-  LeadBatchVerified,
-  LeadListed,
-  ListingExpired,
-  ReturnAccepted,
-  ReturnRejected,
-  ReturnRequested,
-  SellerResponded,
-} from '#lx/contracts';
+import type { CatalogueEvents, EventData, ReturnAccepted, ReturnRejected } from '#lx/contracts';
 import type { RecordedEvent } from '#lx/event-store';
-import type { Projection } from '#lx/projections';
+import { projectionWithHandlers, type Projection } from '#lx/projections';
 
 /** The live schema of this read model (`rm_<name>`): read-side queries name it explicitly. */
 export const SELLER_READ_MODEL = 'rm_seller_leads';
@@ -24,10 +11,10 @@ export const SELLER_READ_MODEL = 'rm_seller_leads';
  * batch-*, lead-*, market-*, return-* and conversion-* events. It also holds the seller's record
  * (sold, returned, converted) that scores the seller's next listings. Personal data stays sealed here (the envelope, never clear text).
  */
-export const sellerReadModel: Projection = {
+export const sellerReadModel: Projection = projectionWithHandlers<CatalogueEvents>({
   name: 'seller_leads',
   version: 3,
-  filter: { streamCategories: ['batch', 'lead', 'market', 'return', 'conversion'] },
+  streamCategories: ['batch', 'lead', 'market', 'return', 'conversion'],
   entities: [],
   createTables: () => [
     `CREATE TABLE seller_batches (
@@ -62,174 +49,171 @@ export const sellerReadModel: Projection = {
       decision jsonb, requested_at timestamptz NOT NULL)`,
     'CREATE INDEX seller_returns_by_seller ON seller_returns (seller_id, requested_at DESC)',
   ],
-  async handle(event: RecordedEvent, manager: EntityManager): Promise<void> {
-    const at = event.metadata.occurredAt;
-    switch (event.type) {
-      case 'LeadBatchSubmitted': {
-        const d = event.data as EventData<typeof LeadBatchSubmitted>;
-        await manager.query(
-          `INSERT INTO seller_batches (batch_id, seller_id, vertical, floor, currency, exclusivity, listing_lifetime_hours,
-             format, row_count, content_hash, status, submitted_at)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'verifying',$11) ON CONFLICT DO NOTHING`,
-          [
-            d.batchId,
-            d.sellerId,
-            d.terms.vertical,
-            d.terms.floor,
-            d.terms.currency,
-            d.terms.exclusivity,
-            d.terms.listingLifetimeHours,
-            d.format,
-            d.rowCount,
-            d.contentHash,
-            at,
-          ],
-        );
-        return;
-      }
-      case 'LeadBatchRowsRejected': {
-        const d = event.data as EventData<typeof LeadBatchRowsRejected>;
-        await manager.query(
-          `INSERT INTO seller_batch_rejections (batch_id, line, reasons)
-           SELECT $1, line, string_to_array(reasons, ',') FROM unnest($2::int[], $3::text[]) AS r(line, reasons)
-           ON CONFLICT DO NOTHING`,
-          [d.batchId, d.rows.map((row) => row.line), d.rows.map((row) => row.reasons.join(','))],
-        );
-        return;
-      }
-      case 'LeadBatchVerified': {
-        const d = event.data as EventData<typeof LeadBatchVerified>;
-        await manager.query(
-          `UPDATE seller_batches SET status = CASE WHEN status = 'withdrawn' THEN status ELSE 'verified' END,
-             accepted = $2, rejected = $3, reasons = $4, verified_at = $5 WHERE batch_id = $1`,
-          [d.batchId, d.accepted, d.rejected, d.reasons, at],
-        );
-        return;
-      }
-      case 'LeadBatchWithdrawn':
-        await manager.query(
-          `UPDATE seller_batches SET status = 'withdrawn', withdrawn_at = $2 WHERE batch_id = $1`,
-          [(event.data as { batchId: string }).batchId, at],
-        );
-        return;
-      case 'LeadListed': {
-        const d = event.data as EventData<typeof LeadListed>;
-        await manager.query(
-          `INSERT INTO seller_leads (lead_id, seller_id, batch_id, vertical, attributes, floor, currency, exclusivity,
-             expires_at, quality, quality_score, phone_fingerprint, email_fingerprint, envelope, status, listed_at,
-             position_commit, position_prepare)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,'listed',$15,$16,$17) ON CONFLICT DO NOTHING`,
-          [
-            d.leadId,
-            d.sellerId,
-            d.batchId,
-            d.attributes.vertical,
-            d.attributes,
-            d.floor,
-            d.currency,
-            d.exclusivity,
-            d.expiresAt,
-            d.quality,
-            d.quality.score,
-            d.fingerprints.phone ?? null,
-            d.fingerprints.email ?? null,
-            d.personalData,
-            at,
-            event.position.commit.toString(),
-            event.position.prepare.toString(),
-          ],
-        );
-        return;
-      }
-      case 'LeadWithdrawn':
-        await manager.query(
-          `UPDATE seller_leads SET status = 'withdrawn' WHERE lead_id = $1 AND status NOT IN ('erased')`,
-          [(event.data as { leadId: string }).leadId],
-        );
-        return;
-      case 'LeadErased':
-        // The envelope is unreadable without its key; dropping it too leaves nothing to try. The
-        // fingerprints go too: suppression keeps its own, and nothing should tie a person to the lead.
-        await manager.query(
-          `UPDATE seller_leads SET status = 'erased', envelope = NULL, phone_fingerprint = NULL, email_fingerprint = NULL
-            WHERE lead_id = $1`,
-          [(event.data as { leadId: string }).leadId],
-        );
-        return;
-      case 'ListingExpired':
-        await manager.query(
-          `UPDATE seller_leads SET status = 'expired' WHERE lead_id = $1 AND status = 'listed'`,
-          [(event.data as EventData<typeof ListingExpired>).leadId],
-        );
-        return;
-      case 'LeadAllocated': {
-        const d = event.data as EventData<typeof LeadAllocated>;
-        await manager.query(
-          `INSERT INTO seller_allocations (allocation_id, lead_id, seller_id, buyer_id, price, proceeds, at)
-           VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING`,
-          [d.allocationId, d.leadId, d.sellerId, d.buyerId, d.price, d.proceeds, d.at],
-        );
-        await manager.query(
-          'UPDATE seller_leads SET sales = sales + 1, proceeds = proceeds + $2 WHERE lead_id = $1',
-          [d.leadId, d.proceeds],
-        );
-        return;
-      }
-      case 'ReturnRequested': {
-        const d = event.data as EventData<typeof ReturnRequested>;
-        await manager.query(
-          `INSERT INTO seller_returns (allocation_id, lead_id, seller_id, buyer_id, reason, text, evidence, status, requested_at)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,'requested',$8) ON CONFLICT DO NOTHING`,
-          [
-            d.allocationId,
-            d.leadId,
-            d.sellerId,
-            d.buyerId,
-            d.reason,
-            d.text ?? null,
-            JSON.stringify(d.evidence),
-            at,
-          ],
-        );
-        return;
-      }
-      case 'SellerResponded': {
-        const d = event.data as EventData<typeof SellerResponded>;
-        await manager.query(
-          `UPDATE seller_returns SET status = CASE WHEN status = 'requested' THEN 'responded' ELSE status END,
-             response = $2 WHERE allocation_id = $1`,
-          [d.allocationId, { position: d.position, statement: d.statement, evidence: d.evidence, at }],
-        );
-        return;
-      }
-      case 'ReturnEscalated':
-        await manager.query(
-          `UPDATE seller_returns SET status = 'escalated' WHERE allocation_id = $1 AND decision IS NULL`,
-          [(event.data as { allocationId: string }).allocationId],
-        );
-        return;
-      case 'ConversionReported':
-        await manager.query(`UPDATE seller_allocations SET converted = true WHERE allocation_id = $1`, [
-          (event.data as EventData<typeof ConversionReported>).allocationId,
-        ]);
-        return;
-      case 'ReturnAccepted':
-      case 'ReturnRejected': {
-        const d = event.data as EventData<typeof ReturnAccepted> | EventData<typeof ReturnRejected>;
-        const accepted = event.type === 'ReturnAccepted';
-        await manager.query(`UPDATE seller_returns SET status = $2, decision = $3 WHERE allocation_id = $1`, [
+  handlers: {
+    async LeadBatchSubmitted(event, manager) {
+      const d = event.data;
+      await manager.query(
+        `INSERT INTO seller_batches (batch_id, seller_id, vertical, floor, currency, exclusivity, listing_lifetime_hours,
+           format, row_count, content_hash, status, submitted_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'verifying',$11) ON CONFLICT DO NOTHING`,
+        [
+          d.batchId,
+          d.sellerId,
+          d.terms.vertical,
+          d.terms.floor,
+          d.terms.currency,
+          d.terms.exclusivity,
+          d.terms.listingLifetimeHours,
+          d.format,
+          d.rowCount,
+          d.contentHash,
+          event.metadata.occurredAt,
+        ],
+      );
+    },
+    async LeadBatchRowsRejected(event, manager) {
+      const d = event.data;
+      await manager.query(
+        `INSERT INTO seller_batch_rejections (batch_id, line, reasons)
+         SELECT $1, line, string_to_array(reasons, ',') FROM unnest($2::int[], $3::text[]) AS r(line, reasons)
+         ON CONFLICT DO NOTHING`,
+        [d.batchId, d.rows.map((row) => row.line), d.rows.map((row) => row.reasons.join(','))],
+      );
+    },
+    async LeadBatchVerified(event, manager) {
+      const d = event.data;
+      await manager.query(
+        `UPDATE seller_batches SET status = CASE WHEN status = 'withdrawn' THEN status ELSE 'verified' END,
+           accepted = $2, rejected = $3, reasons = $4, verified_at = $5 WHERE batch_id = $1`,
+        [d.batchId, d.accepted, d.rejected, d.reasons, event.metadata.occurredAt],
+      );
+    },
+    async LeadBatchWithdrawn(event, manager) {
+      await manager.query(
+        `UPDATE seller_batches SET status = 'withdrawn', withdrawn_at = $2 WHERE batch_id = $1`,
+        [event.data.batchId, event.metadata.occurredAt],
+      );
+    },
+    async LeadListed(event, manager) {
+      const d = event.data;
+      await manager.query(
+        `INSERT INTO seller_leads (lead_id, seller_id, batch_id, vertical, attributes, floor, currency, exclusivity,
+           expires_at, quality, quality_score, phone_fingerprint, email_fingerprint, envelope, status, listed_at,
+           position_commit, position_prepare)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,'listed',$15,$16,$17) ON CONFLICT DO NOTHING`,
+        [
+          d.leadId,
+          d.sellerId,
+          d.batchId,
+          d.attributes.vertical,
+          d.attributes,
+          d.floor,
+          d.currency,
+          d.exclusivity,
+          d.expiresAt,
+          d.quality,
+          d.quality.score,
+          d.fingerprints.phone ?? null,
+          d.fingerprints.email ?? null,
+          d.personalData,
+          event.metadata.occurredAt,
+          event.position.commit.toString(),
+          event.position.prepare.toString(),
+        ],
+      );
+    },
+    async LeadWithdrawn(event, manager) {
+      await manager.query(
+        `UPDATE seller_leads SET status = 'withdrawn' WHERE lead_id = $1 AND status NOT IN ('erased')`,
+        [event.data.leadId],
+      );
+    },
+    async LeadErased(event, manager) {
+      // The envelope is unreadable without its key; dropping it too leaves nothing to try. The
+      // fingerprints go too: suppression keeps its own, and nothing should tie a person to the lead.
+      await manager.query(
+        `UPDATE seller_leads SET status = 'erased', envelope = NULL, phone_fingerprint = NULL, email_fingerprint = NULL
+          WHERE lead_id = $1`,
+        [event.data.leadId],
+      );
+    },
+    async ListingExpired(event, manager) {
+      await manager.query(
+        `UPDATE seller_leads SET status = 'expired' WHERE lead_id = $1 AND status = 'listed'`,
+        [event.data.leadId],
+      );
+    },
+    async LeadAllocated(event, manager) {
+      const d = event.data;
+      await manager.query(
+        `INSERT INTO seller_allocations (allocation_id, lead_id, seller_id, buyer_id, price, proceeds, at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING`,
+        [d.allocationId, d.leadId, d.sellerId, d.buyerId, d.price, d.proceeds, d.at],
+      );
+      await manager.query(
+        'UPDATE seller_leads SET sales = sales + 1, proceeds = proceeds + $2 WHERE lead_id = $1',
+        [d.leadId, d.proceeds],
+      );
+    },
+    async ReturnRequested(event, manager) {
+      const d = event.data;
+      await manager.query(
+        `INSERT INTO seller_returns (allocation_id, lead_id, seller_id, buyer_id, reason, text, evidence, status, requested_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,'requested',$8) ON CONFLICT DO NOTHING`,
+        [
           d.allocationId,
-          accepted ? 'accepted' : 'rejected',
-          { decidedBy: d.decidedBy, rule: d.rule, rationale: d.rationale, at },
-        ]);
-        if (accepted)
-          await manager.query(
-            `UPDATE seller_leads SET returned = seller_leads.returned + 1, proceeds = seller_leads.proceeds - a.proceeds
-               FROM seller_allocations a WHERE a.allocation_id = $1 AND seller_leads.lead_id = a.lead_id`,
-            [d.allocationId],
-          );
-        return;
-      }
-    }
+          d.leadId,
+          d.sellerId,
+          d.buyerId,
+          d.reason,
+          d.text ?? null,
+          JSON.stringify(d.evidence),
+          event.metadata.occurredAt,
+        ],
+      );
+    },
+    async SellerResponded(event, manager) {
+      const d = event.data;
+      const at = event.metadata.occurredAt;
+      await manager.query(
+        `UPDATE seller_returns SET status = CASE WHEN status = 'requested' THEN 'responded' ELSE status END,
+           response = $2 WHERE allocation_id = $1`,
+        [d.allocationId, { position: d.position, statement: d.statement, evidence: d.evidence, at }],
+      );
+    },
+    async ReturnEscalated(event, manager) {
+      await manager.query(
+        `UPDATE seller_returns SET status = 'escalated' WHERE allocation_id = $1 AND decision IS NULL`,
+        [event.data.allocationId],
+      );
+    },
+    async ConversionReported(event, manager) {
+      await manager.query(`UPDATE seller_allocations SET converted = true WHERE allocation_id = $1`, [
+        event.data.allocationId,
+      ]);
+    },
+    ReturnAccepted: (event, manager) => recordDecision('accepted', event, manager),
+    ReturnRejected: (event, manager) => recordDecision('rejected', event, manager),
   },
-};
+});
+
+async function recordDecision(
+  outcome: 'accepted' | 'rejected',
+  event: RecordedEvent<string, EventData<typeof ReturnAccepted> | EventData<typeof ReturnRejected>>,
+  manager: EntityManager,
+): Promise<void> {
+  const d = event.data;
+  const at = event.metadata.occurredAt;
+  await manager.query(`UPDATE seller_returns SET status = $2, decision = $3 WHERE allocation_id = $1`, [
+    d.allocationId,
+    outcome,
+    { decidedBy: d.decidedBy, rule: d.rule, rationale: d.rationale, at },
+  ]);
+  // An accepted return takes the sale back from the lead's record.
+  if (outcome === 'accepted')
+    await manager.query(
+      `UPDATE seller_leads SET returned = seller_leads.returned + 1, proceeds = seller_leads.proceeds - a.proceeds
+         FROM seller_allocations a WHERE a.allocation_id = $1 AND seller_leads.lead_id = a.lead_id`,
+      [d.allocationId],
+    );
+}
