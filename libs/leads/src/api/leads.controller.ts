@@ -8,11 +8,11 @@ import {
   Answers,
   CurrentPrincipal,
   decodeCursor,
+  encodeCursor,
   IdParam,
   notFound,
   ProblemException,
   Roles,
-  toPage,
   type Principal,
 } from '#lx/http';
 import { EraseLead, WithdrawLead } from '../application/seller-commands.js';
@@ -36,19 +36,15 @@ export class LeadsController {
   async list(@Query() query: ListLeadsQuery, @CurrentPrincipal() seller: Principal) {
     const limit = query.limit ?? 100;
     const after = decodeCursor(query.cursor, { c: 'position', p: 'position' });
-    const rows = await this.queries.execute(
+    const { leads, next } = await this.queries.execute(
       new ListLeads(seller.participantId, {
-        rows: limit + 1,
+        limit,
         batchId: query.batchId,
         status: query.status,
         after: after ?? undefined,
       }),
     );
-    const page = toPage(rows, limit, (last) => last.position);
-    return {
-      items: page.items.map((row) => row.lead),
-      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-    };
+    return { items: leads, ...(next ? { nextCursor: encodeCursor(next) } : {}) };
   }
 
   @Get(':leadId')

@@ -61,11 +61,16 @@ export interface SellerLeadView {
   personalData: unknown;
 }
 
-/** The seller's leads in listing order, each with its log position (the page cursor). */
-export class ListLeads extends Query<{ lead: SellerLeadView; position: { c: string; p: string } }[]> {
+type LeadPosition = { c: string; p: string };
+
+/**
+ * Up to `limit` of the seller's leads in listing order, after a log position; `next` is where the
+ * following page starts, null on the last page. Only the leads shown are opened from the vault.
+ */
+export class ListLeads extends Query<{ leads: SellerLeadView[]; next: LeadPosition | null }> {
   constructor(
     readonly sellerId: string,
-    readonly filter: { rows: number; batchId?: string; status?: string; after?: { c: string; p: string } },
+    readonly filter: { limit: number; batchId?: string; status?: string; after?: LeadPosition },
   ) {
     super();
   }
@@ -185,14 +190,17 @@ export class ListLeadsHandler implements IQueryHandler<ListLeads> {
     @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
   ) {}
 
-  async execute({ sellerId, filter }: ListLeads) {
-    const { rows: limit, ...rest } = filter;
-    const rows = await this.queries.leads(sellerId, { limit, ...rest });
-    const views = await leadViews(this.runtime, rows);
-    return rows.map((row, i) => ({
-      lead: views[i]!,
-      position: { c: row.position_commit, p: row.position_prepare },
-    }));
+  async execute({
+    sellerId,
+    filter,
+  }: ListLeads): Promise<{ leads: SellerLeadView[]; next: LeadPosition | null }> {
+    const rows = await this.queries.leads(sellerId, { ...filter, limit: filter.limit + 1 });
+    const shown = rows.slice(0, filter.limit);
+    const last = shown.at(-1);
+    return {
+      leads: await leadViews(this.runtime, shown),
+      next: rows.length > filter.limit && last ? { c: last.position_commit, p: last.position_prepare } : null,
+    };
   }
 }
 

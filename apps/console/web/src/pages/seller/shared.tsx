@@ -203,7 +203,7 @@ export function placeFieldMessages<F extends FieldValues>(
   return named ? new ApiProblem({ ...refused.problem, errors: undefined }) : refused;
 }
 
-/** The seller's CSV downloads: a button that saves the file, and what went wrong with the last try. */
+/** Saves one of the seller's CSV files (`start`), keeping what went wrong with the last try for the page to show. */
 export function useCsvDownload(app: 'sellers' | 'settlement') {
   const [error, setError] = useState<unknown>(null);
   const start = (path: string, filename: string) => {
@@ -213,6 +213,7 @@ export function useCsvDownload(app: 'sellers' | 'settlement') {
   return { error, start };
 }
 
+/** The button every seller page downloads its CSV with. */
 export function DownloadCsvButton({ onClick, disabled }: { onClick: () => void; disabled?: boolean }) {
   const { t } = useTranslation();
   return (
