@@ -9,6 +9,7 @@ import { AUDIT_OPTIONS, DisputeReports, type AuditOptions } from './application/
 import { AllocationExplanations } from './application/allocation-explanation.js';
 import { AuditSearch } from './application/audit-search.js';
 import { SEALED_TEXT_OPENER } from './application/lead-texts.js';
+import { replayCommandHandlers, replayQueryHandlers } from './infrastructure/replay-handlers.js';
 import { ReplayRuns } from './infrastructure/replay-runs.js';
 import { VaultSealedTextOpener } from './infrastructure/vault-sealed-text-opener.js';
 
@@ -36,6 +37,8 @@ export class AuditModule {
         ReplayRuns,
         ...auditCommandHandlers,
         ...auditQueryHandlers,
+        ...replayCommandHandlers,
+        ...replayQueryHandlers,
         ...(vault
           ? [
               {

@@ -1,15 +1,15 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
-import { oneReplayAtATime } from '../infrastructure/one-replay-at-a-time.js';
-import { ReplayRuns, type ReplayRun } from '../infrastructure/replay-runs.js';
-import { replayInScratchProcess } from '../infrastructure/scratch-replay.js';
 import { ReadModelChecks, type ReadModelCheck } from './read-model-check.js';
 import type { ReplayProof } from './replay-proof.js';
+import type { ReplayRun } from './replay-run.js';
 
 /*
  * The auditor's tools that do work rather than read: each runs a replay or a rebuild in scratch
  * space, so none changes the log or the live read models, but each holds the deployment's replay
  * lock, a process or scratch tables while it runs.
+ *
+ * The replay handlers only drive the replay machinery: they are adapters, in
+ * infrastructure/replay-handlers.ts. The handlers here are the ones with work of their own.
  */
 
 /** The replay proof, run now: every market's engine re-run over the log up to `upTo` (or its end). */
@@ -32,31 +32,6 @@ export class StartReplayRun extends Command<ReplayRun> {
 /** Rebuilds every read model of the settlement app into fresh tables and compares it with the live one. */
 export class VerifyReadModels extends Command<{ equal: boolean; projections: ReadModelCheck[] }> {}
 
-@CommandHandler(ProveReplay)
-export class ProveReplayHandler implements ICommandHandler<ProveReplay> {
-  constructor(private readonly dataSource: DataSource) {}
-
-  execute({ upTo }: ProveReplay): Promise<ReplayProof> {
-    return oneReplayAtATime(
-      async () => {
-        const session = this.dataSource.createQueryRunner();
-        await session.connect();
-        return session;
-      },
-      () => replayInScratchProcess(upTo),
-    );
-  }
-}
-
-@CommandHandler(StartReplayRun)
-export class StartReplayRunHandler implements ICommandHandler<StartReplayRun> {
-  constructor(private readonly runs: ReplayRuns) {}
-
-  execute({ requestedBy, upTo }: StartReplayRun): Promise<ReplayRun> {
-    return this.runs.start(requestedBy, upTo);
-  }
-}
-
 @CommandHandler(VerifyReadModels)
 export class VerifyReadModelsHandler implements ICommandHandler<VerifyReadModels> {
   constructor(private readonly readModels: ReadModelChecks) {}
@@ -67,4 +42,5 @@ export class VerifyReadModelsHandler implements ICommandHandler<VerifyReadModels
   }
 }
 
-export const auditCommandHandlers = [ProveReplayHandler, StartReplayRunHandler, VerifyReadModelsHandler];
+/** The handlers declared here; the replay commands' are infrastructure/replay-handlers.ts's. */
+export const auditCommandHandlers = [VerifyReadModelsHandler];

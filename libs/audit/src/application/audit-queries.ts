@@ -2,16 +2,18 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, type IntegrityReport, type VerifyOptions } from '#lx/event-store';
 import type { EntityKind } from '../domain/entity-references.js';
-import { ReplayRuns, type ReplayRun } from '../infrastructure/replay-runs.js';
 import { AllocationExplanations, type AllocationExplanation } from './allocation-explanation.js';
 import { AuditSearch, type SearchMatch } from './audit-search.js';
 import { DisputeReports, type DisputeReport } from './dispute-report.js';
 import { ParticipantNames } from './participant-names.js';
+import type { ReplayRun } from './replay-run.js';
 import { AuditTimelines, type TimelineCursor, type TimelineEntry } from './timeline.js';
 
 /*
  * The auditor's reads, one query each: every one reads the log or the audit index and changes
  * nothing. Participants an answer mentions are named, so that an auditor reads names, not ids.
+ * The replay runs' queries only read the runs table: their handlers are adapters, in
+ * infrastructure/replay-handlers.ts.
  */
 
 /** Fields of event data that hold a participant's id. */
@@ -155,24 +157,6 @@ export class BuildDisputeReportHandler implements IQueryHandler<BuildDisputeRepo
   }
 }
 
-@QueryHandler(ListReplayRuns)
-export class ListReplayRunsHandler implements IQueryHandler<ListReplayRuns> {
-  constructor(private readonly runs: ReplayRuns) {}
-
-  execute({ limit }: ListReplayRuns): Promise<ReplayRun[]> {
-    return this.runs.recent(limit);
-  }
-}
-
-@QueryHandler(GetReplayRun)
-export class GetReplayRunHandler implements IQueryHandler<GetReplayRun> {
-  constructor(private readonly runs: ReplayRuns) {}
-
-  execute({ runId }: GetReplayRun): Promise<ReplayRun | null> {
-    return this.runs.get(runId);
-  }
-}
-
 @QueryHandler(VerifyIntegrity)
 export class VerifyIntegrityHandler implements IQueryHandler<VerifyIntegrity> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
@@ -182,12 +166,11 @@ export class VerifyIntegrityHandler implements IQueryHandler<VerifyIntegrity> {
   }
 }
 
+/** The handlers declared here; the replay runs' are infrastructure/replay-handlers.ts's. */
 export const auditQueryHandlers = [
   SearchAuditHandler,
   GetTimelineHandler,
   ExplainAllocationHandler,
   BuildDisputeReportHandler,
-  ListReplayRunsHandler,
-  GetReplayRunHandler,
   VerifyIntegrityHandler,
 ];

@@ -8,8 +8,11 @@ import {
   type SqlMigration,
 } from '#lx/event-store';
 import type { ReplayProof } from '../application/replay-proof.js';
+import type { ReplayRun, ReplayRunState } from '../application/replay-run.js';
 import { oneReplayAtATime } from './one-replay-at-a-time.js';
 import { replayInScratchProcess, type ReplayProgress } from './scratch-replay.js';
+
+export type { ReplayRun, ReplayRunState };
 
 const migrations: SqlMigration[] = [
   {
@@ -34,22 +37,6 @@ CREATE TABLE lx_audit_replay_runs (
 CREATE INDEX lx_audit_replay_runs_recent ON lx_audit_replay_runs (requested_at DESC);`,
   },
 ];
-
-/** `queued`: waiting for the replay before it; `interrupted`: the app running it stopped. */
-export type ReplayRunState = 'queued' | 'running' | 'done' | 'failed' | 'interrupted';
-
-export interface ReplayRun {
-  id: string;
-  state: ReplayRunState;
-  requestedBy: string;
-  upTo: string | null;
-  requestedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  progress: { eventsRead: number; position: string | null; sequence: number | null; total: number | null };
-  proof: ReplayProof | null;
-  error: string | null;
-}
 
 /** A live run writes its heartbeat this often; one silent for three beats is no longer running. */
 const HEARTBEAT_MS = 5_000;
