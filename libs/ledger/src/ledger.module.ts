@@ -10,8 +10,8 @@ import {
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, runPeriodically, type EventStore, type PeriodicWork } from '#lx/event-store';
 import { ledgerCommandHandlers } from './application/payout-commands.js';
-import { ledgerQueryHandlers } from './application/ledger-queries.js';
 import { Payouts } from './application/payouts.js';
+import { ledgerQueryHandlers } from './infrastructure/ledger-read-handlers.js';
 import { ledgerPayoutBalances } from './infrastructure/ledger.queries.js';
 import { startPayoutSchedule, type PayoutSchedule } from './infrastructure/payout-schedule.js';
 import { LedgerMetrics } from './infrastructure/ledger-metrics.js';

@@ -1,26 +1,12 @@
-import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
-import { formatPosition } from '#lx/event-store';
-import { ProjectionsHost, type ProjectionStatus } from '#lx/projections';
+import { Query } from '@nestjs/cqrs';
+import type { ProjectionStatus } from '#lx/projections';
 import type { BuyerStatement, SellerStatement } from '../domain/statements.js';
-import {
-  accountBalances,
-  currenciesOf,
-  ledgerBalanced,
-  payoutPage,
-  readBuyerStatement,
-  readSellerStatement,
-  transferOf,
-  transferPage,
-  type AccountBalance,
-  type PayoutView,
-  type TransferFilter,
-  type TransferView,
-} from '../infrastructure/ledger.queries.js';
+import type { AccountBalance, PayoutView, TransferFilter, TransferView } from './ledger-views.js';
 
 /*
  * The reads of the ledger read model the API serves, one query each. Pages are asked for one row
- * over the limit, so that the caller can tell whether another page follows.
+ * over the limit, so that the caller can tell whether another page follows. Every handler only
+ * reads the read model: they are adapters, in infrastructure/ledger-read-handlers.ts.
  */
 
 type TransferCursor = { c: string; p: string; a: string };
@@ -87,87 +73,3 @@ export class GetBuyerStatements extends Query<BuyerStatement[]> {
     super();
   }
 }
-
-@QueryHandler(GetAccountBalances)
-export class GetAccountBalancesHandler implements IQueryHandler<GetAccountBalances> {
-  constructor(private readonly dataSource: DataSource) {}
-
-  execute({ filter }: GetAccountBalances): Promise<AccountBalance[]> {
-    return accountBalances(this.dataSource, filter);
-  }
-}
-
-@QueryHandler(GetTransferPage)
-export class GetTransferPageHandler implements IQueryHandler<GetTransferPage> {
-  constructor(private readonly dataSource: DataSource) {}
-
-  execute({ filter, limit, before }: GetTransferPage) {
-    return transferPage(this.dataSource, filter, limit, before);
-  }
-}
-
-@QueryHandler(GetPayoutPage)
-export class GetPayoutPageHandler implements IQueryHandler<GetPayoutPage> {
-  constructor(private readonly dataSource: DataSource) {}
-
-  execute({ filter, limit, beforeEntry }: GetPayoutPage) {
-    return payoutPage(this.dataSource, filter, limit, beforeEntry);
-  }
-}
-
-@QueryHandler(GetTransfer)
-export class GetTransferHandler implements IQueryHandler<GetTransfer> {
-  constructor(private readonly dataSource: DataSource) {}
-
-  execute({ allocationId }: GetTransfer): Promise<TransferView | null> {
-    return transferOf(this.dataSource, allocationId);
-  }
-}
-
-@QueryHandler(GetLedgerStatus)
-export class GetLedgerStatusHandler implements IQueryHandler<GetLedgerStatus> {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly host: ProjectionsHost,
-  ) {}
-
-  async execute(): Promise<LedgerStatus> {
-    const status = await this.host.runner('ledger').status();
-    // Log positions travel as `<commit>/<prepare>` text, as everywhere else in the API.
-    return {
-      ...status,
-      position: status.position ? formatPosition(status.position) : null,
-      balanced: await ledgerBalanced(this.dataSource),
-    };
-  }
-}
-
-@QueryHandler(GetSellerStatements)
-export class GetSellerStatementsHandler implements IQueryHandler<GetSellerStatements> {
-  constructor(private readonly dataSource: DataSource) {}
-
-  async execute({ sellerId, currency }: GetSellerStatements): Promise<SellerStatement[]> {
-    const currencies = currency ? [currency] : await currenciesOf(this.dataSource, sellerId);
-    return Promise.all(currencies.map((each) => readSellerStatement(this.dataSource, sellerId, each)));
-  }
-}
-
-@QueryHandler(GetBuyerStatements)
-export class GetBuyerStatementsHandler implements IQueryHandler<GetBuyerStatements> {
-  constructor(private readonly dataSource: DataSource) {}
-
-  async execute({ buyerId, currency }: GetBuyerStatements): Promise<BuyerStatement[]> {
-    const currencies = currency ? [currency] : await currenciesOf(this.dataSource, buyerId);
-    return Promise.all(currencies.map((each) => readBuyerStatement(this.dataSource, buyerId, each)));
-  }
-}
-
-export const ledgerQueryHandlers = [
-  GetAccountBalancesHandler,
-  GetTransferPageHandler,
-  GetPayoutPageHandler,
-  GetTransferHandler,
-  GetLedgerStatusHandler,
-  GetSellerStatementsHandler,
-  GetBuyerStatementsHandler,
-];

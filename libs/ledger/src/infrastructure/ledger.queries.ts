@@ -1,4 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type {
+  AccountBalance,
+  PayoutView,
+  TransferFilter,
+  TransferView,
+} from '../application/ledger-views.js';
 import type { PayoutBalances } from '../application/payouts.js';
 import {
   buyerStatement,
@@ -13,13 +19,7 @@ import {
 /** Reads of the ledger read model; table names resolve through the `rm_ledger` search_path entry. */
 type Executor = Pick<DataSource | EntityManager, 'query'>;
 
-export interface AccountBalance {
-  accountId: string;
-  kind: string;
-  ownerId: string;
-  currency: string;
-  balance: number;
-}
+export type { AccountBalance, PayoutView, TransferFilter, TransferView };
 
 export async function accountBalances(
   executor: Executor,
@@ -66,21 +66,6 @@ export async function currenciesOf(executor: Executor, ownerId: string): Promise
   return rows.map((row) => row.currency);
 }
 
-export interface TransferView {
-  allocationId: string;
-  status: 'pending' | 'posted' | 'voided';
-  buyerId: string;
-  sellerId: string;
-  orderId: string;
-  currency: string;
-  price: number;
-  proceeds: number;
-  commission: number;
-  openedAtPosition: string;
-  closedAtPosition: string | null;
-  refundedTo: string | null;
-}
-
 export async function transferOf(executor: Executor, allocationId: string): Promise<TransferView | null> {
   const [row] = await executor.query(`SELECT * FROM ledger_transfer WHERE allocation_id = $1`, [
     allocationId,
@@ -91,13 +76,6 @@ export async function transferOf(executor: Executor, allocationId: string): Prom
 export async function transfers(executor: Executor): Promise<TransferView[]> {
   const rows = await executor.query(`SELECT * FROM ledger_transfer ORDER BY allocation_id`);
   return rows.map(toTransfer);
-}
-
-export interface TransferFilter {
-  status?: TransferView['status'];
-  buyerId?: string;
-  sellerId?: string;
-  currency?: string;
 }
 
 /** One page of transfers, newest first (by the log position that opened them). */
@@ -137,15 +115,6 @@ export async function transferPage(
     openedAt: row.occurred_at ? new Date(row.occurred_at).toISOString() : null,
     cursor: { c: row.c!, p: row.p!, a: row.allocation_id! },
   }));
-}
-
-export interface PayoutView {
-  payoutId: string;
-  sellerId: string;
-  currency: string;
-  amount: number;
-  occurredAt: string;
-  position: string;
 }
 
 /** One page of payouts to sellers, newest first. */
