@@ -12,11 +12,13 @@ import { AggregateRepository, EventSourcingModule } from '#lx/event-sourcing';
 import { EVENT_STORE, runPeriodically, type EventStore, type PeriodicWork } from '#lx/event-store';
 import { disputeCommandHandlers } from './application/dispute-commands.js';
 import { disputeQueryHandlers } from './application/dispute-queries.js';
+import { DisputeReads } from './application/dispute-reads.port.js';
 import { ReturnDecisions } from './application/return-decisions.js';
 import { ReturnWindow } from './application/return-window.js';
 import { RETURNS_OPTIONS, type ReturnsOptions } from './application/returns-options.js';
 import { SettlementFinalizer } from './application/settlement-finalizer.js';
 import { SchedulesFromTheLog } from './application/schedules-from-the-log.js';
+import { PostgresDisputeReads } from './infrastructure/postgres-dispute-reads.js';
 import { PendingSettlementsReadModels } from './infrastructure/pending-settlements.projection.js';
 import { ReturnFactsQueries } from './infrastructure/return-facts.queries.js';
 import { ReturnWindowQueue, startReturnWindowWorker } from './infrastructure/return-window.queue.js';
@@ -146,6 +148,7 @@ export class ReturnsModule {
           inject: [AggregateRepository, DataSource, SettlementFinalizer],
         },
         SettlementReactionsHost,
+        { provide: DisputeReads, useClass: PostgresDisputeReads },
         ...disputeCommandHandlers,
         ...disputeQueryHandlers,
       ],

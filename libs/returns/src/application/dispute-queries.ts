@@ -1,11 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
 import { loadParticipant } from '#lx/access';
 import type { SellerHistory } from '#lx/contracts';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
-import { escalatedReturns, type EscalatedReturn } from '../infrastructure/return-facts.queries.js';
-import { readSellerHistory } from '../infrastructure/seller-history.projection.js';
+import { DisputeReads, type EscalatedReturn } from './dispute-reads.port.js';
 import { decideBy, RETURNS_OPTIONS, type ReturnsOptions } from './returns-options.js';
 
 /** A participant of a dispute, named as it registered (null if it never did). */
@@ -56,13 +54,13 @@ export class GetSellerHistory extends Query<SellerHistory | null> {
 @QueryHandler(GetEscalatedDisputes)
 export class GetEscalatedDisputesHandler implements IQueryHandler<GetEscalatedDisputes> {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly reads: DisputeReads,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(RETURNS_OPTIONS) private readonly options: ReturnsOptions,
   ) {}
 
   async execute({ limit, after }: GetEscalatedDisputes) {
-    const page = await escalatedReturns(this.dataSource, limit, after);
+    const page = await this.reads.escalatedReturns(limit, after);
     const names = new Map<string, string | null>();
     const named = async (participantId: string): Promise<NamedParticipant> => {
       if (!names.has(participantId))
@@ -105,7 +103,7 @@ export class GetDisputeEventsHandler implements IQueryHandler<GetDisputeEvents> 
 @QueryHandler(GetSellerHistory)
 export class GetSellerHistoryHandler implements IQueryHandler<GetSellerHistory> {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly reads: DisputeReads,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -113,7 +111,7 @@ export class GetSellerHistoryHandler implements IQueryHandler<GetSellerHistory> 
     // A seller with no sales yet has no history row: whether the id is a seller is the participant's stream.
     const { state } = await loadParticipant(this.store, sellerId);
     if (!state.exists || state.role !== 'seller') return null;
-    return readSellerHistory(this.dataSource, sellerId);
+    return this.reads.sellerHistory(sellerId);
   }
 }
 

@@ -3,8 +3,11 @@ import type { ReturnFacts } from '../domain/automatic-rules.js';
 import { windowEndsAt, type PublishedReturnTerms, type ReturnTerms } from '../domain/return-terms.js';
 import type { AllocationFacts, ReturnFactsReader } from '../application/return-facts.port.js';
 import type { ReturnsOptions } from '../application/returns-options.js';
+import type { EscalatedReturn } from '../application/dispute-reads.port.js';
 
 type Executor = Pick<DataSource | EntityManager, 'query'>;
+
+export type { EscalatedReturn };
 
 /** The return facts as `rm_return_facts` holds them (the return-facts projection keeps it). */
 export class ReturnFactsQueries implements ReturnFactsReader {
@@ -145,20 +148,6 @@ async function loadReturnFacts(
     );
     return { purchases: purchases.n as number, otherReturns: returns.n as number };
   }
-}
-
-/** An escalated return no auditor has decided yet, as the auditors' queue lists it. */
-export interface EscalatedReturn {
-  allocationId: string;
-  buyerId: string;
-  sellerId: string;
-  vertical: string;
-  currency: string;
-  price: number;
-  reason: string | null;
-  requestedAt: string;
-  escalatedAt: string;
-  position: string;
 }
 
 /** Open escalations in the order they were escalated (log order), after a log position. */
