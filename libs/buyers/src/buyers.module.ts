@@ -4,8 +4,8 @@ import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import { AggregateRepository, EventSourcingModule } from '#lx/event-sourcing';
 import { afterSaleCommandHandlers } from './application/after-sale-commands.js';
 import { buyerAccountCommandHandlers } from './application/buyer-account-commands.js';
-import { deliveryCommandHandlers } from './application/delivery-commands.js';
 import { buyerQueryHandlers } from './application/buyer-reads.js';
+import { PurchaseReads } from './application/purchase-reads.port.js';
 import { BUYERS_OPTIONS, type BuyersOptions } from './application/buyers-options.js';
 import { MarketDirectory } from './application/market-directory.js';
 import {
@@ -14,6 +14,8 @@ import {
   type PersonalDataReader,
 } from './application/personal-data-reader.js';
 import { BuyersBackgroundWork } from './infrastructure/background-work.js';
+import { buyerReadAdapterHandlers } from './infrastructure/buyer-read-handlers.js';
+import { deliveryCommandHandlers } from './infrastructure/delivery-command-handlers.js';
 import { MarketDepthQueries } from './infrastructure/market-depth.queries.js';
 import { PurchasesQueries } from './infrastructure/purchases.queries.js';
 import { DeliveryRecords } from './infrastructure/delivery-records.js';
@@ -77,12 +79,14 @@ export class BuyersModule {
         },
         MarketDirectory,
         PurchasesQueries,
+        { provide: PurchaseReads, useExisting: PurchasesQueries },
         MarketDepthQueries,
         BuyersBackgroundWork,
         ...buyerAccountCommandHandlers,
         ...afterSaleCommandHandlers,
         ...deliveryCommandHandlers,
         ...buyerQueryHandlers,
+        ...buyerReadAdapterHandlers,
       ],
     };
   }

@@ -5,25 +5,23 @@ import { FundsDeposited, isEvent, revealLeadTexts } from '#lx/contracts';
 import { AggregateRepository } from '#lx/event-sourcing';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import type { BuyerAccountState, OrderState } from '../domain/buyer-account.js';
-import { DeliveryRecords, type DeliveryStatus } from '../infrastructure/delivery-records.js';
-import { WebhookDelivery } from '../infrastructure/webhook-delivery.js';
-import { discloseLeadToItsBuyer, type LeadDisclosure } from '../infrastructure/lead-personal-data.js';
-import {
-  MarketDepthQueries,
-  type MarketDepth,
-  type OrderPreview,
-} from '../infrastructure/market-depth.queries.js';
-import {
-  PurchasesQueries,
-  type CurrencyReport,
-  type DailyPurchases,
-  type OrderProgress,
-  type PurchaseListFilter,
-  type PurchaseView,
-  type ReturnView,
-} from '../infrastructure/purchases.queries.js';
+import type { OrderFiltersData } from '../domain/lead-filters.js';
 import { buyerStream, loadBuyerAccount } from './buyer-account-stream.js';
+import type {
+  CurrencyReport,
+  DailyPurchases,
+  DeliveryStatus,
+  LeadDisclosure,
+  MarketDepth,
+  OrderPreview,
+  OrderPreviewOptions,
+  OrderProgress,
+  PurchaseListFilter,
+  PurchaseView,
+  ReturnView,
+} from './buyer-views.js';
 import { PERSONAL_DATA_READER, type PersonalDataReader } from './personal-data-reader.js';
+import { PurchaseReads } from './purchase-reads.port.js';
 
 /*
  * The reads of the buyers' API, one query each. What is a buyer's own is looked up scoped to the
@@ -86,14 +84,12 @@ export class GetOrder extends Query<OrderState | null> {
   }
 }
 
-type PreviewArguments = Parameters<MarketDepthQueries['preview']>;
-
 /** How many resting leads an order with these filters would meet now, and at what floors. */
 export class PreviewOrder extends Query<OrderPreview> {
   constructor(
-    readonly vertical: PreviewArguments[0],
-    readonly filters: PreviewArguments[1],
-    readonly options: PreviewArguments[2],
+    readonly vertical: string,
+    readonly filters: OrderFiltersData,
+    readonly options: OrderPreviewOptions,
   ) {
     super();
   }
@@ -235,7 +231,7 @@ export class ListDepositsHandler implements IQueryHandler<ListDeposits> {
 export class ListOrdersHandler implements IQueryHandler<ListOrders> {
   constructor(
     private readonly repository: AggregateRepository,
-    private readonly purchases: PurchasesQueries,
+    private readonly purchases: PurchaseReads,
   ) {}
 
   async execute({ buyerId, orderId }: ListOrders): Promise<OrderWithProgress[]> {
@@ -258,58 +254,10 @@ export class GetOrderHandler implements IQueryHandler<GetOrder> {
   }
 }
 
-@QueryHandler(PreviewOrder)
-export class PreviewOrderHandler implements IQueryHandler<PreviewOrder> {
-  constructor(private readonly depth: MarketDepthQueries) {}
-
-  execute({ vertical, filters, options }: PreviewOrder): Promise<OrderPreview> {
-    return this.depth.preview(vertical, filters, options);
-  }
-}
-
-@QueryHandler(GetMarketDepth)
-export class GetMarketDepthHandler implements IQueryHandler<GetMarketDepth> {
-  constructor(private readonly depth: MarketDepthQueries) {}
-
-  execute({ vertical, now }: GetMarketDepth): Promise<MarketDepth> {
-    return this.depth.depth(vertical, now);
-  }
-}
-
-@QueryHandler(ListPurchases)
-export class ListPurchasesHandler implements IQueryHandler<ListPurchases> {
-  constructor(private readonly purchases: PurchasesQueries) {}
-
-  execute({ buyerId, filter, rows }: ListPurchases): Promise<PurchaseView[]> {
-    return this.purchases.list(buyerId, filter, rows);
-  }
-}
-
-@QueryHandler(FindPurchase)
-export class FindPurchaseHandler implements IQueryHandler<FindPurchase> {
-  constructor(private readonly purchases: PurchasesQueries) {}
-
-  execute({ buyerId, allocationId }: FindPurchase): Promise<PurchaseView | null> {
-    return this.purchases.findOwn(buyerId, allocationId);
-  }
-}
-
-@QueryHandler(DiscloseLead)
-export class DiscloseLeadHandler implements IQueryHandler<DiscloseLead> {
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PERSONAL_DATA_READER) private readonly personalData: PersonalDataReader,
-  ) {}
-
-  execute({ leadId }: DiscloseLead): Promise<LeadDisclosure> {
-    return discloseLeadToItsBuyer(this.store, this.personalData, leadId);
-  }
-}
-
 @QueryHandler(ListReturns)
 export class ListReturnsHandler implements IQueryHandler<ListReturns> {
   constructor(
-    private readonly purchases: PurchasesQueries,
+    private readonly purchases: PurchaseReads,
     @Inject(PERSONAL_DATA_READER) private readonly personalData: PersonalDataReader,
   ) {}
 
@@ -322,7 +270,7 @@ export class ListReturnsHandler implements IQueryHandler<ListReturns> {
 @QueryHandler(FindReturn)
 export class FindReturnHandler implements IQueryHandler<FindReturn> {
   constructor(
-    private readonly purchases: PurchasesQueries,
+    private readonly purchases: PurchaseReads,
     @Inject(PERSONAL_DATA_READER) private readonly personalData: PersonalDataReader,
   ) {}
 
@@ -333,57 +281,13 @@ export class FindReturnHandler implements IQueryHandler<FindReturn> {
   }
 }
 
-@QueryHandler(GetPullCursor)
-export class GetPullCursorHandler implements IQueryHandler<GetPullCursor> {
-  constructor(private readonly records: DeliveryRecords) {}
-
-  execute({ buyerId }: GetPullCursor): Promise<string | null> {
-    return this.records.pullCursor(buyerId);
-  }
-}
-
-@QueryHandler(ListWebhookDeliveries)
-export class ListWebhookDeliveriesHandler implements IQueryHandler<ListWebhookDeliveries> {
-  constructor(private readonly webhooks: WebhookDelivery) {}
-
-  execute({ buyerId }: ListWebhookDeliveries): Promise<DeliveryStatus[]> {
-    return this.webhooks.statuses(buyerId);
-  }
-}
-
-@QueryHandler(GetPurchaseReport)
-export class GetPurchaseReportHandler implements IQueryHandler<GetPurchaseReport> {
-  constructor(private readonly purchases: PurchasesQueries) {}
-
-  execute({ buyerId, orderId }: GetPurchaseReport): Promise<CurrencyReport[]> {
-    return this.purchases.report(buyerId, orderId);
-  }
-}
-
-@QueryHandler(GetDailyPurchases)
-export class GetDailyPurchasesHandler implements IQueryHandler<GetDailyPurchases> {
-  constructor(private readonly purchases: PurchasesQueries) {}
-
-  execute({ buyerId, days, now }: GetDailyPurchases): Promise<DailyPurchases[]> {
-    return this.purchases.daily(buyerId, days, now);
-  }
-}
-
+/** The handlers declared here; the adapters' are infrastructure/buyer-read-handlers.ts's. */
 export const buyerQueryHandlers = [
   IsRegisteredBuyerHandler,
   GetBuyerAccountHandler,
   ListDepositsHandler,
   ListOrdersHandler,
   GetOrderHandler,
-  PreviewOrderHandler,
-  GetMarketDepthHandler,
-  ListPurchasesHandler,
-  FindPurchaseHandler,
-  DiscloseLeadHandler,
   ListReturnsHandler,
   FindReturnHandler,
-  GetPullCursorHandler,
-  ListWebhookDeliveriesHandler,
-  GetPurchaseReportHandler,
-  GetDailyPurchasesHandler,
 ];

@@ -1,6 +1,11 @@
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { DeliveryRecords, type WebhookJob } from '../infrastructure/delivery-records.js';
-import { WebhookDelivery } from '../infrastructure/webhook-delivery.js';
+import { Command } from '@nestjs/cqrs';
+import type { WebhookJob } from './buyer-views.js';
+
+/*
+ * The buyer's commands about deliveries. Each handler only drives the delivery machinery (the
+ * delivery records, the webhook queue): they are adapters, in
+ * infrastructure/delivery-command-handlers.ts.
+ */
 
 /** The buyer has processed its pulled leads up to this cursor: the next pull continues after it. */
 export class AcknowledgeDeliveries extends Command<void> {
@@ -21,23 +26,3 @@ export class RedeliverPurchase extends Command<boolean> {
     super();
   }
 }
-
-@CommandHandler(AcknowledgeDeliveries)
-export class AcknowledgeDeliveriesHandler implements ICommandHandler<AcknowledgeDeliveries> {
-  constructor(private readonly records: DeliveryRecords) {}
-
-  execute({ buyerId, cursor }: AcknowledgeDeliveries): Promise<void> {
-    return this.records.acknowledge(buyerId, cursor);
-  }
-}
-
-@CommandHandler(RedeliverPurchase)
-export class RedeliverPurchaseHandler implements ICommandHandler<RedeliverPurchase> {
-  constructor(private readonly webhooks: WebhookDelivery) {}
-
-  execute({ job }: RedeliverPurchase): Promise<boolean> {
-    return this.webhooks.redeliver(job);
-  }
-}
-
-export const deliveryCommandHandlers = [AcknowledgeDeliveriesHandler, RedeliverPurchaseHandler];

@@ -1,29 +1,7 @@
 import type { DataSource } from 'typeorm';
+import type { DeliveryState, DeliveryStatus, WebhookJob } from '../application/buyer-views.js';
 
-export type DeliveryState = 'pending' | 'delivered' | 'dead';
-
-export interface DeliveryStatus {
-  allocationId: string;
-  state: DeliveryState;
-  attempts: number;
-  lastError: string | null;
-  updatedAt: string;
-  /** HTTP status of the last attempt, when there was a response. */
-  lastStatus: number | null;
-}
-
-/** What a delivery job carries: ids and prices only. Personal data is decrypted at send time. */
-export interface WebhookJob {
-  allocationId: string;
-  leadId: string;
-  orderId: string;
-  buyerId: string;
-  sellerId: string;
-  vertical: string;
-  currency: string;
-  price: number;
-  allocatedAt: string;
-}
+export type { DeliveryState, DeliveryStatus, WebhookJob };
 
 interface DeliveryRow {
   allocation_id: string;

@@ -1,15 +1,9 @@
-import { isEvent, LeadErased, LeadListed, type EventData } from '#lx/contracts';
+import { isEvent, LeadErased, LeadListed } from '#lx/contracts';
 import type { EventStore } from '#lx/event-store';
-import type { PersonalData, PersonalDataReader } from '../application/personal-data-reader.js';
+import type { PersonalDataReader } from '../application/personal-data-reader.js';
+import type { LeadDisclosure, PersonalDataStatus } from '../application/buyer-views.js';
 
-export type PersonalDataStatus = 'available' | 'erased' | 'unavailable';
-
-export interface LeadDisclosure {
-  attributes: EventData<typeof LeadListed>['attributes'] | null;
-  consent: EventData<typeof LeadListed>['consent'] | null;
-  personalData: PersonalData | null;
-  personalDataStatus: PersonalDataStatus;
-}
+export type { LeadDisclosure, PersonalDataStatus };
 
 /**
  * The lead as its buyer receives it: attributes, consent record and the decrypted personal data.

@@ -8,26 +8,9 @@ import {
   type LeadAttributesData,
   type OrderFiltersData,
 } from '../domain/lead-filters.js';
+import type { DepthSegment, FloorBar, MarketDepth, OrderPreview } from '../application/buyer-views.js';
 
-export interface OrderPreview {
-  vertical: string;
-  /** Resting leads that pass every filter (and the exclusivity wanted). */
-  matching: number;
-  /** Of those, the ones whose floor the bid meets: what the order would buy on arrival. */
-  matchingAtOrBelowBid: number | null;
-  floors: { currency: string; min: number; median: number; max: number } | null;
-  /** How many of them rest at which floors: up to HISTOGRAM_BARS bars, low to high, none empty. */
-  floorHistogram: FloorBar[];
-  exclusive: number;
-  shared: number;
-}
-
-/** Leads whose floor is in [from, to] (minor units; from = to when the bar is one floor). */
-export interface FloorBar {
-  from: number;
-  to: number;
-  leads: number;
-}
+export type { DepthSegment, FloorBar, MarketDepth, OrderPreview };
 
 const HISTOGRAM_BARS = 10;
 
@@ -50,21 +33,6 @@ export function floorHistogram(sorted: number[]): FloorBar[] {
   }));
   for (const floor of sorted) bars[Math.min(HISTOGRAM_BARS - 1, Math.floor((floor - min) / width))]!.leads++;
   return bars.filter((bar) => bar.leads > 0);
-}
-
-export interface DepthSegment {
-  region: string | null;
-  ageBand: string;
-  contacts: string;
-  leads: number;
-}
-
-export interface MarketDepth {
-  vertical: string;
-  segments: DepthSegment[];
-  /** Segments left out because fewer than MIN_SEGMENT_COUNT leads would single people out. */
-  suppressedSegments: number;
-  minimumSegmentCount: number;
 }
 
 interface RestingRow {

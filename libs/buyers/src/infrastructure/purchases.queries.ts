@@ -1,77 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { purchaseReport, type PurchaseReport } from '../domain/purchase-report.js';
+import { purchaseReport } from '../domain/purchase-report.js';
 import type { LeadAttributesData } from '../domain/lead-filters.js';
+import type { PurchaseReads } from '../application/purchase-reads.port.js';
+import type {
+  CurrencyReport,
+  DailyPurchases,
+  OrderProgress,
+  PurchaseListFilter,
+  PurchaseView,
+  ReturnView,
+} from '../application/buyer-views.js';
 
-/** One allocation as its buyer sees it, without personal data. */
-export interface PurchaseView {
-  allocationId: string;
-  leadId: string;
-  orderId: string;
-  sellerId: string;
-  vertical: string;
-  currency: string;
-  price: number;
-  rule: string;
-  allocatedAt: string;
-  attributes: LeadAttributesData | null;
-  quality: number | null;
-  returnStatus: string | null;
-  converted: boolean;
-  /** The allocation's place in the log: `<commit>/<prepare>`, the pull API's cursor. */
-  position: string;
-}
-
-export interface PurchaseListFilter {
-  orderId?: string;
-  region?: string;
-  stage?: string;
-  allocatedFrom?: string;
-  allocatedTo?: string;
-  /** Exclusive log position (`commit`, `prepare`) to continue after. */
-  after?: { commit: string; prepare: string } | null;
-}
-
-export interface ReturnView {
-  allocationId: string;
-  orderId: string;
-  status: string;
-  reason: string;
-  text: string | null;
-  evidence: unknown[];
-  replace: boolean;
-  /**
-   * What became of the replacement asked for: `pending` (refund back on the order, the engine has
-   * not answered yet), `granted` (the order may buy one more lead), `ordered` (the order had closed:
-   * a one-lead order on its terms, `replacementOrderId`, funded by the refund), `unavailable` (the
-   * order was cancelled or expired; the price went to the available balance).
-   */
-  replacement: 'pending' | 'granted' | 'ordered' | 'unavailable' | null;
-  replacementOrderId: string | null;
-  requestedAt: string;
-  sellerResponse: unknown;
-  escalation: unknown;
-  decision: { outcome: string; decidedBy: string; rule: string; rationale: string; at: string } | null;
-  updatedAt: string;
-}
-
-export interface OrderProgress {
-  leadsBought: number;
-  spend: number;
-}
-
-/** One UTC day of one currency's purchases. */
-export interface DailyPurchases {
-  day: string;
-  currency: string;
-  leadsBought: number;
-  spend: number;
-  conversions: number;
-}
-
-export interface CurrencyReport extends PurchaseReport {
-  currency: string;
-}
+export type { CurrencyReport, DailyPurchases, OrderProgress, PurchaseListFilter, PurchaseView, ReturnView };
 
 interface PurchaseRow {
   allocation_id: string;
@@ -98,7 +39,7 @@ const PURCHASE_COLUMNS = `p.allocation_id, p.lead_id, p.order_id, p.seller_id, p
 
 /** Reads of the `buyer_purchases` read model; every query is scoped to one buyer. */
 @Injectable()
-export class PurchasesQueries {
+export class PurchasesQueries implements PurchaseReads {
   constructor(private readonly dataSource: DataSource) {}
 
   async findOwn(buyerId: string, allocationId: string): Promise<PurchaseView | null> {
