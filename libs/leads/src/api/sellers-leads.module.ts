@@ -13,6 +13,10 @@ import { EVENT_STORE, POSTGRES_POOL, type EventStore } from '#lx/event-store';
 import { registerScrapedGauge } from '#lx/http';
 import { sellerCommandHandlers } from '../application/seller-commands.js';
 import { sellerQueryHandlers } from '../application/seller-reads.js';
+import {
+  sellerCommandAdapterHandlers,
+  sellerQueryAdapterHandlers,
+} from '../infrastructure/seller-handlers.js';
 import { createLeadsRuntime, type LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
 import { BatchesController } from './batches.controller.js';
@@ -105,6 +109,8 @@ export class SellersLeadsModule {
         LeadsLifecycle,
         ...sellerCommandHandlers,
         ...sellerQueryHandlers,
+        ...sellerCommandAdapterHandlers,
+        ...sellerQueryAdapterHandlers,
       ],
     };
   }

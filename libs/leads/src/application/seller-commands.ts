@@ -4,15 +4,15 @@ import { Evidence, isEvent, ReturnRequested } from '#lx/contracts';
 import { batchDecider } from '../domain/batch.decider.js';
 import { leadDecider } from '../domain/lead.decider.js';
 import { returnResponseDecider } from '../domain/return-response.decider.js';
-import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
-import type { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
-import { LEADS_RUNTIME, SELLER_QUERIES } from './leads-tokens.js';
+import { LEADS_RUNTIME, SELLER_QUERIES, type LeadsServices } from './leads-tokens.js';
+import type { SellerReads } from './seller-reads.port.js';
 import type { UploadReceipt, UploadRequest } from './upload/receive-upload.js';
 
 /*
  * The state changes of the sellers' context, one command each. The controllers check what is the
  * caller's to ask (ownership, input) and dispatch; the handlers change the log, the vault and the
- * suppression list.
+ * suppression list. The handlers here decide or take several steps; those that only call one
+ * service of the runtime are adapters, in infrastructure/seller-handlers.ts.
  */
 
 /** A seller's file, streamed into a new batch (or answered with the batch an earlier retry created). */
@@ -101,20 +101,11 @@ export class AnswerReturn extends Command<{ responded: boolean }> {
   }
 }
 
-@CommandHandler(UploadBatch)
-export class UploadBatchHandler implements ICommandHandler<UploadBatch> {
-  constructor(@Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime) {}
-
-  execute({ upload }: UploadBatch): Promise<UploadReceipt> {
-    return this.runtime.receiveUpload.receive(upload);
-  }
-}
-
 @CommandHandler(WithdrawBatch)
 export class WithdrawBatchHandler implements ICommandHandler<WithdrawBatch> {
   constructor(
-    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
-    @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
+    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsServices,
+    @Inject(SELLER_QUERIES) private readonly queries: SellerReads,
   ) {}
 
   async execute({ batchId, sellerId, reason }: WithdrawBatch): Promise<{ leadsWithdrawn: number }> {
@@ -140,8 +131,8 @@ export class WithdrawBatchHandler implements ICommandHandler<WithdrawBatch> {
 @CommandHandler(WithdrawLead)
 export class WithdrawLeadHandler implements ICommandHandler<WithdrawLead> {
   constructor(
-    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
-    @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
+    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsServices,
+    @Inject(SELLER_QUERIES) private readonly queries: SellerReads,
   ) {}
 
   async execute({ leadId, sellerId, reason }: WithdrawLead): Promise<'withdrawn' | 'sold-out'> {
@@ -160,8 +151,8 @@ export class WithdrawLeadHandler implements ICommandHandler<WithdrawLead> {
 @CommandHandler(EraseLead)
 export class EraseLeadHandler implements ICommandHandler<EraseLead> {
   constructor(
-    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
-    @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
+    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsServices,
+    @Inject(SELLER_QUERIES) private readonly queries: SellerReads,
   ) {}
 
   async execute({ leadId, sellerId }: EraseLead): Promise<'erased' | 'not-found'> {
@@ -172,27 +163,9 @@ export class EraseLeadHandler implements ICommandHandler<EraseLead> {
   }
 }
 
-@CommandHandler(SuppressPeople)
-export class SuppressPeopleHandler implements ICommandHandler<SuppressPeople> {
-  constructor(@Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime) {}
-
-  execute({ fingerprints, reason }: SuppressPeople): Promise<number> {
-    return this.runtime.verification.suppress(fingerprints, reason);
-  }
-}
-
-@CommandHandler(RevokeConsent)
-export class RevokeConsentHandler implements ICommandHandler<RevokeConsent> {
-  constructor(@Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime) {}
-
-  execute({ fingerprints, underEveryKey, actor }: RevokeConsent): Promise<string[]> {
-    return this.runtime.eraseLeads.revokeConsent(fingerprints, underEveryKey, actor);
-  }
-}
-
 @CommandHandler(AnswerReturn)
 export class AnswerReturnHandler implements ICommandHandler<AnswerReturn> {
-  constructor(@Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime) {}
+  constructor(@Inject(LEADS_RUNTIME) private readonly runtime: LeadsServices) {}
 
   async execute(command: AnswerReturn): Promise<{ responded: boolean }> {
     const { allocationId, sellerId } = command;
@@ -234,12 +207,10 @@ export class AnswerReturnHandler implements ICommandHandler<AnswerReturn> {
   }
 }
 
+/** The handlers declared here; the adapters' are infrastructure/seller-handlers.ts's. */
 export const sellerCommandHandlers = [
-  UploadBatchHandler,
   WithdrawBatchHandler,
   WithdrawLeadHandler,
   EraseLeadHandler,
-  SuppressPeopleHandler,
-  RevokeConsentHandler,
   AnswerReturnHandler,
 ];

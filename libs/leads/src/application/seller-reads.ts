@@ -2,19 +2,15 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { ExchangeConfig } from '#lx/config';
 import { revealLeadTexts, sellerHistory, type SellerHistory } from '#lx/contracts';
-import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
-import type {
-  BatchView,
-  LeadRow,
-  SellerActivityRows,
-  SellerQueries,
-} from '../infrastructure/read-model/seller-queries.js';
-import { LEADS_CONFIG, LEADS_RUNTIME, SELLER_QUERIES } from './leads-tokens.js';
+import { LEADS_CONFIG, LEADS_RUNTIME, SELLER_QUERIES, type LeadsServices } from './leads-tokens.js';
+import type { BatchView, LeadRow, SellerActivityRows, SellerReads } from './seller-reads.port.js';
 
 /*
  * The reads of the sellers' API, one query each. Every one is scoped to the seller: another
  * seller's batch or lead reads as absent, never as forbidden. Pages are asked for with one row
- * over the limit, so that the caller can tell whether another page follows.
+ * over the limit, so that the caller can tell whether another page follows. The handlers here
+ * shape or open what they read; those that only pass on one read are adapters, in
+ * infrastructure/seller-handlers.ts.
  */
 
 export class ListBatches extends Query<BatchView[]> {
@@ -133,35 +129,8 @@ export class ListSuppressions extends Query<{ fingerprint: string; reason: strin
   }
 }
 
-@QueryHandler(ListBatches)
-export class ListBatchesHandler implements IQueryHandler<ListBatches> {
-  constructor(@Inject(SELLER_QUERIES) private readonly queries: SellerQueries) {}
-
-  execute({ sellerId, rows, before }: ListBatches): Promise<BatchView[]> {
-    return this.queries.batches(sellerId, rows, before);
-  }
-}
-
-@QueryHandler(GetBatch)
-export class GetBatchHandler implements IQueryHandler<GetBatch> {
-  constructor(@Inject(SELLER_QUERIES) private readonly queries: SellerQueries) {}
-
-  execute({ sellerId, batchId }: GetBatch): Promise<BatchView | null> {
-    return this.queries.batch(sellerId, batchId);
-  }
-}
-
-@QueryHandler(GetBatchRejections)
-export class GetBatchRejectionsHandler implements IQueryHandler<GetBatchRejections> {
-  constructor(@Inject(SELLER_QUERIES) private readonly queries: SellerQueries) {}
-
-  execute({ batchId }: GetBatchRejections): Promise<{ line: number; reasons: string[] }[]> {
-    return this.queries.rejections(batchId);
-  }
-}
-
 /** Opens the personal data of a page of leads in one call to the vault. */
-async function leadViews(runtime: LeadsRuntime, rows: LeadRow[]): Promise<SellerLeadView[]> {
+async function leadViews(runtime: LeadsServices, rows: LeadRow[]): Promise<SellerLeadView[]> {
   const sealed = rows.map((row) => row.envelope);
   const opened = await runtime.vault.openMany(sealed.filter((envelope) => envelope !== null));
   let next = 0;
@@ -186,8 +155,8 @@ async function leadViews(runtime: LeadsRuntime, rows: LeadRow[]): Promise<Seller
 @QueryHandler(ListLeads)
 export class ListLeadsHandler implements IQueryHandler<ListLeads> {
   constructor(
-    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
-    @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
+    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsServices,
+    @Inject(SELLER_QUERIES) private readonly queries: SellerReads,
   ) {}
 
   async execute({
@@ -207,8 +176,8 @@ export class ListLeadsHandler implements IQueryHandler<ListLeads> {
 @QueryHandler(GetLead)
 export class GetLeadHandler implements IQueryHandler<GetLead> {
   constructor(
-    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
-    @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
+    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsServices,
+    @Inject(SELLER_QUERIES) private readonly queries: SellerReads,
   ) {}
 
   async execute({ sellerId, leadId }: GetLead): Promise<SellerLeadView | null> {
@@ -219,7 +188,7 @@ export class GetLeadHandler implements IQueryHandler<GetLead> {
 
 @QueryHandler(GetSellerRecord)
 export class GetSellerRecordHandler implements IQueryHandler<GetSellerRecord> {
-  constructor(@Inject(SELLER_QUERIES) private readonly queries: SellerQueries) {}
+  constructor(@Inject(SELLER_QUERIES) private readonly queries: SellerReads) {}
 
   async execute({ sellerId }: GetSellerRecord): Promise<SellerHistory> {
     return sellerHistory(sellerId, await this.queries.sellerRecord(sellerId));
@@ -231,7 +200,7 @@ const isoDay = (instant: Date) => instant.toISOString().slice(0, 10);
 
 @QueryHandler(GetSellerActivity)
 export class GetSellerActivityHandler implements IQueryHandler<GetSellerActivity> {
-  constructor(@Inject(SELLER_QUERIES) private readonly queries: SellerQueries) {}
+  constructor(@Inject(SELLER_QUERIES) private readonly queries: SellerReads) {}
 
   async execute({ sellerId, days, now }: GetSellerActivity): Promise<SellerActivity> {
     const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
@@ -268,8 +237,8 @@ export class GetSellerActivityHandler implements IQueryHandler<GetSellerActivity
 @QueryHandler(ListSellerReturns)
 export class ListSellerReturnsHandler implements IQueryHandler<ListSellerReturns> {
   constructor(
-    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime,
-    @Inject(SELLER_QUERIES) private readonly queries: SellerQueries,
+    @Inject(LEADS_RUNTIME) private readonly runtime: LeadsServices,
+    @Inject(SELLER_QUERIES) private readonly queries: SellerReads,
     @Inject(LEADS_CONFIG) private readonly config: ExchangeConfig,
   ) {}
 
@@ -289,23 +258,11 @@ export class ListSellerReturnsHandler implements IQueryHandler<ListSellerReturns
   }
 }
 
-@QueryHandler(ListSuppressions)
-export class ListSuppressionsHandler implements IQueryHandler<ListSuppressions> {
-  constructor(@Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime) {}
-
-  execute({ rows, offset }: ListSuppressions) {
-    return this.runtime.verification.suppressionPage(rows, offset);
-  }
-}
-
+/** The handlers declared here; the adapters' are infrastructure/seller-handlers.ts's. */
 export const sellerQueryHandlers = [
-  ListBatchesHandler,
-  GetBatchHandler,
-  GetBatchRejectionsHandler,
   ListLeadsHandler,
   GetLeadHandler,
   GetSellerRecordHandler,
   GetSellerActivityHandler,
   ListSellerReturnsHandler,
-  ListSuppressionsHandler,
 ];

@@ -9,6 +9,7 @@ import {
   moveKeysOutOfLogDatabase,
   type PersonalDataVault,
 } from '#lx/vault';
+import type { LeadsServices } from '../application/leads-tokens.js';
 import { EraseLeads } from '../application/privacy/erase-leads.js';
 import { reapplyRecordedErasures } from '../application/erasure/reapply-recorded-erasures.js';
 import { ReceiveUpload } from '../application/upload/receive-upload.js';
@@ -21,7 +22,7 @@ import { readSellerRecord, SellerQueries } from './read-model/seller-queries.js'
 import { startVerificationWorker, VerificationQueue } from './verification-queue.js';
 
 /** Everything the sellers' context runs on, composed once per process (app or standalone worker). */
-export interface LeadsRuntime {
+export interface LeadsRuntime extends LeadsServices {
   /** The process's pool (not this runtime's: `close` leaves it open). */
   pool: pg.Pool;
   store: EventStore;

@@ -1,38 +1,14 @@
 import type pg from 'pg';
 import type { SellerRecord } from '#lx/contracts';
-import type { SealedEnvelope } from '#lx/vault';
+import type {
+  BatchView,
+  LeadRow,
+  SellerActivityRows,
+  SellerReads,
+} from '../../application/seller-reads.port.js';
 import { SELLER_READ_MODEL as RM } from './seller-read-model.projection.js';
 
-export interface BatchView {
-  batchId: string;
-  status: 'verifying' | 'verified' | 'withdrawn';
-  terms: unknown;
-  submittedAt: string;
-  progress: { share: number; totalRows: number; processed: number; accepted: number; rejected: number };
-  reasons: Record<string, number>;
-}
-
-export interface LeadRow {
-  lead_id: string;
-  seller_id: string;
-  batch_id: string;
-  attributes: unknown;
-  floor: string;
-  currency: string;
-  exclusivity: unknown;
-  expires_at: Date;
-  quality: unknown;
-  envelope: SealedEnvelope | null;
-  status: string;
-  /** Where the lead stands in the market: `status`, or `sold` once it made all its sales. */
-  market_status: string;
-  sales: number;
-  proceeds: string;
-  returned: number;
-  listed_at: Date;
-  position_commit: string;
-  position_prepare: string;
-}
+export type { BatchView, LeadRow, SellerActivityRows };
 
 /**
  * The seller's record so far (sold, returned, converted), from the read model; a seller without one
@@ -60,15 +36,6 @@ export async function readSellerRecord(pool: pg.Pool, sellerId: string): Promise
   }
 }
 
-export interface SellerActivityRows {
-  days: { day: string; listed: number; sold: number; returned: number }[];
-  quality: {
-    leads: number;
-    score: number;
-    parts: { completeness: number; verification: number; freshness: number; sellerHistory: number };
-  };
-}
-
 /**
  * A lead's status as the seller sees it. The read model records listing, withdrawal, erasure and
  * expiry; a lead that made every sale its exclusivity allows is `sold` — not `listed`, and not
@@ -82,7 +49,7 @@ const LEAD_STATUS = `CASE WHEN status IN ('listed', 'withdrawn') AND sales >=
  * The seller's side of reading: every query is scoped to the seller, so another seller's batch or
  * lead reads as absent (404), never as forbidden.
  */
-export class SellerQueries {
+export class SellerQueries implements SellerReads {
   constructor(private readonly pool: pg.Pool) {}
 
   /** Leads ever listed and rows ever rejected, per market, across every seller (for /metrics). */
