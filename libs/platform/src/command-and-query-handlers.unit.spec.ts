@@ -5,13 +5,18 @@ import * as participantCommands from '../../access/src/application/participant-c
 import * as participantQueries from '../../access/src/application/participant-queries.js';
 import * as auditCommands from '../../audit/src/application/audit-commands.js';
 import * as auditQueries from '../../audit/src/application/audit-queries.js';
+import * as replayHandlers from '../../audit/src/infrastructure/replay-handlers.js';
 import * as afterSaleCommands from '../../buyers/src/application/after-sale-commands.js';
 import * as buyerAccountCommands from '../../buyers/src/application/buyer-account-commands.js';
 import * as buyerReads from '../../buyers/src/application/buyer-reads.js';
 import * as deliveryCommands from '../../buyers/src/application/delivery-commands.js';
+import * as buyerReadHandlers from '../../buyers/src/infrastructure/buyer-read-handlers.js';
+import * as deliveryCommandHandlers from '../../buyers/src/infrastructure/delivery-command-handlers.js';
 import * as sellerCommands from '../../leads/src/application/seller-commands.js';
 import * as sellerReads from '../../leads/src/application/seller-reads.js';
+import * as sellerHandlers from '../../leads/src/infrastructure/seller-handlers.js';
 import * as ledgerQueries from '../../ledger/src/application/ledger-queries.js';
+import * as ledgerReadHandlers from '../../ledger/src/infrastructure/ledger-read-handlers.js';
 import * as payoutCommands from '../../ledger/src/application/payout-commands.js';
 import * as marketSettings from '../../matching/src/application/market-settings.handlers.js';
 import * as disputeCommands from '../../returns/src/application/dispute-commands.js';
@@ -20,7 +25,9 @@ import * as disputeQueries from '../../returns/src/application/dispute-queries.j
 /*
  * A command or query dispatched with no handler registered fails only when a request sends it (a
  * 500). Each library declares its messages and exports its handlers as the list its module
- * registers: every message must have exactly one handler in that list.
+ * registers: every message must have exactly one handler in that list. A handler that only drives an
+ * adapter lives in the library's infrastructure (docs/architecture.md §1): its list joins the
+ * application's here, as it does in the module.
  */
 
 // Where @nestjs/cqrs's @CommandHandler and @QueryHandler record the message a handler is for
@@ -39,8 +46,14 @@ const messageFiles: Record<string, { exports: Record<string, unknown>; handlers:
     exports: participantQueries,
     handlers: participantQueries.participantQueryHandlers,
   },
-  'audit commands': { exports: auditCommands, handlers: auditCommands.auditCommandHandlers },
-  'audit queries': { exports: auditQueries, handlers: auditQueries.auditQueryHandlers },
+  'audit commands': {
+    exports: auditCommands,
+    handlers: [...auditCommands.auditCommandHandlers, ...replayHandlers.replayCommandHandlers],
+  },
+  'audit queries': {
+    exports: auditQueries,
+    handlers: [...auditQueries.auditQueryHandlers, ...replayHandlers.replayQueryHandlers],
+  },
   'buyers after-sale commands': {
     exports: afterSaleCommands,
     handlers: afterSaleCommands.afterSaleCommandHandlers,
@@ -51,13 +64,22 @@ const messageFiles: Record<string, { exports: Record<string, unknown>; handlers:
   },
   'buyers delivery commands': {
     exports: deliveryCommands,
-    handlers: deliveryCommands.deliveryCommandHandlers,
+    handlers: deliveryCommandHandlers.deliveryCommandHandlers,
   },
-  'buyers queries': { exports: buyerReads, handlers: buyerReads.buyerQueryHandlers },
-  'leads commands': { exports: sellerCommands, handlers: sellerCommands.sellerCommandHandlers },
-  'leads queries': { exports: sellerReads, handlers: sellerReads.sellerQueryHandlers },
+  'buyers queries': {
+    exports: buyerReads,
+    handlers: [...buyerReads.buyerQueryHandlers, ...buyerReadHandlers.buyerReadAdapterHandlers],
+  },
+  'leads commands': {
+    exports: sellerCommands,
+    handlers: [...sellerCommands.sellerCommandHandlers, ...sellerHandlers.sellerCommandAdapterHandlers],
+  },
+  'leads queries': {
+    exports: sellerReads,
+    handlers: [...sellerReads.sellerQueryHandlers, ...sellerHandlers.sellerQueryAdapterHandlers],
+  },
   'ledger commands': { exports: payoutCommands, handlers: payoutCommands.ledgerCommandHandlers },
-  'ledger queries': { exports: ledgerQueries, handlers: ledgerQueries.ledgerQueryHandlers },
+  'ledger queries': { exports: ledgerQueries, handlers: ledgerReadHandlers.ledgerQueryHandlers },
   'matching market settings': { exports: marketSettings, handlers: marketSettings.marketSettingsHandlers },
   'returns commands': { exports: disputeCommands, handlers: disputeCommands.disputeCommandHandlers },
   'returns queries': { exports: disputeQueries, handlers: disputeQueries.disputeQueryHandlers },
