@@ -57,7 +57,7 @@ export interface OrderPreview {
   /** Of those, the ones whose floor the bid meets: what the order would buy on arrival. */
   matchingAtOrBelowBid: number | null;
   floors: { currency: string; min: number; median: number; max: number } | null;
-  /** How many of them rest at which floors: up to HISTOGRAM_BARS bars, low to high, none empty. */
+  /** How many of them rest at which floors: up to ten bars (HISTOGRAM_BARS), low to high, none empty. */
   floorHistogram: FloorBar[];
   exclusive: number;
   shared: number;
