@@ -1,5 +1,10 @@
 import type { EventData, LeadListed, OrderPlaced } from '#lx/contracts';
-import { filterableLead, filtersAccept, type CompiledFilters, type ListedLeadFacts } from '#lx/matching/rules';
+import {
+  filterableLead,
+  filtersAccept,
+  type CompiledFilters,
+  type ListedLeadFacts,
+} from '#lx/matching/rules';
 
 export type LeadAttributesData = EventData<typeof LeadListed>['attributes'];
 export type OrderFiltersData = EventData<typeof OrderPlaced>['filters'];
