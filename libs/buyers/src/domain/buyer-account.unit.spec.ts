@@ -21,6 +21,10 @@ const terms = (change: Partial<OrderTerms> = {}): OrderTerms => ({
   ...change,
 });
 
+/** The refusal naming both the roubles available and the roubles the command asked for. */
+const insufficientFunds = (message: string, available: number, requested: number) =>
+  new BuyerAccountError('insufficient-funds', message, { currency: 'RUB', available, requested });
+
 const deposited = (amount: number, depositId = 'd-1', currency = 'RUB'): BuyerAccountEvent => ({
   type: 'FundsDeposited',
   data: { buyerId, depositId, amount, currency, reference: `ref-${depositId}` },
@@ -107,10 +111,10 @@ describe('buyer account: placing an order reserves its budget', () => {
       .given([deposited(3_000_000), placed(2_000_000, 'other')])
       .when(place(1_000_001))
       .then(
-        new BuyerAccountError(
-          'insufficient-funds',
+        insufficientFunds(
           'The budget 1000001 is above the available balance 1000000 RUB',
-          { currency: 'RUB', available: 1_000_000, requested: 1_000_001 },
+          1_000_000,
+          1_000_001,
         ),
       );
   });
@@ -586,10 +590,10 @@ describe('buyer account: money at the boundaries', () => {
       .given([deposited(3_500_000), placed()])
       .when(amend({ budget: 3_500_001 }))
       .then(
-        new BuyerAccountError(
-          'insufficient-funds',
+        insufficientFunds(
           'Raising the budget by 500001 needs more than the available 500000 RUB',
-          { currency: 'RUB', available: 500_000, requested: 500_001 },
+          500_000,
+          500_001,
         ),
       );
   });

@@ -1,7 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { OrderAmended, type EventInput } from '#lx/contracts';
 import { at, engineSpec } from '../testing/engine-spec.js';
-import { InputLog, leadListed, orderPlaced, settings, tick } from '../testing/market-fixtures.js';
+import {
+  InputLog,
+  leadListed,
+  ORDER_TERMS,
+  orderPlaced,
+  parsed,
+  settings,
+  tick,
+} from '../testing/market-fixtures.js';
 import { MarketEngine } from './market-engine.js';
 import type { MarketInputEvent, MarketOutput } from './market-model.js';
 
@@ -19,20 +27,8 @@ function orderAmended(
   orderId: string,
   change: Partial<EventInput<typeof OrderAmended>> = {},
 ): MarketInputEvent {
-  const checked = OrderAmended.validate({
-    orderId,
-    buyerId: `buyer-of-${orderId}`,
-    filters: {},
-    bid: 50000,
-    modifiers: [],
-    quantity: 10,
-    budget: 1_000_000,
-    exclusivity: 'any',
-    delivery: 'pull',
-    ...change,
-  });
-  if (!checked.ok) throw new Error(`OrderAmended fixture is invalid: ${checked.issues.join('; ')}`);
-  return { type: 'OrderAmended', data: checked.value } as MarketInputEvent;
+  const data = { orderId, buyerId: `buyer-of-${orderId}`, ...ORDER_TERMS, ...change };
+  return { type: 'OrderAmended', data: parsed(OrderAmended, data) } as MarketInputEvent;
 }
 
 const paused = (orderId: string): MarketInputEvent => ({

@@ -7,7 +7,7 @@ import {
   type EventInput,
   type AnyEventDefinition,
 } from '#lx/contracts';
-import type { MarketInput, MarketInputEvent } from '../domain/market-model.js';
+import type { LeadAttributes, MarketInput, MarketInputEvent, OrderTerms } from '../domain/market-model.js';
 
 /*
  * Schema-valid inputs for engine tests: a lead, an order, settings and ticks, each checked
@@ -17,11 +17,40 @@ import type { MarketInput, MarketInputEvent } from '../domain/market-model.js';
 export const T0 = '2030-01-01T10:00:00.000Z';
 const hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
-function parsed<D extends AnyEventDefinition>(definition: D, data: unknown): EventData<D> {
+/** The data checked against its event's schema, as the store would: a fixture the store refuses throws. */
+export function parsed<D extends AnyEventDefinition>(definition: D, data: unknown): EventData<D> {
   const checked = definition.validate(data);
   if (!checked.ok) throw new Error(`${definition.type} fixture is invalid: ${checked.issues.join('; ')}`);
   return checked.value as EventData<D>;
 }
+
+/** A verified, employed woman of 40 in Moscow who wants premium glasses: what a default order buys. */
+export const LEAD_ATTRIBUTES: LeadAttributes = {
+  vertical: 'eyewear',
+  age: 40,
+  gender: 'female',
+  country: 'RU',
+  region: 'RU-MOW',
+  postalPrefix: '101',
+  contacts: { phone: { present: true, verified: true }, email: { present: true, verified: true } },
+  employment: 'employed',
+  maritalStatus: 'married',
+  interests: ['premium_glasses'],
+  stage: 'MQL',
+  sourceChannel: 'search',
+  capturedAt: '2030-01-01T09:55:00.000Z',
+};
+
+/** An order's terms when a test names none: any lead, 10 units at 50 000 within a 1 000 000 budget. */
+export const ORDER_TERMS: OrderTerms = {
+  filters: {},
+  bid: 50000,
+  modifiers: [],
+  quantity: 10,
+  budget: 1_000_000,
+  exclusivity: 'any',
+  delivery: 'pull',
+};
 
 type LeadOverrides = Partial<Omit<EventData<typeof LeadListed>, 'attributes'>> & {
   attributes?: Partial<EventData<typeof LeadListed>['attributes']>;
@@ -35,22 +64,7 @@ export function leadListed(leadId: string, overrides: LeadOverrides = {}): Marke
     leadId,
     sellerId: 'seller-1',
     batchId: 'batch-1',
-    attributes: {
-      vertical: 'eyewear',
-      age: 40,
-      gender: 'female',
-      country: 'RU',
-      region: 'RU-MOW',
-      postalPrefix: '101',
-      contacts: { phone: { present: true, verified: true }, email: { present: true, verified: true } },
-      employment: 'employed',
-      maritalStatus: 'married',
-      interests: ['premium_glasses'],
-      stage: 'MQL',
-      sourceChannel: 'search',
-      capturedAt: '2030-01-01T09:55:00.000Z',
-      ...attributes,
-    },
+    attributes: { ...LEAD_ATTRIBUTES, ...attributes },
     floor: 30000,
     currency: 'RUB',
     exclusivity: { kind: 'exclusive' },
@@ -87,13 +101,7 @@ export function orderPlaced(
     buyerId: `buyer-of-${orderId}`,
     vertical: 'eyewear',
     currency: 'RUB',
-    filters: {},
-    bid: 50000,
-    modifiers: [],
-    quantity: 10,
-    budget: 1_000_000,
-    exclusivity: 'any',
-    delivery: 'pull',
+    ...ORDER_TERMS,
     ...overrides,
   };
   return { type: 'OrderPlaced', data: parsed(OrderPlaced, data) };
