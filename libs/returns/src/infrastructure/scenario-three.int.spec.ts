@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import {
@@ -14,7 +13,7 @@ import { AggregateRepository } from '#lx/event-sourcing';
 import { PostgresEventStore, type RecordedEvent } from '#lx/event-store';
 import { scenarioOneOrder } from '#lx/market-generator';
 import { ProjectionRunner } from '#lx/projections';
-import { createTestDatabase, testRedisPrefix, type TestDatabase } from '#lx/testing';
+import { createTestDatabase, testRedisPrefix, waitUntilTrue, type TestDatabase } from '#lx/testing';
 import {
   accountBalances,
   ledgerProjection,
@@ -99,13 +98,6 @@ describe('scenario 3: the dispute', () => {
   const returnOf = async (n: number) => store.readStream(`return-${allocation(n)}`);
   const decisionOf = async (n: number) =>
     (await returnOf(n)).find((event) => event.type === 'ReturnAccepted' || event.type === 'ReturnRejected');
-  const waitUntil = async (what: string, condition: () => Promise<boolean>, timeoutMs = 60_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(100);
-    }
-  };
 
   const request = (n: number, fields: Partial<EventInput<typeof ReturnRequested>>) =>
     newEvent(ReturnRequested, {
@@ -207,7 +199,7 @@ describe('scenario 3: the dispute', () => {
       await appendAt(store, 'market-eyewear', allocated, iso(now), 'engine:eyewear');
     }
     // Last week's purchase has long left its window: it is posted without anyone asking.
-    await waitUntil(
+    await waitUntilTrue(
       'last week’s transfer to be posted',
       async () => (await transferOf(dataSource, allocation(0)))?.status === 'posted',
     );
@@ -247,7 +239,7 @@ describe('scenario 3: the dispute', () => {
         buyer,
       );
 
-    await waitUntil('the automatic decisions', async () => {
+    await waitUntilTrue('the automatic decisions', async () => {
       const decided = await Promise.all([5, 35, 6, 7, 36].map(decisionOf));
       return decided.every(Boolean);
     });
@@ -273,7 +265,7 @@ describe('scenario 3: the dispute', () => {
       });
     // The phone claims are for the seller to answer first; the rules applied to them are recorded.
     for (const n of phone) {
-      await waitUntil('the rules applied to a phone claim', async () => (await returnOf(n)).length === 2);
+      await waitUntilTrue('the rules applied to a phone claim', async () => (await returnOf(n)).length === 2);
       const events = await returnOf(n);
       expect(events.map((event) => event.type)).toEqual(['ReturnRequested', 'ReturnChecked']);
       const { checks } = events[1]!.data as { checks: { rule: string; outcome: string }[] };
@@ -296,7 +288,7 @@ describe('scenario 3: the dispute', () => {
       });
       await appendAt(store, `return-${allocation(n)}`, response, new Date().toISOString(), sellerOf(n));
     }
-    await waitUntil('the escalations', async () =>
+    await waitUntilTrue('the escalations', async () =>
       (await Promise.all([2, 3, 32].map(returnOf))).every(
         (events) => events.at(-1)?.type === 'ReturnEscalated',
       ),
@@ -315,7 +307,7 @@ describe('scenario 3: the dispute', () => {
   });
 
   it('ends in an exact ledger: who was refunded, who was debited, what happened to the commission', async () => {
-    await waitUntil(
+    await waitUntilTrue(
       'every window to close',
       async () => {
         const [row] = await dataSource.query(
@@ -386,7 +378,7 @@ describe('scenario 3: the dispute', () => {
       evidence: [{ kind: 'email_bounce', description: 'Hard bounce' }],
     });
     await appendAt(store, `return-${allocation(10)}`, late, new Date().toISOString(), buyer);
-    await waitUntil('the late request to be refused', async () => Boolean(await decisionOf(10)));
+    await waitUntilTrue('the late request to be refused', async () => Boolean(await decisionOf(10)));
     const types = (await returnOf(10)).map((event: RecordedEvent) => event.type);
     expect(types).toEqual(['ReturnWindowClosed', 'ReturnRequested', 'ReturnRejected']);
     expect((await decisionOf(10))!.data).toMatchObject({ rule: 'return-window-elapsed' });
