@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EntitySchema } from 'typeorm';
-import type { EventTypeRegistry, RecordedEvent } from '#lx/event-store';
+import { DataSource, EntitySchema } from 'typeorm';
+import { PostgresEventStore, type EventTypeRegistry, type RecordedEvent } from '#lx/event-store';
+import { createTestDatabase, type TestDatabase } from '#lx/testing';
 import { projectionWithHandlers, type Projection } from '../projection.js';
 
 /** Test events: `ThingHappened {n}` on any stream, `OtherThingHappened` on `other-*` streams. */
@@ -106,4 +107,41 @@ export function countingProjection(options: CountingProjectionOptions = {}): Pro
       },
     },
   });
+}
+
+/** A fresh database with the test catalogue's log and a DataSource for the counting projection. */
+export interface ThingDatabase {
+  database: TestDatabase;
+  store: PostgresEventStore;
+  /** Initialised, with the counting projection's entities. */
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+export async function openThingDatabase(
+  label: string,
+  dataSourceOptions: { poolSize?: number; extra?: { options: string } } = {},
+): Promise<ThingDatabase> {
+  const database = await createTestDatabase(label);
+  const store = await PostgresEventStore.connect({
+    connectionString: database.url,
+    registry: projectionTestCatalogue,
+  });
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: database.url,
+    entities: [AppliedEventEntity, StreamTotalEntity],
+    ...dataSourceOptions,
+  });
+  await dataSource.initialize();
+  return {
+    database,
+    store,
+    dataSource,
+    async close() {
+      await dataSource.destroy();
+      await store.close();
+      await database.drop();
+    },
+  };
 }
