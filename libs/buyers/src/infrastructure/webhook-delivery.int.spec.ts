@@ -147,15 +147,18 @@ describe('webhook delivery over BullMQ and Redis', () => {
     await database?.drop();
   });
 
-  it('delivers an allocation to the webhook, signed over timestamp.body, with the decrypted lead', async () => {
-    await store.appendToStream('lead-w1', [leadListed('w1')], { expectedRevision: 'any' });
+  /** The lead listed, then sold at 600 RUB to the buyer's order (the webhook one unless named). */
+  const allocate = async (allocationId: string, leadId: string, toOrder = orderId) => {
+    await store.appendToStream(`lead-${leadId}`, [leadListed(leadId)], { expectedRevision: 'any' });
     await store.appendToStream(
       'market-eyewear',
-      [leadAllocated({ allocationId: 'aw1', leadId: 'w1', orderId, buyerId, price: 60000 })],
-      {
-        expectedRevision: 'any',
-      },
+      [leadAllocated({ allocationId, leadId, orderId: toOrder, buyerId, price: 60000 })],
+      { expectedRevision: 'any' },
     );
+  };
+
+  it('delivers an allocation to the webhook, signed over timestamp.body, with the decrypted lead', async () => {
+    await allocate('aw1', 'w1');
     await waitFor(() => received.length === 1);
     const [hit] = received;
     const account = await loadBuyerAccount(repository, buyerId);
@@ -180,14 +183,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
   it('retries with backoff, dead-letters after the last attempt, and redelivers on request', async () => {
     answer = 503;
     const before = received.length;
-    await store.appendToStream('lead-w2', [leadListed('w2')], { expectedRevision: 'any' });
-    await store.appendToStream(
-      'market-eyewear',
-      [leadAllocated({ allocationId: 'aw2', leadId: 'w2', orderId, buyerId, price: 60000 })],
-      {
-        expectedRevision: 'any',
-      },
-    );
+    await allocate('aw2', 'w2');
     await waitFor(async () => (await delivery.status(buyerId, 'aw2'))?.state === 'dead');
     expect(received.length - before).toBe(3);
     expect(await delivery.status(buyerId, 'aw2')).toMatchObject({
@@ -233,23 +229,9 @@ describe('webhook delivery over BullMQ and Redis', () => {
       },
     });
     const before = received.length;
-    await store.appendToStream('lead-w3', [leadListed('w3')], { expectedRevision: 'any' });
-    await store.appendToStream(
-      'market-eyewear',
-      [leadAllocated({ allocationId: 'aw3', leadId: 'w3', orderId: pullOrder, buyerId, price: 60000 })],
-      {
-        expectedRevision: 'any',
-      },
-    );
+    await allocate('aw3', 'w3', pullOrder);
     // A webhook allocation appended after it proves the dispatcher got past the pull one.
-    await store.appendToStream('lead-w4', [leadListed('w4')], { expectedRevision: 'any' });
-    await store.appendToStream(
-      'market-eyewear',
-      [leadAllocated({ allocationId: 'aw4', leadId: 'w4', orderId, buyerId, price: 60000 })],
-      {
-        expectedRevision: 'any',
-      },
-    );
+    await allocate('aw4', 'w4');
     await waitFor(async () => (await delivery.status(buyerId, 'aw4'))?.state === 'delivered');
     expect(received.slice(before).map((hit) => JSON.parse(hit.body).deliveryId)).toEqual(['aw4']);
     expect(await delivery.status(buyerId, 'aw3')).toBeNull();
@@ -268,12 +250,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
     });
     const signatureOf = async (allocationId: string, leadId: string) => {
       const from = received.length;
-      await store.appendToStream(`lead-${leadId}`, [leadListed(leadId)], { expectedRevision: 'any' });
-      await store.appendToStream(
-        'market-eyewear',
-        [leadAllocated({ allocationId, leadId, orderId, buyerId, price: 60000 })],
-        { expectedRevision: 'any' },
-      );
+      await allocate(allocationId, leadId);
       await waitFor(() => received.length > from);
       const hit = received[from]!;
       return {
@@ -309,14 +286,6 @@ describe('webhook delivery over BullMQ and Redis', () => {
     const loseRedis = async () => {
       const keys = await redis.keys(`${options.redisPrefix}:*`);
       if (keys.length) await redis.del(...keys);
-    };
-    const allocate = async (allocationId: string, leadId: string) => {
-      await store.appendToStream(`lead-${leadId}`, [leadListed(leadId)], { expectedRevision: 'any' });
-      await store.appendToStream(
-        'market-eyewear',
-        [leadAllocated({ allocationId, leadId, orderId, buyerId, price: 60000 })],
-        { expectedRevision: 'any' },
-      );
     };
     const hitsOf = (allocationId: string) =>
       received.filter((hit) => JSON.parse(hit.body).deliveryId === allocationId).map((hit) => hit.answered);
