@@ -7,6 +7,7 @@ import {
   type EventInput,
   type AnyEventDefinition,
 } from '#lx/contracts';
+import type { EventStore, LogPosition } from '#lx/event-store';
 import type { LeadAttributes, MarketInput, MarketInputEvent, OrderTerms } from '../domain/market-model.js';
 
 /*
@@ -149,4 +150,33 @@ export class InputLog {
   inputs(events: readonly MarketInputEvent[], at = this.defaultAt): MarketInput[] {
     return events.map((event) => this.input(event, at));
   }
+}
+
+/**
+ * Appends an eyewear market input to the stream its writer appends it to (the lead's, the buyer's,
+ * the market's settings or clock), at the domain time `at`; returns its log position.
+ */
+export async function appendMarketInput(
+  store: EventStore,
+  event: MarketInputEvent,
+  at: string,
+): Promise<LogPosition> {
+  const data = event.data as { leadId?: string; buyerId?: string };
+  const stream =
+    event.type === 'MarketSettingsChanged'
+      ? 'marketSettings-eyewear'
+      : event.type === 'MarketClockTicked'
+        ? 'marketClock-eyewear'
+        : event.type.startsWith('Lead')
+          ? `lead-${data.leadId}`
+          : `buyer-${data.buyerId}`;
+  const metadata = { occurredAt: at, actor: 'test' };
+  const { position } = await store.appendToStream(
+    stream,
+    [{ type: event.type, data: event.data, metadata }],
+    {
+      expectedRevision: 'any',
+    },
+  );
+  return position;
 }
