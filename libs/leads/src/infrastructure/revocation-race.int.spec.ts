@@ -12,6 +12,7 @@ import { openLeadsDatabase, type LeadsDatabase } from '../testing/leads-database
 import { createLeadsRuntime, type LeadsRuntime } from './leads-runtime.js';
 import { packagedContactChecks } from './contact-checks.js';
 import { sellerReadModel } from './read-model/seller-read-model.projection.js';
+import { runProjection } from '../../../projections/src/testing/run-projection.js';
 
 /** A promise the test opens: the verification waits at it until the revocation has been sent. */
 function gate() {
@@ -42,12 +43,7 @@ describe('a consumer revocation racing a batch verification', () => {
     runtime = await createLeadsRuntime(leads.config, store, pool);
     dataSource = new DataSource({ type: 'postgres', url: database.url, entities: [] });
     await dataSource.initialize();
-    sellerLeads = await ProjectionRunner.start({
-      projection: sellerReadModel,
-      store,
-      dataSource,
-      pollIntervalMs: 50,
-    });
+    sellerLeads = await runProjection(sellerReadModel, store, dataSource);
     await sellerLeads.caughtUp;
     // The read model lags the log, as it may at any moment: the revocation must not depend on it.
     await sellerLeads.pause();

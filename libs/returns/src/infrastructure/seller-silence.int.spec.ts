@@ -8,6 +8,7 @@ import { appendAt } from '../../../ledger/src/testing/settlement-fixtures.js';
 import { appendReturnRequest, appendSale } from '../testing/sales.js';
 import { startSettlementWorker, type SettlementWorker } from '../testing/settlement-worker.js';
 import { returnFactsProjection } from './return-facts.projection.js';
+import { runProjection } from '../../../projections/src/testing/run-projection.js';
 
 /*
  * A seller who never answers must not hold a return (and the money behind it) forever: when its
@@ -36,12 +37,7 @@ describe('a seller’s silence', () => {
       extra: { options: '-c search_path=rm_return_facts,public' },
     });
     await dataSource.initialize();
-    runner = await ProjectionRunner.start({
-      projection: returnFactsProjection,
-      store,
-      dataSource,
-      pollIntervalMs: 50,
-    });
+    runner = await runProjection(returnFactsProjection, store, dataSource);
     settlement = startSettlementWorker({
       store,
       dataSource,
