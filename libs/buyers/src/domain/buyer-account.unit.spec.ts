@@ -25,6 +25,16 @@ const terms = (change: Partial<OrderTerms> = {}): OrderTerms => ({
 const insufficientFunds = (message: string, available: number, requested: number) =>
   new BuyerAccountError('insufficient-funds', message, { currency: 'RUB', available, requested });
 
+/** An accepted return's 600 RUB (or 600 of `currency`) credited back, where the decider put it. */
+const credited = (
+  creditedTo: 'available' | 'order_budget',
+  allocationId = 'alloc-1',
+  currency = 'RUB',
+): BuyerAccountEvent => ({
+  type: 'RefundCredited',
+  data: { buyerId, orderId, allocationId, amount: 60_000, currency, creditedTo },
+});
+
 const deposited = (amount: number, depositId = 'd-1', currency = 'RUB'): BuyerAccountEvent => ({
   type: 'FundsDeposited',
   data: { buyerId, depositId, amount, currency, reference: `ref-${depositId}` },
@@ -328,13 +338,6 @@ describe('buyer account: refunds of accepted returns', () => {
     amount: 60_000,
     currency: 'RUB',
     replace,
-  });
-  const credited = (
-    creditedTo: 'available' | 'order_budget',
-    allocationId = 'alloc-1',
-  ): BuyerAccountEvent => ({
-    type: 'RefundCredited',
-    data: { buyerId, orderId, allocationId, amount: 60_000, currency: 'RUB', creditedTo },
   });
 
   it('without a replacement the price becomes available', () => {
@@ -662,19 +665,7 @@ describe('buyer account: money at the boundaries', () => {
     spec
       .given([deposited(5_000_000), placedExpiring(NOW), released(0)])
       .when(refundWithReplacement())
-      .then([
-        {
-          type: 'RefundCredited',
-          data: {
-            buyerId,
-            orderId,
-            allocationId: 'alloc-1',
-            amount: 60_000,
-            currency: 'RUB',
-            creditedTo: 'available',
-          },
-        },
-      ]);
+      .then([credited('available')]);
     const [, replacement] = buyerAccountDecider.decide(
       refundWithReplacement(),
       foldEvents(buyerAccountDecider, [deposited(5_000_000), placedExpiring(JUST_AFTER), released(0)]),
@@ -687,19 +678,7 @@ describe('buyer account: money at the boundaries', () => {
     spec
       .given([deposited(5_000_000), placed(), released(0)])
       .when(refundWithReplacement('EUR'))
-      .then([
-        {
-          type: 'RefundCredited',
-          data: {
-            buyerId,
-            orderId,
-            allocationId: 'alloc-1',
-            amount: 60_000,
-            currency: 'EUR',
-            creditedTo: 'available',
-          },
-        },
-      ]);
+      .then([credited('available', 'alloc-1', 'EUR')]);
   });
 
   it('a replacement without a max bid stays without one', () => {

@@ -73,6 +73,20 @@ describe('webhook delivery over BullMQ and Redis', () => {
     }
   };
 
+  /** A delivery instance of the buyers app, on the suite's store, vault and delivery records. */
+  const startDelivery = async (settings: BuyersOptions) => {
+    const instance = new WebhookDelivery(
+      settings,
+      store,
+      repository,
+      vault,
+      records,
+      new WebhookTargets(settings.webhookTargets),
+    );
+    await instance.start(true);
+    return instance;
+  };
+
   beforeAll(async () => {
     database = await createTestDatabase('buyers_webhooks');
     store = await PostgresEventStore.connect({ connectionString: database.url, registry: eventCatalogue });
@@ -125,15 +139,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
     dataSource = await new DataSource({ type: 'postgres', url: database.url }).initialize();
     records = new DeliveryRecords(dataSource);
     await records.ensureSchema();
-    delivery = new WebhookDelivery(
-      options,
-      store,
-      repository,
-      vault,
-      records,
-      new WebhookTargets(options.webhookTargets),
-    );
-    await delivery.start(true);
+    delivery = await startDelivery(options);
   });
 
   afterAll(async () => {
@@ -291,22 +297,10 @@ describe('webhook delivery over BullMQ and Redis', () => {
       received.filter((hit) => JSON.parse(hit.body).deliveryId === allocationId).map((hit) => hit.answered);
     // Retries ten minutes apart: a delivery that failed once waits in Redis as a delayed job.
     const patient = { ...options, webhookBackoffMs: 600_000, webhookReconcileMs: 200 };
-    const startInstance = async (settings: BuyersOptions) => {
-      const instance = new WebhookDelivery(
-        settings,
-        store,
-        repository,
-        vault,
-        records,
-        new WebhookTargets(settings.webhookTargets),
-      );
-      await instance.start(true);
-      return instance;
-    };
 
     it('the periodic reconciliation queues a pending delivery again; it arrives once', async () => {
       await delivery.stop();
-      delivery = await startInstance(patient);
+      delivery = await startDelivery(patient);
       answer = 503;
       await allocate('aw7', 'w7');
       await waitFor(async () => (await delivery.status(buyerId, 'aw7'))?.attempts === 1);
@@ -327,7 +321,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
       await delivery.stop();
       await loseRedis();
       answer = 200;
-      delivery = await startInstance({ ...patient, webhookReconcileMs: 600_000 });
+      delivery = await startDelivery({ ...patient, webhookReconcileMs: 600_000 });
       await waitFor(async () => (await delivery.status(buyerId, 'aw8'))?.state === 'delivered');
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(hitsOf('aw8')).toEqual([503, 200]);

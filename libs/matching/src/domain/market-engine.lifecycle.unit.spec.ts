@@ -1,12 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { OrderAmended, type EventInput } from '#lx/contracts';
 import { at, engineSpec } from '../testing/engine-spec.js';
 import {
   InputLog,
   leadListed,
-  ORDER_TERMS,
+  orderAmended,
   orderPlaced,
-  parsed,
   settings,
   tick,
 } from '../testing/market-fixtures.js';
@@ -21,15 +19,6 @@ import type { MarketInputEvent, MarketOutput } from './market-model.js';
 const spec = engineSpec();
 const allocations = (outputs: MarketOutput[]) =>
   outputs.filter((output) => output.type === 'LeadAllocated').map((output) => output.data);
-
-/** The order's whole terms replaced (fixture defaults: bid 50 000, quantity 10, budget 1 000 000). */
-function orderAmended(
-  orderId: string,
-  change: Partial<EventInput<typeof OrderAmended>> = {},
-): MarketInputEvent {
-  const data = { orderId, buyerId: `buyer-of-${orderId}`, ...ORDER_TERMS, ...change };
-  return { type: 'OrderAmended', data: parsed(OrderAmended, data) } as MarketInputEvent;
-}
 
 const paused = (orderId: string): MarketInputEvent => ({
   type: 'OrderPaused',

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   LeadListed,
+  OrderAmended,
   OrderPlaced,
   RefundCredited,
   type EventData,
@@ -19,7 +20,7 @@ export const T0 = '2030-01-01T10:00:00.000Z';
 const hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** The data checked against its event's schema, as the store would: a fixture the store refuses throws. */
-export function parsed<D extends AnyEventDefinition>(definition: D, data: unknown): EventData<D> {
+function parsed<D extends AnyEventDefinition>(definition: D, data: unknown): EventData<D> {
   const checked = definition.validate(data);
   if (!checked.ok) throw new Error(`${definition.type} fixture is invalid: ${checked.issues.join('; ')}`);
   return checked.value as EventData<D>;
@@ -106,6 +107,15 @@ export function orderPlaced(
     ...overrides,
   };
   return { type: 'OrderPlaced', data: parsed(OrderPlaced, data) };
+}
+
+/** The order's whole terms replaced (defaults: bid 50 000, quantity 10, budget 1 000 000). */
+export function orderAmended(
+  orderId: string,
+  change: Partial<EventInput<typeof OrderAmended>> = {},
+): MarketInputEvent {
+  const data = { orderId, buyerId: `buyer-of-${orderId}`, ...ORDER_TERMS, ...change };
+  return { type: 'OrderAmended', data: parsed(OrderAmended, data) } as MarketInputEvent;
 }
 
 /** An accepted return's price credited back on the buyer stream (`order_budget`: a replacement). */

@@ -1,17 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DataSource } from 'typeorm';
-import { eventCatalogue } from '#lx/contracts';
-import { PostgresEventStore } from '#lx/event-store';
+import type { DataSource } from 'typeorm';
+import type { PostgresEventStore } from '#lx/event-store';
 import { ProjectionRunner } from '#lx/projections';
-import {
-  createTestDatabase,
-  flushRedisPrefix,
-  testRedisPrefix,
-  waitUntilTrue,
-  type TestDatabase,
-} from '#lx/testing';
+import { flushRedisPrefix, testRedisPrefix, waitUntilTrue } from '#lx/testing';
 import { appendReturnRequest, appendSale } from '../testing/sales.js';
 import { startSettlementWorker, type SettlementWorker } from '../testing/settlement-worker.js';
+import { openSettlementDatabase, type SettlementDatabase } from '../testing/settlement-database.js';
 import { SchedulesFromTheLog } from '../application/schedules-from-the-log.js';
 import {
   PendingSettlementsReadModels,
@@ -29,7 +23,7 @@ const WINDOW_MS = 4_000;
 const ANSWER_MS = 4_000;
 
 describe('settlement’s scheduled jobs after Redis lost them', () => {
-  let database: TestDatabase;
+  let settlementDatabase: SettlementDatabase;
   let store: PostgresEventStore;
   let dataSource: DataSource;
   let runners: ProjectionRunner[];
@@ -47,14 +41,8 @@ describe('settlement’s scheduled jobs after Redis lost them', () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase('schedules_redis_loss');
-    store = await PostgresEventStore.connect({ connectionString: database.url, registry: eventCatalogue });
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: database.url,
-      extra: { options: '-c search_path=rm_return_facts,public' },
-    });
-    await dataSource.initialize();
+    settlementDatabase = await openSettlementDatabase('schedules_redis_loss', ['rm_return_facts']);
+    ({ store, dataSource } = settlementDatabase);
     runners = await Promise.all(
       [returnFactsProjection, pendingSettlementsProjection].map((projection) =>
         ProjectionRunner.start({ projection, store, dataSource, pollIntervalMs: 50 }),
@@ -72,9 +60,7 @@ describe('settlement’s scheduled jobs after Redis lost them', () => {
   afterAll(async () => {
     await settlement?.stop();
     await Promise.all((runners ?? []).map((runner) => runner.stop()));
-    await dataSource?.destroy();
-    await store?.close();
-    await database?.drop();
+    await settlementDatabase?.close();
   });
 
   const waitUntil = (what: string, condition: () => Promise<boolean>) =>

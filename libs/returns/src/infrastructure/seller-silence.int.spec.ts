@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DataSource } from 'typeorm';
-import { SellerResponded, eventCatalogue, newEvent } from '#lx/contracts';
-import { PostgresEventStore } from '#lx/event-store';
+import type { DataSource } from 'typeorm';
+import { SellerResponded, newEvent } from '#lx/contracts';
+import type { PostgresEventStore } from '#lx/event-store';
 import { ProjectionRunner } from '#lx/projections';
-import { createTestDatabase, testRedisPrefix, waitUntilTrue, type TestDatabase } from '#lx/testing';
+import { testRedisPrefix, waitUntilTrue } from '#lx/testing';
 import { appendAt } from '../../../ledger/src/testing/settlement-fixtures.js';
 import { appendReturnRequest, appendSale } from '../testing/sales.js';
 import { startSettlementWorker, type SettlementWorker } from '../testing/settlement-worker.js';
+import { openSettlementDatabase, type SettlementDatabase } from '../testing/settlement-database.js';
 import { returnFactsProjection } from './return-facts.projection.js';
 import { runProjection } from '../../../projections/src/testing/run-projection.js';
 
@@ -19,7 +20,7 @@ import { runProjection } from '../../../projections/src/testing/run-projection.j
 const ANSWER_MS = 1_500;
 
 describe('a seller’s silence', () => {
-  let database: TestDatabase;
+  let settlementDatabase: SettlementDatabase;
   let store: PostgresEventStore;
   let dataSource: DataSource;
   let runner: ProjectionRunner;
@@ -29,14 +30,8 @@ describe('a seller’s silence', () => {
   const seller = `seller-${run}`;
 
   beforeAll(async () => {
-    database = await createTestDatabase('seller_silence');
-    store = await PostgresEventStore.connect({ connectionString: database.url, registry: eventCatalogue });
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: database.url,
-      extra: { options: '-c search_path=rm_return_facts,public' },
-    });
-    await dataSource.initialize();
+    settlementDatabase = await openSettlementDatabase('seller_silence', ['rm_return_facts']);
+    ({ store, dataSource } = settlementDatabase);
     runner = await runProjection(returnFactsProjection, store, dataSource);
     settlement = startSettlementWorker({
       store,
@@ -53,9 +48,7 @@ describe('a seller’s silence', () => {
   afterAll(async () => {
     await settlement?.stop();
     await runner?.stop();
-    await dataSource?.destroy();
-    await store?.close();
-    await database?.drop();
+    await settlementDatabase?.close();
   });
 
   const eventsOf = async (allocationId: string) => store.readStream(`return-${allocationId}`);
