@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { DataSource } from 'typeorm';
-import {
-  FundsDeposited,
-  MarketSettingsChanged,
-  ReturnRequested,
-  SellerResponded,
-  eventCatalogue,
-  newEvent,
-  type EventInput,
-} from '#lx/contracts';
+import type { DataSource } from 'typeorm';
+import { FundsDeposited, ReturnRequested, SellerResponded, newEvent, type EventInput } from '#lx/contracts';
 import { AggregateRepository } from '#lx/event-sourcing';
 import { PostgresEventStore, type RecordedEvent } from '#lx/event-store';
 import { scenarioOneOrder } from '#lx/market-generator';
 import { ProjectionRunner } from '#lx/projections';
-import { createTestDatabase, testRedisPrefix, waitUntilTrue, type TestDatabase } from '#lx/testing';
+import { testRedisPrefix, waitUntilTrue } from '#lx/testing';
 import {
   accountBalances,
   ledgerProjection,
@@ -28,6 +20,8 @@ import {
   orderPlaced,
   type OrderTermsInput,
 } from '../../../ledger/src/testing/settlement-fixtures.js';
+import { settings } from '../../../matching/src/testing/market-fixtures.js';
+import { openSettlementDatabase, type SettlementDatabase } from '../testing/settlement-database.js';
 import { ReturnDecisionExistsError } from '../domain/return-errors.js';
 import { returnFactsProjection } from './return-facts.projection.js';
 import { readSellerHistory, sellerHistoryProjection } from './seller-history.projection.js';
@@ -48,7 +42,7 @@ const COMMISSION = 9_000; // 15 %
 const PROCEEDS = 51_000;
 
 describe('scenario 3: the dispute', () => {
-  let database: TestDatabase;
+  let settlementDatabase: SettlementDatabase;
   let store: PostgresEventStore;
   let dataSource: DataSource;
   const runners: ProjectionRunner[] = [];
@@ -62,14 +56,12 @@ describe('scenario 3: the dispute', () => {
   const sellerOf = (n: number) => (n <= 30 ? anna : boris);
 
   beforeAll(async () => {
-    database = await createTestDatabase('scenario_three');
-    store = await PostgresEventStore.connect({ connectionString: database.url, registry: eventCatalogue });
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: database.url,
-      extra: { options: '-c search_path=rm_ledger,rm_return_facts,rm_seller_history,public' },
-    });
-    await dataSource.initialize();
+    settlementDatabase = await openSettlementDatabase('scenario_three', [
+      'rm_ledger',
+      'rm_return_facts',
+      'rm_seller_history',
+    ]);
+    ({ store, dataSource } = settlementDatabase);
     for (const projection of [ledgerProjection, returnFactsProjection, sellerHistoryProjection])
       runners.push(await ProjectionRunner.start({ projection, store, dataSource, pollIntervalMs: 50 }));
     const options = {
@@ -90,9 +82,7 @@ describe('scenario 3: the dispute', () => {
     await queue?.queue.obliterate({ force: true }).catch(() => undefined);
     await queue?.close();
     for (const runner of runners) await runner.stop();
-    await dataSource?.destroy();
-    await store?.close();
-    await database?.drop();
+    await settlementDatabase?.close();
   });
 
   const returnOf = async (n: number) => store.readStream(`return-${allocation(n)}`);
@@ -115,19 +105,8 @@ describe('scenario 3: the dispute', () => {
     const now = Date.now();
     const iso = (ms: number) => new Date(ms).toISOString();
     const lastWeek = now - 6 * 24 * 3_600_000;
-    await appendAt(
-      store,
-      'marketSettings-eyewear',
-      newEvent(MarketSettingsChanged, {
-        vertical: 'eyewear',
-        currency: 'RUB',
-        commissionBps: 1500,
-        returnWindowHours: 72,
-        dedupeWindowDays: 30,
-        listingLifetimeHours: 72,
-      }),
-      iso(lastWeek - 60_000),
-    );
+    // The engine tests' market: RUB, 15 % commission, 72-hour windows, 30 days of dedupe.
+    await appendAt(store, 'marketSettings-eyewear', settings(), iso(lastWeek - 60_000));
     const deposit = {
       buyerId: buyer,
       depositId: `dep-${run}`,
