@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { at, engineSpec } from '../testing/engine-spec.js';
+import { allocations, at, engineSpec } from '../testing/engine-spec.js';
 import {
   InputLog,
   leadListed,
@@ -9,7 +9,7 @@ import {
   tick,
 } from '../testing/market-fixtures.js';
 import { MarketEngine } from './market-engine.js';
-import type { MarketInputEvent, MarketOutput } from './market-model.js';
+import type { MarketInputEvent } from './market-model.js';
 
 /*
  * An order's and a listing's life in the engine: amendments, pauses, expiries and the clock, and
@@ -17,8 +17,6 @@ import type { MarketInputEvent, MarketOutput } from './market-model.js';
  */
 
 const spec = engineSpec();
-const allocations = (outputs: MarketOutput[]) =>
-  outputs.filter((output) => output.type === 'LeadAllocated').map((output) => output.data);
 
 const paused = (orderId: string): MarketInputEvent => ({
   type: 'OrderPaused',
