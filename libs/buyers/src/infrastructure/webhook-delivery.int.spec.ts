@@ -73,6 +73,21 @@ describe('webhook delivery over BullMQ and Redis', () => {
     }
   };
 
+  /** The buyer's eyewear order for any lead at 600 RUB, delivered as `terms.delivery` says. */
+  const placeOrder = (
+    id: string,
+    terms: { quantity: number; budget: number; delivery: 'webhook' | 'pull' },
+  ) =>
+    repository.handle(buyerStream(buyerId), buyerAccountDecider, {
+      kind: 'place-order',
+      marketOpen: true,
+      buyerId,
+      orderId: id,
+      vertical: 'eyewear',
+      currency: 'RUB',
+      terms: { filters: {}, bid: 60000, modifiers: [], exclusivity: 'any', ...terms },
+    });
+
   /** A delivery instance of the buyers app, on the suite's store, vault and delivery records. */
   const startDelivery = async (settings: BuyersOptions) => {
     const instance = new WebhookDelivery(
@@ -113,23 +128,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
       currency: 'RUB',
       reference: 'r',
     });
-    await repository.handle(stream, buyerAccountDecider, {
-      kind: 'place-order',
-      marketOpen: true,
-      buyerId,
-      orderId,
-      vertical: 'eyewear',
-      currency: 'RUB',
-      terms: {
-        filters: {},
-        bid: 60000,
-        modifiers: [],
-        quantity: 5,
-        budget: 300_000,
-        exclusivity: 'any',
-        delivery: 'webhook',
-      },
-    });
+    await placeOrder(orderId, { quantity: 5, budget: 300_000, delivery: 'webhook' });
     await repository.handle(stream, buyerAccountDecider, {
       kind: 'configure-webhook',
       buyerId,
@@ -217,23 +216,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
 
   it('does not call the webhook for an order that pulls', async () => {
     const pullOrder = randomUUID();
-    await repository.handle(buyerStream(buyerId), buyerAccountDecider, {
-      kind: 'place-order',
-      marketOpen: true,
-      buyerId,
-      orderId: pullOrder,
-      vertical: 'eyewear',
-      currency: 'RUB',
-      terms: {
-        filters: {},
-        bid: 60000,
-        modifiers: [],
-        quantity: 1,
-        budget: 60000,
-        exclusivity: 'any',
-        delivery: 'pull',
-      },
-    });
+    await placeOrder(pullOrder, { quantity: 1, budget: 60000, delivery: 'pull' });
     const before = received.length;
     await allocate('aw3', 'w3', pullOrder);
     // A webhook allocation appended after it proves the dispatcher got past the pull one.

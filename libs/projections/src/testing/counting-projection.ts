@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource, EntitySchema } from 'typeorm';
-import { PostgresEventStore, type EventTypeRegistry, type RecordedEvent } from '#lx/event-store';
-import { createTestDatabase, type TestDatabase } from '#lx/testing';
+import { EntitySchema } from 'typeorm';
+import type { EventTypeRegistry, RecordedEvent } from '#lx/event-store';
 import { projectionWithHandlers, type Projection } from '../projection.js';
+import { openReadModelDatabase, type ReadModelDatabase } from './read-model-database.js';
 
 /** Test events: `ThingHappened {n}` on any stream, `OtherThingHappened` on `other-*` streams. */
 export const projectionTestCatalogue: EventTypeRegistry = {
@@ -110,38 +110,14 @@ export function countingProjection(options: CountingProjectionOptions = {}): Pro
 }
 
 /** A fresh database with the test catalogue's log and a DataSource for the counting projection. */
-export interface ThingDatabase {
-  database: TestDatabase;
-  store: PostgresEventStore;
-  /** Initialised, with the counting projection's entities. */
-  dataSource: DataSource;
-  close(): Promise<void>;
-}
+export type ThingDatabase = ReadModelDatabase;
 
-export async function openThingDatabase(
+export function openThingDatabase(
   label: string,
   dataSourceOptions: { poolSize?: number; extra?: { options: string } } = {},
 ): Promise<ThingDatabase> {
-  const database = await createTestDatabase(label);
-  const store = await PostgresEventStore.connect({
-    connectionString: database.url,
-    registry: projectionTestCatalogue,
-  });
-  const dataSource = new DataSource({
-    type: 'postgres',
-    url: database.url,
+  return openReadModelDatabase(label, projectionTestCatalogue, {
     entities: [AppliedEventEntity, StreamTotalEntity],
     ...dataSourceOptions,
   });
-  await dataSource.initialize();
-  return {
-    database,
-    store,
-    dataSource,
-    async close() {
-      await dataSource.destroy();
-      await store.close();
-      await database.drop();
-    },
-  };
 }
