@@ -21,6 +21,7 @@ import {
   type OrderTermsInput,
 } from '../../../ledger/src/testing/settlement-fixtures.js';
 import { settings } from '../../../matching/src/testing/market-fixtures.js';
+import { ANNA_STATEMENT } from '../testing/scenario-three-statements.js';
 import { openSettlementDatabase, type SettlementDatabase } from '../testing/settlement-database.js';
 import { ReturnDecisionExistsError } from '../domain/return-errors.js';
 import { returnFactsProjection } from './return-facts.projection.js';
@@ -324,18 +325,7 @@ describe('scenario 3: the dispute', () => {
       expect((await transferOf(dataSource, allocation(n)))?.status).toBe('posted');
 
     const annaStatement = await readSellerStatement(dataSource, anna, 'RUB');
-    expect(annaStatement).toMatchObject({
-      sold: { count: 30, gross: 30 * PRICE, proceeds: 30 * PROCEEDS },
-      returned: {
-        count: 2,
-        gross: 2 * PRICE,
-        proceedsDebited: 2 * PROCEEDS,
-        commissionReversed: 2 * COMMISSION,
-      },
-      commission: 28 * COMMISSION,
-      paidOut: 0,
-      balances: { pending: 0, available: 28 * PROCEEDS },
-    });
+    expect(annaStatement).toMatchObject(ANNA_STATEMENT);
     expect(await readSellerHistory(dataSource, anna)).toMatchObject({
       sold: 30,
       returned: 2,
