@@ -35,6 +35,23 @@ const credited = (
   data: { buyerId, orderId, allocationId, amount: 60_000, currency, creditedTo },
 });
 
+/** The engine closed the order having spent `spent` of its budget: the rest is released. */
+const release = (spent: number): BuyerAccountCommand => ({
+  kind: 'release-closed-order',
+  buyerId,
+  orderId,
+  spent,
+});
+
+/** The engine closed the order before it could buy the replacement for alloc-1's refund. */
+const declined: BuyerAccountCommand = {
+  kind: 'replace-declined',
+  buyerId,
+  orderId,
+  allocationId: 'alloc-1',
+  amount: 60_000,
+};
+
 const deposited = (amount: number, depositId = 'd-1', currency = 'RUB'): BuyerAccountEvent => ({
   type: 'FundsDeposited',
   data: { buyerId, depositId, amount, currency, reference: `ref-${depositId}` },
@@ -272,7 +289,7 @@ describe('buyer account: pause, resume, cancel', () => {
       .then(expect.objectContaining({ code: 'order-state-conflict' }) as never);
     spec
       .given([deposited(3_000_000), placed(), cancelled, released(3_000_000)])
-      .when({ kind: 'release-closed-order', buyerId, orderId, spent: 0 })
+      .when(release(0))
       .then([]);
   });
 
@@ -285,13 +302,6 @@ describe('buyer account: pause, resume, cancel', () => {
 });
 
 describe('buyer account: releasing the unspent budget when the engine closes the order', () => {
-  const release = (spent: number): BuyerAccountCommand => ({
-    kind: 'release-closed-order',
-    buyerId,
-    orderId,
-    spent,
-  });
-
   it('gives back what the order holds beyond what the engine spent, once', () => {
     spec
       .given([deposited(5_000_000), placed()])
@@ -363,7 +373,7 @@ describe('buyer account: refunds of accepted returns', () => {
     // When the order closes, the refund leaves with what it did not spend.
     spec
       .given([deposited(5_000_000), placed(), credited('order_budget')])
-      .when({ kind: 'release-closed-order', buyerId, orderId, spent: 3_000_000 })
+      .when(release(3_000_000))
       .then([released(60_000)]);
   });
 
@@ -422,13 +432,6 @@ describe('buyer account: refunds of accepted returns', () => {
   });
 
   it('a replacement the engine declined (it closed the order first) is bought by a one-lead order', () => {
-    const declined: BuyerAccountCommand = {
-      kind: 'replace-declined',
-      buyerId,
-      orderId,
-      allocationId: 'alloc-1',
-      amount: 60_000,
-    };
     const replacement = {
       type: 'OrderPlaced',
       data: {
@@ -636,12 +639,6 @@ describe('buyer account: money at the boundaries', () => {
   });
 
   it('an order the engine spent entirely releases nothing; one unit more than it holds is refused', () => {
-    const release = (spent: number): BuyerAccountCommand => ({
-      kind: 'release-closed-order',
-      buyerId,
-      orderId,
-      spent,
-    });
     spec
       .given([deposited(5_000_000), placed()])
       .when(release(3_000_000))
@@ -697,13 +694,6 @@ describe('buyer account: money at the boundaries', () => {
   });
 
   it('a declined replacement is bought when the available balance covers it exactly, not a unit short', () => {
-    const declined: BuyerAccountCommand = {
-      kind: 'replace-declined',
-      buyerId,
-      orderId,
-      allocationId: 'alloc-1',
-      amount: 60_000,
-    };
     // Available after the close: deposit − spent = 60 000 exactly, then one unit short.
     const given = (deposit: number) => [deposited(deposit), placed(), released(0)];
     expect(
@@ -831,14 +821,6 @@ describe('buyer account: webhook URLs and cancel reasons', () => {
 });
 
 describe('buyer account: a declined replacement buys only for a closed, uncancelled order', () => {
-  const declined: BuyerAccountCommand = {
-    kind: 'replace-declined',
-    buyerId,
-    orderId,
-    allocationId: 'alloc-1',
-    amount: 60_000,
-  };
-
   it('an unknown order, a cancelled one, or one the account still sees live buys no replacement', () => {
     spec
       .given([deposited(5_000_000)])
