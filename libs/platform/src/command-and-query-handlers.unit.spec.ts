@@ -30,37 +30,34 @@ const HANDLED_QUERY = '__queryHandler__';
 
 type Class = abstract new (...args: never[]) => unknown;
 
-const messageFiles: Record<string, { exports: Record<string, unknown>; handlers: unknown[] }> = {
-  'access participant commands': {
-    exports: participantCommands,
-    handlers: participantCommands.participantCommandHandlers,
-  },
-  'access participant queries': {
-    exports: participantQueries,
-    handlers: participantQueries.participantQueryHandlers,
-  },
-  'audit commands': { exports: auditCommands, handlers: auditCommands.auditCommandHandlers },
-  'audit queries': { exports: auditQueries, handlers: auditQueries.auditQueryHandlers },
-  'buyers after-sale commands': {
-    exports: afterSaleCommands,
-    handlers: afterSaleCommands.afterSaleCommandHandlers,
-  },
-  'buyers account commands': {
-    exports: buyerAccountCommands,
-    handlers: buyerAccountCommands.buyerAccountCommandHandlers,
-  },
-  'buyers delivery commands': {
-    exports: deliveryCommands,
-    handlers: deliveryCommands.deliveryCommandHandlers,
-  },
-  'buyers queries': { exports: buyerReads, handlers: buyerReads.buyerQueryHandlers },
-  'leads commands': { exports: sellerCommands, handlers: sellerCommands.sellerCommandHandlers },
-  'leads queries': { exports: sellerReads, handlers: sellerReads.sellerQueryHandlers },
-  'ledger commands': { exports: payoutCommands, handlers: payoutCommands.ledgerCommandHandlers },
-  'ledger queries': { exports: ledgerQueries, handlers: ledgerQueries.ledgerQueryHandlers },
-  'matching market settings': { exports: marketSettings, handlers: marketSettings.marketSettingsHandlers },
-  'returns commands': { exports: disputeCommands, handlers: disputeCommands.disputeCommandHandlers },
-  'returns queries': { exports: disputeQueries, handlers: disputeQueries.disputeQueryHandlers },
+/** A library's message file and the handler list (one of its exports, by name) its module registers. */
+interface MessageFile {
+  exports: Record<string, unknown>;
+  handlers: unknown[];
+}
+function messageFile<Exports extends Record<string, unknown>>(
+  exports: Exports,
+  handlerList: keyof Exports & string,
+): MessageFile {
+  return { exports, handlers: exports[handlerList] as unknown[] };
+}
+
+const messageFiles: Record<string, MessageFile> = {
+  'access participant commands': messageFile(participantCommands, 'participantCommandHandlers'),
+  'access participant queries': messageFile(participantQueries, 'participantQueryHandlers'),
+  'audit commands': messageFile(auditCommands, 'auditCommandHandlers'),
+  'audit queries': messageFile(auditQueries, 'auditQueryHandlers'),
+  'buyers after-sale commands': messageFile(afterSaleCommands, 'afterSaleCommandHandlers'),
+  'buyers account commands': messageFile(buyerAccountCommands, 'buyerAccountCommandHandlers'),
+  'buyers delivery commands': messageFile(deliveryCommands, 'deliveryCommandHandlers'),
+  'buyers queries': messageFile(buyerReads, 'buyerQueryHandlers'),
+  'leads commands': messageFile(sellerCommands, 'sellerCommandHandlers'),
+  'leads queries': messageFile(sellerReads, 'sellerQueryHandlers'),
+  'ledger commands': messageFile(payoutCommands, 'ledgerCommandHandlers'),
+  'ledger queries': messageFile(ledgerQueries, 'ledgerQueryHandlers'),
+  'matching market settings': messageFile(marketSettings, 'marketSettingsHandlers'),
+  'returns commands': messageFile(disputeCommands, 'disputeCommandHandlers'),
+  'returns queries': messageFile(disputeQueries, 'disputeQueryHandlers'),
 };
 
 const isClass = (value: unknown): value is Class => typeof value === 'function' && 'prototype' in value;
