@@ -4,13 +4,12 @@ import type { LeadRow } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from './support/exchange.js';
 import { listExclusiveEyewear } from './support/sellers.js';
 import {
-  confirmDeposit,
-  openMarket,
   register,
   waitUntil,
   type Registered,
   participantCalls,
   cleanEyewearRows,
+  eyewearParties,
 } from './support/scenarios.js';
 
 /*
@@ -97,12 +96,12 @@ describe('after the sale: replacements and seller history', () => {
 
   beforeAll(async () => {
     exchange = await startExchange('aftersale', { LX_RATE_LIMIT_PER_MINUTE: '100000' });
-    vera = await register(exchange, 'seller', 'Vera Leads');
+    ({
+      seller: vera,
+      buyer,
+      auditor,
+    } = await eyewearParties(exchange, 'Optika Replace', { amount: DEPOSIT, reference: 'wire-replace' }));
     gleb = await register(exchange, 'seller', 'Gleb Media');
-    buyer = await register(exchange, 'buyer', 'Optika Replace');
-    auditor = await register(exchange, 'auditor', 'Audit & Co');
-    await openMarket(exchange, 'eyewear');
-    await confirmDeposit(exchange, buyer, DEPOSIT, 'wire-replace');
   });
   afterAll(async () => exchange?.stop());
 
