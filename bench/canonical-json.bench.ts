@@ -27,6 +27,7 @@ import {
   round,
 } from './bench-support.js';
 import { canonicalJson } from '#lx/canonical-json';
+import { seededRandom } from '../libs/canonical-json/src/testing/seeded-random.js';
 
 const EVENTS = 2_000;
 const ROUNDS = 5;
@@ -73,19 +74,8 @@ function previousCanonicalJson(value: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // Payloads
 
-/** mulberry32: seeded, so every run hashes the same events. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = prng(2024);
+// Seeded, so every run hashes the same events.
+const random = seededRandom(2024);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const hex = (length: number): string => {
   let text = '';

@@ -13,9 +13,10 @@
  * webhook (buyers app). All instants come from the same machine clock.
  */
 import pg from 'pg';
-import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
+import { leadRowsToCsv } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from '#lx/testing';
 import {
+  cleanEyewearRows,
   confirmDeposit,
   openMarket,
   register,
@@ -106,17 +107,7 @@ async function main(): Promise<void> {
     })();
 
     // Fresh leads (captured within the last minute), all listable, in batches of BATCH rows.
-    const rows = generateLeadRows({
-      seed: 'bench-delivery',
-      count: LEADS,
-      vertical: 'eyewear',
-      country: 'RU',
-      capturedAround: new Date(),
-      captureWindowMinutes: 1,
-      partialShare: 0,
-      duplicateShare: 0,
-      badShare: 0,
-    }).rows;
+    const rows = cleanEyewearRows('bench-delivery', LEADS, 1);
     log(`uploading ${LEADS} leads in batches of ${BATCH}, one batch every ${INTERVAL_MS} ms`);
     const uploadStart = now();
     const uploads: Promise<void>[] = [];

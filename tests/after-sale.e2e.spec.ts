@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sellerHistoryScore } from '#lx/contracts';
-import { leadRowsToCsv, type LeadRow } from '#lx/market-generator';
+import type { LeadRow } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from './support/exchange.js';
-import { allLeads, upload, waitForVerified } from './support/sellers.js';
+import { listExclusiveEyewear } from './support/sellers.js';
 import {
-  confirmDeposit,
-  openMarket,
   register,
   waitUntil,
   type Registered,
   participantCalls,
   cleanEyewearRows,
+  eyewearParties,
 } from './support/scenarios.js';
 
 /*
@@ -40,15 +39,9 @@ describe('after the sale: replacements and seller history', () => {
   const call = participantCalls(() => exchange);
 
   const list = async (seller: Registered, batch: LeadRow[]) => {
-    const uploaded = await upload(exchange, {
-      key: seller.apiKey,
-      body: leadRowsToCsv(batch),
-      query: `vertical=eyewear&floor=${PRICE}&exclusivity=exclusive`,
-    });
-    expect(uploaded.status).toBe(202);
-    const { batch: verified } = await waitForVerified(exchange, seller.apiKey, uploaded.body.batchId);
-    expect(verified.progress).toMatchObject({ accepted: batch.length, rejected: 0 });
-    return allLeads(exchange, seller.apiKey, uploaded.body.batchId);
+    const listed = await listExclusiveEyewear(exchange, seller.apiKey, batch, PRICE);
+    expect(listed.batch.progress).toMatchObject({ accepted: batch.length, rejected: 0 });
+    return listed.leads;
   };
   const placeOrder = async (quantity: number, filters: Record<string, unknown> = {}) => {
     const placed = await call('buyers', buyer, 'POST', '/v1/orders', {
@@ -103,12 +96,12 @@ describe('after the sale: replacements and seller history', () => {
 
   beforeAll(async () => {
     exchange = await startExchange('aftersale', { LX_RATE_LIMIT_PER_MINUTE: '100000' });
-    vera = await register(exchange, 'seller', 'Vera Leads');
+    ({
+      seller: vera,
+      buyer,
+      auditor,
+    } = await eyewearParties(exchange, 'Optika Replace', { amount: DEPOSIT, reference: 'wire-replace' }));
     gleb = await register(exchange, 'seller', 'Gleb Media');
-    buyer = await register(exchange, 'buyer', 'Optika Replace');
-    auditor = await register(exchange, 'auditor', 'Audit & Co');
-    await openMarket(exchange, 'eyewear');
-    await confirmDeposit(exchange, buyer, DEPOSIT, 'wire-replace');
   });
   afterAll(async () => exchange?.stop());
 

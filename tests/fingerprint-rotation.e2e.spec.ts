@@ -1,14 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
+import { generateLeadRows } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from './support/exchange.js';
-import {
-  allLeads,
-  registerParticipant,
-  upload,
-  waitForVerified,
-  type Participant,
-} from './support/sellers.js';
+import { listExclusiveEyewear, registerParticipant, type Participant } from './support/sellers.js';
 
 /**
  * Rotating the fingerprint key: the suppression list and the exchange's claims were made under
@@ -44,10 +38,8 @@ describe('rotating the fingerprint key loses no suppression, duplicate or revoca
         },
       });
       expect(suppression.status).toBe(200);
-      const uploaded = await upload(before, { key: seller.apiKey, body: leadRowsToCsv([listed!]) });
-      await waitForVerified(before, seller.apiKey, uploaded.body.batchId);
-      const [lead] = await allLeads(before, seller.apiKey, uploaded.body.batchId);
-      listedLeadId = lead.leadId;
+      const { leads } = await listExclusiveEyewear(before, seller.apiKey, [listed!], 60_000);
+      listedLeadId = leads[0].leadId;
     } finally {
       await before.stopApps();
     }
@@ -64,17 +56,13 @@ describe('rotating the fingerprint key loses no suppression, duplicate or revoca
   afterAll(async () => exchange?.stop());
 
   it('refuses the suppressed person and the duplicate after the rotation, and lists the rest under the new key', async () => {
-    const uploaded = await upload(exchange, {
-      key: seller.apiKey,
-      body: leadRowsToCsv([
-        { ...suppressed!, external_id: 'suppressed-again' },
-        { ...listed!, external_id: 'listed-again' },
-        fresh!,
-      ]),
-    });
-    const { batch } = await waitForVerified(exchange, seller.apiKey, uploaded.body.batchId);
+    const again = [
+      { ...suppressed!, external_id: 'suppressed-again' },
+      { ...listed!, external_id: 'listed-again' },
+      fresh!,
+    ];
+    const { batch, leads } = await listExclusiveEyewear(exchange, seller.apiKey, again, 60_000);
     expect(batch.reasons).toEqual({ suppressed: 1, duplicate_on_exchange: 1 });
-    const leads = await allLeads(exchange, seller.apiKey, uploaded.body.batchId);
     expect(leads).toHaveLength(1);
   });
 

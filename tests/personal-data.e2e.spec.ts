@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { leadRowsToCsv } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from './support/exchange.js';
-import { allLeads, upload, waitForVerified } from './support/sellers.js';
+import { listExclusiveEyewear } from './support/sellers.js';
 import {
-  confirmDeposit,
-  openMarket,
-  register,
   waitUntil,
   type Registered,
   participantCalls,
   pullOrder,
   cleanEyewearRows,
+  eyewearParties,
 } from './support/scenarios.js';
 
 /*
@@ -37,11 +34,10 @@ describe('personal data in free text', () => {
 
   beforeAll(async () => {
     exchange = await startExchange('personaldata', { LX_RATE_LIMIT_PER_MINUTE: '100000' });
-    seller = await register(exchange, 'seller', 'Vera Leads');
-    buyer = await register(exchange, 'buyer', 'Optika Texts');
-    auditor = await register(exchange, 'auditor', 'Audit & Co');
-    await openMarket(exchange, 'eyewear');
-    await confirmDeposit(exchange, buyer, 1_000_000, 'wire-texts');
+    ({ seller, buyer, auditor } = await eyewearParties(exchange, 'Optika Texts', {
+      amount: 1_000_000,
+      reference: 'wire-texts',
+    }));
   });
   afterAll(async () => exchange?.stop());
 
@@ -49,14 +45,10 @@ describe('personal data in free text', () => {
     const placed = await call('buyers', buyer, 'POST', '/v1/orders', pullOrder({ bid: PRICE, quantity: 1 }));
     expect(placed.status).toBe(201);
     const prefilled = `https://shop.example.ru/form?phone=${encodeURIComponent(phone)}#thanks`;
-    const uploaded = await upload(exchange, {
-      key: seller.apiKey,
-      body: leadRowsToCsv([{ ...row!, consent_page_url: prefilled }]),
-      query: `vertical=eyewear&floor=${PRICE}&exclusivity=exclusive`,
-    });
-    expect(uploaded.status).toBe(202);
-    await waitForVerified(exchange, seller.apiKey, uploaded.body.batchId);
-    const [lead] = await allLeads(exchange, seller.apiKey, uploaded.body.batchId);
+    const consented = { ...row!, consent_page_url: prefilled };
+    const {
+      leads: [lead],
+    } = await listExclusiveEyewear(exchange, seller.apiKey, [consented], PRICE);
     const purchase = await waitUntil('the purchase', async () => {
       const page = await call('buyers', buyer, 'GET', `/v1/purchased-leads?orderId=${placed.body.orderId}`);
       return page.body.items?.[0];

@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'csv-parse/sync';
-import { leadRowsToCsv } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from './support/exchange.js';
-import { allLeads, upload, waitForVerified } from './support/sellers.js';
+import { allLeads, listExclusiveEyewear } from './support/sellers.js';
 import {
-  confirmDeposit,
-  openMarket,
-  register,
   waitUntil,
   type Registered,
   participantCalls,
   pullOrder,
   cleanEyewearRows,
+  eyewearParties,
 } from './support/scenarios.js';
 
 /*
@@ -45,19 +42,11 @@ describe('sold leads: status, withdrawal, export', () => {
 
   beforeAll(async () => {
     exchange = await startExchange('soldleads', { LX_RATE_LIMIT_PER_MINUTE: '100000' });
-    seller = await register(exchange, 'seller', 'Vera Leads');
-    buyer = await register(exchange, 'buyer', 'Optika Export');
-    auditor = await register(exchange, 'auditor', 'Audit & Co');
-    await openMarket(exchange, 'eyewear');
-    await confirmDeposit(exchange, buyer, 1_000_000, 'wire-sold-leads');
-    const uploaded = await upload(exchange, {
-      key: seller.apiKey,
-      body: leadRowsToCsv(rows),
-      query: `vertical=eyewear&floor=${PRICE}&exclusivity=exclusive`,
-    });
-    expect(uploaded.status).toBe(202);
-    batchId = uploaded.body.batchId;
-    await waitForVerified(exchange, seller.apiKey, batchId);
+    ({ seller, buyer, auditor } = await eyewearParties(exchange, 'Optika Export', {
+      amount: 1_000_000,
+      reference: 'wire-sold-leads',
+    }));
+    ({ batchId } = await listExclusiveEyewear(exchange, seller.apiKey, rows, PRICE));
     const placed = await call('buyers', buyer, 'POST', '/v1/orders', pullOrder({ bid: PRICE, quantity: 2 }));
     expect(placed.status).toBe(201);
     const purchases = await waitUntil('two purchases', async () => {

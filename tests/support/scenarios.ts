@@ -160,6 +160,30 @@ export async function confirmDeposit(
     throw new Error(`deposit ${reference}: ${response.status} ${JSON.stringify(response.body)}`);
 }
 
+/** The three sides of an eyewear trade and its audit, on one exchange. */
+export interface EyewearParties {
+  seller: Registered;
+  buyer: Registered;
+  auditor: Registered;
+}
+
+/**
+ * Registers the seller "Vera Leads", the buyer `buyerName` and the auditor "Audit & Co", opens the
+ * eyewear market with its default settings, and confirms the buyer's RUB deposit.
+ */
+export async function eyewearParties(
+  exchange: RunningExchange,
+  buyerName: string,
+  deposit: { amount: number; reference: string },
+): Promise<EyewearParties> {
+  const seller = await register(exchange, 'seller', 'Vera Leads');
+  const buyer = await register(exchange, 'buyer', buyerName);
+  const auditor = await register(exchange, 'auditor', 'Audit & Co');
+  await openMarket(exchange, 'eyewear');
+  await confirmDeposit(exchange, buyer, deposit.amount, deposit.reference);
+  return { seller, buyer, auditor };
+}
+
 /** The order as the buyers API takes it: the generator's spec without the currency (the market's). */
 export function orderRequest(spec: OrderSpec, change: Partial<Omit<OrderSpec, 'currency'>> = {}) {
   const { currency: _currency, ...request } = spec;

@@ -1,4 +1,5 @@
 import { expect } from '@jest/globals';
+import { leadRowsToCsv, type LeadRow } from '#lx/market-generator';
 import type { RunningExchange } from './exchange.js';
 
 /** A participant with its API key, registered through the operator API. */
@@ -61,6 +62,27 @@ export async function uploadVerified(exchange: RunningExchange, options: UploadO
   const uploaded = await upload(exchange, options);
   expect(uploaded.status).toBe(202);
   return waitForVerified(exchange, options.key, uploaded.body.batchId);
+}
+
+/**
+ * Lists `rows` as one exclusive eyewear batch at `floor`, expects it accepted (202) and waits until
+ * it is verified; returns the batch's id, its verified view and its leads.
+ */
+export async function listExclusiveEyewear(
+  exchange: RunningExchange,
+  key: string,
+  rows: LeadRow[],
+  floor: number,
+) {
+  const uploaded = await upload(exchange, {
+    key,
+    body: leadRowsToCsv(rows),
+    query: `vertical=eyewear&floor=${floor}&exclusivity=exclusive`,
+  });
+  expect(uploaded.status).toBe(202);
+  const batchId = uploaded.body.batchId as string;
+  const { batch } = await waitForVerified(exchange, key, batchId);
+  return { batchId, batch, leads: await allLeads(exchange, key, batchId) };
 }
 
 /** Every lead of a batch, following the cursor. */

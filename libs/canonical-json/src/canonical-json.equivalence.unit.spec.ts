@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { canonicalJson } from './index.js';
+import { seededRandom } from './testing/seeded-random.js';
 
 /*
  * The optimised canonicalJson must write exactly what the obvious recursive version writes: every
@@ -35,18 +36,6 @@ function reference(value: unknown): string {
 /** An own enumerable member even for `__proto__` (plain assignment would set the prototype). */
 function withMember(target: Record<string, unknown>, key: string, item: unknown): void {
   Object.defineProperty(target, key, { value: item, enumerable: true, writable: true, configurable: true });
-}
-
-/** mulberry32: a small seeded PRNG, so the random cases are the same on every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // Code units a random string is made of: plain ASCII, every escape JSON.stringify makes, DEL,
@@ -251,7 +240,7 @@ describe('canonicalJson writes what the obvious recursive version writes', () =>
   });
 
   it('over 20 000 random values, with undefined members, non-finite numbers and holes', () => {
-    const random = prng(20240611);
+    const random = seededRandom(20240611);
     for (let i = 0; i < 20_000; i++) {
       const value = randomValue(random, 1 + (i % 6), true);
       const expected = reference(value);
@@ -261,7 +250,7 @@ describe('canonicalJson writes what the obvious recursive version writes', () =>
   });
 
   it('over 5 000 random JSON values: parsing the text and writing it again gives the same text', () => {
-    const random = prng(7);
+    const random = seededRandom(7);
     for (let i = 0; i < 5_000; i++) {
       const value = randomValue(random, 1 + (i % 6), false);
       const text = canonicalJson(value);

@@ -35,6 +35,23 @@ export interface CatchUpSources {
 export type SubscriptionDelivery = { each: EventHandler } | { pages: PageHandler };
 
 /**
+ * The port's two subscriptions as every adapter serves them: the catch-up loop below, over the
+ * sources the adapter names when a subscription starts (its reads, checkpoints and wake-ups).
+ */
+export abstract class CatchUpSubscriber {
+  subscribe(name: string, handler: EventHandler, options: SubscriptionOptions = {}): Subscription {
+    return startCatchUpSubscription(name, { each: handler }, options, this.catchUpSources());
+  }
+
+  subscribePages(name: string, handler: PageHandler, options: SubscriptionOptions = {}): Subscription {
+    return startCatchUpSubscription(name, { pages: handler }, options, this.catchUpSources());
+  }
+
+  /** Called once per subscription, as it starts. */
+  protected abstract catchUpSources(): CatchUpSources;
+}
+
+/**
  * The subscription loop shared by the adapters: read a page after the checkpoint, hand each
  * event (or the whole page) to the handler in order (awaiting it), advance the checkpoint, and
  * when the page reached the head wait for a wake-up (LISTEN/NOTIFY or a poll interval).

@@ -1,13 +1,19 @@
 import type { ExpectedRevision } from './event-store.port.js';
 
-/** Base of every expected failure of the event store: typed, never a bare string. */
-export abstract class EventStoreError extends Error {
+/**
+ * An expected failure with a stable `code` for callers, named after its class. The event store's
+ * and the projections' failures share it; each library's own base marks whose failure it is.
+ */
+export abstract class CodedError extends Error {
   abstract readonly code: string;
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
   }
 }
+
+/** Base of every expected failure of the event store: typed, never a bare string. */
+export abstract class EventStoreError extends CodedError {}
 
 export class WrongExpectedVersionError extends EventStoreError {
   readonly code = 'wrong-expected-version';

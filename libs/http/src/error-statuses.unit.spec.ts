@@ -66,23 +66,19 @@ const conversionCodes = {
   'conversion-in-the-future': 422,
 } satisfies Record<ConversionError['code'], number>;
 
+/** One instance of an error type per code it can carry, each with the status pinned for that code. */
+function oneErrorPerCode<Code extends string>(
+  statuses: Record<Code, number>,
+  refusal: (code: Code) => DomainError,
+): [DomainError, number][] {
+  return (Object.entries(statuses) as [Code, number][]).map(([code, status]) => [refusal(code), status]);
+}
+
 const everyDomainError: [DomainError, number][] = [
-  ...Object.entries(participantCodes).map(([code, status]): [DomainError, number] => [
-    new ParticipantError(code as ParticipantError['code'], 'refused'),
-    status,
-  ]),
-  ...Object.entries(buyerAccountCodes).map(([code, status]): [DomainError, number] => [
-    new BuyerAccountError(code as BuyerAccountError['code'], 'refused'),
-    status,
-  ]),
-  ...Object.entries(returnRequestCodes).map(([code, status]): [DomainError, number] => [
-    new ReturnRequestError(code as ReturnRequestError['code'], 'refused'),
-    status,
-  ]),
-  ...Object.entries(conversionCodes).map(([code, status]): [DomainError, number] => [
-    new ConversionError(code as ConversionError['code'], 'refused'),
-    status,
-  ]),
+  ...oneErrorPerCode(participantCodes, (code) => new ParticipantError(code, 'refused')),
+  ...oneErrorPerCode(buyerAccountCodes, (code) => new BuyerAccountError(code, 'refused')),
+  ...oneErrorPerCode(returnRequestCodes, (code) => new ReturnRequestError(code, 'refused')),
+  ...oneErrorPerCode(conversionCodes, (code) => new ConversionError(code, 'refused')),
   [new WebhookTargetRefused('refused'), 422],
   [new BatchNotFound('b'), 404],
   [new BatchStillVerifying('b'), 409],

@@ -1,13 +1,7 @@
-import { formatPosition, type LogPosition } from '#lx/event-store';
+import { CodedError, formatPosition, type LogPosition } from '#lx/event-store';
 
 /** Base of the projections' expected failures. */
-export abstract class ProjectionError extends Error {
-  abstract readonly code: string;
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export abstract class ProjectionError extends CodedError {}
 
 /**
  * The stored checkpoint is not where this runner left it: another process applied the event, or

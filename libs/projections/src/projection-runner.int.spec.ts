@@ -1,18 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '#lx/testing';
+import type { DataSource } from 'typeorm';
 import { PostgresEventStore, type RecordedEvent } from '#lx/event-store';
 import { liveSchemaOf, type Projection } from './projection.js';
 import { readCheckpoint } from './projection-schema.js';
-import { ProjectionRunner } from './projection-runner.js';
+import { ProjectionRunner, type ProjectionRunnerOptions } from './projection-runner.js';
 import { ProjectionVersionMismatchError } from './errors.js';
 import {
-  AppliedEventEntity,
-  StreamTotalEntity,
   countingProjection,
-  projectionTestCatalogue,
   type CountingProjectionOptions,
+  openThingDatabase,
+  type ThingDatabase,
 } from './testing/counting-projection.js';
 import { allThingEvents, appendThings, timesApplied, waitFor } from './testing/thing-log.js';
 
@@ -20,44 +18,31 @@ import { allThingEvents, appendThings, timesApplied, waitFor } from './testing/t
 jest.setTimeout(60_000);
 
 describe('ProjectionRunner', () => {
-  let database: TestDatabase;
+  let things: ThingDatabase;
   let store: PostgresEventStore;
   let dataSource: DataSource;
   const runners: ProjectionRunner[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase('projection_runner');
-    store = await PostgresEventStore.connect({
-      connectionString: database.url,
-      registry: projectionTestCatalogue,
-    });
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: database.url,
-      entities: [AppliedEventEntity, StreamTotalEntity],
-      poolSize: 12,
-    });
-    await dataSource.initialize();
+    things = await openThingDatabase('projection_runner', { poolSize: 12 });
+    ({ store, dataSource } = things);
   });
 
   afterAll(async () => {
     for (const runner of runners) await runner.stop();
-    await dataSource?.destroy();
-    await store?.close();
-    await database?.drop();
+    await things?.close();
   });
 
-  const start = async (options: CountingProjectionOptions & { retryDelayMs?: number }) => {
-    const runner = await ProjectionRunner.start({
-      projection: countingProjection(options),
-      store,
-      dataSource,
-      pollIntervalMs: 50,
-      retryDelayMs: options.retryDelayMs,
-    });
+  /** A runner on the suite's database, polling every 50 ms, stopped when the suite ends. */
+  const started = async (
+    options: Omit<ProjectionRunnerOptions, 'store' | 'dataSource' | 'pollIntervalMs'>,
+  ) => {
+    const runner = await ProjectionRunner.start({ store, dataSource, pollIntervalMs: 50, ...options });
     runners.push(runner);
     return runner;
   };
+  const start = (options: CountingProjectionOptions & { retryDelayMs?: number }) =>
+    started({ projection: countingProjection(options), retryDelayMs: options.retryDelayMs });
 
   /** The projection in `schema` holds every ThingHappened of the log exactly once. */
   const expectExactlyOnce = async (schema: string) => {
@@ -200,14 +185,7 @@ describe('ProjectionRunner', () => {
   it('applies a page of events in one transaction, live events in their own', async () => {
     await appendThings(store, 3, 10);
     const { projection, committed } = noteTransactions({ name: 'paged' });
-    const runner = await ProjectionRunner.start({
-      projection,
-      store,
-      dataSource,
-      batchSize: 8,
-      pollIntervalMs: 50,
-    });
-    runners.push(runner);
+    const runner = await started({ projection, batchSize: 8 });
     await runner.caughtUp;
     const caughtUp = await expectExactlyOnce('rm_paged');
     const { groups, distinct } = committed(caughtUp);
@@ -226,14 +204,7 @@ describe('ProjectionRunner', () => {
   it('with eventsPerTransaction 1, applies one event per transaction', async () => {
     await appendThings(store, 2, 10);
     const { projection, committed } = noteTransactions({ name: 'per_event' });
-    const runner = await ProjectionRunner.start({
-      projection,
-      store,
-      dataSource,
-      eventsPerTransaction: 1,
-      pollIntervalMs: 50,
-    });
-    runners.push(runner);
+    const runner = await started({ projection, eventsPerTransaction: 1 });
     await runner.caughtUp;
     const events = await expectExactlyOnce('rm_per_event');
     const { groups, distinct } = committed(events);
@@ -252,15 +223,7 @@ describe('ProjectionRunner', () => {
       name: 'failing_page',
       crashAfterWrite: (event) => crashing && event.id === victim.id,
     });
-    const runner = await ProjectionRunner.start({
-      projection,
-      store,
-      dataSource,
-      pollIntervalMs: 50,
-      retryDelayMs: 20,
-      log: (message) => messages.push(message),
-    });
-    runners.push(runner);
+    const runner = await started({ projection, retryDelayMs: 20, log: (message) => messages.push(message) });
     await waitFor(async () => (await runner.status()).lastError !== null);
     await runner.pause(); // hold the retries while the tables are inspected
 
@@ -306,14 +269,7 @@ describe('ProjectionRunner', () => {
         if (n > 0) throw new Error(`invariant broken by ${victim.id}`);
       },
     };
-    const runner = await ProjectionRunner.start({
-      projection,
-      store,
-      dataSource,
-      pollIntervalMs: 50,
-      retryDelayMs: 20,
-    });
-    runners.push(runner);
+    const runner = await started({ projection, retryDelayMs: 20 });
     await waitFor(async () => (await runner.status()).lastError !== null);
     await runner.pause();
     // Checked per batch (a page at first), then per event once the page failed.

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '#lx/testing';
+import type { DataSource } from 'typeorm';
 import { PostgresEventStore } from '#lx/event-store';
 import { readModelSearchPath } from './projection.js';
 import { readCheckpoint } from './projection-schema.js';
@@ -8,10 +7,10 @@ import { ProjectionRunner } from './projection-runner.js';
 import { rebuildProjection } from './rebuild-projection.js';
 import { RebuildInProgressError } from './errors.js';
 import {
-  AppliedEventEntity,
   StreamTotalEntity,
   countingProjection,
-  projectionTestCatalogue,
+  openThingDatabase,
+  type ThingDatabase,
 } from './testing/counting-projection.js';
 import { allThingEvents, appendThings, timesApplied } from './testing/thing-log.js';
 
@@ -19,7 +18,7 @@ import { allThingEvents, appendThings, timesApplied } from './testing/thing-log.
 jest.setTimeout(60_000);
 
 describe('rebuildProjection', () => {
-  let database: TestDatabase;
+  let things: ThingDatabase;
   let store: PostgresEventStore;
   let dataSource: DataSource;
   let live: ProjectionRunner;
@@ -27,19 +26,11 @@ describe('rebuildProjection', () => {
   const liveLog: string[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase('rebuild_projection');
-    store = await PostgresEventStore.connect({
-      connectionString: database.url,
-      registry: projectionTestCatalogue,
-    });
     // The app's DataSource: read models on the search_path, so repositories use bare table names.
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: database.url,
-      entities: [AppliedEventEntity, StreamTotalEntity],
+    things = await openThingDatabase('rebuild_projection', {
       extra: { options: readModelSearchPath([projection]) },
     });
-    await dataSource.initialize();
+    ({ store, dataSource } = things);
     live = await ProjectionRunner.start({
       projection,
       store,
@@ -51,9 +42,7 @@ describe('rebuildProjection', () => {
 
   afterAll(async () => {
     await live?.stop();
-    await dataSource?.destroy();
-    await store?.close();
-    await database?.drop();
+    await things?.close();
   });
 
   const eventsServed = async () =>

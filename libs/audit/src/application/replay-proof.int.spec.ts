@@ -4,7 +4,13 @@ import { eventCatalogue } from '#lx/contracts';
 import { PostgresEventStore, comparePositions, type LogPosition } from '#lx/event-store';
 import { MarketEngineHost, type MarketInputEvent } from '#lx/matching';
 import { createTestDatabase, type TestDatabase } from '#lx/testing';
-import { leadListed, orderPlaced, settings, tick } from '../../../matching/src/testing/market-fixtures.js';
+import {
+  appendMarketInput,
+  leadListed,
+  orderPlaced,
+  settings,
+  tick,
+} from '../../../matching/src/testing/market-fixtures.js';
 import { replayMarkets } from './replay-proof.js';
 import { AllocationExplanations } from './allocation-explanation.js';
 
@@ -20,21 +26,7 @@ let lastInput: LogPosition;
 const minute = (n: number) => new Date(Date.parse('2030-01-01T10:00:00.000Z') + n * 60_000).toISOString();
 
 async function append(event: MarketInputEvent, at: string): Promise<void> {
-  const data = event.data as { leadId?: string; buyerId?: string };
-  const stream =
-    event.type === 'MarketSettingsChanged'
-      ? 'marketSettings-eyewear'
-      : event.type === 'MarketClockTicked'
-        ? 'marketClock-eyewear'
-        : event.type.startsWith('Lead')
-          ? `lead-${data.leadId}`
-          : `buyer-${data.buyerId}`;
-  const result = await store.appendToStream(
-    stream,
-    [{ type: event.type, data: event.data, metadata: { occurredAt: at, actor: 'test' } }],
-    { expectedRevision: 'any' },
-  );
-  lastInput = result.position;
+  lastInput = await appendMarketInput(store, event, at);
 }
 
 beforeAll(async () => {

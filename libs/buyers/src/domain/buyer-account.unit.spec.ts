@@ -21,6 +21,37 @@ const terms = (change: Partial<OrderTerms> = {}): OrderTerms => ({
   ...change,
 });
 
+/** The refusal naming both the roubles available and the roubles the command asked for. */
+const insufficientFunds = (message: string, available: number, requested: number) =>
+  new BuyerAccountError('insufficient-funds', message, { currency: 'RUB', available, requested });
+
+/** An accepted return's 600 RUB (or 600 of `currency`) credited back, where the decider put it. */
+const credited = (
+  creditedTo: 'available' | 'order_budget',
+  allocationId = 'alloc-1',
+  currency = 'RUB',
+): BuyerAccountEvent => ({
+  type: 'RefundCredited',
+  data: { buyerId, orderId, allocationId, amount: 60_000, currency, creditedTo },
+});
+
+/** The engine closed the order having spent `spent` of its budget: the rest is released. */
+const release = (spent: number): BuyerAccountCommand => ({
+  kind: 'release-closed-order',
+  buyerId,
+  orderId,
+  spent,
+});
+
+/** The engine closed the order before it could buy the replacement for alloc-1's refund. */
+const declined: BuyerAccountCommand = {
+  kind: 'replace-declined',
+  buyerId,
+  orderId,
+  allocationId: 'alloc-1',
+  amount: 60_000,
+};
+
 const deposited = (amount: number, depositId = 'd-1', currency = 'RUB'): BuyerAccountEvent => ({
   type: 'FundsDeposited',
   data: { buyerId, depositId, amount, currency, reference: `ref-${depositId}` },
@@ -107,10 +138,10 @@ describe('buyer account: placing an order reserves its budget', () => {
       .given([deposited(3_000_000), placed(2_000_000, 'other')])
       .when(place(1_000_001))
       .then(
-        new BuyerAccountError(
-          'insufficient-funds',
+        insufficientFunds(
           'The budget 1000001 is above the available balance 1000000 RUB',
-          { currency: 'RUB', available: 1_000_000, requested: 1_000_001 },
+          1_000_000,
+          1_000_001,
         ),
       );
   });
@@ -258,7 +289,7 @@ describe('buyer account: pause, resume, cancel', () => {
       .then(expect.objectContaining({ code: 'order-state-conflict' }) as never);
     spec
       .given([deposited(3_000_000), placed(), cancelled, released(3_000_000)])
-      .when({ kind: 'release-closed-order', buyerId, orderId, spent: 0 })
+      .when(release(0))
       .then([]);
   });
 
@@ -271,13 +302,6 @@ describe('buyer account: pause, resume, cancel', () => {
 });
 
 describe('buyer account: releasing the unspent budget when the engine closes the order', () => {
-  const release = (spent: number): BuyerAccountCommand => ({
-    kind: 'release-closed-order',
-    buyerId,
-    orderId,
-    spent,
-  });
-
   it('gives back what the order holds beyond what the engine spent, once', () => {
     spec
       .given([deposited(5_000_000), placed()])
@@ -325,13 +349,6 @@ describe('buyer account: refunds of accepted returns', () => {
     currency: 'RUB',
     replace,
   });
-  const credited = (
-    creditedTo: 'available' | 'order_budget',
-    allocationId = 'alloc-1',
-  ): BuyerAccountEvent => ({
-    type: 'RefundCredited',
-    data: { buyerId, orderId, allocationId, amount: 60_000, currency: 'RUB', creditedTo },
-  });
 
   it('without a replacement the price becomes available', () => {
     spec
@@ -356,7 +373,7 @@ describe('buyer account: refunds of accepted returns', () => {
     // When the order closes, the refund leaves with what it did not spend.
     spec
       .given([deposited(5_000_000), placed(), credited('order_budget')])
-      .when({ kind: 'release-closed-order', buyerId, orderId, spent: 3_000_000 })
+      .when(release(3_000_000))
       .then([released(60_000)]);
   });
 
@@ -415,13 +432,6 @@ describe('buyer account: refunds of accepted returns', () => {
   });
 
   it('a replacement the engine declined (it closed the order first) is bought by a one-lead order', () => {
-    const declined: BuyerAccountCommand = {
-      kind: 'replace-declined',
-      buyerId,
-      orderId,
-      allocationId: 'alloc-1',
-      amount: 60_000,
-    };
     const replacement = {
       type: 'OrderPlaced',
       data: {
@@ -586,10 +596,10 @@ describe('buyer account: money at the boundaries', () => {
       .given([deposited(3_500_000), placed()])
       .when(amend({ budget: 3_500_001 }))
       .then(
-        new BuyerAccountError(
-          'insufficient-funds',
+        insufficientFunds(
           'Raising the budget by 500001 needs more than the available 500000 RUB',
-          { currency: 'RUB', available: 500_000, requested: 500_001 },
+          500_000,
+          500_001,
         ),
       );
   });
@@ -629,12 +639,6 @@ describe('buyer account: money at the boundaries', () => {
   });
 
   it('an order the engine spent entirely releases nothing; one unit more than it holds is refused', () => {
-    const release = (spent: number): BuyerAccountCommand => ({
-      kind: 'release-closed-order',
-      buyerId,
-      orderId,
-      spent,
-    });
     spec
       .given([deposited(5_000_000), placed()])
       .when(release(3_000_000))
@@ -658,19 +662,7 @@ describe('buyer account: money at the boundaries', () => {
     spec
       .given([deposited(5_000_000), placedExpiring(NOW), released(0)])
       .when(refundWithReplacement())
-      .then([
-        {
-          type: 'RefundCredited',
-          data: {
-            buyerId,
-            orderId,
-            allocationId: 'alloc-1',
-            amount: 60_000,
-            currency: 'RUB',
-            creditedTo: 'available',
-          },
-        },
-      ]);
+      .then([credited('available')]);
     const [, replacement] = buyerAccountDecider.decide(
       refundWithReplacement(),
       foldEvents(buyerAccountDecider, [deposited(5_000_000), placedExpiring(JUST_AFTER), released(0)]),
@@ -683,19 +675,7 @@ describe('buyer account: money at the boundaries', () => {
     spec
       .given([deposited(5_000_000), placed(), released(0)])
       .when(refundWithReplacement('EUR'))
-      .then([
-        {
-          type: 'RefundCredited',
-          data: {
-            buyerId,
-            orderId,
-            allocationId: 'alloc-1',
-            amount: 60_000,
-            currency: 'EUR',
-            creditedTo: 'available',
-          },
-        },
-      ]);
+      .then([credited('available', 'alloc-1', 'EUR')]);
   });
 
   it('a replacement without a max bid stays without one', () => {
@@ -714,13 +694,6 @@ describe('buyer account: money at the boundaries', () => {
   });
 
   it('a declined replacement is bought when the available balance covers it exactly, not a unit short', () => {
-    const declined: BuyerAccountCommand = {
-      kind: 'replace-declined',
-      buyerId,
-      orderId,
-      allocationId: 'alloc-1',
-      amount: 60_000,
-    };
     // Available after the close: deposit − spent = 60 000 exactly, then one unit short.
     const given = (deposit: number) => [deposited(deposit), placed(), released(0)];
     expect(
@@ -848,14 +821,6 @@ describe('buyer account: webhook URLs and cancel reasons', () => {
 });
 
 describe('buyer account: a declined replacement buys only for a closed, uncancelled order', () => {
-  const declined: BuyerAccountCommand = {
-    kind: 'replace-declined',
-    buyerId,
-    orderId,
-    allocationId: 'alloc-1',
-    amount: 60_000,
-  };
-
   it('an unknown order, a cancelled one, or one the account still sees live buys no replacement', () => {
     spec
       .given([deposited(5_000_000)])

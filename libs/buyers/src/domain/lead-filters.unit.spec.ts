@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { CompiledFilters } from '#lx/matching/rules';
+import { LISTED_ATTRIBUTES } from '../testing/catalogue-fixtures.js';
 import { ageBand, contactsSegment, leadMatchesFilters, type LeadAttributesData } from './lead-filters.js';
 
 /*
@@ -10,19 +11,8 @@ import { ageBand, contactsSegment, leadMatchesFilters, type LeadAttributesData }
 
 const now = new Date('2030-01-01T12:00:00.000Z');
 const attributes = (change: Partial<LeadAttributesData> = {}): LeadAttributesData => ({
-  vertical: 'eyewear',
-  age: 41,
-  gender: 'female',
-  country: 'RU',
-  region: 'RU-MOW',
-  postalPrefix: '125',
+  ...LISTED_ATTRIBUTES,
   contacts: { phone: { present: true, verified: true }, email: { present: true, verified: false } },
-  employment: 'employed',
-  maritalStatus: 'married',
-  interests: ['premium_glasses'],
-  stage: 'MQL',
-  sourceChannel: 'landing_page',
-  capturedAt: '2030-01-01T11:58:00.000Z',
   ...change,
 });
 const lead = (change: Partial<LeadAttributesData> = {}) => ({

@@ -73,6 +73,35 @@ describe('webhook delivery over BullMQ and Redis', () => {
     }
   };
 
+  /** The buyer's eyewear order for any lead at 600 RUB, delivered as `terms.delivery` says. */
+  const placeOrder = (
+    id: string,
+    terms: { quantity: number; budget: number; delivery: 'webhook' | 'pull' },
+  ) =>
+    repository.handle(buyerStream(buyerId), buyerAccountDecider, {
+      kind: 'place-order',
+      marketOpen: true,
+      buyerId,
+      orderId: id,
+      vertical: 'eyewear',
+      currency: 'RUB',
+      terms: { filters: {}, bid: 60000, modifiers: [], exclusivity: 'any', ...terms },
+    });
+
+  /** A delivery instance of the buyers app, on the suite's store, vault and delivery records. */
+  const startDelivery = async (settings: BuyersOptions) => {
+    const instance = new WebhookDelivery(
+      settings,
+      store,
+      repository,
+      vault,
+      records,
+      new WebhookTargets(settings.webhookTargets),
+    );
+    await instance.start(true);
+    return instance;
+  };
+
   beforeAll(async () => {
     database = await createTestDatabase('buyers_webhooks');
     store = await PostgresEventStore.connect({ connectionString: database.url, registry: eventCatalogue });
@@ -99,23 +128,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
       currency: 'RUB',
       reference: 'r',
     });
-    await repository.handle(stream, buyerAccountDecider, {
-      kind: 'place-order',
-      marketOpen: true,
-      buyerId,
-      orderId,
-      vertical: 'eyewear',
-      currency: 'RUB',
-      terms: {
-        filters: {},
-        bid: 60000,
-        modifiers: [],
-        quantity: 5,
-        budget: 300_000,
-        exclusivity: 'any',
-        delivery: 'webhook',
-      },
-    });
+    await placeOrder(orderId, { quantity: 5, budget: 300_000, delivery: 'webhook' });
     await repository.handle(stream, buyerAccountDecider, {
       kind: 'configure-webhook',
       buyerId,
@@ -125,15 +138,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
     dataSource = await new DataSource({ type: 'postgres', url: database.url }).initialize();
     records = new DeliveryRecords(dataSource);
     await records.ensureSchema();
-    delivery = new WebhookDelivery(
-      options,
-      store,
-      repository,
-      vault,
-      records,
-      new WebhookTargets(options.webhookTargets),
-    );
-    await delivery.start(true);
+    delivery = await startDelivery(options);
   });
 
   afterAll(async () => {
@@ -147,15 +152,18 @@ describe('webhook delivery over BullMQ and Redis', () => {
     await database?.drop();
   });
 
-  it('delivers an allocation to the webhook, signed over timestamp.body, with the decrypted lead', async () => {
-    await store.appendToStream('lead-w1', [leadListed('w1')], { expectedRevision: 'any' });
+  /** The lead listed, then sold at 600 RUB to the buyer's order (the webhook one unless named). */
+  const allocate = async (allocationId: string, leadId: string, toOrder = orderId) => {
+    await store.appendToStream(`lead-${leadId}`, [leadListed(leadId)], { expectedRevision: 'any' });
     await store.appendToStream(
       'market-eyewear',
-      [leadAllocated({ allocationId: 'aw1', leadId: 'w1', orderId, buyerId, price: 60000 })],
-      {
-        expectedRevision: 'any',
-      },
+      [leadAllocated({ allocationId, leadId, orderId: toOrder, buyerId, price: 60000 })],
+      { expectedRevision: 'any' },
     );
+  };
+
+  it('delivers an allocation to the webhook, signed over timestamp.body, with the decrypted lead', async () => {
+    await allocate('aw1', 'w1');
     await waitFor(() => received.length === 1);
     const [hit] = received;
     const account = await loadBuyerAccount(repository, buyerId);
@@ -180,14 +188,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
   it('retries with backoff, dead-letters after the last attempt, and redelivers on request', async () => {
     answer = 503;
     const before = received.length;
-    await store.appendToStream('lead-w2', [leadListed('w2')], { expectedRevision: 'any' });
-    await store.appendToStream(
-      'market-eyewear',
-      [leadAllocated({ allocationId: 'aw2', leadId: 'w2', orderId, buyerId, price: 60000 })],
-      {
-        expectedRevision: 'any',
-      },
-    );
+    await allocate('aw2', 'w2');
     await waitFor(async () => (await delivery.status(buyerId, 'aw2'))?.state === 'dead');
     expect(received.length - before).toBe(3);
     expect(await delivery.status(buyerId, 'aw2')).toMatchObject({
@@ -215,41 +216,11 @@ describe('webhook delivery over BullMQ and Redis', () => {
 
   it('does not call the webhook for an order that pulls', async () => {
     const pullOrder = randomUUID();
-    await repository.handle(buyerStream(buyerId), buyerAccountDecider, {
-      kind: 'place-order',
-      marketOpen: true,
-      buyerId,
-      orderId: pullOrder,
-      vertical: 'eyewear',
-      currency: 'RUB',
-      terms: {
-        filters: {},
-        bid: 60000,
-        modifiers: [],
-        quantity: 1,
-        budget: 60000,
-        exclusivity: 'any',
-        delivery: 'pull',
-      },
-    });
+    await placeOrder(pullOrder, { quantity: 1, budget: 60000, delivery: 'pull' });
     const before = received.length;
-    await store.appendToStream('lead-w3', [leadListed('w3')], { expectedRevision: 'any' });
-    await store.appendToStream(
-      'market-eyewear',
-      [leadAllocated({ allocationId: 'aw3', leadId: 'w3', orderId: pullOrder, buyerId, price: 60000 })],
-      {
-        expectedRevision: 'any',
-      },
-    );
+    await allocate('aw3', 'w3', pullOrder);
     // A webhook allocation appended after it proves the dispatcher got past the pull one.
-    await store.appendToStream('lead-w4', [leadListed('w4')], { expectedRevision: 'any' });
-    await store.appendToStream(
-      'market-eyewear',
-      [leadAllocated({ allocationId: 'aw4', leadId: 'w4', orderId, buyerId, price: 60000 })],
-      {
-        expectedRevision: 'any',
-      },
-    );
+    await allocate('aw4', 'w4');
     await waitFor(async () => (await delivery.status(buyerId, 'aw4'))?.state === 'delivered');
     expect(received.slice(before).map((hit) => JSON.parse(hit.body).deliveryId)).toEqual(['aw4']);
     expect(await delivery.status(buyerId, 'aw3')).toBeNull();
@@ -268,12 +239,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
     });
     const signatureOf = async (allocationId: string, leadId: string) => {
       const from = received.length;
-      await store.appendToStream(`lead-${leadId}`, [leadListed(leadId)], { expectedRevision: 'any' });
-      await store.appendToStream(
-        'market-eyewear',
-        [leadAllocated({ allocationId, leadId, orderId, buyerId, price: 60000 })],
-        { expectedRevision: 'any' },
-      );
+      await allocate(allocationId, leadId);
       await waitFor(() => received.length > from);
       const hit = received[from]!;
       return {
@@ -310,34 +276,14 @@ describe('webhook delivery over BullMQ and Redis', () => {
       const keys = await redis.keys(`${options.redisPrefix}:*`);
       if (keys.length) await redis.del(...keys);
     };
-    const allocate = async (allocationId: string, leadId: string) => {
-      await store.appendToStream(`lead-${leadId}`, [leadListed(leadId)], { expectedRevision: 'any' });
-      await store.appendToStream(
-        'market-eyewear',
-        [leadAllocated({ allocationId, leadId, orderId, buyerId, price: 60000 })],
-        { expectedRevision: 'any' },
-      );
-    };
     const hitsOf = (allocationId: string) =>
       received.filter((hit) => JSON.parse(hit.body).deliveryId === allocationId).map((hit) => hit.answered);
     // Retries ten minutes apart: a delivery that failed once waits in Redis as a delayed job.
     const patient = { ...options, webhookBackoffMs: 600_000, webhookReconcileMs: 200 };
-    const startInstance = async (settings: BuyersOptions) => {
-      const instance = new WebhookDelivery(
-        settings,
-        store,
-        repository,
-        vault,
-        records,
-        new WebhookTargets(settings.webhookTargets),
-      );
-      await instance.start(true);
-      return instance;
-    };
 
     it('the periodic reconciliation queues a pending delivery again; it arrives once', async () => {
       await delivery.stop();
-      delivery = await startInstance(patient);
+      delivery = await startDelivery(patient);
       answer = 503;
       await allocate('aw7', 'w7');
       await waitFor(async () => (await delivery.status(buyerId, 'aw7'))?.attempts === 1);
@@ -358,7 +304,7 @@ describe('webhook delivery over BullMQ and Redis', () => {
       await delivery.stop();
       await loseRedis();
       answer = 200;
-      delivery = await startInstance({ ...patient, webhookReconcileMs: 600_000 });
+      delivery = await startDelivery({ ...patient, webhookReconcileMs: 600_000 });
       await waitFor(async () => (await delivery.status(buyerId, 'aw8'))?.state === 'delivered');
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(hitsOf('aw8')).toEqual([503, 200]);

@@ -8,6 +8,23 @@ import { newEvent, LeadAllocated, LeadListed, type EventInput } from '#lx/contra
 type ListingInput = EventInput<typeof LeadListed>;
 type Attributes = ListingInput['attributes'];
 
+/** A verified, employed woman of 41 in Moscow, captured two minutes before noon on 2030-01-01. */
+export const LISTED_ATTRIBUTES: Attributes = {
+  vertical: 'eyewear',
+  age: 41,
+  gender: 'female',
+  country: 'RU',
+  region: 'RU-MOW',
+  postalPrefix: '125',
+  contacts: { phone: { present: true, verified: true }, email: { present: true, verified: true } },
+  employment: 'employed',
+  maritalStatus: 'married',
+  interests: ['premium_glasses'],
+  stage: 'MQL',
+  sourceChannel: 'landing_page',
+  capturedAt: '2030-01-01T11:58:00.000Z',
+};
+
 export function leadListed(
   leadId: string,
   options: {
@@ -18,27 +35,12 @@ export function leadListed(
     expiresAt?: string;
   } = {},
 ) {
-  const capturedAt = '2030-01-01T11:58:00.000Z';
+  const { capturedAt } = LISTED_ATTRIBUTES;
   return newEvent(LeadListed, {
     leadId,
     sellerId: options.sellerId ?? 'seller-1',
     batchId: 'batch-1',
-    attributes: {
-      vertical: 'eyewear',
-      age: 41,
-      gender: 'female',
-      country: 'RU',
-      region: 'RU-MOW',
-      postalPrefix: '125',
-      contacts: { phone: { present: true, verified: true }, email: { present: true, verified: true } },
-      employment: 'employed',
-      maritalStatus: 'married',
-      interests: ['premium_glasses'],
-      stage: 'MQL',
-      sourceChannel: 'landing_page',
-      capturedAt,
-      ...options.attributes,
-    },
+    attributes: { ...LISTED_ATTRIBUTES, ...options.attributes },
     floor: options.floor ?? 40000,
     currency: 'RUB',
     exclusivity: options.shared ? { kind: 'shared', maxSales: options.shared } : { kind: 'exclusive' },

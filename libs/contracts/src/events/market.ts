@@ -29,17 +29,25 @@ export const PricingRule = z.enum([
 /** The rule an allocation was priced by (docs/architecture.md §5). */
 export type PricingRule = z.infer<typeof PricingRule>;
 
+/**
+ * Which sale an event is about: the allocation, the lead sold, the order and buyer it went to, and
+ * the seller. The sale itself carries them, and so does a return of it.
+ */
+export const SaleParties = {
+  allocationId: EntityId,
+  leadId: EntityId,
+  orderId: EntityId,
+  buyerId: EntityId,
+  sellerId: EntityId,
+};
+
 export const LeadAllocated = defineEvent({
   type: 'LeadAllocated',
   schemaVersion: 1,
   categories,
   schema: z
     .strictObject({
-      allocationId: EntityId,
-      leadId: EntityId,
-      orderId: EntityId,
-      buyerId: EntityId,
-      sellerId: EntityId,
+      ...SaleParties,
       vertical: Vertical,
       currency: CurrencyCode,
       price: MinorUnits,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineEvent, type CatalogueEvent } from '../define-event.js';
 import { EntityId, Instant, Text } from '../value-types.js';
 import { LeadText } from './leads.js';
+import { SaleParties } from './market.js';
 
 /** Stream `return-<allocationId>`: at most one return per allocation, written by all four roles. */
 const categories = ['return'];
@@ -55,11 +56,7 @@ export const ReturnRequested = defineEvent({
   categories,
   schema: z
     .strictObject({
-      allocationId: EntityId,
-      leadId: EntityId,
-      orderId: EntityId,
-      buyerId: EntityId,
-      sellerId: EntityId,
+      ...SaleParties,
       reason: ReturnReason,
       /** Required for `other`, so that reasons such as "not interested" can be judged and refused. */
       text: Text(2000).optional(),

@@ -1,6 +1,5 @@
 import { describe } from '@jest/globals';
-import type { EventStore } from '../event-store.port.js';
-import { describeEventStoreContract } from '../testing/event-store.contract.js';
+import { describeEventStoreContract, otherConnections } from '../testing/event-store.contract.js';
 import { contractTestCatalogue } from '../testing/test-catalogue.js';
 import { EventStoreDbEventStore } from './eventstoredb-event-store.js';
 
@@ -19,20 +18,16 @@ describeIfEsdb('EventStoreDB adapter', () => {
         registry: contractTestCatalogue,
       });
     const store = await connect();
-    const others: EventStore[] = [];
+    const others = otherConnections(connect);
     return {
       store,
       atomicMultiStreamAppends: false,
       // No backdoor: ESDB events cannot be altered or removed underneath the client, and a
       // delayed commit cannot be staged through it.
-      reconnect: async () => {
-        const other = await connect();
-        others.push(other);
-        return other;
-      },
+      reconnect: others.reconnect,
       cleanup: async () => {
         await store.close();
-        await Promise.all(others.map((other) => other.close().catch(() => undefined)));
+        await others.closeAll();
       },
     };
   });

@@ -21,8 +21,6 @@ import type {
   AppendOptions,
   AppendResult,
   EventFilter,
-  EventHandler,
-  PageHandler,
   EventMetadata,
   EventStore,
   ExpectedRevision,
@@ -32,8 +30,6 @@ import type {
   ReadAllPage,
   ReadStreamOptions,
   RecordedEvent,
-  Subscription,
-  SubscriptionOptions,
   VerifyOptions,
 } from '../event-store.port.js';
 import type { EventTypeRegistry } from '../event-type-registry.js';
@@ -42,11 +38,7 @@ import { DuplicateEventIdError, InvalidStreamNameError, WrongExpectedVersionErro
 import { assertValidStreamName, streamCategory } from '../stream-name.js';
 import { prepareAppend, type PreparedEvent } from '../prepare-append.js';
 import { GENESIS_HASH, chainHash } from '../hash-chain.js';
-import {
-  startCatchUpSubscription,
-  type CheckpointStore,
-  type SubscriptionDelivery,
-} from '../catch-up-subscription.js';
+import { CatchUpSubscriber, type CatchUpSources, type CheckpointStore } from '../catch-up-subscription.js';
 import { verifyHashChains, type StreamHead } from '../integrity.js';
 import { WakeSignal } from '../wake-signal.js';
 
@@ -95,7 +87,7 @@ interface StoredMetadata extends EventMetadata {
  * streams: a retried event id is recognised only among its stream's recent events, an id reused
  * in another stream is not refused, and integrity can only compare with streams that still exist.
  */
-export class EventStoreDbEventStore implements EventStore {
+export class EventStoreDbEventStore extends CatchUpSubscriber implements EventStore {
   private readonly checkpoints: EventStoreDbCheckpoints;
   private readonly wakeUps: EventStoreDbWakeUps;
 
@@ -103,6 +95,7 @@ export class EventStoreDbEventStore implements EventStore {
     private readonly client: EventStoreDBClient,
     private readonly options: EventStoreDbEventStoreOptions,
   ) {
+    super();
     this.checkpoints = new EventStoreDbCheckpoints(client);
     this.wakeUps = new EventStoreDbWakeUps(client, options.log);
   }
@@ -247,25 +240,13 @@ export class EventStoreDbEventStore implements EventStore {
     return { events, nextAfter, isEnd: events.length < options.maxCount };
   }
 
-  subscribe(name: string, handler: EventHandler, options: SubscriptionOptions = {}): Subscription {
-    return this.startSubscription(name, { each: handler }, options);
-  }
-
-  subscribePages(name: string, handler: PageHandler, options: SubscriptionOptions = {}): Subscription {
-    return this.startSubscription(name, { pages: handler }, options);
-  }
-
-  private startSubscription(
-    name: string,
-    delivery: SubscriptionDelivery,
-    options: SubscriptionOptions,
-  ): Subscription {
-    return startCatchUpSubscription(name, delivery, options, {
+  protected catchUpSources(): CatchUpSources {
+    return {
       readAll: (o) => this.readAll(o),
       checkpoints: this.checkpoints,
       wakeUp: this.wakeUps.waiter(),
       log: this.options.log,
-    });
+    };
   }
 
   /**

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createTestDatabase } from '#lx/testing';
-import { describeEventStoreContract, type StorageBackdoor } from '../testing/event-store.contract.js';
+import {
+  describeEventStoreContract,
+  otherConnections,
+  type StorageBackdoor,
+} from '../testing/event-store.contract.js';
 import { contractTestCatalogue } from '../testing/test-catalogue.js';
 import { prepareAppend } from '../prepare-append.js';
 import { PostgresEventStore } from './postgres-event-store.js';
@@ -13,7 +17,7 @@ describeEventStoreContract('PostgreSQL', async () => {
   const store = await connect();
   const sql = new pg.Pool({ connectionString: database.url, max: 12 });
   sql.on('error', () => undefined);
-  const others: PostgresEventStore[] = [];
+  const others = otherConnections(connect);
 
   const backdoor: StorageBackdoor = {
     async appendWithCommitDelay(stream, events, commitDelayMs) {
@@ -76,14 +80,10 @@ describeEventStoreContract('PostgreSQL', async () => {
     store,
     backdoor,
     atomicMultiStreamAppends: true,
-    reconnect: async () => {
-      const other = await connect();
-      others.push(other);
-      return other;
-    },
+    reconnect: others.reconnect,
     cleanup: async () => {
       await store.close();
-      await Promise.all(others.map((o) => o.close().catch(() => undefined)));
+      await others.closeAll();
       await sql.end();
       await database.drop();
     },

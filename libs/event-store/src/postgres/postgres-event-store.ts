@@ -9,10 +9,6 @@ import type {
   ReadAllPage,
   ReadStreamOptions,
   RecordedEvent,
-  Subscription,
-  SubscriptionOptions,
-  EventHandler,
-  PageHandler,
   VerifyOptions,
   StreamWrite,
   EventMetadata,
@@ -28,11 +24,7 @@ import { notifyAfterCommitMigration } from './migrations/002-notify-after-commit
 import { appendManyMigration } from './migrations/003-append-many.js';
 import { appendInLogOrderMigration } from './migrations/004-append-in-log-order.js';
 import { lockStreamsFirstMigration } from './migrations/005-lock-streams-first.js';
-import {
-  startCatchUpSubscription,
-  type CheckpointStore,
-  type SubscriptionDelivery,
-} from '../catch-up-subscription.js';
+import { CatchUpSubscriber, type CatchUpSources, type CheckpointStore } from '../catch-up-subscription.js';
 import { verifyHashChains, type StreamHead } from '../integrity.js';
 import { ChainScan } from '../chain-scan.js';
 import { checkContents } from './content-check.js';
@@ -61,12 +53,13 @@ const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id, 
   event_type, data, metadata, previous_hash, hash, recorded_at`;
 
 /** The default event store: one PostgreSQL database, gap-safe global order, LISTEN/NOTIFY wake-ups. */
-export class PostgresEventStore implements EventStore, CheckpointStore {
+export class PostgresEventStore extends CatchUpSubscriber implements EventStore, CheckpointStore {
   private readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
   private readonly wakeUps: PostgresWakeUps;
 
   private constructor(private readonly options: PostgresEventStoreOptions) {
+    super();
     this.ownsPool = options.pool === undefined;
     this.pool =
       options.pool ??
@@ -221,26 +214,14 @@ export class PostgresEventStore implements EventStore, CheckpointStore {
     return { events, nextAfter, isEnd };
   }
 
-  subscribe(name: string, handler: EventHandler, options: SubscriptionOptions = {}): Subscription {
-    return this.startSubscription(name, { each: handler }, options);
-  }
-
-  subscribePages(name: string, handler: PageHandler, options: SubscriptionOptions = {}): Subscription {
-    return this.startSubscription(name, { pages: handler }, options);
-  }
-
-  private startSubscription(
-    name: string,
-    delivery: SubscriptionDelivery,
-    options: SubscriptionOptions,
-  ): Subscription {
-    return startCatchUpSubscription(name, delivery, options, {
+  protected catchUpSources(): CatchUpSources {
+    return {
       readAll: (o) => this.readAll(o),
       checkpoints: this,
       wakeUp: this.wakeUps.waiter(),
       newestCommitted: () => this.newestCommitted(),
       log: this.options.log,
-    });
+    };
   }
 
   async load(name: string): Promise<LogPosition | null> {

@@ -30,6 +30,27 @@ export interface ContractHarness {
   cleanup(): Promise<void>;
 }
 
+/**
+ * The harness's `reconnect`, and the closing of every store it opened: what an adapter's harness
+ * needs besides its first store.
+ */
+export function otherConnections(connect: () => Promise<EventStore>): {
+  reconnect(): Promise<EventStore>;
+  closeAll(): Promise<void>;
+} {
+  const others: EventStore[] = [];
+  return {
+    async reconnect() {
+      const other = await connect();
+      others.push(other);
+      return other;
+    },
+    async closeAll() {
+      await Promise.all(others.map((other) => other.close().catch(() => undefined)));
+    },
+  };
+}
+
 const thing = (n: number, id?: string): NewEvent => ({ id, type: 'ThingHappened', data: { n } });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
-import { loadConfig } from '#lx/config';
-import { eventCatalogue } from '#lx/contracts';
-import { createPostgresPool, PostgresEventStore } from '#lx/event-store';
+import type { PostgresEventStore } from '#lx/event-store';
 import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
-import { createTestDatabase, testRedisPrefix, type TestDatabase } from '#lx/testing';
 import type { BatchProgress } from '../application/verification/verification-store.port.js';
 import { ReceiveUpload } from '../application/upload/receive-upload.js';
 import { deterministicUuid } from '#lx/contracts';
+import { openLeadsDatabase, type LeadsDatabase } from '../testing/leads-database.js';
 import { createLeadsRuntime, type LeadsRuntime } from './leads-runtime.js';
 
 /*
@@ -16,7 +14,7 @@ import { createLeadsRuntime, type LeadsRuntime } from './leads-runtime.js';
  * Idempotency-Key takes the batch over, and the sweep drops what nobody took over.
  */
 describe('abandoned uploads', () => {
-  let database: TestDatabase;
+  let leads: LeadsDatabase;
   let store: PostgresEventStore;
   let pool: pg.Pool;
   let runtime: LeadsRuntime;
@@ -61,26 +59,13 @@ describe('abandoned uploads', () => {
     });
 
   beforeAll(async () => {
-    database = await createTestDatabase('abandoned_uploads');
-    // As in an app: one pool for the process, the event store's and the sellers' write side's.
-    pool = createPostgresPool({ connectionString: database.url, max: 20, purpose: 'test' });
-    store = await PostgresEventStore.connect({
-      connectionString: database.url,
-      pool,
-      registry: eventCatalogue,
-    });
-    const config = loadConfig({
-      ...process.env,
-      LX_DATABASE_URL: database.url,
-      LX_REDIS_PREFIX: testRedisPrefix('abandoned_uploads'),
-    });
-    runtime = await createLeadsRuntime(config, store, pool);
+    leads = await openLeadsDatabase('abandoned_uploads');
+    ({ pool, store } = leads);
+    runtime = await createLeadsRuntime(leads.config, store, pool);
   });
   afterAll(async () => {
     await runtime?.close();
-    await store?.close();
-    await pool?.end();
-    await database?.drop();
+    await leads?.close();
   });
 
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -150,18 +135,15 @@ describe('abandoned uploads', () => {
       receivingLeaseMs: 50,
     });
 
+  const receiveCutAfterSubmission = (queued: string[], idempotencyKey: string) =>
+    cutAfterSubmission(queued).receive({ sellerId, format: 'csv', body: file(), terms, idempotencyKey });
+
   it('finishes, on the retry, an upload whose submission reached the log before its receiver lost the database', async () => {
     const queued: string[] = [];
     const batchId = deterministicUuid('upload', sellerId, 'key-cut-after-submission');
-    await expect(
-      cutAfterSubmission(queued).receive({
-        sellerId,
-        format: 'csv',
-        body: file(),
-        terms,
-        idempotencyKey: 'key-cut-after-submission',
-      }),
-    ).rejects.toMatchObject({ code: '57P01' });
+    await expect(receiveCutAfterSubmission(queued, 'key-cut-after-submission')).rejects.toMatchObject({
+      code: '57P01',
+    });
     expect((await runtime.verification.progress(batchId))?.status).toBe('receiving');
     expect(queued).toEqual([]);
 
@@ -178,15 +160,9 @@ describe('abandoned uploads', () => {
   it('finishes such an upload by itself once its lease ran out, when the seller never retries', async () => {
     const queued: string[] = [];
     const batchId = deterministicUuid('upload', sellerId, 'key-never-retried');
-    await expect(
-      cutAfterSubmission(queued).receive({
-        sellerId,
-        format: 'csv',
-        body: file(),
-        terms,
-        idempotencyKey: 'key-never-retried',
-      }),
-    ).rejects.toMatchObject({ code: '57P01' });
+    await expect(receiveCutAfterSubmission(queued, 'key-never-retried')).rejects.toMatchObject({
+      code: '57P01',
+    });
     await sleep(100);
 
     const { discarded, finished } = await runtime.receiveUpload.settleAbandoned();

@@ -5,11 +5,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { loadConfig, vaultDatabaseUrl, type ExchangeConfig } from '#lx/config';
-import { eventCatalogue, isEvent, LeadErased, LeadListed } from '#lx/contracts';
-import { createPostgresPool, PostgresEventStore } from '#lx/event-store';
+import { vaultDatabaseUrl, type ExchangeConfig } from '#lx/config';
+import { isEvent, LeadErased, LeadListed } from '#lx/contracts';
+import type { PostgresEventStore } from '#lx/event-store';
 import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
-import { createTestDatabase, testRedisPrefix, type TestDatabase } from '#lx/testing';
 import {
   connectDataKeyDatabase,
   createPersonalDataVault,
@@ -18,6 +17,7 @@ import {
 } from '#lx/vault';
 import { leadIdFor } from '../domain/deterministic-id.js';
 import { leadDecider } from '../domain/lead.decider.js';
+import { openLeadsDatabase, type LeadsDatabase } from '../testing/leads-database.js';
 import { createLeadsRuntime, type LeadsRuntime } from './leads-runtime.js';
 
 const run = promisify(execFile);
@@ -28,7 +28,7 @@ const run = promisify(execFile);
  * the log records: a dump taken before the erasure and restored after it leaves the person unreadable.
  */
 describe('an erasure survives a restore of the key store', () => {
-  let database: TestDatabase;
+  let leads: LeadsDatabase;
   let store: PostgresEventStore;
   let pool: pg.Pool;
   let config: ExchangeConfig;
@@ -36,27 +36,14 @@ describe('an erasure survives a restore of the key store', () => {
   let dumpDirectory: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase('erasure_restore');
-    // As in an app: one pool for the process, the event store's and the sellers' write side's.
-    pool = createPostgresPool({ connectionString: database.url, max: 20, purpose: 'test' });
-    store = await PostgresEventStore.connect({
-      connectionString: database.url,
-      pool,
-      registry: eventCatalogue,
-    });
-    config = loadConfig({
-      ...process.env,
-      LX_DATABASE_URL: database.url,
-      LX_REDIS_PREFIX: testRedisPrefix('erasure_restore'),
-    });
+    leads = await openLeadsDatabase('erasure_restore');
+    ({ pool, store, config } = leads);
     runtime = await createLeadsRuntime(config, store, pool);
     dumpDirectory = await mkdtemp(join(tmpdir(), 'lx-vault-dump-'));
   });
   afterAll(async () => {
     await runtime?.close();
-    await store?.close();
-    await pool?.end();
-    await database?.drop();
+    await leads?.close();
     if (dumpDirectory) await rm(dumpDirectory, { recursive: true, force: true });
   });
 

@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
-import { loadConfig } from '#lx/config';
-import { eventCatalogue, isEvent, LeadErased, LeadListed, type EventInput } from '#lx/contracts';
-import { createPostgresPool, PostgresEventStore, type EventStore } from '#lx/event-store';
+import { isEvent, LeadErased, LeadListed, type EventInput } from '#lx/contracts';
+import type { EventStore, PostgresEventStore } from '#lx/event-store';
 import { ProjectionRunner } from '#lx/projections';
 import { DataSource } from 'typeorm';
 import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
-import { createTestDatabase, testRedisPrefix, type TestDatabase } from '#lx/testing';
+import type { TestDatabase } from '#lx/testing';
 import type { VerificationStore } from '../application/verification/verification-store.port.js';
 import { VerifyBatch } from '../application/verification/verify-batch.js';
+import { openLeadsDatabase, type LeadsDatabase } from '../testing/leads-database.js';
 import { createLeadsRuntime, type LeadsRuntime } from './leads-runtime.js';
 import { packagedContactChecks } from './contact-checks.js';
 import { sellerReadModel } from './read-model/seller-read-model.projection.js';
+import { runProjection } from '../../../projections/src/testing/run-projection.js';
 
 /** A promise the test opens: the verification waits at it until the revocation has been sent. */
 function gate() {
@@ -28,6 +29,7 @@ function gate() {
  * model shows it yet. Either way none of the person's leads may stay readable or listed.
  */
 describe('a consumer revocation racing a batch verification', () => {
+  let leads: LeadsDatabase;
   let database: TestDatabase;
   let store: PostgresEventStore;
   let pool: pg.Pool;
@@ -36,28 +38,12 @@ describe('a consumer revocation racing a batch verification', () => {
   let sellerLeads: ProjectionRunner;
 
   beforeAll(async () => {
-    database = await createTestDatabase('revocation_race');
-    // As in an app: one pool for the process, the event store's and the sellers' write side's.
-    pool = createPostgresPool({ connectionString: database.url, max: 20, purpose: 'test' });
-    store = await PostgresEventStore.connect({
-      connectionString: database.url,
-      pool,
-      registry: eventCatalogue,
-    });
-    const config = loadConfig({
-      ...process.env,
-      LX_DATABASE_URL: database.url,
-      LX_REDIS_PREFIX: testRedisPrefix('revocation_race'),
-    });
-    runtime = await createLeadsRuntime(config, store, pool);
+    leads = await openLeadsDatabase('revocation_race');
+    ({ database, pool, store } = leads);
+    runtime = await createLeadsRuntime(leads.config, store, pool);
     dataSource = new DataSource({ type: 'postgres', url: database.url, entities: [] });
     await dataSource.initialize();
-    sellerLeads = await ProjectionRunner.start({
-      projection: sellerReadModel,
-      store,
-      dataSource,
-      pollIntervalMs: 50,
-    });
+    sellerLeads = await runProjection(sellerReadModel, store, dataSource);
     await sellerLeads.caughtUp;
     // The read model lags the log, as it may at any moment: the revocation must not depend on it.
     await sellerLeads.pause();
@@ -66,9 +52,7 @@ describe('a consumer revocation racing a batch verification', () => {
     await sellerLeads?.stop();
     await dataSource?.destroy();
     await runtime?.close();
-    await store?.close();
-    await pool?.end();
-    await database?.drop();
+    await leads?.close();
   });
 
   async function submit(seed: string, vertical: 'eyewear' | 'insurance'): Promise<string> {

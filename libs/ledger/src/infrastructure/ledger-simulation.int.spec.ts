@@ -18,6 +18,7 @@ import { createTestDatabase, type TestDatabase } from '#lx/testing';
 import { leadAllocated, orderPlaced } from '../testing/settlement-fixtures.js';
 import { ledgerProjection } from './ledger.projection.js';
 import { accountBalances, readBuyerStatement, readSellerStatement, transfers } from './ledger.queries.js';
+import { runProjection } from '../../../projections/src/testing/run-projection.js';
 
 jest.setTimeout(180_000);
 
@@ -308,12 +309,7 @@ describe('ledger projection over a randomized market', () => {
 
   it.each([1, 2, 3])('every account equals an independent fold of the log (seed %i)', async (seed) => {
     const last = await simulateMarket(store, seed, 220);
-    runner ??= await ProjectionRunner.start({
-      projection: ledgerProjection,
-      store,
-      dataSource,
-      pollIntervalMs: 50,
-    });
+    runner ??= await runProjection(ledgerProjection, store, dataSource);
     // The position of the last append, not headPosition(): the head stops below any transaction
     // still open (the projection's own), so it can lag what was appended.
     await runner.waitForPosition(last, 120_000);

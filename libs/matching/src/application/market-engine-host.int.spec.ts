@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from '#lx/testing';
 import { digestOutputs } from '../domain/market-digest.js';
 import { MarketEngine } from '../domain/market-engine.js';
 import type { MarketInputEvent, MarketOutput } from '../domain/market-model.js';
-import { leadListed, orderPlaced, settings, tick } from '../testing/market-fixtures.js';
+import { appendMarketInput, leadListed, orderPlaced, settings, tick } from '../testing/market-fixtures.js';
 import { MARKET_INPUT_CATEGORIES, marketStream, toMarketInput } from './market-inputs.js';
 import { MarketEngineHost } from './market-engine-host.js';
 
@@ -50,20 +50,7 @@ const minute = (n: number) => new Date(Date.parse('2030-01-01T10:00:00.000Z') + 
 let lastInput: LogPosition | null = null;
 
 async function appendInput(store: EventStore, event: MarketInputEvent, at: string): Promise<void> {
-  const metadata = { occurredAt: at, actor: 'test' };
-  const data = event.data as { leadId?: string; buyerId?: string };
-  const stream =
-    event.type === 'MarketSettingsChanged'
-      ? 'marketSettings-eyewear'
-      : event.type === 'MarketClockTicked'
-        ? 'marketClock-eyewear'
-        : event.type.startsWith('Lead')
-          ? `lead-${data.leadId}`
-          : `buyer-${data.buyerId}`;
-  const result = await store.appendToStream(stream, [{ type: event.type, data: event.data, metadata }], {
-    expectedRevision: 'any',
-  });
-  lastInput = result.position;
+  lastInput = await appendMarketInput(store, event, at);
 }
 
 function marketInputs(): { event: MarketInputEvent; at: string }[] {

@@ -1,9 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { OrderAmended, type EventInput } from '#lx/contracts';
-import { at, engineSpec } from '../testing/engine-spec.js';
-import { InputLog, leadListed, orderPlaced, settings, tick } from '../testing/market-fixtures.js';
+import { allocations, at, engineSpec } from '../testing/engine-spec.js';
+import {
+  InputLog,
+  leadListed,
+  orderAmended,
+  orderPlaced,
+  settings,
+  tick,
+} from '../testing/market-fixtures.js';
 import { MarketEngine } from './market-engine.js';
-import type { MarketInputEvent, MarketOutput } from './market-model.js';
+import type { MarketInputEvent } from './market-model.js';
 
 /*
  * An order's and a listing's life in the engine: amendments, pauses, expiries and the clock, and
@@ -11,29 +17,6 @@ import type { MarketInputEvent, MarketOutput } from './market-model.js';
  */
 
 const spec = engineSpec();
-const allocations = (outputs: MarketOutput[]) =>
-  outputs.filter((output) => output.type === 'LeadAllocated').map((output) => output.data);
-
-/** The order's whole terms replaced (fixture defaults: bid 50 000, quantity 10, budget 1 000 000). */
-function orderAmended(
-  orderId: string,
-  change: Partial<EventInput<typeof OrderAmended>> = {},
-): MarketInputEvent {
-  const checked = OrderAmended.validate({
-    orderId,
-    buyerId: `buyer-of-${orderId}`,
-    filters: {},
-    bid: 50000,
-    modifiers: [],
-    quantity: 10,
-    budget: 1_000_000,
-    exclusivity: 'any',
-    delivery: 'pull',
-    ...change,
-  });
-  if (!checked.ok) throw new Error(`OrderAmended fixture is invalid: ${checked.issues.join('; ')}`);
-  return { type: 'OrderAmended', data: checked.value } as MarketInputEvent;
-}
 
 const paused = (orderId: string): MarketInputEvent => ({
   type: 'OrderPaused',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { LeadAllocated, ListingExpired, OrderClosed, OrderFilled, ReplacementDecided } from '#lx/contracts';
-import { at, engineSpec } from '../testing/engine-spec.js';
+import { allocations, at, engineSpec } from '../testing/engine-spec.js';
 import {
   InputLog,
   leadListed,
@@ -11,11 +11,8 @@ import {
   tick,
 } from '../testing/market-fixtures.js';
 import { MarketEngine } from './market-engine.js';
-import type { MarketOutput } from './market-model.js';
 
 const spec = engineSpec();
-const allocations = (outputs: MarketOutput[]) =>
-  outputs.filter((output) => output.type === 'LeadAllocated').map((output) => output.data);
 
 describe('exclusive leads: second price with the floor as reserve', () => {
   it('the highest bid wins and pays the second-highest bid', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { LEAD_ATTRIBUTES, ORDER_TERMS } from '../testing/market-fixtures.js';
 import { CompiledFilters } from './compiled-filters.js';
 import type { LeadAttributes, ListedLead, MarketOrder, OrderFilters, OrderTerms } from './market-model.js';
 import { bidWithModifiers, exclusivityCompatible, filterableLead, filtersAccept } from './order-filters.js';
@@ -13,18 +14,8 @@ const NOW = Date.parse('2030-01-01T10:00:00.000Z');
 const CAPTURED = Date.parse('2030-01-01T09:50:00.000Z'); // ten minutes before NOW
 
 const attributes = (change: Partial<LeadAttributes> = {}): LeadAttributes => ({
-  vertical: 'eyewear',
-  age: 40,
-  gender: 'female',
-  country: 'RU',
-  region: 'RU-MOW',
-  postalPrefix: '101',
-  contacts: { phone: { present: true, verified: true }, email: { present: true, verified: true } },
-  employment: 'employed',
-  maritalStatus: 'married',
+  ...LEAD_ATTRIBUTES,
   interests: ['premium_glasses', 'contacts'],
-  stage: 'MQL',
-  sourceChannel: 'search',
   capturedAt: new Date(CAPTURED).toISOString(),
   ...change,
 });
@@ -228,16 +219,7 @@ describe('which leads an order’s exclusivity takes', () => {
 });
 
 describe('what an order bids for a lead', () => {
-  const terms = (change: Partial<OrderTerms> = {}): OrderTerms => ({
-    filters: {},
-    bid: 50_000,
-    modifiers: [],
-    quantity: 10,
-    budget: 1_000_000,
-    exclusivity: 'any',
-    delivery: 'pull',
-    ...change,
-  });
+  const terms = (change: Partial<OrderTerms> = {}): OrderTerms => ({ ...ORDER_TERMS, ...change });
   type Modifier = OrderTerms['modifiers'][number];
   const bidWith = (modifiers: Modifier[], change: Partial<LeadAttributes> = {}) =>
     bidWithModifiers(terms({ modifiers }), lead(change));

@@ -37,3 +37,7 @@ export function engineSpec(vertical = 'eyewear') {
 }
 
 export const at = (instant: string, event: MarketInputEvent) => ({ event, at: instant });
+
+/** The sales among an engine's outputs, as their `LeadAllocated` data. */
+export const allocations = (outputs: MarketOutput[]) =>
+  outputs.filter((output) => output.type === 'LeadAllocated').map((output) => output.data);

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import {
   LeadListed,
+  OrderAmended,
   OrderPlaced,
   RefundCredited,
   type EventData,
   type EventInput,
   type AnyEventDefinition,
 } from '#lx/contracts';
-import type { MarketInput, MarketInputEvent } from '../domain/market-model.js';
+import type { EventStore, LogPosition } from '#lx/event-store';
+import type { LeadAttributes, MarketInput, MarketInputEvent, OrderTerms } from '../domain/market-model.js';
 
 /*
  * Schema-valid inputs for engine tests: a lead, an order, settings and ticks, each checked
@@ -17,11 +19,40 @@ import type { MarketInput, MarketInputEvent } from '../domain/market-model.js';
 export const T0 = '2030-01-01T10:00:00.000Z';
 const hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** The data checked against its event's schema, as the store would: a fixture the store refuses throws. */
 function parsed<D extends AnyEventDefinition>(definition: D, data: unknown): EventData<D> {
   const checked = definition.validate(data);
   if (!checked.ok) throw new Error(`${definition.type} fixture is invalid: ${checked.issues.join('; ')}`);
   return checked.value as EventData<D>;
 }
+
+/** A verified, employed woman of 40 in Moscow who wants premium glasses: what a default order buys. */
+export const LEAD_ATTRIBUTES: LeadAttributes = {
+  vertical: 'eyewear',
+  age: 40,
+  gender: 'female',
+  country: 'RU',
+  region: 'RU-MOW',
+  postalPrefix: '101',
+  contacts: { phone: { present: true, verified: true }, email: { present: true, verified: true } },
+  employment: 'employed',
+  maritalStatus: 'married',
+  interests: ['premium_glasses'],
+  stage: 'MQL',
+  sourceChannel: 'search',
+  capturedAt: '2030-01-01T09:55:00.000Z',
+};
+
+/** An order's terms when a test names none: any lead, 10 units at 50 000 within a 1 000 000 budget. */
+export const ORDER_TERMS: OrderTerms = {
+  filters: {},
+  bid: 50000,
+  modifiers: [],
+  quantity: 10,
+  budget: 1_000_000,
+  exclusivity: 'any',
+  delivery: 'pull',
+};
 
 type LeadOverrides = Partial<Omit<EventData<typeof LeadListed>, 'attributes'>> & {
   attributes?: Partial<EventData<typeof LeadListed>['attributes']>;
@@ -35,22 +66,7 @@ export function leadListed(leadId: string, overrides: LeadOverrides = {}): Marke
     leadId,
     sellerId: 'seller-1',
     batchId: 'batch-1',
-    attributes: {
-      vertical: 'eyewear',
-      age: 40,
-      gender: 'female',
-      country: 'RU',
-      region: 'RU-MOW',
-      postalPrefix: '101',
-      contacts: { phone: { present: true, verified: true }, email: { present: true, verified: true } },
-      employment: 'employed',
-      maritalStatus: 'married',
-      interests: ['premium_glasses'],
-      stage: 'MQL',
-      sourceChannel: 'search',
-      capturedAt: '2030-01-01T09:55:00.000Z',
-      ...attributes,
-    },
+    attributes: { ...LEAD_ATTRIBUTES, ...attributes },
     floor: 30000,
     currency: 'RUB',
     exclusivity: { kind: 'exclusive' },
@@ -87,16 +103,19 @@ export function orderPlaced(
     buyerId: `buyer-of-${orderId}`,
     vertical: 'eyewear',
     currency: 'RUB',
-    filters: {},
-    bid: 50000,
-    modifiers: [],
-    quantity: 10,
-    budget: 1_000_000,
-    exclusivity: 'any',
-    delivery: 'pull',
+    ...ORDER_TERMS,
     ...overrides,
   };
   return { type: 'OrderPlaced', data: parsed(OrderPlaced, data) };
+}
+
+/** The order's whole terms replaced (defaults: bid 50 000, quantity 10, budget 1 000 000). */
+export function orderAmended(
+  orderId: string,
+  change: Partial<EventInput<typeof OrderAmended>> = {},
+): MarketInputEvent {
+  const data = { orderId, buyerId: `buyer-of-${orderId}`, ...ORDER_TERMS, ...change };
+  return { type: 'OrderAmended', data: parsed(OrderAmended, data) } as MarketInputEvent;
 }
 
 /** An accepted return's price credited back on the buyer stream (`order_budget`: a replacement). */
@@ -141,4 +160,33 @@ export class InputLog {
   inputs(events: readonly MarketInputEvent[], at = this.defaultAt): MarketInput[] {
     return events.map((event) => this.input(event, at));
   }
+}
+
+/**
+ * Appends an eyewear market input to the stream its writer appends it to (the lead's, the buyer's,
+ * the market's settings or clock), at the domain time `at`; returns its log position.
+ */
+export async function appendMarketInput(
+  store: EventStore,
+  event: MarketInputEvent,
+  at: string,
+): Promise<LogPosition> {
+  const data = event.data as { leadId?: string; buyerId?: string };
+  const stream =
+    event.type === 'MarketSettingsChanged'
+      ? 'marketSettings-eyewear'
+      : event.type === 'MarketClockTicked'
+        ? 'marketClock-eyewear'
+        : event.type.startsWith('Lead')
+          ? `lead-${data.leadId}`
+          : `buyer-${data.buyerId}`;
+  const metadata = { occurredAt: at, actor: 'test' };
+  const { position } = await store.appendToStream(
+    stream,
+    [{ type: event.type, data: event.data, metadata }],
+    {
+      expectedRevision: 'any',
+    },
+  );
+  return position;
 }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EntitySchema } from 'typeorm';
 import type { EventTypeRegistry, RecordedEvent } from '#lx/event-store';
 import { projectionWithHandlers, type Projection } from '../projection.js';
+import { openReadModelDatabase, type ReadModelDatabase } from './read-model-database.js';
 
 /** Test events: `ThingHappened {n}` on any stream, `OtherThingHappened` on `other-*` streams. */
 export const projectionTestCatalogue: EventTypeRegistry = {
@@ -105,5 +106,18 @@ export function countingProjection(options: CountingProjectionOptions = {}): Pro
           await manager.query('SELECT pg_terminate_backend(pg_backend_pid())');
       },
     },
+  });
+}
+
+/** A fresh database with the test catalogue's log and a DataSource for the counting projection. */
+export type ThingDatabase = ReadModelDatabase;
+
+export function openThingDatabase(
+  label: string,
+  dataSourceOptions: { poolSize?: number; extra?: { options: string } } = {},
+): Promise<ThingDatabase> {
+  return openReadModelDatabase(label, projectionTestCatalogue, {
+    entities: [AppliedEventEntity, StreamTotalEntity],
+    ...dataSourceOptions,
   });
 }

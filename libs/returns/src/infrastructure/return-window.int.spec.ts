@@ -10,6 +10,7 @@ import { createTestDatabase, testRedisPrefix, type TestDatabase } from '#lx/test
 import { appendAt, leadAllocated } from '../../../ledger/src/testing/settlement-fixtures.js';
 import { returnFactsProjection } from './return-facts.projection.js';
 import { ReturnWindowQueue } from './return-window.queue.js';
+import { runProjection } from '../../../projections/src/testing/run-projection.js';
 
 jest.setTimeout(120_000);
 
@@ -35,12 +36,7 @@ describe('return-window closing job', () => {
     store = await PostgresEventStore.connect({ connectionString: database.url, registry: eventCatalogue });
     dataSource = new DataSource({ type: 'postgres', url: database.url });
     await dataSource.initialize();
-    runner = await ProjectionRunner.start({
-      projection: returnFactsProjection,
-      store,
-      dataSource,
-      pollIntervalMs: 50,
-    });
+    runner = await runProjection(returnFactsProjection, store, dataSource);
     queue = new ReturnWindowQueue({ redisUrl: 'redis://127.0.0.1:6379', prefix });
   });
 

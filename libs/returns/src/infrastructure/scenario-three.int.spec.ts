@@ -1,20 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { DataSource } from 'typeorm';
-import {
-  FundsDeposited,
-  MarketSettingsChanged,
-  ReturnRequested,
-  SellerResponded,
-  eventCatalogue,
-  newEvent,
-  type EventInput,
-} from '#lx/contracts';
+import type { DataSource } from 'typeorm';
+import { FundsDeposited, ReturnRequested, SellerResponded, newEvent, type EventInput } from '#lx/contracts';
 import { AggregateRepository } from '#lx/event-sourcing';
 import { PostgresEventStore, type RecordedEvent } from '#lx/event-store';
 import { scenarioOneOrder } from '#lx/market-generator';
 import { ProjectionRunner } from '#lx/projections';
-import { createTestDatabase, testRedisPrefix, type TestDatabase } from '#lx/testing';
+import { testRedisPrefix, waitUntilTrue } from '#lx/testing';
 import {
   accountBalances,
   ledgerProjection,
@@ -29,6 +20,9 @@ import {
   orderPlaced,
   type OrderTermsInput,
 } from '../../../ledger/src/testing/settlement-fixtures.js';
+import { settings } from '../../../matching/src/testing/market-fixtures.js';
+import { ANNA_STATEMENT } from '../testing/scenario-three-statements.js';
+import { openSettlementDatabase, type SettlementDatabase } from '../testing/settlement-database.js';
 import { ReturnDecisionExistsError } from '../domain/return-errors.js';
 import { returnFactsProjection } from './return-facts.projection.js';
 import { readSellerHistory, sellerHistoryProjection } from './seller-history.projection.js';
@@ -49,7 +43,7 @@ const COMMISSION = 9_000; // 15 %
 const PROCEEDS = 51_000;
 
 describe('scenario 3: the dispute', () => {
-  let database: TestDatabase;
+  let settlementDatabase: SettlementDatabase;
   let store: PostgresEventStore;
   let dataSource: DataSource;
   const runners: ProjectionRunner[] = [];
@@ -63,14 +57,12 @@ describe('scenario 3: the dispute', () => {
   const sellerOf = (n: number) => (n <= 30 ? anna : boris);
 
   beforeAll(async () => {
-    database = await createTestDatabase('scenario_three');
-    store = await PostgresEventStore.connect({ connectionString: database.url, registry: eventCatalogue });
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: database.url,
-      extra: { options: '-c search_path=rm_ledger,rm_return_facts,rm_seller_history,public' },
-    });
-    await dataSource.initialize();
+    settlementDatabase = await openSettlementDatabase('scenario_three', [
+      'rm_ledger',
+      'rm_return_facts',
+      'rm_seller_history',
+    ]);
+    ({ store, dataSource } = settlementDatabase);
     for (const projection of [ledgerProjection, returnFactsProjection, sellerHistoryProjection])
       runners.push(await ProjectionRunner.start({ projection, store, dataSource, pollIntervalMs: 50 }));
     const options = {
@@ -91,21 +83,12 @@ describe('scenario 3: the dispute', () => {
     await queue?.queue.obliterate({ force: true }).catch(() => undefined);
     await queue?.close();
     for (const runner of runners) await runner.stop();
-    await dataSource?.destroy();
-    await store?.close();
-    await database?.drop();
+    await settlementDatabase?.close();
   });
 
   const returnOf = async (n: number) => store.readStream(`return-${allocation(n)}`);
   const decisionOf = async (n: number) =>
     (await returnOf(n)).find((event) => event.type === 'ReturnAccepted' || event.type === 'ReturnRejected');
-  const waitUntil = async (what: string, condition: () => Promise<boolean>, timeoutMs = 60_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(100);
-    }
-  };
 
   const request = (n: number, fields: Partial<EventInput<typeof ReturnRequested>>) =>
     newEvent(ReturnRequested, {
@@ -123,19 +106,8 @@ describe('scenario 3: the dispute', () => {
     const now = Date.now();
     const iso = (ms: number) => new Date(ms).toISOString();
     const lastWeek = now - 6 * 24 * 3_600_000;
-    await appendAt(
-      store,
-      'marketSettings-eyewear',
-      newEvent(MarketSettingsChanged, {
-        vertical: 'eyewear',
-        currency: 'RUB',
-        commissionBps: 1500,
-        returnWindowHours: 72,
-        dedupeWindowDays: 30,
-        listingLifetimeHours: 72,
-      }),
-      iso(lastWeek - 60_000),
-    );
+    // The engine tests' market: RUB, 15 % commission, 72-hour windows, 30 days of dedupe.
+    await appendAt(store, 'marketSettings-eyewear', settings(), iso(lastWeek - 60_000));
     const deposit = {
       buyerId: buyer,
       depositId: `dep-${run}`,
@@ -207,7 +179,7 @@ describe('scenario 3: the dispute', () => {
       await appendAt(store, 'market-eyewear', allocated, iso(now), 'engine:eyewear');
     }
     // Last week's purchase has long left its window: it is posted without anyone asking.
-    await waitUntil(
+    await waitUntilTrue(
       'last week’s transfer to be posted',
       async () => (await transferOf(dataSource, allocation(0)))?.status === 'posted',
     );
@@ -247,7 +219,7 @@ describe('scenario 3: the dispute', () => {
         buyer,
       );
 
-    await waitUntil('the automatic decisions', async () => {
+    await waitUntilTrue('the automatic decisions', async () => {
       const decided = await Promise.all([5, 35, 6, 7, 36].map(decisionOf));
       return decided.every(Boolean);
     });
@@ -273,7 +245,7 @@ describe('scenario 3: the dispute', () => {
       });
     // The phone claims are for the seller to answer first; the rules applied to them are recorded.
     for (const n of phone) {
-      await waitUntil('the rules applied to a phone claim', async () => (await returnOf(n)).length === 2);
+      await waitUntilTrue('the rules applied to a phone claim', async () => (await returnOf(n)).length === 2);
       const events = await returnOf(n);
       expect(events.map((event) => event.type)).toEqual(['ReturnRequested', 'ReturnChecked']);
       const { checks } = events[1]!.data as { checks: { rule: string; outcome: string }[] };
@@ -296,7 +268,7 @@ describe('scenario 3: the dispute', () => {
       });
       await appendAt(store, `return-${allocation(n)}`, response, new Date().toISOString(), sellerOf(n));
     }
-    await waitUntil('the escalations', async () =>
+    await waitUntilTrue('the escalations', async () =>
       (await Promise.all([2, 3, 32].map(returnOf))).every(
         (events) => events.at(-1)?.type === 'ReturnEscalated',
       ),
@@ -315,7 +287,7 @@ describe('scenario 3: the dispute', () => {
   });
 
   it('ends in an exact ledger: who was refunded, who was debited, what happened to the commission', async () => {
-    await waitUntil(
+    await waitUntilTrue(
       'every window to close',
       async () => {
         const [row] = await dataSource.query(
@@ -353,18 +325,7 @@ describe('scenario 3: the dispute', () => {
       expect((await transferOf(dataSource, allocation(n)))?.status).toBe('posted');
 
     const annaStatement = await readSellerStatement(dataSource, anna, 'RUB');
-    expect(annaStatement).toMatchObject({
-      sold: { count: 30, gross: 30 * PRICE, proceeds: 30 * PROCEEDS },
-      returned: {
-        count: 2,
-        gross: 2 * PRICE,
-        proceedsDebited: 2 * PROCEEDS,
-        commissionReversed: 2 * COMMISSION,
-      },
-      commission: 28 * COMMISSION,
-      paidOut: 0,
-      balances: { pending: 0, available: 28 * PROCEEDS },
-    });
+    expect(annaStatement).toMatchObject(ANNA_STATEMENT);
     expect(await readSellerHistory(dataSource, anna)).toMatchObject({
       sold: 30,
       returned: 2,
@@ -386,7 +347,7 @@ describe('scenario 3: the dispute', () => {
       evidence: [{ kind: 'email_bounce', description: 'Hard bounce' }],
     });
     await appendAt(store, `return-${allocation(10)}`, late, new Date().toISOString(), buyer);
-    await waitUntil('the late request to be refused', async () => Boolean(await decisionOf(10)));
+    await waitUntilTrue('the late request to be refused', async () => Boolean(await decisionOf(10)));
     const types = (await returnOf(10)).map((event: RecordedEvent) => event.type);
     expect(types).toEqual(['ReturnWindowClosed', 'ReturnRequested', 'ReturnRejected']);
     expect((await decisionOf(10))!.data).toMatchObject({ rule: 'return-window-elapsed' });

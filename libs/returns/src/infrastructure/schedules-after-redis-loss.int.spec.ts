@@ -1,20 +1,17 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DataSource } from 'typeorm';
-import { ReturnRequested, eventCatalogue, newEvent } from '#lx/contracts';
-import { AggregateRepository } from '#lx/event-sourcing';
-import { PostgresEventStore } from '#lx/event-store';
+import type { DataSource } from 'typeorm';
+import type { PostgresEventStore } from '#lx/event-store';
 import { ProjectionRunner } from '#lx/projections';
-import { createTestDatabase, flushRedisPrefix, testRedisPrefix, type TestDatabase } from '#lx/testing';
-import { appendAt, leadAllocated, leadListed } from '../../../ledger/src/testing/settlement-fixtures.js';
+import { flushRedisPrefix, testRedisPrefix, waitUntilTrue } from '#lx/testing';
+import { appendReturnRequest, appendSale } from '../testing/sales.js';
+import { startSettlementWorker, type SettlementWorker } from '../testing/settlement-worker.js';
+import { openSettlementDatabase, type SettlementDatabase } from '../testing/settlement-database.js';
 import { SchedulesFromTheLog } from '../application/schedules-from-the-log.js';
 import {
   PendingSettlementsReadModels,
   pendingSettlementsProjection,
 } from './pending-settlements.projection.js';
 import { returnFactsProjection } from './return-facts.projection.js';
-import { ReturnWindowQueue, startReturnWindowWorker } from './return-window.queue.js';
-import { startSettlementReactions, type SettlementReactions } from './settlement-reactions.js';
 
 /*
  * Redis keeps nothing on disk: when it is flushed or restarted, the delayed jobs that close return
@@ -26,13 +23,11 @@ const WINDOW_MS = 4_000;
 const ANSWER_MS = 4_000;
 
 describe('settlement’s scheduled jobs after Redis lost them', () => {
-  let database: TestDatabase;
+  let settlementDatabase: SettlementDatabase;
   let store: PostgresEventStore;
   let dataSource: DataSource;
   let runners: ProjectionRunner[];
-  let reactions: SettlementReactions;
-  let queue: ReturnWindowQueue;
-  let worker: { close(): Promise<void> };
+  let settlement: SettlementWorker;
   let schedules: SchedulesFromTheLog;
   const prefix = testRedisPrefix('schedules_redis_loss');
   const run = Date.now().toString(36);
@@ -46,60 +41,30 @@ describe('settlement’s scheduled jobs after Redis lost them', () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase('schedules_redis_loss');
-    store = await PostgresEventStore.connect({ connectionString: database.url, registry: eventCatalogue });
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: database.url,
-      extra: { options: '-c search_path=rm_return_facts,public' },
-    });
-    await dataSource.initialize();
+    settlementDatabase = await openSettlementDatabase('schedules_redis_loss', ['rm_return_facts']);
+    ({ store, dataSource } = settlementDatabase);
     runners = await Promise.all(
       [returnFactsProjection, pendingSettlementsProjection].map((projection) =>
         ProjectionRunner.start({ projection, store, dataSource, pollIntervalMs: 50 }),
       ),
     );
-    const connection = { redisUrl: 'redis://127.0.0.1:6379', prefix };
-    queue = new ReturnWindowQueue(connection);
-    reactions = startSettlementReactions({
-      store,
-      repository: new AggregateRepository(store),
-      dataSource,
-      scheduler: queue,
-      options,
-    });
-    worker = startReturnWindowWorker({
-      ...connection,
-      window: reactions.window,
-      unanswered: reactions.decisions,
-      lockDurationMs: 5_000,
-    });
+    settlement = startSettlementWorker({ store, dataSource, redisPrefix: prefix, options });
     schedules = new SchedulesFromTheLog(
       new PendingSettlementsReadModels(store, dataSource),
-      reactions.window,
-      queue,
+      settlement.reactions.window,
+      settlement.queue,
       options,
     );
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await reactions?.stop();
-    await queue?.queue.obliterate({ force: true }).catch(() => undefined);
-    await queue?.close();
+    await settlement?.stop();
     await Promise.all((runners ?? []).map((runner) => runner.stop()));
-    await dataSource?.destroy();
-    await store?.close();
-    await database?.drop();
+    await settlementDatabase?.close();
   });
 
-  const waitUntil = async (what: string, condition: () => Promise<boolean>, timeoutMs = 40_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(100);
-    }
-  };
+  const waitUntil = (what: string, condition: () => Promise<boolean>) =>
+    waitUntilTrue(what, condition, 40_000);
   const typesOf = async (stream: string) => (await store.readStream(stream)).map((event) => event.type);
 
   it('closes the window and escalates the silent seller although the jobs were flushed with Redis', async () => {
@@ -109,39 +74,19 @@ describe('settlement’s scheduled jobs after Redis lost them', () => {
 
     const now = new Date().toISOString();
     for (const allocationId of [kept, returned]) {
-      const leadId = `lead-${allocationId}`;
-      const sale = {
-        allocationId,
-        leadId,
-        orderId: `order-${run}`,
-        buyerId: `buyer-${run}`,
-        sellerId: seller,
-      };
-      await appendAt(store, leadId, leadListed({ leadId, sellerId: seller }), now);
-      await appendAt(store, 'market-eyewear', leadAllocated({ ...sale, price: 60_000, at: now }), now);
-      if (allocationId === returned)
-        await appendAt(
-          store,
-          `return-${allocationId}`,
-          newEvent(ReturnRequested, {
-            ...sale,
-            reason: 'invalid_phone',
-            evidence: [{ kind: 'call_log', description: 'Number not in service' }],
-          }),
-          now,
-          sale.buyerId,
-        );
+      const sale = await appendSale(store, { allocationId, sellerId: seller, run }, now);
+      if (allocationId === returned) await appendReturnRequest(store, sale, now);
     }
     await waitUntil('both jobs in Redis', async () =>
       Boolean(
-        (await queue.queue.getJob(`allocated.${kept}`)) &&
-        (await queue.queue.getJob(`seller-response.${returned}`)),
+        (await settlement.queue.queue.getJob(`allocated.${kept}`)) &&
+        (await settlement.queue.queue.getJob(`seller-response.${returned}`)),
       ),
     );
 
     const deleted = await flushRedisPrefix(prefix);
     expect(deleted).toBeGreaterThan(0);
-    expect(await queue.queue.getJob(`allocated.${kept}`)).toBeUndefined();
+    expect(await settlement.queue.queue.getJob(`allocated.${kept}`)).toBeUndefined();
 
     // The reconciliation sees its mark gone and derives the jobs again from the read models.
     expect(await schedules.reconcile()).toEqual({ windowClosings: 1, sellerDeadlines: 1 });

@@ -1,15 +1,15 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DataSource } from 'typeorm';
-import { ReturnRequested, SellerResponded, eventCatalogue, newEvent } from '#lx/contracts';
-import { AggregateRepository } from '#lx/event-sourcing';
-import { PostgresEventStore } from '#lx/event-store';
+import type { DataSource } from 'typeorm';
+import { SellerResponded, newEvent } from '#lx/contracts';
+import type { PostgresEventStore } from '#lx/event-store';
 import { ProjectionRunner } from '#lx/projections';
-import { createTestDatabase, testRedisPrefix, type TestDatabase } from '#lx/testing';
-import { appendAt, leadAllocated, leadListed } from '../../../ledger/src/testing/settlement-fixtures.js';
+import { testRedisPrefix, waitUntilTrue } from '#lx/testing';
+import { appendAt } from '../../../ledger/src/testing/settlement-fixtures.js';
+import { appendReturnRequest, appendSale } from '../testing/sales.js';
+import { startSettlementWorker, type SettlementWorker } from '../testing/settlement-worker.js';
+import { openSettlementDatabase, type SettlementDatabase } from '../testing/settlement-database.js';
 import { returnFactsProjection } from './return-facts.projection.js';
-import { ReturnWindowQueue, startReturnWindowWorker } from './return-window.queue.js';
-import { startSettlementReactions, type SettlementReactions } from './settlement-reactions.js';
+import { runProjection } from '../../../projections/src/testing/run-projection.js';
 
 /*
  * A seller who never answers must not hold a return (and the money behind it) forever: when its
@@ -20,92 +20,44 @@ import { startSettlementReactions, type SettlementReactions } from './settlement
 const ANSWER_MS = 1_500;
 
 describe('a seller’s silence', () => {
-  let database: TestDatabase;
+  let settlementDatabase: SettlementDatabase;
   let store: PostgresEventStore;
   let dataSource: DataSource;
   let runner: ProjectionRunner;
-  let reactions: SettlementReactions;
-  let queue: ReturnWindowQueue;
-  let worker: { close(): Promise<void> };
+  let settlement: SettlementWorker;
   const run = Date.now().toString(36);
   const [silent, answered] = [`alloc-silent-${run}`, `alloc-answered-${run}`];
   const seller = `seller-${run}`;
 
   beforeAll(async () => {
-    database = await createTestDatabase('seller_silence');
-    store = await PostgresEventStore.connect({ connectionString: database.url, registry: eventCatalogue });
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: database.url,
-      extra: { options: '-c search_path=rm_return_facts,public' },
-    });
-    await dataSource.initialize();
-    runner = await ProjectionRunner.start({
-      projection: returnFactsProjection,
+    settlementDatabase = await openSettlementDatabase('seller_silence', ['rm_return_facts']);
+    ({ store, dataSource } = settlementDatabase);
+    runner = await runProjection(returnFactsProjection, store, dataSource);
+    settlement = startSettlementWorker({
       store,
       dataSource,
-      pollIntervalMs: 50,
-    });
-    const connection = { redisUrl: 'redis://127.0.0.1:6379', prefix: testRedisPrefix('seller_silence') };
-    queue = new ReturnWindowQueue(connection);
-    reactions = startSettlementReactions({
-      store,
-      repository: new AggregateRepository(store),
-      dataSource,
-      scheduler: queue,
+      redisPrefix: testRedisPrefix('seller_silence'),
       options: {
         defaultDedupeWindowDays: 30,
         returnCapWindowDays: 30,
         sellerResponseMsOverride: ANSWER_MS,
       },
     });
-    worker = startReturnWindowWorker({
-      ...connection,
-      window: reactions.window,
-      unanswered: reactions.decisions,
-      lockDurationMs: 5_000,
-    });
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await reactions?.stop();
-    await queue?.queue.obliterate({ force: true }).catch(() => undefined);
-    await queue?.close();
+    await settlement?.stop();
     await runner?.stop();
-    await dataSource?.destroy();
-    await store?.close();
-    await database?.drop();
+    await settlementDatabase?.close();
   });
 
   const eventsOf = async (allocationId: string) => store.readStream(`return-${allocationId}`);
-  const waitUntil = async (what: string, condition: () => Promise<boolean>, timeoutMs = 60_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(100);
-    }
-  };
 
   it('escalates the return nobody answered, and leaves the answered one to its answer', async () => {
     const now = new Date().toISOString();
     for (const allocationId of [silent, answered]) {
-      const leadId = `lead-${allocationId}`;
-      const sale = {
-        allocationId,
-        leadId,
-        orderId: `order-${run}`,
-        buyerId: `buyer-${run}`,
-        sellerId: seller,
-      };
-      await appendAt(store, leadId, leadListed({ leadId, sellerId: seller }), now);
-      await appendAt(store, 'market-eyewear', leadAllocated({ ...sale, price: 60_000, at: now }), now);
-      const request = newEvent(ReturnRequested, {
-        ...sale,
-        reason: 'invalid_phone',
-        evidence: [{ kind: 'call_log', description: 'Number not in service' }],
-      });
-      await appendAt(store, `return-${allocationId}`, request, now, sale.buyerId);
+      const sale = await appendSale(store, { allocationId, sellerId: seller, run }, now);
+      await appendReturnRequest(store, sale, now);
     }
     const answer = newEvent(SellerResponded, {
       allocationId: answered,
@@ -116,7 +68,7 @@ describe('a seller’s silence', () => {
     });
     await appendAt(store, `return-${answered}`, answer, new Date().toISOString(), seller);
 
-    await waitUntil('the silent return to be escalated', async () =>
+    await waitUntilTrue('the silent return to be escalated', async () =>
       (await eventsOf(silent)).some((event) => event.type === 'ReturnEscalated'),
     );
     const escalation = (await eventsOf(silent)).find((event) => event.type === 'ReturnEscalated')!;
@@ -126,8 +78,8 @@ describe('a seller’s silence', () => {
     });
     // The answered one was escalated because the seller contests it, not for silence; its own
     // deadline job ran and changed nothing.
-    await waitUntil('the answered return’s deadline job', async () => {
-      const job = await queue.queue.getJob(`seller-response.${answered}`);
+    await waitUntilTrue('the answered return’s deadline job', async () => {
+      const job = await settlement.queue.queue.getJob(`seller-response.${answered}`);
       return (await job?.isCompleted()) ?? false;
     });
     const types = (await eventsOf(answered)).map((event) => event.type);
@@ -142,7 +94,7 @@ describe('a seller’s silence', () => {
       reason: expect.stringContaining('contests'),
     });
     // The silent return's job completed too, and a second run of it would change nothing.
-    expect(await reactions.decisions.escalateUnanswered(silent, new Date())).toBe(false);
+    expect(await settlement.reactions.decisions.escalateUnanswered(silent, new Date())).toBe(false);
     expect((await eventsOf(silent)).filter((event) => event.type === 'ReturnEscalated')).toHaveLength(1);
   });
 });
