@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AggregateRepository } from '#lx/event-sourcing';
+import type { SaleReference } from '#lx/contracts';
 import { conversionDecider, type ConversionData } from '../domain/conversion.js';
 import { returnRequestDecider, type ReturnRequestData } from '../domain/return-request.js';
 import { conversionStream, returnStream } from './buyer-account-stream.js';
@@ -12,13 +13,7 @@ import {
 } from './personal-data-reader.js';
 
 /** The facts of one of the buyer's own allocations, looked up (and ownership-checked) by the caller. */
-export interface OwnAllocation {
-  allocationId: string;
-  leadId: string;
-  orderId: string;
-  buyerId: string;
-  sellerId: string;
-  vertical: string;
+export interface OwnAllocation extends SaleReference {
   allocatedAt: string;
 }
 

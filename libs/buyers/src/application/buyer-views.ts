@@ -1,4 +1,4 @@
-import type { EventData, LeadListed, ORDER_EXCLUSIVITIES } from '#lx/contracts';
+import type { EventData, LeadListed, ORDER_EXCLUSIVITIES, SaleReference } from '#lx/contracts';
 import type { LeadAttributesData } from '../domain/lead-filters.js';
 import type { PurchaseReport } from '../domain/purchase-report.js';
 import type { PersonalData } from './personal-data-reader.js';
@@ -29,13 +29,7 @@ export interface DeliveryStatus {
 }
 
 /** What a delivery job carries: ids and prices only. Personal data is decrypted at send time. */
-export interface WebhookJob {
-  allocationId: string;
-  leadId: string;
-  orderId: string;
-  buyerId: string;
-  sellerId: string;
-  vertical: string;
+export interface WebhookJob extends SaleReference {
   currency: string;
   price: number;
   allocatedAt: string;

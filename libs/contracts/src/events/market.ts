@@ -41,6 +41,16 @@ export const SaleParties = {
   sellerId: EntityId,
 };
 
+/** The ids that name one sale and its market, as read models and jobs carry them. */
+export interface SaleReference {
+  allocationId: string;
+  leadId: string;
+  orderId: string;
+  buyerId: string;
+  sellerId: string;
+  vertical: string;
+}
+
 export const LeadAllocated = defineEvent({
   type: 'LeadAllocated',
   schemaVersion: 1,

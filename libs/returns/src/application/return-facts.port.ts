@@ -1,3 +1,4 @@
+import type { SaleReference } from '#lx/contracts';
 import type { ReturnFacts } from '../domain/automatic-rules.js';
 import {
   returnTermsInForce,
@@ -12,13 +13,7 @@ import {
  */
 
 /** An allocation as the return-facts read model keeps it, with its log position. */
-export interface AllocationFacts {
-  allocationId: string;
-  leadId: string;
-  orderId: string;
-  buyerId: string;
-  sellerId: string;
-  vertical: string;
+export interface AllocationFacts extends SaleReference {
   currency: string;
   price: number;
   proceeds: number;
