@@ -1,5 +1,5 @@
 import { loadConfig, vaultDatabaseUrl } from '#lx/config';
-import { connectDataKeyDatabase, createPersonalDataVault, vaultMasterKeysOf } from '#lx/vault';
+import { connectVault, vaultMasterKeysOf } from '#lx/vault';
 
 /**
  * `npm run vault:rewrap`, after rotating the vault master key (LX_VAULT_MASTER_KEY the new key,
@@ -8,11 +8,10 @@ import { connectDataKeyDatabase, createPersonalDataVault, vaultMasterKeysOf } fr
  */
 const config = loadConfig();
 // The key store, not the log's database.
-const pool = await connectDataKeyDatabase(vaultDatabaseUrl(config), 2);
+const { vault, close } = await connectVault(vaultDatabaseUrl(config), vaultMasterKeysOf(config), 2);
 try {
-  const vault = await createPersonalDataVault(pool, vaultMasterKeysOf(config));
   const { checked, rewrapped } = await vault.rewrapAll();
   console.log(`${checked} data keys checked, ${rewrapped} re-wrapped under the current master key`);
 } finally {
-  await pool.end();
+  await close();
 }

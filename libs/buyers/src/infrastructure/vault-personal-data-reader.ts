@@ -1,11 +1,5 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type pg from 'pg';
-import {
-  connectDataKeyDatabase,
-  createPersonalDataVault,
-  type PersonalDataVault,
-  type VaultMasterKeys,
-} from '#lx/vault';
+import { connectVault, type ConnectedVault, type PersonalDataVault, type VaultMasterKeys } from '#lx/vault';
 import type {
   PersonalData,
   PersonalDataEnvelope,
@@ -17,18 +11,18 @@ import type {
 export class VaultPersonalDataReader implements PersonalDataReader, OnApplicationShutdown {
   readonly available = true;
 
-  private constructor(
-    private readonly pool: pg.Pool,
-    private readonly vault: PersonalDataVault,
-  ) {}
+  private readonly vault: PersonalDataVault;
+
+  private constructor(private readonly connected: ConnectedVault) {
+    this.vault = connected.vault;
+  }
 
   /** `vaultDatabaseUrl`: the vault's own database, not the log's. */
   static async connect(
     vaultDatabaseUrl: string,
     masterKeys: VaultMasterKeys,
   ): Promise<VaultPersonalDataReader> {
-    const pool = await connectDataKeyDatabase(vaultDatabaseUrl);
-    return new VaultPersonalDataReader(pool, await createPersonalDataVault(pool, masterKeys));
+    return new VaultPersonalDataReader(await connectVault(vaultDatabaseUrl, masterKeys));
   }
 
   read(_leadId: string, envelope: PersonalDataEnvelope): Promise<PersonalData | null> {
@@ -45,6 +39,6 @@ export class VaultPersonalDataReader implements PersonalDataReader, OnApplicatio
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.pool.end();
+    await this.connected.close();
   }
 }
