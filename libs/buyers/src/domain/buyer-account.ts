@@ -1,4 +1,3 @@
-import type { DomainEvent } from '#lx/event-sourcing';
 import type {
   BudgetReleased,
   EventData,
@@ -10,6 +9,7 @@ import type {
   OrderResumed,
   RefundCredited,
   WebhookConfigured,
+  CatalogueEvent,
 } from '#lx/contracts';
 
 /*
@@ -18,16 +18,17 @@ import type {
  * until the engine closes the order and the unspent part is released.
  */
 
-export type BuyerAccountEvent =
-  | DomainEvent<'FundsDeposited', EventData<typeof FundsDeposited>>
-  | DomainEvent<'OrderPlaced', EventData<typeof OrderPlaced>>
-  | DomainEvent<'OrderAmended', EventData<typeof OrderAmended>>
-  | DomainEvent<'OrderPaused', EventData<typeof OrderPaused>>
-  | DomainEvent<'OrderResumed', EventData<typeof OrderResumed>>
-  | DomainEvent<'OrderCancelled', EventData<typeof OrderCancelled>>
-  | DomainEvent<'BudgetReleased', EventData<typeof BudgetReleased>>
-  | DomainEvent<'RefundCredited', EventData<typeof RefundCredited>>
-  | DomainEvent<'WebhookConfigured', EventData<typeof WebhookConfigured>>;
+export type BuyerAccountEvent = CatalogueEvent<
+  | typeof FundsDeposited
+  | typeof OrderPlaced
+  | typeof OrderAmended
+  | typeof OrderPaused
+  | typeof OrderResumed
+  | typeof OrderCancelled
+  | typeof BudgetReleased
+  | typeof RefundCredited
+  | typeof WebhookConfigured
+>;
 
 export type OrderTerms = Omit<EventData<typeof OrderAmended>, 'orderId' | 'buyerId'>;
 

@@ -1,7 +1,5 @@
-import type { DomainEvent } from '#lx/event-sourcing';
 import type {
   BudgetReleased,
-  EventData,
   FundsDeposited,
   LeadAllocated,
   OrderAmended,
@@ -9,6 +7,7 @@ import type {
   PayoutIssued,
   RefundCredited,
   SettlementFinalized,
+  CatalogueEvent,
 } from '#lx/contracts';
 
 /*
@@ -76,15 +75,16 @@ export interface LedgerEffect {
   readonly orderBudget?: { orderId: string; buyerId: string; currency: string; budget: number };
 }
 
-export type LedgerEvent =
-  | DomainEvent<'FundsDeposited', EventData<typeof FundsDeposited>>
-  | DomainEvent<'OrderPlaced', EventData<typeof OrderPlaced>>
-  | DomainEvent<'OrderAmended', EventData<typeof OrderAmended>>
-  | DomainEvent<'BudgetReleased', EventData<typeof BudgetReleased>>
-  | DomainEvent<'LeadAllocated', EventData<typeof LeadAllocated>>
-  | DomainEvent<'SettlementFinalized', EventData<typeof SettlementFinalized>>
-  | DomainEvent<'RefundCredited', EventData<typeof RefundCredited>>
-  | DomainEvent<'PayoutIssued', EventData<typeof PayoutIssued>>;
+export type LedgerEvent = CatalogueEvent<
+  | typeof FundsDeposited
+  | typeof OrderPlaced
+  | typeof OrderAmended
+  | typeof BudgetReleased
+  | typeof LeadAllocated
+  | typeof SettlementFinalized
+  | typeof RefundCredited
+  | typeof PayoutIssued
+>;
 
 export const LEDGER_EVENT_TYPES: readonly LedgerEvent['type'][] = [
   'FundsDeposited',

@@ -1,7 +1,7 @@
-import type { DomainEvent } from '#lx/event-sourcing';
 import { MARKET_SETTINGS_DEFAULTS } from '#lx/contracts';
 import type { CompiledFilters } from './compiled-filters.js';
 import type {
+  CatalogueEvent,
   EventData,
   LeadErased,
   LeadListed,
@@ -26,18 +26,19 @@ import type {
  * in-memory shapes of orders, leads and settings it keeps between inputs.
  */
 
-export type MarketInputEvent =
-  | DomainEvent<'LeadListed', EventData<typeof LeadListed>>
-  | DomainEvent<'LeadWithdrawn', EventData<typeof LeadWithdrawn>>
-  | DomainEvent<'LeadErased', EventData<typeof LeadErased>>
-  | DomainEvent<'OrderPlaced', EventData<typeof OrderPlaced>>
-  | DomainEvent<'OrderAmended', EventData<typeof OrderAmended>>
-  | DomainEvent<'OrderPaused', EventData<typeof OrderPaused>>
-  | DomainEvent<'OrderResumed', EventData<typeof OrderResumed>>
-  | DomainEvent<'OrderCancelled', EventData<typeof OrderCancelled>>
-  | DomainEvent<'RefundCredited', EventData<typeof RefundCredited>>
-  | DomainEvent<'MarketSettingsChanged', EventData<typeof MarketSettingsChanged>>
-  | DomainEvent<'MarketClockTicked', EventData<typeof MarketClockTicked>>;
+export type MarketInputEvent = CatalogueEvent<
+  | typeof LeadListed
+  | typeof LeadWithdrawn
+  | typeof LeadErased
+  | typeof OrderPlaced
+  | typeof OrderAmended
+  | typeof OrderPaused
+  | typeof OrderResumed
+  | typeof OrderCancelled
+  | typeof RefundCredited
+  | typeof MarketSettingsChanged
+  | typeof MarketClockTicked
+>;
 
 export const MARKET_INPUT_TYPES: readonly MarketInputEvent['type'][] = [
   'LeadListed',
@@ -62,12 +63,13 @@ export interface MarketInput {
   readonly event: MarketInputEvent;
 }
 
-export type MarketOutput =
-  | DomainEvent<'LeadAllocated', EventData<typeof LeadAllocated>>
-  | DomainEvent<'OrderFilled', EventData<typeof OrderFilled>>
-  | DomainEvent<'OrderClosed', EventData<typeof OrderClosed>>
-  | DomainEvent<'ReplacementDecided', EventData<typeof ReplacementDecided>>
-  | DomainEvent<'ListingExpired', EventData<typeof ListingExpired>>;
+export type MarketOutput = CatalogueEvent<
+  | typeof LeadAllocated
+  | typeof OrderFilled
+  | typeof OrderClosed
+  | typeof ReplacementDecided
+  | typeof ListingExpired
+>;
 
 export type OrderTerms = Omit<EventData<typeof OrderAmended>, 'orderId' | 'buyerId'>;
 export type OrderFilters = OrderTerms['filters'];
