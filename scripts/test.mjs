@@ -1,20 +1,34 @@
 // `npm test`: every check of the repository, in two lanes at once on a machine's two cores.
 //
-//   lane "tests":  build (the e2e and browser tests run the built apps and console) → Jest
-//   lane "checks": lint (ESLint + Prettier) → type check → layer rules → console component tests
+//   lane "tests":  build (the e2e and browser tests run the built apps and console) → Jest's
+//                  integration and end-to-end tiers, one file at a time
+//   lane "checks": lint (ESLint + Prettier) → type check → layer rules → console component tests →
+//                  Jest's unit tier (after the build: one unit spec checks the compiled worker)
 //
 // Jest's end-to-end tiers spend most of their time waiting on the apps they start, so the checks
-// run in that time instead of before it. Jest's output streams live; each check's output is
-// kept and printed in one piece when that check ends, so the two never interleave line by line. The run fails if any step fails, and says which. `LX_TEST_LANES=1` runs the same
-// steps one after another (the checks first), for a machine with one core.
+// and the unit tier run in that time instead of before it. Jest's integration and end-to-end output
+// streams live; each other step's output is kept and printed in one piece when that step ends, so
+// the two never interleave line by line. The run fails if any step fails, and says which.
+// `LX_TEST_LANES=1` runs the same steps one after another (the tests first), for a machine with one
+// core.
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 
 const lanes = {
-  checks: ['lint', 'typecheck', 'layers', 'test:console'],
-  tests: ['build', 'test:all'],
+  checks: ['lint', 'typecheck', 'layers', 'test:console', 'test:unit'],
+  tests: ['build', 'test:system'],
 };
-const live = new Set(['test:all']);
+const live = new Set(['test:system']);
+/** A step that needs another lane's step to have finished first. */
+const after = { 'test:unit': 'build' };
+const finished = new Map();
+const finishedOf = (script) => {
+  if (!finished.has(script)) {
+    let resolve;
+    finished.set(script, { promise: new Promise((r) => (resolve = r)), resolve });
+  }
+  return finished.get(script);
+};
 
 /** Runs `npm run <script>`; its output streams when `stream`, else is returned to print later. */
 function run(script, stream) {
@@ -42,7 +56,9 @@ function run(script, stream) {
 async function lane(name, scripts) {
   const results = [];
   for (const script of scripts) {
+    if (after[script] && !(await finishedOf(after[script]).promise)) break;
     const result = await run(script, live.has(script));
+    finishedOf(script).resolve(result.ok);
     results.push(result);
     const mark = result.ok ? 'ok' : `FAILED (${result.code})`;
     process.stdout.write(`[${name}] ${script}: ${mark} in ${result.seconds.toFixed(0)} s\n`);
@@ -50,13 +66,15 @@ async function lane(name, scripts) {
       process.stdout.write(result.output.endsWith('\n') ? result.output : `${result.output}\n`);
     if (!result.ok) break; // a later step of this lane depends on this one (or repeats its failure)
   }
+  // A step that never ran (its lane stopped) releases whatever waits for it, as a failure.
+  for (const script of scripts) finishedOf(script).resolve(false);
   return results;
 }
 
 const started = performance.now();
 const results =
   process.env.LX_TEST_LANES === '1'
-    ? [...(await lane('checks', lanes.checks)), ...(await lane('tests', lanes.tests))]
+    ? [...(await lane('tests', lanes.tests)), ...(await lane('checks', lanes.checks))]
     : (await Promise.all([lane('checks', lanes.checks), lane('tests', lanes.tests)])).flat();
 
 const failed = results.filter((result) => !result.ok);
