@@ -67,6 +67,9 @@ export function Layout({ me, portal }: { me: Me; portal: Portal | undefined }) {
               key={page.path}
               component={RouterLink}
               to={to}
+              // The router would also mark a page current when another page's path starts with its
+              // own (orders beside orders/new); which page is current is decided by activeTo alone.
+              end
               label={t(page.label)}
               active={to === activeTo}
               onClick={close}
