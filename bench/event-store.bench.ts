@@ -9,6 +9,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import pg from 'pg';
 import { PostgresEventStore, type NewEvent, type ReadAllPage } from '#lx/event-store';
 import { getPostgreSQLEventStore, readMessagesBatch } from '@event-driven-io/emmett-postgresql';
 import type { Event as EmmettEvent } from '@event-driven-io/emmett';
@@ -70,13 +73,20 @@ const GOALS = { batchedAppendsPerSecond: 50_000, readAllPerSecond: 150_000, subs
 
 type StoreName = 'ours' | 'emmett';
 type WorkloadName = 'appendSingle1' | 'appendSingle8' | 'appendBatch100' | 'readAll' | 'subscriberLatency';
-const WORKLOADS: WorkloadName[] = [
+const ALL_WORKLOADS: WorkloadName[] = [
   'appendSingle1',
   'appendSingle8',
   'appendBatch100',
   'readAll',
   'subscriberLatency',
 ];
+/**
+ * LX_BENCH_WORKLOADS (comma-separated names) runs only those workloads, e.g. `appendBatch100`
+ * while working on appends; the table and JSON line then hold only their rows.
+ */
+const WORKLOADS: WorkloadName[] = process.env.LX_BENCH_WORKLOADS
+  ? ALL_WORKLOADS.filter((w) => process.env.LX_BENCH_WORKLOADS!.split(',').includes(w))
+  : ALL_WORKLOADS;
 
 interface Task {
   store: StoreName;
@@ -103,7 +113,21 @@ interface LatencyResult {
   missing: number;
 }
 
-type WorkloadResult = ThroughputResult | ReadAllResult | LatencyResult;
+/** CPU spent inside an append workload's measured window, per event appended in it. */
+interface CpuPerEvent {
+  /** The benchmark process (the store's client side): process.cpuUsage(), user + system. */
+  nodeUs: number;
+  /** The database's backends (every connection to the run's database): utime + stime from /proc. */
+  pgUs: number;
+  /** The machine's 1-minute load average at the start and the end of the measured window. */
+  load: [number, number];
+  /** Backends connected to the database at the start and the end of the window. */
+  backends: [number, number];
+}
+
+type AppendResult = ThroughputResult & { cpu: CpuPerEvent; cpuRounds?: CpuPerEvent[] };
+
+type WorkloadResult = AppendResult | ThroughputResult | ReadAllResult | LatencyResult;
 
 // ---------------------------------------------------------------------------------------------
 // The payload: {"n":<int>,"text":"<~175 chars>"} ≈ 200 bytes of JSON, texts varied.
@@ -234,11 +258,11 @@ async function runTask(task: Task): Promise<WorkloadResult> {
   try {
     switch (task.workload) {
       case 'appendSingle1':
-        return await singleAppends(store, 1);
+        return await withCpu(task.url, (o) => singleAppends(store, 1, o));
       case 'appendSingle8':
-        return await singleAppends(store, CONFIG.concurrentWriters);
+        return await withCpu(task.url, (o) => singleAppends(store, CONFIG.concurrentWriters, o));
       case 'appendBatch100':
-        return await batchedAppends(store);
+        return await withCpu(task.url, (o) => batchedAppends(store, o));
       case 'readAll':
         return await readAll(store);
       case 'subscriberLatency':
@@ -249,9 +273,109 @@ async function runTask(task: Task): Promise<WorkloadResult> {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// CPU accounting of an append workload's measured window
+
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ: 100 on Linux). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** utime + stime of a process in µs, or null if it is gone (or /proc is not ours to read). */
+function processCpuUs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; fields 14 and 15 count from after its ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+interface CpuSample {
+  node: number;
+  backends: Map<number, number>;
+  load: number;
+}
+
+/**
+ * Runs `measure`, which calls `window.start()` when its measured window opens and
+ * `window.end()` when it closes, and adds the CPU spent in between per event measured: this
+ * process's, and that of every PostgreSQL backend connected to the run's database (found through
+ * a monitoring connection of its own, which is left out). A backend that connects during the
+ * window counts from its start; one that exits during it is lost (the stores' pools keep theirs).
+ */
+async function withCpu(
+  url: string,
+  measure: (window: { start: () => void; end: () => void }) => Promise<ThroughputResult>,
+): Promise<AppendResult> {
+  const monitor = new pg.Client({ connectionString: url });
+  await monitor.connect();
+  const backendPids = async (): Promise<number[]> =>
+    (
+      await monitor.query<{ pid: number }>(
+        'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      )
+    ).rows.map((row) => row.pid);
+  const sample = (pids: number[]): CpuSample => {
+    const usage = process.cpuUsage();
+    const backends = new Map<number, number>();
+    for (const pid of pids) {
+      const cpu = processCpuUs(pid);
+      if (cpu !== null) backends.set(pid, cpu);
+    }
+    return { node: usage.user + usage.system, backends, load: os.loadavg()[0]! };
+  };
+  // This process's CPU is read at the window's edge; the backends right after listing them.
+  let first: Promise<CpuSample> | null = null;
+  let last: Promise<CpuSample> | null = null;
+  const end = (): void => {
+    if (last) return;
+    const node = process.cpuUsage();
+    last = backendPids().then((listed) => ({ ...sample(listed), node: node.user + node.system }));
+  };
+  try {
+    const start = (): void => {
+      if (first) return;
+      const node = process.cpuUsage();
+      first = backendPids().then((listed) => ({ ...sample(listed), node: node.user + node.system }));
+    };
+    const result = await measure({ start, end });
+    // The window's timer may fire after the last operation ended (the loop stops at the same instant).
+    end();
+    const [a, b] = await Promise.all([first!, last!]);
+    let backendUs = 0;
+    for (const [pid, cpu] of b.backends) backendUs += cpu - (a.backends.get(pid) ?? 0);
+    const items = Math.max(1, result.items);
+    return {
+      ...result,
+      cpu: {
+        nodeUs: round((b.node - a.node) / items, 2),
+        pgUs: round(backendUs / items, 2),
+        load: [round(a.load, 2), round(b.load, 2)],
+        backends: [a.backends.size, b.backends.size],
+      },
+    };
+  } finally {
+    await monitor.end();
+  }
+}
+
+/** Opens and closes the measured window of `measureThroughput`'s options on timers. */
+function windowTimers(window: { start: () => void; end: () => void }): void {
+  setTimeout(() => {
+    window.start();
+    setTimeout(window.end, CONFIG.appendMeasureMs);
+  }, CONFIG.warmupMs);
+}
+
 /** Each writer appends one event at a time to its own stream, with the expected revision. */
-function singleAppends(store: BenchStore, writers: number): Promise<ThroughputResult> {
+function singleAppends(
+  store: BenchStore,
+  writers: number,
+  window: { start: () => void; end: () => void },
+): Promise<ThroughputResult> {
   const run = randomBytes(3).toString('hex');
+  windowTimers(window);
   return measureThroughput({
     warmupMs: CONFIG.warmupMs,
     durationMs: CONFIG.appendMeasureMs,
@@ -268,8 +392,12 @@ function singleAppends(store: BenchStore, writers: number): Promise<ThroughputRe
 }
 
 /** One writer appends 100 events per call to its stream, with the expected revision. */
-function batchedAppends(store: BenchStore): Promise<ThroughputResult> {
+function batchedAppends(
+  store: BenchStore,
+  window: { start: () => void; end: () => void },
+): Promise<ThroughputResult> {
   let count = 0;
+  windowTimers(window);
   return measureThroughput({
     warmupMs: CONFIG.warmupMs,
     durationMs: CONFIG.appendMeasureMs,
@@ -409,50 +537,71 @@ const ROWS: Row[] = [
   },
 ];
 
-function figuresOf(results: Record<WorkloadName, WorkloadResult>): Figures {
-  const latency = results.subscriberLatency as LatencyResult;
-  return {
-    appendSingle1: (results.appendSingle1 as ThroughputResult).perSecond,
-    appendSingle8: (results.appendSingle8 as ThroughputResult).perSecond,
-    appendBatch100: (results.appendBatch100 as ThroughputResult).perSecond,
-    readAll: (results.readAll as ReadAllResult).perSecond,
-    subscriberP50Ms: latency.ms.p50,
-    subscriberP99Ms: latency.ms.p99,
-  };
+function figuresOf(results: Partial<Record<WorkloadName, WorkloadResult>>): Partial<Figures> {
+  const figures: Partial<Figures> = {};
+  for (const key of APPEND_WORKLOADS)
+    if (results[key]) figures[key] = (results[key] as ThroughputResult).perSecond;
+  if (results.readAll) figures.readAll = (results.readAll as ReadAllResult).perSecond;
+  const latency = results.subscriberLatency as LatencyResult | undefined;
+  if (latency) {
+    figures.subscriberP50Ms = latency.ms.p50;
+    figures.subscriberP99Ms = latency.ms.p99;
+  }
+  return figures;
 }
 
-function details(results: Record<WorkloadName, WorkloadResult>): Record<string, unknown> {
+function details(results: Partial<Record<WorkloadName, WorkloadResult>>): Record<string, unknown> {
   const op = (r: WorkloadResult): Record<string, unknown> => {
-    const t = r as ThroughputResult;
+    const t = r as AppendResult;
     return {
       rounds: (t.rounds ?? [t.perSecond]).map((x) => round(x, 0)),
       opP50Ms: round(t.operationMs.p50),
       opP99Ms: round(t.operationMs.p99),
       operations: t.operations,
+      cpu: t.cpu,
+      cpuRounds: t.cpuRounds,
     };
   };
-  const latency = results.subscriberLatency as LatencyResult;
-  const read = results.readAll as ReadAllResult;
-  return {
-    appendSingle1: op(results.appendSingle1),
-    appendSingle8: op(results.appendSingle8),
-    appendBatch100: op(results.appendBatch100),
-    readAll: {
+  const out: Record<string, unknown> = {};
+  for (const key of APPEND_WORKLOADS) if (results[key]) out[key] = op(results[key]);
+  const read = results.readAll as ReadAllResult | undefined;
+  if (read)
+    out.readAll = {
       events: read.events,
       eventsRead: read.eventsRead,
       passesPerSecond: read.passesPerSecond,
       seedSeconds: read.seedSeconds,
-    },
-    subscriberLatency: {
+    };
+  const latency = results.subscriberLatency as LatencyResult | undefined;
+  if (latency)
+    out.subscriberLatency = {
       samples: latency.ms.count,
       meanMs: round(latency.ms.mean),
       p90Ms: round(latency.ms.p90),
       maxMs: round(latency.ms.max),
       failedAppends: latency.failedAppends,
       missing: latency.missing,
+    };
+  return out;
+}
+
+/** Rounds of an append workload as one: throughput merged, CPU per event averaged over the rounds. */
+function mergeAppendRounds(rounds: readonly AppendResult[]): AppendResult {
+  const mean = (f: (c: CpuPerEvent) => number): number =>
+    round(rounds.reduce((total, r) => total + f(r.cpu), 0) / rounds.length, 2);
+  return {
+    ...mergeThroughput(rounds),
+    cpu: {
+      nodeUs: mean((c) => c.nodeUs),
+      pgUs: mean((c) => c.pgUs),
+      load: [Math.min(...rounds.map((r) => r.cpu.load[0])), Math.max(...rounds.map((r) => r.cpu.load[1]))],
+      backends: [rounds[0]!.cpu.backends[0], rounds[0]!.cpu.backends[1]],
     },
+    cpuRounds: rounds.map((r) => r.cpu),
   };
 }
+
+const APPEND_WORKLOADS = ['appendSingle1', 'appendSingle8', 'appendBatch100'] as const;
 
 async function main(): Promise<void> {
   const started = now();
@@ -481,23 +630,25 @@ async function main(): Promise<void> {
     }
     for (const store of pair)
       results[store][workload] =
-        rounds > 1 ? mergeThroughput(runs[store] as ThroughputResult[]) : runs[store][0]!;
+        rounds > 1 ? mergeAppendRounds(runs[store] as AppendResult[]) : runs[store][0]!;
   }
 
-  const ours = figuresOf(results.ours as Record<WorkloadName, WorkloadResult>);
-  const emmett = figuresOf(results.emmett as Record<WorkloadName, WorkloadResult>);
-  const ratios = {} as Record<keyof Figures, number>;
+  const ours = figuresOf(results.ours);
+  const emmett = figuresOf(results.emmett);
+  const ratios: Partial<Record<keyof Figures, number>> = {};
   const goals: Record<string, { actual: number; target: number; pass: boolean }> = {};
-  const atLeastEmmett = {} as Record<keyof Figures, boolean>;
+  const atLeastEmmett: Partial<Record<keyof Figures, boolean>> = {};
   const misses: string[] = [];
   const tableRows: string[][] = [];
-  for (const row of ROWS) {
-    const ratio = row.lowerIsBetter ? emmett[row.key] / ours[row.key] : ours[row.key] / emmett[row.key];
+  const rows = ROWS.filter((row) => ours[row.key] !== undefined && emmett[row.key] !== undefined);
+  for (const row of rows) {
+    const [o, e] = [ours[row.key]!, emmett[row.key]!];
+    const ratio = row.lowerIsBetter ? e / o : o / e;
     ratios[row.key] = round(ratio, 2);
     atLeastEmmett[row.key] = ratio >= 1;
     const checks: GoalResult[] = [atLeast('>= Emmett', ratio, 1)];
     if (row.goal) {
-      const check = row.goal.check(ours[row.key]);
+      const check = row.goal.check(o);
       goals[row.goal.key] = { actual: round(check.actual, 2), target: check.target, pass: check.pass };
       checks.unshift(check);
     }
@@ -505,58 +656,107 @@ async function main(): Promise<void> {
     const fmt = (v: number): string => (row.unit === 'ms' ? `${formatNumber(v, 1)} ms` : formatNumber(v));
     tableRows.push([
       row.label,
-      fmt(ours[row.key]),
-      fmt(emmett[row.key]),
+      fmt(o),
+      fmt(e),
       `${ratio.toFixed(2)}x`,
       checks.map((c) => c.goal).join(' and '),
       checks.map((c) => passMiss(c.pass)).join(' / '),
     ]);
   }
-  const checked = Object.keys(goals).length + ROWS.length;
+  const checked = Object.keys(goals).length + rows.length;
   const allPass = misses.length === 0;
   const table = formatTable(['workload', 'ours', 'Emmett', 'ratio', 'goal', 'result'], tableRows);
+  // CPU per event appended, in the measured windows (mean of the rounds), beside the machine's load.
+  const cpuOf = (store: StoreName, key: (typeof APPEND_WORKLOADS)[number]) =>
+    (results[store][key] as AppendResult | undefined)?.cpu;
+  const cpuRows = APPEND_WORKLOADS.flatMap((key) => {
+    const [o, e] = [cpuOf('ours', key), cpuOf('emmett', key)];
+    if (!o || !e) return [];
+    const fmt = (v: number): string => formatNumber(v, 1);
+    return [
+      [
+        key,
+        fmt(o.nodeUs),
+        fmt(o.pgUs),
+        fmt(o.nodeUs + o.pgUs),
+        fmt(e.nodeUs),
+        fmt(e.pgUs),
+        fmt(e.nodeUs + e.pgUs),
+        `${((e.nodeUs + e.pgUs) / (o.nodeUs + o.pgUs)).toFixed(2)}x`,
+        `${Math.min(o.load[0], e.load[0])}–${Math.max(o.load[1], e.load[1])}`,
+      ],
+    ];
+  });
+  const cpuTable = cpuRows.length
+    ? `CPU µs per event appended (node = the store's process, PG = its database's backends; ` +
+      `ratio = Emmett/ours total, > 1 means we spend less):\n\n` +
+      formatTable(
+        [
+          'workload',
+          'ours node',
+          'ours PG',
+          'ours total',
+          'Emmett node',
+          'Emmett PG',
+          'Emmett total',
+          'ratio',
+          'load',
+        ],
+        cpuRows,
+      ) +
+      '\n\n'
+    : '';
   const notes = [
     'Emmett has no read-all API: its read-all row pages with the exported readMessagesBatch (what its consumers poll with).',
     "Emmett's subscriber is store.consumer() + reactor() with default pulling; ours is store.subscribe() with defaults.",
     ...(['ours', 'emmett'] as const).flatMap((store) => {
-      const read = results[store].readAll as ReadAllResult;
-      const latency = results[store].subscriberLatency as LatencyResult;
+      const read = results[store].readAll as ReadAllResult | undefined;
+      const latency = results[store].subscriberLatency as LatencyResult | undefined;
       return [
-        ...(read.eventsRead.some((n) => n !== read.events)
+        ...(read?.eventsRead.some((n) => n !== read.events)
           ? [
               `WARNING ${store}: read-all returned ${read.eventsRead.join('/')} of ${read.events} events (it skipped or repeated some).`,
             ]
           : []),
-        ...(latency.missing > 0
+        ...(latency && latency.missing > 0
           ? [`WARNING ${store}: the subscriber never saw ${latency.missing} of the appended events.`]
           : []),
       ];
     }),
   ];
+  const loadAtEnd = round(os.loadavg()[0]!, 2);
   process.stdout.write(
-    `\nEvent store: ours vs Emmett (${machine.cores}-core machine, node ${machine.node}, load ${machine.load1} at start; ` +
-      `ratio = ours/Emmett, for latency Emmett/ours: > 1 means we are better)\n\n${table}\n\n` +
+    `\nEvent store: ours vs Emmett (${machine.cores}-core machine, node ${machine.node}, load ${machine.load1} at start, ` +
+      `${loadAtEnd} at the end; ratio = ours/Emmett, for latency Emmett/ours: > 1 means we are better)\n\n${table}\n\n` +
+      cpuTable +
       `${notes.map((n) => `- ${n}`).join('\n')}\n\n` +
       `Goals: ${checked - misses.length}/${checked} met${allPass ? '' : `; MISSED: ${misses.join('; ')}`}\n` +
       `Total time ${((now() - started) / 1000).toFixed(0)} s\n\n`,
   );
-  const roundAll = (f: Figures): Figures =>
+  const roundAll = (f: Partial<Figures>): Partial<Figures> =>
     Object.fromEntries(
-      Object.entries(f).map(([k, v]) => [k, round(v as number, k.endsWith('Ms') ? 2 : 0)]),
-    ) as unknown as Figures;
+      Object.entries(f).map(([k, v]) => [k, round(v, k.endsWith('Ms') ? 2 : 0)]),
+    ) as Partial<Figures>;
+  const cpuPerEvent = (store: StoreName) =>
+    Object.fromEntries(
+      APPEND_WORKLOADS.flatMap((key) => {
+        const cpu = cpuOf(store, key);
+        return cpu
+          ? [[key, { nodeUs: cpu.nodeUs, pgUs: cpu.pgUs, totalUs: round(cpu.nodeUs + cpu.pgUs, 2) }]]
+          : [];
+      }),
+    );
   printJsonLine({
     bench: 'event-store',
     ours: roundAll(ours),
     emmett: roundAll(emmett),
     ratios,
+    cpuPerEvent: { ours: cpuPerEvent('ours'), emmett: cpuPerEvent('emmett') },
     goals: { ...goals, atLeastEmmett },
     allGoalsMet: allPass,
     config: CONFIG,
-    details: {
-      ours: details(results.ours as Record<WorkloadName, WorkloadResult>),
-      emmett: details(results.emmett as Record<WorkloadName, WorkloadResult>),
-    },
-    machine,
+    details: { ours: details(results.ours), emmett: details(results.emmett) },
+    machine: { ...machine, loadAtEnd },
     seconds: round((now() - started) / 1000, 0),
   });
 }
