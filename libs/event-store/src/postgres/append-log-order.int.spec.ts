@@ -118,7 +118,7 @@ describe('PostgreSQL appends keep every stream in log order', () => {
         await new Promise((resolve) => setTimeout(resolve, 10));
         ({ rows: waiting } = await pool.query<{ backend_xid: string | null }>(
           `SELECT backend_xid::text FROM pg_stat_activity
-           WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%lx_append_many%'`,
+           WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%lx_append_%'`,
         ));
       }
       expect(waiting).toEqual([{ backend_xid: null }]);

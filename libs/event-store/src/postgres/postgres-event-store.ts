@@ -17,13 +17,14 @@ import type { EventTypeRegistry } from '../event-type-registry.js';
 import type { LogPosition } from '../log-position.js';
 import { DuplicateEventIdError, WrongExpectedVersionError } from '../errors.js';
 import { assertValidStreamName } from '../stream-name.js';
-import { prepareAppend } from '../prepare-append.js';
+import { prepareAppend, type PreparedEvent } from '../prepare-append.js';
 import { runMigrationsOnPool } from '../migrator.js';
 import { eventStoreMigration } from './migrations/001-event-store.js';
 import { notifyAfterCommitMigration } from './migrations/002-notify-after-commit.js';
 import { appendManyMigration } from './migrations/003-append-many.js';
 import { appendInLogOrderMigration } from './migrations/004-append-in-log-order.js';
 import { lockStreamsFirstMigration } from './migrations/005-lock-streams-first.js';
+import { appendBatchMigration } from './migrations/006-append-batch.js';
 import { CatchUpSubscriber, type CatchUpSources, type CheckpointStore } from '../catch-up-subscription.js';
 import { verifyHashChains, type StreamHead } from '../integrity.js';
 import { ChainScan } from '../chain-scan.js';
@@ -71,7 +72,10 @@ export class PostgresEventStore extends CatchUpSubscriber implements EventStore,
       });
     this.wakeUps = new PostgresWakeUps(
       options.connectionString,
-      () => this.pool.query("SELECT pg_notify('lx_events', '')"),
+      // A wake-up, not a write: its transaction (NOTIFY takes a transaction id, so it commits a
+      // WAL record) need not wait for the flush; the append it announces was flushed already.
+      () =>
+        this.pool.query("SELECT set_config('synchronous_commit', 'off', true), pg_notify('lx_events', '')"),
       options.log,
     );
   }
@@ -85,6 +89,7 @@ export class PostgresEventStore extends CatchUpSubscriber implements EventStore,
       appendManyMigration,
       appendInLogOrderMigration,
       lockStreamsFirstMigration,
+      appendBatchMigration,
     ]);
     return store;
   }
@@ -108,28 +113,25 @@ export class PostgresEventStore extends CatchUpSubscriber implements EventStore,
         throw new RangeError(`expectedRevision must be a non-negative integer, got ${expected}`);
       return { write, events: prepareAppend(write.stream, write.events, this.options) };
     });
-    const all = prepared.flatMap((p) => p.events);
-    const params = [
-      prepared.map((p) => p.write.stream),
-      prepared.map((p) => p.events[0]!.category),
-      prepared.map((p) =>
-        typeof p.write.expectedRevision === 'number' ? 'exact' : p.write.expectedRevision,
-      ),
-      prepared.map((p) => (typeof p.write.expectedRevision === 'number' ? p.write.expectedRevision : null)),
-      prepared.map((p) => p.events.length),
-      all.map((e) => e.id),
-      all.map((e) => e.type),
-      all.map((e) => e.dataJson),
-      all.map((e) => e.metadataJson),
-      all.map((e) => e.digest),
-    ];
+    // lx_append_batch (migration 006) for the usual call; lx_append_many for a call that names a
+    // stream twice or an event id twice, and for one that lx_append_batch sends back because some
+    // of its event ids exist (an idempotent retry or a duplicate): its answers are the reference.
+    let viaMany = !distinctWrites(prepared);
+    let batchParams: unknown[] | null = null;
+    let manyParams: unknown[] | null = null;
     for (let attempt = 0; ; attempt++) {
       try {
-        const { rows } = await this.pool.query(
-          `SELECT outcome, revision, tx_id::text AS tx_id, last_position
-           FROM lx_append_many($1,$2,$3,$4::bigint[],$5::int[],$6::uuid[],$7,$8::jsonb[],$9::jsonb[],$10)`,
-          params,
-        );
+        const { rows } = viaMany
+          ? await this.pool.query(
+              `SELECT outcome, revision, tx_id::text AS tx_id, last_position
+               FROM lx_append_many($1,$2,$3,$4::bigint[],$5::int[],$6::uuid[],$7,$8::jsonb[],$9::jsonb[],$10)`,
+              (manyParams ??= appendManyParams(prepared)),
+            )
+          : await this.pool.query(
+              `SELECT outcome, revision, tx_id::text AS tx_id, last_position
+               FROM lx_append_batch($1,$2,$3,$4::bigint[],$5::int[],$6::uuid[],$7,$8::jsonb)`,
+              (batchParams ??= appendBatchParams(prepared)),
+            );
         const results = (
           rows as { outcome: string; revision: string; tx_id: string; last_position: string }[]
         ).map((row) => ({
@@ -141,6 +143,16 @@ export class PostgresEventStore extends CatchUpSubscriber implements EventStore,
         return results;
       } catch (error) {
         const failure = error as { code?: string; constraint?: string; detail?: string };
+        if (
+          !viaMany &&
+          (failure.code === 'LX002' ||
+            (failure.code === '23505' && failure.constraint === 'lx_events_event_id_key'))
+        ) {
+          // Nothing was written: the same call through lx_append_many, with its own retries.
+          viaMany = true;
+          attempt = -1;
+          continue;
+        }
         if (failure.code === 'LX001') {
           const refused = JSON.parse(failure.detail ?? '{}') as {
             stream: string;
@@ -299,6 +311,70 @@ export class PostgresEventStore extends CatchUpSubscriber implements EventStore,
     await this.wakeUps.close();
     if (this.ownsPool) await this.pool.end();
   }
+}
+
+interface PreparedWrite {
+  write: StreamWrite;
+  events: PreparedEvent[];
+}
+
+/** True when no stream and no event id appears twice in the call (within a write, prepareAppend checks ids). */
+function distinctWrites(prepared: readonly PreparedWrite[]): boolean {
+  if (prepared.length === 1) return true;
+  const streams = new Set<string>();
+  const ids = new Set<string>();
+  for (const { write, events } of prepared) {
+    if (streams.has(write.stream)) return false;
+    streams.add(write.stream);
+    for (const event of events) {
+      if (ids.has(event.id)) return false;
+      ids.add(event.id);
+    }
+  }
+  return true;
+}
+
+/** The per-stream parameters both append functions take first. */
+function streamParams(prepared: readonly PreparedWrite[]): unknown[] {
+  return [
+    prepared.map((p) => p.write.stream),
+    prepared.map((p) => p.events[0]!.category),
+    prepared.map((p) => (typeof p.write.expectedRevision === 'number' ? 'exact' : p.write.expectedRevision)),
+    prepared.map((p) => (typeof p.write.expectedRevision === 'number' ? p.write.expectedRevision : null)),
+    prepared.map((p) => p.events.length),
+  ];
+}
+
+/**
+ * lx_append_batch's parameters: the ids and digests as arrays (no character there needs escaping
+ * in an array literal), and every event's type, data and metadata as ONE jsonb text into which
+ * each event's JSON, serialised once by prepareAppend, is written as it is.
+ */
+function appendBatchParams(prepared: readonly PreparedWrite[]): unknown[] {
+  const ids: string[] = [];
+  const digests: string[] = [];
+  let events = '[';
+  for (const { events: written } of prepared)
+    for (const event of written) {
+      if (ids.length > 0) events += ',';
+      events += `{"t":${JSON.stringify(event.type)},"d":${event.dataJson},"m":${event.metadataJson}}`;
+      ids.push(event.id);
+      digests.push(event.digest);
+    }
+  return [...streamParams(prepared), ids, digests, `${events}]`];
+}
+
+/** lx_append_many's parameters: five arrays, one element per event. */
+function appendManyParams(prepared: readonly PreparedWrite[]): unknown[] {
+  const all = prepared.flatMap((p) => p.events);
+  return [
+    ...streamParams(prepared),
+    all.map((e) => e.id),
+    all.map((e) => e.type),
+    all.map((e) => e.dataJson),
+    all.map((e) => e.metadataJson),
+    all.map((e) => e.digest),
+  ];
 }
 
 /** Rows fetched per round trip by verification's cursors (≈ 1 kB of JSON per event). */
