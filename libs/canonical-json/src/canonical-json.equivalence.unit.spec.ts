@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { canonicalJson } from './index.js';
+import { canonicalJson, plainCanonicalJson } from './index.js';
 import { seededRandom } from './testing/seeded-random.js';
 
 /*
@@ -169,60 +169,58 @@ function randomValue(random: () => number, depth: number, holes: boolean): unkno
   return record;
 }
 
-describe('canonicalJson writes what the obvious recursive version writes', () => {
-  const cases: [string, unknown][] = [
-    ['empty object', {}],
-    ['empty array', []],
-    ['nested empties', { a: [], b: {}, c: [[], [{}], [[[]]]] }],
-    ['only undefined members', { a: undefined, b: undefined }],
-    ['undefined member among others', { b: 1, a: undefined, c: 2 }],
-    ['undefined, functions and symbols in an array', [undefined, () => 1, Symbol('s'), 1]],
-    ['a function and a symbol member', { f: () => 1, s: Symbol('s'), n: 1 }],
-    ['top-level undefined', undefined],
-    ['top-level function', () => 1],
-    ['array holes', [1, , 2, , , 3]], // eslint-disable-line no-sparse-arrays
-    ['trailing hole', Object.assign([1, 2], { length: 3 })],
-    ['numeric-like keys "10" vs "9"', { 9: 'nine', 10: 'ten', 1: 'one', b: 'b', a: 'a', '-1': 'minus' }],
-    ['array index bound keys', { 4294967295: 'x', 4294967294: 'y', 2: 'z' }],
-    ['__proto__ as an own key', JSON.parse('{"z":1,"__proto__":{"x":1},"a":2}')],
-    ['upper case before lower case', { b: 1, B: 2, a: 3, A: 4, _: 5 }],
-    ['prefixes', { ab: 1, a: 2, abc: 3, '': 4 }],
-    ['unicode keys in code-unit order', { é: 1, e: 2, Ж: 3, '😀': 4, '\uffff': 5, '€': 6 }],
-    ['escapes', '"\\\n\t\r\b\f\u0000\u001f\u007f'],
-    ['U+2028 and U+2029 (not escaped)', '\u2028\u2029'],
-    ['lone surrogates', ['\ud800', '\udfff', 'a\ud83d', '\ude00b', '\udc00\ud800']],
-    ['paired surrogates', '😀 emoji 𝄞'],
-    ['keys needing escapes', { 'a"b': 1, 'a\\b': 2, 'a\nb': 3, '\ud800': 4, '\u2028': 5 }],
-    ['-0', [-0, { z: -0 }]],
-    [
-      'large and small numbers',
-      [1e21, 1e-7, 1e-6, 123456789012345680000, 5e-324, 1.7976931348623157e308, 0.1 + 0.2],
-    ],
-    ['non-finite numbers', { a: Number.NaN, b: Infinity, c: -Infinity, d: [Number.NaN, Infinity] }],
-    ['booleans and null', [true, false, null, { t: true, f: false, n: null }]],
-    ['very long string', 'x'.repeat(1_000_000)],
-    ['very long string with an escape at the end', `${'y'.repeat(200_000)}"`],
-    [
-      'deep nesting',
-      Array.from({ length: 200 }).reduce<unknown>((inner) => ({ next: [inner, 'x'], n: 1 }), 1),
-    ],
-    ['a Date (no toJSON: an object with no own keys)', { at: new Date(0) }],
-    [
-      'an object with more keys than the insertion sort takes',
-      Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${99 - i}`, i])),
-    ],
-    [
-      'an event as the hash chain writes it',
-      {
-        id: '2f1b2c8e-0000-4000-8000-000000000001',
-        type: 'LeadAllocated',
-        stream: 'market-insurance',
-        data: { price: 12.5, leadId: 'l-1', competingBids: [{ orderId: 'o-1', effectiveBid: 10 }] },
-        metadata: { correlationId: 'c-1', actor: { kind: 'system' } },
-      },
-    ],
-  ];
+/** Edge cases both specs below go through. */
+const cases: [string, unknown][] = [
+  ['empty object', {}],
+  ['empty array', []],
+  ['nested empties', { a: [], b: {}, c: [[], [{}], [[[]]]] }],
+  ['only undefined members', { a: undefined, b: undefined }],
+  ['undefined member among others', { b: 1, a: undefined, c: 2 }],
+  ['undefined, functions and symbols in an array', [undefined, () => 1, Symbol('s'), 1]],
+  ['a function and a symbol member', { f: () => 1, s: Symbol('s'), n: 1 }],
+  ['top-level undefined', undefined],
+  ['top-level function', () => 1],
+  ['array holes', [1, , 2, , , 3]], // eslint-disable-line no-sparse-arrays
+  ['trailing hole', Object.assign([1, 2], { length: 3 })],
+  ['numeric-like keys "10" vs "9"', { 9: 'nine', 10: 'ten', 1: 'one', b: 'b', a: 'a', '-1': 'minus' }],
+  ['array index bound keys', { 4294967295: 'x', 4294967294: 'y', 2: 'z' }],
+  ['__proto__ as an own key', JSON.parse('{"z":1,"__proto__":{"x":1},"a":2}')],
+  ['upper case before lower case', { b: 1, B: 2, a: 3, A: 4, _: 5 }],
+  ['prefixes', { ab: 1, a: 2, abc: 3, '': 4 }],
+  ['unicode keys in code-unit order', { é: 1, e: 2, Ж: 3, '😀': 4, '\uffff': 5, '€': 6 }],
+  ['escapes', '"\\\n\t\r\b\f\u0000\u001f\u007f'],
+  ['U+2028 and U+2029 (not escaped)', '\u2028\u2029'],
+  ['lone surrogates', ['\ud800', '\udfff', 'a\ud83d', '\ude00b', '\udc00\ud800']],
+  ['paired surrogates', '😀 emoji 𝄞'],
+  ['keys needing escapes', { 'a"b': 1, 'a\\b': 2, 'a\nb': 3, '\ud800': 4, '\u2028': 5 }],
+  ['-0', [-0, { z: -0 }]],
+  [
+    'large and small numbers',
+    [1e21, 1e-7, 1e-6, 123456789012345680000, 5e-324, 1.7976931348623157e308, 0.1 + 0.2],
+  ],
+  ['non-finite numbers', { a: Number.NaN, b: Infinity, c: -Infinity, d: [Number.NaN, Infinity] }],
+  ['booleans and null', [true, false, null, { t: true, f: false, n: null }]],
+  ['very long string', 'x'.repeat(1_000_000)],
+  ['very long string with an escape at the end', `${'y'.repeat(200_000)}"`],
+  ['deep nesting', Array.from({ length: 200 }).reduce<unknown>((inner) => ({ next: [inner, 'x'], n: 1 }), 1)],
+  ['a Date (no toJSON: an object with no own keys)', { at: new Date(0) }],
+  [
+    'an object with more keys than the insertion sort takes',
+    Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${99 - i}`, i])),
+  ],
+  [
+    'an event as the hash chain writes it',
+    {
+      id: '2f1b2c8e-0000-4000-8000-000000000001',
+      type: 'LeadAllocated',
+      stream: 'market-insurance',
+      data: { price: 12.5, leadId: 'l-1', competingBids: [{ orderId: 'o-1', effectiveBid: 10 }] },
+      metadata: { correlationId: 'c-1', actor: { kind: 'system' } },
+    },
+  ],
+];
 
+describe('canonicalJson writes what the obvious recursive version writes', () => {
   it.each(cases)('%s', (_, value) => {
     expect(canonicalJson(value)).toBe(reference(value));
   });
@@ -257,6 +255,65 @@ describe('canonicalJson writes what the obvious recursive version writes', () =>
       expect(text).toBe(reference(value));
       // A JSON column hands back the same value with its keys in another order.
       expect(canonicalJson(JSON.parse(text))).toBe(text);
+    }
+  });
+});
+
+describe('plainCanonicalJson: canonicalJson of plain JSON data, null for anything else', () => {
+  /** Plain in the sense of plainCanonicalJson: what JSON.stringify and canonicalJson write alike. */
+  function isPlain(value: unknown): boolean {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return true;
+    if (value === null) return true;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) if (value[i] === undefined || !isPlain(value[i])) return false;
+      return true;
+    }
+    if (typeof value !== 'object') return false;
+    if (
+      value instanceof Date ||
+      value instanceof Number ||
+      value instanceof String ||
+      value instanceof Boolean
+    )
+      return false;
+    const record = value as Record<string, unknown>;
+    return Object.keys(record).every((key) => record[key] === undefined || isPlain(record[key]));
+  }
+
+  it.each(cases)('%s', (_, value) => {
+    const text = plainCanonicalJson(value);
+    expect(text).toBe(isPlain(value) ? canonicalJson(value) : null);
+  });
+
+  it('is null for what JSON.stringify writes otherwise: toJSON, boxed primitives, functions, holes, undefined items', () => {
+    for (const value of [
+      { at: new Date(0) },
+      { toJSON: () => 1 },
+      [new Number(1)],
+      { s: new String('s') },
+      { b: new Boolean(false) },
+      { f: () => 1 },
+      { s: Symbol('s') },
+      [1, , 2], // eslint-disable-line no-sparse-arrays
+      [undefined],
+      undefined,
+      1n,
+    ])
+      expect(plainCanonicalJson(value)).toBeNull();
+  });
+
+  it('over 20 000 random values: canonicalJson when plain, and then the same JSON value as JSON.stringify', () => {
+    const random = seededRandom(20261205);
+    for (let i = 0; i < 20_000; i++) {
+      const value = randomValue(random, 1 + (i % 6), i % 2 === 0);
+      const text = plainCanonicalJson(value);
+      const plain = isPlain(value);
+      if ((text === null) === plain)
+        expect({ case: i, plain, text }).toEqual({ case: i, plain: !plain, text });
+      if (text === null) continue;
+      expect(text).toBe(canonicalJson(value));
+      // What a JSON column stores from either text is the same value (keys aside, which it orders).
+      expect(canonicalJson(JSON.parse(text))).toBe(canonicalJson(JSON.parse(JSON.stringify(value))));
     }
   });
 });

@@ -23,6 +23,19 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
+ * The canonical JSON of `value` when it is plain JSON data, else null. Plain: strings, finite or
+ * not numbers, booleans, null, arrays without holes, and objects without a `toJSON` method (a
+ * `Date` has one) that are not boxed primitives, whose members are plain or undefined. For such a
+ * value the text is exactly `canonicalJson(value)`, and it denotes the same JSON value as
+ * `JSON.stringify(value)` (only the order of keys may differ), so a writer may store it in place
+ * of JSON.stringify's text and serialise the value once. For anything else the two differ (a
+ * `Date` is `{}` here, a function member `null`, a hole nothing), and the caller keeps both.
+ */
+export function plainCanonicalJson(value: unknown): string | null {
+  return appendPlain('', value);
+}
+
+/**
  * The characters `JSON.stringify` escapes in a string: controls below U+0020, `"`, `\` and lone
  * surrogates (well-formed JSON.stringify, ES2019). Without the `u` flag the class matches single
  * UTF-16 code units, so it matches every surrogate, paired or not; a string with a paired
@@ -90,6 +103,54 @@ function append(out: string, value: unknown): string {
       const text = JSON.stringify(value);
       return out + (text === undefined ? 'null' : text);
     }
+  }
+}
+
+/** `append` for plain JSON data (see `plainCanonicalJson`): null as soon as a part is not plain. */
+function appendPlain(out: string, value: unknown): string | null {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return append(out, value);
+    case 'object': {
+      if (value === null) return `${out}null`;
+      if (Array.isArray(value)) {
+        let text: string | null = `${out}[`;
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) text += ',';
+          const item: unknown = value[i];
+          if (item === undefined) return null; // a hole, or undefined: JSON.stringify writes null, we would not
+          text = appendPlain(text, item);
+          if (text === null) return null;
+        }
+        return `${text}]`;
+      }
+      if (
+        typeof (value as { toJSON?: unknown }).toJSON === 'function' ||
+        value instanceof Number ||
+        value instanceof String ||
+        value instanceof Boolean
+      )
+        return null;
+      const record = value as Record<string, unknown>;
+      const keys = sortKeys(Object.keys(record));
+      let text: string | null = out;
+      let separator = '{';
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        const item = record[key];
+        if (item === undefined) continue;
+        text += NEEDS_ESCAPE.test(key) ? `${separator}${JSON.stringify(key)}:` : `${separator}"${key}":`;
+        separator = ',';
+        text = appendPlain(text, item);
+        if (text === null) return null;
+      }
+      return text + (separator === '{' ? '{}' : '}');
+    }
+    default:
+      // undefined at the top, functions, symbols, bigints: not JSON data.
+      return null;
   }
 }
 

@@ -30,6 +30,26 @@ export function contentDigest(event: HashedContent): string {
 }
 
 /**
+ * `contentDigest` from the canonical texts of its parts (each `canonicalJson` of the part, or
+ * `plainCanonicalJson` of plain data): the object's keys in canonical order are data, id,
+ * metadata, stream, type, so its canonical text is theirs joined. For a writer that has those
+ * texts already (prepareAppend) and so need not serialise the event a second time.
+ */
+export function contentDigestOfCanonical(
+  data: string,
+  id: string,
+  metadata: string,
+  stream: string,
+  type: string,
+): string {
+  return hash(
+    'sha256',
+    `{"data":${data},"id":${id},"metadata":${metadata},"stream":${stream},"type":${type}}`,
+    'hex',
+  );
+}
+
+/**
  * The chain link: hash = sha-256("<previous hash>|<revision>|<content digest>").
  * The PostgreSQL adapter computes the same link inside its append function
  * (see postgres/migrations), so the two must stay identical.

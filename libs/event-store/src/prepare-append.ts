@@ -9,7 +9,8 @@ import {
   UnknownEventTypeError,
 } from './errors.js';
 import { assertValidStreamName, streamCategory } from './stream-name.js';
-import { contentDigest } from './hash-chain.js';
+import { contentDigest, contentDigestOfCanonical } from './hash-chain.js';
+import { canonicalJson, plainCanonicalJson } from '#lx/canonical-json';
 
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 export const MAX_EVENTS_PER_APPEND = 10_000;
@@ -52,6 +53,7 @@ export function prepareAppend(
   const limit = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const now = (options.now ?? (() => new Date()))().toISOString();
   const seen = new Set<string>();
+  const streamCanonical = canonicalJson(stream);
 
   return events.map((event) => {
     const descriptor = options.registry.describe(event.type);
@@ -61,10 +63,14 @@ export function prepareAppend(
     const checked = descriptor.validate(event.data);
     if (!checked.ok) throw new EventSchemaError(event.type, checked.issues);
 
-    const id = event.id ?? randomUUID();
-    if (!UUID.test(id)) throw new InvalidEventError(`Event id "${String(id).slice(0, 80)}" is not a UUID`);
-    if (seen.has(id.toLowerCase())) throw new InvalidEventError(`Event id ${id} appears twice in one append`);
-    seen.add(id.toLowerCase());
+    // A generated id is a lower-case UUID already.
+    const given = event.id !== undefined && event.id !== null;
+    const id = given ? event.id! : randomUUID();
+    if (given && !UUID.test(id))
+      throw new InvalidEventError(`Event id "${String(id).slice(0, 80)}" is not a UUID`);
+    const lowerId = given ? id.toLowerCase() : id;
+    if (seen.has(lowerId)) throw new InvalidEventError(`Event id ${id} appears twice in one append`);
+    seen.add(lowerId);
 
     const metadata: EventMetadata = {
       correlationId: event.metadata?.correlationId ?? id,
@@ -73,21 +79,39 @@ export function prepareAppend(
       occurredAt: event.metadata?.occurredAt ?? now,
       schemaVersion: descriptor.schemaVersion,
     };
-    const dataJson = JSON.stringify(checked.value);
-    const metadataJson = JSON.stringify(metadata);
+    // Plain JSON data is serialised once: its canonical text is what is hashed and what is
+    // stored (the same JSON value as JSON.stringify's text, keys sorted). Anything else keeps
+    // both texts, as it always did.
+    const data = checked.value;
+    const dataCanonical = plainCanonicalJson(data);
+    const metadataCanonical = plainCanonicalJson(metadata);
+    const dataJson = dataCanonical ?? JSON.stringify(data);
+    const metadataJson = metadataCanonical ?? JSON.stringify(metadata);
     const size = Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson);
     if (size > limit) throw new EventTooLargeError(event.type, size, limit);
     if (dataJson.includes('\\u0000'))
       throw new EventSchemaError(event.type, ['text may not contain the NUL character']);
 
-    const prepared = {
-      id: id.toLowerCase(),
+    const digest =
+      dataCanonical !== null && metadataCanonical !== null
+        ? contentDigestOfCanonical(
+            dataCanonical,
+            canonicalJson(lowerId),
+            metadataCanonical,
+            streamCanonical,
+            canonicalJson(event.type),
+          )
+        : contentDigest({ id: lowerId, type: event.type, streamName: stream, data, metadata });
+    return {
+      id: lowerId,
       type: event.type,
       streamName: stream,
       category,
-      data: checked.value,
+      data,
       metadata,
+      digest,
+      dataJson,
+      metadataJson,
     };
-    return { ...prepared, digest: contentDigest(prepared), dataJson, metadataJson };
   });
 }
