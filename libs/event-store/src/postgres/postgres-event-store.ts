@@ -25,6 +25,7 @@ import { appendManyMigration } from './migrations/003-append-many.js';
 import { appendInLogOrderMigration } from './migrations/004-append-in-log-order.js';
 import { lockStreamsFirstMigration } from './migrations/005-lock-streams-first.js';
 import { appendBatchMigration } from './migrations/006-append-batch.js';
+import { databaseReadHorizonMigration } from './migrations/007-database-read-horizon.js';
 import { CatchUpSubscriber, type CatchUpSources, type CheckpointStore } from '../catch-up-subscription.js';
 import { verifyHashChains, type StreamHead } from '../integrity.js';
 import { ChainScan } from '../chain-scan.js';
@@ -90,6 +91,7 @@ export class PostgresEventStore extends CatchUpSubscriber implements EventStore,
       appendInLogOrderMigration,
       lockStreamsFirstMigration,
       appendBatchMigration,
+      databaseReadHorizonMigration,
     ]);
     return store;
   }
@@ -210,7 +212,7 @@ export class PostgresEventStore extends CatchUpSubscriber implements EventStore,
     }
     params.push(options.maxCount);
     const { rows } = await this.pool.query(
-      `WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+      `WITH horizon AS (SELECT lx_read_horizon() AS xmin)
        SELECT ${EVENT_COLUMNS}, horizon.xmin::text AS horizon FROM horizon
        LEFT JOIN LATERAL (SELECT * FROM lx_events, horizon WHERE ${conditions.join(' AND ')}
          ORDER BY transaction_id, global_position LIMIT $${params.length}) e ON true`,
@@ -296,7 +298,7 @@ export class PostgresEventStore extends CatchUpSubscriber implements EventStore,
   private async newestEvent(readableOnly: boolean): Promise<LogPosition | null> {
     const { rows } = await this.pool.query(
       `SELECT transaction_id::text AS c, global_position::text AS p FROM lx_events
-       ${readableOnly ? 'WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())' : ''}
+       ${readableOnly ? 'WHERE transaction_id < (SELECT lx_read_horizon())' : ''}
        ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
     );
     const row = rows[0] as { c: string; p: string } | undefined;
