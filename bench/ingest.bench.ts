@@ -101,6 +101,12 @@ function peakRssMb(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
+/** Resident set of a process now (VmRSS), in MB. */
+function currentRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
 /** Parsing and verifying the file in this process, no persistence: wall-clock and CPU ms. */
 async function baseline(file: string): Promise<{ ms: number; cpuMs: number }> {
   const context = {
@@ -184,6 +190,10 @@ async function main(): Promise<void> {
             'CPU per row: all three / baseline',
             `${formatNumber(cpuUsPerRow.total / cpuUsPerRow.baseline, 1)} x`,
           ],
+          [
+            'RSS sellers / settlement before the upload → peak',
+            `${result.rssBeforeMb.sellers} → ${result.rssMb.sellers} / ${result.rssBeforeMb.settlement} → ${result.rssMb.settlement} MB`,
+          ],
           ['load average (1 min) at start / end', `${round(loadAtStart)} / ${round(loadAtEnd)}`],
         ],
       ),
@@ -204,6 +214,7 @@ async function main(): Promise<void> {
       cpuUsPerRow,
       cpuRatio: round(cpuUsPerRow.total / cpuUsPerRow.baseline),
       peakRssMb: { ...result.rssMb, bench: round(peakRssMb(process.pid)) },
+      rssBeforeUploadMb: result.rssBeforeMb,
       loadAverage: { start: round(loadAtStart), end: round(loadAtEnd) },
       goals,
       machine: machineInfo(),
@@ -255,6 +266,11 @@ async function throughTheApp(databaseUrl: string, file: string) {
     const backends = backendCpu(databaseUrl);
     await backends.start();
     const cpuBefore = { sellers: cpuAt('sellers'), settlement: cpuAt('settlement') };
+    // What the apps hold once started, before the upload: the part of the peak the upload did not cause.
+    const rssBeforeMb = {
+      sellers: round(currentRssMb(apps.sellers!.pid!)),
+      settlement: round(currentRssMb(apps.settlement!.pid!)),
+    };
     const start = now();
     let sampling = true;
     const sampler = (async () => {
@@ -324,7 +340,16 @@ async function throughTheApp(databaseUrl: string, file: string) {
       sellers: round(peakRssMb(apps.sellers!.pid!)),
       settlement: round(peakRssMb(apps.settlement!.pid!)),
     };
-    return { uploadMs, listedMs, readModelMs, accepted, rssMb, cpuMs, backends: backendTotal.backends };
+    return {
+      uploadMs,
+      listedMs,
+      readModelMs,
+      accepted,
+      rssMb,
+      rssBeforeMb,
+      cpuMs,
+      backends: backendTotal.backends,
+    };
   } finally {
     await Promise.all(
       Object.values(apps).map(
