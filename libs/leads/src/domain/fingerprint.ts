@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 /** A fingerprint key and its version (LX_FINGERPRINT_KEY_VERSION, LX_FINGERPRINT_PREVIOUS_KEYS). */
 export interface FingerprintKey {
@@ -17,12 +17,14 @@ export interface FingerprintKey {
  * up a contact under every key still held (`phones`, `emails`).
  */
 export class ContactFingerprinter {
-  private readonly current: FingerprintKey;
-  private readonly every: readonly FingerprintKey[];
+  private readonly current: HeldKey;
+  private readonly earlier: readonly HeldKey[];
+  private readonly every: readonly HeldKey[];
 
   constructor(key: string, options: { version?: number; earlier?: readonly FingerprintKey[] } = {}) {
-    this.current = { version: options.version ?? 1, key };
-    this.every = [this.current, ...(options.earlier ?? [])];
+    this.current = held({ version: options.version ?? 1, key });
+    this.earlier = (options.earlier ?? []).map(held);
+    this.every = [this.current, ...this.earlier];
   }
 
   phone(e164: string): string {
@@ -46,10 +48,31 @@ export class ContactFingerprinter {
   emails(normalised: string): string[] {
     return this.every.map((key) => fingerprint(key, `email:${normalised}`));
   }
+
+  /** `phones(e164)` when its fingerprint under the current key (`phone(e164)`) is known already. */
+  phonesGiven(current: string, e164: string): string[] {
+    return [current, ...this.earlier.map((key) => fingerprint(key, `phone:${e164}`))];
+  }
+
+  /** `emails(normalised)` when its fingerprint under the current key (`email(normalised)`) is known already. */
+  emailsGiven(current: string, normalised: string): string[] {
+    return [current, ...this.earlier.map((key) => fingerprint(key, `email:${normalised}`))];
+  }
 }
 
-function fingerprint({ version, key }: FingerprintKey, value: string): string {
-  const hex = createHmac('sha256', key).update(value).digest('hex');
+/** A key with its HMAC key object made once (the same bytes as the key's UTF-8 text). */
+interface HeldKey {
+  version: number;
+  secret: KeyObject;
+}
+
+const held = ({ version, key }: FingerprintKey): HeldKey => ({
+  version,
+  secret: createSecretKey(Buffer.from(key, 'utf8')),
+});
+
+function fingerprint({ version, secret }: HeldKey, value: string): string {
+  const hex = createHmac('sha256', secret).update(value).digest('hex');
   return version === 1 ? hex : `v${version}.${hex}`;
 }
 

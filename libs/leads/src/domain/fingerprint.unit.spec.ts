@@ -38,4 +38,14 @@ describe('versioned contact fingerprints', () => {
       before.email('a@example.org'),
     ]);
   });
+
+  it('given the current fingerprint, looks a contact up under every key as phones() and emails() do', () => {
+    const rotated = new ContactFingerprinter(newKey, { version: 2, earlier: [{ version: 1, key: oldKey }] });
+    expect(rotated.phonesGiven(rotated.phone('+34600123456'), '+34600123456')).toEqual(
+      rotated.phones('+34600123456'),
+    );
+    expect(rotated.emailsGiven(rotated.email('a@example.org'), 'a@example.org')).toEqual(
+      rotated.emails('a@example.org'),
+    );
+  });
 });

@@ -2,8 +2,8 @@ import type { WrappedDataKey } from './key-management.port.js';
 
 /** Where wrapped data keys live: outside the log, so that deleting one erases the data it sealed. */
 export interface DataKeyStore {
-  /** Stores the keys that are not stored yet; an existing key is never replaced. */
-  insertMissing(keys: readonly ({ keyId: string } & WrappedDataKey)[]): Promise<void>;
+  /** Stores the keys that are not stored yet (an existing key is never replaced); returns the ids it stored. */
+  insertMissing(keys: readonly ({ keyId: string } & WrappedDataKey)[]): Promise<string[]>;
   find(keyIds: readonly string[]): Promise<Map<string, WrappedDataKey>>;
   /** Returns the ids that existed and are now gone. */
   delete(keyIds: readonly string[]): Promise<string[]>;

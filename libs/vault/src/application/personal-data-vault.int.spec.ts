@@ -43,3 +43,22 @@ describe('rotating the vault master key', () => {
     await expect(oldOnly.open(envelopes[0]!)).rejects.toThrow(/neither LX_VAULT_MASTER_KEY/);
   });
 });
+
+describe('obtaining data keys', () => {
+  it('creates the missing keys and returns the stored ones unchanged, in one call holding both', async () => {
+    const vault = await createPersonalDataVault(pool, {
+      current: randomBytes(32).toString('base64'),
+      previous: [],
+    });
+    const first = await vault.obtainKeys(['obtain-a', 'obtain-b']);
+    const sealed = vault.seal(first.get('obtain-a')!, { email: 'a@example.org' });
+    const second = await vault.obtainKeys(['obtain-c', 'obtain-a', 'obtain-b', 'obtain-c']);
+    expect([...second.keys()].sort()).toEqual(['obtain-a', 'obtain-b', 'obtain-c']);
+    expect(second.get('obtain-a')!.key.equals(first.get('obtain-a')!.key)).toBe(true);
+    expect(second.get('obtain-b')!.key.equals(first.get('obtain-b')!.key)).toBe(true);
+    expect(second.get('obtain-c')!.key.equals(second.get('obtain-a')!.key)).toBe(false);
+    const third = await vault.obtainKeys(['obtain-c']);
+    expect(third.get('obtain-c')!.key.equals(second.get('obtain-c')!.key)).toBe(true);
+    expect(await vault.open(sealed)).toEqual({ email: 'a@example.org' });
+  });
+});

@@ -34,16 +34,27 @@ export class PersonalDataVault {
    */
   async obtainKeys(keyIds: readonly string[]): Promise<Map<string, DataKey>> {
     if (keyIds.length === 0) return new Map();
-    const fresh = await Promise.all(
-      keyIds.map(async (keyId) => {
-        const key = randomBytes(32);
-        return { keyId, ...(await this.kms.wrap(key, keyId)) };
-      }),
+    const unique = [...new Set(keyIds)];
+    // One draw of randomness for the whole batch, each key its own 32 bytes of it.
+    const random = randomBytes(32 * unique.length);
+    const fresh = unique.map((keyId, index) => ({
+      keyId,
+      key: random.subarray(32 * index, 32 * (index + 1)),
+    }));
+    const wrapped = await Promise.all(
+      fresh.map(async ({ keyId, key }) => ({ keyId, ...(await this.kms.wrap(key, keyId)) })),
     );
-    await this.keys.insertMissing(fresh);
-    const stored = await this.keys.find(keyIds);
+    // The keys this call stored are the fresh ones it holds in the clear; only the others (stored
+    // by an earlier attempt) are read back and unwrapped.
+    const inserted = new Set(await this.keys.insertMissing(wrapped));
     const result = new Map<string, DataKey>();
-    for (const keyId of keyIds) {
+    const existing = fresh.filter(({ keyId }) => !inserted.has(keyId));
+    const stored = existing.length > 0 ? await this.keys.find(existing.map(({ keyId }) => keyId)) : new Map();
+    for (const { keyId, key } of fresh) {
+      if (inserted.has(keyId)) {
+        result.set(keyId, { keyId, key });
+        continue;
+      }
       const found = stored.get(keyId);
       if (!found) throw new Error(`data key ${keyId} was erased while it was being created`);
       result.set(keyId, { keyId, key: await this.kms.unwrap(found, keyId) });

@@ -28,13 +28,15 @@ export class PostgresDataKeyStore implements DataKeyStore {
     }
   }
 
-  async insertMissing(keys: readonly ({ keyId: string } & WrappedDataKey)[]): Promise<void> {
-    if (keys.length === 0) return;
-    await this.pool.query(
+  async insertMissing(keys: readonly ({ keyId: string } & WrappedDataKey)[]): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const { rows } = await this.pool.query<{ key_id: string }>(
       `INSERT INTO lx_vault_keys (key_id, wrapped_key, master_key_id)
-       SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[]) ON CONFLICT (key_id) DO NOTHING`,
+       SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[]) ON CONFLICT (key_id) DO NOTHING
+       RETURNING key_id`,
       [keys.map((k) => k.keyId), keys.map((k) => k.wrapped), keys.map((k) => k.masterKeyId)],
     );
+    return rows.map((row) => row.key_id);
   }
 
   async find(keyIds: readonly string[]): Promise<Map<string, WrappedDataKey>> {

@@ -112,8 +112,11 @@ export class VerifyBatch {
       else candidates.push(verdict.lead);
     }
 
-    const claimed = await this.dedupe(progress, candidates, rejections);
-    const accepted = await this.list(progress, claimed, rejections);
+    // Checks look a contact up under every fingerprint key held, so a rotation loses no suppression
+    // or claim: computed once per lead, for the dedupe and again for the listing.
+    const lookedUp = new Map(candidates.map((lead) => [lead, this.underEveryKey(lead)]));
+    const claimed = await this.dedupe(progress, candidates, lookedUp, rejections);
+    const accepted = await this.list(progress, claimed, lookedUp, rejections);
     rejections.sort((a, b) => a.line - b.line);
     if (rejections.length > 0)
       await this.deps.store.appendToStream(
@@ -136,11 +139,10 @@ export class VerifyBatch {
   private async dedupe(
     progress: BatchProgress,
     candidates: VerifiedLead[],
+    lookedUp: ReadonlyMap<VerifiedLead, string[]>,
     rejections: Rejection[],
   ): Promise<VerifiedLead[]> {
     const { batchId, terms, submittedAt, dedupeWindowDays } = progress;
-    // Checks look a contact up under every fingerprint key held, so a rotation loses no suppression or claim.
-    const lookedUp = new Map(candidates.map((lead) => [lead, this.underEveryKey(lead)]));
     const all = [...new Set([...lookedUp.values()].flat())];
     const accepted: VerifiedLead[] = [];
     await this.deps.verification.claimFingerprints(
@@ -178,11 +180,13 @@ export class VerifyBatch {
     return accepted;
   }
 
+  /** The lead's contacts under every fingerprint key held (the current key's were made by verifyLeadRow). */
   private underEveryKey(lead: VerifiedLead): string[] {
     const { phone, email } = lead.personalData;
+    const { fingerprints } = this.deps;
     return [
-      ...(lead.fingerprints.phone && phone ? this.deps.fingerprints.phones(phone) : []),
-      ...(lead.fingerprints.email && email ? this.deps.fingerprints.emails(email) : []),
+      ...(lead.fingerprints.phone && phone ? fingerprints.phonesGiven(lead.fingerprints.phone, phone) : []),
+      ...(lead.fingerprints.email && email ? fingerprints.emailsGiven(lead.fingerprints.email, email) : []),
     ];
   }
 
@@ -194,6 +198,7 @@ export class VerifyBatch {
   private async list(
     progress: BatchProgress,
     leads: VerifiedLead[],
+    lookedUp: ReadonlyMap<VerifiedLead, string[]>,
     rejections: Rejection[],
   ): Promise<VerifiedLead[]> {
     const { batchId, sellerId, terms, submittedAt, sellerHistory } = progress;
@@ -220,14 +225,14 @@ export class VerifyBatch {
     const listed: VerifiedLead[] = [];
     // Many lead streams per round trip and per commit; deterministic event ids make a resumed
     // chunk's re-append idempotent.
-    const perAppend = 250;
+    const perAppend = 1000;
     for (let from = 0; from < listings.length; from += perAppend) {
       const slice = listings.slice(from, from + perAppend);
       const refused = await this.deps.verification.listUnlessSuppressed(
-        slice.flatMap(({ lead }) => this.underEveryKey(lead)),
+        slice.flatMap(({ lead }) => lookedUp.get(lead)!),
         async (suppressed) => {
           const isSuppressed = ({ lead }: (typeof slice)[number]) =>
-            this.underEveryKey(lead).some((fingerprint) => suppressed.has(fingerprint));
+            lookedUp.get(lead)!.some((fingerprint) => suppressed.has(fingerprint));
           const allowed = slice.filter((listing) => !isSuppressed(listing));
           if (allowed.length > 0)
             await this.deps.store.appendToStreams(

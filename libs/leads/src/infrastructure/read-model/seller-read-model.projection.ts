@@ -11,7 +11,7 @@ export const SELLER_READ_MODEL = 'rm_seller_leads';
  * batch-*, lead-*, market-*, return-* and conversion-* events. It also holds the seller's record
  * (sold, returned, converted) that scores the seller's next listings. Personal data stays sealed here (the envelope, never clear text).
  */
-export const sellerReadModel: Projection = projectionWithHandlers<CatalogueEvents>({
+const byHandlers: Projection = projectionWithHandlers<CatalogueEvents>({
   name: 'seller_leads',
   version: 3,
   streamCategories: ['batch', 'lead', 'market', 'return', 'conversion'],
@@ -94,33 +94,31 @@ export const sellerReadModel: Projection = projectionWithHandlers<CatalogueEvent
         [event.data.batchId, event.metadata.occurredAt],
       );
     },
+    // Gathered and written a statement per many listings: see `handle` below.
     async LeadListed(event, manager) {
       const d = event.data;
-      await manager.query(
-        `INSERT INTO seller_leads (lead_id, seller_id, batch_id, vertical, attributes, floor, currency, exclusivity,
-           expires_at, quality, quality_score, phone_fingerprint, email_fingerprint, envelope, status, listed_at,
-           position_commit, position_prepare)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,'listed',$15,$16,$17) ON CONFLICT DO NOTHING`,
-        [
-          d.leadId,
-          d.sellerId,
-          d.batchId,
-          d.attributes.vertical,
-          d.attributes,
-          d.floor,
-          d.currency,
-          d.exclusivity,
-          d.expiresAt,
-          d.quality,
-          d.quality.score,
-          d.fingerprints.phone ?? null,
-          d.fingerprints.email ?? null,
-          d.personalData,
-          event.metadata.occurredAt,
-          event.position.commit.toString(),
-          event.position.prepare.toString(),
-        ],
-      );
+      let pending = pendingListings.get(manager);
+      if (!pending) pendingListings.set(manager, (pending = []));
+      pending.push({
+        lead_id: d.leadId,
+        seller_id: d.sellerId,
+        batch_id: d.batchId,
+        vertical: d.attributes.vertical,
+        attributes: d.attributes,
+        floor: d.floor,
+        currency: d.currency,
+        exclusivity: d.exclusivity,
+        expires_at: d.expiresAt,
+        quality: d.quality,
+        quality_score: d.quality.score,
+        phone_fingerprint: d.fingerprints.phone ?? null,
+        email_fingerprint: d.fingerprints.email ?? null,
+        envelope: d.personalData,
+        listed_at: event.metadata.occurredAt,
+        position_commit: event.position.commit.toString(),
+        position_prepare: event.position.prepare.toString(),
+      });
+      if (pending.length >= LISTINGS_PER_STATEMENT) await writeListings(manager);
     },
     async LeadWithdrawn(event, manager) {
       await manager.query(
@@ -217,3 +215,48 @@ async function recordDecision(
       [d.allocationId],
     );
 }
+
+/**
+ * The rows of `LeadListed` events handled in a transaction and not written yet, by the
+ * transaction's manager. A batch of listings (a verified chunk) is a run of consecutive
+ * `LeadListed` events: written as one statement, not one per lead.
+ */
+const pendingListings = new WeakMap<EntityManager, Record<string, unknown>[]>();
+const LISTINGS_PER_STATEMENT = 1000;
+
+async function writeListings(manager: EntityManager): Promise<void> {
+  const pending = pendingListings.get(manager);
+  if (!pending || pending.length === 0) return;
+  pendingListings.delete(manager);
+  await manager.query(
+    `INSERT INTO seller_leads (lead_id, seller_id, batch_id, vertical, attributes, floor, currency, exclusivity,
+       expires_at, quality, quality_score, phone_fingerprint, email_fingerprint, envelope, status, listed_at,
+       position_commit, position_prepare)
+     SELECT lead_id, seller_id, batch_id, vertical, attributes, floor, currency, exclusivity, expires_at, quality,
+       quality_score, phone_fingerprint, email_fingerprint, envelope, 'listed', listed_at, position_commit,
+       position_prepare
+     FROM jsonb_to_recordset($1::jsonb) AS r(lead_id text, seller_id text, batch_id text, vertical text,
+       attributes jsonb, floor bigint, currency text, exclusivity jsonb, expires_at timestamptz, quality jsonb,
+       quality_score int, phone_fingerprint text, email_fingerprint text, envelope jsonb, listed_at timestamptz,
+       position_commit numeric(20,0), position_prepare bigint)
+     ON CONFLICT DO NOTHING`,
+    [JSON.stringify(pending)],
+  );
+}
+
+/**
+ * The handlers above, with the listings of a transaction written before any other event is
+ * applied (which may update them) and before the transaction commits (`afterBatch`), so the
+ * tables read as if every event had been applied on its own.
+ */
+export const sellerReadModel: Projection = {
+  ...byHandlers,
+  async handle(event, manager) {
+    if (event.type !== 'LeadListed') await writeListings(manager);
+    await byHandlers.handle(event, manager);
+  },
+  async afterBatch(events, manager) {
+    await writeListings(manager);
+    await byHandlers.afterBatch?.(events, manager);
+  },
+};
