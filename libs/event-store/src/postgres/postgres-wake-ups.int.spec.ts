@@ -45,7 +45,9 @@ describe('PostgreSQL wake-ups and the xmin horizon', () => {
     sql.on('error', () => undefined);
     // The subscriber's LISTEN connection opens with its first subscription's first wait: an append
     // before it listens would be seen only by a poll.
-    const warmUp = subscriber.subscribe('horizon-warm-up', () => undefined, { pollIntervalMs: AN_HOUR });
+    const warmUp = subscriber.subscribe('horizon-warm-up', async () => undefined, {
+      pollIntervalMs: AN_HOUR,
+    });
     await warmUp.caughtUp;
     await waitUntil('the LISTEN connection', async () => {
       const { rows } = await sql.query(
@@ -89,7 +91,7 @@ describe('PostgreSQL wake-ups and the xmin horizon', () => {
     const seen: number[] = [];
     const subscription = subscriber.subscribe(
       'horizon-one',
-      (event: RecordedEvent) => void seen.push((event.data as { n: number }).n),
+      async (event: RecordedEvent) => void seen.push((event.data as { n: number }).n),
       { filter: { streamCategories: ['horizon'] }, pollIntervalMs: AN_HOUR },
     );
     await subscription.caughtUp;
@@ -115,7 +117,7 @@ describe('PostgreSQL wake-ups and the xmin horizon', () => {
     const seen: number[] = [];
     const subscription = subscriber.subscribe(
       'horizon-many',
-      (event: RecordedEvent) => void seen.push((event.data as { n: number }).n),
+      async (event: RecordedEvent) => void seen.push((event.data as { n: number }).n),
       { filter: { streamCategories: ['horizon2'] }, pollIntervalMs: AN_HOUR },
     );
     await subscription.caughtUp;
