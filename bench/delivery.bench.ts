@@ -83,6 +83,16 @@ function backendsCpuBetween(before: Map<number, number>, after: Map<number, numb
   return total;
 }
 
+/**
+ * Who holds the xmin horizon now (subscriptions read only below it, and it is the whole server's):
+ * the age of the oldest open transaction with a transaction id, and whether it is in this
+ * benchmark's database or another one (on a shared server, someone else's test).
+ */
+const HORIZON_HOLDER_SQL = `SELECT datname = current_database() AS ours,
+    extract(epoch FROM clock_timestamp() - xact_start) * 1000 AS age_ms
+  FROM pg_stat_activity WHERE backend_xid IS NOT NULL
+  ORDER BY age(backend_xid) DESC LIMIT 1`;
+
 /** The hops of one webhook delivery, from the BullMQ job the buyers app queued (ms epoch). */
 interface JobTimes {
   enqueuedAt: number;
@@ -170,6 +180,20 @@ async function main(): Promise<void> {
           .catch(() => undefined),
       1000,
     );
+    // The horizon's holder every 50 ms, on a connection of its own.
+    const horizonWatch = new pg.Client({ connectionString: exchange.database.url });
+    await horizonWatch.connect();
+    const horizonSamples: { ours: boolean; ageMs: number }[] = [];
+    let watchingHorizon = true;
+    const horizonSampling = (async () => {
+      while (watchingHorizon) {
+        const { rows } = await horizonWatch.query<{ ours: boolean; age_ms: number }>(HORIZON_HOLDER_SQL);
+        horizonSamples.push(
+          rows[0] ? { ours: rows[0].ours, ageMs: Number(rows[0].age_ms) } : { ours: true, ageMs: 0 },
+        );
+        await sleep(50);
+      }
+    })();
     const loadStart = os.loadavg()[0]!;
     const uploadStart = now();
     const uploads: Promise<void>[] = [];
@@ -193,6 +217,19 @@ async function main(): Promise<void> {
     stopPolling = true;
     await poller;
     clearInterval(sampler);
+    watchingHorizon = false;
+    await horizonSampling;
+    await horizonWatch.end();
+    const heldLong = horizonSamples.filter((sample) => sample.ageMs > 100);
+    const horizon = {
+      samples: horizonSamples.length,
+      heldOver100msShare: round(heldLong.length / Math.max(1, horizonSamples.length), 3),
+      heldOver100msByOtherDatabasesShare: round(
+        heldLong.filter((sample) => !sample.ours).length / Math.max(1, horizonSamples.length),
+        3,
+      ),
+      holderAgeMs: summarize(horizonSamples.map((sample) => sample.ageMs)),
+    };
     (await backendsCpuMs(monitor, databaseName)).forEach((ms, pid) => backendsSeen.set(pid, ms));
     const cpuUsed = {
       buyersMs: processCpuMs(buyersPid) - cpuBefore.buyers,
@@ -334,7 +371,10 @@ async function main(): Promise<void> {
         `goal ${goal.goal}: ${passMiss(goal.pass)}; goal ${allocationGoal.goal}: ${passMiss(allocationGoal.pass)}; ` +
         `goal ${aheadGoal.goal}: ${passMiss(aheadGoal.pass)}\n` +
         `CPU per delivered lead: buyers app ${cpu.buyersMsPerLead} ms (${round(cpu.buyersCoreShare * 100, 1)} % of a core), ` +
-        `PostgreSQL backends ${cpu.postgresMsPerLead} ms; load average ${load.start} → ${load.end}\n\n`,
+        `PostgreSQL backends ${cpu.postgresMsPerLead} ms; load average ${load.start} → ${load.end}\n` +
+        `xmin horizon held > 100 ms in ${round(horizon.heldOver100msShare * 100, 1)} % of ${horizon.samples} samples ` +
+        `(${round(horizon.heldOver100msByOtherDatabasesShare * 100, 1)} % by another database's transaction); ` +
+        `holder's age p50 ${round(horizon.holderAgeMs.p50, 0)} / p90 ${round(horizon.holderAgeMs.p90, 0)} / max ${round(horizon.holderAgeMs.max, 0)} ms\n\n`,
     );
     const compact = (s: Summary) => ({
       count: s.count,
@@ -372,6 +412,12 @@ async function main(): Promise<void> {
       },
       cpu,
       load,
+      horizon: {
+        samples: horizon.samples,
+        heldOver100msShare: horizon.heldOver100msShare,
+        heldOver100msByOtherDatabasesShare: horizon.heldOver100msByOtherDatabasesShare,
+        holderAgeMs: compact(horizon.holderAgeMs),
+      },
       config: { leads: LEADS, batchRows: BATCH, batchIntervalMs: INTERVAL_MS, pollMs: POLL_MS },
       machine,
       seconds: round((now() - started) / 1000, 1),
