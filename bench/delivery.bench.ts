@@ -12,6 +12,10 @@
  * LeadBatchVerified (the seller sees "verified"), and the split listed → allocated (engine) →
  * webhook (buyers app). All instants come from the same machine clock.
  */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { leadRowsToCsv } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from '#lx/testing';
@@ -45,6 +49,56 @@ const POLL_MS = 100;
 const PRICE = 60_000;
 
 const log = (message: string) => process.stderr.write(`[delivery] ${message}\n`);
+
+/** CPU time (user + system) of a process so far, ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function processCpuMs(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN; // the process is gone
+  }
+}
+
+/** CPU time so far of each PostgreSQL backend serving the bench's database, by backend pid. */
+async function backendsCpuMs(sql: pg.Client, database: string): Promise<Map<number, number>> {
+  const { rows } = await sql.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+    [database],
+  );
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    const ms = processCpuMs(pid);
+    if (Number.isFinite(ms)) cpu.set(pid, ms);
+  }
+  return cpu;
+}
+
+/** CPU used between two samples of the backends (a backend that started in between counts from 0). */
+function backendsCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+}
+
+/**
+ * Who holds the xmin horizon now (subscriptions read only below it, and it is the whole server's):
+ * the age of the oldest open transaction with a transaction id, and whether it is in this
+ * benchmark's database or another one (on a shared server, someone else's test).
+ */
+const HORIZON_HOLDER_SQL = `SELECT datname = current_database() AS ours,
+    extract(epoch FROM clock_timestamp() - xact_start) * 1000 AS age_ms
+  FROM pg_stat_activity WHERE backend_xid IS NOT NULL
+  ORDER BY age(backend_xid) DESC LIMIT 1`;
+
+/** The hops of one webhook delivery, from the BullMQ job the buyers app queued (ms epoch). */
+interface JobTimes {
+  enqueuedAt: number;
+  processedAt: number;
+  finishedAt: number;
+}
 
 async function main(): Promise<void> {
   const started = now();
@@ -109,6 +163,38 @@ async function main(): Promise<void> {
     // Fresh leads (captured within the last minute), all listable, in batches of BATCH rows.
     const rows = cleanEyewearRows('bench-delivery', LEADS, 1);
     log(`uploading ${LEADS} leads in batches of ${BATCH}, one batch every ${INTERVAL_MS} ms`);
+    const monitor = new pg.Client({ connectionString: exchange.database.url });
+    await monitor.connect();
+    const databaseName = (await monitor.query<{ db: string }>('SELECT current_database() AS db')).rows[0]!.db;
+    const buyersPid = exchange.pid('buyers')!;
+    const cpuBefore = {
+      buyers: processCpuMs(buyersPid),
+      backends: await backendsCpuMs(monitor, databaseName),
+    };
+    // Backends may end during the run (idle pools): sample them every second, keep each one's last figure.
+    const backendsSeen = new Map(cpuBefore.backends);
+    const sampler = setInterval(
+      () =>
+        void backendsCpuMs(monitor, databaseName)
+          .then((cpu) => cpu.forEach((ms, pid) => backendsSeen.set(pid, ms)))
+          .catch(() => undefined),
+      1000,
+    );
+    // The horizon's holder every 50 ms, on a connection of its own.
+    const horizonWatch = new pg.Client({ connectionString: exchange.database.url });
+    await horizonWatch.connect();
+    const horizonSamples: { ours: boolean; ageMs: number }[] = [];
+    let watchingHorizon = true;
+    const horizonSampling = (async () => {
+      while (watchingHorizon) {
+        const { rows } = await horizonWatch.query<{ ours: boolean; age_ms: number }>(HORIZON_HOLDER_SQL);
+        horizonSamples.push(
+          rows[0] ? { ours: rows[0].ours, ageMs: Number(rows[0].age_ms) } : { ours: true, ageMs: 0 },
+        );
+        await sleep(50);
+      }
+    })();
+    const loadStart = os.loadavg()[0]!;
     const uploadStart = now();
     const uploads: Promise<void>[] = [];
     for (let offset = 0, i = 0; offset < LEADS; offset += BATCH, i++) {
@@ -130,6 +216,46 @@ async function main(): Promise<void> {
     const delivered = await waitFor(() => webhookAt.size >= LEADS && pullAt.size >= LEADS, 180_000, 50);
     stopPolling = true;
     await poller;
+    clearInterval(sampler);
+    watchingHorizon = false;
+    await horizonSampling;
+    await horizonWatch.end();
+    const heldLong = horizonSamples.filter((sample) => sample.ageMs > 100);
+    const horizon = {
+      samples: horizonSamples.length,
+      heldOver100msShare: round(heldLong.length / Math.max(1, horizonSamples.length), 3),
+      heldOver100msByOtherDatabasesShare: round(
+        heldLong.filter((sample) => !sample.ours).length / Math.max(1, horizonSamples.length),
+        3,
+      ),
+      holderAgeMs: summarize(horizonSamples.map((sample) => sample.ageMs)),
+    };
+    (await backendsCpuMs(monitor, databaseName)).forEach((ms, pid) => backendsSeen.set(pid, ms));
+    const cpuUsed = {
+      buyersMs: processCpuMs(buyersPid) - cpuBefore.buyers,
+      backendsMs: backendsCpuBetween(cpuBefore.backends, backendsSeen),
+    };
+    await monitor.end();
+    const loadEnd = os.loadavg()[0]!;
+    const runSeconds = (now() - uploadStart) / 1000;
+
+    // The buyers app's hops, from its BullMQ jobs (completed jobs are kept a day).
+    const redis = new Redis(process.env.LX_REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      maxRetriesPerRequest: null,
+    });
+    const queue = new Queue('buyers-webhooks', { connection: redis, prefix: `${exchange.redisPrefix}:bull` });
+    const jobTimes = new Map<string, JobTimes>(); // leadId → hops
+    for (const job of await queue.getJobs(['completed'], 0, -1)) {
+      const leadId = (job.data as { leadId?: string }).leadId;
+      if (leadId && job.processedOn && job.finishedOn)
+        jobTimes.set(leadId, {
+          enqueuedAt: job.timestamp,
+          processedAt: job.processedOn,
+          finishedAt: job.finishedOn,
+        });
+    }
+    await queue.close();
+    redis.disconnect();
     if (!delivered) log(`timed out: webhook ${webhookAt.size}/${LEADS}, pull ${pullAt.size}/${LEADS}`);
     const badSignatures = receiver.received.filter((d) => !webhookSignatureValid(secret, d)).length;
 
@@ -156,6 +282,12 @@ async function main(): Promise<void> {
 
     const samples = { webhook: [] as number[], pull: [] as number[], fromVerified: [] as number[] };
     const split = { engine: [] as number[], delivery: [] as number[] };
+    const hops = {
+      dispatch: [] as number[],
+      pickup: [] as number[],
+      send: [] as number[],
+      record: [] as number[],
+    };
     let webhookFirst = 0;
     for (const [leadId, listed] of listedAt) {
       const hook = webhookAt.get(leadId);
@@ -168,6 +300,13 @@ async function main(): Promise<void> {
       if (allocated !== undefined) split.engine.push(allocated - listed);
       if (allocated !== undefined && hook !== undefined) split.delivery.push(hook - allocated);
       if (hook !== undefined && pulled !== undefined && hook <= pulled) webhookFirst++;
+      const job = jobTimes.get(leadId);
+      if (job && allocated !== undefined && hook !== undefined) {
+        hops.dispatch.push(job.enqueuedAt - allocated);
+        hops.pickup.push(job.processedAt - job.enqueuedAt);
+        hops.send.push(hook - job.processedAt);
+        hops.record.push(job.finishedAt - hook);
+      }
     }
     const stats = {
       webhook: summarize(samples.webhook),
@@ -175,6 +314,10 @@ async function main(): Promise<void> {
       webhookFromBatchVerified: summarize(samples.fromVerified),
       listedToAllocated: summarize(split.engine),
       allocatedToWebhook: summarize(split.delivery),
+      hopDispatch: summarize(hops.dispatch),
+      hopPickup: summarize(hops.pickup),
+      hopSend: summarize(hops.send),
+      hopRecord: summarize(hops.record),
     };
     const row = (name: string, s: Summary) => [
       name,
@@ -194,16 +337,44 @@ async function main(): Promise<void> {
             row('webhook (from LeadBatchVerified)', stats.webhookFromBatchVerified),
             row('  of which listed → allocated', stats.listedToAllocated),
             row('  of which allocated → webhook', stats.allocatedToWebhook),
+            row('    allocated → job queued', stats.hopDispatch),
+            row('    job queued → worker took it', stats.hopPickup),
+            row('    worker took it → POST received', stats.hopSend),
+            row('    (after: POST received → job done)', stats.hopRecord),
           ],
         ) +
         '\n',
     );
     const goal = atMost('webhook p99 ≤ 5 minutes (ms)', stats.webhook.p99, 300_000);
+    const allocationGoal = atMost('allocated → webhook p99 ≤ 100 ms', stats.allocatedToWebhook.p99, 100);
+    const aheadAt = (['p50', 'p90', 'p99', 'max'] as const).filter(
+      (p) => stats.webhook[p] < stats.pull100ms[p],
+    );
+    const aheadGoal = {
+      goal: 'webhook ahead of the 100 ms pull at p50, p90, p99 and max (from LeadListed)',
+      actual: aheadAt.join(',') || 'none',
+      target: 'p50,p90,p99,max',
+      pass: aheadAt.length === 4 && stats.webhook.count === LEADS && stats.pull100ms.count === LEADS,
+    };
     const ratioP50 = stats.pull100ms.p50 / stats.webhook.p50;
+    const perLead = (ms: number) => (stats.webhook.count ? ms / stats.webhook.count : Number.NaN);
+    const cpu = {
+      buyersMsPerLead: round(perLead(cpuUsed.buyersMs), 2),
+      buyersCoreShare: round(cpuUsed.buyersMs / 1000 / runSeconds, 3),
+      postgresMsPerLead: round(perLead(cpuUsed.backendsMs), 2),
+      note: 'buyers: the buyers app process; postgres: every backend of the bench database (all three apps), from the first upload to the last delivery',
+    };
+    const load = { start: round(loadStart, 2), end: round(loadEnd, 2) };
     process.stdout.write(
       `\nwebhook first on ${webhookFirst}/${listedAt.size} leads; pull/webhook p50 ratio ${round(ratioP50, 2)} ` +
         `(> 1: the webhook is faster); invalid signatures ${badSignatures}; ` +
-        `goal ${goal.goal}: ${passMiss(goal.pass)}\n\n`,
+        `goal ${goal.goal}: ${passMiss(goal.pass)}; goal ${allocationGoal.goal}: ${passMiss(allocationGoal.pass)}; ` +
+        `goal ${aheadGoal.goal}: ${passMiss(aheadGoal.pass)}\n` +
+        `CPU per delivered lead: buyers app ${cpu.buyersMsPerLead} ms (${round(cpu.buyersCoreShare * 100, 1)} % of a core), ` +
+        `PostgreSQL backends ${cpu.postgresMsPerLead} ms; load average ${load.start} → ${load.end}\n` +
+        `xmin horizon held > 100 ms in ${round(horizon.heldOver100msShare * 100, 1)} % of ${horizon.samples} samples ` +
+        `(${round(horizon.heldOver100msByOtherDatabasesShare * 100, 1)} % by another database's transaction); ` +
+        `holder's age p50 ${round(horizon.holderAgeMs.p50, 0)} / p90 ${round(horizon.holderAgeMs.p90, 0)} / max ${round(horizon.holderAgeMs.max, 0)} ms\n\n`,
     );
     const compact = (s: Summary) => ({
       count: s.count,
@@ -222,13 +393,31 @@ async function main(): Promise<void> {
       split: {
         listedToAllocatedMs: compact(stats.listedToAllocated),
         allocatedToWebhookMs: compact(stats.allocatedToWebhook),
+        hops: {
+          allocatedToJobQueuedMs: compact(stats.hopDispatch),
+          jobQueuedToWorkerMs: compact(stats.hopPickup),
+          workerToReceivedMs: compact(stats.hopSend),
+          receivedToJobDoneMs: compact(stats.hopRecord),
+        },
       },
       ratioPullOverWebhookP50: round(ratioP50, 2),
       webhookFirst,
       leads: LEADS,
       delivered: { webhook: webhookAt.size, pull: pullAt.size },
       invalidSignatures: badSignatures,
-      goals: { webhookP99Under5Min: goal },
+      goals: {
+        webhookP99Under5Min: goal,
+        allocatedToWebhookP99: allocationGoal,
+        webhookAheadOfPull: aheadGoal,
+      },
+      cpu,
+      load,
+      horizon: {
+        samples: horizon.samples,
+        heldOver100msShare: horizon.heldOver100msShare,
+        heldOver100msByOtherDatabasesShare: horizon.heldOver100msByOtherDatabasesShare,
+        holderAgeMs: compact(horizon.holderAgeMs),
+      },
       config: { leads: LEADS, batchRows: BATCH, batchIntervalMs: INTERVAL_MS, pollMs: POLL_MS },
       machine,
       seconds: round((now() - started) / 1000, 1),

@@ -55,14 +55,24 @@ export class DeliveryRecords {
     });
   }
 
-  /** Records a new pending delivery; false when the allocation has a delivery already. */
-  async createPending(job: WebhookJob): Promise<boolean> {
-    const rows: unknown[] = await this.database.query(
+  /**
+   * Records new pending deliveries in one statement; returns the allocation ids that had none yet
+   * (the others were recorded already, by another instance or an earlier pass over the same page).
+   */
+  async createPendingMany(jobs: readonly WebhookJob[]): Promise<Set<string>> {
+    if (jobs.length === 0) return new Set();
+    const rows: { allocation_id: string }[] = await this.database.query(
       `INSERT INTO public.buyers_webhook_delivery (allocation_id, buyer_id, job, state)
-       VALUES ($1, $2, $3, 'pending') ON CONFLICT (allocation_id) DO NOTHING RETURNING 1`,
-      [job.allocationId, job.buyerId, JSON.stringify(job)],
+       SELECT allocation_id, buyer_id, job, 'pending'
+         FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS j(allocation_id, buyer_id, job)
+       ON CONFLICT (allocation_id) DO NOTHING RETURNING allocation_id`,
+      [
+        jobs.map((job) => job.allocationId),
+        jobs.map((job) => job.buyerId),
+        jobs.map((job) => JSON.stringify(job)),
+      ],
     );
-    return rows.length === 1;
+    return new Set(rows.map((row) => row.allocation_id));
   }
 
   /** A redelivery: pending again with a fresh count of attempts. */

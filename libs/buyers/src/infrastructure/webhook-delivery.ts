@@ -13,7 +13,6 @@ import {
   type StartedWorker,
 } from '#lx/http';
 import { loadBuyerAccount } from '../application/buyer-account-stream.js';
-import type { BuyerAccountState } from '../domain/buyer-account.js';
 import type { BuyersOptions } from '../application/buyers-options.js';
 import type { PersonalDataReader } from '../application/personal-data-reader.js';
 import { webhookSecretsInForce } from '../application/webhook-secrets.js';
@@ -120,35 +119,43 @@ export class WebhookDelivery {
     await this.opened?.close();
   }
 
+  /**
+   * Queues the page's allocations whose order delivers by webhook (and whose buyer configured one):
+   * each buyer's account read once (the buyers' reads side by side), the deliveries recorded in one
+   * statement and their jobs queued in one Redis round trip. Per event this used to be three
+   * round trips one after another, and a page waited for all of them.
+   */
   async dispatchPage(events: readonly RecordedEvent[]): Promise<void> {
-    const accounts = new Map<string, Promise<BuyerAccountState>>();
-    for (const event of events) await this.dispatch(event, accounts);
+    const allocations = events.filter((event) => isEvent(LeadAllocated, event)).map((event) => event.data);
+    if (allocations.length === 0) return;
+    const buyerIds = [...new Set(allocations.map((d) => d.buyerId))];
+    const loaded = await Promise.all(buyerIds.map((buyerId) => loadBuyerAccount(this.repository, buyerId)));
+    const accounts = new Map(buyerIds.map((buyerId, i) => [buyerId, loaded[i]!]));
+    const jobs: WebhookJob[] = [];
+    for (const d of allocations) {
+      const account = accounts.get(d.buyerId)!;
+      if (account.orders[d.orderId]?.terms.delivery !== 'webhook' || !account.webhook) continue;
+      jobs.push({
+        allocationId: d.allocationId,
+        leadId: d.leadId,
+        orderId: d.orderId,
+        buyerId: d.buyerId,
+        sellerId: d.sellerId,
+        vertical: d.vertical,
+        currency: d.currency,
+        price: d.price,
+        allocatedAt: d.at,
+      });
+    }
+    // Another instance (or a replay of this subscription) recorded some already; if their jobs were
+    // lost before they reached Redis, the reconciliation queues them.
+    const created = await this.records.createPendingMany(jobs);
+    await this.addJobs(jobs.filter((job) => created.has(job.allocationId)));
   }
 
   /** Queues the allocation if its order delivers by webhook and a webhook is configured. */
-  async dispatch(
-    event: RecordedEvent,
-    accounts = new Map<string, Promise<BuyerAccountState>>(),
-  ): Promise<void> {
-    if (!isEvent(LeadAllocated, event)) return;
-    const d = event.data;
-    if (!accounts.has(d.buyerId)) accounts.set(d.buyerId, loadBuyerAccount(this.repository, d.buyerId));
-    const account = await accounts.get(d.buyerId)!;
-    if (account.orders[d.orderId]?.terms.delivery !== 'webhook' || !account.webhook) return;
-    const job: WebhookJob = {
-      allocationId: d.allocationId,
-      leadId: d.leadId,
-      orderId: d.orderId,
-      buyerId: d.buyerId,
-      sellerId: d.sellerId,
-      vertical: d.vertical,
-      currency: d.currency,
-      price: d.price,
-      allocatedAt: d.at,
-    };
-    // Another instance (or a replay of this subscription) recorded it already; if its job was lost
-    // before it reached Redis, the reconciliation queues it.
-    if (await this.records.createPending(job)) await this.addJob(job);
+  async dispatch(event: RecordedEvent): Promise<void> {
+    await this.dispatchPage([event]);
   }
 
   /**
@@ -194,23 +201,42 @@ export class WebhookDelivery {
     return this.records.status(buyerId, allocationId);
   }
 
-  private async addJob(job: WebhookJob): Promise<void> {
-    await this.queue.add('deliver', job, {
+  private jobOptions(job: WebhookJob) {
+    return {
       jobId: jobIdOf(job.allocationId),
       attempts: this.options.webhookAttempts,
       backoff: { type: 'exponential', delay: this.options.webhookBackoffMs },
       removeOnComplete: { age: 24 * 3600 },
       removeOnFail: false,
-    });
+    };
+  }
+
+  private async addJob(job: WebhookJob): Promise<void> {
+    await this.queue.add('deliver', job, this.jobOptions(job));
+  }
+
+  /** Several jobs in one round trip (a job whose id is queued already stays the one job). */
+  private async addJobs(jobs: readonly WebhookJob[]): Promise<void> {
+    if (jobs.length === 1) await this.addJob(jobs[0]!);
+    else if (jobs.length > 1)
+      await this.queue.addBulk(
+        jobs.map((job) => ({ name: 'deliver', data: job, opts: this.jobOptions(job) })),
+      );
   }
 
   private async send(job: Job<WebhookJob>): Promise<void> {
     const data = job.data;
-    // A job re-derived after a flush, or queued twice, for a delivery already made: nothing to send.
-    if ((await this.records.status(data.buyerId, data.allocationId))?.state === 'delivered') return;
-    const account = await loadBuyerAccount(this.repository, data.buyerId);
+    // Three reads side by side (they are independent): the delivery's state, the buyer's account
+    // (its webhook now) and the lead (decrypted). A job re-derived after a flush, or queued twice,
+    // for a delivery already made sends nothing; an unneeded read then is the rare case's cost.
+    // A failing read is the job's failure (it is tried again).
+    const [status, account, lead] = await Promise.all([
+      this.records.status(data.buyerId, data.allocationId),
+      loadBuyerAccount(this.repository, data.buyerId),
+      discloseLeadToItsBuyer(this.store, this.personalData, data.leadId),
+    ]);
+    if (status?.state === 'delivered') return;
     if (!account.webhook) throw new WebhookRefused(null, 'no webhook is configured');
-    const lead = await discloseLeadToItsBuyer(this.store, this.personalData, data.leadId);
     const body = JSON.stringify({
       type: 'lead.allocated',
       deliveryId: data.allocationId,

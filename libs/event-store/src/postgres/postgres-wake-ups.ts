@@ -1,13 +1,34 @@
 import pg from 'pg';
 import { WakeSignal } from '../wake-signal.js';
 
+/** The shortest and longest pause between two looks at a horizon that hides committed events. */
+const HIDDEN_RECHECK_FIRST_MS = 2;
+const HIDDEN_RECHECK_MAX_MS = 25;
+
+/**
+ * Where the readable log ends (`xmin`: readers read below it) and the oldest transaction with
+ * committed events at or above it (`hidden`, null when none): those events wait for an older
+ * transaction, possibly one that appends nothing and so sends no NOTIFY, to end.
+ */
+const HORIZON_SQL = `WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+  SELECT horizon.xmin::text AS xmin,
+    (SELECT min(e.transaction_id) FROM lx_events e WHERE e.transaction_id >= horizon.xmin)::text AS hidden
+  FROM horizon`;
+
 /**
  * Wake-ups for the subscriptions of one store. One LISTEN connection per store receives the
  * NOTIFYs that appenders (in any process) send after commit; appends in this process wake local
  * subscriptions directly. A wake-up that arrives while a subscription is busy is remembered (a
- * generation counter), never lost. Subscriptions also wake on their poll interval, so a lost
- * connection, or an event made readable by an unrelated transaction ending (the xmin horizon
- * moving), is still seen.
+ * generation counter), never lost.
+ *
+ * An event committed while an older transaction is still open is not readable yet (subscriptions
+ * read below the xmin horizon), and the transaction that finally makes it readable may append
+ * nothing and so send no NOTIFY. So a NOTIFY first looks at the horizon on the LISTEN connection
+ * (one small query per NOTIFY for the whole process, not one per subscription), then wakes the
+ * subscriptions; if committed events are still hidden it looks again, 2 ms later and then at most
+ * every 25 ms, and wakes the subscriptions as soon as the horizon has passed them. Looking before
+ * waking leaves no gap: whatever the look saw readable, the reads it wakes see too. Subscriptions
+ * also wake on their poll interval, so a lost connection is still only a delay.
  */
 export class PostgresWakeUps {
   private client: pg.Client | null = null;
@@ -16,6 +37,12 @@ export class PostgresWakeUps {
   private notifying: Promise<void> | null = null;
   private notifyAgain = false;
   private closed = false;
+  /** A NOTIFY arrived that no look at the horizon has answered yet. */
+  private notified = false;
+  /** The oldest transaction whose committed events the last look found hidden, or null. */
+  private hidden: bigint | null = null;
+  private looking: Promise<void> | null = null;
+  private pause: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
 
   constructor(
     private readonly connectionString: string,
@@ -52,13 +79,65 @@ export class PostgresWakeUps {
     this.signal.wakeAll();
   }
 
+  private onNotification(): void {
+    this.notified = true;
+    if (this.pause) {
+      // Looking again at a hidden horizon: a NOTIFY cuts the pause short.
+      clearTimeout(this.pause.timer);
+      this.pause.resolve();
+    }
+    this.looking ??= this.lookAtHorizon().finally(() => (this.looking = null));
+  }
+
+  /**
+   * One look per NOTIFY (NOTIFYs arriving during a look share the next one), then, while committed
+   * events are hidden, a look after each pause; the subscriptions are woken after each look that
+   * answers a NOTIFY or finds the horizon past the hidden events. Any failure wakes them and stops:
+   * their poll interval covers the rest.
+   */
+  private async lookAtHorizon(): Promise<void> {
+    let pauseMs = HIDDEN_RECHECK_FIRST_MS;
+    while (!this.closed && (this.notified || this.hidden !== null)) {
+      if (!this.notified) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pauseMs);
+          this.pause = { timer, resolve };
+        });
+        this.pause = null;
+        pauseMs = Math.min(pauseMs * 2, HIDDEN_RECHECK_MAX_MS);
+        if (this.closed) return;
+      }
+      const answersNotify = this.notified;
+      this.notified = false;
+      const client = this.client;
+      let horizon: { xmin: bigint; hidden: bigint | null };
+      try {
+        if (!client) throw new Error('not listening');
+        const { rows } = await client.query<{ xmin: string; hidden: string | null }>(HORIZON_SQL);
+        horizon = {
+          xmin: BigInt(rows[0]!.xmin),
+          hidden: rows[0]!.hidden === null ? null : BigInt(rows[0]!.hidden),
+        };
+      } catch {
+        this.hidden = null;
+        this.wakeAll();
+        continue;
+      }
+      const uncovered = this.hidden !== null && horizon.xmin > this.hidden;
+      if (answersNotify || uncovered) this.wakeAll();
+      if (horizon.hidden === null) pauseMs = HIDDEN_RECHECK_FIRST_MS;
+      else if (uncovered || this.hidden === null) pauseMs = HIDDEN_RECHECK_FIRST_MS;
+      this.hidden = horizon.hidden;
+    }
+  }
+
   private ensureListening(): void {
     if (this.client || this.connecting || this.closed) return;
     const client = new pg.Client({ connectionString: this.connectionString });
     this.connecting = (async () => {
       try {
         await client.connect();
-        client.on('notification', () => this.wakeAll());
+        client.on('notification', () => this.onNotification());
         client.on('error', (error) => {
           this.log?.('event-store LISTEN connection lost; polling until it is back', error);
           this.client = null;
@@ -78,8 +157,13 @@ export class PostgresWakeUps {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.pause) {
+      clearTimeout(this.pause.timer);
+      this.pause.resolve();
+    }
     await this.connecting;
     await this.notifying;
+    await this.looking;
     const client = this.client;
     this.client = null;
     this.wakeAll();
