@@ -39,10 +39,13 @@ const ONLY = process.env.LX_SCALING_ONLY ?? 'all';
 const BATCHES = Number(process.env.LX_SCALING_BATCHES ?? 4);
 const ROWS = Number(process.env.LX_SCALING_ROWS ?? 4000);
 const ROUNDS = Number(process.env.LX_SCALING_ROUNDS ?? 2);
-const RATE = Number(process.env.LX_SCALING_LEADS_PER_SECOND ?? 20);
-const FLOW_SECONDS = Number(process.env.LX_SCALING_FLOW_SECONDS ?? 30);
-const KILL_AFTER_SECONDS = Number(process.env.LX_SCALING_KILL_AFTER_SECONDS ?? 12);
+const RATE = Number(process.env.LX_SCALING_LEADS_PER_SECOND ?? 10);
+const FLOW_SECONDS = Number(process.env.LX_SCALING_FLOW_SECONDS ?? 40);
+const KILL_AFTER_SECONDS = Number(process.env.LX_SCALING_KILL_AFTER_SECONDS ?? 10);
+/** The kill waits until this share of the leads is allocated, so that it strikes an engine at work. */
+const KILL_AT_SHARE = Number(process.env.LX_SCALING_KILL_AT_SHARE ?? 0.3);
 const FLOW_BATCH_ROWS = 10;
+const IDLE_SECONDS = 5;
 const PRICE = 60_000;
 
 const ENV = { LX_RATE_LIMIT_PER_MINUTE: '1000000', LX_CHECK_RESPONSES: 'false', LX_LOG_LEVEL: 'warn' };
@@ -209,6 +212,32 @@ async function uploadBatch(
   }
 }
 
+/** The largest `lx_subscription_lag_events` of an app instance (projections, engines, subscriptions); null if it does not answer. */
+async function largestLag(url: string): Promise<number | null> {
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    let largest = 0;
+    for (const match of text.matchAll(/^lx_subscription_lag_events\{[^}]*\} (\d+)/gm))
+      largest = Math.max(largest, Number(match[1]));
+    return largest;
+  } catch {
+    return null;
+  }
+}
+
+/** Waits until every instance's subscriptions and projections have caught up with the log (twice in a row). */
+async function settled(urls: () => string[], timeoutMs = 600_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  let quietSamples = 0;
+  while (Date.now() < deadline) {
+    const lags = await Promise.all(urls().map((url) => largestLag(url)));
+    quietSamples = lags.every((lag) => lag === 0) ? quietSamples + 1 : 0;
+    if (quietSamples >= 2) return true;
+    await sleep(250);
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------------------------------------
 // (a) two sellers apps sharing the verification queue
 
@@ -220,8 +249,11 @@ interface SellersRound {
   rows: number;
   accepted: number;
   uploadMs: number;
+  /** Until every row is verified and listed (the sellers' verification done). */
   wallMs: number;
   rowsPerSecond: number;
+  /** Until every app's projections and subscriptions have caught up too (the CPU figures run to here). */
+  settledMs: number;
   cpuMs: CpuTotals;
   cpuUsPerRow: Record<string, number>;
   load1: number;
@@ -272,6 +304,7 @@ async function sellersPart() {
       const targets = files.map((_, i) =>
         mode === 'two' && i % 2 === 1 ? second!.url : exchange.url('sellers'),
       );
+      await settled(() => [exchange.url('sellers'), exchange.url('settlement'), exchange.url('buyers')]);
       log(`round ${index + 1}/${plan.length}: ${mode} instance(s), ${BATCHES} × ${ROWS} rows`);
       const loadStart = load1();
       const before = await tracker.totals();
@@ -293,6 +326,14 @@ async function sellersPart() {
         await sleep(100);
       }
       const wallMs = now() - start;
+      const instanceUrls = () => [
+        exchange.url('sellers'),
+        exchange.url('settlement'),
+        exchange.url('buyers'),
+        ...(second ? [second.url] : []),
+      ];
+      if (!(await settled(instanceUrls))) log('the read models did not catch up within 10 minutes');
+      const settledMs = now() - start;
       const cpuMs = difference(await tracker.totals(), before);
       batchIds.push(...ids);
       const rowsTotal = BATCHES * ROWS;
@@ -304,6 +345,7 @@ async function sellersPart() {
         uploadMs: round(uploadMs),
         wallMs: round(wallMs),
         rowsPerSecond: round((rowsTotal / wallMs) * 1000),
+        settledMs: round(settledMs),
         cpuMs,
         cpuUsPerRow: perUnit(cpuMs, rowsTotal),
         load1: loadStart,
@@ -424,6 +466,16 @@ async function failoverPart() {
     });
     if (placed.status !== 201) throw new Error(`order: ${placed.status} ${JSON.stringify(placed.body)}`);
     await sleep(1500); // both engines fold the order before the first lead
+    // What the five processes and their backends burn with nothing to do (subscriptions polling,
+    // health, clocks): the floor under the per-lead figures of a slow flow.
+    const idleBefore = await tracker.totals();
+    const idleStart = now();
+    await sleep(IDLE_SECONDS * 1000);
+    const idleCpuMs = difference(await tracker.totals(), idleBefore);
+    const idleSeconds = (now() - idleStart) / 1000;
+    const idleCpuMsPerSecond = Object.fromEntries(
+      Object.entries(idleCpuMs).map(([name, ms]) => [name, round(ms / idleSeconds, 1)]),
+    );
 
     const urls = { A: exchange.url('settlement'), B: standby.url };
     const rows = cleanEyewearRows('scaling-failover', leads, 60);
@@ -435,25 +487,41 @@ async function failoverPart() {
     const flowStart = now();
     let killAt = 0;
     let killed: 'A' | 'B' | null = null;
+    let allocatedAtKill = 0;
     let appendsAtKill: Record<'A' | 'B', { written: number; alreadyWritten: number } | null> = {
       A: null,
       B: null,
     };
+    const allocatedSoFar = async () =>
+      (
+        await sql.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM lx_events WHERE event_type = 'LeadAllocated'`,
+        )
+      ).rows[0]!.n;
+    const killAfterAllocations = Math.ceil(leads * KILL_AT_SHARE);
     log(
-      `${leads} leads at ${RATE}/s in batches of ${FLOW_BATCH_ROWS}; the writing engine is killed at ${KILL_AFTER_SECONDS} s`,
+      `${leads} leads at ${RATE}/s in batches of ${FLOW_BATCH_ROWS}; the writing engine is killed ` +
+        `after ${KILL_AFTER_SECONDS} s once ${killAfterAllocations} leads are allocated`,
+    );
+    // The kill, beside the flow: once the engines have been writing for a while, whatever the load.
+    const killer = (async () => {
+      await sleep(KILL_AFTER_SECONDS * 1000);
+      while ((await allocatedSoFar()) < killAfterAllocations) await sleep(100);
+      appendsAtKill = { A: await engineAppends(urls.A), B: await engineAppends(urls.B) };
+      killed = (appendsAtKill.B?.written ?? 0) > (appendsAtKill.A?.written ?? 0) ? 'B' : 'A';
+      killedPid = killed === 'A' ? exchange.pid('settlement') : standby!.pid;
+      await tracker.totals(); // its CPU up to the kill
+      killAt = Date.now();
+      if (killed === 'A') await exchange.crashApp('settlement');
+      else await standby!.crash();
+      allocatedAtKill = await allocatedSoFar();
+      log(`killed settlement ${killed} (pid ${killedPid}) with SIGKILL at ${allocatedAtKill} allocations`);
+    })().then(
+      () => undefined,
+      (error: unknown) => error,
     );
     for (let offset = 0, i = 0; offset < leads; offset += FLOW_BATCH_ROWS, i++) {
       await sleep(Math.max(0, flowStart + i * interval - now()));
-      if (!killed && now() - flowStart >= KILL_AFTER_SECONDS * 1000) {
-        appendsAtKill = { A: await engineAppends(urls.A), B: await engineAppends(urls.B) };
-        killed = (appendsAtKill.B?.written ?? 0) > (appendsAtKill.A?.written ?? 0) ? 'B' : 'A';
-        killedPid = killed === 'A' ? exchange.pid('settlement') : standby.pid;
-        await tracker.totals(); // its CPU up to the kill
-        killAt = Date.now();
-        if (killed === 'A') await exchange.crashApp('settlement');
-        else await standby.crash();
-        log(`killed settlement ${killed} (pid ${killedPid}) with SIGKILL`);
-      }
       const csv = leadRowsToCsv(rows.slice(offset, offset + FLOW_BATCH_ROWS));
       // A failed upload is kept as its error (no unhandled rejection ends the run before the cleanup).
       uploads.push(
@@ -463,7 +531,7 @@ async function failoverPart() {
         ),
       );
     }
-    const failures = (await Promise.all(uploads)).filter((error) => error !== undefined);
+    const failures = [...(await Promise.all(uploads)), await killer].filter((error) => error !== undefined);
     if (failures.length > 0) throw failures[0];
     // Every listed lead allocated (or the time is up).
     const deadline = Date.now() + 180_000;
@@ -539,6 +607,7 @@ async function failoverPart() {
       duplicateAllocationIds,
       marketStreamContiguous: market[0]!.n === market[0]!.max + 1,
       killed,
+      allocatedAtKill,
       appendsAtKill,
       survivorAppends,
       resumeMs: round(firstAfter - killAt),
@@ -555,6 +624,7 @@ async function failoverPart() {
       },
       wallMs: round(wallMs),
       uploadRetries: retries.count,
+      idleCpuMsPerSecond,
       cpuMs,
       cpuUsPerLead: perUnit(cpuMs, Math.max(1, allocations.size)),
       load1: loadStart,
@@ -592,12 +662,21 @@ async function main(): Promise<void> {
     );
     console.log(
       formatTable(
-        ['round', 'instances', 'rows/s', 'wall s', 'load', ...columns.map((c) => `${c} µs/row`)],
+        [
+          'round',
+          'instances',
+          'rows/s',
+          'verified s',
+          'settled s',
+          'load',
+          ...columns.map((c) => `${c} µs/row`),
+        ],
         sellers.rounds.map((r, i) => [
           String(i + 1),
           r.mode === 'one' ? '1' : '2',
           formatNumber(r.rowsPerSecond),
           formatNumber(r.wallMs / 1000, 1),
+          formatNumber(r.settledMs / 1000, 1),
           `${r.load1}→${r.load1End}`,
           ...columns.map((c) => formatNumber(r.cpuUsPerRow[c] ?? 0)),
         ]),
@@ -635,7 +714,7 @@ async function main(): Promise<void> {
       formatNumber(s.max),
     ];
     console.log(
-      `\n(b) two settlement instances, ${f.leads} leads at ${RATE}/s; settlement ${f.killed} (the writer) killed with SIGKILL at ${KILL_AFTER_SECONDS} s\n`,
+      `\n(b) two settlement instances, ${f.leads} leads at ${RATE}/s; settlement ${f.killed} (the writer) killed with SIGKILL at ${f.allocatedAtKill} allocations\n`,
     );
     console.log(
       formatTable(
@@ -659,7 +738,12 @@ async function main(): Promise<void> {
     console.log(
       `CPU µs per lead: ${Object.entries(f.cpuUsPerLead)
         .map(([name, us]) => `${name} ${formatNumber(us)}`)
-        .join(', ')} (load ${f.load1}→${f.load1End})\n`,
+        .join(', ')} (load ${f.load1}→${f.load1End})`,
+    );
+    console.log(
+      `idle, CPU ms per second: ${Object.entries(f.idleCpuMsPerSecond)
+        .map(([name, ms]) => `${name} ${formatNumber(ms)}`)
+        .join(', ')}\n`,
     );
   }
   const compact = (s: Summary) => ({
@@ -698,6 +782,7 @@ async function main(): Promise<void> {
       leadsPerSecond: RATE,
       flowSeconds: FLOW_SECONDS,
       killAfterSeconds: KILL_AFTER_SECONDS,
+      killAtShare: KILL_AT_SHARE,
       flowBatchRows: FLOW_BATCH_ROWS,
     },
     machine: { ...machine, load1End: load1() },
