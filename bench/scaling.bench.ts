@@ -58,6 +58,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
     void Promise.allSettled([...cleanups].map((cleanup) => cleanup())).then(() => process.exit(1));
   });
 
+// Four or five app processes starting on a loaded 2-core machine can take longer than a test's minute.
+process.env.LX_TEST_APP_START_SECONDS ??= '240';
+
 const log = (message: string) => process.stderr.write(`[scaling] ${message}\n`);
 const load1 = () => round(os.loadavg()[0]!, 2);
 

@@ -219,14 +219,17 @@ export async function startExchange(
   };
 }
 
-/** Waits until an app process answers 200 on /health (60 s at most); throws if it exits first. */
+/**
+ * Waits until an app process answers 200 on /health — 60 s at most, or `LX_TEST_APP_START_SECONDS`
+ * (a benchmark on a heavily loaded machine) — and throws if it exits first.
+ */
 async function waitUntilHealthy(
   child: ChildProcess,
   url: string,
   output: () => string,
   name: string,
 ): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + Number(process.env.LX_TEST_APP_START_SECONDS ?? 60) * 1000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}):\n${output()}`);
     try {
@@ -235,7 +238,13 @@ async function waitUntilHealthy(
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${name} did not become healthy:\n${output()}`);
+    if (Date.now() > deadline) {
+      const health = await fetch(`${url}/health`).then(
+        async (response) => `${response.status} ${await response.text()}`,
+        (error: unknown) => String(error),
+      );
+      throw new Error(`${name} did not become healthy (/health: ${health}):\n${output()}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
