@@ -268,6 +268,7 @@ async function sellersPart() {
   cleanups.add(exchange.stop);
   let second: AppInstance | null = null;
   const sql = new pg.Client({ connectionString: exchange.database.url });
+  sql.on('error', () => undefined); // the database is dropped under it when interrupted
   await sql.connect();
   const tracker = new CpuTracker(sql, exchange.database.name, () => ({
     'sellers A': exchange.pid('sellers'),
@@ -432,6 +433,7 @@ async function failoverPart() {
   const exchange: RunningExchange = await startExchange('bench_scaling_failover', ENV);
   cleanups.add(exchange.stop);
   const sql = new pg.Client({ connectionString: exchange.database.url });
+  sql.on('error', () => undefined); // the database is dropped under it when interrupted
   await sql.connect();
   let standby: AppInstance | null = null;
   let killedPid: number | undefined;
