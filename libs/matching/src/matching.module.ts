@@ -10,6 +10,8 @@ import {
 } from '@nestjs/common';
 import type { ExchangeConfig } from '#lx/config';
 import { EVENT_STORE, runPeriodically, type EventStore, type PeriodicWork } from '#lx/event-store';
+import { metricsRegistry } from '#lx/http';
+import { Gauge } from 'prom-client';
 import { MarketEngineHost } from './application/market-engine-host.js';
 import { marketSettingsHandlers } from './application/market-settings.handlers.js';
 import { MarketSettingsController } from './api/market-settings.controller.js';
@@ -17,6 +19,30 @@ import { MarketsController } from './api/markets.controller.js';
 import { MarketClock } from './infrastructure/market-clock.js';
 
 const MATCHING_CONFIG = Symbol('MATCHING_CONFIG');
+
+const ENGINE_APPENDS_METRIC = 'lx_engine_appends';
+
+/**
+ * What this instance's engines appended to `market-<vertical>` since it started: `written` (this
+ * instance wrote the outputs: it leads) or `already_written` (another instance had written the same
+ * outputs first: this one is a hot standby). Per process, unlike the scraped gauges.
+ */
+function registerEngineAppendsGauge(hosts: readonly MarketEngineHost[]): void {
+  metricsRegistry.removeSingleMetric(ENGINE_APPENDS_METRIC);
+  new Gauge({
+    name: ENGINE_APPENDS_METRIC,
+    help: "Appends of each market engine's outputs by this instance: written by it, or found already written by another",
+    labelNames: ['market', 'outcome'],
+    registers: [metricsRegistry],
+    collect() {
+      this.reset();
+      for (const host of hosts) {
+        this.set({ market: host.vertical, outcome: 'written' }, host.stats.appends);
+        this.set({ market: host.vertical, outcome: 'already_written' }, host.stats.alreadyWritten);
+      }
+    },
+  });
+}
 
 /** Starts one engine host per configured market and the clock job; every instance runs hot. */
 @Injectable()
@@ -46,6 +72,7 @@ export class MatchingEngines implements OnApplicationBootstrap, OnApplicationShu
       await host.start();
       this.hosts.push(host);
     }
+    registerEngineAppendsGauge(this.hosts);
     this.clock = new MarketClock({
       store: this.store,
       redisUrl: this.config.LX_REDIS_URL,

@@ -22,8 +22,26 @@ export interface RunningExchange {
   crashApp(app: AppName): Promise<void>;
   /** The process id of a running app (a benchmark signals it, e.g. for a heap snapshot). */
   pid(app: AppName): number | undefined;
+  /**
+   * Starts one more instance of an app beside the first, on a port of its own, with the same
+   * database, Redis prefix and secrets (a second instance behind a load balancer). `stop()` and
+   * `stopApps()` stop it too.
+   */
+  startInstance(app: AppName, extraEnv?: Record<string, string>): Promise<AppInstance>;
   stop(): Promise<void>;
   logs(app: AppName): string;
+}
+
+/** An additional instance of an app, started by `RunningExchange.startInstance`. */
+export interface AppInstance {
+  app: AppName;
+  url: string;
+  pid: number | undefined;
+  /** SIGKILL (a crash: no shutdown hook runs); resolves once the process is gone. */
+  crash(): Promise<void>;
+  /** SIGTERM (SIGKILL after 5 s); resolves once the process is gone. */
+  stop(): Promise<void>;
+  logs(): string;
 }
 
 export interface CallOptions {
@@ -107,35 +125,46 @@ export async function startExchange(
     await Promise.all((Object.keys(children) as AppName[]).map((app) => waitHealthy(app)));
   };
 
-  const waitHealthy = async (app: AppName) => {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const child = children[app]!;
-      if (child.exitCode !== null) throw new Error(`${app} exited (${child.exitCode}):\n${output[app]}`);
-      try {
-        const response = await fetch(`${url(app)}/health`);
-        if (response.status === 200) return;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`${app} did not become healthy:\n${output[app]}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+  const waitHealthy = (app: AppName) => waitUntilHealthy(children[app]!, url(app), () => output[app], app);
+
+  const extraInstances: AppInstance[] = [];
+  const stopApps = async () => {
+    await Promise.all([
+      ...Object.values(children).map((child) => terminate(child)),
+      ...extraInstances.splice(0).map((instance) => instance.stop()),
+    ]);
   };
 
-  const stopApps = async () => {
-    await Promise.all(
-      Object.values(children).map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            // A child killed by a signal has no exit code, only its signal.
-            if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-          }),
-      ),
-    );
+  const startInstance = async (app: AppName, instanceEnv: Record<string, string> = {}) => {
+    const port = await freePort();
+    const portVariable = {
+      sellers: 'LX_SELLERS_PORT',
+      buyers: 'LX_BUYERS_PORT',
+      settlement: 'LX_SETTLEMENT_PORT',
+    }[app];
+    let logs = '';
+    const child = spawn(process.execPath, [`${root}dist/apps/${app}/src/main.js`], {
+      env: { ...env, ...instanceEnv, [portVariable]: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+    const instance: AppInstance = {
+      app,
+      url: `http://127.0.0.1:${port}`,
+      pid: child.pid,
+      crash: () => terminate(child, 'SIGKILL'),
+      stop: () => terminate(child),
+      logs: () => logs,
+    };
+    extraInstances.push(instance);
+    try {
+      await waitUntilHealthy(child, instance.url, () => logs, `${app} (second instance)`);
+    } catch (error) {
+      await instance.stop();
+      throw error;
+    }
+    return instance;
   };
 
   const call = async (
@@ -177,14 +206,9 @@ export async function startExchange(
     call,
     stopApps,
     startApps,
-    crashApp: (app) =>
-      new Promise<void>((resolve) => {
-        const child = children[app];
-        if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGKILL');
-      }),
+    crashApp: (app) => terminate(children[app], 'SIGKILL'),
     pid: (app) => children[app]?.pid,
+    startInstance,
     logs: (app) => output[app],
     stop: async () => {
       await stopApps();
@@ -193,6 +217,53 @@ export async function startExchange(
       await flushRedisPrefix(`${redisPrefix}:`);
     },
   };
+}
+
+/**
+ * Waits until an app process answers 200 on /health — 60 s at most, or `LX_TEST_APP_START_SECONDS`
+ * (a benchmark on a heavily loaded machine) — and throws if it exits first.
+ */
+async function waitUntilHealthy(
+  child: ChildProcess,
+  url: string,
+  output: () => string,
+  name: string,
+): Promise<void> {
+  const deadline = Date.now() + Number(process.env.LX_TEST_APP_START_SECONDS ?? 60) * 1000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}):\n${output()}`);
+    try {
+      const response = await fetch(`${url}/health`);
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      const health = await fetch(`${url}/health`).then(
+        async (response) => `${response.status} ${await response.text()}`,
+        (error: unknown) => String(error),
+      );
+      throw new Error(`${name} did not become healthy (/health: ${health}):\n${output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
+ * Ends an app process and resolves once it is gone: SIGTERM (then SIGKILL after 5 s), or SIGKILL
+ * at once for a crash.
+ */
+function terminate(
+  child: ChildProcess | undefined,
+  signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM',
+): Promise<void> {
+  return new Promise<void>((resolve) => {
+    // A child killed by a signal has no exit code, only its signal.
+    if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill(signal);
+    if (signal === 'SIGTERM') setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  });
 }
 
 export interface RunningConsole {
