@@ -70,6 +70,12 @@ interface Sample {
   cpuSeconds: Record<AppName, number | null>;
   /** CPU seconds used so far by the PostgreSQL backends of the exchange's database (summed per backend seen). */
   postgresCpuSeconds: number;
+  /**
+   * Age (s) of the oldest open transaction holding a transaction id, in the exchange's database and on
+   * the whole server. Subscriptions read only below the server's xmin horizon (gap safety), so any
+   * such transaction — of another database too — holds back what every subscription can read.
+   */
+  oldestWritingTransactionSeconds: { exchange: number; server: number };
 }
 
 const CLOCK_TICKS = 100;
@@ -108,9 +114,12 @@ class PostgresCpu {
   }
 }
 
-async function logProgress(
-  client: pg.Client,
-): Promise<{ eventsInLog: number; auditIndex: number; ledger: number }> {
+async function logProgress(client: pg.Client): Promise<{
+  eventsInLog: number;
+  auditIndex: number;
+  ledger: number;
+  oldestWritingTransactionSeconds: { exchange: number; server: number };
+}> {
   const applied = async (schema: string) => {
     const { rows } = await client
       .query<{ n: string }>(`SELECT events_applied::text AS n FROM ${schema}.projection_checkpoint`)
@@ -120,7 +129,16 @@ async function logProgress(
   const { rows } = await client.query<{ n: string }>(
     `SELECT n_tup_ins::text AS n FROM pg_stat_user_tables WHERE relname = 'lx_events'`,
   );
+  const { rows: oldest } = await client.query<{ exchange: string; server: string }>(
+    `SELECT coalesce(max(extract(epoch FROM now() - xact_start)) FILTER (WHERE datname = current_database()), 0)::text AS exchange,
+            coalesce(max(extract(epoch FROM now() - xact_start)), 0)::text AS server
+       FROM pg_stat_activity WHERE backend_xid IS NOT NULL`,
+  );
   return {
+    oldestWritingTransactionSeconds: {
+      exchange: round(Number(oldest[0]?.exchange ?? 0), 1),
+      server: round(Number(oldest[0]?.server ?? 0), 1),
+    },
     eventsInLog: Number(rows[0]?.n ?? 0),
     auditIndex: await applied('rm_audit_index'),
     ledger: await applied('rm_ledger'),
@@ -264,10 +282,12 @@ async function main(): Promise<void> {
         applied: { auditIndex: 0, ledger: 0 },
         cpuSeconds: {} as Record<AppName, number | null>,
         postgresCpuSeconds: 0,
+        oldestWritingTransactionSeconds: { exchange: 0, server: 0 },
       };
       const progress = await logProgress(db);
       sample.eventsInLog = progress.eventsInLog;
       sample.applied = { auditIndex: progress.auditIndex, ledger: progress.ledger };
+      sample.oldestWritingTransactionSeconds = progress.oldestWritingTransactionSeconds;
       for (const app of APPS) sample.cpuSeconds[app] = cpuSecondsOf(exchange.pid(app));
       sample.postgresCpuSeconds = round(await postgresCpu.total(exchange.database.name), 2);
       for (const app of APPS) {
@@ -280,7 +300,8 @@ async function main(): Promise<void> {
       samples.push(sample);
       log(
         `${sample.atSeconds} s: RSS ${JSON.stringify(sample.rssMb)} MB, heap used ${JSON.stringify(sample.heapUsedMb)} MB, lag ${JSON.stringify(sample.maxLag)} ${JSON.stringify(sample.mostBehind)}, acknowledged ${sample.acknowledged}, ` +
-          `load ${sample.load1}, log ${sample.eventsInLog} events, applied ${JSON.stringify(sample.applied)}, CPU s ${JSON.stringify(sample.cpuSeconds)}, postgres ${sample.postgresCpuSeconds}`,
+          `load ${sample.load1}, log ${sample.eventsInLog} events, applied ${JSON.stringify(sample.applied)}, CPU s ${JSON.stringify(sample.cpuSeconds)}, postgres ${sample.postgresCpuSeconds}, ` +
+          `oldest writing transaction s ${JSON.stringify(sample.oldestWritingTransactionSeconds)}`,
       );
     }
     await load.stop();
