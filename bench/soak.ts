@@ -14,6 +14,9 @@
  * shut down). A snapshot stalls the app for tens of seconds and leaves its RSS higher: a run with
  * snapshots diagnoses, it does not measure. Prints a table and ends with one JSON line.
  */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import pg from 'pg';
 import { Redis } from 'ioredis';
 import { startExchange, type AppName, type RunningExchange } from '#lx/testing';
 import { MarketLoad } from '../tests/support/market-load.js';
@@ -57,6 +60,89 @@ interface Sample {
   mostBehind: Record<AppName, string>;
   deadLetters: Record<string, number>;
   acknowledged: number;
+  /** The machine's 1-minute load average at the sample. */
+  load1: number;
+  /** Events in the log (`lx_events` rows inserted so far, from pg_stat_user_tables). */
+  eventsInLog: number;
+  /** Events applied so far by the settlement's two heaviest read models (their checkpoints' `events_applied`). */
+  applied: { auditIndex: number; ledger: number };
+  /** CPU seconds used so far by each app process (utime + stime from /proc/<pid>/stat). */
+  cpuSeconds: Record<AppName, number | null>;
+  /** CPU seconds used so far by the PostgreSQL backends of the exchange's database (summed per backend seen). */
+  postgresCpuSeconds: number;
+  /**
+   * Age (s) of the oldest open transaction holding a transaction id, in the exchange's database and on
+   * the whole server. Subscriptions read only below the server's xmin horizon (gap safety), so any
+   * such transaction — of another database too — holds back what every subscription can read.
+   */
+  oldestWritingTransactionSeconds: { exchange: number; server: number };
+}
+
+const CLOCK_TICKS = 100;
+
+/** utime + stime of a process, in seconds; null when it is gone. */
+function cpuSecondsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The CPU of the PostgreSQL backends serving the exchange's database: each backend's latest
+ * reading is kept, so backends that exit keep counting what they used while they were seen.
+ */
+class PostgresCpu {
+  private readonly byPid = new Map<number, number>();
+  constructor(private readonly client: pg.Client) {}
+  async total(database: string): Promise<number> {
+    const { rows } = await this.client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = $1',
+      [database],
+    );
+    for (const { pid } of rows) {
+      const seconds = cpuSecondsOf(pid);
+      if (seconds !== null) this.byPid.set(pid, seconds);
+    }
+    let sum = 0;
+    for (const seconds of this.byPid.values()) sum += seconds;
+    return sum;
+  }
+}
+
+async function logProgress(client: pg.Client): Promise<{
+  eventsInLog: number;
+  auditIndex: number;
+  ledger: number;
+  oldestWritingTransactionSeconds: { exchange: number; server: number };
+}> {
+  const applied = async (schema: string) => {
+    const { rows } = await client
+      .query<{ n: string }>(`SELECT events_applied::text AS n FROM ${schema}.projection_checkpoint`)
+      .catch(() => ({ rows: [] as { n: string }[] }));
+    return Number(rows[0]?.n ?? 0);
+  };
+  const { rows } = await client.query<{ n: string }>(
+    `SELECT n_tup_ins::text AS n FROM pg_stat_user_tables WHERE relname = 'lx_events'`,
+  );
+  const { rows: oldest } = await client.query<{ exchange: string; server: string }>(
+    `SELECT coalesce(max(extract(epoch FROM now() - xact_start)) FILTER (WHERE datname = current_database()), 0)::text AS exchange,
+            coalesce(max(extract(epoch FROM now() - xact_start)), 0)::text AS server
+       FROM pg_stat_activity WHERE backend_xid IS NOT NULL`,
+  );
+  return {
+    oldestWritingTransactionSeconds: {
+      exchange: round(Number(oldest[0]?.exchange ?? 0), 1),
+      server: round(Number(oldest[0]?.server ?? 0), 1),
+    },
+    eventsInLog: Number(rows[0]?.n ?? 0),
+    auditIndex: await applied('rm_audit_index'),
+    ledger: await applied('rm_ledger'),
+  };
 }
 
 async function metricsOf(
@@ -104,6 +190,45 @@ const mean = (values: (number | null)[]) =>
   answered(values).reduce((sum, value) => sum + value, 0) / Math.max(1, answered(values).length);
 const max = (values: (number | null)[]) => Math.max(...answered(values));
 
+/**
+ * Between two samples: events written to the log and applied by the audit index (which reads every
+ * event) and the ledger, per second; the settlement process's CPU per event of the log it applied
+ * (all its work — five read models, the engine's standby, jobs — divided by the events the audit
+ * index applied), the cores it used, PostgreSQL's CPU per event written, and the mean load average.
+ */
+function rates(part: readonly Sample[]) {
+  const from = part[0];
+  const to = part.at(-1);
+  const seconds = from && to ? to.atSeconds - from.atSeconds : 0;
+  if (!from || !to || seconds <= 0)
+    return {
+      seconds: 0,
+      eventsProducedPerSecond: NaN,
+      auditIndexAppliedPerSecond: NaN,
+      ledgerAppliedPerSecond: NaN,
+      settlementCpuMsPerEvent: NaN,
+      settlementCores: NaN,
+      postgresCpuMsPerEvent: NaN,
+      exchangeCores: NaN,
+      load1: NaN,
+    };
+  const cpu = (app: AppName) => (to.cpuSeconds[app] ?? NaN) - (from.cpuSeconds[app] ?? NaN);
+  const produced = to.eventsInLog - from.eventsInLog;
+  const auditApplied = to.applied.auditIndex - from.applied.auditIndex;
+  const postgres = to.postgresCpuSeconds - from.postgresCpuSeconds;
+  return {
+    seconds,
+    eventsProducedPerSecond: round(produced / seconds, 1),
+    auditIndexAppliedPerSecond: round(auditApplied / seconds, 1),
+    ledgerAppliedPerSecond: round((to.applied.ledger - from.applied.ledger) / seconds, 1),
+    settlementCpuMsPerEvent: round((cpu('settlement') * 1000) / Math.max(1, auditApplied), 3),
+    settlementCores: round(cpu('settlement') / seconds, 2),
+    postgresCpuMsPerEvent: round((postgres * 1000) / Math.max(1, produced), 3),
+    exchangeCores: round((APPS.reduce((sum, app) => sum + cpu(app), 0) + postgres) / seconds, 2),
+    load1: round(part.reduce((sum, sample) => sum + sample.load1, 0) / part.length, 1),
+  };
+}
+
 async function main(): Promise<void> {
   const machine = machineInfo();
   const exchange = await startExchange('soak', {
@@ -116,6 +241,9 @@ async function main(): Promise<void> {
       : {}),
   });
   const redis = new Redis('redis://127.0.0.1:6379');
+  const db = new pg.Client({ connectionString: exchange.database.url });
+  await db.connect();
+  const postgresCpu = new PostgresCpu(db);
   const batchRows = Math.max(10, Math.round(LEADS_PER_SECOND / 2));
   const load = await MarketLoad.prepare(exchange, {
     leadsPerSecond: LEADS_PER_SECOND,
@@ -149,7 +277,19 @@ async function main(): Promise<void> {
         mostBehind: {} as Record<AppName, string>,
         deadLetters: await deadLetters(redis, exchange.redisPrefix),
         acknowledged: load.acknowledged.length,
+        load1: round(os.loadavg()[0]!, 2),
+        eventsInLog: 0,
+        applied: { auditIndex: 0, ledger: 0 },
+        cpuSeconds: {} as Record<AppName, number | null>,
+        postgresCpuSeconds: 0,
+        oldestWritingTransactionSeconds: { exchange: 0, server: 0 },
       };
+      const progress = await logProgress(db);
+      sample.eventsInLog = progress.eventsInLog;
+      sample.applied = { auditIndex: progress.auditIndex, ledger: progress.ledger };
+      sample.oldestWritingTransactionSeconds = progress.oldestWritingTransactionSeconds;
+      for (const app of APPS) sample.cpuSeconds[app] = cpuSecondsOf(exchange.pid(app));
+      sample.postgresCpuSeconds = round(await postgresCpu.total(exchange.database.name), 2);
       for (const app of APPS) {
         const metrics = await metricsOf(exchange, app);
         sample.rssMb[app] = metrics ? round(metrics.rssMb, 1) : null;
@@ -159,7 +299,9 @@ async function main(): Promise<void> {
       }
       samples.push(sample);
       log(
-        `${sample.atSeconds} s: RSS ${JSON.stringify(sample.rssMb)} MB, heap used ${JSON.stringify(sample.heapUsedMb)} MB, lag ${JSON.stringify(sample.maxLag)} ${JSON.stringify(sample.mostBehind)}, acknowledged ${sample.acknowledged}`,
+        `${sample.atSeconds} s: RSS ${JSON.stringify(sample.rssMb)} MB, heap used ${JSON.stringify(sample.heapUsedMb)} MB, lag ${JSON.stringify(sample.maxLag)} ${JSON.stringify(sample.mostBehind)}, acknowledged ${sample.acknowledged}, ` +
+          `load ${sample.load1}, log ${sample.eventsInLog} events, applied ${JSON.stringify(sample.applied)}, CPU s ${JSON.stringify(sample.cpuSeconds)}, postgres ${sample.postgresCpuSeconds}, ` +
+          `oldest writing transaction s ${JSON.stringify(sample.oldestWritingTransactionSeconds)}`,
       );
     }
     await load.stop();
@@ -188,6 +330,11 @@ async function main(): Promise<void> {
         lagFlat: lagLate <= Math.max(lagEarly, LEADS_PER_SECOND),
       };
     });
+    const throughput = {
+      whole: rates(samples),
+      early: rates(early),
+      late: rates(late),
+    };
     const finalDeadLetters = samples.at(-1)?.deadLetters ?? {};
     process.stdout.write(
       `\nSoak: ${MINUTES} min, ${LEADS_PER_SECOND} leads/s listed (${verdict.leadsListed} listed, ${verdict.allocations} sold), ` +
@@ -218,6 +365,33 @@ async function main(): Promise<void> {
               : `no (${row.rssFlat ? '' : 'RSS '}${row.lagFlat ? '' : 'lag'})`,
           ]),
         ) +
+        '\n\nEvents produced vs applied, CPU (between the first and last sample of each part):\n' +
+        formatTable(
+          [
+            'part',
+            'seconds',
+            'log events/s',
+            'audit index applied/s',
+            'ledger applied/s',
+            'settlement CPU ms/event',
+            'settlement cores',
+            'PostgreSQL CPU ms/event',
+            'all apps + PG cores',
+            'load avg',
+          ],
+          Object.entries(throughput).map(([part, r]) => [
+            part,
+            formatNumber(r.seconds),
+            formatNumber(r.eventsProducedPerSecond),
+            formatNumber(r.auditIndexAppliedPerSecond),
+            formatNumber(r.ledgerAppliedPerSecond),
+            formatNumber(r.settlementCpuMsPerEvent, 3),
+            formatNumber(r.settlementCores, 2),
+            formatNumber(r.postgresCpuMsPerEvent, 3),
+            formatNumber(r.exchangeCores, 2),
+            formatNumber(r.load1, 1),
+          ]),
+        ) +
         `\n\nFailed BullMQ jobs (dead letters) at the end: ${JSON.stringify(finalDeadLetters)}\n` +
         `Webhooks: ${verdict.webhooksDelivered} delivered, ${verdict.webhooksMissing} missing\n`,
     );
@@ -242,11 +416,13 @@ async function main(): Promise<void> {
       webhooksMissing: verdict.webhooksMissing,
       deadLetters: finalDeadLetters,
       apps: rows,
+      throughput,
       samples,
       pass,
     });
     if (!pass) process.exitCode = 1;
   } finally {
+    await db.end().catch(() => undefined);
     await load.close();
     redis.disconnect();
     await exchange.stop();

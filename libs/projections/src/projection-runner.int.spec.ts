@@ -285,6 +285,40 @@ describe('ProjectionRunner', () => {
     await runner.stop();
   });
 
+  it('hands a page of several events to handleBatch, single events to handle; a failing batch is applied by handle, one by one', async () => {
+    await appendThings(store, 2, 10);
+    const events = await allThingEvents(store);
+    const victim = events[events.length - 4]!;
+    const counting = countingProjection({ name: 'batch_hook' });
+    const batches: number[] = [];
+    const singles: string[] = [];
+    const projection: Projection = {
+      ...counting,
+      handle: async (event, manager) => {
+        singles.push(event.id);
+        await counting.handle(event, manager);
+      },
+      async handleBatch(batch, manager) {
+        batches.push(batch.length);
+        for (const event of batch) await counting.handle(event, manager);
+        if (batch.some((event) => event.id === victim.id))
+          throw new Error('this batch cannot be applied at once');
+      },
+    };
+    const runner = await started({ projection, batchSize: 500 });
+    await runner.caughtUp;
+    // The whole log was one page: one handleBatch call, which failed and rolled back; then handle per event.
+    expect(batches[0]).toBe(events.length);
+    expect(singles).toEqual(events.map((event) => event.id));
+    await expectExactlyOnce('rm_batch_hook');
+    // Live, one event at a time: handle only.
+    const before = batches.length;
+    await runner.waitForPosition(await appendThings(store, 1, 1));
+    expect(batches.length).toBe(before);
+    expect(singles).toHaveLength(events.length + 1);
+    await expectExactlyOnce('rm_batch_hook');
+  });
+
   it('stopped in the middle of a page, leaves the rest of it unapplied for the next run', async () => {
     await appendThings(store, 2, 10);
     const first = await ProjectionRunner.start({

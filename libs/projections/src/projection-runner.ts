@@ -59,7 +59,8 @@ export interface ProjectionStatus {
  * Keeps one projection's tables up to date: one subscription with an external checkpoint, and one
  * transaction per page of events holding the handler's writes for each event of the page and the
  * checkpoint's compare-and-set to the page's last event, so a crash at any point applies every
- * event exactly once. Pages are what the subscription read at once: up to `batchSize` events
+ * event exactly once. A projection with a `handleBatch` gets the transaction's events in one call
+ * (fewer statements per page); otherwise `handle` runs once per event. Pages are what the subscription read at once: up to `batchSize` events
  * while catching up, usually one or a few when live.
  *
  * When a page's transaction fails, the runner applies that page again one event per transaction:
@@ -301,7 +302,8 @@ export class ProjectionRunner {
       const from = this.committed;
       if (!(await advanceCheckpoint(runner, this.schema, projection.version, from, to, events.length)))
         throw new CheckpointMovedError(this.schema, from);
-      for (const event of events) await projection.handle(event, runner.manager);
+      if (events.length > 1 && projection.handleBatch) await projection.handleBatch(events, runner.manager);
+      else for (const event of events) await projection.handle(event, runner.manager);
       await projection.afterBatch?.(events, runner.manager);
       await runner.commitTransaction();
     } catch (error) {

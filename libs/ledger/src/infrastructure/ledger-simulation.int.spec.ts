@@ -19,6 +19,7 @@ import { leadAllocated, orderPlaced } from '../testing/settlement-fixtures.js';
 import { ledgerProjection } from './ledger.projection.js';
 import { accountBalances, readBuyerStatement, readSellerStatement, transfers } from './ledger.queries.js';
 import { runProjection } from '../../../projections/src/testing/run-projection.js';
+import { compareBatchedWithPerEvent } from '../../../projections/src/testing/batched-vs-per-event.js';
 
 jest.setTimeout(180_000);
 
@@ -368,6 +369,24 @@ describe('ledger projection over a randomized market', () => {
     const lines = buyer.lines.reduce((sum, line) => sum + line.amount, 0);
     expect(lines).toBe(buyer.balances.available + buyer.balances.reserved);
     expect(buyer.deposits - buyer.spend + buyer.refunds).toBe(lines);
+  });
+
+  it('builds the same tables a page at a time (handleBatch) as one event at a time (handle)', async () => {
+    const result = await compareBatchedWithPerEvent(ledgerProjection, store, dataSource, [500, 7]);
+    expect(result.log).toEqual([]);
+    for (const { comparison } of result.comparisons) {
+      expect(comparison.tables.filter((table) => !table.equal)).toEqual([]);
+      expect(comparison.tables.map((table) => table.table).sort()).toEqual([
+        'ledger_account',
+        'ledger_entry',
+        'ledger_order',
+        'ledger_transfer',
+      ]);
+      expect(comparison.tables.every((table) => (table.liveRows ?? 0) > 0)).toBe(true);
+    }
+    // Pages of 500 hold whole stretches of the market; pages of 7 close transfers opened pages before.
+    expect(result.batchesApplied[500]).toBeGreaterThan(0);
+    expect(result.batchesApplied[7]).toBeGreaterThan(50);
   });
 
   it('stops loudly, on the event, when the books no longer balance', async () => {
