@@ -14,7 +14,8 @@
  *     cut off after LX_BENCH_REBUILD_SECONDS (default 90 s) if not finished: then its rate and
  *     the projected full time are reported.
  *
- * `--only verify` runs just the read-all floor and the verification (`--only replay`: the inputs'
+ * `--only verify` runs just the read-all floor and the verification — two rounds with its first pass
+ * on worker threads, interleaved with two in one thread, the baseline (`--only replay`: the inputs'
  * read-all floor and the replay proof); `--keep-database` keeps the
  * built log (its URL goes to stderr) and `--database <url>` re-measures a kept one without building.
  *
@@ -23,6 +24,9 @@
  * (deterministicUuid('market-output', vertical, inputPosition, index)) and metadata. Unlike the
  * host, the outputs of a whole batch of inputs are appended in one transaction (same events, same
  * order; only transaction boundaries differ).
+ *
+ * Every measurement reports the CPU time it cost per event — the measuring process's
+ * (`process.cpuUsage()`, worker threads included) and PostgreSQL's backends' — and the load average.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
