@@ -28,9 +28,8 @@ import { appendBatchMigration } from './migrations/006-append-batch.js';
 import { databaseReadHorizonMigration } from './migrations/007-database-read-horizon.js';
 import { CatchUpSubscriber, type CatchUpSources, type CheckpointStore } from '../catch-up-subscription.js';
 import { verifyHashChains, type StreamHead } from '../integrity.js';
-import { ChainScan } from '../chain-scan.js';
-import { checkContents } from './content-check.js';
-import { ContentCheckers } from './content-checkers.js';
+import { cursorBatches, type ScanFindings } from './verify-scan.js';
+import { firstPass } from './verify-workers.js';
 import { createPostgresPool } from './postgres-pool.js';
 import { PostgresWakeUps } from './postgres-wake-ups.js';
 
@@ -261,8 +260,9 @@ export class PostgresEventStore extends CatchUpSubscriber implements EventStore,
    * does not hold back the xmin horizon that subscriptions read below.
    *
    * Two passes over that snapshot. The first reads the table in whatever order is cheapest (a
-   * sequential scan through a cursor) and names the suspect streams (`ChainScan`); on a clean log
-   * that is all. If any stream is suspect, the second walks only those streams in log order
+   * sequential scan through a cursor, split by stream across worker threads: `firstPass`) and names
+   * the suspect streams (`ChainScan`); on a clean log that is all. If any stream is suspect, the
+   * second walks only those streams in log order
    * (`verifyHashChains`), so the first failure reported is the one a walk of the whole log in
    * log order finds first — see `ChainScan` for why the other streams cannot hold an earlier one.
    */
@@ -271,11 +271,16 @@ export class PostgresEventStore extends CatchUpSubscriber implements EventStore,
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const scan = await scanChains(client, only, options.onProgress);
+      const findings = await firstPass({
+        client,
+        connectionString: this.options.connectionString,
+        only,
+        onProgress: options.onProgress,
+      });
       const report: IntegrityReport =
-        scan.suspects.size === 0
-          ? { ok: true, streamsChecked: scan.streamsChecked, eventsChecked: scan.eventsChecked }
-          : await walkSuspects(client, scan);
+        findings.suspects.length === 0
+          ? { ok: true, streamsChecked: findings.streamsChecked, eventsChecked: findings.eventsChecked }
+          : await walkSuspects(client, findings);
       await client.query('COMMIT');
       return report;
     } catch (error) {
@@ -378,115 +383,12 @@ function appendManyParams(prepared: readonly PreparedWrite[]): unknown[] {
     all.map((e) => e.digest),
   ];
 }
-
-/** Rows fetched per round trip by verification's cursors (≈ 1 kB of JSON per event). */
-const VERIFY_BATCH = 4000;
-
-/**
- * The rows of `sql` through a cursor on `client` (and so in its snapshot), batch by batch; the
- * next batch is requested before the current one is handed out, so that PostgreSQL reads while
- * the caller hashes.
- */
-async function* cursorBatches(
-  client: pg.PoolClient,
-  name: string,
-  sql: string,
-  params: unknown[],
-  rowMode?: 'array',
-): AsyncIterable<unknown[]> {
-  await client.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`, params);
-  const fetch = () =>
-    client.query({ text: `FETCH ${VERIFY_BATCH} FROM ${name}`, ...(rowMode ? { rowMode } : {}) });
-  let next = fetch();
-  try {
-    for (;;) {
-      const { rows } = await next;
-      if (rows.length === 0) return;
-      next = fetch();
-      yield rows;
-    }
-  } finally {
-    // A consumer that stops early leaves one fetch in flight; its failure must not go unhandled.
-    await next.catch(() => undefined);
-    await client.query(`CLOSE ${name}`);
-  }
-}
-
-/** The first eight are what `checkContents` hashes; the position comes last. */
-const SCANNED_COLUMNS = `event_id, event_type, stream_name, stream_version, data::text, metadata::text,
-  previous_hash, hash, transaction_id::text, global_position`;
-
-/**
- * First pass: every event (of `only`, if given) in table order, then every head. JSON columns
- * are read as text and parsed where they are hashed, so that what is hashed is the stored JSON
- * whatever type parsers the process has installed for jsonb. A log of more than one batch is
- * hashed on worker threads (`ContentCheckers`), a few batches at a time.
- */
-async function scanChains(
-  client: pg.PoolClient,
-  only: string[] | null,
-  onProgress?: (eventsChecked: number) => void,
-): Promise<ChainScan> {
-  const scan = new ChainScan();
-  const where = only ? 'WHERE stream_name = ANY($1::text[])' : '';
-  const params = only ? [only] : [];
-  const events = `SELECT ${SCANNED_COLUMNS} FROM lx_events ${where}`;
-  let checkers: ContentCheckers | null = null;
-  const hashing = new Set<Promise<void>>();
-  try {
-    for await (const batch of cursorBatches(client, 'lx_verify_scan', events, params, 'array')) {
-      const rows = batch as unknown[][];
-      checkers ??= rows.length === VERIFY_BATCH ? ContentCheckers.start() : null;
-      if (!checkers) {
-        linkRows(scan, rows, checkContents(rows));
-        onProgress?.(scan.eventsChecked);
-        continue;
-      }
-      const done = checkers.check(rows).then((flags) => {
-        linkRows(scan, rows, flags);
-        onProgress?.(scan.eventsChecked);
-      });
-      hashing.add(done);
-      done.then(
-        () => hashing.delete(done),
-        () => undefined,
-      );
-      if (hashing.size >= checkers.parallelism) await Promise.race(hashing);
-    }
-    await Promise.all(hashing);
-  } finally {
-    await checkers?.close();
-  }
-  const heads = `SELECT stream_name, version, last_hash FROM lx_streams ${where}`;
-  for await (const rows of cursorBatches(client, 'lx_verify_heads', heads, params, 'array'))
-    for (const row of rows as unknown[][])
-      scan.addHead({ stream: row[0] as string, revision: Number(row[1]), hash: row[2] as string });
-  scan.finish();
-  return scan;
-}
-
-/** Hands a batch of scanned rows (SCANNED_COLUMNS), with their content flags, to the chain scan. */
-function linkRows(scan: ChainScan, rows: unknown[][], contentOk: Uint8Array): void {
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    scan.add({
-      streamName: row[2] as string,
-      revision: Number(row[3]),
-      previousHash: row[6] as string,
-      hash: row[7] as string,
-      contentOk: contentOk[i] === 1,
-      commit: row[8] as string,
-      prepare: Number(row[9]),
-    });
-  }
-}
-
 /**
  * Second pass, only when the first found suspects: the log-order walk over just those streams,
  * whose first failure is the first failure of the whole log. The counts stay the first pass's.
  */
-async function walkSuspects(client: pg.PoolClient, scan: ChainScan): Promise<IntegrityReport> {
-  const suspects = [...scan.suspects];
+async function walkSuspects(client: pg.PoolClient, findings: ScanFindings): Promise<IntegrityReport> {
+  const { suspects } = findings;
   const report = await verifyHashChains(
     rowsOf(
       cursorBatches(
@@ -512,9 +414,9 @@ async function walkSuspects(client: pg.PoolClient, scan: ChainScan): Promise<Int
           hash: row.last_hash as string,
         }),
       ),
-    scan.suspects,
+    new Set(suspects),
   );
-  return { ...report, streamsChecked: scan.streamsChecked, eventsChecked: scan.eventsChecked };
+  return { ...report, streamsChecked: findings.streamsChecked, eventsChecked: findings.eventsChecked };
 }
 
 async function* rowsOf<T>(
