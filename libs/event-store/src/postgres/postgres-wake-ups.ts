@@ -10,7 +10,7 @@ const HIDDEN_RECHECK_MAX_MS = 25;
  * committed events at or above it (`hidden`, null when none): those events wait for an older
  * transaction, possibly one that appends nothing and so sends no NOTIFY, to end.
  */
-const HORIZON_SQL = `WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+const HORIZON_SQL = `WITH horizon AS (SELECT lx_read_horizon() AS xmin)
   SELECT horizon.xmin::text AS xmin,
     (SELECT min(e.transaction_id) FROM lx_events e WHERE e.transaction_id >= horizon.xmin)::text AS hidden
   FROM horizon`;
