@@ -150,8 +150,16 @@ export class MarketEngine {
     return outputs;
   }
 
+  private lastAt = '';
+  private lastAtMs = Number.NaN;
+
   private advanceClock(at: string): void {
-    const ms = Date.parse(at);
+    // Inputs often share their time (a batch, a replay): parse each distinct instant once.
+    if (at !== this.lastAt) {
+      this.lastAt = at;
+      this.lastAtMs = Date.parse(at);
+    }
+    const ms = this.lastAtMs;
     if (Number.isFinite(ms) && ms > this.nowMs) this.nowMs = ms;
   }
 
@@ -243,14 +251,13 @@ export class MarketEngine {
    */
   private readonly visitCandidate = (order: MarketOrder): void => {
     const lead = this.auctioned!;
+    if (order.status !== 'open') return; // never eligible
     // The bid it would make decides first whether its eligibility can matter at all (cheaper).
-    if (order.status === 'open') {
-      this.rollDay(order);
-      const bid = this.cappedBid(order, lead);
-      const cutoff = this.cutoff;
-      if (bid < cutoff.bid || (bid === cutoff.bid && order.seq > cutoff.seq)) return;
-    }
-    const effectiveBid = this.eligibleBid(order, lead);
+    this.rollDay(order);
+    const bid = this.cappedBid(order, lead);
+    const cutoff = this.cutoff;
+    if (bid < cutoff.bid || (bid === cutoff.bid && order.seq > cutoff.seq)) return;
+    const effectiveBid = this.eligibleWithBid(order, lead, bid);
     if (effectiveBid === null) return;
     const top = this.topBids;
     top.offer(order, effectiveBid);
@@ -482,6 +489,14 @@ export class MarketEngine {
 
   /** The order's effective bid for the lead, or null when it is not eligible (docs/architecture.md §5). */
   private eligibleBid(order: MarketOrder, lead: ListedLead): number | null {
+    return this.eligibleWithBid(order, lead, null);
+  }
+
+  /**
+   * `eligibleBid`, given the order's capped bid for the lead when the caller computed it already
+   * (with the order's day rolled): no state changes between the two, so it is the same bid.
+   */
+  private eligibleWithBid(order: MarketOrder, lead: ListedLead, cappedBid: number | null): number | null {
     if (order.status !== 'open' || order.currency !== lead.currency) return null;
     if (order.expiresAtMs <= this.nowMs || !exclusivityCompatible(order, lead)) return null;
     const terms = order.terms;
@@ -493,7 +508,7 @@ export class MarketEngine {
     if (!filtersAccept(order.filters, lead, this.nowMs)) return null;
     // An order never bids more than it can still pay: what is left of its budget and of today's
     // spend cap bound its bid, so that the price (≤ the bid) always fits.
-    const bid = this.cappedBid(order, lead);
+    const bid = cappedBid ?? this.cappedBid(order, lead);
     return bid >= lead.floor && bid > 0 ? bid : null;
   }
 
@@ -583,8 +598,9 @@ export class MarketEngine {
     order.dayCount++;
     order.daySpend += price;
     lead.salesMade++;
-    lead.buyers = lead.buyers.size === 0 ? new Set([order.buyerId]) : new Set(lead.buyers).add(order.buyerId);
     if (lead.restingSlot >= 0) this.restingLeads.recordSale(lead.restingSlot, order.buyerId);
+    // Who holds it matters only while it can still sell: a newly listed lead that will rest.
+    else if (lead.salesMade < lead.maxSales) lead.buyers = new Set(lead.buyers).add(order.buyerId);
     for (const fingerprint of lead.fingerprints) this.recordPurchase(fingerprint, order.buyerId);
     if (lead.salesMade >= lead.maxSales) {
       lead.status = 'sold_out';
@@ -661,7 +677,10 @@ function valuedBefore(
 const NO_BUYERS: ReadonlySet<string> = new Set();
 
 /** The lead's fingerprints, the phone's first (the order in which sales record them). */
-function fingerprintsOf(fingerprints: { readonly phone?: string; readonly email?: string }): readonly string[] {
+function fingerprintsOf(fingerprints: {
+  readonly phone?: string;
+  readonly email?: string;
+}): readonly string[] {
   const { phone, email } = fingerprints;
   if (phone === undefined) return email === undefined ? [] : [email];
   return email === undefined ? [phone] : [phone, email];

@@ -120,7 +120,9 @@ function modifierHolds(modifier: Modifier, a: LeadFacts): boolean {
       for (const interest of a.interests) if (accepts(modifier, interest)) return true;
       return false;
     case 'verifiedContact':
-      return (a.phoneVerified && accepts(modifier, 'phone')) || (a.emailVerified && accepts(modifier, 'email'));
+      return (
+        (a.phoneVerified && accepts(modifier, 'phone')) || (a.emailVerified && accepts(modifier, 'email'))
+      );
   }
 }
 
