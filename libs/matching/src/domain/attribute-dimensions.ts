@@ -1,4 +1,4 @@
-import type { ListedLead, OrderFilters } from './market-model.js';
+import { factsOf, type ListedLead, type OrderFilters } from './market-model.js';
 
 /**
  * The attributes both indexes are keyed on. For each, an order either does not constrain it
@@ -11,10 +11,20 @@ export interface AttributeDimension {
   readonly name: string;
   orderValues(filters: OrderFilters, exclusivity: string): readonly string[] | undefined;
   leadValues(lead: ListedLead): readonly string[];
+  /** For an attribute of which a lead always has exactly one key: that key (`leadValues` without an array). */
+  readonly leadKey?: (lead: ListedLead) => string;
+}
+
+/** An attribute of which every lead has exactly one key. */
+function single(
+  name: string,
+  orderValues: AttributeDimension['orderValues'],
+  leadKey: (lead: ListedLead) => string,
+): AttributeDimension {
+  return { name, orderValues, leadValues: (lead) => [leadKey(lead)], leadKey };
 }
 
 const NONE = '∅';
-const one = (value: string | undefined): readonly string[] => [value ?? NONE];
 
 const AGE_MIN = 18;
 const AGE_MAX = 120;
@@ -50,67 +60,100 @@ const CONTACT_KEYS: readonly (readonly string[])[] = Array.from({ length: 16 }, 
 );
 
 function contactKeysOf(lead: ListedLead): readonly string[] {
-  const { phone, email } = lead.attributes.contacts;
+  const f = factsOf(lead);
   return CONTACT_KEYS[
-    (phone.present ? 8 : 0) | (phone.verified ? 4 : 0) | (email.present ? 2 : 0) | (email.verified ? 1 : 0)
+    (f.phonePresent ? 8 : 0) |
+      (f.phoneVerified ? 4 : 0) |
+      (f.emailPresent ? 2 : 0) |
+      (f.emailVerified ? 1 : 0)
   ]!;
 }
 
-function prefixesOf(postal: string | undefined): readonly string[] {
-  if (postal === undefined) return [NONE];
+function prefixesOf(postal: string | null): readonly string[] {
+  if (postal === null) return [NONE];
   return Array.from({ length: postal.length }, (_, i) => postal.slice(0, i + 1));
 }
 
 export const ATTRIBUTE_DIMENSIONS: readonly AttributeDimension[] = [
-  {
-    name: 'exclusivity',
-    orderValues: (_, exclusivity) =>
+  single(
+    'exclusivity',
+    (_, exclusivity) =>
       exclusivity === 'any' ? undefined : [exclusivity === 'exclusive_only' ? 'exclusive' : 'shared'],
-    leadValues: (lead) => [lead.exclusive ? 'exclusive' : 'shared'],
-  },
-  { name: 'country', orderValues: (f) => f.countries, leadValues: (l) => [l.attributes.country] },
-  { name: 'region', orderValues: (f) => f.regions, leadValues: (l) => one(l.attributes.region) },
+    (lead) => (lead.exclusive ? 'exclusive' : 'shared'),
+  ),
+  single(
+    'country',
+    (f) => f.countries,
+    (l) => factsOf(l).country,
+  ),
+  single(
+    'region',
+    (f) => f.regions,
+    (l) => factsOf(l).region ?? NONE,
+  ),
   {
     name: 'contacts',
     orderValues: (f) =>
       f.requiredContacts ? [contactKey(f.requiredContacts, f.requireVerified === true)] : undefined,
     leadValues: contactKeysOf,
   },
-  { name: 'gender', orderValues: (f) => f.genders, leadValues: (l) => one(l.attributes.gender) },
-  { name: 'employment', orderValues: (f) => f.employment, leadValues: (l) => one(l.attributes.employment) },
-  {
-    name: 'maritalStatus',
-    orderValues: (f) => f.maritalStatus,
-    leadValues: (l) => one(l.attributes.maritalStatus),
-  },
-  { name: 'stage', orderValues: (f) => f.stages, leadValues: (l) => [l.attributes.stage] },
-  {
-    name: 'sourceChannel',
-    orderValues: (f) => f.sourceChannels,
-    leadValues: (l) => [l.attributes.sourceChannel],
-  },
+  single(
+    'gender',
+    (f) => f.genders,
+    (l) => factsOf(l).gender ?? NONE,
+  ),
+  single(
+    'employment',
+    (f) => f.employment,
+    (l) => factsOf(l).employment ?? NONE,
+  ),
+  single(
+    'maritalStatus',
+    (f) => f.maritalStatus,
+    (l) => factsOf(l).maritalStatus ?? NONE,
+  ),
+  single(
+    'stage',
+    (f) => f.stages,
+    (l) => factsOf(l).stage,
+  ),
+  single(
+    'sourceChannel',
+    (f) => f.sourceChannels,
+    (l) => factsOf(l).sourceChannel,
+  ),
   {
     name: 'interestsAny',
     orderValues: (f) => f.interestsAny,
-    leadValues: (l) => (l.attributes.interests.length > 0 ? l.attributes.interests : [NONE]),
+    leadValues: (l) => {
+      const interests = factsOf(l).interests;
+      return interests.length > 0 ? interests : [NONE];
+    },
   },
   {
     name: 'postalPrefix',
     orderValues: (f) => f.postalPrefixes,
-    leadValues: (l) => prefixesOf(l.attributes.postalPrefix),
+    leadValues: (l) => prefixesOf(factsOf(l).postalPrefix),
   },
-  {
-    name: 'age',
-    orderValues: (f) =>
+  single(
+    'age',
+    (f) =>
       f.ageMin === undefined && f.ageMax === undefined
         ? undefined
         : ageKeys.slice(Math.max(AGE_MIN, f.ageMin ?? AGE_MIN), (f.ageMax ?? AGE_MAX) + 1),
-    leadValues: (l) => [ageKeys[l.attributes.age] ?? String(l.attributes.age)],
-  },
-  {
-    name: 'quality',
-    orderValues: (f) => (f.minQuality === undefined ? undefined : qualityKeys.slice(f.minQuality)),
-    leadValues: (l) => [qualityKeys[l.quality] ?? String(l.quality)],
-  },
-  { name: 'seller', orderValues: (f) => f.sellersIncluded, leadValues: (l) => [l.sellerId] },
+    (l) => {
+      const age = factsOf(l).age;
+      return ageKeys[age] ?? String(age);
+    },
+  ),
+  single(
+    'quality',
+    (f) => (f.minQuality === undefined ? undefined : qualityKeys.slice(f.minQuality)),
+    (l) => qualityKeys[l.quality] ?? String(l.quality),
+  ),
+  single(
+    'seller',
+    (f) => f.sellersIncluded,
+    (l) => l.sellerId,
+  ),
 ];

@@ -1,9 +1,8 @@
 import { deterministicUuid } from '#lx/contracts';
-import { ExpiryQueue } from './expiry-queue.js';
+import { ExpiryQueue, SlotExpiryQueue } from './expiry-queue.js';
 import {
   DEFAULT_MARKET_SETTINGS,
   leadFacts,
-  type BuyerHistory,
   type ListedLead,
   type MarketInput,
   type MarketInputEvent,
@@ -11,6 +10,7 @@ import {
   type MarketOutput,
   type MarketSettings,
   type OrderTerms,
+  type PersonPurchases,
 } from './market-model.js';
 import { splitPrice } from './money.js';
 import { CompiledFilters } from './compiled-filters.js';
@@ -54,18 +54,21 @@ export class MarketEngine {
   private inputCount = 0;
   private lastInputPosition: string | null = null;
   private readonly orders = new Map<string, MarketOrder>();
-  private readonly leads = new Map<string, ListedLead>();
-  private readonly buyers = new Map<string, BuyerHistory>();
+  /** Every lead listed here: its slot in `restingLeads` while it rests, else -1 (sold out or gone). */
+  private readonly leads = new Map<string, number>();
+  private readonly persons: PersonPurchases = new Map();
   private readonly openOrders: OrderCandidates;
   private readonly restingLeads = new RestingLeadIndex();
   private readonly orderExpiries = new ExpiryQueue();
-  private readonly listingExpiries = new ExpiryQueue();
+  private readonly listingExpiries = new SlotExpiryQueue();
   // The input being applied and the outputs it produced so far.
   private input!: MarketInput;
   private outputs: MarketOutput[] = [];
   private readonly fullScan: boolean;
   private readonly topBids = new TopBids();
   private auctioned: ListedLead | null = null;
+  /** The purchases of the auctioned lead's persons (null: nobody bought them yet). */
+  private auctionedPersons: (string | number)[][] | null = null;
   private readonly cutoff: Cutoff = { bid: 0, seq: 0 };
 
   constructor(options: MarketEngineOptions) {
@@ -147,8 +150,16 @@ export class MarketEngine {
     return outputs;
   }
 
+  private lastAt = '';
+  private lastAtMs = Number.NaN;
+
   private advanceClock(at: string): void {
-    const ms = Date.parse(at);
+    // Inputs often share their time (a batch, a replay): parse each distinct instant once.
+    if (at !== this.lastAt) {
+      this.lastAt = at;
+      this.lastAtMs = Date.parse(at);
+    }
+    const ms = this.lastAtMs;
     if (Number.isFinite(ms) && ms > this.nowMs) this.nowMs = ms;
   }
 
@@ -179,23 +190,22 @@ export class MarketEngine {
       capturedAtMs: Date.parse(data.attributes.capturedAt),
       quality: data.quality.score,
       sellerQuality: data.quality.parts.sellerHistory,
-      fingerprints: [data.fingerprints.phone, data.fingerprints.email].filter(
-        (fingerprint): fingerprint is string => fingerprint !== undefined,
-      ),
+      fingerprints: fingerprintsOf(data.fingerprints),
       salesMade: 0,
-      buyers: new Set(),
+      buyers: NO_BUYERS,
       status: 'available',
       restingSlot: -1,
     };
-    this.leads.set(lead.leadId, lead);
+    this.leads.set(lead.leadId, -1);
     if (lead.expiresAtMs <= this.nowMs) {
       this.expireListing(lead);
       return;
     }
     this.auctionLead(lead);
     if (lead.status === 'available') {
-      this.restingLeads.add(lead);
-      this.listingExpiries.push({ atMs: lead.expiresAtMs, seq: lead.seq, id: lead.leadId });
+      const slot = this.restingLeads.add(lead);
+      this.leads.set(lead.leadId, slot);
+      this.listingExpiries.push(lead.expiresAtMs, lead.seq, slot);
     }
   }
 
@@ -219,9 +229,12 @@ export class MarketEngine {
     } else {
       this.topBids.reset(slots + 1);
       this.auctioned = lead;
+      this.auctionedPersons = this.purchasesOf(lead);
       this.cutoff.bid = lead.floor;
       this.cutoff.seq = Number.POSITIVE_INFINITY;
       this.openOrders.visitCandidates(lead, this.visitCandidate, this.cutoff);
+      this.auctioned = null;
+      this.auctionedPersons = null;
       ranked = this.topBids.bids.slice();
     }
     if (ranked.length === 0) return;
@@ -238,14 +251,13 @@ export class MarketEngine {
    */
   private readonly visitCandidate = (order: MarketOrder): void => {
     const lead = this.auctioned!;
+    if (order.status !== 'open') return; // never eligible
     // The bid it would make decides first whether its eligibility can matter at all (cheaper).
-    if (order.status === 'open') {
-      this.rollDay(order);
-      const bid = this.cappedBid(order, lead);
-      const cutoff = this.cutoff;
-      if (bid < cutoff.bid || (bid === cutoff.bid && order.seq > cutoff.seq)) return;
-    }
-    const effectiveBid = this.eligibleBid(order, lead);
+    this.rollDay(order);
+    const bid = this.cappedBid(order, lead);
+    const cutoff = this.cutoff;
+    if (bid < cutoff.bid || (bid === cutoff.bid && order.seq > cutoff.seq)) return;
+    const effectiveBid = this.eligibleWithBid(order, lead, bid);
     if (effectiveBid === null) return;
     const top = this.topBids;
     top.offer(order, effectiveBid);
@@ -257,15 +269,20 @@ export class MarketEngine {
   };
 
   private removeLead(leadId: string): void {
-    const lead = this.leads.get(leadId);
-    if (!lead || lead.status !== 'available') return;
-    lead.status = 'gone';
-    this.restingLeads.remove(lead);
+    const slot = this.leads.get(leadId);
+    if (slot === undefined || slot < 0) return;
+    this.unrest(leadId, slot);
+  }
+
+  /** The lead leaves the resting book (sold out, withdrawn, erased or expired). */
+  private unrest(leadId: string, slot: number): void {
+    this.restingLeads.remove(slot);
+    this.leads.set(leadId, -1);
   }
 
   private expireListing(lead: ListedLead): void {
     lead.status = 'gone';
-    this.restingLeads.remove(lead);
+    if (lead.restingSlot >= 0) this.unrest(lead.leadId, lead.restingSlot);
     this.emit({
       type: 'ListingExpired',
       data: {
@@ -349,27 +366,44 @@ export class MarketEngine {
    * buys, so an order for a few leads does not sort the whole resting book.
    */
   private sweepRestingLeads(order: MarketOrder): void {
-    const candidates = this.restingLeads.candidatesFor(order);
+    const resting = this.restingLeads;
+    const candidates = resting.candidatesFor(order);
     if (candidates.length === 0) return;
     // What each lead is worth to the order; an order without modifiers values every lead alike.
     const values = new Float64Array(candidates.length);
-    const flat = order.terms.modifiers.length === 0 ? bidWithModifiers(order.terms, candidates[0]!) : null;
+    const flat =
+      order.terms.modifiers.length === 0
+        ? bidWithModifiers(order.terms, { facts: resting.factsAt(candidates[0]!) })
+        : null;
     const worthTaking: number[] = [];
     for (let i = 0; i < candidates.length; i++) {
-      const lead = candidates[i]!;
-      const value = flat ?? bidWithModifiers(order.terms, lead);
+      const slot = candidates[i]!;
+      const value = flat ?? bidWithModifiers(order.terms, { facts: resting.factsAt(slot) });
       values[i] = value;
       // Budget and daily limits only lower the bid, so a value under the floor never becomes eligible.
-      if (value >= lead.floor) worthTaking.push(i);
+      if (value >= resting.floorAt(slot)) worthTaking.push(i);
     }
-    const ranked = new MinHeap<number>(
-      (a, b) => valuedBefore(candidates[a]!, values[a]!, candidates[b]!, values[b]!),
-      worthTaking,
-    );
+    const ranked = new MinHeap<number>((a, b) => {
+      const slotA = candidates[a]!;
+      const slotB = candidates[b]!;
+      return valuedBefore(
+        values[a]!,
+        resting.qualityAt(slotA),
+        resting.capturedAtMs(slotA),
+        resting.seqAt(slotA),
+        values[b]!,
+        resting.qualityAt(slotB),
+        resting.capturedAtMs(slotB),
+        resting.seqAt(slotB),
+      );
+    }, worthTaking);
     for (let next = ranked.pop(); next !== undefined; next = ranked.pop()) {
       if (order.status !== 'open') return;
-      const lead = candidates[next]!;
-      if (lead.status !== 'available' || lead.expiresAtMs <= this.nowMs) continue;
+      const slot = candidates[next]!;
+      // Sold out earlier in this sweep: its slot is free (no lead is listed during a sweep).
+      if (!resting.holds(slot, resting.seqAt(slot))) continue;
+      const lead = resting.leadAt(slot);
+      if (lead.expiresAtMs <= this.nowMs) continue;
       const effectiveBid = this.eligibleBid(order, lead);
       if (effectiveBid === null) continue;
       this.allocate(lead, order, lead.floor, 'resting-lead-floor', [{ order, effectiveBid }]);
@@ -455,6 +489,14 @@ export class MarketEngine {
 
   /** The order's effective bid for the lead, or null when it is not eligible (docs/architecture.md §5). */
   private eligibleBid(order: MarketOrder, lead: ListedLead): number | null {
+    return this.eligibleWithBid(order, lead, null);
+  }
+
+  /**
+   * `eligibleBid`, given the order's capped bid for the lead when the caller computed it already
+   * (with the order's day rolled): no state changes between the two, so it is the same bid.
+   */
+  private eligibleWithBid(order: MarketOrder, lead: ListedLead, cappedBid: number | null): number | null {
     if (order.status !== 'open' || order.currency !== lead.currency) return null;
     if (order.expiresAtMs <= this.nowMs || !exclusivityCompatible(order, lead)) return null;
     const terms = order.terms;
@@ -466,7 +508,7 @@ export class MarketEngine {
     if (!filtersAccept(order.filters, lead, this.nowMs)) return null;
     // An order never bids more than it can still pay: what is left of its budget and of today's
     // spend cap bound its bid, so that the price (≤ the bid) always fits.
-    const bid = this.cappedBid(order, lead);
+    const bid = cappedBid ?? this.cappedBid(order, lead);
     return bid >= lead.floor && bid > 0 ? bid : null;
   }
 
@@ -480,14 +522,44 @@ export class MarketEngine {
   }
 
   private boughtSamePerson(buyerId: string, lead: ListedLead): boolean {
-    const history = this.buyers.get(buyerId);
-    if (!history || lead.fingerprints.length === 0) return false;
+    const purchases = lead === this.auctioned ? this.auctionedPersons : this.purchasesOf(lead);
+    if (purchases === null) return false;
     const since = this.nowMs - this.settings.dedupeWindowDays * DAY;
-    for (const fingerprint of lead.fingerprints) {
-      const boughtAt = history.persons.get(fingerprint);
-      if (boughtAt !== undefined && boughtAt > since) return true;
+    for (const pairs of purchases) {
+      for (let i = 0; i < pairs.length; i += 2) {
+        if (pairs[i] === buyerId) {
+          if ((pairs[i + 1] as number) > since) return true;
+          break;
+        }
+      }
     }
     return false;
+  }
+
+  /** Who bought the lead's persons (one list per fingerprint bought), or null when nobody did. */
+  private purchasesOf(lead: ListedLead): (string | number)[][] | null {
+    let found: (string | number)[][] | null = null;
+    for (const fingerprint of lead.fingerprints) {
+      const pairs = this.persons.get(fingerprint);
+      if (pairs !== undefined) (found ??= []).push(pairs);
+    }
+    return found;
+  }
+
+  /** The buyer bought the person behind `fingerprint` now. */
+  private recordPurchase(fingerprint: string, buyerId: string): void {
+    let pairs = this.persons.get(fingerprint);
+    if (pairs === undefined) {
+      pairs = [];
+      this.persons.set(fingerprint, pairs);
+    }
+    for (let i = 0; i < pairs.length; i += 2) {
+      if (pairs[i] === buyerId) {
+        pairs[i + 1] = this.nowMs;
+        return;
+      }
+    }
+    pairs.push(buyerId, this.nowMs);
   }
 
   private allocate(
@@ -526,17 +598,13 @@ export class MarketEngine {
     order.dayCount++;
     order.daySpend += price;
     lead.salesMade++;
-    lead.buyers.add(order.buyerId);
-    let history = this.buyers.get(order.buyerId);
-    if (!history) {
-      history = { leads: new Set(), persons: new Map() };
-      this.buyers.set(order.buyerId, history);
-    }
-    history.leads.add(lead.leadId);
-    for (const fingerprint of lead.fingerprints) history.persons.set(fingerprint, this.nowMs);
+    if (lead.restingSlot >= 0) this.restingLeads.recordSale(lead.restingSlot, order.buyerId);
+    // Who holds it matters only while it can still sell: a newly listed lead that will rest.
+    else if (lead.salesMade < lead.maxSales) lead.buyers = new Set(lead.buyers).add(order.buyerId);
+    for (const fingerprint of lead.fingerprints) this.recordPurchase(fingerprint, order.buyerId);
     if (lead.salesMade >= lead.maxSales) {
       lead.status = 'sold_out';
-      this.restingLeads.remove(lead);
+      if (lead.restingSlot >= 0) this.unrest(lead.leadId, lead.restingSlot);
     }
     this.closeIfDone(order);
   }
@@ -577,8 +645,7 @@ export class MarketEngine {
         this.closeOrder(order, 'expired');
     }
     for (const due of this.listingExpiries.popDue(this.nowMs)) {
-      const lead = this.leads.get(due.id);
-      if (lead && lead.status === 'available') this.expireListing(lead);
+      if (this.restingLeads.holds(due.slot, due.seq)) this.expireListing(this.restingLeads.leadAt(due.slot));
     }
   }
 
@@ -588,14 +655,35 @@ export class MarketEngine {
 }
 
 /**
- * The order in which an order takes resting leads (`value`: its bid with modifiers for the lead):
- * a total order, so replays agree.
+ * The order in which an order takes resting leads (`value`: its bid with modifiers for the lead),
+ * then quality, freshness (capture time) and listing order: a total order, so replays agree.
  */
-function valuedBefore(a: ListedLead, aValue: number, b: ListedLead, bValue: number): boolean {
+function valuedBefore(
+  aValue: number,
+  aQuality: number,
+  aCapturedAtMs: number,
+  aSeq: number,
+  bValue: number,
+  bQuality: number,
+  bCapturedAtMs: number,
+  bSeq: number,
+): boolean {
   if (aValue !== bValue) return aValue > bValue;
-  if (a.quality !== b.quality) return a.quality > b.quality;
-  if (a.capturedAtMs !== b.capturedAtMs) return a.capturedAtMs > b.capturedAtMs;
-  return a.seq < b.seq;
+  if (aQuality !== bQuality) return aQuality > bQuality;
+  if (aCapturedAtMs !== bCapturedAtMs) return aCapturedAtMs > bCapturedAtMs;
+  return aSeq < bSeq;
+}
+
+const NO_BUYERS: ReadonlySet<string> = new Set();
+
+/** The lead's fingerprints, the phone's first (the order in which sales record them). */
+function fingerprintsOf(fingerprints: {
+  readonly phone?: string;
+  readonly email?: string;
+}): readonly string[] {
+  const { phone, email } = fingerprints;
+  if (phone === undefined) return email === undefined ? [] : [email];
+  return email === undefined ? [phone] : [phone, email];
 }
 
 /** What the order may still spend: its budget and the refunds credited back, less its sales. */

@@ -133,7 +133,8 @@ export interface ListedLead {
   readonly sellerId: string;
   /** Listing order: rank of the LeadListed among the engine's inputs. */
   readonly seq: number;
-  readonly attributes: LeadAttributes;
+  /** As listed; the engine keeps only `facts` (what filters, modifiers and indexes read). */
+  readonly attributes?: LeadAttributes;
   /** Set by the engine when it lists the lead; derived from `attributes` when absent. */
   readonly facts?: LeadFacts;
   readonly floor: number;
@@ -147,10 +148,17 @@ export interface ListedLead {
   readonly fingerprints: readonly string[];
   salesMade: number;
   /** Buyers that hold it, so no buyer buys it twice. */
-  readonly buyers: Set<string>;
+  buyers: ReadonlySet<string>;
   status: 'available' | 'sold_out' | 'gone';
   /** Slot in the resting-lead index while it rests unsold. */
   restingSlot: number;
+}
+
+/** The facts of a lead: precomputed when present, else derived from its attributes. */
+export function factsOf(lead: Pick<ListedLead, 'attributes' | 'facts'>): LeadFacts {
+  if (lead.facts !== undefined) return lead.facts;
+  if (lead.attributes === undefined) throw new TypeError('a listed lead needs its attributes or its facts');
+  return leadFacts(lead.attributes);
 }
 
 export interface MarketOrder {
@@ -178,9 +186,8 @@ export interface MarketOrder {
   slot: number;
 }
 
-/** What a buyer already holds, for the "never the same lead or person twice" rule. */
-export interface BuyerHistory {
-  readonly leads: Set<string>;
-  /** Fingerprint → when the buyer last bought that person (ms). */
-  readonly persons: Map<string, number>;
-}
+/**
+ * Who bought which person, for the "never the same person twice" rule: fingerprint → the buyers
+ * that bought it and when (ms), as flat pairs [buyerId, atMs, buyerId, atMs, …] (few per person).
+ */
+export type PersonPurchases = Map<string, (string | number)[]>;

@@ -1,7 +1,8 @@
 import { CompiledFilters } from './compiled-filters.js';
 import {
-  leadFacts,
+  factsOf,
   type LeadAttributes,
+  type LeadFacts,
   type ListedLead,
   type MarketOrder,
   type OrderFilters,
@@ -53,7 +54,7 @@ export function filtersAccept(
   nowMs: number,
 ): boolean {
   const f = filters instanceof CompiledFilters ? filters : new CompiledFilters(filters);
-  const facts = lead.facts ?? leadFacts(lead.attributes);
+  const facts = factsOf(lead);
   if (facts.age < f.ageMin || facts.age > f.ageMax) return false;
   if (lead.quality < f.minQuality || lead.sellerQuality < f.minSellerQuality) return false;
   if (f.needPhone && !(f.requireVerified ? facts.phoneVerified : facts.phonePresent)) return false;
@@ -85,18 +86,21 @@ export function exclusivityCompatible(order: MarketOrder, lead: ListedLead): boo
  * Base bid plus every modifier whose "desirable" attribute the lead has, capped by the order's
  * max bid (docs/architecture.md §5). Budget and daily-spend limits are applied by the engine on top.
  */
-export function bidWithModifiers(terms: OrderTerms, lead: ListedLead): number {
+export function bidWithModifiers(terms: OrderTerms, lead: Pick<ListedLead, 'attributes' | 'facts'>): number {
   let bid = terms.bid;
-  for (const modifier of terms.modifiers) {
-    if (modifierHolds(modifier, lead)) bid += modifier.add;
+  const modifiers = terms.modifiers;
+  if (modifiers.length > 0) {
+    const facts = factsOf(lead);
+    for (const modifier of modifiers) {
+      if (modifierHolds(modifier, facts)) bid += modifier.add;
+    }
   }
   return Math.min(bid, terms.maxBid ?? Number.POSITIVE_INFINITY);
 }
 
 type Modifier = OrderTerms['modifiers'][number];
 
-function modifierHolds(modifier: Modifier, lead: ListedLead): boolean {
-  const a = lead.attributes;
+function modifierHolds(modifier: Modifier, a: LeadFacts): boolean {
   switch (modifier.attribute) {
     case 'gender':
       return accepts(modifier, a.gender);
@@ -117,16 +121,15 @@ function modifierHolds(modifier: Modifier, lead: ListedLead): boolean {
       return false;
     case 'verifiedContact':
       return (
-        (a.contacts.phone.verified && accepts(modifier, 'phone')) ||
-        (a.contacts.email.verified && accepts(modifier, 'email'))
+        (a.phoneVerified && accepts(modifier, 'phone')) || (a.emailVerified && accepts(modifier, 'email'))
       );
   }
 }
 
 // A module-level function, not a closure per call: every bid the engine weighs goes through it.
-// A lead without the attribute (undefined) neither equals a value nor is in a list of values.
-function accepts(modifier: Modifier, value: string | undefined): boolean {
+// A lead without the attribute (null) neither equals a value nor is in a list of values.
+function accepts(modifier: Modifier, value: string | null): boolean {
   return modifier.equals !== undefined
     ? modifier.equals === value
-    : (modifier.in as readonly (string | undefined)[]).includes(value);
+    : (modifier.in as readonly (string | null)[]).includes(value);
 }

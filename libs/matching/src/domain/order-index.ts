@@ -51,6 +51,8 @@ interface DimensionBits {
   readonly unconstrained: Bitset;
   /** Key → orders that accept it: those filtering for it plus the unconstrained ones. */
   readonly accept: Map<string, Bitset>;
+  /** Orders placed that filter on this attribute: none, and the attribute narrows nothing. */
+  constrained: number;
 }
 
 /** Lay all slots out again once runs, tail and holes reach this share of the orders. */
@@ -119,6 +121,7 @@ export class BitsetOrderIndex implements OrderCandidates {
       dimension,
       unconstrained: this.space.create(),
       accept: new Map(),
+      constrained: 0,
     }));
     this.slots = [];
     this.ceilings = [];
@@ -186,6 +189,7 @@ export class BitsetOrderIndex implements OrderCandidates {
         bits.unconstrained.set(slot);
         for (const accepting of bits.accept.values()) accepting.set(slot);
       } else {
+        bits.constrained++;
         for (const value of values) {
           let accepting = bits.accept.get(value);
           if (accepting === undefined) {
@@ -220,7 +224,8 @@ export class BitsetOrderIndex implements OrderCandidates {
     this.occupied.clear(slot);
     this.count--;
     for (const bits of this.dimensions) {
-      bits.unconstrained.clear(slot);
+      if (bits.unconstrained.has(slot)) bits.unconstrained.clear(slot);
+      else bits.constrained--;
       for (const accepting of bits.accept.values()) accepting.clear(slot);
     }
   }
@@ -244,6 +249,13 @@ export class BitsetOrderIndex implements OrderCandidates {
     const single: Uint32Array[] = [];
     const multi: Uint32Array[][] = [];
     for (const bits of this.dimensions) {
+      // Every order placed accepts every key: ANDing it would change no word.
+      if (bits.constrained === 0) continue;
+      const leadKey = bits.dimension.leadKey;
+      if (leadKey !== undefined) {
+        single.push((bits.accept.get(leadKey(lead)) ?? bits.unconstrained).words);
+        continue;
+      }
       const keys = bits.dimension.leadValues(lead);
       if (keys.length === 1) {
         single.push((bits.accept.get(keys[0]!) ?? bits.unconstrained).words);
