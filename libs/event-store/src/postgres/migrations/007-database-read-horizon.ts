@@ -21,23 +21,33 @@ import type { SqlMigration } from '../../migrator.js';
  *   whose details this role may not see. The horizon is then what it was before, never later.
  * The horizon only moves forward: a transaction that takes its id after a call gets one at or above
  * that call's xmax.
+ *
+ * PL/pgSQL, reading pg_stat_get_activity(NULL) rather than the pg_stat_activity view: a SQL function
+ * with a CTE is planned on every call, ≈ 1 ms of server CPU for every read of the log; this one keeps
+ * its plans and costs ≈ 0.1–0.2 ms more than pg_snapshot_xmin alone, nothing when no transaction is
+ * in progress anywhere.
  */
 export const databaseReadHorizonMigration: SqlMigration = {
   id: '007-database-read-horizon',
   sql: `
 CREATE FUNCTION lx_read_horizon() RETURNS xid8
-LANGUAGE sql STABLE AS $fn$
-  WITH snap AS (SELECT pg_current_snapshot() AS s),
-  foreign_xids AS (
-    SELECT a.backend_xid::text::bigint AS low
-      FROM pg_stat_activity a
-     WHERE a.backend_xid IS NOT NULL
-       AND a.datid IS DISTINCT FROM (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())
-  )
-  SELECT coalesce(
-    (SELECT min(x) FROM snap, pg_snapshot_xip(snap.s) AS x
-      WHERE (x::text::bigint % 4294967296) NOT IN (SELECT low FROM foreign_xids)),
-    (SELECT pg_snapshot_xmax(snap.s) FROM snap))
+LANGUAGE plpgsql STABLE AS $fn$
+DECLARE
+  v_snapshot pg_snapshot := pg_current_snapshot();
+  v_database oid;
+  v_horizon xid8;
+BEGIN
+  -- Nothing in progress anywhere: everything below xmax is readable.
+  IF pg_snapshot_xmin(v_snapshot) = pg_snapshot_xmax(v_snapshot) THEN
+    RETURN pg_snapshot_xmax(v_snapshot);
+  END IF;
+  SELECT d.oid INTO v_database FROM pg_database d WHERE d.datname = current_database();
+  SELECT min(x) INTO v_horizon FROM pg_snapshot_xip(v_snapshot) AS x
+   WHERE (x::text::bigint % 4294967296) NOT IN (
+     SELECT a.backend_xid::text::bigint FROM pg_stat_get_activity(NULL) a
+      WHERE a.backend_xid IS NOT NULL AND a.datid IS DISTINCT FROM v_database);
+  RETURN coalesce(v_horizon, pg_snapshot_xmax(v_snapshot));
+END
 $fn$;
 `,
 };
