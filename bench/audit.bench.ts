@@ -29,7 +29,6 @@
  * (`process.cpuUsage()`, worker threads included) and PostgreSQL's backends' — and the load average.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -78,6 +77,7 @@ import {
   runTaskOrMain,
   withFreshDatabase,
   type GoalResult,
+  processCpuSeconds,
 } from './bench-support.js';
 import { createTestDatabase } from '../libs/testing/src/test-database.js';
 
@@ -412,13 +412,8 @@ interface CpuFigures {
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 function backendTicks(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of the line)
-  } catch {
-    return null; // ended, or not on this machine
-  }
+  const seconds = processCpuSeconds(pid);
+  return seconds === null ? null : Math.round(seconds * CLOCK_TICKS);
 }
 
 async function measuringCpu<T>(url: string, work: () => Promise<T>): Promise<T & CpuFigures> {

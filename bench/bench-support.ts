@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /**
  * Shared helpers for the benchmarks in bench/: timing loops, percentiles, child-process
  * isolation, fresh databases, the result table and the final one-line JSON.
@@ -451,4 +452,22 @@ export function goalTable(goals: readonly GoalResult[]): string {
     ['goal', 'actual', 'target', ''],
     goals.map((g) => [g.goal, formatNumber(g.actual, 1), formatNumber(g.target), passMiss(g.pass)]),
   );
+}
+
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds (user + system) a process of this machine has used so far, from /proc/<pid>/stat; null
+ * once it is gone, or when it is not ours to read (a database server on another machine).
+ */
+export function processCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
 }

@@ -12,7 +12,6 @@
  * LeadBatchVerified (the seller sees "verified"), and the split listed → allocated (engine) →
  * webhook (buyers app). All instants come from the same machine clock.
  */
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -40,6 +39,7 @@ import {
   summarize,
   waitFor,
   type Summary,
+  processCpuSeconds,
 } from './bench-support.js';
 
 const LEADS = Number(process.env.LX_BENCH_LEADS ?? 200);
@@ -52,14 +52,7 @@ const log = (message: string) => process.stderr.write(`[delivery] ${message}\n`)
 
 /** CPU time (user + system) of a process so far, ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
 function processCpuMs(pid: number): number {
-  try {
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN; // the process is gone
-  }
+  return (processCpuSeconds(pid) ?? Number.NaN) * 1000; // NaN: the process is gone
 }
 
 /** CPU time so far of each PostgreSQL backend serving the bench's database, by backend pid. */

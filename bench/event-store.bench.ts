@@ -9,7 +9,6 @@
  */
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
 import { PostgresEventStore, type NewEvent, type ReadAllPage } from '#lx/event-store';
@@ -44,6 +43,7 @@ import {
   type GoalResult,
   type Summary,
   type ThroughputResult,
+  processCpuSeconds,
 } from './bench-support.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -276,19 +276,10 @@ async function runTask(task: Task): Promise<WorkloadResult> {
 // ---------------------------------------------------------------------------------------------
 // CPU accounting of an append workload's measured window
 
-/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ: 100 on Linux). */
-const CLOCK_TICKS_PER_SECOND = 100;
-
 /** utime + stime of a process in µs, or null if it is gone (or /proc is not ours to read). */
 function processCpuUs(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces; fields 14 and 15 count from after its ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return null;
-  }
+  const seconds = processCpuSeconds(pid);
+  return seconds === null ? null : seconds * 1e6;
 }
 
 interface CpuSample {

@@ -31,26 +31,12 @@ import {
   round,
   sleep,
   withFreshDatabase,
+  processCpuSeconds,
 } from './bench-support.js';
 
 const ROWS = Number(process.env.LX_BENCH_ROWS ?? 100_000);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const capturedAround = new Date();
-
-/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
-const CLOCK_TICKS = 100;
-
-/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; null once it is gone. */
-function processCpuSeconds(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * The CPU seconds used by the PostgreSQL backends of the bench's databases (the log's and the

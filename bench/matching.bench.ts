@@ -17,7 +17,6 @@
  *
  * Orders get 1 000× their generated quantity and budget so that N orders stay open throughout.
  */
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -45,6 +44,7 @@ import {
   waitFor,
   withFreshDatabase,
   type GoalResult,
+  processCpuSeconds,
 } from './bench-support.js';
 import { testServerUrl } from '../libs/testing/src/test-database.js';
 
@@ -316,23 +316,15 @@ async function backendCpu(database: string): Promise<Map<number, number>> {
     );
     const ticks = new Map<number, number>();
     for (const { pid } of rows) {
-      try {
-        // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ticks.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS);
-      } catch {
-        // The backend ended (or the server runs elsewhere): not counted.
-      }
+      // A backend that ended (or a server elsewhere) is not counted.
+      const seconds = processCpuSeconds(pid);
+      if (seconds !== null) ticks.set(pid, seconds * 1_000_000);
     }
     return ticks;
   } finally {
     await client.end();
   }
 }
-
-/** Kernel clock ticks per second (USER_HZ), 100 on Linux. */
-const CLOCK_TICKS = 100;
 
 function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
   let total = 0;

@@ -11,7 +11,6 @@
  * its own and times it until it has caught up; each run is a child process of its own. The two
  * read models are then compared row by row (`compareProjectionTables`): they must be identical.
  */
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
@@ -36,6 +35,7 @@ import {
   runInChild,
   runTaskOrMain,
   withFreshDatabase,
+  processCpuSeconds,
 } from './bench-support.js';
 
 const STREAMS = 5_000;
@@ -157,13 +157,9 @@ async function backendCpu(dataSource: DataSource): Promise<Map<number, number>> 
   );
   const cpu = new Map<number, number>();
   for (const { pid } of rows) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
-    } catch {
-      // gone, or another machine's server: not counted
-    }
+    // gone, or another machine's server: not counted
+    const seconds = processCpuSeconds(pid);
+    if (seconds !== null) cpu.set(pid, seconds);
   }
   return cpu;
 }

@@ -16,8 +16,6 @@
  * `LX_SCALING_ONLY=sellers|failover` runs one part. Every exchange runs on a fresh database and
  * Redis prefix, dropped at the end with every process it started.
  */
-import { execSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
 import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
@@ -33,6 +31,7 @@ import {
   sleep,
   summarize,
   type Summary,
+  processCpuSeconds,
 } from './bench-support.js';
 
 const ONLY = process.env.LX_SCALING_ONLY ?? 'all';
@@ -64,24 +63,10 @@ process.env.LX_TEST_APP_START_SECONDS ??= '240';
 const log = (message: string) => process.stderr.write(`[scaling] ${message}\n`);
 const load1 = () => round(os.loadavg()[0]!, 2);
 
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
 /** CPU time (user + system) a process has used so far, in ms; null once it is gone. */
 function processCpuMs(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // After "pid (comm) ": state is field 3; utime and stime are fields 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
+  const seconds = processCpuSeconds(pid);
+  return seconds === null ? null : seconds * 1000;
 }
 
 type CpuTotals = Record<string, number>;

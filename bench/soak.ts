@@ -14,13 +14,20 @@
  * shut down). A snapshot stalls the app for tens of seconds and leaves its RSS higher: a run with
  * snapshots diagnoses, it does not measure. Prints a table and ends with one JSON line.
  */
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { startExchange, type AppName, type RunningExchange } from '#lx/testing';
 import { MarketLoad } from '../tests/support/market-load.js';
-import { formatNumber, formatTable, machineInfo, printJsonLine, round, sleep } from './bench-support.js';
+import {
+  formatNumber,
+  formatTable,
+  machineInfo,
+  printJsonLine,
+  processCpuSeconds,
+  round,
+  sleep,
+} from './bench-support.js';
 
 const MINUTES = Number(process.env.LX_SOAK_MINUTES ?? 10);
 const LEADS_PER_SECOND = Number(process.env.LX_SOAK_LEADS_PER_SECOND ?? 100);
@@ -78,18 +85,9 @@ interface Sample {
   oldestWritingTransactionSeconds: { exchange: number; server: number };
 }
 
-const CLOCK_TICKS = 100;
-
 /** utime + stime of a process, in seconds; null when it is gone. */
 function cpuSecondsOf(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
+  return pid === undefined ? null : processCpuSeconds(pid);
 }
 
 /**
