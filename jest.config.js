@@ -21,6 +21,8 @@ const shared = {
 export default {
   // Per-project testTimeout is not honoured by jest-circus; the int and e2e tiers need the longer one.
   testTimeout: 120000,
+  // npm test's two lanes each run a share of the integration and end-to-end files (--shard).
+  testSequencer: '<rootDir>/tests/support/lane-sequencer.mjs',
   // Every Redis key of the run starts with its id; the teardown removes them (tests/support).
   globalSetup: '<rootDir>/tests/support/jest-global-setup.mjs',
   globalTeardown: '<rootDir>/tests/support/jest-global-teardown.mjs',

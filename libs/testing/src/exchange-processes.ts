@@ -63,6 +63,25 @@ const root = here.includes('/dist/')
   ? here.slice(0, here.indexOf('/dist/') + 1)
   : fileURLToPath(new URL('../../../', import.meta.url));
 
+/**
+ * Node's flags for an app a test starts: the app ends (SIGTERM, as a deployment stops it) when its
+ * stdin closes, that is when the test process is gone however it ended, even by SIGKILL; otherwise
+ * an interrupted run leaves three apps running on the machine for good.
+ */
+const EXIT_WITH_PARENT = [
+  '--import',
+  'data:text/javascript,process.stdin.on("end",()=>process.kill(process.pid,"SIGTERM"));' +
+    'process.stdin.resume();process.stdin.unref();',
+];
+
+/** Spawns a built app of this repository with its test environment, ending with the test process. */
+function spawnApp(script: string, env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, [...EXIT_WITH_PARENT, `${root}${script}`], {
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
 /** A TCP port free on 127.0.0.1 right now (the OS picks it). */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -114,12 +133,10 @@ export async function startExchange(
   const startApps = async () => {
     children = {};
     for (const app of ['settlement', 'sellers', 'buyers'] as AppName[]) {
-      const child = spawn(process.execPath, [`${root}dist/apps/${app}/src/main.js`], {
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawnApp(`dist/apps/${app}/src/main.js`, env);
       child.stdout!.on('data', (chunk: Buffer) => (output[app] += chunk.toString()));
       child.stderr!.on('data', (chunk: Buffer) => (output[app] += chunk.toString()));
+      reportUnexpectedExit(child, app, () => output[app]);
       children[app] = child;
     }
     await Promise.all((Object.keys(children) as AppName[]).map((app) => waitHealthy(app)));
@@ -143,12 +160,14 @@ export async function startExchange(
       settlement: 'LX_SETTLEMENT_PORT',
     }[app];
     let logs = '';
-    const child = spawn(process.execPath, [`${root}dist/apps/${app}/src/main.js`], {
-      env: { ...env, ...instanceEnv, [portVariable]: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawnApp(`dist/apps/${app}/src/main.js`, {
+      ...env,
+      ...instanceEnv,
+      [portVariable]: String(port),
     });
     child.stdout!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+    reportUnexpectedExit(child, `${app} (second instance)`, () => logs);
     const instance: AppInstance = {
       app,
       url: `http://127.0.0.1:${port}`,
@@ -249,6 +268,24 @@ async function waitUntilHealthy(
   }
 }
 
+/** Processes a test ended on purpose: their exit is not news. */
+const endedOnPurpose = new WeakSet<ChildProcess>();
+
+/**
+ * Prints the output of an app that exits while no test asked it to (a crash under a fault, say):
+ * without it a test sees only ECONNREFUSED and the cause is lost with the process.
+ */
+function reportUnexpectedExit(child: ChildProcess, name: string, output: () => string): void {
+  child.once('exit', (code, signal) => {
+    if (endedOnPurpose.has(child)) return;
+    const text = output();
+    process.stderr.write(
+      `\n[startExchange] ${name} (pid ${child.pid}) exited unexpectedly (${code ?? signal}); its last output:\n` +
+        `${text.length > 20_000 ? `…${text.slice(-20_000)}` : text}\n`,
+    );
+  });
+}
+
 /**
  * Ends an app process and resolves once it is gone: SIGTERM (then SIGKILL after 5 s), or SIGKILL
  * at once for a crash.
@@ -260,6 +297,7 @@ function terminate(
   return new Promise<void>((resolve) => {
     // A child killed by a signal has no exit code, only its signal.
     if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+    endedOnPurpose.add(child);
     child.once('exit', () => resolve());
     child.kill(signal);
     if (signal === 'SIGTERM') setTimeout(() => child.kill('SIGKILL'), 5000).unref();
@@ -281,15 +319,12 @@ export async function startConsole(exchange: RunningExchange): Promise<RunningCo
     throw new Error('Build the console first: npm run build (npm test does it)');
   const port = await freePort();
   let output = '';
-  const child = spawn(process.execPath, [`${root}dist/apps/console/src/main.js`], {
-    env: {
-      ...process.env,
-      LX_CONSOLE_PORT: String(port),
-      LX_SELLERS_URL: exchange.url('sellers'),
-      LX_BUYERS_URL: exchange.url('buyers'),
-      LX_SETTLEMENT_URL: exchange.url('settlement'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawnApp('dist/apps/console/src/main.js', {
+    ...process.env,
+    LX_CONSOLE_PORT: String(port),
+    LX_SELLERS_URL: exchange.url('sellers'),
+    LX_BUYERS_URL: exchange.url('buyers'),
+    LX_SETTLEMENT_URL: exchange.url('settlement'),
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,0 +1,23 @@
+// Refreshes tests/support/suite-seconds.json — the seconds each integration and end-to-end file
+// took — from the results `npm test` left in .jest-results/ (Jest's --json output of each lane).
+// tests/support/lane-sequencer.mjs splits the files between the lanes by these figures.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+
+const root = resolve(new URL('..', import.meta.url).pathname);
+const results = readdirSync(`${root}/.jest-results`).filter((name) => name.endsWith('.json'));
+if (results.length === 0) throw new Error('No results in .jest-results/: run npm test first');
+
+const files = {};
+for (const name of results) {
+  const run = JSON.parse(readFileSync(`${root}/.jest-results/${name}`, 'utf8'));
+  for (const suite of run.testResults)
+    files[relative(root, suite.name)] = Math.round((suite.perfStats.end - suite.perfStats.start) / 100) / 10;
+}
+const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
+const target = `${root}/tests/support/suite-seconds.json`;
+writeFileSync(
+  target,
+  `${JSON.stringify({ measured: new Date().toISOString().slice(0, 10), files: sorted }, null, 2)}\n`,
+);
+process.stdout.write(`${Object.keys(sorted).length} files' seconds written to ${relative(root, target)}\n`);
