@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import {
+  APPENDS_NOTHING_SQL,
   comparePositions,
   formatPosition,
   LAG_COUNT_CAP,
@@ -293,10 +294,12 @@ export class ProjectionRunner {
     await runner.connect();
     try {
       await runner.startTransaction();
-      await runner.query(`SELECT ${sharedProjectionLockSql}, set_config('search_path', $2, true)`, [
-        projection.name,
-        `${this.schema}, public`,
-      ]);
+      // First, before the page writes anything: this transaction appends nothing to the log, so
+      // readers of the log need not wait for it (APPENDS_NOTHING_SQL, libs/event-store).
+      await runner.query(
+        `SELECT ${APPENDS_NOTHING_SQL}, ${sharedProjectionLockSql}, set_config('search_path', $2, true)`,
+        [projection.name, `${this.schema}, public`],
+      );
       // The compare-and-set comes first: it locks the checkpoint row, so a second applier of the
       // same projection waits here and then backs off, instead of running the handler twice.
       const from = this.committed;

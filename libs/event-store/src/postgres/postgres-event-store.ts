@@ -26,6 +26,8 @@ import { appendInLogOrderMigration } from './migrations/004-append-in-log-order.
 import { lockStreamsFirstMigration } from './migrations/005-lock-streams-first.js';
 import { appendBatchMigration } from './migrations/006-append-batch.js';
 import { databaseReadHorizonMigration } from './migrations/007-database-read-horizon.js';
+import { appendsNothingMigration } from './migrations/008-transactions-that-append-nothing.js';
+export { APPENDS_NOTHING_SQL } from './migrations/008-transactions-that-append-nothing.js';
 import { CatchUpSubscriber, type CatchUpSources, type CheckpointStore } from '../catch-up-subscription.js';
 import { verifyHashChains, type StreamHead } from '../integrity.js';
 import { cursorBatches, type ScanFindings } from './verify-scan.js';
@@ -91,6 +93,7 @@ export class PostgresEventStore extends CatchUpSubscriber implements EventStore,
       lockStreamsFirstMigration,
       appendBatchMigration,
       databaseReadHorizonMigration,
+      appendsNothingMigration,
     ]);
     return store;
   }
