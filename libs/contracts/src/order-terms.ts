@@ -21,6 +21,9 @@ import {
   RegionCode,
 } from './value-types.js';
 
+/** `LeadSource`'s pattern, for the HTTP DTOs (order-terms.dtos.unit.spec.ts proves the two agree). */
+export const LEAD_SOURCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 /**
  * One of a seller's sources, or a sub-source of it, in an order's `sourcesIncluded` /
  * `sourcesExcluded`. Sources are the sellers' own names (two sellers may both have `google`): with
