@@ -77,7 +77,6 @@ describe('quality by source', () => {
     });
 
   beforeAll(async () => {
-    const started = Date.now();
     exchange = await startExchange('sources', { LX_RATE_LIMIT_PER_MINUTE: '100000' });
     ({
       seller: vera,
@@ -92,7 +91,6 @@ describe('quality by source', () => {
     expect(listedVera.batch.progress).toMatchObject({ accepted: 10, rejected: 0 });
     expect(listedGleb.batch.progress).toMatchObject({ accepted: 2, rejected: 0 });
     veraLeads = listedVera.leads;
-    console.log(`beforeAll ${Date.now() - started} ms`);
   });
   afterAll(async () => exchange?.stop());
 
