@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ageOn, generateLeadRows, leadRowsToCsv, scenarioOneOrder, type LeadRow } from '#lx/market-generator';
 import { DemoError, waitFor, waitUntilSettled, type Actor, type DemoClient } from './exchange-client.js';
 import { heading, line, money, note, short, table, topReasons } from './print.js';
+import { printSourceReports, tagWithSources } from './sources.js';
 
 export interface MarketOptions {
   outputDir: string;
@@ -94,6 +95,7 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
   await settle(market, trades);
   await showLedger(market);
   await statements(market);
+  await printSourceReports(client, cast.ruSeller, cast.retailer, names);
   const reported = await auditorsProof(market, decisions);
   heading('Done');
   line(
@@ -186,7 +188,10 @@ async function uploadBatches({ client, cast }: Market): Promise<void> {
   line(
     `${ruSeller.name}: ${RU_ROWS} Russian rows (${scenarioOneMatches.length} fit the retailer's order), floor ${money(RU_FLOOR)}, exclusive`,
   );
-  await uploadAndVerify(client, ruSeller, leadRowsToCsv(ru.rows), RU_FLOOR);
+  line(
+    '  each tagged with one of its sources: yandex-direct (brand, generic), vk-ads, affiliates (aff-101, aff-202)',
+  );
+  await uploadAndVerify(client, ruSeller, leadRowsToCsv(tagWithSources(ru.rows)), RU_FLOOR);
   line(
     `${esSeller.name}: ${ES_ROWS} Spanish rows (40 % partial: e-mail or phone only) + ${RESOLD_ROWS} resold Russian people, floor ${money(ES_FLOOR)}`,
   );

@@ -5,7 +5,7 @@ import { PlatformModule } from '#lx/platform';
 import { AccessModule } from '#lx/access';
 import { MatchingModule } from '#lx/matching';
 import { AuditModule, auditIndexProjection } from '#lx/audit';
-import { LedgerModule, ledgerProjection } from '#lx/ledger';
+import { LedgerModule, ledgerProjection, saleSourcesProjection } from '#lx/ledger';
 import {
   ReturnsModule,
   pendingSettlementsProjection,
@@ -26,6 +26,7 @@ export class SettlementAppModule {
           projections: [
             auditIndexProjection,
             ledgerProjection,
+            saleSourcesProjection,
             returnFactsProjection,
             pendingSettlementsProjection,
             sellerHistoryProjection,

@@ -33,6 +33,9 @@ export const PostalPrefix = z.string().regex(POSTAL_PREFIX_PATTERN, 'expected an
 export const SourceChannel = Slug;
 export const Interest = Slug;
 
+/** The seller's own campaign or affiliate that produced the lead, and a finer split of it. */
+export const LeadSource = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a source tag');
+
 const ContactStatus = z
   .strictObject({ present: z.boolean(), verified: z.boolean() })
   .refine((contact) => contact.present || !contact.verified, 'an absent contact cannot be verified');
@@ -52,4 +55,6 @@ export const LeadAttributes = z.strictObject({
   stage: LeadStage,
   sourceChannel: SourceChannel,
   capturedAt: Instant,
+  source: LeadSource.optional(),
+  subSource: LeadSource.optional(),
 });

@@ -5,6 +5,7 @@ import {
   Employment,
   Gender,
   Interest,
+  LeadSource,
   LeadStage,
   MaritalStatus,
   PostalPrefix,
@@ -19,6 +20,34 @@ import {
   PositiveMinorUnits,
   RegionCode,
 } from './value-types.js';
+
+/** `LeadSource`'s pattern, for the HTTP DTOs (order-terms.dtos.unit.spec.ts proves the two agree). */
+export const LEAD_SOURCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * One of a seller's sources, or a sub-source of it, in an order's `sourcesIncluded` /
+ * `sourcesExcluded`. Sources are the sellers' own names (two sellers may both have `google`): with
+ * `sellerId` the entry names that seller's source only, without it the source of any seller. Without
+ * `subSource` it covers every sub-source of the source (docs/architecture.md §5).
+ */
+export const SourceFilter = z.strictObject({
+  sellerId: EntityId.optional(),
+  source: LeadSource,
+  subSource: LeadSource.optional(),
+});
+
+/** The key of a source filter entry, for sets of entries: `seller|source|subSource`, `*` for absent parts. */
+export const sourceFilterKey = (entry: { sellerId?: string; source: string; subSource?: string }) =>
+  `${entry.sellerId ?? '*'}|${entry.source}|${entry.subSource ?? '*'}`;
+
+const SourceFilters = z
+  .array(SourceFilter)
+  .min(1)
+  .max(100)
+  .refine(
+    (entries) => new Set(entries.map(sourceFilterKey)).size === entries.length,
+    'must not repeat an entry',
+  );
 
 /*
  * What a buyer asks for in a purchase order. Every filter is optional: an absent filter
@@ -48,6 +77,10 @@ export const OrderFilters = z
     minSellerQuality: Percent.optional(),
     sellersIncluded: NonEmptySet(EntityId).optional(),
     sellersExcluded: NonEmptySet(EntityId).optional(),
+    /** Only leads from one of these sources (a lead without a source is not from any). */
+    sourcesIncluded: SourceFilters.optional(),
+    /** Never leads from these sources. */
+    sourcesExcluded: SourceFilters.optional(),
   })
   .superRefine((filters, context) => {
     if (filters.ageMin !== undefined && filters.ageMax !== undefined && filters.ageMin > filters.ageMax)
@@ -57,6 +90,9 @@ export const OrderFilters = z
     const excluded = new Set(filters.sellersExcluded ?? []);
     if (filters.sellersIncluded?.some((seller) => excluded.has(seller)))
       context.addIssue({ code: 'custom', path: ['sellersExcluded'], message: 'overlaps sellersIncluded' });
+    const excludedSources = new Set((filters.sourcesExcluded ?? []).map(sourceFilterKey));
+    if (filters.sourcesIncluded?.some((entry) => excludedSources.has(sourceFilterKey(entry))))
+      context.addIssue({ code: 'custom', path: ['sourcesExcluded'], message: 'overlaps sourcesIncluded' });
   });
 
 /** `+add` to the bid when the lead's attribute equals a value, or is one of `in`. */

@@ -45,6 +45,8 @@ export interface LeadRow {
   consent_sellers_named?: string[];
   consent_certificate_provider?: ConsentCertificateProvider;
   consent_certificate_ref?: string;
+  source?: string;
+  sub_source?: string;
 }
 
 export type LeadColumnName = keyof LeadRow;
@@ -263,6 +265,21 @@ export const LEAD_COLUMNS: readonly LeadColumn[] = [
     type: 'string',
     description: 'Certificate URL (TrustedForm) or LeadiD token (Jornaya).',
     accepted: 'text',
+  },
+  {
+    name: 'source',
+    required: false,
+    type: 'string',
+    description:
+      "The seller's own campaign or affiliate that produced the lead; buyers see returns, conversions and quality per source and can include or exclude it.",
+    accepted: 'a tag of letters, digits and . _ -, starting with a letter or digit, at most 64 characters',
+  },
+  {
+    name: 'sub_source',
+    required: false,
+    type: 'string',
+    description: 'A finer split of the source (an affiliate’s sub-id, an ad group); only with source.',
+    accepted: 'a tag like source',
   },
 ];
 

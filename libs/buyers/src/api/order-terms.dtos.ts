@@ -24,6 +24,7 @@ import {
   EMPLOYMENT_STATUSES,
   ENTITY_ID_PATTERN,
   GENDERS,
+  LEAD_SOURCE_PATTERN,
   LEAD_STAGES,
   MARITAL_STATUSES,
   MODIFIER_ATTRIBUTES,
@@ -49,6 +50,26 @@ const apply =
   (...decorators: PropertyDecorator[]): PropertyDecorator =>
   (target, key) =>
     decorators.forEach((decorator) => decorator(target, key));
+
+/** One of a seller's sources (or of every seller's, without sellerId), or one sub-source of it. */
+export class SourceFilterDto {
+  @ApiPropertyOptional({
+    example: 'seller-1',
+    description: 'The seller whose source it is; absent: any seller',
+  })
+  @IsOptional()
+  @Matches(ENTITY_ID_PATTERN, { message: 'sellerId must be a participant id' })
+  sellerId?: string;
+
+  @ApiProperty({ example: 'google', description: 'The seller’s source tag' })
+  @Matches(LEAD_SOURCE_PATTERN, { message: 'source must be a source tag (letters, digits, . _ -)' })
+  source!: string;
+
+  @ApiPropertyOptional({ example: 'brand', description: 'One sub-source of it; absent: all of them' })
+  @IsOptional()
+  @Matches(LEAD_SOURCE_PATTERN, { message: 'subSource must be a source tag (letters, digits, . _ -)' })
+  subSource?: string;
+}
 
 export class OrderFiltersDto {
   @ApiPropertyOptional({ minimum: 18, maximum: 120, example: 30 })
@@ -177,6 +198,32 @@ export class OrderFiltersDto {
   @apply(...setOf())
   @Matches(ENTITY_ID_PATTERN, { each: true, message: 'sellersExcluded must hold participant ids' })
   sellersExcluded?: string[];
+
+  @ApiPropertyOptional({
+    type: [SourceFilterDto],
+    description:
+      'Only leads from one of these sources of the sellers (a lead without a source is from none). ' +
+      'An entry without sellerId names the source of every seller; without subSource every sub-source of it.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => SourceFilterDto)
+  sourcesIncluded?: SourceFilterDto[];
+
+  @ApiPropertyOptional({
+    type: [SourceFilterDto],
+    description: 'Never leads from these sources (entries as in sourcesIncluded, not overlapping them)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => SourceFilterDto)
+  sourcesExcluded?: SourceFilterDto[];
 }
 
 export class BidModifierDto {

@@ -16,6 +16,8 @@ import {
   OrderFilters,
   orderTermsShape,
   PositiveMinorUnits,
+  SourceFilter,
+  sourceFilterKey,
   Vertical,
 } from '#lx/contracts';
 import { createValidationPipe } from '#lx/http';
@@ -25,6 +27,7 @@ import {
   OrderTermsRequest,
   PlaceOrderRequest,
   PreviewOrderRequest,
+  SourceFilterDto,
 } from './order-terms.dtos.js';
 import { isKnownCountry, isKnownRegion } from './validators.js';
 
@@ -174,6 +177,48 @@ const slug = (i: number) => `code_${i}`;
 const SLUGS = ['a', 'premium_glasses', 'x'.repeat(64), 'a9_b'];
 const NOT_SLUGS = ['A', '9a', '_a', 'a-b', 'a'.repeat(65), '', 'é'];
 
+const TAGS = ['google', 'G', 'aff-17', 'brand_2026.q1', 'x'.repeat(64)];
+const NOT_TAGS = ['', '-g', '.g', 'a b', 'a/b', 'a|b', '*', 'x'.repeat(65), 'é'];
+const tag = fc.oneof(fc.constantFrom(...TAGS, ...NOT_TAGS), fc.string({ maxLength: 6 }));
+const sourceEntry = fc.record(
+  { sellerId: fc.constantFrom('seller-1', 'a b', ''), source: tag, subSource: tag },
+  { requiredKeys: ['source'] },
+);
+
+/** A set of source entries: the DTO checks each entry, the catalogue alone that none repeats. */
+const sourceSetCase = (field: string): FieldCase => ({
+  field,
+  edges: [
+    [{ source: 'google' }],
+    [{ sellerId: 'seller-1', source: 'google', subSource: 'brand' }, { source: 'google' }],
+    [],
+    [{ source: '' }],
+    [{ source: 'google' }, { source: 'google' }],
+    Array.from({ length: 100 }, (_, i) => ({ source: `s${i}` })),
+    Array.from({ length: 101 }, (_, i) => ({ source: `s${i}` })),
+    [{}],
+    [{ subSource: 'brand' }],
+    [{ source: 'google', extra: 1 }],
+    [{ source: 1 }],
+    ['google'],
+    [null],
+    null,
+    {},
+    'google',
+  ],
+  values: fc.oneof(fc.array(sourceEntry, { maxLength: 4 }), junk),
+  catalogueAlone: (value) =>
+    Array.isArray(value) &&
+    value.every((entry) => SourceFilter.safeParse(entry).success) &&
+    new Set(value.map((entry) => sourceFilterKey(entry as { source: string }))).size < value.length,
+});
+
+const tagCase = (field: string): FieldCase => ({
+  field,
+  edges: [...TAGS, ...NOT_TAGS, null, 1, ['google']],
+  values: fc.oneof(tag, junk),
+});
+
 const filterCases: FieldCase[] = [
   integerCase('ageMin', 18, 120),
   integerCase('ageMax', 18, 120),
@@ -225,6 +270,8 @@ const filterCases: FieldCase[] = [
     500,
     (i) => `t${i}`,
   ),
+  sourceSetCase('sourcesIncluded'),
+  sourceSetCase('sourcesExcluded'),
 ];
 
 /** Two-letter codes, most of which are not countries. */
@@ -388,6 +435,21 @@ const subjects: Subject[] = [
     // requireVerified needs requiredContacts in the catalogue (a rule across fields, below).
     base: { requiredContacts: ['phone'] },
     cases: filterCases,
+  },
+  {
+    name: 'SourceFilterDto ~ SourceFilter',
+    dto: SourceFilterDto,
+    schema: SourceFilter,
+    base: { source: 'google' },
+    cases: [
+      {
+        field: 'sellerId',
+        edges: ['seller-1', 'A.b:c_d-e', '', 'a b', 'a|b', 'x'.repeat(161), null, 1],
+        values: fc.oneof(fc.constantFrom('seller-1', '', 'a b'), fc.string({ maxLength: 6 }), junk),
+      },
+      tagCase('source'),
+      tagCase('subSource'),
+    ],
   },
   ...MODIFIER_ATTRIBUTES.map((attribute): Subject => ({
     name: `BidModifierDto ~ BidModifier (${attribute})`,

@@ -2,11 +2,21 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, notFound, Roles, type Principal, Answers, IdParam } from '#lx/http';
-import { GetDailyPurchases, GetOrder, GetPurchaseReport } from '../application/buyer-reads.js';
+import {
+  GetDailyPurchases,
+  GetOrder,
+  GetPurchaseReport,
+  GetSourceReport,
+} from '../application/buyer-reads.js';
 import { purchaseReport } from '../domain/purchase-report.js';
 import type { CurrencyReport, DailyPurchases } from '../infrastructure/purchases.queries.js';
 import { DailyReportQuery } from './after-sale.dtos.js';
-import { AccountReportAnswer, DailyAccountReportAnswer, OrderReportAnswer } from './responses.js';
+import {
+  AccountReportAnswer,
+  DailyAccountReportAnswer,
+  OrderReportAnswer,
+  SourceReportAnswer,
+} from './responses.js';
 
 const FIGURES =
   'Money in minor units. costPerLead = spend / leadsBought, conversionRate = conversions / leadsBought ' +
@@ -48,6 +58,18 @@ export class ReportsController {
   @ApiOperation({ summary: 'The same figures over all my orders, per currency', description: FIGURES })
   async account(@CurrentPrincipal() buyer: Principal): Promise<{ items: CurrencyReport[] }> {
     return { items: await this.queries.execute(new GetPurchaseReport(buyer.participantId)) };
+  }
+
+  @Get('sources')
+  @Answers(SourceReportAnswer, { description: 'My purchases per seller, source and sub-source' })
+  @ApiOperation({
+    summary: 'Quality by source: leads bought, spend, returns, conversions and quality per seller’s source',
+    description:
+      `${FIGURES} returnRateBps = returnsAccepted / leadsBought. Sources are the sellers' own names: ` +
+      'include or exclude them in an order with filters.sourcesIncluded / sourcesExcluded ({ sellerId, source, subSource }).',
+  })
+  async sources(@CurrentPrincipal() buyer: Principal) {
+    return { items: await this.queries.execute(new GetSourceReport(buyer.participantId)) };
   }
 
   @Get('account/daily')

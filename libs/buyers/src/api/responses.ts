@@ -206,3 +206,31 @@ export const DailyAccountReportAnswer = z.strictObject({
   ),
 });
 export const AccountReportAnswer = z.strictObject({ items: z.array(z.strictObject(PurchaseReportShape)) });
+
+const { currency: _currency, ...PurchaseFiguresShape } = PurchaseReportShape;
+const SourceFiguresShape = {
+  ...PurchaseFiguresShape,
+  returnRateBps: z
+    .int()
+    .nullable()
+    .describe('returnsAccepted / leadsBought in basis points, rounded half-even; null before a purchase'),
+  averageQuality: z
+    .number()
+    .nullable()
+    .describe('Average quality score (0–100, one decimal) of the leads bought'),
+};
+export const SourceReportAnswer = z.strictObject({
+  items: z
+    .array(
+      z.strictObject({
+        sellerId: z.string(),
+        source: z.string().nullable().describe('The seller’s source tag; null: its leads without one'),
+        currency: z.string(),
+        ...SourceFiguresShape,
+        subSources: z
+          .array(z.strictObject({ subSource: z.string().nullable(), ...SourceFiguresShape }))
+          .describe('The same figures per sub-source; they sum to the source’s'),
+      }),
+    )
+    .describe('One entry per seller, source and currency'),
+});

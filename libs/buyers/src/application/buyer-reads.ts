@@ -6,6 +6,7 @@ import { AggregateRepository } from '#lx/event-sourcing';
 import { EVENT_STORE, type EventStore } from '#lx/event-store';
 import type { BuyerAccountState, OrderState } from '../domain/buyer-account.js';
 import type { OrderFiltersData } from '../domain/lead-filters.js';
+import type { BuyerSourceReport } from '../domain/source-report.js';
 import { buyerStream, loadBuyerAccount } from './buyer-account-stream.js';
 import type {
   CurrencyReport,
@@ -170,6 +171,13 @@ export class GetPurchaseReport extends Query<CurrencyReport[]> {
     readonly buyerId: string,
     readonly orderId?: string,
   ) {
+    super();
+  }
+}
+
+/** What the leads of each seller's source and sub-source cost, came back and converted. */
+export class GetSourceReport extends Query<BuyerSourceReport[]> {
+  constructor(readonly buyerId: string) {
     super();
   }
 }

@@ -8,6 +8,7 @@ import {
   GetMarketDepth,
   GetPullCursor,
   GetPurchaseReport,
+  GetSourceReport,
   ListPurchases,
   ListWebhookDeliveries,
   PreviewOrder,
@@ -22,6 +23,7 @@ import type {
   PurchaseView,
 } from '../application/buyer-views.js';
 import { PERSONAL_DATA_READER, type PersonalDataReader } from '../application/personal-data-reader.js';
+import type { BuyerSourceReport } from '../domain/source-report.js';
 import { DeliveryRecords } from './delivery-records.js';
 import { discloseLeadToItsBuyer } from './lead-personal-data.js';
 import { MarketDepthQueries } from './market-depth.queries.js';
@@ -109,6 +111,15 @@ export class GetPurchaseReportHandler implements IQueryHandler<GetPurchaseReport
   }
 }
 
+@QueryHandler(GetSourceReport)
+export class GetSourceReportHandler implements IQueryHandler<GetSourceReport> {
+  constructor(private readonly purchases: PurchasesQueries) {}
+
+  execute({ buyerId }: GetSourceReport): Promise<BuyerSourceReport[]> {
+    return this.purchases.sourceReport(buyerId);
+  }
+}
+
 @QueryHandler(GetDailyPurchases)
 export class GetDailyPurchasesHandler implements IQueryHandler<GetDailyPurchases> {
   constructor(private readonly purchases: PurchasesQueries) {}
@@ -128,5 +139,6 @@ export const buyerReadAdapterHandlers = [
   GetPullCursorHandler,
   ListWebhookDeliveriesHandler,
   GetPurchaseReportHandler,
+  GetSourceReportHandler,
   GetDailyPurchasesHandler,
 ];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { purchaseReport } from '../domain/purchase-report.js';
+import { buyerSourceReport, type BuyerSourceReport } from '../domain/source-report.js';
 import type { LeadAttributesData } from '../domain/lead-filters.js';
 import type { PurchaseReads } from '../application/purchase-reads.port.js';
 import type {
@@ -115,6 +116,42 @@ export class PurchasesQueries implements PurchaseReads {
         conversionValue: Number(row.conversion_value),
       }),
     }));
+  }
+
+  /** The report per seller, source and sub-source of the leads bought (docs/architecture.md §4). */
+  async sourceReport(buyerId: string): Promise<BuyerSourceReport[]> {
+    const rows: Record<string, string | null>[] = await this.dataSource.query(
+      `SELECT p.seller_id, p.attributes->>'source' AS source, p.attributes->>'subSource' AS sub_source, p.currency,
+              count(*)::text AS bought,
+              coalesce(sum(p.price), 0)::text AS spend,
+              count(r.allocation_id)::text AS returns_requested,
+              count(*) FILTER (WHERE r.status = 'accepted')::text AS returns_accepted,
+              coalesce(sum(p.price) FILTER (WHERE r.status = 'accepted'), 0)::text AS refunded,
+              count(c.allocation_id)::text AS conversions,
+              coalesce(sum(c.value_amount) FILTER (WHERE c.value_currency = p.currency), 0)::text AS conversion_value,
+              coalesce(sum(p.quality), 0)::text AS quality_sum
+         FROM purchase p LEFT JOIN purchase_return r USING (allocation_id)
+              LEFT JOIN purchase_conversion c USING (allocation_id)
+        WHERE p.buyer_id = $1
+        GROUP BY 1, 2, 3, 4`,
+      [buyerId],
+    );
+    return buyerSourceReport(
+      rows.map((row) => ({
+        sellerId: row.seller_id!,
+        source: row.source ?? null,
+        subSource: row.sub_source ?? null,
+        currency: row.currency!,
+        leadsBought: Number(row.bought),
+        spend: Number(row.spend),
+        returnsRequested: Number(row.returns_requested),
+        returnsAccepted: Number(row.returns_accepted),
+        refunded: Number(row.refunded),
+        conversions: Number(row.conversions),
+        conversionValue: Number(row.conversion_value),
+        qualitySum: Number(row.quality_sum),
+      })),
+    );
   }
 
   /** Leads bought and their spend, per order of the buyer (orders without a purchase left out). */

@@ -164,3 +164,40 @@ export const SellerActivityAnswer = z.strictObject({
     })
     .describe("Average quality of the seller's listed leads, by part"),
 });
+
+const SourceFiguresShape = {
+  listed: z.int().describe('Leads listed'),
+  sold: z.int().describe('Sales made (a shared lead counts once per buyer)'),
+  returned: z.int().describe('Returns accepted against those sales'),
+  returnRateBps: z
+    .int()
+    .nullable()
+    .describe('returned / sold in basis points, rounded half-even; null before a sale'),
+  conversions: z.int().describe('Sales the buyers reported converted'),
+  conversionRateBps: z.int().nullable().describe('conversions / sold in basis points; null before a sale'),
+  averageQuality: z
+    .number()
+    .nullable()
+    .describe('Average quality score (0–100, one decimal) of the listed leads'),
+  proceeds: MinorUnitsAmount.describe('Proceeds of the sales, net of accepted returns, minor units'),
+};
+
+export const SellerSourceReportAnswer = z.strictObject({
+  items: z
+    .array(
+      z.strictObject({
+        source: z.string().nullable().describe('The seller’s source tag; null: leads listed without one'),
+        currency: z.string(),
+        ...SourceFiguresShape,
+        subSources: z
+          .array(
+            z.strictObject({
+              subSource: z.string().nullable().describe('null: the source’s leads without a sub-source'),
+              ...SourceFiguresShape,
+            }),
+          )
+          .describe('The same figures per sub-source; they sum to the source’s'),
+      }),
+    )
+    .describe('One entry per source and currency, in tag order, leads without a source last'),
+});

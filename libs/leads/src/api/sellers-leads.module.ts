@@ -21,6 +21,7 @@ import { createLeadsRuntime, type LeadsRuntime } from '../infrastructure/leads-r
 import { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
 import { BatchesController } from './batches.controller.js';
 import { LeadsController, SellerActivityController, SellerRecordController } from './leads.controller.js';
+import { SellerSourceReportController } from './source-report.controller.js';
 import { LEADS_RUNTIME, SELLER_QUERIES, LEADS_CONFIG } from './leads-runtime.token.js';
 import { PrivacyController } from './privacy.controller.js';
 import { ReturnsController } from './returns.controller.js';
@@ -88,6 +89,7 @@ export class SellersLeadsModule {
         LeadsController,
         SellerRecordController,
         SellerActivityController,
+        SellerSourceReportController,
         ReturnsController,
         PrivacyController,
       ],

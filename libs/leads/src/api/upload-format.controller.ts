@@ -30,6 +30,8 @@ const example = (now: Date): LeadRow => ({
   consent_page_url: 'https://example.ru/landing',
   consent_captured_at: minutesBefore(now, 11),
   consent_sellers_named: ['Оптика Плюс'],
+  source: 'google-ads',
+  sub_source: 'brand',
 });
 
 const minutesBefore = (now: Date, minutes: number) =>

@@ -1,5 +1,6 @@
 import type { SellerRecord } from '#lx/contracts';
 import type { SealedEnvelope } from '#lx/vault';
+import type { SourceTotals } from '../domain/source-report.js';
 
 /*
  * What the sellers' use cases read of the seller read model. A port: the infrastructure's
@@ -62,4 +63,6 @@ export interface SellerReads {
   activity(sellerId: string, since: Date): Promise<SellerActivityRows>;
   /** Returns requested against the seller's leads, newest first. */
   returns(sellerId: string, limit: number): Promise<unknown[]>;
+  /** The seller's leads counted per source, sub-source and currency. */
+  sourceTotals(sellerId: string): Promise<SourceTotals[]>;
 }

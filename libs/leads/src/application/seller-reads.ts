@@ -3,6 +3,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { ExchangeConfig } from '#lx/config';
 import { revealLeadTexts, sellerHistory, type SellerHistory } from '#lx/contracts';
 import { LEADS_CONFIG, LEADS_RUNTIME, SELLER_QUERIES, type LeadsServices } from './leads-tokens.js';
+import { sourceReport, type SourceReport } from '../domain/source-report.js';
 import type { BatchView, LeadRow, SellerActivityRows, SellerReads } from './seller-reads.port.js';
 
 /*
@@ -115,6 +116,13 @@ export class ListSellerReturns extends Query<unknown[]> {
     readonly sellerId: string,
     readonly limit: number,
   ) {
+    super();
+  }
+}
+
+/** The seller's report by source: leads listed, sold, returned, converted, quality and proceeds per source and sub-source. */
+export class GetSellerSourceReport extends Query<SourceReport[]> {
+  constructor(readonly sellerId: string) {
     super();
   }
 }
@@ -234,6 +242,15 @@ export class GetSellerActivityHandler implements IQueryHandler<GetSellerActivity
   }
 }
 
+@QueryHandler(GetSellerSourceReport)
+export class GetSellerSourceReportHandler implements IQueryHandler<GetSellerSourceReport> {
+  constructor(@Inject(SELLER_QUERIES) private readonly queries: SellerReads) {}
+
+  async execute({ sellerId }: GetSellerSourceReport): Promise<SourceReport[]> {
+    return sourceReport(await this.queries.sourceTotals(sellerId));
+  }
+}
+
 @QueryHandler(ListSellerReturns)
 export class ListSellerReturnsHandler implements IQueryHandler<ListSellerReturns> {
   constructor(
@@ -265,4 +282,5 @@ export const sellerQueryHandlers = [
   GetSellerRecordHandler,
   GetSellerActivityHandler,
   ListSellerReturnsHandler,
+  GetSellerSourceReportHandler,
 ];

@@ -1,4 +1,4 @@
-import type { EventInput, GENDERS, LeadListed } from '#lx/contracts';
+import { LeadSource, type EventInput, type GENDERS, type LeadListed } from '#lx/contracts';
 import { LEAD_COLUMNS, type LeadColumnName } from '#lx/market-generator';
 import type { ContactChecks } from './contact-checks.js';
 import { normaliseEmail, type ContactFingerprinter } from './fingerprint.js';
@@ -65,6 +65,8 @@ const DEFAULT_MAX_CELL = 1000;
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
 const SLUG = /^[a-z][a-z0-9_]{0,63}$/;
+/** The catalogue's `LeadSource`: the seller's own tag of a campaign or affiliate. */
+const isSourceTag = (value: string) => LeadSource.safeParse(value).success;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const POSTAL_SHAPES: Record<string, { pattern: RegExp; prefix: number }> = {
@@ -154,6 +156,13 @@ export function verifyLeadRow(numbered: NumberedRecord, context: VerificationCon
   const captureIp = text('capture_ip');
   if (captureIp && !context.checks.isIpAddress(captureIp)) reasons.add('invalid_ip');
 
+  const source = text('source');
+  const subSource = text('sub_source');
+  if (source !== undefined && !isSourceTag(source)) reasons.add('invalid_value');
+  // A sub-source splits a source: alone it names nothing.
+  if (subSource !== undefined && (source === undefined || !isSourceTag(subSource)))
+    reasons.add('invalid_value');
+
   const interests = listOf(numbered.record.interests);
   if (interests.length > 50 || interests.some((interest) => !SLUG.test(interest)))
     reasons.add('invalid_value');
@@ -180,6 +189,8 @@ export function verifyLeadRow(numbered: NumberedRecord, context: VerificationCon
     stage: (text('stage') ?? 'IQL') as LeadAttributesInput['stage'],
     sourceChannel: text('source_channel') ?? 'unknown',
     capturedAt: capturedAt.toISOString(),
+    ...(source ? { source } : {}),
+    ...(source && subSource ? { subSource } : {}),
   };
   const externalId = text('external_id')!;
   const personalData: PersonalData = withoutUndefined({

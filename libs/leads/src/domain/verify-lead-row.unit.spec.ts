@@ -130,3 +130,40 @@ describe('the consent page URL', () => {
     expect(verdict.lead.consent.pageUrl).toBe('https://shop.example.ru/form');
   });
 });
+
+describe('the source and sub-source', () => {
+  const verdictWith = async (change: { source?: string; sub_source?: string }) => {
+    const { rows } = generateLeadRows({
+      seed: 'sources',
+      count: 1,
+      vertical: 'eyewear',
+      capturedAround: now,
+      badShare: 0,
+    });
+    const [record] = await parsed(leadRowsToCsv([{ ...rows[0]!, ...change }]));
+    return verifyLeadRow(record!, context);
+  };
+
+  it('carries the seller’s source tags into the lead’s attributes, and none when the row has none', async () => {
+    const tagged = await verdictWith({ source: 'Google-Ads', sub_source: 'brand_2026.q1' });
+    if (!tagged.accepted) throw new Error(`rejected: ${tagged.reasons.join()}`);
+    expect(tagged.lead.attributes).toMatchObject({ source: 'Google-Ads', subSource: 'brand_2026.q1' });
+    const plain = await verdictWith({});
+    if (!plain.accepted) throw new Error(`rejected: ${plain.reasons.join()}`);
+    expect(plain.lead.attributes).not.toHaveProperty('source');
+    expect(plain.lead.attributes).not.toHaveProperty('subSource');
+  });
+
+  it('rejects a malformed tag, and a sub-source without its source', async () => {
+    for (const change of [
+      { source: 'google ads' },
+      { source: '-x' },
+      { source: 'g'.repeat(65) },
+      { sub_source: 'brand' },
+      { source: 'google', sub_source: 'a/b' },
+    ]) {
+      const verdict = await verdictWith(change);
+      expect([change, verdict.accepted ? [] : verdict.reasons]).toEqual([change, ['invalid_value']]);
+    }
+  });
+});

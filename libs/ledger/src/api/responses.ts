@@ -79,6 +79,17 @@ const SaleLineAnswer = z.looseObject({
   price: MinorUnitsAmount,
   commission: MinorUnitsAmount,
   proceeds: MinorUnitsAmount,
+  source: z.string().nullable().describe('The seller’s source tag of the lead sold; null: none'),
+  subSource: z.string().nullable(),
+});
+
+const SourceLineAnswer = z.strictObject({
+  source: z.string().nullable().describe('null: the sales of leads without a source'),
+  subSource: z.string().nullable(),
+  sold: z.strictObject({ count: z.int(), gross: MinorUnitsAmount, proceeds: MinorUnitsAmount }),
+  returned: z.strictObject({ count: z.int(), gross: MinorUnitsAmount, proceedsDebited: MinorUnitsAmount }),
+  commission: MinorUnitsAmount.describe('Commission on the sales that stood'),
+  netProceeds: MinorUnitsAmount.describe('Proceeds of the sales that stood'),
 });
 
 export const SellerStatementsAnswer = z.strictObject({
@@ -96,6 +107,11 @@ export const SellerStatementsAnswer = z.strictObject({
       commission: MinorUnitsAmount,
       paidOut: MinorUnitsAmount,
       balances: z.strictObject({ pending: MinorUnitsAmount, available: MinorUnitsAmount }),
+      bySource: z
+        .array(SourceLineAnswer)
+        .describe(
+          'The sales per source and sub-source, in tag order, untagged last; they sum to sold and returned',
+        ),
       sales: z.array(SaleLineAnswer),
       payouts: z.array(
         z.looseObject({

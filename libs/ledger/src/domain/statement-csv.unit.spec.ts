@@ -12,6 +12,8 @@ const sale = (overrides: Partial<SaleLine> = {}): SaleLine => ({
   price: 60_000,
   commission: 9_000,
   proceeds: 51_000,
+  source: null,
+  subSource: null,
   ...overrides,
 });
 
@@ -24,7 +26,10 @@ describe('statement CSV', () => {
         sellerStatement(
           's-1',
           'RUB',
-          [sale(), sale({ allocationId: 'a-2', status: 'voided', soldAt: '2026-11-21T08:30:00.000Z' })],
+          [
+            sale({ source: 'google', subSource: 'brand' }),
+            sale({ allocationId: 'a-2', status: 'voided', soldAt: '2026-11-21T08:30:00.000Z' }),
+          ],
           [{ payoutId: 'p-1', position: '12/1', occurredAt: '2026-11-24T09:00:00.000Z', amount: 51_000 }],
           { pending: 0, available: 0 },
         ),
@@ -32,10 +37,10 @@ describe('statement CSV', () => {
       'rfc4180',
     );
     expect(lines(csv)).toEqual([
-      'Date (UTC),Entry,Reference,Buyer,Status,Price,Commission,Proceeds to you,Currency,Log position',
-      '2026-11-20 10:00 UTC,Sale,a-1,b-1,"sold, settled",600.00,-90.00,510.00,RUB,10/2',
-      '2026-11-21 08:30 UTC,Sale,a-2,b-1,"returned, reversed",600.00,0.00,0.00,RUB,10/2',
-      '2026-11-24 09:00 UTC,Payout,p-1,,paid out,,,-510.00,RUB,12/1',
+      'Date (UTC),Entry,Reference,Buyer,Source,Sub-source,Status,Price,Commission,Proceeds to you,Currency,Log position',
+      '2026-11-20 10:00 UTC,Sale,a-1,b-1,google,brand,"sold, settled",600.00,-90.00,510.00,RUB,10/2',
+      '2026-11-21 08:30 UTC,Sale,a-2,b-1,,,"returned, reversed",600.00,0.00,0.00,RUB,10/2',
+      '2026-11-24 09:00 UTC,Payout,p-1,,,,paid out,,,-510.00,RUB,12/1',
     ]);
   });
 
@@ -91,7 +96,66 @@ describe('statement CSV', () => {
     expect(csv.startsWith('\uFEFF')).toBe(true);
     // A plain negative amount is a number to a spreadsheet, never a formula: it stays as it is.
     expect(lines(csv)[1]).toBe(
-      `"2026-11-20 10:00 UTC","Sale","'=HYPERLINK(""http://evil"")","'@buyer","sold, settled","600.00","-90.00","510.00","RUB","10/2"`,
+      `"2026-11-20 10:00 UTC","Sale","'=HYPERLINK(""http://evil"")","'@buyer","","","sold, settled","600.00","-90.00","510.00","RUB","10/2"`,
     );
+  });
+});
+
+describe('a seller’s statement by source', () => {
+  it('splits the sales by source and sub-source, untagged last, and the parts sum to the whole', () => {
+    const sales = [
+      sale({ allocationId: 'a-1', source: 'google', subSource: 'brand' }),
+      sale({ allocationId: 'a-2', source: 'google', subSource: 'brand', status: 'voided' }),
+      sale({ allocationId: 'a-3', source: 'affiliates', subSource: 'aff-1', status: 'pending' }),
+      sale({ allocationId: 'a-4' }),
+      sale({
+        allocationId: 'a-5',
+        source: 'google',
+        subSource: null,
+        price: 40_000,
+        commission: 6_000,
+        proceeds: 34_000,
+      }),
+    ];
+    const statement = sellerStatement('s-1', 'RUB', sales, [], { pending: 0, available: 0 });
+    expect(statement.bySource).toEqual([
+      {
+        source: 'affiliates',
+        subSource: 'aff-1',
+        sold: { count: 1, gross: 60_000, proceeds: 51_000 },
+        returned: { count: 0, gross: 0, proceedsDebited: 0 },
+        commission: 9_000,
+        netProceeds: 51_000,
+      },
+      {
+        source: 'google',
+        subSource: 'brand',
+        sold: { count: 2, gross: 120_000, proceeds: 102_000 },
+        returned: { count: 1, gross: 60_000, proceedsDebited: 51_000 },
+        commission: 9_000,
+        netProceeds: 51_000,
+      },
+      {
+        source: 'google',
+        subSource: null,
+        sold: { count: 1, gross: 40_000, proceeds: 34_000 },
+        returned: { count: 0, gross: 0, proceedsDebited: 0 },
+        commission: 6_000,
+        netProceeds: 34_000,
+      },
+      {
+        source: null,
+        subSource: null,
+        sold: { count: 1, gross: 60_000, proceeds: 51_000 },
+        returned: { count: 0, gross: 0, proceedsDebited: 0 },
+        commission: 9_000,
+        netProceeds: 51_000,
+      },
+    ]);
+    const total = (pick: (line: (typeof statement.bySource)[number]) => number) =>
+      statement.bySource.reduce((sum, line) => sum + pick(line), 0);
+    expect(total((line) => line.sold.gross)).toBe(statement.sold.gross);
+    expect(total((line) => line.returned.count)).toBe(statement.returned.count);
+    expect(total((line) => line.commission)).toBe(statement.commission);
   });
 });

@@ -16,6 +16,21 @@ export interface SaleLine {
   price: number;
   commission: number;
   proceeds: number;
+  /** The seller's source tag of the lead sold, and its sub-source; null when the lead had none. */
+  source: string | null;
+  subSource: string | null;
+}
+
+/** A statement's sales of one source and sub-source (docs/architecture.md §6 "statements by source"). */
+export interface SourceLine {
+  source: string | null;
+  subSource: string | null;
+  sold: { count: number; gross: number; proceeds: number };
+  returned: { count: number; gross: number; proceedsDebited: number };
+  /** Commission on the sales that stood. */
+  commission: number;
+  /** Proceeds of the sales that stood: what the source earned the seller. */
+  netProceeds: number;
 }
 
 export interface PayoutLine {
@@ -34,6 +49,8 @@ export interface SellerStatement {
   commission: number;
   paidOut: number;
   balances: { pending: number; available: number };
+  /** The sales split by source and sub-source, in tag order, untagged last; they sum to sold and returned. */
+  bySource: SourceLine[];
   sales: SaleLine[];
   payouts: PayoutLine[];
 }
@@ -60,9 +77,40 @@ export function sellerStatement(
     commission: sum(kept, 'commission'),
     paidOut: payouts.reduce((total, payout) => total + payout.amount, 0),
     balances,
+    bySource: salesBySource(sales),
     sales,
     payouts,
   };
+}
+
+const compareTags = (a: string | null, b: string | null) =>
+  a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1;
+
+/** The sales grouped by source and sub-source, each group summed like the statement itself. */
+export function salesBySource(sales: readonly SaleLine[]): SourceLine[] {
+  const groups = new Map<string, SaleLine[]>();
+  for (const sale of sales) {
+    const key = JSON.stringify([sale.source, sale.subSource]);
+    groups.set(key, [...(groups.get(key) ?? []), sale]);
+  }
+  return [...groups.values()]
+    .map((group) => {
+      const returned = group.filter((sale) => sale.status === 'voided');
+      const kept = group.filter((sale) => sale.status !== 'voided');
+      return {
+        source: group[0]!.source,
+        subSource: group[0]!.subSource,
+        sold: { count: group.length, gross: sum(group, 'price'), proceeds: sum(group, 'proceeds') },
+        returned: {
+          count: returned.length,
+          gross: sum(returned, 'price'),
+          proceedsDebited: sum(returned, 'proceeds'),
+        },
+        commission: sum(kept, 'commission'),
+        netProceeds: sum(kept, 'proceeds'),
+      };
+    })
+    .sort((a, b) => compareTags(a.source, b.source) || compareTags(a.subSource, b.subSource));
 }
 
 export interface AccountLine {

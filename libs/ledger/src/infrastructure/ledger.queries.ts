@@ -15,6 +15,7 @@ import {
   type SaleLine,
   type SellerStatement,
 } from '../domain/statements.js';
+import { SALE_SOURCES_SCHEMA } from './sale-sources.projection.js';
 
 /** Reads of the ledger read model; table names resolve through the `rm_ledger` search_path entry. */
 type Executor = Pick<DataSource | EntityManager, 'query'>;
@@ -196,6 +197,7 @@ export async function readSellerStatement(
   sellerId: string,
   currency: string,
 ): Promise<SellerStatement> {
+  const sources = await saleSourcesOf(executor, sellerId);
   const sales: SaleLine[] = (
     await executor.query(
       `SELECT t.allocation_id, t.order_id, t.buyer_id, t.opened_at_position, t.status, t.price, t.commission,
@@ -216,6 +218,8 @@ export async function readSellerStatement(
     price: Number(row.price),
     commission: Number(row.commission),
     proceeds: Number(row.proceeds),
+    source: sources.get(row.allocation_id!)?.source ?? null,
+    subSource: sources.get(row.allocation_id!)?.subSource ?? null,
   }));
   const payouts: PayoutLine[] = (
     await executor.query(
@@ -235,6 +239,25 @@ export async function readSellerStatement(
     available: await balanceOf(executor, 'seller_available', sellerId, currency),
   };
   return sellerStatement(sellerId, currency, sales, payouts, balances);
+}
+
+/**
+ * The source and sub-source of the seller's sales of tagged leads, by allocation, from the sale-sources
+ * read model; none where that read model is not built (a process hosting the ledger alone).
+ */
+async function saleSourcesOf(
+  executor: Executor,
+  sellerId: string,
+): Promise<Map<string, { source: string; subSource: string | null }>> {
+  const [found] = await executor.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [
+    `${SALE_SOURCES_SCHEMA}.sale_source`,
+  ]);
+  if (!found?.present) return new Map();
+  const rows: { allocation_id: string; source: string; sub_source: string | null }[] = await executor.query(
+    `SELECT allocation_id, source, sub_source FROM ${SALE_SOURCES_SCHEMA}.sale_source WHERE seller_id = $1`,
+    [sellerId],
+  );
+  return new Map(rows.map((row) => [row.allocation_id, { source: row.source, subSource: row.sub_source }]));
 }
 
 export async function readBuyerStatement(

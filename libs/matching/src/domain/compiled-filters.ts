@@ -1,4 +1,4 @@
-import type { EventData, OrderAmended } from '#lx/contracts';
+import { sourceFilterKey, type EventData, type OrderAmended } from '#lx/contracts';
 
 type OrderFilters = EventData<typeof OrderAmended>['filters'];
 
@@ -29,6 +29,9 @@ export class CompiledFilters {
   readonly minSellerQuality: number;
   readonly sellersIncluded: ReadonlySet<string> | null;
   readonly sellersExcluded: ReadonlySet<string> | null;
+  /** The source entries as `sourceFilterKey`s (`seller|source|subSource`, `*` for an absent part). */
+  readonly sourcesIncluded: ReadonlySet<string> | null;
+  readonly sourcesExcluded: ReadonlySet<string> | null;
 
   constructor(filters: OrderFilters) {
     const set = (values: readonly string[] | undefined) => (values ? new Set<string>(values) : null);
@@ -53,5 +56,11 @@ export class CompiledFilters {
     this.minSellerQuality = filters.minSellerQuality ?? Number.NEGATIVE_INFINITY;
     this.sellersIncluded = set(filters.sellersIncluded);
     this.sellersExcluded = set(filters.sellersExcluded);
+    this.sourcesIncluded = filters.sourcesIncluded
+      ? new Set(filters.sourcesIncluded.map(sourceFilterKey))
+      : null;
+    this.sourcesExcluded = filters.sourcesExcluded
+      ? new Set(filters.sourcesExcluded.map(sourceFilterKey))
+      : null;
   }
 }

@@ -106,6 +106,9 @@ export interface LeadFacts {
   readonly interests: readonly string[];
   readonly stage: string;
   readonly sourceChannel: string;
+  /** The seller's own source tag and sub-source, when the seller gave them. */
+  readonly source: string | null;
+  readonly subSource: string | null;
 }
 
 export function leadFacts(a: LeadAttributes): LeadFacts {
@@ -124,6 +127,8 @@ export function leadFacts(a: LeadAttributes): LeadFacts {
     interests: a.interests,
     stage: a.stage,
     sourceChannel: a.sourceChannel,
+    source: a.source ?? null,
+    subSource: a.subSource ?? null,
   };
 }
 

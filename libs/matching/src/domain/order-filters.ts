@@ -74,7 +74,29 @@ export function filtersAccept(
   if (nowMs - lead.capturedAtMs > f.maxLeadAgeMs) return false;
   if (!holds(f.sellersIncluded, lead.sellerId)) return false;
   if (f.sellersExcluded !== null && f.sellersExcluded.has(lead.sellerId)) return false;
+  if (f.sourcesIncluded !== null && !fromSourceIn(f.sourcesIncluded, lead.sellerId, facts)) return false;
+  if (f.sourcesExcluded !== null && fromSourceIn(f.sourcesExcluded, lead.sellerId, facts)) return false;
   return true;
+}
+
+/**
+ * Whether one of the entries names the lead's source: an entry without a seller names that source
+ * of every seller, one without a sub-source every sub-source of it. A lead without a source is from
+ * none (docs/architecture.md §5).
+ */
+function fromSourceIn(
+  entries: ReadonlySet<string>,
+  sellerId: string,
+  facts: { source: string | null; subSource: string | null },
+): boolean {
+  const source = facts.source;
+  if (source === null) return false;
+  if (entries.has(`${sellerId}|${source}|*`) || entries.has(`*|${source}|*`)) return true;
+  const subSource = facts.subSource;
+  return (
+    subSource !== null &&
+    (entries.has(`${sellerId}|${source}|${subSource}`) || entries.has(`*|${source}|${subSource}`))
+  );
 }
 
 export function exclusivityCompatible(order: MarketOrder, lead: ListedLead): boolean {

@@ -61,6 +61,9 @@ function grown<T extends Float64Array | Int32Array | Uint8Array>(column: T, capa
   return next;
 }
 
+/** The interned attribute values each slot keeps in `values`. */
+const VALUES_PER_SLOT = 10;
+
 /**
  * Leads resting unsold, kept as columns over slots — typed arrays, with attribute values,
  * sellers and interest lists interned — instead of one object per lead: a market holds up to
@@ -96,7 +99,7 @@ export class RestingLeadIndex {
   private currencies = new Int32Array(0);
   private maxSales = new Int32Array(0);
   private salesMade = new Int32Array(0);
-  /** Interned values of gender, country, region, postal prefix, employment, marital status, stage, source channel. */
+  /** Interned values of gender, country, region, postal prefix, employment, marital status, stage, source channel, source, sub-source. */
   private values = new Int32Array(0);
   private interests = new Int32Array(0);
   /** Bits: 1 exclusive, 2 phone present, 4 phone verified, 8 e-mail present, 16 e-mail verified. */
@@ -128,7 +131,7 @@ export class RestingLeadIndex {
     this.currencies = grown(this.currencies, next);
     this.maxSales = grown(this.maxSales, next);
     this.salesMade = grown(this.salesMade, next);
-    this.values = grown(this.values, next * 8);
+    this.values = grown(this.values, next * VALUES_PER_SLOT);
     this.interests = grown(this.interests, next);
     this.flags = grown(this.flags, next);
     this.capacity = next;
@@ -157,7 +160,7 @@ export class RestingLeadIndex {
     this.currencies[slot] = strings.id(lead.currency);
     this.maxSales[slot] = lead.maxSales;
     this.salesMade[slot] = lead.salesMade;
-    const at = slot * 8;
+    const at = slot * VALUES_PER_SLOT;
     this.values[at] = strings.idOrNone(facts.gender);
     this.values[at + 1] = strings.id(facts.country);
     this.values[at + 2] = strings.idOrNone(facts.region);
@@ -166,6 +169,8 @@ export class RestingLeadIndex {
     this.values[at + 5] = strings.idOrNone(facts.maritalStatus);
     this.values[at + 6] = strings.id(facts.stage);
     this.values[at + 7] = strings.id(facts.sourceChannel);
+    this.values[at + 8] = strings.idOrNone(facts.source);
+    this.values[at + 9] = strings.idOrNone(facts.subSource);
     this.interests[slot] = this.interestLists.id(facts.interests);
     this.flags[slot] =
       (lead.exclusive ? 1 : 0) |
@@ -218,7 +223,7 @@ export class RestingLeadIndex {
   /** The facts of the lead in `slot`, as listed (a fresh object, interned values). */
   factsAt(slot: number): LeadFacts {
     const strings = this.strings;
-    const at = slot * 8;
+    const at = slot * VALUES_PER_SLOT;
     const flags = this.flags[slot]!;
     return {
       age: this.ages[slot]!,
@@ -235,6 +240,8 @@ export class RestingLeadIndex {
       interests: this.interestLists.list(this.interests[slot]!),
       stage: strings.value(this.values[at + 6]!),
       sourceChannel: strings.value(this.values[at + 7]!),
+      source: strings.valueOrNull(this.values[at + 8]!),
+      subSource: strings.valueOrNull(this.values[at + 9]!),
     };
   }
 

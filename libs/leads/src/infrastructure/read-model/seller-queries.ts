@@ -6,6 +6,7 @@ import type {
   SellerActivityRows,
   SellerReads,
 } from '../../application/seller-reads.port.js';
+import type { SourceTotals } from '../../domain/source-report.js';
 import { SELLER_READ_MODEL as RM } from './seller-read-model.projection.js';
 
 export type { BatchView, LeadRow, SellerActivityRows };
@@ -209,6 +210,44 @@ export class SellerQueries implements SellerReads {
       if ((error as { code?: string }).code !== '42P01') throw error;
       const parts = { completeness: 0, verification: 0, freshness: 0, sellerHistory: 0 };
       return { days: [], quality: { leads: 0, score: 0, parts } };
+    }
+  }
+
+  /** Leads, sales, accepted returns, conversions, quality and proceeds per source, sub-source and currency. */
+  async sourceTotals(sellerId: string): Promise<SourceTotals[]> {
+    try {
+      const { rows } = await this.pool.query<Record<string, string | null>>(
+        `WITH leads AS (
+           SELECT attributes->>'source' AS source, attributes->>'subSource' AS sub_source, currency,
+                  count(*) AS listed, sum(sales) AS sold, sum(returned) AS returned,
+                  sum(quality_score) AS quality_sum, sum(proceeds) AS proceeds
+             FROM ${RM}.seller_leads WHERE seller_id = $1 GROUP BY 1, 2, 3),
+         converted AS (
+           SELECT l.attributes->>'source' AS source, l.attributes->>'subSource' AS sub_source, l.currency,
+                  count(*) AS conversions
+             FROM ${RM}.seller_allocations a JOIN ${RM}.seller_leads l ON l.lead_id = a.lead_id
+            WHERE a.seller_id = $1 AND a.converted GROUP BY 1, 2, 3)
+         SELECT l.source, l.sub_source, l.currency, l.listed::text, l.sold::text, l.returned::text,
+                l.quality_sum::text, l.proceeds::text, coalesce(c.conversions, 0)::text AS conversions
+           FROM leads l LEFT JOIN converted c ON c.source IS NOT DISTINCT FROM l.source
+            AND c.sub_source IS NOT DISTINCT FROM l.sub_source AND c.currency = l.currency`,
+        [sellerId],
+      );
+      return rows.map((row) => ({
+        source: row.source ?? null,
+        subSource: row.sub_source ?? null,
+        currency: row.currency!,
+        listed: Number(row.listed),
+        sold: Number(row.sold),
+        returned: Number(row.returned),
+        conversions: Number(row.conversions),
+        qualitySum: Number(row.quality_sum),
+        proceeds: Number(row.proceeds),
+      }));
+    } catch (error) {
+      // Before the projection created its tables the seller has listed nothing.
+      if ((error as { code?: string }).code === '42P01') return [];
+      throw error;
     }
   }
 

@@ -449,6 +449,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Quality by source: leads bought, spend, returns, conversions and quality per seller’s source
+         * @description Money in minor units. costPerLead = spend / leadsBought, conversionRate = conversions / leadsBought (basis points and whole percent), costPerAcquisition = spend / conversions, each rounded half-even. returnRateBps = returnsAccepted / leadsBought. Sources are the sellers' own names: include or exclude them in an order with filters.sourcesIncluded / sourcesExcluded ({ sellerId, source, subSource }).
+         */
+        get: operations["ReportsController_sources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/returns": {
         parameters: {
             query?: never;
@@ -684,6 +704,10 @@ export type components = {
              *     ]
              */
             sourceChannels?: string[];
+            /** @description Never leads from these sources (entries as in sourcesIncluded, not overlapping them) */
+            sourcesExcluded?: components["schemas"]["SourceFilterDto"][];
+            /** @description Only leads from one of these sources of the sellers (a lead without a source is from none). An entry without sellerId names the source of every seller; without subSource every sub-source of it. */
+            sourcesIncluded?: components["schemas"]["SourceFilterDto"][];
             stages?: ("IQL" | "MQL" | "SQL")[];
         };
         OrderTermsRequest: {
@@ -822,6 +846,23 @@ export type components = {
              * @example 1440
              */
             overlapMinutes?: number;
+        };
+        SourceFilterDto: {
+            /**
+             * @description The seller whose source it is; absent: any seller
+             * @example seller-1
+             */
+            sellerId?: string;
+            /**
+             * @description The seller’s source tag
+             * @example google
+             */
+            source: string;
+            /**
+             * @description One sub-source of it; absent: all of them
+             * @example brand
+             */
+            subSource?: string;
         };
     };
     responses: {
@@ -1128,9 +1169,11 @@ export interface operations {
                                 maritalStatus?: "single" | "married" | "partnered" | "divorced" | "widowed";
                                 postalPrefix?: string;
                                 region?: string;
+                                source?: string;
                                 sourceChannel: string;
                                 /** @enum {string} */
                                 stage: "IQL" | "MQL" | "SQL";
+                                subSource?: string;
                                 vertical: string;
                             } | null;
                             converted: boolean;
@@ -1160,9 +1203,11 @@ export interface operations {
                                     maritalStatus?: "single" | "married" | "partnered" | "divorced" | "widowed";
                                     postalPrefix?: string;
                                     region?: string;
+                                    source?: string;
                                     sourceChannel: string;
                                     /** @enum {string} */
                                     stage: "IQL" | "MQL" | "SQL";
+                                    subSource?: string;
                                     vertical: string;
                                 } | null;
                                 consent: {
@@ -1425,6 +1470,16 @@ export interface operations {
                                     sellersExcluded?: string[];
                                     sellersIncluded?: string[];
                                     sourceChannels?: string[];
+                                    sourcesExcluded?: {
+                                        sellerId?: string;
+                                        source: string;
+                                        subSource?: string;
+                                    }[];
+                                    sourcesIncluded?: {
+                                        sellerId?: string;
+                                        source: string;
+                                        subSource?: string;
+                                    }[];
                                     stages?: ("IQL" | "MQL" | "SQL")[];
                                 };
                                 maxBid?: number;
@@ -1572,6 +1627,16 @@ export interface operations {
                                 sellersExcluded?: string[];
                                 sellersIncluded?: string[];
                                 sourceChannels?: string[];
+                                sourcesExcluded?: {
+                                    sellerId?: string;
+                                    source: string;
+                                    subSource?: string;
+                                }[];
+                                sourcesIncluded?: {
+                                    sellerId?: string;
+                                    source: string;
+                                    subSource?: string;
+                                }[];
                                 stages?: ("IQL" | "MQL" | "SQL")[];
                             };
                             maxBid?: number;
@@ -1720,6 +1785,16 @@ export interface operations {
                                 sellersExcluded?: string[];
                                 sellersIncluded?: string[];
                                 sourceChannels?: string[];
+                                sourcesExcluded?: {
+                                    sellerId?: string;
+                                    source: string;
+                                    subSource?: string;
+                                }[];
+                                sourcesIncluded?: {
+                                    sellerId?: string;
+                                    source: string;
+                                    subSource?: string;
+                                }[];
                                 stages?: ("IQL" | "MQL" | "SQL")[];
                             };
                             maxBid?: number;
@@ -1866,6 +1941,16 @@ export interface operations {
                                 sellersExcluded?: string[];
                                 sellersIncluded?: string[];
                                 sourceChannels?: string[];
+                                sourcesExcluded?: {
+                                    sellerId?: string;
+                                    source: string;
+                                    subSource?: string;
+                                }[];
+                                sourcesIncluded?: {
+                                    sellerId?: string;
+                                    source: string;
+                                    subSource?: string;
+                                }[];
                                 stages?: ("IQL" | "MQL" | "SQL")[];
                             };
                             maxBid?: number;
@@ -2015,6 +2100,16 @@ export interface operations {
                                 sellersExcluded?: string[];
                                 sellersIncluded?: string[];
                                 sourceChannels?: string[];
+                                sourcesExcluded?: {
+                                    sellerId?: string;
+                                    source: string;
+                                    subSource?: string;
+                                }[];
+                                sourcesIncluded?: {
+                                    sellerId?: string;
+                                    source: string;
+                                    subSource?: string;
+                                }[];
                                 stages?: ("IQL" | "MQL" | "SQL")[];
                             };
                             maxBid?: number;
@@ -2164,6 +2259,16 @@ export interface operations {
                                 sellersExcluded?: string[];
                                 sellersIncluded?: string[];
                                 sourceChannels?: string[];
+                                sourcesExcluded?: {
+                                    sellerId?: string;
+                                    source: string;
+                                    subSource?: string;
+                                }[];
+                                sourcesIncluded?: {
+                                    sellerId?: string;
+                                    source: string;
+                                    subSource?: string;
+                                }[];
                                 stages?: ("IQL" | "MQL" | "SQL")[];
                             };
                             maxBid?: number;
@@ -2317,6 +2422,16 @@ export interface operations {
                                 sellersExcluded?: string[];
                                 sellersIncluded?: string[];
                                 sourceChannels?: string[];
+                                sourcesExcluded?: {
+                                    sellerId?: string;
+                                    source: string;
+                                    subSource?: string;
+                                }[];
+                                sourcesIncluded?: {
+                                    sellerId?: string;
+                                    source: string;
+                                    subSource?: string;
+                                }[];
                                 stages?: ("IQL" | "MQL" | "SQL")[];
                             };
                             maxBid?: number;
@@ -2505,9 +2620,11 @@ export interface operations {
                                 maritalStatus?: "single" | "married" | "partnered" | "divorced" | "widowed";
                                 postalPrefix?: string;
                                 region?: string;
+                                source?: string;
                                 sourceChannel: string;
                                 /** @enum {string} */
                                 stage: "IQL" | "MQL" | "SQL";
+                                subSource?: string;
                                 vertical: string;
                             } | null;
                             converted: boolean;
@@ -2585,9 +2702,11 @@ export interface operations {
                             maritalStatus?: "single" | "married" | "partnered" | "divorced" | "widowed";
                             postalPrefix?: string;
                             region?: string;
+                            source?: string;
                             sourceChannel: string;
                             /** @enum {string} */
                             stage: "IQL" | "MQL" | "SQL";
+                            subSource?: string;
                             vertical: string;
                         } | null;
                         converted: boolean;
@@ -2617,9 +2736,11 @@ export interface operations {
                                 maritalStatus?: "single" | "married" | "partnered" | "divorced" | "widowed";
                                 postalPrefix?: string;
                                 region?: string;
+                                source?: string;
                                 sourceChannel: string;
                                 /** @enum {string} */
                                 stage: "IQL" | "MQL" | "SQL";
+                                subSource?: string;
                                 vertical: string;
                             } | null;
                             consent: {
@@ -2913,6 +3034,83 @@ export interface operations {
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    ReportsController_sources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description My purchases per seller, source and sub-source */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description One entry per seller, source and currency */
+                        items: {
+                            /** @description Average quality score (0–100, one decimal) of the leads bought */
+                            averageQuality: number | null;
+                            conversionRateBps: number | null;
+                            conversionRatePercent: number | null;
+                            conversions: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            conversionValue: number;
+                            costPerAcquisition: number | null;
+                            /** @description Average price per lead, minor units; null before the first lead */
+                            costPerLead: number | null;
+                            currency: string;
+                            leadsBought: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            netSpend: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            refunded: number;
+                            /** @description returnsAccepted / leadsBought in basis points, rounded half-even; null before a purchase */
+                            returnRateBps: number | null;
+                            returnsAccepted: number;
+                            returnsRequested: number;
+                            sellerId: string;
+                            /** @description The seller’s source tag; null: its leads without one */
+                            source: string | null;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            spend: number;
+                            /** @description The same figures per sub-source; they sum to the source’s */
+                            subSources: {
+                                /** @description Average quality score (0–100, one decimal) of the leads bought */
+                                averageQuality: number | null;
+                                conversionRateBps: number | null;
+                                conversionRatePercent: number | null;
+                                conversions: number;
+                                /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                                conversionValue: number;
+                                costPerAcquisition: number | null;
+                                /** @description Average price per lead, minor units; null before the first lead */
+                                costPerLead: number | null;
+                                leadsBought: number;
+                                /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                                netSpend: number;
+                                /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                                refunded: number;
+                                /** @description returnsAccepted / leadsBought in basis points, rounded half-even; null before a purchase */
+                                returnRateBps: number | null;
+                                returnsAccepted: number;
+                                returnsRequested: number;
+                                /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                                spend: number;
+                                subSource: string | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
             429: components["responses"]["Problem429"];
         };
     };

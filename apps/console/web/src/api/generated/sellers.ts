@@ -212,6 +212,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leads listed, sold, returned (and the return rate), conversions, average quality score and proceeds per source and sub-source
+         * @description Sources are the tags of the upload’s source and sub_source columns. Rates in basis points, rounded half-even; money in minor units.
+         */
+        get: operations["SellerSourceReportController_sources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/returns": {
         parameters: {
             query?: never;
@@ -873,9 +893,11 @@ export interface operations {
                                 maritalStatus?: "single" | "married" | "partnered" | "divorced" | "widowed";
                                 postalPrefix?: string;
                                 region?: string;
+                                source?: string;
                                 sourceChannel: string;
                                 /** @enum {string} */
                                 stage: "IQL" | "MQL" | "SQL";
+                                subSource?: string;
                                 vertical: string;
                             };
                             /** Format: uuid */
@@ -978,9 +1000,11 @@ export interface operations {
                             maritalStatus?: "single" | "married" | "partnered" | "divorced" | "widowed";
                             postalPrefix?: string;
                             region?: string;
+                            source?: string;
                             sourceChannel: string;
                             /** @enum {string} */
                             stage: "IQL" | "MQL" | "SQL";
+                            subSource?: string;
                             vertical: string;
                         };
                         /** Format: uuid */
@@ -1182,6 +1206,73 @@ export interface operations {
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    SellerSourceReportController_sources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description My leads’ figures per source and sub-source */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description One entry per source and currency, in tag order, leads without a source last */
+                        items: {
+                            /** @description Average quality score (0–100, one decimal) of the listed leads */
+                            averageQuality: number | null;
+                            /** @description conversions / sold in basis points; null before a sale */
+                            conversionRateBps: number | null;
+                            /** @description Sales the buyers reported converted */
+                            conversions: number;
+                            currency: string;
+                            /** @description Leads listed */
+                            listed: number;
+                            /** @description Proceeds of the sales, net of accepted returns, minor units */
+                            proceeds: number;
+                            /** @description Returns accepted against those sales */
+                            returned: number;
+                            /** @description returned / sold in basis points, rounded half-even; null before a sale */
+                            returnRateBps: number | null;
+                            /** @description Sales made (a shared lead counts once per buyer) */
+                            sold: number;
+                            /** @description The seller’s source tag; null: leads listed without one */
+                            source: string | null;
+                            /** @description The same figures per sub-source; they sum to the source’s */
+                            subSources: {
+                                /** @description Average quality score (0–100, one decimal) of the listed leads */
+                                averageQuality: number | null;
+                                /** @description conversions / sold in basis points; null before a sale */
+                                conversionRateBps: number | null;
+                                /** @description Sales the buyers reported converted */
+                                conversions: number;
+                                /** @description Leads listed */
+                                listed: number;
+                                /** @description Proceeds of the sales, net of accepted returns, minor units */
+                                proceeds: number;
+                                /** @description Returns accepted against those sales */
+                                returned: number;
+                                /** @description returned / sold in basis points, rounded half-even; null before a sale */
+                                returnRateBps: number | null;
+                                /** @description Sales made (a shared lead counts once per buyer) */
+                                sold: number;
+                                /** @description null: the source’s leads without a sub-source */
+                                subSource: string | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
             429: components["responses"]["Problem429"];
         };
     };

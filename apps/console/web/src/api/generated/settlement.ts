@@ -2399,6 +2399,30 @@ export interface operations {
                                 /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
                                 pending: number;
                             };
+                            /** @description The sales per source and sub-source, in tag order, untagged last; they sum to sold and returned */
+                            bySource: {
+                                /** @description Commission on the sales that stood */
+                                commission: number;
+                                /** @description Proceeds of the sales that stood */
+                                netProceeds: number;
+                                returned: {
+                                    count: number;
+                                    /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                                    gross: number;
+                                    /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                                    proceedsDebited: number;
+                                };
+                                sold: {
+                                    count: number;
+                                    /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                                    gross: number;
+                                    /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                                    proceeds: number;
+                                };
+                                /** @description null: the sales of leads without a source */
+                                source: string | null;
+                                subSource: string | null;
+                            }[];
                             /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
                             commission: number;
                             currency: string;
@@ -2439,8 +2463,11 @@ export interface operations {
                                 proceeds: number;
                                 /** @description When the lead was allocated (ISO 8601 instant, UTC) */
                                 soldAt: string;
+                                /** @description The seller’s source tag of the lead sold; null: none */
+                                source: string | null;
                                 /** @enum {string} */
                                 status: "pending" | "posted" | "voided";
+                                subSource: string | null;
                             } & {
                                 [key: string]: unknown;
                             })[];

@@ -102,6 +102,15 @@ export const seller = {
     conversionRate: 'Conversion rate',
     chart: 'Sales and returns by day (last 30 days, UTC)',
     chartSummary: 'Last 30 days: {{sold}} sold, {{returned}} returned, {{listed}} listed.',
+    sources: {
+      title: 'By source',
+      caption: 'Your leads per source and sub-source (the source and sub_source columns of your uploads)',
+      source: 'Source',
+      untagged: '(no source)',
+      conversions: 'Converted',
+      proceeds: 'Proceeds',
+      empty: 'No leads listed yet.',
+    },
   },
   upload: {
     title: 'Upload leads',

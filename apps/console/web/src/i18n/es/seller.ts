@@ -111,6 +111,15 @@ export const seller: MessagesOf<typeof english> = {
     conversionRate: 'Tasa de conversión',
     chart: 'Ventas y devoluciones por día (últimos 30 días, UTC)',
     chartSummary: 'Últimos 30 días: {{sold}} vendidos, {{returned}} devueltos, {{listed}} publicados.',
+    sources: {
+      title: 'Por origen',
+      caption: 'Sus leads por origen y suborigen (columnas source y sub_source de sus cargas)',
+      source: 'Origen',
+      untagged: '(sin origen)',
+      conversions: 'Convertidos',
+      proceeds: 'Ingresos',
+      empty: 'Aún no hay leads publicados.',
+    },
   },
   upload: {
     title: 'Subir leads',

@@ -107,6 +107,15 @@ export const seller: MessagesOf<typeof english> = {
     conversionRate: 'Доля конверсий',
     chart: 'Продажи и возвраты по дням (последние 30 дней, UTC)',
     chartSummary: 'За 30 дней: продано {{sold}}, возвращено {{returned}}, выставлено {{listed}}.',
+    sources: {
+      title: 'По источникам',
+      caption: 'Ваши лиды по источникам и подысточникам (столбцы source и sub_source загрузок)',
+      source: 'Источник',
+      untagged: '(без источника)',
+      conversions: 'Конверсии',
+      proceeds: 'Выручка',
+      empty: 'Лидов пока нет.',
+    },
   },
   upload: {
     title: 'Загрузка лидов',

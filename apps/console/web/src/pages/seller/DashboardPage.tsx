@@ -10,6 +10,7 @@ import { formatDay, formatNumber, formatPercent } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { Figure, useSellerStatement } from './shared';
 import { PageTitle, SectionCard } from '../../components/Headings';
+import { SourcesCard } from './SourcesCard';
 
 const PARTS = ['completeness', 'verification', 'freshness', 'sellerHistory'] as const;
 
@@ -160,6 +161,7 @@ export default function DashboardPage() {
           </Stack>
         )}
       </QueryState>
+      <SourcesCard />
     </Stack>
   );
 }
