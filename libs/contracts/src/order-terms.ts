@@ -48,6 +48,8 @@ export const OrderFilters = z
     minSellerQuality: Percent.optional(),
     sellersIncluded: NonEmptySet(EntityId).optional(),
     sellersExcluded: NonEmptySet(EntityId).optional(),
+    /** Only leads of batches whose authenticity sample passed (docs/architecture.md §4.1). */
+    requireSampleVerified: z.boolean().optional(),
   })
   .superRefine((filters, context) => {
     if (filters.ageMin !== undefined && filters.ageMax !== undefined && filters.ageMin > filters.ageMax)

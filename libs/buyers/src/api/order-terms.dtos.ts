@@ -177,6 +177,14 @@ export class OrderFiltersDto {
   @apply(...setOf())
   @Matches(ENTITY_ID_PATTERN, { each: true, message: 'sellersExcluded must hold participant ids' })
   sellersExcluded?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      "Only leads of batches whose authenticity sample passed: the exchange checked a sample of the batch's contacts and the failures stayed under the market's threshold",
+  })
+  @IsOptional()
+  @IsBoolean()
+  requireSampleVerified?: boolean;
 }
 
 export class BidModifierDto {

@@ -29,6 +29,7 @@ export class CompiledFilters {
   readonly minSellerQuality: number;
   readonly sellersIncluded: ReadonlySet<string> | null;
   readonly sellersExcluded: ReadonlySet<string> | null;
+  readonly requireSampleVerified: boolean;
 
   constructor(filters: OrderFilters) {
     const set = (values: readonly string[] | undefined) => (values ? new Set<string>(values) : null);
@@ -53,5 +54,6 @@ export class CompiledFilters {
     this.minSellerQuality = filters.minSellerQuality ?? Number.NEGATIVE_INFINITY;
     this.sellersIncluded = set(filters.sellersIncluded);
     this.sellersExcluded = set(filters.sellersExcluded);
+    this.requireSampleVerified = filters.requireSampleVerified === true;
   }
 }

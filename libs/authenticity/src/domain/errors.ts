@@ -1,0 +1,35 @@
+import { DomainError } from '#lx/event-sourcing';
+
+export class AuthenticityTaskNotFound extends DomainError {
+  readonly code = 'authenticity-task-not-found';
+  constructor(batchId: string, leadId: string) {
+    super(`No authenticity check of lead ${leadId} in batch ${batchId}`, { batchId, leadId });
+  }
+}
+
+export class AuthenticityCheckAlreadyAnswered extends DomainError {
+  readonly code = 'authenticity-check-answered';
+  constructor(leadId: string, outcome: string) {
+    super(`The check of lead ${leadId} was already answered (${outcome}); an answer is final`, {
+      leadId,
+      outcome,
+    });
+  }
+}
+
+export class AuthenticitySampleNotFound extends DomainError {
+  readonly code = 'authenticity-sample-not-found';
+  constructor(batchId: string) {
+    super(`Batch ${batchId} has no authenticity sample`, { batchId });
+  }
+}
+
+export class AuthenticityNotHeld extends DomainError {
+  readonly code = 'authenticity-not-held';
+  constructor(batchId: string, status: string) {
+    super(`Batch ${batchId} is not held (its sample is ${status}); only a held batch is decided`, {
+      batchId,
+      status,
+    });
+  }
+}
