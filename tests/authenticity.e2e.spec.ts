@@ -75,10 +75,12 @@ describe('authenticity: sampling, the staff task queue, holds and sample-verifie
 
   beforeAll(async () => {
     exchange = await startExchange('authenticity', { LX_RATE_LIMIT_PER_MINUTE: '100000' });
-    seller = await register(exchange, 'seller', 'Vera Leads');
-    buyer = await register(exchange, 'buyer', 'Careful Optics');
-    auditor = await register(exchange, 'auditor', 'Audit & Co');
-    operator = await register(exchange, 'operator', 'Verification Desk');
+    [seller, buyer, auditor, operator] = await Promise.all([
+      register(exchange, 'seller', 'Vera Leads'),
+      register(exchange, 'buyer', 'Careful Optics'),
+      register(exchange, 'auditor', 'Audit & Co'),
+      register(exchange, 'operator', 'Verification Desk'),
+    ]);
     // 10 % of a batch of 10 is one lead: the minimum of 3 sets the size; one failure in 3 holds it.
     await openMarket(exchange, 'eyewear', {
       currency: 'RUB',
@@ -87,9 +89,11 @@ describe('authenticity: sampling, the staff task queue, holds and sample-verifie
       authenticityHoldPercent: 20,
     });
     await confirmDeposit(exchange, buyer, 5_000_000, 'auth-deposit-1');
-    batches.held = await listBatch('authenticity-held');
-    batches.passed = await listBatch('authenticity-passed');
-    batches.open = await listBatch('authenticity-open');
+    [batches.held, batches.passed, batches.open] = await Promise.all([
+      listBatch('authenticity-held'),
+      listBatch('authenticity-passed'),
+      listBatch('authenticity-open'),
+    ]);
   });
   afterAll(async () => exchange?.stop());
 
