@@ -672,6 +672,8 @@ export type components = {
             regions?: string[];
             /** @description Contact fields the lead must have */
             requiredContacts?: ("phone" | "email")[];
+            /** @description Only leads of batches whose authenticity sample passed: the exchange checked a sample of the batch's contacts and the failures stayed under the market's threshold */
+            requireSampleVerified?: boolean;
             /** @description The required contacts must also be verified (needs requiredContacts) */
             requireVerified?: boolean;
             /** @description Never these sellers */
@@ -1128,9 +1130,11 @@ export interface operations {
                                 maritalStatus?: "single" | "married" | "partnered" | "divorced" | "widowed";
                                 postalPrefix?: string;
                                 region?: string;
+                                source?: string;
                                 sourceChannel: string;
                                 /** @enum {string} */
                                 stage: "IQL" | "MQL" | "SQL";
+                                subSource?: string;
                                 vertical: string;
                             } | null;
                             converted: boolean;
@@ -1160,9 +1164,11 @@ export interface operations {
                                     maritalStatus?: "single" | "married" | "partnered" | "divorced" | "widowed";
                                     postalPrefix?: string;
                                     region?: string;
+                                    source?: string;
                                     sourceChannel: string;
                                     /** @enum {string} */
                                     stage: "IQL" | "MQL" | "SQL";
+                                    subSource?: string;
                                     vertical: string;
                                 } | null;
                                 consent: {
@@ -1421,6 +1427,7 @@ export interface operations {
                                     postalPrefixes?: string[];
                                     regions?: string[];
                                     requiredContacts?: ("phone" | "email")[];
+                                    requireSampleVerified?: boolean;
                                     requireVerified?: boolean;
                                     sellersExcluded?: string[];
                                     sellersIncluded?: string[];
@@ -1568,6 +1575,7 @@ export interface operations {
                                 postalPrefixes?: string[];
                                 regions?: string[];
                                 requiredContacts?: ("phone" | "email")[];
+                                requireSampleVerified?: boolean;
                                 requireVerified?: boolean;
                                 sellersExcluded?: string[];
                                 sellersIncluded?: string[];
@@ -1716,6 +1724,7 @@ export interface operations {
                                 postalPrefixes?: string[];
                                 regions?: string[];
                                 requiredContacts?: ("phone" | "email")[];
+                                requireSampleVerified?: boolean;
                                 requireVerified?: boolean;
                                 sellersExcluded?: string[];
                                 sellersIncluded?: string[];
@@ -1862,6 +1871,7 @@ export interface operations {
                                 postalPrefixes?: string[];
                                 regions?: string[];
                                 requiredContacts?: ("phone" | "email")[];
+                                requireSampleVerified?: boolean;
                                 requireVerified?: boolean;
                                 sellersExcluded?: string[];
                                 sellersIncluded?: string[];
@@ -2011,6 +2021,7 @@ export interface operations {
                                 postalPrefixes?: string[];
                                 regions?: string[];
                                 requiredContacts?: ("phone" | "email")[];
+                                requireSampleVerified?: boolean;
                                 requireVerified?: boolean;
                                 sellersExcluded?: string[];
                                 sellersIncluded?: string[];
@@ -2160,6 +2171,7 @@ export interface operations {
                                 postalPrefixes?: string[];
                                 regions?: string[];
                                 requiredContacts?: ("phone" | "email")[];
+                                requireSampleVerified?: boolean;
                                 requireVerified?: boolean;
                                 sellersExcluded?: string[];
                                 sellersIncluded?: string[];
@@ -2313,6 +2325,7 @@ export interface operations {
                                 postalPrefixes?: string[];
                                 regions?: string[];
                                 requiredContacts?: ("phone" | "email")[];
+                                requireSampleVerified?: boolean;
                                 requireVerified?: boolean;
                                 sellersExcluded?: string[];
                                 sellersIncluded?: string[];
@@ -2505,9 +2518,11 @@ export interface operations {
                                 maritalStatus?: "single" | "married" | "partnered" | "divorced" | "widowed";
                                 postalPrefix?: string;
                                 region?: string;
+                                source?: string;
                                 sourceChannel: string;
                                 /** @enum {string} */
                                 stage: "IQL" | "MQL" | "SQL";
+                                subSource?: string;
                                 vertical: string;
                             } | null;
                             converted: boolean;
@@ -2585,9 +2600,11 @@ export interface operations {
                             maritalStatus?: "single" | "married" | "partnered" | "divorced" | "widowed";
                             postalPrefix?: string;
                             region?: string;
+                            source?: string;
                             sourceChannel: string;
                             /** @enum {string} */
                             stage: "IQL" | "MQL" | "SQL";
+                            subSource?: string;
                             vertical: string;
                         } | null;
                         converted: boolean;
@@ -2617,9 +2634,11 @@ export interface operations {
                                 maritalStatus?: "single" | "married" | "partnered" | "divorced" | "widowed";
                                 postalPrefix?: string;
                                 region?: string;
+                                source?: string;
                                 sourceChannel: string;
                                 /** @enum {string} */
                                 stage: "IQL" | "MQL" | "SQL";
+                                subSource?: string;
                                 vertical: string;
                             } | null;
                             consent: {

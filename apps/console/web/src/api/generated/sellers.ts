@@ -873,9 +873,11 @@ export interface operations {
                                 maritalStatus?: "single" | "married" | "partnered" | "divorced" | "widowed";
                                 postalPrefix?: string;
                                 region?: string;
+                                source?: string;
                                 sourceChannel: string;
                                 /** @enum {string} */
                                 stage: "IQL" | "MQL" | "SQL";
+                                subSource?: string;
                                 vertical: string;
                             };
                             /** Format: uuid */
@@ -978,9 +980,11 @@ export interface operations {
                             maritalStatus?: "single" | "married" | "partnered" | "divorced" | "widowed";
                             postalPrefix?: string;
                             region?: string;
+                            source?: string;
                             sourceChannel: string;
                             /** @enum {string} */
                             stage: "IQL" | "MQL" | "SQL";
+                            subSource?: string;
                             vertical: string;
                         };
                         /** Format: uuid */
@@ -1373,6 +1377,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Authenticity checks of its leads that the person confirmed */
+                        checksConfirmed?: number;
+                        /** @description Authenticity checks answered unreachable or denied */
+                        checksFailed?: number;
                         conversionRatePercent: number;
                         conversions: number;
                         returned: number;
