@@ -100,7 +100,7 @@ const everyDomainError: [DomainError, number][] = [
   [new ReturnDecisionExistsError('a', 'accepted'), 409],
   [new ReturnNotEscalatedError('a'), 422],
   [new AllocationNotFoundError('refused'), 404],
-  [new AuthenticityTaskNotFound('b', 'l'), 404],
+  [new AuthenticityTaskNotFound('l', 'b'), 404],
   [new AuthenticityCheckAlreadyAnswered('l', 'confirmed'), 409],
   [new AuthenticitySampleNotFound('b'), 404],
   [new AuthenticityNotHeld('b', 'passed'), 409],

@@ -53,7 +53,7 @@ export class AnswerAuthenticityCheckHandler implements ICommandHandler<AnswerAut
     answeredBy,
   }: AnswerAuthenticityCheck): Promise<AuthenticityEvents> {
     const task = await this.reads.task(leadId);
-    if (!task) throw new AuthenticityTaskNotFound('(none)', leadId);
+    if (!task) throw new AuthenticityTaskNotFound(leadId);
     const sealed = await this.contacts.sealEvidence(leadId, evidence);
     const { events } = await this.repository.handle(
       authenticityStream(task.batchId),

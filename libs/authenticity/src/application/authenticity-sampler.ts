@@ -1,4 +1,4 @@
-import { AUTHENTICITY_DEFAULTS, type EventData, type LeadBatchVerified } from '#lx/contracts';
+import type { EventData, LeadBatchVerified } from '#lx/contracts';
 import type { AggregateRepository } from '#lx/event-sourcing';
 import type { RecordedEvent } from '#lx/event-store';
 import { authenticitySampleDecider } from '../domain/authenticity-sample.decider.js';
@@ -52,7 +52,7 @@ export class AuthenticitySampler {
           population: leads.length,
           samplePercent: settings.samplePercent,
           sampleMin: settings.sampleMin,
-          holdThresholdPercent: settings.holdPercent ?? AUTHENTICITY_DEFAULTS.authenticityHoldPercent,
+          holdThresholdPercent: settings.holdPercent,
           leadIds,
         },
       },

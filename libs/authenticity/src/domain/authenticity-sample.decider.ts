@@ -126,7 +126,7 @@ function answerCheck(
 ): AuthenticityEvent[] {
   const drawn = state.drawn;
   if (!drawn || !drawn.leadIds.includes(answer.leadId))
-    throw new AuthenticityTaskNotFound(answer.batchId, answer.leadId);
+    throw new AuthenticityTaskNotFound(answer.leadId, answer.batchId);
   const previous = state.answers[answer.leadId];
   if (previous !== undefined) throw new AuthenticityCheckAlreadyAnswered(answer.leadId, previous);
   const { batchId, sellerId, vertical, holdThresholdPercent } = drawn;

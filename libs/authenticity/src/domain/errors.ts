@@ -2,8 +2,13 @@ import { DomainError } from '#lx/event-sourcing';
 
 export class AuthenticityTaskNotFound extends DomainError {
   readonly code = 'authenticity-task-not-found';
-  constructor(batchId: string, leadId: string) {
-    super(`No authenticity check of lead ${leadId} in batch ${batchId}`, { batchId, leadId });
+  constructor(leadId: string, batchId?: string) {
+    super(
+      batchId === undefined
+        ? `Lead ${leadId} has no authenticity check`
+        : `Lead ${leadId} was not drawn in the authenticity sample of batch ${batchId}`,
+      batchId === undefined ? { leadId } : { leadId, batchId },
+    );
   }
 }
 

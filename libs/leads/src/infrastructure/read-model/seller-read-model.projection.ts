@@ -63,6 +63,14 @@ const byHandlers: Projection = projectionWithHandlers<CatalogueEvents>({
         [d.leadId, d.sellerId, d.batchId, d.outcome],
       );
     },
+    // An operator withdrew a batch its authenticity sample held: its unsold leads never sell.
+    async AuthenticityHoldDecided(event, manager) {
+      if (event.data.decision !== 'withdrawn') return;
+      await manager.query(
+        `UPDATE seller_leads SET status = 'withdrawn' WHERE batch_id = $1 AND status = 'listed'`,
+        [event.data.batchId],
+      );
+    },
     async LeadBatchSubmitted(event, manager) {
       const d = event.data;
       await manager.query(
