@@ -41,7 +41,7 @@ export class AuthenticityModule {
         {
           provide: LeadContacts,
           useFactory: (store: EventStore) =>
-            VaultLeadContacts.connect(store, options.vault.databaseUrl, options.vault.masterKeys),
+            new VaultLeadContacts(store, options.vault.databaseUrl, options.vault.masterKeys),
           inject: [EVENT_STORE],
         },
         AuthenticitySamplerHost,

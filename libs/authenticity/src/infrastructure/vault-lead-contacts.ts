@@ -10,19 +10,26 @@ const text = (value: unknown): string | null =>
 /**
  * The vault adapter of the authenticity checks: reads each lead's own stream (an erasure is
  * honoured at once) and opens its personal data; seals evidence under the lead's key (a lead's key
- * id is its lead id).
+ * id is its lead id). The vault's pool is opened at the first use, not at the app's start.
  */
 @Injectable()
 export class VaultLeadContacts extends LeadContacts implements OnApplicationShutdown {
-  private constructor(
+  private connecting: Promise<ConnectedVault> | null = null;
+
+  constructor(
     private readonly store: EventStore,
-    private readonly connected: ConnectedVault,
+    private readonly databaseUrl: string,
+    private readonly masterKeys: VaultMasterKeys,
   ) {
     super();
   }
 
-  static async connect(store: EventStore, databaseUrl: string, masterKeys: VaultMasterKeys) {
-    return new VaultLeadContacts(store, await connectVault(databaseUrl, masterKeys));
+  private vault() {
+    this.connecting ??= connectVault(this.databaseUrl, this.masterKeys).catch((error: unknown) => {
+      this.connecting = null;
+      throw error;
+    });
+    return this.connecting.then((connected) => connected.vault);
   }
 
   async contactsOf(leadIds: readonly string[]): Promise<Map<string, LeadContact>> {
@@ -36,7 +43,7 @@ export class VaultLeadContacts extends LeadContacts implements OnApplicationShut
           return found.set(leadId, { status: 'unavailable', ...none });
         if (events.some((event) => isEvent(LeadErased, event)))
           return found.set(leadId, { status: 'erased', ...none });
-        const data = await this.connected.vault.open<Record<string, unknown>>(listed.data.personalData);
+        const data = await (await this.vault()).open<Record<string, unknown>>(listed.data.personalData);
         if (!data) return found.set(leadId, { status: 'erased', ...none });
         const name = [text(data.firstName), text(data.lastName)].filter(Boolean).join(' ');
         return found.set(leadId, {
@@ -50,11 +57,12 @@ export class VaultLeadContacts extends LeadContacts implements OnApplicationShut
     return found;
   }
 
-  sealEvidence(leadId: string, evidence: string): Promise<SealedText> {
-    return this.connected.vault.sealUnder(leadId, evidence);
+  async sealEvidence(leadId: string, evidence: string): Promise<SealedText> {
+    return (await this.vault()).sealUnder(leadId, evidence);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.connected.close();
+    const connected = await this.connecting?.catch(() => null);
+    await connected?.close();
   }
 }
