@@ -3,7 +3,7 @@ import type { Actor, DemoClient } from './exchange-client.js';
 import { heading, line, money, table } from './print.js';
 
 /*
- * Quality by source in the demo (docs/architecture.md §4.1): the Russian seller tags its leads with
+ * Quality by source in the demo (docs/architecture.md §4.2): the Russian seller tags its leads with
  * its own campaigns and affiliates, and at the end both sides read their reports by source.
  */
 

@@ -4,6 +4,7 @@ import { vaultMasterKeysOf } from '#lx/vault';
 import { PlatformModule } from '#lx/platform';
 import { AccessModule } from '#lx/access';
 import { MatchingModule } from '#lx/matching';
+import { AuthenticityModule, authenticityProjection } from '#lx/authenticity';
 import { AuditModule, auditIndexProjection } from '#lx/audit';
 import { LedgerModule, ledgerProjection, saleSourcesProjection } from '#lx/ledger';
 import {
@@ -30,6 +31,7 @@ export class SettlementAppModule {
             returnFactsProjection,
             pendingSettlementsProjection,
             sellerHistoryProjection,
+            authenticityProjection,
           ],
         }),
         AccessModule.forRoot({
@@ -45,6 +47,10 @@ export class SettlementAppModule {
           { databaseUrl: vaultDatabaseUrl(config), masterKeys: vaultMasterKeysOf(config) },
         ),
         MatchingModule.forRoot(config),
+        AuthenticityModule.forRoot({
+          runWorkers: config.LX_SETTLEMENT_WORKERS,
+          vault: { databaseUrl: vaultDatabaseUrl(config), masterKeys: vaultMasterKeysOf(config) },
+        }),
         LedgerModule.forRoot(settlementWork(config)),
         ReturnsModule.forRoot({
           ...settlementWork(config),

@@ -1,5 +1,6 @@
 import type { EventTypeRegistry } from '#lx/event-store';
 import type { AnyEventDefinition } from './define-event.js';
+import { authenticityEvents } from './events/authenticity.js';
 import { batchEvents } from './events/batches.js';
 import { buyerEvents } from './events/buyers.js';
 import { conversionEvents } from './events/conversions.js';
@@ -45,6 +46,7 @@ export const allEvents = [
   ...returnEvents,
   ...settlementEvents,
   ...conversionEvents,
+  ...authenticityEvents,
 ] as const;
 
 /** The union of every type name, so a switch over event types can be checked for exhaustiveness. */

@@ -308,6 +308,13 @@ describe('eventCatalogue', () => {
       settlement: ['SettlementFinalized'],
       payout: ['PayoutIssued'],
       conversion: ['ConversionReported'],
+      authenticity: [
+        'AuthenticitySampleDrawn',
+        'AuthenticityCheckAnswered',
+        'AuthenticitySampleHeld',
+        'AuthenticityHoldDecided',
+        'AuthenticitySamplePassed',
+      ],
     };
     const expected = Object.entries(streams).flatMap(([category, types]) =>
       types.map((type) => [type, [category]] as const),

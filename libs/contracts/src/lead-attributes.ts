@@ -31,10 +31,9 @@ export const POSTAL_PREFIX_PATTERN = /^[A-Z0-9]{1,10}$/;
 export const PostalPrefix = z.string().regex(POSTAL_PREFIX_PATTERN, 'expected an upper-case postal prefix');
 
 export const SourceChannel = Slug;
-export const Interest = Slug;
-
 /** The seller's own campaign or affiliate that produced the lead, and a finer split of it. */
 export const LeadSource = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a source tag');
+export const Interest = Slug;
 
 const ContactStatus = z
   .strictObject({ present: z.boolean(), verified: z.boolean() })
@@ -54,7 +53,7 @@ export const LeadAttributes = z.strictObject({
   interests: SetOf(Interest, 50),
   stage: LeadStage,
   sourceChannel: SourceChannel,
-  capturedAt: Instant,
   source: LeadSource.optional(),
   subSource: LeadSource.optional(),
+  capturedAt: Instant,
 });

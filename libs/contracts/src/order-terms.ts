@@ -81,6 +81,8 @@ export const OrderFilters = z
     sourcesIncluded: SourceFilters.optional(),
     /** Never leads from these sources. */
     sourcesExcluded: SourceFilters.optional(),
+    /** Only leads of batches whose authenticity sample passed (docs/architecture.md §4.1). */
+    requireSampleVerified: z.boolean().optional(),
   })
   .superRefine((filters, context) => {
     if (filters.ageMin !== undefined && filters.ageMax !== undefined && filters.ageMin > filters.ageMax)

@@ -60,6 +60,12 @@ export const ERROR_STATUS_BY_CODE: Readonly<Record<string, number>> = {
 
   // audit (AllocationNotFoundError)
   'allocation-not-found': 404,
+
+  // authenticity (docs/architecture.md §4.1)
+  'authenticity-task-not-found': 404,
+  'authenticity-check-answered': 409,
+  'authenticity-sample-not-found': 404,
+  'authenticity-not-held': 409,
 };
 
 /** The status of a refusal with this code, or undefined when the code is not a known refusal. */

@@ -4,6 +4,12 @@ import type { DomainError } from '#lx/event-sourcing';
 import { DuplicateEventIdError, EventTooLargeError, WrongExpectedVersionError } from '#lx/event-store';
 import { ParticipantError } from '../../access/src/domain/participant-errors.js';
 import { AllocationNotFoundError } from '../../audit/src/application/dispute-report.js';
+import {
+  AuthenticityCheckAlreadyAnswered,
+  AuthenticityNotHeld,
+  AuthenticitySampleNotFound,
+  AuthenticityTaskNotFound,
+} from '../../authenticity/src/domain/errors.js';
 import { BuyerAccountError } from '../../buyers/src/domain/buyer-account-errors.js';
 import { ConversionError } from '../../buyers/src/domain/conversion.js';
 import { ReturnRequestError } from '../../buyers/src/domain/return-request.js';
@@ -94,6 +100,10 @@ const everyDomainError: [DomainError, number][] = [
   [new ReturnDecisionExistsError('a', 'accepted'), 409],
   [new ReturnNotEscalatedError('a'), 422],
   [new AllocationNotFoundError('refused'), 404],
+  [new AuthenticityTaskNotFound('l', 'b'), 404],
+  [new AuthenticityCheckAlreadyAnswered('l', 'confirmed'), 409],
+  [new AuthenticitySampleNotFound('b'), 404],
+  [new AuthenticityNotHeld('b', 'passed'), 409],
 ];
 
 function rendered(exception: unknown): { status: number; problem: ProblemDetails } {

@@ -224,6 +224,14 @@ export class OrderFiltersDto {
   @ValidateNested({ each: true })
   @Type(() => SourceFilterDto)
   sourcesExcluded?: SourceFilterDto[];
+
+  @ApiPropertyOptional({
+    description:
+      "Only leads of batches whose authenticity sample passed: the exchange checked a sample of the batch's contacts and the failures stayed under the market's threshold",
+  })
+  @IsOptional()
+  @IsBoolean()
+  requireSampleVerified?: boolean;
 }
 
 export class BidModifierDto {

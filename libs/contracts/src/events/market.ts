@@ -170,7 +170,20 @@ export const MarketSettingsChanged = defineEvent({
       .max(24 * 365),
     /** Returns beyond this share of a buyer's purchases are refused automatically. */
     returnCapPercent: Percent.optional(),
+    /** Share of each batch's accepted leads drawn for a contact check; 0 (the default) turns it off. */
+    authenticitySamplePercent: Percent.optional(),
+    /** The fewest leads a sample draws (fewer only when the batch has fewer); default 3. */
+    authenticitySampleMin: z.int().nonnegative().max(1000).optional(),
+    /** Failures above this share of a sample hold the rest of the batch; default 20. */
+    authenticityHoldPercent: Percent.optional(),
   }),
+});
+
+/** The authenticity sampling of a market until its settings say otherwise (docs/architecture.md §4.1). */
+export const AUTHENTICITY_DEFAULTS = Object.freeze({
+  authenticitySamplePercent: 0,
+  authenticitySampleMin: 3,
+  authenticityHoldPercent: 20,
 });
 
 export type MarketSettingsData = EventData<typeof MarketSettingsChanged>;

@@ -43,4 +43,36 @@ export class ChangeMarketSettingsRequest {
   @Min(0)
   @Max(100)
   returnCapPercent?: number;
+
+  @ApiPropertyOptional({
+    example: 2,
+    description:
+      "Share (whole percent) of each batch's accepted leads drawn for a contact check by the verification staff; 0 turns sampling off (docs/architecture.md §4.1)",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  authenticitySamplePercent?: number;
+
+  @ApiPropertyOptional({
+    example: 3,
+    description: 'The fewest leads a sample draws (fewer only from a smaller batch)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  authenticitySampleMin?: number;
+
+  @ApiPropertyOptional({
+    example: 20,
+    description:
+      'Failures (unreachable or denied) above this share of a sample hold the rest of the batch from sale until an operator decides',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  authenticityHoldPercent?: number;
 }

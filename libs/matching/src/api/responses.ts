@@ -11,6 +11,15 @@ export const MarketSettingsAnswer = z.strictObject({
   dedupeWindowDays: z.int(),
   listingLifetimeHours: z.int(),
   returnCapPercent: z.int().optional(),
+  authenticitySamplePercent: z
+    .int()
+    .optional()
+    .describe('Share of each batch drawn for a contact check; absent or 0: no sampling'),
+  authenticitySampleMin: z.int().optional().describe('The fewest leads a sample draws (default 3)'),
+  authenticityHoldPercent: z
+    .int()
+    .optional()
+    .describe('Failures above this share of a sample hold the rest of the batch (default 20)'),
   configured: z.boolean().describe('False: nothing was published; these are the defaults'),
   revision: z.int().nullable(),
 });
@@ -23,6 +32,15 @@ const PublishedSettingsAnswer = z.strictObject({
   dedupeWindowDays: z.int(),
   listingLifetimeHours: z.int(),
   returnCapPercent: z.int().optional(),
+  authenticitySamplePercent: z
+    .int()
+    .optional()
+    .describe('Share of each batch drawn for a contact check; absent or 0: no sampling'),
+  authenticitySampleMin: z.int().optional().describe('The fewest leads a sample draws (default 3)'),
+  authenticityHoldPercent: z
+    .int()
+    .optional()
+    .describe('Failures above this share of a sample hold the rest of the batch (default 20)'),
   revision: z.int().describe('The revision of the market’s settings stream'),
   changedAt: IsoInstant,
 });

@@ -32,6 +32,7 @@ export class CompiledFilters {
   /** The source entries as `sourceFilterKey`s (`seller|source|subSource`, `*` for an absent part). */
   readonly sourcesIncluded: ReadonlySet<string> | null;
   readonly sourcesExcluded: ReadonlySet<string> | null;
+  readonly requireSampleVerified: boolean;
 
   constructor(filters: OrderFilters) {
     const set = (values: readonly string[] | undefined) => (values ? new Set<string>(values) : null);
@@ -62,5 +63,6 @@ export class CompiledFilters {
     this.sourcesExcluded = filters.sourcesExcluded
       ? new Set(filters.sourcesExcluded.map(sourceFilterKey))
       : null;
+    this.requireSampleVerified = filters.requireSampleVerified === true;
   }
 }

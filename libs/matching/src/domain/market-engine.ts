@@ -70,6 +70,10 @@ export class MarketEngine {
   /** The purchases of the auctioned lead's persons (null: nobody bought them yet). */
   private auctionedPersons: (string | number)[][] | null = null;
   private readonly cutoff: Cutoff = { bid: 0, seq: 0 };
+  /** Batches whose authenticity sample failed and no operator released: their leads do not sell (§4.1). */
+  private readonly heldBatches = new Set<string>();
+  /** Batches whose authenticity sample passed: their leads meet `requireSampleVerified`. */
+  private readonly verifiedBatches = new Set<string>();
 
   constructor(options: MarketEngineOptions) {
     this.vertical = options.vertical;
@@ -144,6 +148,18 @@ export class MarketEngine {
       case 'RefundCredited':
         if (event.data.creditedTo === 'order_budget') this.replenishOrder(event.data);
         break;
+      case 'AuthenticitySampleHeld':
+        if (event.data.vertical === this.vertical) this.heldBatches.add(event.data.batchId);
+        break;
+      case 'AuthenticityHoldDecided':
+        if (event.data.vertical === this.vertical) this.decideHold(event.data);
+        break;
+      case 'AuthenticitySamplePassed':
+        if (event.data.vertical === this.vertical && !this.verifiedBatches.has(event.data.batchId)) {
+          this.verifiedBatches.add(event.data.batchId);
+          this.offerBatchAgain(event.data.batchId);
+        }
+        break;
     }
     const outputs = this.outputs;
     this.outputs = [];
@@ -179,6 +195,8 @@ export class MarketEngine {
     const lead: ListedLead = {
       leadId: data.leadId,
       sellerId: data.sellerId,
+      batchId: data.batchId,
+      sampleVerified: this.verifiedBatches.has(data.batchId),
       seq: this.inputCount,
       attributes: data.attributes,
       facts: leadFacts(data.attributes),
@@ -267,6 +285,38 @@ export class MarketEngine {
       this.cutoff.seq = last.order.seq;
     }
   };
+
+  /**
+   * An operator's decision on a held batch (§4.1): released, its resting leads are offered again
+   * like new listings, in listing order; withdrawn, they leave the market for good (the batch
+   * stays held, so nothing of it sells).
+   */
+  private decideHold(data: EventOf<'AuthenticityHoldDecided'>): void {
+    if (!this.heldBatches.has(data.batchId)) return;
+    if (data.decision === 'withdrawn') {
+      for (const slot of this.restingLeads.slotsOfBatch(data.batchId))
+        this.unrest(this.restingLeads.leadIdAt(slot), slot);
+      return;
+    }
+    this.heldBatches.delete(data.batchId);
+    this.offerBatchAgain(data.batchId);
+  }
+
+  /**
+   * The batch's resting leads auctioned again among the open orders, in listing order: after a
+   * release (they were off sale) or a passed sample (orders that require sample-verified leads
+   * may take them now). A held batch is not offered.
+   */
+  private offerBatchAgain(batchId: string): void {
+    if (this.heldBatches.has(batchId)) return;
+    for (const slot of this.restingLeads.slotsOfBatch(batchId)) {
+      if (!this.restingLeads.holds(slot, this.restingLeads.seqAt(slot))) continue;
+      const lead = this.restingLeads.leadAt(slot);
+      if (lead.expiresAtMs <= this.nowMs) continue;
+      lead.sampleVerified = this.verifiedBatches.has(batchId);
+      this.auctionLead(lead);
+    }
+  }
 
   private removeLead(leadId: string): void {
     const slot = this.leads.get(leadId);
@@ -404,6 +454,7 @@ export class MarketEngine {
       if (!resting.holds(slot, resting.seqAt(slot))) continue;
       const lead = resting.leadAt(slot);
       if (lead.expiresAtMs <= this.nowMs) continue;
+      if (lead.batchId !== undefined) lead.sampleVerified = this.verifiedBatches.has(lead.batchId);
       const effectiveBid = this.eligibleBid(order, lead);
       if (effectiveBid === null) continue;
       this.allocate(lead, order, lead.floor, 'resting-lead-floor', [{ order, effectiveBid }]);
@@ -505,6 +556,9 @@ export class MarketEngine {
     if (terms.dailyCapCount !== undefined && order.dayCount >= terms.dailyCapCount) return null;
     if (lead.buyers.has(order.buyerId)) return null;
     if (this.boughtSamePerson(order.buyerId, lead)) return null;
+    // A batch held by its authenticity sample sells nothing until an operator releases it.
+    if (this.heldBatches.size !== 0 && lead.batchId !== undefined && this.heldBatches.has(lead.batchId))
+      return null;
     if (!filtersAccept(order.filters, lead, this.nowMs)) return null;
     // An order never bids more than it can still pay: what is left of its budget and of today's
     // spend cap bound its bid, so that the price (≤ the bid) always fits.

@@ -1,6 +1,9 @@
 import { MARKET_SETTINGS_DEFAULTS } from '#lx/contracts';
 import type { CompiledFilters } from './compiled-filters.js';
 import type {
+  AuthenticityHoldDecided,
+  AuthenticitySampleHeld,
+  AuthenticitySamplePassed,
   CatalogueEvent,
   EventData,
   LeadErased,
@@ -38,6 +41,9 @@ export type MarketInputEvent = CatalogueEvent<
   | typeof RefundCredited
   | typeof MarketSettingsChanged
   | typeof MarketClockTicked
+  | typeof AuthenticitySampleHeld
+  | typeof AuthenticityHoldDecided
+  | typeof AuthenticitySamplePassed
 >;
 
 export const MARKET_INPUT_TYPES: readonly MarketInputEvent['type'][] = [
@@ -52,6 +58,9 @@ export const MARKET_INPUT_TYPES: readonly MarketInputEvent['type'][] = [
   'RefundCredited',
   'MarketSettingsChanged',
   'MarketClockTicked',
+  'AuthenticitySampleHeld',
+  'AuthenticityHoldDecided',
+  'AuthenticitySamplePassed',
 ];
 
 /** One input of the fold: the event, where it sits in the log and when it happened. */
@@ -136,6 +145,10 @@ export function leadFacts(a: LeadAttributes): LeadFacts {
 export interface ListedLead {
   readonly leadId: string;
   readonly sellerId: string;
+  /** The batch it was listed from: authenticity holds and sample verification are per batch (§4.1). */
+  readonly batchId?: string;
+  /** Whether its batch's authenticity sample passed, as the engine knows it when it weighs the lead. */
+  sampleVerified?: boolean;
   /** Listing order: rank of the LeadListed among the engine's inputs. */
   readonly seq: number;
   /** As listed; the engine keeps only `facts` (what filters, modifiers and indexes read). */

@@ -20,7 +20,7 @@ const holds = (accepted: ReadonlySet<string | null> | null, value: string | null
  */
 export type FilterableLead = Pick<
   ListedLead,
-  'sellerId' | 'attributes' | 'facts' | 'capturedAtMs' | 'quality' | 'sellerQuality'
+  'sellerId' | 'attributes' | 'facts' | 'capturedAtMs' | 'quality' | 'sellerQuality' | 'sampleVerified'
 >;
 
 /** The non-personal facts of a lead as it was listed (LeadListed), as a read model keeps them. */
@@ -30,6 +30,8 @@ export interface ListedLeadFacts {
   readonly quality: number;
   /** The seller-history part of the lead's quality score, as listed: what `minSellerQuality` reads. */
   readonly sellerQuality: number;
+  /** Whether the lead's batch passed its authenticity sample (§4.1); unknown reads as not verified. */
+  readonly sampleVerified?: boolean;
 }
 
 /** A lead as listed, in the shape `filtersAccept` reads: its capture time is the one it was listed with. */
@@ -40,6 +42,7 @@ export function filterableLead(lead: ListedLeadFacts): FilterableLead {
     capturedAtMs: Date.parse(lead.attributes.capturedAt),
     quality: lead.quality,
     sellerQuality: lead.sellerQuality,
+    ...(lead.sampleVerified === undefined ? {} : { sampleVerified: lead.sampleVerified }),
   };
 }
 
@@ -76,6 +79,7 @@ export function filtersAccept(
   if (f.sellersExcluded !== null && f.sellersExcluded.has(lead.sellerId)) return false;
   if (f.sourcesIncluded !== null && !fromSourceIn(f.sourcesIncluded, lead.sellerId, facts)) return false;
   if (f.sourcesExcluded !== null && fromSourceIn(f.sourcesExcluded, lead.sellerId, facts)) return false;
+  if (f.requireSampleVerified && lead.sampleVerified !== true) return false;
   return true;
 }
 

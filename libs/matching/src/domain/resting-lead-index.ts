@@ -21,6 +21,11 @@ class StringTable {
     return id;
   }
 
+  /** The number of a string already stored, without storing it. */
+  find(value: string): number | undefined {
+    return this.ids.get(value);
+  }
+
   idOrNone(value: string | null): number {
     return value === null ? NONE : this.id(value);
   }
@@ -96,6 +101,8 @@ export class RestingLeadIndex {
   private sellerQualities = new Float64Array(0);
   private ages = new Float64Array(0);
   private sellers = new Int32Array(0);
+  /** The lead's batch (interned; -1 when the lead carries none). */
+  private batches = new Int32Array(0);
   private currencies = new Int32Array(0);
   private maxSales = new Int32Array(0);
   private salesMade = new Int32Array(0);
@@ -131,6 +138,7 @@ export class RestingLeadIndex {
     this.currencies = grown(this.currencies, next);
     this.maxSales = grown(this.maxSales, next);
     this.salesMade = grown(this.salesMade, next);
+    this.batches = grown(this.batches, next);
     this.values = grown(this.values, next * VALUES_PER_SLOT);
     this.interests = grown(this.interests, next);
     this.flags = grown(this.flags, next);
@@ -157,6 +165,7 @@ export class RestingLeadIndex {
     this.sellerQualities[slot] = lead.sellerQuality;
     this.ages[slot] = facts.age;
     this.sellers[slot] = strings.id(lead.sellerId);
+    this.batches[slot] = lead.batchId === undefined ? -1 : strings.id(lead.batchId);
     this.currencies[slot] = strings.id(lead.currency);
     this.maxSales[slot] = lead.maxSales;
     this.salesMade[slot] = lead.salesMade;
@@ -251,9 +260,11 @@ export class RestingLeadIndex {
     const second = this.secondFingerprints[slot];
     const fingerprints = first === undefined ? [] : second === undefined ? [first] : [first, second];
     const buyers = this.buyers.get(slot);
+    const batch = this.batches[slot]!;
     return {
       leadId: this.leadIds[slot]!,
       sellerId: this.strings.value(this.sellers[slot]!),
+      ...(batch < 0 ? {} : { batchId: this.strings.value(batch) }),
       seq: this.seqs[slot]!,
       facts: this.factsAt(slot),
       floor: this.floors[slot]!,
@@ -296,6 +307,17 @@ export class RestingLeadIndex {
     this.secondFingerprints[slot] = undefined;
     this.buyers.delete(slot);
     this.freeSlots.push(slot);
+  }
+
+  /** The slots of the resting leads listed from `batchId`, in listing order (a scan: holds are rare). */
+  slotsOfBatch(batchId: string): number[] {
+    const id = this.strings.find(batchId);
+    if (id === undefined) return [];
+    const found: number[] = [];
+    forEachSetBit(this.occupied.words, (slot) => {
+      if (this.batches[slot] === id) found.push(slot);
+    });
+    return found.sort((a, b) => this.seqs[a]! - this.seqs[b]!);
   }
 
   /** The slots of the resting leads the order may take, ascending. */

@@ -185,7 +185,10 @@ function judgeFilterMismatch(facts: ReturnFacts, checks: RuleCheck[]): Verdict {
 function failingFilters(filters: OrderFilters, facts: ReturnFacts): string[] {
   const lead = filterableLead(facts.lead);
   const at = Date.parse(facts.allocation.at);
-  const { requireVerified, ...checked } = filters;
+  // `requireSampleVerified` is not replayed here: whether the lead's batch had passed its
+  // authenticity sample is a fact of the authenticity streams, which the engine read at the sale
+  // (it never sells an unverified lead to such an order); the return's facts do not carry it.
+  const { requireVerified, requireSampleVerified: _sampleVerified, ...checked } = filters;
   return Object.entries(checked)
     .filter(([key, value]) => {
       const single = {

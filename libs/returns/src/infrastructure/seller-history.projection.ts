@@ -8,7 +8,8 @@ import { sellerHistory, type CatalogueEvents, type SellerHistory } from '#lx/con
  */
 export const sellerHistoryProjection: Projection = projectionWithHandlers<CatalogueEvents>({
   name: 'seller_history',
-  version: 1,
+  // 2: authenticity checks of the seller's leads (docs/architecture.md §4.1).
+  version: 2,
   entities: [],
   createTables: () => [
     `CREATE TABLE sh_allocation (
@@ -16,7 +17,8 @@ export const sellerHistoryProjection: Projection = projectionWithHandlers<Catalo
        returned boolean NOT NULL DEFAULT false, converted boolean NOT NULL DEFAULT false)`,
     `CREATE TABLE sh_seller (
        seller_id text PRIMARY KEY, sold int NOT NULL DEFAULT 0, returned int NOT NULL DEFAULT 0,
-       conversions int NOT NULL DEFAULT 0)`,
+       conversions int NOT NULL DEFAULT 0, checks_confirmed int NOT NULL DEFAULT 0,
+       checks_failed int NOT NULL DEFAULT 0)`,
   ],
   handlers: {
     async LeadAllocated(event, manager) {
@@ -35,6 +37,15 @@ export const sellerHistoryProjection: Projection = projectionWithHandlers<Catalo
     ReturnAccepted: (event, manager) => count(manager, event.data.allocationId, 'returned', 'returned'),
     ConversionReported: (event, manager) =>
       count(manager, event.data.allocationId, 'converted', 'conversions'),
+    // Each check is answered once (its stream refuses a second answer).
+    async AuthenticityCheckAnswered(event, manager) {
+      const column = event.data.outcome === 'confirmed' ? 'checks_confirmed' : 'checks_failed';
+      await manager.query(
+        `INSERT INTO sh_seller (seller_id, ${column}) VALUES ($1, 1)
+         ON CONFLICT (seller_id) DO UPDATE SET ${column} = sh_seller.${column} + 1`,
+        [event.data.sellerId],
+      );
+    },
   },
 });
 
@@ -58,12 +69,14 @@ export async function readSellerHistory(
   sellerId: string,
 ): Promise<SellerHistory> {
   const [row] = await executor.query(
-    `SELECT sold, returned, conversions FROM sh_seller WHERE seller_id = $1`,
+    `SELECT sold, returned, conversions, checks_confirmed, checks_failed FROM sh_seller WHERE seller_id = $1`,
     [sellerId],
   );
   return sellerHistory(sellerId, {
     sold: row?.sold ?? 0,
     returned: row?.returned ?? 0,
     conversions: row?.conversions ?? 0,
+    checksConfirmed: row?.checks_confirmed ?? 0,
+    checksFailed: row?.checks_failed ?? 0,
   });
 }

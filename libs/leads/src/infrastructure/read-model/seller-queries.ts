@@ -18,10 +18,20 @@ export type { BatchView, LeadRow, SellerActivityRows };
  */
 export async function readSellerRecord(pool: pg.Pool, sellerId: string): Promise<SellerRecord> {
   try {
-    const { rows } = await pool.query<{ sold: string; returned: string; conversions: string }>(
+    const { rows } = await pool.query<{
+      sold: string;
+      returned: string;
+      conversions: string;
+      confirmed: string;
+      failed: string;
+    }>(
       `SELECT (SELECT coalesce(sum(sales), 0) FROM ${RM}.seller_leads WHERE seller_id = $1) AS sold,
               (SELECT coalesce(sum(returned), 0) FROM ${RM}.seller_leads WHERE seller_id = $1) AS returned,
-              (SELECT count(*) FROM ${RM}.seller_allocations WHERE seller_id = $1 AND converted) AS conversions`,
+              (SELECT count(*) FROM ${RM}.seller_allocations WHERE seller_id = $1 AND converted) AS conversions,
+              (SELECT count(*) FILTER (WHERE outcome = 'confirmed') FROM ${RM}.seller_checks WHERE seller_id = $1)
+                AS confirmed,
+              (SELECT count(*) FILTER (WHERE outcome <> 'confirmed') FROM ${RM}.seller_checks WHERE seller_id = $1)
+                AS failed`,
       [sellerId],
     );
     const row = rows[0];
@@ -29,6 +39,8 @@ export async function readSellerRecord(pool: pg.Pool, sellerId: string): Promise
       sold: Number(row?.sold ?? 0),
       returned: Number(row?.returned ?? 0),
       conversions: Number(row?.conversions ?? 0),
+      checksConfirmed: Number(row?.confirmed ?? 0),
+      checksFailed: Number(row?.failed ?? 0),
     };
   } catch (error) {
     // The read model is created by the projection on first start; before that there is no history.

@@ -13,8 +13,9 @@ export const SELLER_READ_MODEL = 'rm_seller_leads';
  */
 const byHandlers: Projection = projectionWithHandlers<CatalogueEvents>({
   name: 'seller_leads',
-  version: 3,
-  streamCategories: ['batch', 'lead', 'market', 'return', 'conversion'],
+  // 4: the authenticity checks of the seller's leads (docs/architecture.md §4.1).
+  version: 4,
+  streamCategories: ['batch', 'lead', 'market', 'return', 'conversion', 'authenticity'],
   entities: [],
   createTables: () => [
     `CREATE TABLE seller_batches (
@@ -48,8 +49,28 @@ const byHandlers: Projection = projectionWithHandlers<CatalogueEvents>({
       reason text NOT NULL, text text, evidence jsonb NOT NULL, status text NOT NULL, response jsonb,
       decision jsonb, requested_at timestamptz NOT NULL)`,
     'CREATE INDEX seller_returns_by_seller ON seller_returns (seller_id, requested_at DESC)',
+    `CREATE TABLE seller_checks (
+      lead_id text PRIMARY KEY, seller_id text NOT NULL, batch_id text NOT NULL, outcome text NOT NULL)`,
+    'CREATE INDEX seller_checks_by_seller ON seller_checks (seller_id)',
   ],
   handlers: {
+    // An authenticity check of one of the seller's leads: part of its record (§4.1).
+    async AuthenticityCheckAnswered(event, manager) {
+      const d = event.data;
+      await manager.query(
+        `INSERT INTO seller_checks (lead_id, seller_id, batch_id, outcome) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (lead_id) DO NOTHING`,
+        [d.leadId, d.sellerId, d.batchId, d.outcome],
+      );
+    },
+    // An operator withdrew a batch its authenticity sample held: its unsold leads never sell.
+    async AuthenticityHoldDecided(event, manager) {
+      if (event.data.decision !== 'withdrawn') return;
+      await manager.query(
+        `UPDATE seller_leads SET status = 'withdrawn' WHERE batch_id = $1 AND status = 'listed'`,
+        [event.data.batchId],
+      );
+    },
     async LeadBatchSubmitted(event, manager) {
       const d = event.data;
       await manager.query(

@@ -692,6 +692,8 @@ export type components = {
             regions?: string[];
             /** @description Contact fields the lead must have */
             requiredContacts?: ("phone" | "email")[];
+            /** @description Only leads of batches whose authenticity sample passed: the exchange checked a sample of the batch's contacts and the failures stayed under the market's threshold */
+            requireSampleVerified?: boolean;
             /** @description The required contacts must also be verified (needs requiredContacts) */
             requireVerified?: boolean;
             /** @description Never these sellers */
@@ -1466,6 +1468,7 @@ export interface operations {
                                     postalPrefixes?: string[];
                                     regions?: string[];
                                     requiredContacts?: ("phone" | "email")[];
+                                    requireSampleVerified?: boolean;
                                     requireVerified?: boolean;
                                     sellersExcluded?: string[];
                                     sellersIncluded?: string[];
@@ -1623,6 +1626,7 @@ export interface operations {
                                 postalPrefixes?: string[];
                                 regions?: string[];
                                 requiredContacts?: ("phone" | "email")[];
+                                requireSampleVerified?: boolean;
                                 requireVerified?: boolean;
                                 sellersExcluded?: string[];
                                 sellersIncluded?: string[];
@@ -1781,6 +1785,7 @@ export interface operations {
                                 postalPrefixes?: string[];
                                 regions?: string[];
                                 requiredContacts?: ("phone" | "email")[];
+                                requireSampleVerified?: boolean;
                                 requireVerified?: boolean;
                                 sellersExcluded?: string[];
                                 sellersIncluded?: string[];
@@ -1937,6 +1942,7 @@ export interface operations {
                                 postalPrefixes?: string[];
                                 regions?: string[];
                                 requiredContacts?: ("phone" | "email")[];
+                                requireSampleVerified?: boolean;
                                 requireVerified?: boolean;
                                 sellersExcluded?: string[];
                                 sellersIncluded?: string[];
@@ -2096,6 +2102,7 @@ export interface operations {
                                 postalPrefixes?: string[];
                                 regions?: string[];
                                 requiredContacts?: ("phone" | "email")[];
+                                requireSampleVerified?: boolean;
                                 requireVerified?: boolean;
                                 sellersExcluded?: string[];
                                 sellersIncluded?: string[];
@@ -2255,6 +2262,7 @@ export interface operations {
                                 postalPrefixes?: string[];
                                 regions?: string[];
                                 requiredContacts?: ("phone" | "email")[];
+                                requireSampleVerified?: boolean;
                                 requireVerified?: boolean;
                                 sellersExcluded?: string[];
                                 sellersIncluded?: string[];
@@ -2418,6 +2426,7 @@ export interface operations {
                                 postalPrefixes?: string[];
                                 regions?: string[];
                                 requiredContacts?: ("phone" | "email")[];
+                                requireSampleVerified?: boolean;
                                 requireVerified?: boolean;
                                 sellersExcluded?: string[];
                                 sellersIncluded?: string[];

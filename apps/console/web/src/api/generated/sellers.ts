@@ -1464,6 +1464,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Authenticity checks of its leads that the person confirmed */
+                        checksConfirmed?: number;
+                        /** @description Authenticity checks answered unreachable or denied */
+                        checksFailed?: number;
                         conversionRatePercent: number;
                         conversions: number;
                         returned: number;

@@ -164,6 +164,97 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/authenticity/samples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Authenticity samples by state: `held` ones wait for an operator’s decision */
+        get: operations["AuthenticityController_samples"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/authenticity/samples/{batchId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A batch’s authenticity sample: state, tally and each check (no personal data) */
+        get: operations["AuthenticityController_sample"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/authenticity/samples/{batchId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide a held batch: release it back to sale, or withdraw its leads from the market */
+        post: operations["AuthenticityController_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/authenticity/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The verification staff’s queue: open contact checks with the person’s contact
+         * @description Operators only: each task carries the sampled lead’s contact, opened from the vault (each opening is logged). Paged: `?limit=` (default 50), `?cursor=`.
+         */
+        get: operations["AuthenticityController_tasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/authenticity/tasks/{leadId}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a contact check: confirmed, unreachable or denied, with evidence (once)
+         * @description The answer that takes the sample’s failures above the market’s threshold holds the rest of the batch from sale; the last answer within it makes the batch sample-verified.
+         */
+        post: operations["AuthenticityController_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/disputes": {
         parameters: {
             query?: never;
@@ -565,6 +656,15 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        AnswerCheckRequest: {
+            /** @description What was done and found (calls, times, answers); sealed under the lead’s key */
+            evidence: string;
+            /**
+             * @description `confirmed`: the person made the enquiry; `unreachable`: no answer on any contact; `denied`: the person never asked
+             * @enum {string}
+             */
+            outcome: "confirmed" | "unreachable" | "denied";
+        };
         AuditorDecisionRequest: {
             /**
              * @description Accept the return (the buyer is refunded) or reject it
@@ -575,6 +675,21 @@ export type components = {
             rationale: string;
         };
         ChangeMarketSettingsRequest: {
+            /**
+             * @description Failures (unreachable or denied) above this share of a sample hold the rest of the batch from sale until an operator decides
+             * @example 20
+             */
+            authenticityHoldPercent?: number;
+            /**
+             * @description The fewest leads a sample draws (fewer only from a smaller batch)
+             * @example 3
+             */
+            authenticitySampleMin?: number;
+            /**
+             * @description Share (whole percent) of each batch's accepted leads drawn for a contact check by the verification staff; 0 turns sampling off (docs/architecture.md §4.1)
+             * @example 2
+             */
+            authenticitySamplePercent?: number;
             /**
              * @description Commission in basis points of the price, deducted from the seller's proceeds
              * @example 1500
@@ -596,6 +711,15 @@ export type components = {
             returnCapPercent?: number;
             /** @example 72 */
             returnWindowHours?: number;
+        };
+        HoldDecisionRequest: {
+            /**
+             * @description `release`: the held leads go back on sale; `withdraw`: they leave the market for good
+             * @enum {string}
+             */
+            decision: "release" | "withdraw";
+            /** @description Why: recorded in the decision event */
+            note: string;
         };
         PayoutRequest: {
             /** @example RUB */
@@ -1296,6 +1420,275 @@ export interface operations {
             429: components["responses"]["Problem429"];
         };
     };
+    AuthenticityController_samples: {
+        parameters: {
+            query?: {
+                /** @description Which samples (default `held`) */
+                status?: "sampling" | "held" | "passed" | "released" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Samples in that state, oldest draw first (at most 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            answered: number;
+                            batchId: string;
+                            confirmed: number;
+                            decidedBy: string | null;
+                            decisionNote: string | null;
+                            /** @description ISO 8601 instant, UTC */
+                            drawnAt: string;
+                            /** @description Answered unreachable or denied */
+                            failed: number;
+                            holdThresholdPercent: number;
+                            /** @description The batch’s accepted leads the sample was drawn from */
+                            population: number;
+                            sampled: number;
+                            sellerId: string;
+                            /**
+                             * @description `sampling`: checks outstanding; `held`: failures above the threshold, the unsold leads are off sale; `passed`: every check answered within the threshold (sample-verified); `released` / `withdrawn`: an operator decided the hold
+                             * @enum {string}
+                             */
+                            status: "sampling" | "held" | "passed" | "released" | "withdrawn";
+                            vertical: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    AuthenticityController_sample: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sample, its tally and its checks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        sample: {
+                            answered: number;
+                            batchId: string;
+                            confirmed: number;
+                            decidedBy: string | null;
+                            decisionNote: string | null;
+                            /** @description ISO 8601 instant, UTC */
+                            drawnAt: string;
+                            /** @description Answered unreachable or denied */
+                            failed: number;
+                            holdThresholdPercent: number;
+                            /** @description The batch’s accepted leads the sample was drawn from */
+                            population: number;
+                            sampled: number;
+                            sellerId: string;
+                            /**
+                             * @description `sampling`: checks outstanding; `held`: failures above the threshold, the unsold leads are off sale; `passed`: every check answered within the threshold (sample-verified); `released` / `withdrawn`: an operator decided the hold
+                             * @enum {string}
+                             */
+                            status: "sampling" | "held" | "passed" | "released" | "withdrawn";
+                            vertical: string;
+                        };
+                        tasks: {
+                            /** @description ISO 8601 instant, UTC */
+                            answeredAt: string | null;
+                            answeredBy: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "staff" | "provider";
+                            } | null;
+                            batchId: string;
+                            leadId: string;
+                            /** @enum {string|null} */
+                            outcome: "confirmed" | "unreachable" | "denied" | null;
+                            /** @description The lead’s quality score after the check */
+                            qualityChecked: number | null;
+                            /** @description The lead’s quality score as listed */
+                            qualityListed: number | null;
+                            /** @description Its place in the batch’s draw (1 = ranked first by sha-256 of batchId|leadId) */
+                            rank: number;
+                            sellerId: string;
+                            vertical: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    AuthenticityController_decide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HoldDecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description The decision, recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        events: {
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            /** @description AuthenticityCheckAnswered, then AuthenticitySampleHeld or AuthenticitySamplePassed when the answer decides the sample; AuthenticityHoldDecided */
+                            type: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    AuthenticityController_tasks: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open contact checks, oldest draw first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description ISO 8601 instant, UTC */
+                            answeredAt: string | null;
+                            answeredBy: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "staff" | "provider";
+                            } | null;
+                            /** @enum {string} */
+                            assignedTo: "staff" | "provider";
+                            batchId: string;
+                            /** @description What to do */
+                            check: string;
+                            /** @description The person’s contact, opened from the vault for this operator (the opening is logged) */
+                            contact: {
+                                email: string | null;
+                                name: string | null;
+                                phone: string | null;
+                                /** @enum {string} */
+                                status: "available" | "erased" | "unavailable";
+                            };
+                            leadId: string;
+                            /** @enum {string|null} */
+                            outcome: "confirmed" | "unreachable" | "denied" | null;
+                            /** @description The lead’s quality score after the check */
+                            qualityChecked: number | null;
+                            /** @description The lead’s quality score as listed */
+                            qualityListed: number | null;
+                            /** @description Its place in the batch’s draw (1 = ranked first by sha-256 of batchId|leadId) */
+                            rank: number;
+                            sellerId: string;
+                            vertical: string;
+                        }[];
+                        /** @description Opaque; pass as `?cursor=` for the next page; absent on the last */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    AuthenticityController_answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                leadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerCheckRequest"];
+            };
+        };
+        responses: {
+            /** @description The answer, and the hold or pass it caused */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        events: {
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            /** @description AuthenticityCheckAnswered, then AuthenticitySampleHeld or AuthenticitySamplePassed when the answer decides the sample; AuthenticityHoldDecided */
+                            type: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
     DisputesController_escalated: {
         parameters: {
             query: {
@@ -1640,6 +2033,12 @@ export interface operations {
                     "application/json": {
                         /** @description By vertical; only markets with published settings */
                         items: {
+                            /** @description Failures above this share of a sample hold the rest of the batch (default 20) */
+                            authenticityHoldPercent?: number;
+                            /** @description The fewest leads a sample draws (default 3) */
+                            authenticitySampleMin?: number;
+                            /** @description Share of each batch drawn for a contact check; absent or 0: no sampling */
+                            authenticitySamplePercent?: number;
                             /** @description ISO 8601 instant, UTC */
                             changedAt: string;
                             commissionBps: number;
@@ -1678,6 +2077,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Failures above this share of a sample hold the rest of the batch (default 20) */
+                        authenticityHoldPercent?: number;
+                        /** @description The fewest leads a sample draws (default 3) */
+                        authenticitySampleMin?: number;
+                        /** @description Share of each batch drawn for a contact check; absent or 0: no sampling */
+                        authenticitySamplePercent?: number;
                         /** @description Commission in basis points of the price (1500 = 15 %) */
                         commissionBps: number;
                         /** @description False: nothing was published; these are the defaults */
@@ -1722,6 +2127,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Failures above this share of a sample hold the rest of the batch (default 20) */
+                        authenticityHoldPercent?: number;
+                        /** @description The fewest leads a sample draws (default 3) */
+                        authenticitySampleMin?: number;
+                        /** @description Share of each batch drawn for a contact check; absent or 0: no sampling */
+                        authenticitySamplePercent?: number;
                         /** @description Commission in basis points of the price (1500 = 15 %) */
                         commissionBps: number;
                         /** @description False: nothing was published; these are the defaults */
@@ -1766,6 +2177,12 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            /** @description Failures above this share of a sample hold the rest of the batch (default 20) */
+                            authenticityHoldPercent?: number;
+                            /** @description The fewest leads a sample draws (default 3) */
+                            authenticitySampleMin?: number;
+                            /** @description Share of each batch drawn for a contact check; absent or 0: no sampling */
+                            authenticitySamplePercent?: number;
                             /** @description ISO 8601 instant, UTC */
                             changedAt: string;
                             /** @description The id of the operator who published them */
@@ -2282,6 +2699,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Authenticity checks of its leads that the person confirmed */
+                        checksConfirmed?: number;
+                        /** @description Authenticity checks answered unreachable or denied */
+                        checksFailed?: number;
                         conversionRatePercent: number;
                         conversions: number;
                         returned: number;

@@ -243,6 +243,7 @@ export const buyer = {
     minSellerQuality: 'Min seller quality',
     sellersIncluded: 'Only sellers',
     sellersExcluded: 'Never sellers',
+    requireSampleVerified: 'Sample-verified batches only',
     yes: 'yes',
   },
 };

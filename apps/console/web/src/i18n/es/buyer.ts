@@ -246,6 +246,7 @@ export const buyer: MessagesOf<typeof english> = {
     minSellerQuality: 'Calidad mín. del vendedor',
     sellersIncluded: 'Solo vendedores',
     sellersExcluded: 'Nunca vendedores',
+    requireSampleVerified: 'Solo lotes verificados por muestreo',
     yes: 'sí',
   },
 };

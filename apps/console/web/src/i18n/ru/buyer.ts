@@ -245,6 +245,7 @@ export const buyer: MessagesOf<typeof english> = {
     minSellerQuality: 'Мин. качество продавца',
     sellersIncluded: 'Только продавцы',
     sellersExcluded: 'Кроме продавцов',
+    requireSampleVerified: 'Только партии, проверенные выборкой',
     yes: 'да',
   },
 };

@@ -1,0 +1,6 @@
+export * from './authenticity.module.js';
+export { authenticityProjection } from './infrastructure/authenticity.projection.js';
+export * from './application/authenticity-verifier.port.js';
+export { AnswerAuthenticityCheck, DecideAuthenticityHold } from './application/authenticity-commands.js';
+export { drawRank, drawSample, sampleSize } from './domain/sampling.js';
+export { checkedLeadQuality } from './domain/checked-quality.js';
