@@ -19,6 +19,7 @@ import {
   PositiveMinorUnits,
   RegionCode,
 } from './value-types.js';
+import { DeliverySchedule } from './delivery-schedule.js';
 
 /*
  * What a buyer asks for in a purchase order. Every filter is optional: an absent filter
@@ -107,6 +108,12 @@ export const orderTermsShape = {
   budget: PositiveMinorUnits,
   dailyCapCount: z.int().positive().optional(),
   dailyCapSpend: PositiveMinorUnits.optional(),
+  /** Leads per clock hour of the market's clock (UTC hours). */
+  hourlyCapCount: z.int().positive().optional(),
+  /** Spend per clock hour of the market's clock (UTC hours). */
+  hourlyCapSpend: PositiveMinorUnits.optional(),
+  /** When the order accepts leads, in the buyer's time zone; absent: at any time. */
+  schedule: DeliverySchedule.optional(),
   exclusivity: OrderExclusivity,
   expiresAt: Instant.optional(),
   delivery: DeliveryMethod,
