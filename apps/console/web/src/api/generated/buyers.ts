@@ -289,7 +289,7 @@ export type paths = {
         put?: never;
         /**
          * How many resting leads match these filters now, and at what floors
-         * @description Non-personal attributes only; every filter applies, minSellerQuality against the seller-history part of each lead’s quality score.
+         * @description Non-personal attributes only; every filter applies, minSellerQuality against the seller-history part of each lead’s quality score. With a schedule, the answer says whether the order would match now (outside its windows it does not) and when that changes.
          */
         post: operations["OrdersController_preview"];
         delete?: never;
@@ -610,6 +610,15 @@ export type components = {
              */
             reference: string;
         };
+        DeliveryScheduleDto: {
+            /**
+             * @description The buyer’s IANA time zone: the windows are its local times
+             * @example Europe/Madrid
+             */
+            timeZone: string;
+            /** @description Weekly windows, e.g. Mon–Fri 09:00–18:00 and Sat 10:00–14:00; windows may not overlap on a day (split one that crosses midnight into two) */
+            windows: components["schemas"]["ScheduleWindowDto"][];
+        };
         EvidenceDto: {
             /** @example Called 3 times on 2 days, number not in service */
             description: string;
@@ -712,6 +721,10 @@ export type components = {
             expiresAt?: string;
             /** @description Absent filters accept every lead */
             filters: components["schemas"]["OrderFiltersDto"];
+            /** @description Leads per clock hour of the market clock (UTC hours) */
+            hourlyCapCount?: number;
+            /** @description Spend per clock hour of the market clock (UTC hours), minor units */
+            hourlyCapSpend?: number;
             /**
              * @description Cap on bid + modifiers; not below bid
              * @example 60000
@@ -724,6 +737,8 @@ export type components = {
              * @example 50
              */
             quantity: number;
+            /** @description When the order accepts leads, in the buyer’s time zone; absent: at any time. Outside its windows the order does not match; when a window opens, the market clock offers it the resting leads. */
+            schedule?: components["schemas"]["DeliveryScheduleDto"];
         };
         PlaceOrderRequest: {
             /**
@@ -751,6 +766,10 @@ export type components = {
             expiresAt?: string;
             /** @description Absent filters accept every lead */
             filters: components["schemas"]["OrderFiltersDto"];
+            /** @description Leads per clock hour of the market clock (UTC hours) */
+            hourlyCapCount?: number;
+            /** @description Spend per clock hour of the market clock (UTC hours), minor units */
+            hourlyCapSpend?: number;
             /**
              * @description Cap on bid + modifiers; not below bid
              * @example 60000
@@ -763,6 +782,8 @@ export type components = {
              * @example 50
              */
             quantity: number;
+            /** @description When the order accepts leads, in the buyer’s time zone; absent: at any time. Outside its windows the order does not match; when a window opens, the market clock offers it the resting leads. */
+            schedule?: components["schemas"]["DeliveryScheduleDto"];
             /**
              * @description The market; its currency is the order’s
              * @example eyewear
@@ -775,6 +796,8 @@ export type components = {
             /** @enum {string} */
             exclusivity?: "exclusive_only" | "shared_ok" | "any";
             filters: components["schemas"]["OrderFiltersDto"];
+            /** @description The order’s schedule: the answer says whether the order would match now */
+            schedule?: components["schemas"]["DeliveryScheduleDto"];
             /** @example eyewear */
             vertical: string;
         };
@@ -822,6 +845,28 @@ export type components = {
              * @example 1440
              */
             overlapMinutes?: number;
+        };
+        ScheduleWindowDto: {
+            /**
+             * @example [
+             *       "mon",
+             *       "tue",
+             *       "wed",
+             *       "thu",
+             *       "fri"
+             *     ]
+             */
+            days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+            /**
+             * @description Local time it opens (HH:MM, included)
+             * @example 09:00
+             */
+            from: string;
+            /**
+             * @description Local time it closes (HH:MM, excluded; 24:00 is midnight at the end of the day); after from
+             * @example 18:00
+             */
+            to: string;
         };
     };
     responses: {
@@ -1427,6 +1472,8 @@ export interface operations {
                                     sourceChannels?: string[];
                                     stages?: ("IQL" | "MQL" | "SQL")[];
                                 };
+                                hourlyCapCount?: number;
+                                hourlyCapSpend?: number;
                                 maxBid?: number;
                                 modifiers: ({
                                     add: number;
@@ -1489,6 +1536,14 @@ export interface operations {
                                     in?: ("phone" | "email")[];
                                 })[];
                                 quantity: number;
+                                schedule?: {
+                                    timeZone: string;
+                                    windows: {
+                                        days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                        from: string;
+                                        to: string;
+                                    }[];
+                                };
                             };
                             vertical: string;
                         }[];
@@ -1574,6 +1629,8 @@ export interface operations {
                                 sourceChannels?: string[];
                                 stages?: ("IQL" | "MQL" | "SQL")[];
                             };
+                            hourlyCapCount?: number;
+                            hourlyCapSpend?: number;
                             maxBid?: number;
                             modifiers: ({
                                 add: number;
@@ -1636,6 +1693,14 @@ export interface operations {
                                 in?: ("phone" | "email")[];
                             })[];
                             quantity: number;
+                            schedule?: {
+                                timeZone: string;
+                                windows: {
+                                    days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
                         };
                         vertical: string;
                     };
@@ -1722,6 +1787,8 @@ export interface operations {
                                 sourceChannels?: string[];
                                 stages?: ("IQL" | "MQL" | "SQL")[];
                             };
+                            hourlyCapCount?: number;
+                            hourlyCapSpend?: number;
                             maxBid?: number;
                             modifiers: ({
                                 add: number;
@@ -1784,6 +1851,14 @@ export interface operations {
                                 in?: ("phone" | "email")[];
                             })[];
                             quantity: number;
+                            schedule?: {
+                                timeZone: string;
+                                windows: {
+                                    days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
                         };
                         vertical: string;
                     };
@@ -1868,6 +1943,8 @@ export interface operations {
                                 sourceChannels?: string[];
                                 stages?: ("IQL" | "MQL" | "SQL")[];
                             };
+                            hourlyCapCount?: number;
+                            hourlyCapSpend?: number;
                             maxBid?: number;
                             modifiers: ({
                                 add: number;
@@ -1930,6 +2007,14 @@ export interface operations {
                                 in?: ("phone" | "email")[];
                             })[];
                             quantity: number;
+                            schedule?: {
+                                timeZone: string;
+                                windows: {
+                                    days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
                         };
                         vertical: string;
                     };
@@ -2017,6 +2102,8 @@ export interface operations {
                                 sourceChannels?: string[];
                                 stages?: ("IQL" | "MQL" | "SQL")[];
                             };
+                            hourlyCapCount?: number;
+                            hourlyCapSpend?: number;
                             maxBid?: number;
                             modifiers: ({
                                 add: number;
@@ -2079,6 +2166,14 @@ export interface operations {
                                 in?: ("phone" | "email")[];
                             })[];
                             quantity: number;
+                            schedule?: {
+                                timeZone: string;
+                                windows: {
+                                    days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
                         };
                         vertical: string;
                     };
@@ -2166,6 +2261,8 @@ export interface operations {
                                 sourceChannels?: string[];
                                 stages?: ("IQL" | "MQL" | "SQL")[];
                             };
+                            hourlyCapCount?: number;
+                            hourlyCapSpend?: number;
                             maxBid?: number;
                             modifiers: ({
                                 add: number;
@@ -2228,6 +2325,14 @@ export interface operations {
                                 in?: ("phone" | "email")[];
                             })[];
                             quantity: number;
+                            schedule?: {
+                                timeZone: string;
+                                windows: {
+                                    days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
                         };
                         vertical: string;
                     };
@@ -2319,6 +2424,8 @@ export interface operations {
                                 sourceChannels?: string[];
                                 stages?: ("IQL" | "MQL" | "SQL")[];
                             };
+                            hourlyCapCount?: number;
+                            hourlyCapSpend?: number;
                             maxBid?: number;
                             modifiers: ({
                                 add: number;
@@ -2381,6 +2488,14 @@ export interface operations {
                                 in?: ("phone" | "email")[];
                             })[];
                             quantity: number;
+                            schedule?: {
+                                timeZone: string;
+                                windows: {
+                                    days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
                         };
                         vertical: string;
                     };
@@ -2435,6 +2550,19 @@ export interface operations {
                         matching: number;
                         /** @description Of those, the ones whose floor the bid meets */
                         matchingAtOrBelowBid: number | null;
+                        /** @description Null when no schedule was given */
+                        schedule: {
+                            /** @description The schedule in words, with its time zone */
+                            description: string;
+                            message: string;
+                            /**
+                             * Format: date-time
+                             * @description When it next opens (closed now) or closes (open now), within a week; null: never
+                             */
+                            nextChangeAt: string | null;
+                            /** @description Whether the order would match now: outside its windows it does not */
+                            openNow: boolean;
+                        } | null;
                         shared: number;
                         vertical: string;
                     };
