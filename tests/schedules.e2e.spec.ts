@@ -52,11 +52,7 @@ describe('delivery schedules and hourly caps', () => {
 
   beforeAll(async () => {
     exchange = await startExchange('schedules', { LX_RATE_LIMIT_PER_MINUTE: '100000' });
-    ({
-      seller,
-      buyer: day,
-      auditor,
-    } = await eyewearParties(exchange, 'Óptica de Día', {
+    ({ seller, buyer: day } = await eyewearParties(exchange, 'Óptica de Día', {
       amount: 2_000_000,
       reference: 'wire-schedules-day',
     }));
