@@ -61,7 +61,8 @@ export const DeliverySchedule = z
         });
         return;
       }
-      for (const day of new Set(window.days)) byDay.set(day, [...(byDay.get(day) ?? []), { from, to, index }]);
+      for (const day of new Set(window.days))
+        byDay.set(day, [...(byDay.get(day) ?? []), { from, to, index }]);
     });
     for (const day of WEEKDAYS) {
       const ranges = (byDay.get(day) ?? []).sort((a, b) => a.from - b.from || a.index - b.index);
