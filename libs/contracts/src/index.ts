@@ -4,6 +4,7 @@ export type * from './catalogue-events.js';
 export * from './value-types.js';
 export * from './lead-attributes.js';
 export * from './order-terms.js';
+export * from './delivery-schedule.js';
 export * from './seller-history.js';
 export * from './deterministic-id.js';
 export * from './events/participants.js';

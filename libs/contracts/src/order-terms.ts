@@ -20,6 +20,7 @@ import {
   PositiveMinorUnits,
   RegionCode,
 } from './value-types.js';
+import { DeliverySchedule } from './delivery-schedule.js';
 
 /** `LeadSource`'s pattern, for the HTTP DTOs (order-terms.dtos.unit.spec.ts proves the two agree). */
 export const LEAD_SOURCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -145,6 +146,12 @@ export const orderTermsShape = {
   budget: PositiveMinorUnits,
   dailyCapCount: z.int().positive().optional(),
   dailyCapSpend: PositiveMinorUnits.optional(),
+  /** Leads per clock hour of the market's clock (UTC hours). */
+  hourlyCapCount: z.int().positive().optional(),
+  /** Spend per clock hour of the market's clock (UTC hours). */
+  hourlyCapSpend: PositiveMinorUnits.optional(),
+  /** When the order accepts leads, in the buyer's time zone; absent: at any time. */
+  schedule: DeliverySchedule.optional(),
   exclusivity: OrderExclusivity,
   expiresAt: Instant.optional(),
   delivery: DeliveryMethod,

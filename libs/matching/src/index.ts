@@ -4,6 +4,7 @@ export * from './domain/market-digest.js';
 export * from './domain/money.js';
 export * from './domain/pricing.js';
 export * from './domain/order-filters.js';
+export * from './domain/delivery-schedule.js';
 export * from './domain/order-index.js';
 export * from './application/market-inputs.js';
 export * from './application/market-engine-host.js';

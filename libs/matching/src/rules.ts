@@ -12,3 +12,4 @@ export {
   type ListedLeadFacts,
 } from './domain/order-filters.js';
 export type { LeadAttributes, OrderFilters } from './domain/market-model.js';
+export { CompiledSchedule, utcOffsetMs, type ScheduleState } from './domain/delivery-schedule.js';

@@ -8,7 +8,8 @@ import {
   type LogPosition,
   type RecordedEvent,
 } from '#lx/event-store';
-import { DEFAULT_MARKET_SETTINGS, marketSettingsStream, splitPrice } from '#lx/matching';
+import { describeSchedule, type DeliveryScheduleData } from '#lx/contracts';
+import { CompiledSchedule, DEFAULT_MARKET_SETTINGS, marketSettingsStream, splitPrice } from '#lx/matching';
 import { AllocationNotFoundError } from './dispute-report.js';
 import { replayMarkets } from './replay-proof.js';
 import { isOrderTerms, orderEventsAsOf } from './order-history.js';
@@ -113,6 +114,14 @@ export class AllocationExplanations {
       holds: order.status === 'open' && order.budgetLeft !== null && order.budgetLeft >= allocation.price,
       detail: `status ${order.status}, budget left ${order.budgetLeft ?? 'unknown'} ≥ price ${allocation.price}`,
     });
+    const schedule = order.terms?.schedule as DeliveryScheduleData | undefined;
+    const soldAt = (allocation as Allocation & { at?: string }).at;
+    if (schedule !== undefined && soldAt !== undefined)
+      checks.push({
+        check: "the sale's time inside the order's delivery schedule",
+        holds: new CompiledSchedule(schedule).isOpenAt(Date.parse(soldAt)),
+        detail: `sold at ${soldAt}; schedule ${describeSchedule(schedule)}`,
+      });
 
     const proof = await replayMarkets(this.store, { verticals: [allocation.vertical], upTo: input });
     const market = proof.markets[0]!;

@@ -1,4 +1,4 @@
-import { formatInstant, formatMoney } from '#lx/contracts';
+import { describeSchedule, formatInstant, formatMoney, type DeliveryScheduleData } from '#lx/contracts';
 import type { DisputeReport } from './dispute-report.js';
 import { RETURN_REASONS } from '../domain/return-reasons.js';
 
@@ -40,7 +40,7 @@ const RETURN_RULES: Record<string, string> = {
   'duplicate-of-earlier-purchase':
     "The log shows the buyer had already bought this person inside the market's dedupe window.",
   'filter-mismatch-by-replay':
-    "The lead as listed was checked against the order's filters as they stood at the allocation.",
+    "The lead as listed was checked against the order's filters (and the time of the sale against its delivery schedule) as they stood at the allocation.",
   'return-window-elapsed': "The return was filed after the market's return window had closed.",
   'over-return-cap': "The buyer's returns exceed the share of purchases the market allows.",
   'seller-accepted': 'The seller accepted the return.',
@@ -70,6 +70,59 @@ interface Evidence {
   kind: string;
   description: string;
   reference?: string;
+}
+
+/** The order's terms as they stood at the allocation (its last placement or amendment before it). */
+function orderSection(report: DisputeReport, money: (minor: unknown) => string): DocumentSection {
+  const title = 'The order as it stood';
+  const order = report.orderAsOfAllocation;
+  if (!order) return { title, blocks: [{ kind: 'paragraph', text: 'Not found in the log.' }] };
+  const terms = order.terms as {
+    bid?: number;
+    maxBid?: number;
+    quantity?: number;
+    budget?: number;
+    dailyCapCount?: number;
+    dailyCapSpend?: number;
+    hourlyCapCount?: number;
+    hourlyCapSpend?: number;
+    exclusivity?: string;
+    schedule?: DeliveryScheduleData;
+    filters?: Record<string, unknown>;
+  };
+  const caps = (count: number | undefined, spend: number | undefined, per: string) =>
+    count === undefined && spend === undefined
+      ? 'none'
+      : [
+          ...(count === undefined ? [] : [`${count} leads`]),
+          ...(spend === undefined ? [] : [money(spend)]),
+        ].join(' and ') + ` per ${per}`;
+  const filters = Object.entries(terms.filters ?? {}).map(
+    ([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : String(value)}`,
+  );
+  return {
+    title,
+    blocks: [
+      {
+        kind: 'fields',
+        rows: [
+          ['Terms recorded at log position', order.position],
+          ['Bid', money(terms.bid)],
+          ['Maximum bid', terms.maxBid === undefined ? 'none' : money(terms.maxBid)],
+          ['Quantity', orDash(terms.quantity)],
+          ['Budget', money(terms.budget)],
+          ['Daily caps', caps(terms.dailyCapCount, terms.dailyCapSpend, 'day (UTC)')],
+          ['Hourly caps', caps(terms.hourlyCapCount, terms.hourlyCapSpend, 'clock hour (UTC)')],
+          [
+            'Delivery schedule',
+            terms.schedule ? describeSchedule(terms.schedule) : 'none: leads accepted at any time',
+          ],
+          ['Exclusivity', orDash(terms.exclusivity)],
+          ['Filters', filters.length > 0 ? filters.join('; ') : 'none'],
+        ],
+      },
+    ],
+  };
 }
 
 export function disputeReportDocument(report: DisputeReport): ReportDocument {
@@ -124,6 +177,7 @@ export function disputeReportDocument(report: DisputeReport): ReportDocument {
       title: 'Competing bids',
       blocks: [competingBids(a, nameOf, money)],
     },
+    orderSection(report, money),
     leadSection(report, money),
     consentSection(report),
     returnWindowSection(report),

@@ -37,7 +37,23 @@ beforeAll(async () => {
   await append(settings({ commissionBps: 1500 }), minute(0));
   for (let i = 0; i < 10; i++)
     await append(
-      orderPlaced(`o-${i}`, { buyerId: `b-${i % 4}`, bid: 40000 + i * 1500, quantity: 6, budget: 6 * 60000 }),
+      orderPlaced(`o-${i}`, {
+        buyerId: `b-${i % 4}`,
+        bid: 40000 + i * 1500,
+        quantity: 6,
+        budget: 6 * 60000,
+        // Delivery schedules and hourly caps are replayed too: the best bidder buys only from 10:30 to
+        // 11:00 UTC (2030-01-01 is a Tuesday), the next one at most two leads an hour.
+        ...(i === 9
+          ? {
+              schedule: {
+                timeZone: 'UTC',
+                windows: [{ days: ['tue' as const], from: '10:30', to: '11:00' }],
+              },
+            }
+          : {}),
+        ...(i === 8 ? { hourlyCapCount: 2 } : {}),
+      }),
       minute(0),
     );
   for (let i = 0; i < 80; i++) {
@@ -76,6 +92,16 @@ describe('replay proof', () => {
     expect(market).toMatchObject({ identical: true, notYetWritten: 0, firstDivergence: null });
     expect(market!.recordedDigest).toBe(market!.replayedDigest);
     expect(market!.inputs).toBe(1 + 10 + 80 + 4);
+  });
+
+  it('the scheduled order bought only inside its window, the capped one at most two an hour', async () => {
+    const allocations = (await store.readStream('market-eyewear'))
+      .filter((e) => e.type === 'LeadAllocated')
+      .map((e) => e.data as { orderId: string; at: string });
+    const scheduled = allocations.filter((a) => a.orderId === 'o-9');
+    expect(scheduled.length).toBeGreaterThan(0);
+    for (const a of scheduled) expect(a.at >= minute(30) && a.at < minute(60)).toBe(true);
+    expect(allocations.filter((a) => a.orderId === 'o-8').length).toBeLessThanOrEqual(4);
   });
 
   it('replays a prefix of the log up to a position', async () => {

@@ -189,6 +189,33 @@ describe('dispute report documents', () => {
     expect(html).toContain('the exchange (automatic rule)');
   });
 
+  it('shows the order as it stood, its delivery schedule and caps in words', () => {
+    const html = renderDisputeReportHtml(
+      disputeReport({
+        orderAsOfAllocation: {
+          terms: {
+            bid: 65000,
+            quantity: 50,
+            budget: 3_250_000,
+            hourlyCapCount: 5,
+            schedule: {
+              timeZone: 'Europe/Moscow',
+              windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '18:00' }],
+            },
+            exclusivity: 'any',
+            filters: { ageMin: 30, regions: ['RU-MOW', 'RU-SPE'] },
+          },
+          position: '8/3',
+        },
+      }),
+    );
+    expect(html).toContain('The order as it stood');
+    expect(html).toContain('Mon–Fri 09:00–18:00 (Europe/Moscow)');
+    expect(html).toContain('5 leads per clock hour (UTC)');
+    expect(html).toContain('ageMin: 30; regions: RU-MOW, RU-SPE');
+    expect(renderDisputeReportHtml(disputeReport())).toContain('none: leads accepted at any time');
+  });
+
   it('escapes every value and shows erased data as erased', () => {
     const html = renderDisputeReportHtml(
       disputeReport({

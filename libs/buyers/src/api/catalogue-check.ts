@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { checkOrderTerms, OrderFilters, orderTermsShape } from '#lx/contracts';
+import {
+  checkOrderTerms,
+  DeliverySchedule,
+  OrderFilters,
+  orderTermsShape,
+  type DeliveryScheduleData,
+} from '#lx/contracts';
 import { validationProblem, type FieldError } from '#lx/http';
 import type { OrderTerms } from '../domain/buyer-account.js';
 import type { OrderFiltersData } from '../domain/lead-filters.js';
@@ -26,3 +32,6 @@ export const toOrderTerms = (body: object): OrderTerms => {
 
 export const toOrderFilters = (filters: object): OrderFiltersData =>
   parseOrThrow(OrderFilters, filters, 'filters.');
+
+export const toDeliverySchedule = (schedule: object): DeliveryScheduleData =>
+  parseOrThrow(DeliverySchedule, schedule, 'schedule.');

@@ -30,10 +30,13 @@ import {
   MODIFIER_ATTRIBUTES,
   ORDER_EXCLUSIVITIES,
   POSTAL_PREFIX_PATTERN,
+  SCHEDULE_FROM_PATTERN,
+  SCHEDULE_TO_PATTERN,
   SLUG_PATTERN,
   VERTICAL_PATTERN,
+  WEEKDAYS,
 } from '#lx/contracts';
-import { IsKnownCountries, IsKnownRegions, NotBelow } from './validators.js';
+import { IsKnownCountries, IsKnownRegions, IsKnownTimeZone, NotBelow } from './validators.js';
 
 /*
  * HTTP mirror of the catalogue's `OrderFilters` and `orderTermsShape` (libs/contracts): every field
@@ -259,6 +262,52 @@ export class BidModifierDto {
   add!: number;
 }
 
+export class ScheduleWindowDto {
+  @ApiProperty({ enum: WEEKDAYS, isArray: true, example: ['mon', 'tue', 'wed', 'thu', 'fri'] })
+  @apply(...setOf(7))
+  @IsIn(WEEKDAYS, { each: true })
+  days!: string[];
+
+  @ApiProperty({
+    example: '09:00',
+    pattern: SCHEDULE_FROM_PATTERN.source,
+    description: 'Local time it opens (HH:MM, included)',
+  })
+  @Matches(SCHEDULE_FROM_PATTERN, { message: 'from must be a time HH:MM from 00:00 to 23:59' })
+  from!: string;
+
+  @ApiProperty({
+    example: '18:00',
+    pattern: SCHEDULE_TO_PATTERN.source,
+    description:
+      'Local time it closes (HH:MM, excluded; 24:00 is midnight at the end of the day); after from',
+  })
+  @Matches(SCHEDULE_TO_PATTERN, { message: 'to must be a time HH:MM from 00:01 to 24:00' })
+  to!: string;
+}
+
+export class DeliveryScheduleDto {
+  @ApiProperty({
+    example: 'Europe/Madrid',
+    description: 'The buyer’s IANA time zone: the windows are its local times',
+  })
+  @IsKnownTimeZone()
+  timeZone!: string;
+
+  @ApiProperty({
+    type: [ScheduleWindowDto],
+    description:
+      'Weekly windows, e.g. Mon–Fri 09:00–18:00 and Sat 10:00–14:00; windows may not overlap on a day ' +
+      '(split one that crosses midnight into two)',
+  })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => ScheduleWindowDto)
+  windows!: ScheduleWindowDto[];
+}
+
 export class OrderTermsRequest {
   @ApiProperty({ type: OrderFiltersDto, description: 'Absent filters accept every lead' })
   @IsDefined()
@@ -312,6 +361,30 @@ export class OrderTermsRequest {
   @Min(1)
   dailyCapSpend?: number;
 
+  @ApiPropertyOptional({ description: 'Leads per clock hour of the market clock (UTC hours)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  hourlyCapCount?: number;
+
+  @ApiPropertyOptional({ description: 'Spend per clock hour of the market clock (UTC hours), minor units' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  hourlyCapSpend?: number;
+
+  @ApiPropertyOptional({
+    type: DeliveryScheduleDto,
+    description:
+      'When the order accepts leads, in the buyer’s time zone; absent: at any time. Outside its windows ' +
+      'the order does not match; when a window opens, the market clock offers it the resting leads.',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DeliveryScheduleDto)
+  schedule?: DeliveryScheduleDto;
+
   @ApiProperty({ enum: ORDER_EXCLUSIVITIES })
   @IsIn(ORDER_EXCLUSIVITIES)
   exclusivity!: Exclusivity;
@@ -355,4 +428,14 @@ export class PreviewOrderRequest {
   @IsOptional()
   @IsIn(ORDER_EXCLUSIVITIES)
   exclusivity?: Exclusivity;
+
+  @ApiPropertyOptional({
+    type: DeliveryScheduleDto,
+    description: 'The order’s schedule: the answer says whether the order would match now',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DeliveryScheduleDto)
+  schedule?: DeliveryScheduleDto;
 }

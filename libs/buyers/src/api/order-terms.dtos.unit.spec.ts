@@ -5,6 +5,7 @@ import {
   BidModifier,
   checkOrderTerms,
   CONTACT_KINDS,
+  DeliverySchedule,
   DELIVERY_METHODS,
   EMPLOYMENT_STATUSES,
   GENDERS,
@@ -19,6 +20,7 @@ import {
   SourceFilter,
   sourceFilterKey,
   Vertical,
+  WEEKDAYS,
 } from '#lx/contracts';
 import { createValidationPipe } from '#lx/http';
 import {
@@ -328,6 +330,12 @@ const modifierCases = (attribute: string): FieldCase[] => {
   ];
 };
 
+const window = (days: string[], from: string, to: string) => ({ days, from, to });
+const OFFICE_HOURS = {
+  timeZone: 'Europe/Madrid',
+  windows: [window(['mon', 'tue', 'wed', 'thu', 'fri'], '09:00', '18:00'), window(['sat'], '10:00', '14:00')],
+};
+
 const UTC_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 const instants = fc
@@ -368,6 +376,56 @@ const termsCases: FieldCase[] = [
   integerCase('budget', 1, 1_000_000_000),
   integerCase('dailyCapCount', 1),
   integerCase('dailyCapSpend', 1),
+  integerCase('hourlyCapCount', 1),
+  integerCase('hourlyCapSpend', 1),
+  {
+    field: 'schedule',
+    edges: [
+      OFFICE_HOURS,
+      { timeZone: 'UTC', windows: [{ days: [...WEEKDAYS], from: '00:00', to: '24:00' }] },
+      { ...OFFICE_HOURS, timeZone: 'Europe/Atlantis' },
+      { ...OFFICE_HOURS, timeZone: '+01:00' },
+      { ...OFFICE_HOURS, timeZone: 'x'.repeat(65) },
+      { ...OFFICE_HOURS, windows: [] },
+      { ...OFFICE_HOURS, windows: Array.from({ length: 51 }, () => window(['mon'], '09:00', '10:00')) },
+      { ...OFFICE_HOURS, windows: [window(['mon'], '9:00', '10:00')] },
+      { ...OFFICE_HOURS, windows: [window(['mon'], '24:00', '24:00')] },
+      { ...OFFICE_HOURS, windows: [window(['mon'], '00:00', '00:00')] },
+      { ...OFFICE_HOURS, windows: [window(['mon'], '18:00', '09:00')] },
+      { ...OFFICE_HOURS, windows: [window(['mon'], '09:00', '12:00'), window(['mon'], '11:00', '13:00')] },
+      { ...OFFICE_HOURS, windows: [window(['funday'], '09:00', '10:00')] },
+      { ...OFFICE_HOURS, windows: [window([], '09:00', '10:00')] },
+      { ...OFFICE_HOURS, windows: [window(['mon', 'mon'], '09:00', '10:00')] },
+      { ...OFFICE_HOURS, windows: [{ ...window(['mon'], '09:00', '10:00'), extra: 1 }] },
+      { ...OFFICE_HOURS, extra: 1 },
+      { timeZone: 'UTC' },
+      null,
+      [],
+      'Mon–Fri 09:00–18:00',
+    ],
+    values: fc.oneof(
+      fc.record({
+        timeZone: fc.constantFrom('Europe/Madrid', 'UTC', 'Asia/Kolkata', 'Nowhere/City', 'utc+1'),
+        windows: fc.array(
+          fc.record({
+            days: fc.uniqueArray(fc.constantFrom(...WEEKDAYS, 'xyz'), { maxLength: 8 }),
+            from: fc.constantFrom('00:00', '09:00', '12:30', '23:59', '24:00', '9:00'),
+            to: fc.constantFrom('00:00', '00:01', '10:00', '18:00', '24:00', '24:01'),
+          }),
+          { maxLength: 3 },
+        ),
+      }),
+      junk,
+    ),
+    // The rules across a schedule's windows (to after from, no overlap on a day) are the catalogue's.
+    catalogueAlone: (value) => {
+      const parsed = DeliverySchedule.safeParse(value);
+      return (
+        !parsed.success &&
+        parsed.error.issues.every((issue) => issue.code === 'custom' && issue.path[0] !== 'timeZone')
+      );
+    },
+  },
   {
     field: 'exclusivity',
     edges: [...ORDER_EXCLUSIVITIES, 'exclusive', 'ANY', '', null],

@@ -17,7 +17,7 @@ import {
 } from '../application/buyer-account-commands.js';
 import { GetMarketDepth, ListOrders, PreviewOrder } from '../application/buyer-reads.js';
 import type { MarketDepth, OrderPreview } from '../infrastructure/market-depth.queries.js';
-import { toOrderFilters, toOrderTerms } from './catalogue-check.js';
+import { toDeliverySchedule, toOrderFilters, toOrderTerms } from './catalogue-check.js';
 import { MarketDepthQuery } from './after-sale.dtos.js';
 import { OrderTermsRequest, PlaceOrderRequest, PreviewOrderRequest } from './order-terms.dtos.js';
 import { toOrderView, type OrderView } from './views.js';
@@ -81,7 +81,8 @@ export class OrdersController {
   @ApiOperation({
     summary: 'How many resting leads match these filters now, and at what floors',
     description:
-      'Non-personal attributes only; every filter applies, minSellerQuality against the seller-history part of each lead’s quality score.',
+      'Non-personal attributes only; every filter applies, minSellerQuality against the seller-history part of each lead’s quality score. ' +
+      'With a schedule, the answer says whether the order would match now (outside its windows it does not) and when that changes.',
   })
   async preview(@Body() body: PreviewOrderRequest): Promise<OrderPreview> {
     const filters = toOrderFilters(body.filters);
@@ -89,6 +90,7 @@ export class OrdersController {
       new PreviewOrder(body.vertical, filters, {
         ...(body.bid !== undefined ? { bid: body.bid } : {}),
         ...(body.exclusivity ? { exclusivity: body.exclusivity } : {}),
+        ...(body.schedule ? { schedule: toDeliverySchedule(body.schedule) } : {}),
         now: new Date(),
       }),
     );

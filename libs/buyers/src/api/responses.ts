@@ -78,6 +78,18 @@ export const OrderPreviewAnswer = z.strictObject({
     ),
   exclusive: z.int(),
   shared: z.int(),
+  schedule: z
+    .strictObject({
+      description: z.string().describe('The schedule in words, with its time zone'),
+      openNow: z.boolean().describe('Whether the order would match now: outside its windows it does not'),
+      nextChangeAt: z.iso
+        .datetime()
+        .nullable()
+        .describe('When it next opens (closed now) or closes (open now), within a week; null: never'),
+      message: z.string(),
+    })
+    .nullable()
+    .describe('Null when no schedule was given'),
 });
 
 export const MarketDepthAnswer = z.strictObject({

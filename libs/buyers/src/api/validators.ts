@@ -1,5 +1,6 @@
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
 import { iso31661, iso31662 } from 'iso-3166';
+import { isKnownTimeZone } from '#lx/contracts';
 
 const COUNTRIES = new Set(iso31661.map((country) => country.alpha2));
 const REGIONS = new Set(iso31662.map((region) => region.code));
@@ -40,6 +41,15 @@ export const IsKnownRegions = (options?: ValidationOptions) =>
     (value) => Array.isArray(value) && value.every(isKnownRegion),
     (args) =>
       `${args.property} must hold ISO 3166-2 codes such as RU-MOW; unknown: ${unknownOf(args.value, isKnownRegion)}`,
+    options,
+  );
+
+/** An IANA time zone name the runtime's time-zone database knows (Europe/Madrid, UTC …). */
+export const IsKnownTimeZone = (options?: ValidationOptions) =>
+  custom(
+    'isKnownTimeZone',
+    (value) => typeof value === 'string' && value.length <= 64 && isKnownTimeZone(value),
+    (args) => `${args.property} must be a known IANA time zone, such as Europe/Madrid`,
     options,
   );
 

@@ -1,5 +1,12 @@
-import type { EventData, LeadListed, ORDER_EXCLUSIVITIES, SaleReference } from '#lx/contracts';
+import type {
+  DeliveryScheduleData,
+  EventData,
+  LeadListed,
+  ORDER_EXCLUSIVITIES,
+  SaleReference,
+} from '#lx/contracts';
 import type { LeadAttributesData } from '../domain/lead-filters.js';
+import type { SchedulePreview } from '../domain/schedule-preview.js';
 import type { PurchaseReport } from '../domain/purchase-report.js';
 import type { PersonalData } from './personal-data-reader.js';
 
@@ -13,6 +20,8 @@ import type { PersonalData } from './personal-data-reader.js';
 export interface OrderPreviewOptions {
   bid?: number;
   exclusivity?: (typeof ORDER_EXCLUSIVITIES)[number];
+  /** The order's delivery schedule: the preview says whether it would match now. */
+  schedule?: DeliveryScheduleData;
   now: Date;
 }
 
@@ -55,7 +64,11 @@ export interface OrderPreview {
   floorHistogram: FloorBar[];
   exclusive: number;
   shared: number;
+  /** Null without a schedule; else whether the order would match now, and when that changes. */
+  schedule: SchedulePreview | null;
 }
+
+export type { SchedulePreview };
 
 /** Leads whose floor is in [from, to] (minor units; from = to when the bar is one floor). */
 export interface FloorBar {

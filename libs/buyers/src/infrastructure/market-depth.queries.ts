@@ -8,6 +8,8 @@ import {
   type LeadAttributesData,
   type OrderFiltersData,
 } from '../domain/lead-filters.js';
+import { previewSchedule } from '../domain/schedule-preview.js';
+import type { DeliveryScheduleData } from '#lx/contracts';
 import type { DepthSegment, FloorBar, MarketDepth, OrderPreview } from '../application/buyer-views.js';
 
 export type { DepthSegment, FloorBar, MarketDepth, OrderPreview };
@@ -53,7 +55,12 @@ export class MarketDepthQueries {
   async preview(
     vertical: string,
     filters: OrderFiltersData,
-    options: { bid?: number; exclusivity?: (typeof ORDER_EXCLUSIVITIES)[number]; now: Date },
+    options: {
+      bid?: number;
+      exclusivity?: (typeof ORDER_EXCLUSIVITIES)[number];
+      schedule?: DeliveryScheduleData;
+      now: Date;
+    },
   ): Promise<OrderPreview> {
     // The region index narrows the scan; every filter is then checked by the same pure rule set.
     const rows: RestingRow[] = await this.dataSource.query(
@@ -95,6 +102,7 @@ export class MarketDepthQueries {
       floorHistogram: floorHistogram(floors),
       exclusive: matching.filter((row) => row.exclusive).length,
       shared: matching.filter((row) => !row.exclusive).length,
+      schedule: options.schedule === undefined ? null : previewSchedule(options.schedule, options.now),
     };
   }
 

@@ -14,6 +14,7 @@ import {
 } from './market-model.js';
 import { splitPrice } from './money.js';
 import { CompiledFilters } from './compiled-filters.js';
+import { CompiledSchedule } from './delivery-schedule.js';
 import { bidWithModifiers, exclusivityCompatible, filtersAccept } from './order-filters.js';
 import { BitsetOrderIndex, LinearScanOrders, type Cutoff, type OrderCandidates } from './order-index.js';
 import {
@@ -60,6 +61,8 @@ export class MarketEngine {
   private readonly openOrders: OrderCandidates;
   private readonly restingLeads = new RestingLeadIndex();
   private readonly orderExpiries = new ExpiryQueue();
+  /** Orders with a schedule, by order id (insertion follows placement, so iteration is in log order). */
+  private readonly scheduledOrders = new Map<string, MarketOrder>();
   private readonly listingExpiries = new SlotExpiryQueue();
   // The input being applied and the outputs it produced so far.
   private input!: MarketInput;
@@ -120,6 +123,7 @@ export class MarketEngine {
       case 'MarketClockTicked':
         this.advanceClock(event.data.at);
         this.expireDue();
+        this.offerRestingLeadsToOpenedSchedules();
         break;
       case 'LeadListed':
         this.listLead(event.data);
@@ -365,8 +369,16 @@ export class MarketEngine {
       day: this.today(),
       dayCount: 0,
       daySpend: 0,
+      hour: this.thisHour(),
+      hourCount: 0,
+      hourSpend: 0,
+      schedule: null,
+      scheduleOpen: true,
+      scheduleUntilMs: Number.POSITIVE_INFINITY,
+      scheduleOpenAtTick: true,
       slot: -1,
     };
+    this.setSchedule(order);
     this.orders.set(orderId, order);
     this.openOrders.add(order);
     this.scheduleExpiry(order);
@@ -382,6 +394,7 @@ export class MarketEngine {
     if (wasOpen) this.openOrders.remove(order);
     order.terms = terms;
     order.filters = new CompiledFilters(terms.filters);
+    this.setSchedule(order);
     order.expiresAtMs = expiryOf(terms);
     this.scheduleExpiry(order);
     if (order.expiresAtMs <= this.nowMs) return this.closeOrder(order, 'expired');
@@ -416,6 +429,8 @@ export class MarketEngine {
    * buys, so an order for a few leads does not sort the whole resting book.
    */
   private sweepRestingLeads(order: MarketOrder): void {
+    // Outside its schedule the order takes nothing; a clock tick offers it the leads when it opens.
+    if (!this.scheduleOpen(order)) return;
     const resting = this.restingLeads;
     const candidates = resting.candidatesFor(order);
     if (candidates.length === 0) return;
@@ -522,6 +537,7 @@ export class MarketEngine {
     if (order.status === 'closed') return;
     if (order.status === 'open') this.openOrders.remove(order);
     order.status = 'closed';
+    this.scheduledOrders.delete(order.orderId);
     this.emit({
       type: 'OrderClosed',
       data: {
@@ -552,8 +568,10 @@ export class MarketEngine {
     if (order.expiresAtMs <= this.nowMs || !exclusivityCompatible(order, lead)) return null;
     const terms = order.terms;
     if (order.bought >= terms.quantity) return null;
+    if (order.schedule !== null && !this.scheduleOpen(order)) return null;
     this.rollDay(order);
     if (terms.dailyCapCount !== undefined && order.dayCount >= terms.dailyCapCount) return null;
+    if (terms.hourlyCapCount !== undefined && order.hourCount >= terms.hourlyCapCount) return null;
     if (lead.buyers.has(order.buyerId)) return null;
     if (this.boughtSamePerson(order.buyerId, lead)) return null;
     // A batch held by its authenticity sample sells nothing until an operator releases it.
@@ -566,12 +584,13 @@ export class MarketEngine {
     return bid >= lead.floor && bid > 0 ? bid : null;
   }
 
-  /** Bid with modifiers, capped by max bid, budget left and today's spend left (day rolled). */
+  /** Bid with modifiers, capped by max bid, budget left, today's and this hour's spend left (rolled). */
   private cappedBid(order: MarketOrder, lead: ListedLead): number {
     const terms = order.terms;
     let bid = bidWithModifiers(terms, lead);
     bid = Math.min(bid, budgetLeft(order));
     if (terms.dailyCapSpend !== undefined) bid = Math.min(bid, terms.dailyCapSpend - order.daySpend);
+    if (terms.hourlyCapSpend !== undefined) bid = Math.min(bid, terms.hourlyCapSpend - order.hourSpend);
     return bid;
   }
 
@@ -651,6 +670,8 @@ export class MarketEngine {
     order.spent += price;
     order.dayCount++;
     order.daySpend += price;
+    order.hourCount++;
+    order.hourSpend += price;
     lead.salesMade++;
     if (lead.restingSlot >= 0) this.restingLeads.recordSale(lead.restingSlot, order.buyerId);
     // Who holds it matters only while it can still sell: a newly listed lead that will rest.
@@ -682,7 +703,14 @@ export class MarketEngine {
     return Math.floor(this.nowMs / DAY);
   }
 
-  /** Daily caps count per UTC day of the engine's clock (event time). */
+  private thisHour(): number {
+    return Math.floor(this.nowMs / HOUR);
+  }
+
+  /**
+   * Daily caps count per UTC day of the engine's clock (event time), hourly caps per clock hour of
+   * it (UTC hours: the buyer's local hours too in every zone whose offset is a whole number of hours).
+   */
   private rollDay(order: MarketOrder): void {
     const day = this.today();
     if (order.day !== day) {
@@ -690,6 +718,60 @@ export class MarketEngine {
       order.dayCount = 0;
       order.daySpend = 0;
     }
+    const hour = this.thisHour();
+    if (order.hour !== hour) {
+      order.hour = hour;
+      order.hourCount = 0;
+      order.hourSpend = 0;
+    }
+  }
+
+  /** Compiles the order's schedule (placed or amended) and registers the order for clock ticks. */
+  private setSchedule(order: MarketOrder): void {
+    const schedule = order.terms.schedule;
+    order.schedule = schedule === undefined ? null : new CompiledSchedule(schedule);
+    order.scheduleUntilMs = Number.NEGATIVE_INFINITY;
+    if (order.schedule === null) {
+      this.scheduledOrders.delete(order.orderId);
+      order.scheduleOpen = true;
+      order.scheduleOpenAtTick = true;
+      return;
+    }
+    this.scheduledOrders.set(order.orderId, order);
+    // Placing, amending or resuming sweeps the resting leads if the window is open now: the next
+    // tick must not offer them again as if the window had just opened.
+    order.scheduleOpenAtTick = this.scheduleOpen(order);
+  }
+
+  /**
+   * Whether the order's schedule is open at the engine clock: the compiled schedule's answer,
+   * cached until the instant it may change (the clock only moves forward).
+   */
+  private scheduleOpen(order: MarketOrder): boolean {
+    const schedule = order.schedule;
+    if (schedule === null) return true;
+    if (this.nowMs >= order.scheduleUntilMs) {
+      const state = schedule.stateAt(this.nowMs);
+      order.scheduleOpen = state.open;
+      order.scheduleUntilMs = state.untilMs;
+    }
+    return order.scheduleOpen;
+  }
+
+  /**
+   * On a clock tick, every open order whose schedule opened since the previous tick takes the
+   * resting leads it accepts (at their floor, as on arrival), in placement order.
+   */
+  private offerRestingLeadsToOpenedSchedules(): void {
+    if (this.scheduledOrders.size === 0) return;
+    const opened: MarketOrder[] = [];
+    for (const order of this.scheduledOrders.values()) {
+      const open = this.scheduleOpen(order);
+      if (open && !order.scheduleOpenAtTick && order.status === 'open') opened.push(order);
+      order.scheduleOpenAtTick = open;
+    }
+    opened.sort((a, b) => a.seq - b.seq);
+    for (const order of opened) if (order.status === 'open') this.sweepRestingLeads(order);
   }
 
   private expireDue(): void {

@@ -1,5 +1,6 @@
 import { MARKET_SETTINGS_DEFAULTS } from '#lx/contracts';
 import type { CompiledFilters } from './compiled-filters.js';
+import type { CompiledSchedule } from './delivery-schedule.js';
 import type {
   AuthenticityHoldDecided,
   AuthenticitySampleHeld,
@@ -200,6 +201,17 @@ export interface MarketOrder {
   day: number;
   dayCount: number;
   daySpend: number;
+  /** Clock hour number (ms since epoch / 3 600 000) that `hourCount` and `hourSpend` belong to. */
+  hour: number;
+  hourCount: number;
+  hourSpend: number;
+  /** `terms.schedule`, compiled; null: the order accepts leads at any time. */
+  schedule: CompiledSchedule | null;
+  /** The schedule's answer at the engine clock, valid until `scheduleUntilMs` (a cache). */
+  scheduleOpen: boolean;
+  scheduleUntilMs: number;
+  /** Whether the schedule was open at the last clock tick (to offer resting leads when it opens). */
+  scheduleOpenAtTick: boolean;
   /** Slot in the order index while open. */
   slot: number;
 }

@@ -34,7 +34,7 @@ export interface OrderCandidates {
 
 /**
  * The highest effective bid an order can ever make: base bid plus every modifier, capped by the
- * max bid, the budget and the daily spend cap. Its real bid for any lead is never above it.
+ * max bid, the budget and the daily and hourly spend caps. Its real bid for any lead is never above it.
  */
 export function bidCeiling(terms: OrderTerms): number {
   let ceiling = terms.bid;
@@ -42,6 +42,7 @@ export function bidCeiling(terms: OrderTerms): number {
   if (terms.maxBid !== undefined && ceiling > terms.maxBid) ceiling = terms.maxBid;
   if (ceiling > terms.budget) ceiling = terms.budget;
   if (terms.dailyCapSpend !== undefined && ceiling > terms.dailyCapSpend) ceiling = terms.dailyCapSpend;
+  if (terms.hourlyCapSpend !== undefined && ceiling > terms.hourlyCapSpend) ceiling = terms.hourlyCapSpend;
   return ceiling;
 }
 

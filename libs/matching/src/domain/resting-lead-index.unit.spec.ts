@@ -49,6 +49,13 @@ const order = (filters = {}): MarketOrder => {
     day: 0,
     dayCount: 0,
     daySpend: 0,
+    hour: 0,
+    hourCount: 0,
+    hourSpend: 0,
+    schedule: null,
+    scheduleOpen: true,
+    scheduleUntilMs: Number.POSITIVE_INFINITY,
+    scheduleOpenAtTick: true,
     slot: -1,
   };
 };

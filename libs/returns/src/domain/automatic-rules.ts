@@ -1,5 +1,12 @@
-import type { EventData, LeadListed, OrderPlaced, ReturnChecked, ReturnRule } from '#lx/contracts';
-import { filterableLead, filtersAccept, type OrderFilters } from '#lx/matching/rules';
+import {
+  describeSchedule,
+  type EventData,
+  type LeadListed,
+  type OrderPlaced,
+  type ReturnChecked,
+  type ReturnRule,
+} from '#lx/contracts';
+import { CompiledSchedule, filterableLead, filtersAccept, type OrderFilters } from '#lx/matching/rules';
 import type { ReturnRequestData } from './return-case.js';
 
 /*
@@ -41,7 +48,7 @@ export interface ReturnFacts {
   earlierPurchases: PurchaseFact[];
   dedupeWindowDays: number;
   /** The order's terms as they stood when the lead was allocated (replayed from the buyer stream). */
-  orderAsOfAllocation: Pick<EventData<typeof OrderPlaced>, 'filters'> | null;
+  orderAsOfAllocation: Pick<EventData<typeof OrderPlaced>, 'filters' | 'schedule'> | null;
   /** Null when the market sets no cap. */
   returnCap: { percent: number; windowDays: number; purchases: number; otherReturns: number } | null;
 }
@@ -165,6 +172,12 @@ function judgeFilterMismatch(facts: ReturnFacts, checks: RuleCheck[]): Verdict {
       ],
     };
   const failing = failingFilters(order.filters, facts);
+  // The delivery schedule is replayed too: the engine matched only inside its windows.
+  const schedule = order.schedule;
+  const outsideSchedule =
+    schedule !== undefined && !new CompiledSchedule(schedule).isOpenAt(Date.parse(facts.allocation.at));
+  if (outsideSchedule)
+    failing.push(`schedule (allocated at ${facts.allocation.at}, outside ${describeSchedule(schedule)})`);
   if (failing.length > 0)
     return {
       outcome: 'accept',
@@ -174,7 +187,11 @@ function judgeFilterMismatch(facts: ReturnFacts, checks: RuleCheck[]): Verdict {
   return {
     outcome: 'reject',
     rule: 'filter-mismatch-by-replay',
-    rationale: `Replayed as of the allocation at ${facts.allocation.at}, the lead's attributes satisfy every filter of the order`,
+    rationale:
+      `Replayed as of the allocation at ${facts.allocation.at}, the lead's attributes satisfy every filter of the order` +
+      (schedule === undefined
+        ? ''
+        : `, and the allocation was inside its schedule, ${describeSchedule(schedule)}`),
   };
 }
 

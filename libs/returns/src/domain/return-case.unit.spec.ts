@@ -162,6 +162,46 @@ describe('return case', () => {
       ]);
   });
 
+  it('replays the order’s delivery schedule too: an allocation outside it is accepted, one inside rejected', () => {
+    // 2030-01-10 is a Thursday; 10:00 UTC is 11:00 in Madrid.
+    const schedule = (from: string, to: string) => ({
+      timeZone: 'Europe/Madrid',
+      windows: [
+        { days: ['mon', 'tue', 'wed', 'thu', 'fri'] as ('mon' | 'tue' | 'wed' | 'thu' | 'fri')[], from, to },
+      ],
+    });
+    spec
+      .given([request({ reason: 'filter_mismatch' })])
+      .when(judge(facts({ orderAsOfAllocation: { filters: {}, schedule: schedule('12:00', '18:00') } })))
+      .then([
+        {
+          type: 'ReturnAccepted',
+          data: {
+            ...system,
+            rule: 'filter-mismatch-by-replay',
+            rationale:
+              "Replayed as of the allocation, the lead fails the order's filter(s): schedule (allocated at " +
+              '2030-01-10T10:00:00.000Z, outside Mon–Fri 12:00–18:00 (Europe/Madrid))',
+          },
+        },
+      ]);
+    spec
+      .given([request({ reason: 'filter_mismatch' })])
+      .when(judge(facts({ orderAsOfAllocation: { filters: {}, schedule: schedule('11:00', '18:00') } })))
+      .then([
+        {
+          type: 'ReturnRejected',
+          data: {
+            ...system,
+            rule: 'filter-mismatch-by-replay',
+            rationale:
+              "Replayed as of the allocation at 2030-01-10T10:00:00.000Z, the lead's attributes satisfy every filter " +
+              'of the order, and the allocation was inside its schedule, Mon–Fri 11:00–18:00 (Europe/Madrid)',
+          },
+        },
+      ]);
+  });
+
   it('rejects "not interested" as not a valid reason, and a request after the window', () => {
     const [rejected] = returnCaseDecider.decide(
       judge(facts()),

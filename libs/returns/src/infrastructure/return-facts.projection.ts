@@ -18,7 +18,8 @@ const position = (event: RecordedEvent) => [
 export const returnFactsProjection: Projection = projectionWithHandlers<CatalogueEvents>({
   name: 'return_facts',
   // 3: escalations (status `escalated`, when and where) and the return's reason, for the auditors' queue.
-  version: 3,
+  // 4: each version of an order's terms keeps its delivery schedule, for the filter-mismatch rule.
+  version: 4,
   entities: [],
   createTables: () => [
     `CREATE TABLE rf_allocation (
@@ -32,7 +33,7 @@ export const returnFactsProjection: Projection = projectionWithHandlers<Catalogu
        attributes jsonb NOT NULL, quality int NOT NULL, seller_quality int NOT NULL)`,
     `CREATE TABLE rf_order_terms (
        order_id text NOT NULL, pos_commit numeric(20, 0) NOT NULL, pos_prepare bigint NOT NULL,
-       buyer_id text NOT NULL, filters jsonb NOT NULL, PRIMARY KEY (order_id, pos_commit, pos_prepare))`,
+       buyer_id text NOT NULL, filters jsonb NOT NULL, schedule jsonb, PRIMARY KEY (order_id, pos_commit, pos_prepare))`,
     `CREATE TABLE rf_market_settings (
        vertical text NOT NULL, pos_commit numeric(20, 0) NOT NULL, pos_prepare bigint NOT NULL,
        return_window_hours int NOT NULL, dedupe_window_days int NOT NULL, return_cap_percent int,
@@ -122,10 +123,17 @@ async function recordOrderTerms(
   event: RecordedEvent<string, EventData<typeof OrderPlaced> | EventData<typeof OrderAmended>>,
   manager: EntityManager,
 ): Promise<void> {
-  const { orderId, buyerId, filters } = event.data;
+  const { orderId, buyerId, filters, schedule } = event.data;
   await manager.query(
-    `INSERT INTO rf_order_terms (order_id, pos_commit, pos_prepare, buyer_id, filters) VALUES ($1, $2, $3, $4, $5)`,
-    [orderId, ...position(event), buyerId, JSON.stringify(filters)],
+    `INSERT INTO rf_order_terms (order_id, pos_commit, pos_prepare, buyer_id, filters, schedule)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [
+      orderId,
+      ...position(event),
+      buyerId,
+      JSON.stringify(filters),
+      schedule ? JSON.stringify(schedule) : null,
+    ],
   );
 }
 

@@ -87,7 +87,7 @@ async function loadReturnFacts(
     [allocation.buyerId, allocation.allocationId, ...asOf, allocation.at, terms.dedupeWindowDays],
   );
   const [order] = await executor.query(
-    `SELECT filters FROM rf_order_terms WHERE order_id = $1 AND (pos_commit, pos_prepare) < ($2::numeric, $3::bigint)
+    `SELECT filters, schedule FROM rf_order_terms WHERE order_id = $1 AND (pos_commit, pos_prepare) < ($2::numeric, $3::bigint)
       ORDER BY pos_commit DESC, pos_prepare DESC LIMIT 1`,
     [allocation.orderId, ...asOf],
   );
@@ -122,7 +122,9 @@ async function loadReturnFacts(
       },
     })),
     dedupeWindowDays: terms.dedupeWindowDays,
-    orderAsOfAllocation: order ? { filters: order.filters } : null,
+    orderAsOfAllocation: order
+      ? { filters: order.filters, ...(order.schedule ? { schedule: order.schedule } : {}) }
+      : null,
     returnCap:
       terms.returnCapPercent === null
         ? null

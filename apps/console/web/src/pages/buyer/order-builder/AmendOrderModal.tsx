@@ -8,7 +8,14 @@ import { buyersApi, data } from '../../../api/client';
 import { toApiProblem } from '../../../api/problem';
 import type { BuyersAnswer } from '../../../api/types';
 import { ProblemAlert } from '../../../components/ProblemAlert';
-import { fromTerms, orderFormSchema, PROBLEM_FIELDS, toTerms, type OrderFormValues } from './order-form';
+import {
+  fromTerms,
+  orderFormSchema,
+  PROBLEM_FIELDS,
+  termsTheFormKeeps,
+  toTerms,
+  type OrderFormValues,
+} from './order-form';
 import { FilterFields, PriceFields } from './OrderFields';
 
 export type Order = BuyersAnswer<'OrdersController_get'>;
@@ -38,7 +45,7 @@ export function AmendOrderModal({
       data(
         await buyersApi.PUT('/v1/orders/{orderId}/terms', {
           params: { path: { orderId: order.orderId } },
-          body: toTerms(values, order.currency),
+          body: { ...termsTheFormKeeps(order.terms), ...toTerms(values, order.currency) },
         }),
       ),
     onSuccess: onAmended,

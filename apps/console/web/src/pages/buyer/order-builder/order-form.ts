@@ -251,6 +251,17 @@ export function toTerms(values: OrderFormValues, currency: string): OrderTermsBo
   ) as OrderTermsBody;
 }
 
+/**
+ * The terms this form does not edit yet (the delivery schedule and the hourly caps): an amendment
+ * replaces every term, so amending keeps them as they are.
+ */
+export function termsTheFormKeeps(terms: OrderTermsBody): Partial<OrderTermsBody> {
+  const { schedule, hourlyCapCount, hourlyCapSpend } = terms;
+  return Object.fromEntries(
+    Object.entries({ schedule, hourlyCapCount, hourlyCapSpend }).filter(([, value]) => value !== undefined),
+  ) as Partial<OrderTermsBody>;
+}
+
 export function toPlaceOrder(values: OrderFormValues, currency: string): PlaceOrderBody {
   return { vertical: values.vertical, ...toTerms(values, currency) };
 }
