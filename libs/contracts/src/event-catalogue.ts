@@ -3,6 +3,7 @@ import type { AnyEventDefinition } from './define-event.js';
 import { batchEvents } from './events/batches.js';
 import { buyerEvents } from './events/buyers.js';
 import { conversionEvents } from './events/conversions.js';
+import { doNotContactEvents } from './events/do-not-contact.js';
 import { leadEvents } from './events/leads.js';
 import { marketEvents } from './events/market.js';
 import { participantEvents } from './events/participants.js';
@@ -45,6 +46,7 @@ export const allEvents = [
   ...returnEvents,
   ...settlementEvents,
   ...conversionEvents,
+  ...doNotContactEvents,
 ] as const;
 
 /** The union of every type name, so a switch over event types can be checked for exhaustiveness. */

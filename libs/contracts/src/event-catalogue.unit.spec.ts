@@ -308,6 +308,7 @@ describe('eventCatalogue', () => {
       settlement: ['SettlementFinalized'],
       payout: ['PayoutIssued'],
       conversion: ['ConversionReported'],
+      dncList: ['DoNotContactListCreated', 'DoNotContactEntriesAdded', 'DoNotContactListEnded'],
     };
     const expected = Object.entries(streams).flatMap(([category, types]) =>
       types.map((type) => [type, [category]] as const),

@@ -170,6 +170,11 @@ export const MarketSettingsChanged = defineEvent({
       .max(24 * 365),
     /** Returns beyond this share of a buyer's purchases are refused automatically. */
     returnCapPercent: Percent.optional(),
+    /**
+     * A lead whose consent was given longer ago than this, at its verification, is refused
+     * (`consent_stale`); absent: no limit (docs/architecture.md §4).
+     */
+    consentMaxAgeDays: z.int().positive().max(3650).optional(),
   }),
 });
 

@@ -11,6 +11,7 @@ import type pg from 'pg';
 import type { ExchangeConfig } from '#lx/config';
 import { EVENT_STORE, POSTGRES_POOL, type EventStore } from '#lx/event-store';
 import { registerScrapedGauge } from '#lx/http';
+import { doNotContactCommandHandlers } from '../application/do-not-contact/do-not-contact-commands.js';
 import { sellerCommandHandlers } from '../application/seller-commands.js';
 import { sellerQueryHandlers } from '../application/seller-reads.js';
 import {
@@ -22,6 +23,7 @@ import { SellerQueries } from '../infrastructure/read-model/seller-queries.js';
 import { BatchesController } from './batches.controller.js';
 import { LeadsController, SellerActivityController, SellerRecordController } from './leads.controller.js';
 import { LEADS_RUNTIME, SELLER_QUERIES, LEADS_CONFIG } from './leads-runtime.token.js';
+import { DoNotContactController } from './do-not-contact.controller.js';
 import { PrivacyController } from './privacy.controller.js';
 import { ReturnsController } from './returns.controller.js';
 import { UploadFormatController } from './upload-format.controller.js';
@@ -35,6 +37,7 @@ const CONFIG = LEADS_CONFIG;
 @Injectable()
 class LeadsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private worker: { close(): Promise<void> } | null = null;
+  private doNotContact: { stop(): Promise<void> } | null = null;
   private readonly unregister: (() => void)[] = [];
 
   constructor(
@@ -66,12 +69,14 @@ class LeadsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
           })),
       }),
     );
+    this.doNotContact = this.runtime.startDoNotContactProcess();
     if (this.config.LX_SELLERS_VERIFICATION_WORKER) this.worker = await this.runtime.startWorker();
   }
 
   async onApplicationShutdown(): Promise<void> {
     for (const unregister of this.unregister.splice(0)) unregister();
     await this.worker?.close();
+    await this.doNotContact?.stop();
     await this.runtime.close();
   }
 }
@@ -90,6 +95,7 @@ export class SellersLeadsModule {
         SellerActivityController,
         ReturnsController,
         PrivacyController,
+        DoNotContactController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -108,6 +114,7 @@ export class SellersLeadsModule {
         },
         LeadsLifecycle,
         ...sellerCommandHandlers,
+        ...doNotContactCommandHandlers,
         ...sellerQueryHandlers,
         ...sellerCommandAdapterHandlers,
         ...sellerQueryAdapterHandlers,

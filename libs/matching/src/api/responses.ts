@@ -11,6 +11,10 @@ export const MarketSettingsAnswer = z.strictObject({
   dedupeWindowDays: z.int(),
   listingLifetimeHours: z.int(),
   returnCapPercent: z.int().optional(),
+  consentMaxAgeDays: z
+    .int()
+    .optional()
+    .describe('Oldest consent accepted at verification, in days; absent: no limit'),
   configured: z.boolean().describe('False: nothing was published; these are the defaults'),
   revision: z.int().nullable(),
 });
@@ -23,6 +27,10 @@ const PublishedSettingsAnswer = z.strictObject({
   dedupeWindowDays: z.int(),
   listingLifetimeHours: z.int(),
   returnCapPercent: z.int().optional(),
+  consentMaxAgeDays: z
+    .int()
+    .optional()
+    .describe('Oldest consent accepted at verification, in days; absent: no limit'),
   revision: z.int().describe('The revision of the market’s settings stream'),
   changedAt: IsoInstant,
 });
