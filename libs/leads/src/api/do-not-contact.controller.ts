@@ -184,17 +184,16 @@ export class DoNotContactController {
     const { fingerprints } = this.runtime;
     entries.forEach((entry, index) => {
       if (!entry.phone && !entry.email)
-        problems.push({ field: `entries[${index}]`, messages: ['give a phone, an e-mail or both'] });
+        problems.push({ field: `entries.${index}`, messages: ['give a phone, an e-mail or both'] });
       if (entry.phone) {
         const e164 = packagedContactChecks.normalisePhone(entry.phone, entry.country?.toUpperCase() ?? '');
-        if (!e164)
-          problems.push({ field: `entries[${index}].phone`, messages: ['not a valid phone number'] });
+        if (!e164) problems.push({ field: `entries.${index}.phone`, messages: ['not a valid phone number'] });
         else contacts.push(fingerprints.phones(e164));
       }
       if (entry.email) {
         const email = normaliseEmail(entry.email);
         if (!packagedContactChecks.isEmailAddress(email))
-          problems.push({ field: `entries[${index}].email`, messages: ['not a valid e-mail address'] });
+          problems.push({ field: `entries.${index}.email`, messages: ['not a valid e-mail address'] });
         else contacts.push(fingerprints.emails(email));
       }
     });

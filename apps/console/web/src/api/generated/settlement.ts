@@ -581,6 +581,11 @@ export type components = {
              */
             commissionBps?: number;
             /**
+             * @description A lead whose consent is older than this many days when it is verified is refused (consent_stale); never set: no limit
+             * @example 30
+             */
+            consentMaxAgeDays?: number;
+            /**
              * @description ISO 4217; required: a market never guesses its currency
              * @example RUB
              */
@@ -1643,6 +1648,8 @@ export interface operations {
                             /** @description ISO 8601 instant, UTC */
                             changedAt: string;
                             commissionBps: number;
+                            /** @description Oldest consent accepted at verification, in days; absent: no limit */
+                            consentMaxAgeDays?: number;
                             currency: string;
                             dedupeWindowDays: number;
                             listingLifetimeHours: number;
@@ -1682,6 +1689,8 @@ export interface operations {
                         commissionBps: number;
                         /** @description False: nothing was published; these are the defaults */
                         configured: boolean;
+                        /** @description Oldest consent accepted at verification, in days; absent: no limit */
+                        consentMaxAgeDays?: number;
                         /** @description Null until an operator sets it */
                         currency: string | null;
                         dedupeWindowDays: number;
@@ -1726,6 +1735,8 @@ export interface operations {
                         commissionBps: number;
                         /** @description False: nothing was published; these are the defaults */
                         configured: boolean;
+                        /** @description Oldest consent accepted at verification, in days; absent: no limit */
+                        consentMaxAgeDays?: number;
                         /** @description Null until an operator sets it */
                         currency: string | null;
                         dedupeWindowDays: number;
@@ -1771,6 +1782,8 @@ export interface operations {
                             /** @description The id of the operator who published them */
                             changedBy: string | null;
                             commissionBps: number;
+                            /** @description Oldest consent accepted at verification, in days; absent: no limit */
+                            consentMaxAgeDays?: number;
                             currency: string;
                             dedupeWindowDays: number;
                             listingLifetimeHours: number;
