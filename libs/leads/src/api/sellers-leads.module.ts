@@ -15,6 +15,7 @@ import { doNotContactCommandHandlers } from '../application/do-not-contact/do-no
 import { sellerCommandHandlers } from '../application/seller-commands.js';
 import { sellerQueryHandlers } from '../application/seller-reads.js';
 import {
+  doNotContactQueryAdapterHandlers,
   sellerCommandAdapterHandlers,
   sellerQueryAdapterHandlers,
 } from '../infrastructure/seller-handlers.js';
@@ -118,6 +119,7 @@ export class SellersLeadsModule {
         ...sellerQueryHandlers,
         ...sellerCommandAdapterHandlers,
         ...sellerQueryAdapterHandlers,
+        ...doNotContactQueryAdapterHandlers,
       ],
     };
   }

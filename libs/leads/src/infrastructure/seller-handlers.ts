@@ -107,6 +107,6 @@ export const sellerQueryAdapterHandlers = [
   GetBatchHandler,
   GetBatchRejectionsHandler,
   ListSuppressionsHandler,
-  GetDoNotContactListHandler,
-  ListDoNotContactListsHandler,
 ];
+/** The do-not-contact lists' reads (their messages are in do-not-contact-commands.ts). */
+export const doNotContactQueryAdapterHandlers = [GetDoNotContactListHandler, ListDoNotContactListsHandler];
