@@ -4,6 +4,7 @@ import { authenticityEvents } from './events/authenticity.js';
 import { batchEvents } from './events/batches.js';
 import { buyerEvents } from './events/buyers.js';
 import { conversionEvents } from './events/conversions.js';
+import { doNotContactEvents } from './events/do-not-contact.js';
 import { leadEvents } from './events/leads.js';
 import { marketEvents } from './events/market.js';
 import { participantEvents } from './events/participants.js';
@@ -47,6 +48,7 @@ export const allEvents = [
   ...settlementEvents,
   ...conversionEvents,
   ...authenticityEvents,
+  ...doNotContactEvents,
 ] as const;
 
 /** The union of every type name, so a switch over event types can be checked for exhaustiveness. */

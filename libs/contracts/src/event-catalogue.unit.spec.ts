@@ -315,6 +315,7 @@ describe('eventCatalogue', () => {
         'AuthenticityHoldDecided',
         'AuthenticitySamplePassed',
       ],
+      dncList: ['DoNotContactListCreated', 'DoNotContactEntriesAdded', 'DoNotContactListEnded'],
     };
     const expected = Object.entries(streams).flatMap(([category, types]) =>
       types.map((type) => [type, [category]] as const),

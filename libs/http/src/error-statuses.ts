@@ -26,6 +26,10 @@ export const ERROR_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'return-not-found': 404,
   'seller-response-exists': 409,
   'return-already-decided': 422,
+  'do-not-contact-list-not-found': 404,
+  'do-not-contact-list-exists': 409,
+  'do-not-contact-list-closed': 409,
+  'do-not-contact-list-invalid': 422,
 
   // buyers (BuyerAccountError, ReturnRequestError, ConversionError, WebhookTargetRefused)
   'insufficient-funds': 422,

@@ -10,6 +10,7 @@ export * from './domain/batch.decider.js';
 export * from './domain/lead.decider.js';
 export * from './domain/return-response.decider.js';
 export * from './domain/errors.js';
+export * from './domain/do-not-contact.js';
 export * from './application/upload/parse-upload.js';
 export * from './application/upload/upload-rejected.js';
 export * from './application/upload/receive-upload.js';

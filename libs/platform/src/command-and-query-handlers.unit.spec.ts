@@ -12,6 +12,7 @@ import * as buyerReads from '../../buyers/src/application/buyer-reads.js';
 import * as deliveryCommands from '../../buyers/src/application/delivery-commands.js';
 import * as buyerReadHandlers from '../../buyers/src/infrastructure/buyer-read-handlers.js';
 import * as deliveryCommandHandlers from '../../buyers/src/infrastructure/delivery-command-handlers.js';
+import * as doNotContactMessages from '../../leads/src/application/do-not-contact/do-not-contact-commands.js';
 import * as sellerCommands from '../../leads/src/application/seller-commands.js';
 import * as sellerReads from '../../leads/src/application/seller-reads.js';
 import * as sellerHandlers from '../../leads/src/infrastructure/seller-handlers.js';
@@ -77,6 +78,13 @@ const messageFiles: Record<string, { exports: Record<string, unknown>; handlers:
   'leads queries': {
     exports: sellerReads,
     handlers: [...sellerReads.sellerQueryHandlers, ...sellerHandlers.sellerQueryAdapterHandlers],
+  },
+  'leads do-not-contact lists': {
+    exports: doNotContactMessages,
+    handlers: [
+      ...doNotContactMessages.doNotContactCommandHandlers,
+      ...sellerHandlers.doNotContactQueryAdapterHandlers,
+    ],
   },
   'ledger commands': { exports: payoutCommands, handlers: payoutCommands.ledgerCommandHandlers },
   'ledger queries': { exports: ledgerQueries, handlers: ledgerReadHandlers.ledgerQueryHandlers },

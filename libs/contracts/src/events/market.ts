@@ -176,6 +176,11 @@ export const MarketSettingsChanged = defineEvent({
     authenticitySampleMin: z.int().nonnegative().max(1000).optional(),
     /** Failures above this share of a sample hold the rest of the batch; default 20. */
     authenticityHoldPercent: Percent.optional(),
+    /**
+     * A lead whose consent was given longer ago than this, at its verification, is refused
+     * (`consent_stale`); absent: no limit (docs/architecture.md §4).
+     */
+    consentMaxAgeDays: z.int().positive().max(3650).optional(),
   }),
 });
 

@@ -201,3 +201,34 @@ export const SellerSourceReportAnswer = z.strictObject({
     )
     .describe('One entry per source and currency, in tag order, leads without a source last'),
 });
+
+export const DoNotContactListAnswer = z.strictObject({
+  listId: z.uuid(),
+  name: z.string(),
+  vertical: z.string().nullable().describe('The market it applies to; null: every market'),
+  expiresAt: IsoInstant,
+  endedAt: IsoInstant.nullable().describe('When an operator ended it; null: not ended'),
+  createdAt: IsoInstant,
+  status: z.enum(['active', 'expired', 'ended']),
+  contacts: z.int().describe('Phones and e-mails received (a contact sent twice counts twice)'),
+  fingerprints: z
+    .int()
+    .describe(
+      'Distinct keyed fingerprints held (each contact under every fingerprint key held); never the contacts',
+    ),
+});
+
+export const DoNotContactListsAnswer = pageOf(DoNotContactListAnswer);
+
+export const DoNotContactEntriesAnswer = z.strictObject({
+  listId: z.uuid(),
+  received: z.int().describe('Entries in the request'),
+  contacts: z.int().describe('Phones and e-mails added, as fingerprints'),
+  events: z.int().describe('DoNotContactEntriesAdded events appended (one per chunk of fingerprints)'),
+});
+
+export const DoNotContactListEndedAnswer = z.strictObject({
+  listId: z.uuid(),
+  endedAt: IsoInstant.nullable().describe('Null when the list had been ended already'),
+  alreadyEnded: z.boolean(),
+});

@@ -11,9 +11,11 @@ import type pg from 'pg';
 import type { ExchangeConfig } from '#lx/config';
 import { EVENT_STORE, POSTGRES_POOL, type EventStore } from '#lx/event-store';
 import { registerScrapedGauge } from '#lx/http';
+import { doNotContactCommandHandlers } from '../application/do-not-contact/do-not-contact-commands.js';
 import { sellerCommandHandlers } from '../application/seller-commands.js';
 import { sellerQueryHandlers } from '../application/seller-reads.js';
 import {
+  doNotContactQueryAdapterHandlers,
   sellerCommandAdapterHandlers,
   sellerQueryAdapterHandlers,
 } from '../infrastructure/seller-handlers.js';
@@ -23,6 +25,7 @@ import { BatchesController } from './batches.controller.js';
 import { LeadsController, SellerActivityController, SellerRecordController } from './leads.controller.js';
 import { SellerSourceReportController } from './source-report.controller.js';
 import { LEADS_RUNTIME, SELLER_QUERIES, LEADS_CONFIG } from './leads-runtime.token.js';
+import { DoNotContactController } from './do-not-contact.controller.js';
 import { PrivacyController } from './privacy.controller.js';
 import { ReturnsController } from './returns.controller.js';
 import { UploadFormatController } from './upload-format.controller.js';
@@ -36,6 +39,7 @@ const CONFIG = LEADS_CONFIG;
 @Injectable()
 class LeadsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private worker: { close(): Promise<void> } | null = null;
+  private doNotContact: { stop(): Promise<void> } | null = null;
   private readonly unregister: (() => void)[] = [];
 
   constructor(
@@ -67,12 +71,14 @@ class LeadsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
           })),
       }),
     );
+    this.doNotContact = this.runtime.startDoNotContactProcess();
     if (this.config.LX_SELLERS_VERIFICATION_WORKER) this.worker = await this.runtime.startWorker();
   }
 
   async onApplicationShutdown(): Promise<void> {
     for (const unregister of this.unregister.splice(0)) unregister();
     await this.worker?.close();
+    await this.doNotContact?.stop();
     await this.runtime.close();
   }
 }
@@ -92,6 +98,7 @@ export class SellersLeadsModule {
         SellerSourceReportController,
         ReturnsController,
         PrivacyController,
+        DoNotContactController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -110,9 +117,11 @@ export class SellersLeadsModule {
         },
         LeadsLifecycle,
         ...sellerCommandHandlers,
+        ...doNotContactCommandHandlers,
         ...sellerQueryHandlers,
         ...sellerCommandAdapterHandlers,
         ...sellerQueryAdapterHandlers,
+        ...doNotContactQueryAdapterHandlers,
       ],
     };
   }

@@ -50,3 +50,31 @@ export class ReturnAlreadyDecided extends DomainError {
     super(`The return of allocation ${allocationId} has been decided`, { allocationId });
   }
 }
+
+export class DoNotContactListNotFound extends DomainError {
+  readonly code = 'do-not-contact-list-not-found';
+  constructor(listId: string) {
+    super(`Do-not-contact list ${listId} was not found`, { listId });
+  }
+}
+
+export class DoNotContactListExists extends DomainError {
+  readonly code = 'do-not-contact-list-exists';
+  constructor(listId: string) {
+    super(`Do-not-contact list ${listId} exists already`, { listId });
+  }
+}
+
+export class DoNotContactListClosed extends DomainError {
+  readonly code = 'do-not-contact-list-closed';
+  constructor(listId: string, why: 'ended' | 'expired') {
+    super(`Do-not-contact list ${listId} has ${why}: entries can no longer be added to it`, { listId, why });
+  }
+}
+
+export class DoNotContactListInvalid extends DomainError {
+  readonly code = 'do-not-contact-list-invalid';
+  constructor(message: string) {
+    super(message);
+  }
+}

@@ -29,6 +29,9 @@ export const REJECTION_REASONS = {
   duplicate_on_exchange:
     "The same phone or e-mail was listed on the exchange inside the market's dedupe window.",
   suppressed: 'The phone or e-mail is on the suppression list (do-not-contact, revoked consent).',
+  do_not_contact:
+    "The phone or e-mail is on an operator's do-not-contact list in force for the market at verification.",
+  consent_stale: "The consent was given longer ago than the market's consent limit (consentMaxAgeDays).",
 } as const;
 
 export type RejectionReason = keyof typeof REJECTION_REASONS;

@@ -49,6 +49,8 @@ export interface VerificationContext {
   now: Date;
   vertical: string;
   maxLeadAgeDays: number;
+  /** The market's consent limit in days (consentMaxAgeDays); absent or null: no limit. */
+  consentMaxAgeDays?: number | null;
   sellerId: string;
   checks: ContactChecks;
   fingerprints: ContactFingerprinter;
@@ -333,6 +335,7 @@ function consentRecord(
   if (sellersNamed.length > 50) reasons.add('invalid_consent');
   const ip = cells.get('capture_ip');
   if (!capturedAt) return undefined;
+  if (consentIsStale(capturedAt, context.now, context.consentMaxAgeDays)) reasons.add('consent_stale');
   return withoutUndefined({
     textVersion: version,
     textHash: sha256Hex(text),
@@ -345,6 +348,12 @@ function consentRecord(
         ? { provider: CERTIFICATE_PROVIDER[provider], reference }
         : undefined,
   }) as ConsentInput;
+}
+
+/** Consent given more than `maxAgeDays` before `now` (verification time) is too old to contact the person on. */
+export function consentIsStale(consentedAt: Date, now: Date, maxAgeDays: number | null | undefined): boolean {
+  if (maxAgeDays === null || maxAgeDays === undefined) return false;
+  return now.getTime() - consentedAt.getTime() > maxAgeDays * DAY_MS;
 }
 
 /**

@@ -167,3 +167,23 @@ describe('the source and sub-source', () => {
     }
   });
 });
+
+describe("the market's consent limit", () => {
+  it('refuses a row whose consent is older than consentMaxAgeDays at verification (consent_stale), not without a limit', async () => {
+    const { rows } = generateLeadRows({
+      seed: 'consent-age',
+      count: 1,
+      vertical: 'eyewear',
+      capturedAround: now,
+      badShare: 0,
+    });
+    const row = { ...rows[0]!, consent_captured_at: new Date(now.getTime() - 40 * 86_400_000).toISOString() };
+    const [record] = await parsed(leadRowsToCsv([row]));
+    expect(verifyLeadRow(record!, context).accepted).toBe(true);
+    expect(verifyLeadRow(record!, { ...context, consentMaxAgeDays: 60 }).accepted).toBe(true);
+    expect(verifyLeadRow(record!, { ...context, consentMaxAgeDays: 30 })).toMatchObject({
+      accepted: false,
+      reasons: ['consent_stale'],
+    });
+  });
+});

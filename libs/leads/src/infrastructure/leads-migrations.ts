@@ -60,6 +60,36 @@ ALTER TABLE lx_batch_verification ADD COLUMN receiver text, ADD COLUMN lease_unt
 CREATE INDEX lx_fingerprint_claims_by_fingerprint ON lx_fingerprint_claims (fingerprint);
 CREATE INDEX lx_fingerprint_claims_by_lead ON lx_fingerprint_claims (lead_id);`,
   },
+  {
+    // The market's consent limit as the batch was submitted (null: none), and the do-not-contact
+    // lists: derived from the dncList-* events by the sellers' do-not-contact process (§4.3), so
+    // they can be dropped and rebuilt from the log (with that subscription's checkpoint).
+    id: '004-consent-limit-and-do-not-contact',
+    sql: `
+ALTER TABLE lx_batch_verification ADD COLUMN consent_max_age_days int;
+CREATE TABLE lx_dnc_lists (
+  list_id    text PRIMARY KEY,
+  name       text NOT NULL,
+  vertical   text,
+  expires_at timestamptz NOT NULL,
+  ended_at   timestamptz,
+  created_at timestamptz NOT NULL,
+  created_by text NOT NULL
+);
+-- One row per DoNotContactEntriesAdded: a redelivered event is counted once.
+CREATE TABLE lx_dnc_chunks (
+  event_id text PRIMARY KEY,
+  list_id  text NOT NULL,
+  contacts int  NOT NULL
+);
+CREATE INDEX lx_dnc_chunks_by_list ON lx_dnc_chunks (list_id);
+CREATE TABLE lx_dnc_entries (
+  fingerprint text NOT NULL,
+  list_id     text NOT NULL,
+  PRIMARY KEY (fingerprint, list_id)
+);
+CREATE INDEX lx_dnc_entries_by_list ON lx_dnc_entries (list_id);`,
+  },
 ];
 
 export async function migrateLeadTables(pool: pg.Pool): Promise<void> {

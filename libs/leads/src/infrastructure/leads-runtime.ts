@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { vaultDatabaseUrl, type ExchangeConfig } from '#lx/config';
 import { AggregateRepository } from '#lx/event-sourcing';
-import { runPeriodically, type EventStore } from '#lx/event-store';
+import { runPeriodically, SupervisedSubscription, type EventStore } from '#lx/event-store';
 import {
   connectDataKeyDatabase,
   createPersonalDataVault,
@@ -10,6 +10,7 @@ import {
   type PersonalDataVault,
 } from '#lx/vault';
 import type { LeadsServices } from '../application/leads-tokens.js';
+import { DoNotContactProcess } from '../application/do-not-contact/do-not-contact-process.js';
 import { EraseLeads } from '../application/privacy/erase-leads.js';
 import { reapplyRecordedErasures } from '../application/erasure/reapply-recorded-erasures.js';
 import { ReceiveUpload } from '../application/upload/receive-upload.js';
@@ -17,6 +18,7 @@ import { VerifyBatch } from '../application/verification/verify-batch.js';
 import { ContactFingerprinter } from '../domain/fingerprint.js';
 import { packagedContactChecks } from './contact-checks.js';
 import { migrateLeadTables } from './leads-migrations.js';
+import { PostgresDoNotContactStore } from './postgres-do-not-contact-store.js';
 import { PostgresVerificationStore } from './postgres-verification-store.js';
 import { readSellerRecord, SellerQueries } from './read-model/seller-queries.js';
 import { startVerificationWorker, VerificationQueue } from './verification-queue.js';
@@ -29,12 +31,18 @@ export interface LeadsRuntime extends LeadsServices {
   aggregates: AggregateRepository;
   vault: PersonalDataVault;
   verification: PostgresVerificationStore;
+  doNotContact: PostgresDoNotContactStore;
   fingerprints: ContactFingerprinter;
   queue: VerificationQueue;
   receiveUpload: ReceiveUpload;
   verifyBatch: VerifyBatch;
   eraseLeads: EraseLeads;
   startWorker(): Promise<{ close(): Promise<void> }>;
+  /**
+   * The do-not-contact process (§4.3): a supervised subscription to `dncList-*` that keeps the
+   * lists' tables and withdraws the resting leads a list's entries match.
+   */
+  startDoNotContactProcess(): { caughtUp: Promise<void>; stop(): Promise<void> };
   close(): Promise<void>;
 }
 
@@ -58,6 +66,7 @@ export async function createLeadsRuntime(
   const revived = await reapplyRecordedErasures(store, vault);
   if (revived.length > 0) log?.(`re-erased ${revived.length} data keys restored from before their erasure`);
   const verification = new PostgresVerificationStore(pool);
+  const doNotContact = new PostgresDoNotContactStore(pool, store);
   const aggregates = new AggregateRepository(store);
   const fingerprints = new ContactFingerprinter(config.LX_FINGERPRINT_KEY, {
     version: config.LX_FINGERPRINT_KEY_VERSION,
@@ -88,6 +97,7 @@ export async function createLeadsRuntime(
     checks: packagedContactChecks,
     fingerprints,
     maxLeadAgeDays: config.LX_LEAD_MAX_AGE_DAYS,
+    doNotContact,
   });
   const sellerQueries = new SellerQueries(pool);
   const eraseLeads = new EraseLeads({
@@ -102,6 +112,7 @@ export async function createLeadsRuntime(
     aggregates,
     vault,
     verification,
+    doNotContact,
     fingerprints,
     queue,
     receiveUpload,
@@ -134,6 +145,20 @@ export async function createLeadsRuntime(
           await worker.close();
         },
       };
+    },
+    startDoNotContactProcess() {
+      const process = new DoNotContactProcess({
+        lists: doNotContact,
+        aggregates,
+        leadsOnSale: (fingerprints, vertical, at) => doNotContact.leadsOnSale(fingerprints, vertical, at),
+      });
+      const subscription = new SupervisedSubscription(
+        store,
+        'sellers:do-not-contact',
+        (event) => process.handle(event),
+        { filter: { streamCategories: ['dncList'] }, pollIntervalMs: 500, log },
+      );
+      return { caughtUp: subscription.caughtUp, stop: () => subscription.stop() };
     },
     async close() {
       await queue.close();

@@ -17,6 +17,7 @@ interface ProgressRow {
   status: BatchProgress['status'];
   terms: BatchProgress['terms'];
   dedupe_window_days: number;
+  consent_max_age_days: number | null;
   submitted_at: Date;
   seller_history: BatchProgress['sellerHistory'];
   total_rows: number;
@@ -28,8 +29,11 @@ interface ProgressRow {
   reasons: BatchProgress['reasons'];
 }
 
-/** Taken shared while listings are written and exclusive while suppressions are added. */
-const SUPPRESSION_LOCK = `hashtext('lx_suppressions')`;
+/**
+ * Taken shared while listings are written and exclusive while suppressions (and do-not-contact
+ * entries, PostgresDoNotContactStore) are added.
+ */
+export const SUPPRESSION_LOCK = `hashtext('lx_suppressions')`;
 
 /** The verification tables in PostgreSQL. */
 export class PostgresVerificationStore implements VerificationStore {
@@ -46,8 +50,9 @@ export class PostgresVerificationStore implements VerificationStore {
       if (tookOver) await client.query('DELETE FROM lx_batch_staged_chunks WHERE batch_id = $1', [p.batchId]);
       await client.query(
         `INSERT INTO lx_batch_verification
-           (batch_id, seller_id, status, terms, dedupe_window_days, submitted_at, seller_history, receiver, lease_until)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, clock_timestamp() + $9 * interval '1 millisecond')`,
+           (batch_id, seller_id, status, terms, dedupe_window_days, submitted_at, seller_history, receiver, lease_until,
+            consent_max_age_days)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, clock_timestamp() + $9 * interval '1 millisecond', $10)`,
         [
           p.batchId,
           p.sellerId,
@@ -58,6 +63,7 @@ export class PostgresVerificationStore implements VerificationStore {
           JSON.stringify(p.sellerHistory),
           lease.receiver,
           lease.leaseMs,
+          p.consentMaxAgeDays ?? null,
         ],
       );
       await client.query('COMMIT');
@@ -308,6 +314,7 @@ function toProgress(row: ProgressRow): BatchProgress {
     status: row.status,
     terms: row.terms,
     dedupeWindowDays: row.dedupe_window_days,
+    consentMaxAgeDays: row.consent_max_age_days,
     submittedAt: row.submitted_at,
     sellerHistory: row.seller_history,
     totalRows: row.total_rows,

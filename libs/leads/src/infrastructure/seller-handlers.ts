@@ -5,6 +5,11 @@ import { RevokeConsent, SuppressPeople, UploadBatch } from '../application/selle
 import type { BatchView } from '../application/seller-reads.port.js';
 import { GetBatch, GetBatchRejections, ListBatches, ListSuppressions } from '../application/seller-reads.js';
 import type { UploadReceipt } from '../application/upload/receive-upload.js';
+import type { DoNotContactListView } from '../application/do-not-contact/do-not-contact-store.port.js';
+import {
+  GetDoNotContactList,
+  ListDoNotContactLists,
+} from '../application/do-not-contact/do-not-contact-commands.js';
 import type { LeadsRuntime } from './leads-runtime.js';
 import type { SellerQueries } from './read-model/seller-queries.js';
 
@@ -78,6 +83,24 @@ export class ListSuppressionsHandler implements IQueryHandler<ListSuppressions> 
 }
 
 /** The adapters' handlers, for the module to register with the application's. */
+@QueryHandler(GetDoNotContactList)
+export class GetDoNotContactListHandler implements IQueryHandler<GetDoNotContactList> {
+  constructor(@Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime) {}
+
+  execute({ listId }: GetDoNotContactList): Promise<DoNotContactListView | null> {
+    return this.runtime.doNotContact.list(listId);
+  }
+}
+
+@QueryHandler(ListDoNotContactLists)
+export class ListDoNotContactListsHandler implements IQueryHandler<ListDoNotContactLists> {
+  constructor(@Inject(LEADS_RUNTIME) private readonly runtime: LeadsRuntime) {}
+
+  execute({ rows, offset }: ListDoNotContactLists): Promise<DoNotContactListView[]> {
+    return this.runtime.doNotContact.lists(rows, offset);
+  }
+}
+
 export const sellerCommandAdapterHandlers = [UploadBatchHandler, SuppressPeopleHandler, RevokeConsentHandler];
 export const sellerQueryAdapterHandlers = [
   ListBatchesHandler,
@@ -85,3 +108,5 @@ export const sellerQueryAdapterHandlers = [
   GetBatchRejectionsHandler,
   ListSuppressionsHandler,
 ];
+/** The do-not-contact lists' reads (their messages are in do-not-contact-commands.ts). */
+export const doNotContactQueryAdapterHandlers = [GetDoNotContactListHandler, ListDoNotContactListsHandler];

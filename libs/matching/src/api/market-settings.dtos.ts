@@ -75,4 +75,16 @@ export class ChangeMarketSettingsRequest {
   @Min(0)
   @Max(100)
   authenticityHoldPercent?: number;
+
+  @ApiPropertyOptional({
+    example: 30,
+    description:
+      'A lead whose consent is older than this many days when it is verified is refused (consent_stale); ' +
+      'never set: no limit',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  consentMaxAgeDays?: number;
 }

@@ -20,6 +20,10 @@ export const MarketSettingsAnswer = z.strictObject({
     .int()
     .optional()
     .describe('Failures above this share of a sample hold the rest of the batch (default 20)'),
+  consentMaxAgeDays: z
+    .int()
+    .optional()
+    .describe('Oldest consent accepted at verification, in days; absent: no limit'),
   configured: z.boolean().describe('False: nothing was published; these are the defaults'),
   revision: z.int().nullable(),
 });
@@ -41,6 +45,10 @@ const PublishedSettingsAnswer = z.strictObject({
     .int()
     .optional()
     .describe('Failures above this share of a sample hold the rest of the batch (default 20)'),
+  consentMaxAgeDays: z
+    .int()
+    .optional()
+    .describe('Oldest consent accepted at verification, in days; absent: no limit'),
   revision: z.int().describe('The revision of the market’s settings stream'),
   changedAt: IsoInstant,
 });

@@ -21,6 +21,8 @@ export interface MarketDefaults {
   currency: string;
   dedupeWindowDays: number;
   listingLifetimeHours: number;
+  /** Oldest consent accepted at verification, in days; absent or null: no limit. */
+  consentMaxAgeDays?: number | null;
 }
 
 export interface UploadRequest {
@@ -103,6 +105,7 @@ export class ReceiveUpload {
       status: 'receiving',
       terms,
       dedupeWindowDays: market.dedupeWindowDays,
+      consentMaxAgeDays: market.consentMaxAgeDays ?? null,
       submittedAt,
       sellerHistory: await this.deps.sellerHistory(request.sellerId),
       totalRows: 0,
@@ -294,6 +297,7 @@ export class ReceiveUpload {
       currency: settings.currency,
       dedupeWindowDays: settings.dedupeWindowDays,
       listingLifetimeHours: settings.listingLifetimeHours,
+      consentMaxAgeDays: settings.consentMaxAgeDays ?? null,
     };
   }
 }

@@ -11,6 +11,8 @@ export interface BatchProgress {
   status: BatchProgressStatus;
   terms: ListingTerms;
   dedupeWindowDays: number;
+  /** The market's consent limit in days when the batch was submitted; absent or null: no limit. */
+  consentMaxAgeDays?: number | null;
   submittedAt: Date;
   sellerHistory: SellerRecord;
   totalRows: number;

@@ -19,6 +19,7 @@ import { scoreLead } from '../../domain/quality-score.js';
 import type { NumberedRecord } from '../../domain/raw-lead-record.js';
 import type { RejectionReason } from '../../domain/rejection-reasons.js';
 import { verifyLeadRow, type RowVerdict, type VerifiedLead } from '../../domain/verify-lead-row.js';
+import type { DoNotContactStore } from '../do-not-contact/do-not-contact-store.port.js';
 import { stagingKeyId } from '../upload/receive-upload.js';
 import type {
   BatchProgress,
@@ -35,6 +36,8 @@ export interface VerifyBatchDeps {
   checks: ContactChecks;
   fingerprints: ContactFingerprinter;
   maxLeadAgeDays: number;
+  /** The do-not-contact lists (§4.3): checked as each lead is listed; absent, none apply. */
+  doNotContact?: Pick<DoNotContactStore, 'listedFingerprints'>;
   log?: (message: string) => void;
 }
 
@@ -98,6 +101,7 @@ export class VerifyBatch {
       now: submittedAt,
       vertical: terms.vertical,
       maxLeadAgeDays: this.deps.maxLeadAgeDays,
+      consentMaxAgeDays: progress.consentMaxAgeDays ?? null,
       sellerId,
       checks: this.deps.checks,
       fingerprints: this.deps.fingerprints,
@@ -191,9 +195,9 @@ export class VerifyBatch {
   }
 
   /**
-   * Lists the leads, each checked against the suppression list as it is written: a person whose
-   * consent was revoked after the dedupe step is refused here (and their new key destroyed).
-   * Returns the leads listed.
+   * Lists the leads, each checked against the suppression list and the do-not-contact lists as it
+   * is written: a person whose consent was revoked, or who was put on a list, after the dedupe
+   * step is refused here (and their new key destroyed). Returns the leads listed.
    */
   private async list(
     progress: BatchProgress,
@@ -228,11 +232,25 @@ export class VerifyBatch {
     const perAppend = 1000;
     for (let from = 0; from < listings.length; from += perAppend) {
       const slice = listings.slice(from, from + perAppend);
+      const sliceFingerprints = slice.flatMap(({ lead }) => lookedUp.get(lead)!);
       const refused = await this.deps.verification.listUnlessSuppressed(
-        slice.flatMap(({ lead }) => lookedUp.get(lead)!),
+        sliceFingerprints,
         async (suppressed) => {
-          const isSuppressed = ({ lead }: (typeof slice)[number]) =>
-            lookedUp.get(lead)!.some((fingerprint) => suppressed.has(fingerprint));
+          // Read while listings hold the lock that adding do-not-contact entries waits for (§4.3).
+          const onList =
+            (await this.deps.doNotContact?.listedFingerprints(
+              terms.vertical,
+              sliceFingerprints,
+              submittedAt,
+            )) ?? new Set<string>();
+          const reasonsAgainst = ({ lead }: (typeof slice)[number]): RejectionReason[] => {
+            const fingerprints = lookedUp.get(lead)!;
+            const reasons: RejectionReason[] = [];
+            if (fingerprints.some((fingerprint) => onList.has(fingerprint))) reasons.push('do_not_contact');
+            if (fingerprints.some((fingerprint) => suppressed.has(fingerprint))) reasons.push('suppressed');
+            return reasons;
+          };
+          const isSuppressed = (listing: (typeof slice)[number]) => reasonsAgainst(listing).length > 0;
           const allowed = slice.filter((listing) => !isSuppressed(listing));
           if (allowed.length > 0)
             await this.deps.store.appendToStreams(
@@ -248,13 +266,15 @@ export class VerifyBatch {
               })),
             );
           listed.push(...allowed.map(({ lead }) => lead));
-          return slice.filter(isSuppressed);
+          return slice
+            .filter(isSuppressed)
+            .map((listing) => ({ ...listing, reasons: reasonsAgainst(listing) }));
         },
       );
       if (refused.length === 0) continue;
       await this.deps.vault.erase(refused.map(({ leadId }) => leadId));
       await this.deps.verification.releaseClaims(refused.map(({ leadId }) => leadId));
-      for (const { lead } of refused) rejections.push({ line: lead.line, reasons: ['suppressed'] });
+      for (const { lead, reasons } of refused) rejections.push({ line: lead.line, reasons });
     }
     return listed;
   }

@@ -110,6 +110,75 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/do-not-contact-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The do-not-contact lists, newest first, with their counts (never the contacts) */
+        get: operations["DoNotContactController_list"];
+        put?: never;
+        /** Create a do-not-contact list for one market or every market, with its expiry */
+        post: operations["DoNotContactController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/do-not-contact-lists/{listId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One do-not-contact list and its counts */
+        get: operations["DoNotContactController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/do-not-contact-lists/{listId}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a list before its expiry: from now on it refuses and withdraws nothing */
+        post: operations["DoNotContactController_end"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/do-not-contact-lists/{listId}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add phones and e-mails to a list: each is fingerprinted (never stored); resting leads that match are withdrawn */
+        post: operations["DoNotContactController_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/leads": {
         parameters: {
             query?: never;
@@ -356,6 +425,23 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        CreateDoNotContactListRequest: {
+            /**
+             * @description UTC instant, in the future: the list applies until then
+             * @example 2030-01-01T00:00:00.000Z
+             */
+            expiresAt: string;
+            /** @example Regulator DNC register, December */
+            name: string;
+            /**
+             * @description The market the list applies to; absent or null: every market (a global list)
+             * @example auto_insurance
+             */
+            vertical?: string | null;
+        };
+        DoNotContactEntriesRequest: {
+            entries: components["schemas"]["PersonContacts"][];
+        };
         EvidenceItem: {
             /** @description What the evidence shows */
             description: string;
@@ -840,6 +926,229 @@ export interface operations {
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    DoNotContactController_list: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The do-not-contact lists, newest first, with their counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description Phones and e-mails received (a contact sent twice counts twice) */
+                            contacts: number;
+                            /** @description ISO 8601 instant, UTC */
+                            createdAt: string;
+                            /** @description When an operator ended it; null: not ended */
+                            endedAt: string | null;
+                            /** @description ISO 8601 instant, UTC */
+                            expiresAt: string;
+                            /** @description Distinct keyed fingerprints held (each contact under every fingerprint key held); never the contacts */
+                            fingerprints: number;
+                            /** Format: uuid */
+                            listId: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "active" | "expired" | "ended";
+                            /** @description The market it applies to; null: every market */
+                            vertical: string | null;
+                        }[];
+                        /** @description Pass as `cursor` for the next page; absent on the last. */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    DoNotContactController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDoNotContactListRequest"];
+            };
+        };
+        responses: {
+            /** @description The list, created empty */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Phones and e-mails received (a contact sent twice counts twice) */
+                        contacts: number;
+                        /** @description ISO 8601 instant, UTC */
+                        createdAt: string;
+                        /** @description When an operator ended it; null: not ended */
+                        endedAt: string | null;
+                        /** @description ISO 8601 instant, UTC */
+                        expiresAt: string;
+                        /** @description Distinct keyed fingerprints held (each contact under every fingerprint key held); never the contacts */
+                        fingerprints: number;
+                        /** Format: uuid */
+                        listId: string;
+                        name: string;
+                        /** @enum {string} */
+                        status: "active" | "expired" | "ended";
+                        /** @description The market it applies to; null: every market */
+                        vertical: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    DoNotContactController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                listId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list and its counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Phones and e-mails received (a contact sent twice counts twice) */
+                        contacts: number;
+                        /** @description ISO 8601 instant, UTC */
+                        createdAt: string;
+                        /** @description When an operator ended it; null: not ended */
+                        endedAt: string | null;
+                        /** @description ISO 8601 instant, UTC */
+                        expiresAt: string;
+                        /** @description Distinct keyed fingerprints held (each contact under every fingerprint key held); never the contacts */
+                        fingerprints: number;
+                        /** Format: uuid */
+                        listId: string;
+                        name: string;
+                        /** @enum {string} */
+                        status: "active" | "expired" | "ended";
+                        /** @description The market it applies to; null: every market */
+                        vertical: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    DoNotContactController_end: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                listId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list no longer applies */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        alreadyEnded: boolean;
+                        /** @description Null when the list had been ended already */
+                        endedAt: string | null;
+                        /** Format: uuid */
+                        listId: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    DoNotContactController_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                listId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DoNotContactEntriesRequest"];
+            };
+        };
+        responses: {
+            /** @description The contacts are on the list (as fingerprints) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Phones and e-mails added, as fingerprints */
+                        contacts: number;
+                        /** @description DoNotContactEntriesAdded events appended (one per chunk of fingerprints) */
+                        events: number;
+                        /** Format: uuid */
+                        listId: string;
+                        /** @description Entries in the request */
+                        received: number;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             422: components["responses"]["Problem422"];

@@ -696,6 +696,11 @@ export type components = {
              */
             commissionBps?: number;
             /**
+             * @description A lead whose consent is older than this many days when it is verified is refused (consent_stale); never set: no limit
+             * @example 30
+             */
+            consentMaxAgeDays?: number;
+            /**
              * @description ISO 4217; required: a market never guesses its currency
              * @example RUB
              */
@@ -2042,6 +2047,8 @@ export interface operations {
                             /** @description ISO 8601 instant, UTC */
                             changedAt: string;
                             commissionBps: number;
+                            /** @description Oldest consent accepted at verification, in days; absent: no limit */
+                            consentMaxAgeDays?: number;
                             currency: string;
                             dedupeWindowDays: number;
                             listingLifetimeHours: number;
@@ -2087,6 +2094,8 @@ export interface operations {
                         commissionBps: number;
                         /** @description False: nothing was published; these are the defaults */
                         configured: boolean;
+                        /** @description Oldest consent accepted at verification, in days; absent: no limit */
+                        consentMaxAgeDays?: number;
                         /** @description Null until an operator sets it */
                         currency: string | null;
                         dedupeWindowDays: number;
@@ -2137,6 +2146,8 @@ export interface operations {
                         commissionBps: number;
                         /** @description False: nothing was published; these are the defaults */
                         configured: boolean;
+                        /** @description Oldest consent accepted at verification, in days; absent: no limit */
+                        consentMaxAgeDays?: number;
                         /** @description Null until an operator sets it */
                         currency: string | null;
                         dedupeWindowDays: number;
@@ -2188,6 +2199,8 @@ export interface operations {
                             /** @description The id of the operator who published them */
                             changedBy: string | null;
                             commissionBps: number;
+                            /** @description Oldest consent accepted at verification, in days; absent: no limit */
+                            consentMaxAgeDays?: number;
                             currency: string;
                             dedupeWindowDays: number;
                             listingLifetimeHours: number;

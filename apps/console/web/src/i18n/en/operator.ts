@@ -89,6 +89,8 @@ export const operator = {
     dedupeWindowDays: 'Dedupe window (days)',
     listingLifetimeHours: 'Listing lifetime (hours)',
     returnCapPercent: 'Return cap (%)',
+    consentMaxAgeDays: 'Oldest consent (days)',
+    consentMaxAgeHint: 'Optional: older consent is refused at verification',
     optional: 'Optional',
     noCap: 'no cap',
     numberRequired: 'Give a number.',

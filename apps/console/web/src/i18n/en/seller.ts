@@ -47,6 +47,8 @@ export const seller = {
     duplicate_in_batch: 'Duplicate in the file',
     duplicate_on_exchange: 'Already on the exchange',
     suppressed: 'Do not contact',
+    do_not_contact: 'On a do-not-contact list',
+    consent_stale: 'Consent too old',
   },
   reasonHelp: {
     missing_required_field:
@@ -75,6 +77,9 @@ export const seller = {
     duplicate_on_exchange:
       "The same phone or e-mail was listed on the exchange inside the market's dedupe window.",
     suppressed: 'The phone or e-mail is on the suppression list (do-not-contact, revoked consent).',
+    do_not_contact:
+      "The phone or e-mail is on an operator's do-not-contact list in force for the market at verification.",
+    consent_stale: "The consent was given longer ago than the market's consent limit (consentMaxAgeDays).",
   },
   dashboard: {
     title: 'Dashboard',

@@ -91,6 +91,8 @@ export const operator: MessagesOf<typeof english> = {
     dedupeWindowDays: 'Plazo sin duplicados (días)',
     listingLifetimeHours: 'Vigencia de la oferta (horas)',
     returnCapPercent: 'Tope de devoluciones (%)',
+    consentMaxAgeDays: 'Consentimiento más antiguo (días)',
+    consentMaxAgeHint: 'Opcional: un consentimiento más antiguo se rechaza al verificar',
     optional: 'Opcional',
     noCap: 'sin tope',
     numberRequired: 'Indique un número.',

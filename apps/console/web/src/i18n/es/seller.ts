@@ -53,6 +53,8 @@ export const seller: MessagesOf<typeof english> = {
     duplicate_in_batch: 'Repetido en el archivo',
     duplicate_on_exchange: 'Ya está en el mercado',
     suppressed: 'No contactar',
+    do_not_contact: 'En una lista de no contactar',
+    consent_stale: 'Consentimiento demasiado antiguo',
   },
   reasonHelp: {
     missing_required_field:
@@ -84,6 +86,10 @@ export const seller: MessagesOf<typeof english> = {
       'El mismo teléfono o correo se publicó en el mercado dentro de su ventana de duplicados.',
     suppressed:
       'El teléfono o el correo está en la lista de exclusión (no contactar, consentimiento revocado).',
+    do_not_contact:
+      'El teléfono o el correo está en una lista de no contactar del operador vigente para el mercado al verificar.',
+    consent_stale:
+      'El consentimiento se dio hace más tiempo del que admite el límite del mercado (consentMaxAgeDays).',
   },
   dashboard: {
     title: 'Panel',

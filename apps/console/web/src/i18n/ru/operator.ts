@@ -91,6 +91,8 @@ export const operator: MessagesOf<typeof english> = {
     dedupeWindowDays: 'Окно дедупликации (дни)',
     listingLifetimeHours: 'Срок жизни лида (часы)',
     returnCapPercent: 'Предел возвратов (%)',
+    consentMaxAgeDays: 'Срок согласия (дней)',
+    consentMaxAgeHint: 'Необязательно: более старое согласие отклоняется при проверке',
     optional: 'Необязательно',
     noCap: 'без предела',
     numberRequired: 'Укажите число.',

@@ -53,6 +53,8 @@ export const seller: MessagesOf<typeof english> = {
     duplicate_in_batch: 'Повтор в файле',
     duplicate_on_exchange: 'Уже есть на бирже',
     suppressed: 'Не беспокоить',
+    do_not_contact: 'В списке «не беспокоить»',
+    consent_stale: 'Согласие устарело',
   },
   reasonHelp: {
     missing_required_field:
@@ -80,6 +82,9 @@ export const seller: MessagesOf<typeof english> = {
     duplicate_in_batch: 'У более ранней строки этой партии тот же телефон или e-mail.',
     duplicate_on_exchange: 'Тот же телефон или e-mail уже выставлялся на бирже в окне дедупликации рынка.',
     suppressed: 'Телефон или e-mail в стоп-листе (не беспокоить, отозванное согласие).',
+    do_not_contact:
+      'Телефон или e-mail в списке оператора «не беспокоить», действующем для рынка на момент проверки.',
+    consent_stale: 'Согласие получено раньше, чем допускает предел рынка (consentMaxAgeDays).',
   },
   dashboard: {
     title: 'Сводка',

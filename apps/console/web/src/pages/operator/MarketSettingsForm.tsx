@@ -55,6 +55,7 @@ export function MarketSettingsForm({
       dedupeWindowDays: whole(0, 3650),
       listingLifetimeHours: whole(1, 24 * 365),
       returnCapPercent: whole(0, 100).optional(),
+      consentMaxAgeDays: whole(1, 3650).optional(),
     });
   }, [t]);
   type Form = z.infer<typeof schema>;
@@ -68,6 +69,7 @@ export function MarketSettingsForm({
       dedupeWindowDays: current?.dedupeWindowDays ?? 30,
       listingLifetimeHours: current?.listingLifetimeHours ?? 72,
       returnCapPercent: current?.returnCapPercent,
+      consentMaxAgeDays: current?.consentMaxAgeDays,
     },
   });
   const save = useMutation({
@@ -82,6 +84,9 @@ export function MarketSettingsForm({
             dedupeWindowDays: values.dedupeWindowDays,
             listingLifetimeHours: values.listingLifetimeHours,
             ...(values.returnCapPercent !== undefined ? { returnCapPercent: values.returnCapPercent } : {}),
+            ...(values.consentMaxAgeDays !== undefined
+              ? { consentMaxAgeDays: values.consentMaxAgeDays }
+              : {}),
           },
         }),
       ),
@@ -100,6 +105,7 @@ export function MarketSettingsForm({
         ['dedupeWindowDays', 'dedupeWindowDays'],
         ['listingLifetimeHours', 'listingLifetimeHours'],
         ['returnCapPercent', 'returnCapPercent'],
+        ['consentMaxAgeDays', 'consentMaxAgeDays'],
       ];
       for (const [field, name] of fields) {
         const messages = problem.fieldMessages(name);
@@ -165,6 +171,10 @@ export function MarketSettingsForm({
             {number('returnCapPercent', t('operator.markets.returnCapPercent'), {
               allowDecimal: false,
               description: t('operator.markets.optional'),
+            })}
+            {number('consentMaxAgeDays', t('operator.markets.consentMaxAgeDays'), {
+              allowDecimal: false,
+              description: t('operator.markets.consentMaxAgeHint'),
             })}
           </Group>
           <Group>
