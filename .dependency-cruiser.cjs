@@ -1,7 +1,7 @@
 /**
  * The layer and boundary rules of docs/architecture.md §1, checked in CI (`npm run layers`).
  *
- * Business libraries (one bounded context each: access, audit, buyers, leads, ledger, matching,
+ * Business libraries (one bounded context each: access, audit, authenticity, buyers, leads, ledger, matching,
  * returns, vault) are laid out as libs/<context>/src/{domain,application,infrastructure,api}.
  * Shared libraries (contracts, event-sourcing, event-store, projections, platform, config, http,
  * canonical-json, csv, market-generator, testing, spec-helpers) have no layers of their own, and

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { leadRowsToCsv } from '#lx/market-generator';
 import { startExchange, type RunningExchange } from './support/exchange.js';
 import {
@@ -186,6 +186,18 @@ describe('authenticity: sampling, the staff task queue, holds and sample-verifie
       },
     );
     expect(early.status).toBe(409);
+    const unknown = randomUUID();
+    expect((await call('settlement', operator, 'GET', `/v1/authenticity/samples/${unknown}`)).status).toBe(
+      404,
+    );
+    const none = await call('settlement', operator, 'POST', `/v1/authenticity/samples/${unknown}/decision`, {
+      decision: 'withdraw',
+      note: 'no such batch',
+    });
+    expect([none.status, none.body.type]).toEqual([
+      404,
+      expect.stringContaining('authenticity-sample-not-found'),
+    ]);
   });
 
   it('an order requiring sample-verified leads buys only the passed batch; a plain order nothing of the held one', async () => {
