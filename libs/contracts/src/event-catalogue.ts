@@ -6,6 +6,7 @@ import { conversionEvents } from './events/conversions.js';
 import { leadEvents } from './events/leads.js';
 import { marketEvents } from './events/market.js';
 import { participantEvents } from './events/participants.js';
+import { realtimeEvents } from './events/realtime.js';
 import { returnEvents } from './events/returns.js';
 import { settlementEvents } from './events/settlement.js';
 
@@ -45,6 +46,7 @@ export const allEvents = [
   ...returnEvents,
   ...settlementEvents,
   ...conversionEvents,
+  ...realtimeEvents,
 ] as const;
 
 /** The union of every type name, so a switch over event types can be checked for exhaustiveness. */

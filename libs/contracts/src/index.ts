@@ -14,6 +14,7 @@ export * from './events/market.js';
 export * from './events/returns.js';
 export * from './events/settlement.js';
 export * from './events/conversions.js';
+export * from './events/realtime.js';
 export * from './lead-texts.js';
 export * from './money-text.js';
 export * from './market-rules.js';

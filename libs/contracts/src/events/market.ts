@@ -25,6 +25,7 @@ export const PricingRule = z.enum([
   'shared-uniform-price',
   'shared-floor',
   'resting-lead-floor',
+  'ping-price',
 ]);
 /** The rule an allocation was priced by (docs/architecture.md §5). */
 export type PricingRule = z.infer<typeof PricingRule>;
@@ -170,6 +171,8 @@ export const MarketSettingsChanged = defineEvent({
       .max(24 * 365),
     /** Returns beyond this share of a buyer's purchases are refused automatically. */
     returnCapPercent: Percent.optional(),
+    /** How long a ping's price stands (PingAnswered.validUntil); default PING_TTL_SECONDS_DEFAULT. */
+    pingTtlSeconds: z.int().min(1).max(300).optional(),
   }),
 });
 

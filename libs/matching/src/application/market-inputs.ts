@@ -1,8 +1,8 @@
 import { formatPosition, type RecordedEvent } from '#lx/event-store';
 import { MARKET_INPUT_TYPES, type MarketInput, type MarketInputEvent } from '../domain/market-model.js';
 
-/** The streams the engine reads: leads, buyers' orders, the market's settings and its clock. */
-export const MARKET_INPUT_CATEGORIES = ['lead', 'buyer', 'marketSettings', 'marketClock'] as const;
+/** The streams the engine reads: leads, buyers' orders, the market's settings and its clock, sellers' pings. */
+export const MARKET_INPUT_CATEGORIES = ['lead', 'buyer', 'marketSettings', 'marketClock', 'ping'] as const;
 
 export const marketStream = (vertical: string) => `market-${vertical}`;
 export const marketSettingsStream = (vertical: string) => `marketSettings-${vertical}`;

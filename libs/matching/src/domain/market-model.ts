@@ -19,6 +19,9 @@ import type {
   OrderFilled,
   OrderClosed,
   ListingExpired,
+  PingReceived,
+  PingAnswered,
+  LeadPostOutcome,
 } from '#lx/contracts';
 
 /*
@@ -38,6 +41,7 @@ export type MarketInputEvent = CatalogueEvent<
   | typeof RefundCredited
   | typeof MarketSettingsChanged
   | typeof MarketClockTicked
+  | typeof PingReceived
 >;
 
 export const MARKET_INPUT_TYPES: readonly MarketInputEvent['type'][] = [
@@ -52,6 +56,7 @@ export const MARKET_INPUT_TYPES: readonly MarketInputEvent['type'][] = [
   'RefundCredited',
   'MarketSettingsChanged',
   'MarketClockTicked',
+  'PingReceived',
 ];
 
 /** One input of the fold: the event, where it sits in the log and when it happened. */
@@ -69,6 +74,8 @@ export type MarketOutput = CatalogueEvent<
   | typeof OrderClosed
   | typeof ReplacementDecided
   | typeof ListingExpired
+  | typeof PingAnswered
+  | typeof LeadPostOutcome
 >;
 
 export type OrderTerms = Omit<EventData<typeof OrderAmended>, 'orderId' | 'buyerId'>;
@@ -82,6 +89,8 @@ export interface MarketSettings {
   readonly returnWindowHours: number;
   readonly dedupeWindowDays: number;
   readonly listingLifetimeHours: number;
+  /** How long a ping's price stands; unset: PING_TTL_SECONDS_DEFAULT. */
+  readonly pingTtlSeconds?: number;
 }
 
 /** The catalogue's defaults, in force until the market's first MarketSettingsChanged. */
