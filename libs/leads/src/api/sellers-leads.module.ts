@@ -24,6 +24,8 @@ import { LeadsController, SellerActivityController, SellerRecordController } fro
 import { LEADS_RUNTIME, SELLER_QUERIES, LEADS_CONFIG } from './leads-runtime.token.js';
 import { PrivacyController } from './privacy.controller.js';
 import { ReturnsController } from './returns.controller.js';
+import { PingsController, PostedLeadsController } from './realtime.controller.js';
+import { realtimeHandlers } from '../infrastructure/realtime-handlers.js';
 import { UploadFormatController } from './upload-format.controller.js';
 
 const CONFIG = LEADS_CONFIG;
@@ -66,6 +68,7 @@ class LeadsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
           })),
       }),
     );
+    this.runtime.realtimeAnswers.start();
     if (this.config.LX_SELLERS_VERIFICATION_WORKER) this.worker = await this.runtime.startWorker();
   }
 
@@ -85,6 +88,8 @@ export class SellersLeadsModule {
       controllers: [
         UploadFormatController,
         BatchesController,
+        PostedLeadsController,
+        PingsController,
         LeadsController,
         SellerRecordController,
         SellerActivityController,
@@ -111,6 +116,7 @@ export class SellersLeadsModule {
         ...sellerQueryHandlers,
         ...sellerCommandAdapterHandlers,
         ...sellerQueryAdapterHandlers,
+        ...realtimeHandlers,
       ],
     };
   }

@@ -11,6 +11,7 @@ export const MarketSettingsAnswer = z.strictObject({
   dedupeWindowDays: z.int(),
   listingLifetimeHours: z.int(),
   returnCapPercent: z.int().optional(),
+  pingTtlSeconds: z.int().optional().describe("How long a ping's price stands (unset: 10 s)"),
   configured: z.boolean().describe('False: nothing was published; these are the defaults'),
   revision: z.int().nullable(),
 });
@@ -23,6 +24,7 @@ const PublishedSettingsAnswer = z.strictObject({
   dedupeWindowDays: z.int(),
   listingLifetimeHours: z.int(),
   returnCapPercent: z.int().optional(),
+  pingTtlSeconds: z.int().optional(),
   revision: z.int().describe('The revision of the market’s settings stream'),
   changedAt: IsoInstant,
 });
