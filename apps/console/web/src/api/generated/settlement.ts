@@ -592,6 +592,11 @@ export type components = {
             dedupeWindowDays?: number;
             /** @example 72 */
             listingLifetimeHours?: number;
+            /**
+             * @description How long a ping's price stands, in seconds (default 10): a post listed later hears ping_expired
+             * @example 10
+             */
+            pingTtlSeconds?: number;
             /** @example 10 */
             returnCapPercent?: number;
             /** @example 72 */
@@ -1646,6 +1651,7 @@ export interface operations {
                             currency: string;
                             dedupeWindowDays: number;
                             listingLifetimeHours: number;
+                            pingTtlSeconds?: number;
                             returnCapPercent?: number;
                             returnWindowHours: number;
                             /** @description The revision of the market’s settings stream */
@@ -1686,6 +1692,8 @@ export interface operations {
                         currency: string | null;
                         dedupeWindowDays: number;
                         listingLifetimeHours: number;
+                        /** @description How long a ping's price stands (unset: 10 s) */
+                        pingTtlSeconds?: number;
                         returnCapPercent?: number;
                         returnWindowHours: number;
                         revision: number | null;
@@ -1730,6 +1738,8 @@ export interface operations {
                         currency: string | null;
                         dedupeWindowDays: number;
                         listingLifetimeHours: number;
+                        /** @description How long a ping's price stands (unset: 10 s) */
+                        pingTtlSeconds?: number;
                         returnCapPercent?: number;
                         returnWindowHours: number;
                         revision: number | null;
@@ -1774,6 +1784,7 @@ export interface operations {
                             currency: string;
                             dedupeWindowDays: number;
                             listingLifetimeHours: number;
+                            pingTtlSeconds?: number;
                             returnCapPercent?: number;
                             returnWindowHours: number;
                             /** @description The revision of the market’s settings stream */
