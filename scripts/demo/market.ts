@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ageOn, generateLeadRows, leadRowsToCsv, scenarioOneOrder, type LeadRow } from '#lx/market-generator';
 import { DemoError, waitFor, waitUntilSettled, type Actor, type DemoClient } from './exchange-client.js';
 import { heading, line, money, note, short, table, topReasons } from './print.js';
+import { realTimeSelling } from './realtime.js';
 
 export interface MarketOptions {
   outputDir: string;
@@ -95,6 +96,7 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
   await showLedger(market);
   await statements(market);
   const reported = await auditorsProof(market, decisions);
+  await realTimeSelling(client, market.op, { retailer: cast.retailer, newsletter: cast.newsletter }, names);
   heading('Done');
   line(
     `${trades.bought.length + trades.newsletterBought.length} leads traded, ${decisions.accepted.length} returns refunded, ` +
