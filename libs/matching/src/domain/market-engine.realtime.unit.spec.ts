@@ -1,39 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { LeadPostOutcome, PingAnswered, type EventData, type EventInput } from '#lx/contracts';
-import {
-  InputLog,
-  LEAD_ATTRIBUTES,
-  leadListed,
-  orderPlaced,
-  settings,
-  T0,
-} from '../testing/market-fixtures.js';
+import { LeadPostOutcome, PingAnswered, type EventData } from '#lx/contracts';
+import { InputLog, leadListed, orderPlaced, pingReceived, settings, T0 } from '../testing/market-fixtures.js';
 import type { MarketInputEvent, MarketOutput } from './market-model.js';
 import { MarketEngine } from './market-engine.js';
 
-const QUALITY = {
-  score: 80,
-  parts: { completeness: 80, verification: 80, freshness: 80, sellerHistory: 80 },
-};
-
-function ping(
-  pingId: string,
-  overrides: Partial<EventInput<typeof import('#lx/contracts').PingReceived>> = {},
-) {
-  return {
-    type: 'PingReceived',
-    data: {
-      pingId,
-      sellerId: 'seller-1',
-      attributes: LEAD_ATTRIBUTES,
-      floor: 30000,
-      currency: 'RUB',
-      exclusivity: { kind: 'exclusive' },
-      quality: QUALITY,
-      ...overrides,
-    },
-  } as MarketInputEvent;
-}
+const ping = pingReceived;
 
 const posted = (leadId: string, pingId?: string, overrides: Parameters<typeof leadListed>[1] = {}) =>
   leadListed(leadId, { posted: pingId ? { pingId } : {}, batchId: leadId, ...overrides });
