@@ -65,6 +65,12 @@ export interface RealtimeSellingDeps {
   sellerHistory: (sellerId: string) => Promise<SellerRecord>;
   /** How long a post or a ping waits for the engine before answering `pending` (default 5 s). */
   waitMs?: number;
+  /**
+   * Posts verified and listed at once in this process (default 4). Listing holds one pooled
+   * connection (the suppression lock) while the append takes another: unbounded, a burst of posts
+   * would hold every connection of the pool and wait for one forever.
+   */
+  listingConcurrency?: number;
   clock?: () => Date;
 }
 
@@ -79,7 +85,11 @@ export const postedLeadId = (sellerId: string, externalId: string) =>
  * and the answer reaches the waiting request through a subscription to the log.
  */
 export class RealtimeSelling {
-  constructor(private readonly deps: RealtimeSellingDeps) {}
+  private readonly listing: Gate;
+
+  constructor(private readonly deps: RealtimeSellingDeps) {
+    this.listing = new Gate(deps.listingConcurrency ?? 4);
+  }
 
   private get waitMs(): number {
     return this.deps.waitMs ?? 5000;
@@ -105,18 +115,21 @@ export class RealtimeSelling {
       };
       const row = recordOfJson({ ...request.lead, external_id: request.externalId }, 1);
       const pingId = request.pingId;
-      const { rejections, listed } = await this.deps.verifyBatch.verifyAndList(
-        {
-          batchId: leadId,
-          sellerId: request.sellerId,
-          terms,
-          submittedAt,
-          dedupeWindowDays: market.dedupeWindowDays,
-          sellerHistory: await this.deps.sellerHistory(request.sellerId),
-          leadIdOf: () => leadId,
-          posted: pingId !== undefined ? { pingId } : {},
-        },
-        [row],
+      const sellerHistory = await this.deps.sellerHistory(request.sellerId);
+      const { rejections, listed } = await this.listing.run(() =>
+        this.deps.verifyBatch.verifyAndList(
+          {
+            batchId: leadId,
+            sellerId: request.sellerId,
+            terms,
+            submittedAt,
+            dedupeWindowDays: market.dedupeWindowDays,
+            sellerHistory,
+            leadIdOf: () => leadId,
+            posted: pingId !== undefined ? { pingId } : {},
+          },
+          [row],
+        ),
       );
       if (listed.length === 0) {
         const reasons = rejections[0]?.reasons ?? ['invalid_value'];
@@ -258,6 +271,26 @@ export class RealtimeSelling {
     if (!first || (first.data as { sellerId?: string }).sellerId !== sellerId) return null;
     const answer = await this.deps.answers.pingAnswer(pingId);
     return answer ? { pingId, status: 'answered', answer } : { pingId, status: 'pending' };
+  }
+}
+
+/** At most `limit` tasks at once; the others wait their turn in arrival order. */
+class Gate {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
   }
 }
 
