@@ -4,6 +4,7 @@ import { ageOn, generateLeadRows, leadRowsToCsv, scenarioOneOrder, type LeadRow 
 import { DemoError, waitFor, waitUntilSettled, type Actor, type DemoClient } from './exchange-client.js';
 import { heading, line, money, note, short, table, topReasons } from './print.js';
 import { printSourceReports, tagWithSources } from './sources.js';
+import { realTimeSelling } from './realtime.js';
 
 export interface MarketOptions {
   outputDir: string;
@@ -97,6 +98,7 @@ export async function playMarket(client: DemoClient, options: MarketOptions): Pr
   await statements(market);
   await printSourceReports(client, cast.ruSeller, cast.retailer, names);
   const reported = await auditorsProof(market, decisions);
+  await realTimeSelling(client, market.op, { retailer: cast.retailer, newsletter: cast.newsletter }, names);
   heading('Done');
   line(
     `${trades.bought.length + trades.newsletterBought.length} leads traded, ${decisions.accepted.length} returns refunded, ` +

@@ -8,6 +8,7 @@ import { doNotContactEvents } from './events/do-not-contact.js';
 import { leadEvents } from './events/leads.js';
 import { marketEvents } from './events/market.js';
 import { participantEvents } from './events/participants.js';
+import { realtimeEvents } from './events/realtime.js';
 import { returnEvents } from './events/returns.js';
 import { settlementEvents } from './events/settlement.js';
 
@@ -49,6 +50,7 @@ export const allEvents = [
   ...conversionEvents,
   ...authenticityEvents,
   ...doNotContactEvents,
+  ...realtimeEvents,
 ] as const;
 
 /** The union of every type name, so a switch over event types can be checked for exhaustiveness. */

@@ -281,7 +281,8 @@ describe('eventCatalogue', () => {
         'ParticipantReinstated',
       ],
       batch: ['LeadBatchSubmitted', 'LeadBatchRowsRejected', 'LeadBatchVerified', 'LeadBatchWithdrawn'],
-      lead: ['LeadListed', 'LeadWithdrawn', 'LeadErased'],
+      lead: ['LeadListed', 'LeadWithdrawn', 'LeadErased', 'LeadPostRejected'],
+      ping: ['PingReceived'],
       buyer: [
         'FundsDeposited',
         'OrderPlaced',
@@ -293,7 +294,15 @@ describe('eventCatalogue', () => {
         'RefundCredited',
         'WebhookConfigured',
       ],
-      market: ['LeadAllocated', 'OrderFilled', 'OrderClosed', 'ReplacementDecided', 'ListingExpired'],
+      market: [
+        'LeadAllocated',
+        'OrderFilled',
+        'OrderClosed',
+        'ReplacementDecided',
+        'ListingExpired',
+        'PingAnswered',
+        'LeadPostOutcome',
+      ],
       marketSettings: ['MarketSettingsChanged'],
       marketClock: ['MarketClockTicked'],
       return: [

@@ -17,6 +17,7 @@ export * from './events/settlement.js';
 export * from './events/conversions.js';
 export * from './events/authenticity.js';
 export * from './events/do-not-contact.js';
+export * from './events/realtime.js';
 export * from './lead-texts.js';
 export * from './money-text.js';
 export * from './market-rules.js';

@@ -23,3 +23,6 @@ export * from './infrastructure/read-model/seller-read-model.projection.js';
 export * from './infrastructure/read-model/seller-queries.js';
 export * from './api/sellers-leads.module.js';
 export { sellerReadModel } from './infrastructure/read-model/seller-read-model.projection.js';
+export * from './domain/ping-lead.js';
+export * from './application/realtime/realtime-selling.js';
+export * from './application/realtime/realtime-answers.port.js';

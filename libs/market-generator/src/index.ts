@@ -5,3 +5,4 @@ export { ageOn } from './time-format.js';
 export * from './lead-rows.js';
 export * from './orders.js';
 export * from './writers.js';
+export * from './ping-fields.js';

@@ -158,6 +158,10 @@ export class AllocationExplanations {
       if (allocation.rule === 'resting-lead-floor') expected = floor;
       else if (exclusive) expected = Math.max(floor, bids[1] ?? 0);
       else expected = Math.max(floor, bids[winners] ?? 0);
+      // An honoured ping (§5.2): at least the auction's price, at most the winner's own bid.
+      const own = allocation.competingBids.find((bid) => bid.orderId === allocation.orderId)?.effectiveBid;
+      if (allocation.rule === 'ping-price' && own !== undefined)
+        expected = allocation.price >= expected && allocation.price <= own ? allocation.price : expected;
     }
     const split = splitPrice(allocation.price, commissionBps);
     const winner = allocation.competingBids.find((bid) => bid.orderId === allocation.orderId);

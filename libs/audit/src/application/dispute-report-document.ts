@@ -34,6 +34,8 @@ const PRICING_RULES: Record<string, string> = {
   'shared-floor': 'Shared lead with no further eligible bid above the floor: each winner pays the floor.',
   'resting-lead-floor':
     'A resting lead met by a new order sells at its floor: every other eligible order had already been served.',
+  'ping-price':
+    'A posted lead that honoured its ping: it sold at the price the market had quoted the seller, above what the auction alone set.',
 };
 
 const RETURN_RULES: Record<string, string> = {

@@ -8,6 +8,7 @@ import {
   appendMarketInput,
   leadListed,
   orderPlaced,
+  pingReceived,
   settings,
   tick,
 } from '../../../matching/src/testing/market-fixtures.js';
@@ -66,6 +67,20 @@ beforeAll(async () => {
       minute(1 + i),
     );
     if (i % 20 === 19) await append(tick(minute(1 + i)), minute(1 + i));
+    // Real time (§5.2): a ping, and the lead posted with its id, some in time and some too late.
+    if (i % 10 === 5) {
+      await append(pingReceived(`ping-${i}`, { attributes: { age: 30 + (i % 40) } }), minute(1 + i));
+      const postedAt = new Date(Date.parse(minute(1 + i)) + (i % 20 === 5 ? 5_000 : 30_000)).toISOString();
+      await append(
+        leadListed(`posted-${i}`, {
+          batchId: `posted-${i}`,
+          person: `walk-in-${i}`,
+          attributes: { age: 30 + (i % 40) },
+          posted: { pingId: `ping-${i}` },
+        }),
+        postedAt,
+      );
+    }
   }
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -91,7 +106,21 @@ describe('replay proof', () => {
     expect(market!.recordedOutputs).toBeGreaterThan(30);
     expect(market).toMatchObject({ identical: true, notYetWritten: 0, firstDivergence: null });
     expect(market!.recordedDigest).toBe(market!.replayedDigest);
-    expect(market!.inputs).toBe(1 + 10 + 80 + 4);
+    expect(market!.inputs).toBe(1 + 10 + 80 + 4 + 8 + 8);
+  });
+
+  it('covers the pings and the posted leads: their answers are replayed like every output', async () => {
+    const recorded = await store.readStream('market-eyewear');
+    const types = recorded.map((event) => event.type);
+    expect(types.filter((type) => type === 'PingAnswered')).toHaveLength(8);
+    expect(types.filter((type) => type === 'LeadPostOutcome')).toHaveLength(8);
+    const pings = recorded
+      .filter((event) => event.type === 'LeadPostOutcome')
+      .map((event) => (event.data as { ping?: { honoured: boolean; refusal?: string } }).ping);
+    expect(pings.filter((ping) => ping?.honoured)).not.toHaveLength(0);
+    expect(pings.filter((ping) => ping?.refusal === 'ping_expired')).not.toHaveLength(0);
+    const proof = await replayMarkets(store, { verticals: ['eyewear'] });
+    expect(proof.markets[0]).toMatchObject({ identical: true, firstDivergence: null });
   });
 
   it('the scheduled order bought only inside its window, the capped one at most two an hour', async () => {

@@ -92,6 +92,11 @@ export const LeadListed = defineEvent({
       }),
       consent: ConsentRecord,
       personalData: PersonalDataEnvelope,
+      /**
+       * Set on a lead posted alone (POST /v1/leads; `batchId` is then the lead's own id): the
+       * engine answers it with a LeadPostOutcome, honouring the ping it names if it can (§5.2).
+       */
+      posted: z.strictObject({ pingId: EntityId.optional() }).optional(),
     })
     .superRefine((lead, context) => {
       for (const kind of CONTACT_KINDS) {

@@ -25,6 +25,7 @@ export const PricingRule = z.enum([
   'shared-uniform-price',
   'shared-floor',
   'resting-lead-floor',
+  'ping-price',
 ]);
 /** The rule an allocation was priced by (docs/architecture.md §5). */
 export type PricingRule = z.infer<typeof PricingRule>;
@@ -181,6 +182,8 @@ export const MarketSettingsChanged = defineEvent({
      * (`consent_stale`); absent: no limit (docs/architecture.md §4).
      */
     consentMaxAgeDays: z.int().positive().max(3650).optional(),
+    /** How long a ping's price stands (PingAnswered.validUntil); default PING_TTL_SECONDS_DEFAULT. */
+    pingTtlSeconds: z.int().min(1).max(300).optional(),
   }),
 });
 

@@ -232,3 +232,44 @@ export const DoNotContactListEndedAnswer = z.strictObject({
   endedAt: IsoInstant.nullable().describe('Null when the list had been ended already'),
   alreadyEnded: z.boolean(),
 });
+
+/** A posted lead's answer (docs/architecture.md §5.2). */
+export const PostedLeadAnswer = z.strictObject({
+  leadId: z.uuid(),
+  status: z
+    .enum(['rejected', 'resting', 'sold', 'not_listed', 'pending'])
+    .describe(
+      'sold: at least one sale (a shared lead with slots left also rests); pending: ask outcomeUrl later',
+    ),
+  reasons: z.array(z.string()).optional().describe('rejected: the reason codes of verification'),
+  messages: z.array(z.string()).optional().describe('Each reason explained'),
+  reason: z.string().optional().describe('not_listed: why the market did not take it'),
+  currency: z.string().optional(),
+  buyers: z.int().optional().describe('How many buyers bought it'),
+  price: MinorUnitsAmount.optional().describe('What the buyers paid in all'),
+  proceeds: MinorUnitsAmount.optional().describe("The seller's proceeds in all (price less commission)"),
+  sales: z
+    .array(z.strictObject({ allocationId: z.string(), price: MinorUnitsAmount, proceeds: MinorUnitsAmount }))
+    .optional(),
+  ping: z
+    .strictObject({
+      pingId: z.string(),
+      honoured: z.boolean().optional(),
+      price: MinorUnitsAmount.optional().describe('The pinged price per sale'),
+      refusal: z.string().optional().describe('Why the ping was not honoured'),
+    })
+    .optional(),
+  outcomeUrl: z.string(),
+});
+
+/** A ping's answer (docs/architecture.md §5.2). */
+export const PingAnswerBody = z.strictObject({
+  pingId: z.uuid(),
+  status: z.enum(['bid', 'no_bid', 'pending']),
+  reason: z.string().optional().describe('no_bid: why'),
+  price: MinorUnitsAmount.optional().describe('bid: what each buyer would pay now'),
+  currency: z.string().optional(),
+  buyers: z.int().optional().describe('How many buyers would buy it (1 for an exclusive lead)'),
+  validUntil: IsoInstant.optional().describe('The price stands for a post listed until then'),
+  answerUrl: z.string(),
+});

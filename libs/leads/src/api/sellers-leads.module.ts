@@ -28,6 +28,8 @@ import { LEADS_RUNTIME, SELLER_QUERIES, LEADS_CONFIG } from './leads-runtime.tok
 import { DoNotContactController } from './do-not-contact.controller.js';
 import { PrivacyController } from './privacy.controller.js';
 import { ReturnsController } from './returns.controller.js';
+import { PingsController, PostedLeadsController } from './realtime.controller.js';
+import { realtimeHandlers } from '../infrastructure/realtime-handlers.js';
 import { UploadFormatController } from './upload-format.controller.js';
 
 const CONFIG = LEADS_CONFIG;
@@ -72,6 +74,7 @@ class LeadsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       }),
     );
     this.doNotContact = this.runtime.startDoNotContactProcess();
+    this.runtime.realtimeAnswers.start();
     if (this.config.LX_SELLERS_VERIFICATION_WORKER) this.worker = await this.runtime.startWorker();
   }
 
@@ -92,6 +95,8 @@ export class SellersLeadsModule {
       controllers: [
         UploadFormatController,
         BatchesController,
+        PostedLeadsController,
+        PingsController,
         LeadsController,
         SellerRecordController,
         SellerActivityController,
@@ -122,6 +127,7 @@ export class SellersLeadsModule {
         ...sellerCommandAdapterHandlers,
         ...sellerQueryAdapterHandlers,
         ...doNotContactQueryAdapterHandlers,
+        ...realtimeHandlers,
       ],
     };
   }

@@ -64,9 +64,9 @@ const MAX_CELL: Partial<Record<LeadColumnName, number>> = {
   address: 500,
 };
 const DEFAULT_MAX_CELL = 1000;
-const FUTURE_TOLERANCE_MS = 5 * 60_000;
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
-const SLUG = /^[a-z][a-z0-9_]{0,63}$/;
+export const SLUG = /^[a-z][a-z0-9_]{0,63}$/;
 /** The catalogue's `LeadSource`: the seller's own tag of a campaign or affiliate. */
 const isSourceTag = (value: string) => LeadSource.safeParse(value).success;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -76,14 +76,14 @@ const POSTAL_SHAPES: Record<string, { pattern: RegExp; prefix: number }> = {
   ES: { pattern: /^\d{5}$/, prefix: 2 },
 };
 const GENERIC_POSTAL = /^[A-Z0-9][A-Z0-9 -]{1,9}$/;
-const ENUM_COLUMNS = new Map(
+export const ENUM_COLUMNS = new Map(
   LEAD_COLUMNS.filter((column) => column.values && column.name !== 'country').map((column) => [
     column.name,
     new Set(column.values),
   ]),
 );
 /** The upload's genders (and the catalogue's own) as the catalogue names them. */
-const CONTRACT_GENDER: Record<string, (typeof GENDERS)[number]> = {
+export const CONTRACT_GENDER: Record<string, (typeof GENDERS)[number]> = {
   female: 'female',
   male: 'male',
   other: 'non_binary',
@@ -230,7 +230,10 @@ export function verifyLeadRow(numbered: NumberedRecord, context: VerificationCon
 }
 
 /** Cells as trimmed text (absent when empty); over-long and non-text cells become reasons. */
-function readCells(numbered: NumberedRecord, reasons: Set<RejectionReason>): Map<LeadColumnName, string> {
+export function readCells(
+  numbered: NumberedRecord,
+  reasons: Set<RejectionReason>,
+): Map<LeadColumnName, string> {
   const cells = new Map<LeadColumnName, string>();
   for (const column of LEAD_COLUMNS) {
     const value = numbered.record[column.name];
@@ -253,14 +256,14 @@ function readCells(numbered: NumberedRecord, reasons: Set<RejectionReason>): Map
   return cells;
 }
 
-function listOf(value: unknown): string[] {
+export function listOf(value: unknown): string[] {
   const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split('|') : [];
   return items
     .map((item) => (typeof item === 'string' ? item.trim() : '\u0000'))
     .filter((item) => item !== '');
 }
 
-function parseInstant(value: string | undefined, reasons: Set<RejectionReason>): Date | undefined {
+export function parseInstant(value: string | undefined, reasons: Set<RejectionReason>): Date | undefined {
   if (!value) return undefined;
   const date = new Date(value);
   if (!DATE_TIME.test(value) || Number.isNaN(date.getTime())) {
@@ -270,7 +273,7 @@ function parseInstant(value: string | undefined, reasons: Set<RejectionReason>):
   return date;
 }
 
-function ageAtCapture(
+export function ageAtCapture(
   age: string | undefined,
   dateOfBirth: string | undefined,
   at: Date,

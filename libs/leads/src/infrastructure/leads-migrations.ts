@@ -90,6 +90,24 @@ CREATE TABLE lx_dnc_entries (
 );
 CREATE INDEX lx_dnc_entries_by_list ON lx_dnc_entries (list_id);`,
   },
+  {
+    // The engines' answers to posted leads and pings, as the sellers app read them from the log
+    // (docs/architecture.md §5.2), and how far it read: rebuilt by reading the log again if lost.
+    id: '005-realtime-answers',
+    sql: `
+CREATE TABLE lx_realtime_answers (
+  kind      text NOT NULL,
+  id        text NOT NULL,
+  seller_id text NOT NULL,
+  answer    jsonb NOT NULL,
+  PRIMARY KEY (kind, id)
+);
+CREATE TABLE lx_realtime_answers_read (
+  name    text PRIMARY KEY,
+  commit  numeric(20,0) NOT NULL,
+  prepare numeric(20,0) NOT NULL
+);`,
+  },
 ];
 
 export async function migrateLeadTables(pool: pg.Pool): Promise<void> {

@@ -22,6 +22,8 @@ import { PostgresDoNotContactStore } from './postgres-do-not-contact-store.js';
 import { PostgresVerificationStore } from './postgres-verification-store.js';
 import { readSellerRecord, SellerQueries } from './read-model/seller-queries.js';
 import { startVerificationWorker, VerificationQueue } from './verification-queue.js';
+import { RealtimeSelling } from '../application/realtime/realtime-selling.js';
+import { PostgresRealtimeAnswers } from './realtime-answers.js';
 
 /** Everything the sellers' context runs on, composed once per process (app or standalone worker). */
 export interface LeadsRuntime extends LeadsServices {
@@ -37,6 +39,9 @@ export interface LeadsRuntime extends LeadsServices {
   receiveUpload: ReceiveUpload;
   verifyBatch: VerifyBatch;
   eraseLeads: EraseLeads;
+  /** Posted leads and pings (docs/architecture.md §5.2); its answers' subscription runs in the apps only. */
+  realtime: RealtimeSelling;
+  realtimeAnswers: PostgresRealtimeAnswers;
   startWorker(): Promise<{ close(): Promise<void> }>;
   /**
    * The do-not-contact process (§4.3): a supervised subscription to `dncList-*` that keeps the
@@ -99,6 +104,20 @@ export async function createLeadsRuntime(
     maxLeadAgeDays: config.LX_LEAD_MAX_AGE_DAYS,
     doNotContact,
   });
+  const realtimeAnswers = new PostgresRealtimeAnswers(store, pool, log);
+  const realtime = new RealtimeSelling({
+    store,
+    verifyBatch,
+    answers: realtimeAnswers,
+    checks: packagedContactChecks,
+    defaults: {
+      currency: config.LX_DEFAULT_CURRENCY,
+      dedupeWindowDays: config.LX_DEFAULT_DEDUPE_WINDOW_DAYS,
+      listingLifetimeHours: config.LX_DEFAULT_LISTING_LIFETIME_HOURS,
+    },
+    maxLeadAgeDays: config.LX_LEAD_MAX_AGE_DAYS,
+    sellerHistory: (sellerId) => readSellerRecord(pool, sellerId),
+  });
   const sellerQueries = new SellerQueries(pool);
   const eraseLeads = new EraseLeads({
     aggregates,
@@ -118,6 +137,8 @@ export async function createLeadsRuntime(
     receiveUpload,
     verifyBatch,
     eraseLeads,
+    realtime,
+    realtimeAnswers,
     async startWorker() {
       const worker = startVerificationWorker({
         ...redis,
@@ -161,6 +182,7 @@ export async function createLeadsRuntime(
       return { caughtUp: subscription.caughtUp, stop: () => subscription.stop() };
     },
     async close() {
+      await realtimeAnswers.stop();
       await queue.close();
       await vaultPool.end();
     },

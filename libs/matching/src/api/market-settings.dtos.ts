@@ -87,4 +87,15 @@ export class ChangeMarketSettingsRequest {
   @Min(1)
   @Max(3650)
   consentMaxAgeDays?: number;
+
+  @ApiPropertyOptional({
+    example: 10,
+    description:
+      "How long a ping's price stands, in seconds (default 10): a post listed later hears ping_expired",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  pingTtlSeconds?: number;
 }

@@ -24,6 +24,7 @@ export const MarketSettingsAnswer = z.strictObject({
     .int()
     .optional()
     .describe('Oldest consent accepted at verification, in days; absent: no limit'),
+  pingTtlSeconds: z.int().optional().describe("How long a ping's price stands (unset: 10 s)"),
   configured: z.boolean().describe('False: nothing was published; these are the defaults'),
   revision: z.int().nullable(),
 });
@@ -49,6 +50,7 @@ const PublishedSettingsAnswer = z.strictObject({
     .int()
     .optional()
     .describe('Oldest consent accepted at verification, in days; absent: no limit'),
+  pingTtlSeconds: z.int().optional(),
   revision: z.int().describe('The revision of the market’s settings stream'),
   changedAt: IsoInstant,
 });

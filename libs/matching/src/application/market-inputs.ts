@@ -3,7 +3,7 @@ import { MARKET_INPUT_TYPES, type MarketInput, type MarketInputEvent } from '../
 
 /**
  * The streams the engine reads: leads, buyers' orders, the market's settings and its clock, and the
- * authenticity samples' holds and passes (§4.1).
+ * authenticity samples' holds and passes (§4.1), sellers' pings (§5.2).
  */
 export const MARKET_INPUT_CATEGORIES = [
   'lead',
@@ -11,6 +11,7 @@ export const MARKET_INPUT_CATEGORIES = [
   'marketSettings',
   'marketClock',
   'authenticity',
+  'ping',
 ] as const;
 
 export const marketStream = (vertical: string) => `market-${vertical}`;

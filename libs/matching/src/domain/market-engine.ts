@@ -1,4 +1,10 @@
-import { deterministicUuid } from '#lx/contracts';
+import { canonicalJson } from '#lx/canonical-json';
+import {
+  deterministicUuid,
+  PING_TTL_SECONDS_DEFAULT,
+  type EventData,
+  type LeadPostOutcome,
+} from '#lx/contracts';
 import { ExpiryQueue, SlotExpiryQueue } from './expiry-queue.js';
 import {
   DEFAULT_MARKET_SETTINGS,
@@ -41,6 +47,29 @@ export interface MarketEngineOptions {
 }
 
 type EventOf<T extends MarketInputEvent['type']> = Extract<MarketInputEvent, { type: T }>['data'];
+type PingRefusal = NonNullable<EventData<typeof LeadPostOutcome>['ping']>['refusal'];
+
+/** A ping the engine answered, kept until its answer is long past (PING_MEMORY_MS after validUntil). */
+interface AnsweredPing {
+  readonly sellerId: string;
+  /** Canonical JSON of the pinged attributes: a post must list exactly these. */
+  readonly attributes: string;
+  readonly floor: number;
+  readonly currency: string;
+  readonly exclusivity: string;
+  readonly validUntilMs: number;
+  /** Per sale; null when there was no bid. */
+  readonly price: number | null;
+  /** The orders that would have won: each must still bid at least `price`. */
+  readonly winners: readonly string[];
+  used: boolean;
+}
+
+/**
+ * How long after its answer expired a ping is still remembered, so that a late post hears
+ * `ping_expired` rather than `ping_unknown` (engine clock).
+ */
+const PING_MEMORY_MS = HOUR;
 
 /**
  * The matching engine of one market: a deterministic fold of the ordered inputs into outputs
@@ -77,6 +106,10 @@ export class MarketEngine {
   private readonly heldBatches = new Set<string>();
   /** Batches whose authenticity sample passed: their leads meet `requireSampleVerified`. */
   private readonly verifiedBatches = new Set<string>();
+  private readonly pings = new Map<string, AnsweredPing>();
+  private readonly pingExpiries = new ExpiryQueue();
+  /** While a posted lead with an honoured ping is auctioned: the pinged price, its lowest price. */
+  private pingFloor: number | null = null;
 
   constructor(options: MarketEngineOptions) {
     this.vertical = options.vertical;
@@ -126,7 +159,11 @@ export class MarketEngine {
         this.offerRestingLeadsToOpenedSchedules();
         break;
       case 'LeadListed':
-        this.listLead(event.data);
+        if (event.data.posted) this.listPostedLead(event.data);
+        else this.listLead(event.data);
+        break;
+      case 'PingReceived':
+        this.answerPing(event.data);
         break;
       case 'LeadWithdrawn':
       case 'LeadErased':
@@ -190,18 +227,203 @@ export class MarketEngine {
   // ---------------------------------------------------------------------------------------------
   // Leads
 
-  private listLead(data: EventOf<'LeadListed'>): void {
-    if (data.attributes.vertical !== this.vertical || this.leads.has(data.leadId)) return;
+  /** Lists the lead; answers why it was not listed, or null when it was (auctioned, then resting or sold). */
+  private listLead(data: EventOf<'LeadListed'>): 'already_listed' | 'wrong_currency' | 'expired' | null {
+    // Another market's lead is not this engine's business (a posted lead is checked before).
+    if (data.attributes.vertical !== this.vertical) return null;
+    if (this.leads.has(data.leadId)) return 'already_listed';
     if (this.marketCurrency() === null) this.firstListingCurrency = data.currency;
     // A listing in another currency than the market's can never be priced here; it is not listed.
-    if (data.currency !== this.marketCurrency()) return;
+    if (data.currency !== this.marketCurrency()) return 'wrong_currency';
+    const lead = this.leadOf(data, this.inputCount);
+    this.leads.set(lead.leadId, -1);
+    if (lead.expiresAtMs <= this.nowMs) {
+      this.expireListing(lead);
+      return 'expired';
+    }
+    this.auctionLead(lead);
+    if (lead.status === 'available') {
+      const slot = this.restingLeads.add(lead);
+      this.leads.set(lead.leadId, slot);
+      this.listingExpiries.push(lead.expiresAtMs, lead.seq, slot);
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Real time: pings and posted leads (docs/architecture.md §5.2)
+
+  /**
+   * A lead posted alone: listed like any other, then answered with its outcome. If it names a ping
+   * that still stands — same seller, unused, listed by its validUntil (the listing event's time),
+   * the same attributes and terms, and every order that would have won still bids at least the
+   * pinged price for this very lead — only bids at or above that price can win it and it sells at
+   * no less (`ping-price` when that raised the price). Otherwise it is auctioned as usual and the
+   * outcome says why the ping was not honoured.
+   */
+  private listPostedLead(data: EventOf<'LeadListed'>): void {
+    if (data.attributes.vertical !== this.vertical) return;
+    const pingId = data.posted?.pingId;
+    let ping: EventData<typeof LeadPostOutcome>['ping'];
+    if (pingId !== undefined) {
+      const refusal = this.leads.has(data.leadId) ? null : this.pingRefusal(pingId, data);
+      const answered = this.pings.get(pingId);
+      if (refusal === null && answered?.price != null) {
+        answered.used = true;
+        this.pingFloor = answered.price;
+        ping = { pingId, honoured: true, price: answered.price };
+      } else {
+        ping = {
+          pingId,
+          honoured: false,
+          ...(answered?.price != null ? { price: answered.price } : {}),
+          refusal: refusal ?? 'ping_used',
+        };
+      }
+    }
+    const before = this.outputs.length;
+    let notListed: ReturnType<MarketEngine['listLead']>;
+    try {
+      notListed = this.listLead(data);
+    } finally {
+      this.pingFloor = null;
+    }
+    const sales: EventData<typeof LeadPostOutcome>['sales'] = [];
+    for (let i = before; i < this.outputs.length; i++) {
+      const output = this.outputs[i]!;
+      if (output.type !== 'LeadAllocated' || output.data.leadId !== data.leadId) continue;
+      const { allocationId, orderId, buyerId, price, proceeds } = output.data;
+      sales.push({ allocationId, orderId, buyerId, price, proceeds });
+    }
+    this.emit({
+      type: 'LeadPostOutcome',
+      data: {
+        leadId: data.leadId,
+        sellerId: data.sellerId,
+        vertical: this.vertical,
+        outcome: notListed !== null ? 'not_listed' : sales.length > 0 ? 'sold' : 'resting',
+        ...(notListed !== null ? { reason: notListed } : {}),
+        currency: data.currency,
+        sales,
+        ...(ping ? { ping } : {}),
+        inputPosition: this.input.position,
+      },
+    });
+  }
+
+  /** Why the ping named by a posted lead cannot be honoured, or null when it can. */
+  private pingRefusal(pingId: string, data: EventOf<'LeadListed'>): PingRefusal | null {
+    const ping = this.pings.get(pingId);
+    if (ping === undefined || ping.sellerId !== data.sellerId) return 'ping_unknown';
+    if (ping.used) return 'ping_used';
+    if (Date.parse(this.input.at) > ping.validUntilMs) return 'ping_expired';
+    if (canonicalJson(data.attributes) !== ping.attributes) return 'ping_attributes_differ';
+    if (
+      data.floor !== ping.floor ||
+      data.currency !== ping.currency ||
+      canonicalJson(data.exclusivity) !== ping.exclusivity
+    )
+      return 'ping_terms_differ';
+    if (ping.price === null) return 'no_bid';
+    // The bid stands if every order that would have won still bids at least the price for this lead.
+    const lead = this.leadOf(data, this.inputCount);
+    this.auctionedPersons = this.purchasesOf(lead);
+    this.auctioned = lead;
+    try {
+      for (const orderId of ping.winners) {
+        const order = this.orders.get(orderId);
+        const bid = order ? this.eligibleBid(order, lead) : null;
+        if (bid === null || bid < ping.price) return 'bid_withdrawn';
+      }
+    } finally {
+      this.auctioned = null;
+      this.auctionedPersons = null;
+    }
+    return null;
+  }
+
+  /**
+   * What the market would pay for the pinged lead if it were listed now: the auction of a new
+   * listing (§5.1) without its sale. Nothing else changes; the answer stands until the ping's time
+   * + the market's `pingTtlSeconds`.
+   */
+  private answerPing(data: EventOf<'PingReceived'>): void {
+    if (data.attributes.vertical !== this.vertical || this.pings.has(data.pingId)) return;
+    this.forgetOldPings();
+    const atMs = Date.parse(this.input.at);
+    const validUntilMs = atMs + (this.settings.pingTtlSeconds ?? PING_TTL_SECONDS_DEFAULT) * 1000;
+    const currency = this.marketCurrency();
+    const lead = this.leadOf(
+      { ...data, leadId: data.pingId, expiresAt: new Date(validUntilMs).toISOString(), fingerprints: {} },
+      this.inputCount,
+    );
+    let ranked: readonly EligibleBid[] = [];
+    let pricing: Pricing | null = null;
+    if (currency === null || currency === data.currency) {
+      ranked = this.rankedFor(lead);
+      if (ranked.length > 0)
+        pricing = lead.exclusive
+          ? priceExclusiveLead(lead.floor, ranked)
+          : priceSharedLead(lead.floor, ranked, lead.maxSales);
+    }
+    this.pings.set(data.pingId, {
+      sellerId: data.sellerId,
+      attributes: canonicalJson(data.attributes),
+      floor: data.floor,
+      currency: data.currency,
+      exclusivity: canonicalJson(data.exclusivity),
+      validUntilMs,
+      price: pricing?.price ?? null,
+      winners: pricing?.winners.map((winner) => winner.order.orderId) ?? [],
+      used: false,
+    });
+    this.pingExpiries.push({ atMs: validUntilMs + PING_MEMORY_MS, seq: this.inputCount, id: data.pingId });
+    this.emit({
+      type: 'PingAnswered',
+      data: {
+        pingId: data.pingId,
+        sellerId: data.sellerId,
+        vertical: this.vertical,
+        outcome: pricing ? 'bid' : 'no_bid',
+        ...(pricing
+          ? {}
+          : {
+              reason:
+                currency !== null && currency !== data.currency ? 'wrong_currency' : 'no_eligible_order',
+            }),
+        currency: data.currency,
+        price: pricing?.price ?? 0,
+        sales: pricing?.winners.length ?? 0,
+        bids: ranked.map((bid) => ({
+          orderId: bid.order.orderId,
+          buyerId: bid.order.buyerId,
+          effectiveBid: bid.effectiveBid,
+        })),
+        validUntil: new Date(validUntilMs).toISOString(),
+        inputPosition: this.input.position,
+      },
+    });
+  }
+
+  private forgetOldPings(): void {
+    for (const due of this.pingExpiries.popDue(this.nowMs)) this.pings.delete(due.id);
+  }
+
+  /** A lead as the engine matches it, from a listing (or a ping shaped as one). */
+  private leadOf(
+    data: Pick<
+      EventOf<'LeadListed'>,
+      'leadId' | 'sellerId' | 'attributes' | 'floor' | 'currency' | 'exclusivity' | 'expiresAt' | 'quality'
+    > & { fingerprints: EventOf<'LeadListed'>['fingerprints']; batchId?: string },
+    seq: number,
+  ): ListedLead {
     const lifetimeEnd = this.nowMs + this.settings.listingLifetimeHours * HOUR;
-    const lead: ListedLead = {
+    return {
       leadId: data.leadId,
       sellerId: data.sellerId,
       batchId: data.batchId,
-      sampleVerified: this.verifiedBatches.has(data.batchId),
-      seq: this.inputCount,
+      sampleVerified: data.batchId !== undefined && this.verifiedBatches.has(data.batchId),
+      seq,
       attributes: data.attributes,
       facts: leadFacts(data.attributes),
       floor: data.floor,
@@ -218,17 +440,6 @@ export class MarketEngine {
       status: 'available',
       restingSlot: -1,
     };
-    this.leads.set(lead.leadId, -1);
-    if (lead.expiresAtMs <= this.nowMs) {
-      this.expireListing(lead);
-      return;
-    }
-    this.auctionLead(lead);
-    if (lead.status === 'available') {
-      const slot = this.restingLeads.add(lead);
-      this.leads.set(lead.leadId, slot);
-      this.listingExpiries.push(lead.expiresAtMs, lead.seq, slot);
-    }
   }
 
   /**
@@ -239,6 +450,26 @@ export class MarketEngine {
    * against) and keeps the same N+1.
    */
   private auctionLead(lead: ListedLead): void {
+    const slots = lead.maxSales - lead.salesMade;
+    const ranked = this.rankedFor(lead);
+    if (ranked.length === 0) return;
+    let pricing: Pricing = lead.exclusive
+      ? priceExclusiveLead(lead.floor, ranked)
+      : priceSharedLead(lead.floor, ranked, slots);
+    const pinged = this.pingFloor;
+    if (pinged !== null && pricing.price < pinged)
+      // An honoured ping: only bids at or above the pinged price win, and they pay it (§5.2).
+      pricing = {
+        winners: pricing.winners.filter((winner) => winner.effectiveBid >= pinged),
+        price: pinged,
+        rule: 'ping-price',
+      };
+    for (const winner of pricing.winners)
+      this.allocate(lead, winner.order, pricing.price, pricing.rule, ranked);
+  }
+
+  /** The N+1 best eligible bids for the lead (N = its sales left), in rank order. */
+  private rankedFor(lead: ListedLead): readonly EligibleBid[] {
     const slots = lead.maxSales - lead.salesMade;
     let ranked: readonly EligibleBid[];
     if (this.fullScan) {
@@ -259,12 +490,7 @@ export class MarketEngine {
       this.auctionedPersons = null;
       ranked = this.topBids.bids.slice();
     }
-    if (ranked.length === 0) return;
-    const pricing: Pricing = lead.exclusive
-      ? priceExclusiveLead(lead.floor, ranked)
-      : priceSharedLead(lead.floor, ranked, slots);
-    for (const winner of pricing.winners)
-      this.allocate(lead, winner.order, pricing.price, pricing.rule, ranked);
+    return ranked;
   }
 
   /**
@@ -775,6 +1001,7 @@ export class MarketEngine {
   }
 
   private expireDue(): void {
+    this.forgetOldPings();
     for (const due of this.orderExpiries.popDue(this.nowMs)) {
       const order = this.orders.get(due.id);
       if (order && order.status !== 'closed' && order.expiresAtMs === due.atMs)

@@ -1,6 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { LeadAllocated, ListingExpired, OrderClosed, OrderFilled, ReplacementDecided } from '#lx/contracts';
+import {
+  LeadAllocated,
+  LeadPostOutcome,
+  ListingExpired,
+  OrderClosed,
+  OrderFilled,
+  PingAnswered,
+  ReplacementDecided,
+} from '#lx/contracts';
 import { allocations, at, engineSpec } from '../testing/engine-spec.js';
 import {
   InputLog,
@@ -654,7 +662,15 @@ describe('outputs fit the event catalogue', () => {
       tick('2030-01-05T00:00:00.000Z'),
       refundCredited('o-1', 'alloc-1', 30000),
     ].flatMap((event) => engine.apply(log.input(event)));
-    const definitions = { LeadAllocated, OrderFilled, OrderClosed, ListingExpired, ReplacementDecided };
+    const definitions = {
+      LeadAllocated,
+      OrderFilled,
+      OrderClosed,
+      ListingExpired,
+      ReplacementDecided,
+      PingAnswered,
+      LeadPostOutcome,
+    };
     expect(outputs.map((o) => o.type)).toEqual([
       'LeadAllocated',
       'OrderFilled',

@@ -23,6 +23,9 @@ import type {
   OrderFilled,
   OrderClosed,
   ListingExpired,
+  PingReceived,
+  PingAnswered,
+  LeadPostOutcome,
 } from '#lx/contracts';
 
 /*
@@ -45,6 +48,7 @@ export type MarketInputEvent = CatalogueEvent<
   | typeof AuthenticitySampleHeld
   | typeof AuthenticityHoldDecided
   | typeof AuthenticitySamplePassed
+  | typeof PingReceived
 >;
 
 export const MARKET_INPUT_TYPES: readonly MarketInputEvent['type'][] = [
@@ -62,6 +66,7 @@ export const MARKET_INPUT_TYPES: readonly MarketInputEvent['type'][] = [
   'AuthenticitySampleHeld',
   'AuthenticityHoldDecided',
   'AuthenticitySamplePassed',
+  'PingReceived',
 ];
 
 /** One input of the fold: the event, where it sits in the log and when it happened. */
@@ -79,6 +84,8 @@ export type MarketOutput = CatalogueEvent<
   | typeof OrderClosed
   | typeof ReplacementDecided
   | typeof ListingExpired
+  | typeof PingAnswered
+  | typeof LeadPostOutcome
 >;
 
 export type OrderTerms = Omit<EventData<typeof OrderAmended>, 'orderId' | 'buyerId'>;
@@ -92,6 +99,8 @@ export interface MarketSettings {
   readonly returnWindowHours: number;
   readonly dedupeWindowDays: number;
   readonly listingLifetimeHours: number;
+  /** How long a ping's price stands; unset: PING_TTL_SECONDS_DEFAULT. */
+  readonly pingTtlSeconds?: number;
 }
 
 /** The catalogue's defaults, in force until the market's first MarketSettingsChanged. */

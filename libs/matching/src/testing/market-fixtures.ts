@@ -3,6 +3,7 @@ import {
   LeadListed,
   OrderAmended,
   OrderPlaced,
+  PingReceived,
   RefundCredited,
   type EventData,
   type EventInput,
@@ -129,6 +130,27 @@ export function refundCredited(
   return { type: 'RefundCredited', data: parsed(RefundCredited, data) };
 }
 
+/** A seller's ping for a lead with the default attributes (or `attributes`), as `ping-<pingId>` holds it. */
+export function pingReceived(
+  pingId: string,
+  overrides: Partial<Omit<EventInput<typeof PingReceived>, 'attributes'>> & {
+    attributes?: Partial<EventData<typeof LeadListed>['attributes']>;
+  } = {},
+): MarketInputEvent {
+  const { attributes, ...rest } = overrides;
+  const data = {
+    pingId,
+    sellerId: 'seller-1',
+    attributes: { ...LEAD_ATTRIBUTES, ...attributes },
+    floor: 30000,
+    currency: 'RUB',
+    exclusivity: { kind: 'exclusive' },
+    quality: { score: 80, parts: { completeness: 80, verification: 80, freshness: 80, sellerHistory: 80 } },
+    ...rest,
+  };
+  return { type: 'PingReceived', data: parsed(PingReceived, data) };
+}
+
 export const tick = (at: string): MarketInputEvent => ({ type: 'MarketClockTicked', data: { at } });
 
 export const settings = (
@@ -177,9 +199,11 @@ export async function appendMarketInput(
       ? 'marketSettings-eyewear'
       : event.type === 'MarketClockTicked'
         ? 'marketClock-eyewear'
-        : event.type.startsWith('Lead')
-          ? `lead-${data.leadId}`
-          : `buyer-${data.buyerId}`;
+        : event.type === 'PingReceived'
+          ? `ping-${(event.data as { pingId: string }).pingId}`
+          : event.type.startsWith('Lead')
+            ? `lead-${data.leadId}`
+            : `buyer-${data.buyerId}`;
   const metadata = { occurredAt: at, actor: 'test' };
   const { position } = await store.appendToStream(
     stream,

@@ -194,6 +194,19 @@ const headerHelp = (problem: string) =>
     .map((column) => column.name)
     .join(',')},… (GET /v1/upload-format lists them all)`;
 
+/** One JSON value as an upload row (an NDJSON line, or the lead of a POST /v1/leads). */
+export function recordOfJson(value: unknown, line: number): NumberedRecord {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { line, record: {}, parseProblems: ['malformed_record'] };
+  const record: RawLeadRecord = {};
+  let unknown = false;
+  for (const [key, cell] of Object.entries(value)) {
+    if (COLUMN_NAMES.has(key)) record[key as LeadColumnName] = cell;
+    else unknown = true;
+  }
+  return { line, record, parseProblems: unknown ? ['unknown_field'] : [] };
+}
+
 async function* ndjsonRecords(text: AsyncIterable<string>): AsyncGenerator<NumberedRecord> {
   let pending = '';
   let line = 0;
@@ -206,15 +219,7 @@ async function* ndjsonRecords(text: AsyncIterable<string>): AsyncGenerator<Numbe
     } catch {
       return { line, record: {}, parseProblems: ['malformed_record'] };
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-      return { line, record: {}, parseProblems: ['malformed_record'] };
-    const record: RawLeadRecord = {};
-    let unknown = false;
-    for (const [key, cell] of Object.entries(value)) {
-      if (COLUMN_NAMES.has(key)) record[key as LeadColumnName] = cell;
-      else unknown = true;
-    }
-    return { line, record, parseProblems: unknown ? ['unknown_field'] : [] };
+    return recordOfJson(value, line);
   };
   for await (const chunk of text) {
     pending += chunk;

@@ -285,21 +285,29 @@ export class ReceiveUpload {
     if (progress?.status === 'verifying') await this.deps.enqueue(batchId);
   }
 
-  /** The market's published settings, or the configured defaults for a market not configured yet. */
   private async marketSettings(vertical: string): Promise<MarketDefaults> {
-    const [latest] = await this.deps.store.readStream(`marketSettings-${vertical}`, {
-      direction: 'backwards',
-      maxCount: 1,
-    });
-    if (!latest || latest.type !== MarketSettingsChanged.type) return this.deps.defaults;
-    const settings = latest.data as EventData<typeof MarketSettingsChanged>;
-    return {
-      currency: settings.currency,
-      dedupeWindowDays: settings.dedupeWindowDays,
-      listingLifetimeHours: settings.listingLifetimeHours,
-      consentMaxAgeDays: settings.consentMaxAgeDays ?? null,
-    };
+    return publishedMarketDefaults(this.deps.store, vertical, this.deps.defaults);
   }
+}
+
+/** The market's published settings, or the configured defaults for a market not configured yet. */
+export async function publishedMarketDefaults(
+  store: EventStore,
+  vertical: string,
+  defaults: MarketDefaults,
+): Promise<MarketDefaults> {
+  const [latest] = await store.readStream(`marketSettings-${vertical}`, {
+    direction: 'backwards',
+    maxCount: 1,
+  });
+  if (!latest || latest.type !== MarketSettingsChanged.type) return defaults;
+  const settings = latest.data as EventData<typeof MarketSettingsChanged>;
+  return {
+    currency: settings.currency,
+    dedupeWindowDays: settings.dedupeWindowDays,
+    listingLifetimeHours: settings.listingLifetimeHours,
+    consentMaxAgeDays: settings.consentMaxAgeDays ?? null,
+  };
 }
 
 function leaseLost(batchId: string): UploadRejected {

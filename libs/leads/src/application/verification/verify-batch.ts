@@ -43,6 +43,23 @@ export interface VerifyBatchDeps {
 
 type Rejection = { line: number; reasons: RejectionReason[] };
 
+/** What rows are verified and listed under: a batch's terms, or a posted lead's. */
+export interface ListingRun extends Pick<
+  BatchProgress,
+  | 'batchId'
+  | 'sellerId'
+  | 'terms'
+  | 'submittedAt'
+  | 'dedupeWindowDays'
+  | 'sellerHistory'
+  | 'consentMaxAgeDays'
+> {
+  /** The lead id of the row at `line`. */
+  leadIdOf: (line: number) => string;
+  /** Set for a lead posted alone: recorded on its LeadListed, so that the engine answers it. */
+  posted?: { pingId?: string };
+}
+
 /**
  * Verifies a submitted batch one staged chunk at a time, behind a durable cursor. Every write of
  * a chunk is idempotent (lead ids and event ids derive from the batch and the line, fingerprint
@@ -96,12 +113,44 @@ export class VerifyBatch {
     chunk: number,
     rows: NumberedRecord[],
   ): Promise<ChunkOutcome> {
-    const { batchId, sellerId, terms, submittedAt } = progress;
+    const { batchId, sellerId } = progress;
+    const { rejections, listed } = await this.verifyAndList(
+      { ...progress, leadIdOf: (line) => leadIdFor(batchId, line) },
+      rows,
+    );
+    if (rejections.length > 0)
+      await this.deps.store.appendToStream(
+        `batch-${batchId}`,
+        [
+          {
+            ...newEvent(LeadBatchRowsRejected, { batchId, sellerId, rows: rejections }, { actor: 'system' }),
+            id: deterministicUuid('LeadBatchRowsRejected', batchId, chunk),
+          },
+        ],
+        { expectedRevision: 'any' },
+      );
+    const reasons: Partial<Record<RejectionReason, number>> = {};
+    for (const rejection of rejections)
+      for (const reason of rejection.reasons) reasons[reason] = (reasons[reason] ?? 0) + 1;
+    return { processed: rows.length, accepted: listed.length, rejected: rejections.length, reasons };
+  }
+
+  /**
+   * Verifies rows and lists those that pass (docs/architecture.md §4): each row alone, then the
+   * duplicates and the suppression list. The one path of a batch's chunk and of a lead posted alone
+   * (POST /v1/leads, whose "batch" is the lead itself). Answers the rejections, by line, and the
+   * leads listed with their ids; writing the rejections is the caller's.
+   */
+  async verifyAndList(
+    run: ListingRun,
+    rows: NumberedRecord[],
+  ): Promise<{ rejections: Rejection[]; listed: { leadId: string; lead: VerifiedLead }[] }> {
+    const { sellerId, terms, submittedAt } = run;
     const context = {
       now: submittedAt,
       vertical: terms.vertical,
       maxLeadAgeDays: this.deps.maxLeadAgeDays,
-      consentMaxAgeDays: progress.consentMaxAgeDays ?? null,
+      consentMaxAgeDays: run.consentMaxAgeDays ?? null,
       sellerId,
       checks: this.deps.checks,
       fingerprints: this.deps.fingerprints,
@@ -119,29 +168,15 @@ export class VerifyBatch {
     // Checks look a contact up under every fingerprint key held, so a rotation loses no suppression
     // or claim: computed once per lead, for the dedupe and again for the listing.
     const lookedUp = new Map(candidates.map((lead) => [lead, this.underEveryKey(lead)]));
-    const claimed = await this.dedupe(progress, candidates, lookedUp, rejections);
-    const accepted = await this.list(progress, claimed, lookedUp, rejections);
+    const claimed = await this.dedupe(run, candidates, lookedUp, rejections);
+    const listed = await this.list(run, claimed, lookedUp, rejections);
     rejections.sort((a, b) => a.line - b.line);
-    if (rejections.length > 0)
-      await this.deps.store.appendToStream(
-        `batch-${batchId}`,
-        [
-          {
-            ...newEvent(LeadBatchRowsRejected, { batchId, sellerId, rows: rejections }, { actor: 'system' }),
-            id: deterministicUuid('LeadBatchRowsRejected', batchId, chunk),
-          },
-        ],
-        { expectedRevision: 'any' },
-      );
-    const reasons: Partial<Record<RejectionReason, number>> = {};
-    for (const rejection of rejections)
-      for (const reason of rejection.reasons) reasons[reason] = (reasons[reason] ?? 0) + 1;
-    return { processed: rows.length, accepted: accepted.length, rejected: rejections.length, reasons };
+    return { rejections, listed: listed.map((lead) => ({ leadId: run.leadIdOf(lead.line), lead })) };
   }
 
   /** Within the batch and across the exchange inside the market's window, and the suppression list. */
   private async dedupe(
-    progress: BatchProgress,
+    progress: ListingRun,
     candidates: VerifiedLead[],
     lookedUp: ReadonlyMap<VerifiedLead, string[]>,
     rejections: Rejection[],
@@ -158,7 +193,7 @@ export class VerifyBatch {
         const claims: FingerprintClaim[] = [];
         const claimedHere = new Map<string, string>();
         for (const lead of candidates) {
-          const leadId = leadIdFor(batchId, lead.line);
+          const leadId = progress.leadIdOf(lead.line);
           const reasons = new Set<RejectionReason>();
           for (const fingerprint of lookedUp.get(lead)!) {
             if (suppressed.has(fingerprint)) reasons.add('suppressed');
@@ -200,13 +235,13 @@ export class VerifyBatch {
    * step is refused here (and their new key destroyed). Returns the leads listed.
    */
   private async list(
-    progress: BatchProgress,
+    progress: ListingRun,
     leads: VerifiedLead[],
     lookedUp: ReadonlyMap<VerifiedLead, string[]>,
     rejections: Rejection[],
   ): Promise<VerifiedLead[]> {
     const { batchId, sellerId, terms, submittedAt, sellerHistory } = progress;
-    const leadIds = leads.map((lead) => leadIdFor(batchId, lead.line));
+    const leadIds = leads.map((lead) => progress.leadIdOf(lead.line));
     const keys = await this.deps.vault.obtainKeys(leadIds);
     const listings = leads.map((lead, index) => {
       const leadId = leadIds[index]!;
@@ -223,6 +258,7 @@ export class VerifyBatch {
         fingerprints: lead.fingerprints,
         consent: lead.consent,
         personalData: this.deps.vault.seal(keys.get(leadId)!, lead.personalData),
+        ...(progress.posted ? { posted: progress.posted } : {}),
       };
       return { lead, leadId, data };
     });
@@ -258,7 +294,11 @@ export class VerifyBatch {
                 stream: `lead-${leadId}`,
                 events: [
                   {
-                    ...newEvent(LeadListed, data, { actor: sellerId, correlationId: batchId }),
+                    ...newEvent(LeadListed, data, {
+                      actor: sellerId,
+                      correlationId: batchId,
+                      ...(progress.posted ? { occurredAt: submittedAt.toISOString() } : {}),
+                    }),
                     id: deterministicUuid('LeadListed', leadId),
                   },
                 ],

@@ -712,6 +712,11 @@ export type components = {
             dedupeWindowDays?: number;
             /** @example 72 */
             listingLifetimeHours?: number;
+            /**
+             * @description How long a ping's price stands, in seconds (default 10): a post listed later hears ping_expired
+             * @example 10
+             */
+            pingTtlSeconds?: number;
             /** @example 10 */
             returnCapPercent?: number;
             /** @example 72 */
@@ -2052,6 +2057,7 @@ export interface operations {
                             currency: string;
                             dedupeWindowDays: number;
                             listingLifetimeHours: number;
+                            pingTtlSeconds?: number;
                             returnCapPercent?: number;
                             returnWindowHours: number;
                             /** @description The revision of the market’s settings stream */
@@ -2100,6 +2106,8 @@ export interface operations {
                         currency: string | null;
                         dedupeWindowDays: number;
                         listingLifetimeHours: number;
+                        /** @description How long a ping's price stands (unset: 10 s) */
+                        pingTtlSeconds?: number;
                         returnCapPercent?: number;
                         returnWindowHours: number;
                         revision: number | null;
@@ -2152,6 +2160,8 @@ export interface operations {
                         currency: string | null;
                         dedupeWindowDays: number;
                         listingLifetimeHours: number;
+                        /** @description How long a ping's price stands (unset: 10 s) */
+                        pingTtlSeconds?: number;
                         returnCapPercent?: number;
                         returnWindowHours: number;
                         revision: number | null;
@@ -2204,6 +2214,7 @@ export interface operations {
                             currency: string;
                             dedupeWindowDays: number;
                             listingLifetimeHours: number;
+                            pingTtlSeconds?: number;
                             returnCapPercent?: number;
                             returnWindowHours: number;
                             /** @description The revision of the market’s settings stream */

@@ -94,6 +94,7 @@ export const auditor = {
     'shared-uniform-price': 'Every winner pays the first losing bid (not less than the floor).',
     'shared-floor': 'No losing bid above the floor: every winner pays the floor.',
     'resting-lead-floor': 'The lead was waiting in the market: the order bought it at its floor.',
+    'ping-price': 'The seller posted the lead on a price quoted by a ping: the order paid that price.',
   },
   check: {
     rule: 'The price follows the rule',

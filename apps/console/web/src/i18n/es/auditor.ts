@@ -96,6 +96,7 @@ export const auditor: MessagesOf<typeof english> = {
     'shared-uniform-price': 'Cada ganador paga la primera puja perdedora (no menos que el precio mínimo).',
     'shared-floor': 'Ninguna puja perdedora supera el precio mínimo: cada ganador paga el precio mínimo.',
     'resting-lead-floor': 'El lead esperaba en el mercado: la orden lo compró a su precio mínimo.',
+    'ping-price': 'El vendedor publicó el lead con un precio cotizado por un ping: la orden pagó ese precio.',
   },
   check: {
     rule: 'El precio sigue la regla',
