@@ -289,7 +289,7 @@ export type paths = {
         put?: never;
         /**
          * How many resting leads match these filters now, and at what floors
-         * @description Non-personal attributes only; every filter applies, minSellerQuality against the seller-history part of each lead’s quality score.
+         * @description Non-personal attributes only; every filter applies, minSellerQuality against the seller-history part of each lead’s quality score. With a schedule, the answer says whether the order would match now (outside its windows it does not) and when that changes.
          */
         post: operations["OrdersController_preview"];
         delete?: never;
@@ -630,6 +630,15 @@ export type components = {
              */
             reference: string;
         };
+        DeliveryScheduleDto: {
+            /**
+             * @description The buyer’s IANA time zone: the windows are its local times
+             * @example Europe/Madrid
+             */
+            timeZone: string;
+            /** @description Weekly windows, e.g. Mon–Fri 09:00–18:00 and Sat 10:00–14:00; windows may not overlap on a day (split one that crosses midnight into two) */
+            windows: components["schemas"]["ScheduleWindowDto"][];
+        };
         EvidenceDto: {
             /** @example Called 3 times on 2 days, number not in service */
             description: string;
@@ -738,6 +747,10 @@ export type components = {
             expiresAt?: string;
             /** @description Absent filters accept every lead */
             filters: components["schemas"]["OrderFiltersDto"];
+            /** @description Leads per clock hour of the market clock (UTC hours) */
+            hourlyCapCount?: number;
+            /** @description Spend per clock hour of the market clock (UTC hours), minor units */
+            hourlyCapSpend?: number;
             /**
              * @description Cap on bid + modifiers; not below bid
              * @example 60000
@@ -750,6 +763,8 @@ export type components = {
              * @example 50
              */
             quantity: number;
+            /** @description When the order accepts leads, in the buyer’s time zone; absent: at any time. Outside its windows the order does not match; when a window opens, the market clock offers it the resting leads. */
+            schedule?: components["schemas"]["DeliveryScheduleDto"];
         };
         PlaceOrderRequest: {
             /**
@@ -777,6 +792,10 @@ export type components = {
             expiresAt?: string;
             /** @description Absent filters accept every lead */
             filters: components["schemas"]["OrderFiltersDto"];
+            /** @description Leads per clock hour of the market clock (UTC hours) */
+            hourlyCapCount?: number;
+            /** @description Spend per clock hour of the market clock (UTC hours), minor units */
+            hourlyCapSpend?: number;
             /**
              * @description Cap on bid + modifiers; not below bid
              * @example 60000
@@ -789,6 +808,8 @@ export type components = {
              * @example 50
              */
             quantity: number;
+            /** @description When the order accepts leads, in the buyer’s time zone; absent: at any time. Outside its windows the order does not match; when a window opens, the market clock offers it the resting leads. */
+            schedule?: components["schemas"]["DeliveryScheduleDto"];
             /**
              * @description The market; its currency is the order’s
              * @example eyewear
@@ -801,6 +822,8 @@ export type components = {
             /** @enum {string} */
             exclusivity?: "exclusive_only" | "shared_ok" | "any";
             filters: components["schemas"]["OrderFiltersDto"];
+            /** @description The order’s schedule: the answer says whether the order would match now */
+            schedule?: components["schemas"]["DeliveryScheduleDto"];
             /** @example eyewear */
             vertical: string;
         };
@@ -848,6 +871,28 @@ export type components = {
              * @example 1440
              */
             overlapMinutes?: number;
+        };
+        ScheduleWindowDto: {
+            /**
+             * @example [
+             *       "mon",
+             *       "tue",
+             *       "wed",
+             *       "thu",
+             *       "fri"
+             *     ]
+             */
+            days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+            /**
+             * @description Local time it opens (HH:MM, included)
+             * @example 09:00
+             */
+            from: string;
+            /**
+             * @description Local time it closes (HH:MM, excluded; 24:00 is midnight at the end of the day); after from
+             * @example 18:00
+             */
+            to: string;
         };
         SourceFilterDto: {
             /**
@@ -1485,6 +1530,8 @@ export interface operations {
                                     }[];
                                     stages?: ("IQL" | "MQL" | "SQL")[];
                                 };
+                                hourlyCapCount?: number;
+                                hourlyCapSpend?: number;
                                 maxBid?: number;
                                 modifiers: ({
                                     add: number;
@@ -1547,6 +1594,14 @@ export interface operations {
                                     in?: ("phone" | "email")[];
                                 })[];
                                 quantity: number;
+                                schedule?: {
+                                    timeZone: string;
+                                    windows: {
+                                        days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                        from: string;
+                                        to: string;
+                                    }[];
+                                };
                             };
                             vertical: string;
                         }[];
@@ -1643,6 +1698,8 @@ export interface operations {
                                 }[];
                                 stages?: ("IQL" | "MQL" | "SQL")[];
                             };
+                            hourlyCapCount?: number;
+                            hourlyCapSpend?: number;
                             maxBid?: number;
                             modifiers: ({
                                 add: number;
@@ -1705,6 +1762,14 @@ export interface operations {
                                 in?: ("phone" | "email")[];
                             })[];
                             quantity: number;
+                            schedule?: {
+                                timeZone: string;
+                                windows: {
+                                    days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
                         };
                         vertical: string;
                     };
@@ -1802,6 +1867,8 @@ export interface operations {
                                 }[];
                                 stages?: ("IQL" | "MQL" | "SQL")[];
                             };
+                            hourlyCapCount?: number;
+                            hourlyCapSpend?: number;
                             maxBid?: number;
                             modifiers: ({
                                 add: number;
@@ -1864,6 +1931,14 @@ export interface operations {
                                 in?: ("phone" | "email")[];
                             })[];
                             quantity: number;
+                            schedule?: {
+                                timeZone: string;
+                                windows: {
+                                    days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
                         };
                         vertical: string;
                     };
@@ -1959,6 +2034,8 @@ export interface operations {
                                 }[];
                                 stages?: ("IQL" | "MQL" | "SQL")[];
                             };
+                            hourlyCapCount?: number;
+                            hourlyCapSpend?: number;
                             maxBid?: number;
                             modifiers: ({
                                 add: number;
@@ -2021,6 +2098,14 @@ export interface operations {
                                 in?: ("phone" | "email")[];
                             })[];
                             quantity: number;
+                            schedule?: {
+                                timeZone: string;
+                                windows: {
+                                    days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
                         };
                         vertical: string;
                     };
@@ -2119,6 +2204,8 @@ export interface operations {
                                 }[];
                                 stages?: ("IQL" | "MQL" | "SQL")[];
                             };
+                            hourlyCapCount?: number;
+                            hourlyCapSpend?: number;
                             maxBid?: number;
                             modifiers: ({
                                 add: number;
@@ -2181,6 +2268,14 @@ export interface operations {
                                 in?: ("phone" | "email")[];
                             })[];
                             quantity: number;
+                            schedule?: {
+                                timeZone: string;
+                                windows: {
+                                    days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
                         };
                         vertical: string;
                     };
@@ -2279,6 +2374,8 @@ export interface operations {
                                 }[];
                                 stages?: ("IQL" | "MQL" | "SQL")[];
                             };
+                            hourlyCapCount?: number;
+                            hourlyCapSpend?: number;
                             maxBid?: number;
                             modifiers: ({
                                 add: number;
@@ -2341,6 +2438,14 @@ export interface operations {
                                 in?: ("phone" | "email")[];
                             })[];
                             quantity: number;
+                            schedule?: {
+                                timeZone: string;
+                                windows: {
+                                    days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
                         };
                         vertical: string;
                     };
@@ -2443,6 +2548,8 @@ export interface operations {
                                 }[];
                                 stages?: ("IQL" | "MQL" | "SQL")[];
                             };
+                            hourlyCapCount?: number;
+                            hourlyCapSpend?: number;
                             maxBid?: number;
                             modifiers: ({
                                 add: number;
@@ -2505,6 +2612,14 @@ export interface operations {
                                 in?: ("phone" | "email")[];
                             })[];
                             quantity: number;
+                            schedule?: {
+                                timeZone: string;
+                                windows: {
+                                    days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
                         };
                         vertical: string;
                     };
@@ -2559,6 +2674,19 @@ export interface operations {
                         matching: number;
                         /** @description Of those, the ones whose floor the bid meets */
                         matchingAtOrBelowBid: number | null;
+                        /** @description Null when no schedule was given */
+                        schedule: {
+                            /** @description The schedule in words, with its time zone */
+                            description: string;
+                            message: string;
+                            /**
+                             * Format: date-time
+                             * @description When it next opens (closed now) or closes (open now), within a week; null: never
+                             */
+                            nextChangeAt: string | null;
+                            /** @description Whether the order would match now: outside its windows it does not */
+                            openNow: boolean;
+                        } | null;
                         shared: number;
                         vertical: string;
                     };

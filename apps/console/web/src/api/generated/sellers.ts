@@ -189,7 +189,11 @@ export type paths = {
         /** My leads in listing order, with personal data and market status */
         get: operations["LeadsController_list"];
         put?: never;
-        post?: never;
+        /**
+         * Post one lead and hear in the same response whether it was rejected, rests or sold
+         * @description Verified, sealed, deduplicated and listed like a row of a batch. Idempotent by externalId: a repeated post answers the first one's outcome. With a pingId, the pinged price is honoured if the ping has not expired, the attributes are those pinged and the pinged bid still stands; otherwise `ping.refusal` says why and the lead is auctioned as usual.
+         */
+        post: operations["PostedLeadsController_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -224,6 +228,23 @@ export type paths = {
         put?: never;
         /** Erase the lead's personal data for good (the person asked): its key is destroyed */
         post: operations["LeadsController_erase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leads/{leadId}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The outcome of one of my posted leads */
+        get: operations["PostedLeadsController_outcome"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -273,6 +294,43 @@ export type paths = {
         };
         /** One of my API keys: prefix, issue date, revoked or not */
         get: operations["MeController_apiKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ping with a lead's anonymous attributes: the price it would fetch if posted now
+         * @description No personal data: a ping carrying a personal field is refused (422 personal-data-in-ping). The answer stands until validUntil (the market setting pingTtlSeconds, 10 s by default); post the lead with its pingId to be paid at least that price.
+         */
+        post: operations["PingsController_ping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pings/{pingId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The answer to one of my pings */
+        get: operations["PingsController_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -460,6 +518,63 @@ export type components = {
             email?: string;
             /** @example +7 916 123-45-67 */
             phone?: string;
+        };
+        PingBody: {
+            /**
+             * @description Sold once, or to up to maxSales buyers at one uniform price
+             * @enum {string}
+             */
+            exclusivity: "exclusive" | "shared";
+            /**
+             * @description Floor price per lead, in minor units of the market's currency (60000 = 600,00 RUB)
+             * @example 60000
+             */
+            floor: number;
+            /** @description The lead's anonymous attributes, named as upload columns (age, gender, country, region, employment, marital_status, interests, stage, source_channel, captured_at), postal_prefix, and what it has (has_phone, has_email, has_name, has_address, has_date_of_birth, has_consent_certificate, has_capture_ip). Personal data (external_id, first_name, last_name, email, phone, date_of_birth, postal_code, address, capture_ip, consent_text, consent_text_version, consent_page_url, consent_captured_at, consent_sellers_named, consent_certificate_provider, consent_certificate_ref) is refused. */
+            lead: {
+                [key: string]: unknown;
+            };
+            /** @description How long the leads stay listed; default: the market's setting */
+            listingLifetimeHours?: number;
+            /** @description For a shared listing: at most this many buyers */
+            maxSales?: number;
+            /**
+             * @description The market (vertical) every lead of the batch is listed in
+             * @example eyewear
+             */
+            vertical: string;
+        };
+        PostLeadBody: {
+            /**
+             * @description Sold once, or to up to maxSales buyers at one uniform price
+             * @enum {string}
+             */
+            exclusivity: "exclusive" | "shared";
+            /** @description The seller's own id for the lead (the row's external_id): the lead's id derives from it, so a repeated post is the same lead and gets the same answer */
+            externalId: string;
+            /**
+             * @description Floor price per lead, in minor units of the market's currency (60000 = 600,00 RUB)
+             * @example 60000
+             */
+            floor: number;
+            /** @description The lead as one upload row (the columns of GET /v1/upload-format, as in an NDJSON upload); external_id is taken from externalId */
+            lead: {
+                [key: string]: unknown;
+            };
+            /** @description How long the leads stay listed; default: the market's setting */
+            listingLifetimeHours?: number;
+            /** @description For a shared listing: at most this many buyers */
+            maxSales?: number;
+            /**
+             * Format: uuid
+             * @description The ping this post follows: its price is honoured if it still stands
+             */
+            pingId?: string;
+            /**
+             * @description The market (vertical) every lead of the batch is listed in
+             * @example eyewear
+             */
+            vertical: string;
         };
         Problem: {
             detail?: string;
@@ -1267,6 +1382,120 @@ export interface operations {
             429: components["responses"]["Problem429"];
         };
     };
+    PostedLeadsController_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostLeadBody"];
+            };
+        };
+        responses: {
+            /** @description The outcome: rejected (with the reasons), resting, sold (buyers, price, proceeds) or not_listed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description How many buyers bought it */
+                        buyers?: number;
+                        currency?: string;
+                        /** Format: uuid */
+                        leadId: string;
+                        /** @description Each reason explained */
+                        messages?: string[];
+                        outcomeUrl: string;
+                        ping?: {
+                            honoured?: boolean;
+                            pingId: string;
+                            /** @description The pinged price per sale */
+                            price?: number;
+                            /** @description Why the ping was not honoured */
+                            refusal?: string;
+                        };
+                        /** @description What the buyers paid in all */
+                        price?: number;
+                        /** @description The seller's proceeds in all (price less commission) */
+                        proceeds?: number;
+                        /** @description not_listed: why the market did not take it */
+                        reason?: string;
+                        /** @description rejected: the reason codes of verification */
+                        reasons?: string[];
+                        sales?: {
+                            allocationId: string;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            price: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            proceeds: number;
+                        }[];
+                        /**
+                         * @description sold: at least one sale (a shared lead with slots left also rests); pending: ask outcomeUrl later
+                         * @enum {string}
+                         */
+                        status: "rejected" | "resting" | "sold" | "not_listed" | "pending";
+                    };
+                };
+            };
+            /** @description pending: the market has not answered within 5 s; read the outcome at outcomeUrl */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description How many buyers bought it */
+                        buyers?: number;
+                        currency?: string;
+                        /** Format: uuid */
+                        leadId: string;
+                        /** @description Each reason explained */
+                        messages?: string[];
+                        outcomeUrl: string;
+                        ping?: {
+                            honoured?: boolean;
+                            pingId: string;
+                            /** @description The pinged price per sale */
+                            price?: number;
+                            /** @description Why the ping was not honoured */
+                            refusal?: string;
+                        };
+                        /** @description What the buyers paid in all */
+                        price?: number;
+                        /** @description The seller's proceeds in all (price less commission) */
+                        proceeds?: number;
+                        /** @description not_listed: why the market did not take it */
+                        reason?: string;
+                        /** @description rejected: the reason codes of verification */
+                        reasons?: string[];
+                        sales?: {
+                            allocationId: string;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            price: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            proceeds: number;
+                        }[];
+                        /**
+                         * @description sold: at least one sale (a shared lead with slots left also rests); pending: ask outcomeUrl later
+                         * @enum {string}
+                         */
+                        status: "rejected" | "resting" | "sold" | "not_listed" | "pending";
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
     LeadsController_get: {
         parameters: {
             query?: never;
@@ -1407,6 +1636,70 @@ export interface operations {
             429: components["responses"]["Problem429"];
         };
     };
+    PostedLeadsController_outcome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                leadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The outcome of a posted lead, or pending */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description How many buyers bought it */
+                        buyers?: number;
+                        currency?: string;
+                        /** Format: uuid */
+                        leadId: string;
+                        /** @description Each reason explained */
+                        messages?: string[];
+                        outcomeUrl: string;
+                        ping?: {
+                            honoured?: boolean;
+                            pingId: string;
+                            /** @description The pinged price per sale */
+                            price?: number;
+                            /** @description Why the ping was not honoured */
+                            refusal?: string;
+                        };
+                        /** @description What the buyers paid in all */
+                        price?: number;
+                        /** @description The seller's proceeds in all (price less commission) */
+                        proceeds?: number;
+                        /** @description not_listed: why the market did not take it */
+                        reason?: string;
+                        /** @description rejected: the reason codes of verification */
+                        reasons?: string[];
+                        sales?: {
+                            allocationId: string;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            price: number;
+                            /** @description Minor units of the market's currency (60000 = 600,00 RUB) */
+                            proceeds: number;
+                        }[];
+                        /**
+                         * @description sold: at least one sale (a shared lead with slots left also rests); pending: ask outcomeUrl later
+                         * @enum {string}
+                         */
+                        status: "rejected" | "resting" | "sold" | "not_listed" | "pending";
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
     LeadsController_withdraw: {
         parameters: {
             query?: never;
@@ -1508,6 +1801,118 @@ export interface operations {
                         /** @description The first characters of the key, to recognise it; never the key */
                         prefix: string;
                         revoked: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    PingsController_ping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PingBody"];
+            };
+        };
+        responses: {
+            /** @description The price the market would pay now for the lead, per buyer, and until when (or no_bid) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        answerUrl: string;
+                        /** @description How many buyers would buy it (1 for an exclusive lead) */
+                        buyers?: number;
+                        currency?: string;
+                        /** Format: uuid */
+                        pingId: string;
+                        /** @description bid: what each buyer would pay now */
+                        price?: number;
+                        /** @description no_bid: why */
+                        reason?: string;
+                        /** @enum {string} */
+                        status: "bid" | "no_bid" | "pending";
+                        /** @description The price stands for a post listed until then */
+                        validUntil?: string;
+                    };
+                };
+            };
+            /** @description pending: the market has not answered within 5 s; read the answer at answerUrl */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        answerUrl: string;
+                        /** @description How many buyers would buy it (1 for an exclusive lead) */
+                        buyers?: number;
+                        currency?: string;
+                        /** Format: uuid */
+                        pingId: string;
+                        /** @description bid: what each buyer would pay now */
+                        price?: number;
+                        /** @description no_bid: why */
+                        reason?: string;
+                        /** @enum {string} */
+                        status: "bid" | "no_bid" | "pending";
+                        /** @description The price stands for a post listed until then */
+                        validUntil?: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    PingsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The answer to one of my pings, or pending */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        answerUrl: string;
+                        /** @description How many buyers would buy it (1 for an exclusive lead) */
+                        buyers?: number;
+                        currency?: string;
+                        /** Format: uuid */
+                        pingId: string;
+                        /** @description bid: what each buyer would pay now */
+                        price?: number;
+                        /** @description no_bid: why */
+                        reason?: string;
+                        /** @enum {string} */
+                        status: "bid" | "no_bid" | "pending";
+                        /** @description The price stands for a post listed until then */
+                        validUntil?: string;
                     };
                 };
             };
