@@ -12,7 +12,7 @@ const files = {};
 for (const name of results) {
   const run = JSON.parse(readFileSync(`${root}/.jest-results/${name}`, 'utf8'));
   for (const suite of run.testResults)
-    files[relative(root, suite.name)] = Math.round((suite.perfStats.end - suite.perfStats.start) / 100) / 10;
+    files[relative(root, suite.name)] = Math.round((suite.endTime - suite.startTime) / 100) / 10;
 }
 const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
 const target = `${root}/tests/support/suite-seconds.json`;

@@ -97,25 +97,27 @@ describe('faults under load', () => {
     const before = await load.allocationsInLog();
     load.start();
     await waitUntil('new allocations', async () => (await load.allocationsInLog()) >= before + 5, 30_000);
-    await load.stop();
-    // The newest purchases (the list is oldest first, and the first test bought hundreds), looked
-    // at together: their windows are only WINDOW_MS long, one by one a loaded machine missed them.
-    const allocations: string[] = [];
-    for (let cursor: string | undefined; ;) {
-      const page = await exchange.call(
-        'buyers',
-        'GET',
-        `/v1/purchased-leads?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-        { key: load.buyer.apiKey },
-      );
-      allocations.push(...(page.body.items as { allocationId: string }[]).map((item) => item.allocationId));
-      cursor = page.body.nextCursor ?? undefined;
-      if (!cursor) break;
-    }
-    const newest = allocations.slice(-20);
-    const statuses = await Promise.all(newest.map(async (id) => (await transferOf(id)).status));
-    const pending = newest.filter((_, index) => statuses[index] === 'pending');
+    // The sales whose windows are still open, as the ledger has them (newest first), looked at while
+    // the market still trades: the read models may lag the log by more than WINDOW_MS on a loaded
+    // machine, so they are asked until they show some, rather than once.
+    let pending: string[] = [];
+    await waitUntil(
+      'transfers still pending',
+      async () => {
+        const page = await exchange.call(
+          'settlement',
+          'GET',
+          `/v1/ledger/transfers?status=pending&buyerId=${load.buyer.participantId}&limit=50`,
+          { key: exchange.operatorKey },
+        );
+        pending = (page.body.items as { allocationId: string }[]).map((item) => item.allocationId);
+        return pending.length > 0;
+      },
+      20_000,
+      100,
+    );
     expect(pending.length).toBeGreaterThan(0);
+    await load.stop();
     expect(await flushRedisPrefix(`${exchange.redisPrefix}:`)).toBeGreaterThan(0);
 
     await waitUntil(
