@@ -4,11 +4,9 @@ import type { NumberedRecord } from './raw-lead-record.js';
 import type { RejectionReason } from './rejection-reasons.js';
 import {
   ageAtCapture,
+  checkAnonymousFacts,
   CONTRACT_GENDER,
-  ENUM_COLUMNS,
-  FUTURE_TOLERANCE_MS,
   listOf,
-  parseInstant,
   readCells,
   SLUG,
   type LeadAttributesInput,
@@ -94,22 +92,7 @@ export function verifyPingLead(
   const text = (name: LeadColumnName) => cells.get(name);
   for (const name of ['country', 'region', 'captured_at', 'age'] as const)
     if (!text(name)) reasons.add('missing_required_field');
-  for (const [name, values] of ENUM_COLUMNS) {
-    const value = text(name);
-    if (value !== undefined && !values.has(value) && !(name === 'gender' && value in CONTRACT_GENDER))
-      reasons.add('invalid_value');
-  }
-  const country = text('country')?.toUpperCase();
-  if (country && !context.checks.isCountry(country)) reasons.add('unknown_country');
-  const region = text('region')?.toUpperCase();
-  if (region && country && context.checks.isCountry(country) && !context.checks.isRegionOf(region, country))
-    reasons.add('unknown_region');
-  const capturedAt = parseInstant(text('captured_at'), reasons);
-  if (capturedAt) {
-    if (capturedAt.getTime() > context.now.getTime() + FUTURE_TOLERANCE_MS) reasons.add('captured_in_future');
-    else if (context.now.getTime() - capturedAt.getTime() > context.maxLeadAgeDays * 86_400_000)
-      reasons.add('capture_too_old');
-  }
+  const { country, region, capturedAt } = checkAnonymousFacts(text, context, reasons);
   const age = text('age')
     ? ageAtCapture(text('age'), undefined, capturedAt ?? context.now, reasons)
     : undefined;

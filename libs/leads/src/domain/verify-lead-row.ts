@@ -112,24 +112,7 @@ export function verifyLeadRow(numbered: NumberedRecord, context: VerificationCon
 
   for (const name of ['external_id', 'country', 'region', 'captured_at'] as const)
     if (!text(name)) reasons.add('missing_required_field');
-  for (const [name, values] of ENUM_COLUMNS) {
-    const value = text(name);
-    if (value !== undefined && !values.has(value) && !(name === 'gender' && value in CONTRACT_GENDER))
-      reasons.add('invalid_value');
-  }
-
-  const country = text('country')?.toUpperCase();
-  if (country && !context.checks.isCountry(country)) reasons.add('unknown_country');
-  const region = text('region')?.toUpperCase();
-  if (region && country && context.checks.isCountry(country) && !context.checks.isRegionOf(region, country))
-    reasons.add('unknown_region');
-
-  const capturedAt = parseInstant(text('captured_at'), reasons);
-  if (capturedAt) {
-    if (capturedAt.getTime() > context.now.getTime() + FUTURE_TOLERANCE_MS) reasons.add('captured_in_future');
-    else if (context.now.getTime() - capturedAt.getTime() > context.maxLeadAgeDays * DAY_MS)
-      reasons.add('capture_too_old');
-  }
+  const { country, region, capturedAt } = checkAnonymousFacts(text, context, reasons);
 
   const age = ageAtCapture(text('age'), text('date_of_birth'), capturedAt ?? context.now, reasons);
 
@@ -230,6 +213,34 @@ export function verifyLeadRow(numbered: NumberedRecord, context: VerificationCon
 }
 
 /** Cells as trimmed text (absent when empty); over-long and non-text cells become reasons. */
+/**
+ * The checks of a lead's anonymous facts that a row and a ping share: the vocabularies, the country
+ * and its region, the capture time (neither in the future nor older than the market allows).
+ */
+export function checkAnonymousFacts(
+  text: (name: LeadColumnName) => string | undefined,
+  context: Pick<VerificationContext, 'now' | 'maxLeadAgeDays' | 'checks'>,
+  reasons: Set<RejectionReason>,
+): { country: string | undefined; region: string | undefined; capturedAt: Date | undefined } {
+  for (const [name, values] of ENUM_COLUMNS) {
+    const value = text(name);
+    if (value !== undefined && !values.has(value) && !(name === 'gender' && value in CONTRACT_GENDER))
+      reasons.add('invalid_value');
+  }
+  const country = text('country')?.toUpperCase();
+  if (country && !context.checks.isCountry(country)) reasons.add('unknown_country');
+  const region = text('region')?.toUpperCase();
+  if (region && country && context.checks.isCountry(country) && !context.checks.isRegionOf(region, country))
+    reasons.add('unknown_region');
+  const capturedAt = parseInstant(text('captured_at'), reasons);
+  if (capturedAt) {
+    if (capturedAt.getTime() > context.now.getTime() + FUTURE_TOLERANCE_MS) reasons.add('captured_in_future');
+    else if (context.now.getTime() - capturedAt.getTime() > context.maxLeadAgeDays * DAY_MS)
+      reasons.add('capture_too_old');
+  }
+  return { country, region, capturedAt };
+}
+
 export function readCells(
   numbered: NumberedRecord,
   reasons: Set<RejectionReason>,

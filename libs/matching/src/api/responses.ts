@@ -3,13 +3,8 @@ import { IsoInstant } from '#lx/http';
 
 /* What the market-settings routes answer. */
 
-export const MarketSettingsAnswer = z.strictObject({
-  vertical: z.string(),
-  currency: z.string().nullable().describe('Null until an operator sets it'),
-  commissionBps: z.int().describe('Commission in basis points of the price (1500 = 15 %)'),
-  returnWindowHours: z.int(),
-  dedupeWindowDays: z.int(),
-  listingLifetimeHours: z.int(),
+/** The settings a market may leave unset, as every answer shows them. */
+const optionalSettings = {
   returnCapPercent: z.int().optional(),
   authenticitySamplePercent: z
     .int()
@@ -25,6 +20,16 @@ export const MarketSettingsAnswer = z.strictObject({
     .optional()
     .describe('Oldest consent accepted at verification, in days; absent: no limit'),
   pingTtlSeconds: z.int().optional().describe("How long a ping's price stands (unset: 10 s)"),
+};
+
+export const MarketSettingsAnswer = z.strictObject({
+  vertical: z.string(),
+  currency: z.string().nullable().describe('Null until an operator sets it'),
+  commissionBps: z.int().describe('Commission in basis points of the price (1500 = 15 %)'),
+  returnWindowHours: z.int(),
+  dedupeWindowDays: z.int(),
+  listingLifetimeHours: z.int(),
+  ...optionalSettings,
   configured: z.boolean().describe('False: nothing was published; these are the defaults'),
   revision: z.int().nullable(),
 });
@@ -36,21 +41,7 @@ const PublishedSettingsAnswer = z.strictObject({
   returnWindowHours: z.int(),
   dedupeWindowDays: z.int(),
   listingLifetimeHours: z.int(),
-  returnCapPercent: z.int().optional(),
-  authenticitySamplePercent: z
-    .int()
-    .optional()
-    .describe('Share of each batch drawn for a contact check; absent or 0: no sampling'),
-  authenticitySampleMin: z.int().optional().describe('The fewest leads a sample draws (default 3)'),
-  authenticityHoldPercent: z
-    .int()
-    .optional()
-    .describe('Failures above this share of a sample hold the rest of the batch (default 20)'),
-  consentMaxAgeDays: z
-    .int()
-    .optional()
-    .describe('Oldest consent accepted at verification, in days; absent: no limit'),
-  pingTtlSeconds: z.int().optional(),
+  ...optionalSettings,
   revision: z.int().describe('The revision of the market’s settings stream'),
   changedAt: IsoInstant,
 });

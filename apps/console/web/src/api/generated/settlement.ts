@@ -2057,6 +2057,7 @@ export interface operations {
                             currency: string;
                             dedupeWindowDays: number;
                             listingLifetimeHours: number;
+                            /** @description How long a ping's price stands (unset: 10 s) */
                             pingTtlSeconds?: number;
                             returnCapPercent?: number;
                             returnWindowHours: number;
@@ -2214,6 +2215,7 @@ export interface operations {
                             currency: string;
                             dedupeWindowDays: number;
                             listingLifetimeHours: number;
+                            /** @description How long a ping's price stands (unset: 10 s) */
                             pingTtlSeconds?: number;
                             returnCapPercent?: number;
                             returnWindowHours: number;
