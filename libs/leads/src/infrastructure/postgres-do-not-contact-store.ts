@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from './in-transaction.js';
 import { LeadListed, type EventData } from '#lx/contracts';
 import type { EventStore } from '#lx/event-store';
 import type {
@@ -50,9 +51,7 @@ export class PostgresDoNotContactStore implements DoNotContactStore {
     contacts: number,
     fingerprints: readonly string[],
   ): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       // Exclusive against listings being written (they hold it shared while they check and append).
       await client.query(`SELECT pg_advisory_xact_lock(${SUPPRESSION_LOCK})`);
       const { rowCount } = await client.query(
@@ -64,13 +63,7 @@ export class PostgresDoNotContactStore implements DoNotContactStore {
           `INSERT INTO lx_dnc_entries (fingerprint, list_id) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`,
           [fingerprints, listId],
         );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async recordEnd(listId: string, endedAt: Date): Promise<void> {

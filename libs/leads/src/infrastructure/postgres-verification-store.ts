@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from './in-transaction.js';
 import type {
   BatchProgress,
   ChunkOutcome,
@@ -40,9 +41,7 @@ export class PostgresVerificationStore implements VerificationStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async createProgress(p: BatchProgress, lease: ReceivingLease): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       const { rowCount: tookOver } = await client.query(
         `DELETE FROM lx_batch_verification WHERE batch_id = $1 AND ${LEASE_RAN_OUT}`,
         [p.batchId],
@@ -66,13 +65,7 @@ export class PostgresVerificationStore implements VerificationStore {
           p.consentMaxAgeDays ?? null,
         ],
       );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async renewLease(batchId: string, lease: ReceivingLease): Promise<boolean> {
@@ -192,9 +185,7 @@ export class PostgresVerificationStore implements VerificationStore {
     decide: (holders: Map<string, FingerprintHolder>, suppressed: Set<string>) => FingerprintClaim[],
     claimedAt: Date,
   ): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       // One market's claims are decided one chunk at a time, by whichever worker holds the lock.
       await client.query(`SELECT pg_advisory_xact_lock(hashtext('lx_fingerprint_claims'), hashtext($1))`, [
         vertical,
@@ -226,13 +217,7 @@ export class PostgresVerificationStore implements VerificationStore {
             claimedAt,
           ],
         );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** The suppression list, newest first: keyed fingerprints only (never a contact), with reason and date. */
@@ -253,23 +238,15 @@ export class PostgresVerificationStore implements VerificationStore {
   }
 
   async suppress(fingerprints: readonly string[], reason: string): Promise<number> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       // Exclusive against listings being written (they hold the lock shared): see listUnlessSuppressed.
       await client.query(`SELECT pg_advisory_xact_lock(${SUPPRESSION_LOCK})`);
       const { rowCount } = await client.query(
         `INSERT INTO lx_suppressions (fingerprint, reason) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`,
         [fingerprints, reason],
       );
-      await client.query('COMMIT');
       return rowCount ?? 0;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async listUnlessSuppressed<T>(
