@@ -34,6 +34,7 @@ import { cursorBatches, type ScanFindings } from './verify-scan.js';
 import { firstPass } from './verify-workers.js';
 import { createPostgresPool } from './postgres-pool.js';
 import { PostgresWakeUps } from './postgres-wake-ups.js';
+import { SharedLogTail } from './shared-log-tail.js';
 
 export interface PostgresEventStoreOptions {
   /** The database; the LISTEN/NOTIFY wake-ups hold a dedicated connection to it, outside any pool. */
@@ -60,6 +61,8 @@ export class PostgresEventStore extends CatchUpSubscriber implements EventStore,
   private readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
   private readonly wakeUps: PostgresWakeUps;
+  /** The subscriptions' reads at the tail of the log, one query for all of them (shared-log-tail.ts). */
+  private readonly tail = new SharedLogTail({ read: (options) => this.readAll(options) });
 
   private constructor(private readonly options: PostgresEventStoreOptions) {
     super();
@@ -232,7 +235,7 @@ export class PostgresEventStore extends CatchUpSubscriber implements EventStore,
 
   protected catchUpSources(): CatchUpSources {
     return {
-      readAll: (o) => this.readAll(o),
+      readAll: (o) => this.tail.read(o),
       checkpoints: this,
       wakeUp: this.wakeUps.waiter(),
       newestCommitted: () => this.newestCommitted(),
