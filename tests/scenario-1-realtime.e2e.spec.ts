@@ -105,6 +105,8 @@ describe('scenario 1 in real time: a scheduled order fed by posted leads', () =>
   const orders: Record<'open' | 'closed' | 'twin', string> = { open: '', closed: '', twin: '' };
   const reports: Record<'realtime' | 'batch', Record<string, unknown>> = { realtime: {}, batch: {} };
   const sold: string[] = [];
+  /** A ping honoured by the post that followed it: its history is read at the end. */
+  let honouredPing = '';
 
   // The pool of scenario 1's e2e test (60 inside the filters, 150 near misses, 30 far off), posted
   // in the order of the sellers' external ids (so inside and outside interleave), and three leads
@@ -279,7 +281,10 @@ describe('scenario 1 in real time: a scheduled order fed by posted leads', () =>
         ]);
         expect(answer.sales).toHaveLength(1);
         expect(answer.sales![0]!.price).toBeLessThanOrEqual(60_000);
-        if (pingId) expect(answer.ping).toEqual({ pingId, honoured: true, price: FLOOR });
+        if (pingId) {
+          expect(answer.ping).toEqual({ pingId, honoured: true, price: FLOOR });
+          honouredPing ||= pingId;
+        }
         sold.push(answer.sales![0]!.allocationId);
       } else {
         expect([row.external_id, answer]).toEqual([
@@ -386,5 +391,25 @@ describe('scenario 1 in real time: a scheduled order fed by posted leads', () =>
       expect(market).toMatchObject({ identical: true, firstDivergence: null });
       expect(market.replayedDigest).toBe(market.recordedDigest);
     }
+  });
+
+  it('the auditor reads a ping’s history: the ping, its answer, the post that followed and its outcome, in words', async () => {
+    const timeline = await waitUntil('the ping’s four events in the audit index', async () => {
+      const response = await call('settlement', auditor, 'GET', `/v1/audit/timeline/ping/${honouredPing}`);
+      return response.status === 200 && response.body.events.length >= 4 ? response : undefined;
+    });
+    expect(timeline.body.events.map((event: { type: string }) => event.type)).toEqual([
+      'PingReceived',
+      'PingAnswered',
+      'LeadListed',
+      'LeadPostOutcome',
+    ]);
+    const summaries = timeline.body.events.map((event: { summary: string | null }) => event.summary);
+    expect(summaries[1]).toMatch(/^Ping answered: 1 buyer would pay 600\.00 RUB each/);
+    expect(summaries[3]).toBe(
+      'Posted lead sold: 1 sale, 600.00 RUB in all; its ping was honoured at 600.00 RUB',
+    );
+    const found = await call('settlement', auditor, 'GET', `/v1/audit/search?q=${honouredPing}`);
+    expect(found.body.items).toEqual([expect.objectContaining({ kind: 'ping', id: honouredPing })]);
   });
 });

@@ -28,7 +28,8 @@ const SUMMARIES: Record<string, (data: Data) => string> = {
   PingReceived: (data) => {
     const attributes = (data.attributes ?? {}) as Data;
     const exclusivity = (data.exclusivity ?? {}) as Data;
-    return `Ping: what would ${market(attributes.vertical)} pay now for ${exclusivity.kind === 'shared' ? 'a shared' : 'an exclusive'} lead at a floor of ${money(data.floor, data.currency)} (quality ${count(data.quality)})`;
+    const quality = ((data.quality ?? {}) as Data).score;
+    return `Ping: what would ${market(attributes.vertical)} pay now for ${exclusivity.kind === 'shared' ? 'a shared' : 'an exclusive'} lead at a floor of ${money(data.floor, data.currency)} (quality ${count(quality)})`;
   },
   PingAnswered: (data) =>
     data.outcome === 'bid'

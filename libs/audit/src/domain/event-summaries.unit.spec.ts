@@ -40,7 +40,7 @@ describe('event summaries', () => {
         floor: 60000,
         currency: 'RUB',
         exclusivity: { kind: 'exclusive' },
-        quality: 72,
+        quality: { score: 72, parts: {} },
       }),
     ).toBe(
       'Ping: what would the eyewear market pay now for an exclusive lead at a floor of 600.00 RUB (quality 72)',
