@@ -70,6 +70,6 @@ const SUMMARIES: Record<string, (data: Data) => string> = {
 
 /** The event in one line, or null for the events whose data reads well enough as it is. */
 export function summariseEvent(type: string, data: unknown): string | null {
-  const summarise = SUMMARIES[type];
-  return summarise && data && typeof data === 'object' ? summarise(data as Data) : null;
+  if (!Object.hasOwn(SUMMARIES, type) || !data || typeof data !== 'object') return null;
+  return SUMMARIES[type]!(data as Data);
 }

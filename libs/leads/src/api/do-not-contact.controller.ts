@@ -175,15 +175,22 @@ export class DoNotContactController {
   })
   @HttpCode(201)
   @ApiExtraModels(CreateDoNotContactListRequest)
-  @ApiQuery({ name: 'name', required: false, description: 'With a file: the list’s name' })
+  @ApiQuery({ name: 'name', type: String, required: false, description: 'With a file: the list’s name' })
   @ApiQuery({
     name: 'vertical',
+    type: String,
     required: false,
     description: 'With a file: its market; absent, every market',
   })
-  @ApiQuery({ name: 'expiresAt', required: false, description: 'With a file: its expiry, a UTC instant' })
+  @ApiQuery({
+    name: 'expiresAt',
+    type: String,
+    required: false,
+    description: 'With a file: its expiry, a UTC instant',
+  })
   @ApiQuery({
     name: 'country',
+    type: String,
     required: false,
     description: 'With a file: how to read phones without a country code',
   })
@@ -252,6 +259,7 @@ export class DoNotContactController {
   @ApiExtraModels(DoNotContactEntriesRequest)
   @ApiQuery({
     name: 'country',
+    type: String,
     required: false,
     description: 'With a file: how to read phones without a country code',
   })
