@@ -300,7 +300,8 @@ describe('scenario 1 in real time: a scheduled order fed by posted leads', () =>
       expect(answer).toMatchObject({ status: 'rejected', reasons: ['under_age'] });
     }
     expect(sold).toHaveLength(50);
-  });
+    // 240 posts and 35 pings one after another, each answered by the engine: minutes on a busy machine.
+  }, 600_000);
 
   it('the open order bought those 50 leads and closed; the order outside its schedule bought nothing', async () => {
     const bought = await waitUntil('the buyers’ read model to hold the 50 purchases', async () => {
@@ -370,16 +371,20 @@ describe('scenario 1 in real time: a scheduled order fed by posted leads', () =>
   });
 
   it('the replay proof re-runs both markets from the log to the same digests', async () => {
-    const proof = await waitUntil('the replay proof to cover both markets', async () => {
-      const response = await call('settlement', auditor, 'POST', '/v1/audit/replay');
-      const markets = (response.body.markets ?? []) as { vertical: string; recordedOutputs: number }[];
-      const covered = (vertical: string, outputs: number) =>
-        (markets.find((market) => market.vertical === vertical)?.recordedOutputs ?? 0) >= outputs;
-      // Eyewear: 50 + 10 sales, the posts' outcomes, the pings' answers; insurance: 50 sales.
-      return response.status === 200 && covered('eyewear', 60 + pool.length) && covered('insurance', 50)
-        ? response.body
-        : undefined;
-    });
+    const proof = await waitUntil(
+      'the replay proof to cover both markets',
+      async () => {
+        const response = await call('settlement', auditor, 'POST', '/v1/audit/replay');
+        const markets = (response.body.markets ?? []) as { vertical: string; recordedOutputs: number }[];
+        const covered = (vertical: string, outputs: number) =>
+          (markets.find((market) => market.vertical === vertical)?.recordedOutputs ?? 0) >= outputs;
+        // Eyewear: 50 + 10 sales, the posts' outcomes, the pings' answers; insurance: 50 sales.
+        return response.status === 200 && covered('eyewear', 60 + pool.length) && covered('insurance', 50)
+          ? response.body
+          : undefined;
+      },
+      180_000,
+    );
     expect(proof.ok).toBe(true);
     for (const market of proof.markets as {
       vertical: string;
@@ -391,7 +396,7 @@ describe('scenario 1 in real time: a scheduled order fed by posted leads', () =>
       expect(market).toMatchObject({ identical: true, firstDivergence: null });
       expect(market.replayedDigest).toBe(market.recordedDigest);
     }
-  });
+  }, 300_000);
 
   it('the auditor reads a ping’s history: the ping, its answer, the post that followed and its outcome, in words', async () => {
     const timeline = await waitUntil('the ping’s four events in the audit index', async () => {
