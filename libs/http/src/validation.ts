@@ -1,4 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { InputSafetyPipe } from './input-safety.pipe.js';
 import { ProblemException, type FieldError } from './problem-details.js';
 
 /** Flattens nested class-validator errors into `a.b.0.c`-style field names. */
@@ -30,4 +31,21 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => validationProblem(fieldErrors(errors)),
   });
+}
+
+const inputSafety = new InputSafetyPipe();
+const validation = createValidationPipe();
+
+/**
+ * What the global pipes do to a `@Body()` or `@Query()` parameter, for a route that reads its input
+ * itself (one that takes JSON or a file on the same path): the safety check, then validation into
+ * `metatype`, refusing with the same 400 problem.
+ */
+export async function validatedInput<T extends object>(
+  metatype: new () => T,
+  value: unknown,
+  type: 'body' | 'query',
+): Promise<T> {
+  const metadata = { type, metatype };
+  return (await validation.transform(inputSafety.transform(value ?? {}, metadata), metadata)) as T;
 }

@@ -84,7 +84,7 @@ export class AuditController {
   @Answers(SearchAnswer, { description: 'What the id is, or who has the name' })
   @ApiOperation({
     summary:
-      'Find an entity by its id (lead, order, allocation, batch, participant, payout) or a participant by name',
+      'Find an entity by its id (lead, order, allocation, batch, participant, payout, ping, do-not-contact list, authenticity sample) or a participant by name',
   })
   async search(@Query() query: SearchQuery) {
     return { items: await this.queries.execute(new SearchAudit(query.q)) };
@@ -94,9 +94,9 @@ export class AuditController {
   @Answers(TimelineAnswer, { description: 'Every event that touched the entity, in log order' })
   @ApiOperation({
     summary:
-      'Every event that touched a lead, order, allocation (dispute), participant, batch or payout, in log order',
+      'Every event that touched a lead, order, allocation (dispute), participant, batch, payout, ping, do-not-contact list or authenticity sample, in log order',
     description:
-      'Paged: `?limit=` (default 500, at most 500) events per page; `hasMore` says whether more follow and `nextCursor` (present only then) fetches them with `?cursor=`.',
+      'Kinds: `lead`, `order`, `allocation`, `participant`, `batch`, `payout`, `ping` (a seller’s ping, its answer and the post that followed), `doNotContactList` (an operator’s list: its creation, entries counted, end, and the leads it withdrew) and `authenticitySample` (a batch’s sample, by the batch’s id). Events of pings, posted leads, lists and samples carry a `summary` in words. Paged: `?limit=` (default 500, at most 500) events per page; `hasMore` says whether more follow and `nextCursor` (present only then) fetches them with `?cursor=`.',
   })
   async timeline(
     @Param('kind', new ParseEnumPipe(ENTITY_KINDS)) kind: EntityKind,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoInstant } from '#lx/http';
+import { ENTITY_KINDS } from '../domain/entity-references.js';
 
 /* What the auditors' routes answer. */
 
@@ -16,7 +17,17 @@ export const TimelineEntryAnswer = z.strictObject({
   recordedAt: IsoInstant,
   hash: z.string(),
   previousHash: z.string(),
-  data: z.unknown().describe('The event’s data; personal data never appears'),
+  summary: z
+    .string()
+    .nullable()
+    .describe(
+      'The event in one line, for pings and posted leads, do-not-contact lists and authenticity samples; null for the rest',
+    ),
+  data: z
+    .unknown()
+    .describe(
+      'The event’s data; personal data never appears (a do-not-contact list’s fingerprints are counted, not shown)',
+    ),
 });
 
 export const TimelineAnswer = z.strictObject({
@@ -130,7 +141,7 @@ export const IntegrityAnswer = z.looseObject({
 export const SearchAnswer = z.strictObject({
   items: z.array(
     z.strictObject({
-      kind: z.enum(['lead', 'order', 'allocation', 'participant', 'batch', 'payout']),
+      kind: z.enum(ENTITY_KINDS),
       id: z.string(),
       label: z.string().describe('A participant’s name and role, or the first event that touched the entity'),
     }),

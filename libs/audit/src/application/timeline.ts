@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, formatPosition, type EventStore, type RecordedEvent } from '#lx/event-store';
 import type { EntityKind } from '../domain/entity-references.js';
+import { summariseEvent } from '../domain/event-summaries.js';
 import { SEALED_TEXT_OPENER, showLeadTexts, type SealedTextOpener } from './lead-texts.js';
 
 export interface TimelineEntry {
@@ -14,14 +15,28 @@ export interface TimelineEntry {
   recordedAt: string;
   hash: string;
   previousHash: string;
+  /** The event in one line, for the events whose data does not read well as it is (§7). */
+  summary: string | null;
   data: unknown;
 }
 
-/** Erased personal data stays erased: the log only ever held ciphertext, and a timeline shows none of it. */
+/**
+ * Erased personal data stays erased: the log only ever held ciphertext, and a timeline shows none
+ * of it. A do-not-contact list's keyed fingerprints are counted, not shown: they are of no use to
+ * an auditor, and a page of them would only be a page of hashes that stand for people.
+ */
 export function redactPersonalData(event: RecordedEvent): unknown {
-  if (event.type !== 'LeadListed' || !event.data || typeof event.data !== 'object') return event.data;
-  const { personalData: _envelope, ...rest } = event.data as Record<string, unknown>;
-  return { ...rest, personalData: '(encrypted envelope, not shown)' };
+  if (!event.data || typeof event.data !== 'object') return event.data;
+  if (event.type === 'LeadListed') {
+    const { personalData: _envelope, ...rest } = event.data as Record<string, unknown>;
+    return { ...rest, personalData: '(encrypted envelope, not shown)' };
+  }
+  if (event.type === 'DoNotContactEntriesAdded') {
+    const { fingerprints, ...rest } = event.data as Record<string, unknown>;
+    const held = Array.isArray(fingerprints) ? fingerprints.length : 0;
+    return { ...rest, fingerprints: `(${held} keyed fingerprints, not shown)` };
+  }
+  return event.data;
 }
 
 export function toTimelineEntry(event: RecordedEvent): TimelineEntry {
@@ -35,6 +50,7 @@ export function toTimelineEntry(event: RecordedEvent): TimelineEntry {
     recordedAt: event.recordedAt.toISOString(),
     hash: event.hash,
     previousHash: event.previousHash,
+    summary: summariseEvent(event.type, event.data),
     data: redactPersonalData(event),
   };
 }

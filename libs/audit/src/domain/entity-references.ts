@@ -1,5 +1,19 @@
-/** The kinds of things an auditor asks the history about. */
-export const ENTITY_KINDS = ['lead', 'order', 'allocation', 'participant', 'batch', 'payout'] as const;
+/**
+ * The kinds of things an auditor asks the history about: besides the trade's entities, a seller's
+ * ping (§5.2), an operator's do-not-contact list (§4.3) and a batch's authenticity sample (§4.1,
+ * its id the batch's).
+ */
+export const ENTITY_KINDS = [
+  'lead',
+  'order',
+  'allocation',
+  'participant',
+  'batch',
+  'payout',
+  'ping',
+  'doNotContactList',
+  'authenticitySample',
+] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
 export interface EntityReference {
@@ -17,6 +31,8 @@ const FIELD_KINDS: Record<string, EntityKind> = {
   sellerId: 'participant',
   batchId: 'batch',
   payoutId: 'payout',
+  pingId: 'ping',
+  listId: 'doNotContactList',
 };
 
 /** Streams whose id is an entity id: `lead-<leadId>`, `return-<allocationId>` … */
@@ -29,12 +45,18 @@ const STREAM_KINDS: Record<string, EntityKind> = {
   settlement: 'allocation',
   conversion: 'allocation',
   payout: 'payout',
+  ping: 'ping',
+  dncList: 'doNotContactList',
+  authenticity: 'authenticitySample',
 };
+
+/** The reason the sellers app gives a lead it withdrew because a do-not-contact list names it (§4.3). */
+const DO_NOT_CONTACT_REASON = /^do_not_contact: on list (\S+)$/;
 
 /**
  * Every entity an event touches: the entity its stream belongs to, the ids its data names, the
- * orders whose bids it cites as evidence (an allocation's competing bids), and what a replacement
- * order replaces. Pure; the audit
+ * orders whose bids it cites as evidence (an allocation's competing bids), what a replacement
+ * order replaces, the ping a posted lead follows and the do-not-contact list that withdrew a lead. Pure; the audit
  * index stores one row per reference so a timeline is an index lookup, not a log scan.
  */
 export function referencedEntities(streamName: string, data: unknown): EntityReference[] {
@@ -59,6 +81,15 @@ export function referencedEntities(streamName: string, data: unknown): EntityRef
       add('order', replaced.orderId);
       add('allocation', replaced.allocationId);
     }
+    // A lead posted after a ping (LeadListed `posted`), and a post's outcome, name the ping.
+    for (const field of ['posted', 'ping'] as const) {
+      const nested = (data as Record<string, { pingId?: unknown } | undefined>)[field];
+      if (nested && typeof nested === 'object') add('ping', nested.pingId);
+    }
+    // A lead withdrawn because a list names it belongs to the list's history too.
+    const reason = (data as { reason?: unknown }).reason;
+    const list = typeof reason === 'string' ? DO_NOT_CONTACT_REASON.exec(reason) : null;
+    if (list) add('doNotContactList', list[1]);
   }
   return [...found.values()].sort((a, b) => (a.kind + a.id < b.kind + b.id ? -1 : 1));
 }

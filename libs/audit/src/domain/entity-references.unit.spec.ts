@@ -41,4 +41,45 @@ describe('referencedEntities', () => {
       { kind: 'allocation', id: 'a9' },
     ]);
   });
+
+  it('gives pings, do-not-contact lists and authenticity samples their own kind', () => {
+    expect(referencedEntities('ping-p1', { pingId: 'p1', sellerId: 's1' })).toEqual([
+      { kind: 'participant', id: 's1' },
+      { kind: 'ping', id: 'p1' },
+    ]);
+    expect(
+      referencedEntities('market-eyewear', {
+        leadId: 'l1',
+        sellerId: 's1',
+        ping: { pingId: 'p1', honoured: true },
+      }),
+    ).toEqual([
+      { kind: 'lead', id: 'l1' },
+      { kind: 'participant', id: 's1' },
+      { kind: 'ping', id: 'p1' },
+    ]);
+    expect(referencedEntities('lead-l1', { leadId: 'l1', posted: { pingId: 'p1' } })).toEqual([
+      { kind: 'lead', id: 'l1' },
+      { kind: 'ping', id: 'p1' },
+    ]);
+    expect(
+      referencedEntities('dncList-d1', { listId: 'd1', contacts: 2, fingerprints: ['f1', 'f2'] }),
+    ).toEqual([{ kind: 'doNotContactList', id: 'd1' }]);
+    expect(referencedEntities('authenticity-b1', { batchId: 'b1', sellerId: 's1', leadId: 'l1' })).toEqual([
+      { kind: 'authenticitySample', id: 'b1' },
+      { kind: 'batch', id: 'b1' },
+      { kind: 'lead', id: 'l1' },
+      { kind: 'participant', id: 's1' },
+    ]);
+  });
+
+  it("puts a lead a do-not-contact list withdrew in the list's history", () => {
+    expect(referencedEntities('lead-l1', { leadId: 'l1', reason: 'do_not_contact: on list d1' })).toEqual([
+      { kind: 'doNotContactList', id: 'd1' },
+      { kind: 'lead', id: 'l1' },
+    ]);
+    expect(referencedEntities('lead-l1', { leadId: 'l1', reason: 'seller: duplicate' })).toEqual([
+      { kind: 'lead', id: 'l1' },
+    ]);
+  });
 });

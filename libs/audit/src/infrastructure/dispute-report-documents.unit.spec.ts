@@ -119,6 +119,7 @@ function disputeReport(overrides: Partial<DisputeReport> = {}): DisputeReport {
         recordedAt: '2026-11-20T10:00:00.000Z',
         hash: 'f'.repeat(64),
         previousHash: 'e'.repeat(64),
+        summary: null,
         data: {},
       },
     ],

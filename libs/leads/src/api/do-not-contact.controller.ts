@@ -1,7 +1,16 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiQuery,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import type { Request } from 'express';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -22,6 +31,7 @@ import {
   Roles,
   decodeCursor,
   encodeCursor,
+  validatedInput,
   type Principal,
 } from '#lx/http';
 import {
@@ -31,12 +41,19 @@ import {
   GetDoNotContactList,
   ListDoNotContactLists,
 } from '../application/do-not-contact/do-not-contact-commands.js';
+import {
+  DO_NOT_CONTACT_FILE_TYPES,
+  readDoNotContactFile,
+  type DoNotContactFileEntry,
+  type DoNotContactFileFormat,
+} from '../application/do-not-contact/do-not-contact-file.js';
 import type { DoNotContactListView } from '../application/do-not-contact/do-not-contact-store.port.js';
 import { normaliseEmail } from '../domain/fingerprint.js';
 import { packagedContactChecks } from '../infrastructure/contact-checks.js';
 import type { LeadsRuntime } from '../infrastructure/leads-runtime.js';
 import { LEADS_RUNTIME } from './leads-runtime.token.js';
 import { PersonContacts } from './privacy.controller.js';
+import { problemOfUpload } from './problem-of-upload.js';
 import {
   DoNotContactEntriesAnswer,
   DoNotContactListAnswer,
@@ -83,6 +100,56 @@ export class DoNotContactEntriesRequest {
   entries!: PersonContacts[];
 }
 
+/** How to read the phones of a file written without their country code. */
+export class DoNotContactFileQuery {
+  @ApiPropertyOptional({ minLength: 2, maxLength: 2, example: 'RU' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code, such as RU' })
+  country?: string;
+}
+
+/** A list created from a file: its terms in the query, the file as the body. */
+export class CreateDoNotContactListFromFileQuery extends CreateDoNotContactListRequest {
+  @ApiPropertyOptional({ minLength: 2, maxLength: 2, example: 'RU' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code, such as RU' })
+  country?: string;
+}
+
+const FILE_EXAMPLES = {
+  'text/csv': 'phone,email\n+7 916 123-45-67,ivan@example.ru\n,anna@example.ru\n',
+  'text/plain': '+7 916 123-45-67\nanna@example.ru\n',
+};
+
+/** The body of a route that takes the contacts as JSON (`json`) or as a file, CSV or plain text. */
+const jsonOrFile = (json: new () => object, description: string) => ({
+  required: true,
+  description,
+  content: {
+    'application/json': { schema: { $ref: getSchemaPath(json) } },
+    'text/csv': {
+      schema: { type: 'string' as const },
+      example: FILE_EXAMPLES['text/csv'],
+    },
+    'text/plain': { schema: { type: 'string' as const }, example: FILE_EXAMPLES['text/plain'] },
+  },
+});
+
+const FILE_DESCRIPTION =
+  "As a file (text/csv or text/plain, UTF-8, at most LX_MAX_BODY_BYTES and 20 000 entries): CSV whose first line names the columns `phone`, `email` and optionally `country` (comma or semicolon), CSV of one column without a header, or plain text with one phone or e-mail a line (an entry with `@` is an e-mail). Phones without their country code are read in the entry's `country`, else the `country` of the query. A bad entry refuses the whole file (400, each named by its line, never its value); nothing is written.";
+
+/** A file's entry, or a JSON entry: where it is named in a refusal, and what it gives. */
+interface ContactEntry {
+  phone?: string | undefined;
+  email?: string | undefined;
+  country?: string | undefined;
+  problem?: string | undefined;
+}
+
+type EntryProblem = { field: string; line?: number; messages: string[] };
+
 /** At most this many bad entries are named in a refusal. */
 const NAMED_PROBLEMS = 100;
 
@@ -102,21 +169,62 @@ export class DoNotContactController {
   ) {}
 
   @Post()
-  @Answers(DoNotContactListAnswer, { status: 201, description: 'The list, created empty' })
+  @Answers(DoNotContactListAnswer, {
+    status: 201,
+    description: 'The list, created empty or with the file’s contacts',
+  })
   @HttpCode(201)
-  @ApiOperation({ summary: 'Create a do-not-contact list for one market or every market, with its expiry' })
-  async create(@Body() body: CreateDoNotContactListRequest, @CurrentPrincipal() operator: Principal) {
-    const expiresAt = new Date(body.expiresAt);
+  @ApiExtraModels(CreateDoNotContactListRequest)
+  @ApiQuery({ name: 'name', type: String, required: false, description: 'With a file: the list’s name' })
+  @ApiQuery({
+    name: 'vertical',
+    type: String,
+    required: false,
+    description: 'With a file: its market; absent, every market',
+  })
+  @ApiQuery({
+    name: 'expiresAt',
+    type: String,
+    required: false,
+    description: 'With a file: its expiry, a UTC instant',
+  })
+  @ApiQuery({
+    name: 'country',
+    type: String,
+    required: false,
+    description: 'With a file: how to read phones without a country code',
+  })
+  @ApiOperation({
+    summary:
+      'Create a do-not-contact list for one market or every market, with its expiry (JSON), or from a file',
+    description: `As JSON: the list's terms, created empty. ${FILE_DESCRIPTION} With a file the terms are in the query (\`name\`, \`vertical\`, \`expiresAt\`), and the list is created with its contacts in one append.`,
+    requestBody: jsonOrFile(CreateDoNotContactListRequest, 'The terms as JSON, or the contacts as a file'),
+  })
+  async create(@Req() request: Request, @CurrentPrincipal() operator: Principal) {
+    const format = fileFormatOf(request);
+    const terms = format
+      ? await validatedInput(CreateDoNotContactListFromFileQuery, request.query, 'query')
+      : await validatedInput(CreateDoNotContactListRequest, request.body, 'body');
+    const expiresAt = new Date(terms.expiresAt);
     if (Number.isNaN(expiresAt.getTime())) throw invalidField('expiresAt', 'not a valid instant');
+    const contacts = format
+      ? this.fileContacts(request, format, (terms as CreateDoNotContactListFromFileQuery).country)
+      : [];
     const created = await this.commands.execute(
-      new CreateDoNotContactList(body.name, body.vertical ?? null, expiresAt, operator.participantId),
+      new CreateDoNotContactList(
+        terms.name,
+        terms.vertical ?? null,
+        expiresAt,
+        operator.participantId,
+        contacts,
+      ),
     );
     return {
       ...created,
       endedAt: null,
       status: 'active' as const,
-      contacts: 0,
-      fingerprints: 0,
+      contacts: contacts.length,
+      fingerprints: new Set(contacts.flat()).size,
     };
   }
 
@@ -148,20 +256,41 @@ export class DoNotContactController {
   @Post(':listId/entries')
   @Answers(DoNotContactEntriesAnswer, { description: 'The contacts are on the list (as fingerprints)' })
   @HttpCode(200)
+  @ApiExtraModels(DoNotContactEntriesRequest)
+  @ApiQuery({
+    name: 'country',
+    type: String,
+    required: false,
+    description: 'With a file: how to read phones without a country code',
+  })
   @ApiOperation({
     summary:
-      'Add phones and e-mails to a list: each is fingerprinted (never stored); resting leads that match are withdrawn',
+      'Add phones and e-mails to a list, as JSON or a file: each is fingerprinted (never stored); resting leads that match are withdrawn',
+    description: `As JSON: \`entries\`, each a phone, an e-mail or both. ${FILE_DESCRIPTION}`,
+    requestBody: jsonOrFile(DoNotContactEntriesRequest, 'The contacts, as JSON or as a file'),
   })
   async add(
     @IdParam('listId') listId: string,
-    @Body() body: DoNotContactEntriesRequest,
+    @Req() request: Request,
     @CurrentPrincipal() operator: Principal,
   ) {
-    const contacts = this.fingerprintsOf(body.entries);
+    const format = fileFormatOf(request);
+    let received: number;
+    let contacts: string[][];
+    if (format) {
+      const { country } = await validatedInput(DoNotContactFileQuery, request.query, 'query');
+      const entries = this.fileEntries(request, format);
+      received = entries.length;
+      contacts = this.fingerprintsOf(withCountry(entries, country), fileEntryProblem(entries));
+    } else {
+      const { entries } = await validatedInput(DoNotContactEntriesRequest, request.body, 'body');
+      received = entries.length;
+      contacts = this.fingerprintsOf(entries, jsonEntryProblem);
+    }
     const { chunks } = await this.commands.execute(
       new AddDoNotContactEntries(listId, contacts, operator.participantId),
     );
-    return { listId, received: body.entries.length, contacts: contacts.length, events: chunks };
+    return { listId, received, contacts: contacts.length, events: chunks };
   }
 
   @Post(':listId/end')
@@ -173,27 +302,50 @@ export class DoNotContactController {
     return { listId, endedAt, alreadyEnded: endedAt === null };
   }
 
+  /** The file's entries, read whole; a file that cannot be read is refused before anything is written. */
+  private fileEntries(request: Request, format: DoNotContactFileFormat): DoNotContactFileEntry[] {
+    const text = typeof request.body === 'string' ? request.body : '';
+    try {
+      return readDoNotContactFile(text, format, DNC_CONTACTS_PER_REQUEST);
+    } catch (error) {
+      throw problemOfUpload(error);
+    }
+  }
+
+  private fileContacts(
+    request: Request,
+    format: DoNotContactFileFormat,
+    country: string | undefined,
+  ): string[][] {
+    const entries = this.fileEntries(request, format);
+    return this.fingerprintsOf(withCountry(entries, country), fileEntryProblem(entries));
+  }
+
   /**
    * Each entry's phone and e-mail as one contact each, fingerprinted under every key held (so a
-   * list matches leads fingerprinted before a key rotation too). Every bad entry is named (its
-   * index and field), none of its value.
+   * list matches leads fingerprinted before a key rotation too). Every bad entry is named (by
+   * `problemOf`: its index, or its line in a file) and none of its value.
    */
-  private fingerprintsOf(entries: PersonContacts[]): string[][] {
+  private fingerprintsOf(
+    entries: readonly ContactEntry[],
+    problemOf: (index: number, field: 'phone' | 'email' | null, message: string) => EntryProblem,
+  ): string[][] {
     const contacts: string[][] = [];
-    const problems: { field: string; messages: string[] }[] = [];
+    const problems: EntryProblem[] = [];
     const { fingerprints } = this.runtime;
     entries.forEach((entry, index) => {
-      if (!entry.phone && !entry.email)
-        problems.push({ field: `entries.${index}`, messages: ['give a phone, an e-mail or both'] });
+      if (entry.problem) problems.push(problemOf(index, null, entry.problem));
+      else if (!entry.phone && !entry.email)
+        problems.push(problemOf(index, null, 'give a phone, an e-mail or both'));
       if (entry.phone) {
         const e164 = packagedContactChecks.normalisePhone(entry.phone, entry.country?.toUpperCase() ?? '');
-        if (!e164) problems.push({ field: `entries.${index}.phone`, messages: ['not a valid phone number'] });
+        if (!e164) problems.push(problemOf(index, 'phone', 'not a valid phone number'));
         else contacts.push(fingerprints.phones(e164));
       }
       if (entry.email) {
         const email = normaliseEmail(entry.email);
         if (!packagedContactChecks.isEmailAddress(email))
-          problems.push({ field: `entries.${index}.email`, messages: ['not a valid e-mail address'] });
+          problems.push(problemOf(index, 'email', 'not a valid e-mail address'));
         else contacts.push(fingerprints.emails(email));
       }
     });
@@ -206,12 +358,44 @@ export class DoNotContactController {
           problems
             .slice(0, 5)
             .map((problem) => problem.field)
-            .join(', '),
+            .join(', ') +
+          '; nothing was added',
         { errors: problems.slice(0, NAMED_PROBLEMS) },
       );
     return contacts;
   }
 }
+
+/** The file's format, or undefined for JSON; any other body is refused with 415. */
+function fileFormatOf(request: Request): DoNotContactFileFormat | undefined {
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mediaType === 'application/json' || mediaType.endsWith('+json')) return undefined;
+  const format = DO_NOT_CONTACT_FILE_TYPES[mediaType];
+  if (!format)
+    throw new ProblemException(
+      415,
+      'unsupported-media-type',
+      'Unsupported media type',
+      'Send JSON (application/json) or a file: text/csv or text/plain',
+    );
+  return format;
+}
+
+/** The query's country for the phones whose line gives none. */
+const withCountry = (entries: DoNotContactFileEntry[], country: string | undefined): ContactEntry[] =>
+  entries.map((entry) => ({ ...entry, country: entry.country ?? country }));
+
+const jsonEntryProblem = (index: number, field: 'phone' | 'email' | null, message: string): EntryProblem => ({
+  field: field ? `entries.${index}.${field}` : `entries.${index}`,
+  messages: [message],
+});
+
+const fileEntryProblem =
+  (entries: readonly DoNotContactFileEntry[]) =>
+  (index: number, field: 'phone' | 'email' | null, message: string): EntryProblem => {
+    const { line } = entries[index]!;
+    return { field: `line ${line}`, line, messages: [field ? `${field}: ${message}` : message] };
+  };
 
 function view(row: DoNotContactListView, now: Date) {
   const status: 'active' | 'expired' | 'ended' =

@@ -3,10 +3,14 @@ import {
   Injectable,
   Logger,
   Module,
+  RequestMethod,
   type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { text } from 'express';
 import type pg from 'pg';
 import type { ExchangeConfig } from '#lx/config';
 import { EVENT_STORE, POSTGRES_POOL, type EventStore } from '#lx/event-store';
@@ -26,6 +30,7 @@ import { LeadsController, SellerActivityController, SellerRecordController } fro
 import { SellerSourceReportController } from './source-report.controller.js';
 import { LEADS_RUNTIME, SELLER_QUERIES, LEADS_CONFIG } from './leads-runtime.token.js';
 import { DoNotContactController } from './do-not-contact.controller.js';
+import { DO_NOT_CONTACT_FILE_TYPES } from '../application/do-not-contact/do-not-contact-file.js';
 import { PrivacyController } from './privacy.controller.js';
 import { ReturnsController } from './returns.controller.js';
 import { PingsController, PostedLeadsController } from './realtime.controller.js';
@@ -88,7 +93,29 @@ class LeadsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
 /** The sellers' context over HTTP: uploads, verification, listings, returns, privacy. */
 @Module({})
-export class SellersLeadsModule {
+export class SellersLeadsModule implements NestModule {
+  constructor(@Inject(CONFIG) private readonly config: ExchangeConfig) {}
+
+  /**
+   * A do-not-contact list may come as a file (docs/architecture.md §4.3): its routes read a CSV or
+   * plain-text body whole, under the JSON bodies' limit, before the idempotency check fingerprints it.
+   * (A batch upload streams its file instead, and reads it itself.)
+   */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(
+        text({
+          type: Object.keys(DO_NOT_CONTACT_FILE_TYPES),
+          limit: this.config.LX_MAX_BODY_BYTES,
+          defaultCharset: 'utf-8',
+        }),
+      )
+      .forRoutes(
+        { path: 'v1/do-not-contact-lists', method: RequestMethod.POST },
+        { path: 'v1/do-not-contact-lists/:listId/entries', method: RequestMethod.POST },
+      );
+  }
+
   static forRoot(config: ExchangeConfig): DynamicModule {
     return {
       module: SellersLeadsModule,

@@ -76,6 +76,8 @@ export type DoNotContactCommand =
       vertical: string | null;
       expiresAt: Date;
       actor: string;
+      /** Contacts to put on the new list in the same append (a list created from a file), as `AddEntries` takes them. */
+      contacts?: readonly (readonly string[])[];
     }
   /** Each contact's fingerprints (under every key held), one array per contact. */
   | { type: 'AddEntries'; listId: string; contacts: readonly (readonly string[])[] }
@@ -111,16 +113,14 @@ export const doNotContactDecider: Decider<DoNotContactListState, DoNotContactCom
               createdBy: command.actor,
             },
           },
+          ...entriesAdded(command.listId, command.contacts ?? []),
         ];
       case 'AddEntries': {
         if (!state.exists) throw new DoNotContactListNotFound(command.listId);
         if (state.ended) throw new DoNotContactListClosed(command.listId, 'ended');
         if (state.expiresAt!.getTime() <= now.getTime())
           throw new DoNotContactListClosed(command.listId, 'expired');
-        return chunkFingerprints(command.contacts).map((chunk) => ({
-          type: 'DoNotContactEntriesAdded' as const,
-          data: { listId: command.listId, ...chunk },
-        }));
+        return entriesAdded(command.listId, command.contacts);
       }
       case 'EndList':
         if (!state.exists) throw new DoNotContactListNotFound(command.listId);
@@ -134,3 +134,10 @@ export const doNotContactDecider: Decider<DoNotContactListState, DoNotContactCom
     }
   },
 };
+
+function entriesAdded(listId: string, contacts: readonly (readonly string[])[]): DoNotContactEvent[] {
+  return chunkFingerprints(contacts).map((chunk) => ({
+    type: 'DoNotContactEntriesAdded' as const,
+    data: { listId, ...chunk },
+  }));
+}

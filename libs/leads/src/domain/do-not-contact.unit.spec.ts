@@ -94,6 +94,22 @@ describe('the list decider', () => {
     );
   });
 
+  it('creates a list with its entries in one append (a list sent as a file)', () => {
+    const contacts = [[fp(1)], [fp(2), fp(3)]];
+    expect(
+      doNotContactDecider.decide({ ...create, contacts }, fold([]), context('2026-05-01T00:00:00Z')),
+    ).toEqual([
+      created,
+      {
+        type: 'DoNotContactEntriesAdded',
+        data: { listId: 'l1', contacts: 2, fingerprints: [fp(1), fp(2), fp(3)] },
+      },
+    ]);
+    expect(() =>
+      doNotContactDecider.decide({ ...create, contacts }, fold([]), context('2026-06-01T00:00:00Z')),
+    ).toThrow(/in the future/);
+  });
+
   it('adds entries to a list in force only', () => {
     const add = { type: 'AddEntries' as const, listId: 'l1', contacts: [[fp(1)], [fp(2), fp(3)]] };
     expect(() => doNotContactDecider.decide(add, fold([]), context('2026-05-01T00:00:00Z'))).toThrow(

@@ -18,13 +18,17 @@ export interface CreatedDoNotContactList {
   createdAt: string;
 }
 
-/** A new, empty list for one market (`vertical`) or every market (null). */
+/**
+ * A new list for one market (`vertical`) or every market (null): empty, or with `contacts` (each
+ * one's fingerprints, as `AddDoNotContactEntries` takes them) added in the same append.
+ */
 export class CreateDoNotContactList extends Command<CreatedDoNotContactList> {
   constructor(
     readonly name: string,
     readonly vertical: string | null,
     readonly expiresAt: Date,
     readonly actor: string,
+    readonly contacts: string[][] = [],
   ) {
     super();
   }
@@ -79,12 +83,13 @@ export class CreateDoNotContactListHandler implements ICommandHandler<CreateDoNo
     vertical,
     expiresAt,
     actor,
+    contacts,
   }: CreateDoNotContactList): Promise<CreatedDoNotContactList> {
     const listId = randomUUID();
     const { events } = await this.runtime.aggregates.handle(
       stream(listId),
       doNotContactDecider,
-      { type: 'CreateList', listId, name, vertical, expiresAt, actor },
+      { type: 'CreateList', listId, name, vertical, expiresAt, actor, contacts },
       { metadata: { actor, correlationId: listId } },
     );
     const created = events[0]!;

@@ -120,7 +120,10 @@ export type paths = {
         /** The do-not-contact lists, newest first, with their counts (never the contacts) */
         get: operations["DoNotContactController_list"];
         put?: never;
-        /** Create a do-not-contact list for one market or every market, with its expiry */
+        /**
+         * Create a do-not-contact list for one market or every market, with its expiry (JSON), or from a file
+         * @description As JSON: the list's terms, created empty. As a file (text/csv or text/plain, UTF-8, at most LX_MAX_BODY_BYTES and 20 000 entries): CSV whose first line names the columns `phone`, `email` and optionally `country` (comma or semicolon), CSV of one column without a header, or plain text with one phone or e-mail a line (an entry with `@` is an e-mail). Phones without their country code are read in the entry's `country`, else the `country` of the query. A bad entry refuses the whole file (400, each named by its line, never its value); nothing is written. With a file the terms are in the query (`name`, `vertical`, `expiresAt`), and the list is created with its contacts in one append.
+         */
         post: operations["DoNotContactController_create"];
         delete?: never;
         options?: never;
@@ -171,7 +174,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Add phones and e-mails to a list: each is fingerprinted (never stored); resting leads that match are withdrawn */
+        /**
+         * Add phones and e-mails to a list, as JSON or a file: each is fingerprinted (never stored); resting leads that match are withdrawn
+         * @description As JSON: `entries`, each a phone, an e-mail or both. As a file (text/csv or text/plain, UTF-8, at most LX_MAX_BODY_BYTES and 20 000 entries): CSV whose first line names the columns `phone`, `email` and optionally `country` (comma or semicolon), CSV of one column without a header, or plain text with one phone or e-mail a line (an entry with `@` is an e-mail). Phones without their country code are read in the entry's `country`, else the `country` of the query. A bad entry refuses the whole file (400, each named by its line, never its value); nothing is written.
+         */
         post: operations["DoNotContactController_add"];
         delete?: never;
         options?: never;
@@ -1099,18 +1105,39 @@ export interface operations {
     };
     DoNotContactController_create: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description With a file: how to read phones without a country code */
+                country?: string;
+                /** @description With a file: its expiry, a UTC instant */
+                expiresAt?: string;
+                /** @description With a file: the list’s name */
+                name?: string;
+                /** @description With a file: its market; absent, every market */
+                vertical?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
+        /** @description The terms as JSON, or the contacts as a file */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CreateDoNotContactListRequest"];
+                /**
+                 * @example phone,email
+                 *     +7 916 123-45-67,ivan@example.ru
+                 *     ,anna@example.ru
+                 */
+                "text/csv": string;
+                /**
+                 * @example +7 916 123-45-67
+                 *     anna@example.ru
+                 */
+                "text/plain": string;
             };
         };
         responses: {
-            /** @description The list, created empty */
+            /** @description The list, created empty or with the file’s contacts */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1229,16 +1256,31 @@ export interface operations {
     };
     DoNotContactController_add: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description With a file: how to read phones without a country code */
+                country?: string;
+            };
             header?: never;
             path: {
                 listId: string;
             };
             cookie?: never;
         };
+        /** @description The contacts, as JSON or as a file */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["DoNotContactEntriesRequest"];
+                /**
+                 * @example phone,email
+                 *     +7 916 123-45-67,ivan@example.ru
+                 *     ,anna@example.ru
+                 */
+                "text/csv": string;
+                /**
+                 * @example +7 916 123-45-67
+                 *     anna@example.ru
+                 */
+                "text/plain": string;
             };
         };
         responses: {

@@ -134,7 +134,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Find an entity by its id (lead, order, allocation, batch, participant, payout) or a participant by name */
+        /** Find an entity by its id (lead, order, allocation, batch, participant, payout, ping, do-not-contact list, authenticity sample) or a participant by name */
         get: operations["AuditController_search"];
         put?: never;
         post?: never;
@@ -152,8 +152,8 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Every event that touched a lead, order, allocation (dispute), participant, batch or payout, in log order
-         * @description Paged: `?limit=` (default 500, at most 500) events per page; `hasMore` says whether more follow and `nextCursor` (present only then) fetches them with `?cursor=`.
+         * Every event that touched a lead, order, allocation (dispute), participant, batch, payout, ping, do-not-contact list or authenticity sample, in log order
+         * @description Kinds: `lead`, `order`, `allocation`, `participant`, `batch`, `payout`, `ping` (a seller’s ping, its answer and the post that followed), `doNotContactList` (an operator’s list: its creation, entries counted, end, and the leads it withdrew) and `authenticitySample` (a batch’s sample, by the batch’s id). Events of pings, posted leads, lists and samples carry a `summary` in words. Paged: `?limit=` (default 500, at most 500) events per page; `hasMore` says whether more follow and `nextCursor` (present only then) fetches them with `?cursor=`.
          */
         get: operations["AuditController_timeline"];
         put?: never;
@@ -1357,7 +1357,7 @@ export interface operations {
                         items: {
                             id: string;
                             /** @enum {string} */
-                            kind: "lead" | "order" | "allocation" | "participant" | "batch" | "payout";
+                            kind: "lead" | "order" | "allocation" | "participant" | "batch" | "payout" | "ping" | "doNotContactList" | "authenticitySample";
                             /** @description A participant’s name and role, or the first event that touched the entity */
                             label: string;
                         }[];
@@ -1397,7 +1397,7 @@ export interface operations {
                             actor: string;
                             /** @description The actor by name: a participant’s name, or the actor as recorded (`system` …) */
                             actorName: string;
-                            /** @description The event’s data; personal data never appears */
+                            /** @description The event’s data; personal data never appears (a do-not-contact list’s fingerprints are counted, not shown) */
                             data: unknown;
                             hash: string;
                             /** @description ISO 8601 instant, UTC */
@@ -1408,6 +1408,8 @@ export interface operations {
                             recordedAt: string;
                             revision: number;
                             stream: string;
+                            /** @description The event in one line, for pings and posted leads, do-not-contact lists and authenticity samples; null for the rest */
+                            summary: string | null;
                             type: string;
                         }[];
                         /** @description More events follow this page */

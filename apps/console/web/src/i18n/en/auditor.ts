@@ -15,6 +15,9 @@ export const auditor = {
     participant: 'Participant',
     batch: 'Batch',
     payout: 'Payout',
+    ping: 'Ping',
+    doNotContactList: 'Do-not-contact list',
+    authenticitySample: 'Authenticity sample',
   },
   actor: { system: 'the exchange (automatic rules)' },
   downloadJson: 'Download JSON',
@@ -51,6 +54,7 @@ export const auditor = {
     hash: 'hash {{hash}}',
     explain: 'Explain this allocation',
     report: 'Dispute report',
+    summary: 'In words',
   },
   explanation: {
     title: 'Allocation explained',

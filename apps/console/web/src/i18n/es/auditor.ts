@@ -17,6 +17,9 @@ export const auditor: MessagesOf<typeof english> = {
     participant: 'Participante',
     batch: 'Lote',
     payout: 'Pago',
+    ping: 'Ping',
+    doNotContactList: 'Lista de no contactar',
+    authenticitySample: 'Muestra de autenticidad',
   },
   actor: { system: 'el exchange (reglas automáticas)' },
   downloadJson: 'Descargar JSON',
@@ -53,6 +56,7 @@ export const auditor: MessagesOf<typeof english> = {
     hash: 'hash {{hash}}',
     explain: 'Explicar esta asignación',
     report: 'Informe de la disputa',
+    summary: 'En palabras',
   },
   explanation: {
     title: 'Asignación explicada',

@@ -17,6 +17,9 @@ export const auditor: MessagesOf<typeof english> = {
     participant: 'Участник',
     batch: 'Партия',
     payout: 'Выплата',
+    ping: 'Пинг',
+    doNotContactList: 'Список «не звонить»',
+    authenticitySample: 'Выборка проверки подлинности',
   },
   actor: { system: 'биржа (автоматические правила)' },
   downloadJson: 'Скачать JSON',
@@ -53,6 +56,7 @@ export const auditor: MessagesOf<typeof english> = {
     hash: 'хеш {{hash}}',
     explain: 'Объяснить это распределение',
     report: 'Отчёт по спору',
+    summary: 'Словами',
   },
   explanation: {
     title: 'Объяснение распределения',

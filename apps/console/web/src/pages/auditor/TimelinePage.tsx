@@ -6,18 +6,28 @@ import type { SettlementAnswer } from '../../api/types';
 import { useCursorList } from '../../api/use-cursor-list';
 import { Instant } from '../../components/Money';
 import { QueryState } from '../../components/PageState';
-import { currencyIn, FieldList, RawJson, SearchBox, Tag, type EntityKind, type Names } from './kit';
+import {
+  currencyIn,
+  FieldList,
+  kindLabel,
+  RawJson,
+  SearchBox,
+  Tag,
+  type EntityKind,
+  type Names,
+} from './kit';
 import { PageTitle } from '../../components/Headings';
 
 type TimelineEvent = SettlementAnswer<'AuditController_timeline'>['events'][number];
 
-const KINDS: EntityKind[] = ['lead', 'order', 'allocation', 'participant', 'batch', 'payout'];
-
-/** Every event that touched one entity, in log order, readable, page after page. */
+/**
+ * Every event that touched one entity, in log order, readable, page after page. The kind comes from
+ * the address as it is: one the exchange does not know is its to refuse (the page shows the problem).
+ */
 export default function TimelinePage() {
   const { t } = useTranslation();
   const params = useParams();
-  const kind = (KINDS.includes(params.kind as EntityKind) ? params.kind : 'lead') as EntityKind;
+  const kind = (params.kind || 'lead') as EntityKind;
   const id = params.id ?? '';
   const list = useCursorList<TimelineEvent & { names: Names }>(
     ['auditor', 'timeline', kind, id],
@@ -38,7 +48,7 @@ export default function TimelinePage() {
   return (
     <Stack>
       <SearchBox />
-      <PageTitle>{t('auditor.timeline.title', { kind: t(`auditor.kind.${kind}`) })}</PageTitle>
+      <PageTitle>{t('auditor.timeline.title', { kind: kindLabel(t, kind) })}</PageTitle>
       <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
         {t('auditor.timeline.id', { id })}
       </Text>
@@ -110,6 +120,11 @@ function EventCard({ event, currency }: { event: TimelineEvent & { names: Names 
         {t('auditor.timeline.hash', { hash: event.hash })}
       </Text>
       <Stack gap={6} mt="xs">
+        {event.summary && (
+          <Text size="sm" aria-label={t('auditor.timeline.summary')}>
+            {event.summary}
+          </Text>
+        )}
         <FieldList data={event.data} currency={currency} names={event.names} />
         {event.type === 'LeadAllocated' && typeof allocationId === 'string' && (
           <Anchor component={Link} to={`/auditor/allocations/${allocationId}`} size="sm">

@@ -4,7 +4,7 @@ import { render, screen } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { beforeAll, describe, expect, it } from 'vitest';
 import i18n from '../../i18n/i18n';
-import { FieldList, humanize } from './kit';
+import { FieldList, humanize, kindLabel } from './kit';
 
 const renderFields = (data: unknown, names?: Record<string, string>) =>
   render(
@@ -57,5 +57,27 @@ describe('event data, readable', () => {
   it('writes field names as words', () => {
     expect(humanize('spentBefore')).toBe('spent before');
     expect(humanize('return_window_hours')).toBe('return window hours');
+  });
+
+  it('names the kinds of history in each language, and a kind it does not know in words', async () => {
+    const label = (kind: string) => kindLabel(i18n.t.bind(i18n) as never, kind);
+    expect(label('ping')).toBe('Ping');
+    expect(label('doNotContactList')).toBe('Do-not-contact list');
+    expect(label('authenticitySample')).toBe('Authenticity sample');
+    expect(label('settlementRun')).toBe('settlement run');
+    await i18n.changeLanguage('ru');
+    expect(label('doNotContactList')).toBe('Список «не звонить»');
+    await i18n.changeLanguage('es');
+    expect(label('authenticitySample')).toBe('Muestra de autenticidad');
+    await i18n.changeLanguage('en');
+  });
+
+  it('links a ping and a do-not-contact list named in event data to their histories', () => {
+    renderFields({ pingId: 'p1', listId: 'd1' });
+    expect(screen.getByRole('link', { name: 'p1' })).toHaveAttribute('href', '/auditor/timeline/ping/p1');
+    expect(screen.getByRole('link', { name: 'd1' })).toHaveAttribute(
+      'href',
+      '/auditor/timeline/doNotContactList/d1',
+    );
   });
 });

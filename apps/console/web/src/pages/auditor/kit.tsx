@@ -40,6 +40,8 @@ const MONEY_FIELDS = new Set([
 
 /** Fields of event data that hold an entity's id: shown as links to its history (participants by name). */
 const ID_FIELDS: Record<string, EntityKind> = {
+  pingId: 'ping',
+  listId: 'doNotContactList',
   leadId: 'lead',
   orderId: 'order',
   allocationId: 'allocation',
@@ -66,6 +68,17 @@ export function humanize(field: string): string {
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/_/g, ' ')
     .toLowerCase();
+}
+
+/**
+ * An entity kind as a person reads it: its text, or, for a kind this console does not know yet
+ * (a newer exchange), the kind's name in words rather than a text key.
+ */
+export function kindLabel(
+  t: (key: string, options: { defaultValue: string }) => string,
+  kind: string,
+): string {
+  return t(`auditor.kind.${kind}`, { defaultValue: humanize(kind) });
 }
 
 /** The first currency named anywhere in a value (event data carries it where money is). */
@@ -287,7 +300,7 @@ export function SearchBox({ autoFocus }: { autoFocus?: boolean }) {
         <Stack gap={4} aria-label={t('auditor.search.matches')} role="list">
           {search.data.map((match) => (
             <Group key={`${match.kind}:${match.id}`} gap="xs" role="listitem" wrap="nowrap">
-              <Tag tone="info">{t(`auditor.kind.${match.kind}`)}</Tag>
+              <Tag tone="info">{kindLabel(t, match.kind)}</Tag>
               <EntityLink kind={match.kind} id={match.id}>
                 {match.label}
               </EntityLink>
