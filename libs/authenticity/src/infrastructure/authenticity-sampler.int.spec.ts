@@ -43,7 +43,7 @@ describe('the authenticity sampler', () => {
         requested.push(...checks.map((check) => check.leadId));
       }
     })();
-    sampler = new AuthenticitySampler(repository, reads, verifier);
+    sampler = new AuthenticitySampler(repository, db.store, reads, verifier);
   });
 
   afterAll(async () => {
