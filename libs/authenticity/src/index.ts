@@ -7,5 +7,10 @@ export {
   DecideAuthenticitySourceHold,
 } from './application/authenticity-commands.js';
 export { drawRank, drawSample, sampleSize } from './domain/sampling.js';
-export { sourceDrawReason, sourceDrawValue, sourceHoldMinAnswered, sourceSampleId } from './domain/source-sampling.js';
+export {
+  sourceDrawReason,
+  sourceDrawValue,
+  sourceHoldMinAnswered,
+  sourceSampleId,
+} from './domain/source-sampling.js';
 export { checkedLeadQuality } from './domain/checked-quality.js';

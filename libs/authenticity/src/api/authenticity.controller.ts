@@ -200,7 +200,8 @@ export class AuthenticityController {
   @Answers(AuthenticitySourceAnswer, { description: 'The source’s record and the checks its rule drew' })
   @Roles('operator', 'auditor')
   @ApiOperation({
-    summary: 'A seller’s source in a market: its record since the last decision and its checks (no personal data)',
+    summary:
+      'A seller’s source in a market: its record since the last decision and its checks (no personal data)',
   })
   async source(@IdParam('sourceId') sourceId: string) {
     const found = await this.queries.execute(new GetAuthenticitySource(sourceId));

@@ -81,7 +81,10 @@ export class AnswerAuthenticityCheckHandler implements ICommandHandler<AnswerAut
     const decisions: StreamDecision[] = [];
     if (byBatch)
       decisions.push(
-        onStream(authenticityStream(task.batchId), authenticitySampleDecider, { type: 'AnswerCheck', answer }),
+        onStream(authenticityStream(task.batchId), authenticitySampleDecider, {
+          type: 'AnswerCheck',
+          answer,
+        }),
       );
     if (task.sourceId !== null)
       decisions.push(

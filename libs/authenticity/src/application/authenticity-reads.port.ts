@@ -95,7 +95,9 @@ export abstract class AuthenticityReads {
   /** The leads of a batch kept for drawing its sample (listed while its market sampled batches). */
   abstract batchLeads(batchId: string): Promise<{ leadId: string; sellerId: string; vertical: string }[]>;
   /** Those of the leads kept for drawing by source (listed while their market sampled sources). */
-  abstract sourceLeads(where: { batchId: string } | { leadIds: readonly string[] }): Promise<SamplingLeadRow[]>;
+  abstract sourceLeads(
+    where: { batchId: string } | { leadIds: readonly string[] },
+  ): Promise<SamplingLeadRow[]>;
   abstract openTasks(
     limit: number,
     after: { commit: string; prepare: string; rank: number } | null,

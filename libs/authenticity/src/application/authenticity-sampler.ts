@@ -2,10 +2,7 @@ import type { EventData, LeadBatchVerified, LeadListed } from '#lx/contracts';
 import type { AggregateRepository, DomainEvent } from '#lx/event-sourcing';
 import type { EventStore, RecordedEvent } from '#lx/event-store';
 import { authenticitySampleDecider } from '../domain/authenticity-sample.decider.js';
-import {
-  authenticitySourceDecider,
-  type SourceLeadsDrawn,
-} from '../domain/authenticity-source.decider.js';
+import { authenticitySourceDecider, type SourceLeadsDrawn } from '../domain/authenticity-source.decider.js';
 import { drawSample, sampleSize } from '../domain/sampling.js';
 import type { AuthenticityReads, SamplingLeadRow } from './authenticity-reads.port.js';
 import type { AuthenticityVerifier, CheckRequest } from './authenticity-verifier.port.js';
@@ -127,7 +124,12 @@ function sourceDecisions(leads: readonly SamplingLeadRow[]): StreamDecision[] {
     const by = lead.bySource!;
     return onStream(authenticitySourceStream(by.sourceId), authenticitySourceDecider, {
       type: 'DrawSourceLeads',
-      source: { sourceId: by.sourceId, vertical: lead.vertical, sellerId: lead.sellerId, source: lead.source },
+      source: {
+        sourceId: by.sourceId,
+        vertical: lead.vertical,
+        sellerId: lead.sellerId,
+        source: lead.source,
+      },
       settings: {
         samplePercent: by.samplePercent,
         sampleMin: by.sampleMin,

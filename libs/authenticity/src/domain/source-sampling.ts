@@ -21,7 +21,9 @@ const HASH_SPACE = 0x1_0000_0000;
  * `<sellerId>|<source>|<leadId>` (untagged: an empty source), as an unsigned integer.
  */
 export function sourceDrawValue(sellerId: string, source: string | null, leadId: string): number {
-  const hex = createHash('sha256').update(`${sellerId}|${source ?? ''}|${leadId}`).digest('hex');
+  const hex = createHash('sha256')
+    .update(`${sellerId}|${source ?? ''}|${leadId}`)
+    .digest('hex');
   return parseInt(hex.slice(0, 8), 16);
 }
 

@@ -41,10 +41,15 @@ export class AuthenticitySamplerHost implements OnApplicationBootstrap, OnApplic
     const log = (message: string, error?: unknown) =>
       this.logger.warn(error ? `${message}: ${String(error)}` : message);
     this.subscriptions = [
-      new SupervisedSubscription(this.store, 'settlement-authenticity-sampler', (event) => sampler.handle(event), {
-        filter: { streamCategories: ['batch'], eventTypes: ['LeadBatchVerified'] },
-        log,
-      }),
+      new SupervisedSubscription(
+        this.store,
+        'settlement-authenticity-sampler',
+        (event) => sampler.handle(event),
+        {
+          filter: { streamCategories: ['batch'], eventTypes: ['LeadBatchVerified'] },
+          log,
+        },
+      ),
       new SupervisedSubscription(
         this.store,
         'settlement-authenticity-posted-sampler',

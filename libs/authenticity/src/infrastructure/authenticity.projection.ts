@@ -150,7 +150,15 @@ export const authenticityProjection: Projection = projectionWithHandlers<Catalog
            first_drawn_at = coalesce(first_drawn_at, $5), pos_commit = coalesce(pos_commit, $6),
            pos_prepare = coalesce(pos_prepare, $7)
          WHERE source_id = $1`,
-        [d.sourceId, d.leads.length, d.holdThresholdPercent, d.holdMinAnswered, event.metadata.occurredAt, commit, prepare],
+        [
+          d.sourceId,
+          d.leads.length,
+          d.holdThresholdPercent,
+          d.holdMinAnswered,
+          event.metadata.occurredAt,
+          commit,
+          prepare,
+        ],
       );
       await manager.query(
         `INSERT INTO au_task (lead_id, batch_id, seller_id, vertical, rank, by_source, source, source_id,

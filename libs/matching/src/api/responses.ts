@@ -13,7 +13,9 @@ const optionalSettings = {
   authenticitySourceSamplePercent: z
     .int()
     .optional()
-    .describe("Share of each seller's source drawn for a contact check after its first leads; absent or 0: none"),
+    .describe(
+      "Share of each seller's source drawn for a contact check after its first leads; absent or 0: none",
+    ),
   authenticitySampleMin: z
     .int()
     .optional()
