@@ -81,10 +81,11 @@ describe('authenticity per source: draws across posts and batches, holds, releas
       register(exchange, 'auditor', 'Audit & Co'),
       register(exchange, 'operator', 'Verification Desk'),
     ]);
-    // Each source's first 3 leads are checked, then 1 % of them; each batch's sample is 3 leads.
+    // Each source's first 3 leads are checked, then 1 % of them; a batch's sample is all of it, so
+    // that every lead its source draws is drawn by both.
     await openMarket(exchange, 'eyewear', {
       currency: 'RUB',
-      authenticitySamplePercent: 10,
+      authenticitySamplePercent: 100,
       authenticitySourceSamplePercent: 1,
       authenticitySampleMin: 3,
       authenticityHoldPercent: 20,
@@ -140,7 +141,8 @@ describe('authenticity per source: draws across posts and batches, holds, releas
     });
     const bySample = sample.tasks.map((task: Task) => task.leadId) as string[];
     const bySource = good.tasks.map((task: Task) => task.leadId) as string[];
-    expect(bySample).toHaveLength(3);
+    expect(bySample).toHaveLength(10);
+    expect(bySource.length).toBeGreaterThanOrEqual(3);
     const queue = await call('settlement', operator, 'GET', '/v1/authenticity/tasks?limit=100');
     const ofBatch = (queue.body.items as Task[]).filter((task) => batch.leadIds.includes(task.leadId));
     // One task per lead, whichever samples drew it, and it says which.
@@ -174,6 +176,7 @@ describe('authenticity per source: draws across posts and batches, holds, releas
     const sample = await call('settlement', operator, 'GET', `/v1/authenticity/samples/${batch.batchId}`);
     const good = await recordOf('aff-good', 3);
     const shared = (good.tasks as Task[]).filter((task) => task.drawnBy.length === 2).map((t) => t.leadId);
+    expect(shared).toHaveLength(good.tasks.length);
     const all = [
       ...new Set([...sample.body.tasks.map((t: Task) => t.leadId), ...good.tasks.map((t: Task) => t.leadId)]),
     ];
