@@ -44,6 +44,31 @@ function sourceEvent(
   };
 }
 
+async function drawSourceLead(leadId: string, source: string, at: string): Promise<void> {
+  await store.appendToStream(
+    `authenticity-source-source-${source}`,
+    [
+      {
+        type: 'AuthenticitySourceLeadsDrawn',
+        data: {
+          sourceId: `source-${source}`,
+          vertical: 'eyewear',
+          sellerId: 'seller-1',
+          source,
+          rule: 'sha256-source-lead-v1',
+          samplePercent: 2,
+          sampleMin: 3,
+          holdThresholdPercent: 20,
+          holdMinAnswered: 3,
+          leads: [{ leadId, batchId: 'batch-1', ordinal: 1, reason: 'first' }],
+        },
+        metadata: { occurredAt: at, actor: 'system:authenticity' },
+      },
+    ],
+    { expectedRevision: 'any' },
+  );
+}
+
 async function append(event: MarketInputEvent, at: string): Promise<void> {
   lastInput = await appendMarketInput(store, event, at);
 }
@@ -97,6 +122,8 @@ beforeAll(async () => {
       }),
       minute(1 + i),
     );
+    // The draw that led to it is in the log too; it is no input of the engine (inputs are counted below).
+    if (i === 20) await drawSourceLead(`lead-${i}`, 'aff-x', minute(1 + i));
     if (i === 20) await append(sourceEvent('AuthenticitySourceHeld', 'aff-x'), minute(1 + i));
     if (i === 30) await append(sourceEvent('AuthenticitySourceVerified', 'aff-y'), minute(1 + i));
     if (i === 45) await append(sourceEvent('AuthenticitySourceHoldDecided', 'aff-x'), minute(1 + i));
