@@ -1,6 +1,7 @@
 import type { EventTypeRegistry } from '#lx/event-store';
 import type { AnyEventDefinition } from './define-event.js';
 import { authenticityEvents } from './events/authenticity.js';
+import { authenticitySourceEvents } from './events/authenticity-sources.js';
 import { batchEvents } from './events/batches.js';
 import { buyerEvents } from './events/buyers.js';
 import { conversionEvents } from './events/conversions.js';
@@ -49,6 +50,7 @@ export const allEvents = [
   ...settlementEvents,
   ...conversionEvents,
   ...authenticityEvents,
+  ...authenticitySourceEvents,
   ...doNotContactEvents,
   ...realtimeEvents,
 ] as const;

@@ -323,6 +323,11 @@ describe('eventCatalogue', () => {
         'AuthenticitySampleHeld',
         'AuthenticityHoldDecided',
         'AuthenticitySamplePassed',
+        'AuthenticitySourceLeadsDrawn',
+        'AuthenticitySourceCheckCounted',
+        'AuthenticitySourceHeld',
+        'AuthenticitySourceVerified',
+        'AuthenticitySourceHoldDecided',
       ],
       dncList: ['DoNotContactListCreated', 'DoNotContactEntriesAdded', 'DoNotContactListEnded'],
     };

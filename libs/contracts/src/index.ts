@@ -16,6 +16,7 @@ export * from './events/returns.js';
 export * from './events/settlement.js';
 export * from './events/conversions.js';
 export * from './events/authenticity.js';
+export * from './events/authenticity-sources.js';
 export * from './events/do-not-contact.js';
 export * from './events/realtime.js';
 export * from './lead-texts.js';

@@ -82,7 +82,7 @@ export const OrderFilters = z
     sourcesIncluded: SourceFilters.optional(),
     /** Never leads from these sources. */
     sourcesExcluded: SourceFilters.optional(),
-    /** Only leads of batches whose authenticity sample passed (docs/architecture.md §4.1). */
+    /** Only sample-verified leads: their batch's sample passed, or their source is verified (docs/architecture.md §4.1). */
     requireSampleVerified: z.boolean().optional(),
   })
   .superRefine((filters, context) => {

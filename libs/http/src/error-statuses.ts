@@ -70,6 +70,8 @@ export const ERROR_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'authenticity-check-answered': 409,
   'authenticity-sample-not-found': 404,
   'authenticity-not-held': 409,
+  'authenticity-source-not-found': 404,
+  'authenticity-source-not-held': 409,
 };
 
 /** The status of a refusal with this code, or undefined when the code is not a known refusal. */

@@ -8,6 +8,8 @@ import {
   AuthenticityCheckAlreadyAnswered,
   AuthenticityNotHeld,
   AuthenticitySampleNotFound,
+  AuthenticitySourceNotFound,
+  AuthenticitySourceNotHeld,
   AuthenticityTaskNotFound,
 } from '../../authenticity/src/domain/errors.js';
 import { BuyerAccountError } from '../../buyers/src/domain/buyer-account-errors.js';
@@ -112,6 +114,8 @@ const everyDomainError: [DomainError, number][] = [
   [new AuthenticityCheckAlreadyAnswered('l', 'confirmed'), 409],
   [new AuthenticitySampleNotFound('b'), 404],
   [new AuthenticityNotHeld('b', 'passed'), 409],
+  [new AuthenticitySourceNotFound('s'), 404],
+  [new AuthenticitySourceNotHeld('s', 'verified'), 409],
 ];
 
 function rendered(exception: unknown): { status: number; problem: ProblemDetails } {

@@ -26,6 +26,49 @@ let lastInput: LogPosition;
 
 const minute = (n: number) => new Date(Date.parse('2030-01-01T10:00:00.000Z') + n * 60_000).toISOString();
 
+/** A source's hold, verification or release, as the authenticity checks write them. */
+function sourceEvent(
+  type: 'AuthenticitySourceHeld' | 'AuthenticitySourceVerified' | 'AuthenticitySourceHoldDecided',
+  source: string,
+): MarketInputEvent {
+  const facts = { sourceId: `source-${source}`, vertical: 'eyewear', sellerId: 'seller-1', source };
+  const tally = { answered: 3, confirmed: 3, failed: 0, holdThresholdPercent: 20, holdMinAnswered: 3 };
+  if (type === 'AuthenticitySourceHoldDecided')
+    return {
+      type,
+      data: { ...facts, decision: 'released', operatorId: 'operator-1', note: 'checked again' },
+    };
+  return {
+    type,
+    data: { ...facts, ...tally, ...(type === 'AuthenticitySourceHeld' ? { confirmed: 0, failed: 3 } : {}) },
+  };
+}
+
+async function drawSourceLead(leadId: string, source: string, at: string): Promise<void> {
+  await store.appendToStream(
+    `authenticity-source-source-${source}`,
+    [
+      {
+        type: 'AuthenticitySourceLeadsDrawn',
+        data: {
+          sourceId: `source-${source}`,
+          vertical: 'eyewear',
+          sellerId: 'seller-1',
+          source,
+          rule: 'sha256-source-lead-v1',
+          samplePercent: 2,
+          sampleMin: 3,
+          holdThresholdPercent: 20,
+          holdMinAnswered: 3,
+          leads: [{ leadId, batchId: 'batch-1', ordinal: 1, reason: 'first' }],
+        },
+        metadata: { occurredAt: at, actor: 'system:authenticity' },
+      },
+    ],
+    { expectedRevision: 'any' },
+  );
+}
+
 async function append(event: MarketInputEvent, at: string): Promise<void> {
   lastInput = await appendMarketInput(store, event, at);
 }
@@ -57,15 +100,33 @@ beforeAll(async () => {
       }),
       minute(0),
     );
+  // Authenticity per source (§4.1): an order that takes only sample-verified leads, which only a
+  // verified source supplies here; one source held a while, then released.
+  await append(
+    orderPlaced('o-verified', {
+      buyerId: 'b-9',
+      bid: 70000,
+      quantity: 3,
+      budget: 3 * 70000,
+      filters: { requireSampleVerified: true },
+    }),
+    minute(0),
+  );
   for (let i = 0; i < 80; i++) {
     await append(
       leadListed(`lead-${i}`, {
         floor: 30000 + (i % 5) * 4000,
         person: `person-${i % 50}`,
         exclusivity: i % 4 === 0 ? { kind: 'shared', maxSales: 2 } : { kind: 'exclusive' },
+        attributes: { source: i % 3 === 0 ? 'aff-x' : 'aff-y' },
       }),
       minute(1 + i),
     );
+    // The draw that led to it is in the log too; it is no input of the engine (inputs are counted below).
+    if (i === 20) await drawSourceLead(`lead-${i}`, 'aff-x', minute(1 + i));
+    if (i === 20) await append(sourceEvent('AuthenticitySourceHeld', 'aff-x'), minute(1 + i));
+    if (i === 30) await append(sourceEvent('AuthenticitySourceVerified', 'aff-y'), minute(1 + i));
+    if (i === 45) await append(sourceEvent('AuthenticitySourceHoldDecided', 'aff-x'), minute(1 + i));
     if (i % 20 === 19) await append(tick(minute(1 + i)), minute(1 + i));
     // Real time (§5.2): a ping, and the lead posted with its id, some in time and some too late.
     if (i % 10 === 5) {
@@ -106,7 +167,17 @@ describe('replay proof', () => {
     expect(market!.recordedOutputs).toBeGreaterThan(30);
     expect(market).toMatchObject({ identical: true, notYetWritten: 0, firstDivergence: null });
     expect(market!.recordedDigest).toBe(market!.replayedDigest);
-    expect(market!.inputs).toBe(1 + 10 + 80 + 4 + 8 + 8);
+    expect(market!.inputs).toBe(1 + 11 + 80 + 3 + 4 + 8 + 8);
+  });
+
+  it('covers the sources’ holds and verifications: the verified source sold to the order that requires it', async () => {
+    const allocations = (await store.readStream('market-eyewear'))
+      .filter((e) => e.type === 'LeadAllocated')
+      .map((e) => e.data as { orderId: string; leadId: string });
+    const verified = allocations.filter((a) => a.orderId === 'o-verified');
+    expect(verified).toHaveLength(3);
+    // Only aff-y leads (i % 3 !== 0) are verified.
+    for (const { leadId } of verified) expect(Number(leadId.split('-')[1]) % 3).not.toBe(0);
   });
 
   it('covers the pings and the posted leads: their answers are replayed like every output', async () => {

@@ -14,16 +14,24 @@ import {
   Roles,
   type Principal,
 } from '#lx/http';
-import { AnswerAuthenticityCheck, DecideAuthenticityHold } from '../application/authenticity-commands.js';
+import {
+  AnswerAuthenticityCheck,
+  DecideAuthenticityHold,
+  DecideAuthenticitySourceHold,
+} from '../application/authenticity-commands.js';
 import {
   GetAuthenticitySample,
+  GetAuthenticitySource,
   ListAuthenticitySamples,
+  ListAuthenticitySources,
   ListAuthenticityTasks,
 } from '../application/authenticity-queries.js';
 import {
   AuthenticityEventsAnswer,
   AuthenticitySampleAnswer,
   AuthenticitySamplesAnswer,
+  AuthenticitySourceAnswer,
+  AuthenticitySourcesAnswer,
   AuthenticityTasksAnswer,
 } from './responses.js';
 
@@ -67,6 +75,15 @@ export class SamplesQuery {
   @IsOptional()
   @IsIn(SAMPLE_STATUSES)
   status?: (typeof SAMPLE_STATUSES)[number];
+}
+
+const SOURCE_STATUSES = ['sampling', 'verified', 'held', 'released', 'withdrawn'] as const;
+
+export class SourcesQuery {
+  @ApiPropertyOptional({ enum: SOURCE_STATUSES, description: 'Which sources (default `held`)' })
+  @IsOptional()
+  @IsIn(SOURCE_STATUSES)
+  status?: (typeof SOURCE_STATUSES)[number];
 }
 
 @ApiTags('settlement: authenticity checks')
@@ -159,6 +176,56 @@ export class AuthenticityController {
     const events = await this.commands.execute(
       new DecideAuthenticityHold(
         batchId,
+        body.decision === 'release' ? 'released' : 'withdrawn',
+        operator.participantId,
+        body.note,
+      ),
+    );
+    return { events: events.map(({ type, data }) => ({ type, data: data as Record<string, unknown> })) };
+  }
+
+  @Get('sources')
+  @Answers(AuthenticitySourcesAnswer, {
+    description: 'Sellers’ sources in that state, oldest first draw first (at most 200)',
+  })
+  @Roles('operator', 'auditor')
+  @ApiOperation({
+    summary: 'Sellers’ sources by the state of their checks: `held` ones wait for an operator’s decision',
+  })
+  async sources(@Query() query: SourcesQuery) {
+    return { items: await this.queries.execute(new ListAuthenticitySources(query.status ?? 'held', 200)) };
+  }
+
+  @Get('sources/:sourceId')
+  @Answers(AuthenticitySourceAnswer, { description: 'The source’s record and the checks its rule drew' })
+  @Roles('operator', 'auditor')
+  @ApiOperation({
+    summary:
+      'A seller’s source in a market: its record since the last decision and its checks (no personal data)',
+  })
+  async source(@IdParam('sourceId') sourceId: string) {
+    const found = await this.queries.execute(new GetAuthenticitySource(sourceId));
+    if (!found) throw notFound(`Authenticity record of source ${sourceId}`);
+    return found;
+  }
+
+  @Post('sources/:sourceId/decision')
+  @HttpCode(201)
+  @Answers(AuthenticityEventsAnswer, { status: 201, description: 'The decision, recorded' })
+  @Roles('operator')
+  @ApiOperation({
+    summary: 'Decide a held source: release it back to sale (its record starts again), or withdraw its leads',
+    description:
+      '`withdraw` takes the source’s unsold leads off the market and keeps its new ones off sale in this market.',
+  })
+  async decideSource(
+    @IdParam('sourceId') sourceId: string,
+    @Body() body: HoldDecisionRequest,
+    @CurrentPrincipal() operator: Principal,
+  ) {
+    const events = await this.commands.execute(
+      new DecideAuthenticitySourceHold(
+        sourceId,
         body.decision === 'release' ? 'released' : 'withdrawn',
         operator.participantId,
         body.note,

@@ -3,7 +3,9 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import {
   AuthenticityReads,
   type AuthenticitySampleRow,
+  type AuthenticitySourceRow,
   type AuthenticityTaskRow,
+  type SourceStatusRow,
 } from './authenticity-reads.port.js';
 import { AuthenticityVerifier } from './authenticity-verifier.port.js';
 import { LeadContacts, type LeadContact } from './lead-contacts.port.js';
@@ -55,6 +57,25 @@ export class GetAuthenticitySample extends Query<{
 export class ListAuthenticitySamples extends Query<AuthenticitySampleRow[]> {
   constructor(
     readonly status: AuthenticitySampleRow['status'],
+    readonly limit: number,
+  ) {
+    super();
+  }
+}
+
+/** A seller's source in a market: its record and the checks drawn by its rule (no personal data). */
+export class GetAuthenticitySource extends Query<{
+  source: AuthenticitySourceRow;
+  tasks: AuthenticityTaskSummary[];
+} | null> {
+  constructor(readonly sourceId: string) {
+    super();
+  }
+}
+
+export class ListAuthenticitySources extends Query<AuthenticitySourceRow[]> {
+  constructor(
+    readonly status: SourceStatusRow,
     readonly limit: number,
   ) {
     super();
@@ -119,10 +140,32 @@ export class ListAuthenticitySamplesHandler implements IQueryHandler<ListAuthent
   }
 }
 
+@QueryHandler(GetAuthenticitySource)
+export class GetAuthenticitySourceHandler implements IQueryHandler<GetAuthenticitySource> {
+  constructor(@Inject(AuthenticityReads) private readonly reads: AuthenticityReads) {}
+
+  async execute({ sourceId }: GetAuthenticitySource) {
+    const found = await this.reads.sourceRecord(sourceId);
+    if (!found) return null;
+    return { source: found.source, tasks: found.tasks.map(({ position: _position, ...task }) => task) };
+  }
+}
+
+@QueryHandler(ListAuthenticitySources)
+export class ListAuthenticitySourcesHandler implements IQueryHandler<ListAuthenticitySources> {
+  constructor(@Inject(AuthenticityReads) private readonly reads: AuthenticityReads) {}
+
+  execute({ status, limit }: ListAuthenticitySources) {
+    return this.reads.sources(status, limit);
+  }
+}
+
 export const authenticityQueryHandlers = [
   ListAuthenticityTasksHandler,
   GetAuthenticitySampleHandler,
   ListAuthenticitySamplesHandler,
+  GetAuthenticitySourceHandler,
+  ListAuthenticitySourcesHandler,
 ];
 
 function lastOf(items: readonly AuthenticityTaskRow[]): TaskCursor | null {

@@ -7,8 +7,13 @@ export interface AuthenticityTaskRow {
   leadId: string;
   sellerId: string;
   vertical: string;
-  /** Its place in the batch's draw (1 = ranked first). */
+  /** Its place in the draw that made the task (1 = first). */
   rank: number;
+  /** Which samples drew it: its batch's, its source's, or both (one task, one answer for both). */
+  drawnBy: ('batch' | 'source')[];
+  /** The lead's source tag (null: untagged), and its source's record when the market samples sources. */
+  source: string | null;
+  sourceId: string | null;
   outcome: AuthenticityOutcome | null;
   answeredBy: { kind: 'staff' | 'provider'; id: string } | null;
   answeredAt: string | null;
@@ -35,6 +40,46 @@ export interface AuthenticitySampleRow {
   decisionNote: string | null;
 }
 
+export type SourceStatusRow = 'sampling' | 'verified' | 'held' | 'released' | 'withdrawn';
+
+/** A seller's source in a market, as its checks judge it (§4.1, per source). */
+export interface AuthenticitySourceRow {
+  sourceId: string;
+  vertical: string;
+  sellerId: string;
+  source: string | null;
+  status: SourceStatusRow;
+  /** The source's leads listed while the market samples sources, and how many were drawn. */
+  listed: number;
+  drawn: number;
+  /** Checks answered since the last decision (since the first draw before one). */
+  answered: number;
+  confirmed: number;
+  failed: number;
+  holdThresholdPercent: number;
+  holdMinAnswered: number;
+  firstDrawnAt: string;
+  decidedBy: string | null;
+  decisionNote: string | null;
+}
+
+/** A lead kept for drawing: its batch, and its source's place and settings when the market samples sources. */
+export interface SamplingLeadRow {
+  leadId: string;
+  batchId: string;
+  sellerId: string;
+  vertical: string;
+  source: string | null;
+  /** Null unless the market sampled sources when the lead was listed. */
+  bySource: {
+    sourceId: string;
+    ordinal: number;
+    samplePercent: number;
+    sampleMin: number;
+    holdThresholdPercent: number;
+  } | null;
+}
+
 export interface SamplingSettingsRow {
   samplePercent: number;
   sampleMin: number;
@@ -47,8 +92,12 @@ export abstract class AuthenticityReads {
   abstract waitFor(position: LogPosition): Promise<void>;
   /** The market's sampling settings as the read model has them (null: it never sampled). */
   abstract samplingSettings(vertical: string): Promise<SamplingSettingsRow | null>;
-  /** The leads of a batch kept for drawing (only batches of markets that sample). */
+  /** The leads of a batch kept for drawing its sample (listed while its market sampled batches). */
   abstract batchLeads(batchId: string): Promise<{ leadId: string; sellerId: string; vertical: string }[]>;
+  /** Those of the leads kept for drawing by source (listed while their market sampled sources). */
+  abstract sourceLeads(
+    where: { batchId: string } | { leadIds: readonly string[] },
+  ): Promise<SamplingLeadRow[]>;
   abstract openTasks(
     limit: number,
     after: { commit: string; prepare: string; rank: number } | null,
@@ -58,4 +107,8 @@ export abstract class AuthenticityReads {
     batchId: string,
   ): Promise<{ sample: AuthenticitySampleRow; tasks: AuthenticityTaskRow[] } | null>;
   abstract samples(status: AuthenticitySampleRow['status'], limit: number): Promise<AuthenticitySampleRow[]>;
+  abstract sourceRecord(
+    sourceId: string,
+  ): Promise<{ source: AuthenticitySourceRow; tasks: AuthenticityTaskRow[] } | null>;
+  abstract sources(status: SourceStatusRow, limit: number): Promise<AuthenticitySourceRow[]>;
 }

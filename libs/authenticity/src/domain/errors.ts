@@ -38,3 +38,20 @@ export class AuthenticityNotHeld extends DomainError {
     });
   }
 }
+
+export class AuthenticitySourceNotFound extends DomainError {
+  readonly code = 'authenticity-source-not-found';
+  constructor(sourceId: string) {
+    super(`Source ${sourceId} has no authenticity checks`, { sourceId });
+  }
+}
+
+export class AuthenticitySourceNotHeld extends DomainError {
+  readonly code = 'authenticity-source-not-held';
+  constructor(sourceId: string, status: string) {
+    super(`Source ${sourceId} is not held (its record is ${status}); only a held source is decided`, {
+      sourceId,
+      status,
+    });
+  }
+}

@@ -18,11 +18,14 @@ export interface AuthenticityOptions {
   runWorkers: boolean;
 }
 
-/** Runs the sampler on a durable subscription to the batches' verifications. */
+/**
+ * Runs the sampler on two durable subscriptions: the batches' verifications (a batch's sample and
+ * its leads' source draws), and the listings, a page at a time, for the posted leads' source draws.
+ */
 @Injectable()
 export class AuthenticitySamplerHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('authenticity');
-  private subscription: SupervisedSubscription | null = null;
+  private subscriptions: SupervisedSubscription[] = [];
 
   constructor(
     @Inject(AUTHENTICITY_OPTIONS) private readonly options: AuthenticityOptions,
@@ -34,19 +37,29 @@ export class AuthenticitySamplerHost implements OnApplicationBootstrap, OnApplic
 
   onApplicationBootstrap(): void {
     if (!this.options.runWorkers) return;
-    const sampler = new AuthenticitySampler(this.repository, this.reads, this.verifier);
-    this.subscription = new SupervisedSubscription(
-      this.store,
-      'settlement-authenticity-sampler',
-      (event) => sampler.handle(event),
-      {
-        filter: { streamCategories: ['batch'], eventTypes: ['LeadBatchVerified'] },
-        log: (message, error) => this.logger.warn(error ? `${message}: ${String(error)}` : message),
-      },
-    );
+    const sampler = new AuthenticitySampler(this.repository, this.store, this.reads, this.verifier);
+    const log = (message: string, error?: unknown) =>
+      this.logger.warn(error ? `${message}: ${String(error)}` : message);
+    this.subscriptions = [
+      new SupervisedSubscription(
+        this.store,
+        'settlement-authenticity-sampler',
+        (event) => sampler.handle(event),
+        {
+          filter: { streamCategories: ['batch'], eventTypes: ['LeadBatchVerified'] },
+          log,
+        },
+      ),
+      new SupervisedSubscription(
+        this.store,
+        'settlement-authenticity-posted-sampler',
+        { pages: (events) => sampler.handlePostedLeads(events) },
+        { filter: { streamCategories: ['lead'], eventTypes: ['LeadListed'] }, log },
+      ),
+    ];
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.subscription?.stop();
+    await Promise.all(this.subscriptions.map((subscription) => subscription.stop()));
   }
 }

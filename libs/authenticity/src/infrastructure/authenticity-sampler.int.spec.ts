@@ -10,6 +10,7 @@ import {
 import { AuthenticitySampler } from '../application/authenticity-sampler.js';
 import { authenticitySampleDecider } from '../domain/authenticity-sample.decider.js';
 import { drawSample } from '../domain/sampling.js';
+import { sourceDrawReason, sourceSampleId } from '../domain/source-sampling.js';
 import { authenticityProjection } from './authenticity.projection.js';
 import { PostgresAuthenticityReads } from './postgres-authenticity-reads.js';
 import { StaffTaskQueue } from './staff-task-queue.js';
@@ -43,7 +44,7 @@ describe('the authenticity sampler', () => {
         requested.push(...checks.map((check) => check.leadId));
       }
     })();
-    sampler = new AuthenticitySampler(repository, reads, verifier);
+    sampler = new AuthenticitySampler(repository, db.store, reads, verifier);
   });
 
   afterAll(async () => {
@@ -137,5 +138,97 @@ describe('the authenticity sampler', () => {
     expect(found?.sample).toMatchObject({ status: 'held', sampled: 4, answered: 1, failed: 1 });
     expect(found?.tasks[0]).toMatchObject({ outcome: 'unreachable', qualityChecked: 50 });
     expect((await reads.samples('held', 10)).map((sample) => sample.batchId)).toEqual([batchId]);
+  });
+
+  describe('per source', () => {
+    const sourceStream = (source: string) =>
+      `authenticity-source-${sourceSampleId('eyewear', 'seller-1', source)}`;
+    const listTagged = async (batchId: string | null, source: string, count: number) => {
+      const leadIds: string[] = Array.from({ length: count }, () => randomUUID());
+      for (const leadId of leadIds)
+        await appendMarketInput(
+          db.store,
+          leadListed(leadId, {
+            batchId: batchId ?? leadId,
+            attributes: { source },
+            ...(batchId === null ? { posted: {} } : {}),
+          }),
+          at,
+        );
+      return leadIds;
+    };
+    const listingsOf = async (leadIds: readonly string[]) =>
+      Promise.all(leadIds.map(async (leadId) => (await db.store.readStream(`lead-${leadId}`))[0]!));
+
+    it('draws a source’s first leads and then a share, across posts and batches, in log order', async () => {
+      await appendMarketInput(
+        db.store,
+        settings({
+          authenticitySamplePercent: 10,
+          authenticitySourceSamplePercent: 20,
+          authenticitySampleMin: 3,
+          authenticityHoldPercent: 20,
+        }),
+        at,
+      );
+      requested.length = 0;
+      const posts = await listTagged(null, 'aff-1', 2);
+      const batchId = randomUUID();
+      const batchLeads = await listTagged(batchId, 'aff-1', 30);
+      // The posts' page, delivered twice: drawn once.
+      const postListings = await listingsOf(posts);
+      await sampler.handlePostedLeads(postListings);
+      await sampler.handlePostedLeads(postListings);
+      await sampler.handle(await verify(batchId, 30));
+
+      const stream = await db.store.readStream(sourceStream('aff-1'));
+      expect(stream.map((event) => event.type)).toEqual([
+        'AuthenticitySourceLeadsDrawn',
+        'AuthenticitySourceLeadsDrawn',
+      ]);
+      const drawn = stream.flatMap(
+        (event) => (event.data as { leads: { leadId: string; ordinal: number; reason: string }[] }).leads,
+      );
+      // The two posts are the source's first two leads, the batch's first lead its third: all drawn.
+      expect(drawn.slice(0, 3)).toMatchObject([
+        { leadId: posts[0], ordinal: 1, reason: 'first' },
+        { leadId: posts[1], ordinal: 2, reason: 'first' },
+        { leadId: batchLeads[0], ordinal: 3, reason: 'first' },
+      ]);
+      // An auditor redraws the rest from the listings' order alone.
+      const expected = batchLeads.filter(
+        (leadId, i) =>
+          sourceDrawReason(
+            { sellerId: 'seller-1', source: 'aff-1', leadId, ordinal: i + 3 },
+            { samplePercent: 20, sampleMin: 3 },
+          ) !== null,
+      );
+      expect(drawn.slice(2).map((lead) => lead.leadId)).toEqual(expected);
+      expect(expected.length).toBeGreaterThan(1);
+      // The batch's sample and its source's draw were written together.
+      const [sample] = await db.store.readStream(`authenticity-${batchId}`);
+      expect(sample!.position.commit).toBe(stream[1]!.position.commit);
+      const batchDrawn = (sample!.data as { leadIds: string[] }).leadIds;
+      // One check requested per lead, whichever samples drew it.
+      expect([...requested].sort()).toEqual([...new Set([...posts, ...batchDrawn, ...expected])].sort());
+
+      await reads.waitFor(stream[1]!.position);
+      const record = await reads.sourceRecord(sourceSampleId('eyewear', 'seller-1', 'aff-1'));
+      expect(record?.source).toMatchObject({
+        status: 'sampling',
+        listed: 32,
+        drawn: 2 + expected.length,
+        source: 'aff-1',
+      });
+      for (const leadId of [...batchDrawn, ...expected]) {
+        const task = await reads.task(leadId);
+        expect(task?.drawnBy).toEqual([
+          ...(batchDrawn.includes(leadId) ? ['batch'] : []),
+          ...(expected.includes(leadId) ? ['source'] : []),
+        ]);
+      }
+      // The batch's sample lists only what its own rule drew.
+      expect((await reads.sample(batchId))?.tasks.map((task) => task.leadId)).toEqual(batchDrawn);
+    });
   });
 });

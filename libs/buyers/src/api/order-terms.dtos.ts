@@ -230,7 +230,7 @@ export class OrderFiltersDto {
 
   @ApiPropertyOptional({
     description:
-      "Only leads of batches whose authenticity sample passed: the exchange checked a sample of the batch's contacts and the failures stayed under the market's threshold",
+      "Only sample-verified leads: the lead's batch passed its authenticity sample (the exchange checked a sample of the batch's contacts and the failures stayed under the market's threshold), or its seller's source is verified by its checks and not held",
   })
   @IsOptional()
   @IsBoolean()

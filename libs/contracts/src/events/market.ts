@@ -173,6 +173,11 @@ export const MarketSettingsChanged = defineEvent({
     returnCapPercent: Percent.optional(),
     /** Share of each batch's accepted leads drawn for a contact check; 0 (the default) turns it off. */
     authenticitySamplePercent: Percent.optional(),
+    /**
+     * Share of each seller's source drawn for a contact check, after the source's first
+     * `authenticitySampleMin` leads (all drawn); 0 (the default) turns per-source sampling off.
+     */
+    authenticitySourceSamplePercent: Percent.optional(),
     /** The fewest leads a sample draws (fewer only when the batch has fewer); default 3. */
     authenticitySampleMin: z.int().nonnegative().max(1000).optional(),
     /** Failures above this share of a sample hold the rest of the batch; default 20. */
@@ -190,6 +195,7 @@ export const MarketSettingsChanged = defineEvent({
 /** The authenticity sampling of a market until its settings say otherwise (docs/architecture.md §4.1). */
 export const AUTHENTICITY_DEFAULTS = Object.freeze({
   authenticitySamplePercent: 0,
+  authenticitySourceSamplePercent: 0,
   authenticitySampleMin: 3,
   authenticityHoldPercent: 20,
 });

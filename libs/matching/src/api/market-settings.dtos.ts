@@ -56,8 +56,20 @@ export class ChangeMarketSettingsRequest {
   authenticitySamplePercent?: number;
 
   @ApiPropertyOptional({
+    example: 2,
+    description:
+      "Share (whole percent) of each seller's source drawn for a contact check after the source's first authenticitySampleMin leads (all drawn), batches and posted leads alike; 0 turns per-source sampling off (docs/architecture.md §4.1)",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  authenticitySourceSamplePercent?: number;
+
+  @ApiPropertyOptional({
     example: 3,
-    description: 'The fewest leads a sample draws (fewer only from a smaller batch)',
+    description:
+      "The fewest leads a batch's sample draws (fewer only from a smaller batch), and a source's first leads, all drawn",
   })
   @IsOptional()
   @IsInt()

@@ -10,7 +10,16 @@ const optionalSettings = {
     .int()
     .optional()
     .describe('Share of each batch drawn for a contact check; absent or 0: no sampling'),
-  authenticitySampleMin: z.int().optional().describe('The fewest leads a sample draws (default 3)'),
+  authenticitySourceSamplePercent: z
+    .int()
+    .optional()
+    .describe(
+      "Share of each seller's source drawn for a contact check after its first leads; absent or 0: none",
+    ),
+  authenticitySampleMin: z
+    .int()
+    .optional()
+    .describe("The fewest leads a batch's sample draws, and a source's first leads drawn (default 3)"),
   authenticityHoldPercent: z
     .int()
     .optional()

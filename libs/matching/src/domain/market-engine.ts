@@ -8,6 +8,7 @@ import {
 import { ExpiryQueue, SlotExpiryQueue } from './expiry-queue.js';
 import {
   DEFAULT_MARKET_SETTINGS,
+  factsOf,
   leadFacts,
   type ListedLead,
   type MarketInput,
@@ -106,6 +107,10 @@ export class MarketEngine {
   private readonly heldBatches = new Set<string>();
   /** Batches whose authenticity sample passed: their leads meet `requireSampleVerified`. */
   private readonly verifiedBatches = new Set<string>();
+  /** Sellers' sources (`sourceKey`) held by their checks and not released, or withdrawn: their leads do not sell. */
+  private readonly heldSources = new Set<string>();
+  /** Sellers' sources verified by their checks: their leads meet `requireSampleVerified`. */
+  private readonly verifiedSources = new Set<string>();
   private readonly pings = new Map<string, AnsweredPing>();
   private readonly pingExpiries = new ExpiryQueue();
   /** While a posted lead with an honoured ping is auctioned: the pinged price, its lowest price. */
@@ -201,6 +206,24 @@ export class MarketEngine {
           this.offerBatchAgain(event.data.batchId);
         }
         break;
+      case 'AuthenticitySourceHeld':
+        if (event.data.vertical === this.vertical) {
+          const key = sourceKey(event.data.sellerId, event.data.source);
+          this.heldSources.add(key);
+          this.verifiedSources.delete(key);
+        }
+        break;
+      case 'AuthenticitySourceHoldDecided':
+        if (event.data.vertical === this.vertical) this.decideSourceHold(event.data);
+        break;
+      case 'AuthenticitySourceVerified': {
+        const key = sourceKey(event.data.sellerId, event.data.source);
+        if (event.data.vertical === this.vertical && !this.verifiedSources.has(key)) {
+          this.verifiedSources.add(key);
+          this.offerSourceAgain(event.data.sellerId, event.data.source);
+        }
+        break;
+      }
     }
     const outputs = this.outputs;
     this.outputs = [];
@@ -423,6 +446,9 @@ export class MarketEngine {
       sellerId: data.sellerId,
       batchId: data.batchId,
       sampleVerified: data.batchId !== undefined && this.verifiedBatches.has(data.batchId),
+      sourceVerified:
+        this.verifiedSources.size !== 0 &&
+        this.verifiedSources.has(sourceKey(data.sellerId, data.attributes.source ?? null)),
       seq,
       attributes: data.attributes,
       facts: leadFacts(data.attributes),
@@ -539,13 +565,49 @@ export class MarketEngine {
    */
   private offerBatchAgain(batchId: string): void {
     if (this.heldBatches.has(batchId)) return;
-    for (const slot of this.restingLeads.slotsOfBatch(batchId)) {
+    this.offerAgain(this.restingLeads.slotsOfBatch(batchId));
+  }
+
+  /**
+   * A held source decided by an operator (§4.1): released, its resting leads are offered again
+   * like new listings; withdrawn, they leave the market and the source stays held, so its new
+   * leads do not sell either.
+   */
+  private decideSourceHold(data: EventOf<'AuthenticitySourceHoldDecided'>): void {
+    const key = sourceKey(data.sellerId, data.source);
+    if (!this.heldSources.has(key)) return;
+    if (data.decision === 'withdrawn') {
+      for (const slot of this.restingLeads.slotsOfSource(data.sellerId, data.source))
+        this.unrest(this.restingLeads.leadIdAt(slot), slot);
+      return;
+    }
+    this.heldSources.delete(key);
+    this.offerSourceAgain(data.sellerId, data.source);
+  }
+
+  /** The source's resting leads auctioned again, as `offerBatchAgain` (a held source is not offered). */
+  private offerSourceAgain(sellerId: string, source: string | null): void {
+    if (this.heldSources.has(sourceKey(sellerId, source))) return;
+    this.offerAgain(this.restingLeads.slotsOfSource(sellerId, source));
+  }
+
+  /** Resting leads auctioned again among the open orders, in the order given (listing order). */
+  private offerAgain(slots: readonly number[]): void {
+    for (const slot of slots) {
       if (!this.restingLeads.holds(slot, this.restingLeads.seqAt(slot))) continue;
       const lead = this.restingLeads.leadAt(slot);
       if (lead.expiresAtMs <= this.nowMs) continue;
-      lead.sampleVerified = this.verifiedBatches.has(batchId);
+      this.refreshVerified(lead);
       this.auctionLead(lead);
     }
+  }
+
+  /** What the engine knows now of the lead's batch sample and source record (`requireSampleVerified`). */
+  private refreshVerified(lead: ListedLead): void {
+    if (lead.batchId !== undefined) lead.sampleVerified = this.verifiedBatches.has(lead.batchId);
+    lead.sourceVerified =
+      this.verifiedSources.size !== 0 &&
+      this.verifiedSources.has(sourceKey(lead.sellerId, factsOf(lead).source));
   }
 
   private removeLead(leadId: string): void {
@@ -695,7 +757,7 @@ export class MarketEngine {
       if (!resting.holds(slot, resting.seqAt(slot))) continue;
       const lead = resting.leadAt(slot);
       if (lead.expiresAtMs <= this.nowMs) continue;
-      if (lead.batchId !== undefined) lead.sampleVerified = this.verifiedBatches.has(lead.batchId);
+      this.refreshVerified(lead);
       const effectiveBid = this.eligibleBid(order, lead);
       if (effectiveBid === null) continue;
       this.allocate(lead, order, lead.floor, 'resting-lead-floor', [{ order, effectiveBid }]);
@@ -802,6 +864,9 @@ export class MarketEngine {
     if (this.boughtSamePerson(order.buyerId, lead)) return null;
     // A batch held by its authenticity sample sells nothing until an operator releases it.
     if (this.heldBatches.size !== 0 && lead.batchId !== undefined && this.heldBatches.has(lead.batchId))
+      return null;
+    // So does a seller's source held by its checks (§4.1).
+    if (this.heldSources.size !== 0 && this.heldSources.has(sourceKey(lead.sellerId, factsOf(lead).source)))
       return null;
     if (!filtersAccept(order.filters, lead, this.nowMs)) return null;
     // An order never bids more than it can still pay: what is left of its budget and of today's
@@ -1056,4 +1121,9 @@ function budgetLeft(order: MarketOrder): number {
 
 function expiryOf(terms: OrderTerms): number {
   return terms.expiresAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(terms.expiresAt);
+}
+
+/** A seller's source inside one market's engine (tags and ids never contain `|`); untagged: ''. */
+function sourceKey(sellerId: string, source: string | null): string {
+  return `${sellerId}|${source ?? ''}`;
 }

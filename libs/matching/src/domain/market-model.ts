@@ -5,6 +5,9 @@ import type {
   AuthenticityHoldDecided,
   AuthenticitySampleHeld,
   AuthenticitySamplePassed,
+  AuthenticitySourceHeld,
+  AuthenticitySourceHoldDecided,
+  AuthenticitySourceVerified,
   CatalogueEvent,
   EventData,
   LeadErased,
@@ -48,6 +51,9 @@ export type MarketInputEvent = CatalogueEvent<
   | typeof AuthenticitySampleHeld
   | typeof AuthenticityHoldDecided
   | typeof AuthenticitySamplePassed
+  | typeof AuthenticitySourceHeld
+  | typeof AuthenticitySourceHoldDecided
+  | typeof AuthenticitySourceVerified
   | typeof PingReceived
 >;
 
@@ -66,6 +72,9 @@ export const MARKET_INPUT_TYPES: readonly MarketInputEvent['type'][] = [
   'AuthenticitySampleHeld',
   'AuthenticityHoldDecided',
   'AuthenticitySamplePassed',
+  'AuthenticitySourceHeld',
+  'AuthenticitySourceHoldDecided',
+  'AuthenticitySourceVerified',
   'PingReceived',
 ];
 
@@ -159,6 +168,8 @@ export interface ListedLead {
   readonly batchId?: string;
   /** Whether its batch's authenticity sample passed, as the engine knows it when it weighs the lead. */
   sampleVerified?: boolean;
+  /** Whether its seller's source is verified by its authenticity checks (§4.1), likewise. */
+  sourceVerified?: boolean;
   /** Listing order: rank of the LeadListed among the engine's inputs. */
   readonly seq: number;
   /** As listed; the engine keeps only `facts` (what filters, modifiers and indexes read). */

@@ -20,7 +20,14 @@ const holds = (accepted: ReadonlySet<string | null> | null, value: string | null
  */
 export type FilterableLead = Pick<
   ListedLead,
-  'sellerId' | 'attributes' | 'facts' | 'capturedAtMs' | 'quality' | 'sellerQuality' | 'sampleVerified'
+  | 'sellerId'
+  | 'attributes'
+  | 'facts'
+  | 'capturedAtMs'
+  | 'quality'
+  | 'sellerQuality'
+  | 'sampleVerified'
+  | 'sourceVerified'
 >;
 
 /** The non-personal facts of a lead as it was listed (LeadListed), as a read model keeps them. */
@@ -79,8 +86,17 @@ export function filtersAccept(
   if (f.sellersExcluded !== null && f.sellersExcluded.has(lead.sellerId)) return false;
   if (f.sourcesIncluded !== null && !fromSourceIn(f.sourcesIncluded, lead.sellerId, facts)) return false;
   if (f.sourcesExcluded !== null && fromSourceIn(f.sourcesExcluded, lead.sellerId, facts)) return false;
-  if (f.requireSampleVerified && lead.sampleVerified !== true) return false;
+  if (f.requireSampleVerified && !isSampleVerified(lead)) return false;
   return true;
+}
+
+/**
+ * What `requireSampleVerified` asks of a lead (docs/architecture.md §4.1): its batch's sample
+ * passed, or its seller's source is verified — enough of its checks answered since the last
+ * decision, failures within the market's threshold, and not held. Unknown reads as not verified.
+ */
+export function isSampleVerified(lead: Pick<FilterableLead, 'sampleVerified' | 'sourceVerified'>): boolean {
+  return lead.sampleVerified === true || lead.sourceVerified === true;
 }
 
 /**

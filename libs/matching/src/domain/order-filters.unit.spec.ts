@@ -296,3 +296,21 @@ describe('what an order bids for a lead', () => {
     expect(bidWithModifiers(terms({ modifiers: [modifier] }), lead())).toBe(55_000);
   });
 });
+
+describe('requireSampleVerified (§4.1)', () => {
+  const filters: OrderFilters = { ...ORDER_TERMS.filters, requireSampleVerified: true };
+  const verified = (flags: Pick<ListedLead, 'sampleVerified' | 'sourceVerified'>) =>
+    filtersAccept(filters, { ...lead(), ...flags }, NOW);
+
+  it('takes a lead whose batch passed its sample, or whose source is verified', () => {
+    expect(verified({ sampleVerified: true })).toBe(true);
+    expect(verified({ sourceVerified: true })).toBe(true);
+    expect(verified({ sampleVerified: true, sourceVerified: true })).toBe(true);
+  });
+
+  it('refuses one that has neither, or whose state is unknown; an order without the filter takes it', () => {
+    expect(verified({ sampleVerified: false, sourceVerified: false })).toBe(false);
+    expect(verified({})).toBe(false);
+    expect(filtersAccept({ ...filters, requireSampleVerified: false }, lead(), NOW)).toBe(true);
+  });
+});

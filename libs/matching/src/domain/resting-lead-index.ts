@@ -320,6 +320,22 @@ export class RestingLeadIndex {
     return found.sort((a, b) => this.seqs[a]! - this.seqs[b]!);
   }
 
+  /**
+   * The slots of the resting leads of the seller's source (null: its untagged leads), in listing
+   * order (a scan: source holds and verifications are rare).
+   */
+  slotsOfSource(sellerId: string, source: string | null): number[] {
+    const seller = this.strings.find(sellerId);
+    if (seller === undefined) return [];
+    const tag = source === null ? NONE : this.strings.find(source);
+    if (tag === undefined) return [];
+    const found: number[] = [];
+    forEachSetBit(this.occupied.words, (slot) => {
+      if (this.sellers[slot] === seller && this.values[slot * VALUES_PER_SLOT + 8] === tag) found.push(slot);
+    });
+    return found.sort((a, b) => this.seqs[a]! - this.seqs[b]!);
+  }
+
   /** The slots of the resting leads the order may take, ascending. */
   candidatesFor(order: MarketOrder): number[] {
     if (this.count === 0) return [];

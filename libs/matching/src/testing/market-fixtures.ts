@@ -193,17 +193,20 @@ export async function appendMarketInput(
   event: MarketInputEvent,
   at: string,
 ): Promise<LogPosition> {
-  const data = event.data as { leadId?: string; buyerId?: string };
-  const stream =
-    event.type === 'MarketSettingsChanged'
-      ? 'marketSettings-eyewear'
-      : event.type === 'MarketClockTicked'
-        ? 'marketClock-eyewear'
-        : event.type === 'PingReceived'
-          ? `ping-${(event.data as { pingId: string }).pingId}`
-          : event.type.startsWith('Lead')
-            ? `lead-${data.leadId}`
-            : `buyer-${data.buyerId}`;
+  const data = event.data as { leadId?: string; buyerId?: string; batchId?: string; sourceId?: string };
+  const stream = event.type.startsWith('AuthenticitySource')
+    ? `authenticity-source-${data.sourceId}`
+    : event.type.startsWith('Authenticity')
+      ? `authenticity-${data.batchId}`
+      : event.type === 'MarketSettingsChanged'
+        ? 'marketSettings-eyewear'
+        : event.type === 'MarketClockTicked'
+          ? 'marketClock-eyewear'
+          : event.type === 'PingReceived'
+            ? `ping-${(event.data as { pingId: string }).pingId}`
+            : event.type.startsWith('Lead')
+              ? `lead-${data.leadId}`
+              : `buyer-${data.buyerId}`;
   const metadata = { occurredAt: at, actor: 'test' };
   const { position } = await store.appendToStream(
     stream,

@@ -701,7 +701,7 @@ export type components = {
             regions?: string[];
             /** @description Contact fields the lead must have */
             requiredContacts?: ("phone" | "email")[];
-            /** @description Only leads of batches whose authenticity sample passed: the exchange checked a sample of the batch's contacts and the failures stayed under the market's threshold */
+            /** @description Only sample-verified leads: the lead's batch passed its authenticity sample (the exchange checked a sample of the batch's contacts and the failures stayed under the market's threshold), or its seller's source is verified by its checks and not held */
             requireSampleVerified?: boolean;
             /** @description The required contacts must also be verified (needs requiredContacts) */
             requireVerified?: boolean;

@@ -215,6 +215,60 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/authenticity/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sellers’ sources by the state of their checks: `held` ones wait for an operator’s decision */
+        get: operations["AuthenticityController_sources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/authenticity/sources/{sourceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A seller’s source in a market: its record since the last decision and its checks (no personal data) */
+        get: operations["AuthenticityController_source"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/authenticity/sources/{sourceId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide a held source: release it back to sale (its record starts again), or withdraw its leads
+         * @description `withdraw` takes the source’s unsold leads off the market and keeps its new ones off sale in this market.
+         */
+        post: operations["AuthenticityController_decideSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/authenticity/tasks": {
         parameters: {
             query?: never;
@@ -681,7 +735,7 @@ export type components = {
              */
             authenticityHoldPercent?: number;
             /**
-             * @description The fewest leads a sample draws (fewer only from a smaller batch)
+             * @description The fewest leads a batch's sample draws (fewer only from a smaller batch), and a source's first leads, all drawn
              * @example 3
              */
             authenticitySampleMin?: number;
@@ -690,6 +744,11 @@ export type components = {
              * @example 2
              */
             authenticitySamplePercent?: number;
+            /**
+             * @description Share (whole percent) of each seller's source drawn for a contact check after the source's first authenticitySampleMin leads (all drawn), batches and posted leads alike; 0 turns per-source sampling off (docs/architecture.md §4.1)
+             * @example 2
+             */
+            authenticitySourceSamplePercent?: number;
             /**
              * @description Commission in basis points of the price, deducted from the seller's proceeds
              * @example 1500
@@ -1531,6 +1590,8 @@ export interface operations {
                                 kind: "staff" | "provider";
                             } | null;
                             batchId: string;
+                            /** @description The samples that drew it: its batch’s, its source’s or both (one check counts for both) */
+                            drawnBy: ("batch" | "source")[];
                             leadId: string;
                             /** @enum {string|null} */
                             outcome: "confirmed" | "unreachable" | "denied" | null;
@@ -1538,9 +1599,13 @@ export interface operations {
                             qualityChecked: number | null;
                             /** @description The lead’s quality score as listed */
                             qualityListed: number | null;
-                            /** @description Its place in the batch’s draw (1 = ranked first by sha-256 of batchId|leadId) */
+                            /** @description Its place in the draw that made the task (a batch’s: 1 = ranked first by sha-256 of batchId|leadId; a source’s: its place in that draw) */
                             rank: number;
                             sellerId: string;
+                            /** @description The lead’s source tag (null: untagged) */
+                            source: string | null;
+                            /** @description Its source’s record (`/v1/authenticity/sources/{sourceId}`) when the market samples sources */
+                            sourceId: string | null;
                             vertical: string;
                         }[];
                     };
@@ -1579,7 +1644,188 @@ export interface operations {
                             data: {
                                 [key: string]: unknown;
                             };
-                            /** @description AuthenticityCheckAnswered, then AuthenticitySampleHeld or AuthenticitySamplePassed when the answer decides the sample; AuthenticityHoldDecided */
+                            /** @description AuthenticityCheckAnswered (or AuthenticitySourceCheckCounted), then AuthenticitySampleHeld or AuthenticitySamplePassed when the answer decides the sample, AuthenticitySourceHeld or AuthenticitySourceVerified when it judges the source; AuthenticityHoldDecided, AuthenticitySourceHoldDecided */
+                            type: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    AuthenticityController_sources: {
+        parameters: {
+            query?: {
+                /** @description Which sources (default `held`) */
+                status?: "sampling" | "verified" | "held" | "released" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sellers’ sources in that state, oldest first draw first (at most 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description Checks answered since the last decision */
+                            answered: number;
+                            confirmed: number;
+                            decidedBy: string | null;
+                            decisionNote: string | null;
+                            /** @description Of those, drawn for a check (its first few, then a share) */
+                            drawn: number;
+                            /** @description Answered unreachable or denied, since the last decision */
+                            failed: number;
+                            /** @description ISO 8601 instant, UTC */
+                            firstDrawnAt: string;
+                            /** @description The fewest answered checks the source is judged on */
+                            holdMinAnswered: number;
+                            holdThresholdPercent: number;
+                            /** @description The source’s leads listed while the market samples sources */
+                            listed: number;
+                            sellerId: string;
+                            /** @description The seller’s source tag; null: its untagged leads */
+                            source: string | null;
+                            sourceId: string;
+                            /**
+                             * @description `sampling`: too few checks answered since the last decision; `verified`: enough answered, failures within the threshold (sample-verified); `held`: failures above it, the source’s unsold leads are off sale; `released`: back on sale, its record starts again; `withdrawn`: its leads never sell in the market
+                             * @enum {string}
+                             */
+                            status: "sampling" | "verified" | "held" | "released" | "withdrawn";
+                            vertical: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    AuthenticityController_source: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The source’s record and the checks its rule drew */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        source: {
+                            /** @description Checks answered since the last decision */
+                            answered: number;
+                            confirmed: number;
+                            decidedBy: string | null;
+                            decisionNote: string | null;
+                            /** @description Of those, drawn for a check (its first few, then a share) */
+                            drawn: number;
+                            /** @description Answered unreachable or denied, since the last decision */
+                            failed: number;
+                            /** @description ISO 8601 instant, UTC */
+                            firstDrawnAt: string;
+                            /** @description The fewest answered checks the source is judged on */
+                            holdMinAnswered: number;
+                            holdThresholdPercent: number;
+                            /** @description The source’s leads listed while the market samples sources */
+                            listed: number;
+                            sellerId: string;
+                            /** @description The seller’s source tag; null: its untagged leads */
+                            source: string | null;
+                            sourceId: string;
+                            /**
+                             * @description `sampling`: too few checks answered since the last decision; `verified`: enough answered, failures within the threshold (sample-verified); `held`: failures above it, the source’s unsold leads are off sale; `released`: back on sale, its record starts again; `withdrawn`: its leads never sell in the market
+                             * @enum {string}
+                             */
+                            status: "sampling" | "verified" | "held" | "released" | "withdrawn";
+                            vertical: string;
+                        };
+                        tasks: {
+                            /** @description ISO 8601 instant, UTC */
+                            answeredAt: string | null;
+                            answeredBy: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "staff" | "provider";
+                            } | null;
+                            batchId: string;
+                            /** @description The samples that drew it: its batch’s, its source’s or both (one check counts for both) */
+                            drawnBy: ("batch" | "source")[];
+                            leadId: string;
+                            /** @enum {string|null} */
+                            outcome: "confirmed" | "unreachable" | "denied" | null;
+                            /** @description The lead’s quality score after the check */
+                            qualityChecked: number | null;
+                            /** @description The lead’s quality score as listed */
+                            qualityListed: number | null;
+                            /** @description Its place in the draw that made the task (a batch’s: 1 = ranked first by sha-256 of batchId|leadId; a source’s: its place in that draw) */
+                            rank: number;
+                            sellerId: string;
+                            /** @description The lead’s source tag (null: untagged) */
+                            source: string | null;
+                            /** @description Its source’s record (`/v1/authenticity/sources/{sourceId}`) when the market samples sources */
+                            sourceId: string | null;
+                            vertical: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    AuthenticityController_decideSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HoldDecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description The decision, recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        events: {
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            /** @description AuthenticityCheckAnswered (or AuthenticitySourceCheckCounted), then AuthenticitySampleHeld or AuthenticitySamplePassed when the answer decides the sample, AuthenticitySourceHeld or AuthenticitySourceVerified when it judges the source; AuthenticityHoldDecided, AuthenticitySourceHoldDecided */
                             type: string;
                         }[];
                     };
@@ -1636,6 +1882,8 @@ export interface operations {
                                 /** @enum {string} */
                                 status: "available" | "erased" | "unavailable";
                             };
+                            /** @description The samples that drew it: its batch’s, its source’s or both (one check counts for both) */
+                            drawnBy: ("batch" | "source")[];
                             leadId: string;
                             /** @enum {string|null} */
                             outcome: "confirmed" | "unreachable" | "denied" | null;
@@ -1643,9 +1891,13 @@ export interface operations {
                             qualityChecked: number | null;
                             /** @description The lead’s quality score as listed */
                             qualityListed: number | null;
-                            /** @description Its place in the batch’s draw (1 = ranked first by sha-256 of batchId|leadId) */
+                            /** @description Its place in the draw that made the task (a batch’s: 1 = ranked first by sha-256 of batchId|leadId; a source’s: its place in that draw) */
                             rank: number;
                             sellerId: string;
+                            /** @description The lead’s source tag (null: untagged) */
+                            source: string | null;
+                            /** @description Its source’s record (`/v1/authenticity/sources/{sourceId}`) when the market samples sources */
+                            sourceId: string | null;
                             vertical: string;
                         }[];
                         /** @description Opaque; pass as `?cursor=` for the next page; absent on the last */
@@ -1685,7 +1937,7 @@ export interface operations {
                             data: {
                                 [key: string]: unknown;
                             };
-                            /** @description AuthenticityCheckAnswered, then AuthenticitySampleHeld or AuthenticitySamplePassed when the answer decides the sample; AuthenticityHoldDecided */
+                            /** @description AuthenticityCheckAnswered (or AuthenticitySourceCheckCounted), then AuthenticitySampleHeld or AuthenticitySamplePassed when the answer decides the sample, AuthenticitySourceHeld or AuthenticitySourceVerified when it judges the source; AuthenticityHoldDecided, AuthenticitySourceHoldDecided */
                             type: string;
                         }[];
                     };
@@ -2047,10 +2299,12 @@ export interface operations {
                         items: {
                             /** @description Failures above this share of a sample hold the rest of the batch (default 20) */
                             authenticityHoldPercent?: number;
-                            /** @description The fewest leads a sample draws (default 3) */
+                            /** @description The fewest leads a batch's sample draws, and a source's first leads drawn (default 3) */
                             authenticitySampleMin?: number;
                             /** @description Share of each batch drawn for a contact check; absent or 0: no sampling */
                             authenticitySamplePercent?: number;
+                            /** @description Share of each seller's source drawn for a contact check after its first leads; absent or 0: none */
+                            authenticitySourceSamplePercent?: number;
                             /** @description ISO 8601 instant, UTC */
                             changedAt: string;
                             commissionBps: number;
@@ -2095,10 +2349,12 @@ export interface operations {
                     "application/json": {
                         /** @description Failures above this share of a sample hold the rest of the batch (default 20) */
                         authenticityHoldPercent?: number;
-                        /** @description The fewest leads a sample draws (default 3) */
+                        /** @description The fewest leads a batch's sample draws, and a source's first leads drawn (default 3) */
                         authenticitySampleMin?: number;
                         /** @description Share of each batch drawn for a contact check; absent or 0: no sampling */
                         authenticitySamplePercent?: number;
+                        /** @description Share of each seller's source drawn for a contact check after its first leads; absent or 0: none */
+                        authenticitySourceSamplePercent?: number;
                         /** @description Commission in basis points of the price (1500 = 15 %) */
                         commissionBps: number;
                         /** @description False: nothing was published; these are the defaults */
@@ -2149,10 +2405,12 @@ export interface operations {
                     "application/json": {
                         /** @description Failures above this share of a sample hold the rest of the batch (default 20) */
                         authenticityHoldPercent?: number;
-                        /** @description The fewest leads a sample draws (default 3) */
+                        /** @description The fewest leads a batch's sample draws, and a source's first leads drawn (default 3) */
                         authenticitySampleMin?: number;
                         /** @description Share of each batch drawn for a contact check; absent or 0: no sampling */
                         authenticitySamplePercent?: number;
+                        /** @description Share of each seller's source drawn for a contact check after its first leads; absent or 0: none */
+                        authenticitySourceSamplePercent?: number;
                         /** @description Commission in basis points of the price (1500 = 15 %) */
                         commissionBps: number;
                         /** @description False: nothing was published; these are the defaults */
@@ -2203,10 +2461,12 @@ export interface operations {
                         items: {
                             /** @description Failures above this share of a sample hold the rest of the batch (default 20) */
                             authenticityHoldPercent?: number;
-                            /** @description The fewest leads a sample draws (default 3) */
+                            /** @description The fewest leads a batch's sample draws, and a source's first leads drawn (default 3) */
                             authenticitySampleMin?: number;
                             /** @description Share of each batch drawn for a contact check; absent or 0: no sampling */
                             authenticitySamplePercent?: number;
+                            /** @description Share of each seller's source drawn for a contact check after its first leads; absent or 0: none */
+                            authenticitySourceSamplePercent?: number;
                             /** @description ISO 8601 instant, UTC */
                             changedAt: string;
                             /** @description The id of the operator who published them */
