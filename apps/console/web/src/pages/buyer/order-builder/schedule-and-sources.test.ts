@@ -3,6 +3,7 @@ import {
   EMPTY_ORDER,
   fromTerms,
   orderFormSchema,
+  termsTheFormKeeps,
   toPlaceOrder,
   toPreview,
   type OrderFormValues,
@@ -184,5 +185,13 @@ describe('the order form’s schedule and sources', () => {
     expect(zones).toContain('Europe/Madrid');
     expect(zones).toContain('UTC');
     expect(new Set(zones).size).toBe(zones.length);
+  });
+
+  it('keeps, when amending, the sellers an order includes or excludes (the form does not edit them)', () => {
+    const { vertical: _vertical, ...terms } = toPlaceOrder(order(), 'RUB');
+    expect(termsTheFormKeeps({ ...terms, filters: { sellersExcluded: ['seller-9'], ageMin: 30 } })).toEqual({
+      sellersExcluded: ['seller-9'],
+    });
+    expect(termsTheFormKeeps(terms)).toEqual({});
   });
 });
