@@ -35,6 +35,7 @@ type Events = SettlementAnswer<'AuthenticityController_answer'>['events'];
 const OUTCOMES = ['confirmed', 'unreachable', 'denied'] as const;
 const DECISIONS = ['release', 'withdraw'] as const;
 const SAMPLE_STATUSES = ['held', 'sampling', 'passed', 'released', 'withdrawn'] as const;
+const LIVE_MS = 3000;
 
 /** What the answer or decision caused, in words (the events the exchange recorded). */
 function useEventsText() {
@@ -224,7 +225,11 @@ export function SampleCard({ sample, onDecided }: { sample: Sample; onDecided: (
         <Stack gap="sm">
           <Group justify="space-between">
             <Text fw={700}>{title}</Text>
-            <Badge color={sample.status === 'held' ? 'red.9' : 'gray.8'} variant="filled">
+            <Badge
+              color={sample.status === 'held' ? 'red.9' : 'gray.8'}
+              variant="filled"
+              style={{ minWidth: 'max-content' }}
+            >
               {t(`operator.authenticity.statuses.${sample.status}`)}
             </Badge>
           </Group>
@@ -306,11 +311,16 @@ export default function AuthenticityPage() {
   const queryClient = useQueryClient();
   const [note, setNote] = useState<string | null>(null);
   const [status, setStatus] = useState<(typeof SAMPLE_STATUSES)[number]>('held');
-  const tasks = useCursorList<Task>(['operator', 'authenticity', 'tasks'], async (cursor) =>
-    data(await settlementApi.GET('/v1/authenticity/tasks', { params: { query: { cursor, limit: 20 } } })),
+  // Live lists (new draws arrive, and an answer reaches the read model a moment after it is recorded).
+  const tasks = useCursorList<Task>(
+    ['operator', 'authenticity', 'tasks'],
+    async (cursor) =>
+      data(await settlementApi.GET('/v1/authenticity/tasks', { params: { query: { cursor, limit: 20 } } })),
+    { refetchInterval: LIVE_MS },
   );
   const samples = useQuery({
     queryKey: ['operator', 'authenticity', 'samples', status],
+    refetchInterval: LIVE_MS,
     queryFn: async () =>
       data(await settlementApi.GET('/v1/authenticity/samples', { params: { query: { status } } })),
   });

@@ -385,7 +385,7 @@ export default function DoNotContactPage() {
     column.accessor('status', {
       header: t('operator.dnc.status'),
       cell: (cell) => (
-        <Badge color={STATUS_COLOR[cell.getValue()]} variant="filled">
+        <Badge color={STATUS_COLOR[cell.getValue()]} variant="filled" style={{ minWidth: 'max-content' }}>
           {t(`operator.dnc.statuses.${cell.getValue()}`)}
         </Badge>
       ),
@@ -423,7 +423,7 @@ export default function DoNotContactPage() {
             </Button>
             <Button
               size="compact-sm"
-              variant="subtle"
+              variant="outline"
               color="red.9"
               onClick={() => setEnding(cell.row.original)}
               aria-label={t('operator.dnc.endList', { name: cell.row.original.name })}
