@@ -78,7 +78,7 @@ describe('the buyer’s orders in the console', () => {
     await accessible();
   });
 
-  it('builds seed 001’s order with the live preview, places it and sees the budget reserved', async () => {
+  it('builds seed 001’s order with the live preview, a delivery schedule and a source cut out, places it and sees the budget reserved', async () => {
     await page.getByRole('link', { name: 'New order' }).first().click();
     await heading('New order');
     // Every resting lead first, then fewer as the filters narrow (the preview follows the typing).
@@ -109,6 +109,23 @@ describe('the buyer’s orders in the console', () => {
     await page.getByLabel('Added to the bid (RUB, modifier 1)').fill('50');
     await page.getByLabel('Quantity (leads)').fill('50');
     await page.getByLabel('Budget (RUB)').fill('30000');
+    await page.getByLabel('Hourly cap (leads)').fill('50');
+    // A cut-out of a source these untagged leads are not from, and a schedule open all week in the
+    // buyer's own zone: the preview still counts all 60 and says the order would match now.
+    await page.getByRole('button', { name: 'Add a source to refuse' }).click();
+    await page.getByLabel('Source (Never these sources, 1)', { exact: true }).fill('spam_affiliate');
+    await page.getByRole('combobox', { name: 'Time zone' }).fill('Europe/Mos');
+    await page.getByRole('option', { name: 'Europe/Moscow', exact: true }).click();
+    await page.getByRole('button', { name: 'Add a window' }).click();
+    await page.getByRole('checkbox', { name: 'Sat' }).check();
+    await page.getByRole('checkbox', { name: 'Sun' }).check();
+    await page.getByLabel('Opens (window 1)').fill('00:00');
+    await page.getByLabel('Closes (window 1)').fill('24:00');
+    await page.getByTestId('preview-schedule').filter({ hasText: 'Open now' }).waitFor();
+    await page
+      .getByTestId('preview-schedule')
+      .filter({ hasText: 'Mon–Sun 00:00–24:00 (Europe/Moscow)' })
+      .waitFor();
     // Seed 001's 60 leads inside the filters, all at a floor the bid meets.
     await page.getByTestId('preview-matching').filter({ hasText: /^60$/ }).waitFor();
     await page
@@ -131,6 +148,12 @@ describe('the buyer’s orders in the console', () => {
     await page.getByRole('link', { name: 'What this order cost and brought (report)' }).waitFor();
     await page.getByRole('cell', { name: 'RU-MOW, RU-SPE' }).waitFor();
     await page.getByRole('cell', { name: '+50.00 RUB when Employment is employed, self_employed' }).waitFor();
+    await page
+      .getByTestId('order-schedule')
+      .filter({ hasText: 'Mon, Tue, Wed, Thu, Fri, Sat, Sun 00:00–24:00' })
+      .filter({ hasText: 'time zone Europe/Moscow' })
+      .waitFor();
+    await page.getByRole('cell', { name: 'spam_affiliate', exact: true }).waitFor();
     await page.getByText('50 / 50').waitFor({ timeout: 90_000 });
     await accessible();
     await screenshot(page, 'buyer-order');
@@ -216,7 +239,15 @@ describe('the buyer’s orders in the console', () => {
   it('answers the figures the console reads: order progress, floors histogram, daily series', async () => {
     const orders = await rig.exchange.call('buyers', 'GET', '/v1/orders', { key: optika.apiKey });
     expect(orders.body.items.at(-1)).toMatchObject({
-      terms: { quantity: 50 },
+      terms: {
+        quantity: 50,
+        hourlyCapCount: 50,
+        schedule: {
+          timeZone: 'Europe/Moscow',
+          windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '00:00', to: '24:00' }],
+        },
+        filters: { sourcesExcluded: [{ source: 'spam_affiliate' }] },
+      },
       progress: { leadsBought: 50, spend: 3_000_000 },
     });
     const preview = await rig.exchange.call('buyers', 'POST', '/v1/orders/preview', {

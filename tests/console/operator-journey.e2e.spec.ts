@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Locator, Page } from 'playwright-core';
 import { LIGHT_TRADING, MarketLoad } from '../support/market-load.js';
-import { waitUntil } from '../support/scenarios.js';
+import { leadRowsToCsv } from '#lx/market-generator';
+import { cleanEyewearRows, openMarket, register, waitUntil } from '../support/scenarios.js';
+import { uploadVerified } from '../support/sellers.js';
 import {
   openConsole,
   PHONE,
@@ -217,6 +219,146 @@ describe('the operator portal', () => {
     expect(await dashboard.text()).toContain('<html');
   });
 
+  it('opens a do-not-contact list with pasted contacts, adds to it, and ends another', async () => {
+    const { context, page } = await openConsoleAs(rig.browser, rig.consoleApp.url, rig.exchange.operatorKey);
+    await page.getByRole('link', { name: 'Do not contact', exact: true }).click();
+    await page.getByRole('heading', { name: 'Do-not-contact lists', level: 1 }).waitFor();
+    await page.getByText('No do-not-contact list yet.').waitFor();
+    const name = 'Regulator register, December';
+    await page.getByRole('textbox', { name: /^Name/ }).fill(name);
+    await page.getByRole('textbox', { name: /^Market \(vertical\)/ }).fill('optics');
+    await page.getByLabel(/^Applies until/).fill('2030-01-01T00:00');
+    const contacts = page.getByRole('textbox', { name: /^Phones and e-mails/ });
+    // A line that is no contact is named before anything is sent.
+    await contacts.fill('+34 600 111 222\nana@example.es\nAna García');
+    await page.getByRole('button', { name: 'Open the list' }).click();
+    await page.getByText('Neither a phone nor an e-mail on lines 3.').waitFor();
+    await contacts.fill('+34 600 111 222\nana@example.es\n+34 600 111 223; luis@example.es');
+    await page.getByRole('button', { name: 'Open the list' }).click();
+    await page.getByText(`List “${name}” opened`).waitFor();
+    await page.getByText('Contacts added: 4.').waitFor();
+    const row = page.getByRole('row').filter({ hasText: name });
+    await row.getByText('in force').waitFor();
+    await row.getByRole('cell', { name: '4', exact: true }).first().waitFor();
+
+    // More contacts later; a phone the exchange cannot read is named by its line, never echoed.
+    await page.getByRole('button', { name: `Add contacts to ${name}` }).click();
+    const add = page.getByRole('dialog', { name: `Add contacts to “${name}”` });
+    await add.getByRole('textbox', { name: /^Phones and e-mails/ }).fill('ana@example.es\n+34 12345');
+    await add.getByRole('button', { name: 'Add the contacts' }).click();
+    await add.getByText('Line 2: not a valid phone number').waitFor();
+    await add.getByRole('textbox', { name: /^Phones and e-mails/ }).fill('600 111 224');
+    await add.getByRole('textbox', { name: /^Country of phones/ }).fill('ES');
+    await add.getByRole('button', { name: 'Add the contacts' }).click();
+    await add.getByText('Contacts added: 1.').waitFor();
+    await add.getByRole('button', { name: 'Close' }).first().click();
+    await row.getByRole('cell', { name: '5', exact: true }).first().waitFor();
+
+    // A global list, ended at once.
+    await page.getByRole('textbox', { name: /^Name/ }).fill('Client opt-outs');
+    await page.getByRole('radio', { name: 'Every market' }).dispatchEvent('click');
+    await page.getByRole('textbox', { name: /^Market \(vertical\)/ }).waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Open the list' }).click();
+    await page.getByText('List “Client opt-outs” opened').waitFor();
+    const optOuts = page.getByRole('row').filter({ hasText: 'Client opt-outs' });
+    await optOuts.getByRole('cell', { name: 'Every market' }).waitFor();
+    await page.getByRole('button', { name: 'End now: Client opt-outs' }).click();
+    await page
+      .getByRole('dialog', { name: 'End “Client opt-outs” now?' })
+      .getByRole('button', { name: 'End the list' })
+      .click();
+    await optOuts.getByText('ended').waitFor();
+    await page.evaluate(() => (globalThis as any).scrollTo(0, 0)); // evaluated in the page
+    await checked(page, 'operator-dnc');
+
+    const lists = await rig.exchange.call('sellers', 'GET', '/v1/do-not-contact-lists', {
+      key: rig.exchange.operatorKey,
+    });
+    expect(lists.body.items).toEqual([
+      expect.objectContaining({ name: 'Client opt-outs', vertical: null, status: 'ended', contacts: 0 }),
+      expect.objectContaining({ name, vertical: 'optics', status: 'active', contacts: 5 }),
+    ]);
+    await context.close();
+  });
+
+  it('answers the authenticity checks of a sampled batch and decides the batch its failures held', async () => {
+    // The load's market now samples 10 % of each batch, at least 3 leads; one failure in 3 holds it.
+    await openMarket(rig.exchange, 'eyewear', {
+      currency: 'RUB',
+      authenticitySamplePercent: 10,
+      authenticitySampleMin: 3,
+      authenticityHoldPercent: 20,
+    });
+    const seller = await register(rig.exchange, 'seller', 'Vera Leads');
+    await uploadVerified(rig.exchange, {
+      key: seller.apiKey,
+      body: leadRowsToCsv(cleanEyewearRows('console-authenticity', 10)),
+    });
+    await waitUntil('the sample’s three checks', async () => {
+      const tasks = await rig.exchange.call('settlement', 'GET', '/v1/authenticity/tasks', {
+        key: rig.exchange.operatorKey,
+      });
+      return tasks.body.items.length === 3 || undefined;
+    });
+
+    const { context, page } = await openConsoleAs(rig.browser, rig.consoleApp.url, rig.exchange.operatorKey);
+    await page.getByRole('link', { name: 'Authenticity', exact: true }).click();
+    await page.getByRole('heading', { name: 'Authenticity checks', level: 1 }).waitFor();
+    const tasks = page.getByTestId('authenticity-task');
+    await tasks.nth(2).waitFor();
+    const first = tasks.first();
+    await first.getByText('Vera Leads').waitFor();
+    expect(await first.getByTestId('task-contact').textContent()).toMatch(/Phone.*\d{3}/);
+    await first.getByRole('button', { name: 'Record the answer' }).click();
+    await first.getByText('Pick what you found.').waitFor();
+    await first.getByRole('radio', { name: 'Denied: the person never asked' }).check();
+    await first
+      .getByRole('textbox', { name: /^Evidence/ })
+      .fill('Called at 10:05 and 10:40: she never asked');
+    await first.getByRole('button', { name: 'Record the answer' }).click();
+    await page
+      .getByTestId('authenticity-answer')
+      .filter({ hasText: 'the rest of the batch is held from sale' })
+      .waitFor();
+    // The answered check leaves the queue; the other two stay open.
+    await waitUntil(
+      'the queue without the answered check',
+      async () => (await tasks.count()) === 2 || undefined,
+    );
+    const sample = page.getByTestId('authenticity-sample');
+    await sample.getByText('3 of 10 leads sampled; 1 answered: 0 confirmed, 1 failed.').waitFor();
+    await sample.getByText('Vera Leads', { exact: false }).first().waitFor();
+    await page.evaluate(() => (globalThis as any).scrollTo(0, 0)); // evaluated in the page
+    await checked(page, 'operator-authenticity');
+
+    await sample.getByRole('radio', { name: /^Release/ }).check();
+    await sample
+      .getByRole('textbox', { name: /^Note/ })
+      .fill('The person had forgotten; the seller’s consent records hold');
+    await sample.getByRole('button', { name: 'Record the decision' }).click();
+    await page
+      .getByTestId('authenticity-answer')
+      .filter({ hasText: 'Batch released: its unsold leads are on sale again.' })
+      .waitFor();
+    await page.getByText('No sample in this state.').waitFor();
+    const released = await rig.exchange.call(
+      'settlement',
+      'GET',
+      '/v1/authenticity/samples?status=released',
+      {
+        key: rig.exchange.operatorKey,
+      },
+    );
+    expect(released.body.items).toEqual([
+      expect.objectContaining({
+        status: 'released',
+        failed: 1,
+        decisionNote: expect.stringContaining('forgotten'),
+      }),
+    ]);
+    await context.close();
+  }, 180_000);
+
   it('fits a phone, in Spanish', async () => {
     const { context, page } = await openConsole(rig.browser, rig.consoleApp.url, { viewport: PHONE });
     await page.getByLabel('Language').selectOption('es');
@@ -229,6 +371,8 @@ describe('the operator portal', () => {
       ['/operator/funds', 'Fondos'],
       ['/operator/system', 'Sistema'],
       ['/operator/markets', 'Mercados'],
+      ['/operator/do-not-contact', 'Listas de no contactar'],
+      ['/operator/authenticity', 'Comprobaciones de autenticidad'],
     ] as const) {
       await page.goto(path);
       await page.getByRole('heading', { name: heading, level: 1 }).waitFor();

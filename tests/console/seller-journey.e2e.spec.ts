@@ -42,7 +42,18 @@ describe('the seller portal', () => {
   const rejected = generated.rows.length - accepted;
   // One person with a Catalan name, shown exactly as the seller sent it.
   const catalan = generated.expected.findIndex((e) => e.kind === 'good');
-  generated.rows[catalan] = { ...generated.rows[catalan]!, first_name: 'Àngels', last_name: 'Martí i Puig' };
+  // The seller's own sources (docs/architecture.md §4.2): google's brand campaign and a partner, in turn.
+  generated.rows.forEach((row, index) => {
+    generated.rows[index] =
+      index % 2 === 0 ? { ...row, source: 'google', sub_source: 'brand' } : { ...row, source: 'partner_a' };
+  });
+  generated.rows[catalan] = {
+    ...generated.rows[catalan]!,
+    first_name: 'Àngels',
+    last_name: 'Martí i Puig',
+    source: 'google',
+    sub_source: 'brand',
+  };
 
   const call = participantCalls(() => rig.exchange);
 
@@ -146,6 +157,9 @@ describe('the seller portal', () => {
     await table.getByRole('link', { name: 'Àngels Martí i Puig', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Lead Àngels Martí i Puig' }).waitFor();
     await page.getByRole('region', { name: 'Quality' }).waitFor();
+    const attributes = page.getByRole('region', { name: 'Attributes' });
+    await attributes.getByRole('row', { name: 'Your source google' }).waitFor();
+    await attributes.getByRole('row', { name: 'Sub-source brand' }).waitFor();
     await checkPage('lead');
   });
 
@@ -223,6 +237,13 @@ describe('the seller portal', () => {
     expect(soldAt).toHaveLength(3);
     for (const instant of soldAt) expect(Date.now() - Date.parse(instant)).toBeLessThan(10 * 60_000);
     await sales.getByRole('columnheader', { name: 'Sold at' }).waitFor();
+    // Each sale names its source; the sums by source add up to the three sales.
+    await sales.getByRole('columnheader', { name: 'Source' }).waitFor();
+    const bySource = page.getByRole('table', { name: 'Sales and returns by your source and sub-source' });
+    await bySource.waitFor();
+    const sums = statement.body.items[0].bySource as { sold: { count: number } }[];
+    expect(sums.reduce((total, entry) => total + entry.sold.count, 0)).toBe(3);
+    await expect(bySource.locator('tbody tr').count()).resolves.toBe(sums.length);
     await checkPage('statement');
   });
 

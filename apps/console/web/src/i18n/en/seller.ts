@@ -215,6 +215,8 @@ export const seller = {
     region: 'Region',
     stage: 'Stage',
     source: 'Source channel',
+    sellerSource: 'Your source',
+    subSource: 'Sub-source',
     capturedAt: 'Captured',
     interests: 'Interests',
     market: 'Market',
@@ -292,6 +294,9 @@ export const seller = {
     },
   },
   statement: {
+    source: 'Source',
+    netProceeds: 'Net proceeds',
+    bySourceCaption: 'Sales and returns by your source and sub-source',
     title: 'Statement',
     empty: 'No statement yet: nothing sold.',
     currency: 'In {{currency}}',

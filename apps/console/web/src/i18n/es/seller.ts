@@ -226,6 +226,8 @@ export const seller: MessagesOf<typeof english> = {
     region: 'Región',
     stage: 'Etapa',
     source: 'Canal de origen',
+    sellerSource: 'Su fuente',
+    subSource: 'Subfuente',
     capturedAt: 'Captado',
     interests: 'Intereses',
     market: 'Mercado',
@@ -303,6 +305,9 @@ export const seller: MessagesOf<typeof english> = {
     },
   },
   statement: {
+    source: 'Fuente',
+    netProceeds: 'Ingresos netos',
+    bySourceCaption: 'Ventas y devoluciones por su fuente y subfuente',
     title: 'Extracto',
     empty: 'Aún no hay extracto: nada vendido.',
     currency: 'En {{currency}}',

@@ -220,6 +220,8 @@ export const seller: MessagesOf<typeof english> = {
     region: 'Регион',
     stage: 'Стадия',
     source: 'Канал',
+    sellerSource: 'Ваш источник',
+    subSource: 'Подисточник',
     capturedAt: 'Получен',
     interests: 'Интересы',
     market: 'Рынок',
@@ -297,6 +299,9 @@ export const seller: MessagesOf<typeof english> = {
     },
   },
   statement: {
+    source: 'Источник',
+    netProceeds: 'Чистая выручка',
+    bySourceCaption: 'Продажи и возвраты по вашим источникам и подисточникам',
     title: 'Выписка',
     empty: 'Выписки пока нет: ничего не продано.',
     currency: 'В {{currency}}',

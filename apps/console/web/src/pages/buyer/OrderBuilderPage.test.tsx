@@ -87,7 +87,18 @@ beforeEach(async () => {
         suppressedSegments: 2,
         minimumSegmentCount: 3,
       });
-    if (path === '/v1/orders/preview') return json(200, PREVIEW);
+    if (path === '/v1/orders/preview')
+      return json(200, {
+        ...PREVIEW,
+        schedule: calls.at(-1)!.body.schedule
+          ? {
+              description: 'Mon–Fri 09:00–17:00 (Europe/Madrid)',
+              message: 'Inside the order’s schedule now',
+              openNow: true,
+              nextChangeAt: '2030-01-07T16:00:00.000Z',
+            }
+          : null,
+      });
     if (path === '/v1/orders' && request.method === 'POST') return placeAnswer();
     return json(404, { type: 'about:blank', title: 'Not found', status: 404 }, 'application/problem+json');
   });
@@ -249,5 +260,95 @@ describe('the order builder', () => {
     );
     expect(screen.getByText('The exchange refused the order')).toBeInTheDocument();
     expect(screen.queryByTestId('order-placed')).toBeNull();
+  });
+
+  it('sends the delivery schedule, hourly cap and source filters, previews the schedule and places the exchange’s messages on them', async () => {
+    placeAnswer = () =>
+      json(
+        400,
+        {
+          type: 'https://lead-exchange.dev/problems/validation-failed',
+          title: 'The request is not valid',
+          status: 400,
+          errors: [
+            { field: 'schedule.windows.0.to', messages: ['to must be a time HH:MM from 00:01 to 24:00'] },
+            { field: 'filters.sourcesExcluded.0.source', messages: ['overlaps sourcesIncluded'] },
+          ],
+        },
+        'application/problem+json',
+      );
+    const user = userEvent.setup({ delay: null });
+    renderPage();
+    await screen.findByText('Bid per lead (RUB)', undefined, { timeout: 10_000 });
+    expect(screen.getByTestId('schedule-none')).toHaveTextContent('No windows: the order buys at any time.');
+    await fill(user, screen.getByLabelText('Bid per lead (RUB)'), '600');
+    await fill(user, screen.getByLabelText('Quantity (leads)'), '50');
+    await fill(user, screen.getByLabelText('Budget (RUB)'), '30000');
+    await fill(user, screen.getByLabelText('Hourly cap (leads)'), '5');
+    await user.click(screen.getByRole('button', { name: 'Add a window' }));
+    await user.click(screen.getByRole('checkbox', { name: 'Sat' }));
+    const closes = screen.getByLabelText('Closes (window 1)');
+    await user.clear(closes);
+    await user.paste('17:00');
+    await user.click(screen.getByRole('button', { name: 'Add a source to refuse' }));
+    await fill(user, screen.getByLabelText('Source (Never these sources, 1)'), 'spam_affiliate');
+    await user.click(screen.getByRole('checkbox', { name: /Only sample-verified batches/ }));
+
+    const schedule = {
+      timeZone: 'Europe/Madrid',
+      windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'], from: '09:00', to: '17:00' }],
+    };
+    await waitFor(() =>
+      expect(previews().at(-1)!.body).toEqual({
+        vertical: 'eyewear',
+        filters: { sourcesExcluded: [{ source: 'spam_affiliate' }], requireSampleVerified: true },
+        bid: 60000,
+        exclusivity: 'any',
+        schedule: { ...schedule, timeZone: expect.any(String) },
+      }),
+    );
+    const answer = await screen.findByTestId('preview-schedule');
+    expect(answer).toHaveTextContent('Open now');
+    expect(answer).toHaveTextContent('Mon–Fri 09:00–17:00 (Europe/Madrid)');
+    expect(answer).toHaveTextContent('It closes');
+
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    await waitFor(() =>
+      expect(screen.getByLabelText('Closes (window 1)')).toHaveAccessibleDescription(
+        expect.stringContaining('to must be a time HH:MM from 00:01 to 24:00'),
+      ),
+    );
+    expect(screen.getByLabelText('Source (Never these sources, 1)')).toHaveAccessibleDescription(
+      expect.stringContaining('overlaps sourcesIncluded'),
+    );
+    const placed = calls.filter((call) => call.path === '/v1/orders').map((call) => call.body);
+    expect(placed).toEqual([
+      {
+        vertical: 'eyewear',
+        filters: { sourcesExcluded: [{ source: 'spam_affiliate' }], requireSampleVerified: true },
+        bid: 60000,
+        modifiers: [],
+        quantity: 50,
+        budget: 3_000_000,
+        hourlyCapCount: 5,
+        schedule: { ...schedule, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
+        exclusivity: 'any',
+        delivery: 'pull',
+      },
+    ]);
+  });
+
+  it('refuses overlapping windows next to the window before sending anything', async () => {
+    const user = userEvent.setup({ delay: null });
+    renderPage();
+    await screen.findByText('Bid per lead (RUB)', undefined, { timeout: 10_000 });
+    await user.click(screen.getByRole('button', { name: 'Add a window' }));
+    await user.click(screen.getByRole('button', { name: 'Add a window' }));
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(await screen.findByText('Overlaps another window on one of these days.')).toBeInTheDocument();
+    expect(screen.getByRole('group', { name: 'Days (window 2)' })).toHaveAccessibleDescription(
+      'Overlaps another window on one of these days.',
+    );
+    expect(calls.filter((call) => call.path === '/v1/orders')).toEqual([]);
   });
 });

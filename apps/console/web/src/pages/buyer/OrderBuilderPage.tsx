@@ -7,7 +7,6 @@ import { useForm, useWatch, type Resolver } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { buyersApi, data } from '../../api/client';
-import { toApiProblem } from '../../api/problem';
 import { formatMoney } from '../../format/format';
 import { useLocale } from '../../i18n/use-locale';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -15,13 +14,15 @@ import { useBuyerCurrency } from './order-builder/currency';
 import {
   EMPTY_ORDER,
   orderFormSchema,
-  PROBLEM_FIELDS,
+  showOrderProblems,
   toPlaceOrder,
   toPreview,
   type OrderFormValues,
 } from './order-builder/order-form';
 import { FilterFields, PriceFields } from './order-builder/OrderFields';
 import { PreviewPanel } from './order-builder/PreviewPanel';
+import { ScheduleFields } from './order-builder/ScheduleFields';
+import { SourceFilterFields } from './order-builder/SourceFilterFields';
 import { PageTitle } from '../../components/Headings';
 
 /** Alert titles in the text colour: Mantine's coloured titles are under 4.5:1 on their light background. */
@@ -54,13 +55,7 @@ export default function OrderBuilderPage() {
     mutationFn: async (body: ReturnType<typeof toPlaceOrder>) =>
       data(await buyersApi.POST('/v1/orders', { body })),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['buyer'] }),
-    onError: (error) => {
-      const problem = toApiProblem(error);
-      for (const field of PROBLEM_FIELDS) {
-        const messages = problem.fieldMessages(field);
-        if (messages.length > 0) form.setError(field, { type: 'server', message: messages.join('; ') });
-      }
-    },
+    onError: (error) => showOrderProblems(error, form),
   });
 
   const onSubmit = form.handleSubmit((valid) => place.mutate(toPlaceOrder(valid, currency)));
@@ -107,7 +102,9 @@ export default function OrderBuilderPage() {
           <form onSubmit={(event) => void onSubmit(event)} noValidate aria-label={t('buyer.builder.title')}>
             <Stack>
               <FilterFields form={form} withVertical />
+              <SourceFilterFields form={form} />
               <PriceFields form={form} currency={currency} currencyLabel={known ?? '—'} />
+              <ScheduleFields form={form} />
               {place.isError && <ProblemAlert error={place.error} title={t('buyer.builder.refused')} />}
               <Group>
                 <Button type="submit" loading={place.isPending}>

@@ -12,6 +12,7 @@ import { useLocale } from '../../i18n/use-locale';
 import type { Order } from './order-builder/AmendOrderModal';
 import { OrderActions, useOrderName, type OrderAnswerNote } from './order-builder/OrderActions';
 import { ORDER_STATUS_COLOR } from './OrdersPage';
+import { WEEKDAYS, type ScheduleBody, type SourceFilterBody } from './order-builder/schedule-and-sources';
 import { PageTitle } from '../../components/Headings';
 
 type Filters = Order['terms']['filters'];
@@ -43,6 +44,8 @@ export default function OrderPage() {
   });
 
   const filterText = (key: keyof Filters, value: Filters[keyof Filters]): string => {
+    if (key === 'sourcesIncluded' || key === 'sourcesExcluded')
+      return (value as SourceFilterBody[]).map(sourceText).join('; ');
     if (Array.isArray(value)) {
       const labelled = value.map((item) => {
         if (key === 'genders') return t(`buyer.gender.${item}`);
@@ -56,6 +59,18 @@ export default function OrderPage() {
     if (typeof value === 'boolean') return value ? t('buyer.filter.yes') : '—';
     return String(value);
   };
+  const sourceText = (entry: SourceFilterBody) => {
+    const tag = entry.subSource ? `${entry.source} / ${entry.subSource}` : entry.source;
+    return entry.sellerId ? t('buyer.order.sourceOfSeller', { source: tag, seller: entry.sellerId }) : tag;
+  };
+  const windowText = (window: ScheduleBody['windows'][number]) =>
+    t('buyer.order.window', {
+      days: WEEKDAYS.filter((day) => window.days.includes(day))
+        .map((day) => t(`buyer.weekday.${day}`))
+        .join(', '),
+      from: window.from,
+      to: window.to,
+    });
 
   return (
     <Stack>
@@ -180,6 +195,35 @@ export default function OrderPage() {
                           <Table.Td>{money(answer.terms.dailyCapSpend)}</Table.Td>
                         </Table.Tr>
                       )}
+                      {answer.terms.hourlyCapCount !== undefined && (
+                        <Table.Tr>
+                          <Table.Th scope="row">{t('buyer.builder.hourlyCapCount')}</Table.Th>
+                          <Table.Td>{formatNumber(answer.terms.hourlyCapCount, locale)}</Table.Td>
+                        </Table.Tr>
+                      )}
+                      {answer.terms.hourlyCapSpend !== undefined && (
+                        <Table.Tr>
+                          <Table.Th scope="row">
+                            {t('buyer.builder.hourlyCapSpend', { currency: answer.currency })}
+                          </Table.Th>
+                          <Table.Td>{money(answer.terms.hourlyCapSpend)}</Table.Td>
+                        </Table.Tr>
+                      )}
+                      <Table.Tr>
+                        <Table.Th scope="row">{t('buyer.builder.schedule')}</Table.Th>
+                        <Table.Td data-testid="order-schedule">
+                          {answer.terms.schedule ? (
+                            <>
+                              {answer.terms.schedule.windows.map((window, index) => (
+                                <div key={index}>{windowText(window)}</div>
+                              ))}
+                              <div>{t('buyer.order.timeZone', { zone: answer.terms.schedule.timeZone })}</div>
+                            </>
+                          ) : (
+                            t('buyer.order.anyTime')
+                          )}
+                        </Table.Td>
+                      </Table.Tr>
                       <Table.Tr>
                         <Table.Th scope="row">{t('buyer.builder.exclusivity')}</Table.Th>
                         <Table.Td>{t(`buyer.exclusivity.${answer.terms.exclusivity}`)}</Table.Td>

@@ -13,6 +13,26 @@ import { SectionTitle } from '../../components/Headings';
 
 export type MarketSettings = SettlementAnswer<'MarketSettingsController_get'>;
 
+/**
+ * The settings a market may leave unset (the exchange's default then applies). Settings are
+ * published whole: each one set before is sent again, or publishing would unset it.
+ */
+const OPTIONAL_SETTINGS = [
+  'returnCapPercent',
+  'consentMaxAgeDays',
+  'pingTtlSeconds',
+  'authenticitySamplePercent',
+  'authenticitySampleMin',
+  'authenticityHoldPercent',
+] as const;
+type OptionalSetting = (typeof OPTIONAL_SETTINGS)[number];
+
+function optionalSettings(values: Partial<Record<OptionalSetting, number>>) {
+  return Object.fromEntries(
+    OPTIONAL_SETTINGS.filter((name) => values[name] !== undefined).map((name) => [name, values[name]]),
+  ) as Partial<Record<OptionalSetting, number>>;
+}
+
 /** The form that opens a market (a new vertical) or publishes new settings for one. */
 export function MarketSettingsForm({
   vertical,
@@ -56,6 +76,10 @@ export function MarketSettingsForm({
       listingLifetimeHours: whole(1, 24 * 365),
       returnCapPercent: whole(0, 100).optional(),
       consentMaxAgeDays: whole(1, 3650).optional(),
+      pingTtlSeconds: whole(1, 300).optional(),
+      authenticitySamplePercent: whole(0, 100).optional(),
+      authenticitySampleMin: whole(0, 1000).optional(),
+      authenticityHoldPercent: whole(0, 100).optional(),
     });
   }, [t]);
   type Form = z.infer<typeof schema>;
@@ -70,6 +94,10 @@ export function MarketSettingsForm({
       listingLifetimeHours: current?.listingLifetimeHours ?? 72,
       returnCapPercent: current?.returnCapPercent,
       consentMaxAgeDays: current?.consentMaxAgeDays,
+      pingTtlSeconds: current?.pingTtlSeconds,
+      authenticitySamplePercent: current?.authenticitySamplePercent,
+      authenticitySampleMin: current?.authenticitySampleMin,
+      authenticityHoldPercent: current?.authenticityHoldPercent,
     },
   });
   const save = useMutation({
@@ -83,10 +111,7 @@ export function MarketSettingsForm({
             returnWindowHours: values.returnWindowHours,
             dedupeWindowDays: values.dedupeWindowDays,
             listingLifetimeHours: values.listingLifetimeHours,
-            ...(values.returnCapPercent !== undefined ? { returnCapPercent: values.returnCapPercent } : {}),
-            ...(values.consentMaxAgeDays !== undefined
-              ? { consentMaxAgeDays: values.consentMaxAgeDays }
-              : {}),
+            ...optionalSettings(values),
           },
         }),
       ),
@@ -104,8 +129,7 @@ export function MarketSettingsForm({
         ['returnWindowHours', 'returnWindowHours'],
         ['dedupeWindowDays', 'dedupeWindowDays'],
         ['listingLifetimeHours', 'listingLifetimeHours'],
-        ['returnCapPercent', 'returnCapPercent'],
-        ['consentMaxAgeDays', 'consentMaxAgeDays'],
+        ...OPTIONAL_SETTINGS.map((name) => [name, name] as [keyof Form, string]),
       ];
       for (const [field, name] of fields) {
         const messages = problem.fieldMessages(name);
@@ -175,6 +199,24 @@ export function MarketSettingsForm({
             {number('consentMaxAgeDays', t('operator.markets.consentMaxAgeDays'), {
               allowDecimal: false,
               description: t('operator.markets.consentMaxAgeHint'),
+            })}
+            {number('pingTtlSeconds', t('operator.markets.pingTtlSeconds'), {
+              allowDecimal: false,
+              description: t('operator.markets.pingTtlHint'),
+            })}
+          </Group>
+          <Group align="flex-start" grow preventGrowOverflow={false} wrap="wrap">
+            {number('authenticitySamplePercent', t('operator.markets.authenticitySamplePercent'), {
+              allowDecimal: false,
+              description: t('operator.markets.authenticitySampleHint'),
+            })}
+            {number('authenticitySampleMin', t('operator.markets.authenticitySampleMin'), {
+              allowDecimal: false,
+              description: t('operator.markets.authenticitySampleMinHint'),
+            })}
+            {number('authenticityHoldPercent', t('operator.markets.authenticityHoldPercent'), {
+              allowDecimal: false,
+              description: t('operator.markets.authenticityHoldHint'),
             })}
           </Group>
           <Group>

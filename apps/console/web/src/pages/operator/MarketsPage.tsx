@@ -51,6 +51,31 @@ export function useSettingsColumns<Row extends Market>() {
         return value === null ? t('operator.markets.noCap') : formatPercent(value / 100, locale);
       },
     }),
+    helper.accessor((row) => row.authenticitySamplePercent ?? 0, {
+      id: 'sampling',
+      header: t('operator.markets.sampling'),
+      cell: (cell) =>
+        cell.getValue() === 0
+          ? t('operator.markets.noSampling')
+          : t('operator.markets.samplingText', {
+              percent: cell.getValue(),
+              min: cell.row.original.authenticitySampleMin ?? 3,
+              hold: cell.row.original.authenticityHoldPercent ?? 20,
+            }),
+    }),
+    helper.accessor((row) => row.consentMaxAgeDays ?? null, {
+      id: 'consent',
+      header: t('operator.markets.consentMaxAgeDays'),
+      cell: (cell) => {
+        const value = cell.getValue();
+        return value === null ? t('operator.markets.noLimit') : formatNumber(value, locale);
+      },
+    }),
+    helper.accessor((row) => row.pingTtlSeconds ?? 10, {
+      id: 'pingTtl',
+      header: t('operator.markets.pingTtlSeconds'),
+      cell: (cell) => formatNumber(cell.getValue(), locale),
+    }),
     helper.accessor((row) => row.changedAt, {
       id: 'changedAt',
       header: t('operator.markets.changedAt'),

@@ -24,6 +24,16 @@ export const operatorPortal: Portal = {
       nav: false,
       component: lazy(() => import('./MarketPage')),
     },
+    {
+      path: 'do-not-contact',
+      label: 'operator.nav.doNotContact',
+      component: lazy(() => import('./DoNotContactPage')),
+    },
+    {
+      path: 'authenticity',
+      label: 'operator.nav.authenticity',
+      component: lazy(() => import('./AuthenticityPage')),
+    },
     { path: 'funds', label: 'operator.nav.funds', component: lazy(() => import('./FundsPage')) },
     { path: 'ledger', label: 'operator.nav.ledger', component: lazy(() => import('./LedgerPage')) },
     { path: 'system', label: 'operator.nav.system', component: lazy(() => import('./SystemPage')) },

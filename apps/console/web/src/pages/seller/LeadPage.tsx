@@ -96,6 +96,11 @@ export default function LeadPage() {
                     [t('seller.lead.region'), l.attributes.region ?? '—'],
                     [t('seller.lead.stage'), l.attributes.stage],
                     [t('seller.lead.source'), l.attributes.sourceChannel],
+                    [
+                      t('seller.lead.sellerSource'),
+                      l.attributes.source ?? t('seller.dashboard.sources.untagged'),
+                    ],
+                    [t('seller.lead.subSource'), l.attributes.subSource ?? '—'],
                     [t('seller.lead.interests'), l.attributes.interests.join(', ') || '—'],
                     [t('seller.lead.capturedAt'), <Instant key="c" iso={l.attributes.capturedAt} />],
                   ]}

@@ -12,6 +12,8 @@ import { PageTitle } from '../../components/Headings';
 type Line = Statement['items'][number];
 type Sale = Line['sales'][number];
 type Payout = Line['payouts'][number];
+type BySource = Line['bySource'][number];
+const bySource = createColumnHelper<BySource>();
 const sale = createColumnHelper<Sale>();
 const payout = createColumnHelper<Payout>();
 const SALE_COLOR = { pending: 'yellow', posted: 'green', voided: 'gray' } as const;
@@ -27,6 +29,10 @@ export default function StatementPage() {
     sale.accessor('soldAt', {
       header: t('seller.statement.soldAt'),
       cell: (cell) => <Instant iso={cell.getValue()} />,
+    }),
+    sale.accessor((row) => sourceLabel(row.source, row.subSource), {
+      id: 'source',
+      header: t('seller.statement.source'),
     }),
     sale.accessor('price', {
       header: t('seller.statement.price'),
@@ -47,6 +53,36 @@ export default function StatementPage() {
           {t(`seller.statement.saleStatus.${cell.getValue()}`)}
         </Badge>
       ),
+    }),
+  ];
+  const sourceLabel = (source: string | null, subSource: string | null) =>
+    source === null
+      ? t('seller.dashboard.sources.untagged')
+      : subSource === null
+        ? source
+        : `${source} / ${subSource}`;
+  const bySourceColumns = (currency: string) => [
+    bySource.accessor((row) => sourceLabel(row.source, row.subSource), {
+      id: 'source',
+      header: t('seller.statement.source'),
+    }),
+    bySource.accessor((row) => row.sold.count, { id: 'sold', header: t('seller.statement.sold') }),
+    bySource.accessor((row) => row.sold.gross, {
+      id: 'gross',
+      header: t('seller.statement.gross'),
+      cell: (cell) => <Money minor={cell.getValue()} currency={currency} />,
+    }),
+    bySource.accessor((row) => row.returned.count, {
+      id: 'returned',
+      header: t('seller.statement.returned'),
+    }),
+    bySource.accessor('commission', {
+      header: t('seller.statement.commission'),
+      cell: (cell) => <Money minor={cell.getValue()} currency={currency} />,
+    }),
+    bySource.accessor('netProceeds', {
+      header: t('seller.statement.netProceeds'),
+      cell: (cell) => <Money minor={cell.getValue()} currency={currency} />,
     }),
   ];
   const payoutColumns = (currency: string) => [
@@ -113,6 +149,14 @@ export default function StatementPage() {
                     <Money minor={line.paidOut} currency={line.currency} />
                   </Figure>
                 </SimpleGrid>
+                {line.bySource.length > 0 && (
+                  <DataTable
+                    caption={t('seller.statement.bySourceCaption')}
+                    columns={bySourceColumns(line.currency)}
+                    rows={line.bySource}
+                    rowKey={(row) => `${row.source ?? ''}|${row.subSource ?? ''}`}
+                  />
+                )}
                 <DataTable
                   caption={t('seller.statement.salesCaption')}
                   columns={saleColumns(line.currency)}

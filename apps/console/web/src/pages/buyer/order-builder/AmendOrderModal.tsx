@@ -5,18 +5,19 @@ import { useMemo } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { buyersApi, data } from '../../../api/client';
-import { toApiProblem } from '../../../api/problem';
 import type { BuyersAnswer } from '../../../api/types';
 import { ProblemAlert } from '../../../components/ProblemAlert';
 import {
   fromTerms,
   orderFormSchema,
-  PROBLEM_FIELDS,
+  showOrderProblems,
   termsTheFormKeeps,
   toTerms,
   type OrderFormValues,
 } from './order-form';
 import { FilterFields, PriceFields } from './OrderFields';
+import { ScheduleFields } from './ScheduleFields';
+import { SourceFilterFields } from './SourceFilterFields';
 
 export type Order = BuyersAnswer<'OrdersController_get'>;
 
@@ -41,21 +42,17 @@ export function AmendOrderModal({
     mode: 'onTouched',
   });
   const amend = useMutation({
-    mutationFn: async (values: OrderFormValues) =>
-      data(
+    mutationFn: async (values: OrderFormValues) => {
+      const terms = toTerms(values, order.currency);
+      return data(
         await buyersApi.PUT('/v1/orders/{orderId}/terms', {
           params: { path: { orderId: order.orderId } },
-          body: { ...termsTheFormKeeps(order.terms), ...toTerms(values, order.currency) },
+          body: { ...terms, filters: { ...termsTheFormKeeps(order.terms), ...terms.filters } },
         }),
-      ),
-    onSuccess: onAmended,
-    onError: (error) => {
-      const problem = toApiProblem(error);
-      for (const field of PROBLEM_FIELDS) {
-        const messages = problem.fieldMessages(field);
-        if (messages.length > 0) form.setError(field, { type: 'server', message: messages.join('; ') });
-      }
+      );
     },
+    onSuccess: onAmended,
+    onError: (error) => showOrderProblems(error, form),
   });
   return (
     <Modal
@@ -71,7 +68,9 @@ export function AmendOrderModal({
             {t('buyer.orders.amendIntro')}
           </Text>
           <PriceFields form={form} currency={order.currency} />
+          <ScheduleFields form={form} />
           <FilterFields form={form} withVertical={false} />
+          <SourceFilterFields form={form} />
           {amend.isError && <ProblemAlert error={amend.error} title={t('buyer.builder.refused')} />}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

@@ -353,6 +353,20 @@ export function PriceFields({
             {...register('dailyCapSpend')}
             error={errorText(errors.dailyCapSpend)}
           />
+          <TextInput
+            label={t('buyer.builder.hourlyCapCount')}
+            description={t('buyer.builder.hourlyCapHint')}
+            inputMode="numeric"
+            {...register('hourlyCapCount')}
+            error={errorText(errors.hourlyCapCount)}
+          />
+          <TextInput
+            label={t('buyer.builder.hourlyCapSpend', money)}
+            description={t('buyer.builder.hourlyCapHint')}
+            inputMode="decimal"
+            {...register('hourlyCapSpend')}
+            error={errorText(errors.hourlyCapSpend)}
+          />
         </SimpleGrid>
         <Controller
           control={control}

@@ -1,14 +1,55 @@
 import { BarChart } from '@mantine/charts';
 import '@mantine/charts/styles.css';
-import { Group, Loader, Paper, ScrollArea, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import {
+  Badge,
+  Group,
+  Loader,
+  Paper,
+  ScrollArea,
+  Stack,
+  Table,
+  Text,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { buyersApi, data } from '../../../api/client';
+import type { BuyersAnswer } from '../../../api/types';
 import { ProblemAlert } from '../../../components/ProblemAlert';
 import { QueryState } from '../../../components/PageState';
 import { formatMoney, formatNumber } from '../../../format/format';
 import { useLocale } from '../../../i18n/use-locale';
 import type { PreviewBody } from './order-form';
+import { Instant } from '../../../components/Money';
+
+type Preview = BuyersAnswer<'OrdersController_preview'>;
+
+/** Whether the order's schedule lets it match now, and until when (the exchange's answer). */
+function ScheduleAnswer({ schedule }: { schedule: NonNullable<Preview['schedule']> }) {
+  const { t } = useTranslation();
+  const next = schedule.nextChangeAt;
+  return (
+    <Stack gap={2} data-testid="preview-schedule">
+      <Group gap="xs">
+        <Badge color={schedule.openNow ? 'teal.9' : 'gray.8'} variant="filled">
+          {t(schedule.openNow ? 'buyer.preview.scheduleOpen' : 'buyer.preview.scheduleClosed')}
+        </Badge>
+        <Text size="sm">{schedule.description}</Text>
+      </Group>
+      <Text size="sm" c="dimmed">
+        {next === null ? (
+          t(schedule.openNow ? 'buyer.preview.scheduleAlways' : 'buyer.preview.scheduleNever')
+        ) : (
+          <>
+            {t(schedule.openNow ? 'buyer.preview.scheduleClosesAt' : 'buyer.preview.scheduleOpensAt')}{' '}
+            <Instant iso={next} />
+          </>
+        )}
+      </Text>
+    </Stack>
+  );
+}
 
 const VERTICAL = /^[a-z][a-z0-9_]{0,39}$/;
 
@@ -82,6 +123,7 @@ export function PreviewPanel({ body, vertical }: { body: PreviewBody | null; ver
                 })}
               </Text>
             )}
+            {answer.schedule && <ScheduleAnswer schedule={answer.schedule} />}
             <Text size="sm">
               {t('buyer.preview.exclusiveShared', {
                 exclusive: formatNumber(answer.exclusive, locale),

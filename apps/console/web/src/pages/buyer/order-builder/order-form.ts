@@ -1,6 +1,20 @@
 import { z } from 'zod';
 import type { components } from '../../../api/generated/buyers';
 import { parseMajorUnits, toMajorUnitsText } from '../../../format/format';
+import type { UseFormReturn } from 'react-hook-form';
+import { toApiProblem } from '../../../api/problem';
+import {
+  browserTimeZone,
+  formPathOf,
+  fromSourceFilters,
+  scheduleAndSourcesShape,
+  scheduleRules,
+  sourceRules,
+  toSchedule,
+  toSourceFilters,
+  WEEKDAYS,
+  type ScheduleAndSourcesValues,
+} from './schedule-and-sources';
 
 /*
  * The order form as the buyer types it (text for numbers and amounts, major units for money) and
@@ -40,7 +54,7 @@ export interface ModifierValues {
   add: string;
 }
 
-export interface OrderFormValues {
+export interface OrderFormValues extends ScheduleAndSourcesValues {
   vertical: string;
   ageMin: string;
   ageMax: string;
@@ -66,6 +80,8 @@ export interface OrderFormValues {
   budget: string;
   dailyCapCount: string;
   dailyCapSpend: string;
+  hourlyCapCount: string;
+  hourlyCapSpend: string;
   exclusivity: (typeof EXCLUSIVITIES)[number];
   expiresAt: string;
   delivery: (typeof DELIVERIES)[number];
@@ -97,9 +113,16 @@ export const EMPTY_ORDER: OrderFormValues = {
   budget: '',
   dailyCapCount: '',
   dailyCapSpend: '',
+  hourlyCapCount: '',
+  hourlyCapSpend: '',
   exclusivity: 'any',
   expiresAt: '',
   delivery: 'pull',
+  timeZone: browserTimeZone(),
+  windows: [],
+  sourcesIncluded: [],
+  sourcesExcluded: [],
+  requireSampleVerified: false,
 };
 
 const E = 'buyer.builder.errors.';
@@ -137,12 +160,19 @@ const filterShape = {
   maxLeadAgeMinutes: optionalInt(1, undefined, 'positiveInt'),
   minQuality: optionalInt(0, 100, 'percent'),
   minSellerQuality: optionalInt(0, 100, 'percent'),
+  sourcesIncluded: scheduleAndSourcesShape.sourcesIncluded,
+  sourcesExcluded: scheduleAndSourcesShape.sourcesExcluded,
+  requireSampleVerified: scheduleAndSourcesShape.requireSampleVerified,
 };
 
 function filterRules(
-  values: { ageMin: string; ageMax: string; requireVerified: boolean; requiredContacts: string[] },
+  values: Pick<
+    OrderFormValues,
+    'ageMin' | 'ageMax' | 'requireVerified' | 'requiredContacts' | 'sourcesIncluded' | 'sourcesExcluded'
+  >,
   context: z.RefinementCtx,
 ) {
+  sourceRules(values, context);
   if (values.ageMin && values.ageMax && Number(values.ageMax) < Number(values.ageMin))
     context.addIssue({ code: 'custom', path: ['ageMax'], message: E + 'ageOrder' });
   if (values.requireVerified && values.requiredContacts.length === 0)
@@ -150,6 +180,11 @@ function filterRules(
 }
 
 export const filtersSchema = z.object(filterShape).superRefine(filterRules);
+
+/** The delivery schedule alone (the preview asks about it only when it is valid). */
+const scheduleSchema = z
+  .object({ timeZone: scheduleAndSourcesShape.timeZone, windows: scheduleAndSourcesShape.windows })
+  .superRefine(scheduleRules);
 
 /** The whole form, for a market whose currency is `currency`. */
 export function orderFormSchema(currency: string) {
@@ -171,6 +206,10 @@ export function orderFormSchema(currency: string) {
       budget: amount(currency, true),
       dailyCapCount: optionalInt(1, undefined, 'positiveInt'),
       dailyCapSpend: amount(currency, false),
+      hourlyCapCount: optionalInt(1, undefined, 'positiveInt'),
+      hourlyCapSpend: amount(currency, false),
+      timeZone: scheduleAndSourcesShape.timeZone,
+      windows: scheduleAndSourcesShape.windows,
       exclusivity: z.enum(EXCLUSIVITIES),
       expiresAt: z
         .string()
@@ -179,6 +218,7 @@ export function orderFormSchema(currency: string) {
     })
     .superRefine((values, context) => {
       filterRules(values, context);
+      scheduleRules(values, context);
       const bid = parseMajorUnits(values.bid, currency);
       const maxBid = parseMajorUnits(values.maxBid, currency);
       const budget = parseMajorUnits(values.budget, currency);
@@ -218,6 +258,9 @@ export function toFilters(values: OrderFormValues): OrderFilters {
     maxLeadAgeMinutes: int(values.maxLeadAgeMinutes),
     minQuality: int(values.minQuality),
     minSellerQuality: int(values.minSellerQuality),
+    sourcesIncluded: toSourceFilters(values.sourcesIncluded),
+    sourcesExcluded: toSourceFilters(values.sourcesExcluded),
+    requireSampleVerified: values.requireSampleVerified || undefined,
   };
   return Object.fromEntries(
     Object.entries(filters).filter(([, value]) => value !== undefined),
@@ -242,6 +285,9 @@ export function toTerms(values: OrderFormValues, currency: string): OrderTermsBo
     budget: money(values.budget, currency)!,
     dailyCapCount: int(values.dailyCapCount),
     dailyCapSpend: money(values.dailyCapSpend, currency),
+    hourlyCapCount: int(values.hourlyCapCount),
+    hourlyCapSpend: money(values.hourlyCapSpend, currency),
+    schedule: toSchedule(values),
     exclusivity: values.exclusivity,
     expiresAt: values.expiresAt ? new Date(values.expiresAt).toISOString() : undefined,
     delivery: values.delivery,
@@ -252,14 +298,14 @@ export function toTerms(values: OrderFormValues, currency: string): OrderTermsBo
 }
 
 /**
- * The terms this form does not edit yet (the delivery schedule and the hourly caps): an amendment
- * replaces every term, so amending keeps them as they are.
+ * The filters this form does not edit (the sellers included or excluded, set through the API): an
+ * amendment replaces every term, so amending keeps them as they are.
  */
-export function termsTheFormKeeps(terms: OrderTermsBody): Partial<OrderTermsBody> {
-  const { schedule, hourlyCapCount, hourlyCapSpend } = terms;
+export function termsTheFormKeeps(terms: OrderTermsBody): Partial<OrderFilters> {
+  const { sellersIncluded, sellersExcluded } = terms.filters;
   return Object.fromEntries(
-    Object.entries({ schedule, hourlyCapCount, hourlyCapSpend }).filter(([, value]) => value !== undefined),
-  ) as Partial<OrderTermsBody>;
+    Object.entries({ sellersIncluded, sellersExcluded }).filter(([, value]) => value !== undefined),
+  ) as Partial<OrderFilters>;
 }
 
 export function toPlaceOrder(values: OrderFormValues, currency: string): PlaceOrderBody {
@@ -270,11 +316,14 @@ export function toPlaceOrder(values: OrderFormValues, currency: string): PlaceOr
 export function toPreview(values: OrderFormValues, currency: string): PreviewBody | null {
   if (!filtersSchema.safeParse(values).success) return null;
   const bid = money(values.bid, currency);
+  // A schedule being typed (an overlap, a half-typed hour) is left out until it is valid.
+  const schedule = scheduleSchema.safeParse(values).success ? toSchedule(values) : undefined;
   return {
     vertical: values.vertical,
     filters: toFilters(values),
     ...(bid ? { bid } : {}),
     exclusivity: values.exclusivity,
+    ...(schedule ? { schedule } : {}),
   };
 }
 
@@ -298,6 +347,7 @@ export const PROBLEM_FIELDS: (keyof OrderFormValues)[] = [
   'maxLeadAgeMinutes',
   'minQuality',
   'minSellerQuality',
+  'requireSampleVerified',
   'bid',
   'maxBid',
   'modifiers',
@@ -305,10 +355,29 @@ export const PROBLEM_FIELDS: (keyof OrderFormValues)[] = [
   'budget',
   'dailyCapCount',
   'dailyCapSpend',
+  'hourlyCapCount',
+  'hourlyCapSpend',
   'exclusivity',
   'expiresAt',
   'delivery',
 ];
+
+/**
+ * Puts the messages of a refused order next to the fields they name (the schedule's windows and
+ * the source entries by their place in the list); the page shows the whole problem as well.
+ */
+export function showOrderProblems(error: unknown, form: UseFormReturn<OrderFormValues>) {
+  const problem = toApiProblem(error);
+  for (const field of PROBLEM_FIELDS) {
+    const messages = problem.fieldMessages(field);
+    if (messages.length > 0) form.setError(field, { type: 'server', message: messages.join('; ') });
+  }
+  for (const { field, messages } of problem.problem.errors ?? []) {
+    const path = formPathOf(field);
+    if (path !== null)
+      form.setError(path as keyof OrderFormValues, { type: 'server', message: messages.join('; ') });
+  }
+}
 
 /** An order's terms back as form values (to amend them). */
 export function fromTerms(terms: OrderTermsBody, vertical: string, currency: string): OrderFormValues {
@@ -345,9 +414,20 @@ export function fromTerms(terms: OrderTermsBody, vertical: string, currency: str
     budget: major(terms.budget),
     dailyCapCount: text(terms.dailyCapCount),
     dailyCapSpend: major(terms.dailyCapSpend),
+    hourlyCapCount: text(terms.hourlyCapCount),
+    hourlyCapSpend: major(terms.hourlyCapSpend),
     exclusivity: terms.exclusivity,
     expiresAt: terms.expiresAt ? toLocalInput(terms.expiresAt) : '',
     delivery: terms.delivery,
+    timeZone: terms.schedule?.timeZone ?? browserTimeZone(),
+    windows: (terms.schedule?.windows ?? []).map((window) => ({
+      days: WEEKDAYS.filter((day) => window.days.includes(day)),
+      from: window.from,
+      to: window.to,
+    })),
+    sourcesIncluded: fromSourceFilters(f.sourcesIncluded),
+    sourcesExcluded: fromSourceFilters(f.sourcesExcluded),
+    requireSampleVerified: f.requireSampleVerified ?? false,
   };
 }
 
