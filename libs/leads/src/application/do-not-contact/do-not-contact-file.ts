@@ -1,5 +1,5 @@
 import { CsvError, parse } from 'csv-parse/sync';
-import { UploadRejected } from '../upload/upload-rejected.js';
+import { invalidHeader, UploadRejected } from '../upload/upload-rejected.js';
 
 /*
  * An operator's do-not-contact file (docs/architecture.md §4.3): the phones and e-mails of a list
@@ -123,19 +123,9 @@ function headed(names: string[], rows: { cells: string[]; line: number }[]): DoN
   const columns = names.map((name) => COLUMNS[name]);
   const repeated = columns.filter((column, index) => column && columns.indexOf(column) !== index);
   if (unknown.length > 0 || repeated.length > 0 || !columns.some((c) => c === 'phone' || c === 'email'))
-    throw new UploadRejected(
-      422,
-      'invalid-header',
-      [
-        unknown.length
-          ? `unknown columns: ${unknown.map((name) => JSON.stringify(name.slice(0, 60))).join(', ')}`
-          : '',
-        repeated.length ? `repeated columns: ${repeated.join(', ')}` : '',
-        'the columns are phone, email and country (for phones written without their country code)',
-      ]
-        .filter(Boolean)
-        .join('; '),
-      { unknownColumns: unknown.map((name) => name.slice(0, 60)), repeatedColumns: repeated },
+    throw invalidHeader(
+      { unknown, repeated },
+      'The columns are phone, email and country (for phones written without their country code).',
     );
   return rows.map(({ cells, line }) => {
     if (cells.length !== columns.length)

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { LEAD_COLUMNS, type LeadColumnName } from '#lx/market-generator';
 import type { NumberedRecord, RawLeadRecord } from '../../domain/raw-lead-record.js';
-import { UploadRejected } from './upload-rejected.js';
+import { invalidHeader, UploadRejected } from './upload-rejected.js';
 
 export type UploadFormat = 'csv' | 'ndjson';
 
@@ -168,24 +168,7 @@ function checkHeader(cells: string[]): (LeadColumnName | null)[] {
   const repeated = names.filter((name, index) => names.indexOf(name) !== index);
   const missing = REQUIRED_COLUMNS.filter((name) => !names.includes(name));
   if (unknown.length > 0 || repeated.length > 0 || missing.length > 0)
-    throw new UploadRejected(
-      422,
-      'invalid-header',
-      [
-        unknown.length
-          ? `unknown columns: ${unknown.map((name) => JSON.stringify(name.slice(0, 60))).join(', ')}`
-          : '',
-        repeated.length ? `repeated columns: ${repeated.join(', ')}` : '',
-        missing.length ? `missing required columns: ${missing.join(', ')}` : '',
-      ]
-        .filter(Boolean)
-        .join('; ') + '. See GET /v1/upload-format for the columns.',
-      {
-        unknownColumns: unknown.map((name) => name.slice(0, 60)),
-        repeatedColumns: repeated,
-        missingColumns: missing,
-      },
-    );
+    throw invalidHeader({ unknown, repeated, missing }, 'See GET /v1/upload-format for the columns.');
   return names as LeadColumnName[];
 }
 
