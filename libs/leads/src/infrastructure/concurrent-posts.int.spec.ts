@@ -3,11 +3,15 @@ import { eventCatalogue, isEvent, LeadErased, LeadListed } from '#lx/contracts';
 import { createPostgresPool, PostgresEventStore } from '#lx/event-store';
 import { generateLeadRows, type LeadRow } from '#lx/market-generator';
 import type pg from 'pg';
+import type { ProjectionRunner } from '#lx/projections';
+import { DataSource } from 'typeorm';
+import { runProjection } from '../../../projections/src/testing/run-projection.js';
 import { RealtimeSelling, type PostAnswer } from '../application/realtime/realtime-selling.js';
 import { normaliseEmail } from '../domain/fingerprint.js';
 import { openLeadsDatabase, type LeadsDatabase } from '../testing/leads-database.js';
 import { packagedContactChecks } from './contact-checks.js';
 import { createLeadsRuntime, type LeadsRuntime } from './leads-runtime.js';
+import { sellerReadModel } from './read-model/seller-read-model.projection.js';
 
 const PERSONS = 25;
 const POOL_SIZE = 4;
@@ -25,6 +29,8 @@ describe('concurrent posts with overlapping contacts and a concurrent revocation
   let store: PostgresEventStore;
   let runtime: LeadsRuntime;
   let realtime: RealtimeSelling;
+  let dataSource: DataSource;
+  let sellerLeads: ProjectionRunner;
 
   beforeAll(async () => {
     leads = await openLeadsDatabase('concurrent_posts');
@@ -35,6 +41,12 @@ describe('concurrent posts with overlapping contacts and a concurrent revocation
       registry: eventCatalogue,
     });
     runtime = await createLeadsRuntime(leads.config, store, pool);
+    // The read model exists but lags the log, as it may: a revocation must not depend on it.
+    dataSource = new DataSource({ type: 'postgres', url: leads.database.url, entities: [] });
+    await dataSource.initialize();
+    sellerLeads = await runProjection(sellerReadModel, store, dataSource);
+    await sellerLeads.caughtUp;
+    await sellerLeads.pause();
     realtime = new RealtimeSelling({
       store,
       verifyBatch: runtime.verifyBatch,
@@ -48,6 +60,8 @@ describe('concurrent posts with overlapping contacts and a concurrent revocation
     });
   });
   afterAll(async () => {
+    await sellerLeads?.stop();
+    await dataSource?.destroy();
     await runtime?.close();
     await store?.close();
     await pool?.end();
