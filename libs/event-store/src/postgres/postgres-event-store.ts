@@ -52,12 +52,37 @@ export interface PostgresEventStoreOptions {
   log?: (message: string, error?: unknown) => void;
 }
 
+/** A transaction of `appendInTransaction`: its statements run on its one connection, before its append. */
+export interface LogTransaction {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    values?: readonly unknown[],
+  ): Promise<pg.QueryResult<R>>;
+}
+
+/** A store that appends inside a transaction of the caller's on the log's own database (the PostgreSQL store). */
+export interface AppendsInTransaction {
+  appendInTransaction: PostgresEventStore['appendInTransaction'];
+}
+
+export const appendsInTransaction = (store: object): store is AppendsInTransaction =>
+  typeof (store as Partial<AppendsInTransaction>).appendInTransaction === 'function';
+
+/** What the work of such a transaction decided: the writes to append before it commits (none: it commits without), and its answer. */
+export interface TransactionDecision<T> {
+  writes: readonly StreamWrite[];
+  result: T;
+}
+
 const MAX_BIGINT = 9223372036854775807n;
 const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id, event_id, stream_name, stream_version,
   event_type, data, metadata, previous_hash, hash, recorded_at`;
 
 /** The default event store: one PostgreSQL database, gap-safe global order, LISTEN/NOTIFY wake-ups. */
-export class PostgresEventStore extends CatchUpSubscriber implements EventStore, CheckpointStore {
+export class PostgresEventStore
+  extends CatchUpSubscriber
+  implements EventStore, CheckpointStore, AppendsInTransaction
+{
   private readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
   private readonly wakeUps: PostgresWakeUps;
@@ -75,14 +100,7 @@ export class PostgresEventStore extends CatchUpSubscriber implements EventStore,
         purpose: 'event-store',
         log: options.log,
       });
-    this.wakeUps = new PostgresWakeUps(
-      options.connectionString,
-      // A wake-up, not a write: its transaction (NOTIFY takes a transaction id, so it commits a
-      // WAL record) need not wait for the flush; the append it announces was flushed already.
-      () =>
-        this.pool.query("SELECT set_config('synchronous_commit', 'off', true), pg_notify('lx_events', '')"),
-      options.log,
-    );
+    this.wakeUps = new PostgresWakeUps(options.connectionString, (sql) => this.pool.query(sql), options.log);
   }
 
   /** Connects and applies the event-store migrations (idempotent, safe from several processes). */
@@ -114,75 +132,130 @@ export class PostgresEventStore extends CatchUpSubscriber implements EventStore,
 
   async appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
     if (writes.length === 0) return [];
-    const prepared = writes.map((write) => {
+    const prepared = this.prepareWrites(writes);
+    const results = await this.retryingAppend((viaMany) => this.appendPrepared(this.pool, prepared, viaMany));
+    if (results.some((result) => result.written)) this.wakeUps.announce();
+    return results;
+  }
+
+  /**
+   * Runs `work` and appends the writes it decides in ONE transaction on one connection of the
+   * store's pool: what `work` read, under the locks it took (transaction-scoped), and the append
+   * commit together, and no second connection is held meanwhile. For a check that must hold until
+   * its append is in the log (the sellers' suppression lock, docs/architecture.md §4.3) on the log's
+   * own database. The writes are validated and appended as by `appendToStreams`; an append that must
+   * be retried (a new transaction id, an idempotent retry) runs the whole transaction again, `work`
+   * included, so `work` must read what it decides on afresh each time and have no other effect.
+   * `beginWith`: a statement without parameters (a lock) sent with the BEGIN, in the same round trip.
+   */
+  async appendInTransaction<T>(
+    work: (transaction: LogTransaction) => Promise<TransactionDecision<T>>,
+    options: { beginWith?: string } = {},
+  ): Promise<{ result: T; appended: AppendResult[] }> {
+    const outcome = await this.retryingAppend(async (viaMany) => {
+      const client = await this.pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query(options.beginWith ? `BEGIN; ${options.beginWith}` : 'BEGIN');
+        const decision = await work({ query: (text, values) => client.query(text, values as unknown[]) });
+        const appended =
+          decision.writes.length > 0
+            ? await this.appendPrepared(client, this.prepareWrites(decision.writes), viaMany)
+            : [];
+        await client.query('COMMIT');
+        return { result: decision.result, appended };
+      } catch (error) {
+        await client.query('ROLLBACK').catch((failed: unknown) => (broken = failed as Error));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    });
+    if (outcome.appended.some((result) => result.written)) this.wakeUps.announce();
+    return outcome;
+  }
+
+  private prepareWrites(writes: readonly StreamWrite[]): PreparedWrite[] {
+    return writes.map((write) => {
       const expected = write.expectedRevision;
       if (typeof expected === 'number' && (!Number.isSafeInteger(expected) || expected < 0))
         throw new RangeError(`expectedRevision must be a non-negative integer, got ${expected}`);
       return { write, events: prepareAppend(write.stream, write.events, this.options) };
     });
-    // lx_append_batch (migration 006) for the usual call; lx_append_many for a call that names a
-    // stream twice or an event id twice, and for one that lx_append_batch sends back because some
-    // of its event ids exist (an idempotent retry or a duplicate): its answers are the reference.
-    let viaMany = !distinctWrites(prepared);
-    let batchParams: unknown[] | null = null;
-    let manyParams: unknown[] | null = null;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const { rows } = viaMany
-          ? await this.pool.query(
+  }
+
+  /**
+   * One append statement on `on` (the pool, or a transaction's client). lx_append_batch (migration
+   * 006) for the usual call; lx_append_many for a call that names a stream twice or an event id twice
+   * (`viaMany`, or seen here), and for one that lx_append_batch sends back because some of its event
+   * ids exist (an idempotent retry or a duplicate; see retryingAppend): its answers are the reference.
+   */
+  private async appendPrepared(
+    on: pg.Pool | pg.PoolClient,
+    prepared: readonly PreparedWrite[],
+    viaMany: boolean,
+  ): Promise<AppendResult[]> {
+    try {
+      const { rows } =
+        viaMany || !distinctWrites(prepared)
+          ? await on.query(
               `SELECT outcome, revision, tx_id::text AS tx_id, last_position
                FROM lx_append_many($1,$2,$3,$4::bigint[],$5::int[],$6::uuid[],$7,$8::jsonb[],$9::jsonb[],$10)`,
-              (manyParams ??= appendManyParams(prepared)),
+              appendManyParams(prepared),
             )
-          : await this.pool.query(
+          : await on.query(
               `SELECT outcome, revision, tx_id::text AS tx_id, last_position
                FROM lx_append_batch($1,$2,$3,$4::bigint[],$5::int[],$6::uuid[],$7,$8::jsonb)`,
-              (batchParams ??= appendBatchParams(prepared)),
+              appendBatchParams(prepared),
             );
-        const results = (
-          rows as { outcome: string; revision: string; tx_id: string; last_position: string }[]
-        ).map((row) => ({
+      return (rows as { outcome: string; revision: string; tx_id: string; last_position: string }[]).map(
+        (row) => ({
           nextRevision: Number(row.revision),
           position: { commit: BigInt(row.tx_id), prepare: BigInt(row.last_position) },
           written: row.outcome === 'ok',
-        }));
-        if (results.some((result) => result.written)) this.wakeUps.announce();
-        return results;
+        }),
+      );
+    } catch (error) {
+      const failure = error as { code?: string; detail?: string };
+      if (failure.code !== 'LX001') throw error;
+      const refused = JSON.parse(failure.detail ?? '{}') as {
+        stream: string;
+        outcome: string;
+        revision: number | null;
+      };
+      const write = prepared.find((p) => p.write.stream === refused.stream)!;
+      if (refused.outcome === 'wrong')
+        throw new WrongExpectedVersionError(
+          refused.stream,
+          write.write.expectedRevision,
+          refused.revision === null || refused.revision < 0 ? 'no_stream' : refused.revision,
+        );
+      throw new DuplicateEventIdError(write.events.map((e) => e.id));
+    }
+  }
+
+  /** Runs an attempt at an append (`attempt(viaMany)`), again while its failure says that another may succeed. */
+  private async retryingAppend<R>(attempt: (viaMany: boolean) => Promise<R>): Promise<R> {
+    let viaMany = false;
+    for (let tries = 0; ; tries++) {
+      try {
+        return await attempt(viaMany);
       } catch (error) {
-        const failure = error as { code?: string; constraint?: string; detail?: string };
-        if (
-          !viaMany &&
-          (failure.code === 'LX002' ||
-            (failure.code === '23505' && failure.constraint === 'lx_events_event_id_key'))
-        ) {
+        const failure = error as { code?: string; constraint?: string };
+        const idTaken = failure.code === '23505' && failure.constraint === 'lx_events_event_id_key';
+        if (!viaMany && (failure.code === 'LX002' || idTaken)) {
           // Nothing was written: the same call through lx_append_many, with its own retries.
           viaMany = true;
-          attempt = -1;
+          tries = -1;
           continue;
-        }
-        if (failure.code === 'LX001') {
-          const refused = JSON.parse(failure.detail ?? '{}') as {
-            stream: string;
-            outcome: string;
-            revision: number | null;
-          };
-          const write = prepared.find((p) => p.write.stream === refused.stream)!;
-          if (refused.outcome === 'wrong')
-            throw new WrongExpectedVersionError(
-              refused.stream,
-              write.write.expectedRevision,
-              refused.revision === null || refused.revision < 0 ? 'no_stream' : refused.revision,
-            );
-          throw new DuplicateEventIdError(write.events.map((e) => e.id));
         }
         // Two concurrent retries of the same events: the loser sees the unique violation and,
         // on its next attempt, the winner's events (an idempotent success).
-        if (failure.code === '23505' && failure.constraint === 'lx_events_event_id_key' && attempt < 2)
-          continue;
+        if (idTaken && tries < 2) continue;
         // An append whose transaction id is older than a stream's last event (migration 004):
         // nothing was written; again, in a new transaction with a later id. Since migration 005
         // locks the streams before the first write this is a safety net, not a path taken.
-        if (failure.code === '40001' && attempt < 20) continue;
+        if (failure.code === '40001' && tries < 20) continue;
         throw error;
       }
     }

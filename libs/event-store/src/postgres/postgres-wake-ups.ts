@@ -16,6 +16,13 @@ const HORIZON_SQL = `WITH horizon AS (SELECT lx_read_horizon() AS xmin)
   FROM horizon`;
 
 /**
+ * The NOTIFY an append sends after commit. A wake-up, not a write: its transaction (NOTIFY takes a
+ * transaction id, so it commits a WAL record) need not wait for the flush; the append it announces
+ * was flushed already.
+ */
+const NOTIFY_SQL = "SELECT set_config('synchronous_commit', 'off', true), pg_notify('lx_events', '')";
+
+/**
  * Wake-ups for the subscriptions of one store. One LISTEN connection per store receives the
  * NOTIFYs that appenders (in any process) send after commit; appends in this process wake local
  * subscriptions directly. A wake-up that arrives while a subscription is busy is remembered (a
@@ -44,9 +51,15 @@ export class PostgresWakeUps {
   private looking: Promise<void> | null = null;
   private pause: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
 
+  /**
+   * `query` runs a statement on a pooled connection: the NOTIFY's way when this process does not
+   * listen (yet). Once it listens, the NOTIFY goes on the LISTEN connection: through a busy pool it
+   * would wait behind every query queued for a connection, and every subscriber of the log, in
+   * every process, would wake that much later.
+   */
   constructor(
     private readonly connectionString: string,
-    private readonly sendNotify: () => Promise<unknown>,
+    private readonly query: (sql: string) => Promise<unknown>,
     private readonly log?: (message: string, error?: unknown) => void,
   ) {}
 
@@ -69,7 +82,9 @@ export class PostgresWakeUps {
     this.notifying = (async () => {
       do {
         this.notifyAgain = false;
-        await this.sendNotify().catch((error: unknown) => this.log?.('event-store NOTIFY failed', error));
+        await (this.client ? this.client.query(NOTIFY_SQL) : this.query(NOTIFY_SQL)).catch((error: unknown) =>
+          this.log?.('event-store NOTIFY failed', error),
+        );
       } while (this.notifyAgain && !this.closed);
       this.notifying = null;
     })();

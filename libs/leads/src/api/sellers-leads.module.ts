@@ -79,7 +79,7 @@ class LeadsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       }),
     );
     this.doNotContact = this.runtime.startDoNotContactProcess();
-    this.runtime.realtimeAnswers.start();
+    await this.runtime.startRealtime();
     if (this.config.LX_SELLERS_VERIFICATION_WORKER) this.worker = await this.runtime.startWorker();
   }
 

@@ -1,11 +1,13 @@
-import type { EventInput, LeadErased, LeadListed, LeadWithdrawn } from '#lx/contracts';
+import type { EventInput, LeadErased, LeadListed, LeadPostRejected, LeadWithdrawn } from '#lx/contracts';
 import type { Decider, DomainEvent } from '#lx/event-sourcing';
 import { LeadErasedError, LeadNotFound } from './errors.js';
 
 export type LeadEvent =
   | DomainEvent<'LeadListed', EventInput<typeof LeadListed>>
   | DomainEvent<'LeadWithdrawn', EventInput<typeof LeadWithdrawn>>
-  | DomainEvent<'LeadErased', EventInput<typeof LeadErased>>;
+  | DomainEvent<'LeadErased', EventInput<typeof LeadErased>>
+  /** A posted lead refused at verification (§5.2): its stream holds no lead. */
+  | DomainEvent<'LeadPostRejected', EventInput<typeof LeadPostRejected>>;
 
 export interface LeadState {
   exists: boolean;
@@ -38,6 +40,9 @@ export const leadDecider: Decider<LeadState, LeadCommand, LeadEvent> = {
         return { ...state, withdrawn: true };
       case 'LeadErased':
         return { ...state, erased: true };
+      case 'LeadPostRejected':
+        // A revocation that found the post's claim erases nothing: the post was refused, not listed.
+        return state;
     }
   },
   decide(command, state) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { isEvent, LeadListed, LeadWithdrawn, type EventInput } from '#lx/contracts';
-import type { EventStore, PostgresEventStore, RecordedEvent } from '#lx/event-store';
+import type { PostgresEventStore, RecordedEvent } from '#lx/event-store';
 import { generateLeadRows, leadRowsToCsv, type LeadRow } from '#lx/market-generator';
 import type { ProjectionRunner } from '#lx/projections';
 import { runProjection } from '../../../projections/src/testing/run-projection.js';
@@ -14,6 +14,8 @@ import { VerifyBatch } from '../application/verification/verify-batch.js';
 import { doNotContactDecider } from '../domain/do-not-contact.js';
 import { normaliseEmail } from '../domain/fingerprint.js';
 import { openLeadsDatabase, type LeadsDatabase } from '../testing/leads-database.js';
+import { pausingListings } from '../testing/pausing-listings.js';
+import { PostgresVerificationStore } from './postgres-verification-store.js';
 import { packagedContactChecks } from './contact-checks.js';
 import { createLeadsRuntime, type LeadsRuntime } from './leads-runtime.js';
 import { sellerReadModel } from './read-model/seller-read-model.projection.js';
@@ -80,16 +82,16 @@ describe('do-not-contact lists withdrawing and refusing leads', () => {
     return receipt.batchId;
   }
 
-  const verifier = (verifyStore: EventStore = store) =>
+  /** A verifier listing through `listingStore` (the store, or one that pauses its listings). */
+  const verifier = (listingStore: PostgresEventStore = store) =>
     new VerifyBatch({
-      store: verifyStore,
+      store,
       aggregates: runtime.aggregates,
-      verification: runtime.verification,
+      verification: new PostgresVerificationStore(pool, listingStore),
       vault: runtime.vault,
       checks: packagedContactChecks,
       fingerprints: runtime.fingerprints,
       maxLeadAgeDays: 90,
-      doNotContact: runtime.doNotContact,
     });
 
   /** A person's fingerprints under every key held, as the operator API makes them. */
@@ -133,20 +135,13 @@ describe('do-not-contact lists withdrawing and refusing leads', () => {
     let person: string[] = [];
     let personsLead = '';
     const leadIds: string[] = [];
-    const gatedStore: EventStore = Object.create(store, {
-      appendToStreams: {
-        value: async (writes: Parameters<EventStore['appendToStreams']>[0]) => {
-          const first = writes[0]!.events[0]!.data as EventInput<typeof LeadListed>;
-          person = [first.fingerprints.phone, first.fingerprints.email].filter((f): f is string => !!f);
-          personsLead = first.leadId;
-          leadIds.push(
-            ...writes.map((write) => (write.events[0]!.data as EventInput<typeof LeadListed>).leadId),
-          );
-          reached();
-          await appendOpen;
-          return store.appendToStreams(writes);
-        },
-      },
+    const gatedStore = pausingListings(store, async (writes) => {
+      const first = writes[0]!.events[0]!.data as EventInput<typeof LeadListed>;
+      person = [first.fingerprints.phone, first.fingerprints.email].filter((f): f is string => !!f);
+      personsLead = first.leadId;
+      leadIds.push(...writes.map((write) => (write.events[0]!.data as EventInput<typeof LeadListed>).leadId));
+      reached();
+      await appendOpen;
     });
     const verifying = verifier(gatedStore).run(batchId);
     await appendReached;

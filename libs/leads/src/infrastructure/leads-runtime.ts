@@ -23,7 +23,12 @@ import { PostgresVerificationStore } from './postgres-verification-store.js';
 import { readSellerRecord, SellerQueries } from './read-model/seller-queries.js';
 import { startVerificationWorker, VerificationQueue } from './verification-queue.js';
 import { RealtimeSelling } from '../application/realtime/realtime-selling.js';
+import { PublishedMarketSettings } from '../application/realtime/published-market-settings.js';
 import { PostgresRealtimeAnswers } from './realtime-answers.js';
+import { recentlyRead } from './recently-read.js';
+
+/** How long a seller's record read for scoring posts and pings is used before it is read again. */
+const SELLER_HISTORY_KEPT_MS = 5000;
 
 /** Everything the sellers' context runs on, composed once per process (app or standalone worker). */
 export interface LeadsRuntime extends LeadsServices {
@@ -39,9 +44,11 @@ export interface LeadsRuntime extends LeadsServices {
   receiveUpload: ReceiveUpload;
   verifyBatch: VerifyBatch;
   eraseLeads: EraseLeads;
-  /** Posted leads and pings (docs/architecture.md §5.2); its answers' subscription runs in the apps only. */
+  /** Posted leads and pings (docs/architecture.md §5.2); its subscriptions run in the apps only (`startRealtime`). */
   realtime: RealtimeSelling;
   realtimeAnswers: PostgresRealtimeAnswers;
+  /** Starts what posts and pings wait on: the engines' answers, and the markets' settings kept in memory. */
+  startRealtime(): Promise<void>;
   startWorker(): Promise<{ close(): Promise<void> }>;
   /**
    * The do-not-contact process (§4.3): a supervised subscription to `dncList-*` that keeps the
@@ -70,13 +77,21 @@ export async function createLeadsRuntime(
   // Before anything is read: a key restored from a backup taken before its erasure is shredded again.
   const revived = await reapplyRecordedErasures(store, vault);
   if (revived.length > 0) log?.(`re-erased ${revived.length} data keys restored from before their erasure`);
-  const verification = new PostgresVerificationStore(pool);
+  const verification = new PostgresVerificationStore(pool, store);
   const doNotContact = new PostgresDoNotContactStore(pool, store);
   const aggregates = new AggregateRepository(store);
   const fingerprints = new ContactFingerprinter(config.LX_FINGERPRINT_KEY, {
     version: config.LX_FINGERPRINT_KEY_VERSION,
     earlier: config.LX_FINGERPRINT_PREVIOUS_KEYS,
   });
+  const defaults = {
+    currency: config.LX_DEFAULT_CURRENCY,
+    dedupeWindowDays: config.LX_DEFAULT_DEDUPE_WINDOW_DAYS,
+    listingLifetimeHours: config.LX_DEFAULT_LISTING_LIFETIME_HOURS,
+  };
+  // A post or a ping scores its lead with the seller's record: read once per few seconds per seller,
+  // not by every request (the record sums the seller's leads, sales and checks).
+  const sellerHistory = recentlyRead(SELLER_HISTORY_KEPT_MS, (sellerId) => readSellerRecord(pool, sellerId));
   const redis = { redisUrl: config.LX_REDIS_URL, prefix: config.LX_REDIS_PREFIX };
   const queue = new VerificationQueue(redis);
   const receiveUpload = new ReceiveUpload({
@@ -86,12 +101,8 @@ export async function createLeadsRuntime(
     vault,
     limits: { maxRows: config.LX_UPLOAD_MAX_ROWS, maxBytes: config.LX_UPLOAD_MAX_BYTES },
     chunkRows: config.LX_VERIFICATION_CHUNK_ROWS,
-    defaults: {
-      currency: config.LX_DEFAULT_CURRENCY,
-      dedupeWindowDays: config.LX_DEFAULT_DEDUPE_WINDOW_DAYS,
-      listingLifetimeHours: config.LX_DEFAULT_LISTING_LIFETIME_HOURS,
-    },
-    sellerHistory: (sellerId) => readSellerRecord(pool, sellerId),
+    defaults,
+    sellerHistory,
     enqueue: (batchId) => queue.enqueue(batchId),
   });
   const verifyBatch = new VerifyBatch({
@@ -102,21 +113,17 @@ export async function createLeadsRuntime(
     checks: packagedContactChecks,
     fingerprints,
     maxLeadAgeDays: config.LX_LEAD_MAX_AGE_DAYS,
-    doNotContact,
   });
   const realtimeAnswers = new PostgresRealtimeAnswers(store, pool, log);
+  const marketSettings = new PublishedMarketSettings(store, defaults, log);
   const realtime = new RealtimeSelling({
     store,
     verifyBatch,
     answers: realtimeAnswers,
     checks: packagedContactChecks,
-    defaults: {
-      currency: config.LX_DEFAULT_CURRENCY,
-      dedupeWindowDays: config.LX_DEFAULT_DEDUPE_WINDOW_DAYS,
-      listingLifetimeHours: config.LX_DEFAULT_LISTING_LIFETIME_HOURS,
-    },
+    marketSettings: (vertical) => marketSettings.of(vertical),
     maxLeadAgeDays: config.LX_LEAD_MAX_AGE_DAYS,
-    sellerHistory: (sellerId) => readSellerRecord(pool, sellerId),
+    sellerHistory,
   });
   const sellerQueries = new SellerQueries(pool);
   const eraseLeads = new EraseLeads({
@@ -139,6 +146,10 @@ export async function createLeadsRuntime(
     eraseLeads,
     realtime,
     realtimeAnswers,
+    async startRealtime() {
+      realtimeAnswers.start();
+      await marketSettings.start();
+    },
     async startWorker() {
       const worker = startVerificationWorker({
         ...redis,
@@ -183,6 +194,7 @@ export async function createLeadsRuntime(
     },
     async close() {
       await realtimeAnswers.stop();
+      await marketSettings.stop();
       await queue.close();
       await vaultPool.end();
     },

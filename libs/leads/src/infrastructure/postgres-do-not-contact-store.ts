@@ -81,21 +81,6 @@ export class PostgresDoNotContactStore implements DoNotContactStore {
     return row ? { vertical: row.vertical, expiresAt: row.expires_at, endedAt: row.ended_at } : null;
   }
 
-  async listedFingerprints(
-    vertical: string,
-    fingerprints: readonly string[],
-    at: Date,
-  ): Promise<Set<string>> {
-    if (fingerprints.length === 0) return new Set();
-    const { rows } = await this.pool.query<{ fingerprint: string }>(
-      `SELECT DISTINCT e.fingerprint FROM lx_dnc_entries e JOIN lx_dnc_lists l ON l.list_id = e.list_id
-        WHERE e.fingerprint = ANY($1::text[]) AND (l.vertical IS NULL OR l.vertical = $2)
-          AND l.expires_at > $3 AND (l.ended_at IS NULL OR l.ended_at > $3)`,
-      [fingerprints, vertical, at],
-    );
-    return new Set(rows.map((row) => row.fingerprint));
-  }
-
   async list(listId: string): Promise<DoNotContactListView | null> {
     const { rows } = await this.pool.query<ListRow>(
       `SELECT ${LIST_COLUMNS} FROM lx_dnc_lists l WHERE l.list_id = $1`,

@@ -1,11 +1,19 @@
-import type pg from 'pg';
+import pg from 'pg';
+import {
+  appendsInTransaction,
+  type EventStore,
+  type LogTransaction,
+  type TransactionDecision,
+} from '#lx/event-store';
 import { inTransaction } from './in-transaction.js';
 import type {
   BatchProgress,
   ChunkOutcome,
   FingerprintClaim,
   FingerprintHolder,
+  ListingCheck,
   ReceivingLease,
+  RefusedFingerprints,
   VerificationStore,
 } from '../application/verification/verification-store.port.js';
 
@@ -36,9 +44,34 @@ interface ProgressRow {
  */
 export const SUPPRESSION_LOCK = `hashtext('lx_suppressions')`;
 
+/** One market's claims are decided by whichever worker holds this lock (see claimFingerprints). */
+const claimLock = (vertical: string) =>
+  `SELECT pg_advisory_xact_lock(hashtext('lx_fingerprint_claims'), hashtext(${pg.escapeLiteral(vertical)}))`;
+
+/** A claim transaction takes the requests waiting for their market up to about this many fingerprints. */
+const CLAIM_GROUP_FINGERPRINTS = 5000;
+
+interface ClaimRequest {
+  fingerprints: readonly string[];
+  windowStart: Date;
+  decide: (holders: Map<string, FingerprintHolder>, suppressed: Set<string>) => FingerprintClaim[];
+  claimedAt: Date;
+  settle: (error?: unknown) => void;
+}
+
 /** The verification tables in PostgreSQL. */
 export class PostgresVerificationStore implements VerificationStore {
-  constructor(private readonly pool: pg.Pool) {}
+  /** Claim requests waiting for their market's claim transaction, by market. */
+  private readonly claimQueues = new Map<string, ClaimRequest[]>();
+
+  /**
+   * `store`: the log that listings are appended to. On the log's own database (the PostgreSQL
+   * store, on the same database as these tables) the check and the append are one transaction.
+   */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly store: EventStore,
+  ) {}
 
   async createProgress(p: BatchProgress, lease: ReceivingLease): Promise<void> {
     await inTransaction(this.pool, async (client) => {
@@ -178,46 +211,129 @@ export class PostgresVerificationStore implements VerificationStore {
     await this.pool.query('DELETE FROM lx_batch_staged_chunks WHERE batch_id = $1', [batchId]);
   }
 
-  async claimFingerprints(
+  /**
+   * Requests for one market that arrive while its claim transaction runs wait for the next one and
+   * are decided together, in arrival order, each seeing the claims of those before it as a
+   * transaction of its own would: one lock, one read and one insert for the group, so a market's
+   * posts are not served one transaction at a time.
+   */
+  claimFingerprints(
     vertical: string,
     fingerprints: readonly string[],
     windowStart: Date,
     decide: (holders: Map<string, FingerprintHolder>, suppressed: Set<string>) => FingerprintClaim[],
     claimedAt: Date,
   ): Promise<void> {
-    await inTransaction(this.pool, async (client) => {
-      // One market's claims are decided one chunk at a time, by whichever worker holds the lock.
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('lx_fingerprint_claims'), hashtext($1))`, [
-        vertical,
-      ]);
-      const held = await client.query<{ fingerprint: string; lead_id: string; batch_id: string }>(
-        `SELECT fingerprint, lead_id, batch_id FROM lx_fingerprint_claims
-          WHERE vertical = $1 AND fingerprint = ANY($2::text[]) AND claimed_at >= $3`,
-        [vertical, fingerprints, windowStart],
-      );
-      const suppressed = await client.query<{ fingerprint: string }>(
-        'SELECT fingerprint FROM lx_suppressions WHERE fingerprint = ANY($1::text[])',
-        [fingerprints],
-      );
-      const claims = decide(
-        new Map(held.rows.map((row) => [row.fingerprint, { leadId: row.lead_id, batchId: row.batch_id }])),
-        new Set(suppressed.rows.map((row) => row.fingerprint)),
-      );
-      if (claims.length > 0)
-        await client.query(
-          `INSERT INTO lx_fingerprint_claims (vertical, fingerprint, lead_id, batch_id, claimed_at)
-           SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[]), LATERAL (SELECT $5::timestamptz) AS t
-           ON CONFLICT (vertical, fingerprint) DO UPDATE
-             SET lead_id = excluded.lead_id, batch_id = excluded.batch_id, claimed_at = excluded.claimed_at`,
-          [
-            vertical,
-            claims.map((c) => c.fingerprint),
-            claims.map((c) => c.leadId),
-            claims.map((c) => c.batchId),
-            claimedAt,
-          ],
-        );
+    return new Promise<void>((resolve, reject) => {
+      const request = {
+        fingerprints,
+        windowStart,
+        decide,
+        claimedAt,
+        settle: (error?: unknown) => (error === undefined ? resolve() : reject(error)),
+      };
+      const queue = this.claimQueues.get(vertical);
+      if (queue) queue.push(request);
+      else {
+        this.claimQueues.set(vertical, [request]);
+        void this.claimWhileWaiting(vertical);
+      }
     });
+  }
+
+  /** Runs the market's claim transactions until no request waits; the queue's presence marks it running. */
+  private async claimWhileWaiting(vertical: string): Promise<void> {
+    const queue = this.claimQueues.get(vertical)!;
+    while (queue.length > 0) {
+      let size = 0;
+      let count = 0;
+      while (
+        count < queue.length &&
+        (count === 0 || size + queue[count]!.fingerprints.length <= CLAIM_GROUP_FINGERPRINTS)
+      )
+        size += queue[count++]!.fingerprints.length;
+      const group = queue.splice(0, count);
+      try {
+        const failures = await this.claimTogether(vertical, group);
+        group.forEach((request, index) => request.settle(failures[index]));
+      } catch (error) {
+        for (const request of group) request.settle(error);
+      }
+    }
+    this.claimQueues.delete(vertical);
+  }
+
+  /** One transaction under the market's lock for a group of requests; answers each one's failure (undefined: claimed). */
+  private async claimTogether(vertical: string, group: readonly ClaimRequest[]): Promise<unknown[]> {
+    const all = [...new Set(group.flatMap((request) => request.fingerprints))];
+    const oldestWindow = new Date(Math.min(...group.map((request) => request.windowStart.getTime())));
+    return inTransaction(
+      this.pool,
+      async (client) => {
+        // Claims and suppressions in one read: claimed_at is null for a suppression.
+        const { rows } = await client.query<{
+          fingerprint: string;
+          lead_id: string | null;
+          batch_id: string | null;
+          claimed_at: Date | null;
+        }>(
+          `SELECT fingerprint, lead_id, batch_id, claimed_at FROM lx_fingerprint_claims
+            WHERE vertical = $1 AND fingerprint = ANY($2::text[]) AND claimed_at >= $3
+           UNION ALL
+           SELECT fingerprint, NULL, NULL, NULL FROM lx_suppressions WHERE fingerprint = ANY($2::text[])`,
+          [vertical, all, oldestWindow],
+        );
+        const held = new Map<string, FingerprintHolder & { claimedAt: Date }>();
+        const suppressed = new Set<string>();
+        for (const row of rows)
+          if (row.claimed_at === null) suppressed.add(row.fingerprint);
+          else
+            held.set(row.fingerprint, {
+              leadId: row.lead_id!,
+              batchId: row.batch_id!,
+              claimedAt: row.claimed_at,
+            });
+        const claims = new Map<string, FingerprintClaim & { claimedAt: Date }>();
+        const failures = group.map((request) => {
+          const holders = new Map<string, FingerprintHolder>();
+          const own = new Set<string>();
+          for (const fingerprint of request.fingerprints) {
+            const holder = held.get(fingerprint);
+            if (holder && holder.claimedAt >= request.windowStart)
+              holders.set(fingerprint, { leadId: holder.leadId, batchId: holder.batchId });
+            if (suppressed.has(fingerprint)) own.add(fingerprint);
+          }
+          try {
+            for (const claim of request.decide(holders, own)) {
+              const stored = { ...claim, claimedAt: request.claimedAt };
+              claims.set(claim.fingerprint, stored);
+              held.set(claim.fingerprint, stored);
+            }
+            return undefined;
+          } catch (error) {
+            return error;
+          }
+        });
+        if (claims.size > 0) {
+          const written = [...claims.values()];
+          await client.query(
+            `INSERT INTO lx_fingerprint_claims (vertical, fingerprint, lead_id, batch_id, claimed_at)
+             SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[])
+             ON CONFLICT (vertical, fingerprint) DO UPDATE
+               SET lead_id = excluded.lead_id, batch_id = excluded.batch_id, claimed_at = excluded.claimed_at`,
+            [
+              vertical,
+              written.map((c) => c.fingerprint),
+              written.map((c) => c.leadId),
+              written.map((c) => c.batchId),
+              written.map((c) => c.claimedAt),
+            ],
+          );
+        }
+        return failures;
+      },
+      claimLock(vertical),
+    );
   }
 
   /** The suppression list, newest first: keyed fingerprints only (never a contact), with reason and date. */
@@ -239,7 +355,7 @@ export class PostgresVerificationStore implements VerificationStore {
 
   async suppress(fingerprints: readonly string[], reason: string): Promise<number> {
     return inTransaction(this.pool, async (client) => {
-      // Exclusive against listings being written (they hold the lock shared): see listUnlessSuppressed.
+      // Exclusive against listings being written (they hold the lock shared): see listUnlessRefused.
       await client.query(`SELECT pg_advisory_xact_lock(${SUPPRESSION_LOCK})`);
       const { rowCount } = await client.query(
         `INSERT INTO lx_suppressions (fingerprint, reason) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`,
@@ -249,26 +365,29 @@ export class PostgresVerificationStore implements VerificationStore {
     });
   }
 
-  async listUnlessSuppressed<T>(
-    fingerprints: readonly string[],
-    list: (suppressed: Set<string>) => Promise<T>,
+  async listUnlessRefused<T>(
+    check: ListingCheck,
+    decide: (refused: RefusedFingerprints) => TransactionDecision<T>,
   ): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      // A session lock, held across the event store's own append transaction.
-      await client.query(`SELECT pg_advisory_lock_shared(${SUPPRESSION_LOCK})`);
-      try {
-        const { rows } = await client.query<{ fingerprint: string }>(
-          'SELECT fingerprint FROM lx_suppressions WHERE fingerprint = ANY($1::text[])',
-          [fingerprints],
-        );
-        return await list(new Set(rows.map((row) => row.fingerprint)));
-      } finally {
-        await client.query(`SELECT pg_advisory_unlock_shared(${SUPPRESSION_LOCK})`);
-      }
-    } finally {
-      client.release();
-    }
+    // Shared: listings run side by side; adding suppressions or do-not-contact entries waits for
+    // them, and they for it. Transaction-scoped, so held until the listings are committed.
+    const lock = `SELECT pg_advisory_xact_lock_shared(${SUPPRESSION_LOCK})`;
+    const work = async (transaction: LogTransaction) => decide(await refusedFingerprints(transaction, check));
+    if (appendsInTransaction(this.store))
+      return (await this.store.appendInTransaction(work, { beginWith: lock })).result;
+    // Another log (EventStoreDB): the check's transaction, and its lock, stay open while the listings are
+    // appended there. Still one connection of the pool per listing, never two.
+    return inTransaction(
+      this.pool,
+      async (client) => {
+        const { writes, result } = await work({
+          query: (text, values) => client.query(text, values as unknown[]),
+        });
+        if (writes.length > 0) await this.store.appendToStreams(writes);
+        return result;
+      },
+      lock,
+    );
   }
 
   async leadsClaiming(fingerprints: readonly string[]): Promise<string[]> {
@@ -282,6 +401,28 @@ export class PostgresVerificationStore implements VerificationStore {
   async releaseClaims(leadIds: readonly string[]): Promise<void> {
     await this.pool.query('DELETE FROM lx_fingerprint_claims WHERE lead_id = ANY($1::text[])', [leadIds]);
   }
+}
+
+/**
+ * The fingerprints among the check's that are suppressed, or on a do-not-contact list applying to its
+ * market at its time (§4.3): one read, inside the listing's transaction.
+ */
+async function refusedFingerprints(
+  transaction: LogTransaction,
+  { vertical, fingerprints, at }: ListingCheck,
+): Promise<RefusedFingerprints> {
+  const refused = { suppressed: new Set<string>(), doNotContact: new Set<string>() };
+  if (fingerprints.length === 0) return refused;
+  const { rows } = await transaction.query<{ fingerprint: string; list: 'suppressed' | 'doNotContact' }>(
+    `SELECT fingerprint, 'suppressed' AS list FROM lx_suppressions WHERE fingerprint = ANY($1::text[])
+     UNION ALL
+     SELECT DISTINCT e.fingerprint, 'doNotContact' FROM lx_dnc_entries e JOIN lx_dnc_lists l ON l.list_id = e.list_id
+      WHERE e.fingerprint = ANY($1::text[]) AND (l.vertical IS NULL OR l.vertical = $2)
+        AND l.expires_at > $3 AND (l.ended_at IS NULL OR l.ended_at > $3)`,
+    [fingerprints, vertical, at],
+  );
+  for (const row of rows) refused[row.list].add(row.fingerprint);
+  return refused;
 }
 
 function toProgress(row: ProgressRow): BatchProgress {

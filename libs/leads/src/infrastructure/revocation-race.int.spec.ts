@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
 import { isEvent, LeadErased, LeadListed, type EventInput } from '#lx/contracts';
-import type { EventStore, PostgresEventStore } from '#lx/event-store';
+import type { PostgresEventStore } from '#lx/event-store';
 import { ProjectionRunner } from '#lx/projections';
 import { DataSource } from 'typeorm';
 import { generateLeadRows, leadRowsToCsv } from '#lx/market-generator';
@@ -9,6 +9,8 @@ import type { TestDatabase } from '#lx/testing';
 import type { VerificationStore } from '../application/verification/verification-store.port.js';
 import { VerifyBatch } from '../application/verification/verify-batch.js';
 import { openLeadsDatabase, type LeadsDatabase } from '../testing/leads-database.js';
+import { pausingListings } from '../testing/pausing-listings.js';
+import { PostgresVerificationStore } from './postgres-verification-store.js';
 import { createLeadsRuntime, type LeadsRuntime } from './leads-runtime.js';
 import { packagedContactChecks } from './contact-checks.js';
 import { sellerReadModel } from './read-model/seller-read-model.projection.js';
@@ -77,9 +79,9 @@ describe('a consumer revocation racing a batch verification', () => {
     return receipt.batchId;
   }
 
-  const verifier = (overrides: { store?: EventStore; verification?: VerificationStore }) =>
+  const verifier = (overrides: { verification?: VerificationStore }) =>
     new VerifyBatch({
-      store: overrides.store ?? store,
+      store,
       aggregates: runtime.aggregates,
       verification: overrides.verification ?? runtime.verification,
       vault: runtime.vault,
@@ -107,18 +109,15 @@ describe('a consumer revocation racing a batch verification', () => {
     const appending = gate();
     let person: string[] = [];
     let personsLead = '';
-    const gatedStore: EventStore = Object.create(store, {
-      appendToStreams: {
-        value: async (writes: Parameters<EventStore['appendToStreams']>[0]) => {
-          const first = writes[0]!.events[0]!.data as EventInput<typeof LeadListed>;
-          person = [first.fingerprints.phone, first.fingerprints.email].filter((f): f is string => !!f);
-          personsLead = first.leadId;
-          await appending.pass();
-          return store.appendToStreams(writes);
-        },
-      },
+    const gatedStore = pausingListings(store, async (writes) => {
+      const first = writes[0]!.events[0]!.data as EventInput<typeof LeadListed>;
+      person = [first.fingerprints.phone, first.fingerprints.email].filter((f): f is string => !!f);
+      personsLead = first.leadId;
+      await appending.pass();
     });
-    const verifying = verifier({ store: gatedStore }).run(batchId);
+    const verifying = verifier({ verification: new PostgresVerificationStore(pool, gatedStore) }).run(
+      batchId,
+    );
     await appending.reached;
     const revoking = runtime.eraseLeads.revokeConsent(person, person, 'operator-race');
     // The revocation waits for the listing being written instead of missing it.

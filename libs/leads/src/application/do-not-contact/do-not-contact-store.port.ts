@@ -18,7 +18,8 @@ export interface DoNotContactListView {
 /**
  * The do-not-contact lists as the sellers' context checks them: tables derived from the
  * `dncList-*` events by the do-not-contact process, so verification looks a contact up in one
- * query instead of reading streams.
+ * query instead of reading streams (VerificationStore.listUnlessRefused, in the listing's own
+ * transaction).
  */
 export interface DoNotContactStore {
   recordList(
@@ -38,8 +39,6 @@ export interface DoNotContactStore {
   ): Promise<void>;
   recordEnd(listId: string, endedAt: Date): Promise<void>;
   scope(listId: string): Promise<DoNotContactScope | null>;
-  /** The fingerprints among `fingerprints` that are on a list applying to `vertical` at `at`. */
-  listedFingerprints(vertical: string, fingerprints: readonly string[], at: Date): Promise<Set<string>>;
   list(listId: string): Promise<DoNotContactListView | null>;
   /** Newest first. */
   lists(limit: number, offset: number): Promise<DoNotContactListView[]>;

@@ -15,7 +15,7 @@ import { verifyPingLead } from '../../domain/ping-lead.js';
 import { scoreLead } from '../../domain/quality-score.js';
 import { REJECTION_REASONS, type RejectionReason } from '../../domain/rejection-reasons.js';
 import { recordOfJson } from '../upload/parse-upload.js';
-import { publishedMarketDefaults, type MarketDefaults } from '../upload/receive-upload.js';
+import type { MarketDefaults } from '../upload/receive-upload.js';
 import type { VerifyBatch } from '../verification/verify-batch.js';
 import type {
   AnswerWait,
@@ -60,17 +60,13 @@ export interface RealtimeSellingDeps {
   verifyBatch: Pick<VerifyBatch, 'verifyAndList'>;
   answers: RealtimeAnswers;
   checks: ContactChecks;
-  defaults: MarketDefaults;
+  /** The market's published settings (or the defaults of a market not configured yet). */
+  marketSettings: (vertical: string) => Promise<MarketDefaults>;
   maxLeadAgeDays: number;
+  /** The seller's record as buyers experienced it (it may be a few seconds old, as a batch's is). */
   sellerHistory: (sellerId: string) => Promise<SellerRecord>;
   /** How long a post or a ping waits for the engine before answering `pending` (default 5 s). */
   waitMs?: number;
-  /**
-   * Posts verified and listed at once in this process (default 4). Listing holds one pooled
-   * connection (the suppression lock) while the append takes another: unbounded, a burst of posts
-   * would hold every connection of the pool and wait for one forever.
-   */
-  listingConcurrency?: number;
   clock?: () => Date;
 }
 
@@ -85,11 +81,7 @@ export const postedLeadId = (sellerId: string, externalId: string) =>
  * and the answer reaches the waiting request through a subscription to the log.
  */
 export class RealtimeSelling {
-  private readonly listing: Gate;
-
-  constructor(private readonly deps: RealtimeSellingDeps) {
-    this.listing = new Gate(deps.listingConcurrency ?? 4);
-  }
+  constructor(private readonly deps: RealtimeSellingDeps) {}
 
   private get waitMs(): number {
     return this.deps.waitMs ?? 5000;
@@ -104,10 +96,14 @@ export class RealtimeSelling {
     const leadId = postedLeadId(request.sellerId, request.externalId);
     const waiting = answers.expectOutcome(leadId);
     try {
-      const [first] = await store.readStream(`lead-${leadId}`, { maxCount: 1 });
+      // The settings and the seller's record are usually in memory: asked for alongside, not after.
+      const [[first], market, sellerHistory] = await Promise.all([
+        store.readStream(`lead-${leadId}`, { maxCount: 1 }),
+        this.deps.marketSettings(request.terms.vertical),
+        this.deps.sellerHistory(request.sellerId),
+      ]);
       if (first) return await this.answerOfEarlier(leadId, first, waiting);
       const submittedAt = this.now();
-      const market = await publishedMarketDefaults(store, request.terms.vertical, this.deps.defaults);
       const terms: ListingTerms = {
         ...request.terms,
         currency: market.currency,
@@ -115,22 +111,19 @@ export class RealtimeSelling {
       };
       const row = recordOfJson({ ...request.lead, external_id: request.externalId }, 1);
       const pingId = request.pingId;
-      const sellerHistory = await this.deps.sellerHistory(request.sellerId);
-      const { rejections, listed } = await this.listing.run(() =>
-        this.deps.verifyBatch.verifyAndList(
-          {
-            batchId: leadId,
-            sellerId: request.sellerId,
-            terms,
-            submittedAt,
-            dedupeWindowDays: market.dedupeWindowDays,
-            consentMaxAgeDays: market.consentMaxAgeDays,
-            sellerHistory,
-            leadIdOf: () => leadId,
-            posted: pingId !== undefined ? { pingId } : {},
-          },
-          [row],
-        ),
+      const { rejections, listed } = await this.deps.verifyBatch.verifyAndList(
+        {
+          batchId: leadId,
+          sellerId: request.sellerId,
+          terms,
+          submittedAt,
+          dedupeWindowDays: market.dedupeWindowDays,
+          consentMaxAgeDays: market.consentMaxAgeDays,
+          sellerHistory,
+          leadIdOf: () => leadId,
+          posted: pingId !== undefined ? { pingId } : {},
+        },
+        [row],
       );
       if (listed.length === 0) {
         const reasons = rejections[0]?.reasons ?? ['invalid_value'];
@@ -229,8 +222,10 @@ export class RealtimeSelling {
       const { personalFields, unknownFields, reasons } = verdict;
       return { refused: { personalFields, unknownFields, reasons } };
     }
-    const market = await publishedMarketDefaults(store, request.terms.vertical, this.deps.defaults);
-    const history = await this.deps.sellerHistory(request.sellerId);
+    const [market, history] = await Promise.all([
+      this.deps.marketSettings(request.terms.vertical),
+      this.deps.sellerHistory(request.sellerId),
+    ]);
     const quality = scoreLead(
       { attributes: verdict.attributes, present: verdict.present } as Parameters<typeof scoreLead>[0],
       history,
@@ -272,26 +267,6 @@ export class RealtimeSelling {
     if (!first || (first.data as { sellerId?: string }).sellerId !== sellerId) return null;
     const answer = await this.deps.answers.pingAnswer(pingId);
     return answer ? { pingId, status: 'answered', answer } : { pingId, status: 'pending' };
-  }
-}
-
-/** At most `limit` tasks at once; the others wait their turn in arrival order. */
-class Gate {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly limit: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running++;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
   }
 }
 

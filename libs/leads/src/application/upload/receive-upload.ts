@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson } from '#lx/canonical-json';
 import { LeadBatchSubmitted, MarketSettingsChanged, type EventData } from '#lx/contracts';
 import type { AggregateRepository } from '#lx/event-sourcing';
-import type { EventStore } from '#lx/event-store';
+import type { EventStore, RecordedEvent } from '#lx/event-store';
 import type { PersonalDataVault } from '#lx/vault';
 import { batchDecider } from '../../domain/batch.decider.js';
 import type { ListingTerms } from '../../domain/listing-terms.js';
@@ -300,8 +300,13 @@ export async function publishedMarketDefaults(
     direction: 'backwards',
     maxCount: 1,
   });
-  if (!latest || latest.type !== MarketSettingsChanged.type) return defaults;
-  const settings = latest.data as EventData<typeof MarketSettingsChanged>;
+  return (latest && marketDefaultsOf(latest)) ?? defaults;
+}
+
+/** What a `marketSettings-<vertical>` event publishes of the settings verification uses; null for another event. */
+export function marketDefaultsOf(event: RecordedEvent): MarketDefaults | null {
+  if (event.type !== MarketSettingsChanged.type) return null;
+  const settings = event.data as EventData<typeof MarketSettingsChanged>;
   return {
     currency: settings.currency,
     dedupeWindowDays: settings.dedupeWindowDays,

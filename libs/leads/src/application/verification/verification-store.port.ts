@@ -1,4 +1,5 @@
 import type { SellerRecord } from '#lx/contracts';
+import type { StreamWrite } from '#lx/event-store';
 import type { ListingTerms } from '../../domain/listing-terms.js';
 import type { RejectionReason } from '../../domain/rejection-reasons.js';
 
@@ -41,6 +42,19 @@ export interface FingerprintClaim {
   fingerprint: string;
   leadId: string;
   batchId: string;
+}
+
+/** What a listing is checked against as it is written: its contacts' fingerprints, its market and time. */
+export interface ListingCheck {
+  vertical: string;
+  fingerprints: readonly string[];
+  at: Date;
+}
+
+/** Of a listing's fingerprints: those suppressed, and those on a do-not-contact list in force (§4.3). */
+export interface RefusedFingerprints {
+  suppressed: Set<string>;
+  doNotContact: Set<string>;
 }
 
 /** The receiver of an upload holds its batch for `leaseMs` at a time, renewed while it is alive. */
@@ -89,8 +103,10 @@ export interface VerificationStore {
   dropStagedChunks(batchId: string): Promise<void>;
 
   /**
-   * Under one exchange-wide lock: reads who holds the fingerprints (within the window) and which
-   * are suppressed, lets `decide` choose the claims, and stores them before the lock is released.
+   * Under the market's lock: reads who holds the fingerprints (within the window) and which are
+   * suppressed, lets `decide` choose the claims, and stores them before the lock is released.
+   * Concurrent calls for one market may share a transaction: each `decide` then sees the claims of
+   * the calls decided before it, exactly as if each had the lock to itself.
    */
   claimFingerprints(
     vertical: string,
@@ -100,19 +116,21 @@ export interface VerificationStore {
     claimedAt: Date,
   ): Promise<void>;
   /**
-   * Adds to the suppression list. Waits for listings being written (see `listUnlessSuppressed`):
+   * Adds to the suppression list. Waits for listings being written (see `listUnlessRefused`):
    * once it returns, every lead with these fingerprints is either claimed already (`leadsClaiming`
    * finds it) or will be refused as it is listed.
    */
   suppress(fingerprints: readonly string[], reason: string): Promise<number>;
   /**
-   * Runs `list` with the fingerprints among `fingerprints` that are suppressed, while no suppression
-   * can be added: a listing is checked against the list as it is written, so a revocation arriving
-   * mid-verification either sees the listing or is seen by it.
+   * Lists leads unless refused: runs `decide` with those of the check's fingerprints that are
+   * suppressed or on a do-not-contact list applying to its market at its time, and appends the
+   * listings it returns in the same transaction, while no suppression and no do-not-contact entry
+   * can be added: one added meanwhile either waits for the listings to be in the log or is seen by
+   * the check. `decide` may run more than once (a retried transaction): it must only decide.
    */
-  listUnlessSuppressed<T>(
-    fingerprints: readonly string[],
-    list: (suppressed: Set<string>) => Promise<T>,
+  listUnlessRefused<T>(
+    check: ListingCheck,
+    decide: (refused: RefusedFingerprints) => { writes: readonly StreamWrite[]; result: T },
   ): Promise<T>;
   /** Leads holding a duplicate-detection claim on any of the fingerprints, in any market. */
   leadsClaiming(fingerprints: readonly string[]): Promise<string[]>;

@@ -19,7 +19,6 @@ import { scoreLead } from '../../domain/quality-score.js';
 import type { NumberedRecord } from '../../domain/raw-lead-record.js';
 import type { RejectionReason } from '../../domain/rejection-reasons.js';
 import { verifyLeadRow, type RowVerdict, type VerifiedLead } from '../../domain/verify-lead-row.js';
-import type { DoNotContactStore } from '../do-not-contact/do-not-contact-store.port.js';
 import { stagingKeyId } from '../upload/receive-upload.js';
 import type {
   BatchProgress,
@@ -36,8 +35,6 @@ export interface VerifyBatchDeps {
   checks: ContactChecks;
   fingerprints: ContactFingerprinter;
   maxLeadAgeDays: number;
-  /** The do-not-contact lists (§4.3): checked as each lead is listed; absent, none apply. */
-  doNotContact?: Pick<DoNotContactStore, 'listedFingerprints'>;
   log?: (message: string) => void;
 }
 
@@ -269,48 +266,39 @@ export class VerifyBatch {
     for (let from = 0; from < listings.length; from += perAppend) {
       const slice = listings.slice(from, from + perAppend);
       const sliceFingerprints = slice.flatMap(({ lead }) => lookedUp.get(lead)!);
-      const refused = await this.deps.verification.listUnlessSuppressed(
-        sliceFingerprints,
-        async (suppressed) => {
-          // Read while listings hold the lock that adding do-not-contact entries waits for (§4.3).
-          const onList =
-            (await this.deps.doNotContact?.listedFingerprints(
-              terms.vertical,
-              sliceFingerprints,
-              submittedAt,
-            )) ?? new Set<string>();
+      const { allowed, refused } = await this.deps.verification.listUnlessRefused(
+        { vertical: terms.vertical, fingerprints: sliceFingerprints, at: submittedAt },
+        ({ suppressed, doNotContact }) => {
           const reasonsAgainst = ({ lead }: (typeof slice)[number]): RejectionReason[] => {
             const fingerprints = lookedUp.get(lead)!;
             const reasons: RejectionReason[] = [];
-            if (fingerprints.some((fingerprint) => onList.has(fingerprint))) reasons.push('do_not_contact');
+            if (fingerprints.some((fingerprint) => doNotContact.has(fingerprint)))
+              reasons.push('do_not_contact');
             if (fingerprints.some((fingerprint) => suppressed.has(fingerprint))) reasons.push('suppressed');
             return reasons;
           };
-          const isSuppressed = (listing: (typeof slice)[number]) => reasonsAgainst(listing).length > 0;
-          const allowed = slice.filter((listing) => !isSuppressed(listing));
-          if (allowed.length > 0)
-            await this.deps.store.appendToStreams(
-              allowed.map(({ leadId, data }) => ({
-                stream: `lead-${leadId}`,
-                events: [
-                  {
-                    ...newEvent(LeadListed, data, {
-                      actor: sellerId,
-                      correlationId: batchId,
-                      ...(progress.posted ? { occurredAt: submittedAt.toISOString() } : {}),
-                    }),
-                    id: deterministicUuid('LeadListed', leadId),
-                  },
-                ],
-                expectedRevision: 'any' as const,
-              })),
-            );
-          listed.push(...allowed.map(({ lead }) => lead));
-          return slice
-            .filter(isSuppressed)
-            .map((listing) => ({ ...listing, reasons: reasonsAgainst(listing) }));
+          const judged = slice.map((listing) => ({ ...listing, reasons: reasonsAgainst(listing) }));
+          const allowed = judged.filter(({ reasons }) => reasons.length === 0);
+          return {
+            writes: allowed.map(({ leadId, data }) => ({
+              stream: `lead-${leadId}`,
+              events: [
+                {
+                  ...newEvent(LeadListed, data, {
+                    actor: sellerId,
+                    correlationId: batchId,
+                    ...(progress.posted ? { occurredAt: submittedAt.toISOString() } : {}),
+                  }),
+                  id: deterministicUuid('LeadListed', leadId),
+                },
+              ],
+              expectedRevision: 'any' as const,
+            })),
+            result: { allowed, refused: judged.filter(({ reasons }) => reasons.length > 0) },
+          };
         },
       );
+      listed.push(...allowed.map(({ lead }) => lead));
       if (refused.length === 0) continue;
       await this.deps.vault.erase(refused.map(({ leadId }) => leadId));
       await this.deps.verification.releaseClaims(refused.map(({ leadId }) => leadId));
