@@ -267,9 +267,11 @@ describe('authenticity: sampling, the staff task queue, holds and sample-verifie
           'GET',
           `/v1/sellers/${seller.participantId}/history`,
         );
-        return answer.body.checksConfirmed === 3 && answer.body.checksFailed === 1 ? answer.body : undefined;
+        // The record's sales and its checks come from different events: wait for both.
+        const { sold, checksConfirmed, checksFailed } = answer.body;
+        return sold === 30 && checksConfirmed === 3 && checksFailed === 1 ? answer.body : undefined;
       },
-      { timeoutMs: 10_000, what: 'the seller’s checks in its record' },
+      { timeoutMs: 30_000, what: 'the seller’s sales and checks in its record' },
     );
     expect(history).toMatchObject({ sold: 30, checksConfirmed: 3, checksFailed: 1 });
     const proof = await call('settlement', auditor, 'POST', '/v1/audit/replay');

@@ -35,6 +35,7 @@ import { showFieldProblems } from './shared';
 export type DncList = SellersAnswer<'DoNotContactController_get'>;
 const column = createColumnHelper<DncList>();
 const STATUS_COLOR = { active: 'teal.9', expired: 'gray.8', ended: 'gray.8' } as const;
+const LIVE_MS = 3000;
 
 /** Adds pasted contacts to a list, 20 000 a request; a refused line is named by its number. */
 function useAddContacts() {
@@ -373,8 +374,12 @@ export default function DoNotContactPage() {
   const locale = useLocale();
   const [adding, setAdding] = useState<DncList | null>(null);
   const [ending, setEnding] = useState<DncList | null>(null);
-  const lists = useCursorList<DncList>(['operator', 'dnc'], async (cursor) =>
-    data(await sellersApi.GET('/v1/do-not-contact-lists', { params: { query: { cursor, limit: 100 } } })),
+  // Live: a list's counts come from the exchange's read model, a moment after a change is recorded.
+  const lists = useCursorList<DncList>(
+    ['operator', 'dnc'],
+    async (cursor) =>
+      data(await sellersApi.GET('/v1/do-not-contact-lists', { params: { query: { cursor, limit: 100 } } })),
+    { refetchInterval: LIVE_MS },
   );
   const columns = [
     column.accessor('name', { header: t('operator.dnc.name') }),
