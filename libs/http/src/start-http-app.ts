@@ -34,6 +34,13 @@ export async function startHttpApp(module: unknown, options: StartOptions): Prom
   });
   const logger = app.get(AppLogger);
   app.useLogger(logger);
+  // A promise rejected with nobody to handle it (a database outage reaching a path that forgot to
+  // catch) is logged with its stack instead of ending the process: the app's subscriptions are
+  // supervised and its requests answer 503 meanwhile, so it recovers when the database does. The
+  // path that let the rejection escape is still a bug; this log line names it.
+  process.on('unhandledRejection', (reason) =>
+    logger.pino.error({ err: reason }, 'a promise was rejected with nobody to handle it'),
+  );
   // HSTS, nosniff and the rest of helmet's defaults; no page of these apps is meant to be framed.
   app.use(helmet({ frameguard: { action: 'deny' } }));
   // API answers carry personal data and account state: no browser or proxy may keep a copy.

@@ -568,7 +568,10 @@ const subjects: Subject[] = [
 function bodyWith(subject: Subject, field: string, value: unknown): Record<string, unknown> {
   const body = { ...subject.base, [field]: value };
   if (subject.dto === BidModifierDto && field !== 'equals' && field !== 'in')
-    body.equals = MODIFIER_SAMPLES[String(body.attribute)]?.inside[0] ?? 'female';
+    // Own keys only: a generated attribute such as "toString" names no sample.
+    body.equals = Object.hasOwn(MODIFIER_SAMPLES, String(body.attribute))
+      ? MODIFIER_SAMPLES[String(body.attribute)]!.inside[0]
+      : 'female';
   return body;
 }
 
